@@ -1,0 +1,342 @@
+//! The compiled vocabulary: word ids, word classes, concepts and typo repair.
+//!
+//! Built once from `responses/lexicon.toml` and the rule signals, then shared
+//! read-only by every call to [`crate::advisor::advise`].
+
+use rustc_hash::FxHashMap;
+
+use super::text::{self, TokenKind};
+
+/// A word, concept or punctuation id.
+pub(crate) type Tok = u32;
+
+/// Sentence end: nothing matches across it.
+pub(crate) const BREAK: Tok = 0;
+/// A comma or dash: transparent to phrase matching, a boundary for negation.
+pub(crate) const COMMA: Tok = 1;
+/// A word the knowledge base never uses.
+pub(crate) const UNKNOWN: Tok = 2;
+const FIRST_WORD: Tok = 3;
+
+/// Word classes used by clause and negation analysis.
+pub(crate) mod class {
+    pub(crate) const STOP: u8 = 1;
+    /// Negates its whole clause when it follows the subject ("X did not change").
+    pub(crate) const NEG_CLAUSE: u8 = 1 << 1;
+    /// Negates only what follows ("without retraining", "no schema change").
+    pub(crate) const NEG_FORWARD: u8 = 1 << 2;
+    /// Starts a new clause that does not inherit negation ("but", "only").
+    pub(crate) const CONTRAST: u8 = 1 << 3;
+    /// Joins list items; transparent to phrase matching ("and", "or").
+    pub(crate) const JOINER: u8 = 1 << 4;
+    /// Marks a clause as describing a change of its own ("edited", "new").
+    pub(crate) const CHANGE: u8 = 1 << 5;
+    /// Never corrected as a typo, and never a typo target.
+    pub(crate) const EXACT: u8 = 1 << 6;
+}
+
+/// One token of the analysed message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item {
+    pub(crate) tok: Tok,
+    /// Byte range in the cleaned text.
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// A multi-word phrase that collapses into one token before rule matching.
+#[derive(Debug, Clone)]
+struct Phrase {
+    rest: Box<[Tok]>,
+    target: Tok,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Lexicon {
+    ids: FxHashMap<Box<str>, Tok>,
+    names: Vec<Box<str>>,
+    classes: Vec<u8>,
+    /// Concept phrases keyed by their first token, longest first.
+    phrases: FxHashMap<Tok, Vec<Phrase>>,
+    /// Single words that stand for a concept ("lr" -> hyperparameter).
+    aliases: FxHashMap<Tok, Tok>,
+    /// Deletion index for typo repair: a word with one letter removed -> the words it came from.
+    deletions: FxHashMap<Box<str>, Vec<Tok>>,
+}
+
+/// Shortest word that is ever repaired as a typo; shorter words are too
+/// ambiguous ("lunch" is one letter away from "launch").
+const MIN_TYPO_LEN: usize = 6;
+
+impl Lexicon {
+    pub(crate) fn new() -> Self {
+        let mut lex = Lexicon::default();
+        for name in ["<break>", "<comma>", "<unknown>"] {
+            lex.names.push(name.into());
+            lex.classes.push(0);
+        }
+        debug_assert_eq!(lex.names.len() as Tok, FIRST_WORD);
+        lex
+    }
+
+    /// Returns the id of a normalised word or concept name, creating it if needed.
+    pub(crate) fn intern(&mut self, word: &str) -> Tok {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = Tok::try_from(self.names.len()).unwrap_or(UNKNOWN);
+        self.ids.insert(word.into(), id);
+        self.names.push(word.into());
+        self.classes.push(0);
+        id
+    }
+
+    pub(crate) fn name(&self, tok: Tok) -> &str {
+        self.names.get(tok as usize).map_or("", |s| s)
+    }
+
+    pub(crate) fn class(&self, tok: Tok) -> u8 {
+        self.classes.get(tok as usize).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn has(&self, tok: Tok, class: u8) -> bool {
+        self.class(tok) & class != 0
+    }
+
+    pub(crate) fn add_class(&mut self, tok: Tok, class: u8) {
+        if let Some(c) = self.classes.get_mut(tok as usize) {
+            *c |= class;
+        }
+    }
+
+    /// Normalises a phrase from the knowledge base into word ids (no typo repair,
+    /// no concept rewriting). Stop words are dropped, as they are from messages.
+    pub(crate) fn phrase_words(&mut self, phrase: &str) -> Vec<Tok> {
+        let mut out = Vec::new();
+        for token in text::tokenize(phrase) {
+            if token.kind != TokenKind::Word {
+                continue;
+            }
+            let stem = text::stem(&token.word);
+            let id = self.intern(&stem);
+            if !self.has(id, class::STOP) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    /// Registers a concept: every phrase in `words` becomes the token `target`.
+    pub(crate) fn add_concept_phrase(&mut self, words: &[Tok], target: Tok) {
+        match words {
+            [] => {}
+            [single] if *single == target => {}
+            [single] => {
+                self.aliases.insert(*single, target);
+            }
+            [first, rest @ ..] => {
+                let list = self.phrases.entry(*first).or_default();
+                list.push(Phrase {
+                    rest: rest.into(),
+                    target,
+                });
+                list.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
+            }
+        }
+    }
+
+    /// Builds the typo index from every content word the knowledge base uses
+    /// and settles word classes. Called once, after all phrases are registered.
+    pub(crate) fn finish(&mut self) {
+        let mut deletions: FxHashMap<Box<str>, Vec<Tok>> = FxHashMap::default();
+        for (i, word) in self.names.iter().enumerate().skip(FIRST_WORD as usize) {
+            let tok = i as Tok;
+            if word.len() < MIN_TYPO_LEN
+                || !word.is_ascii()
+                || word.starts_with(['@', '~'])
+                || self.has(tok, class::EXACT | class::STOP)
+            {
+                continue;
+            }
+            for variant in one_deletions(word) {
+                deletions.entry(variant.into()).or_default().push(tok);
+            }
+            deletions.entry(word.clone()).or_default().push(tok);
+        }
+        for toks in deletions.values_mut() {
+            toks.sort_unstable();
+            toks.dedup();
+        }
+        self.deletions = deletions;
+        // A concept behaves like its words in clause analysis: "released"
+        // still marks a clause as a change after it becomes "promote".
+        let inherited: Vec<(Tok, u8)> = self
+            .aliases
+            .iter()
+            .map(|(&word, &concept)| (concept, self.class(word) & !class::STOP))
+            .collect();
+        for (concept, cls) in inherited {
+            self.add_class(concept, cls);
+        }
+    }
+
+    /// The concept a single word stands for, or the word itself.
+    pub(crate) fn canonical(&self, tok: Tok) -> Tok {
+        self.aliases.get(&tok).copied().unwrap_or(tok)
+    }
+
+    /// Looks up a stemmed word from a message, repairing a one-letter typo when
+    /// the word is long enough and the repair is unambiguous.
+    pub(crate) fn lookup(&self, stem: &str) -> Tok {
+        if let Some(&id) = self.ids.get(stem) {
+            return self.aliases.get(&id).copied().unwrap_or(id);
+        }
+        if stem.len() < MIN_TYPO_LEN || !stem.is_ascii() || stem.bytes().any(|b| b.is_ascii_digit())
+        {
+            return UNKNOWN;
+        }
+        let mut found: Option<Tok> = None;
+        let mut consider = |candidates: Option<&Vec<Tok>>| -> bool {
+            for &c in candidates.into_iter().flatten() {
+                if within_one_edit(stem, self.name(c)) {
+                    match found {
+                        None => found = Some(c),
+                        Some(f) if f == c => {}
+                        // Two equally close words: refuse to guess.
+                        Some(_) => return false,
+                    }
+                }
+            }
+            true
+        };
+        if !consider(self.deletions.get(stem)) {
+            return UNKNOWN;
+        }
+        let mut buf = String::with_capacity(stem.len());
+        for i in 0..stem.len() {
+            buf.clear();
+            buf.push_str(&stem[..i]);
+            buf.push_str(&stem[i + 1..]);
+            if !consider(self.deletions.get(buf.as_str())) {
+                return UNKNOWN;
+            }
+        }
+        match found {
+            Some(id) => self.aliases.get(&id).copied().unwrap_or(id),
+            None => UNKNOWN,
+        }
+    }
+
+    /// Rewrites multi-word concept phrases into single tokens, longest first.
+    /// Phrases never cross a sentence break or a comma.
+    pub(crate) fn rewrite_concepts(&self, items: Vec<Item>) -> Vec<Item> {
+        if self.phrases.is_empty() {
+            return items;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        let mut i = 0;
+        'outer: while i < items.len() {
+            let item = items[i];
+            if let Some(list) = self.phrases.get(&item.tok) {
+                for phrase in list {
+                    let n = phrase.rest.len();
+                    if i + n < items.len()
+                        && items[i + 1..=i + n]
+                            .iter()
+                            .zip(phrase.rest.iter())
+                            .all(|(a, b)| a.tok == *b)
+                    {
+                        out.push(Item {
+                            tok: phrase.target,
+                            start: item.start,
+                            end: items[i + n].end,
+                        });
+                        i += n + 1;
+                        continue 'outer;
+                    }
+                }
+            }
+            out.push(item);
+            i += 1;
+        }
+        out
+    }
+
+    /// Every concept phrase's target and word ids, for validation reports.
+    pub(crate) fn word_count(&self) -> usize {
+        self.names.len()
+    }
+}
+
+fn one_deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    (0..word.len()).map(move |i| {
+        let mut s = String::with_capacity(word.len() - 1);
+        s.push_str(&word[..i]);
+        s.push_str(&word[i + 1..]);
+        s
+    })
+}
+
+/// True when `a` and `b` differ by at most one insertion, deletion,
+/// substitution or swap of neighbouring letters (ASCII only).
+pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b {
+        return true;
+    }
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match la.cmp(&lb) {
+        std::cmp::Ordering::Equal => {
+            ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Greater => ra[1..] == *rb,
+        std::cmp::Ordering::Less => *ra == rb[1..],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_distance() {
+        for (a, b, expected) in [
+            ("transformat", "tranformat", true),
+            ("integrat", "integart", true),
+            ("hyperparameter", "hyperparamter", true),
+            ("hyperparameter", "hyperparamaters", false),
+            ("train", "trian", true),
+            ("train", "brain", true),
+            ("train", "trains", true),
+            ("train", "tr", false),
+            ("model", "modle", true),
+            ("model", "mdoel", true),
+            ("abc", "cba", false),
+        ] {
+            assert_eq!(within_one_edit(a, b), expected, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn typo_repair_is_unambiguous_and_length_limited() {
+        let mut lex = Lexicon::new();
+        for w in ["transformat", "hyperparameter", "stag", "serv", "promot"] {
+            lex.intern(w);
+        }
+        lex.finish();
+        let t = lex.lookup("tranformat");
+        assert_eq!(lex.name(t), "transformat");
+        assert_eq!(lex.name(lex.lookup("hyperparamter")), "hyperparameter");
+        assert_eq!(lex.name(lex.lookup("promto")), "promot");
+        assert_eq!(lex.lookup("prmot"), UNKNOWN);
+        // Too short to repair.
+        assert_eq!(lex.lookup("stg"), UNKNOWN);
+        assert_eq!(lex.lookup("zzzzzzzz"), UNKNOWN);
+    }
+}

@@ -1,0 +1,342 @@
+//! The advisor: free text in, test-scope advice out. Pure functions, no I/O.
+//!
+//! Steps: clean Slack markup, tokenize and stem, repair typos, fold synonyms
+//! into concepts, mark negated clauses, find rule signals and file paths, then
+//! combine the rules that fired. The combination follows the study guide's
+//! decision order: the union of every scope the change needs, with the deepest
+//! one as the primary scope.
+
+pub(crate) mod lexicon;
+pub(crate) mod matcher;
+mod negation;
+pub(crate) mod paths;
+pub(crate) mod text;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::kb::{KnowledgeBase, RuleKind};
+use lexicon::{BREAK, COMMA, Item, UNKNOWN, class};
+use matcher::Hit;
+use text::TokenKind;
+
+/// Slack's own ceiling for a message; longer input is cut here so the cost of
+/// one request stays bounded.
+pub const MAX_INPUT_BYTES: usize = 50_000;
+
+/// A rule that fired (or was ruled out by a negation) and the user's words
+/// that triggered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matched {
+    pub rule: String,
+    pub title: String,
+    pub words: Vec<String>,
+}
+
+/// The advisor's answer. Lists are in the knowledge base's order (scopes from
+/// smallest to deepest, components along the pipeline), so the same input
+/// always renders the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Advice {
+    /// The deepest scope required; `None` only when nothing matched.
+    pub primary_scope: Option<String>,
+    pub scopes: Vec<String>,
+    pub stages: Vec<String>,
+    pub traps: Vec<String>,
+    pub checks: Vec<String>,
+    pub components: Vec<String>,
+    pub matched: Vec<Matched>,
+    /// Rules whose words appeared only in negated clauses.
+    pub ignored: Vec<Matched>,
+    pub confident: bool,
+    /// One rationale per fired rule.
+    pub why: Vec<String>,
+    /// Clarifications the answer depends on.
+    pub notes: Vec<String>,
+    /// Set when an escalating risk factor deepened the scope.
+    pub escalated: bool,
+}
+
+impl Advice {
+    /// True when the advice includes a release gate.
+    pub fn is_release_gating(&self, kb: &KnowledgeBase) -> bool {
+        kb.scopes
+            .last()
+            .is_some_and(|deepest| self.scopes.iter().any(|s| *s == deepest.id))
+    }
+}
+
+/// Analyses `input` and returns the advice. Never panics; input longer than
+/// [`MAX_INPUT_BYTES`] is truncated at a character boundary.
+pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
+    let input = truncate(input, MAX_INPUT_BYTES);
+    let cleaned = text::clean_markup(input);
+    let items = analyse(kb, &cleaned);
+    let negated = negation::negated(&items, &kb.lexicon);
+
+    // Beliefs ("unit tests pass so we can ship") and change descriptions are
+    // read independently: a trap phrase must not hide the change inside it.
+    let (traps, changes): (Vec<Hit>, Vec<Hit>) = kb
+        .index
+        .find(&items, &kb.lexicon)
+        .into_iter()
+        .partition(|h| kb.rules[h.rule as usize].kind == RuleKind::Trap);
+    let mut hits = keep_outermost(changes);
+    hits.extend(keep_outermost(traps));
+    // Per rule: the words that fired it and whether any hit stood un-negated.
+    let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    for hit in &hits {
+        let rule = &kb.rules[hit.rule as usize];
+        let span = hit.start as usize..hit.end as usize;
+        let contains_cue = items[span.clone()]
+            .iter()
+            .any(|i| kb.lexicon.has(i.tok, class::NEG_CLAUSE | class::NEG_FORWARD));
+        let is_negated = rule.negatable && !contains_cue && negated[span.start];
+        let (s, e) = (items[span.start].start, items[span.end - 1].end);
+        let words = cleaned[s as usize..e as usize].to_owned();
+        record(&mut fired, hit.rule, s as usize, !is_negated, words);
+    }
+    for (path, start, _) in paths::extract(&cleaned) {
+        for rule in kb.index.path_rules(path) {
+            record(&mut fired, rule, start, true, path.to_owned());
+        }
+    }
+    combine(kb, fired)
+}
+
+fn record(
+    fired: &mut FxHashMap<u32, (usize, bool, Vec<String>)>,
+    rule: u32,
+    at: usize,
+    positive: bool,
+    words: String,
+) {
+    let entry = fired.entry(rule).or_insert((at, false, Vec::new()));
+    if positive && !entry.1 {
+        // The first positive hit decides where the rule sits in the message
+        // and replaces words seen only in negated clauses.
+        entry.0 = at;
+        entry.2.clear();
+    }
+    if positive || !entry.1 {
+        entry.1 |= positive;
+        if !entry.2.contains(&words) {
+            entry.2.push(words);
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Tokens to ids: stems, typo repair, stop words removed, concepts folded.
+fn analyse(kb: &KnowledgeBase, cleaned: &str) -> Vec<Item> {
+    let lex = &kb.lexicon;
+    let raw = text::tokenize(cleaned);
+    let mut items = Vec::with_capacity(raw.len());
+    // Unknown words repeat in long messages; repair each one once.
+    let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
+    for token in raw {
+        let tok = match token.kind {
+            TokenKind::Break => BREAK,
+            TokenKind::Comma => COMMA,
+            TokenKind::Word => {
+                let stem = text::stem(&token.word);
+                match repaired.get(stem.as_ref()) {
+                    Some(&t) => t,
+                    None => {
+                        let t = lex.lookup(&stem);
+                        if t == UNKNOWN {
+                            repaired.insert(stem.into_owned(), t);
+                        }
+                        t
+                    }
+                }
+            }
+        };
+        if lex.has(tok, class::STOP) {
+            continue;
+        }
+        // Collapse repeated separators so clause analysis sees one boundary.
+        if (tok == BREAK || tok == COMMA) && items.last().is_some_and(|i: &Item| i.tok == tok) {
+            continue;
+        }
+        items.push(Item {
+            tok,
+            start: token.start as u32,
+            end: token.end as u32,
+        });
+    }
+    lex.rewrite_concepts(items)
+}
+
+/// Drops hits that lie inside a longer hit: "unit tests pass so we can ship"
+/// is one trap signal, not also the words "unit tests".
+fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
+    if hits.len() < 2 {
+        return hits;
+    }
+    let len = |h: &Hit| h.end - h.start;
+    hits.sort_by(|a, b| len(b).cmp(&len(a)).then(a.start.cmp(&b.start)));
+    let span_end = hits.iter().map(|h| h.end).max().unwrap_or(0) as usize;
+    // For each position, the longest kept hit covering it.
+    let mut cover: Vec<Option<(u32, u32)>> = vec![None; span_end];
+    let mut kept = Vec::with_capacity(hits.len());
+    for h in hits {
+        let inside = cover[h.start as usize]
+            .is_some_and(|(s, e)| e - s > len(&h) && s <= h.start && h.end <= e);
+        if inside {
+            continue;
+        }
+        for c in &mut cover[h.start as usize..h.end as usize] {
+            if c.is_none_or(|(s, e)| e - s < len(&h)) {
+                *c = Some((h.start, h.end));
+            }
+        }
+        kept.push(h);
+    }
+    kept.sort_by_key(|h| (h.start, h.rule));
+    kept
+}
+
+fn combine(kb: &KnowledgeBase, fired: FxHashMap<u32, (usize, bool, Vec<String>)>) -> Advice {
+    let mut positive: Vec<(usize, u32, Vec<String>)> = Vec::new();
+    let mut ignored: Vec<(usize, u32, Vec<String>)> = Vec::new();
+    for (rule, (at, pos, words)) in fired {
+        if pos {
+            positive.push((at, rule, words));
+        } else {
+            ignored.push((at, rule, words));
+        }
+    }
+    // Generic wording ("changed the model") and bare file paths only count
+    // when nothing more specific was said.
+    let specific = positive.iter().any(|(_, r, _)| {
+        let rule = &kb.rules[*r as usize];
+        rule.kind == RuleKind::Change && !rule.fallback
+    });
+    if specific {
+        positive.retain(|(_, r, _)| !kb.rules[*r as usize].fallback);
+    }
+    positive.sort();
+    ignored.sort();
+
+    let n_scopes = kb.scopes.len();
+    let mut scope_on = vec![false; n_scopes];
+    let mut trap_on = vec![false; kb.traps.len()];
+    let mut component_on = vec![false; kb.components.len()];
+    let mut checks: Vec<usize> = Vec::new();
+    let mut why: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut escalators = Vec::new();
+
+    // Rationale and checks follow the knowledge base's rule order, which runs
+    // from narrow changes to release decisions.
+    let mut by_rule: Vec<u32> = positive.iter().map(|(_, r, _)| *r).collect();
+    by_rule.sort_unstable();
+    for &r in &by_rule {
+        let rule = &kb.rules[r as usize];
+        if rule.kind == RuleKind::Escalate {
+            escalators.push(rule);
+        } else {
+            for &s in &rule.scopes {
+                scope_on[s] = true;
+            }
+        }
+        for &t in &rule.traps {
+            trap_on[t] = true;
+        }
+        for &c in &rule.components {
+            component_on[c] = true;
+        }
+        for &c in &rule.checks {
+            if !checks.contains(&c) {
+                checks.push(c);
+            }
+        }
+        if !why.contains(&rule.why) {
+            why.push(rule.why.clone());
+        }
+        if let Some(note) = &rule.note
+            && !notes.contains(note)
+        {
+            notes.push(note.clone());
+        }
+    }
+    let mut escalated = false;
+    if !escalators.is_empty() {
+        match scope_on.iter().rposition(|&on| on) {
+            Some(deepest) if deepest + 1 < n_scopes => {
+                scope_on[deepest + 1] = true;
+                escalated = true;
+            }
+            Some(_) => {}
+            None => {
+                for rule in &escalators {
+                    for &s in &rule.scopes {
+                        scope_on[s] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    let scopes: Vec<usize> = (0..n_scopes).filter(|&i| scope_on[i]).collect();
+    let mut stage_on = vec![false; kb.stages.len()];
+    for &s in &scopes {
+        stage_on[kb.scopes[s].stage] = true;
+    }
+    let to_matched = |list: Vec<(usize, u32, Vec<String>)>| -> Vec<Matched> {
+        list.into_iter()
+            .map(|(_, r, words)| {
+                let rule = &kb.rules[r as usize];
+                Matched {
+                    rule: rule.id.clone(),
+                    title: rule.title.clone(),
+                    words,
+                }
+            })
+            .collect()
+    };
+    let confident = !positive.is_empty();
+    Advice {
+        primary_scope: scopes.last().map(|&s| kb.scopes[s].id.clone()),
+        scopes: scopes.iter().map(|&s| kb.scopes[s].id.clone()).collect(),
+        stages: kb
+            .stages
+            .iter()
+            .zip(&stage_on)
+            .filter(|(_, on)| **on)
+            .map(|(s, _)| s.id.clone())
+            .collect(),
+        traps: kb
+            .traps
+            .iter()
+            .zip(&trap_on)
+            .filter(|(_, on)| **on)
+            .map(|(t, _)| t.id.clone())
+            .collect(),
+        checks: checks.iter().map(|&c| kb.checks[c].id.clone()).collect(),
+        components: kb
+            .components
+            .iter()
+            .zip(&component_on)
+            .filter(|(_, on)| **on)
+            .map(|(c, _)| c.id.clone())
+            .collect(),
+        matched: to_matched(positive),
+        ignored: to_matched(ignored),
+        confident,
+        why,
+        notes,
+        escalated,
+    }
+}

@@ -1,0 +1,147 @@
+//! Which words of a message sit under a negation.
+//!
+//! People describe what did *not* change as often as what did:
+//! "hyperparameters did not change, only one transformation function was edited".
+//! The analysis is deliberately shallow and works on clause segments:
+//!
+//! * a sentence splits into segments at commas, "and"/"or", and contrast words
+//!   ("but", "only"); a contrast word also stops negation carrying over;
+//! * a negation word after the segment's first word negates the whole segment
+//!   ("the learning rate did not change"), one at the start negates what
+//!   follows ("not the batch size", "without retraining");
+//! * a segment with no verb of its own continues the previous segment's
+//!   polarity ("we didn't touch the learning rate, batch size or epochs"), and
+//!   a verbless list before a trailing negation takes it too
+//!   ("the learning rate and epochs were not changed").
+
+use super::lexicon::{BREAK, COMMA, Item, Lexicon, class};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Polarity {
+    Plain,
+    /// Negated from the segment's start (inherited or a trailing cue).
+    Whole,
+    /// Negated from a cue at the segment's start to its end.
+    Forward,
+}
+
+struct Segment {
+    start: usize,
+    end: usize,
+    /// Began with a contrast word, so it inherits nothing.
+    after_contrast: bool,
+    has_verb: bool,
+    cue: Option<(usize, u8)>,
+}
+
+/// Returns, for each item, whether it is negated. Negation cue words are
+/// themselves marked negated.
+pub(crate) fn negated(items: &[Item], lex: &Lexicon) -> Vec<bool> {
+    let mut out = vec![false; items.len()];
+    let mut sentence_start = 0;
+    for i in 0..=items.len() {
+        if i == items.len() || items[i].tok == BREAK {
+            analyse_sentence(items, sentence_start, i, lex, &mut out);
+            sentence_start = i + 1;
+        }
+    }
+    out
+}
+
+fn analyse_sentence(items: &[Item], from: usize, to: usize, lex: &Lexicon, out: &mut [bool]) {
+    let segments = split_segments(items, from, to, lex);
+    let mut polarity = Vec::with_capacity(segments.len());
+    let mut previous = Polarity::Plain;
+    for seg in &segments {
+        let p = match seg.cue {
+            Some((at, cls)) => {
+                let first_content = (seg.start..seg.end).find(|&k| {
+                    let t = items[k].tok;
+                    t != COMMA && !lex.has(t, class::CONTRAST | class::JOINER)
+                });
+                if cls & class::NEG_FORWARD != 0 || first_content == Some(at) {
+                    mark(out, at, seg.end);
+                    Polarity::Forward
+                } else {
+                    mark(out, seg.start, seg.end);
+                    Polarity::Whole
+                }
+            }
+            None if seg.has_verb || seg.after_contrast => Polarity::Plain,
+            None if previous != Polarity::Plain => {
+                mark(out, seg.start, seg.end);
+                Polarity::Forward
+            }
+            None => Polarity::Plain,
+        };
+        polarity.push(p);
+        previous = p;
+    }
+    // A trailing "... were not changed" reaches back over a verbless list.
+    for k in (1..segments.len()).rev() {
+        if polarity[k] != Polarity::Whole || segments[k].after_contrast {
+            continue;
+        }
+        let mut j = k;
+        while j > 0 {
+            let prev = &segments[j - 1];
+            if prev.cue.is_some() || prev.has_verb || polarity[j - 1] != Polarity::Plain {
+                break;
+            }
+            mark(out, prev.start, prev.end);
+            polarity[j - 1] = Polarity::Whole;
+            if prev.after_contrast {
+                break;
+            }
+            j -= 1;
+        }
+    }
+}
+
+fn split_segments(items: &[Item], from: usize, to: usize, lex: &Lexicon) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut seg = Segment {
+        start: from,
+        end: from,
+        after_contrast: false,
+        has_verb: false,
+        cue: None,
+    };
+    for (k, item) in items.iter().enumerate().take(to).skip(from) {
+        let t = item.tok;
+        let contrast = lex.has(t, class::CONTRAST);
+        if t == COMMA || lex.has(t, class::JOINER) || contrast {
+            seg.end = k;
+            if seg.end > seg.start {
+                segments.push(seg);
+            }
+            seg = Segment {
+                start: k,
+                end: k,
+                after_contrast: contrast,
+                has_verb: false,
+                cue: None,
+            };
+            continue;
+        }
+        let cls = lex.class(t);
+        if cls & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0 {
+            if seg.cue.is_none() {
+                seg.cue = Some((k, cls));
+            }
+        } else if cls & class::CHANGE != 0 {
+            seg.has_verb = true;
+        }
+    }
+    seg.end = to;
+    if seg.end > seg.start {
+        segments.push(seg);
+    }
+    segments
+}
+
+fn mark(out: &mut [bool], from: usize, to: usize) {
+    for flag in &mut out[from..to] {
+        *flag = true;
+    }
+}

@@ -1,0 +1,190 @@
+//! File paths pasted from a diff or PR description, and the glob patterns
+//! rules use to recognise them.
+
+/// File name endings that make a word look like a path even without a slash.
+const EXTENSIONS: &[&str] = &[
+    "py", "ipynb", "sql", "yml", "yaml", "json", "toml", "txt", "cfg", "ini", "lock", "md", "rst",
+    "sh", "scala", "r", "tf", "hcl", "conf", "env", "csv", "parquet", "pkl", "whl", "jar",
+];
+
+/// Extracts the path-looking words of a message, with their byte ranges.
+///
+/// A word is a path when it names a file with a known extension, or has at
+/// least two slashes (so "dev/test/prod" and "A/B" stay words unless written
+/// like a path), or ends in `/`. Diff prefixes (`a/`, `b/`) are removed.
+pub(crate) fn extract(text: &str) -> Vec<(&str, usize, usize)> {
+    let mut out = Vec::new();
+    let is_sep = |c: char| {
+        c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '<' | '>' | '|' | '(' | ')' | '[' | ']' | ',')
+    };
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (is_sep(c), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                start = None;
+                if let Some(found) = path_in(text, s, i) {
+                    out.push(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn path_in(text: &str, start: usize, end: usize) -> Option<(&str, usize, usize)> {
+    let trimmed = text[start..end].trim_end_matches(['.', ':', ';', '!', '?']);
+    if trimmed.len() < 3 || !trimmed.is_ascii() {
+        return None;
+    }
+    let path = strip_diff_prefix(trimmed);
+    let end = start + trimmed.len();
+    looks_like_path(path).then(|| (path, end - path.len(), end))
+}
+
+fn strip_diff_prefix(p: &str) -> &str {
+    let p = p
+        .strip_prefix("https://")
+        .or_else(|| p.strip_prefix("http://"))
+        .unwrap_or(p);
+    for prefix in ["a/", "b/", "./"] {
+        if let Some(rest) = p.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    p
+}
+
+fn looks_like_path(p: &str) -> bool {
+    if !p.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let name = p.rsplit('/').next().unwrap_or(p);
+    let has_ext = name
+        .rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()));
+    has_ext
+        || matches!(name, "Dockerfile" | "Makefile" | "MLproject")
+        || p.matches('/').count() >= 2
+        || (p.ends_with('/') && p.len() > 1)
+}
+
+/// A compiled glob: `**` spans directories, `*` and `?` stay within one.
+///
+/// A pattern without a slash matches the file name anywhere; a pattern with
+/// one may start at any directory, since pasted paths are often relative to a
+/// sub-project.
+#[derive(Debug, Clone)]
+pub(crate) struct Glob {
+    segments: Vec<String>,
+    basename_only: bool,
+}
+
+impl Glob {
+    pub(crate) fn parse(pattern: &str) -> Result<Glob, String> {
+        let pattern = pattern.trim();
+        if pattern.is_empty() {
+            return Err("an empty path pattern matches nothing".into());
+        }
+        if pattern.contains(char::is_whitespace) {
+            return Err(format!("path pattern `{pattern}` contains a space"));
+        }
+        let trimmed = pattern.trim_start_matches('/');
+        let basename_only = !trimmed.contains('/');
+        let mut segments: Vec<String> = trimmed.split('/').map(str::to_ascii_lowercase).collect();
+        if segments.last().is_some_and(String::is_empty) {
+            segments.pop();
+            segments.push("**".into());
+        }
+        Ok(Glob {
+            segments,
+            basename_only,
+        })
+    }
+
+    pub(crate) fn matches(&self, path: &str) -> bool {
+        let lower = path.to_ascii_lowercase();
+        let parts: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
+        if self.basename_only {
+            return parts
+                .last()
+                .is_some_and(|name| segment_matches(&self.segments[0], name));
+        }
+        let pat: Vec<&str> = self.segments.iter().map(String::as_str).collect();
+        (0..parts.len()).any(|start| match_from(&pat, &parts[start..]))
+    }
+}
+
+fn match_from(pat: &[&str], parts: &[&str]) -> bool {
+    match pat.split_first() {
+        None => parts.is_empty(),
+        Some((&"**", rest)) => (0..=parts.len()).any(|k| match_from(rest, &parts[k..])),
+        Some((first, rest)) => parts
+            .split_first()
+            .is_some_and(|(p, tail)| segment_matches(first, p) && match_from(rest, tail)),
+    }
+}
+
+/// `*` and `?` wildcards within one path segment.
+fn segment_matches(pattern: &str, name: &str) -> bool {
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let (mut pi, mut ni) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_gitignore_lite() {
+        for (pattern, path, expected) in [
+            ("src/features/**", "src/features/pickup.py", true),
+            ("src/features/**", "my_proj/src/features/a/b.py", true),
+            ("src/features/**", "src/training/train.py", false),
+            ("train.py", "my_proj/training/train.py", true),
+            ("train.py", "my_proj/training/train.pyc", false),
+            ("requirements*.txt", "requirements-dev.txt", true),
+            ("resources/*.yml", "proj/resources/model-workflow-resource.yml", true),
+            ("resources/*.yml", "proj/resources/sub/x.yml", false),
+            ("**/*.md", "docs/README.md", true),
+            ("*.ipynb", "notebooks/Train.ipynb", true),
+            ("conda.yaml", "conda.yml", false),
+        ] {
+            let glob = Glob::parse(pattern).unwrap();
+            assert_eq!(glob.matches(path), expected, "{pattern} vs {path}");
+        }
+    }
+
+    #[test]
+    fn paths_are_found_in_diffs_and_prose() {
+        let text = "diff --git a/src/features/x.py b/src/features/x.py\n+++ b/requirements.txt\nWe ran it in dev/test/prod, see train.py.";
+        let found: Vec<&str> = extract(text).into_iter().map(|(p, _, _)| p).collect();
+        assert_eq!(
+            found,
+            ["src/features/x.py", "src/features/x.py", "requirements.txt", "dev/test/prod", "train.py"]
+        );
+        assert!(extract("A/B test and CI/CD, e.g. v1.2").is_empty());
+        let text = "touch `conf/params.yaml`";
+        let (p, s, e) = extract(text)[0];
+        assert_eq!((p, &text[s..e]), ("conf/params.yaml", "conf/params.yaml"));
+    }
+}

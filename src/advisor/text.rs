@@ -1,0 +1,327 @@
+//! Turning Slack text into tokens the matcher can compare.
+//!
+//! The same functions normalise the knowledge base's signal phrases and the
+//! user's message, so the stemmer only has to be consistent, not linguistically
+//! correct: "changed", "changes" and "changing" all become "chang" on both sides.
+
+use std::borrow::Cow;
+
+/// What a raw token is, as far as clause and negation handling cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKind {
+    Word,
+    /// A comma or dash: separates list items, not sentences.
+    Comma,
+    /// End of a sentence or line: phrases never match across it.
+    Break,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawToken<'a> {
+    pub(crate) kind: TokenKind,
+    /// Lower-cased word with any possessive removed; empty for punctuation.
+    pub(crate) word: Cow<'a, str>,
+    /// Byte range in the cleaned text, for quoting the user's own words back.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+/// Removes Slack's markup while keeping the words a person wrote.
+///
+/// `<@U123>` and `<!here>` carry no meaning for advice and are dropped; links
+/// and channel references keep their label (or the URL itself, which often
+/// contains a file path); entities are decoded; formatting characters are left
+/// for the tokenizer, which treats them as separators.
+pub(crate) fn clean_markup(input: &str) -> Cow<'_, str> {
+    if !input.contains(['<', '&']) {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                // A real Slack reference never spans lines; anything else is literal text.
+                Some(close) if !rest[..close].contains('\n') => {
+                    let inner = &rest[1..close];
+                    out.push(' ');
+                    out.push_str(reference_text(inner));
+                    out.push(' ');
+                    rest = &rest[close + 1..];
+                }
+                _ => {
+                    out.push('<');
+                    rest = &rest[1..];
+                }
+            }
+        } else {
+            let (decoded, len) = decode_entity(rest);
+            out.push(decoded);
+            rest = &rest[len..];
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The visible text of one `<...>` reference.
+fn reference_text(inner: &str) -> &str {
+    let (target, label) = match inner.split_once('|') {
+        Some((t, l)) => (t, Some(l)),
+        None => (inner, None),
+    };
+    if target.starts_with('@') || target.starts_with('!') {
+        return "";
+    }
+    match label {
+        Some(l) if !l.is_empty() => l,
+        _ if target.starts_with('#') => "",
+        _ => target,
+    }
+}
+
+fn decode_entity(s: &str) -> (char, usize) {
+    for (entity, ch) in [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"')] {
+        if s.starts_with(entity) {
+            return (ch, entity.len());
+        }
+    }
+    ('&', 1)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Splits cleaned text into words and punctuation tokens.
+///
+/// Underscores, hyphens and slashes separate words (`max_depth` is "max depth"),
+/// a full stop only ends a sentence when followed by a space (so `train.py` and
+/// `1.7` do not), and "n't" becomes a separate "not".
+pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let bytes = text.as_bytes();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_word_char(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if is_word_char(d) {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else if is_apostrophe(d) {
+                    // Keep an apostrophe only when a letter follows it ("didn't").
+                    let after = j + d.len_utf8();
+                    match text[after..].chars().next() {
+                        Some(n) if n.is_alphabetic() => {
+                            end = after;
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+            push_word(&mut tokens, &text[i..end], i, end);
+            continue;
+        }
+        let kind = match c {
+            ',' | '(' | ')' | '\u{2013}' | '\u{2014}' => Some(TokenKind::Comma),
+            '!' | '?' | ';' | '\n' => Some(TokenKind::Break),
+            '.' | ':' => {
+                let next = bytes.get(i + 1).copied();
+                match next {
+                    None | Some(b' ' | b'\n' | b'\t' | b'\r') => Some(TokenKind::Break),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            // Runs of punctuation ("?!", "...") collapse into one token.
+            if tokens.last().is_some_and(|t: &RawToken<'_>| t.kind == kind) {
+                continue;
+            }
+            tokens.push(RawToken {
+                kind,
+                word: Cow::Borrowed(""),
+                start: i,
+                end: i + c.len_utf8(),
+            });
+        }
+    }
+    tokens
+}
+
+fn push_word<'a>(tokens: &mut Vec<RawToken<'a>>, raw: &'a str, start: usize, end: usize) {
+    let lower = lowercase(raw);
+    let lower = match lower {
+        Cow::Borrowed(s) if s.contains(is_apostrophe) => Cow::Owned(s.to_owned()),
+        other => other,
+    };
+    if let Cow::Owned(s) = &lower
+        && s.contains(is_apostrophe)
+    {
+        let s = s.replace('\u{2019}', "'");
+        if let Some(stem) = s.strip_suffix("n't") {
+            tokens.push(word_token(Cow::Owned(stem.to_owned()), start, end));
+            tokens.push(word_token(Cow::Borrowed("not"), start, end));
+            return;
+        }
+        let s = s.strip_suffix("'s").unwrap_or(&s).replace('\'', "");
+        tokens.push(word_token(Cow::Owned(s), start, end));
+        return;
+    }
+    tokens.push(word_token(lower, start, end));
+}
+
+fn word_token(word: Cow<'_, str>, start: usize, end: usize) -> RawToken<'_> {
+    RawToken {
+        kind: TokenKind::Word,
+        word,
+        start,
+        end,
+    }
+}
+
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_uppercase) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A light suffix stripper for English inflections.
+///
+/// Only ASCII words longer than three letters are touched; everything else is
+/// returned unchanged.
+pub(crate) fn stem(word: &str) -> Cow<'_, str> {
+    // "staging" and "packaging" name things of their own in ML work; stemmed,
+    // they would collide with "stage" and "package".
+    if word.len() <= 3 || !word.is_ascii() || matches!(word, "staging" | "packaging") {
+        return Cow::Borrowed(word);
+    }
+    let mut s: Cow<'_, str> = Cow::Borrowed(word);
+    // Plurals and third person.
+    if let Some(base) = s.strip_suffix("ies").filter(|b| b.len() >= 2) {
+        s = Cow::Owned(format!("{base}y"));
+    } else if s.ends_with("sses") {
+        s = Cow::Owned(s[..s.len() - 2].to_owned());
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
+        s = Cow::Owned(s[..s.len() - 1].to_owned());
+    }
+    // Verb and noun endings; `stripped` allows undoubling "shipped" -> "ship".
+    let mut stripped = false;
+    if let Some(base) = s.strip_suffix("ied").filter(|b| b.len() >= 2) {
+        s = Cow::Owned(format!("{base}y"));
+    } else if let Some(base) = s.strip_suffix("ing").filter(|b| b.len() >= 3) {
+        s = Cow::Owned(base.to_owned());
+        stripped = true;
+    } else if let Some(base) = s
+        .strip_suffix("ed")
+        .filter(|b| b.len() >= 3 && !b.ends_with('e'))
+    {
+        s = Cow::Owned(base.to_owned());
+        stripped = true;
+    } else if let Some(base) = s.strip_suffix("ion").filter(|b| b.len() >= 4) {
+        s = Cow::Owned(base.to_owned());
+    } else if let Some(base) = s.strip_suffix("ment").filter(|b| b.len() >= 4) {
+        s = Cow::Owned(base.to_owned());
+    }
+    if s.len() >= 4 && s.ends_with('e') && !s.ends_with("ee") {
+        s = Cow::Owned(s[..s.len() - 1].to_owned());
+    }
+    if stripped {
+        let b = s.as_bytes();
+        let n = b.len();
+        if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o')
+        {
+            s = Cow::Owned(s[..n - 1].to_owned());
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| match t.kind {
+                TokenKind::Word => stem(&t.word).into_owned(),
+                TokenKind::Comma => ",".to_owned(),
+                TokenKind::Break => ".".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        for group in [
+            ["change", "changed", "changes", "changing"],
+            ["promote", "promoted", "promotes", "promoting"],
+            ["test", "tested", "tests", "testing"],
+            ["ship", "shipped", "ships", "shipping"],
+            ["validate", "validated", "validates", "validating"],
+            ["feature", "features", "feature", "features"],
+            ["tune", "tuned", "tunes", "tuning"],
+            ["modify", "modified", "modifies", "modifying"],
+        ] {
+            let stems: Vec<_> = group.iter().map(|w| stem(w)).collect();
+            assert!(stems.windows(2).all(|w| w[0] == w[1]), "{group:?} -> {stems:?}");
+        }
+        assert_eq!(stem("promotion"), stem("promote"));
+        assert_eq!(stem("integration"), stem("integrate"));
+        assert_eq!(stem("deployment"), stem("deploy"));
+        assert_eq!(stem("passed"), stem("pass"));
+    }
+
+    #[test]
+    fn slack_markup_is_reduced_to_words() {
+        let cleaned = clean_markup(
+            "<@U024BE7LH> see <#C123|ml-review> and <https://x.io/a|the PR> &amp; <!here> *bold* `code`",
+        );
+        assert_eq!(
+            cleaned.split_whitespace().collect::<Vec<_>>(),
+            ["see", "ml-review", "and", "the", "PR", "&", "*bold*", "`code`"]
+        );
+        assert_eq!(clean_markup("<#C987654321|>").trim(), "");
+        assert_eq!(
+            clean_markup("<https://github.com/o/r/blob/main/train.py>").trim(),
+            "https://github.com/o/r/blob/main/train.py"
+        );
+        assert_eq!(clean_markup("a < b and c > d"), "a < b and c > d");
+    }
+
+    #[test]
+    fn punctuation_splits_clauses_but_not_file_names() {
+        assert_eq!(
+            words("We didn't change max_depth, only train.py. Done!"),
+            ["we", "did", "not", "chang", "max", "depth", ",", "only", "train", "py", ".", "don", "."]
+        );
+    }
+
+    #[test]
+    fn spans_point_into_the_cleaned_text() {
+        let text = "Learning-Rate bumped";
+        let toks = tokenize(text);
+        assert_eq!(&text[toks[0].start..toks[0].end], "Learning");
+        assert_eq!(toks[0].word, "learning");
+        assert_eq!(&text[toks[2].start..toks[2].end], "bumped");
+    }
+
+    #[test]
+    fn curly_apostrophes_and_possessives() {
+        assert_eq!(words("model\u{2019}s doesn\u{2019}t"), ["model", "doe", "not"]);
+    }
+}

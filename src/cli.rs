@@ -1,0 +1,185 @@
+//! The `testscope` command line. `main.rs` only calls [`run`].
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::kb::KnowledgeBase;
+use crate::{advise, render};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "testscope",
+    version,
+    about = "Which tests does this ML change need, and in which environment stage?",
+    long_about = "testscope reads a description of a change (free text, Slack markup or file paths from a diff) \
+and answers with the test scope (unit, integration, release-gating), the environment stage (dev, test, prod), \
+the concrete checks, the blast radius and the traps to avoid."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Readable in a terminal.
+    Text,
+    /// One JSON object.
+    Json,
+    /// The Slack Block Kit message the bot sends.
+    Blocks,
+}
+
+#[derive(Debug, clap::Args)]
+struct KbArgs {
+    /// Load the knowledge base from this directory instead of the built-in copy.
+    #[arg(long, value_name = "DIR", env = "TESTSCOPE_RESPONSES_DIR")]
+    responses: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Recommend a test scope and stage for a described change.
+    Advise {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        kb: KbArgs,
+        /// The change, in your own words. Use `-` to read it from standard input.
+        #[arg(required = true, value_name = "TEXT")]
+        text: Vec<String>,
+    },
+    /// Validate a knowledge base and summarise what it holds; exits 1 on errors.
+    Check {
+        #[command(flatten)]
+        kb: KbArgs,
+    },
+    /// Print the decision table.
+    Rules {
+        #[command(flatten)]
+        kb: KbArgs,
+    },
+    /// Print Slack signing headers for a request body, for trying the server with curl.
+    Sign {
+        /// The Slack signing secret.
+        #[arg(long, env = "SLACK_SIGNING_SECRET", hide_env_values = true)]
+        secret: String,
+        /// Unix timestamp to sign with (default: now).
+        #[arg(long)]
+        timestamp: Option<i64>,
+        /// The exact request body. Use `-` to read it from standard input.
+        body: String,
+    },
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Advise { format, kb, text } => {
+            let Some(kb) = load(&kb) else {
+                return ExitCode::FAILURE;
+            };
+            let input = if text.len() == 1 && text[0] == "-" {
+                let mut s = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                    eprintln!("error: cannot read standard input: {e}");
+                    return ExitCode::FAILURE;
+                }
+                s
+            } else {
+                text.join(" ")
+            };
+            let advice = advise(&kb, &input);
+            match format {
+                Format::Text => print!("{}", render::advice_text(&kb, &advice)),
+                Format::Json => println!("{}", render::advice_json(&advice)),
+                Format::Blocks => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&render::advice_message(&kb, &advice))
+                        .unwrap_or_default()
+                ),
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Check { kb } => {
+            let Some(kb) = load(&kb) else {
+                return ExitCode::FAILURE;
+            };
+            println!("{}: OK", kb.origin);
+            println!(
+                "  {} stages, {} scopes, {} components, {} traps, {} checks",
+                kb.stages.len(),
+                kb.scopes.len(),
+                kb.components.len(),
+                kb.traps.len(),
+                kb.checks.len()
+            );
+            let signals: usize = kb.rules.iter().map(|r| r.signals.len()).sum();
+            let paths: usize = kb.rules.iter().map(|r| r.paths.len()).sum();
+            println!(
+                "  {} rules with {signals} signal phrases and {paths} path patterns; {} known words and concepts",
+                kb.rules.len(),
+                kb.vocabulary_size()
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Rules { kb } => {
+            let Some(kb) = load(&kb) else {
+                return ExitCode::FAILURE;
+            };
+            print!("{}", render::rules_text(&kb));
+            ExitCode::SUCCESS
+        }
+        Command::Sign {
+            secret,
+            timestamp,
+            body,
+        } => sign(&secret, timestamp, &body),
+    }
+}
+
+fn load(args: &KbArgs) -> Option<KnowledgeBase> {
+    match KnowledgeBase::load(args.responses.as_deref()) {
+        Ok(kb) => Some(kb),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+fn sign(secret: &str, timestamp: Option<i64>, body: &str) -> ExitCode {
+    let body = if body == "-" {
+        let mut buf = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
+            eprintln!("error: cannot read standard input: {e}");
+            return ExitCode::FAILURE;
+        }
+        buf
+    } else {
+        body.as_bytes().to_vec()
+    };
+    let ts = timestamp.unwrap_or_else(unix_now);
+    match crate::slack::signature::sign(secret, ts, &body) {
+        Ok(sig) => {
+            println!("X-Slack-Request-Timestamp: {ts}");
+            println!("X-Slack-Signature: {sig}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

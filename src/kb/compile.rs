@@ -1,0 +1,507 @@
+//! Parsing, validating and compiling the knowledge-base files.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use super::raw::{self, RawRuleKind};
+use super::{KnowledgeBase, LoadError, Origin, Problem, SourceFile, limits};
+use crate::advisor::lexicon::{Lexicon, class};
+use crate::advisor::matcher::RuleIndex;
+use crate::advisor::paths::Glob;
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub id: String,
+    pub title: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub id: String,
+    pub title: String,
+    /// Index into [`KnowledgeBase::stages`].
+    pub stage: usize,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Trap {
+    pub id: String,
+    pub title: String,
+    pub reminder: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Change,
+    Trap,
+    Escalate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub kind: RuleKind,
+    pub source: String,
+    pub signals: Vec<String>,
+    pub paths: Vec<String>,
+    /// Indices into [`KnowledgeBase::scopes`], sorted.
+    pub scopes: Vec<usize>,
+    pub checks: Vec<usize>,
+    pub components: Vec<usize>,
+    pub traps: Vec<usize>,
+    pub why: String,
+    pub note: Option<String>,
+    pub negatable: bool,
+    pub fallback: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Messages {
+    pub help: String,
+    pub decision_order: Vec<String>,
+    pub no_match: String,
+    pub examples: Vec<String>,
+    pub principle: String,
+    pub labels: Labels,
+}
+
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub scope: String,
+    pub stage: String,
+    pub why: String,
+    pub checks: String,
+    pub blast_radius: String,
+    pub traps: String,
+    pub matched: String,
+    pub notes: String,
+    pub ignored: String,
+    pub no_match_header: String,
+}
+
+/// Collects problems against the file currently being checked.
+struct Report<'a> {
+    file: &'a SourceFile,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Report<'_> {
+    fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let (line, column) = self.file.locate(span.start);
+        self.problems.push(Problem {
+            file: self.file.name.clone(),
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    /// Checks a piece of text: not blank, within a Slack limit.
+    fn text(&mut self, value: &Spanned<String>, what: &str, max: usize) -> String {
+        let s = value.get_ref().trim();
+        if s.is_empty() {
+            self.at(value.span(), format!("{what} is empty"));
+        }
+        let n = s.chars().count();
+        if n > max {
+            self.at(
+                value.span(),
+                format!("{what} is {n} characters; Slack allows at most {max}"),
+            );
+        }
+        s.to_owned()
+    }
+
+    fn id(&mut self, value: &Spanned<String>, what: &str, seen: &mut HashMap<String, usize>) -> String {
+        let id = value.get_ref().clone();
+        let valid = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid {
+            self.at(
+                value.span(),
+                format!("{what} id `{id}` must be lower-case letters, digits and hyphens"),
+            );
+        }
+        let (line, _) = self.file.locate(value.span().start);
+        if let Some(first) = seen.insert(id.clone(), line) {
+            self.at(
+                value.span(),
+                format!("duplicate {what} id `{id}` (first defined on line {first})"),
+            );
+        }
+        id
+    }
+
+    fn refs(&mut self, values: &[Spanned<String>], what: &str, ids: &[String]) -> Vec<usize> {
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            match ids.iter().position(|id| id == v.get_ref()) {
+                Some(i) if out.contains(&i) => {
+                    self.at(v.span(), format!("{what} `{}` is listed twice", v.get_ref()));
+                }
+                Some(i) => out.push(i),
+                None => self.at(
+                    v.span(),
+                    format!(
+                        "unknown {what} `{}`; defined {what}s are: {}",
+                        v.get_ref(),
+                        ids.join(", ")
+                    ),
+                ),
+            }
+        }
+        out
+    }
+}
+
+fn parse<T: DeserializeOwned>(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<T> {
+    match toml::from_str::<T>(&file.text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (line, column) = e.span().map_or((0, 0), |s| file.locate(s.start));
+            problems.push(Problem {
+                file: file.name.clone(),
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            });
+            None
+        }
+    }
+}
+
+pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeBase, LoadError> {
+    let mut problems = Vec::new();
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.name.ends_with(name))
+            .expect("every knowledge-base file is listed in FILES")
+    };
+    let stages_f = file("stages.toml");
+    let scopes_f = file("scopes.toml");
+    let components_f = file("components.toml");
+    let traps_f = file("traps.toml");
+    let checks_f = file("checks.toml");
+    let lexicon_f = file("lexicon.toml");
+    let rules_f = file("rules.toml");
+    let messages_f = file("messages.toml");
+
+    let stages_raw: Option<raw::StagesFile> = parse(stages_f, &mut problems);
+    let scopes_raw: Option<raw::ScopesFile> = parse(scopes_f, &mut problems);
+    let components_raw: Option<raw::ComponentsFile> = parse(components_f, &mut problems);
+    let traps_raw: Option<raw::TrapsFile> = parse(traps_f, &mut problems);
+    let checks_raw: Option<raw::ChecksFile> = parse(checks_f, &mut problems);
+    let lexicon_raw: Option<raw::LexiconFile> = parse(lexicon_f, &mut problems);
+    let rules_raw: Option<raw::RulesFile> = parse(rules_f, &mut problems);
+    let messages_raw: Option<raw::MessagesFile> = parse(messages_f, &mut problems);
+
+    let stages = stages_raw.map(|s| stages(stages_f, &mut problems, s)).unwrap_or_default();
+    let stage_ids: Vec<String> = stages.iter().map(|s| s.id.clone()).collect();
+    let scopes = scopes_raw
+        .map(|s| scopes(scopes_f, &mut problems, s, &stage_ids))
+        .unwrap_or_default();
+    let components = components_raw
+        .map(|c| components(components_f, &mut problems, c))
+        .unwrap_or_default();
+    let traps = traps_raw.map(|t| traps(traps_f, &mut problems, t)).unwrap_or_default();
+    let checks = checks_raw.map(|c| checks(checks_f, &mut problems, c)).unwrap_or_default();
+    let messages = messages_raw.map(|m| messages(messages_f, &mut problems, m));
+
+    let mut lexicon = Lexicon::new();
+    if let Some(raw) = lexicon_raw {
+        build_lexicon(lexicon_f, &mut problems, &mut lexicon, raw);
+    }
+
+    let names = Names {
+        scopes: scopes.iter().map(|s| s.id.clone()).collect(),
+        traps: traps.iter().map(|t| t.id.clone()).collect(),
+        checks: checks.iter().map(|c| c.id.clone()).collect(),
+        components: components.iter().map(|c| c.id.clone()).collect(),
+    };
+    let mut index = RuleIndex::default();
+    let rules = rules_raw
+        .map(|r| rules(rules_f, &mut problems, r, &names, &mut lexicon, &mut index))
+        .unwrap_or_default();
+    lexicon.finish();
+
+    for (what, empty, f) in [
+        ("stage", stages.is_empty(), stages_f),
+        ("scope", scopes.is_empty(), scopes_f),
+        ("component", components.is_empty(), components_f),
+        ("rule", rules.is_empty(), rules_f),
+    ] {
+        if empty && !problems.iter().any(|p| p.file == f.name) {
+            problems.push(Problem {
+                file: f.name.clone(),
+                line: 0,
+                column: 0,
+                message: format!("defines no {what}"),
+            });
+        }
+    }
+
+    match messages {
+        Some(messages) if problems.is_empty() => Ok(KnowledgeBase {
+            origin,
+            stages,
+            scopes,
+            components,
+            traps,
+            checks,
+            rules,
+            messages,
+            lexicon,
+            index,
+        }),
+        _ => Err(LoadError { problems }),
+    }
+}
+
+fn stages(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::StagesFile) -> Vec<Stage> {
+    let mut r = Report { file: f, problems };
+    let mut seen = HashMap::new();
+    raw.stage
+        .into_iter()
+        .map(|s| Stage {
+            id: r.id(&s.id, "stage", &mut seen),
+            title: r.text(&s.title, "stage title", limits::HEADER),
+            purpose: r.text(&s.purpose, "stage purpose", limits::SECTION),
+        })
+        .collect()
+}
+
+fn scopes(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    raw: raw::ScopesFile,
+    stage_ids: &[String],
+) -> Vec<Scope> {
+    let mut r = Report { file: f, problems };
+    let mut seen = HashMap::new();
+    raw.scope
+        .into_iter()
+        .map(|s| Scope {
+            id: r.id(&s.id, "scope", &mut seen),
+            title: r.text(&s.title, "scope title", limits::HEADER),
+            stage: r
+                .refs(std::slice::from_ref(&s.stage), "stage", stage_ids)
+                .first()
+                .copied()
+                .unwrap_or(0),
+            summary: r.text(&s.summary, "scope summary", limits::SECTION),
+        })
+        .collect()
+}
+
+fn components(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::ComponentsFile) -> Vec<Component> {
+    let mut r = Report { file: f, problems };
+    let mut seen = HashMap::new();
+    raw.component
+        .into_iter()
+        .map(|c| Component {
+            id: r.id(&c.id, "component", &mut seen),
+            title: r.text(&c.title, "component title", limits::HEADER),
+        })
+        .collect()
+}
+
+fn traps(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::TrapsFile) -> Vec<Trap> {
+    let mut r = Report { file: f, problems };
+    let mut seen = HashMap::new();
+    raw.trap
+        .into_iter()
+        .map(|t| Trap {
+            id: r.id(&t.id, "trap", &mut seen),
+            title: r.text(&t.title, "trap title", limits::HEADER),
+            reminder: r.text(&t.reminder, "trap reminder", limits::SECTION),
+            source: r.text(&t.source, "trap source", limits::SECTION),
+        })
+        .collect()
+}
+
+fn checks(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::ChecksFile) -> Vec<Check> {
+    let mut r = Report { file: f, problems };
+    let mut seen = HashMap::new();
+    raw.check
+        .into_iter()
+        .map(|c| Check {
+            id: r.id(&c.id, "check", &mut seen),
+            text: r.text(&c.text, "check text", limits::SECTION),
+        })
+        .collect()
+}
+
+fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::MessagesFile) -> Messages {
+    let mut r = Report { file: f, problems };
+    let l = &raw.labels;
+    let mut label = |v: &Spanned<String>| r.text(v, "label", limits::HEADER);
+    let labels = Labels {
+        scope: label(&l.scope),
+        stage: label(&l.stage),
+        why: label(&l.why),
+        checks: label(&l.checks),
+        blast_radius: label(&l.blast_radius),
+        traps: label(&l.traps),
+        matched: label(&l.matched),
+        notes: label(&l.notes),
+        ignored: label(&l.ignored),
+        no_match_header: label(&l.no_match_header),
+    };
+    let list = |r: &mut Report<'_>, v: &[Spanned<String>], what: &str| -> Vec<String> {
+        v.iter().map(|s| r.text(s, what, limits::SECTION)).collect()
+    };
+    Messages {
+        help: r.text(&raw.help, "help", limits::SECTION),
+        decision_order: list(&mut r, &raw.decision_order, "decision order step"),
+        no_match: r.text(&raw.no_match, "no-match text", limits::SECTION),
+        examples: list(&mut r, &raw.examples, "example"),
+        principle: r.text(&raw.principle, "principle", limits::SECTION),
+        labels,
+    }
+}
+
+fn build_lexicon(f: &SourceFile, problems: &mut Vec<Problem>, lex: &mut Lexicon, raw: raw::LexiconFile) {
+    let mut r = Report { file: f, problems };
+    // Stop words first, so later phrases drop them the same way messages do.
+    for w in &raw.stopwords {
+        let tokens = crate::advisor::text::tokenize(w.get_ref());
+        match tokens.as_slice() {
+            [one] if one.kind == crate::advisor::text::TokenKind::Word => {
+                let id = lex.intern(&crate::advisor::text::stem(&one.word));
+                lex.add_class(id, class::STOP);
+            }
+            _ => r.at(w.span(), format!("stop word `{}` must be a single word", w.get_ref())),
+        }
+    }
+    for w in &raw.no_typo_fix {
+        for id in lex.phrase_words(w.get_ref()) {
+            lex.add_class(id, class::EXACT);
+        }
+    }
+    let classes = [
+        (&raw.negation.clause, class::NEG_CLAUSE, "negation word"),
+        (&raw.negation.forward, class::NEG_FORWARD, "negation word"),
+        (&raw.clause_breaks, class::CONTRAST, "clause break"),
+        (&raw.joiners, class::JOINER, "joiner"),
+        (&raw.change_verbs, class::CHANGE, "change word"),
+    ];
+    for (list, cls, what) in classes {
+        for w in list {
+            let words = lex.phrase_words(w.get_ref());
+            match words.as_slice() {
+                [] => r.at(w.span(), format!("{what} `{}` is only stop words", w.get_ref())),
+                [one] => lex.add_class(*one, cls),
+                _ => {
+                    // A multi-word cue becomes one token of its own.
+                    let target = lex.intern(&format!("~{}", w.get_ref().to_lowercase()));
+                    lex.add_class(target, cls);
+                    lex.add_concept_phrase(&words, target);
+                }
+            }
+        }
+    }
+    let mut seen = HashMap::new();
+    for concept in &raw.concept {
+        let id = r.id(&concept.id, "concept", &mut seen);
+        if concept.words.is_empty() {
+            r.at(concept.id.span(), format!("concept `{id}` lists no words"));
+        }
+        let target = lex.intern(&format!("@{id}"));
+        for w in &concept.words {
+            let words = lex.phrase_words(w.get_ref());
+            if words.is_empty() {
+                r.at(w.span(), format!("`{}` is only stop words", w.get_ref()));
+            }
+            lex.add_concept_phrase(&words, target);
+        }
+    }
+}
+
+struct Names {
+    scopes: Vec<String>,
+    traps: Vec<String>,
+    checks: Vec<String>,
+    components: Vec<String>,
+}
+
+fn rules(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    raw: raw::RulesFile,
+    names: &Names,
+    lex: &mut Lexicon,
+    index: &mut RuleIndex,
+) -> Vec<Rule> {
+    let mut r = Report { file: f, problems };
+    let mut seen = HashMap::new();
+    let mut out = Vec::with_capacity(raw.rule.len());
+    for (n, rule) in raw.rule.into_iter().enumerate() {
+        let id = r.id(&rule.id, "rule", &mut seen);
+        if rule.signals.is_empty() && rule.paths.is_empty() {
+            r.at(
+                rule.id.span(),
+                format!("rule `{id}` has no signals and no paths, so it can never fire"),
+            );
+        }
+        for s in &rule.signals {
+            if let Err(msg) = index.add_signal(lex, n, s.get_ref()) {
+                r.at(s.span(), msg);
+            }
+        }
+        for p in &rule.paths {
+            match Glob::parse(p.get_ref()) {
+                Ok(g) => index.add_glob(n, g),
+                Err(msg) => r.at(p.span(), msg),
+            }
+        }
+        let mut scopes = r.refs(&rule.scopes, "scope", &names.scopes);
+        scopes.sort_unstable();
+        if rule.scopes.is_empty() {
+            r.at(rule.id.span(), format!("rule `{id}` names no scope"));
+        }
+        let kind = match rule.kind {
+            RawRuleKind::Change => RuleKind::Change,
+            RawRuleKind::Trap => RuleKind::Trap,
+            RawRuleKind::Escalate => RuleKind::Escalate,
+        };
+        out.push(Rule {
+            title: r.text(&rule.title, "rule title", limits::HEADER),
+            kind,
+            source: r.text(&rule.source, "rule source", limits::SECTION),
+            signals: rule.signals.iter().map(|s| s.get_ref().clone()).collect(),
+            paths: rule.paths.iter().map(|s| s.get_ref().clone()).collect(),
+            scopes,
+            checks: r.refs(&rule.checks, "check", &names.checks),
+            components: r.refs(&rule.components, "component", &names.components),
+            traps: r.refs(&rule.traps, "trap", &names.traps),
+            why: r.text(&rule.why, "rule rationale", limits::SECTION),
+            note: rule.note.as_ref().map(|n| r.text(n, "rule note", limits::SECTION)),
+            negatable: rule.negatable.unwrap_or(kind != RuleKind::Trap),
+            fallback: rule.fallback,
+            id,
+        });
+    }
+    out
+}

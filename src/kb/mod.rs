@@ -1,0 +1,202 @@
+//! The knowledge base: scopes, stages, traps, checks, rules and message text,
+//! loaded from TOML in `responses/` and validated once.
+//!
+//! The default copy is compiled into the binary, so `testscope` works from any
+//! directory; a team can point `--responses DIR` at its own edited copy.
+
+mod compile;
+mod raw;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::advisor::lexicon::Lexicon;
+use crate::advisor::matcher::RuleIndex;
+
+pub use compile::{Check, Component, Messages, Rule, RuleKind, Scope, Stage, Trap};
+
+/// Slack's limits that knowledge-base text must respect.
+pub mod limits {
+    /// Header block text.
+    pub const HEADER: usize = 150;
+    /// Section block text.
+    pub const SECTION: usize = 3000;
+    /// Button label.
+    pub const BUTTON: usize = 75;
+}
+
+/// The files a knowledge base is made of, in load order.
+pub const FILES: [&str; 8] = [
+    "stages.toml",
+    "scopes.toml",
+    "components.toml",
+    "traps.toml",
+    "checks.toml",
+    "lexicon.toml",
+    "rules.toml",
+    "messages.toml",
+];
+
+const EMBEDDED: [(&str, &str); 8] = [
+    ("stages.toml", include_str!("../../responses/stages.toml")),
+    ("scopes.toml", include_str!("../../responses/scopes.toml")),
+    ("components.toml", include_str!("../../responses/components.toml")),
+    ("traps.toml", include_str!("../../responses/traps.toml")),
+    ("checks.toml", include_str!("../../responses/checks.toml")),
+    ("lexicon.toml", include_str!("../../responses/lexicon.toml")),
+    ("rules.toml", include_str!("../../responses/rules.toml")),
+    ("messages.toml", include_str!("../../responses/messages.toml")),
+];
+
+/// One thing wrong with a knowledge-base file, located for a human.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        }
+    }
+}
+
+/// Every problem found while loading; loading never stops at the first one,
+/// so a team fixes their copy in one pass.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        writeln!(
+            f,
+            "the knowledge base has {n} problem{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for (i, p) in self.problems.iter().enumerate() {
+            if i + 1 < n {
+                writeln!(f, "  {p}")?;
+            } else {
+                write!(f, "  {p}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a knowledge base came from, for messages such as `testscope check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Embedded,
+    Directory(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Embedded => f.write_str("built-in knowledge base"),
+            Origin::Directory(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// A validated, compiled knowledge base. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct KnowledgeBase {
+    pub origin: Origin,
+    pub stages: Vec<Stage>,
+    /// Ordered from the smallest scope to the deepest.
+    pub scopes: Vec<Scope>,
+    /// Ordered along the pipeline.
+    pub components: Vec<Component>,
+    pub traps: Vec<Trap>,
+    pub checks: Vec<Check>,
+    pub rules: Vec<Rule>,
+    pub messages: Messages,
+    pub(crate) lexicon: Lexicon,
+    pub(crate) index: RuleIndex,
+}
+
+impl KnowledgeBase {
+    /// The knowledge base compiled into the binary.
+    pub fn embedded() -> Result<Self, LoadError> {
+        let files = EMBEDDED.map(|(name, text)| SourceFile {
+            name: format!("responses/{name}"),
+            text: text.to_owned(),
+        });
+        compile::compile(Origin::Embedded, &files)
+    }
+
+    /// Loads a team's copy from `dir`, which must hold every file in [`FILES`].
+    pub fn from_dir(dir: &Path) -> Result<Self, LoadError> {
+        let mut files = Vec::with_capacity(FILES.len());
+        let mut problems = Vec::new();
+        for name in FILES {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => files.push(SourceFile {
+                    name: path.display().to_string(),
+                    text,
+                }),
+                Err(e) => problems.push(Problem {
+                    file: path.display().to_string(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read this file: {e}"),
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(LoadError { problems });
+        }
+        compile::compile(Origin::Directory(dir.to_path_buf()), &files)
+    }
+
+    /// Loads from `dir` when given, else the embedded default.
+    pub fn load(dir: Option<&Path>) -> Result<Self, LoadError> {
+        match dir {
+            Some(d) => Self::from_dir(d),
+            None => Self::embedded(),
+        }
+    }
+
+    pub fn scope(&self, id: &str) -> Option<&Scope> {
+        self.scopes.iter().find(|s| s.id == id)
+    }
+
+    pub fn trap(&self, id: &str) -> Option<&Trap> {
+        self.traps.iter().find(|t| t.id == id)
+    }
+
+    /// Number of distinct words and concepts the matcher knows.
+    pub fn vocabulary_size(&self) -> usize {
+        self.lexicon.word_count()
+    }
+}
+
+pub(crate) struct SourceFile {
+    pub(crate) name: String,
+    pub(crate) text: String,
+}
+
+impl SourceFile {
+    /// Converts a byte offset into a 1-based line and column (in characters).
+    pub(crate) fn locate(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or(&self.text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+}

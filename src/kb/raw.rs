@@ -1,0 +1,183 @@
+//! The on-disk shape of the knowledge base: what a team edits in `responses/`.
+//!
+//! Every struct denies unknown keys so a misspelt field is an error at load time
+//! instead of a rule that silently never fires. Fields that other files refer to
+//! keep their span, so validation errors can point at the line that is wrong.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScopesFile {
+    pub(crate) scope: Vec<RawScope>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScope {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+    pub(crate) stage: Spanned<String>,
+    pub(crate) summary: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StagesFile {
+    pub(crate) stage: Vec<RawStage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStage {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+    pub(crate) purpose: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ComponentsFile {
+    pub(crate) component: Vec<RawComponent>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawComponent {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrapsFile {
+    pub(crate) trap: Vec<RawTrap>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTrap {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+    pub(crate) reminder: Spanned<String>,
+    pub(crate) source: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ChecksFile {
+    pub(crate) check: Vec<RawCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCheck {
+    pub(crate) id: Spanned<String>,
+    pub(crate) text: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RulesFile {
+    pub(crate) rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawRuleKind {
+    /// Describes a change; decides scopes.
+    #[default]
+    Change,
+    /// A belief in the user's text that reveals a trap.
+    Trap,
+    /// A risk factor that makes the deepest matched scope one level deeper.
+    Escalate,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+    #[serde(default)]
+    pub(crate) kind: RawRuleKind,
+    pub(crate) source: Spanned<String>,
+    #[serde(default)]
+    pub(crate) signals: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) scopes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) checks: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) components: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) traps: Vec<Spanned<String>>,
+    pub(crate) why: Spanned<String>,
+    #[serde(default)]
+    pub(crate) note: Option<Spanned<String>>,
+    /// Trap reveals usually stay true even inside a negated clause
+    /// ("we don't need integration tests, unit tests pass").
+    #[serde(default)]
+    pub(crate) negatable: Option<bool>,
+    /// Fires only when no other change rule does (generic wording, bare paths).
+    #[serde(default)]
+    pub(crate) fallback: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LexiconFile {
+    pub(crate) stopwords: Vec<Spanned<String>>,
+    pub(crate) negation: RawNegation,
+    pub(crate) clause_breaks: Vec<Spanned<String>>,
+    pub(crate) joiners: Vec<Spanned<String>>,
+    pub(crate) change_verbs: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) no_typo_fix: Vec<Spanned<String>>,
+    pub(crate) concept: Vec<RawConcept>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNegation {
+    /// Negate every match in their clause ("hyperparameters did not change").
+    pub(crate) clause: Vec<Spanned<String>>,
+    /// Negate only what follows them ("without retraining").
+    pub(crate) forward: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConcept {
+    pub(crate) id: Spanned<String>,
+    pub(crate) words: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MessagesFile {
+    pub(crate) help: Spanned<String>,
+    pub(crate) decision_order: Vec<Spanned<String>>,
+    pub(crate) no_match: Spanned<String>,
+    pub(crate) examples: Vec<Spanned<String>>,
+    pub(crate) principle: Spanned<String>,
+    pub(crate) labels: RawLabels,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLabels {
+    pub(crate) scope: Spanned<String>,
+    pub(crate) stage: Spanned<String>,
+    pub(crate) why: Spanned<String>,
+    pub(crate) checks: Spanned<String>,
+    pub(crate) blast_radius: Spanned<String>,
+    pub(crate) traps: Spanned<String>,
+    pub(crate) matched: Spanned<String>,
+    pub(crate) notes: Spanned<String>,
+    pub(crate) ignored: Spanned<String>,
+    pub(crate) no_match_header: Spanned<String>,
+}

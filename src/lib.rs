@@ -1,0 +1,16 @@
+//! testscope: which tests does this ML change need, and in which stage?
+//!
+//! The crate is a library with a thin binary (`src/main.rs`). Modules:
+//! - [`kb`]: the knowledge base in `responses/`, loaded and validated once;
+//! - [`advisor`]: the pure decision engine, free text in, [`advisor::Advice`] out;
+//! - [`render`]: advice as terminal text, JSON or a Slack Block Kit message;
+//! - [`slack`]: the Slack side (request signatures, Web API client).
+
+pub mod advisor;
+pub mod cli;
+pub mod kb;
+pub mod render;
+pub mod slack;
+
+pub use advisor::{Advice, advise};
+pub use kb::KnowledgeBase;

@@ -1,0 +1,204 @@
+//! Slack Block Kit messages. Every text is clipped to Slack's limits and any
+//! words quoted from the user are escaped, so a message is never rejected.
+
+use serde_json::{Value, json};
+
+use super::{check_text, clip, pipeline_picture, scope_title, stage_title, summary_line};
+use crate::advisor::Advice;
+use crate::kb::{KnowledgeBase, RuleKind, limits};
+
+/// Slack's recommended ceiling for the notification text of a message.
+const FALLBACK_TEXT: usize = 4000;
+
+/// Escapes the three characters Slack's mrkdwn treats as control characters.
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn header(text: &str) -> Value {
+    json!({"type": "header", "text": {"type": "plain_text", "text": clip(text, limits::HEADER), "emoji": true}})
+}
+
+fn section(text: &str) -> Value {
+    json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, limits::SECTION)}})
+}
+
+fn context(text: &str) -> Value {
+    json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, limits::SECTION)}]})
+}
+
+fn bullets<'a>(title: &str, items: impl Iterator<Item = &'a str>) -> Option<String> {
+    let lines: Vec<String> = items.map(|i| format!("• {i}")).collect();
+    (!lines.is_empty()).then(|| format!("*{title}*\n{}", lines.join("\n")))
+}
+
+/// The advice as a message: `{"text": fallback, "blocks": [...]}`.
+pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
+    let l = &kb.messages.labels;
+    let Some(primary) = &advice.primary_scope else {
+        return no_match_message(kb);
+    };
+    let mut blocks = vec![header(&summary_line(kb, advice))];
+
+    let others: Vec<&str> = advice
+        .scopes
+        .iter()
+        .filter(|s| *s != primary)
+        .map(|s| scope_title(kb, s))
+        .collect();
+    let mut scope_line = format!("*{}:* {}", l.scope, scope_title(kb, primary));
+    if !others.is_empty() {
+        scope_line.push_str(&format!(" (also: {})", others.join(", ")));
+    }
+    let stages: Vec<&str> = advice.stages.iter().map(|s| stage_title(kb, s)).collect();
+    blocks.push(section(&format!(
+        "{scope_line}\n*{}:* {}",
+        l.stage,
+        stages.join(" → ")
+    )));
+    if let Some(text) = bullets(&l.why, advice.why.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
+        blocks.push(section(&text));
+    }
+    blocks.push(section(&format!(
+        "*{}*\n`{}`",
+        l.blast_radius,
+        pipeline_picture(kb, advice)
+    )));
+    let traps: Vec<String> = advice
+        .traps
+        .iter()
+        .filter_map(|t| kb.trap(t))
+        .map(|t| format!("*{}* — {}", t.title, t.reminder))
+        .collect();
+    if let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    if let Some(text) = bullets(&l.notes, advice.notes.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    blocks.push(context(&matched_line(kb, advice)));
+
+    json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
+}
+
+fn quoted(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("“{}”", escape(&clip(w, 80))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn matched_line(kb: &KnowledgeBase, advice: &Advice) -> String {
+    let l = &kb.messages.labels;
+    let read: Vec<String> = advice
+        .matched
+        .iter()
+        .map(|m| format!("{} ({})", m.title, quoted(&m.words)))
+        .collect();
+    let mut line = format!("{}: {}", l.matched, read.join("; "));
+    if !advice.ignored.is_empty() {
+        let ignored: Vec<String> = advice
+            .ignored
+            .iter()
+            .map(|m| format!("{} ({})", m.title, quoted(&m.words)))
+            .collect();
+        line.push_str(&format!("\n{}: {}", l.ignored, ignored.join("; ")));
+    }
+    line
+}
+
+/// The notification text: what someone sees in a push notification or a
+/// client that cannot show blocks.
+fn fallback(kb: &KnowledgeBase, advice: &Advice) -> String {
+    let mut text = format!("testscope: {}.", summary_line(kb, advice));
+    if !advice.traps.is_empty() {
+        let titles: Vec<&str> = advice
+            .traps
+            .iter()
+            .filter_map(|t| kb.trap(t))
+            .map(|t| t.title.as_str())
+            .collect();
+        text.push_str(&format!(" Watch out: {}.", titles.join("; ")));
+    }
+    text
+}
+
+fn no_match_message(kb: &KnowledgeBase) -> Value {
+    let m = &kb.messages;
+    let steps: Vec<String> = m
+        .decision_order
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {s}", i + 1))
+        .collect();
+    let examples: Vec<String> = m.examples.iter().map(|e| format!("• `{e}`")).collect();
+    json!({
+        "text": clip(&format!("testscope: {}", m.no_match), FALLBACK_TEXT),
+        "blocks": [
+            header(&m.labels.no_match_header),
+            section(&m.no_match),
+            section(&format!("*Decision order*\n{}", steps.join("\n"))),
+            section(&format!("*Try, for example*\n{}", examples.join("\n"))),
+        ]
+    })
+}
+
+/// Usage and example phrasings.
+pub fn help_message(kb: &KnowledgeBase) -> Value {
+    json!({
+        "text": clip(&kb.messages.help, FALLBACK_TEXT),
+        "blocks": [header("testscope"), section(&kb.messages.help), context(&kb.messages.principle)]
+    })
+}
+
+/// The decision table, grouped so it stays under Slack's block limits.
+pub fn rules_message(kb: &KnowledgeBase) -> Value {
+    let mut blocks = vec![header("Decision table"), context(&kb.messages.principle)];
+    let steps: Vec<String> = kb
+        .messages
+        .decision_order
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {s}", i + 1))
+        .collect();
+    blocks.push(section(&format!("*Decision order*\n{}", steps.join("\n"))));
+    for scope_index in 0..kb.scopes.len() {
+        let scope = &kb.scopes[scope_index];
+        let lines: Vec<String> = kb
+            .rules
+            .iter()
+            .filter(|r| r.kind == RuleKind::Change && r.scopes.last() == Some(&scope_index))
+            .map(|r| format!("• {}", r.title))
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        blocks.push(section(&format!(
+            "*{} → {}*\n_{}_\n{}",
+            scope.title,
+            kb.stages[scope.stage].title,
+            scope.summary,
+            lines.join("\n")
+        )));
+    }
+    json!({"text": "testscope decision table", "blocks": blocks})
+}
+
+/// The trap catalogue.
+pub fn traps_message(kb: &KnowledgeBase) -> Value {
+    let mut blocks = vec![header("Traps to avoid")];
+    for chunk in kb.traps.chunks(4) {
+        let text: Vec<String> = chunk
+            .iter()
+            .map(|t| format!("*{}* (`{}`)\n{}", t.title, t.id, t.reminder))
+            .collect();
+        blocks.push(section(&text.join("\n\n")));
+    }
+    json!({"text": "testscope traps", "blocks": blocks})
+}

@@ -1,0 +1,59 @@
+//! Advice as people see it: terminal text, JSON, or a Slack Block Kit message.
+//! Pure functions of the knowledge base and the advice.
+
+mod blocks;
+mod terminal;
+
+pub use blocks::{advice_message, help_message, rules_message, traps_message};
+pub use terminal::{advice_text, rules_text, summary_line};
+
+use crate::advisor::Advice;
+use crate::kb::KnowledgeBase;
+
+/// The advice as one JSON object (pretty-printed).
+pub fn advice_json(advice: &Advice) -> String {
+    // Serialising plain strings and vectors cannot fail.
+    serde_json::to_string_pretty(advice).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// `features ● → training ● → evaluation ○ → …`: filled dots mark the
+/// components inside the blast radius.
+pub fn pipeline_picture(kb: &KnowledgeBase, advice: &Advice) -> String {
+    kb.components
+        .iter()
+        .map(|c| {
+            let on = advice.components.iter().any(|id| *id == c.id);
+            format!("{} {}", c.title, if on { '●' } else { '○' })
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// "Integration tests" for the primary scope, if any.
+fn scope_title<'a>(kb: &'a KnowledgeBase, id: &'a str) -> &'a str {
+    kb.scope(id).map_or(id, |s| s.title.as_str())
+}
+
+fn stage_title<'a>(kb: &'a KnowledgeBase, id: &'a str) -> &'a str {
+    kb.stages
+        .iter()
+        .find(|s| s.id == id)
+        .map_or(id, |s| s.title.as_str())
+}
+
+fn check_text<'a>(kb: &'a KnowledgeBase, id: &'a str) -> &'a str {
+    kb.checks
+        .iter()
+        .find(|c| c.id == id)
+        .map_or(id, |c| c.text.as_str())
+}
+
+/// Cuts `s` to at most `max` characters, ending with an ellipsis when cut.
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,132 @@
+//! Plain text for a terminal.
+
+use std::fmt::Write as _;
+
+use super::{check_text, pipeline_picture, scope_title, stage_title};
+use crate::advisor::Advice;
+use crate::kb::{KnowledgeBase, RuleKind};
+
+/// One line: "Integration tests in test (staging)" or the no-match header.
+pub fn summary_line(kb: &KnowledgeBase, advice: &Advice) -> String {
+    match &advice.primary_scope {
+        Some(primary) => {
+            let stage = kb
+                .scope(primary)
+                .map(|s| kb.stages[s.stage].title.as_str())
+                .unwrap_or_default();
+            format!("{} in {stage}", scope_title(kb, primary))
+        }
+        None => kb.messages.labels.no_match_header.clone(),
+    }
+}
+
+pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
+    let l = &kb.messages.labels;
+    let mut out = String::new();
+    let Some(primary) = &advice.primary_scope else {
+        let _ = writeln!(out, "{}\n\n{}\n", l.no_match_header, kb.messages.no_match);
+        let _ = writeln!(out, "Decision order:");
+        for (i, step) in kb.messages.decision_order.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {step}", i + 1);
+        }
+        let _ = writeln!(out, "\nTry, for example:");
+        for e in &kb.messages.examples {
+            let _ = writeln!(out, "  testscope advise \"{e}\"");
+        }
+        return out;
+    };
+    let _ = writeln!(out, "{}", summary_line(kb, advice));
+    let others: Vec<&str> = advice
+        .scopes
+        .iter()
+        .filter(|s| *s != primary)
+        .map(|s| scope_title(kb, s))
+        .collect();
+    let _ = write!(out, "\n{}: {}", l.scope, scope_title(kb, primary));
+    if !others.is_empty() {
+        let _ = write!(out, " (also: {})", others.join(", "));
+    }
+    let stages: Vec<&str> = advice.stages.iter().map(|s| stage_title(kb, s)).collect();
+    let _ = writeln!(out, "\n{}: {}", l.stage, stages.join(" → "));
+    section(&mut out, &l.why, advice.why.iter().map(String::as_str));
+    section(
+        &mut out,
+        &l.checks,
+        advice.checks.iter().map(|c| check_text(kb, c)),
+    );
+    let _ = writeln!(out, "\n{}:\n  {}", l.blast_radius, pipeline_picture(kb, advice));
+    let traps: Vec<String> = advice
+        .traps
+        .iter()
+        .filter_map(|t| kb.trap(t))
+        .map(|t| format!("{} ({}): {}", t.title, t.id, t.reminder))
+        .collect();
+    section(&mut out, &l.traps, traps.iter().map(String::as_str));
+    section(&mut out, &l.notes, advice.notes.iter().map(String::as_str));
+    let matched: Vec<String> = advice
+        .matched
+        .iter()
+        .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
+        .collect();
+    section(&mut out, &l.matched, matched.iter().map(String::as_str));
+    let ignored: Vec<String> = advice
+        .ignored
+        .iter()
+        .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
+        .collect();
+    section(&mut out, &l.ignored, ignored.iter().map(String::as_str));
+    out
+}
+
+fn section<'a>(out: &mut String, title: &str, items: impl Iterator<Item = &'a str>) {
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return;
+    }
+    let _ = writeln!(out, "\n{title}:");
+    for item in items {
+        let _ = writeln!(out, "  - {item}");
+    }
+}
+
+/// The decision table, one rule per block, for `testscope rules`.
+pub fn rules_text(kb: &KnowledgeBase) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", kb.messages.principle);
+    let _ = writeln!(out, "Decision order:");
+    for (i, step) in kb.messages.decision_order.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {step}", i + 1);
+    }
+    let _ = writeln!(out, "\nScopes and stages:");
+    for s in &kb.scopes {
+        let _ = writeln!(
+            out,
+            "  {:<15} → {:<15} {}",
+            s.id, kb.stages[s.stage].title, s.summary
+        );
+    }
+    for (heading, kind) in [
+        ("Changes", RuleKind::Change),
+        ("Beliefs that reveal a trap", RuleKind::Trap),
+        ("Risk factors (move unit-only answers to integration)", RuleKind::Escalate),
+    ] {
+        let _ = writeln!(out, "\n{heading}:");
+        for r in kb.rules.iter().filter(|r| r.kind == kind) {
+            let scopes: Vec<&str> = r.scopes.iter().map(|&i| kb.scopes[i].id.as_str()).collect();
+            let traps: Vec<&str> = r.traps.iter().map(|&i| kb.traps[i].id.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "  {:<32} {:<40} {}",
+                r.id,
+                scopes.join(" + "),
+                if traps.is_empty() {
+                    String::new()
+                } else {
+                    format!("traps: {}", traps.join(", "))
+                }
+            );
+            let _ = writeln!(out, "  {:<32} {}", "", r.title);
+        }
+    }
+    out
+}

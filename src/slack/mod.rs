@@ -1,0 +1,3 @@
+//! Everything that speaks Slack's protocol.
+
+pub mod signature;
