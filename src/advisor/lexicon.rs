@@ -60,13 +60,21 @@ pub(crate) struct Lexicon {
     phrases: FxHashMap<Tok, Vec<Phrase>>,
     /// Single words that stand for a concept ("lr" -> hyperparameter).
     aliases: FxHashMap<Tok, Tok>,
-    /// Deletion index for typo repair: a word with one letter removed -> the words it came from.
-    deletions: FxHashMap<Box<str>, Vec<Tok>>,
+    /// Words as the knowledge base spells them ("learning"), next to their
+    /// stems, so a typo can be repaired against either form.
+    surfaces: FxHashMap<Box<str>, Tok>,
+    /// Repairable spellings and the token each one stands for.
+    forms: Vec<(Box<str>, Tok)>,
+    /// Deletion index for typo repair: a spelling with one letter removed ->
+    /// the forms it came from.
+    deletions: FxHashMap<Box<str>, Vec<u32>>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
 /// ambiguous ("lunch" is one letter away from "launch").
 const MIN_TYPO_LEN: usize = 6;
+/// Shortest spelling a typo may be repaired into.
+const MIN_FORM_LEN: usize = 5;
 
 impl Lexicon {
     pub(crate) fn new() -> Self {
@@ -89,6 +97,11 @@ impl Lexicon {
         self.names.push(word.into());
         self.classes.push(0);
         id
+    }
+
+    /// The token of a concept defined in the lexicon, by its id.
+    pub(crate) fn concept(&self, id: &str) -> Option<Tok> {
+        self.ids.get(format!("@{id}").as_str()).copied()
     }
 
     pub(crate) fn name(&self, tok: Tok) -> &str {
@@ -120,6 +133,9 @@ impl Lexicon {
             let stem = text::stem(&token.word);
             let id = self.intern(&stem);
             if !self.has(id, class::STOP) {
+                if token.word.len() >= MIN_FORM_LEN && token.word.is_ascii() {
+                    self.surfaces.insert(token.word.as_ref().into(), id);
+                }
                 out.push(id);
             }
         }
@@ -148,26 +164,52 @@ impl Lexicon {
     /// Builds the typo index from every content word the knowledge base uses
     /// and settles word classes. Called once, after all phrases are registered.
     pub(crate) fn finish(&mut self) {
-        let mut deletions: FxHashMap<Box<str>, Vec<Tok>> = FxHashMap::default();
+        let repairable = |lex: &Lexicon, word: &str, tok: Tok| {
+            word.len() >= MIN_FORM_LEN
+                && word.is_ascii()
+                && !word.starts_with(['@', '~'])
+                && !lex.has(tok, class::EXACT | class::STOP)
+        };
+        let mut forms: Vec<(Box<str>, Tok)> = Vec::new();
         for (i, word) in self.names.iter().enumerate().skip(FIRST_WORD as usize) {
-            let tok = i as Tok;
-            if word.len() < MIN_TYPO_LEN
-                || !word.is_ascii()
-                || word.starts_with(['@', '~'])
-                || self.has(tok, class::EXACT | class::STOP)
-            {
-                continue;
+            if repairable(self, word, i as Tok) {
+                forms.push((word.clone(), i as Tok));
             }
+        }
+        for (word, &tok) in &self.surfaces {
+            if repairable(self, word, tok) && !self.ids.contains_key(word) {
+                forms.push((word.clone(), tok));
+            }
+        }
+        forms.sort();
+        let mut deletions: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        for (f, (word, _)) in forms.iter().enumerate() {
             for variant in one_deletions(word) {
-                deletions.entry(variant.into()).or_default().push(tok);
+                deletions.entry(variant.into()).or_default().push(f as u32);
             }
-            deletions.entry(word.clone()).or_default().push(tok);
+            deletions.entry(word.clone()).or_default().push(f as u32);
         }
-        for toks in deletions.values_mut() {
-            toks.sort_unstable();
-            toks.dedup();
-        }
+        self.forms = forms;
         self.deletions = deletions;
+        // Messages reach the phrase index with single-word synonyms already
+        // folded ("ship" is the ship concept), so the phrases must be too.
+        let mut phrases: FxHashMap<Tok, Vec<Phrase>> = FxHashMap::default();
+        for (first, list) in std::mem::take(&mut self.phrases) {
+            for p in list {
+                let rest = p.rest.iter().map(|&t| self.canonical(t)).collect();
+                phrases
+                    .entry(self.canonical(first))
+                    .or_default()
+                    .push(Phrase {
+                        rest,
+                        target: p.target,
+                    });
+            }
+        }
+        for list in phrases.values_mut() {
+            list.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
+        }
+        self.phrases = phrases;
         // A concept behaves like its words in clause analysis: "released"
         // still marks a clause as a change after it becomes "promote".
         let inherited: Vec<(Tok, u8)> = self
@@ -185,46 +227,56 @@ impl Lexicon {
         self.aliases.get(&tok).copied().unwrap_or(tok)
     }
 
-    /// Looks up a stemmed word from a message, repairing a one-letter typo when
-    /// the word is long enough and the repair is unambiguous.
-    pub(crate) fn lookup(&self, stem: &str) -> Tok {
-        if let Some(&id) = self.ids.get(stem) {
-            return self.aliases.get(&id).copied().unwrap_or(id);
+    /// The token for a stemmed word, or [`UNKNOWN`].
+    pub(crate) fn exact(&self, stem: &str) -> Tok {
+        match self.ids.get(stem) {
+            Some(&id) => self.canonical(id),
+            None => UNKNOWN,
         }
-        if stem.len() < MIN_TYPO_LEN || !stem.is_ascii() || stem.bytes().any(|b| b.is_ascii_digit())
+    }
+
+    /// Repairs a one-letter typo in a word the knowledge base does not know,
+    /// trying the word as typed and then its stem. Refuses to guess when two
+    /// different words are equally close.
+    pub(crate) fn repair(&self, word: &str, stem: &str) -> Tok {
+        if word.len() < MIN_TYPO_LEN || !word.is_ascii() || word.bytes().any(|b| b.is_ascii_digit())
         {
             return UNKNOWN;
         }
+        for candidate in [word, stem] {
+            match self.closest(candidate) {
+                Some(tok) => return self.canonical(tok),
+                None if candidate.len() < MIN_FORM_LEN => break,
+                None => {}
+            }
+        }
+        UNKNOWN
+    }
+
+    fn closest(&self, word: &str) -> Option<Tok> {
         let mut found: Option<Tok> = None;
-        let mut consider = |candidates: Option<&Vec<Tok>>| -> bool {
-            for &c in candidates.into_iter().flatten() {
-                if within_one_edit(stem, self.name(c)) {
+        let mut ambiguous = false;
+        let mut consider = |candidates: Option<&Vec<u32>>| {
+            for &f in candidates.into_iter().flatten() {
+                let (form, tok) = &self.forms[f as usize];
+                if within_one_edit(word, form) {
                     match found {
-                        None => found = Some(c),
-                        Some(f) if f == c => {}
-                        // Two equally close words: refuse to guess.
-                        Some(_) => return false,
+                        None => found = Some(*tok),
+                        Some(t) if t == *tok => {}
+                        Some(_) => ambiguous = true,
                     }
                 }
             }
-            true
         };
-        if !consider(self.deletions.get(stem)) {
-            return UNKNOWN;
-        }
-        let mut buf = String::with_capacity(stem.len());
-        for i in 0..stem.len() {
+        consider(self.deletions.get(word));
+        let mut buf = String::with_capacity(word.len());
+        for i in 0..word.len() {
             buf.clear();
-            buf.push_str(&stem[..i]);
-            buf.push_str(&stem[i + 1..]);
-            if !consider(self.deletions.get(buf.as_str())) {
-                return UNKNOWN;
-            }
+            buf.push_str(&word[..i]);
+            buf.push_str(&word[i + 1..]);
+            consider(self.deletions.get(buf.as_str()));
         }
-        match found {
-            Some(id) => self.aliases.get(&id).copied().unwrap_or(id),
-            None => UNKNOWN,
-        }
+        if ambiguous { None } else { found }
     }
 
     /// Rewrites multi-word concept phrases into single tokens, longest first.
@@ -326,17 +378,23 @@ mod tests {
     #[test]
     fn typo_repair_is_unambiguous_and_length_limited() {
         let mut lex = Lexicon::new();
-        for w in ["transformat", "hyperparameter", "stag", "serv", "promot"] {
-            lex.intern(w);
-        }
+        lex.phrase_words("transformation hyperparameter staging serve promote learning launch");
         lex.finish();
-        let t = lex.lookup("tranformat");
-        assert_eq!(lex.name(t), "transformat");
-        assert_eq!(lex.name(lex.lookup("hyperparamter")), "hyperparameter");
-        assert_eq!(lex.name(lex.lookup("promto")), "promot");
-        assert_eq!(lex.lookup("prmot"), UNKNOWN);
-        // Too short to repair.
-        assert_eq!(lex.lookup("stg"), UNKNOWN);
-        assert_eq!(lex.lookup("zzzzzzzz"), UNKNOWN);
+        let name = |t| lex.name(t).to_owned();
+        assert_eq!(
+            name(lex.repair("tranformation", "tranformat")),
+            "transformat"
+        );
+        assert_eq!(
+            name(lex.repair("hyperparamter", "hyperparamter")),
+            "hyperparameter"
+        );
+        assert_eq!(name(lex.repair("promtoe", "promto")), "promot");
+        // The spelling as typed is compared with the spelling in the knowledge base.
+        assert_eq!(name(lex.repair("learnign", "learnign")), "learn");
+        // Too short to repair, or nothing close.
+        assert_eq!(lex.repair("lunch", "lunch"), UNKNOWN);
+        assert_eq!(lex.repair("stg", "stg"), UNKNOWN);
+        assert_eq!(lex.repair("zzzzzzzz", "zzzzzzzz"), UNKNOWN);
     }
 }

@@ -13,6 +13,10 @@ const MAX_GAP: usize = 4;
 struct Pattern {
     rule: u32,
     toks: Box<[Tok]>,
+    /// The signal itself contains a negation word ("no champion").
+    own_cue: bool,
+    /// How many words the signal names; gaps do not count.
+    weight: u32,
 }
 
 /// Every rule signal, keyed by its first token, plus the path globs.
@@ -28,6 +32,9 @@ pub(crate) struct Hit {
     pub(crate) rule: u32,
     pub(crate) start: u32,
     pub(crate) end: u32,
+    pub(crate) own_cue: bool,
+    /// How specific the signal is: the number of words it names.
+    pub(crate) weight: u32,
 }
 
 impl RuleIndex {
@@ -55,6 +62,21 @@ impl RuleIndex {
                 toks.push(GAP);
                 continue;
             }
+            if let Some(concept) = piece.strip_prefix('@') {
+                match lex.concept(concept) {
+                    Some(tok) => run.push(Item {
+                        tok,
+                        start: 0,
+                        end: 0,
+                    }),
+                    None => {
+                        return Err(format!(
+                            "signal `{signal}` names an unknown concept `@{concept}`"
+                        ));
+                    }
+                }
+                continue;
+            }
             for w in lex.phrase_words(piece) {
                 // Joiners are transparent when matching, so a signal cannot require one.
                 if !lex.has(w, class::JOINER) {
@@ -79,9 +101,15 @@ impl RuleIndex {
             ));
         }
         let rule = u32::try_from(rule).map_err(|_| "too many rules".to_owned())?;
+        let own_cue = toks
+            .iter()
+            .any(|&t| t != GAP && lex.has(t, class::NEG_CLAUSE | class::NEG_FORWARD));
+        let weight = toks.iter().filter(|&&t| t != GAP).count() as u32;
         self.by_first.entry(toks[0]).or_default().push(Pattern {
             rule,
             toks: toks.into(),
+            own_cue,
+            weight,
         });
         Ok(())
     }
@@ -105,6 +133,8 @@ impl RuleIndex {
                         rule: p.rule,
                         start: i as u32,
                         end: end as u32,
+                        own_cue: p.own_cue,
+                        weight: p.weight,
                     });
                 }
             }
@@ -112,12 +142,24 @@ impl RuleIndex {
         hits
     }
 
-    /// Rules whose path patterns match `path`.
-    pub(crate) fn path_rules<'a>(&'a self, path: &'a str) -> impl Iterator<Item = u32> + 'a {
-        self.globs
-            .iter()
-            .filter(move |(_, g)| g.matches(path))
-            .map(|(r, _)| *r)
+    /// The rule a file path belongs to: the first rule, in knowledge-base
+    /// order, whose pattern matches it, with fallback rules considered only
+    /// when no other rule claims the path. One path, one reading: a test
+    /// file under `training/` is a test change, not a training change.
+    pub(crate) fn path_rule(&self, path: &str, is_fallback: impl Fn(u32) -> bool) -> Option<u32> {
+        let lower = path.to_ascii_lowercase();
+        let parts = super::paths::split_path(&lower);
+        let mut fallback = None;
+        for (rule, glob) in &self.globs {
+            if !glob.matches_parts(&parts) {
+                continue;
+            }
+            if !is_fallback(*rule) {
+                return Some(*rule);
+            }
+            fallback = fallback.or(Some(*rule));
+        }
+        fallback
     }
 }
 

@@ -62,7 +62,7 @@ impl Advice {
     pub fn is_release_gating(&self, kb: &KnowledgeBase) -> bool {
         kb.scopes
             .last()
-            .is_some_and(|deepest| self.scopes.iter().any(|s| *s == deepest.id))
+            .is_some_and(|deepest| self.scopes.contains(&deepest.id))
     }
 }
 
@@ -71,33 +71,37 @@ impl Advice {
 pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = text::clean_markup(input);
-    let items = analyse(kb, &cleaned);
+    let paths = paths::extract(&cleaned);
+    let items = analyse(kb, &cleaned, &paths);
     let negated = negation::negated(&items, &kb.lexicon);
 
-    // Beliefs ("unit tests pass so we can ship") and change descriptions are
-    // read independently: a trap phrase must not hide the change inside it.
-    let (traps, changes): (Vec<Hit>, Vec<Hit>) = kb
-        .index
-        .find(&items, &kb.lexicon)
-        .into_iter()
-        .partition(|h| kb.rules[h.rule as usize].kind == RuleKind::Trap);
-    let mut hits = keep_outermost(changes);
-    hits.extend(keep_outermost(traps));
+    // Beliefs ("unit tests pass so we can ship"), specific changes and generic
+    // wording are read independently: a trap phrase or a vague "changed ..
+    // model" must not hide a specific change inside it.
+    let mut groups: [Vec<Hit>; 3] = Default::default();
+    for hit in kb.index.find(&items, &kb.lexicon) {
+        let rule = &kb.rules[hit.rule as usize];
+        let group = match (rule.kind, rule.fallback) {
+            (RuleKind::Trap, _) => 0,
+            (_, true) => 1,
+            _ => 2,
+        };
+        groups[group].push(hit);
+    }
+    let hits: Vec<Hit> = groups.into_iter().flat_map(keep_outermost).collect();
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     for hit in &hits {
         let rule = &kb.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
-        let contains_cue = items[span.clone()]
-            .iter()
-            .any(|i| kb.lexicon.has(i.tok, class::NEG_CLAUSE | class::NEG_FORWARD));
-        let is_negated = rule.negatable && !contains_cue && negated[span.start];
+        // "no champion" or "code unchanged" carry their own negation.
+        let is_negated = rule.negatable && !hit.own_cue && negated[span.start];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
         let words = cleaned[s as usize..e as usize].to_owned();
         record(&mut fired, hit.rule, s as usize, !is_negated, words);
     }
-    for (path, start, _) in paths::extract(&cleaned) {
-        for rule in kb.index.path_rules(path) {
+    for &(path, start, _) in &paths {
+        if let Some(rule) = kb.index.path_rule(path, |r| kb.rules[r as usize].fallback) {
             record(&mut fired, rule, start, true, path.to_owned());
         }
     }
@@ -138,9 +142,20 @@ fn truncate(s: &str, max: usize) -> &str {
 }
 
 /// Tokens to ids: stems, typo repair, stop words removed, concepts folded.
-fn analyse(kb: &KnowledgeBase, cleaned: &str) -> Vec<Item> {
+/// Words inside file paths are left to the path patterns, so
+/// `docs/architecture.md` is a docs change, not an architecture change.
+fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) -> Vec<Item> {
     let lex = &kb.lexicon;
-    let raw = text::tokenize(cleaned);
+    let mut raw = text::tokenize(cleaned);
+    if !paths.is_empty() {
+        let mut next = 0;
+        raw.retain(|t| {
+            while next < paths.len() && paths[next].2 <= t.start {
+                next += 1;
+            }
+            !(t.kind == TokenKind::Word && next < paths.len() && paths[next].1 <= t.start)
+        });
+    }
     let mut items = Vec::with_capacity(raw.len());
     // Unknown words repeat in long messages; repair each one once.
     let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
@@ -150,15 +165,16 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str) -> Vec<Item> {
             TokenKind::Comma => COMMA,
             TokenKind::Word => {
                 let stem = text::stem(&token.word);
-                match repaired.get(stem.as_ref()) {
-                    Some(&t) => t,
-                    None => {
-                        let t = lex.lookup(&stem);
-                        if t == UNKNOWN {
-                            repaired.insert(stem.into_owned(), t);
+                match lex.exact(&stem) {
+                    UNKNOWN => match repaired.get(token.word.as_ref()) {
+                        Some(&t) => t,
+                        None => {
+                            let t = lex.repair(&token.word, &stem);
+                            repaired.insert(token.word.clone().into_owned(), t);
+                            t
                         }
-                        t
-                    }
+                    },
+                    known => known,
                 }
             }
         };
@@ -178,27 +194,33 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str) -> Vec<Item> {
     lex.rewrite_concepts(items)
 }
 
-/// Drops hits that lie inside a longer hit: "unit tests pass so we can ship"
-/// is one trap signal, not also the words "unit tests".
+/// Drops hits that lie inside a more specific hit: "unit tests pass so we
+/// can ship" is one belief, and "promote from dev to staging" is a merge, not
+/// also a bare "promote". Specific means naming more words; a wide gap alone
+/// does not make a signal more specific.
 fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
     if hits.len() < 2 {
         return hits;
     }
-    let len = |h: &Hit| h.end - h.start;
-    hits.sort_by(|a, b| len(b).cmp(&len(a)).then(a.start.cmp(&b.start)));
+    hits.sort_by(|a, b| {
+        b.weight
+            .cmp(&a.weight)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
     let span_end = hits.iter().map(|h| h.end).max().unwrap_or(0) as usize;
-    // For each position, the longest kept hit covering it.
-    let mut cover: Vec<Option<(u32, u32)>> = vec![None; span_end];
+    // For each position, the most specific kept hit covering it.
+    let mut cover: Vec<Option<Hit>> = vec![None; span_end];
     let mut kept = Vec::with_capacity(hits.len());
     for h in hits {
         let inside = cover[h.start as usize]
-            .is_some_and(|(s, e)| e - s > len(&h) && s <= h.start && h.end <= e);
+            .is_some_and(|c| c.weight > h.weight && c.start <= h.start && h.end <= c.end);
         if inside {
             continue;
         }
         for c in &mut cover[h.start as usize..h.end as usize] {
-            if c.is_none_or(|(s, e)| e - s < len(&h)) {
-                *c = Some((h.start, h.end));
+            if c.is_none_or(|c| c.weight < h.weight) {
+                *c = Some(h);
             }
         }
         kept.push(h);
@@ -273,8 +295,10 @@ fn combine(kb: &KnowledgeBase, fired: FxHashMap<u32, (usize, bool, Vec<String>)>
     }
     let mut escalated = false;
     if !escalators.is_empty() {
+        // Risk deepens a unit-only answer; release gating stays reserved for
+        // promotion decisions, so it is never reached this way.
         match scope_on.iter().rposition(|&on| on) {
-            Some(deepest) if deepest + 1 < n_scopes => {
+            Some(deepest) if deepest + 2 < n_scopes => {
                 scope_on[deepest + 1] = true;
                 escalated = true;
             }

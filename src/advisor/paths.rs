@@ -9,16 +9,23 @@ const EXTENSIONS: &[&str] = &[
 
 /// Extracts the path-looking words of a message, with their byte ranges.
 ///
-/// A word is a path when it names a file with a known extension, or has at
-/// least two slashes (so "dev/test/prod" and "A/B" stay words unless written
-/// like a path), or ends in `/`. Diff prefixes (`a/`, `b/`) are removed.
+/// A word is a path when it names a file with a known extension or ends in
+/// `/` (a directory); "dev/test/prod", "A/B" and "CI/CD" stay words. Diff
+/// prefixes (`a/`, `b/`) are removed.
 pub(crate) fn extract(text: &str) -> Vec<(&str, usize, usize)> {
     let mut out = Vec::new();
     let is_sep = |c: char| {
-        c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '<' | '>' | '|' | '(' | ')' | '[' | ']' | ',')
+        c.is_whitespace()
+            || matches!(
+                c,
+                '`' | '"' | '\'' | '<' | '>' | '|' | '(' | ')' | '[' | ']' | ','
+            )
     };
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         match (is_sep(c), start) {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
@@ -33,9 +40,17 @@ pub(crate) fn extract(text: &str) -> Vec<(&str, usize, usize)> {
     out
 }
 
+/// Real paths are short; the limits keep glob matching cheap on hostile input.
+const MAX_PATH_LEN: usize = 512;
+const MAX_SEGMENTS: usize = 32;
+
 fn path_in(text: &str, start: usize, end: usize) -> Option<(&str, usize, usize)> {
     let trimmed = text[start..end].trim_end_matches(['.', ':', ';', '!', '?']);
-    if trimmed.len() < 3 || !trimmed.is_ascii() {
+    if trimmed.len() < 3
+        || trimmed.len() > MAX_PATH_LEN
+        || !trimmed.is_ascii()
+        || trimmed.matches('/').count() >= MAX_SEGMENTS
+    {
         return None;
     }
     let path = strip_diff_prefix(trimmed);
@@ -61,13 +76,12 @@ fn looks_like_path(p: &str) -> bool {
         return false;
     }
     let name = p.rsplit('/').next().unwrap_or(p);
-    let has_ext = name
-        .rsplit_once('.')
-        .is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()));
+    let has_ext = name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+    });
     has_ext
-        || matches!(name, "Dockerfile" | "Makefile" | "MLproject")
-        || p.matches('/').count() >= 2
-        || (p.ends_with('/') && p.len() > 1)
+        || matches!(name, "Dockerfile" | "Makefile" | "MLproject" | "MLmodel")
+        || p.ends_with('/')
 }
 
 /// A compiled glob: `**` spans directories, `*` and `?` stay within one.
@@ -103,9 +117,13 @@ impl Glob {
         })
     }
 
+    #[cfg(test)]
     pub(crate) fn matches(&self, path: &str) -> bool {
-        let lower = path.to_ascii_lowercase();
-        let parts: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
+        self.matches_parts(&split_path(&path.to_ascii_lowercase()))
+    }
+
+    /// Matches a path already lower-cased and split by [`split_path`].
+    pub(crate) fn matches_parts(&self, parts: &[&str]) -> bool {
         if self.basename_only {
             return parts
                 .last()
@@ -114,6 +132,11 @@ impl Glob {
         let pat: Vec<&str> = self.segments.iter().map(String::as_str).collect();
         (0..parts.len()).any(|start| match_from(&pat, &parts[start..]))
     }
+}
+
+/// The non-empty segments of a lower-cased path.
+pub(crate) fn split_path(lower: &str) -> Vec<&str> {
+    lower.split('/').filter(|s| !s.is_empty()).collect()
 }
 
 fn match_from(pat: &[&str], parts: &[&str]) -> bool {
@@ -163,7 +186,11 @@ mod tests {
             ("train.py", "my_proj/training/train.py", true),
             ("train.py", "my_proj/training/train.pyc", false),
             ("requirements*.txt", "requirements-dev.txt", true),
-            ("resources/*.yml", "proj/resources/model-workflow-resource.yml", true),
+            (
+                "resources/*.yml",
+                "proj/resources/model-workflow-resource.yml",
+                true,
+            ),
             ("resources/*.yml", "proj/resources/sub/x.yml", false),
             ("**/*.md", "docs/README.md", true),
             ("*.ipynb", "notebooks/Train.ipynb", true),
@@ -180,7 +207,12 @@ mod tests {
         let found: Vec<&str> = extract(text).into_iter().map(|(p, _, _)| p).collect();
         assert_eq!(
             found,
-            ["src/features/x.py", "src/features/x.py", "requirements.txt", "dev/test/prod", "train.py"]
+            [
+                "src/features/x.py",
+                "src/features/x.py",
+                "requirements.txt",
+                "train.py"
+            ]
         );
         assert!(extract("A/B test and CI/CD, e.g. v1.2").is_empty());
         let text = "touch `conf/params.yaml`";

@@ -43,8 +43,16 @@ pub(crate) fn clean_markup(input: &str) -> Cow<'_, str> {
         rest = &rest[i..];
         if rest.starts_with('<') {
             match rest.find('>') {
-                // A real Slack reference never spans lines; anything else is literal text.
-                Some(close) if !rest[..close].contains('\n') => {
+                // A real Slack reference has no spaces before its label and
+                // never spans lines; anything else is literal text.
+                Some(close)
+                    if !rest[..close]
+                        .split('|')
+                        .next()
+                        .unwrap_or_default()
+                        .contains(char::is_whitespace)
+                        && !rest[..close].contains('\n') =>
+                {
                     let inner = &rest[1..close];
                     out.push(' ');
                     out.push_str(reference_text(inner));
@@ -83,7 +91,12 @@ fn reference_text(inner: &str) -> &str {
 }
 
 fn decode_entity(s: &str) -> (char, usize) {
-    for (entity, ch) in [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"')] {
+    for (entity, ch) in [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+    ] {
         if s.starts_with(entity) {
             return (ch, entity.len());
         }
@@ -204,9 +217,9 @@ fn lowercase(s: &str) -> Cow<'_, str> {
 /// Only ASCII words longer than three letters are touched; everything else is
 /// returned unchanged.
 pub(crate) fn stem(word: &str) -> Cow<'_, str> {
-    // "staging" and "packaging" name things of their own in ML work; stemmed,
-    // they would collide with "stage" and "package".
-    if word.len() <= 3 || !word.is_ascii() || matches!(word, "staging" | "packaging") {
+    // "staging", "packaging" and "serving" name things of their own in ML
+    // work; stemmed, they would collide with "stage", "package" and "serves".
+    if word.len() <= 3 || !word.is_ascii() || matches!(word, "staging" | "packaging" | "serving") {
         return Cow::Borrowed(word);
     }
     let mut s: Cow<'_, str> = Cow::Borrowed(word);
@@ -242,8 +255,7 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     if stripped {
         let b = s.as_bytes();
         let n = b.len();
-        if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o')
-        {
+        if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
             s = Cow::Owned(s[..n - 1].to_owned());
         }
     }
@@ -278,7 +290,10 @@ mod tests {
             ["modify", "modified", "modifies", "modifying"],
         ] {
             let stems: Vec<_> = group.iter().map(|w| stem(w)).collect();
-            assert!(stems.windows(2).all(|w| w[0] == w[1]), "{group:?} -> {stems:?}");
+            assert!(
+                stems.windows(2).all(|w| w[0] == w[1]),
+                "{group:?} -> {stems:?}"
+            );
         }
         assert_eq!(stem("promotion"), stem("promote"));
         assert_eq!(stem("integration"), stem("integrate"));
@@ -293,7 +308,16 @@ mod tests {
         );
         assert_eq!(
             cleaned.split_whitespace().collect::<Vec<_>>(),
-            ["see", "ml-review", "and", "the", "PR", "&", "*bold*", "`code`"]
+            [
+                "see",
+                "ml-review",
+                "and",
+                "the",
+                "PR",
+                "&",
+                "*bold*",
+                "`code`"
+            ]
         );
         assert_eq!(clean_markup("<#C987654321|>").trim(), "");
         assert_eq!(
@@ -307,7 +331,10 @@ mod tests {
     fn punctuation_splits_clauses_but_not_file_names() {
         assert_eq!(
             words("We didn't change max_depth, only train.py. Done!"),
-            ["we", "did", "not", "chang", "max", "depth", ",", "only", "train", "py", ".", "don", "."]
+            [
+                "we", "did", "not", "chang", "max", "depth", ",", "only", "train", "py", ".",
+                "don", "."
+            ]
         );
     }
 
@@ -322,6 +349,9 @@ mod tests {
 
     #[test]
     fn curly_apostrophes_and_possessives() {
-        assert_eq!(words("model\u{2019}s doesn\u{2019}t"), ["model", "doe", "not"]);
+        assert_eq!(
+            words("model\u{2019}s doesn\u{2019}t"),
+            ["model", "doe", "not"]
+        );
     }
 }

@@ -131,7 +131,12 @@ impl Report<'_> {
         s.to_owned()
     }
 
-    fn id(&mut self, value: &Spanned<String>, what: &str, seen: &mut HashMap<String, usize>) -> String {
+    fn id(
+        &mut self,
+        value: &Spanned<String>,
+        what: &str,
+        seen: &mut HashMap<String, usize>,
+    ) -> String {
         let id = value.get_ref().clone();
         let valid = !id.is_empty()
             && id
@@ -158,7 +163,10 @@ impl Report<'_> {
         for v in values {
             match ids.iter().position(|id| id == v.get_ref()) {
                 Some(i) if out.contains(&i) => {
-                    self.at(v.span(), format!("{what} `{}` is listed twice", v.get_ref()));
+                    self.at(
+                        v.span(),
+                        format!("{what} `{}` is listed twice", v.get_ref()),
+                    );
                 }
                 Some(i) => out.push(i),
                 None => self.at(
@@ -217,7 +225,9 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     let rules_raw: Option<raw::RulesFile> = parse(rules_f, &mut problems);
     let messages_raw: Option<raw::MessagesFile> = parse(messages_f, &mut problems);
 
-    let stages = stages_raw.map(|s| stages(stages_f, &mut problems, s)).unwrap_or_default();
+    let stages = stages_raw
+        .map(|s| stages(stages_f, &mut problems, s))
+        .unwrap_or_default();
     let stage_ids: Vec<String> = stages.iter().map(|s| s.id.clone()).collect();
     let scopes = scopes_raw
         .map(|s| scopes(scopes_f, &mut problems, s, &stage_ids))
@@ -225,13 +235,17 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     let components = components_raw
         .map(|c| components(components_f, &mut problems, c))
         .unwrap_or_default();
-    let traps = traps_raw.map(|t| traps(traps_f, &mut problems, t)).unwrap_or_default();
-    let checks = checks_raw.map(|c| checks(checks_f, &mut problems, c)).unwrap_or_default();
-    let messages = messages_raw.map(|m| messages(messages_f, &mut problems, m));
+    let traps = traps_raw
+        .map(|t| traps(traps_f, &mut problems, t))
+        .unwrap_or_default();
+    let checks = checks_raw
+        .map(|c| checks(checks_f, &mut problems, c))
+        .unwrap_or_default();
+    let messages = messages_raw.map(|m| messages(messages_f, &mut problems, &m));
 
     let mut lexicon = Lexicon::new();
     if let Some(raw) = lexicon_raw {
-        build_lexicon(lexicon_f, &mut problems, &mut lexicon, raw);
+        build_lexicon(lexicon_f, &mut problems, &mut lexicon, &raw);
     }
 
     let names = Names {
@@ -315,7 +329,11 @@ fn scopes(
         .collect()
 }
 
-fn components(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::ComponentsFile) -> Vec<Component> {
+fn components(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    raw: raw::ComponentsFile,
+) -> Vec<Component> {
     let mut r = Report { file: f, problems };
     let mut seen = HashMap::new();
     raw.component
@@ -353,7 +371,7 @@ fn checks(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::ChecksFile) -> 
         .collect()
 }
 
-fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::MessagesFile) -> Messages {
+fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile) -> Messages {
     let mut r = Report { file: f, problems };
     let l = &raw.labels;
     let mut label = |v: &Spanned<String>| r.text(v, "label", limits::HEADER);
@@ -382,7 +400,12 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::MessagesFile)
     }
 }
 
-fn build_lexicon(f: &SourceFile, problems: &mut Vec<Problem>, lex: &mut Lexicon, raw: raw::LexiconFile) {
+fn build_lexicon(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    lex: &mut Lexicon,
+    raw: &raw::LexiconFile,
+) {
     let mut r = Report { file: f, problems };
     // Stop words first, so later phrases drop them the same way messages do.
     for w in &raw.stopwords {
@@ -392,7 +415,10 @@ fn build_lexicon(f: &SourceFile, problems: &mut Vec<Problem>, lex: &mut Lexicon,
                 let id = lex.intern(&crate::advisor::text::stem(&one.word));
                 lex.add_class(id, class::STOP);
             }
-            _ => r.at(w.span(), format!("stop word `{}` must be a single word", w.get_ref())),
+            _ => r.at(
+                w.span(),
+                format!("stop word `{}` must be a single word", w.get_ref()),
+            ),
         }
     }
     for w in &raw.no_typo_fix {
@@ -411,7 +437,10 @@ fn build_lexicon(f: &SourceFile, problems: &mut Vec<Problem>, lex: &mut Lexicon,
         for w in list {
             let words = lex.phrase_words(w.get_ref());
             match words.as_slice() {
-                [] => r.at(w.span(), format!("{what} `{}` is only stop words", w.get_ref())),
+                [] => r.at(
+                    w.span(),
+                    format!("{what} `{}` is only stop words", w.get_ref()),
+                ),
                 [one] => lex.add_class(*one, cls),
                 _ => {
                     // A multi-word cue becomes one token of its own.
@@ -431,13 +460,35 @@ fn build_lexicon(f: &SourceFile, problems: &mut Vec<Problem>, lex: &mut Lexicon,
         let target = lex.intern(&format!("@{id}"));
         for w in &concept.words {
             let words = lex.phrase_words(w.get_ref());
-            if words.is_empty() {
-                r.at(w.span(), format!("`{}` is only stop words", w.get_ref()));
+            match words.as_slice() {
+                [] => r.at(w.span(), format!("`{}` is only stop words", w.get_ref())),
+                // Folding a negation or clause word into a concept would change
+                // how every sentence containing it is read.
+                [one] if lex.has(*one, STRUCTURAL) => r.at(
+                    w.span(),
+                    format!(
+                        "`{}` reduces to the single word `{}`, which negates, joins or breaks clauses; \
+                         a concept cannot take it over",
+                        w.get_ref(),
+                        lex.name(*one)
+                    ),
+                ),
+                [one] if lex.canonical(*one) != *one && lex.canonical(*one) != target => r.at(
+                    w.span(),
+                    format!(
+                        "`{}` reduces to the single word `{}`, which already belongs to concept `{}`",
+                        w.get_ref(),
+                        lex.name(*one),
+                        lex.name(lex.canonical(*one)).trim_start_matches('@')
+                    ),
+                ),
+                _ => lex.add_concept_phrase(&words, target),
             }
-            lex.add_concept_phrase(&words, target);
         }
     }
 }
+
+const STRUCTURAL: u8 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
 
 struct Names {
     scopes: Vec<String>,
@@ -497,7 +548,10 @@ fn rules(
             components: r.refs(&rule.components, "component", &names.components),
             traps: r.refs(&rule.traps, "trap", &names.traps),
             why: r.text(&rule.why, "rule rationale", limits::SECTION),
-            note: rule.note.as_ref().map(|n| r.text(n, "rule note", limits::SECTION)),
+            note: rule
+                .note
+                .as_ref()
+                .map(|n| r.text(n, "rule note", limits::SECTION)),
             negatable: rule.negatable.unwrap_or(kind != RuleKind::Trap),
             fallback: rule.fallback,
             id,

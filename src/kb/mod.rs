@@ -40,12 +40,18 @@ pub const FILES: [&str; 8] = [
 const EMBEDDED: [(&str, &str); 8] = [
     ("stages.toml", include_str!("../../responses/stages.toml")),
     ("scopes.toml", include_str!("../../responses/scopes.toml")),
-    ("components.toml", include_str!("../../responses/components.toml")),
+    (
+        "components.toml",
+        include_str!("../../responses/components.toml"),
+    ),
     ("traps.toml", include_str!("../../responses/traps.toml")),
     ("checks.toml", include_str!("../../responses/checks.toml")),
     ("lexicon.toml", include_str!("../../responses/lexicon.toml")),
     ("rules.toml", include_str!("../../responses/rules.toml")),
-    ("messages.toml", include_str!("../../responses/messages.toml")),
+    (
+        "messages.toml",
+        include_str!("../../responses/messages.toml"),
+    ),
 ];
 
 /// One thing wrong with a knowledge-base file, located for a human.
@@ -63,7 +69,11 @@ impl fmt::Display for Problem {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
         }
     }
 }

@@ -22,7 +22,7 @@ pub fn pipeline_picture(kb: &KnowledgeBase, advice: &Advice) -> String {
     kb.components
         .iter()
         .map(|c| {
-            let on = advice.components.iter().any(|id| *id == c.id);
+            let on = advice.components.contains(&c.id);
             format!("{} {}", c.title, if on { '●' } else { '○' })
         })
         .collect::<Vec<_>>()

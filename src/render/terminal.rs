@@ -54,7 +54,12 @@ pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
         &l.checks,
         advice.checks.iter().map(|c| check_text(kb, c)),
     );
-    let _ = writeln!(out, "\n{}:\n  {}", l.blast_radius, pipeline_picture(kb, advice));
+    let _ = writeln!(
+        out,
+        "\n{}:\n  {}",
+        l.blast_radius,
+        pipeline_picture(kb, advice)
+    );
     let traps: Vec<String> = advice
         .traps
         .iter()
@@ -108,7 +113,10 @@ pub fn rules_text(kb: &KnowledgeBase) -> String {
     for (heading, kind) in [
         ("Changes", RuleKind::Change),
         ("Beliefs that reveal a trap", RuleKind::Trap),
-        ("Risk factors (move unit-only answers to integration)", RuleKind::Escalate),
+        (
+            "Risk factors (move unit-only answers to integration)",
+            RuleKind::Escalate,
+        ),
     ] {
         let _ = writeln!(out, "\n{heading}:");
         for r in kb.rules.iter().filter(|r| r.kind == kind) {

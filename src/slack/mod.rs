@@ -1,3 +1,4 @@
 //! Everything that speaks Slack's protocol.
 
+pub mod api;
 pub mod signature;

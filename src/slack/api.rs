@@ -1,0 +1,826 @@
+//! Outbound Slack Web API client with bounded, rate-limit-aware retries.
+//!
+//! Everything the bot sends to Slack goes through [`SlackApi`]: Web API
+//! methods (`chat.postMessage`, `conversations.replies`, ...) and the
+//! one-shot `response_url` callbacks of slash commands and interactions.
+//!
+//! Retry rules, in one place so every caller behaves the same way:
+//! - HTTP 429, or HTTP 200 with `{"ok":false,"error":"ratelimited"}`: wait for
+//!   `Retry-After` (capped) or the normal backoff, then try again.
+//! - HTTP 5xx and network failures: exponential backoff, then try again.
+//! - Anything else (a Slack error code such as `not_in_channel`, a 4xx, a body
+//!   we cannot read) is returned at once: repeating the same request would
+//!   only produce the same answer and burn rate-limit budget.
+//!
+//! The bot token and message contents are never logged; only the method name,
+//! the attempt number and what happened.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{RequestBuilder, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Slack's SDKs send this exact value; naming the charset avoids Slack's
+/// `missing_charset` warning and any guessing on its side.
+const JSON_UTF8: &str = "application/json; charset=utf-8";
+
+/// Label used in logs and errors for `response_url` posts. The URL itself is
+/// a bearer capability (anyone holding it can post into the conversation for
+/// 30 minutes), so it must not end up in logs either.
+const RESPONSE_URL_LABEL: &str = "response_url";
+
+/// Upper bound on `conversations.replies` pages fetched for one thread. A
+/// runaway cursor loop (or a gigantic thread) must not keep a handler busy and
+/// eat the method's rate limit; the caller gets what was read so far.
+const MAX_REPLY_PAGES: usize = 10;
+
+/// Slack recommends page sizes of at most 200 for cursor-paginated methods.
+const MAX_REPLY_PAGE_SIZE: u32 = 200;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A Slack bot token (`xoxb-…`).
+///
+/// Wrapped so it cannot be printed by accident: `Debug` shows only the token
+/// type prefix, there is no `Display`, and the raw value is readable only
+/// inside this module, where it goes into the `Authorization` header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BotToken(String);
+
+impl BotToken {
+    /// Wraps a token. Surrounding whitespace is trimmed because tokens pasted
+    /// into env files often carry a trailing newline, which would otherwise
+    /// make every request fail with an invalid header.
+    pub fn new(token: impl Into<String>) -> Self {
+        let token: String = token.into();
+        Self(token.trim().to_owned())
+    }
+
+    /// True when the token is empty (e.g. `SLACK_BOT_TOKEN=` set but blank).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BotToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Show the token type ("xoxb-", "xoxp-") because that is what people
+        // need when debugging a wrong-token setup, but only when the value has
+        // the expected shape: for a malformed value even five characters could
+        // be part of the secret.
+        let prefix = self
+            .0
+            .get(..5)
+            .filter(|p| p.starts_with("xox") && p.ends_with('-'))
+            .unwrap_or("");
+        write!(f, "BotToken({prefix}…[REDACTED])")
+    }
+}
+
+/// How hard to try before giving up on a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Total tries, including the first one. `0` is treated as `1`.
+    pub max_attempts: u32,
+    /// First backoff step for 5xx/network failures; doubles on each retry.
+    pub base_delay: Duration,
+    /// Ceiling for the exponential backoff.
+    pub max_delay: Duration,
+    /// Ceiling for an honoured `Retry-After`, so one hostile or buggy header
+    /// cannot park a handler for minutes.
+    pub max_retry_after: Duration,
+    /// Upper bound of the random delay added to every wait, so that several
+    /// tasks hit by the same 429 do not all come back in the same instant.
+    pub jitter: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+            jitter: Duration::from_millis(250),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Backoff before retry number `retry` (0 = the first retry):
+    /// `base_delay * 2^retry`, capped at `max_delay`. Jitter is not included.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry).unwrap_or(u32::MAX);
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    fn attempts(&self) -> u32 {
+        self.max_attempts.max(1)
+    }
+}
+
+/// Why a Slack call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SlackError {
+    /// No bot token configured; no request was made.
+    #[error("Slack bot token is not configured: set SLACK_BOT_TOKEN to the app's xoxb- token")]
+    NotConfigured,
+    /// Slack answered `{"ok":false,"error":code}`.
+    #[error("Slack API {method} failed: {code}")]
+    Api { method: String, code: String },
+    /// Still rate limited after every allowed attempt.
+    #[error("Slack API {method} is rate limited; gave up after retrying")]
+    RateLimited { method: String },
+    /// A non-success HTTP status: 5xx after all retries, or a 4xx that
+    /// carried no Slack error code.
+    #[error("Slack API {method} returned HTTP {status}")]
+    Http { method: String, status: u16 },
+    /// The request never got a complete answer (connect refused, timeout,
+    /// connection reset), after all retries.
+    #[error("Slack API {method} request failed: {source}")]
+    Transport {
+        method: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// Slack answered, but not in the shape we expected.
+    #[error("Slack API {method} returned an unreadable response: {detail}")]
+    Decode { method: String, detail: String },
+}
+
+impl SlackError {
+    /// The Slack error code (`not_in_channel`, `invalid_auth`, ...) if Slack
+    /// gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The bot cannot post where it was asked to: it is not a member, or it
+    /// cannot see the conversation at all. Callers turn this into a "please
+    /// /invite the bot" hint instead of a generic failure.
+    pub fn is_not_in_channel(&self) -> bool {
+        matches!(self.code(), Some("not_in_channel" | "channel_not_found"))
+    }
+
+    /// The token itself is bad (wrong, revoked, deactivated). Retrying cannot
+    /// help; this needs an operator.
+    pub fn is_auth_error(&self) -> bool {
+        matches!(
+            self.code(),
+            Some("invalid_auth" | "not_authed" | "token_revoked" | "account_inactive")
+        )
+    }
+
+    /// Rate limiting outlasted the retry budget.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Self::RateLimited { .. })
+    }
+}
+
+/// Result of `auth.test`: who the bot is in this workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AuthInfo {
+    pub user_id: String,
+    #[serde(default)]
+    pub bot_id: Option<String>,
+    #[serde(default)]
+    pub team_id: Option<String>,
+}
+
+/// Where `chat.postMessage` put the message; `ts` is needed to thread replies
+/// under it or to `chat.update` it later.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PostedMessage {
+    pub channel: String,
+    pub ts: String,
+}
+
+/// One message of a thread, as returned by `conversations.replies`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ThreadMessage {
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub bot_id: Option<String>,
+    #[serde(default)]
+    pub subtype: Option<String>,
+    /// Messages made only of blocks or files may have no `text`.
+    #[serde(default)]
+    pub text: String,
+    pub ts: String,
+    #[serde(default)]
+    pub thread_ts: Option<String>,
+}
+
+/// Client for the Slack Web API and `response_url` callbacks.
+///
+/// Cheap to clone (the HTTP connection pool is shared), so it can sit in axum
+/// state and be handed to spawned tasks.
+#[derive(Debug, Clone)]
+pub struct SlackApi {
+    http: reqwest::Client,
+    base_url: String,
+    token: Option<BotToken>,
+    policy: RetryPolicy,
+}
+
+/// What one attempt came to, before deciding whether to try again.
+enum Attempt<T> {
+    Done(T),
+    /// Final answer: retrying would not change it.
+    Fail(SlackError),
+    RateLimited {
+        retry_after: Option<Duration>,
+    },
+    ServerError {
+        status: u16,
+    },
+    Transport(reqwest::Error),
+}
+
+impl SlackApi {
+    /// `base_url` is the Web API root, e.g. `https://slack.com/api` (a
+    /// trailing slash is tolerated). A missing or blank token is accepted so
+    /// the service can start without Slack configured; every Web API call
+    /// then returns [`SlackError::NotConfigured`].
+    ///
+    /// # Panics
+    /// If the TLS backend cannot be initialised, which only happens on a
+    /// broken build; `reqwest::Client::new` would panic the same way.
+    pub fn new(base_url: &str, token: Option<BotToken>, policy: RetryPolicy) -> Self {
+        // Timeouts keep a stalled Slack from holding a task forever; the
+        // retry loop then decides whether to try again.
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .build()
+            .expect("failed to build the HTTP client (TLS backend unavailable)");
+        Self {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token: token.filter(|t| !t.is_empty()),
+            policy,
+        }
+    }
+
+    /// Whether a bot token is configured.
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// Calls any Web API method with a JSON body and returns the whole
+    /// response object when Slack says `ok:true`.
+    ///
+    /// Slack documents JSON bodies for its write methods (`chat.*` and the
+    /// like); read methods such as `conversations.replies` take form or query
+    /// arguments, so use [`SlackApi::call_form`] for those.
+    pub async fn call(&self, method: &str, body: &Value) -> Result<Value, SlackError> {
+        let token = self.token()?;
+        // Serialise once; each retry re-sends the same bytes.
+        let bytes = serde_json::to_vec(body).map_err(|e| SlackError::Decode {
+            method: method.to_owned(),
+            detail: format!("request body not serialisable: {e}"),
+        })?;
+        let url = self.method_url(method);
+        self.with_retries(
+            method,
+            || {
+                self.http
+                    .post(&url)
+                    .bearer_auth(token.secret())
+                    .header(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))
+                    .body(bytes.clone())
+            },
+            |status, headers, body| interpret_api(method, status, headers, body),
+        )
+        .await
+    }
+
+    /// Calls a Web API method with form-encoded arguments, for the methods
+    /// that do not read JSON bodies (most `*.list`/`*.history`/`*.replies`).
+    /// The token still travels only in the `Authorization` header.
+    pub async fn call_form(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Value, SlackError> {
+        let token = self.token()?;
+        let url = self.method_url(method);
+        self.with_retries(
+            method,
+            || {
+                self.http
+                    .post(&url)
+                    .bearer_auth(token.secret())
+                    .form(params)
+            },
+            |status, headers, body| interpret_api(method, status, headers, body),
+        )
+        .await
+    }
+
+    /// `auth.test`: checks the token and tells who the bot is. Run at startup
+    /// so a bad token is reported once, clearly, rather than on first use.
+    pub async fn auth_test(&self) -> Result<AuthInfo, SlackError> {
+        let value = self
+            .call("auth.test", &Value::Object(Default::default()))
+            .await?;
+        decode("auth.test", &value)
+    }
+
+    /// `chat.postMessage`; `msg` is the full argument object (`channel`,
+    /// `text`, `blocks`, `thread_ts`, ...).
+    pub async fn post_message(&self, msg: &Value) -> Result<PostedMessage, SlackError> {
+        let value = self.call("chat.postMessage", msg).await?;
+        decode("chat.postMessage", &value)
+    }
+
+    /// `chat.postEphemeral` (needs `channel` and `user` in `msg`).
+    pub async fn post_ephemeral(&self, msg: &Value) -> Result<(), SlackError> {
+        self.call("chat.postEphemeral", msg).await.map(drop)
+    }
+
+    /// `chat.update` (needs `channel` and `ts` in `msg`).
+    pub async fn update_message(&self, msg: &Value) -> Result<(), SlackError> {
+        self.call("chat.update", msg).await.map(drop)
+    }
+
+    /// `conversations.replies`: up to `limit` messages of the thread rooted
+    /// at `ts` (parent first), following cursors for at most
+    /// `MAX_REPLY_PAGES` pages.
+    pub async fn thread_replies(
+        &self,
+        channel: &str,
+        ts: &str,
+        limit: u32,
+    ) -> Result<Vec<ThreadMessage>, SlackError> {
+        const METHOD: &str = "conversations.replies";
+        self.token()?;
+        let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
+        let page_size = limit.min(MAX_REPLY_PAGE_SIZE).to_string();
+        let mut messages: Vec<ThreadMessage> = Vec::new();
+        // The thread's parent can come back again at the top of later pages;
+        // remembering what was collected keeps each message once.
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut cursor = String::new();
+
+        for page in 1..=MAX_REPLY_PAGES {
+            if messages.len() >= wanted {
+                break;
+            }
+            let mut params = vec![
+                ("channel", channel),
+                ("ts", ts),
+                ("limit", page_size.as_str()),
+            ];
+            if !cursor.is_empty() {
+                params.push(("cursor", cursor.as_str()));
+            }
+            let value = self.call_form(METHOD, &params).await?;
+            let page_messages: Vec<ThreadMessage> = match value.get("messages") {
+                Some(list) => decode(METHOD, list)?,
+                None => Vec::new(),
+            };
+            for message in page_messages {
+                if seen.insert(message.ts.clone()) {
+                    messages.push(message);
+                }
+            }
+            cursor = value
+                .pointer("/response_metadata/next_cursor")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            if cursor.is_empty() {
+                break;
+            }
+            if page == MAX_REPLY_PAGES {
+                tracing::warn!(
+                    method = METHOD,
+                    pages = page,
+                    collected = messages.len(),
+                    "thread longer than the page budget; returning what was read"
+                );
+            }
+        }
+        messages.truncate(wanted);
+        Ok(messages)
+    }
+
+    /// Posts `msg` to a slash-command or interaction `response_url`.
+    ///
+    /// No bearer token: the URL is itself the credential. Success is any 2xx
+    /// unless the body is a JSON `{"ok":false}`; Slack normally answers with
+    /// the plain text `ok`. The caller must pass a URL taken from a verified
+    /// Slack request, since this posts wherever it is told to.
+    pub async fn respond(&self, response_url: &str, msg: &Value) -> Result<(), SlackError> {
+        let bytes = serde_json::to_vec(msg).map_err(|e| SlackError::Decode {
+            method: RESPONSE_URL_LABEL.to_owned(),
+            detail: format!("request body not serialisable: {e}"),
+        })?;
+        self.with_retries(
+            RESPONSE_URL_LABEL,
+            || {
+                self.http
+                    .post(response_url)
+                    .header(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))
+                    .body(bytes.clone())
+            },
+            interpret_response_url,
+        )
+        .await
+    }
+
+    fn token(&self) -> Result<&BotToken, SlackError> {
+        self.token.as_ref().ok_or(SlackError::NotConfigured)
+    }
+
+    fn method_url(&self, method: &str) -> String {
+        format!("{}/{method}", self.base_url)
+    }
+
+    /// The retry loop shared by every call. `request` builds a fresh request
+    /// per attempt (a sent request cannot be reused); `interpret` classifies
+    /// a complete HTTP answer.
+    async fn with_retries<T>(
+        &self,
+        label: &str,
+        request: impl Fn() -> RequestBuilder,
+        interpret: impl Fn(StatusCode, &HeaderMap, &[u8]) -> Attempt<T>,
+    ) -> Result<T, SlackError> {
+        let max_attempts = self.policy.attempts();
+        let mut attempt: u32 = 1;
+        loop {
+            let outcome = match request().send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(body) => interpret(status, &headers, &body),
+                        Err(e) => Attempt::Transport(e),
+                    }
+                }
+                Err(e) => Attempt::Transport(e),
+            };
+
+            // Decide between "return now" and "wait this long, then retry".
+            // `give_up` is what the caller gets if no attempts are left.
+            let (wait, give_up, outcome_name) = match outcome {
+                Attempt::Done(value) => {
+                    tracing::debug!(method = label, attempt, outcome = "ok", "Slack call");
+                    return Ok(value);
+                }
+                Attempt::Fail(error) => {
+                    tracing::warn!(
+                        method = label,
+                        attempt,
+                        outcome = "failed",
+                        code = error.code().unwrap_or(""),
+                        "Slack call failed; not retryable"
+                    );
+                    return Err(error);
+                }
+                Attempt::RateLimited { retry_after } => {
+                    let wait = match retry_after {
+                        Some(after) => after.min(self.policy.max_retry_after),
+                        None => self.policy.backoff(attempt - 1),
+                    };
+                    let give_up = SlackError::RateLimited {
+                        method: label.to_owned(),
+                    };
+                    (wait, give_up, "rate_limited")
+                }
+                Attempt::ServerError { status } => {
+                    let give_up = SlackError::Http {
+                        method: label.to_owned(),
+                        status,
+                    };
+                    (self.policy.backoff(attempt - 1), give_up, "server_error")
+                }
+                Attempt::Transport(error) => {
+                    // Only failures of the exchange itself are worth another
+                    // try; a request that could not even be built (bad URL,
+                    // bad header) would fail identically every time.
+                    let retryable = is_retryable_transport(&error);
+                    // A response_url is a credential and reqwest puts the URL
+                    // into its error text, so strip it before it can be logged.
+                    let error = if label == RESPONSE_URL_LABEL {
+                        error.without_url()
+                    } else {
+                        error
+                    };
+                    let kind = transport_kind(&error);
+                    let give_up = SlackError::Transport {
+                        method: label.to_owned(),
+                        source: error,
+                    };
+                    if !retryable {
+                        tracing::warn!(
+                            method = label,
+                            attempt,
+                            outcome = kind,
+                            "Slack call failed; not retryable"
+                        );
+                        return Err(give_up);
+                    }
+                    (self.policy.backoff(attempt - 1), give_up, kind)
+                }
+            };
+
+            if attempt >= max_attempts {
+                tracing::warn!(
+                    method = label,
+                    attempt,
+                    outcome = outcome_name,
+                    "Slack call failed; no attempts left"
+                );
+                return Err(give_up);
+            }
+            let wait = wait.saturating_add(jitter(self.policy.jitter));
+            tracing::info!(
+                method = label,
+                attempt,
+                outcome = outcome_name,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "Slack call will be retried"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// Classifies a Web API answer.
+fn interpret_api(
+    method: &str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Attempt<Value> {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Attempt::RateLimited {
+            retry_after: retry_after(headers),
+        };
+    }
+    if status.is_server_error() {
+        return Attempt::ServerError {
+            status: status.as_u16(),
+        };
+    }
+    if !status.is_success() {
+        // Slack's errors normally come with HTTP 200, but if a 4xx does carry
+        // a Slack error code, that code is more useful to callers than the
+        // bare status (e.g. to spot `not_in_channel`).
+        return Attempt::Fail(match error_code_from_body(body) {
+            Some(code) => SlackError::Api {
+                method: method.to_owned(),
+                code,
+            },
+            None => SlackError::Http {
+                method: method.to_owned(),
+                status: status.as_u16(),
+            },
+        });
+    }
+
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(e) => {
+            return Attempt::Fail(SlackError::Decode {
+                method: method.to_owned(),
+                detail: format!("body is not JSON: {e}"),
+            });
+        }
+    };
+    match value.get("ok").and_then(Value::as_bool) {
+        Some(true) => {
+            // Warnings (deprecated arguments, missing charset, ...) are
+            // short codes, safe to log, and otherwise easy to never notice.
+            if let Some(warning) = value.get("warning").and_then(Value::as_str) {
+                tracing::warn!(method, warning, "Slack call succeeded with a warning");
+            }
+            Attempt::Done(value)
+        }
+        Some(false) => match value.get("error").and_then(Value::as_str) {
+            // Some rate limits come back as HTTP 200 with an error code
+            // instead of a 429; they deserve the same patience.
+            Some("ratelimited" | "rate_limited") => Attempt::RateLimited {
+                retry_after: retry_after(headers),
+            },
+            Some(code) => Attempt::Fail(SlackError::Api {
+                method: method.to_owned(),
+                code: code.to_owned(),
+            }),
+            None => Attempt::Fail(SlackError::Decode {
+                method: method.to_owned(),
+                detail: "ok:false without an error code".to_owned(),
+            }),
+        },
+        None => Attempt::Fail(SlackError::Decode {
+            method: method.to_owned(),
+            detail: "response has no boolean `ok` field".to_owned(),
+        }),
+    }
+}
+
+/// Classifies an answer from a `response_url`.
+fn interpret_response_url(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Attempt<()> {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Attempt::RateLimited {
+            retry_after: retry_after(headers),
+        };
+    }
+    if status.is_server_error() {
+        return Attempt::ServerError {
+            status: status.as_u16(),
+        };
+    }
+    let code = error_code_from_body(body);
+    if status.is_success() {
+        // The usual answer is the text "ok"; a JSON body is checked in case
+        // it reports a failure, anything else is taken as accepted.
+        let json_ok = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("ok").and_then(Value::as_bool));
+        return match (json_ok, code) {
+            (Some(false), Some(code)) if code == "ratelimited" || code == "rate_limited" => {
+                Attempt::RateLimited {
+                    retry_after: retry_after(headers),
+                }
+            }
+            (Some(false), code) => Attempt::Fail(SlackError::Api {
+                method: RESPONSE_URL_LABEL.to_owned(),
+                code: code.unwrap_or_else(|| "unknown_error".to_owned()),
+            }),
+            _ => Attempt::Done(()),
+        };
+    }
+    // An expired or used-up response URL is expected to answer with a 4xx
+    // and perhaps a short code such as `expired_url` (Slack does not pin the
+    // exact form down); surface the code when there is one.
+    Attempt::Fail(match code {
+        Some(code) => SlackError::Api {
+            method: RESPONSE_URL_LABEL.to_owned(),
+            code,
+        },
+        None => SlackError::Http {
+            method: RESPONSE_URL_LABEL.to_owned(),
+            status: status.as_u16(),
+        },
+    })
+}
+
+/// Pulls a Slack error code out of a body: `{"error":"code"}` JSON, or a bare
+/// snake_case word (the form `response_url` failures take). Anything else,
+/// such as an HTML error page, yields `None` rather than junk in a "code".
+fn error_code_from_body(body: &[u8]) -> Option<String> {
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        return value
+            .get("error")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+    }
+    let text = std::str::from_utf8(body).ok()?.trim();
+    let looks_like_code = !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    (looks_like_code && text != "ok").then(|| text.to_owned())
+}
+
+/// `Retry-After` in whole seconds, the form Slack sends. The HTTP-date form
+/// and garbage are ignored, and the caller falls back to its own backoff.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+fn is_retryable_transport(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body()
+}
+
+/// A short, secret-free name for a transport failure, for logs.
+fn transport_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect_error"
+    } else if error.is_builder() {
+        "invalid_request"
+    } else {
+        "transport_error"
+    }
+}
+
+/// Deserialises part of a response into a typed struct, reporting a shape
+/// mismatch as `Decode` for `method`.
+fn decode<T: serde::de::DeserializeOwned>(method: &str, value: &Value) -> Result<T, SlackError> {
+    T::deserialize(value).map_err(|e| SlackError::Decode {
+        method: method.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
+/// A random delay in `0..=max`. Only needs to differ between callers, not to
+/// be unpredictable, so std's per-instance randomly keyed hasher (seeded from
+/// the OS, re-keyed on every `RandomState::new`) is enough and saves a
+/// dependency on `rand`.
+fn jitter(max: Duration) -> Duration {
+    let max_nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+    if max_nanos == 0 {
+        return Duration::ZERO;
+    }
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    hasher.write_u128(now);
+    Duration::from_nanos(hasher.finish() % max_nanos.saturating_add(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.backoff(0), Duration::from_millis(500));
+        assert_eq!(policy.backoff(1), Duration::from_secs(1));
+        assert_eq!(policy.backoff(3), Duration::from_secs(4));
+        assert_eq!(policy.backoff(4), Duration::from_secs(8));
+        assert_eq!(policy.backoff(40), Duration::from_secs(8));
+    }
+
+    #[test]
+    fn jitter_stays_in_bounds() {
+        assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
+        let max = Duration::from_millis(3);
+        let samples: Vec<Duration> = (0..200).map(|_| jitter(max)).collect();
+        assert!(samples.iter().all(|d| *d <= max));
+        // Not a constant: the whole point is to spread callers out.
+        assert!(samples.iter().any(|d| *d != samples[0]));
+    }
+
+    #[test]
+    fn retry_after_accepts_seconds_only() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static(" 7 "));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn error_codes_from_json_or_bare_words() {
+        assert_eq!(
+            error_code_from_body(br#"{"ok":false,"error":"not_in_channel"}"#).as_deref(),
+            Some("not_in_channel")
+        );
+        assert_eq!(
+            error_code_from_body(b"expired_url\n").as_deref(),
+            Some("expired_url")
+        );
+        assert_eq!(error_code_from_body(b"ok"), None);
+        assert_eq!(error_code_from_body(b"<html>Bad Gateway</html>"), None);
+        assert_eq!(error_code_from_body(b""), None);
+    }
+
+    #[test]
+    fn token_debug_shows_only_a_known_prefix() {
+        let token = BotToken::new("xoxb-123-456-secretpart\n");
+        assert_eq!(format!("{token:?}"), "BotToken(xoxb-…[REDACTED])");
+        let odd = BotToken::new("hunter2hunter2");
+        assert_eq!(format!("{odd:?}"), "BotToken(…[REDACTED])");
+    }
+}

@@ -1,0 +1,608 @@
+//! Table-driven acceptance tests for the advisor: realistic Slack paraphrases
+//! of ML changes and the test scope, stages and traps a demanding ML engineer
+//! expects back.
+//!
+//! The expectations follow the study guide (`ml-pro-study-guide.txt`), the
+//! domain rules X01-X35 and traps T1-T8 (`ml-testing-domain.md` §4), and the
+//! answer policy:
+//!
+//! - `primary_scope` is the deepest scope of the union of every rule that fired;
+//!   `stages` follow from `scopes` (unit → dev, integration → test,
+//!   release-gating → prod);
+//! - `release-gating` only when the text is about promoting, releasing,
+//!   shipping or going live into prod, moving the Champion alias, a rollback, a
+//!   hotfix to prod, the first release of a new model, or a retrain whose result
+//!   is promoted automatically; a change that is merely promoted *later* is
+//!   judged by its own risk;
+//! - risk factors (real-time, shared feature table, regulated, unknown
+//!   consumers, no tests, recent incident) lift a unit-only answer to
+//!   integration and never add release-gating by themselves;
+//! - text about nothing ML-related gets no scope and `confident == false`.
+//!
+//! Every case is checked and all mismatches are reported together, so one run
+//! shows the full list of disagreements between the engine and the table.
+
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use testscope::{Advice, KnowledgeBase, advise};
+
+static KB: LazyLock<KnowledgeBase> =
+    LazyLock::new(|| KnowledgeBase::embedded().expect("the embedded knowledge base loads"));
+
+// Scopes, smallest to deepest.
+const UNIT: &str = "unit";
+const INTEG: &str = "integration";
+const GATE: &str = "release-gating";
+const SCOPE_ORDER: [&str; 3] = [UNIT, INTEG, GATE];
+
+// Traps, numbered as in the domain catalogue (T1-T8), in the engine's order.
+const T1: &str = "model-change-only-training";
+const T2: &str = "unit-for-system-confidence";
+const T3: &str = "stage-blind";
+const T4: &str = "no-code-change-no-tests";
+const T5: &str = "offline-equals-online";
+const T6: &str = "over-testing";
+const T7: &str = "gate-erosion";
+const T8: &str = "undeclared-consumers";
+const TRAP_ORDER: [&str; 8] = [T1, T2, T3, T4, T5, T6, T7, T8];
+
+/// `(message, primary scope, every scope, traps)`.
+type Case = (
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const U: Option<&str> = Some(UNIT);
+const I: Option<&str> = Some(INTEG);
+const R: Option<&str> = Some(GATE);
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    // ---------------------------------------------------------------- study guide: test-scope map
+    ("how do i verify one function with known inputs and outputs?", U, &[UNIT], &[]),
+    ("need to verify that feature engineering, training, evaluation and deployment all work together", I, &[INTEG], &[T2]),
+    ("how should we reason about promotion from dev to test to prod for this pipeline?", R, &[UNIT, INTEG, GATE], &[T3]),
+
+    // ---------------------------------------------------------------- study guide: exam cues
+    ("writing unit tests for individual functions in the cleaning code", U, &[UNIT], &[]),
+    ("what should an integration test for a machine learning system actually cover?", I, &[INTEG], &[T2]),
+    ("q about environment stages: which tests go where?", R, &[UNIT, INTEG, GATE], &[T3]),
+
+    // ---------------------------------------------------------------- study guide: scenario triage
+    ("one transformation function changed", U, &[UNIT], &[]),
+    ("i changed a single transformation fn in the date parsing", U, &[UNIT], &[]),
+    ("feature path through training and deployment changed", I, &[INTEG], &[T2]),
+    ("we reworked the feature pipeline that feeds both training and the deployed model", I, &[INTEG], &[T2]),
+    ("promotion from test to prod is under consideration", R, &[GATE], &[T3]),
+    ("thinking about promoting from test to prod this week", R, &[GATE], &[T3]),
+    ("hyperparameters or artifact packaging changed", I, &[INTEG], &[T1]),
+    ("hyperparameters and the artifact packaging both changed in this pr", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- study guide: common traps
+    ("we only changed the learning rate, that only affects training right?", I, &[INTEG], &[T1]),
+    ("it's just an lr tweak so it only impacts training, correct?", I, &[INTEG], &[T1]),
+    ("n_estimators went from 200 to 500 but that's training only", I, &[INTEG], &[T1]),
+    ("lr change only, no need to re-evaluate the model or redeploy?", I, &[INTEG], &[T1]),
+    ("unit tests pass so we can ship", R, &[INTEG, GATE], &[T2, T3]),
+    ("unit tests passed, ok to ship it to prod?", R, &[INTEG, GATE], &[T2, T3]),
+    ("<@U024BE7LH> can we *ship* it? unit tests are all green", R, &[INTEG, GATE], &[T2, T3]),
+    ("all unit tests are green so we don't need an integration run", I, &[INTEG], &[T2]),
+    ("unit tests cover it, skipping the integration tests this time", I, &[INTEG], &[T2]),
+    ("coverage is 95% so that's enough right?", I, &[INTEG], &[T2]),
+    ("we run the same tests in dev, test and prod", R, &[UNIT, INTEG, GATE], &[T3]),
+    ("same test suite runs in every environment, is that fine?", R, &[UNIT, INTEG, GATE], &[T3]),
+    ("can we skip staging and deploy straight to prod?", R, &[UNIT, INTEG, GATE], &[T3]),
+    ("tbh we just test in prod", R, &[UNIT, INTEG, GATE], &[T3]),
+
+    // ---------------------------------------------------------------- study guide: decision order
+    ("it's a small component, which scope of failure are we trying to catch?", U, &[UNIT], &[]),
+    ("use integration tests when feature, training, registry or serving boundaries interact", I, &[INTEG], &[T2]),
+    ("this change touches the boundary between training and serving", I, &[INTEG], &[T2]),
+    ("how do we match the test depth to the environment stage?", R, &[UNIT, INTEG, GATE], &[T3]),
+    ("assume model or config changes can ripple beyond one isolated function", I, &[INTEG], &[T1, T2]),
+
+    // ---------------------------------------------------------------- X01 one transformation / utility function
+    ("fixed a bug in the `normalize_zip` helper, same output contract, existing tests cover it", U, &[UNIT], &[]),
+    ("refactored the tranformation function in src/utils/dates.py", U, &[UNIT], &[]),
+    ("one line fix in the cleaning logic udf", U, &[UNIT], &[]),
+    ("small fix to the parse_amount helper, no schema change", U, &[UNIT], &[]),
+    ("only edited one fucntion in the cleaning module", U, &[UNIT], &[]),
+    ("changed a pure function in transforms.py, known inputs give the same outputs", U, &[UNIT], &[]),
+    ("only touched one pure function in src/features/x.py, same output, it already has tests", U, &[UNIT], &[]),
+
+    // ---------------------------------------------------------------- X02 feature engineering path
+    ("rewrote the feature engineering logic for the pickup windows", I, &[INTEG], &[T2]),
+    ("+++ b/ml/feature_engineering/pickup_features.py", I, &[INTEG], &[T2]),
+    ("changed src/features/x.py", I, &[INTEG], &[T2]),
+    ("the fe job now computes features with a 7 day window instead of 30", I, &[INTEG], &[T2]),
+    ("updated the featrue pipline for the fraud model", I, &[INTEG], &[T2]),
+    ("featrue pipline changed", I, &[INTEG], &[T2]),
+    ("updated the feature pipeline for the fraud model", I, &[INTEG], &[T2]),
+
+    // ---------------------------------------------------------------- X03 training code
+    ("edited train.py to add class weights", I, &[INTEG], &[T1, T2]),
+    ("changed the loss function from mse to huber", I, &[INTEG], &[T1, T2]),
+    ("the training loop now does gradient accumulation", I, &[INTEG], &[T1, T2]),
+    ("touched training/notebooks/Train.py", I, &[INTEG], &[T1, T2]),
+
+    // ---------------------------------------------------------------- X04 hyperparameters
+    ("bumped lr from 1e-3 to 3e-4", I, &[INTEG], &[T1]),
+    ("set `max_depth` to 8 and n_estimators to 400", I, &[INTEG], &[T1]),
+    ("changed the hyperparamter grid", I, &[INTEG], &[T1]),
+    ("hyper-parameters changed for the churn model", I, &[INTEG], &[T1]),
+    ("modified params.yaml (learning_rate 0.05 -> 0.1)", I, &[INTEG], &[T1]),
+    ("increased the number of epochs to 50 and batch size to 512", I, &[INTEG], &[T1]),
+    ("tuned dropout and weight decay on the ranker", I, &[INTEG], &[T1]),
+    ("switched the lr schedule to cosine with warmup steps", I, &[INTEG], &[T1]),
+    ("early stopping patience 5 -> 10", I, &[INTEG], &[T1]),
+    ("changed the learnign rate", I, &[INTEG], &[T1]),
+    ("tweaked the lr, it gets promoted later with the rest of the sprint, what do we test for now?", I, &[INTEG], &[T1]),
+    ("<@U024BE7LH> we bumped *max_depth* to 10, what do we need?", I, &[INTEG], &[T1]),
+    ("hey <!here> `learning_rate` went 0.1 -> 0.05, anything beyond training to test?", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- X05 model architecture
+    ("switching from random forest to xgboost", I, &[INTEG], &[T1]),
+    ("swapped the lstm for a transformer model", I, &[INTEG], &[T1]),
+    ("replacing the logistic regression with gradient boosting", I, &[INTEG], &[T1]),
+    ("switching the classifier to lightgbm", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- X06 metric / validation threshold
+    ("changed the custom metric to weighted f1", I, &[UNIT, INTEG], &[T7]),
+    ("updated validation_thresholds: mean_squared_error <= 400 now", I, &[UNIT, INTEG], &[T7]),
+    ("raised the auc floor from 0.80 to 0.82", I, &[UNIT, INTEG], &[T7]),
+    ("`validation/validation.py` thresholds tweaked", I, &[UNIT, INTEG], &[T7]),
+
+    // ---------------------------------------------------------------- X07 artifact packaging
+    ("changed how we call log_model, added an input example and a signature", I, &[INTEG], &[T1]),
+    ("moved the pyfunc wrapper into python_model.py", I, &[INTEG], &[T1]),
+    ("artefact packaging changed, we now ship a wheel with the model", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- X08 dependencies
+    ("bumped xgboost to 2.1 in requirements.txt", I, &[INTEG], &[T2]),
+    ("conda.yaml: pinned scikit-learn==1.4.2", I, &[INTEG], &[T2]),
+    ("upgrading the dbr ml runtime from 14.3 to 15.4", I, &[INTEG], &[T2]),
+    ("+++ b/requirements.txt\n-xgboost==1.7.6\n+xgboost==2.0.3", I, &[INTEG], &[T2]),
+    ("not sure if this matters but we bumped pandas in requirements.txt", I, &[INTEG], &[T2]),
+    ("bumped xgboost from 1.7 to 2.0", I, &[INTEG], &[T2]),
+    ("upgrading sklearn to 1.5", I, &[INTEG], &[T2]),
+
+    // ---------------------------------------------------------------- X09 batch inference
+    ("changed the post-processing in predict.py", I, &[INTEG], &[T2, T8]),
+    ("the nightly scoring job now rounds probabilities to 3 decimals", I, &[INTEG], &[T2, T8]),
+    // A fix inside one UDF earns a unit test as well as the batch run.
+    ("fixed null handling in the spark scoring udf for batch predictions", I, &[UNIT, INTEG], &[T2, T8]),
+
+    // ---------------------------------------------------------------- X10 serving endpoint
+    ("changing the workload size on the serving endpoint and enabling scale to zero", I, &[INTEG], &[T3]),
+    ("set up a 90/10 traffic split between champion and challenger on the endpoint", R, &[INTEG, GATE], &[T3, T5]),
+
+    // ---------------------------------------------------------------- X11 input schema
+    ("upstream renamed column `cust_id` to `customer_id`", I, &[UNIT, INTEG], &[T2]),
+    ("amount column type change from int to decimal", I, &[UNIT, INTEG], &[T2]),
+    ("there's a new nullable column in the source schema", I, &[UNIT, INTEG], &[T2]),
+
+    // ---------------------------------------------------------------- X12 upstream data
+    ("we switched the source table to a new vendor feed, same schema", I, &[INTEG], &[T4]),
+    ("backfilled 6 months of transactions upstream", I, &[INTEG], &[T4]),
+
+    // ---------------------------------------------------------------- X13 feature table
+    ("changed the primary key of the customer feature table", I, &[INTEG], &[T2, T8]),
+    ("publishing the features to an online table for lookups", I, &[INTEG], &[T2, T8]),
+    ("does a change to the feature table need integration tests or are unit tests enough?", I, &[INTEG], &[T2, T8]),
+
+    // ---------------------------------------------------------------- X14 PR / merge (dev -> test)
+    ("opening a PR to merge to main, what runs?", I, &[UNIT, INTEG], &[T3]),
+    ("promoting the code from dev to test", I, &[UNIT, INTEG], &[T3]),
+    ("deploy to staging and run the e2e tests", I, &[UNIT, INTEG], &[T3]),
+
+    // ---------------------------------------------------------------- X15 release test -> prod
+    ("cutting the release branch tomorrow, what needs to pass before prod?", R, &[GATE], &[T3]),
+    ("when can we go live with v3 of the ranking model?", R, &[GATE], &[T3, T5]),
+    ("deploying to production on friday", R, &[GATE], &[T3]),
+    ("moving the pipeline from staging into production next week", R, &[GATE], &[T3]),
+    ("prod deployment of the churn pipeline is scheduled for friday", R, &[GATE], &[T3]),
+    ("depolyment to prod tonight, anything to check?", R, &[GATE], &[T3]),
+    ("ready to promtoe to production", R, &[GATE], &[T3]),
+
+    // ---------------------------------------------------------------- X16 model promotion / Champion alias
+    ("moving the champion alias to version 12", R, &[GATE], &[T3, T5]),
+    ("transition model version 7 from Staging to Production in the registry", R, &[GATE], &[T3, T5]),
+    ("set @champion on v5 of the fraud model", R, &[GATE], &[T3, T5]),
+    ("update the champion alias to point at version 14", R, &[GATE], &[T3, T5]),
+
+    // ---------------------------------------------------------------- X17 deploy-models pattern
+    ("we train once in dev and copy_model_version to the prod catalog", R, &[INTEG, GATE], &[T3]),
+
+    // ---------------------------------------------------------------- X18 rollback
+    ("need to roll back to the previous champion, v11 is misbehaving", R, &[GATE], &[T3]),
+    ("revert to the old model asap", R, &[GATE], &[T3]),
+    ("rolling back yesterday's model release", R, &[GATE], &[T3]),
+
+    // ---------------------------------------------------------------- X19 hotfix
+    ("hotfix for prod: null handling in the parsing udf", R, &[UNIT, INTEG, GATE], &[T2, T3]),
+    ("urgent fix, prod is broken since the last deploy", R, &[UNIT, INTEG, GATE], &[T2, T3]),
+
+    // ---------------------------------------------------------------- X20 scheduled retrain
+    ("weekly retrain on new data same code, any tests needed?", R, &[GATE], &[T4]),
+    ("refreshing the model monthly on the latest data, it auto-promotes if it passes validation", R, &[GATE], &[T3, T4]),
+    ("nightly retrain kicks off automatically and promotes if it beats the champion", R, &[GATE], &[T3, T4, T5]),
+
+    // ---------------------------------------------------------------- X21 drift-triggered retrain
+    ("drift alert fired on the fraud model and an auto retrain kicked in", R, &[GATE], &[T4, T5]),
+    ("psi on income crossed 0.2 so the retraining job was triggered", R, &[GATE], &[T4, T5]),
+
+    // ---------------------------------------------------------------- X22 cluster / compute
+    ("bumped num_workers from 4 to 8 on the training cluster", I, &[INTEG], &[T3]),
+    ("switching the node type to i3.xlarge", I, &[INTEG], &[T3]),
+
+    // ---------------------------------------------------------------- X23 job orchestration
+    ("edited resources/model-workflow-resource.yml to change the task order", I, &[INTEG], &[T3, T7]),
+    ("moved the cron schedule of the training job to 02:00 utc", I, &[INTEG], &[T3, T7]),
+    ("databricks.yml: added a new target for the test workspace", I, &[INTEG], &[T3, T7]),
+
+    // ---------------------------------------------------------------- X24 monitoring config
+    ("lowered the drift threshold on the quality monitor", I, &[INTEG], &[T3]),
+    ("added an alert rule for p95 latency on the dashboard", I, &[INTEG], &[T3]),
+    ("+++ b/src/monitoring/drift.py", I, &[INTEG], &[T3]),
+
+    // ---------------------------------------------------------------- X25 docs only (T6)
+    ("only fixed typos in the README", U, &[UNIT], &[T6]),
+    ("+++ b/docs/architecture.md", U, &[UNIT], &[T6]),
+    ("docstring updates in src/features/x.py, no logic changes", U, &[UNIT], &[T6]),
+    ("+++ b/README.md\n+ fixed a typo in the setup instructions", U, &[UNIT], &[T6]),
+
+    // ---------------------------------------------------------------- X26 tests only (T6)
+    ("added more tests for the split fn, no prod code touched", U, &[UNIT], &[T6]),
+    ("+++ b/tests/training/test_split.py", U, &[UNIT], &[T6]),
+    ("only added new test cases and fixtures in conftest.py", U, &[UNIT], &[T6]),
+
+    // ---------------------------------------------------------------- X27 permissions
+    ("switching the job's run_as to a service principal", I, &[INTEG], &[T3]),
+    ("rotated the secret scope credentials the training job uses", I, &[INTEG], &[T3]),
+
+    // ---------------------------------------------------------------- X28 gate weakened (T7)
+    ("set run_mode to dry_run in ModelValidation so deploys aren't blocked", I, &[INTEG], &[T7]),
+    ("can we skip the validation gate this once? deadline is tight", I, &[INTEG], &[T7]),
+    ("lowered the validation threshold so the new model passes", I, &[INTEG], &[T7]),
+    ("can we turn off validation temporarily?", I, &[INTEG], &[T7]),
+
+    // ---------------------------------------------------------------- X29 inference I/O tables
+    ("renaming the output table for the churn predictions", I, &[INTEG], &[T8]),
+    ("write mode on the predictions table changed from overwrite to append", I, &[INTEG], &[T8]),
+
+    // ---------------------------------------------------------------- X30 seed / split
+    ("changed the random seed and switched to a time based split", I, &[INTEG], &[T1]),
+    ("we now stratify the train/test split by region", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- X31 feature set
+    ("dropping the `zip_code` feature from the model inputs", I, &[INTEG], &[T1, T2]),
+    ("added two new input columns to the model", I, &[INTEG], &[T1, T2]),
+
+    // ---------------------------------------------------------------- X32 label definition
+    ("redefined the target: churn now means 60 days inactive instead of 30", I, &[INTEG], &[T1, T5]),
+    ("relabeling the fraud ground truth with chargebacks", I, &[INTEG], &[T1, T5]),
+
+    // ---------------------------------------------------------------- X33 decision threshold
+    ("moving the decision threshold from 0.5 to 0.42", I, &[UNIT, INTEG], &[T1, T5]),
+    ("raise the score cutoff for auto approve", I, &[UNIT, INTEG], &[T1, T5]),
+
+    // ---------------------------------------------------------------- X34 train/serve preprocessing
+    ("swapped StandardScaler for RobustScaler in the preprocessing", I, &[UNIT, INTEG], &[T2]),
+    ("updated the tokenizer used at serving time", I, &[UNIT, INTEG], &[T2]),
+    ("changed the tokenizer for the model", I, &[UNIT, INTEG], &[T2]),
+
+    // ---------------------------------------------------------------- X35 first release of a new model
+    ("first release of the churn model, no champion yet", R, &[INTEG, GATE], &[T3, T5]),
+    ("greenfield model going live next week", R, &[INTEG, GATE], &[T3, T5]),
+
+    // ---------------------------------------------------------------- T4 no code change, no tests
+    ("code didn't change, only the data, so we don't need tests right?", I, &[INTEG], &[T4]),
+    ("it's just new data, nothing changed in the code, skip testing?", I, &[INTEG], &[T4]),
+
+    // ---------------------------------------------------------------- T5 offline equals online
+    ("offline auc improved by 2 points so let's promote it", R, &[GATE], &[T3, T5]),
+    ("the challenger beats the champion offline, ok to switch?", R, &[GATE], &[T3, T5]),
+    ("metrics look good, ship it", R, &[GATE], &[T3, T5]),
+
+    // ---------------------------------------------------------------- T6 over-testing
+    ("do we need to run the full regression suite for a typo fix in a comment?", U, &[UNIT], &[T6]),
+    ("retraining because of a readme change seems overkill, right?", U, &[UNIT], &[T6]),
+
+    // ---------------------------------------------------------------- T7 gate erosion (see X28)
+    ("disabled validation in the model workflow for now", I, &[INTEG], &[T3, T7]),
+
+    // ---------------------------------------------------------------- T8 undeclared consumers
+    ("nobody reads the predictions table, so we can change the output schema freely", I, &[INTEG], &[T8]),
+    ("added a column to the scores output, no downstream consumers afaik", I, &[INTEG], &[T8]),
+    ("changed the output schema of the predictions table, not sure who reads it", I, &[INTEG], &[T8]),
+
+    // ---------------------------------------------------------------- risk factors (escalate unit -> integration, never to release)
+    ("edited one helper function used by the realtime scoring service", I, &[UNIT, INTEG], &[T5]),
+    ("refactored the parsing helper; there are no existing tests for it", I, &[UNIT, INTEG], &[]),
+    ("one function changed in the loan approval code", I, &[UNIT, INTEG], &[]),
+    ("after last week's outage we changed the retry helper in the scoring client", I, &[UNIT, INTEG], &[]),
+    ("small fix in a util that writes to the feature table shared by several models", I, &[UNIT, INTEG], &[T2, T8]),
+    ("the feature pipeline change is for a real-time model", I, &[INTEG], &[T2, T5]),
+    ("bumped max_depth on the credit scoring model, it's regulated", I, &[INTEG], &[T1]),
+    ("changed the output table; downstream teams read it", I, &[INTEG], &[T8]),
+    ("bumped max_depth; the model serves real-time traffic", I, &[INTEG], &[T1, T5]),
+
+    // ---------------------------------------------------------------- negations
+    ("hyperparameters did not change, only one transformation function was edited", U, &[UNIT], &[]),
+    ("hyperparameters did not change; only one transformation function was edited", U, &[UNIT], &[]),
+    ("no hyperparameter changes. only one transformation function edited", U, &[UNIT], &[]),
+    ("didn't touch the lr or batch size, just refactored the date parsing helper", U, &[UNIT], &[]),
+    ("no schema change, no new features; only renamed a local variable in utils.py", U, &[UNIT], &[]),
+    ("we are not promoting anything yet, just changed max_depth", I, &[INTEG], &[T1]),
+    ("without retraining, we only changed the README", U, &[UNIT], &[T6]),
+    ("the feature pipeline is unchanged; we only bumped the learning rate", I, &[INTEG], &[T1]),
+    ("not changing the model, just the docs", U, &[UNIT], &[T6]),
+    ("learning rate and epochs were not changed, only the readme", U, &[UNIT], &[T6]),
+    ("neither the schema nor the feature table changed; fixed one function", U, &[UNIT], &[]),
+    ("We didn't change max_depth, only train.py", I, &[INTEG], &[T1, T2]),
+    ("i don't think the learning rate change affects serving", I, &[INTEG], &[T1]),
+    ("no prod release planned, we just changed the custom metric", I, &[UNIT, INTEG], &[T7]),
+    ("we changed max_depth so it doesn't overfit", I, &[INTEG], &[T1]),
+    ("bumped the lr because the loss wasn't converging", I, &[INTEG], &[T1]),
+    ("increased max_depth, can't see why serving would care", I, &[INTEG], &[T1]),
+    ("we never promote without staging sign-off, this is just an lr tweak", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- multi-change messages
+    ("changed max_depth and the artifact packaging (new pyfunc wrapper)", I, &[INTEG], &[T1]),
+    ("bumped xgboost and retuned the learning rate", I, &[INTEG], &[T1, T2]),
+    ("1) new feature engineering logic 2) lr 0.01 -> 0.005 3) promote to prod once green", R, &[INTEG, GATE], &[T1, T2, T3]),
+    ("dropped a feature, retrained, and want to move the champion alias today", R, &[INTEG, GATE], &[T1, T2, T3, T5]),
+    ("PR touches train.py, conda.yaml and resources/model-workflow-resource.yml", I, &[INTEG], &[T1, T2, T3, T7]),
+    ("fixed a typo in the README and bumped the learning rate", I, &[UNIT, INTEG], &[T1, T6]),
+    ("schema change upstream plus a new scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),
+
+    // ---------------------------------------------------------------- pasted diffs and paths
+    ("diff --git a/src/features/x.py b/src/features/x.py\n--- a/src/features/x.py\n+++ b/src/features/x.py\n@@ -10,7 +10,7 @@ def add_ratio(df):", I, &[INTEG], &[T2]),
+    ("```\n--- a/train.py\n+++ b/train.py\n```", I, &[INTEG], &[T1, T2]),
+    ("requirements.txt changed", I, &[INTEG], &[T2]),
+    ("updated conda.yaml", I, &[INTEG], &[T2]),
+    ("resources/model-workflow-resource.yml", I, &[INTEG], &[T3, T7]),
+    ("modified `MLmodel` and python_model.py", I, &[INTEG], &[T1]),
+    ("<https://github.com/acme/churn/pull/42/files|PR #42> changes src/features/x.py", I, &[INTEG], &[T2]),
+
+    // ---------------------------------------------------------------- Slack markup and entities
+    ("&gt; hyperparameters changed\nis that integration?", I, &[INTEG], &[T1]),
+    ("<!channel> *heads up*: we're moving the `champion` alias to v9 after lunch", R, &[GATE], &[T3, T5]),
+    ("<@U024BE7LH> <#C0123|ml-platform> _feature pipeline_ got a new rolling window, is that integration?", I, &[INTEG], &[T2]),
+
+    // ---------------------------------------------------------------- nothing ML-related
+    ("lunch at noon?", None, &[], &[]),
+    ("who's on call this weekend", None, &[], &[]),
+    ("thanks!", None, &[], &[]),
+    ("the coffee machine on the 3rd floor is broken again", None, &[], &[]),
+    ("can someone review my slides for the all hands", None, &[], &[]),
+    // A bare "promote" is read as a release question (people ask "can we
+    // promote?" without naming prod); off-topic uses of the word pay for that.
+    ("who can promote me to admin of this channel?", R, &[GATE], &[T3]),
+    ("what's the function of this channel?", None, &[], &[]),
+    ("the release party is at 6pm, bring snacks", None, &[], &[]),
+];
+
+fn stage_of(scope: &str) -> &'static str {
+    match scope {
+        UNIT => "dev",
+        INTEG => "test",
+        GATE => "prod",
+        other => panic!("unknown scope {other:?} in the table"),
+    }
+}
+
+fn show(advice: &Advice) -> String {
+    serde_json::to_string(advice).unwrap_or_else(|e| format!("<unserializable: {e}>"))
+}
+
+/// Compares one advice with its expectation; returns a description of every
+/// difference.
+fn mismatches(case: &Case, advice: &Advice) -> Vec<String> {
+    let (_, primary, scopes, traps) = *case;
+    let mut out = Vec::new();
+    if advice.primary_scope.as_deref() != primary {
+        out.push(format!(
+            "primary: expected {primary:?}, got {:?}",
+            advice.primary_scope
+        ));
+    }
+    if advice.scopes != scopes {
+        out.push(format!(
+            "scopes: expected {scopes:?}, got {:?}",
+            advice.scopes
+        ));
+    }
+    let stages: Vec<&str> = scopes.iter().map(|s| stage_of(s)).collect();
+    if advice.stages != stages {
+        out.push(format!(
+            "stages: expected {stages:?}, got {:?}",
+            advice.stages
+        ));
+    }
+    if advice.traps != traps {
+        out.push(format!("traps: expected {traps:?}, got {:?}", advice.traps));
+    }
+    out
+}
+
+#[test]
+fn table_is_well_formed() {
+    assert!(CASES.len() >= 130, "only {} cases", CASES.len());
+    let mut seen = std::collections::HashSet::new();
+    for &(text, primary, scopes, traps) in CASES {
+        assert!(seen.insert(text), "duplicate case {text:?}");
+        assert_eq!(
+            primary,
+            scopes.last().copied(),
+            "{text:?}: primary must be the deepest scope"
+        );
+        let idx: Vec<usize> = scopes
+            .iter()
+            .map(|s| {
+                SCOPE_ORDER
+                    .iter()
+                    .position(|o| o == s)
+                    .expect("known scope")
+            })
+            .collect();
+        assert!(
+            idx.windows(2).all(|w| w[0] < w[1]),
+            "{text:?}: scopes out of order"
+        );
+        let idx: Vec<usize> = traps
+            .iter()
+            .map(|t| TRAP_ORDER.iter().position(|o| o == t).expect("known trap"))
+            .collect();
+        assert!(
+            idx.windows(2).all(|w| w[0] < w[1]),
+            "{text:?}: traps out of order"
+        );
+    }
+}
+
+#[test]
+fn paraphrase_table() {
+    let mut failures = String::new();
+    let mut failed = 0;
+    for case in CASES {
+        let advice = advise(&KB, case.0);
+        let diffs = mismatches(case, &advice);
+        if !diffs.is_empty() {
+            failed += 1;
+            let _ = writeln!(failures, "\n#{failed} input: {:?}", case.0);
+            for d in &diffs {
+                let _ = writeln!(failures, "    {d}");
+            }
+            let _ = writeln!(failures, "    advice: {}", show(&advice));
+        }
+    }
+    let passed = CASES.len() - failed;
+    println!("advice table: {passed}/{} cases pass", CASES.len());
+    assert!(
+        failed == 0,
+        "advice table: {passed}/{} cases pass, {failed} fail:\n{failures}",
+        CASES.len()
+    );
+}
+
+#[test]
+fn confident_exactly_when_something_matched() {
+    let mut bad = Vec::new();
+    for &(text, ..) in CASES {
+        let advice = advise(&KB, text);
+        if advice.confident == advice.matched.is_empty() {
+            bad.push(format!("{text:?}: {}", show(&advice)));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "confident disagrees with matched:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn unrelated_text_gets_an_empty_unconfident_answer() {
+    for text in ["lunch at noon?", "thanks!", "", "   ", "<@U024BE7LH>"] {
+        let advice = advise(&KB, text);
+        assert!(!advice.confident, "{text:?}: {}", show(&advice));
+        assert_eq!(advice.primary_scope, None, "{text:?}");
+        assert!(advice.scopes.is_empty(), "{text:?}");
+        assert!(advice.stages.is_empty(), "{text:?}");
+        assert!(advice.traps.is_empty(), "{text:?}");
+        assert!(advice.matched.is_empty(), "{text:?}");
+    }
+}
+
+/// The words reported for a rule are the user's own text, not the canonical
+/// signal or concept name.
+#[test]
+fn matched_words_quote_the_user() {
+    for (text, rule, words) in [
+        (
+            "we changed the learning rate yesterday",
+            "hyperparameters",
+            "learning rate",
+        ),
+        ("bumped the lr to 3e-4", "hyperparameters", "lr"),
+        (
+            "Bumped the Learning Rate",
+            "hyperparameters",
+            "Learning Rate",
+        ),
+        ("changed `max_depth` to 8", "hyperparameters", "max_depth"),
+        (
+            "one tranformation function changed",
+            "transformation-function",
+            "tranformation function",
+        ),
+        ("ready to go live on friday", "release-to-prod", "go live"),
+    ] {
+        let advice = advise(&KB, text);
+        let m = advice
+            .matched
+            .iter()
+            .find(|m| m.rule == rule)
+            .unwrap_or_else(|| panic!("{text:?}: rule {rule} did not match: {}", show(&advice)));
+        assert!(
+            m.words.iter().any(|w| w == words),
+            "{text:?}: expected {words:?} among {:?}",
+            m.words
+        );
+        for w in &m.words {
+            assert!(
+                text.contains(w.as_str()),
+                "{text:?}: {w:?} is not the user's text"
+            );
+        }
+    }
+}
+
+/// A rule whose words appear only in a negated clause is reported under
+/// `ignored`, not `matched`, and contributes nothing to the answer.
+#[test]
+fn negated_rules_are_listed_as_ignored() {
+    for (text, negated_rule, kept_rule) in [
+        (
+            "hyperparameters did not change, only one transformation function was edited",
+            "hyperparameters",
+            "transformation-function",
+        ),
+        (
+            "no column renamed, just a small fix in utils.py",
+            "input-schema",
+            "transformation-function",
+        ),
+        (
+            "we are not promoting anything, only bumped max_depth",
+            "release-generic",
+            "hyperparameters",
+        ),
+        (
+            "the feature pipeline is unchanged; we only bumped the learning rate",
+            "feature-pipeline",
+            "hyperparameters",
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert!(
+            advice.ignored.iter().any(|m| m.rule == negated_rule),
+            "{text:?}: {negated_rule} should be ignored: {}",
+            show(&advice)
+        );
+        assert!(
+            !advice.matched.iter().any(|m| m.rule == negated_rule),
+            "{text:?}: {negated_rule} must not be matched: {}",
+            show(&advice)
+        );
+        assert!(
+            advice.matched.iter().any(|m| m.rule == kept_rule),
+            "{text:?}: {kept_rule} should be matched: {}",
+            show(&advice)
+        );
+    }
+}

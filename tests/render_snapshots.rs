@@ -1,0 +1,188 @@
+//! Rendered advice under exact-output tests: the Slack message for every
+//! study-guide scenario, and the terminal text for a few of them.
+//! Review changes with `cargo insta review`.
+
+use std::sync::LazyLock;
+
+use insta::{assert_json_snapshot, assert_snapshot};
+use serde_json::Value;
+use testscope::{KnowledgeBase, advise, render};
+
+static KB: LazyLock<KnowledgeBase> =
+    LazyLock::new(|| KnowledgeBase::embedded().expect("the built-in knowledge base loads"));
+
+/// Every row of the study guide's tables, in the guide's own terms.
+const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "map_one_function",
+        "verify one function with known inputs and outputs",
+    ),
+    (
+        "map_work_together",
+        "verify feature engineering, training, evaluation, and deployment work together",
+    ),
+    (
+        "map_promotion",
+        "reason about promotion from dev to test to prod",
+    ),
+    ("cue_unit", "unit tests for individual functions"),
+    (
+        "cue_integration",
+        "integration test for machine learning systems",
+    ),
+    ("cue_stages", "environment stages"),
+    (
+        "triage_transformation",
+        "one transformation function changed",
+    ),
+    (
+        "triage_feature_path",
+        "feature path through training and deployment changed",
+    ),
+    (
+        "triage_promotion",
+        "promotion from test to prod is under consideration",
+    ),
+    (
+        "triage_hyperparameters_packaging",
+        "hyperparameters or artifact packaging changed",
+    ),
+    (
+        "trap_training_only",
+        "we only changed the learning rate, that only affects training right?",
+    ),
+    ("trap_unit_tests_ship", "unit tests pass so we can ship"),
+    (
+        "trap_same_tests",
+        "we run the same tests in dev, test and prod",
+    ),
+    (
+        "negated_hyperparameters",
+        "hyperparameters did not change, only one transformation function was edited",
+    ),
+    ("no_match", "what's for lunch?"),
+];
+
+fn message(text: &str) -> Value {
+    render::advice_message(&KB, &advise(&KB, text))
+}
+
+#[test]
+fn slack_messages_for_study_guide_scenarios() {
+    for (name, text) in SCENARIOS {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_info(text);
+        settings.bind(|| assert_json_snapshot!(format!("blocks_{name}"), message(text)));
+    }
+}
+
+#[test]
+fn terminal_text_for_a_multi_change_message() {
+    let advice = advise(
+        &KB,
+        "we bumped max_depth and rewrote the pyfunc wrapper; the feature code did not change",
+    );
+    assert_snapshot!(render::advice_text(&KB, &advice));
+}
+
+#[test]
+fn terminal_text_when_nothing_matches() {
+    assert_snapshot!(render::advice_text(&KB, &advise(&KB, "lunch at noon?")));
+}
+
+#[test]
+fn help_rules_and_traps_messages() {
+    assert_json_snapshot!("help", render::help_message(&KB));
+    assert_json_snapshot!("rules", render::rules_message(&KB));
+    assert_json_snapshot!("traps", render::traps_message(&KB));
+}
+
+#[test]
+fn pipeline_picture_marks_the_blast_radius() {
+    let advice = advise(&KB, "hyperparameters changed");
+    assert_eq!(
+        render::pipeline_picture(&KB, &advice),
+        "features ○ → training ● → evaluation ● → registry ● → serving ●"
+    );
+}
+
+/// Checks a message against Slack's documented limits.
+fn assert_within_slack_limits(msg: &Value, input: &str) {
+    let blocks = msg["blocks"].as_array().expect("blocks");
+    assert!(
+        !blocks.is_empty() && blocks.len() <= 50,
+        "{input}: {} blocks",
+        blocks.len()
+    );
+    let text = msg["text"].as_str().expect("fallback text");
+    assert!(
+        !text.is_empty() && text.chars().count() <= 4000,
+        "{input}: fallback text"
+    );
+    for b in blocks {
+        match b["type"].as_str() {
+            Some("header") => {
+                let n = b["text"]["text"].as_str().unwrap().chars().count();
+                assert!((1..=150).contains(&n), "{input}: header of {n} chars");
+            }
+            Some("section") => {
+                let n = b["text"]["text"].as_str().unwrap().chars().count();
+                assert!((1..=3000).contains(&n), "{input}: section of {n} chars");
+            }
+            Some("context") => {
+                let elements = b["elements"].as_array().unwrap();
+                assert!(elements.len() <= 10);
+                for e in elements {
+                    let n = e["text"].as_str().unwrap().chars().count();
+                    assert!((1..=3000).contains(&n), "{input}: context of {n} chars");
+                }
+            }
+            other => panic!("{input}: unexpected block type {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn every_message_stays_within_slack_limits() {
+    let long_words = "learning rate <b>&amp; ".repeat(3000);
+    let everything: String = KB
+        .rules
+        .iter()
+        .flat_map(|r| r.signals.iter().filter(|s| !s.contains("..")))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(". ");
+    let inputs = SCENARIOS
+        .iter()
+        .map(|(_, t)| (*t).to_owned())
+        .chain([long_words, everything]);
+    for input in inputs {
+        assert_within_slack_limits(&message(&input), &input[..input.len().min(60)]);
+    }
+    for msg in [
+        render::help_message(&KB),
+        render::rules_message(&KB),
+        render::traps_message(&KB),
+    ] {
+        assert_within_slack_limits(&msg, "static message");
+    }
+}
+
+#[test]
+fn user_words_are_escaped_in_mrkdwn() {
+    let msg = message("changed the <learning rate> & the epochs");
+    let text = msg.to_string();
+    assert!(!text.contains("<learning"), "{text}");
+    let context = msg["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "context")
+        .unwrap();
+    assert!(
+        context["elements"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("learning rate")
+    );
+}
