@@ -14,27 +14,33 @@ const EXTENSIONS: &[&str] = &[
 /// prefixes (`a/`, `b/`) are removed.
 pub(crate) fn extract(text: &str) -> Vec<(&str, usize, usize)> {
     let mut out = Vec::new();
-    let is_sep = |c: char| {
-        c.is_whitespace()
+    // Byte scan: separators are ASCII, and a chunk with no '.' or '/' is
+    // never a path, so most words cost one pass and no further work.
+    let bytes = text.as_bytes();
+    let is_sep = |b: u8| {
+        b.is_ascii_whitespace()
             || matches!(
-                c,
-                '`' | '"' | '\'' | '<' | '>' | '|' | '(' | ')' | '[' | ']' | ','
+                b,
+                b'`' | b'"' | b'\'' | b'<' | b'>' | b'|' | b'(' | b')' | b'[' | b']' | b','
             )
     };
     let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (is_sep(c), start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                start = None;
-                if let Some(found) = path_in(text, s, i) {
-                    out.push(found);
-                }
+    let mut candidate = false;
+    for i in 0..=bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b' ');
+        if is_sep(b) {
+            if let Some(s) = start.take()
+                && candidate
+                && let Some(found) = path_in(text, s, i)
+            {
+                out.push(found);
             }
-            _ => {}
+            candidate = false;
+        } else {
+            if start.is_none() {
+                start = Some(i);
+            }
+            candidate |= b == b'.' || b == b'/';
         }
     }
     out
@@ -45,7 +51,13 @@ const MAX_PATH_LEN: usize = 512;
 const MAX_SEGMENTS: usize = 32;
 
 fn path_in(text: &str, start: usize, end: usize) -> Option<(&str, usize, usize)> {
-    let trimmed = text[start..end].trim_end_matches(['.', ':', ';', '!', '?']);
+    // Slack emphasis (`*bold*`, `_italic_`, `~strike~`) and sentence
+    // punctuation wrap paths as often as words.
+    let chunk = &text[start..end];
+    let trimmed = chunk
+        .trim_end_matches(['.', ':', ';', '!', '?', '*', '_', '~'])
+        .trim_start_matches(['*', '_', '~']);
+    let start = start + (chunk.len() - chunk.trim_start_matches(['*', '_', '~']).len());
     if trimmed.len() < 3
         || trimmed.len() > MAX_PATH_LEN
         || !trimmed.is_ascii()
@@ -124,13 +136,20 @@ impl Glob {
 
     /// Matches a path already lower-cased and split by [`split_path`].
     pub(crate) fn matches_parts(&self, parts: &[&str]) -> bool {
+        // Patterns are anchored at the file name, so the last segment decides
+        // most cases before any directory walking.
+        let (Some(last_pat), Some(last_part)) = (self.segments.last(), parts.last()) else {
+            return false;
+        };
+        if last_pat != "**" && !segment_matches(last_pat, last_part) {
+            return false;
+        }
         if self.basename_only {
             return parts
                 .last()
                 .is_some_and(|name| segment_matches(&self.segments[0], name));
         }
-        let pat: Vec<&str> = self.segments.iter().map(String::as_str).collect();
-        (0..parts.len()).any(|start| match_from(&pat, &parts[start..]))
+        (0..parts.len()).any(|start| match_from(&self.segments, &parts[start..]))
     }
 }
 
@@ -139,10 +158,12 @@ pub(crate) fn split_path(lower: &str) -> Vec<&str> {
     lower.split('/').filter(|s| !s.is_empty()).collect()
 }
 
-fn match_from(pat: &[&str], parts: &[&str]) -> bool {
+fn match_from(pat: &[String], parts: &[&str]) -> bool {
     match pat.split_first() {
         None => parts.is_empty(),
-        Some((&"**", rest)) => (0..=parts.len()).any(|k| match_from(rest, &parts[k..])),
+        Some((first, rest)) if first == "**" => {
+            (0..=parts.len()).any(|k| match_from(rest, &parts[k..]))
+        }
         Some((first, rest)) => parts
             .split_first()
             .is_some_and(|(p, tail)| segment_matches(first, p) && match_from(rest, tail)),
@@ -215,6 +236,7 @@ mod tests {
             ]
         );
         assert!(extract("A/B test and CI/CD, e.g. v1.2").is_empty());
+        assert_eq!(extract("*SRC/A.PY*!")[0].0, "SRC/A.PY");
         let text = "touch `conf/params.yaml`";
         let (p, s, e) = extract(text)[0];
         assert_eq!((p, &text[s..e]), ("conf/params.yaml", "conf/params.yaml"));

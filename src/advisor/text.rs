@@ -215,51 +215,63 @@ fn lowercase(s: &str) -> Cow<'_, str> {
 /// A light suffix stripper for English inflections.
 ///
 /// Only ASCII words longer than three letters are touched; everything else is
-/// returned unchanged.
+/// returned unchanged. Most words are only shortened, which borrows; only the
+/// "-ies"/"-ied" to "-y" rewrite allocates.
 pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     // "staging", "packaging" and "serving" name things of their own in ML
     // work; stemmed, they would collide with "stage", "package" and "serves".
     if word.len() <= 3 || !word.is_ascii() || matches!(word, "staging" | "packaging" | "serving") {
         return Cow::Borrowed(word);
     }
-    let mut s: Cow<'_, str> = Cow::Borrowed(word);
     // Plurals and third person.
-    if let Some(base) = s.strip_suffix("ies").filter(|b| b.len() >= 2) {
-        s = Cow::Owned(format!("{base}y"));
-    } else if s.ends_with("sses") {
-        s = Cow::Owned(s[..s.len() - 2].to_owned());
-    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
-        s = Cow::Owned(s[..s.len() - 1].to_owned());
-    }
+    let (mut s, mut y) = if let Some(base) = word.strip_suffix("ies").filter(|b| b.len() >= 2) {
+        (base, true)
+    } else if word.ends_with("sses") {
+        (&word[..word.len() - 2], false)
+    } else if word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        (&word[..word.len() - 1], false)
+    } else {
+        (word, false)
+    };
     // Verb and noun endings; `stripped` allows undoubling "shipped" -> "ship".
     let mut stripped = false;
-    if let Some(base) = s.strip_suffix("ied").filter(|b| b.len() >= 2) {
-        s = Cow::Owned(format!("{base}y"));
+    if y {
+        // "dependencies" -> "dependency": nothing more to strip.
+    } else if let Some(base) = s.strip_suffix("ied").filter(|b| b.len() >= 2) {
+        s = base;
+        y = true;
     } else if let Some(base) = s.strip_suffix("ing").filter(|b| b.len() >= 3) {
-        s = Cow::Owned(base.to_owned());
+        s = base;
         stripped = true;
     } else if let Some(base) = s
         .strip_suffix("ed")
         .filter(|b| b.len() >= 3 && !b.ends_with('e'))
     {
-        s = Cow::Owned(base.to_owned());
+        s = base;
         stripped = true;
     } else if let Some(base) = s.strip_suffix("ion").filter(|b| b.len() >= 4) {
-        s = Cow::Owned(base.to_owned());
+        s = base;
     } else if let Some(base) = s.strip_suffix("ment").filter(|b| b.len() >= 4) {
-        s = Cow::Owned(base.to_owned());
+        s = base;
+    }
+    if y {
+        return Cow::Owned(format!("{s}y"));
     }
     if s.len() >= 4 && s.ends_with('e') && !s.ends_with("ee") {
-        s = Cow::Owned(s[..s.len() - 1].to_owned());
+        s = &s[..s.len() - 1];
     }
     if stripped {
         let b = s.as_bytes();
         let n = b.len();
         if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
-            s = Cow::Owned(s[..n - 1].to_owned());
+            s = &s[..n - 1];
         }
     }
-    s
+    Cow::Borrowed(s)
 }
 
 #[cfg(test)]

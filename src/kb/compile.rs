@@ -224,6 +224,11 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     let lexicon_raw: Option<raw::LexiconFile> = parse(lexicon_f, &mut problems);
     let rules_raw: Option<raw::RulesFile> = parse(rules_f, &mut problems);
     let messages_raw: Option<raw::MessagesFile> = parse(messages_f, &mut problems);
+    // Cross-file checks on a half-parsed knowledge base would only repeat the
+    // syntax errors in other words; report those first.
+    if !problems.is_empty() {
+        return Err(LoadError { problems });
+    }
 
     let stages = stages_raw
         .map(|s| stages(stages_f, &mut problems, s))

@@ -1,0 +1,146 @@
+//! The `testscope` binary as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn testscope(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .args(args)
+        .env_remove("TESTSCOPE_RESPONSES_DIR")
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn advise_json_has_the_documented_fields() {
+    let out = testscope(&[
+        "advise",
+        "--format",
+        "json",
+        "one",
+        "transformation",
+        "function",
+        "changed",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["primary_scope"], "unit");
+    assert_eq!(v["scopes"], serde_json::json!(["unit"]));
+    assert_eq!(v["stages"], serde_json::json!(["dev"]));
+    assert_eq!(v["confident"], true);
+    for field in ["traps", "checks", "components", "matched"] {
+        assert!(v[field].is_array(), "{field}");
+    }
+    assert_eq!(v["matched"][0]["rule"], "transformation-function");
+}
+
+#[test]
+fn advise_reads_standard_input_with_a_dash() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .args(["advise", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"+++ b/requirements.txt\n@@ -1 +1 @@\n-xgboost==1.7\n+xgboost==2.0\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["primary_scope"], "integration");
+    assert_eq!(v["matched"][0]["rule"], "dependencies");
+}
+
+#[test]
+fn advise_text_and_blocks() {
+    let text = stdout(&testscope(&["advise", "promote the model to prod"]));
+    assert!(text.starts_with("Release-gating tests in prod\n"), "{text}");
+    assert!(text.contains("Blast radius:"));
+    let blocks = testscope(&["advise", "--format", "blocks", "bumped the learning rate"]);
+    let v: serde_json::Value = serde_json::from_slice(&blocks.stdout).unwrap();
+    assert_eq!(v["blocks"][0]["type"], "header");
+    assert_eq!(
+        v["blocks"][0]["text"]["text"],
+        "Integration tests in test (staging)"
+    );
+}
+
+#[test]
+fn unmatched_text_gets_guidance_not_a_guess() {
+    let text = stdout(&testscope(&["advise", "what's for lunch?"]));
+    assert!(text.contains("Decision order:"), "{text}");
+    assert!(text.contains("testscope advise \"one transformation function changed\""));
+}
+
+#[test]
+fn check_summarises_and_fails_on_a_broken_copy() {
+    let ok = testscope(&["check"]);
+    assert!(ok.status.success());
+    assert!(stdout(&ok).starts_with("built-in knowledge base: OK"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+    for name in testscope::kb::FILES {
+        std::fs::copy(src.join(name), dir.path().join(name)).unwrap();
+    }
+    let rules = dir.path().join("rules.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(
+        &rules,
+        text.replacen("traps = [\"stage-blind\"]", "traps = [\"nope\"]", 1),
+    )
+    .unwrap();
+    let bad = testscope(&["check", "--responses", dir.path().to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("rules.toml:"), "{err}");
+    assert!(err.contains("unknown trap `nope`"), "{err}");
+}
+
+#[test]
+fn rules_prints_the_decision_table() {
+    let text = stdout(&testscope(&["rules"]));
+    assert!(text.contains("Decision order:"));
+    assert!(text.contains("hyperparameters"));
+    assert!(text.contains("release-gating"));
+}
+
+#[test]
+fn sign_reproduces_slacks_documented_example() {
+    let body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    let out = testscope(&[
+        "sign",
+        "--secret",
+        "8f742231b10e8888abcd99yyyzzz85a5",
+        "--timestamp",
+        "1531420618",
+        body,
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "X-Slack-Request-Timestamp: 1531420618\nX-Slack-Signature: v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503\n"
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in [
+        &["--help"][..],
+        &["advise", "--help"],
+        &["check", "--help"],
+        &["rules", "--help"],
+        &["sign", "--help"],
+    ] {
+        let out = testscope(cmd);
+        assert!(out.status.success(), "{cmd:?}");
+        assert!(stdout(&out).contains("Usage:"), "{cmd:?}");
+    }
+}

@@ -1,0 +1,209 @@
+//! A team's edited knowledge base must fail loudly and precisely: every
+//! problem names the file, line and column, and loading never panics.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use testscope::KnowledgeBase;
+use testscope::kb::{FILES, LoadError};
+
+/// A copy of the shipped `responses/` in a temporary directory.
+fn copy_of_responses() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+    for name in FILES {
+        fs::copy(src.join(name), dir.path().join(name)).expect("copy");
+    }
+    dir
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) -> PathBuf {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+fn load_err(dir: &Path) -> LoadError {
+    KnowledgeBase::from_dir(dir).expect_err("the edited copy must be rejected")
+}
+
+/// The 1-based line of the first occurrence of `needle` in `file`.
+fn line_of(dir: &Path, file: &str, needle: &str) -> usize {
+    let text = fs::read_to_string(dir.join(file)).unwrap();
+    text[..text.find(needle).expect("needle present")]
+        .matches('\n')
+        .count()
+        + 1
+}
+
+#[test]
+fn an_unmodified_copy_loads_like_the_embedded_one() {
+    let dir = copy_of_responses();
+    let from_dir = KnowledgeBase::from_dir(dir.path()).expect("copy loads");
+    let embedded = KnowledgeBase::embedded().unwrap();
+    assert_eq!(from_dir.rules.len(), embedded.rules.len());
+    assert_eq!(
+        testscope::advise(&from_dir, "hyperparameters changed"),
+        testscope::advise(&embedded, "hyperparameters changed")
+    );
+}
+
+#[test]
+fn each_problem_names_file_line_and_what_is_wrong() {
+    // (file, text to replace, replacement, expected message fragment, marker to find the line)
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "rules.toml",
+            "id = \"hyperparameters\"\n",
+            "id = \"hyperparameters\"\ncolour = \"blue\"\n",
+            "unknown field `colour`",
+            "colour",
+        ),
+        (
+            "rules.toml",
+            "id = \"seed-or-split\"",
+            "id = \"hyperparameters\"",
+            "duplicate rule id `hyperparameters` (first defined on line",
+            "id = \"hyperparameters\"\ntitle = \"Random seed",
+        ),
+        (
+            "rules.toml",
+            "traps = [\"model-change-only-training\"]\nwhy = \"New hyperparameters",
+            "traps = [\"training-only\"]\nwhy = \"New hyperparameters",
+            "unknown trap `training-only`; defined traps are: model-change-only-training,",
+            "\"training-only\"",
+        ),
+        (
+            "rules.toml",
+            "scopes = [\"unit\"]\nchecks = [\"model-spec-unit\"]",
+            "scopes = [\"unti\"]\nchecks = [\"model-spec-unit\"]",
+            "unknown scope `unti`",
+            "\"unti\"",
+        ),
+        (
+            "rules.toml",
+            "signals = [\"model spec\",",
+            "signals = [\"the\",",
+            "signal `the` has no words left once stop words are removed",
+            "signals = [\"the\",",
+        ),
+        (
+            "traps.toml",
+            "id = \"stage-blind\"",
+            "id = \"Stage Blind\"",
+            "trap id `Stage Blind` must be lower-case letters, digits and hyphens",
+            "Stage Blind",
+        ),
+        (
+            "scopes.toml",
+            "stage = \"prod\"",
+            "stage = \"production\"",
+            "unknown stage `production`",
+            "\"production\"",
+        ),
+        (
+            "lexicon.toml",
+            "\"not sure\",",
+            "\"not\" ,",
+            "reduces to the single word `not`",
+            "\"not\" ,",
+        ),
+    ];
+    for (file, from, to, message, marker) in cases {
+        let dir = copy_of_responses();
+        let path = edit(dir.path(), file, from, to);
+        let err = load_err(dir.path());
+        let problem = err
+            .problems
+            .iter()
+            .find(|p| p.message.contains(message))
+            .unwrap_or_else(|| panic!("{file}: no problem mentions {message:?}: {err}"));
+        assert_eq!(problem.file, path.display().to_string());
+        let expected_line = line_of(dir.path(), file, marker);
+        assert_eq!(problem.line, expected_line, "{file}: {problem}");
+        assert!(problem.column >= 1);
+        let shown = err.to_string();
+        assert!(
+            shown.contains(&format!("{}:{}:", path.display(), expected_line)),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn text_over_slack_limits_is_rejected_with_its_length() {
+    let dir = copy_of_responses();
+    let long = "x".repeat(151);
+    edit(
+        dir.path(),
+        "rules.toml",
+        "title = \"Hyperparameters changed\"",
+        &format!("title = \"{long}\""),
+    );
+    let err = load_err(dir.path());
+    assert!(
+        err.problems
+            .iter()
+            .any(|p| p.message == "rule title is 151 characters; Slack allows at most 150"),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_toml_syntax_points_at_the_spot() {
+    let dir = copy_of_responses();
+    edit(dir.path(), "stages.toml", "id = \"dev\"", "id = \"dev");
+    let err = load_err(dir.path());
+    assert_eq!(err.problems.len(), 1, "{err}");
+    let p = &err.problems[0];
+    assert!(p.file.ends_with("stages.toml"));
+    assert_eq!(p.line, line_of(dir.path(), "stages.toml", "id = \"dev"));
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let dir = copy_of_responses();
+    fs::remove_file(dir.path().join("traps.toml")).unwrap();
+    let err = load_err(dir.path());
+    assert!(err.problems[0].file.ends_with("traps.toml"));
+    assert!(err.problems[0].message.starts_with("cannot read this file"));
+}
+
+#[test]
+fn a_rule_that_can_never_fire_is_rejected() {
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "rules.toml",
+        "signals = [\"model spec\", \"model class\", \"model definition\", \"forward pass\", \"custom estimator\", \"estimator class\", \"model code\"]",
+        "signals = []",
+    );
+    let err = load_err(dir.path());
+    assert!(
+        err.problems.iter().any(|p| p.message
+            == "rule `model-code-unit` has no signals and no paths, so it can never fire"),
+        "{err}"
+    );
+}
+
+#[test]
+fn several_problems_are_reported_together() {
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "rules.toml",
+        "scopes = [\"unit\"]",
+        "scopes = [\"nope\"]",
+    );
+    edit(
+        dir.path(),
+        "traps.toml",
+        "id = \"over-testing\"",
+        "id = \"stage-blind\"",
+    );
+    let err = load_err(dir.path());
+    assert!(err.problems.len() >= 2, "{err}");
+    assert!(err.to_string().starts_with("the knowledge base has"));
+}
