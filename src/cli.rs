@@ -42,6 +42,8 @@ struct KbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the Slack service (slash command, review-thread mentions, buttons).
+    Serve(crate::server::ServeArgs),
     /// Recommend a test scope and stage for a described change.
     Advise {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -79,6 +81,7 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve(args) => serve(args),
         Command::Advise { format, kb, text } => {
             let Some(kb) = load(&kb) else {
                 return ExitCode::FAILURE;
@@ -140,6 +143,64 @@ pub fn run() -> ExitCode {
             body,
         } => sign(&secret, timestamp, &body),
     }
+}
+
+fn serve(args: crate::server::ServeArgs) -> ExitCode {
+    init_tracing();
+    let settings = match crate::server::Settings::from_args(args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let clock = std::sync::Arc::new(crate::clock::SystemClock);
+        let app = match crate::server::Application::build(settings, clock).await {
+            Ok(app) => app,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match app
+            .run_until_stopped(crate::server::shutdown_signal())
+            .await
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: the server failed: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+/// Logs go to stderr; `TESTSCOPE_LOG_FORMAT=json` suits log pipelines and
+/// `RUST_LOG` overrides the default level.
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("testscope=info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let json = std::env::var("TESTSCOPE_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 fn load(args: &KbArgs) -> Option<KnowledgeBase> {

@@ -8,9 +8,12 @@
 
 pub mod advisor;
 pub mod cli;
+pub mod clock;
 pub mod kb;
 pub mod render;
+pub mod server;
 pub mod slack;
+pub mod store;
 
 pub use advisor::{Advice, advise};
 pub use kb::KnowledgeBase;

@@ -82,6 +82,22 @@ pub struct Messages {
     pub examples: Vec<String>,
     pub principle: String,
     pub labels: Labels,
+    pub slack: SlackText,
+}
+
+/// Text the Slack service shows around the advice.
+#[derive(Debug, Clone)]
+pub struct SlackText {
+    pub share_button: String,
+    pub helpful_button: String,
+    pub not_quite_button: String,
+    pub thanks_helpful: String,
+    pub thanks_not_quite: String,
+    /// Contains `{user}`, replaced by a mention of who shared.
+    pub shared_by: String,
+    pub invite_hint: String,
+    pub no_token_hint: String,
+    pub thread_hint: String,
 }
 
 #[derive(Debug, Clone)]
@@ -395,7 +411,23 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
     let list = |r: &mut Report<'_>, v: &[Spanned<String>], what: &str| -> Vec<String> {
         v.iter().map(|s| r.text(s, what, limits::SECTION)).collect()
     };
+    let s = &raw.slack;
+    let slack = SlackText {
+        share_button: r.text(&s.share_button, "button label", limits::BUTTON),
+        helpful_button: r.text(&s.helpful_button, "button label", limits::BUTTON),
+        not_quite_button: r.text(&s.not_quite_button, "button label", limits::BUTTON),
+        thanks_helpful: r.text(&s.thanks_helpful, "thank-you text", limits::SECTION),
+        thanks_not_quite: r.text(&s.thanks_not_quite, "thank-you text", limits::SECTION),
+        shared_by: r.text(&s.shared_by, "shared-by text", limits::SECTION),
+        invite_hint: r.text(&s.invite_hint, "invite hint", limits::SECTION),
+        no_token_hint: r.text(&s.no_token_hint, "setup hint", limits::SECTION),
+        thread_hint: r.text(&s.thread_hint, "thread hint", limits::SECTION),
+    };
+    if !slack.shared_by.contains("{user}") {
+        r.at(s.shared_by.span(), "shared-by text must contain `{user}`");
+    }
     Messages {
+        slack,
         help: r.text(&raw.help, "help", limits::SECTION),
         decision_order: list(&mut r, &raw.decision_order, "decision order step"),
         no_match: r.text(&raw.no_match, "no-match text", limits::SECTION),

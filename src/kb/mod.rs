@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use crate::advisor::lexicon::Lexicon;
 use crate::advisor::matcher::RuleIndex;
 
-pub use compile::{Check, Component, Messages, Rule, RuleKind, Scope, Stage, Trap};
+pub use compile::{
+    Check, Component, Labels, Messages, Rule, RuleKind, Scope, SlackText, Stage, Trap,
+};
 
 /// Slack's limits that knowledge-base text must respect.
 pub mod limits {

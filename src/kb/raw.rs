@@ -165,6 +165,21 @@ pub(crate) struct MessagesFile {
     pub(crate) examples: Vec<Spanned<String>>,
     pub(crate) principle: Spanned<String>,
     pub(crate) labels: RawLabels,
+    pub(crate) slack: RawSlackText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSlackText {
+    pub(crate) share_button: Spanned<String>,
+    pub(crate) helpful_button: Spanned<String>,
+    pub(crate) not_quite_button: Spanned<String>,
+    pub(crate) thanks_helpful: Spanned<String>,
+    pub(crate) thanks_not_quite: Spanned<String>,
+    pub(crate) shared_by: Spanned<String>,
+    pub(crate) invite_hint: Spanned<String>,
+    pub(crate) no_token_hint: Spanned<String>,
+    pub(crate) thread_hint: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

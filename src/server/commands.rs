@@ -1,0 +1,42 @@
+//! `/testscope ...`: answered in the HTTP response itself, well within
+//! Slack's three seconds. The command's name is never assumed, since teams
+//! rename it.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::replies::advice_with_buttons;
+use super::verify::{AppError, Verified};
+use crate::render;
+use crate::slack::payload::{self, CommandRequest, SlashCommand};
+
+pub(super) async fn handle(
+    State(state): State<AppState>,
+    req: Verified,
+) -> Result<Response, AppError> {
+    match payload::parse_command(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))? {
+        CommandRequest::SslCheck => Ok(StatusCode::OK.into_response()),
+        CommandRequest::Command(cmd) => {
+            tracing::info!(team = %cmd.team_id, channel = %cmd.channel_id, "slash command");
+            Ok(Json(reply(&state, &cmd)).into_response())
+        }
+    }
+}
+
+/// The reply to one command; every path is a friendly ephemeral message.
+pub(super) fn reply(state: &AppState, cmd: &SlashCommand) -> Value {
+    let text = cmd.text.trim();
+    let kb = &state.kb;
+    let mut msg = match text.to_lowercase().as_str() {
+        "" | "help" | "?" | "-h" | "--help" => render::help_message(kb),
+        "rules" | "table" | "decision table" => render::rules_message(kb),
+        "traps" => render::traps_message(kb),
+        _ => advice_with_buttons(state, text),
+    };
+    msg["response_type"] = json!("ephemeral");
+    msg
+}

@@ -1,0 +1,84 @@
+//! `testscope serve` configuration: flags and environment variables, checked
+//! once at start-up so a misconfigured deployment fails with one clear line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::slack::api::BotToken;
+use crate::slack::signature::SigningSecrets;
+
+/// The flags of `testscope serve`; every one can also come from the environment.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TESTSCOPE_ADDR", default_value = "0.0.0.0:3000")]
+    pub addr: SocketAddr,
+    /// Slack signing secret (Basic Information page). A comma-separated list
+    /// allows rotating the secret without downtime.
+    #[arg(long, env = "SLACK_SIGNING_SECRET", hide_env_values = true)]
+    pub signing_secret: Option<String>,
+    /// Bot token (xoxb-...), needed to post in threads.
+    #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true)]
+    pub bot_token: Option<String>,
+    /// Base URL of Slack's Web API.
+    #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
+    pub slack_api_url: String,
+    /// Where state lives: a SQLite file (`sqlite://testscope.db`) by default.
+    #[arg(
+        long,
+        env = "TESTSCOPE_DATABASE_URL",
+        default_value = "sqlite://testscope.db"
+    )]
+    pub database_url: String,
+    /// Load the knowledge base from this directory instead of the built-in copy.
+    #[arg(long, value_name = "DIR", env = "TESTSCOPE_RESPONSES_DIR")]
+    pub responses: Option<PathBuf>,
+    /// Seconds to let in-flight requests and background replies finish on shutdown.
+    #[arg(long, env = "TESTSCOPE_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub secrets: SigningSecrets,
+    pub bot_token: Option<BotToken>,
+    pub slack_api_url: String,
+    pub database_url: String,
+    pub responses: Option<PathBuf>,
+    pub shutdown_grace: Duration,
+}
+
+impl Settings {
+    /// Checks the arguments; the error is one line meant for a terminal.
+    pub fn from_args(args: ServeArgs) -> Result<Settings, String> {
+        let raw = args.signing_secret.unwrap_or_default();
+        if raw.trim().is_empty() {
+            return Err(
+                "SLACK_SIGNING_SECRET is not set: copy the signing secret from your Slack app's \
+                        Basic Information page (see README, \"Install in your workspace\")"
+                    .to_owned(),
+            );
+        }
+        let secrets = SigningSecrets::parse(&raw)
+            .map_err(|e| format!("SLACK_SIGNING_SECRET is not usable: {e}"))?;
+        let bot_token = args.bot_token.map(BotToken::new).filter(|t| !t.is_empty());
+        let slack_api_url = args.slack_api_url.trim_end_matches('/').to_owned();
+        if !(slack_api_url.starts_with("http://") || slack_api_url.starts_with("https://")) {
+            return Err(format!(
+                "SLACK_API_URL must be an http(s) URL, got `{slack_api_url}`"
+            ));
+        }
+        Ok(Settings {
+            addr: args.addr,
+            secrets,
+            bot_token,
+            slack_api_url,
+            database_url: args.database_url,
+            responses: args.responses,
+            shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+        })
+    }
+}

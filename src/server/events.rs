@@ -1,0 +1,145 @@
+//! Events API: the `url_verification` handshake and `app_mention` in review
+//! threads. Mentions are acknowledged at once and answered in the background.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::AppState;
+use super::replies::{ThreadTarget, post_in_thread};
+use super::verify::{AppError, Verified};
+use crate::advisor::advise;
+use crate::render;
+use crate::slack::payload::{self, Event, EventEnvelope, Mention};
+
+/// Most messages a thread read takes into account.
+const THREAD_LIMIT: u32 = 200;
+
+pub(super) async fn handle(
+    State(state): State<AppState>,
+    req: Verified,
+) -> Result<Response, AppError> {
+    let envelope =
+        payload::parse_event(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    match envelope {
+        EventEnvelope::UrlVerification { challenge } => {
+            Ok(Json(json!({ "challenge": challenge })).into_response())
+        }
+        EventEnvelope::Callback(cb) => {
+            let retry = req
+                .headers
+                .get("x-slack-retry-num")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("0");
+            match cb.event {
+                Event::AppMention(m) => {
+                    if m.is_from_bot_or_system() || is_self(&state, &m) {
+                        tracing::debug!(event = %cb.event_id, "ignoring a bot's own mention");
+                        return Ok(StatusCode::OK.into_response());
+                    }
+                    // Slack retries a delivery it thinks failed; the event id
+                    // stays the same, so the first claim wins, also across
+                    // restarts and replicas.
+                    let first = match state
+                        .store
+                        .claim_event(&cb.event_id, state.clock.now())
+                        .await
+                    {
+                        Ok(first) => first,
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot record the event id; answering anyway");
+                            true
+                        }
+                    };
+                    if first {
+                        tracing::info!(event = %cb.event_id, retry, channel = %m.channel, "answering a mention");
+                        let s = state.clone();
+                        state.spawn(
+                            "answer mention",
+                            async move { answer_mention(&s, &m).await },
+                        );
+                    } else {
+                        tracing::info!(event = %cb.event_id, retry, "duplicate delivery ignored");
+                    }
+                }
+                Event::Message(_) | Event::Other { .. } => {}
+            }
+            Ok(StatusCode::OK.into_response())
+        }
+        EventEnvelope::AppRateLimited { .. } => {
+            tracing::warn!("Slack reports this app is rate limited on events");
+            Ok(StatusCode::OK.into_response())
+        }
+        EventEnvelope::Other { kind } => {
+            tracing::debug!(%kind, "ignoring an unknown event envelope");
+            Ok(StatusCode::OK.into_response())
+        }
+    }
+}
+
+fn is_self(state: &AppState, m: &Mention) -> bool {
+    state.identity.get().is_some_and(|me| {
+        m.user.as_deref() == Some(me.user_id.as_str())
+            || (m.bot_id.is_some() && m.bot_id == me.bot_id)
+    })
+}
+
+/// Advises on the mention's own words when they describe a change, else on
+/// the human messages of the thread, and replies in the thread.
+async fn answer_mention(state: &AppState, m: &Mention) {
+    let kb = &state.kb;
+    let mut advice = advise(kb, &m.text);
+    let mut text = m.text.clone();
+    if !advice.confident
+        && let Some(root) = m.thread_ts.as_deref()
+    {
+        match state
+            .slack
+            .thread_replies(&m.channel, root, THREAD_LIMIT)
+            .await
+        {
+            Ok(messages) => {
+                let me = state.identity.get().map(|i| i.user_id.clone());
+                let thread: Vec<&str> = messages
+                    .iter()
+                    .filter(|msg| msg.bot_id.is_none() && msg.subtype.is_none())
+                    .filter(|msg| me.is_none() || msg.user != me)
+                    .filter(|msg| msg.ts != m.ts)
+                    .map(|msg| msg.text.as_str())
+                    .collect();
+                text = thread.join("\n");
+                advice = advise(kb, &text);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the thread; answering the mention alone")
+            }
+        }
+    }
+    let msg = if advice.confident {
+        render::advice_message(kb, &advice)
+    } else {
+        let mut guidance = render::advice_message(kb, &advice);
+        guidance["text"] = json!(kb.messages.slack.thread_hint);
+        if let Some(blocks) = guidance["blocks"].as_array_mut() {
+            blocks.insert(
+                1,
+                json!({"type": "section", "text": {"type": "mrkdwn", "text": kb.messages.slack.thread_hint}}),
+            );
+        }
+        guidance
+    };
+    tracing::debug!(
+        chars = text.len(),
+        confident = advice.confident,
+        "mention analysed"
+    );
+    let target = ThreadTarget {
+        channel: &m.channel,
+        thread_ts: m.reply_thread_ts(),
+        user: m.user.as_deref(),
+        response_url: None,
+    };
+    post_in_thread(state, &target, msg).await;
+}

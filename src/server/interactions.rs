@@ -1,0 +1,115 @@
+//! Button clicks and the "Recommend test scope" message shortcut. Slack gets
+//! an empty 200 at once; the visible effect follows from a background task.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::replies::{self, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
+use super::verify::{AppError, Verified};
+use crate::advisor::advise;
+use crate::render;
+use crate::slack::payload::{self, BlockActions, Interaction, MessageAction};
+use crate::store::{Feedback, Verdict};
+
+/// The message shortcut's callback id, as in `deploy/slack-app-manifest.yaml`.
+pub(super) const ADVISE_SHORTCUT: &str = "testscope_advise";
+
+pub(super) async fn handle(
+    State(state): State<AppState>,
+    req: Verified,
+) -> Result<Response, AppError> {
+    match payload::parse_interaction(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))? {
+        Interaction::BlockActions(actions) => {
+            let s = state.clone();
+            state.spawn(
+                "button click",
+                async move { on_actions(&s, &actions).await },
+            );
+        }
+        Interaction::MessageAction(shortcut) if shortcut.callback_id == ADVISE_SHORTCUT => {
+            let s = state.clone();
+            state.spawn("message shortcut", async move {
+                on_shortcut(&s, &shortcut).await
+            });
+        }
+        Interaction::MessageAction(other) => {
+            tracing::debug!(callback = %other.callback_id, "ignoring an unknown shortcut");
+        }
+        Interaction::Other { kind } => tracing::debug!(%kind, "ignoring an interaction type"),
+    }
+    Ok(StatusCode::OK.into_response())
+}
+
+async fn on_actions(state: &AppState, b: &BlockActions) {
+    for action in &b.actions {
+        let text = action.value.as_deref().unwrap_or_default();
+        let Some(url) = b.response_url.as_deref() else {
+            tracing::warn!(action = %action.action_id, "button click without a response_url");
+            continue;
+        };
+        let reply = match action.action_id.as_str() {
+            replies::SHARE => shared_advice(state, text, &b.user_id),
+            replies::HELPFUL | replies::NOT_QUITE => {
+                let verdict = if action.action_id == replies::HELPFUL {
+                    Verdict::Helpful
+                } else {
+                    Verdict::NotQuite
+                };
+                record_feedback(state, b, text, verdict).await;
+                let t = &state.kb.messages.slack;
+                ephemeral_text(match verdict {
+                    Verdict::Helpful => &t.thanks_helpful,
+                    Verdict::NotQuite => &t.thanks_not_quite,
+                })
+            }
+            other => {
+                tracing::debug!(action = other, "ignoring an unknown button");
+                continue;
+            }
+        };
+        if let Err(e) = state.slack.respond(url, &reply).await {
+            tracing::warn!(error = %e, action = %action.action_id, "could not answer a button click");
+        }
+    }
+}
+
+async fn record_feedback(state: &AppState, b: &BlockActions, text: &str, verdict: Verdict) {
+    let advice = advise(&state.kb, text);
+    let feedback = Feedback {
+        advice_id: advice_id(text),
+        team_id: b.team_id.clone().unwrap_or_default(),
+        user_id: b.user_id.clone(),
+        channel_id: b.channel_id.clone().unwrap_or_default(),
+        verdict,
+        primary_scope: advice.primary_scope.clone(),
+        rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
+        at: state.clock.now(),
+    };
+    if let Err(e) = state.store.record_feedback(&feedback).await {
+        tracing::error!(error = %e, "could not record feedback");
+    }
+}
+
+/// A stable id for a question, so a second click on the same advice by the
+/// same person replaces their vote instead of adding one.
+fn advice_id(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+}
+
+async fn on_shortcut(state: &AppState, s: &MessageAction) {
+    let advice = advise(&state.kb, &s.message_text);
+    let mut msg = render::advice_message(&state.kb, &advice);
+    if !advice.confident {
+        msg["text"] = serde_json::json!(state.kb.messages.slack.thread_hint);
+    }
+    let target = ThreadTarget {
+        channel: &s.channel_id,
+        thread_ts: s.thread_ts.as_deref().unwrap_or(&s.message_ts),
+        user: Some(&s.user_id),
+        response_url: s.response_url.as_deref(),
+    };
+    post_in_thread(state, &target, msg).await;
+}

@@ -1,0 +1,234 @@
+//! `testscope serve`: the Slack webhook service.
+//!
+//! Request flow: every `/slack/*` request is verified on its raw bytes
+//! ([`verify`]), parsed into typed payloads ([`crate::slack::payload`]), and
+//! answered within Slack's three seconds. Anything slower (reading a thread,
+//! posting a reply, sharing) runs as a tracked background task, which graceful
+//! shutdown waits for.
+
+mod commands;
+pub mod config;
+mod events;
+mod health;
+mod interactions;
+mod replies;
+pub mod verify;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::kb::KnowledgeBase;
+use crate::slack::api::{AuthInfo, RetryPolicy, SlackApi};
+use crate::slack::signature::SigningSecrets;
+use crate::store::Store;
+pub use config::{ServeArgs, Settings};
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub kb: Arc<KnowledgeBase>,
+    pub secrets: Arc<SigningSecrets>,
+    pub clock: Arc<dyn Clock>,
+    pub slack: SlackApi,
+    pub store: Arc<dyn Store>,
+    /// Background replies; shutdown waits for them.
+    pub tasks: TaskTracker,
+    /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
+    pub identity: Arc<OnceCell<AuthInfo>>,
+}
+
+impl AppState {
+    /// Runs `work` in the background, tracked so shutdown lets it finish.
+    pub fn spawn(&self, name: &'static str, work: impl Future<Output = ()> + Send + 'static) {
+        self.tasks.spawn(async move {
+            work.await;
+            tracing::debug!(task = name, "background task finished");
+        });
+    }
+}
+
+/// The HTTP routes. Built in a function so tests can drive the router
+/// directly or serve it on a real socket.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/slack/commands", post(commands::handle))
+        .route("/slack/events", post(events::handle))
+        .route("/slack/interactions", post(interactions::handle))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .layer(DefaultBodyLimit::max(verify::MAX_BODY_BYTES))
+        .layer((
+            TraceLayer::new_for_http(),
+            // Slack gives up after three seconds; nothing we answer inline
+            // should come close, so anything slower is cut off.
+            TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Duration::from_secs(10),
+            ),
+            CatchPanicLayer::new(),
+        ))
+        .with_state(state)
+}
+
+/// A bound, configured server, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    grace: Duration,
+    housekeeping: CancellationToken,
+}
+
+/// How long seen event ids are kept: Slack's last retry comes about five
+/// minutes after the first delivery; an hour leaves a wide margin.
+const EVENT_MEMORY_SECS: i64 = 2 * 60 * 60;
+
+impl Application {
+    /// Loads the knowledge base, opens the store, binds the port, and starts
+    /// learning the bot's identity in the background.
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        Self::build_with_retry(settings, clock, RetryPolicy::default()).await
+    }
+
+    /// As [`Application::build`], with the Slack API retry policy chosen by
+    /// the caller (tests use short delays).
+    pub async fn build_with_retry(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        retry: RetryPolicy,
+    ) -> anyhow::Result<Application> {
+        let kb = KnowledgeBase::load(settings.responses.as_deref())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let store = crate::store::open(&settings.database_url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        let slack = SlackApi::new(&settings.slack_api_url, settings.bot_token.clone(), retry);
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let state = AppState {
+            kb: Arc::new(kb),
+            secrets: Arc::new(settings.secrets.clone()),
+            clock,
+            slack,
+            store,
+            tasks: TaskTracker::new(),
+            identity: Arc::new(OnceCell::new()),
+        };
+        let app = Application {
+            listener,
+            state,
+            grace: settings.shutdown_grace,
+            housekeeping: CancellationToken::new(),
+        };
+        app.start_background_work();
+        Ok(app)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map_or(0, |a| a.port())
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    fn start_background_work(&self) {
+        let state = self.state.clone();
+        if state.slack.has_token() {
+            let s = state.clone();
+            state.spawn("auth.test", async move { health::learn_identity(&s).await });
+        }
+        let stop = self.housekeeping.clone();
+        let s = state.clone();
+        state.spawn("prune seen events", async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(600));
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    _ = tick.tick() => {
+                        let before = s.clock.now() - EVENT_MEMORY_SECS;
+                        match s.store.prune_events(before).await {
+                            Ok(n) if n > 0 => tracing::info!(removed = n, "pruned seen event ids"),
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!(error = %e, "could not prune seen event ids"),
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, finishes
+    /// in-flight requests, and gives background replies up to the grace
+    /// period to complete.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let Application {
+            listener,
+            state,
+            grace,
+            housekeeping,
+        } = self;
+        let tasks = state.tasks.clone();
+        tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        housekeeping.cancel();
+        tasks.close();
+        if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
+            tracing::warn!(
+                pending = tasks.len(),
+                "shutdown grace period over; abandoning unfinished background replies"
+            );
+        }
+        tracing::info!("testscope stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}

@@ -1,0 +1,130 @@
+//! Messages the service sends, built on the pure renderers, and the one place
+//! that posts them with Slack's failure modes handled.
+
+use serde_json::{Value, json};
+
+use super::AppState;
+use crate::advisor::advise;
+use crate::render;
+use crate::slack::api::SlackError;
+
+/// Button ids; their value carries the question so any replica can act on a
+/// click without shared state.
+pub(super) const SHARE: &str = "share";
+pub(super) const HELPFUL: &str = "feedback_helpful";
+pub(super) const NOT_QUITE: &str = "feedback_not_quite";
+
+/// Slack caps a button value at 2000 characters.
+const MAX_VALUE_CHARS: usize = 1900;
+
+/// The question as stored in a button value.
+pub(super) fn button_value(text: &str) -> String {
+    text.chars().take(MAX_VALUE_CHARS).collect()
+}
+
+/// Advice for `text` as a Slack message, with the Share / Helpful / Not quite
+/// buttons when something matched.
+pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> Value {
+    let kb = &state.kb;
+    let advice = advise(kb, text);
+    let mut msg = render::advice_message(kb, &advice);
+    if advice.confident
+        && let Some(blocks) = msg["blocks"].as_array_mut()
+    {
+        let value = button_value(text);
+        let t = &kb.messages.slack;
+        let button = |id: &str, label: &str, style: Option<&str>| {
+            let mut b = json!({
+                "type": "button",
+                "action_id": id,
+                "text": {"type": "plain_text", "text": label, "emoji": true},
+                "value": value,
+            });
+            if let Some(style) = style {
+                b["style"] = json!(style);
+            }
+            b
+        };
+        blocks.push(json!({
+            "type": "actions",
+            "block_id": "testscope_actions",
+            "elements": [
+                button(SHARE, &t.share_button, Some("primary")),
+                button(HELPFUL, &t.helpful_button, None),
+                button(NOT_QUITE, &t.not_quite_button, None),
+            ],
+        }));
+    }
+    msg
+}
+
+/// The same advice for everyone in the channel, saying who shared it.
+pub(super) fn shared_advice(state: &AppState, text: &str, user_id: &str) -> Value {
+    let kb = &state.kb;
+    let mut msg = render::advice_message(kb, &advise(kb, text));
+    let by = kb
+        .messages
+        .slack
+        .shared_by
+        .replace("{user}", &format!("<@{user_id}>"));
+    if let Some(blocks) = msg["blocks"].as_array_mut() {
+        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": by}]}));
+    }
+    msg["response_type"] = json!("in_channel");
+    msg["replace_original"] = json!(false);
+    msg
+}
+
+/// A short ephemeral text reply.
+pub(super) fn ephemeral_text(text: &str) -> Value {
+    json!({"response_type": "ephemeral", "replace_original": false, "text": text})
+}
+
+/// Where a reply goes and who asked.
+pub(super) struct ThreadTarget<'a> {
+    pub(super) channel: &'a str,
+    pub(super) thread_ts: &'a str,
+    pub(super) user: Option<&'a str>,
+    /// For shortcuts: a response URL that can carry an ephemeral hint even
+    /// when the bot cannot post in the channel.
+    pub(super) response_url: Option<&'a str>,
+}
+
+/// Posts `msg` in a thread. When Slack says the bot is not in the channel,
+/// the person who asked gets an ephemeral hint on how to invite it.
+pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, mut msg: Value) {
+    msg["channel"] = json!(target.channel);
+    msg["thread_ts"] = json!(target.thread_ts);
+    msg["unfurl_links"] = json!(false);
+    match state.slack.post_message(&msg).await {
+        Ok(_) => {}
+        Err(e) if e.is_not_in_channel() => {
+            tracing::info!(channel = target.channel, code = ?e.code(), "not in channel; sending an invite hint");
+            let hint = &state.kb.messages.slack.invite_hint;
+            tell_privately(state, target, hint).await;
+        }
+        Err(SlackError::NotConfigured) => {
+            tracing::warn!("cannot reply in a thread: SLACK_BOT_TOKEN is not set");
+            let hint = &state.kb.messages.slack.no_token_hint;
+            tell_privately(state, target, hint).await;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, channel = target.channel, "reply could not be posted")
+        }
+    }
+}
+
+async fn tell_privately(state: &AppState, target: &ThreadTarget<'_>, text: &str) {
+    if let Some(url) = target.response_url {
+        if let Err(e) = state.slack.respond(url, &ephemeral_text(text)).await {
+            tracing::warn!(error = %e, "could not send an ephemeral hint via response_url");
+        }
+        return;
+    }
+    if let Some(user) = target.user {
+        let msg = json!({"channel": target.channel, "user": user, "text": text});
+        if let Err(e) = state.slack.post_ephemeral(&msg).await {
+            tracing::warn!(error = %e, "could not send an ephemeral hint");
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Durable state for the bot: which Events API deliveries have already been
+//! handled, and the Helpful / Not quite votes people leave on advice.
+//!
+//! The rest of the service talks to the [`Store`] trait only, so the backend
+//! can change (embedded SQLite today, PostgreSQL later) without touching the
+//! handlers. [`open`] picks the backend from a URL.
+
+pub mod sqlite;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+/// What the service needs to remember between requests and across restarts.
+///
+/// Every method may be called concurrently from many tasks; implementations
+/// do their own synchronisation and never block the async runtime.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Records that an Events API delivery was seen. Returns `true` the first
+    /// time `event_id` is claimed and `false` for every later claim (a Slack
+    /// retry, or a second replica racing for the same delivery).
+    ///
+    /// The check and the insert are one atomic statement, so of any number of
+    /// concurrent claims for one id exactly one wins. `now` is unix seconds
+    /// and is what [`Store::prune_events`] compares against.
+    async fn claim_event(&self, event_id: &str, now: i64) -> Result<bool, StoreError>;
+
+    /// Deletes seen-event records whose claim time is strictly older than
+    /// `before` (unix seconds) and returns how many were deleted. Once pruned,
+    /// an id can be claimed again, so callers keep records for well past
+    /// Slack's retry window (the service keeps them at least an hour).
+    async fn prune_events(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Stores a Helpful / Not quite click. There is one vote per
+    /// `(advice_id, user_id)`: a later click by the same user on the same
+    /// advice replaces the earlier one. A click whose `at` is older than the
+    /// stored vote's is ignored, so a delayed or retried delivery of an old
+    /// click cannot undo a newer one; with equal `at` the later call wins.
+    async fn record_feedback(&self, feedback: &Feedback) -> Result<(), StoreError>;
+
+    /// Current vote totals across all advice, as `(helpful, not_quite)`.
+    async fn feedback_counts(&self) -> Result<(u64, u64), StoreError>;
+
+    /// Cheap round trip to the backend, for `/readyz`.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// One click on a Helpful / Not quite button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    /// Opaque id the bot put in the button value; identifies one piece of advice.
+    pub advice_id: String,
+    pub team_id: String,
+    pub user_id: String,
+    pub channel_id: String,
+    pub verdict: Verdict,
+    /// The scope the advice recommended, if it named one.
+    pub primary_scope: Option<String>,
+    /// Ids of the rules that produced the advice.
+    pub rules: Vec<String>,
+    /// When the click happened, unix seconds.
+    pub at: i64,
+}
+
+/// The two buttons under a piece of advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    Helpful,
+    NotQuite,
+}
+
+impl Verdict {
+    /// Stable spelling used in storage and button values. Changing these
+    /// would orphan rows already written, so treat them as a wire format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Helpful => "helpful",
+            Verdict::NotQuite => "not_quite",
+        }
+    }
+
+    /// Inverse of [`Verdict::as_str`]; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "helpful" => Some(Verdict::Helpful),
+            "not_quite" => Some(Verdict::NotQuite),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Verdict {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Verdict::parse(s).ok_or_else(|| StoreError::Other(format!("unknown verdict {s:?}")))
+    }
+}
+
+/// Why a storage call failed.
+///
+/// Messages carry file paths and backend error text but never credentials:
+/// URLs are not echoed back, since a database URL may embed a password.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend cannot be reached or used right now: it cannot be opened
+    /// or connected to, the disk failed or is full, or it stayed locked
+    /// longer than the busy timeout. Usually worth reporting as not ready.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// Bringing the schema up to date failed at `version`; nothing of that
+    /// version was applied.
+    #[error("storage migration {version} failed: {detail}")]
+    Migration { version: u32, detail: String },
+    /// Anything else, including a store URL that cannot be used.
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+/// Opens the store named by `url` and brings its schema up to date.
+///
+/// Accepted forms:
+/// - `sqlite://path/to/file.db` (relative) or `sqlite:///abs/path/file.db`
+/// - `sqlite:path/to/file.db`
+/// - `sqlite::memory:` (a private in-memory database, gone when dropped)
+/// - a bare path ending in `.db`
+///
+/// `postgres://` / `postgresql://` are recognised but not supported yet.
+/// The file is created if missing, but its directory must already exist.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let target = parse_url(url)?;
+    // Opening and migrating touch the disk, so keep them off the async workers.
+    let store = tokio::task::spawn_blocking(move || match target {
+        Target::SqliteMemory => sqlite::SqliteStore::open_in_memory(),
+        Target::SqliteFile(path) => sqlite::SqliteStore::open(&path),
+    })
+    .await
+    .map_err(|e| StoreError::Other(format!("opening the store did not complete: {e}")))??;
+    Ok(Arc::new(store))
+}
+
+/// Where a store URL points.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    SqliteMemory,
+    SqliteFile(PathBuf),
+}
+
+fn parse_url(url: &str) -> Result<Target, StoreError> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(StoreError::Other("store URL is empty".to_owned()));
+    }
+    if matches!(url, "sqlite::memory:" | "sqlite://:memory:" | ":memory:") {
+        return Ok(Target::SqliteMemory);
+    }
+    if let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        if rest.is_empty() {
+            return Err(StoreError::Other(
+                "sqlite store URL has no path; expected sqlite://path/to/file.db".to_owned(),
+            ));
+        }
+        // Query options (sqlx-style `?mode=rwc`) are not interpreted; refusing
+        // them beats silently creating a file with `?` in its name.
+        if rest.contains('?') {
+            return Err(StoreError::Other(
+                "sqlite store URL options (`?...`) are not supported; give just the path"
+                    .to_owned(),
+            ));
+        }
+        return Ok(Target::SqliteFile(PathBuf::from(rest)));
+    }
+    // Only the scheme is quoted back: the rest of a URL may hold a password.
+    if let Some((scheme, _)) = url.split_once("://") {
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme == "postgres" || scheme == "postgresql" {
+            return Err(StoreError::Other(
+                "PostgreSQL store URLs (postgres://...) are not supported yet; \
+                 use sqlite://path/to/file.db"
+                    .to_owned(),
+            ));
+        }
+        return Err(StoreError::Other(format!(
+            "unsupported store URL scheme {scheme:?}; expected sqlite://path/to/file.db"
+        )));
+    }
+    if url.ends_with(".db") {
+        return Ok(Target::SqliteFile(PathBuf::from(url)));
+    }
+    Err(StoreError::Other(
+        "unrecognised store URL; expected sqlite://path/to/file.db, sqlite::memory:, \
+         or a path ending in .db"
+            .to_owned(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_round_trips_through_its_string_form() {
+        for v in [Verdict::Helpful, Verdict::NotQuite] {
+            assert_eq!(Verdict::parse(v.as_str()), Some(v));
+            assert_eq!(v.to_string().parse::<Verdict>().ok(), Some(v));
+        }
+        assert_eq!(Verdict::parse("Helpful"), None);
+        assert!("maybe".parse::<Verdict>().is_err());
+    }
+
+    #[test]
+    fn sqlite_url_forms() {
+        let file = |p: &str| Ok::<_, ()>(Target::SqliteFile(PathBuf::from(p)));
+        let parse = |u: &str| parse_url(u).map_err(|_| ());
+        assert_eq!(parse("sqlite://data/bot.db"), file("data/bot.db"));
+        assert_eq!(parse("sqlite:///var/lib/bot.db"), file("/var/lib/bot.db"));
+        assert_eq!(parse("sqlite:bot.db"), file("bot.db"));
+        assert_eq!(parse("  ./state/bot.db "), file("./state/bot.db"));
+        assert_eq!(parse("sqlite::memory:"), Ok(Target::SqliteMemory));
+        assert_eq!(parse("sqlite://:memory:"), Ok(Target::SqliteMemory));
+    }
+
+    #[test]
+    fn unusable_urls_are_refused_without_echoing_them() {
+        for url in [
+            "",
+            "sqlite://",
+            "sqlite://x.db?mode=rwc",
+            "mysql://admin:hunter2@db/x",
+            "hunter2-no-scheme",
+        ] {
+            let err = parse_url(url).expect_err(url);
+            assert!(matches!(err, StoreError::Other(_)), "{url}: {err:?}");
+            assert!(!err.to_string().contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn postgres_is_recognised_but_not_supported_yet() {
+        for url in [
+            "postgres://bot:s3cret@db.internal/testscope",
+            "postgresql://bot:s3cret@db.internal/testscope",
+        ] {
+            let err = parse_url(url).expect_err(url);
+            let msg = err.to_string();
+            assert!(msg.contains("not supported yet"), "{msg}");
+            assert!(!msg.contains("s3cret"), "{msg}");
+        }
+    }
+}

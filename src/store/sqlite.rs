@@ -1,0 +1,572 @@
+//! [`Store`] on an embedded SQLite file.
+//!
+//! One connection serves the whole process. SQLite calls block, so each one
+//! runs on tokio's blocking pool and takes a `std::sync::Mutex` only inside
+//! that blocking closure: the lock is never held across an `.await` and the
+//! async workers never wait on the disk.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use super::{Feedback, Store, StoreError, Verdict};
+
+/// How long a statement waits for another connection's write lock (a second
+/// replica on the same file) before giving up with `SQLITE_BUSY`.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
+
+/// The first 16 bytes of every SQLite 3 database file.
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+
+/// Schema changes in order: entry `i` is version `i + 1`.
+///
+/// Append only. Databases already in use record which versions they ran, so
+/// editing or reordering a released entry would leave them out of step. Each
+/// entry runs inside one transaction together with its bookkeeping row, so it
+/// must not contain `BEGIN`/`COMMIT` (and `PRAGMA foreign_keys` has no effect
+/// there).
+static MIGRATIONS: &[&str] = &[
+    // 1: event de-duplication and feedback votes.
+    //
+    // `NOT NULL` on the text keys matters: for historical reasons SQLite
+    // otherwise lets a non-integer PRIMARY KEY column hold NULL.
+    "CREATE TABLE seen_events (
+        event_id TEXT NOT NULL PRIMARY KEY,
+        seen_at  INTEGER NOT NULL
+    );
+    CREATE INDEX seen_events_seen_at ON seen_events (seen_at);
+    CREATE TABLE feedback (
+        advice_id     TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        team_id       TEXT NOT NULL,
+        channel_id    TEXT NOT NULL,
+        verdict       TEXT NOT NULL CHECK (verdict IN ('helpful', 'not_quite')),
+        primary_scope TEXT,
+        rules_json    TEXT NOT NULL,
+        at            INTEGER NOT NULL,
+        PRIMARY KEY (advice_id, user_id)
+    );",
+];
+
+/// The SQLite backend. Usually obtained through [`super::open`].
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+    /// The file path (or `:memory:`), for error messages and log lines.
+    location: Arc<str>,
+}
+
+impl SqliteStore {
+    /// Opens the database file at `path`, creating the file (not its
+    /// directory) if needed, and applies pending migrations.
+    ///
+    /// This blocks on disk I/O; from async code go through [`super::open`].
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let location = path.display().to_string();
+        // SQLite's own message for this case is a bare "unable to open
+        // database file"; naming the missing directory saves a debugging trip.
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && !dir.is_dir() {
+                return Err(StoreError::Unavailable(format!(
+                    "cannot open SQLite database at {location}: directory {} does not exist",
+                    dir.display()
+                )));
+            }
+        }
+        // SQLite rejects a foreign file only if it is at least a header long;
+        // a shorter one it would silently overwrite with a new database.
+        // Check the magic ourselves so every non-database file is refused.
+        // An empty file is fine: that is how SQLite itself starts a database.
+        if let Ok(mut file) = std::fs::File::open(path) {
+            let mut head = Vec::with_capacity(SQLITE_MAGIC.len());
+            let read = file
+                .by_ref()
+                .take(SQLITE_MAGIC.len() as u64)
+                .read_to_end(&mut head);
+            if read.is_ok() && !head.is_empty() && head != SQLITE_MAGIC {
+                return Err(StoreError::Unavailable(format!(
+                    "cannot open SQLite database at {location}: file is not a database"
+                )));
+            }
+        }
+        // The default flags also enable URI filenames; leave that out so the
+        // path we were given is always taken literally.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| open_failed(&location, &e))?;
+        Self::from_connection(conn, location)
+    }
+
+    /// A private in-memory database, discarded when the store is dropped.
+    /// Meant for tests and throwaway runs.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let location = ":memory:".to_owned();
+        let conn = Connection::open_in_memory().map_err(|e| open_failed(&location, &e))?;
+        Self::from_connection(conn, location)
+    }
+
+    fn from_connection(mut conn: Connection, location: String) -> Result<Self, StoreError> {
+        // SQLite opens files lazily: problems it only finds on first read (a
+        // damaged header, a file it cannot lock) surface here, so they are
+        // reported as `Unavailable` with the path, like a failed open.
+        let journal_mode = configure(&conn).map_err(|e| open_failed(&location, &e))?;
+        migrate(&mut conn, MIGRATIONS, &location)?;
+        tracing::debug!(%location, %journal_mode, "opened SQLite store");
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+            location: location.into(),
+        })
+    }
+
+    /// Runs `op` against the connection on the blocking pool.
+    async fn call<T, F>(&self, what: &'static str, op: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        let location = Arc::clone(&self.location);
+        // If the caller stops waiting (a request timeout), the closure still
+        // runs to completion; every operation is a single statement, so it
+        // either happens whole or not at all.
+        tokio::task::spawn_blocking(move || {
+            // A panic while the lock was held cannot have left a half-done
+            // write behind (rusqlite rolls back an unfinished transaction on
+            // drop), so a poisoned lock is safe to keep using.
+            let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            op(&mut conn).map_err(|e| classify(&location, &e))
+        })
+        .await
+        .map_err(|e| {
+            StoreError::Other(format!("{what} on {} did not complete: {e}", self.location))
+        })?
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn claim_event(&self, event_id: &str, now: i64) -> Result<bool, StoreError> {
+        let event_id = event_id.to_owned();
+        self.call("claim_event", move |conn| {
+            // The primary key makes this check-and-insert atomic: of any
+            // number of racing claims (tasks here or another process on the
+            // same file) exactly one inserts a row.
+            let inserted = conn
+                .prepare_cached(
+                    "INSERT INTO seen_events (event_id, seen_at) VALUES (?1, ?2)
+                     ON CONFLICT (event_id) DO NOTHING",
+                )?
+                .execute(params![event_id, now])?;
+            Ok(inserted == 1)
+        })
+        .await
+    }
+
+    async fn prune_events(&self, before: i64) -> Result<u64, StoreError> {
+        let deleted = self
+            .call("prune_events", move |conn| {
+                conn.prepare_cached("DELETE FROM seen_events WHERE seen_at < ?1")?
+                    .execute([before])
+            })
+            .await?;
+        tracing::debug!(deleted, before, "pruned seen events");
+        Ok(deleted as u64)
+    }
+
+    async fn record_feedback(&self, feedback: &Feedback) -> Result<(), StoreError> {
+        let rules_json = serde_json::to_string(&feedback.rules)
+            .map_err(|e| StoreError::Other(format!("cannot encode feedback rules: {e}")))?;
+        let fb = feedback.clone();
+        self.call("record_feedback", move |conn| {
+            // The WHERE on the update keeps the newest click when deliveries
+            // arrive out of order; `>=` lets a same-second re-click win.
+            conn.prepare_cached(
+                "INSERT INTO feedback
+                     (advice_id, user_id, team_id, channel_id, verdict, primary_scope, rules_json, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (advice_id, user_id) DO UPDATE SET
+                     team_id = excluded.team_id,
+                     channel_id = excluded.channel_id,
+                     verdict = excluded.verdict,
+                     primary_scope = excluded.primary_scope,
+                     rules_json = excluded.rules_json,
+                     at = excluded.at
+                 WHERE excluded.at >= feedback.at",
+            )?
+            .execute(params![
+                fb.advice_id,
+                fb.user_id,
+                fb.team_id,
+                fb.channel_id,
+                fb.verdict.as_str(),
+                fb.primary_scope,
+                rules_json,
+                fb.at,
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn feedback_counts(&self) -> Result<(u64, u64), StoreError> {
+        let (helpful, not_quite) = self
+            .call("feedback_counts", |conn| {
+                conn.prepare_cached(
+                    "SELECT COALESCE(SUM(verdict = ?1), 0), COALESCE(SUM(verdict = ?2), 0)
+                     FROM feedback",
+                )?
+                .query_row(
+                    [Verdict::Helpful.as_str(), Verdict::NotQuite.as_str()],
+                    |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+                )
+            })
+            .await?;
+        // Sums of 0/1 flags cannot be negative.
+        Ok((helpful.max(0) as u64, not_quite.max(0) as u64))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        // `SELECT 1` alone would never touch the file; reading a real table
+        // proves the database can still be locked and read.
+        self.call("ping", |conn| {
+            conn.prepare_cached("SELECT COUNT(*) FROM schema_migrations")?
+                .query_row([], |row| row.get::<_, i64>(0))
+        })
+        .await
+        .map(|_| ())
+    }
+}
+
+/// Connection settings; returns the journal mode actually in effect.
+fn configure(conn: &Connection) -> rusqlite::Result<String> {
+    // First, so that everything after it also waits out a replica's lock.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL lets readers (ping, counts) proceed while a write is in progress,
+    // and is a property of the file, so a second process gets it too.
+    // In-memory databases answer "memory" here, which is fine.
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    // In WAL mode NORMAL still never loses a commit when the process dies
+    // (crash, kill, restart); only an OS crash or power cut can drop the most
+    // recent commits. That is the trade we want for event de-duplication.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(mode)
+}
+
+/// Applies every migration in `migrations` not yet recorded in
+/// `schema_migrations`. Running it again is a no-op.
+fn migrate(conn: &mut Connection, migrations: &[&str], location: &str) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at INTEGER NOT NULL
+         )",
+    )
+    .map_err(|e| classify(location, &e))?;
+    let applied: Vec<u32> = conn
+        .prepare("SELECT version FROM schema_migrations")
+        .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect())
+        .map_err(|e| classify(location, &e))?;
+    for (version, sql) in (1u32..).zip(migrations) {
+        if applied.contains(&version) {
+            continue;
+        }
+        let ran = apply_migration(conn, version, sql).map_err(|e| StoreError::Migration {
+            version,
+            detail: format!("{location}: {e}"),
+        })?;
+        if ran {
+            tracing::debug!(%location, version, "applied migration");
+        }
+    }
+    Ok(())
+}
+
+/// Applies one migration and its bookkeeping row atomically. Returns false if
+/// another process applied it first.
+fn apply_migration(conn: &mut Connection, version: u32, sql: &str) -> rusqlite::Result<bool> {
+    // IMMEDIATE takes the write lock before the re-check, so two processes
+    // starting together serialise here and the second one skips the version
+    // instead of failing on "table already exists".
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let already = tx
+        .query_row(
+            "SELECT 1 FROM schema_migrations WHERE version = ?1",
+            [version],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if already {
+        return Ok(false);
+    }
+    tx.execute_batch(sql)?;
+    tx.execute(
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+        params![version, unix_now()],
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Any failure while opening means the store cannot be used at all.
+fn open_failed(location: &str, err: &rusqlite::Error) -> StoreError {
+    StoreError::Unavailable(format!("cannot open SQLite database at {location}: {err}"))
+}
+
+/// Sorts a runtime SQLite error into "the database cannot be used right now"
+/// (disk, locking, corruption) versus everything else.
+fn classify(location: &str, err: &rusqlite::Error) -> StoreError {
+    let unavailable = matches!(
+        err.sqlite_error_code(),
+        Some(
+            ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::CannotOpen
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::DiskFull
+                | ErrorCode::NotADatabase
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::ReadOnly
+                | ErrorCode::PermissionDenied
+                | ErrorCode::FileLockingProtocolFailed
+                | ErrorCode::OutOfMemory
+        )
+    );
+    let msg = format!("{location}: {err}");
+    if unavailable {
+        StoreError::Unavailable(msg)
+    } else {
+        StoreError::Other(msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::open;
+
+    fn journal_mode(conn: &Connection) -> String {
+        conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    fn versions(conn: &Connection) -> Vec<u32> {
+        let mut stmt = conn
+            .prepare("SELECT version FROM schema_migrations ORDER BY version")
+            .unwrap();
+        stmt.query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn vote(advice: &str, user: &str, verdict: Verdict, at: i64) -> Feedback {
+        Feedback {
+            advice_id: advice.to_owned(),
+            team_id: "T1".to_owned(),
+            user_id: user.to_owned(),
+            channel_id: "C1".to_owned(),
+            verdict,
+            primary_scope: Some("integration".to_owned()),
+            rules: vec!["model-change".to_owned()],
+            at,
+        }
+    }
+
+    #[tokio::test]
+    async fn seen_events_and_feedback_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+
+        let store = open(&url).await.unwrap();
+        assert!(store.claim_event("Ev1", 100).await.unwrap());
+        store
+            .record_feedback(&vote("a1", "U1", Verdict::NotQuite, 100))
+            .await
+            .unwrap();
+        drop(store);
+
+        // A fresh process must still refuse the retried event.
+        let store = open(&url).await.unwrap();
+        assert!(!store.claim_event("Ev1", 200).await.unwrap());
+        assert!(store.claim_event("Ev2", 200).await.unwrap());
+        assert_eq!(store.feedback_counts().await.unwrap(), (0, 1));
+    }
+
+    #[tokio::test]
+    async fn bare_db_path_opens_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bot.db");
+        let a = open(&format!("sqlite://{}", path.display())).await.unwrap();
+        assert!(a.claim_event("Ev1", 1).await.unwrap());
+        let b = open(path.to_str().unwrap()).await.unwrap();
+        assert!(!b.claim_event("Ev1", 1).await.unwrap());
+    }
+
+    #[test]
+    fn opening_twice_applies_each_migration_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bot.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let store = SqliteStore::open(&path).unwrap();
+        let expected: Vec<u32> = (1..=MIGRATIONS.len() as u32).collect();
+        let mut conn = store.conn.lock().unwrap();
+        assert_eq!(versions(&conn), expected);
+        // And calling the migrator directly once more changes nothing.
+        migrate(&mut conn, MIGRATIONS, "test").unwrap();
+        assert_eq!(versions(&conn), expected);
+    }
+
+    #[test]
+    fn failing_migration_names_its_version_and_leaves_nothing_behind() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let migrations = [
+            "CREATE TABLE one (x INTEGER);",
+            "CREATE TABLE two (x INTEGER); THIS IS NOT SQL;",
+            "CREATE TABLE three (x INTEGER);",
+        ];
+        let err = migrate(&mut conn, &migrations, "test").unwrap_err();
+        match err {
+            StoreError::Migration { version, .. } => assert_eq!(version, 2),
+            other => panic!("expected a migration error, got {other:?}"),
+        }
+        assert_eq!(versions(&conn), vec![1]);
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('one', 'two', 'three')")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // Version 2's first statement ran but was rolled back with the rest.
+        assert_eq!(tables, vec!["one".to_owned()]);
+    }
+
+    #[test]
+    fn file_databases_use_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bot.db");
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(journal_mode(&store.conn.lock().unwrap()), "wal");
+        // WAL is recorded in the file, so another process sees it as well.
+        let other = Connection::open(&path).unwrap();
+        assert_eq!(journal_mode(&other), "wal");
+        let sync: i64 = store
+            .conn
+            .lock()
+            .unwrap()
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(sync, 1, "synchronous=NORMAL");
+    }
+
+    #[tokio::test]
+    async fn a_file_that_is_not_a_database_is_unavailable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        // Long enough for SQLite's own header check, and too short for it,
+        // where SQLite alone would overwrite the file.
+        for contents in [
+            "these are meeting notes, not a database\n".repeat(200),
+            "x".to_owned(),
+        ] {
+            std::fs::write(&path, &contents).unwrap();
+            let err = open(path.to_str().unwrap()).await.err().unwrap();
+            match &err {
+                StoreError::Unavailable(msg) => {
+                    assert!(msg.contains(&path.display().to_string()), "{msg}");
+                }
+                other => panic!("expected Unavailable, got {other:?}"),
+            }
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                contents,
+                "file left as it was"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_empty_file_becomes_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bot.db");
+        std::fs::write(&path, "").unwrap();
+        let store = open(path.to_str().unwrap()).await.unwrap();
+        assert!(store.claim_event("Ev1", 1).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_missing_directory_is_unavailable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-dir").join("bot.db");
+        let err = open(&format!("sqlite://{}", path.display()))
+            .await
+            .err()
+            .unwrap();
+        match &err {
+            StoreError::Unavailable(msg) => {
+                assert!(msg.contains(&path.display().to_string()), "{msg}");
+            }
+            other => panic!("expected Unavailable, got {other:?}"),
+        }
+        assert!(!path.exists());
+    }
+
+    #[tokio::test]
+    async fn postgres_urls_are_not_supported_yet() {
+        let err = open("postgres://x").await.err().unwrap();
+        assert!(matches!(err, StoreError::Other(_)), "{err:?}");
+        assert!(err.to_string().contains("not supported yet"), "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_replicas_on_one_file_claim_an_event_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let a = open(&url).await.unwrap();
+        let b = open(&url).await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let store = if i % 2 == 0 {
+                Arc::clone(&a)
+            } else {
+                Arc::clone(&b)
+            };
+            tasks.push(tokio::spawn(async move {
+                store.claim_event("EvShared", 1).await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            if task.await.unwrap().unwrap() {
+                wins += 1;
+            }
+        }
+        assert_eq!(wins, 1);
+    }
+
+    #[test]
+    fn errors_are_sorted_by_whether_the_database_is_usable() {
+        let conn = Connection::open_in_memory().unwrap();
+        let syntax = conn.execute_batch("NOT SQL").unwrap_err();
+        assert!(matches!(classify("x", &syntax), StoreError::Other(_)));
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert!(matches!(classify("x", &busy), StoreError::Unavailable(_)));
+    }
+}
