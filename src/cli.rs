@@ -194,6 +194,7 @@ fn init_tracing() {
         .unwrap_or_else(|_| EnvFilter::new("testscope=info,tower_http=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let json = std::env::var("TESTSCOPE_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
     let _ = if json {

@@ -28,8 +28,11 @@ use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::clock::Clock;
 use crate::kb::KnowledgeBase;
@@ -73,7 +76,18 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .layer(DefaultBodyLimit::max(verify::MAX_BODY_BYTES))
         .layer((
-            TraceLayer::new_for_http(),
+            SetRequestIdLayer::x_request_id(MakeRequestUuidLite),
+            PropagateRequestIdLayer::x_request_id(),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)),
             // Slack gives up after three seconds; nothing we answer inline
             // should come close, so anything slower is cut off.
             TimeoutLayer::with_status_code(
@@ -83,6 +97,27 @@ pub fn router(state: AppState) -> Router {
             CatchPanicLayer::new(),
         ))
         .with_state(state)
+}
+
+/// Request ids: a process-unique counter with a random-enough prefix, so log
+/// lines of one request can be found together without pulling in a UUID crate.
+#[derive(Clone, Default)]
+struct MakeRequestUuidLite;
+
+impl MakeRequestId for MakeRequestUuidLite {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        static PREFIX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let prefix = PREFIX.get_or_init(|| {
+            use std::hash::{BuildHasher, RandomState};
+            RandomState::new().hash_one(std::process::id()) as u32
+        });
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{prefix:08x}-{n:x}"))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// A bound, configured server, ready to run.
