@@ -64,6 +64,9 @@ enum Command {
         #[command(flatten)]
         kb: KbArgs,
     },
+    /// Daily quiz operations.
+    #[command(subcommand)]
+    Quiz(QuizCommand),
     /// Print Slack signing headers for a request body, for trying the server with curl.
     Sign {
         /// The Slack signing secret.
@@ -77,11 +80,56 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum QuizCommand {
+    /// Post a channel's quiz question for today now (once a day unless --force).
+    Post {
+        /// Channel id, like C0123ABC.
+        #[arg(long)]
+        channel: String,
+        /// Post even if today's question is already out (an extra post).
+        #[arg(long)]
+        force: bool,
+        #[arg(
+            long,
+            env = "TESTSCOPE_DATABASE_URL",
+            default_value = "sqlite://testscope.db"
+        )]
+        database_url: String,
+        #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true)]
+        bot_token: Option<String>,
+        #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
+        slack_api_url: String,
+        #[command(flatten)]
+        kb: KbArgs,
+    },
+}
+
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Quiz(QuizCommand::Post {
+            channel,
+            force,
+            database_url,
+            bot_token,
+            slack_api_url,
+            kb,
+        }) => {
+            let Some(kb) = load(&kb) else {
+                return ExitCode::FAILURE;
+            };
+            quiz_post(
+                &kb,
+                &channel,
+                force,
+                &database_url,
+                bot_token,
+                &slack_api_url,
+            )
+        }
         Command::Advise { format, kb, text } => {
             let Some(kb) = load(&kb) else {
                 return ExitCode::FAILURE;
@@ -128,6 +176,7 @@ pub fn run() -> ExitCode {
                 kb.rules.len(),
                 kb.vocabulary_size()
             );
+            println!("  {} quiz questions", kb.quiz.len());
             ExitCode::SUCCESS
         }
         Command::Rules { kb } => {
@@ -202,6 +251,95 @@ fn init_tracing() {
     } else {
         builder.try_init()
     };
+}
+
+fn quiz_post(
+    kb: &KnowledgeBase,
+    channel: &str,
+    force: bool,
+    database_url: &str,
+    bot_token: Option<String>,
+    slack_api_url: &str,
+) -> ExitCode {
+    use crate::quiz::runner::{self, PostOutcome, QuizCtx, QuizSettings};
+    use crate::quiz::schedule::Schedule;
+    init_tracing();
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        eprintln!("error: cannot start the async runtime");
+        return ExitCode::FAILURE;
+    };
+    runtime.block_on(async {
+        let store = match crate::store::open(database_url).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot open the database: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let token = bot_token
+            .map(crate::slack::api::BotToken::new)
+            .filter(|t| !t.is_empty());
+        if token.is_none() {
+            eprintln!("error: SLACK_BOT_TOKEN is not set; posting needs the bot token");
+            return ExitCode::FAILURE;
+        }
+        let slack = crate::slack::api::SlackApi::new(
+            slack_api_url.trim_end_matches('/'),
+            token,
+            crate::slack::api::RetryPolicy::default(),
+        );
+        // "Today" is the channel's own day, from its subscription if it has one.
+        let schedule = store
+            .subscriptions()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|s| s.channel_id == channel)
+            .and_then(|s| Schedule::parse(&s.schedule).ok())
+            .unwrap_or_else(Schedule::default_schedule);
+        let ctx = QuizCtx {
+            kb,
+            slack: &slack,
+            store: store.as_ref(),
+        };
+        match runner::post_today(
+            ctx,
+            channel,
+            &schedule,
+            unix_now(),
+            force,
+            QuizSettings::default(),
+        )
+        .await
+        {
+            PostOutcome::Posted {
+                post_id,
+                question_id,
+                ts,
+            } => {
+                println!("posted {question_id} to {channel} as {post_id} (message {ts})");
+                ExitCode::SUCCESS
+            }
+            PostOutcome::AlreadyPosted => {
+                println!(
+                    "today's question is already posted in {channel}; use --force for an extra one"
+                );
+                ExitCode::SUCCESS
+            }
+            PostOutcome::Busy => {
+                println!("another process is posting {channel}'s question right now");
+                ExitCode::SUCCESS
+            }
+            PostOutcome::NotDue => ExitCode::SUCCESS,
+            PostOutcome::Failed(e) => {
+                eprintln!("error: the post failed: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
 }
 
 fn load(args: &KbArgs) -> Option<KnowledgeBase> {

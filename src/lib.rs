@@ -10,6 +10,7 @@ pub mod advisor;
 pub mod cli;
 pub mod clock;
 pub mod kb;
+pub mod quiz;
 pub mod render;
 pub mod server;
 pub mod slack;

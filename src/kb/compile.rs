@@ -49,6 +49,25 @@ pub struct Check {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+/// One quiz question; `options[correct]` is the right answer.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub question: String,
+    pub options: Vec<String>,
+    pub correct: usize,
+    pub explanation: String,
+    pub tags: Vec<String>,
+    pub difficulty: Difficulty,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleKind {
     Change,
     Trap,
@@ -83,6 +102,30 @@ pub struct Messages {
     pub principle: String,
     pub labels: Labels,
     pub slack: SlackText,
+    pub quiz: QuizText,
+}
+
+/// Text of the daily quiz; `{placeholders}` are filled in by the service.
+#[derive(Debug, Clone)]
+pub struct QuizText {
+    pub header: String,
+    pub practice_header: String,
+    pub answered_count: String,
+    pub yesterday: String,
+    pub stats: String,
+    pub nobody_answered: String,
+    pub correct: String,
+    pub wrong: String,
+    pub locked: String,
+    pub subscribed: String,
+    pub unsubscribed: String,
+    pub not_subscribed: String,
+    pub status: String,
+    pub leaderboard_header: String,
+    pub leaderboard_empty: String,
+    pub me: String,
+    pub me_empty: String,
+    pub usage: String,
 }
 
 /// Text the Slack service shows around the advice.
@@ -231,6 +274,7 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     let lexicon_f = file("lexicon.toml");
     let rules_f = file("rules.toml");
     let messages_f = file("messages.toml");
+    let quiz_f = file("quiz.toml");
 
     let stages_raw: Option<raw::StagesFile> = parse(stages_f, &mut problems);
     let scopes_raw: Option<raw::ScopesFile> = parse(scopes_f, &mut problems);
@@ -240,6 +284,7 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     let lexicon_raw: Option<raw::LexiconFile> = parse(lexicon_f, &mut problems);
     let rules_raw: Option<raw::RulesFile> = parse(rules_f, &mut problems);
     let messages_raw: Option<raw::MessagesFile> = parse(messages_f, &mut problems);
+    let quiz_raw: Option<raw::QuizFile> = parse(quiz_f, &mut problems);
     // Cross-file checks on a half-parsed knowledge base would only repeat the
     // syntax errors in other words; report those first.
     if !problems.is_empty() {
@@ -263,6 +308,9 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
         .map(|c| checks(checks_f, &mut problems, c))
         .unwrap_or_default();
     let messages = messages_raw.map(|m| messages(messages_f, &mut problems, &m));
+    let quiz = quiz_raw
+        .map(|q| quiz(quiz_f, &mut problems, q))
+        .unwrap_or_default();
 
     let mut lexicon = Lexicon::new();
     if let Some(raw) = lexicon_raw {
@@ -307,6 +355,7 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
             checks,
             rules,
             messages,
+            quiz,
             lexicon,
             index,
         }),
@@ -426,8 +475,54 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
     if !slack.shared_by.contains("{user}") {
         r.at(s.shared_by.span(), "shared-by text must contain `{user}`");
     }
+    let q = &raw.quiz;
+    let quiz = QuizText {
+        header: r.text(&q.header, "quiz text `header`", limits::SECTION),
+        practice_header: r.text(
+            &q.practice_header,
+            "quiz text `practice_header`",
+            limits::SECTION,
+        ),
+        answered_count: r.text(
+            &q.answered_count,
+            "quiz text `answered_count`",
+            limits::SECTION,
+        ),
+        yesterday: r.text(&q.yesterday, "quiz text `yesterday`", limits::SECTION),
+        stats: r.text(&q.stats, "quiz text `stats`", limits::SECTION),
+        nobody_answered: r.text(
+            &q.nobody_answered,
+            "quiz text `nobody_answered`",
+            limits::SECTION,
+        ),
+        correct: r.text(&q.correct, "quiz text `correct`", limits::SECTION),
+        wrong: r.text(&q.wrong, "quiz text `wrong`", limits::SECTION),
+        locked: r.text(&q.locked, "quiz text `locked`", limits::SECTION),
+        subscribed: r.text(&q.subscribed, "quiz text `subscribed`", limits::SECTION),
+        unsubscribed: r.text(&q.unsubscribed, "quiz text `unsubscribed`", limits::SECTION),
+        not_subscribed: r.text(
+            &q.not_subscribed,
+            "quiz text `not_subscribed`",
+            limits::SECTION,
+        ),
+        status: r.text(&q.status, "quiz text `status`", limits::SECTION),
+        leaderboard_header: r.text(
+            &q.leaderboard_header,
+            "quiz text `leaderboard_header`",
+            limits::SECTION,
+        ),
+        leaderboard_empty: r.text(
+            &q.leaderboard_empty,
+            "quiz text `leaderboard_empty`",
+            limits::SECTION,
+        ),
+        me: r.text(&q.me, "quiz text `me`", limits::SECTION),
+        me_empty: r.text(&q.me_empty, "quiz text `me_empty`", limits::SECTION),
+        usage: r.text(&q.usage, "quiz text `usage`", limits::SECTION),
+    };
     Messages {
         slack,
+        quiz,
         help: r.text(&raw.help, "help", limits::SECTION),
         decision_order: list(&mut r, &raw.decision_order, "decision order step"),
         no_match: r.text(&raw.no_match, "no-match text", limits::SECTION),
@@ -435,6 +530,79 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
         principle: r.text(&raw.principle, "principle", limits::SECTION),
         labels,
     }
+}
+
+fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<Question> {
+    let mut r = Report { file: f, problems };
+    let mut seen = HashMap::new();
+    let mut out = Vec::with_capacity(raw.question.len());
+    for q in raw.question {
+        let id = r.id(&q.id, "question", &mut seen);
+        let options: Vec<String> = q
+            .options
+            .get_ref()
+            .iter()
+            .map(|o| r.text(o, "answer option (a button label)", limits::BUTTON))
+            .collect();
+        if !(3..=5).contains(&options.len()) {
+            r.at(
+                q.options.span(),
+                format!("question `{id}` has {} options; give 3 to 5", options.len()),
+            );
+        }
+        for (i, o) in options.iter().enumerate() {
+            if options[..i].iter().any(|p| p.eq_ignore_ascii_case(o)) {
+                r.at(
+                    q.options.get_ref()[i].span(),
+                    format!("question `{id}` lists the option `{o}` twice"),
+                );
+            }
+        }
+        let correct = *q.correct.get_ref();
+        let correct = match usize::try_from(correct) {
+            Ok(c) if c < options.len() => c,
+            _ => {
+                r.at(
+                    q.correct.span(),
+                    format!(
+                        "question `{id}`: `correct = {correct}` must be the 0-based index of exactly one of its {} options",
+                        options.len()
+                    ),
+                );
+                0
+            }
+        };
+        let difficulty = match q.difficulty.get_ref().as_str() {
+            "easy" => Difficulty::Easy,
+            "medium" => Difficulty::Medium,
+            "hard" => Difficulty::Hard,
+            other => {
+                r.at(
+                    q.difficulty.span(),
+                    format!("difficulty `{other}` must be easy, medium or hard"),
+                );
+                Difficulty::Medium
+            }
+        };
+        out.push(Question {
+            question: r.text(&q.question, "question text", limits::SECTION),
+            explanation: r.text(&q.explanation, "explanation", limits::SECTION),
+            tags: q.tags.iter().map(|t| t.get_ref().clone()).collect(),
+            options,
+            correct,
+            difficulty,
+            id,
+        });
+    }
+    if out.is_empty() {
+        r.problems.push(Problem {
+            file: f.name.clone(),
+            line: 0,
+            column: 0,
+            message: "defines no question".to_owned(),
+        });
+    }
+    out
 }
 
 fn build_lexicon(

@@ -14,7 +14,8 @@ use crate::advisor::lexicon::Lexicon;
 use crate::advisor::matcher::RuleIndex;
 
 pub use compile::{
-    Check, Component, Labels, Messages, Rule, RuleKind, Scope, SlackText, Stage, Trap,
+    Check, Component, Difficulty, Labels, Messages, Question, QuizText, Rule, RuleKind, Scope,
+    SlackText, Stage, Trap,
 };
 
 /// Slack's limits that knowledge-base text must respect.
@@ -28,7 +29,7 @@ pub mod limits {
 }
 
 /// The files a knowledge base is made of, in load order.
-pub const FILES: [&str; 8] = [
+pub const FILES: [&str; 9] = [
     "stages.toml",
     "scopes.toml",
     "components.toml",
@@ -37,9 +38,10 @@ pub const FILES: [&str; 8] = [
     "lexicon.toml",
     "rules.toml",
     "messages.toml",
+    "quiz.toml",
 ];
 
-const EMBEDDED: [(&str, &str); 8] = [
+const EMBEDDED: [(&str, &str); 9] = [
     ("stages.toml", include_str!("../../responses/stages.toml")),
     ("scopes.toml", include_str!("../../responses/scopes.toml")),
     (
@@ -54,6 +56,7 @@ const EMBEDDED: [(&str, &str); 8] = [
         "messages.toml",
         include_str!("../../responses/messages.toml"),
     ),
+    ("quiz.toml", include_str!("../../responses/quiz.toml")),
 ];
 
 /// One thing wrong with a knowledge-base file, located for a human.
@@ -135,6 +138,8 @@ pub struct KnowledgeBase {
     pub checks: Vec<Check>,
     pub rules: Vec<Rule>,
     pub messages: Messages,
+    /// The daily quiz's question bank.
+    pub quiz: Vec<Question>,
     pub(crate) lexicon: Lexicon,
     pub(crate) index: RuleIndex,
 }
@@ -184,6 +189,10 @@ impl KnowledgeBase {
 
     pub fn scope(&self, id: &str) -> Option<&Scope> {
         self.scopes.iter().find(|s| s.id == id)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.quiz.iter().find(|q| q.id == id)
     }
 
     pub fn trap(&self, id: &str) -> Option<&Trap> {

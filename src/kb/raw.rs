@@ -166,6 +166,30 @@ pub(crate) struct MessagesFile {
     pub(crate) principle: Spanned<String>,
     pub(crate) labels: RawLabels,
     pub(crate) slack: RawSlackText,
+    pub(crate) quiz: RawQuizText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuizText {
+    pub(crate) header: Spanned<String>,
+    pub(crate) practice_header: Spanned<String>,
+    pub(crate) answered_count: Spanned<String>,
+    pub(crate) yesterday: Spanned<String>,
+    pub(crate) stats: Spanned<String>,
+    pub(crate) nobody_answered: Spanned<String>,
+    pub(crate) correct: Spanned<String>,
+    pub(crate) wrong: Spanned<String>,
+    pub(crate) locked: Spanned<String>,
+    pub(crate) subscribed: Spanned<String>,
+    pub(crate) unsubscribed: Spanned<String>,
+    pub(crate) not_subscribed: Spanned<String>,
+    pub(crate) status: Spanned<String>,
+    pub(crate) leaderboard_header: Spanned<String>,
+    pub(crate) leaderboard_empty: Spanned<String>,
+    pub(crate) me: Spanned<String>,
+    pub(crate) me_empty: Spanned<String>,
+    pub(crate) usage: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,4 +219,23 @@ pub(crate) struct RawLabels {
     pub(crate) notes: Spanned<String>,
     pub(crate) ignored: Spanned<String>,
     pub(crate) no_match_header: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct QuizFile {
+    pub(crate) question: Vec<RawQuestion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuestion {
+    pub(crate) id: Spanned<String>,
+    pub(crate) question: Spanned<String>,
+    pub(crate) options: Spanned<Vec<Spanned<String>>>,
+    pub(crate) correct: Spanned<i64>,
+    pub(crate) explanation: Spanned<String>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Spanned<String>>,
+    pub(crate) difficulty: Spanned<String>,
 }

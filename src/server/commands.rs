@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::replies::advice_with_buttons;
 use super::verify::{AppError, Verified};
+use crate::quiz;
+use crate::quiz::commands::Asker;
 use crate::render;
 use crate::slack::payload::{self, CommandRequest, SlashCommand};
 
@@ -22,6 +24,18 @@ pub(super) async fn handle(
         CommandRequest::SslCheck => Ok(StatusCode::OK.into_response()),
         CommandRequest::Command(cmd) => {
             tracing::info!(team = %cmd.team_id, channel = %cmd.channel_id, "slash command");
+            let text = cmd.text.trim();
+            let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+            if first.eq_ignore_ascii_case("quiz") {
+                let asker = Asker {
+                    team_id: &cmd.team_id,
+                    channel_id: &cmd.channel_id,
+                    user_id: &cmd.user_id,
+                };
+                let msg =
+                    quiz::commands::handle(state.quiz_ctx(), &asker, rest, state.clock.now()).await;
+                return Ok(Json(msg).into_response());
+            }
             Ok(Json(reply(&state, &cmd)).into_response())
         }
     }

@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::quiz::runner::{QuizSettings, parse_channels};
+use crate::quiz::schedule::Schedule;
 use crate::slack::api::BotToken;
 use crate::slack::signature::SigningSecrets;
 
@@ -37,6 +39,16 @@ pub struct ServeArgs {
     /// Seconds to let in-flight requests and background replies finish on shutdown.
     #[arg(long, env = "TESTSCOPE_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
+    /// Channels subscribed to the daily quiz by configuration:
+    /// `C0123ABC=09:00 Europe/Berlin mon-fri;C0456DEF=16:30 America/New_York everyday`.
+    #[arg(long, env = "TESTSCOPE_QUIZ_CHANNELS", default_value = "")]
+    pub quiz_channels: String,
+    /// How many minutes after its time a missed quiz may still be posted the same day.
+    #[arg(long, env = "TESTSCOPE_QUIZ_LATE_MINUTES", default_value_t = 240)]
+    pub quiz_late_minutes: u32,
+    /// How often the quiz scheduler checks for due posts, in seconds.
+    #[arg(long, env = "TESTSCOPE_QUIZ_TICK_SECS", default_value_t = 20)]
+    pub quiz_tick_secs: u64,
 }
 
 /// Validated settings.
@@ -49,9 +61,30 @@ pub struct Settings {
     pub database_url: String,
     pub responses: Option<PathBuf>,
     pub shutdown_grace: Duration,
+    pub quiz_channels: Vec<(String, Schedule)>,
+    pub quiz: QuizSettings,
+    pub quiz_tick: Duration,
 }
 
 impl Settings {
+    /// Defaults for everything but the signing secret: loopback on a free
+    /// port, no bot token, Slack's real API, an in-memory database. Tests and
+    /// embedders start here and override what they need.
+    pub fn with_secrets(secrets: SigningSecrets) -> Settings {
+        Settings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            secrets,
+            bot_token: None,
+            slack_api_url: "https://slack.com/api".to_owned(),
+            database_url: "sqlite::memory:".to_owned(),
+            responses: None,
+            shutdown_grace: Duration::from_secs(10),
+            quiz_channels: Vec::new(),
+            quiz: QuizSettings::default(),
+            quiz_tick: Duration::from_secs(20),
+        }
+    }
+
     /// Checks the arguments; the error is one line meant for a terminal.
     pub fn from_args(args: ServeArgs) -> Result<Settings, String> {
         let raw = args.signing_secret.unwrap_or_default();
@@ -71,7 +104,15 @@ impl Settings {
                 "SLACK_API_URL must be an http(s) URL, got `{slack_api_url}`"
             ));
         }
+        let quiz_channels = parse_channels(&args.quiz_channels)?;
+        let quiz = QuizSettings {
+            late_limit: jiff::SignedDuration::from_mins(i64::from(args.quiz_late_minutes)),
+            ..QuizSettings::default()
+        };
         Ok(Settings {
+            quiz_channels,
+            quiz,
+            quiz_tick: Duration::from_secs(args.quiz_tick_secs.max(1)),
             addr: args.addr,
             secrets,
             bot_token,

@@ -9,6 +9,7 @@ use super::AppState;
 use super::replies::{self, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
 use super::verify::{AppError, Verified};
 use crate::advisor::advise;
+use crate::quiz;
 use crate::render;
 use crate::slack::payload::{self, BlockActions, Interaction, MessageAction};
 use crate::store::{Feedback, Verdict};
@@ -49,6 +50,10 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
             tracing::warn!(action = %action.action_id, "button click without a response_url");
             continue;
         };
+        if action.action_id.starts_with(quiz::message::ANSWER_ACTION) {
+            on_quiz_answer(state, b, text, url).await;
+            continue;
+        }
         let reply = match action.action_id.as_str() {
             replies::SHARE => shared_advice(state, text, &b.user_id),
             replies::HELPFUL | replies::NOT_QUITE => {
@@ -73,6 +78,46 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
             tracing::warn!(error = %e, action = %action.action_id, "could not answer a button click");
         }
     }
+}
+
+async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &str) {
+    let Some(reply) =
+        quiz::runner::answer(state.quiz_ctx(), &b.user_id, value, state.clock.now()).await
+    else {
+        tracing::warn!("a quiz button with an unknown value");
+        return;
+    };
+    if let Err(e) = state.slack.respond(url, &ephemeral_text(&reply.text)).await {
+        tracing::warn!(error = %e, "could not answer a quiz click");
+    }
+    if let Some((channel, post_id)) = reply.refresh {
+        schedule_refresh(state, channel, post_id);
+    }
+}
+
+/// How long answers are gathered before the post's count is rewritten.
+const REFRESH_DELAY: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Coalesces a burst of answers into one `chat.update` per post, keeping
+/// well under Slack's per-method rate limits however many people click.
+fn schedule_refresh(state: &AppState, channel: String, post_id: String) {
+    let key = format!("{channel}|{post_id}");
+    let first = state
+        .quiz_refresh
+        .lock()
+        .map(|mut pending| pending.insert(key.clone()))
+        .unwrap_or(false);
+    if !first {
+        return;
+    }
+    let s = state.clone();
+    state.spawn("quiz count refresh", async move {
+        tokio::time::sleep(REFRESH_DELAY).await;
+        if let Ok(mut pending) = s.quiz_refresh.lock() {
+            pending.remove(&key);
+        }
+        quiz::runner::refresh_count(s.quiz_ctx(), &channel, &post_id).await;
+    });
 }
 
 async fn record_feedback(state: &AppState, b: &BlockActions, text: &str, verdict: Verdict) {

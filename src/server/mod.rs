@@ -36,6 +36,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::clock::Clock;
 use crate::kb::KnowledgeBase;
+use crate::quiz::runner::{self, QuizCtx, QuizSettings};
 use crate::slack::api::{AuthInfo, RetryPolicy, SlackApi};
 use crate::slack::signature::SigningSecrets;
 use crate::store::Store;
@@ -53,9 +54,21 @@ pub struct AppState {
     pub tasks: TaskTracker,
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
+    pub quiz: QuizSettings,
+    /// Quiz posts with a live-count refresh already scheduled, so a burst of
+    /// answers costs one `chat.update`, not one per click.
+    pub quiz_refresh: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl AppState {
+    pub fn quiz_ctx(&self) -> QuizCtx<'_> {
+        QuizCtx {
+            kb: &self.kb,
+            slack: &self.slack,
+            store: self.store.as_ref(),
+        }
+    }
+
     /// Runs `work` in the background, tracked so shutdown lets it finish.
     pub fn spawn(&self, name: &'static str, work: impl Future<Output = ()> + Send + 'static) {
         self.tasks.spawn(async move {
@@ -126,6 +139,7 @@ pub struct Application {
     state: AppState,
     grace: Duration,
     housekeeping: CancellationToken,
+    quiz_tick: Duration,
 }
 
 /// How long seen event ids are kept: Slack's last retry comes about five
@@ -163,12 +177,31 @@ impl Application {
             store,
             tasks: TaskTracker::new(),
             identity: Arc::new(OnceCell::new()),
+            quiz: settings.quiz,
+            quiz_refresh: Arc::default(),
         };
+        // Operator-configured channels are (re)subscribed at every start.
+        for (channel, schedule) in &settings.quiz_channels {
+            let sub = crate::store::Subscription {
+                channel_id: channel.clone(),
+                team_id: String::new(),
+                schedule: schedule.to_string(),
+                source: "config".to_owned(),
+                created_by: None,
+                created_at: state.clock.now(),
+            };
+            state
+                .store
+                .upsert_subscription(&sub)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot save quiz subscription for {channel}: {e}"))?;
+        }
         let app = Application {
             listener,
             state,
             grace: settings.shutdown_grace,
             housekeeping: CancellationToken::new(),
+            quiz_tick: settings.quiz_tick,
         };
         app.start_background_work();
         Ok(app)
@@ -188,6 +221,23 @@ impl Application {
             let s = state.clone();
             state.spawn("auth.test", async move { health::learn_identity(&s).await });
         }
+        let stop = self.housekeeping.clone();
+        let s = state.clone();
+        let every = self.quiz_tick;
+        state.spawn("quiz scheduler", async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    _ = tick.tick() => {
+                        for (channel, outcome) in runner::tick(s.quiz_ctx(), s.clock.now(), s.quiz).await {
+                            tracing::debug!(%channel, ?outcome, "quiz tick");
+                        }
+                    }
+                }
+            }
+        });
         let stop = self.housekeeping.clone();
         let s = state.clone();
         state.spawn("prune seen events", async move {
@@ -220,6 +270,7 @@ impl Application {
             state,
             grace,
             housekeeping,
+            ..
         } = self;
         let tasks = state.tasks.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");

@@ -47,6 +47,116 @@ pub trait Store: Send + Sync + 'static {
 
     /// Cheap round trip to the backend, for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Subscribes a channel to the daily quiz, replacing its schedule if it
+    /// was subscribed already.
+    async fn upsert_subscription(&self, sub: &Subscription) -> Result<(), StoreError>;
+
+    /// Unsubscribes a channel; returns whether it was subscribed.
+    async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError>;
+
+    /// Every subscribed channel.
+    async fn subscriptions(&self) -> Result<Vec<Subscription>, StoreError>;
+
+    /// Claims the right to post a channel's quiz `post_id` (its local date,
+    /// or `date#n` for a forced extra post). Exactly one caller wins a fresh
+    /// claim; a claim whose lease ran out without a post (a crash, a failed
+    /// post) can be taken over, keeping the question chosen first.
+    async fn claim_quiz_post(&self, claim: &PostClaim, now: i64) -> Result<Claim, StoreError>;
+
+    /// Records that the claimed post went out as Slack message `ts`.
+    async fn mark_quiz_posted(
+        &self,
+        channel_id: &str,
+        post_id: &str,
+        ts: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Gives up a claim after a failed post; it can be retaken from `retry_at`.
+    async fn release_quiz_claim(
+        &self,
+        channel_id: &str,
+        post_id: &str,
+        retry_at: i64,
+    ) -> Result<(), StoreError>;
+
+    /// A channel's quiz posts (claimed or posted), oldest first.
+    async fn quiz_posts(&self, channel_id: &str) -> Result<Vec<QuizPost>, StoreError>;
+
+    /// Records a person's answer to a posted question. Only the first answer
+    /// per person and post counts; a later click returns the one locked in.
+    async fn record_quiz_answer(&self, answer: &QuizAnswer) -> Result<AnswerOutcome, StoreError>;
+
+    /// Every answer given in a channel, oldest first.
+    async fn quiz_answers(&self, channel_id: &str) -> Result<Vec<QuizAnswer>, StoreError>;
+}
+
+/// A channel's quiz subscription. `schedule` is the text form of
+/// [`crate::quiz::schedule::Schedule`] (`09:00 Europe/Berlin mon-fri`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub channel_id: String,
+    pub team_id: String,
+    pub schedule: String,
+    /// `slack` (a `/testscope quiz daily` command) or `config` (the operator's
+    /// TESTSCOPE_QUIZ_CHANNELS).
+    pub source: String,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+}
+
+/// A request to post one quiz.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostClaim {
+    pub channel_id: String,
+    pub post_id: String,
+    /// `YYYY-MM-DD` in the channel's time zone.
+    pub local_date: String,
+    /// The question to post if this claim is the first one.
+    pub question_id: String,
+    /// How long the claimer may take before someone else may take over.
+    pub lease_secs: i64,
+}
+
+/// The outcome of [`Store::claim_quiz_post`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// Go ahead and post this question.
+    Claimed { question_id: String },
+    /// Already posted: nothing to do.
+    AlreadyPosted,
+    /// Someone else holds a live claim.
+    Busy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizPost {
+    pub channel_id: String,
+    pub post_id: String,
+    pub local_date: String,
+    pub question_id: String,
+    /// The Slack message, once posted.
+    pub message_ts: Option<String>,
+    pub posted_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizAnswer {
+    pub channel_id: String,
+    pub post_id: String,
+    pub question_id: String,
+    pub user_id: String,
+    pub option: u32,
+    pub correct: bool,
+    pub answered_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerOutcome {
+    Recorded,
+    /// The person had answered already; this is the answer that counts.
+    AlreadyAnswered(QuizAnswer),
 }
 
 /// One click on a Helpful / Not quite button.

@@ -13,7 +13,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use super::{Feedback, Store, StoreError, Verdict};
+use super::{
+    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, Store, StoreError,
+    Subscription, Verdict,
+};
 
 /// How long a statement waits for another connection's write lock (a second
 /// replica on the same file) before giving up with `SQLITE_BUSY`.
@@ -49,6 +52,35 @@ static MIGRATIONS: &[&str] = &[
         rules_json    TEXT NOT NULL,
         at            INTEGER NOT NULL,
         PRIMARY KEY (advice_id, user_id)
+    );",
+    // 2: the daily quiz.
+    "CREATE TABLE quiz_subscriptions (
+        channel_id TEXT NOT NULL PRIMARY KEY,
+        team_id    TEXT NOT NULL,
+        schedule   TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        created_by TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE quiz_posts (
+        channel_id  TEXT NOT NULL,
+        post_id     TEXT NOT NULL,
+        local_date  TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        message_ts  TEXT,
+        posted_at   INTEGER,
+        lease_until INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, post_id)
+    );
+    CREATE TABLE quiz_answers (
+        channel_id  TEXT NOT NULL,
+        post_id     TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        option      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answered_at INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, post_id, user_id)
     );",
 ];
 
@@ -228,6 +260,228 @@ impl Store for SqliteStore {
             .await?;
         // Sums of 0/1 flags cannot be negative.
         Ok((helpful.max(0) as u64, not_quite.max(0) as u64))
+    }
+
+    async fn upsert_subscription(&self, sub: &Subscription) -> Result<(), StoreError> {
+        let s = sub.clone();
+        self.call("upsert_subscription", move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO quiz_subscriptions
+                     (channel_id, team_id, schedule, source, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (channel_id) DO UPDATE SET
+                     team_id = excluded.team_id, schedule = excluded.schedule,
+                     source = excluded.source, created_by = excluded.created_by,
+                     created_at = excluded.created_at",
+            )?
+            .execute(params![
+                s.channel_id,
+                s.team_id,
+                s.schedule,
+                s.source,
+                s.created_by,
+                s.created_at
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError> {
+        let channel = channel_id.to_owned();
+        self.call("remove_subscription", move |conn| {
+            let n = conn
+                .prepare_cached("DELETE FROM quiz_subscriptions WHERE channel_id = ?1")?
+                .execute([channel])?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn subscriptions(&self) -> Result<Vec<Subscription>, StoreError> {
+        self.call("subscriptions", |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT channel_id, team_id, schedule, source, created_by, created_at
+                 FROM quiz_subscriptions ORDER BY channel_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Subscription {
+                    channel_id: r.get(0)?,
+                    team_id: r.get(1)?,
+                    schedule: r.get(2)?,
+                    source: r.get(3)?,
+                    created_by: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn claim_quiz_post(&self, claim: &PostClaim, now: i64) -> Result<Claim, StoreError> {
+        let c = claim.clone();
+        self.call("claim_quiz_post", move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT INTO quiz_posts (channel_id, post_id, local_date, question_id, lease_until)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (channel_id, post_id) DO NOTHING",
+                )?
+                .execute(params![c.channel_id, c.post_id, c.local_date, c.question_id, now + c.lease_secs])?;
+            let outcome = if inserted == 1 {
+                Claim::Claimed { question_id: c.question_id }
+            } else {
+                let (question, ts, lease): (String, Option<String>, i64) = tx
+                    .prepare_cached(
+                        "SELECT question_id, message_ts, lease_until FROM quiz_posts
+                         WHERE channel_id = ?1 AND post_id = ?2",
+                    )?
+                    .query_row(params![c.channel_id, c.post_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?;
+                if ts.is_some() {
+                    Claim::AlreadyPosted
+                } else if lease <= now {
+                    tx.prepare_cached(
+                        "UPDATE quiz_posts SET lease_until = ?3 WHERE channel_id = ?1 AND post_id = ?2",
+                    )?
+                    .execute(params![c.channel_id, c.post_id, now + c.lease_secs])?;
+                    Claim::Claimed { question_id: question }
+                } else {
+                    Claim::Busy
+                }
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    async fn mark_quiz_posted(
+        &self,
+        channel_id: &str,
+        post_id: &str,
+        ts: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let (channel, post, ts) = (channel_id.to_owned(), post_id.to_owned(), ts.to_owned());
+        self.call("mark_quiz_posted", move |conn| {
+            conn.prepare_cached(
+                "UPDATE quiz_posts SET message_ts = ?3, posted_at = ?4
+                 WHERE channel_id = ?1 AND post_id = ?2",
+            )?
+            .execute(params![channel, post, ts, now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn release_quiz_claim(
+        &self,
+        channel_id: &str,
+        post_id: &str,
+        retry_at: i64,
+    ) -> Result<(), StoreError> {
+        let (channel, post) = (channel_id.to_owned(), post_id.to_owned());
+        self.call("release_quiz_claim", move |conn| {
+            conn.prepare_cached(
+                "UPDATE quiz_posts SET lease_until = ?3
+                 WHERE channel_id = ?1 AND post_id = ?2 AND message_ts IS NULL",
+            )?
+            .execute(params![channel, post, retry_at])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn quiz_posts(&self, channel_id: &str) -> Result<Vec<QuizPost>, StoreError> {
+        let channel = channel_id.to_owned();
+        self.call("quiz_posts", move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT channel_id, post_id, local_date, question_id, message_ts, posted_at
+                 FROM quiz_posts WHERE channel_id = ?1 ORDER BY local_date, post_id",
+            )?;
+            let rows = stmt.query_map([channel], |r| {
+                Ok(QuizPost {
+                    channel_id: r.get(0)?,
+                    post_id: r.get(1)?,
+                    local_date: r.get(2)?,
+                    question_id: r.get(3)?,
+                    message_ts: r.get(4)?,
+                    posted_at: r.get(5)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn record_quiz_answer(&self, answer: &QuizAnswer) -> Result<AnswerOutcome, StoreError> {
+        let a = answer.clone();
+        self.call("record_quiz_answer", move |conn| {
+            let inserted = conn
+                .prepare_cached(
+                    "INSERT INTO quiz_answers
+                         (channel_id, post_id, question_id, user_id, option, correct, answered_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (channel_id, post_id, user_id) DO NOTHING",
+                )?
+                .execute(params![
+                    a.channel_id,
+                    a.post_id,
+                    a.question_id,
+                    a.user_id,
+                    a.option,
+                    a.correct,
+                    a.answered_at
+                ])?;
+            if inserted == 1 {
+                return Ok(AnswerOutcome::Recorded);
+            }
+            let existing = conn
+                .prepare_cached(
+                    "SELECT question_id, option, correct, answered_at FROM quiz_answers
+                     WHERE channel_id = ?1 AND post_id = ?2 AND user_id = ?3",
+                )?
+                .query_row(params![a.channel_id, a.post_id, a.user_id], |r| {
+                    Ok(QuizAnswer {
+                        channel_id: a.channel_id.clone(),
+                        post_id: a.post_id.clone(),
+                        question_id: r.get(0)?,
+                        user_id: a.user_id.clone(),
+                        option: r.get(1)?,
+                        correct: r.get(2)?,
+                        answered_at: r.get(3)?,
+                    })
+                })?;
+            Ok(AnswerOutcome::AlreadyAnswered(existing))
+        })
+        .await
+    }
+
+    async fn quiz_answers(&self, channel_id: &str) -> Result<Vec<QuizAnswer>, StoreError> {
+        let channel = channel_id.to_owned();
+        self.call("quiz_answers", move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT channel_id, post_id, question_id, user_id, option, correct, answered_at
+                 FROM quiz_answers WHERE channel_id = ?1 ORDER BY answered_at, user_id",
+            )?;
+            let rows = stmt.query_map([channel], |r| {
+                Ok(QuizAnswer {
+                    channel_id: r.get(0)?,
+                    post_id: r.get(1)?,
+                    question_id: r.get(2)?,
+                    user_id: r.get(3)?,
+                    option: r.get(4)?,
+                    correct: r.get(5)?,
+                    answered_at: r.get(6)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

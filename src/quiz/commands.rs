@@ -1,0 +1,197 @@
+//! `/testscope quiz ...`: subscribe, stop, status, leaderboard, your record,
+//! or a practice question.
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use super::message::{self, fill};
+use super::runner::QuizCtx;
+use super::schedule::Schedule;
+use super::stats;
+use crate::store::Subscription;
+
+/// Who asked, and where.
+pub struct Asker<'a> {
+    pub team_id: &'a str,
+    pub channel_id: &'a str,
+    pub user_id: &'a str,
+}
+
+fn fnv_mix(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn ephemeral(text: &str) -> Value {
+    json!({"response_type": "ephemeral", "text": text})
+}
+
+fn next_post_text(schedule: &Schedule, now: i64) -> String {
+    let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
+    schedule
+        .next_post(at)
+        .strftime("%a %-d %b, %H:%M %Z")
+        .to_string()
+}
+
+/// Answers `/testscope quiz <args>`; `args` is what follows "quiz".
+pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -> Value {
+    let t = &ctx.kb.messages.quiz;
+    let mut words = args.split_whitespace();
+    let sub = words.next().map(str::to_lowercase);
+    let rest: Vec<&str> = words.collect();
+    match sub.as_deref() {
+        None | Some("practice") => {
+            // A different question each minute, and per person, with no state to keep.
+            let n = ctx.kb.quiz.len().max(1) as u64;
+            let pick = (fnv_mix(asker.user_id) ^ (now as u64 / 60)) % n;
+            match ctx.kb.quiz.get(pick as usize) {
+                Some(q) => message::practice(ctx.kb, q),
+                None => ephemeral(&t.usage),
+            }
+        }
+        Some("daily" | "subscribe" | "start") => {
+            let schedule = match Schedule::parse(&rest.join(" ")) {
+                Ok(s) => s,
+                Err(e) => return ephemeral(&format!("{e}\n{}", t.usage)),
+            };
+            let record = Subscription {
+                channel_id: asker.channel_id.to_owned(),
+                team_id: asker.team_id.to_owned(),
+                schedule: schedule.to_string(),
+                source: "slack".to_owned(),
+                created_by: Some(asker.user_id.to_owned()),
+                created_at: now,
+            };
+            if let Err(e) = ctx.store.upsert_subscription(&record).await {
+                tracing::error!(error = %e, "could not save a quiz subscription");
+                return ephemeral(
+                    "Sorry, I could not save that right now. Please try again in a minute.",
+                );
+            }
+            ephemeral(&describe(&t.subscribed, &schedule, now, 0))
+        }
+        Some("stop" | "unsubscribe" | "off") => {
+            match ctx.store.remove_subscription(asker.channel_id).await {
+                Ok(true) => ephemeral(&t.unsubscribed),
+                Ok(false) => ephemeral(&t.not_subscribed),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not remove a quiz subscription");
+                    ephemeral("Sorry, I could not do that right now. Please try again in a minute.")
+                }
+            }
+        }
+        Some("status") => {
+            let subs = ctx.store.subscriptions().await.unwrap_or_default();
+            match subs.iter().find(|s| s.channel_id == asker.channel_id) {
+                Some(s) => match Schedule::parse(&s.schedule) {
+                    Ok(schedule) => {
+                        let posted = ctx
+                            .store
+                            .quiz_posts(asker.channel_id)
+                            .await
+                            .map(|p| p.iter().filter(|p| p.message_ts.is_some()).count())
+                            .unwrap_or(0);
+                        ephemeral(&describe(&t.status, &schedule, now, posted))
+                    }
+                    Err(e) => ephemeral(&e.to_string()),
+                },
+                None => ephemeral(&t.not_subscribed),
+            }
+        }
+        Some("leaderboard" | "scores" | "board") => {
+            let (board, _) = standings(ctx, asker, now).await;
+            if board.is_empty() {
+                return ephemeral(&t.leaderboard_empty);
+            }
+            let lines: Vec<String> = board
+                .iter()
+                .take(10)
+                .enumerate()
+                .map(|(i, s)| {
+                    format!(
+                        "{}. <@{}> — {} correct, {:.0}% accuracy, streak {}",
+                        i + 1,
+                        s.user_id,
+                        s.correct,
+                        s.accuracy() * 100.0,
+                        s.streak
+                    )
+                })
+                .collect();
+            json!({
+                "response_type": "ephemeral",
+                "text": t.leaderboard_header,
+                "blocks": [
+                    {"type": "header", "text": {"type": "plain_text", "text": t.leaderboard_header}},
+                    {"type": "section", "text": {"type": "mrkdwn", "text": lines.join("\n")}},
+                ]
+            })
+        }
+        Some("me" | "mine" | "stats") => {
+            let (board, _) = standings(ctx, asker, now).await;
+            match board.iter().find(|s| s.user_id == asker.user_id) {
+                Some(s) => ephemeral(&fill(
+                    &t.me,
+                    &[
+                        ("correct", &s.correct.to_string()),
+                        ("answered", &s.answered.to_string()),
+                        ("percent", &format!("{:.0}", s.accuracy() * 100.0)),
+                        ("streak", &s.streak.to_string()),
+                    ],
+                )),
+                None => ephemeral(&t.me_empty),
+            }
+        }
+        Some(_) => ephemeral(&t.usage),
+    }
+}
+
+async fn standings(
+    ctx: QuizCtx<'_>,
+    asker: &Asker<'_>,
+    now: i64,
+) -> (Vec<stats::Standing>, String) {
+    let posts = ctx
+        .store
+        .quiz_posts(asker.channel_id)
+        .await
+        .unwrap_or_default();
+    let answers = ctx
+        .store
+        .quiz_answers(asker.channel_id)
+        .await
+        .unwrap_or_default();
+    let subs = ctx.store.subscriptions().await.unwrap_or_default();
+    let schedule = subs
+        .iter()
+        .find(|s| s.channel_id == asker.channel_id)
+        .and_then(|s| Schedule::parse(&s.schedule).ok())
+        .unwrap_or_else(Schedule::default_schedule);
+    let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
+    let today = schedule.local_date(at).to_string();
+    (stats::leaderboard(&posts, &answers, &today), today)
+}
+
+fn describe(template: &str, schedule: &Schedule, now: i64, posted: usize) -> String {
+    let shown = schedule.to_string();
+    let mut parts = shown.splitn(3, ' ');
+    let time = parts.next().unwrap_or_default().to_owned();
+    let zone = parts.next().unwrap_or_default().to_owned();
+    let days = match schedule.days() {
+        super::schedule::Days::MON_FRI => "Monday to Friday".to_owned(),
+        super::schedule::Days::EVERY_DAY => "every day".to_owned(),
+        other => format!("on {other}"),
+    };
+    fill(
+        template,
+        &[
+            ("days", &days),
+            ("time", &time),
+            ("zone", &zone),
+            ("next", &next_post_text(schedule, now)),
+            ("posted", &posted.to_string()),
+        ],
+    )
+}

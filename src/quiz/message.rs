@@ -1,0 +1,138 @@
+//! Quiz messages: the daily post with its answer buttons, the private
+//! answer feedback, and the texts of the `/testscope quiz` commands.
+
+use serde_json::{Value, json};
+
+use crate::kb::{KnowledgeBase, Question};
+use crate::render::clip;
+
+/// Button value prefixes; the rest of the value identifies the post and option.
+pub const DAILY: &str = "quiz";
+pub const PRACTICE: &str = "practice";
+/// Button action ids start with this; a number follows to keep them unique.
+pub const ANSWER_ACTION: &str = "quiz_answer";
+
+/// Fills `{name}` placeholders.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// What the previous post revealed: its question and how the channel did.
+pub struct Reveal<'a> {
+    pub question: &'a Question,
+    pub answered: u32,
+    pub correct: u32,
+}
+
+/// A button value for a daily post: `quiz|channel|post_id|question|option`.
+pub fn daily_value(channel: &str, post_id: &str, question: &str, option: usize) -> String {
+    format!("{DAILY}|{channel}|{post_id}|{question}|{option}")
+}
+
+/// The daily post. `answered` is the live count shown under the buttons.
+pub fn daily_post(
+    kb: &KnowledgeBase,
+    q: &Question,
+    value: impl Fn(usize) -> String,
+    reveal: Option<&Reveal<'_>>,
+    answered: u32,
+) -> Value {
+    let t = &kb.messages.quiz;
+    let mut blocks = vec![
+        json!({"type": "header", "text": {"type": "plain_text", "text": clip(&t.header, 150)}}),
+    ];
+    if let Some(r) = reveal {
+        blocks.push(section(&reveal_text(kb, r)));
+        blocks.push(json!({"type": "divider"}));
+    }
+    blocks.push(section(&format!("*{}*", q.question)));
+    blocks.push(buttons(q, value));
+    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
+        "text": fill(&t.answered_count, &[("answered", &answered.to_string())])}]}));
+    json!({"text": clip(&format!("{}: {}", t.header, q.question), 4000), "blocks": blocks})
+}
+
+/// A practice question only the asker sees; answers are not scored.
+pub fn practice(kb: &KnowledgeBase, q: &Question) -> Value {
+    let t = &kb.messages.quiz;
+    json!({
+        "response_type": "ephemeral",
+        "text": clip(&format!("{}: {}", t.practice_header, q.question), 4000),
+        "blocks": [
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(&t.practice_header, 3000)}]},
+            section(&format!("*{}*", q.question)),
+            buttons(q, |i| format!("{PRACTICE}|{}|{i}", q.id)),
+        ]
+    })
+}
+
+fn section(text: &str) -> Value {
+    json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}})
+}
+
+fn buttons(q: &Question, value: impl Fn(usize) -> String) -> Value {
+    let elements: Vec<Value> = q
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            json!({
+                "type": "button",
+                "action_id": format!("{ANSWER_ACTION}_{i}"),
+                "text": {"type": "plain_text", "text": clip(o, 75), "emoji": true},
+                "value": value(i),
+            })
+        })
+        .collect();
+    json!({"type": "actions", "block_id": "quiz_options", "elements": elements})
+}
+
+fn reveal_text(kb: &KnowledgeBase, r: &Reveal<'_>) -> String {
+    let t = &kb.messages.quiz;
+    let stats = if r.answered == 0 {
+        t.nobody_answered.clone()
+    } else {
+        let percent = (f64::from(r.correct) * 100.0 / f64::from(r.answered)).round();
+        fill(
+            &t.stats,
+            &[
+                ("answered", &r.answered.to_string()),
+                ("percent", &format!("{percent}")),
+            ],
+        )
+    };
+    fill(
+        &t.yesterday,
+        &[
+            ("answer", &r.question.options[r.question.correct]),
+            ("explanation", &r.question.explanation),
+            ("stats", &stats),
+        ],
+    )
+}
+
+/// The private reply to a click: right or wrong, with the explanation.
+pub fn feedback(kb: &KnowledgeBase, q: &Question, chosen: usize) -> String {
+    let t = &kb.messages.quiz;
+    let answer = q.options[q.correct].as_str();
+    let chosen_text = q.options.get(chosen).map_or("?", String::as_str);
+    if chosen == q.correct {
+        fill(
+            &t.correct,
+            &[("answer", answer), ("explanation", &q.explanation)],
+        )
+    } else {
+        fill(
+            &t.wrong,
+            &[
+                ("chosen", chosen_text),
+                ("answer", answer),
+                ("explanation", &q.explanation),
+            ],
+        )
+    }
+}

@@ -1,0 +1,407 @@
+//! Posting the daily quiz exactly once per channel and local day, and
+//! recording answers. The store's claim is what makes "once" hold across
+//! racing ticks, restarts and replicas; Slack calls happen only after it.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+
+use super::message::{self, Reveal};
+use super::schedule::{Schedule, ScheduleError};
+use super::stats;
+use crate::kb::{KnowledgeBase, Question};
+use crate::slack::api::SlackApi;
+use crate::store::{AnswerOutcome, Claim, PostClaim, QuizAnswer, QuizPost, Store, Subscription};
+
+/// What the quiz needs from the service.
+#[derive(Clone, Copy)]
+pub struct QuizCtx<'a> {
+    pub kb: &'a KnowledgeBase,
+    pub slack: &'a SlackApi,
+    pub store: &'a dyn Store,
+}
+
+/// Timing knobs, with defaults suited to production.
+#[derive(Debug, Clone, Copy)]
+pub struct QuizSettings {
+    /// How late a missed post may still be made on the same day.
+    pub late_limit: SignedDuration,
+    /// How long a claimer may take to post before another may take over.
+    pub lease_secs: i64,
+    /// How long after a failed post it is tried again.
+    pub retry_secs: i64,
+}
+
+impl Default for QuizSettings {
+    fn default() -> Self {
+        QuizSettings {
+            late_limit: SignedDuration::from_hours(4),
+            lease_secs: 120,
+            retry_secs: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostOutcome {
+    Posted {
+        post_id: String,
+        question_id: String,
+        ts: String,
+    },
+    AlreadyPosted,
+    /// Another task or replica holds the claim right now.
+    Busy,
+    NotDue,
+    Failed(String),
+}
+
+fn timestamp(now: i64) -> Timestamp {
+    Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// The next question for a channel: one it has seen least often (so nothing
+/// repeats until the bank is used up), in an order that differs per channel
+/// but is stable across restarts and replicas.
+pub fn choose_question<'a>(
+    kb: &'a KnowledgeBase,
+    channel: &str,
+    posts: &[QuizPost],
+) -> Option<&'a Question> {
+    kb.quiz.iter().min_by_key(|q| {
+        let used = posts.iter().filter(|p| p.question_id == q.id).count();
+        (used, fnv(channel, &q.id))
+    })
+}
+
+fn fnv(a: &str, b: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in a.bytes().chain([0]).chain(b.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Posts `post_id` for `channel` unless it was posted already.
+pub async fn post(
+    ctx: QuizCtx<'_>,
+    channel: &str,
+    date: Date,
+    post_id: &str,
+    now: i64,
+    settings: QuizSettings,
+) -> PostOutcome {
+    let posts = match ctx.store.quiz_posts(channel).await {
+        Ok(p) => p,
+        Err(e) => return PostOutcome::Failed(e.to_string()),
+    };
+    if posts
+        .iter()
+        .any(|p| p.post_id == post_id && p.message_ts.is_some())
+    {
+        return PostOutcome::AlreadyPosted;
+    }
+    let Some(choice) = choose_question(ctx.kb, channel, &posts) else {
+        return PostOutcome::Failed("the question bank is empty".to_owned());
+    };
+    let claim = PostClaim {
+        channel_id: channel.to_owned(),
+        post_id: post_id.to_owned(),
+        local_date: date.to_string(),
+        question_id: choice.id.clone(),
+        lease_secs: settings.lease_secs,
+    };
+    let question = match ctx.store.claim_quiz_post(&claim, now).await {
+        Ok(Claim::Claimed { question_id }) => ctx.kb.question(&question_id).unwrap_or(choice),
+        Ok(Claim::AlreadyPosted) => return PostOutcome::AlreadyPosted,
+        Ok(Claim::Busy) => return PostOutcome::Busy,
+        Err(e) => return PostOutcome::Failed(e.to_string()),
+    };
+    let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
+    let mut msg = build_post(ctx.kb, channel, post_id, question, &posts, &answers);
+    msg["channel"] = json!(channel);
+    match ctx.slack.post_message(&msg).await {
+        Ok(posted) => {
+            if let Err(e) = ctx
+                .store
+                .mark_quiz_posted(channel, post_id, &posted.ts, now)
+                .await
+            {
+                tracing::error!(error = %e, channel, "quiz posted but not recorded");
+            }
+            tracing::info!(channel, post_id, question = %question.id, "quiz posted");
+            PostOutcome::Posted {
+                post_id: post_id.to_owned(),
+                question_id: question.id.clone(),
+                ts: posted.ts,
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, channel, post_id, "quiz post failed; will retry");
+            if let Err(e) = ctx
+                .store
+                .release_quiz_claim(channel, post_id, now + settings.retry_secs)
+                .await
+            {
+                tracing::error!(error = %e, "could not release the quiz claim");
+            }
+            PostOutcome::Failed(e.to_string())
+        }
+    }
+}
+
+/// The post's message, revealing the previous posted question's answer.
+fn build_post(
+    kb: &KnowledgeBase,
+    channel: &str,
+    post_id: &str,
+    question: &Question,
+    posts: &[QuizPost],
+    answers: &[QuizAnswer],
+) -> serde_json::Value {
+    let previous = posts
+        .iter()
+        .filter(|p| p.message_ts.is_some() && p.post_id.as_str() < post_id)
+        .max_by(|a, b| a.post_id.cmp(&b.post_id));
+    let reveal = previous.and_then(|p| {
+        let (answered, correct) = stats::post_result(answers, &p.post_id);
+        kb.question(&p.question_id).map(|q| Reveal {
+            question: q,
+            answered,
+            correct,
+        })
+    });
+    let (answered, _) = stats::post_result(answers, post_id);
+    message::daily_post(
+        kb,
+        question,
+        |i| message::daily_value(channel, post_id, &question.id, i),
+        reveal.as_ref(),
+        answered,
+    )
+}
+
+/// Posts every subscribed channel's quiz that is due at `now`.
+pub async fn tick(
+    ctx: QuizCtx<'_>,
+    now: i64,
+    settings: QuizSettings,
+) -> Vec<(String, PostOutcome)> {
+    let subs = match ctx.store.subscriptions().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read quiz subscriptions");
+            return Vec::new();
+        }
+    };
+    let at = timestamp(now);
+    let mut outcomes = Vec::new();
+    for sub in subs {
+        let schedule = match Schedule::parse(&sub.schedule) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(channel = %sub.channel_id, error = %e, "skipping an unreadable quiz schedule");
+                continue;
+            }
+        };
+        let date = match schedule.due(at, settings.late_limit) {
+            Some(d) => Some(d),
+            // A post that failed earlier today is retried until the day ends,
+            // even past the late limit: it was due, just not delivered.
+            None => retry_due(ctx, &sub, &schedule, at).await,
+        };
+        let Some(date) = date else { continue };
+        let post_id = date.to_string();
+        let outcome = post(ctx, &sub.channel_id, date, &post_id, now, settings).await;
+        outcomes.push((sub.channel_id, outcome));
+    }
+    outcomes
+}
+
+async fn retry_due(
+    ctx: QuizCtx<'_>,
+    sub: &Subscription,
+    schedule: &Schedule,
+    at: Timestamp,
+) -> Option<Date> {
+    let today = schedule.local_date(at);
+    let pending = ctx
+        .store
+        .quiz_posts(&sub.channel_id)
+        .await
+        .ok()?
+        .into_iter()
+        .any(|p| p.post_id == today.to_string() && p.message_ts.is_none());
+    (pending && schedule.post_time_on(today).timestamp() <= at).then_some(today)
+}
+
+/// The operator's trigger: post today's question in `channel` now. Without
+/// `force` the once-a-day rule holds; with it an extra post is made.
+pub async fn post_today(
+    ctx: QuizCtx<'_>,
+    channel: &str,
+    schedule: &Schedule,
+    now: i64,
+    force: bool,
+    settings: QuizSettings,
+) -> PostOutcome {
+    let date = schedule.local_date(timestamp(now));
+    let mut post_id = date.to_string();
+    if force {
+        let posts = ctx.store.quiz_posts(channel).await.unwrap_or_default();
+        let same_day = posts.iter().filter(|p| p.local_date == post_id).count();
+        if same_day > 0 {
+            post_id = format!("{date}#{}", same_day + 1);
+        }
+    }
+    post(ctx, channel, date, &post_id, now, settings).await
+}
+
+/// What to tell someone who clicked an answer, and which post's live count
+/// to refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerReply {
+    pub text: String,
+    /// `(channel, post_id)` of a daily post whose count changed.
+    pub refresh: Option<(String, String)>,
+}
+
+/// Records a click on a quiz button (`value` as built by [`message`]).
+pub async fn answer(ctx: QuizCtx<'_>, user: &str, value: &str, now: i64) -> Option<AnswerReply> {
+    let parts: Vec<&str> = value.split('|').collect();
+    match parts.as_slice() {
+        [message::PRACTICE, question, option] => {
+            let q = ctx.kb.question(question)?;
+            let chosen: usize = option.parse().ok()?;
+            Some(AnswerReply {
+                text: message::feedback(ctx.kb, q, chosen),
+                refresh: None,
+            })
+        }
+        [message::DAILY, channel, post_id, question, option] => {
+            let q = ctx.kb.question(question)?;
+            let chosen: u32 = option.parse().ok()?;
+            let record = QuizAnswer {
+                channel_id: (*channel).to_owned(),
+                post_id: (*post_id).to_owned(),
+                question_id: q.id.clone(),
+                user_id: user.to_owned(),
+                option: chosen,
+                correct: chosen as usize == q.correct,
+                answered_at: now,
+            };
+            let t = &ctx.kb.messages.quiz;
+            let text = match ctx.store.record_quiz_answer(&record).await {
+                Ok(AnswerOutcome::Recorded) => message::feedback(ctx.kb, q, chosen as usize),
+                Ok(AnswerOutcome::AlreadyAnswered(first)) => {
+                    let chosen = q
+                        .options
+                        .get(first.option as usize)
+                        .map_or("?", String::as_str);
+                    format!(
+                        "{}\n{}",
+                        message::fill(&t.locked, &[("chosen", chosen)]),
+                        message::feedback(ctx.kb, q, first.option as usize)
+                    )
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not record a quiz answer");
+                    return None;
+                }
+            };
+            Some(AnswerReply {
+                text,
+                refresh: Some(((*channel).to_owned(), (*post_id).to_owned())),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Rewrites a daily post with its current answer count (`chat.update`).
+pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
+    let Ok(posts) = ctx.store.quiz_posts(channel).await else {
+        return;
+    };
+    let Some(post) = posts.iter().find(|p| p.post_id == post_id) else {
+        return;
+    };
+    let (Some(ts), Some(question)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
+        return;
+    };
+    let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
+    let mut msg = build_post(ctx.kb, channel, post_id, question, &posts, &answers);
+    msg["channel"] = json!(channel);
+    msg["ts"] = json!(ts);
+    if let Err(e) = ctx.slack.update_message(&msg).await {
+        tracing::warn!(error = %e, channel, "could not refresh the quiz answer count");
+    }
+}
+
+/// Parses `TESTSCOPE_QUIZ_CHANNELS`: `C0123=09:00 Europe/Berlin mon-fri;C0456=...`.
+/// The error names the entry that is wrong.
+pub fn parse_channels(spec: &str) -> Result<Vec<(String, Schedule)>, String> {
+    let mut out = Vec::new();
+    for entry in spec.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let err = |why: &str| format!("TESTSCOPE_QUIZ_CHANNELS entry `{entry}`: {why}");
+        let (channel, schedule) = entry
+            .split_once('=')
+            .ok_or_else(|| err("expected CHANNEL_ID=HH:MM ZONE DAYS"))?;
+        let channel = channel.trim();
+        if channel.is_empty() || !channel.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(err(
+                "the channel id must be letters and digits, like C0123ABC",
+            ));
+        }
+        let schedule = Schedule::parse(schedule).map_err(|e: ScheduleError| err(&e.to_string()))?;
+        out.push((channel.to_owned(), schedule));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configured_channels_parse_and_bad_entries_are_named() {
+        let list = parse_channels(
+            "C0123ABC=09:00 Europe/Berlin mon-fri;C0456DEF=16:30 America/New_York everyday",
+        )
+        .unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[1].1.to_string(), "16:30 America/New_York everyday");
+        let err = parse_channels("C1=09:00 UTC;C2=16:30 Mars/Olympus").unwrap_err();
+        assert_eq!(
+            err,
+            "TESTSCOPE_QUIZ_CHANNELS entry `C2=16:30 Mars/Olympus`: `Mars/Olympus` is not a time zone I know; use an IANA name like Europe/Berlin or America/New_York"
+        );
+        assert!(
+            parse_channels("nochannel")
+                .unwrap_err()
+                .contains("`nochannel`")
+        );
+    }
+
+    #[test]
+    fn questions_do_not_repeat_until_the_bank_is_used_up() {
+        let kb = KnowledgeBase::embedded().unwrap();
+        let mut posts: Vec<QuizPost> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for day in 0..kb.quiz.len() {
+            let q = choose_question(&kb, "C1", &posts).unwrap();
+            assert!(seen.insert(q.id.clone()), "repeated {} on day {day}", q.id);
+            posts.push(QuizPost {
+                channel_id: "C1".into(),
+                post_id: format!("d{day:04}"),
+                local_date: format!("d{day:04}"),
+                question_id: q.id.clone(),
+                message_ts: Some("1".into()),
+                posted_at: None,
+            });
+        }
+        // The bank is used up; the next cycle starts again.
+        assert!(choose_question(&kb, "C1", &posts).is_some());
+    }
+}
