@@ -1,0 +1,306 @@
+//! The daily quiz against a fake Slack API and a real SQLite file, with the
+//! clock pinned: when posts happen, that they happen once, and how answers
+//! are kept.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use testscope::KnowledgeBase;
+use testscope::quiz::runner::{self, PostOutcome, QuizCtx, QuizSettings};
+use testscope::quiz::schedule::Schedule;
+use testscope::slack::api::{BotToken, RetryPolicy, SlackApi};
+use testscope::store::{self, Store, Subscription};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+struct World {
+    kb: KnowledgeBase,
+    slack: SlackApi,
+    store: Arc<dyn Store>,
+    server: MockServer,
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+}
+
+impl World {
+    async fn new() -> World {
+        let server = MockServer::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("quiz.db");
+        World {
+            kb: KnowledgeBase::embedded().unwrap(),
+            slack: slack_for(&server),
+            store: store::open(&format!("sqlite://{}", db.display())).await.unwrap(),
+            server,
+            _dir: dir,
+            db,
+        }
+    }
+
+    fn ctx(&self) -> QuizCtx<'_> {
+        QuizCtx {
+            kb: &self.kb,
+            slack: &self.slack,
+            store: self.store.as_ref(),
+        }
+    }
+
+    /// A new process on the same database file: what a restart looks like.
+    async fn restart(&mut self) {
+        self.store = store::open(&format!("sqlite://{}", self.db.display())).await.unwrap();
+        self.slack = slack_for(&self.server);
+    }
+
+    async fn subscribe(&self, channel: &str, schedule: &str) {
+        let s = Schedule::parse(schedule).unwrap();
+        self.store
+            .upsert_subscription(&Subscription {
+                channel_id: channel.into(),
+                team_id: "T1".into(),
+                schedule: s.to_string(),
+                source: "slack".into(),
+                created_by: Some("U1".into()),
+                created_at: 0,
+            })
+            .await
+            .unwrap();
+    }
+
+    async fn tick(&self, at: &str) -> Vec<(String, PostOutcome)> {
+        runner::tick(self.ctx(), secs(at), QuizSettings::default()).await
+    }
+
+    async fn posts_to_slack(&self) -> Vec<Value> {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.url.path() == "/chat.postMessage")
+            .map(|r: &Request| serde_json::from_slice(&r.body).unwrap())
+            .collect()
+    }
+}
+
+fn slack_for(server: &MockServer) -> SlackApi {
+    SlackApi::new(
+        &server.uri(),
+        Some(BotToken::new("xoxb-test")),
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            max_retry_after: Duration::from_secs(2),
+            jitter: Duration::ZERO,
+        },
+    )
+}
+
+fn secs(at: &str) -> i64 {
+    at.parse::<Timestamp>().unwrap().as_second()
+}
+
+async fn slack_accepts_posts(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": true, "channel": "C1", "ts": "1700000000.000100"})),
+        )
+        .mount(server)
+        .await;
+}
+
+fn posted(outcomes: &[(String, PostOutcome)]) -> usize {
+    outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, PostOutcome::Posted { .. }))
+        .count()
+}
+
+#[tokio::test]
+async fn nine_in_berlin_on_both_sides_of_the_clock_changes() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 Europe/Berlin everyday").await;
+    // Winter (UTC+1) before 29 March 2026, summer (UTC+2) after; back on 25 October.
+    for (before, at) in [
+        ("2026-03-28T07:59:00Z", "2026-03-28T08:00:00Z"), // Saturday, winter time
+        ("2026-03-30T06:59:00Z", "2026-03-30T07:00:00Z"), // Monday, summer time
+        ("2026-10-24T06:59:00Z", "2026-10-24T07:00:00Z"), // Saturday, summer time
+        ("2026-10-26T07:59:00Z", "2026-10-26T08:00:00Z"), // Monday, winter time
+    ] {
+        assert_eq!(posted(&w.tick(before).await), 0, "nothing before 09:00 local ({before})");
+        assert_eq!(posted(&w.tick(at).await), 1, "the post at 09:00 local ({at})");
+    }
+    assert_eq!(w.posts_to_slack().await.len(), 4);
+}
+
+#[tokio::test]
+async fn saturday_is_skipped_on_a_mon_fri_schedule() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC mon-fri").await;
+    assert_eq!(posted(&w.tick("2026-11-28T09:05:00Z").await), 0, "Saturday");
+    assert_eq!(posted(&w.tick("2026-11-29T09:05:00Z").await), 0, "Sunday");
+    assert_eq!(posted(&w.tick("2026-11-30T09:05:00Z").await), 1, "Monday");
+}
+
+#[tokio::test]
+async fn a_restart_at_0920_posts_once_and_the_next_day_posts_only_that_day() {
+    let mut w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 Europe/Berlin mon-fri").await;
+    // Down over 09:00 on Wednesday 25 November; back at 09:20 local.
+    assert_eq!(posted(&w.tick("2026-11-25T08:20:00Z").await), 1);
+    w.restart().await;
+    assert_eq!(posted(&w.tick("2026-11-25T08:20:30Z").await), 0, "no second post after a restart");
+    assert_eq!(posted(&w.tick("2026-11-25T11:00:00Z").await), 0);
+    // Down all of Thursday; back on Friday at 09:20: only Friday's question.
+    w.restart().await;
+    let outcomes = w.tick("2026-11-27T08:20:00Z").await;
+    assert_eq!(posted(&outcomes), 1);
+    match &outcomes[0].1 {
+        PostOutcome::Posted { post_id, .. } => assert_eq!(post_id, "2026-11-27"),
+        other => panic!("expected Friday's post, got {other:?}"),
+    }
+    let posts = w.store.quiz_posts("C1").await.unwrap();
+    let days: Vec<&str> = posts.iter().map(|p| p.local_date.as_str()).collect();
+    assert_eq!(days, ["2026-11-25", "2026-11-27"], "Thursday was skipped, not posted late");
+}
+
+#[tokio::test]
+async fn a_post_past_the_late_limit_is_skipped() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    assert_eq!(posted(&w.tick("2026-11-25T13:01:00Z").await), 0);
+    assert!(w.posts_to_slack().await.is_empty());
+}
+
+#[tokio::test]
+async fn two_racing_ticks_post_once() {
+    let w = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_millis(200))
+                .set_body_json(json!({"ok": true, "channel": "C1", "ts": "1.2"})),
+        )
+        .expect(1)
+        .mount(&w.server)
+        .await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    let (a, b) = tokio::join!(w.tick("2026-11-25T09:00:05Z"), w.tick("2026-11-25T09:00:05Z"));
+    assert_eq!(posted(&a) + posted(&b), 1);
+}
+
+#[tokio::test]
+async fn a_429_during_the_post_is_retried_and_posts_once() {
+    let w = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(&w.server)
+        .await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    assert_eq!(posted(&w.tick("2026-11-25T09:00:05Z").await), 1);
+    assert_eq!(w.posts_to_slack().await.len(), 2, "one refused attempt, one post");
+    assert_eq!(posted(&w.tick("2026-11-25T09:01:00Z").await), 0);
+}
+
+#[tokio::test]
+async fn slack_down_when_due_posts_once_when_it_returns_the_same_day() {
+    let w = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(4)
+        .mount(&w.server)
+        .await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    let first = w.tick("2026-11-25T09:00:05Z").await;
+    assert!(matches!(first[0].1, PostOutcome::Failed(_)), "{first:?}");
+    // Past the late limit, but a post that failed today is still owed.
+    assert_eq!(posted(&w.tick("2026-11-25T16:00:00Z").await), 1);
+    assert_eq!(posted(&w.tick("2026-11-25T16:01:00Z").await), 0);
+}
+
+#[tokio::test]
+async fn the_post_has_one_button_per_option_and_reveals_the_previous_answer() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    w.tick("2026-11-25T09:00:05Z").await;
+    let first = &w.posts_to_slack().await[0];
+    let post = &w.store.quiz_posts("C1").await.unwrap()[0];
+    let q = w.kb.question(&post.question_id).unwrap();
+    let buttons = first["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .unwrap()["elements"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(buttons.len(), q.options.len());
+    assert_eq!(buttons[0]["value"], format!("quiz|C1|2026-11-25|{}|0", q.id));
+    // Two people answer; the next day's post reveals the answer and the result.
+    let right = q.correct;
+    let wrong = (q.correct + 1) % q.options.len();
+    for (user, option) in [("U1", right), ("U2", wrong)] {
+        let value = format!("quiz|C1|2026-11-25|{}|{option}", q.id);
+        runner::answer(w.ctx(), user, &value, secs("2026-11-25T10:00:00Z")).await.unwrap();
+    }
+    w.tick("2026-11-26T09:00:05Z").await;
+    let second = w.posts_to_slack().await[1].to_string();
+    assert!(second.contains("2 answered, 50% correct"), "{second}");
+    assert!(second.contains(&q.options[q.correct]), "the reveal names the answer");
+}
+
+#[tokio::test]
+async fn answering_twice_keeps_the_first_answer() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    w.tick("2026-11-25T09:00:05Z").await;
+    let post = &w.store.quiz_posts("C1").await.unwrap()[0];
+    let q = w.kb.question(&post.question_id).unwrap();
+    let wrong = (q.correct + 1) % q.options.len();
+    let value = |o: usize| format!("quiz|C1|2026-11-25|{}|{o}", q.id);
+    let first = runner::answer(w.ctx(), "U1", &value(wrong), 100).await.unwrap();
+    assert!(first.text.contains("Not this time"), "{}", first.text);
+    let second = runner::answer(w.ctx(), "U1", &value(q.correct), 200).await.unwrap();
+    assert!(
+        second.text.contains(&format!("locked in: *{}*", q.options[wrong])),
+        "{}",
+        second.text
+    );
+    let answers = w.store.quiz_answers("C1").await.unwrap();
+    assert_eq!(answers.len(), 1);
+    assert!(!answers[0].correct, "the first (wrong) answer counts");
+}
+
+#[tokio::test]
+async fn forcing_a_post_adds_an_extra_one_and_the_rule_holds_otherwise() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    let s = Schedule::parse("09:00 UTC everyday").unwrap();
+    let now = secs("2026-11-25T12:00:00Z");
+    let settings = QuizSettings::default();
+    let first = runner::post_today(w.ctx(), "C9", &s, now, false, settings).await;
+    assert!(matches!(first, PostOutcome::Posted { .. }));
+    let again = runner::post_today(w.ctx(), "C9", &s, now, false, settings).await;
+    assert_eq!(again, PostOutcome::AlreadyPosted);
+    match runner::post_today(w.ctx(), "C9", &s, now, true, settings).await {
+        PostOutcome::Posted { post_id, .. } => assert_eq!(post_id, "2026-11-25#2"),
+        other => panic!("{other:?}"),
+    }
+}
