@@ -207,3 +207,87 @@ fn several_problems_are_reported_together() {
     assert!(err.problems.len() >= 2, "{err}");
     assert!(err.to_string().starts_with("the knowledge base has"));
 }
+
+/// The first question block of the shipped bank, for targeted edits.
+fn first_question(dir: &Path) -> String {
+    let text = fs::read_to_string(dir.join("quiz.toml")).unwrap();
+    let start = text.find("\n[[question]]").unwrap() + 1;
+    let end = text[start + 1..]
+        .find("\n[[question]]")
+        .map_or(text.len(), |i| start + 2 + i);
+    text[start..end].to_owned()
+}
+
+/// The option lines of a question block (`  "text",`).
+fn option_lines(q: &str) -> Vec<&str> {
+    q.lines()
+        .skip_while(|l| !l.starts_with("options = ["))
+        .skip(1)
+        .take_while(|l| !l.starts_with(']'))
+        .collect()
+}
+
+#[test]
+fn quiz_questions_are_checked_against_slack_and_sense() {
+    let cases: &[(&str, &dyn Fn(&str) -> String, &str)] = &[
+        (
+            "correct out of range",
+            &|q| replace_line(q, "correct = ", "correct = 7"),
+            "must be the 0-based index of exactly one of its",
+        ),
+        (
+            "too few options",
+            &|q| {
+                let lines = option_lines(q);
+                lines[2..].iter().fold(q.to_owned(), |acc, l| {
+                    acc.replacen(&format!("{l}\n"), "", 1)
+                })
+            },
+            "give 3 to 5",
+        ),
+        (
+            "button label too long",
+            &|q| {
+                let first = option_lines(q)[0];
+                q.replacen(first, &format!("  \"{}\",", "x".repeat(80)), 1)
+            },
+            "Slack allows at most 75",
+        ),
+        (
+            "duplicate option",
+            &|q| {
+                let lines = option_lines(q);
+                q.replacen(lines[1], lines[0], 1)
+            },
+            "twice",
+        ),
+        (
+            "unknown difficulty",
+            &|q| replace_line(q, "difficulty = ", "difficulty = \"trivial\""),
+            "difficulty `trivial` must be easy, medium or hard",
+        ),
+    ];
+    for (what, edit_fn, message) in cases {
+        let dir = copy_of_responses();
+        let original = first_question(dir.path());
+        let edited = edit_fn(&original);
+        assert_ne!(edited, original, "{what}: the edit changed nothing");
+        edit(dir.path(), "quiz.toml", &original, &edited);
+        let err = load_err(dir.path());
+        let p = err
+            .problems
+            .iter()
+            .find(|p| p.message.contains(message))
+            .unwrap_or_else(|| panic!("{what}: no problem mentions {message:?}: {err}"));
+        assert!(p.file.ends_with("quiz.toml") && p.line > 0, "{what}: {p}");
+    }
+}
+
+/// Replaces the whole line that starts with `prefix`.
+fn replace_line(text: &str, prefix: &str, with: &str) -> String {
+    text.lines()
+        .map(|l| if l.starts_with(prefix) { with } else { l })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}

@@ -32,7 +32,9 @@ impl World {
         World {
             kb: KnowledgeBase::embedded().unwrap(),
             slack: slack_for(&server),
-            store: store::open(&format!("sqlite://{}", db.display())).await.unwrap(),
+            store: store::open(&format!("sqlite://{}", db.display()))
+                .await
+                .unwrap(),
             server,
             _dir: dir,
             db,
@@ -49,7 +51,9 @@ impl World {
 
     /// A new process on the same database file: what a restart looks like.
     async fn restart(&mut self) {
-        self.store = store::open(&format!("sqlite://{}", self.db.display())).await.unwrap();
+        self.store = store::open(&format!("sqlite://{}", self.db.display()))
+            .await
+            .unwrap();
         self.slack = slack_for(&self.server);
     }
 
@@ -132,8 +136,16 @@ async fn nine_in_berlin_on_both_sides_of_the_clock_changes() {
         ("2026-10-24T06:59:00Z", "2026-10-24T07:00:00Z"), // Saturday, summer time
         ("2026-10-26T07:59:00Z", "2026-10-26T08:00:00Z"), // Monday, winter time
     ] {
-        assert_eq!(posted(&w.tick(before).await), 0, "nothing before 09:00 local ({before})");
-        assert_eq!(posted(&w.tick(at).await), 1, "the post at 09:00 local ({at})");
+        assert_eq!(
+            posted(&w.tick(before).await),
+            0,
+            "nothing before 09:00 local ({before})"
+        );
+        assert_eq!(
+            posted(&w.tick(at).await),
+            1,
+            "the post at 09:00 local ({at})"
+        );
     }
     assert_eq!(w.posts_to_slack().await.len(), 4);
 }
@@ -156,7 +168,11 @@ async fn a_restart_at_0920_posts_once_and_the_next_day_posts_only_that_day() {
     // Down over 09:00 on Wednesday 25 November; back at 09:20 local.
     assert_eq!(posted(&w.tick("2026-11-25T08:20:00Z").await), 1);
     w.restart().await;
-    assert_eq!(posted(&w.tick("2026-11-25T08:20:30Z").await), 0, "no second post after a restart");
+    assert_eq!(
+        posted(&w.tick("2026-11-25T08:20:30Z").await),
+        0,
+        "no second post after a restart"
+    );
     assert_eq!(posted(&w.tick("2026-11-25T11:00:00Z").await), 0);
     // Down all of Thursday; back on Friday at 09:20: only Friday's question.
     w.restart().await;
@@ -168,7 +184,11 @@ async fn a_restart_at_0920_posts_once_and_the_next_day_posts_only_that_day() {
     }
     let posts = w.store.quiz_posts("C1").await.unwrap();
     let days: Vec<&str> = posts.iter().map(|p| p.local_date.as_str()).collect();
-    assert_eq!(days, ["2026-11-25", "2026-11-27"], "Thursday was skipped, not posted late");
+    assert_eq!(
+        days,
+        ["2026-11-25", "2026-11-27"],
+        "Thursday was skipped, not posted late"
+    );
 }
 
 #[tokio::test]
@@ -194,7 +214,10 @@ async fn two_racing_ticks_post_once() {
         .mount(&w.server)
         .await;
     w.subscribe("C1", "09:00 UTC everyday").await;
-    let (a, b) = tokio::join!(w.tick("2026-11-25T09:00:05Z"), w.tick("2026-11-25T09:00:05Z"));
+    let (a, b) = tokio::join!(
+        w.tick("2026-11-25T09:00:05Z"),
+        w.tick("2026-11-25T09:00:05Z")
+    );
     assert_eq!(posted(&a) + posted(&b), 1);
 }
 
@@ -210,7 +233,11 @@ async fn a_429_during_the_post_is_retried_and_posts_once() {
     slack_accepts_posts(&w.server).await;
     w.subscribe("C1", "09:00 UTC everyday").await;
     assert_eq!(posted(&w.tick("2026-11-25T09:00:05Z").await), 1);
-    assert_eq!(w.posts_to_slack().await.len(), 2, "one refused attempt, one post");
+    assert_eq!(
+        w.posts_to_slack().await.len(),
+        2,
+        "one refused attempt, one post"
+    );
     assert_eq!(posted(&w.tick("2026-11-25T09:01:00Z").await), 0);
 }
 
@@ -251,18 +278,26 @@ async fn the_post_has_one_button_per_option_and_reveals_the_previous_answer() {
         .unwrap()
         .clone();
     assert_eq!(buttons.len(), q.options.len());
-    assert_eq!(buttons[0]["value"], format!("quiz|C1|2026-11-25|{}|0", q.id));
+    assert_eq!(
+        buttons[0]["value"],
+        format!("quiz|C1|2026-11-25|{}|0", q.id)
+    );
     // Two people answer; the next day's post reveals the answer and the result.
     let right = q.correct;
     let wrong = (q.correct + 1) % q.options.len();
     for (user, option) in [("U1", right), ("U2", wrong)] {
         let value = format!("quiz|C1|2026-11-25|{}|{option}", q.id);
-        runner::answer(w.ctx(), user, &value, secs("2026-11-25T10:00:00Z")).await.unwrap();
+        runner::answer(w.ctx(), user, &value, secs("2026-11-25T10:00:00Z"))
+            .await
+            .unwrap();
     }
     w.tick("2026-11-26T09:00:05Z").await;
     let second = w.posts_to_slack().await[1].to_string();
     assert!(second.contains("2 answered, 50% correct"), "{second}");
-    assert!(second.contains(&q.options[q.correct]), "the reveal names the answer");
+    assert!(
+        second.contains(&q.options[q.correct]),
+        "the reveal names the answer"
+    );
 }
 
 #[tokio::test]
@@ -275,11 +310,17 @@ async fn answering_twice_keeps_the_first_answer() {
     let q = w.kb.question(&post.question_id).unwrap();
     let wrong = (q.correct + 1) % q.options.len();
     let value = |o: usize| format!("quiz|C1|2026-11-25|{}|{o}", q.id);
-    let first = runner::answer(w.ctx(), "U1", &value(wrong), 100).await.unwrap();
+    let first = runner::answer(w.ctx(), "U1", &value(wrong), 100)
+        .await
+        .unwrap();
     assert!(first.text.contains("Not this time"), "{}", first.text);
-    let second = runner::answer(w.ctx(), "U1", &value(q.correct), 200).await.unwrap();
+    let second = runner::answer(w.ctx(), "U1", &value(q.correct), 200)
+        .await
+        .unwrap();
     assert!(
-        second.text.contains(&format!("locked in: *{}*", q.options[wrong])),
+        second
+            .text
+            .contains(&format!("locked in: *{}*", q.options[wrong])),
         "{}",
         second.text
     );
@@ -302,5 +343,142 @@ async fn forcing_a_post_adds_an_extra_one_and_the_rule_holds_otherwise() {
     match runner::post_today(w.ctx(), "C9", &s, now, true, settings).await {
         PostOutcome::Posted { post_id, .. } => assert_eq!(post_id, "2026-11-25#2"),
         other => panic!("{other:?}"),
+    }
+}
+
+mod commands {
+    use super::*;
+    use testscope::quiz::commands::{Asker, handle};
+
+    async fn run(w: &World, channel: &str, user: &str, args: &str, at: &str) -> Value {
+        let asker = Asker {
+            team_id: "T1",
+            channel_id: channel,
+            user_id: user,
+        };
+        handle(w.ctx(), &asker, args, secs(at)).await
+    }
+
+    #[tokio::test]
+    async fn subscribe_confirms_the_next_post_in_the_channels_zone() {
+        let w = World::new().await;
+        // Wednesday 25 November, 10:00 in Berlin: the next post is Thursday 09:00 CET.
+        let reply = run(
+            &w,
+            "C1",
+            "U1",
+            "daily 09:00 Europe/Berlin mon-fri",
+            "2026-11-25T09:00:00Z",
+        )
+        .await;
+        let text = reply["text"].as_str().unwrap();
+        assert_eq!(reply["response_type"], "ephemeral");
+        assert!(
+            text.contains("Monday to Friday at 09:00 (Europe/Berlin)"),
+            "{text}"
+        );
+        assert!(text.contains("Thu 26 Nov, 09:00 CET"), "{text}");
+        let subs = w.store.subscriptions().await.unwrap();
+        assert_eq!(subs[0].schedule, "09:00 Europe/Berlin mon-fri");
+
+        let defaults = run(&w, "C2", "U1", "daily", "2026-11-27T10:00:00Z").await;
+        assert!(
+            defaults["text"]
+                .as_str()
+                .unwrap()
+                .contains("Mon 30 Nov, 09:00 UTC"),
+            "defaults are 09:00 UTC mon-fri: {defaults}"
+        );
+
+        let status = run(&w, "C1", "U1", "status", "2026-11-25T09:00:00Z").await;
+        assert!(
+            status["text"]
+                .as_str()
+                .unwrap()
+                .contains("Next question: Thu 26 Nov")
+        );
+
+        let bad = run(
+            &w,
+            "C1",
+            "U1",
+            "daily 09:00 Europe/Berln",
+            "2026-11-25T09:00:00Z",
+        )
+        .await;
+        assert!(
+            bad["text"]
+                .as_str()
+                .unwrap()
+                .contains("`Europe/Berln` is not a time zone")
+        );
+
+        let stop = run(&w, "C1", "U1", "stop", "2026-11-25T09:00:00Z").await;
+        assert_eq!(stop["text"], w.kb.messages.quiz.unsubscribed);
+        let status = run(&w, "C1", "U1", "status", "2026-11-25T09:00:00Z").await;
+        assert_eq!(status["text"], w.kb.messages.quiz.not_subscribed);
+    }
+
+    #[tokio::test]
+    async fn leaderboard_and_personal_record() {
+        let w = World::new().await;
+        slack_accepts_posts(&w.server).await;
+        w.subscribe("C1", "09:00 UTC everyday").await;
+        for day in ["2026-11-23", "2026-11-24"] {
+            w.tick(&format!("{day}T09:00:05Z")).await;
+            let posts = w.store.quiz_posts("C1").await.unwrap();
+            let p = posts.iter().find(|p| p.local_date == day).unwrap();
+            let q = w.kb.question(&p.question_id).unwrap();
+            let wrong = (q.correct + 1) % q.options.len();
+            for (user, option) in [
+                ("UA", q.correct),
+                (
+                    "UB",
+                    if day.ends_with("23") {
+                        q.correct
+                    } else {
+                        wrong
+                    },
+                ),
+            ] {
+                let v = format!("quiz|C1|{day}|{}|{option}", q.id);
+                runner::answer(w.ctx(), user, &v, 0).await.unwrap();
+            }
+        }
+        let board = run(&w, "C1", "UA", "leaderboard", "2026-11-24T12:00:00Z").await;
+        let lines = board["blocks"][1]["text"]["text"].as_str().unwrap();
+        assert_eq!(
+            lines,
+            "1. <@UA> — 2 correct, 100% accuracy, streak 2\n2. <@UB> — 1 correct, 50% accuracy, streak 0"
+        );
+        let me = run(&w, "C1", "UB", "me", "2026-11-24T12:00:00Z").await;
+        assert_eq!(
+            me["text"],
+            "Your record here: 1 correct out of 2 (50%), current streak 0."
+        );
+        let nobody = run(&w, "C1", "UC", "me", "2026-11-24T12:00:00Z").await;
+        assert_eq!(nobody["text"], w.kb.messages.quiz.me_empty);
+    }
+
+    #[tokio::test]
+    async fn a_practice_question_is_private_and_unscored() {
+        let w = World::new().await;
+        let reply = run(&w, "C1", "U1", "", "2026-11-25T09:00:00Z").await;
+        assert_eq!(reply["response_type"], "ephemeral");
+        let value = reply["blocks"][2]["elements"][0]["value"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(value.starts_with("practice|"), "{value}");
+        let answer = runner::answer(w.ctx(), "U1", &value, 0).await.unwrap();
+        assert!(answer.refresh.is_none());
+        assert!(w.store.quiz_answers("C1").await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn unknown_subcommands_get_usage() {
+        let w = World::new().await;
+        let reply = run(&w, "C1", "U1", "dance", "2026-11-25T09:00:00Z").await;
+        assert_eq!(reply["text"], w.kb.messages.quiz.usage);
     }
 }
