@@ -137,6 +137,15 @@ fn assert_within_slack_limits(msg: &Value, input: &str) {
                     assert!((1..=3000).contains(&n), "{input}: context of {n} chars");
                 }
             }
+            Some("actions") => {
+                let elements = b["elements"].as_array().unwrap();
+                assert!((1..=25).contains(&elements.len()));
+                for e in elements {
+                    assert!(e["text"]["text"].as_str().unwrap().chars().count() <= 75);
+                    assert!(e["value"].as_str().unwrap().len() <= 2000);
+                }
+            }
+            Some("divider") => {}
             other => panic!("{input}: unexpected block type {other:?}"),
         }
     }
@@ -185,4 +194,22 @@ fn user_words_are_escaped_in_mrkdwn() {
             .unwrap()
             .contains("learning rate")
     );
+}
+
+#[test]
+fn quiz_messages() {
+    use testscope::quiz::message::{Reveal, daily_post, daily_value, feedback, practice};
+    let q = &KB.quiz[0];
+    let previous = &KB.quiz[1];
+    let reveal = Reveal {
+        question: previous,
+        answered: 14,
+        correct: 9,
+    };
+    let post = daily_post(&KB, q, |i| daily_value("C1", "2026-11-25", &q.id, i), Some(&reveal), 3);
+    assert_within_slack_limits(&post, "quiz post");
+    assert_json_snapshot!("quiz_daily_post", post);
+    assert_json_snapshot!("quiz_practice", practice(&KB, q));
+    let wrong = (q.correct + 1) % q.options.len();
+    assert_snapshot!("quiz_feedback_wrong", feedback(&KB, q, wrong));
 }

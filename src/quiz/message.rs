@@ -49,7 +49,7 @@ pub fn daily_post(
         blocks.push(section(&reveal_text(kb, r)));
         blocks.push(json!({"type": "divider"}));
     }
-    blocks.push(section(&format!("*{}*", q.question)));
+    blocks.push(section(&q.question));
     blocks.push(buttons(q, value));
     blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
         "text": fill(&t.answered_count, &[("answered", &answered.to_string())])}]}));
@@ -64,7 +64,7 @@ pub fn practice(kb: &KnowledgeBase, q: &Question) -> Value {
         "text": clip(&format!("{}: {}", t.practice_header, q.question), 4000),
         "blocks": [
             {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(&t.practice_header, 3000)}]},
-            section(&format!("*{}*", q.question)),
+            section(&q.question),
             buttons(q, |i| format!("{PRACTICE}|{}|{i}", q.id)),
         ]
     })
