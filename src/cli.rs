@@ -145,16 +145,16 @@ pub fn run() -> ExitCode {
                 text.join(" ")
             };
             let advice = advise(&kb, &input);
-            match format {
-                Format::Text => print!("{}", render::advice_text(&kb, &advice)),
-                Format::Json => println!("{}", render::advice_json(&advice)),
-                Format::Blocks => println!(
-                    "{}",
+            let text = match format {
+                Format::Text => render::advice_text(&kb, &advice),
+                Format::Json => render::advice_json(&advice) + "\n",
+                Format::Blocks => {
                     serde_json::to_string_pretty(&render::advice_message(&kb, &advice))
                         .unwrap_or_default()
-                ),
-            }
-            ExitCode::SUCCESS
+                        + "\n"
+                }
+            };
+            emit(&text)
         }
         Command::Check { kb } => {
             let Some(kb) = load(&kb) else {
@@ -183,8 +183,7 @@ pub fn run() -> ExitCode {
             let Some(kb) = load(&kb) else {
                 return ExitCode::FAILURE;
             };
-            print!("{}", render::rules_text(&kb));
-            ExitCode::SUCCESS
+            emit(&render::rules_text(&kb))
         }
         Command::Sign {
             secret,
@@ -340,6 +339,21 @@ fn quiz_post(
             }
         }
     })
+}
+
+/// Writes to standard output; a closed pipe (`testscope rules | head`) is a
+/// normal way for a reader to stop, not an error.
+fn emit(text: &str) -> ExitCode {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn load(args: &KbArgs) -> Option<KnowledgeBase> {

@@ -89,6 +89,11 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
 /// Advises on the mention's own words when they describe a change, else on
 /// the human messages of the thread, and replies in the thread.
 async fn answer_mention(state: &AppState, m: &Mention) {
+    // A start-up auth.test may have failed; knowing who we are matters for
+    // leaving our own thread messages out.
+    if state.slack.has_token() {
+        super::health::learn_identity(state).await;
+    }
     let kb = &state.kb;
     let mut advice = advise(kb, &m.text);
     let mut text = m.text.clone();
@@ -104,7 +109,15 @@ async fn answer_mention(state: &AppState, m: &Mention) {
                 let me = state.identity.get().map(|i| i.user_id.clone());
                 let thread: Vec<&str> = messages
                     .iter()
-                    .filter(|msg| msg.bot_id.is_none() && msg.subtype.is_none())
+                    // People's messages: plain ones, replies also sent to the
+                    // channel, file shares and /me; never bots or system notices.
+                    .filter(|msg| {
+                        msg.bot_id.is_none()
+                            && matches!(
+                                msg.subtype.as_deref(),
+                                None | Some("thread_broadcast" | "file_share" | "me_message")
+                            )
+                    })
                     .filter(|msg| me.is_none() || msg.user != me)
                     .filter(|msg| msg.ts != m.ts)
                     .map(|msg| msg.text.as_str())

@@ -146,10 +146,20 @@ fn advice_id(text: &str) -> String {
 
 async fn on_shortcut(state: &AppState, s: &MessageAction) {
     let advice = advise(&state.kb, &s.message_text);
-    let mut msg = render::advice_message(&state.kb, &advice);
     if !advice.confident {
-        msg["text"] = serde_json::json!(state.kb.messages.slack.thread_hint);
+        // Nothing to advise on: tell only the person who asked, not the thread.
+        if let Some(url) = s.response_url.as_deref() {
+            let hint = format!(
+                "{}\n\n{}",
+                state.kb.messages.no_match, state.kb.messages.slack.thread_hint
+            );
+            if let Err(e) = state.slack.respond(url, &ephemeral_text(&hint)).await {
+                tracing::warn!(error = %e, "could not send the shortcut hint");
+            }
+            return;
+        }
     }
+    let msg = render::advice_message(&state.kb, &advice);
     let target = ThreadTarget {
         channel: &s.channel_id,
         thread_ts: s.thread_ts.as_deref().unwrap_or(&s.message_ts),

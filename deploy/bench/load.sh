@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Load benchmark for the webhook path, side by side with a floor.
+#
+#   deploy/bench/load.sh            # 32 connections, 10 s each
+#   CONNECTIONS=64 DURATION=20 deploy/bench/load.sh
+#
+# Builds the release binary and the floor (examples/floor.rs: a fixed-body
+# axum handler with no verification or advice), starts both on loopback,
+# drives each with wrk using a realistic, correctly signed /testscope request,
+# and prints requests/s, p50, p99, peak RSS and start-to-ready time, plus
+# testscope's ratios to the floor. Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-10}
+THREADS=${THREADS:-2}
+SERVE_ADDR=127.0.0.1:3100
+FLOOR_ADDR=127.0.0.1:3101
+SECRET=bench-signing-secret
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+cargo build --release --quiet --bin testscope --example floor
+BIN=target/release/testscope
+FLOOR=target/release/examples/floor
+
+BODY='token=x&team_id=T0001&team_domain=example&channel_id=C2147483705&channel_name=ml-review&user_id=U2147483697&user_name=steve&command=%2Ftestscope&text=we+bumped+max_depth+from+6+to+8+and+switched+the+pyfunc+wrapper+to+log+the+model+with+a+new+signature%3B+the+feature+pipeline+did+not+change.+Plan+is+to+promote+to+prod+on+Thursday.&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1234%2F5678&trigger_id=13345224609.738474920.8088930838d88f008e0&api_app_id=A123456'
+# The signature stays valid for 300 s, longer than a run.
+HEADERS=$("$BIN" sign --secret "$SECRET" "$BODY")
+TS=$(echo "$HEADERS" | sed -n 's/^X-Slack-Request-Timestamp: //p')
+SIG=$(echo "$HEADERS" | sed -n 's/^X-Slack-Signature: //p')
+cat > "$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "$BODY"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["X-Slack-Request-Timestamp"] = "$TS"
+wrk.headers["X-Slack-Signature"] = "$SIG"
+LUA
+
+now_ms() { date +%s%3N; }
+
+# Starts a server, waits until it answers, and prints the milliseconds it took.
+start() {
+  local name=$1 url=$2; shift 2
+  local t0; t0=$(now_ms)
+  "$@" >"$WORK/$name.log" 2>&1 &
+  echo $! >"$WORK/$name.pid"
+  until curl -s -o /dev/null "$url" 2>/dev/null; do sleep 0.002; done
+  echo $(( $(now_ms) - t0 ))
+}
+
+peak_rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$(cat "$WORK/$1.pid")/status"; }
+
+run_wrk() {
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$1" >"$WORK/$2.wrk"
+  # A wrong signature would give 401s; make sure every response was a 200.
+  if grep -q "Non-2xx" "$WORK/$2.wrk"; then echo "non-2xx responses from $2:" >&2; cat "$WORK/$2.wrk" >&2; exit 1; fi
+}
+
+ms() { # wrk latency ("1.23ms", "850.00us", "1.02s") -> milliseconds
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+}
+
+FLOOR_READY=$(start floor "http://$FLOOR_ADDR/" "$FLOOR" "$FLOOR_ADDR")
+SERVE_READY=$(start serve "http://$SERVE_ADDR/healthz" env SLACK_SIGNING_SECRET="$SECRET" \
+  TESTSCOPE_ADDR="$SERVE_ADDR" TESTSCOPE_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=testscope=warn "$BIN" serve)
+
+run_wrk "http://$FLOOR_ADDR/slack/commands" floor
+run_wrk "http://$SERVE_ADDR/slack/commands" serve
+
+report() {
+  local name=$1
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
+  p50=$(ms "$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")")
+  p99=$(ms "$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")")
+  echo "$name $rps $p50 $p99 $(peak_rss_mb "$name")"
+}
+read -r _ F_RPS F_P50 F_P99 F_RSS <<<"$(report floor)"
+read -r _ S_RPS S_P50 S_P99 S_RSS <<<"$(report serve)"
+
+printf '\nwrk -t%s -c%s -d%ss, signed /testscope slash command (%s bytes), loopback, %s cores\n\n' \
+  "$THREADS" "$CONNECTIONS" "$DURATION" "${#BODY}" "$(nproc)"
+printf '| server | requests/s | p50 ms | p99 ms | peak RSS MB | start to ready ms |\n'
+printf '| --- | --- | --- | --- | --- | --- |\n'
+printf '| floor (fixed body) | %s | %s | %s | %s | %s |\n' "$F_RPS" "$F_P50" "$F_P99" "$F_RSS" "$FLOOR_READY"
+printf '| testscope serve | %s | %s | %s | %s | %s |\n' "$S_RPS" "$S_P50" "$S_P99" "$S_RSS" "$SERVE_READY"
+awk -v s="$S_RPS" -v f="$F_RPS" -v sp="$S_P99" -v fp="$F_P99" \
+  'BEGIN { printf "\nthroughput: %.2fx the floor; p99: %.2fx the floor\n", s/f, sp/fp }'

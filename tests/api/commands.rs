@@ -1,0 +1,205 @@
+//! `/testscope ...`: answered inline, privately, with buttons under advice.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use wiremock::matchers::path_regex;
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::*;
+
+async fn run_command(app: &TestApp, command: &str, text: &str) -> Value {
+    let resp = app.post_command(&command_body(command, text)).await;
+    let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = resp.text().await.unwrap_or_default();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "`{command} {text}` should be answered with a 200 (Slack shows anything else as an error): {body}"
+    );
+    assert!(
+        content_type.starts_with("application/json"),
+        "Slack renders a command reply as a message only with a JSON content type, got {content_type:?}"
+    );
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("reply is not JSON ({e}): {body}"))
+}
+
+fn kb() -> testscope::KnowledgeBase {
+    testscope::KnowledgeBase::load(None).expect("built-in knowledge base")
+}
+
+fn ephemeral(mut msg: Value) -> Value {
+    msg["response_type"] = json!("ephemeral");
+    msg
+}
+
+#[tokio::test]
+async fn advice_for_a_described_change_matches_the_snapshot() {
+    // Arrange: commands are answered in the HTTP response, never via the API.
+    let app = spawn_app().await;
+    Mock::given(path_regex(r"^/chat\."))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .named("any chat.* call")
+        .mount(&app.slack)
+        .await;
+
+    // Act
+    let reply = run_command(
+        &app,
+        "/testscope",
+        "we bumped max_depth and changed the pyfunc wrapper",
+    )
+    .await;
+
+    // Assert
+    assert_fits_slack_limits(&reply);
+    insta::assert_json_snapshot!("advice_max_depth_and_pyfunc_wrapper", reply);
+}
+
+#[tokio::test]
+async fn advice_is_private_and_carries_share_helpful_and_not_quite_buttons() {
+    // Arrange
+    let app = spawn_app().await;
+    let question = "we bumped the learning rate from 0.01 to 0.001";
+
+    // Act
+    let reply = run_command(&app, "/testscope", question).await;
+
+    // Assert
+    assert_eq!(
+        reply["response_type"], "ephemeral",
+        "advice must only be visible to the person who asked"
+    );
+    assert_eq!(headline(&reply), "Integration tests in test (staging)");
+    let actions = reply["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .unwrap_or_else(|| panic!("advice has no buttons: {reply:#}"));
+    let buttons: Vec<(&str, &str, &str)> = actions["elements"]
+        .as_array()
+        .expect("elements")
+        .iter()
+        .map(|b| {
+            (
+                b["action_id"].as_str().unwrap_or_default(),
+                b["text"]["text"].as_str().unwrap_or_default(),
+                b["value"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        buttons,
+        vec![
+            ("share", "Share in channel", question),
+            ("feedback_helpful", "Helpful", question),
+            ("feedback_not_quite", "Not quite", question),
+        ],
+        "the user should see Share / Helpful / Not quite, each carrying the question"
+    );
+}
+
+#[tokio::test]
+async fn help_rules_and_traps_answer_with_their_messages() {
+    // Arrange
+    let app = spawn_app().await;
+    let kb = kb();
+    let help = ephemeral(testscope::render::help_message(&kb));
+    let cases = [
+        ("", help.clone()),
+        ("help", help.clone()),
+        ("  HELP  ", help.clone()),
+        ("rules", ephemeral(testscope::render::rules_message(&kb))),
+        ("traps", ephemeral(testscope::render::traps_message(&kb))),
+    ];
+
+    for (text, expected) in cases {
+        // Act
+        let reply = run_command(&app, "/testscope", text).await;
+
+        // Assert
+        assert_eq!(
+            reply, expected,
+            "`/testscope {text}` showed the wrong message"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_renamed_command_still_works() {
+    // Arrange
+    let app = spawn_app().await;
+    let question = "we bumped max_depth and changed the pyfunc wrapper";
+    let original = run_command(&app, "/testscope", question).await;
+
+    // Act
+    let renamed = run_command(&app, "/scope", question).await;
+
+    // Assert
+    assert_eq!(
+        renamed, original,
+        "a team that renamed the command to /scope should get the same answer"
+    );
+}
+
+#[tokio::test]
+async fn a_vague_question_gets_guidance_without_feedback_buttons() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let reply = run_command(&app, "/testscope", "can you take a look?").await;
+
+    // Assert
+    assert_eq!(reply["response_type"], "ephemeral");
+    assert_eq!(headline(&reply), "Tell me a little more");
+    let has_buttons = reply["blocks"]
+        .as_array()
+        .is_some_and(|b| b.iter().any(|b| b["type"] == "actions"));
+    assert!(
+        !has_buttons,
+        "there is no advice to share or rate, so no buttons: {reply:#}"
+    );
+}
+
+#[tokio::test]
+async fn every_reply_fits_slacks_limits_even_for_long_or_marked_up_questions() {
+    // Arrange
+    let app = spawn_app().await;
+    let long =
+        "we bumped the learning rate, changed src/features/build.py and the pyfunc wrapper, \
+                updated the serving endpoint config and promoted the model to prod; "
+            .repeat(30);
+    let questions = [
+        String::new(),
+        "rules".to_owned(),
+        "traps".to_owned(),
+        long,
+        "<!channel> we bumped max_depth &amp; changed <https://github.com/x/y/pull/1|the pyfunc wrapper> cc <@U123|bob>".to_owned(),
+        "ÄÖÜ 学习率 🚀 we bumped the learning rate".to_owned(),
+    ];
+
+    for question in questions {
+        // Act
+        let reply = run_command(&app, "/testscope", &question).await;
+
+        // Assert
+        assert_fits_slack_limits(&reply);
+        // Button values carry the question verbatim by design; everything
+        // else is rendered as mrkdwn and must not ping anyone.
+        let mut rendered = reply.clone();
+        if let Some(blocks) = rendered["blocks"].as_array_mut() {
+            blocks.retain(|b| b["type"] != "actions");
+        }
+        let shown = message_text(&rendered);
+        assert!(
+            !shown.contains("<!channel>") && !shown.contains("<@U123"),
+            "words quoted from the question must be escaped, or a Share pings people:\n{shown}"
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! Buttons under advice and the "Recommend test scope" message shortcut.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::*;
+
+const WAIT: Duration = Duration::from_secs(5);
+const QUESTION: &str = "we bumped max_depth and changed the pyfunc wrapper";
+const RESPONSE_PATH: &str = "/actions/T111/111/random-value";
+
+async fn mount_response_url(app: &TestApp, times: u64) {
+    Mock::given(method("POST"))
+        .and(path(RESPONSE_PATH))
+        .respond_with(response_url_ok())
+        .expect(times)
+        .named("response_url")
+        .mount(&app.slack)
+        .await;
+}
+
+fn response_url(app: &TestApp) -> String {
+    format!("{}{RESPONSE_PATH}", app.slack.uri())
+}
+
+async fn click(app: &TestApp, action_id: &str, value: &str) {
+    let resp = app
+        .post_interaction(&block_actions(action_id, value, &response_url(app)))
+        .await;
+    let (status, body) = body_text(resp).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "Slack shows an error on a non-200 click"
+    );
+    assert_eq!(body, "", "a click is acknowledged with an empty body");
+}
+
+#[tokio::test]
+async fn share_posts_the_advice_in_channel_naming_who_shared_it() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 1).await;
+
+    // Act
+    click(&app, "share", QUESTION).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let sent = app.slack_requests(RESPONSE_PATH).await;
+    assert_eq!(sent.len(), 1, "one click, one shared message");
+    let msg = json_body(&sent[0]);
+    assert_fits_slack_limits(&msg);
+    assert_eq!(
+        msg["response_type"], "in_channel",
+        "shared advice must be visible to the whole channel"
+    );
+    assert_eq!(
+        msg["replace_original"], false,
+        "the private copy should stay"
+    );
+    assert_eq!(headline(&msg), "Integration tests in test (staging)");
+    let context = msg["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().rev().find(|b| b["type"] == "context"))
+        .map(|b| b["elements"][0]["text"].clone());
+    assert_eq!(
+        context,
+        Some(json!("Shared by <@W111>")),
+        "the channel should see who shared it"
+    );
+}
+
+#[tokio::test]
+async fn helpful_thanks_the_user_and_records_the_vote() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 1).await;
+
+    // Act
+    click(&app, "feedback_helpful", QUESTION).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert_eq!(msg["response_type"], "ephemeral");
+    assert_eq!(msg["replace_original"], false);
+    assert_eq!(msg["text"], "Thanks! Glad it helped.");
+    let counts = app
+        .state()
+        .store
+        .feedback_counts()
+        .await
+        .expect("store readable");
+    assert_eq!(counts, (1, 0), "the Helpful vote was not stored");
+}
+
+#[tokio::test]
+async fn changing_your_mind_replaces_your_vote() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 2).await;
+
+    // Act
+    click(&app, "feedback_helpful", QUESTION).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    click(&app, "feedback_not_quite", QUESTION).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let counts = app
+        .state()
+        .store
+        .feedback_counts()
+        .await
+        .expect("store readable");
+    assert_eq!(counts, (0, 1), "one person, one vote: the later click wins");
+}
+
+#[tokio::test]
+async fn the_message_shortcut_answers_in_that_messages_thread() {
+    // Arrange
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .expect(1)
+        .named("chat.postMessage")
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 0).await;
+    let shortcut = message_action(
+        "testscope_advise",
+        QUESTION,
+        "1596530000.000100",
+        Some("1596529000.000050"),
+        &response_url(&app),
+    );
+
+    // Act
+    let resp = app.post_interaction(&shortcut).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    wait_for_requests(&app.slack, "/chat.postMessage", 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let post = json_body(&app.slack_requests("/chat.postMessage").await[0]);
+    assert_fits_slack_limits(&post);
+    assert_eq!(post["channel"], "C111");
+    assert_eq!(
+        post["thread_ts"], "1596529000.000050",
+        "the answer belongs in the thread the message is in"
+    );
+    assert_eq!(headline(&post), "Integration tests in test (staging)");
+}
+
+#[tokio::test]
+async fn the_message_shortcut_on_a_top_level_message_starts_a_thread_under_it() {
+    // Arrange
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .expect(1)
+        .named("chat.postMessage")
+        .mount(&app.slack)
+        .await;
+    let shortcut = message_action(
+        "testscope_advise",
+        QUESTION,
+        "1596530000.000100",
+        None,
+        &response_url(&app),
+    );
+
+    // Act
+    assert_eq!(
+        app.post_interaction(&shortcut).await.status(),
+        StatusCode::OK
+    );
+    wait_for_requests(&app.slack, "/chat.postMessage", 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let post = json_body(&app.slack_requests("/chat.postMessage").await[0]);
+    assert_eq!(post["thread_ts"], "1596530000.000100");
+}
+
+#[tokio::test]
+async fn the_shortcut_in_a_channel_without_the_bot_hints_via_response_url() {
+    // Arrange
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(slack_error("not_in_channel"))
+        .expect(1)
+        .named("chat.postMessage")
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 1).await;
+    let shortcut = message_action(
+        "testscope_advise",
+        QUESTION,
+        "1596530000.000100",
+        None,
+        &response_url(&app),
+    );
+
+    // Act
+    assert_eq!(
+        app.post_interaction(&shortcut).await.status(),
+        StatusCode::OK
+    );
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let hint = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert_eq!(hint["response_type"], "ephemeral");
+    assert!(
+        hint["text"].as_str().is_some_and(|t| t.contains("/invite")),
+        "the user should learn how to invite the bot: {hint}"
+    );
+}
+
+#[tokio::test]
+async fn the_shortcut_on_a_message_without_a_change_answers_only_the_asker() {
+    // Arrange
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(slack_error("should_not_be_called"))
+        .expect(0)
+        .named("chat.postMessage")
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 1).await;
+    let shortcut = message_action(
+        "testscope_advise",
+        "lunch at noon, anyone?",
+        "1596530000.000100",
+        None,
+        &response_url(&app),
+    );
+
+    // Act
+    assert_eq!(
+        app.post_interaction(&shortcut).await.status(),
+        StatusCode::OK
+    );
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert: nothing public in the thread, a private hint for the person who asked.
+    let hint = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert_eq!(hint["response_type"], "ephemeral");
+    assert!(
+        hint["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Mention me")),
+        "the user should learn how to ask: {hint}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_buttons_and_shortcuts_are_acknowledged_and_ignored() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 0).await;
+    Mock::given(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .named("chat.postMessage")
+        .mount(&app.slack)
+        .await;
+
+    // Act
+    click(&app, "someone_elses_button", QUESTION).await;
+    let other_shortcut = message_action(
+        "another_apps_shortcut",
+        QUESTION,
+        "1596530000.000100",
+        None,
+        &response_url(&app),
+    );
+    assert_eq!(
+        app.post_interaction(&other_shortcut).await.status(),
+        StatusCode::OK
+    );
+    let view = json!({"type": "view_submission", "user": {"id": "W111"}, "view": {"id": "V1"}});
+    assert_eq!(app.post_interaction(&view).await.status(), StatusCode::OK);
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert: the mocks' expect(0) is checked when `app` is dropped.
+}
