@@ -64,6 +64,12 @@ enum Command {
         #[command(flatten)]
         kb: KbArgs,
     },
+    /// Exit 0 if URL answers 2xx within 3 s (a container health check that
+    /// needs no curl in the image).
+    Probe {
+        #[arg(default_value = "http://127.0.0.1:3000/healthz")]
+        url: String,
+    },
     /// Daily quiz operations.
     #[command(subcommand)]
     Quiz(QuizCommand),
@@ -110,6 +116,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Probe { url } => probe(&url),
         Command::Quiz(QuizCommand::Post {
             channel,
             force,
@@ -335,6 +342,37 @@ fn quiz_post(
             PostOutcome::NotDue => ExitCode::SUCCESS,
             PostOutcome::Failed(e) => {
                 eprintln!("error: the post failed: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+fn probe(url: &str) -> ExitCode {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return ExitCode::FAILURE;
+    };
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(3))
+            .build();
+        match client.map(|c| c.get(url).send()) {
+            Ok(request) => match request.await {
+                Ok(r) if r.status().is_success() => ExitCode::SUCCESS,
+                Ok(r) => {
+                    eprintln!("{url}: HTTP {}", r.status());
+                    ExitCode::FAILURE
+                }
+                Err(e) => {
+                    eprintln!("{url}: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(e) => {
+                eprintln!("cannot build an HTTP client: {e}");
                 ExitCode::FAILURE
             }
         }

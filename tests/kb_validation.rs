@@ -218,6 +218,9 @@ fn first_question(dir: &Path) -> String {
     text[start..end].to_owned()
 }
 
+/// (what is broken, how to break the first question, the expected message).
+type QuizCase<'a> = (&'a str, &'a dyn Fn(&str) -> String, &'a str);
+
 /// The option lines of a question block (`  "text",`).
 fn option_lines(q: &str) -> Vec<&str> {
     q.lines()
@@ -229,7 +232,7 @@ fn option_lines(q: &str) -> Vec<&str> {
 
 #[test]
 fn quiz_questions_are_checked_against_slack_and_sense() {
-    let cases: &[(&str, &dyn Fn(&str) -> String, &str)] = &[
+    let cases: &[QuizCase<'_>] = &[
         (
             "correct out of range",
             &|q| replace_line(q, "correct = ", "correct = 7"),
