@@ -206,7 +206,13 @@ fn quiz_messages() {
         answered: 14,
         correct: 9,
     };
-    let post = daily_post(&KB, q, |i| daily_value("C1", "2026-11-25", &q.id, i), Some(&reveal), 3);
+    let post = daily_post(
+        &KB,
+        q,
+        |i| daily_value("C1", "2026-11-25", &q.id, i),
+        Some(&reveal),
+        3,
+    );
     assert_within_slack_limits(&post, "quiz post");
     assert_json_snapshot!("quiz_daily_post", post);
     assert_json_snapshot!("quiz_practice", practice(&KB, q));
