@@ -379,9 +379,7 @@ const CASES: &[Case] = &[
     ("thanks!", None, &[], &[]),
     ("the coffee machine on the 3rd floor is broken again", None, &[], &[]),
     ("can someone review my slides for the all hands", None, &[], &[]),
-    // A bare "promote" is read as a release question (people ask "can we
-    // promote?" without naming prod); off-topic uses of the word pay for that.
-    ("who can promote me to admin of this channel?", R, &[GATE], &[T3]),
+    ("who can promote me to admin of this channel?", None, &[], &[]),
     ("what's the function of this channel?", None, &[], &[]),
     ("the release party is at 6pm, bring snacks", None, &[], &[]),
 ];

@@ -33,6 +33,8 @@ pub(crate) mod class {
     pub(crate) const CHANGE: u8 = 1 << 5;
     /// Never corrected as a typo, and never a typo target.
     pub(crate) const EXACT: u8 = 1 << 6;
+    /// Shows the message is about ML work ("model", "pipeline", "prod").
+    pub(crate) const DOMAIN: u8 = 1 << 7;
 }
 
 /// One token of the analysed message.

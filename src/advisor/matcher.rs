@@ -17,6 +17,8 @@ struct Pattern {
     own_cue: bool,
     /// How many words the signal names; gaps do not count.
     weight: u32,
+    /// Written with a leading `?`: counts only in a message about ML work.
+    needs_domain: bool,
 }
 
 /// Every rule signal, keyed by its first token, plus the path globs.
@@ -35,6 +37,7 @@ pub(crate) struct Hit {
     pub(crate) own_cue: bool,
     /// How specific the signal is: the number of words it names.
     pub(crate) weight: u32,
+    pub(crate) needs_domain: bool,
 }
 
 impl RuleIndex {
@@ -45,6 +48,10 @@ impl RuleIndex {
         rule: usize,
         signal: &str,
     ) -> Result<(), String> {
+        let (needs_domain, signal) = match signal.trim_start().strip_prefix('?') {
+            Some(rest) => (true, rest),
+            None => (false, signal),
+        };
         let mut toks: Vec<Tok> = Vec::new();
         let mut run: Vec<Item> = Vec::new();
         let flush = |run: &mut Vec<Item>, toks: &mut Vec<Tok>, lex: &Lexicon| {
@@ -110,6 +117,7 @@ impl RuleIndex {
             toks: toks.into(),
             own_cue,
             weight,
+            needs_domain,
         });
         Ok(())
     }
@@ -135,6 +143,7 @@ impl RuleIndex {
                         end: end as u32,
                         own_cue: p.own_cue,
                         weight: p.weight,
+                        needs_domain: p.needs_domain,
                     });
                 }
             }

@@ -78,8 +78,23 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
     // Beliefs ("unit tests pass so we can ship"), specific changes and generic
     // wording are read independently: a trap phrase or a vague "changed ..
     // model" must not hide a specific change inside it.
+    // Everyday words ("ship", "launch", "promote") count only when something
+    // else in the message shows it is about ML work.
+    let domain_at: Vec<u32> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| kb.lexicon.has(i.tok, class::DOMAIN))
+        .map(|(k, _)| k as u32)
+        .collect();
+    let in_context =
+        |h: &Hit| !h.needs_domain || domain_at.iter().any(|&k| k < h.start || k >= h.end);
     let mut groups: [Vec<Hit>; 3] = Default::default();
-    for hit in kb.index.find(&items, &kb.lexicon) {
+    for hit in kb
+        .index
+        .find(&items, &kb.lexicon)
+        .into_iter()
+        .filter(in_context)
+    {
         let rule = &kb.rules[hit.rule as usize];
         let group = match (rule.kind, rule.fallback) {
             (RuleKind::Trap, _) => 0,

@@ -253,10 +253,15 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     {
         s = base;
         stripped = true;
+    }
+    // Noun endings, also under a verb ending ("transitioning" -> "transition" -> "transit").
+    if y {
     } else if let Some(base) = s.strip_suffix("ion").filter(|b| b.len() >= 4) {
         s = base;
+        stripped = false;
     } else if let Some(base) = s.strip_suffix("ment").filter(|b| b.len() >= 4) {
         s = base;
+        stripped = false;
     }
     if y {
         return Cow::Owned(format!("{s}y"));
@@ -308,6 +313,8 @@ mod tests {
             );
         }
         assert_eq!(stem("promotion"), stem("promote"));
+        assert_eq!(stem("transitioning"), stem("transition"));
+        assert_eq!(stem("versioning"), stem("version"));
         assert_eq!(stem("integration"), stem("integrate"));
         assert_eq!(stem("deployment"), stem("deploy"));
         assert_eq!(stem("passed"), stem("pass"));

@@ -657,7 +657,8 @@ fn build_lexicon(
         }
     }
     let mut seen = HashMap::new();
-    for concept in &raw.concept {
+    let concepts = &raw.concept;
+    for concept in concepts {
         let id = r.id(&concept.id, "concept", &mut seen);
         if concept.words.is_empty() {
             r.at(concept.id.span(), format!("concept `{id}` lists no words"));
@@ -689,6 +690,30 @@ fn build_lexicon(
                 ),
                 _ => lex.add_concept_phrase(&words, target),
             }
+        }
+    }
+    for w in &raw.domain_words {
+        let word = w.get_ref();
+        if let Some(id) = word.strip_prefix('@') {
+            match lex.concept(id) {
+                Some(tok) => lex.add_class(tok, class::DOMAIN),
+                None => r.at(
+                    w.span(),
+                    format!("domain word `{word}` names an unknown concept"),
+                ),
+            }
+            continue;
+        }
+        match lex.phrase_words(word).as_slice() {
+            [one] => {
+                let tok = lex.canonical(*one);
+                lex.add_class(tok, class::DOMAIN);
+                lex.add_class(*one, class::DOMAIN);
+            }
+            _ => r.at(
+                w.span(),
+                format!("domain word `{word}` must be one word or an @concept"),
+            ),
         }
     }
 }

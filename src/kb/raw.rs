@@ -137,6 +137,9 @@ pub(crate) struct LexiconFile {
     pub(crate) change_verbs: Vec<Spanned<String>>,
     #[serde(default)]
     pub(crate) no_typo_fix: Vec<Spanned<String>>,
+    /// Words that show a message is about ML work; signals marked `?` need one.
+    #[serde(default)]
+    pub(crate) domain_words: Vec<Spanned<String>>,
     pub(crate) concept: Vec<RawConcept>,
 }
 
