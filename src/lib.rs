@@ -15,6 +15,7 @@ pub mod render;
 pub mod server;
 pub mod slack;
 pub mod store;
+pub mod telemetry;
 
 pub use advisor::{Advice, advise};
 pub use kb::KnowledgeBase;

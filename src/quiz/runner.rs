@@ -131,6 +131,7 @@ pub async fn post(
                 tracing::error!(error = %e, channel, "quiz posted but not recorded");
             }
             tracing::info!(channel, post_id, question = %question.id, "quiz posted");
+            crate::telemetry::quiz_post("posted");
             PostOutcome::Posted {
                 post_id: post_id.to_owned(),
                 question_id: question.id.clone(),
@@ -139,6 +140,7 @@ pub async fn post(
         }
         Err(e) => {
             tracing::warn!(error = %e, channel, post_id, "quiz post failed; will retry");
+            crate::telemetry::quiz_post("failed");
             if let Err(e) = ctx
                 .store
                 .release_quiz_claim(channel, post_id, now + settings.retry_secs)
@@ -273,6 +275,7 @@ pub async fn answer(ctx: QuizCtx<'_>, user: &str, value: &str, now: i64) -> Opti
     match parts.as_slice() {
         [message::PRACTICE, question, option] => {
             let q = ctx.kb.question(question)?;
+            crate::telemetry::quiz_answer("practice");
             let chosen: usize = option.parse().ok()?;
             Some(AnswerReply {
                 text: message::feedback(ctx.kb, q, chosen),
@@ -293,8 +296,12 @@ pub async fn answer(ctx: QuizCtx<'_>, user: &str, value: &str, now: i64) -> Opti
             };
             let t = &ctx.kb.messages.quiz;
             let text = match ctx.store.record_quiz_answer(&record).await {
-                Ok(AnswerOutcome::Recorded) => message::feedback(ctx.kb, q, chosen as usize),
+                Ok(AnswerOutcome::Recorded) => {
+                    crate::telemetry::quiz_answer(if record.correct { "correct" } else { "wrong" });
+                    message::feedback(ctx.kb, q, chosen as usize)
+                }
                 Ok(AnswerOutcome::AlreadyAnswered(first)) => {
+                    crate::telemetry::quiz_answer("repeat");
                     let chosen = q
                         .options
                         .get(first.option as usize)

@@ -8,9 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
-use super::replies::{ThreadTarget, post_in_thread};
+use super::replies::{ThreadTarget, post_in_thread, timed_advise};
 use super::verify::{AppError, Verified};
-use crate::advisor::advise;
 use crate::render;
 use crate::slack::payload::{self, Event, EventEnvelope, Mention};
 
@@ -53,6 +52,7 @@ pub(super) async fn handle(
                             true
                         }
                     };
+                    crate::telemetry::event(if first { "answered" } else { "duplicate" });
                     if first {
                         tracing::info!(event = %cb.event_id, retry, channel = %m.channel, "answering a mention");
                         let s = state.clone();
@@ -95,7 +95,7 @@ async fn answer_mention(state: &AppState, m: &Mention) {
         super::health::learn_identity(state).await;
     }
     let kb = &state.kb;
-    let mut advice = advise(kb, &m.text);
+    let mut advice = timed_advise(state, &m.text);
     let mut text = m.text.clone();
     if !advice.confident
         && let Some(root) = m.thread_ts.as_deref()
@@ -123,7 +123,7 @@ async fn answer_mention(state: &AppState, m: &Mention) {
                     .map(|msg| msg.text.as_str())
                     .collect();
                 text = thread.join("\n");
-                advice = advise(kb, &text);
+                advice = timed_advise(state, &text);
             }
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the thread; answering the mention alone")

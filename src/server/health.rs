@@ -15,6 +15,22 @@ pub(super) async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Prometheus text format.
+pub(super) async fn metrics() -> Response {
+    match crate::telemetry::prometheus() {
+        Some(handle) => (
+            [("content-type", "text/plain; version=0.0.4; charset=utf-8")],
+            handle.render(),
+        )
+            .into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "metrics recorder unavailable",
+        )
+            .into_response(),
+    }
+}
+
 pub(super) async fn readyz(State(state): State<AppState>) -> Response {
     let database = match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
         Ok(Ok(())) => Ok("ok".to_owned()),

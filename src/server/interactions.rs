@@ -145,7 +145,7 @@ fn advice_id(text: &str) -> String {
 }
 
 async fn on_shortcut(state: &AppState, s: &MessageAction) {
-    let advice = advise(&state.kb, &s.message_text);
+    let advice = replies::timed_advise(state, &s.message_text);
     if !advice.confident {
         // Nothing to advise on: tell only the person who asked, not the thread.
         if let Some(url) = s.response_url.as_deref() {

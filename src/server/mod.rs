@@ -87,7 +87,9 @@ pub fn router(state: AppState) -> Router {
         .route("/slack/interactions", post(interactions::handle))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .layer(DefaultBodyLimit::max(verify::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(record_request))
         .layer((
             SetRequestIdLayer::x_request_id(MakeRequestUuidLite),
             PropagateRequestIdLayer::x_request_id(),
@@ -133,6 +135,22 @@ impl MakeRequestId for MakeRequestUuidLite {
     }
 }
 
+/// Counts every request by route and status, with its latency.
+async fn record_request(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(req).await;
+    crate::telemetry::http_request(&route, response.status().as_u16(), started.elapsed());
+    response
+}
+
 /// A bound, configured server, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -160,6 +178,8 @@ impl Application {
         clock: Arc<dyn Clock>,
         retry: RetryPolicy,
     ) -> anyhow::Result<Application> {
+        // Metrics are recorded from the first request on.
+        let _ = crate::telemetry::prometheus();
         let kb = KnowledgeBase::load(settings.responses.as_deref())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let store = crate::store::open(&settings.database_url)

@@ -26,7 +26,7 @@ pub(super) fn button_value(text: &str) -> String {
 /// buttons when something matched.
 pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> Value {
     let kb = &state.kb;
-    let advice = advise(kb, text);
+    let advice = timed_advise(state, text);
     let mut msg = render::advice_message(kb, &advice);
     if advice.confident
         && let Some(blocks) = msg["blocks"].as_array_mut()
@@ -56,6 +56,14 @@ pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> Value {
         }));
     }
     msg
+}
+
+/// The advisor, counted and timed for `/metrics`.
+pub(super) fn timed_advise(state: &AppState, text: &str) -> crate::advisor::Advice {
+    let started = std::time::Instant::now();
+    let advice = advise(&state.kb, text);
+    crate::telemetry::advice(advice.primary_scope.as_deref(), started.elapsed());
+    advice
 }
 
 /// The same advice for everyone in the channel, saying who shared it.

@@ -63,8 +63,12 @@ impl FromRequest<AppState> for Verified {
             .get("x-slack-request-timestamp")
             .map(|v| v.as_bytes());
         let sig = headers.get("x-slack-signature").map(|v| v.as_bytes());
-        signature::verify(&state.secrets, timestamp, sig, &body, state.clock.now())
-            .map_err(|r| AppError::Unauthorized(r.as_str()))?;
+        signature::verify(&state.secrets, timestamp, sig, &body, state.clock.now()).map_err(
+            |r| {
+                crate::telemetry::signature_failure(r.as_str());
+                AppError::Unauthorized(r.as_str())
+            },
+        )?;
         Ok(Verified { body, headers })
     }
 }

@@ -469,6 +469,7 @@ impl SlackApi {
         let max_attempts = self.policy.attempts();
         let mut attempt: u32 = 1;
         loop {
+            let started = std::time::Instant::now();
             let outcome = match request().send().await {
                 Ok(response) => {
                     let status = response.status();
@@ -486,9 +487,15 @@ impl SlackApi {
             let (wait, give_up, outcome_name) = match outcome {
                 Attempt::Done(value) => {
                     tracing::debug!(method = label, attempt, outcome = "ok", "Slack call");
+                    crate::telemetry::slack_call(label, "ok", started.elapsed());
                     return Ok(value);
                 }
                 Attempt::Fail(error) => {
+                    crate::telemetry::slack_call(
+                        label,
+                        error.code().unwrap_or("error"),
+                        started.elapsed(),
+                    );
                     tracing::warn!(
                         method = label,
                         attempt,
@@ -533,6 +540,7 @@ impl SlackApi {
                         source: error,
                     };
                     if !retryable {
+                        crate::telemetry::slack_call(label, kind, started.elapsed());
                         tracing::warn!(
                             method = label,
                             attempt,
@@ -545,6 +553,7 @@ impl SlackApi {
                 }
             };
 
+            crate::telemetry::slack_call(label, outcome_name, started.elapsed());
             if attempt >= max_attempts {
                 tracing::warn!(
                     method = label,
@@ -562,6 +571,7 @@ impl SlackApi {
                 wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                 "Slack call will be retried"
             );
+            crate::telemetry::slack_retry(label, outcome_name);
             tokio::time::sleep(wait).await;
             attempt += 1;
         }

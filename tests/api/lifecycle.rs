@@ -399,3 +399,39 @@ async fn every_response_carries_a_distinct_request_id() {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "request ids repeat: {ids:?}");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_signature_failures_and_advice() {
+    // Arrange
+    let mut app = spawn_app().await;
+    let body = "team_id=T1&channel_id=C1&user_id=U1&command=%2Ftestscope&text=bumped+the+learning+rate&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1";
+
+    // Act
+    assert_eq!(app.post_command(body).await.status(), StatusCode::OK);
+    let unsigned = reqwest::Client::new()
+        .post(format!("{}/slack/commands", app.address))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
+    let metrics = app.get("/metrics").await;
+
+    // Assert
+    assert_eq!(metrics.status(), StatusCode::OK);
+    let text = metrics.text().await.unwrap();
+    for expected in [
+        "testscope_http_requests_total{route=\"/slack/commands\",status=\"200\"}",
+        "testscope_http_requests_total{route=\"/slack/commands\",status=\"401\"}",
+        "testscope_signature_failures_total{reason=\"missing_timestamp\"}",
+        "testscope_advice_total{primary_scope=\"integration\"}",
+        "testscope_http_request_duration_seconds_bucket{route=\"/slack/commands\",le=\"0.005\"}",
+        "testscope_slack_api_calls_total{method=\"auth.test\",result=\"ok\"}",
+    ] {
+        assert!(
+            text.contains(expected),
+            "/metrics lacks {expected}:\n{text}"
+        );
+    }
+    app.shutdown().await.expect("clean shutdown");
+}

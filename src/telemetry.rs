@@ -1,0 +1,111 @@
+//! Prometheus metrics. The `metrics` facade records from anywhere in the
+//! crate; one process-wide recorder renders the text format at `/metrics`.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Latency buckets in seconds: webhook answers are sub-millisecond, Slack
+/// calls take tens to hundreds of milliseconds.
+const BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Installs the recorder on first use and returns the handle that renders it.
+/// Several servers in one process (tests) share it.
+pub fn prometheus() -> Option<&'static PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets(BUCKETS)
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok()?;
+            describe();
+            Some(handle)
+        })
+        .as_ref()
+}
+
+fn describe() {
+    use metrics::{describe_counter, describe_histogram};
+    describe_counter!(
+        "testscope_http_requests_total",
+        "HTTP requests by route and status"
+    );
+    describe_histogram!(
+        "testscope_http_request_duration_seconds",
+        "Time to answer an HTTP request"
+    );
+    describe_counter!(
+        "testscope_signature_failures_total",
+        "Requests rejected by the Slack signature check, by reason"
+    );
+    describe_counter!(
+        "testscope_advice_total",
+        "Advice given, by primary scope (none when nothing matched)"
+    );
+    describe_histogram!(
+        "testscope_advise_duration_seconds",
+        "Time the advisor took for one message"
+    );
+    describe_counter!(
+        "testscope_slack_api_calls_total",
+        "Slack Web API attempts by method and result"
+    );
+    describe_counter!(
+        "testscope_slack_api_retries_total",
+        "Slack Web API retries by method and reason"
+    );
+    describe_histogram!(
+        "testscope_slack_api_duration_seconds",
+        "Time of one Slack Web API attempt"
+    );
+    describe_counter!(
+        "testscope_quiz_posts_total",
+        "Quiz post attempts by outcome"
+    );
+    describe_counter!("testscope_quiz_answers_total", "Quiz answers by kind");
+    describe_counter!("testscope_events_total", "Events API deliveries by outcome");
+}
+
+pub fn http_request(route: &str, status: u16, took: Duration) {
+    metrics::counter!("testscope_http_requests_total", "route" => route.to_owned(), "status" => status.to_string()).increment(1);
+    metrics::histogram!("testscope_http_request_duration_seconds", "route" => route.to_owned())
+        .record(took.as_secs_f64());
+}
+
+pub fn signature_failure(reason: &'static str) {
+    metrics::counter!("testscope_signature_failures_total", "reason" => reason).increment(1);
+}
+
+pub fn advice(primary: Option<&str>, took: Duration) {
+    metrics::counter!("testscope_advice_total", "primary_scope" => primary.unwrap_or("none").to_owned()).increment(1);
+    metrics::histogram!("testscope_advise_duration_seconds").record(took.as_secs_f64());
+}
+
+pub fn slack_call(method: &str, result: &str, took: Duration) {
+    metrics::counter!("testscope_slack_api_calls_total", "method" => method.to_owned(), "result" => result.to_owned()).increment(1);
+    metrics::histogram!("testscope_slack_api_duration_seconds", "method" => method.to_owned())
+        .record(took.as_secs_f64());
+}
+
+pub fn slack_retry(method: &str, reason: &str) {
+    metrics::counter!("testscope_slack_api_retries_total", "method" => method.to_owned(), "reason" => reason.to_owned()).increment(1);
+}
+
+pub fn quiz_post(outcome: &'static str) {
+    metrics::counter!("testscope_quiz_posts_total", "outcome" => outcome).increment(1);
+}
+
+pub fn quiz_answer(kind: &'static str) {
+    metrics::counter!("testscope_quiz_answers_total", "kind" => kind).increment(1);
+}
+
+pub fn event(outcome: &'static str) {
+    metrics::counter!("testscope_events_total", "outcome" => outcome).increment(1);
+}
