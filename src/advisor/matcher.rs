@@ -38,6 +38,8 @@ pub(crate) struct Hit {
     /// How specific the signal is: the number of words it names.
     pub(crate) weight: u32,
     pub(crate) needs_domain: bool,
+    /// Bit k set: item `start + k` is a word the signal names (not a gap).
+    pub(crate) named: u64,
 }
 
 impl RuleIndex {
@@ -136,7 +138,7 @@ impl RuleIndex {
                 continue;
             };
             for p in patterns {
-                if let Some(end) = match_at(items, i, &p.toks, lex) {
+                if let Some((end, named)) = match_at(items, i, &p.toks, lex) {
                     hits.push(Hit {
                         rule: p.rule,
                         start: i as u32,
@@ -144,6 +146,7 @@ impl RuleIndex {
                         own_cue: p.own_cue,
                         weight: p.weight,
                         needs_domain: p.needs_domain,
+                        named,
                     });
                 }
             }
@@ -177,9 +180,10 @@ fn transparent(tok: Tok, lex: &Lexicon) -> bool {
 }
 
 /// Matches `pat` starting at item `start`; returns the end (exclusive).
-fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<usize> {
+fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<(usize, u64)> {
     let mut pos = start;
     let mut k = 0;
+    let mut named: u64 = 0;
     while k < pat.len() {
         let want = pat[k];
         if want == GAP {
@@ -212,8 +216,11 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
         if items.get(pos)?.tok != want {
             return None;
         }
+        if pos - start < 64 {
+            named |= 1 << (pos - start);
+        }
         pos += 1;
         k += 1;
     }
-    Some(pos)
+    Some((pos, named))
 }

@@ -70,14 +70,15 @@ impl Advice {
 /// [`MAX_INPUT_BYTES`] is truncated at a character boundary.
 pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
     let input = truncate(input, MAX_INPUT_BYTES);
-    let cleaned = text::clean_markup(input);
+    let cleaned = blank_short_headings(text::clean_markup(input));
     let paths = paths::extract(&cleaned);
     let items = analyse(kb, &cleaned, &paths);
     let negated = negation::negated(&items, &kb.lexicon);
 
-    // Beliefs ("unit tests pass so we can ship"), specific changes and generic
-    // wording are read independently: a trap phrase or a vague "changed ..
-    // model" must not hide a specific change inside it.
+    // Beliefs ("unit tests pass so we can ship"), specific changes, generic
+    // wording and risk factors are read independently: a trap phrase or a
+    // vague "changed .. model" must not hide a specific change inside it, and
+    // "real-time serving" is both a serving change and a risk factor.
     // Everyday words ("ship", "launch", "promote") count only when something
     // else in the message shows it is about ML work.
     let domain_at: Vec<u32> = items
@@ -88,7 +89,7 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
         .collect();
     let in_context =
         |h: &Hit| !h.needs_domain || domain_at.iter().any(|&k| k < h.start || k >= h.end);
-    let mut groups: [Vec<Hit>; 3] = Default::default();
+    let mut groups: [Vec<Hit>; 4] = Default::default();
     for hit in kb
         .index
         .find(&items, &kb.lexicon)
@@ -98,6 +99,7 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
         let rule = &kb.rules[hit.rule as usize];
         let group = match (rule.kind, rule.fallback) {
             (RuleKind::Trap, _) => 0,
+            (RuleKind::Escalate, _) => 3,
             (_, true) => 1,
             _ => 2,
         };
@@ -106,21 +108,43 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
     let hits: Vec<Hit> = groups.into_iter().flat_map(keep_outermost).collect();
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    let line_of = |pos: usize| bytecount_newlines(&cleaned.as_bytes()[..pos]);
+    // Lines naming a specific change in words, and lines saying the change is
+    // docs or tests only ("only comments changed in train.py").
+    let mut specific_lines = rustc_hash::FxHashSet::default();
+    let mut owned_lines = rustc_hash::FxHashSet::default();
     for hit in &hits {
         let rule = &kb.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
         // "no champion" or "code unchanged" carry their own negation.
-        let is_negated = rule.negatable && !hit.own_cue && negated[span.start];
+        let is_negated = rule.negatable && !hit.own_cue && negated[span.end - 1];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
         let words = cleaned[s as usize..e as usize].to_owned();
+        if !is_negated && rule.kind == RuleKind::Change && !rule.fallback {
+            specific_lines.insert(line_of(s as usize));
+            if rule.owns_line_paths {
+                owned_lines.insert(line_of(s as usize));
+            }
+        }
         record(&mut fired, hit.rule, s as usize, !is_negated, words);
     }
+    // A bare path is the only reading of that file, so a fallback rule it
+    // triggers stays unless its own line names a specific change.
+    let mut sticky = rustc_hash::FxHashSet::default();
     for &(path, start, _) in &paths {
         if let Some(rule) = kb.index.path_rule(path, |r| kb.rules[r as usize].fallback) {
+            let line = line_of(start);
+            let r = &kb.rules[rule as usize];
+            if owned_lines.contains(&line) && !r.owns_line_paths {
+                continue;
+            }
+            if r.fallback && !specific_lines.contains(&line) {
+                sticky.insert(rule);
+            }
             record(&mut fired, rule, start, true, path.to_owned());
         }
     }
-    combine(kb, fired)
+    combine(kb, fired, &sticky)
 }
 
 fn record(
@@ -174,6 +198,7 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
     let mut items = Vec::with_capacity(raw.len());
     // Unknown words repeat in long messages; repair each one once.
     let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
+    let mut fwd_open = false;
     for token in raw {
         let tok = match token.kind {
             TokenKind::Break => BREAK,
@@ -194,7 +219,27 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
             }
         };
         if lex.has(tok, class::STOP) {
+            // "without touching the architecture we halved the dropout": a new
+            // subject ends the reach of a forward negation.
+            if fwd_open
+                && matches!(token.word.as_ref(), "we" | "i" | "they" | "you")
+                && items
+                    .last()
+                    .is_some_and(|i: &Item| i.tok != BREAK && i.tok != COMMA)
+            {
+                items.push(Item {
+                    tok: COMMA,
+                    start: token.start as u32,
+                    end: token.end as u32,
+                });
+                fwd_open = false;
+            }
             continue;
+        }
+        if tok == BREAK || tok == COMMA || lex.has(tok, class::CONTRAST | class::JOINER) {
+            fwd_open = false;
+        } else if lex.has(tok, class::NEG_FORWARD) {
+            fwd_open = true;
         }
         // Collapse repeated separators so clause analysis sees one boundary.
         if (tok == BREAK || tok == COMMA) && items.last().is_some_and(|i: &Item| i.tok == tok) {
@@ -224,17 +269,25 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
             .then(a.start.cmp(&b.start))
     });
     let span_end = hits.iter().map(|h| h.end).max().unwrap_or(0) as usize;
-    // For each position, the most specific kept hit covering it.
+    // For each position, the most specific kept hit naming it. Words in a
+    // signal's `..` gap are not covered: "merging the hparam change to main"
+    // names "merge" and "main", not "hparam".
+    let is_named = |h: &Hit, p: usize| {
+        let k = p - h.start as usize;
+        k >= 64 || h.named & (1 << k) != 0
+    };
     let mut cover: Vec<Option<Hit>> = vec![None; span_end];
     let mut kept = Vec::with_capacity(hits.len());
     for h in hits {
-        let inside = cover[h.start as usize]
-            .is_some_and(|c| c.weight > h.weight && c.start <= h.start && h.end <= c.end);
+        let (from, to) = (h.start as usize, h.end as usize);
+        let inside = (from..to).filter(|&p| is_named(&h, p)).all(|p| {
+            cover[p].is_some_and(|c| c.weight > h.weight && c.start <= h.start && h.end <= c.end)
+        });
         if inside {
             continue;
         }
-        for c in &mut cover[h.start as usize..h.end as usize] {
-            if c.is_none_or(|c| c.weight < h.weight) {
+        for (p, c) in cover.iter_mut().enumerate().take(to).skip(from) {
+            if is_named(&h, p) && c.is_none_or(|c| c.weight < h.weight) {
                 *c = Some(h);
             }
         }
@@ -244,7 +297,43 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
     kept
 }
 
-fn combine(kb: &KnowledgeBase, fired: FxHashMap<u32, (usize, bool, Vec<String>)>) -> Advice {
+fn bytecount_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Blanks markdown headings of one or two words ("## Rollout", "### Testing"):
+/// PR templates name sections there, not changes.
+fn blank_short_headings(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    let is_heading = |line: &str| {
+        let t = line.trim_start();
+        let rest = t.trim_start_matches('#');
+        rest.len() < t.len()
+            && t.len() - rest.len() <= 6
+            && rest.starts_with(' ')
+            && rest.split_whitespace().count() <= 2
+    };
+    if !text.lines().any(is_heading) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if is_heading(line) {
+            out.extend(std::iter::repeat_n(' ', line.len()));
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn combine(
+    kb: &KnowledgeBase,
+    fired: FxHashMap<u32, (usize, bool, Vec<String>)>,
+    sticky: &rustc_hash::FxHashSet<u32>,
+) -> Advice {
     let mut positive: Vec<(usize, u32, Vec<String>)> = Vec::new();
     let mut ignored: Vec<(usize, u32, Vec<String>)> = Vec::new();
     for (rule, (at, pos, words)) in fired {
@@ -261,7 +350,7 @@ fn combine(kb: &KnowledgeBase, fired: FxHashMap<u32, (usize, bool, Vec<String>)>
         rule.kind == RuleKind::Change && !rule.fallback
     });
     if specific {
-        positive.retain(|(_, r, _)| !kb.rules[*r as usize].fallback);
+        positive.retain(|(_, r, _)| !kb.rules[*r as usize].fallback || sticky.contains(r));
     }
     positive.sort();
     ignored.sort();

@@ -272,7 +272,7 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     if stripped {
         let b = s.as_bytes();
         let n = b.len();
-        if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
+        if n >= 4 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
             s = &s[..n - 1];
         }
     }

@@ -91,6 +91,7 @@ pub struct Rule {
     pub note: Option<String>,
     pub negatable: bool,
     pub fallback: bool,
+    pub owns_line_paths: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -784,6 +785,7 @@ fn rules(
                 .map(|n| r.text(n, "rule note", limits::SECTION)),
             negatable: rule.negatable.unwrap_or(kind != RuleKind::Trap),
             fallback: rule.fallback,
+            owns_line_paths: rule.owns_line_paths,
             id,
         });
     }

@@ -125,6 +125,10 @@ pub(crate) struct RawRule {
     /// Fires only when no other change rule does (generic wording, bare paths).
     #[serde(default)]
     pub(crate) fallback: bool,
+    /// A file path on the same line as this rule's words belongs to this rule
+    /// ("only comments changed in train.py" is a docs change).
+    #[serde(default)]
+    pub(crate) owns_line_paths: bool,
 }
 
 #[derive(Debug, Deserialize)]
