@@ -2,9 +2,11 @@
 //! handled, and the Helpful / Not quite votes people leave on advice.
 //!
 //! The rest of the service talks to the [`Store`] trait only, so the backend
-//! can change (embedded SQLite today, PostgreSQL later) without touching the
-//! handlers. [`open`] picks the backend from a URL.
+//! can change (embedded SQLite for a single instance, PostgreSQL for several
+//! replicas) without touching the handlers. [`open`] picks the backend from a
+//! URL.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::fmt;
@@ -244,15 +246,23 @@ pub enum StoreError {
 /// - `sqlite:path/to/file.db`
 /// - `sqlite::memory:` (a private in-memory database, gone when dropped)
 /// - a bare path ending in `.db`
+/// - `postgres://user:password@host:port/dbname?sslmode=require` (or
+///   `postgresql://`), with libpq's URL parameters as tokio-postgres reads
+///   them; see [`postgres`] for pooling, timeouts and TLS
 ///
-/// `postgres://` / `postgresql://` are recognised but not supported yet.
-/// The file is created if missing, but its directory must already exist.
+/// A SQLite file is created if missing, but its directory must already
+/// exist. A PostgreSQL database must exist; its tables are created.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     let target = parse_url(url)?;
+    if let Target::Postgres(url) = target {
+        let store = postgres::PostgresStore::connect(&url.0).await?;
+        return Ok(Arc::new(store));
+    }
     // Opening and migrating touch the disk, so keep them off the async workers.
     let store = tokio::task::spawn_blocking(move || match target {
         Target::SqliteMemory => sqlite::SqliteStore::open_in_memory(),
         Target::SqliteFile(path) => sqlite::SqliteStore::open(&path),
+        Target::Postgres(_) => unreachable!("handled above"),
     })
     .await
     .map_err(|e| StoreError::Other(format!("opening the store did not complete: {e}")))??;
@@ -264,6 +274,19 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
 enum Target {
     SqliteMemory,
     SqliteFile(PathBuf),
+    Postgres(SecretUrl),
+}
+
+/// A database URL, which may embed a password: its `Debug` form shows only
+/// the scheme.
+#[derive(PartialEq, Eq)]
+struct SecretUrl(String);
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = self.0.split_once("://").map_or("?", |(scheme, _)| scheme);
+        write!(f, "SecretUrl({scheme}://...)")
+    }
 }
 
 fn parse_url(url: &str) -> Result<Target, StoreError> {
@@ -294,17 +317,15 @@ fn parse_url(url: &str) -> Result<Target, StoreError> {
         return Ok(Target::SqliteFile(PathBuf::from(rest)));
     }
     // Only the scheme is quoted back: the rest of a URL may hold a password.
-    if let Some((scheme, _)) = url.split_once("://") {
+    if let Some((scheme, rest)) = url.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
         if scheme == "postgres" || scheme == "postgresql" {
-            return Err(StoreError::Other(
-                "PostgreSQL store URLs (postgres://...) are not supported yet; \
-                 use sqlite://path/to/file.db"
-                    .to_owned(),
-            ));
+            // tokio-postgres only knows the lower-case spelling.
+            return Ok(Target::Postgres(SecretUrl(format!("{scheme}://{rest}"))));
         }
         return Err(StoreError::Other(format!(
-            "unsupported store URL scheme {scheme:?}; expected sqlite://path/to/file.db"
+            "unsupported store URL scheme {scheme:?}; expected sqlite://path/to/file.db \
+             or postgres://..."
         )));
     }
     if url.ends_with(".db") {
@@ -312,7 +333,7 @@ fn parse_url(url: &str) -> Result<Target, StoreError> {
     }
     Err(StoreError::Other(
         "unrecognised store URL; expected sqlite://path/to/file.db, sqlite::memory:, \
-         or a path ending in .db"
+         a path ending in .db, or postgres://..."
             .to_owned(),
     ))
 }
@@ -359,14 +380,31 @@ mod tests {
     }
 
     #[test]
-    fn postgres_is_recognised_but_not_supported_yet() {
+    fn postgres_urls_select_postgres_and_never_show_the_password() {
         for url in [
             "postgres://bot:s3cret@db.internal/testscope",
-            "postgresql://bot:s3cret@db.internal/testscope",
+            "postgresql://bot:s3cret@db.internal/testscope?sslmode=require",
+            "  POSTGRES://bot:s3cret@db.internal/testscope ",
         ] {
-            let err = parse_url(url).expect_err(url);
+            let target = parse_url(url).expect(url);
+            assert!(matches!(target, Target::Postgres(_)), "{url}");
+            let debug = format!("{target:?}");
+            assert!(!debug.contains("s3cret"), "{debug}");
+        }
+    }
+
+    #[tokio::test]
+    async fn unusable_postgres_urls_are_refused_before_connecting() {
+        // Each is rejected while parsing, so no connection is attempted.
+        for url in [
+            "postgres://bot:s3cret@db.internal/testscope?sslmode=bogus",
+            "postgres://bot:s3cret@db.internal/testscope?no_such_option=1",
+            "postgresql://bot:s3cret@db.internal:notaport/testscope",
+        ] {
+            let err = open(url).await.err().expect(url);
+            assert!(matches!(err, StoreError::Other(_)), "{url}: {err:?}");
             let msg = err.to_string();
-            assert!(msg.contains("not supported yet"), "{msg}");
+            assert!(msg.contains("PostgreSQL"), "{msg}");
             assert!(!msg.contains("s3cret"), "{msg}");
         }
     }

@@ -779,13 +779,6 @@ mod tests {
         assert!(!path.exists());
     }
 
-    #[tokio::test]
-    async fn postgres_urls_are_not_supported_yet() {
-        let err = open("postgres://x").await.err().unwrap();
-        assert!(matches!(err, StoreError::Other(_)), "{err:?}");
-        assert!(err.to_string().contains("not supported yet"), "{err}");
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_replicas_on_one_file_claim_an_event_once() {
         let dir = tempfile::tempdir().unwrap();
