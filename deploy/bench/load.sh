@@ -4,8 +4,9 @@
 #   deploy/bench/load.sh            # 32 connections, 10 s each
 #   CONNECTIONS=64 DURATION=20 deploy/bench/load.sh
 #
-# Builds the release binary and the floor (examples/floor.rs: a fixed-body
-# axum handler with no verification or advice), starts both on loopback,
+# Builds the release binary and the floor (examples/floor.rs: an axum handler
+# that returns the same reply bytes, rendered once, with no verification,
+# parsing or advice per request), starts both on loopback,
 # drives each with wrk using a realistic, correctly signed /testscope request,
 # and prints requests/s, p50, p99, peak RSS and start-to-ready time, plus
 # testscope's ratios to the floor. Traffic goes to 127.0.0.1 only.
@@ -19,7 +20,7 @@ SERVE_ADDR=127.0.0.1:3100
 FLOOR_ADDR=127.0.0.1:3101
 SECRET=bench-signing-secret
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $(cat "$WORK"/*.pid 2>/dev/null) 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
@@ -60,6 +61,7 @@ peak_rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$(cat "$WORK/$1.pi
 
 run_wrk() {
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$1" >"$WORK/$2.wrk"
+  if grep -q "Socket errors" "$WORK/$2.wrk"; then echo "socket errors from $2:" >&2; grep "Socket errors" "$WORK/$2.wrk" >&2; fi
   # A wrong signature would give 401s; make sure every response was a 200.
   if grep -q "Non-2xx" "$WORK/$2.wrk"; then echo "non-2xx responses from $2:" >&2; cat "$WORK/$2.wrk" >&2; exit 1; fi
 }
@@ -68,7 +70,8 @@ ms() { # wrk latency ("1.23ms", "850.00us", "1.02s") -> milliseconds
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
 
-FLOOR_READY=$(start floor "http://$FLOOR_ADDR/" "$FLOOR" "$FLOOR_ADDR")
+QUESTION='we bumped max_depth from 6 to 8 and switched the pyfunc wrapper to log the model with a new signature; the feature pipeline did not change. Plan is to promote to prod on Thursday.'
+FLOOR_READY=$(start floor "http://$FLOOR_ADDR/" "$FLOOR" "$FLOOR_ADDR" "$QUESTION")
 SERVE_READY=$(start serve "http://$SERVE_ADDR/healthz" env SLACK_SIGNING_SECRET="$SECRET" \
   TESTSCOPE_ADDR="$SERVE_ADDR" TESTSCOPE_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=testscope=warn "$BIN" serve)
 

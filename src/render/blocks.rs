@@ -113,6 +113,51 @@ fn matched_line(kb: &KnowledgeBase, advice: &Advice) -> String {
     line
 }
 
+/// Button ids; their value carries the question so any replica can act on a
+/// click without shared state.
+pub const SHARE: &str = "share";
+pub const HELPFUL: &str = "feedback_helpful";
+pub const NOT_QUITE: &str = "feedback_not_quite";
+
+/// Slack caps a button value at 2000 characters.
+const MAX_VALUE_CHARS: usize = 1900;
+
+/// The slash-command reply: the advice, privately, with Share / Helpful /
+/// Not quite buttons when something matched. `question` rides along in the
+/// buttons.
+pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, question: &str) -> Value {
+    let mut msg = advice_message(kb, advice);
+    if advice.confident
+        && let Some(blocks) = msg["blocks"].as_array_mut()
+    {
+        let value: String = question.chars().take(MAX_VALUE_CHARS).collect();
+        let t = &kb.messages.slack;
+        let button = |id: &str, label: &str, style: Option<&str>| {
+            let mut b = json!({
+                "type": "button",
+                "action_id": id,
+                "text": {"type": "plain_text", "text": clip(label, limits::BUTTON), "emoji": true},
+                "value": value,
+            });
+            if let Some(style) = style {
+                b["style"] = json!(style);
+            }
+            b
+        };
+        blocks.push(json!({
+            "type": "actions",
+            "block_id": "testscope_actions",
+            "elements": [
+                button(SHARE, &t.share_button, Some("primary")),
+                button(HELPFUL, &t.helpful_button, None),
+                button(NOT_QUITE, &t.not_quite_button, None),
+            ],
+        }));
+    }
+    msg["response_type"] = json!("ephemeral");
+    msg
+}
+
 /// The notification text: what someone sees in a push notification or a
 /// client that cannot show blocks.
 fn fallback(kb: &KnowledgeBase, advice: &Advice) -> String {

@@ -4,7 +4,10 @@
 mod blocks;
 mod terminal;
 
-pub use blocks::{advice_message, help_message, rules_message, traps_message};
+pub use blocks::{
+    HELPFUL, NOT_QUITE, SHARE, advice_message, advice_reply, help_message, rules_message,
+    traps_message,
+};
 pub use terminal::{advice_text, rules_text, summary_line};
 
 use crate::advisor::Advice;

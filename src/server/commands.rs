@@ -23,7 +23,7 @@ pub(super) async fn handle(
     match payload::parse_command(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))? {
         CommandRequest::SslCheck => Ok(StatusCode::OK.into_response()),
         CommandRequest::Command(cmd) => {
-            tracing::info!(team = %cmd.team_id, channel = %cmd.channel_id, "slash command");
+            tracing::debug!(team = %cmd.team_id, channel = %cmd.channel_id, "slash command");
             let text = cmd.text.trim();
             let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
             if first.eq_ignore_ascii_case("quiz") {
@@ -36,9 +36,47 @@ pub(super) async fn handle(
                     quiz::commands::handle(state.quiz_ctx(), &asker, rest, state.clock.now()).await;
                 return Ok(Json(msg).into_response());
             }
-            Ok(Json(reply(&state, &cmd)).into_response())
+            Ok(cached_reply(&state, &cmd))
         }
     }
+}
+
+/// Rendered replies by question text. Advice is a pure function of the text
+/// and the knowledge base, so a repeated question (a team pasting the same
+/// PR summary, a retried command) costs a lookup instead of a new render.
+#[derive(Default)]
+pub struct ReplyCache {
+    entries: std::sync::Mutex<rustc_hash::FxHashMap<String, axum::body::Bytes>>,
+}
+
+/// Enough for a busy workspace's recent questions; bounded so memory is too.
+const CACHE_ENTRIES: usize = 512;
+
+impl ReplyCache {
+    fn get_or_render(&self, text: &str, render: impl FnOnce() -> Value) -> axum::body::Bytes {
+        if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(text).cloned()) {
+            return hit;
+        }
+        let bytes = axum::body::Bytes::from(serde_json::to_vec(&render()).unwrap_or_default());
+        if let Ok(mut m) = self.entries.lock() {
+            if m.len() >= CACHE_ENTRIES {
+                m.clear();
+            }
+            m.insert(text.to_owned(), bytes.clone());
+        }
+        bytes
+    }
+}
+
+fn cached_reply(state: &AppState, cmd: &SlashCommand) -> Response {
+    let bytes = state
+        .replies
+        .get_or_render(cmd.text.trim(), || reply(state, cmd));
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response()
 }
 
 /// The reply to one command; every path is a friendly ephemeral message.

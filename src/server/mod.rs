@@ -6,7 +6,7 @@
 //! posting a reply, sharing) runs as a tracked background task, which graceful
 //! shutdown waits for.
 
-mod commands;
+pub mod commands;
 pub mod config;
 mod events;
 mod health;
@@ -42,9 +42,20 @@ use crate::slack::signature::SigningSecrets;
 use crate::store::Store;
 pub use config::{ServeArgs, Settings};
 
-/// Everything a handler needs; cheap to clone.
+/// Everything a handler needs. One `Arc`, so the per-request clone is a
+/// single counter increment.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The state shared by every request and background task.
+pub struct Shared {
     pub kb: Arc<KnowledgeBase>,
     pub secrets: Arc<SigningSecrets>,
     pub clock: Arc<dyn Clock>,
@@ -58,6 +69,8 @@ pub struct AppState {
     /// Quiz posts with a live-count refresh already scheduled, so a burst of
     /// answers costs one `chat.update`, not one per click.
     pub quiz_refresh: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Rendered slash-command replies by question text.
+    pub replies: Arc<commands::ReplyCache>,
 }
 
 impl AppState {
@@ -100,7 +113,7 @@ pub fn router(state: AppState) -> Router {
                         .get("x-request-id")
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
                 })
                 .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)),
             // Slack gives up after three seconds; nothing we answer inline
@@ -189,7 +202,7 @@ impl Application {
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             kb: Arc::new(kb),
             secrets: Arc::new(settings.secrets.clone()),
             clock,
@@ -199,7 +212,8 @@ impl Application {
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
             quiz_refresh: Arc::default(),
-        };
+            replies: Arc::default(),
+        }));
         // Operator-configured channels are (re)subscribed at every start.
         for (channel, schedule) in &settings.quiz_channels {
             let sub = crate::store::Subscription {

@@ -8,54 +8,13 @@ use crate::advisor::advise;
 use crate::render;
 use crate::slack::api::SlackError;
 
-/// Button ids; their value carries the question so any replica can act on a
-/// click without shared state.
-pub(super) const SHARE: &str = "share";
-pub(super) const HELPFUL: &str = "feedback_helpful";
-pub(super) const NOT_QUITE: &str = "feedback_not_quite";
-
-/// Slack caps a button value at 2000 characters.
-const MAX_VALUE_CHARS: usize = 1900;
-
-/// The question as stored in a button value.
-pub(super) fn button_value(text: &str) -> String {
-    text.chars().take(MAX_VALUE_CHARS).collect()
-}
+pub(super) use crate::render::{HELPFUL, NOT_QUITE, SHARE};
 
 /// Advice for `text` as a Slack message, with the Share / Helpful / Not quite
 /// buttons when something matched.
 pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> Value {
-    let kb = &state.kb;
     let advice = timed_advise(state, text);
-    let mut msg = render::advice_message(kb, &advice);
-    if advice.confident
-        && let Some(blocks) = msg["blocks"].as_array_mut()
-    {
-        let value = button_value(text);
-        let t = &kb.messages.slack;
-        let button = |id: &str, label: &str, style: Option<&str>| {
-            let mut b = json!({
-                "type": "button",
-                "action_id": id,
-                "text": {"type": "plain_text", "text": label, "emoji": true},
-                "value": value,
-            });
-            if let Some(style) = style {
-                b["style"] = json!(style);
-            }
-            b
-        };
-        blocks.push(json!({
-            "type": "actions",
-            "block_id": "testscope_actions",
-            "elements": [
-                button(SHARE, &t.share_button, Some("primary")),
-                button(HELPFUL, &t.helpful_button, None),
-                button(NOT_QUITE, &t.not_quite_button, None),
-            ],
-        }));
-    }
-    msg
+    render::advice_reply(&state.kb, &advice, text)
 }
 
 /// The advisor, counted and timed for `/metrics`.
