@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// How often the quiz scheduler checks for due posts, in seconds.
     #[arg(long, env = "TESTSCOPE_QUIZ_TICK_SECS", default_value_t = 20)]
     pub quiz_tick_secs: u64,
+    /// Seconds a replica may take to post a claimed quiz before another
+    /// replica takes the post over.
+    #[arg(long, env = "TESTSCOPE_QUIZ_LEASE_SECS", default_value_t = 120)]
+    pub quiz_lease_secs: u32,
 }
 
 /// Validated settings.
@@ -107,6 +111,7 @@ impl Settings {
         let quiz_channels = parse_channels(&args.quiz_channels)?;
         let quiz = QuizSettings {
             late_limit: jiff::SignedDuration::from_mins(i64::from(args.quiz_late_minutes)),
+            lease_secs: i64::from(args.quiz_lease_secs.max(1)),
             ..QuizSettings::default()
         };
         Ok(Settings {
