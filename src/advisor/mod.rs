@@ -108,7 +108,15 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
     let hits: Vec<Hit> = groups.into_iter().flat_map(keep_outermost).collect();
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
-    let line_of = |pos: usize| bytecount_newlines(&cleaned.as_bytes()[..pos]);
+    // Line numbers by binary search over the newline offsets, found once, so
+    // long messages stay linear.
+    let newlines: Vec<usize> = cleaned
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
     // Lines naming a specific change in words, and lines saying the change is
     // docs or tests only ("only comments changed in train.py").
     let mut specific_lines = rustc_hash::FxHashSet::default();
@@ -295,10 +303,6 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
     }
     kept.sort_by_key(|h| (h.start, h.rule));
     kept
-}
-
-fn bytecount_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Blanks markdown headings of one or two words ("## Rollout", "### Testing"):
