@@ -300,3 +300,79 @@ async fn unknown_buttons_and_shortcuts_are_acknowledged_and_ignored() {
 
     // Assert: the mocks' expect(0) is checked when `app` is dropped.
 }
+
+#[tokio::test]
+async fn quiz_answers_get_a_private_reply_and_one_live_count_update_per_burst() {
+    // Arrange: a posted quiz in channel C111.
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .mount(&app.slack)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/chat.update"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 3).await;
+    let schedule = testscope::quiz::schedule::Schedule::parse("09:00 UTC everyday").unwrap();
+    let outcome = testscope::quiz::runner::post_today(
+        app.state().quiz_ctx(),
+        "C111",
+        &schedule,
+        app.now(),
+        false,
+        Default::default(),
+    )
+    .await;
+    let testscope::quiz::runner::PostOutcome::Posted {
+        post_id,
+        question_id,
+        ..
+    } = outcome
+    else {
+        panic!("the quiz was not posted: {outcome:?}");
+    };
+    let value = |option: usize| format!("quiz|C111|{post_id}|{question_id}|{option}");
+
+    // Act: three quick clicks, the last a second click by the same person.
+    let mut other = block_actions("quiz_answer_1", &value(1), &response_url(&app));
+    other["user"]["id"] = json!("W222");
+    for payload in [
+        block_actions("quiz_answer_0", &value(0), &response_url(&app)),
+        other,
+        block_actions("quiz_answer_2", &value(2), &response_url(&app)),
+    ] {
+        assert_eq!(
+            app.post_interaction(&payload).await.status(),
+            StatusCode::OK
+        );
+    }
+    wait_for_requests(&app.slack, RESPONSE_PATH, 3, WAIT).await;
+    wait_for_requests(&app.slack, "/chat.update", 1, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let replies: Vec<String> = app
+        .slack_requests(RESPONSE_PATH)
+        .await
+        .iter()
+        .map(|r| json_body(r)["text"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        replies.iter().any(|t| t.contains("locked in")),
+        "the second click should say the first answer is locked in: {replies:?}"
+    );
+    let updates = app.slack_requests("/chat.update").await;
+    assert_eq!(
+        updates.len(),
+        1,
+        "a burst of answers should cost one chat.update"
+    );
+    let update = json_body(&updates[0]).to_string();
+    assert!(update.contains("2 answered so far"), "{update}");
+    let answers = app.state().store.quiz_answers("C111").await.unwrap();
+    assert_eq!(answers.len(), 2);
+}
