@@ -144,3 +144,33 @@ fn every_command_has_help() {
         assert!(stdout(&out).contains("Usage:"), "{cmd:?}");
     }
 }
+
+#[test]
+fn serve_refuses_to_start_when_the_database_is_unreachable() {
+    for url in [
+        "postgres://postgres@127.0.0.1:1/testscope",
+        "sqlite:///nonexistent-directory/testscope.db",
+    ] {
+        let started = std::time::Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_testscope"))
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SLACK_SIGNING_SECRET", "s")
+            .env("TESTSCOPE_ADDR", "127.0.0.1:0")
+            .env("TESTSCOPE_DATABASE_URL", url)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot open the database"), "{url}: {err}");
+        assert!(
+            !err.contains("postgres@"),
+            "the URL's credentials must not be echoed: {err}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{url}: gave up too slowly"
+        );
+    }
+}
