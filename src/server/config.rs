@@ -53,6 +53,10 @@ pub struct ServeArgs {
     /// replica takes the post over.
     #[arg(long, env = "TESTSCOPE_QUIZ_LEASE_SECS", default_value_t = 120)]
     pub quiz_lease_secs: u32,
+    /// Seconds a client may take to send a request's headers; also how long
+    /// an idle connection stays open. Slow or silent clients are cut off.
+    #[arg(long, env = "TESTSCOPE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
 }
 
 /// Validated settings.
@@ -68,6 +72,7 @@ pub struct Settings {
     pub quiz_channels: Vec<(String, Schedule)>,
     pub quiz: QuizSettings,
     pub quiz_tick: Duration,
+    pub header_timeout: Duration,
 }
 
 impl Settings {
@@ -86,6 +91,7 @@ impl Settings {
             quiz_channels: Vec::new(),
             quiz: QuizSettings::default(),
             quiz_tick: Duration::from_secs(20),
+            header_timeout: Duration::from_secs(10),
         }
     }
 
@@ -118,6 +124,7 @@ impl Settings {
             quiz_channels,
             quiz,
             quiz_tick: Duration::from_secs(args.quiz_tick_secs.max(1)),
+            header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
             addr: args.addr,
             secrets,
             bot_token,

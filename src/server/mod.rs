@@ -171,6 +171,7 @@ pub struct Application {
     grace: Duration,
     housekeeping: CancellationToken,
     quiz_tick: Duration,
+    header_timeout: Duration,
 }
 
 /// How long seen event ids are kept: Slack's last retry comes about five
@@ -236,6 +237,7 @@ impl Application {
             grace: settings.shutdown_grace,
             housekeeping: CancellationToken::new(),
             quiz_tick: settings.quiz_tick,
+            header_timeout: settings.header_timeout,
         };
         app.start_background_work();
         Ok(app)
@@ -304,13 +306,12 @@ impl Application {
             state,
             grace,
             housekeeping,
+            header_timeout,
             ..
         } = self;
         let tasks = state.tasks.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        serve(listener, router(state), shutdown, grace, header_timeout).await;
         housekeeping.cancel();
         tasks.close();
         if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
@@ -321,6 +322,74 @@ impl Application {
         }
         tracing::info!("testscope stopped");
         Ok(())
+    }
+}
+
+/// Accepts connections until `shutdown`, then lets open connections finish
+/// their requests for up to `grace`.
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+    header_timeout: Duration,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true);
+    let builder = builder.http1_only();
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off, keep serving.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(app.clone());
+                let builder = builder.clone();
+                let watcher = graceful.watcher();
+                tokio::spawn(async move {
+                    // hyper's header timer starts with the first byte; a
+                    // client that connects and sends nothing is cut off here.
+                    let mut first = [0u8; 1];
+                    if !matches!(
+                        tokio::time::timeout(header_timeout, stream.peek(&mut first)).await,
+                        Ok(Ok(1..))
+                    ) {
+                        return;
+                    }
+                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    if let Err(e) = watcher.watch(conn.into_owned()).await {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                });
+                // needs the watcher's bookkeeping: nothing to do.)
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutdown grace period over; closing open connections");
     }
 }
 

@@ -38,6 +38,7 @@ pub(crate) struct TestOptions {
     pub(crate) auth_test: bool,
     pub(crate) retry: RetryPolicy,
     pub(crate) shutdown_grace: Duration,
+    pub(crate) header_timeout: Duration,
 }
 
 impl Default for TestOptions {
@@ -49,6 +50,7 @@ impl Default for TestOptions {
             auth_test: true,
             retry: fast_retry(),
             shutdown_grace: Duration::from_secs(5),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -165,6 +167,7 @@ impl TestApp {
             self.options.bot_token.as_deref(),
         );
         settings.shutdown_grace = self.options.shutdown_grace;
+        settings.header_timeout = self.options.header_timeout;
         let app = Application::build_with_retry(
             settings,
             Arc::clone(&self.clock),

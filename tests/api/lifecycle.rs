@@ -435,3 +435,133 @@ async fn metrics_count_requests_signature_failures_and_advice() {
     }
     app.shutdown().await.expect("clean shutdown");
 }
+
+#[tokio::test]
+async fn silent_and_slow_clients_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Arrange: a one-second header deadline keeps the test short.
+    let mut app = spawn_app_with(TestOptions {
+        header_timeout: Duration::from_secs(1),
+        ..TestOptions::default()
+    })
+    .await;
+    let addr = format!("127.0.0.1:{}", app.port);
+
+    // A client that connects and says nothing.
+    let started = Instant::now();
+    let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(5), silent.read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "a silent connection must be closed: {read:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "closed after {:?}",
+        started.elapsed()
+    );
+
+    // A slowloris client trickling its headers one byte at a time.
+    let started = Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head =
+        b"POST /slack/commands HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut cut = false;
+    for byte in head {
+        if slow.write_all(&[*byte]).await.is_err() {
+            cut = true;
+            break;
+        }
+        match tokio::time::timeout(Duration::from_millis(200), slow.read(&mut buf)).await {
+            Ok(Ok(_)) | Ok(Err(_)) => {
+                cut = true;
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(cut, "a client trickling headers must be cut off");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "cut after {:?}",
+        started.elapsed()
+    );
+
+    // Meanwhile ordinary requests are served.
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    app.shutdown().await.expect("clean shutdown");
+}
+
+#[tokio::test]
+async fn ten_thousand_bad_signatures_do_not_starve_valid_requests() {
+    // Arrange
+    let mut app = spawn_app().await;
+    let body = command_body("/testscope", "bumped the learning rate");
+    let valid_latency = |app: &TestApp| {
+        let body = body.clone();
+        let app_address = app.address.clone();
+        let now = app.now();
+        let sig = app.sign(now, body.as_bytes());
+        async move {
+            let client = reqwest::Client::new();
+            let mut times = Vec::new();
+            for _ in 0..20 {
+                let started = Instant::now();
+                let resp = client
+                    .post(format!("{app_address}/slack/commands"))
+                    .header("x-slack-request-timestamp", now.to_string())
+                    .header("x-slack-signature", &sig)
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), StatusCode::OK, "a valid request was refused");
+                times.push(started.elapsed());
+            }
+            times.sort();
+            times[times.len() / 2]
+        }
+    };
+    let quiet = valid_latency(&app).await;
+
+    // Act: 10,000 forged requests from 16 concurrent clients while valid ones run.
+    let address = app.address.clone();
+    let attack = tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (client, address) = (client.clone(), address.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut refused = 0;
+                for _ in 0..625 {
+                    let resp = client
+                        .post(format!("{address}/slack/commands"))
+                        .header("x-slack-request-timestamp", "1700000000")
+                        .header("x-slack-signature", format!("v0={}", "0".repeat(64)))
+                        .body("text=forged")
+                        .send()
+                        .await
+                        .unwrap();
+                    refused += u32::from(resp.status() == StatusCode::UNAUTHORIZED);
+                }
+                refused
+            }));
+        }
+        let mut refused = 0;
+        for t in tasks {
+            refused += t.await.unwrap();
+        }
+        refused
+    });
+    let under_attack = valid_latency(&app).await;
+    let refused = attack.await.unwrap();
+
+    // Assert: every forgery refused, valid requests still answered promptly.
+    assert_eq!(refused, 10_000);
+    assert!(
+        under_attack < quiet * 20 + Duration::from_millis(50),
+        "median valid latency went from {quiet:?} to {under_attack:?} under attack"
+    );
+    app.shutdown().await.expect("clean shutdown");
+}
