@@ -28,8 +28,8 @@ pub(super) async fn handle(
         }
         EventEnvelope::Callback(cb) => {
             let retry = req
-                .headers
-                .get("x-slack-retry-num")
+                .retry_num
+                .as_ref()
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("0");
             match cb.event {

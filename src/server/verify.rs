@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -44,14 +44,23 @@ impl IntoResponse for AppError {
 #[derive(Debug)]
 pub struct Verified {
     pub body: Bytes,
-    pub headers: HeaderMap,
+    /// `X-Slack-Retry-Num`, when Slack is redelivering an event.
+    pub retry_num: Option<HeaderValue>,
 }
 
 impl FromRequest<AppState> for Verified {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
+        // Only three headers matter; taking them avoids copying the whole map.
+        let (timestamp, sig, retry_num) = {
+            let h = req.headers();
+            (
+                h.get("x-slack-request-timestamp").cloned(),
+                h.get("x-slack-signature").cloned(),
+                h.get("x-slack-retry-num").cloned(),
+            )
+        };
         let body = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::TooLarge
@@ -59,16 +68,17 @@ impl FromRequest<AppState> for Verified {
                 AppError::BadRequest(rejection.body_text())
             }
         })?;
-        let timestamp = headers
-            .get("x-slack-request-timestamp")
-            .map(|v| v.as_bytes());
-        let sig = headers.get("x-slack-signature").map(|v| v.as_bytes());
-        signature::verify(&state.secrets, timestamp, sig, &body, state.clock.now()).map_err(
-            |r| {
-                crate::telemetry::signature_failure(r.as_str());
-                AppError::Unauthorized(r.as_str())
-            },
-        )?;
-        Ok(Verified { body, headers })
+        signature::verify(
+            &state.secrets,
+            timestamp.as_ref().map(HeaderValue::as_bytes),
+            sig.as_ref().map(HeaderValue::as_bytes),
+            &body,
+            state.clock.now(),
+        )
+        .map_err(|r| {
+            crate::telemetry::signature_failure(r.as_str());
+            AppError::Unauthorized(r.as_str())
+        })?;
+        Ok(Verified { body, retry_num })
     }
 }
