@@ -27,42 +27,10 @@
 //!
 //! Every case is checked and all mismatches are reported together.
 
-use std::fmt::Write as _;
-use std::sync::LazyLock;
+mod common;
 
-use testscope::{Advice, KnowledgeBase, advise};
-
-static KB: LazyLock<KnowledgeBase> =
-    LazyLock::new(|| KnowledgeBase::embedded().expect("the embedded knowledge base loads"));
-
-// Scopes, smallest to deepest.
-const UNIT: &str = "unit";
-const INTEG: &str = "integration";
-const GATE: &str = "release-gating";
-const SCOPE_ORDER: [&str; 3] = [UNIT, INTEG, GATE];
-
-// Traps, numbered as in the domain catalogue (T1-T8), in the engine's order.
-const T1: &str = "model-change-only-training";
-const T2: &str = "unit-for-system-confidence";
-const T3: &str = "stage-blind";
-const T4: &str = "no-code-change-no-tests";
-const T5: &str = "offline-equals-online";
-const T6: &str = "over-testing";
-const T7: &str = "gate-erosion";
-const T8: &str = "undeclared-consumers";
-const TRAP_ORDER: [&str; 8] = [T1, T2, T3, T4, T5, T6, T7, T8];
-
-/// `(message, primary scope, every scope, traps)`.
-type Case = (
-    &'static str,
-    Option<&'static str>,
-    &'static [&'static str],
-    &'static [&'static str],
-);
-
-const U: Option<&str> = Some(UNIT);
-const I: Option<&str> = Some(INTEG);
-const R: Option<&str> = Some(GATE);
+use common::*;
+use testscope::advise;
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
@@ -465,89 +433,9 @@ const CASES: &[Case] = &[
     ("changed the sampling ratio of negatives in the training data from 1:5 to 1:3", I, &[INTEG], &[T1]),
 ];
 
-fn stage_of(scope: &str) -> &'static str {
-    match scope {
-        UNIT => "dev",
-        INTEG => "test",
-        GATE => "prod",
-        other => panic!("unknown scope {other:?} in the table"),
-    }
-}
-
-fn show(advice: &Advice) -> String {
-    serde_json::to_string(advice).unwrap_or_else(|e| format!("<unserializable: {e}>"))
-}
-
-/// Compares one advice with its expectation; returns a description of every
-/// difference.
-fn mismatches(case: &Case, advice: &Advice) -> Vec<String> {
-    let (_, primary, scopes, traps) = *case;
-    let mut out = Vec::new();
-    if advice.primary_scope.as_deref() != primary {
-        out.push(format!(
-            "primary: expected {primary:?}, got {:?}",
-            advice.primary_scope
-        ));
-    }
-    if advice.scopes != scopes {
-        out.push(format!(
-            "scopes: expected {scopes:?}, got {:?}",
-            advice.scopes
-        ));
-    }
-    let stages: Vec<&str> = scopes.iter().map(|s| stage_of(s)).collect();
-    if advice.stages != stages {
-        out.push(format!(
-            "stages: expected {stages:?}, got {:?}",
-            advice.stages
-        ));
-    }
-    if advice.traps != traps {
-        out.push(format!("traps: expected {traps:?}, got {:?}", advice.traps));
-    }
-    if advice.confident != primary.is_some() {
-        out.push(format!(
-            "confident: expected {}, got {}",
-            primary.is_some(),
-            advice.confident
-        ));
-    }
-    out
-}
-
 #[test]
 fn paraphrase_table_is_well_formed() {
-    assert!(CASES.len() >= 150, "only {} cases", CASES.len());
-    let mut seen = std::collections::HashSet::new();
-    for &(text, primary, scopes, traps) in CASES {
-        assert!(seen.insert(text), "duplicate case {text:?}");
-        assert_eq!(
-            primary,
-            scopes.last().copied(),
-            "{text:?}: primary must be the deepest scope"
-        );
-        let idx: Vec<usize> = scopes
-            .iter()
-            .map(|s| {
-                SCOPE_ORDER
-                    .iter()
-                    .position(|o| o == s)
-                    .expect("known scope")
-            })
-            .collect();
-        assert!(
-            idx.windows(2).all(|w| w[0] < w[1]),
-            "{text:?}: scopes out of order"
-        );
-        let idx: Vec<usize> = traps
-            .iter()
-            .map(|t| TRAP_ORDER.iter().position(|o| o == t).expect("known trap"))
-            .collect();
-        assert!(
-            idx.windows(2).all(|w| w[0] < w[1]),
-            "{text:?}: traps out of order"
-        );
-    }
+    assert_well_formed(CASES, 150);
 }
 
 /// The paraphrases share no sentence with the original table, so a pass here
@@ -566,27 +454,7 @@ fn paraphrases_are_new_sentences() {
 
 #[test]
 fn paraphrase_table() {
-    let mut failures = String::new();
-    let mut failed = 0;
-    for case in CASES {
-        let advice = advise(&KB, case.0);
-        let diffs = mismatches(case, &advice);
-        if !diffs.is_empty() {
-            failed += 1;
-            let _ = writeln!(failures, "\n#{failed} input: {:?}", case.0);
-            for d in &diffs {
-                let _ = writeln!(failures, "    {d}");
-            }
-            let _ = writeln!(failures, "    advice: {}", show(&advice));
-        }
-    }
-    let passed = CASES.len() - failed;
-    println!("advice paraphrases: {passed}/{} cases pass", CASES.len());
-    assert!(
-        failed == 0,
-        "advice paraphrases: {passed}/{} cases pass, {failed} fail:\n{failures}",
-        CASES.len()
-    );
+    assert_table("advice paraphrases", CASES);
 }
 
 /// Known gaps: phrasings the engine still reads differently from what a
