@@ -339,7 +339,6 @@ fn quiz_post(
                 println!("another process is posting {channel}'s question right now");
                 ExitCode::SUCCESS
             }
-            PostOutcome::NotDue => ExitCode::SUCCESS,
             PostOutcome::Failed(e) => {
                 eprintln!("error: the post failed: {e}");
                 ExitCode::FAILURE

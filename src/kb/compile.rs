@@ -476,51 +476,36 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
     if !slack.shared_by.contains("{user}") {
         r.at(s.shared_by.span(), "shared-by text must contain `{user}`");
     }
+    // Every quiz text is a section of at most 3000 characters; the macro
+    // names each field once so a new text cannot miss its check.
     let q = &raw.quiz;
-    let quiz = QuizText {
-        header: r.text(&q.header, "quiz text `header`", limits::SECTION),
-        practice_header: r.text(
-            &q.practice_header,
-            "quiz text `practice_header`",
-            limits::SECTION,
-        ),
-        answered_count: r.text(
-            &q.answered_count,
-            "quiz text `answered_count`",
-            limits::SECTION,
-        ),
-        yesterday: r.text(&q.yesterday, "quiz text `yesterday`", limits::SECTION),
-        stats: r.text(&q.stats, "quiz text `stats`", limits::SECTION),
-        nobody_answered: r.text(
-            &q.nobody_answered,
-            "quiz text `nobody_answered`",
-            limits::SECTION,
-        ),
-        correct: r.text(&q.correct, "quiz text `correct`", limits::SECTION),
-        wrong: r.text(&q.wrong, "quiz text `wrong`", limits::SECTION),
-        locked: r.text(&q.locked, "quiz text `locked`", limits::SECTION),
-        subscribed: r.text(&q.subscribed, "quiz text `subscribed`", limits::SECTION),
-        unsubscribed: r.text(&q.unsubscribed, "quiz text `unsubscribed`", limits::SECTION),
-        not_subscribed: r.text(
-            &q.not_subscribed,
-            "quiz text `not_subscribed`",
-            limits::SECTION,
-        ),
-        status: r.text(&q.status, "quiz text `status`", limits::SECTION),
-        leaderboard_header: r.text(
-            &q.leaderboard_header,
-            "quiz text `leaderboard_header`",
-            limits::SECTION,
-        ),
-        leaderboard_empty: r.text(
-            &q.leaderboard_empty,
-            "quiz text `leaderboard_empty`",
-            limits::SECTION,
-        ),
-        me: r.text(&q.me, "quiz text `me`", limits::SECTION),
-        me_empty: r.text(&q.me_empty, "quiz text `me_empty`", limits::SECTION),
-        usage: r.text(&q.usage, "quiz text `usage`", limits::SECTION),
-    };
+    macro_rules! quiz_texts {
+        ($($field:ident),* $(,)?) => {
+            QuizText {
+                $($field: r.text(&q.$field, concat!("quiz text `", stringify!($field), "`"), limits::SECTION),)*
+            }
+        };
+    }
+    let quiz = quiz_texts!(
+        header,
+        practice_header,
+        answered_count,
+        yesterday,
+        stats,
+        nobody_answered,
+        correct,
+        wrong,
+        locked,
+        subscribed,
+        unsubscribed,
+        not_subscribed,
+        status,
+        leaderboard_header,
+        leaderboard_empty,
+        me,
+        me_empty,
+        usage,
+    );
     Messages {
         slack,
         quiz,

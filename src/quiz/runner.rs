@@ -52,7 +52,6 @@ pub enum PostOutcome {
     AlreadyPosted,
     /// Another task or replica holds the claim right now.
     Busy,
-    NotDue,
     Failed(String),
 }
 
