@@ -153,14 +153,14 @@ async fn record_request(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_owned();
+    let route = crate::telemetry::route_label(
+        req.extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map_or("", |p| p.as_str()),
+    );
     let started = std::time::Instant::now();
     let response = next.run(req).await;
-    crate::telemetry::http_request(&route, response.status().as_u16(), started.elapsed());
+    crate::telemetry::http_request(route, response.status().as_u16(), started.elapsed());
     response
 }
 
