@@ -374,7 +374,7 @@ impl Replica {
             .env("SLACK_API_URL", slack.uri())
             .env("TESTSCOPE_DATABASE_URL", db_url)
             .env("TESTSCOPE_SHUTDOWN_GRACE_SECS", "1")
-            .env("RUST_LOG", "testscope=debug,tower_http=warn")
+            .env("RUST_LOG", "testscope=debug")
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);

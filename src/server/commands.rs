@@ -73,7 +73,10 @@ fn cached_reply(state: &AppState, cmd: &SlashCommand) -> Response {
         .replies
         .get_or_render(cmd.text.trim(), || reply(state, cmd));
     (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
         bytes,
     )
         .into_response()

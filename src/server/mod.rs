@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod config;
+mod edge;
 mod events;
 mod health;
 mod interactions;
@@ -20,19 +21,13 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::clock::Clock;
 use crate::kb::KnowledgeBase;
@@ -91,8 +86,8 @@ impl AppState {
     }
 }
 
-/// The HTTP routes. Built in a function so tests can drive the router
-/// directly or serve it on a real socket.
+/// The HTTP routes, without the per-request edge handling. Built in a
+/// function so tests can drive the router directly.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/slack/commands", post(commands::handle))
@@ -101,67 +96,25 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .layer(DefaultBodyLimit::max(verify::MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(record_request))
-        .layer((
-            SetRequestIdLayer::x_request_id(MakeRequestUuidLite),
-            PropagateRequestIdLayer::x_request_id(),
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &axum::http::Request<_>| {
-                    let id = req
-                        .headers()
-                        .get("x-request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-");
-                    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                })
-                .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)),
-            // Slack gives up after three seconds; nothing we answer inline
-            // should come close, so anything slower is cut off.
-            TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                Duration::from_secs(10),
-            ),
-            CatchPanicLayer::new(),
-        ))
         .with_state(state)
 }
 
-/// Request ids: a process-unique counter with a random-enough prefix, so log
-/// lines of one request can be found together without pulling in a UUID crate.
-#[derive(Clone, Default)]
-struct MakeRequestUuidLite;
-
-impl MakeRequestId for MakeRequestUuidLite {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        static PREFIX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-        let prefix = PREFIX.get_or_init(|| {
-            use std::hash::{BuildHasher, RandomState};
-            RandomState::new().hash_one(std::process::id()) as u32
-        });
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        axum::http::HeaderValue::from_str(&format!("{prefix:08x}-{n:x}"))
-            .ok()
-            .map(RequestId::new)
-    }
-}
-
-/// Counts every request by route and status, with its latency.
-async fn record_request(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let route = crate::telemetry::route_label(
-        req.extensions()
-            .get::<axum::extract::MatchedPath>()
-            .map_or("", |p| p.as_str()),
-    );
-    let started = std::time::Instant::now();
-    let response = next.run(req).await;
-    crate::telemetry::http_request(route, response.status().as_u16(), started.elapsed());
-    response
+/// The whole service: the router behind the edge layer (request ids,
+/// metrics, panics) and a deadline.
+///
+/// The layers wrap the router once instead of going through
+/// `Router::layer`, which wraps every route separately and so boxes and
+/// clones a service per layer on every request.
+pub(crate) fn app(state: AppState) -> edge::Edge<tower_http::timeout::Timeout<Router>> {
+    tower::ServiceBuilder::new()
+        .layer(edge::EdgeLayer)
+        // Slack gives up after three seconds; nothing we answer inline
+        // should come close, and a body that trickles in is cut off here.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
+        .service(router(state))
 }
 
 /// A bound, configured server, ready to run.
@@ -274,6 +227,21 @@ impl Application {
                 }
             }
         });
+        // The Prometheus recorder keeps every histogram sample until it is
+        // drained; without this a server that is never scraped grows
+        // without bound.
+        if let Some(metrics) = crate::telemetry::prometheus() {
+            let stop = self.housekeeping.clone();
+            state.spawn("metrics upkeep", async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(5));
+                loop {
+                    tokio::select! {
+                        () = stop.cancelled() => break,
+                        _ = tick.tick() => metrics.run_upkeep(),
+                    }
+                }
+            });
+        }
         let stop = self.housekeeping.clone();
         let s = state.clone();
         state.spawn("prune seen events", async move {
@@ -311,7 +279,7 @@ impl Application {
         } = self;
         let tasks = state.tasks.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
-        serve(listener, router(state), shutdown, grace, header_timeout).await;
+        serve(listener, app(state), shutdown, grace, header_timeout).await;
         housekeeping.cancel();
         tasks.close();
         if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
@@ -329,7 +297,7 @@ impl Application {
 /// their requests for up to `grace`.
 async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: edge::Edge<tower_http::timeout::Timeout<Router>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
     header_timeout: Duration,
@@ -374,12 +342,11 @@ async fn serve(
                     ) {
                         return;
                     }
-                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    let conn = builder.serve_connection(TokioIo::new(stream), service);
                     if let Err(e) = watcher.watch(conn.into_owned()).await {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }
                 });
-                // needs the watcher's bookkeeping: nothing to do.)
             }
             () = &mut shutdown => break,
         }

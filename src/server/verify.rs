@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::AppState;
 use crate::slack::signature;
@@ -61,13 +62,7 @@ impl FromRequest<AppState> for Verified {
                 h.get("x-slack-retry-num").cloned(),
             )
         };
-        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::TooLarge
-            } else {
-                AppError::BadRequest(rejection.body_text())
-            }
-        })?;
+        let body = read_body(req).await?;
         signature::verify(
             &state.secrets,
             timestamp.as_ref().map(HeaderValue::as_bytes),
@@ -80,5 +75,18 @@ impl FromRequest<AppState> for Verified {
             AppError::Unauthorized(r.as_str())
         })?;
         Ok(Verified { body, retry_num })
+    }
+}
+
+/// The whole body, refusing it as soon as it passes [`MAX_BODY_BYTES`]
+/// rather than after buffering it.
+async fn read_body(req: Request) -> Result<Bytes, AppError> {
+    match Limited::new(req.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(AppError::TooLarge),
+        Err(e) => Err(AppError::BadRequest(format!("cannot read the body: {e}"))),
     }
 }

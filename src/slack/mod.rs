@@ -1,5 +1,6 @@
 //! Everything that speaks Slack's protocol.
 
 pub mod api;
+mod form;
 pub mod payload;
 pub mod signature;

@@ -23,6 +23,8 @@
 //!   notice.
 
 use serde::Deserialize;
+
+use super::form;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
@@ -85,21 +87,6 @@ pub enum CommandRequest {
     Command(SlashCommand),
 }
 
-#[derive(Deserialize)]
-struct WireCommand {
-    ssl_check: Option<String>,
-    team_id: Option<String>,
-    channel_id: Option<String>,
-    user_id: Option<String>,
-    user_name: Option<String>,
-    command: Option<String>,
-    text: Option<String>,
-    response_url: Option<String>,
-    trigger_id: Option<String>,
-    api_app_id: Option<String>,
-    enterprise_id: Option<String>,
-}
-
 /// Parses the body Slack POSTs to a slash command's request URL.
 ///
 /// `ssl_check=1` wins over anything else in the body, so a probe can never be
@@ -107,22 +94,49 @@ struct WireCommand {
 /// rule bolt-js applies). Any other `ssl_check` value (`0`, `true`, empty) is
 /// not a probe, and the body must then be a complete command.
 pub fn parse_command(body: &[u8]) -> Result<CommandRequest, PayloadError> {
-    let wire: WireCommand = parse_form(body)?;
-    if wire.ssl_check.as_deref() == Some("1") {
+    let [
+        ssl_check,
+        team_id,
+        channel_id,
+        user_id,
+        user_name,
+        command,
+        text,
+        response_url,
+        trigger_id,
+        api_app_id,
+        enterprise_id,
+    ] = form::fields(
+        utf8(body)?,
+        [
+            "ssl_check",
+            "team_id",
+            "channel_id",
+            "user_id",
+            "user_name",
+            "command",
+            "text",
+            "response_url",
+            "trigger_id",
+            "api_app_id",
+            "enterprise_id",
+        ],
+    )?;
+    if ssl_check.as_deref() == Some("1") {
         return Ok(CommandRequest::SslCheck);
     }
     Ok(CommandRequest::Command(SlashCommand {
-        team_id: required(wire.team_id, "team_id")?,
-        channel_id: required(wire.channel_id, "channel_id")?,
-        user_id: required(wire.user_id, "user_id")?,
-        command: required(wire.command, "command")?,
-        response_url: required(wire.response_url, "response_url")?,
+        team_id: required(team_id, "team_id")?,
+        channel_id: required(channel_id, "channel_id")?,
+        user_id: required(user_id, "user_id")?,
+        command: required(command, "command")?,
+        response_url: required(response_url, "response_url")?,
         // An absent `text` means the same as an empty one: no arguments.
-        text: wire.text.unwrap_or_default(),
-        user_name: non_empty(wire.user_name),
-        trigger_id: non_empty(wire.trigger_id),
-        api_app_id: non_empty(wire.api_app_id),
-        enterprise_id: non_empty(wire.enterprise_id),
+        text: text.unwrap_or_default(),
+        user_name: non_empty(user_name),
+        trigger_id: non_empty(trigger_id),
+        api_app_id: non_empty(api_app_id),
+        enterprise_id: non_empty(enterprise_id),
     }))
 }
 
@@ -399,11 +413,6 @@ pub struct MessageAction {
 }
 
 #[derive(Deserialize)]
-struct WireInteractionForm {
-    payload: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct WireUser {
     id: Option<String>,
     username: Option<String>,
@@ -465,8 +474,8 @@ struct WireMessageAction {
 
 /// Parses the body Slack POSTs to the interactivity request URL.
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
-    let form: WireInteractionForm = parse_form(body)?;
-    let text = required(form.payload, "payload")?;
+    let [payload] = form::fields(utf8(body)?, ["payload"])?;
+    let text = required(payload, "payload")?;
     let object = json_object(&text)?;
     let kind = type_tag(&object, "type")?;
     match kind.as_str() {
@@ -536,55 +545,6 @@ fn message_action(wire: WireMessageAction) -> Result<MessageAction, PayloadError
 
 fn utf8(body: &[u8]) -> Result<&str, PayloadError> {
     std::str::from_utf8(body).map_err(|_| PayloadError::NotUtf8)
-}
-
-/// Decodes a form body into `T`.
-///
-/// `serde_urlencoded` replaces percent-encoded bytes that are not UTF-8 with
-/// U+FFFD without saying so. A Slack body never contains such bytes, and
-/// silently altered text is worse than a clear error, so they are rejected
-/// here first.
-fn parse_form<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, PayloadError> {
-    let text = utf8(body)?;
-    ensure_decoded_utf8(text)?;
-    serde_urlencoded::from_str(text).map_err(|e| PayloadError::Form(e.to_string()))
-}
-
-/// Fails with `NotUtf8` if percent-decoding `form` would yield invalid UTF-8.
-///
-/// Decoding the whole body at once is equivalent to decoding each field: the
-/// separators `&` and `=` are ASCII, and an ASCII byte can never sit inside a
-/// valid multi-byte sequence, so a sequence split across fields stays invalid
-/// and valid fields stay valid when joined. A `%` not followed by two hex
-/// digits is kept literally, as the form decoder does.
-fn ensure_decoded_utf8(form: &str) -> Result<(), PayloadError> {
-    if !form.contains('%') {
-        // Only `+` -> space remains, which cannot break UTF-8.
-        return Ok(());
-    }
-    let mut decoded = Vec::with_capacity(form.len());
-    let mut rest = form.as_bytes();
-    while let Some((&byte, tail)) = rest.split_first() {
-        if byte == b'%'
-            && let [hi, lo, after @ ..] = tail
-            && let (Some(hi), Some(lo)) = (hex_digit(*hi), hex_digit(*lo))
-        {
-            decoded.push((hi << 4) | lo);
-            rest = after;
-            continue;
-        }
-        decoded.push(byte);
-        rest = tail;
-    }
-    std::str::from_utf8(&decoded)
-        .map(|_| ())
-        .map_err(|_| PayloadError::NotUtf8)
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    char::from(byte)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
 }
 
 fn json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, PayloadError> {

@@ -1,0 +1,196 @@
+//! What every request gets on its way in and out, whatever the route: a
+//! request id (kept from the caller or made here) on the response and in the
+//! log span, a metric by route and status with its latency, a warning for
+//! server errors, and a 500 instead of a dropped connection if a handler
+//! panics.
+//!
+//! This is one layer rather than tower-http's request-id, trace and
+//! catch-panic layers plus a `from_fn` metric: each of those boxed or
+//! allocated per request, and on the webhook path that added up to a
+//! measurable share of the load benchmark (see README, Benchmarks).
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Longest caller-supplied request id we keep; anything else gets our own.
+const MAX_CALLER_ID: usize = 128;
+
+#[derive(Clone, Copy, Default)]
+pub(crate) struct EdgeLayer;
+
+impl<S> Layer<S> for EdgeLayer {
+    type Service = Edge<S>;
+    fn layer(&self, inner: S) -> Edge<S> {
+        Edge { inner }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Edge<S> {
+    inner: S,
+}
+
+impl<S, B> Service<Request<B>> for Edge<S>
+where
+    S: Service<Request<B>, Response = Response<Body>>,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = EdgeFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let route = crate::telemetry::route_label(req.uri().path());
+        let id = req
+            .headers()
+            .get(&X_REQUEST_ID)
+            .filter(|v| !v.is_empty() && v.len() <= MAX_CALLER_ID && v.to_str().is_ok())
+            .cloned()
+            .unwrap_or_else(next_request_id);
+        let span = tracing::debug_span!(
+            "request",
+            method = %req.method(),
+            path = %req.uri().path(),
+            request_id = id.to_str().unwrap_or("-"),
+        );
+        let started = Instant::now();
+        let inner = {
+            let _entered = span.enter();
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(req)))
+                .map_err(|panic| log_panic(panic.as_ref()))
+        };
+        EdgeFuture {
+            inner: inner.ok(),
+            span,
+            route,
+            id,
+            started,
+        }
+    }
+}
+
+pin_project! {
+    pub(crate) struct EdgeFuture<F> {
+        // `None` when the handler panicked before returning a future.
+        #[pin]
+        inner: Option<F>,
+        span: tracing::Span,
+        route: &'static str,
+        id: HeaderValue,
+        started: Instant,
+    }
+}
+
+impl<F, E> Future for EdgeFuture<F>
+where
+    F: Future<Output = Result<Response<Body>, E>>,
+{
+    type Output = Result<Response<Body>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let polled = match this.inner.as_pin_mut() {
+            Some(inner) => std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx)))
+                .unwrap_or_else(|panic| {
+                    log_panic(panic.as_ref());
+                    Poll::Ready(Ok(internal_error()))
+                }),
+            None => Poll::Ready(Ok(internal_error())),
+        };
+        let mut result = ready!(polled);
+        if let Ok(response) = &mut result {
+            let status = response.status();
+            let took = this.started.elapsed();
+            crate::telemetry::http_request(this.route, status.as_u16(), took);
+            response.headers_mut().insert(X_REQUEST_ID, this.id.clone());
+            if status.is_server_error() {
+                tracing::warn!(status = status.as_u16(), ?took, "request failed");
+            } else {
+                tracing::debug!(status = status.as_u16(), ?took, "answered");
+            }
+        }
+        Poll::Ready(result)
+    }
+}
+
+fn internal_error() -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
+fn log_panic(panic: &(dyn std::any::Any + Send)) {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a handler panicked; answered 500");
+}
+
+/// Request ids: a per-process prefix and a counter, so the log lines of one
+/// request can be found together and ids from two replicas do not collide.
+fn next_request_id() -> HeaderValue {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static PREFIX: OnceLock<u32> = OnceLock::new();
+    let prefix = *PREFIX.get_or_init(|| {
+        use std::hash::{BuildHasher, RandomState};
+        RandomState::new().hash_one(std::process::id()) as u32
+    });
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    // `{prefix:08x}-{n:x}` without going through the formatter.
+    let mut buf = [0u8; 8 + 1 + 16];
+    let mut len = 0;
+    for shift in (0..8).rev() {
+        buf[len] = hex_digit((prefix >> (shift * 4)) & 0xf);
+        len += 1;
+    }
+    buf[len] = b'-';
+    len += 1;
+    let digits = (64 - n.leading_zeros()).div_ceil(4).max(1);
+    for shift in (0..digits).rev() {
+        buf[len] = hex_digit(((n >> (shift * 4)) & 0xf) as u32);
+        len += 1;
+    }
+    HeaderValue::from_bytes(&buf[..len]).unwrap_or(HeaderValue::from_static("-"))
+}
+
+fn hex_digit(nibble: u32) -> u8 {
+    b"0123456789abcdef"[nibble as usize & 0xf]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_prefix_dash_counter_and_distinct() {
+        let a = next_request_id();
+        let b = next_request_id();
+        assert_ne!(a, b);
+        for id in [&a, &b] {
+            let text = id.to_str().expect("ascii");
+            let (prefix, counter) = text.split_once('-').expect("a dash");
+            assert_eq!(prefix.len(), 8, "{text}");
+            assert!(u32::from_str_radix(prefix, 16).is_ok(), "{text}");
+            assert!(u64::from_str_radix(counter, 16).is_ok(), "{text}");
+            assert!(!counter.starts_with('0') || counter == "0", "{text}");
+        }
+    }
+}
