@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark for the webhook path, side by side with a floor.
 #
-#   deploy/bench/load.sh            # 32 connections, 10 s each
-#   CONNECTIONS=64 DURATION=20 deploy/bench/load.sh
+#   deploy/bench/load.sh            # 32 connections, 3 rounds of 10 s each
+#   CONNECTIONS=64 DURATION=20 ROUNDS=5 deploy/bench/load.sh
 #
 # Builds the release binary and the floor (examples/floor.rs: an axum handler
 # that returns the same reply bytes, rendered once, with no verification,
@@ -10,11 +10,16 @@
 # drives each with wrk using a realistic, correctly signed /testscope request,
 # and prints requests/s, p50, p99, peak RSS and start-to-ready time, plus
 # testscope's ratios to the floor. Traffic goes to 127.0.0.1 only.
+#
+# The two servers take turns, ROUNDS times, and which goes first alternates,
+# so a noisy neighbour or a drifting clock speed hits both alike; the summary
+# is the median of the per-round ratios.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 SERVE_ADDR=127.0.0.1:3100
 FLOOR_ADDR=127.0.0.1:3101
@@ -33,17 +38,20 @@ BIN=target/release/testscope
 FLOOR=target/release/examples/floor
 
 BODY='token=x&team_id=T0001&team_domain=example&channel_id=C2147483705&channel_name=ml-review&user_id=U2147483697&user_name=steve&command=%2Ftestscope&text=we+bumped+max_depth+from+6+to+8+and+switched+the+pyfunc+wrapper+to+log+the+model+with+a+new+signature%3B+the+feature+pipeline+did+not+change.+Plan+is+to+promote+to+prod+on+Thursday.&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1234%2F5678&trigger_id=13345224609.738474920.8088930838d88f008e0&api_app_id=A123456'
-# The signature stays valid for 300 s, longer than a run.
-HEADERS=$("$BIN" sign --secret "$SECRET" "$BODY")
-TS=$(echo "$HEADERS" | sed -n 's/^X-Slack-Request-Timestamp: //p')
-SIG=$(echo "$HEADERS" | sed -n 's/^X-Slack-Signature: //p')
-cat > "$WORK/post.lua" <<LUA
+# A signature stays valid for 300 s, so each round signs afresh.
+sign_request() {
+  local headers ts sig
+  headers=$("$BIN" sign --secret "$SECRET" "$BODY")
+  ts=$(echo "$headers" | sed -n 's/^X-Slack-Request-Timestamp: //p')
+  sig=$(echo "$headers" | sed -n 's/^X-Slack-Signature: //p')
+  cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "$BODY"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["X-Slack-Request-Timestamp"] = "$TS"
-wrk.headers["X-Slack-Signature"] = "$SIG"
+wrk.headers["X-Slack-Request-Timestamp"] = "$ts"
+wrk.headers["X-Slack-Signature"] = "$sig"
 LUA
+}
 
 now_ms() { date +%s%3N; }
 
@@ -75,25 +83,44 @@ FLOOR_READY=$(start floor "http://$FLOOR_ADDR/" "$FLOOR" "$FLOOR_ADDR" "$QUESTIO
 SERVE_READY=$(start serve "http://$SERVE_ADDR/healthz" env SLACK_SIGNING_SECRET="$SECRET" \
   TESTSCOPE_ADDR="$SERVE_ADDR" TESTSCOPE_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=testscope=warn "$BIN" serve)
 
-run_wrk "http://$FLOOR_ADDR/slack/commands" floor
-run_wrk "http://$SERVE_ADDR/slack/commands" serve
+run_floor() { run_wrk "http://$FLOOR_ADDR/slack/commands" "floor.$1"; }
+run_serve() { run_wrk "http://$SERVE_ADDR/slack/commands" "serve.$1"; }
 
-report() {
-  local name=$1
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
-  p50=$(ms "$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")")
-  p99=$(ms "$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")")
-  echo "$name $rps $p50 $p99 $(peak_rss_mb "$name")"
+# "rps p50 p99" of one wrk report.
+summary() {
+  local f=$WORK/$1.wrk
+  echo "$(awk '/Requests\/sec/ {print $2}' "$f")" \
+    "$(ms "$(awk '$1=="50%" {print $2}' "$f")")" \
+    "$(ms "$(awk '$1=="99%" {print $2}' "$f")")"
 }
-read -r _ F_RPS F_P50 F_P99 F_RSS <<<"$(report floor)"
-read -r _ S_RPS S_P50 S_P99 S_RSS <<<"$(report serve)"
 
-printf '\nwrk -t%s -c%s -d%ss, signed /testscope slash command (%s bytes), loopback, %s cores\n\n' \
-  "$THREADS" "$CONNECTIONS" "$DURATION" "${#BODY}" "$(nproc)"
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+printf '\nwrk -t%s -c%s -d%ss, signed /testscope slash command (%s bytes), loopback, %s cores, %s rounds\n\n' \
+  "$THREADS" "$CONNECTIONS" "$DURATION" "${#BODY}" "$(nproc)" "$ROUNDS"
+printf '| round | floor req/s | serve req/s | throughput ratio | floor p99 ms | serve p99 ms | p99 ratio |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- |\n'
+: >"$WORK/ratios"
+for round in $(seq 1 "$ROUNDS"); do
+  sign_request
+  if (( round % 2 )); then run_floor "$round"; run_serve "$round"
+  else run_serve "$round"; run_floor "$round"; fi
+  read -r F_RPS F_P50 F_P99 <<<"$(summary "floor.$round")"
+  read -r S_RPS S_P50 S_P99 <<<"$(summary "serve.$round")"
+  echo "$F_RPS $F_P50 $F_P99 $S_RPS $S_P50 $S_P99" >>"$WORK/ratios"
+  awk -v r="$round" -v f="$F_RPS" -v s="$S_RPS" -v fp="$F_P99" -v sp="$S_P99" \
+    'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %s | %s | %.2f |\n", r, f, s, s/f, fp, sp, sp/fp }'
+done
+
+col() { awk -v c="$1" '{ print $c }' "$WORK/ratios" | median; }
+ratio() { awk -v a="$1" -v b="$2" '{ print $a / $b }' "$WORK/ratios" | median; }
+F_RSS=$(peak_rss_mb floor)
+S_RSS=$(peak_rss_mb serve)
+
+printf '\nmedians over %s rounds\n\n' "$ROUNDS"
 printf '| server | requests/s | p50 ms | p99 ms | peak RSS MB | start to ready ms |\n'
 printf '| --- | --- | --- | --- | --- | --- |\n'
-printf '| floor (fixed body) | %s | %s | %s | %s | %s |\n' "$F_RPS" "$F_P50" "$F_P99" "$F_RSS" "$FLOOR_READY"
-printf '| testscope serve | %s | %s | %s | %s | %s |\n' "$S_RPS" "$S_P50" "$S_P99" "$S_RSS" "$SERVE_READY"
-awk -v s="$S_RPS" -v f="$F_RPS" -v sp="$S_P99" -v fp="$F_P99" \
-  'BEGIN { printf "\nthroughput: %.2fx the floor; p99: %.2fx the floor\n", s/f, sp/fp }'
+printf '| floor (fixed body) | %.0f | %s | %s | %s | %s |\n' "$(col 1)" "$(col 2)" "$(col 3)" "$F_RSS" "$FLOOR_READY"
+printf '| testscope serve | %.0f | %s | %s | %s | %s |\n' "$(col 4)" "$(col 5)" "$(col 6)" "$S_RSS" "$SERVE_READY"
+printf '\nthroughput: %.2fx the floor; p99: %.2fx the floor (medians of per-round ratios)\n' \
+  "$(ratio 4 1)" "$(ratio 6 3)"

@@ -68,7 +68,7 @@ impl ReplyCache {
     }
 }
 
-fn cached_reply(state: &AppState, cmd: &SlashCommand) -> Response {
+fn cached_reply(state: &AppState, cmd: &SlashCommand<'_>) -> Response {
     let bytes = state
         .replies
         .get_or_render(cmd.text.trim(), || reply(state, cmd));
@@ -83,7 +83,7 @@ fn cached_reply(state: &AppState, cmd: &SlashCommand) -> Response {
 }
 
 /// The reply to one command; every path is a friendly ephemeral message.
-pub(super) fn reply(state: &AppState, cmd: &SlashCommand) -> Value {
+pub(super) fn reply(state: &AppState, cmd: &SlashCommand<'_>) -> Value {
     let text = cmd.text.trim();
     let kb = &state.kb;
     let mut msg = match text.to_lowercase().as_str() {

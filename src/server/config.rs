@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// an idle connection stays open. Slow or silent clients are cut off.
     #[arg(long, env = "TESTSCOPE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
+    /// Seconds a request may take from its headers to its answer, body
+    /// included; past that the connection is closed.
+    #[arg(long, env = "TESTSCOPE_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
+    pub request_timeout_secs: u64,
 }
 
 /// Validated settings.
@@ -73,6 +77,7 @@ pub struct Settings {
     pub quiz: QuizSettings,
     pub quiz_tick: Duration,
     pub header_timeout: Duration,
+    pub request_timeout: Duration,
 }
 
 impl Settings {
@@ -92,6 +97,7 @@ impl Settings {
             quiz: QuizSettings::default(),
             quiz_tick: Duration::from_secs(20),
             header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
         }
     }
 
@@ -125,6 +131,7 @@ impl Settings {
             quiz,
             quiz_tick: Duration::from_secs(args.quiz_tick_secs.max(1)),
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
+            request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
             addr: args.addr,
             secrets,
             bot_token,

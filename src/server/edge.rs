@@ -1,8 +1,9 @@
 //! What every request gets on its way in and out, whatever the route: a
 //! request id (kept from the caller or made here) on the response and in the
 //! log span, a metric by route and status with its latency, a warning for
-//! server errors, and a 500 instead of a dropped connection if a handler
-//! panics.
+//! server errors, a 500 instead of a dropped connection if a handler panics,
+//! and the start and end of the request noted for its connection's
+//! [`Deadlines`].
 //!
 //! This is one layer rather than tower-http's request-id, trace and
 //! catch-panic layers plus a `from_fn` metric: each of those boxed or
@@ -12,6 +13,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
@@ -19,6 +21,8 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
+
+use super::deadline::Deadlines;
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -31,13 +35,27 @@ pub(crate) struct EdgeLayer;
 impl<S> Layer<S> for EdgeLayer {
     type Service = Edge<S>;
     fn layer(&self, inner: S) -> Edge<S> {
-        Edge { inner }
+        Edge {
+            inner,
+            deadlines: None,
+        }
     }
 }
 
 #[derive(Clone)]
 pub(crate) struct Edge<S> {
     inner: S,
+    deadlines: Option<Arc<Deadlines>>,
+}
+
+impl<S: Clone> Edge<S> {
+    /// A copy of the service for one connection, reporting to its deadlines.
+    pub(crate) fn for_connection(&self, deadlines: Arc<Deadlines>) -> Edge<S> {
+        Edge {
+            inner: self.inner.clone(),
+            deadlines: Some(deadlines),
+        }
+    }
 }
 
 impl<S, B> Service<Request<B>> for Edge<S>
@@ -67,6 +85,9 @@ where
             request_id = id.to_str().unwrap_or("-"),
         );
         let started = Instant::now();
+        if let Some(deadlines) = &self.deadlines {
+            deadlines.request_started(started);
+        }
         let inner = {
             let _entered = span.enter();
             std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(req)))
@@ -78,6 +99,7 @@ where
             route,
             id,
             started,
+            deadlines: self.deadlines.clone(),
         }
     }
 }
@@ -91,6 +113,7 @@ pin_project! {
         route: &'static str,
         id: HeaderValue,
         started: Instant,
+        deadlines: Option<Arc<Deadlines>>,
     }
 }
 
@@ -112,9 +135,13 @@ where
             None => Poll::Ready(Ok(internal_error())),
         };
         let mut result = ready!(polled);
+        let finished = Instant::now();
+        if let Some(deadlines) = this.deadlines {
+            deadlines.request_finished(finished);
+        }
         if let Ok(response) = &mut result {
             let status = response.status();
-            let took = this.started.elapsed();
+            let took = finished - *this.started;
             crate::telemetry::http_request(this.route, status.as_u16(), took);
             response.headers_mut().insert(X_REQUEST_ID, this.id.clone());
             if status.is_server_error() {

@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod config;
+mod deadline;
 mod edge;
 mod events;
 mod health;
@@ -21,13 +22,11 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::clock::Clock;
 use crate::kb::KnowledgeBase;
@@ -100,20 +99,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The whole service: the router behind the edge layer (request ids,
-/// metrics, panics) and a deadline.
+/// metrics, panics, deadlines).
 ///
-/// The layers wrap the router once instead of going through
+/// The layer wraps the router once instead of going through
 /// `Router::layer`, which wraps every route separately and so boxes and
 /// clones a service per layer on every request.
-pub(crate) fn app(state: AppState) -> edge::Edge<tower_http::timeout::Timeout<Router>> {
+pub(crate) fn app(state: AppState) -> edge::Edge<Router> {
     tower::ServiceBuilder::new()
         .layer(edge::EdgeLayer)
-        // Slack gives up after three seconds; nothing we answer inline
-        // should come close, and a body that trickles in is cut off here.
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(10),
-        ))
         .service(router(state))
 }
 
@@ -125,6 +118,7 @@ pub struct Application {
     housekeeping: CancellationToken,
     quiz_tick: Duration,
     header_timeout: Duration,
+    request_timeout: Duration,
 }
 
 /// How long seen event ids are kept: Slack's last retry comes about five
@@ -191,6 +185,7 @@ impl Application {
             housekeeping: CancellationToken::new(),
             quiz_tick: settings.quiz_tick,
             header_timeout: settings.header_timeout,
+            request_timeout: settings.request_timeout,
         };
         app.start_background_work();
         Ok(app)
@@ -275,11 +270,16 @@ impl Application {
             grace,
             housekeeping,
             header_timeout,
+            request_timeout,
             ..
         } = self;
         let tasks = state.tasks.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
-        serve(listener, app(state), shutdown, grace, header_timeout).await;
+        let limits = Limits {
+            header_timeout,
+            request_timeout,
+        };
+        serve(listener, app(state), shutdown, grace, limits).await;
         housekeeping.cancel();
         tasks.close();
         if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
@@ -293,26 +293,29 @@ impl Application {
     }
 }
 
+/// How long clients may take; see [`deadline`].
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    header_timeout: Duration,
+    request_timeout: Duration,
+}
+
 /// Accepts connections until `shutdown`, then lets open connections finish
 /// their requests for up to `grace`.
 async fn serve(
     listener: TcpListener,
-    app: edge::Edge<tower_http::timeout::Timeout<Router>>,
+    app: edge::Edge<Router>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
-    header_timeout: Duration,
+    limits: Limits,
 ) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::rt::{TokioExecutor, TokioIo};
     use hyper_util::server::conn::auto::Builder;
     use hyper_util::server::graceful::GracefulShutdown;
     use hyper_util::service::TowerToHyperService;
 
     let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout)
-        .keep_alive(true);
+    builder.http1().keep_alive(true);
     let builder = builder.http1_only();
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -329,22 +332,22 @@ async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
-                let builder = builder.clone();
-                let watcher = graceful.watcher();
+                let deadlines = Arc::new(deadline::Deadlines::new(std::time::Instant::now()));
+                let service = TowerToHyperService::new(app.for_connection(Arc::clone(&deadlines)));
+                let conn = builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .into_owned();
+                let conn = graceful.watch(conn);
                 tokio::spawn(async move {
-                    // hyper's header timer starts with the first byte; a
-                    // client that connects and sends nothing is cut off here.
-                    let mut first = [0u8; 1];
-                    if !matches!(
-                        tokio::time::timeout(header_timeout, stream.peek(&mut first)).await,
-                        Ok(Ok(1..))
-                    ) {
-                        return;
-                    }
-                    let conn = builder.serve_connection(TokioIo::new(stream), service);
-                    if let Err(e) = watcher.watch(conn.into_owned()).await {
-                        tracing::debug!(error = %e, "connection ended with an error");
+                    tokio::select! {
+                        result = conn => {
+                            if let Err(e) = result {
+                                tracing::debug!(error = %e, "connection ended with an error");
+                            }
+                        }
+                        () = overdue(&deadlines, limits) => {
+                            tracing::debug!("closed a connection that was idle or slow for too long");
+                        }
                     }
                 });
             }
@@ -357,6 +360,22 @@ async fn serve(
         .is_err()
     {
         tracing::warn!("shutdown grace period over; closing open connections");
+    }
+}
+
+/// Resolves once the connection has been idle, or one request has run,
+/// longer than its limit. Wakes once per deadline, not once per request.
+async fn overdue(deadlines: &deadline::Deadlines, limits: Limits) {
+    let due = |d: &deadline::Deadlines| d.due(limits.header_timeout, limits.request_timeout);
+    let timer = tokio::time::sleep_until(due(deadlines).into());
+    tokio::pin!(timer);
+    loop {
+        timer.as_mut().await;
+        let next = due(deadlines);
+        if next <= std::time::Instant::now() {
+            return;
+        }
+        timer.as_mut().reset(next.into());
     }
 }
 

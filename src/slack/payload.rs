@@ -22,6 +22,8 @@
 //!   Slack expects a 200 for everything it sends, and new types appear without
 //!   notice.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use super::form;
@@ -54,21 +56,24 @@ pub enum PayloadError {
 
 /// A slash command (`application/x-www-form-urlencoded`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlashCommand {
-    pub team_id: String,
-    pub channel_id: String,
-    pub user_id: String,
+///
+/// Fields borrow from the request body where they needed no decoding, which
+/// is nearly always, so parsing a command allocates next to nothing.
+pub struct SlashCommand<'a> {
+    pub team_id: Cow<'a, str>,
+    pub channel_id: Cow<'a, str>,
+    pub user_id: Cow<'a, str>,
     /// Deprecated by Slack but still sent; only for display and logs.
-    pub user_name: Option<String>,
+    pub user_name: Option<Cow<'a, str>>,
     /// The command as typed, with its leading slash, e.g. `/weather`.
-    pub command: String,
+    pub command: Cow<'a, str>,
     /// Everything after the command, verbatim (not trimmed). May be empty.
-    pub text: String,
-    pub response_url: String,
-    pub trigger_id: Option<String>,
-    pub api_app_id: Option<String>,
+    pub text: Cow<'a, str>,
+    pub response_url: Cow<'a, str>,
+    pub trigger_id: Option<Cow<'a, str>>,
+    pub api_app_id: Option<Cow<'a, str>>,
     /// Only set on Enterprise Grid.
-    pub enterprise_id: Option<String>,
+    pub enterprise_id: Option<Cow<'a, str>>,
 }
 
 // `allow` rather than `expect`: a crate with a different clippy threshold
@@ -79,12 +84,12 @@ pub struct SlashCommand {
     reason = "built once per request and moved once; boxing would only cost an allocation and clutter every match"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CommandRequest {
+pub enum CommandRequest<'a> {
     /// Slack's periodic certificate probe (`ssl_check=1`): answer 200 with an
     /// empty body and do nothing else.
     SslCheck,
     /// A real command invocation.
-    Command(SlashCommand),
+    Command(SlashCommand<'a>),
 }
 
 /// Parses the body Slack POSTs to a slash command's request URL.
@@ -93,7 +98,7 @@ pub enum CommandRequest {
 /// dispatched as a command even if command fields ride along with it (the same
 /// rule bolt-js applies). Any other `ssl_check` value (`0`, `true`, empty) is
 /// not a probe, and the body must then be a complete command.
-pub fn parse_command(body: &[u8]) -> Result<CommandRequest, PayloadError> {
+pub fn parse_command(body: &[u8]) -> Result<CommandRequest<'_>, PayloadError> {
     let [
         ssl_check,
         team_id,
@@ -569,11 +574,11 @@ fn type_tag(object: &Map<String, Value>, field: &'static str) -> Result<String, 
 }
 
 /// An empty string is as useless as an absent one, so both become `None`.
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.is_empty())
+fn non_empty<T: AsRef<str>>(value: Option<T>) -> Option<T> {
+    value.filter(|v| !v.as_ref().is_empty())
 }
 
-fn required(value: Option<String>, field: &'static str) -> Result<String, PayloadError> {
+fn required<T: AsRef<str>>(value: Option<T>, field: &'static str) -> Result<T, PayloadError> {
     non_empty(value).ok_or(PayloadError::Missing(field))
 }
 
@@ -681,7 +686,7 @@ mod tests {
         format!("payload={}", quote(json))
     }
 
-    fn command(body: &str) -> SlashCommand {
+    fn command(body: &str) -> SlashCommand<'_> {
         match parse_command(body.as_bytes()) {
             Ok(CommandRequest::Command(c)) => c,
             other => panic!("expected a command, got {other:?}"),
@@ -737,7 +742,7 @@ mod tests {
                 user_id: "U2CERLKJA".into(),
                 user_name: Some("roadrunner".into()),
                 command: "/webhook-collect".into(),
-                text: String::new(),
+                text: "".into(),
                 response_url:
                     "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN"
                         .into(),
@@ -1607,9 +1612,9 @@ mod tests {
 
     /// Optional form fields as the wire has them: absent, or present
     /// (possibly empty).
-    fn form_pairs(command: &SlashCommand) -> Vec<(&'static str, &str)> {
+    fn form_pairs<'a>(command: &'a SlashCommand<'_>) -> Vec<(&'static str, &'a str)> {
         let mut pairs = vec![
-            ("team_id", command.team_id.as_str()),
+            ("team_id", command.team_id.as_ref()),
             ("channel_id", &command.channel_id),
             ("user_id", &command.user_id),
             ("command", &command.command),
@@ -1640,9 +1645,12 @@ mod tests {
             text in any::<String>(), response_url in non_empty_text(),
             trigger_id in prop::option::of(non_empty_text()), api_app_id in prop::option::of(non_empty_text()),
             enterprise_id in prop::option::of(non_empty_text()),
-        ) -> SlashCommand {
-            SlashCommand { team_id, channel_id, user_id, user_name, command, text, response_url,
-                           trigger_id, api_app_id, enterprise_id }
+        ) -> SlashCommand<'static> {
+            let owned = |v: Option<String>| v.map(Cow::Owned);
+            SlashCommand { team_id: team_id.into(), channel_id: channel_id.into(), user_id: user_id.into(),
+                           user_name: owned(user_name), command: command.into(), text: text.into(),
+                           response_url: response_url.into(), trigger_id: owned(trigger_id),
+                           api_app_id: owned(api_app_id), enterprise_id: owned(enterprise_id) }
         }
     }
 

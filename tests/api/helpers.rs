@@ -39,6 +39,7 @@ pub(crate) struct TestOptions {
     pub(crate) retry: RetryPolicy,
     pub(crate) shutdown_grace: Duration,
     pub(crate) header_timeout: Duration,
+    pub(crate) request_timeout: Duration,
 }
 
 impl Default for TestOptions {
@@ -51,6 +52,7 @@ impl Default for TestOptions {
             retry: fast_retry(),
             shutdown_grace: Duration::from_secs(5),
             header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -168,6 +170,7 @@ impl TestApp {
         );
         settings.shutdown_grace = self.options.shutdown_grace;
         settings.header_timeout = self.options.header_timeout;
+        settings.request_timeout = self.options.request_timeout;
         let app = Application::build_with_retry(
             settings,
             Arc::clone(&self.clock),

@@ -494,6 +494,87 @@ async fn silent_and_slow_clients_are_cut_off() {
 }
 
 #[tokio::test]
+async fn idle_keep_alive_connections_and_slow_bodies_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Arrange: short limits keep the test quick.
+    let mut app = spawn_app_with(TestOptions {
+        header_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(2),
+        ..TestOptions::default()
+    })
+    .await;
+    let addr = format!("127.0.0.1:{}", app.port);
+    let mut buf = vec![0u8; 4096];
+
+    // A keep-alive client that gets its answer and then goes quiet.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let n = idle.read(&mut buf).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"),
+        "the first request is answered"
+    );
+    let started = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buf)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0)) | Ok(Err(_))),
+        "an idle keep-alive connection must be closed: {closed:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "closed after {:?}",
+        started.elapsed()
+    );
+
+    // A client that sends its headers promptly, then the body a byte at a
+    // time: fast enough for any per-read timeout, far too slow overall.
+    let body = command_body("/testscope", "bumped the learning rate");
+    let now = app.now();
+    let head = format!(
+        "POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         X-Slack-Request-Timestamp: {now}\r\nX-Slack-Signature: {}\r\nContent-Length: {}\r\n\r\n",
+        app.sign(now, body.as_bytes()),
+        body.len()
+    );
+    let started = Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(head.as_bytes()).await.unwrap();
+    let mut outcome = None;
+    for byte in body.as_bytes() {
+        if slow.write_all(&[*byte]).await.is_err() {
+            outcome = Some("write refused".to_owned());
+            break;
+        }
+        match tokio::time::timeout(Duration::from_millis(200), slow.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                outcome = Some("closed".to_owned());
+                break;
+            }
+            Ok(Ok(n)) => {
+                outcome = Some(String::from_utf8_lossy(&buf[..n]).into_owned());
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(
+        matches!(outcome.as_deref(), Some("closed" | "write refused")),
+        "a body trickling in must be cut off, got {outcome:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "cut after {:?}",
+        started.elapsed()
+    );
+
+    // Meanwhile ordinary requests are served.
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    app.shutdown().await.expect("clean shutdown");
+}
+
+#[tokio::test]
 async fn ten_thousand_bad_signatures_do_not_starve_valid_requests() {
     // Arrange
     let mut app = spawn_app().await;
