@@ -309,14 +309,14 @@ async fn serve(
     grace: Duration,
     limits: Limits,
 ) {
-    use hyper_util::rt::{TokioExecutor, TokioIo};
-    use hyper_util::server::conn::auto::Builder;
+    use hyper::server::conn::http1;
+    use hyper_util::rt::TokioIo;
     use hyper_util::server::graceful::GracefulShutdown;
     use hyper_util::service::TowerToHyperService;
 
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().keep_alive(true);
-    let builder = builder.http1_only();
+    // Slack speaks HTTP/1.1 to webhooks, so no protocol detection.
+    let mut builder = http1::Builder::new();
+    builder.keep_alive(true);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -334,10 +334,7 @@ async fn serve(
                 let _ = stream.set_nodelay(true);
                 let deadlines = Arc::new(deadline::Deadlines::new(std::time::Instant::now()));
                 let service = TowerToHyperService::new(app.for_connection(Arc::clone(&deadlines)));
-                let conn = builder
-                    .serve_connection(TokioIo::new(stream), service)
-                    .into_owned();
-                let conn = graceful.watch(conn);
+                let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
                     tokio::select! {
                         result = conn => {
