@@ -3,8 +3,11 @@
 //! rename it.
 
 use axum::Json;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -46,40 +49,48 @@ pub(super) async fn handle(
 /// PR summary, a retried command) costs a lookup instead of a new render.
 #[derive(Default)]
 pub struct ReplyCache {
-    entries: std::sync::Mutex<rustc_hash::FxHashMap<String, axum::body::Bytes>>,
+    entries: std::sync::Mutex<rustc_hash::FxHashMap<String, Rendered>>,
+}
+
+/// A reply as it goes on the wire, with its length header made once.
+#[derive(Clone)]
+struct Rendered {
+    body: Bytes,
+    length: HeaderValue,
 }
 
 /// Enough for a busy workspace's recent questions; bounded so memory is too.
 const CACHE_ENTRIES: usize = 512;
 
 impl ReplyCache {
-    fn get_or_render(&self, text: &str, render: impl FnOnce() -> Value) -> axum::body::Bytes {
+    fn get_or_render(&self, text: &str, render: impl FnOnce() -> Value) -> Rendered {
         if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(text).cloned()) {
             return hit;
         }
-        let bytes = axum::body::Bytes::from(serde_json::to_vec(&render()).unwrap_or_default());
+        let body = Bytes::from(serde_json::to_vec(&render()).unwrap_or_default());
+        let rendered = Rendered {
+            length: HeaderValue::from(body.len()),
+            body,
+        };
         if let Ok(mut m) = self.entries.lock() {
             if m.len() >= CACHE_ENTRIES {
                 m.clear();
             }
-            m.insert(text.to_owned(), bytes.clone());
+            m.insert(text.to_owned(), rendered.clone());
         }
-        bytes
+        rendered
     }
 }
 
 fn cached_reply(state: &AppState, cmd: &SlashCommand<'_>) -> Response {
-    let bytes = state
+    let rendered = state
         .replies
         .get_or_render(cmd.text.trim(), || reply(state, cmd));
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            axum::http::HeaderValue::from_static("application/json"),
-        )],
-        bytes,
-    )
-        .into_response()
+    let mut response = Response::new(Body::from(rendered.body));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_LENGTH, rendered.length);
+    response
 }
 
 /// The reply to one command; every path is a friendly ephemeral message.
