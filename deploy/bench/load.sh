@@ -14,6 +14,11 @@
 # The two servers take turns, ROUNDS times, and which goes first alternates,
 # so a noisy neighbour or a drifting clock speed hits both alike; the summary
 # is the median of the per-round ratios.
+#
+# Two workloads: the same question over and over (what the targets are set
+# for; testscope answers it from its reply cache), and a new question on
+# every request (600 distinct signed commands in rotation, more than the
+# cache holds), which pays for the advisor each time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -38,19 +43,54 @@ BIN=target/release/testscope
 FLOOR=target/release/examples/floor
 
 BODY='token=x&team_id=T0001&team_domain=example&channel_id=C2147483705&channel_name=ml-review&user_id=U2147483697&user_name=steve&command=%2Ftestscope&text=we+bumped+max_depth+from+6+to+8+and+switched+the+pyfunc+wrapper+to+log+the+model+with+a+new+signature%3B+the+feature+pipeline+did+not+change.+Plan+is+to+promote+to+prod+on+Thursday.&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1234%2F5678&trigger_id=13345224609.738474920.8088930838d88f008e0&api_app_id=A123456'
+# Distinct questions for the second workload, as a form-encoded `text`.
+questions() {
+  local i
+  for i in $(seq 1 100); do
+    echo "we bumped max_depth from $((i % 9 + 2)) to $((i % 9 + 4)) and switched the pyfunc wrapper to log the model with a new signature; the feature pipeline did not change. Plan is to promote to prod on day $i."
+    echo "renamed column user_id to customer_id_$i in the feature table; the training job and the serving endpoint both read it"
+    echo "changed the learning rate to 0.00$i in conf/params.yaml, should we retrain and compare against the champion before release $i?"
+    echo "the upstream vendor changed null handling in transactions table v$i, same schema, our features depend on it"
+    echo "fixed a typo in README section $i and added a unit test in tests/test_features_$i.py"
+    echo "endpoint workload size moves to medium and the traffic split becomes $i/$((100 - i)) for the challenger model"
+  done
+}
+form_text() { sed -e 's/%/%25/g; s/ /+/g; s/;/%3B/g; s/,/%2C/g; s#/#%2F#g; s/?/%3F/g'; }
+
 # A signature stays valid for 300 s, so each round signs afresh.
 sign_request() {
   local headers ts sig
   headers=$("$BIN" sign --secret "$SECRET" "$BODY")
   ts=$(echo "$headers" | sed -n 's/^X-Slack-Request-Timestamp: //p')
   sig=$(echo "$headers" | sed -n 's/^X-Slack-Signature: //p')
-  cat > "$WORK/post.lua" <<LUA
+  cat > "$WORK/same.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "$BODY"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["X-Slack-Request-Timestamp"] = "$ts"
 wrk.headers["X-Slack-Signature"] = "$sig"
 LUA
+  {
+    echo 'local bodies = {}'
+    local text body
+    while read -r text; do
+      body="${BODY%%&text=*}&text=$(form_text <<<"$text")&${BODY#*&text=*&}"
+      sig=$("$BIN" sign --secret "$SECRET" --timestamp "$ts" "$body" | sed -n 's/^X-Slack-Signature: //p')
+      echo "bodies[#bodies + 1] = { \"$body\", \"$sig\" }"
+    done < <(questions)
+    cat <<LUA
+local i = 0
+function init(args) i = math.random(#bodies) end
+function request()
+  i = i % #bodies + 1
+  return wrk.format("POST", nil, {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Slack-Request-Timestamp"] = "$ts",
+    ["X-Slack-Signature"] = bodies[i][2],
+  }, bodies[i][1])
+end
+LUA
+  } > "$WORK/new.lua"
 }
 
 now_ms() { date +%s%3N; }
@@ -67,8 +107,9 @@ start() {
 
 peak_rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$(cat "$WORK/$1.pid")/status"; }
 
+# run_wrk URL NAME SCRIPT
 run_wrk() {
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$1" >"$WORK/$2.wrk"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/$3.lua" "$1" >"$WORK/$2.wrk"
   if grep -q "Socket errors" "$WORK/$2.wrk"; then echo "socket errors from $2:" >&2; grep "Socket errors" "$WORK/$2.wrk" >&2; fi
   # A wrong signature would give 401s; make sure every response was a 200.
   if grep -q "Non-2xx" "$WORK/$2.wrk"; then echo "non-2xx responses from $2:" >&2; cat "$WORK/$2.wrk" >&2; exit 1; fi
@@ -83,8 +124,8 @@ FLOOR_READY=$(start floor "http://$FLOOR_ADDR/" "$FLOOR" "$FLOOR_ADDR" "$QUESTIO
 SERVE_READY=$(start serve "http://$SERVE_ADDR/healthz" env SLACK_SIGNING_SECRET="$SECRET" \
   TESTSCOPE_ADDR="$SERVE_ADDR" TESTSCOPE_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=testscope=warn "$BIN" serve)
 
-run_floor() { run_wrk "http://$FLOOR_ADDR/slack/commands" "floor.$1"; }
-run_serve() { run_wrk "http://$SERVE_ADDR/slack/commands" "serve.$1"; }
+run_floor() { run_wrk "http://$FLOOR_ADDR/slack/commands" "floor.$1.$2" "$2"; }
+run_serve() { run_wrk "http://$SERVE_ADDR/slack/commands" "serve.$1.$2" "$2"; }
 
 # "rps p50 p99" of one wrk report.
 summary() {
@@ -96,31 +137,40 @@ summary() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-printf '\nwrk -t%s -c%s -d%ss, signed /testscope slash command (%s bytes), loopback, %s cores, %s rounds\n\n' \
+printf '\nwrk -t%s -c%s -d%ss, signed /testscope slash commands (%s bytes), loopback, %s cores, %s rounds\n' \
   "$THREADS" "$CONNECTIONS" "$DURATION" "${#BODY}" "$(nproc)" "$ROUNDS"
-printf '| round | floor req/s | serve req/s | throughput ratio | floor p99 ms | serve p99 ms | p99 ratio |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- |\n'
-: >"$WORK/ratios"
 for round in $(seq 1 "$ROUNDS"); do
   sign_request
-  if (( round % 2 )); then run_floor "$round"; run_serve "$round"
-  else run_serve "$round"; run_floor "$round"; fi
-  read -r F_RPS F_P50 F_P99 <<<"$(summary "floor.$round")"
-  read -r S_RPS S_P50 S_P99 <<<"$(summary "serve.$round")"
-  echo "$F_RPS $F_P50 $F_P99 $S_RPS $S_P50 $S_P99" >>"$WORK/ratios"
-  awk -v r="$round" -v f="$F_RPS" -v s="$S_RPS" -v fp="$F_P99" -v sp="$S_P99" \
-    'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %s | %s | %.2f |\n", r, f, s, s/f, fp, sp, sp/fp }'
+  for load in same new; do
+    if (( round % 2 )); then run_floor "$round" "$load"; run_serve "$round" "$load"
+    else run_serve "$round" "$load"; run_floor "$round" "$load"; fi
+    read -r F_RPS F_P50 F_P99 <<<"$(summary "floor.$round.$load")"
+    read -r S_RPS S_P50 S_P99 <<<"$(summary "serve.$round.$load")"
+    echo "$F_RPS $F_P50 $F_P99 $S_RPS $S_P50 $S_P99" >>"$WORK/results.$load"
+  done
 done
 
-col() { awk -v c="$1" '{ print $c }' "$WORK/ratios" | median; }
-ratio() { awk -v a="$1" -v b="$2" '{ print $a / $b }' "$WORK/ratios" | median; }
+col() { awk -v c="$2" '{ print $c }' "$WORK/results.$1" | median; }
+ratio() { awk -v a="$2" -v b="$3" '{ print $a / $b }' "$WORK/results.$1" | median; }
 F_RSS=$(peak_rss_mb floor)
 S_RSS=$(peak_rss_mb serve)
 
-printf '\nmedians over %s rounds\n\n' "$ROUNDS"
-printf '| server | requests/s | p50 ms | p99 ms | peak RSS MB | start to ready ms |\n'
-printf '| --- | --- | --- | --- | --- | --- |\n'
-printf '| floor (fixed body) | %.0f | %s | %s | %s | %s |\n' "$(col 1)" "$(col 2)" "$(col 3)" "$F_RSS" "$FLOOR_READY"
-printf '| testscope serve | %.0f | %s | %s | %s | %s |\n' "$(col 4)" "$(col 5)" "$(col 6)" "$S_RSS" "$SERVE_READY"
-printf '\nthroughput: %.2fx the floor; p99: %.2fx the floor (medians of per-round ratios)\n' \
-  "$(ratio 4 1)" "$(ratio 6 3)"
+for load in same new; do
+  if [ "$load" = same ]; then
+    printf '\n### The same question every time (the targets)\n\n'
+  else
+    printf '\n### A new question every time (no reply cache)\n\n'
+  fi
+  printf '| round | floor req/s | serve req/s | throughput ratio | floor p99 ms | serve p99 ms | p99 ratio |\n'
+  printf '| --- | --- | --- | --- | --- | --- | --- |\n'
+  awk '{ printf "| %d | %.0f | %.0f | %.2f | %s | %s | %.2f |\n", NR, $1, $4, $4/$1, $3, $6, $6/$3 }' "$WORK/results.$load"
+  printf '\n| server | requests/s | p50 ms | p99 ms |\n'
+  printf '| --- | --- | --- | --- |\n'
+  printf '| floor (fixed body) | %.0f | %s | %s |\n' "$(col "$load" 1)" "$(col "$load" 2)" "$(col "$load" 3)"
+  printf '| testscope serve | %.0f | %s | %s |\n' "$(col "$load" 4)" "$(col "$load" 5)" "$(col "$load" 6)"
+  printf '\nthroughput: %.2fx the floor; p99: %.2fx the floor (medians of per-round ratios)\n' \
+    "$(ratio "$load" 4 1)" "$(ratio "$load" 6 3)"
+done
+
+printf '\n| server | peak RSS MB | start to ready ms |\n| --- | --- | --- |\n'
+printf '| floor (fixed body) | %s | %s |\n| testscope serve | %s | %s |\n' "$F_RSS" "$FLOOR_READY" "$S_RSS" "$SERVE_READY"

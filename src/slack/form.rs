@@ -29,13 +29,13 @@ pub(crate) fn fields<'a, const N: usize>(
         let Some(slot) = slot_of(&names, &key) else {
             // Unwanted values are still checked, so a body is accepted or
             // refused as a whole, whichever fields a caller asks for.
-            decode(pair.value, escaped(pair.value))?;
+            decode(pair.value, pair.value_escaped)?;
             continue;
         };
         if found[slot].is_some() {
             return Err(PayloadError::Form(format!("duplicate field `{key}`")));
         }
-        found[slot] = Some(decode(pair.value, escaped(pair.value))?);
+        found[slot] = Some(decode(pair.value, pair.value_escaped)?);
     }
     Ok(found)
 }
@@ -49,21 +49,12 @@ fn slot_of(names: &[&str], key: &str) -> Option<usize> {
         .position(|n| n.len() == key.len() && n.as_bytes().first() == first && *n == key)
 }
 
-/// Whether a value holds a `%` or `+`: a plain loop for the short ones,
-/// a SIMD search for long free text.
-fn escaped(value: &str) -> bool {
-    if value.len() < 64 {
-        value.bytes().any(needs_decoding)
-    } else {
-        memchr::memchr2(b'%', b'+', value.as_bytes()).is_some()
-    }
-}
-
-/// One raw `key=value`, with whether the key holds a `%` or `+`.
+/// One raw `key=value`, with whether each side holds a `%` or `+`.
 struct Pair<'a> {
     key: &'a str,
     value: &'a str,
     key_escaped: bool,
+    value_escaped: bool,
 }
 
 /// The non-empty pairs of a body.
@@ -87,10 +78,11 @@ impl<'a> Iterator for Pairs<'a> {
             if bytes.is_empty() {
                 return None;
             }
-            // The key is short, so it is scanned by hand up to `=` or `&`;
-            // the value may run to hundreds of bytes, so its end is found
-            // with a SIMD search. Every cut is at an ASCII byte, so on a
-            // character boundary.
+            // The key is short, so it is scanned by hand up to `=` or `&`.
+            // A value may run to hundreds of bytes, so one SIMD search finds
+            // its end or its first escape, whichever comes first; only a
+            // value with escapes needs a second search for its end. Every
+            // cut is at an ASCII byte, so on a character boundary.
             let mut key_end = 0;
             let mut key_escaped = false;
             while let Some(&b) = bytes.get(key_end) {
@@ -100,12 +92,19 @@ impl<'a> Iterator for Pairs<'a> {
                 key_escaped |= needs_decoding(b);
                 key_end += 1;
             }
-            let (value, end) = if bytes.get(key_end) == Some(&b'=') {
+            let (value, end, value_escaped) = if bytes.get(key_end) == Some(&b'=') {
                 let start = key_end + 1;
-                let end = memchr::memchr(b'&', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-                (&self.rest[start..end], end)
+                match memchr::memchr3(b'&', b'%', b'+', &bytes[start..]).map(|i| start + i) {
+                    None => (&self.rest[start..], bytes.len(), false),
+                    Some(amp) if bytes[amp] == b'&' => (&self.rest[start..amp], amp, false),
+                    Some(escape) => {
+                        let end = memchr::memchr(b'&', &bytes[escape..])
+                            .map_or(bytes.len(), |i| escape + i);
+                        (&self.rest[start..end], end, true)
+                    }
+                }
             } else {
-                ("", key_end)
+                ("", key_end, false)
             };
             let key = &self.rest[..key_end];
             self.rest = self.rest.get(end + 1..).unwrap_or("");
@@ -116,6 +115,7 @@ impl<'a> Iterator for Pairs<'a> {
                 key,
                 value,
                 key_escaped,
+                value_escaped,
             });
         }
     }
