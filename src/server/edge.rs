@@ -205,6 +205,81 @@ fn hex_digit(nibble: u32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::convert::Infallible;
+    use std::future::ready;
+    use std::time::Duration;
+
+    /// A handler that answers 200, or panics where told to.
+    #[derive(Clone, Copy)]
+    enum Handler {
+        Answers,
+        PanicsInCall,
+        PanicsWhenPolled,
+    }
+
+    impl Service<Request<Body>> for Handler {
+        type Response = Response<Body>;
+        type Error = Infallible;
+        type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: Request<Body>) -> Self::Future {
+            match self {
+                Handler::Answers => Box::pin(ready(Ok(Response::new(Body::empty())))),
+                Handler::PanicsInCall => panic!("boom in call"),
+                Handler::PanicsWhenPolled => Box::pin(async { panic!("boom in poll") }),
+            }
+        }
+    }
+
+    async fn answer(handler: Handler, request_id: Option<&str>) -> Response<Body> {
+        let mut req = Request::new(Body::empty());
+        if let Some(id) = request_id {
+            req.headers_mut()
+                .insert(X_REQUEST_ID, HeaderValue::from_str(id).expect("ascii"));
+        }
+        let mut edge = EdgeLayer.layer(handler);
+        let response: Result<_, Infallible> = edge.call(req).await;
+        response.expect("infallible")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_gets_a_500_not_a_dropped_connection() {
+        for handler in [Handler::PanicsInCall, Handler::PanicsWhenPolled] {
+            let response = answer(handler, None).await;
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            assert!(response.headers().contains_key(X_REQUEST_ID));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_callers_request_id_is_kept_unless_it_is_unusable() {
+        let kept = answer(Handler::Answers, Some("trace-42")).await;
+        assert_eq!(kept.headers()[X_REQUEST_ID], "trace-42");
+        let long = "x".repeat(MAX_CALLER_ID + 1);
+        let replaced = answer(Handler::Answers, Some(&long)).await;
+        assert_ne!(replaced.headers()[X_REQUEST_ID], long.as_str());
+    }
+
+    #[tokio::test]
+    async fn deadlines_see_the_request_start_and_finish() {
+        let start = Instant::now();
+        let deadlines = Arc::new(Deadlines::new(start));
+        let limits = (Duration::from_secs(1), Duration::from_secs(100));
+        let mut edge = EdgeLayer
+            .layer(Handler::Answers)
+            .for_connection(Arc::clone(&deadlines));
+        let future = edge.call(Request::new(Body::empty()));
+        // In flight: the request deadline applies.
+        assert!(deadlines.due(limits.0, limits.1) >= start + limits.1);
+        future.await.expect("infallible");
+        // Answered: back to the idle deadline, counted from the answer.
+        let due = deadlines.due(limits.0, limits.1);
+        assert!(due < start + limits.1 && due >= start + limits.0);
+    }
 
     #[test]
     fn request_ids_are_prefix_dash_counter_and_distinct() {
