@@ -145,7 +145,15 @@ where
             crate::telemetry::http_request(this.route, status.as_u16(), took);
             response.headers_mut().insert(X_REQUEST_ID, this.id.clone());
             if status.is_server_error() {
-                tracing::warn!(status = status.as_u16(), ?took, "request failed");
+                // Named here too: at the default level the request's span is
+                // off, and this is the line an operator will search for.
+                let request_id = this.id.to_str().unwrap_or("-");
+                tracing::warn!(
+                    status = status.as_u16(),
+                    ?took,
+                    request_id,
+                    "request failed"
+                );
             } else {
                 tracing::debug!(status = status.as_u16(), ?took, "answered");
             }
@@ -172,6 +180,7 @@ fn log_panic(panic: &(dyn std::any::Any + Send)) {
 /// Request ids: a per-process prefix and a counter, so the log lines of one
 /// request can be found together and ids from two replicas do not collide.
 fn next_request_id() -> HeaderValue {
+    use std::io::Write as _;
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -181,25 +190,12 @@ fn next_request_id() -> HeaderValue {
         RandomState::new().hash_one(std::process::id()) as u32
     });
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    // `{prefix:08x}-{n:x}` without going through the formatter.
+    // Formatted on the stack: the header value is the only allocation.
     let mut buf = [0u8; 8 + 1 + 16];
-    let mut len = 0;
-    for shift in (0..8).rev() {
-        buf[len] = hex_digit((prefix >> (shift * 4)) & 0xf);
-        len += 1;
-    }
-    buf[len] = b'-';
-    len += 1;
-    let digits = (64 - n.leading_zeros()).div_ceil(4).max(1);
-    for shift in (0..digits).rev() {
-        buf[len] = hex_digit(((n >> (shift * 4)) & 0xf) as u32);
-        len += 1;
-    }
+    let mut out = std::io::Cursor::new(&mut buf[..]);
+    let _ = write!(out, "{prefix:08x}-{n:x}");
+    let len = usize::try_from(out.position()).unwrap_or(0);
     HeaderValue::from_bytes(&buf[..len]).unwrap_or(HeaderValue::from_static("-"))
-}
-
-fn hex_digit(nibble: u32) -> u8 {
-    b"0123456789abcdef"[nibble as usize & 0xf]
 }
 
 #[cfg(test)]

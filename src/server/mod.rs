@@ -117,8 +117,7 @@ pub struct Application {
     grace: Duration,
     housekeeping: CancellationToken,
     quiz_tick: Duration,
-    header_timeout: Duration,
-    request_timeout: Duration,
+    limits: Limits,
 }
 
 /// How long seen event ids are kept: Slack's last retry comes about five
@@ -184,8 +183,10 @@ impl Application {
             grace: settings.shutdown_grace,
             housekeeping: CancellationToken::new(),
             quiz_tick: settings.quiz_tick,
-            header_timeout: settings.header_timeout,
-            request_timeout: settings.request_timeout,
+            limits: Limits {
+                header_timeout: settings.header_timeout,
+                request_timeout: settings.request_timeout,
+            },
         };
         app.start_background_work();
         Ok(app)
@@ -269,16 +270,11 @@ impl Application {
             state,
             grace,
             housekeeping,
-            header_timeout,
-            request_timeout,
+            limits,
             ..
         } = self;
         let tasks = state.tasks.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
-        let limits = Limits {
-            header_timeout,
-            request_timeout,
-        };
         serve(listener, app(state), shutdown, grace, limits).await;
         housekeeping.cancel();
         tasks.close();
