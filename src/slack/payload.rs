@@ -25,10 +25,10 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
-
-use super::form;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
+
+use super::form;
 
 /// Why a body could not be turned into a payload.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,10 +55,10 @@ pub enum PayloadError {
 // ---------------------------------------------------------------------------
 
 /// A slash command (`application/x-www-form-urlencoded`).
-#[derive(Debug, Clone, PartialEq, Eq)]
 ///
 /// Fields borrow from the request body where they needed no decoding, which
 /// is nearly always, so parsing a command allocates next to nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlashCommand<'a> {
     pub team_id: Cow<'a, str>,
     pub channel_id: Cow<'a, str>,

@@ -465,6 +465,13 @@ async fn trickle(stream: &mut tokio::net::TcpStream, bytes: &[u8]) -> Trickled {
     Trickled::Finished
 }
 
+/// Fails unless the server acted within `limit` of `started`.
+#[track_caller]
+fn assert_within(started: Instant, limit: Duration, what: &str) {
+    let took = started.elapsed();
+    assert!(took < limit, "{what} after {took:?}");
+}
+
 /// Waits up to five seconds for the server to close `stream`, and says
 /// whether it did.
 async fn closed_by_server(stream: &mut tokio::net::TcpStream) -> bool {
@@ -491,11 +498,7 @@ async fn silent_and_slow_clients_are_cut_off() {
         closed_by_server(&mut silent).await,
         "a silent connection must be closed"
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "closed after {:?}",
-        started.elapsed()
-    );
+    assert_within(started, Duration::from_secs(3), "closed");
 
     // A slowloris client trickling its headers one byte at a time.
     let started = Instant::now();
@@ -507,11 +510,7 @@ async fn silent_and_slow_clients_are_cut_off() {
         outcome != Trickled::Finished,
         "a client trickling headers must be cut off"
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "cut after {:?}",
-        started.elapsed()
-    );
+    assert_within(started, Duration::from_secs(4), "cut");
 
     // Meanwhile ordinary requests are served.
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
@@ -546,11 +545,7 @@ async fn idle_keep_alive_connections_and_slow_bodies_are_cut_off() {
         closed_by_server(&mut idle).await,
         "an idle keep-alive connection must be closed"
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "closed after {:?}",
-        started.elapsed()
-    );
+    assert_within(started, Duration::from_secs(3), "closed");
 
     // A client that sends its headers promptly, then the body a byte at a
     // time: fast enough for any per-read timeout, far too slow overall.
@@ -571,11 +566,7 @@ async fn idle_keep_alive_connections_and_slow_bodies_are_cut_off() {
         Trickled::Cut,
         "a body trickling in must be cut off"
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "cut after {:?}",
-        started.elapsed()
-    );
+    assert_within(started, Duration::from_secs(4), "cut");
 
     // Meanwhile ordinary requests are served.
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
