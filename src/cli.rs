@@ -33,6 +33,14 @@ enum Format {
     Blocks,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EvalFormat {
+    /// Misses, accuracy per category and a confusion matrix.
+    Text,
+    /// The same report as one JSON object.
+    Json,
+}
+
 #[derive(Debug, clap::Args)]
 struct KbArgs {
     /// Load the knowledge base from this directory instead of the built-in copy.
@@ -58,6 +66,21 @@ enum Command {
     Check {
         #[command(flatten)]
         kb: KbArgs,
+    },
+    /// Score the advisor against labelled examples (JSON Lines); exits 1
+    /// below --min.
+    Eval {
+        /// One labelled example per line: `text` and any of `reading`,
+        /// `primary`, `scopes`, `stages`, `traps`, `no_traps`, `confident`, `cat`.
+        #[arg(value_name = "FILE.jsonl")]
+        file: PathBuf,
+        #[command(flatten)]
+        kb: KbArgs,
+        /// Fail (exit 1) when the share of examples answered right is below this.
+        #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+        min: f64,
+        #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+        format: EvalFormat,
     },
     /// Print the decision table.
     Rules {
@@ -185,6 +208,17 @@ pub fn run() -> ExitCode {
             );
             println!("  {} quiz questions", kb.quiz.len());
             ExitCode::SUCCESS
+        }
+        Command::Eval {
+            file,
+            kb,
+            min,
+            format,
+        } => {
+            let Some(kb) = load(&kb) else {
+                return ExitCode::FAILURE;
+            };
+            eval(&kb, &file, min, format)
         }
         Command::Rules { kb } => {
             let Some(kb) = load(&kb) else {
@@ -345,6 +379,44 @@ fn quiz_post(
             }
         }
     })
+}
+
+fn eval(kb: &KnowledgeBase, file: &std::path::Path, min: f64, format: EvalFormat) -> ExitCode {
+    if !(0.0..=1.0).contains(&min) {
+        eprintln!("error: --min must be a fraction between 0 and 1, like 0.95");
+        return ExitCode::FAILURE;
+    }
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let examples = match crate::eval::parse(kb, &file.display().to_string(), &text) {
+        Ok(x) => x,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = crate::eval::evaluate(kb, &examples);
+    let out = match format {
+        EvalFormat::Text => report.to_text(kb),
+        EvalFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+    };
+    let code = emit(&out);
+    if report.accuracy < min {
+        eprintln!(
+            "error: accuracy {:.1}% is below the minimum {:.1}%",
+            report.accuracy * 100.0,
+            min * 100.0
+        );
+        return ExitCode::FAILURE;
+    }
+    code
 }
 
 fn probe(url: &str) -> ExitCode {

@@ -9,6 +9,7 @@
 pub mod advisor;
 pub mod cli;
 pub mod clock;
+pub mod eval;
 pub mod kb;
 pub mod quiz;
 pub mod render;

@@ -328,7 +328,10 @@ const CASES: &[Case] = &[
     ("schema change upstream plus a new scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),
 
     // ---------------------------------------------------------------- pasted diffs and paths
-    ("diff --git a/src/features/x.py b/src/features/x.py\n--- a/src/features/x.py\n+++ b/src/features/x.py\n@@ -10,7 +10,7 @@ def add_ratio(df):", I, &[INTEG], &[T2]),
+    // One hunk inside one function: the path says where the function lives,
+    // not that a boundary moved (this case expected integration before the
+    // named-function rule; a reviewer reads it as a unit change).
+    ("diff --git a/src/features/x.py b/src/features/x.py\n--- a/src/features/x.py\n+++ b/src/features/x.py\n@@ -10,7 +10,7 @@ def add_ratio(df):", U, &[UNIT], &[]),
     ("```\n--- a/train.py\n+++ b/train.py\n```", I, &[INTEG], &[T1, T2]),
     ("requirements.txt changed", I, &[INTEG], &[T2]),
     ("updated conda.yaml", I, &[INTEG], &[T2]),

@@ -20,21 +20,26 @@ const FIRST_WORD: Tok = 3;
 
 /// Word classes used by clause and negation analysis.
 pub(crate) mod class {
-    pub(crate) const STOP: u8 = 1;
+    pub(crate) const STOP: u16 = 1;
     /// Negates its whole clause when it follows the subject ("X did not change").
-    pub(crate) const NEG_CLAUSE: u8 = 1 << 1;
+    pub(crate) const NEG_CLAUSE: u16 = 1 << 1;
     /// Negates only what follows ("without retraining", "no schema change").
-    pub(crate) const NEG_FORWARD: u8 = 1 << 2;
+    pub(crate) const NEG_FORWARD: u16 = 1 << 2;
     /// Starts a new clause that does not inherit negation ("but", "only").
-    pub(crate) const CONTRAST: u8 = 1 << 3;
+    pub(crate) const CONTRAST: u16 = 1 << 3;
     /// Joins list items; transparent to phrase matching ("and", "or").
-    pub(crate) const JOINER: u8 = 1 << 4;
+    pub(crate) const JOINER: u16 = 1 << 4;
     /// Marks a clause as describing a change of its own ("edited", "new").
-    pub(crate) const CHANGE: u8 = 1 << 5;
+    pub(crate) const CHANGE: u16 = 1 << 5;
     /// Never corrected as a typo, and never a typo target.
-    pub(crate) const EXACT: u8 = 1 << 6;
+    pub(crate) const EXACT: u16 = 1 << 6;
     /// Shows the message is about ML work ("model", "pipeline", "prod").
-    pub(crate) const DOMAIN: u8 = 1 << 7;
+    pub(crate) const DOMAIN: u16 = 1 << 7;
+    /// A noun that names data or configuration, not code: an identifier next
+    /// to it ("the `user_id` column") is not a function.
+    pub(crate) const DATA_NOUN: u16 = 1 << 8;
+    /// A word that opens a question ("which", "should", "where").
+    pub(crate) const ASK: u16 = 1 << 9;
 }
 
 /// One token of the analysed message.
@@ -57,7 +62,7 @@ struct Phrase {
 pub(crate) struct Lexicon {
     ids: FxHashMap<Box<str>, Tok>,
     names: Vec<Box<str>>,
-    classes: Vec<u8>,
+    classes: Vec<u16>,
     /// Concept phrases keyed by their first token, longest first.
     phrases: FxHashMap<Tok, Vec<Phrase>>,
     /// Single words that stand for a concept ("lr" -> hyperparameter).
@@ -110,15 +115,15 @@ impl Lexicon {
         self.names.get(tok as usize).map_or("", |s| s)
     }
 
-    pub(crate) fn class(&self, tok: Tok) -> u8 {
+    pub(crate) fn class(&self, tok: Tok) -> u16 {
         self.classes.get(tok as usize).copied().unwrap_or(0)
     }
 
-    pub(crate) fn has(&self, tok: Tok, class: u8) -> bool {
+    pub(crate) fn has(&self, tok: Tok, class: u16) -> bool {
         self.class(tok) & class != 0
     }
 
-    pub(crate) fn add_class(&mut self, tok: Tok, class: u8) {
+    pub(crate) fn add_class(&mut self, tok: Tok, class: u16) {
         if let Some(c) = self.classes.get_mut(tok as usize) {
             *c |= class;
         }
@@ -214,7 +219,7 @@ impl Lexicon {
         self.phrases = phrases;
         // A concept behaves like its words in clause analysis: "released"
         // still marks a clause as a change after it becomes "promote".
-        let inherited: Vec<(Tok, u8)> = self
+        let inherited: Vec<(Tok, u16)> = self
             .aliases
             .iter()
             .map(|(&word, &concept)| (concept, self.class(word) & !class::STOP))

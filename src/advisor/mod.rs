@@ -6,6 +6,8 @@
 //! decision order: the union of every scope the change needs, with the deepest
 //! one as the primary scope.
 
+mod code_units;
+mod decision;
 pub(crate) mod lexicon;
 pub(crate) mod matcher;
 mod negation;
@@ -15,7 +17,7 @@ pub(crate) mod text;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::kb::{KnowledgeBase, RuleKind};
+use crate::kb::{KnowledgeBase, RuleKind, Subject};
 use lexicon::{BREAK, COMMA, Item, UNKNOWN, class};
 use matcher::Hit;
 use text::TokenKind;
@@ -33,11 +35,51 @@ pub struct Matched {
     pub words: Vec<String>,
 }
 
+/// What kind of message the advisor took the text to be. The answer is
+/// worded for it: a verdict for a change, a definition for a question, a
+/// reminder for a belief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reading {
+    /// A specific change, with or without a belief or question about it.
+    Change,
+    /// A general question about testing, stages or scopes.
+    Question,
+    /// A claim that reveals a trap, with no specific change.
+    Belief,
+    /// Nothing the advisor has advice for.
+    Nothing,
+}
+
+impl Reading {
+    pub const NAMES: [&'static str; 4] = ["change", "question", "belief", "nothing"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Reading::Change => "change",
+            Reading::Question => "question",
+            Reading::Belief => "belief",
+            Reading::Nothing => "nothing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "change" => Some(Reading::Change),
+            "question" => Some(Reading::Question),
+            "belief" => Some(Reading::Belief),
+            "nothing" => Some(Reading::Nothing),
+            _ => None,
+        }
+    }
+}
+
 /// The advisor's answer. Lists are in the knowledge base's order (scopes from
 /// smallest to deepest, components along the pipeline), so the same input
 /// always renders the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Advice {
+    pub reading: Reading,
     /// The deepest scope required; `None` only when nothing matched.
     pub primary_scope: Option<String>,
     pub scopes: Vec<String>,
@@ -55,6 +97,8 @@ pub struct Advice {
     pub notes: Vec<String>,
     /// Set when an escalating risk factor deepened the scope.
     pub escalated: bool,
+    /// How the answer was decided, step by step.
+    pub trace: Vec<String>,
 }
 
 impl Advice {
@@ -69,10 +113,16 @@ impl Advice {
 /// Analyses `input` and returns the advice. Never panics; input longer than
 /// [`MAX_INPUT_BYTES`] is truncated at a character boundary.
 pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
+    decision::decide(kb, read(kb, input))
+}
+
+/// The facts a message states: rules whose words it uses (and whether they
+/// stand or were negated), the code it names, and whether it asks.
+fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = blank_short_headings(text::clean_markup(input));
     let paths = paths::extract(&cleaned);
-    let items = analyse(kb, &cleaned, &paths);
+    let (items, asks) = analyse(kb, &cleaned, &paths);
     let negated = negation::negated(&items, &kb.lexicon);
 
     // Beliefs ("unit tests pass so we can ship"), specific changes, generic
@@ -89,13 +139,25 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
         .collect();
     let in_context =
         |h: &Hit| !h.needs_domain || domain_at.iter().any(|&k| k < h.start || k >= h.end);
-    let mut groups: [Vec<Hit>; 4] = Default::default();
-    for hit in kb
+    let found: Vec<Hit> = kb
         .index
         .find(&items, &kb.lexicon)
         .into_iter()
         .filter(in_context)
-    {
+        .collect();
+    let (named_code, code_spans) = code_units_named(kb, &cleaned, &paths, &items, &found);
+    let mut groups: [Vec<Hit>; 4] = Default::default();
+    for hit in found {
+        // Words inside a named function are its name, not a subject of their
+        // own: `clean_features()` is one function, not a feature change.
+        if code_spans.iter().any(|&(s, e)| {
+            (s.max(hit.start)..e.min(hit.end)).any(|p| {
+                let k = (p - hit.start) as usize;
+                k >= 64 || hit.named & (1 << k) != 0
+            })
+        }) {
+            continue;
+        }
         let rule = &kb.rules[hit.rule as usize];
         let group = match (rule.kind, rule.fallback) {
             (RuleKind::Trap, _) => 0,
@@ -121,6 +183,10 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
     // docs or tests only ("only comments changed in train.py").
     let mut specific_lines = rustc_hash::FxHashSet::default();
     let mut owned_lines = rustc_hash::FxHashSet::default();
+    // Lines that name a specific change other than a function: there an
+    // identifier names what that change is about (a column, a library), not
+    // a function of its own.
+    let mut claimed = rustc_hash::FxHashSet::default();
     for hit in &hits {
         let rule = &kb.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
@@ -128,6 +194,13 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
         let is_negated = rule.negatable && !hit.own_cue && negated[span.end - 1];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
         let words = cleaned[s as usize..e as usize].to_owned();
+        if !is_negated
+            && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
+            && !rule.fallback
+            && rule.subject != Subject::Function
+        {
+            claimed.insert(line_of(s as usize));
+        }
         if !is_negated && rule.kind == RuleKind::Change && !rule.fallback {
             specific_lines.insert(line_of(s as usize));
             if rule.owns_line_paths {
@@ -135,6 +208,23 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
             }
         }
         record(&mut fired, hit.rule, s as usize, !is_negated, words);
+    }
+    let code_units: Vec<(usize, String)> = named_code
+        .into_iter()
+        .filter(|(_, at, _)| {
+            !claimed.contains(&line_of(*at))
+                && !paths.iter().any(|&(p, start, _)| {
+                    line_of(start) == line_of(*at)
+                        && kb
+                            .index
+                            .path_rule(p, |r| kb.rules[r as usize].fallback)
+                            .is_some_and(|r| !kb.rules[r as usize].fallback)
+                })
+        })
+        .map(|(_, at, name)| (at, name))
+        .collect();
+    for &(at, _) in &code_units {
+        specific_lines.insert(line_of(at));
     }
     // A bare path is the only reading of that file, so a fallback rule it
     // triggers stays unless its own line names a specific change.
@@ -152,7 +242,105 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
             record(&mut fired, rule, start, true, path.to_owned());
         }
     }
-    combine(kb, fired, &sticky)
+    let mut facts = decision::Facts {
+        sticky,
+        code_units,
+        asks: asks && paths.is_empty() && !["->", "→", "=>"].iter().any(|a| cleaned.contains(a)),
+        ..Default::default()
+    };
+    for (rule, (at, positive, words)) in fired {
+        let f = decision::Fired { at, rule, words };
+        if positive {
+            facts.positive.push(f);
+        } else {
+            facts.ignored.push(f);
+        }
+    }
+    for item in &items {
+        for &(tok, scope) in &kb.scope_names {
+            if item.tok == tok && !facts.named_scopes.contains(&scope) {
+                facts.named_scopes.push(scope);
+            }
+        }
+        for &(tok, stage) in &kb.stage_names {
+            if item.tok == tok && !facts.named_stages.contains(&stage) {
+                facts.named_stages.push(stage);
+            }
+        }
+    }
+    facts.named_scopes.sort_unstable();
+    facts.named_stages.sort_unstable();
+    facts
+}
+
+/// The functions a message names as the subject of a change, with their
+/// positions, and the item ranges their names cover. An identifier counts
+/// when it is called or quoted as code, or when it is shaped like code and
+/// its sentence says something changed; never when the knowledge base knows
+/// the whole name (`max_depth`, `log_model`) or it sits next to a data noun
+/// ("the `user_id` column").
+fn code_units_named(
+    kb: &KnowledgeBase,
+    cleaned: &str,
+    paths: &[(&str, usize, usize)],
+    items: &[Item],
+    hits: &[Hit],
+) -> (Vec<(u32, usize, String)>, Vec<(u32, u32)>) {
+    let lex = &kb.lexicon;
+    let mut units = Vec::new();
+    let mut spans = Vec::new();
+    for ident in code_units::find(cleaned, paths) {
+        let (s, e) = (ident.start as u32, ident.end as u32);
+        let first = items.partition_point(|i| i.start < s);
+        let last = items.partition_point(|i| i.end <= e);
+        if first >= last {
+            continue;
+        }
+        let (first, last) = (first as u32, last as u32);
+        let known = hits.iter().any(|h| {
+            h.start == first && h.end == last && kb.rules[h.rule as usize].kind != RuleKind::Trap
+        });
+        // Names made only of known terms (`max_depth`, `lightgbm`) are
+        // vocabulary, not code.
+        let vocabulary = items[first as usize..last as usize]
+            .iter()
+            .all(|i| lex.name(i.tok).starts_with('@'));
+        if known || vocabulary {
+            continue;
+        }
+        let beside = |k: Option<usize>| {
+            k.and_then(|k| items.get(k))
+                .is_some_and(|i| lex.has(i.tok, class::DATA_NOUN))
+        };
+        if beside(Some(last as usize)) || beside((first as usize).checked_sub(1)) {
+            continue;
+        }
+        let sentence = |k: usize| {
+            let from = items[..k]
+                .iter()
+                .rposition(|i| i.tok == BREAK)
+                .map_or(0, |p| p + 1);
+            let to = items[k..]
+                .iter()
+                .position(|i| i.tok == BREAK)
+                .map_or(items.len(), |p| k + p);
+            from..to
+        };
+        let changed = || {
+            items[sentence(first as usize)]
+                .iter()
+                .any(|i| lex.has(i.tok, class::CHANGE) || lex.concept("function") == Some(i.tok))
+        };
+        if ident.marked || changed() {
+            units.push((
+                first,
+                ident.start,
+                cleaned[ident.start..ident.end].to_owned(),
+            ));
+            spans.push((first, last));
+        }
+    }
+    (units, spans)
 }
 
 fn record(
@@ -191,7 +379,9 @@ fn truncate(s: &str, max: usize) -> &str {
 /// Tokens to ids: stems, typo repair, stop words removed, concepts folded.
 /// Words inside file paths are left to the path patterns, so
 /// `docs/architecture.md` is a docs change, not an architecture change.
-fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) -> Vec<Item> {
+/// Also says whether the message asks: a sentence opens with a question word
+/// or ends with a question mark, and no word in it says something changed.
+fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) -> (Vec<Item>, bool) {
     let lex = &kb.lexicon;
     let mut raw = text::tokenize(cleaned);
     if !paths.is_empty() {
@@ -207,7 +397,13 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
     // Unknown words repeat in long messages; repair each one once.
     let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
     let mut fwd_open = false;
+    let mut sentence_start = true;
+    let mut question = false;
     for token in raw {
+        if token.kind == TokenKind::Break {
+            sentence_start = true;
+            question |= cleaned[token.start..token.end].starts_with('?');
+        }
         let tok = match token.kind {
             TokenKind::Break => BREAK,
             TokenKind::Comma => COMMA,
@@ -226,6 +422,12 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
                 }
             }
         };
+        if token.kind == TokenKind::Word {
+            if sentence_start && lex.has(tok, class::ASK) {
+                question = true;
+            }
+            sentence_start = false;
+        }
         if lex.has(tok, class::STOP) {
             // "without touching the architecture we halved the dropout": a new
             // subject ends the reach of a forward negation.
@@ -259,7 +461,9 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
             end: token.end as u32,
         });
     }
-    lex.rewrite_concepts(items)
+    let items = lex.rewrite_concepts(items);
+    let changes = items.iter().any(|i| lex.has(i.tok, class::CHANGE));
+    (items, question && !changes)
 }
 
 /// Drops hits that lie inside a more specific hit: "unit tests pass so we
@@ -331,144 +535,4 @@ fn blank_short_headings(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_,
         }
     }
     std::borrow::Cow::Owned(out)
-}
-
-fn combine(
-    kb: &KnowledgeBase,
-    fired: FxHashMap<u32, (usize, bool, Vec<String>)>,
-    sticky: &rustc_hash::FxHashSet<u32>,
-) -> Advice {
-    let mut positive: Vec<(usize, u32, Vec<String>)> = Vec::new();
-    let mut ignored: Vec<(usize, u32, Vec<String>)> = Vec::new();
-    for (rule, (at, pos, words)) in fired {
-        if pos {
-            positive.push((at, rule, words));
-        } else {
-            ignored.push((at, rule, words));
-        }
-    }
-    // Generic wording ("changed the model") and bare file paths only count
-    // when nothing more specific was said.
-    let specific = positive.iter().any(|(_, r, _)| {
-        let rule = &kb.rules[*r as usize];
-        rule.kind == RuleKind::Change && !rule.fallback
-    });
-    if specific {
-        positive.retain(|(_, r, _)| !kb.rules[*r as usize].fallback || sticky.contains(r));
-    }
-    positive.sort();
-    ignored.sort();
-
-    let n_scopes = kb.scopes.len();
-    let mut scope_on = vec![false; n_scopes];
-    let mut trap_on = vec![false; kb.traps.len()];
-    let mut component_on = vec![false; kb.components.len()];
-    let mut checks: Vec<usize> = Vec::new();
-    let mut why: Vec<String> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    let mut escalators = Vec::new();
-
-    // Rationale and checks follow the knowledge base's rule order, which runs
-    // from narrow changes to release decisions.
-    let mut by_rule: Vec<u32> = positive.iter().map(|(_, r, _)| *r).collect();
-    by_rule.sort_unstable();
-    for &r in &by_rule {
-        let rule = &kb.rules[r as usize];
-        if rule.kind == RuleKind::Escalate {
-            escalators.push(rule);
-        } else {
-            for &s in &rule.scopes {
-                scope_on[s] = true;
-            }
-        }
-        for &t in &rule.traps {
-            trap_on[t] = true;
-        }
-        for &c in &rule.components {
-            component_on[c] = true;
-        }
-        for &c in &rule.checks {
-            if !checks.contains(&c) {
-                checks.push(c);
-            }
-        }
-        if !why.contains(&rule.why) {
-            why.push(rule.why.clone());
-        }
-        if let Some(note) = &rule.note
-            && !notes.contains(note)
-        {
-            notes.push(note.clone());
-        }
-    }
-    let mut escalated = false;
-    if !escalators.is_empty() {
-        // Risk deepens a unit-only answer; release gating stays reserved for
-        // promotion decisions, so it is never reached this way.
-        match scope_on.iter().rposition(|&on| on) {
-            Some(deepest) if deepest + 2 < n_scopes => {
-                scope_on[deepest + 1] = true;
-                escalated = true;
-            }
-            Some(_) => {}
-            None => {
-                for rule in &escalators {
-                    for &s in &rule.scopes {
-                        scope_on[s] = true;
-                    }
-                }
-            }
-        }
-    }
-
-    let scopes: Vec<usize> = (0..n_scopes).filter(|&i| scope_on[i]).collect();
-    let mut stage_on = vec![false; kb.stages.len()];
-    for &s in &scopes {
-        stage_on[kb.scopes[s].stage] = true;
-    }
-    let to_matched = |list: Vec<(usize, u32, Vec<String>)>| -> Vec<Matched> {
-        list.into_iter()
-            .map(|(_, r, words)| {
-                let rule = &kb.rules[r as usize];
-                Matched {
-                    rule: rule.id.clone(),
-                    title: rule.title.clone(),
-                    words,
-                }
-            })
-            .collect()
-    };
-    let confident = !positive.is_empty();
-    Advice {
-        primary_scope: scopes.last().map(|&s| kb.scopes[s].id.clone()),
-        scopes: scopes.iter().map(|&s| kb.scopes[s].id.clone()).collect(),
-        stages: kb
-            .stages
-            .iter()
-            .zip(&stage_on)
-            .filter(|(_, on)| **on)
-            .map(|(s, _)| s.id.clone())
-            .collect(),
-        traps: kb
-            .traps
-            .iter()
-            .zip(&trap_on)
-            .filter(|(_, on)| **on)
-            .map(|(t, _)| t.id.clone())
-            .collect(),
-        checks: checks.iter().map(|&c| kb.checks[c].id.clone()).collect(),
-        components: kb
-            .components
-            .iter()
-            .zip(&component_on)
-            .filter(|(_, on)| **on)
-            .map(|(c, _)| c.id.clone())
-            .collect(),
-        matched: to_matched(positive),
-        ignored: to_matched(ignored),
-        confident,
-        why,
-        notes,
-        escalated,
-    }
 }

@@ -72,6 +72,16 @@ pub enum RuleKind {
     Change,
     Trap,
     Escalate,
+    Promote,
+    Topic,
+}
+
+/// What a change rule is about, where the decision needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Other,
+    /// One function or small component; a named code unit reads as this rule.
+    Function,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +89,7 @@ pub struct Rule {
     pub id: String,
     pub title: String,
     pub kind: RuleKind,
+    pub subject: Subject,
     pub source: String,
     pub signals: Vec<String>,
     pub paths: Vec<String>,
@@ -314,8 +325,18 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
         .unwrap_or_default();
 
     let mut lexicon = Lexicon::new();
+    let mut scope_names = Vec::new();
+    let mut stage_names = Vec::new();
     if let Some(raw) = lexicon_raw {
         build_lexicon(lexicon_f, &mut problems, &mut lexicon, &raw);
+        let stage_ids: Vec<&str> = stages.iter().map(|s| s.id.as_str()).collect();
+        let scope_ids: Vec<&str> = scopes.iter().map(|s| s.id.as_str()).collect();
+        let mut r = Report {
+            file: lexicon_f,
+            problems: &mut problems,
+        };
+        scope_names = resolve_names(&mut r, &lexicon, &raw.names.scopes, &scope_ids, "scope");
+        stage_names = resolve_names(&mut r, &lexicon, &raw.names.stages, &stage_ids, "stage");
     }
 
     let names = Names {
@@ -359,6 +380,8 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
             quiz,
             lexicon,
             index,
+            scope_names,
+            stage_names,
         }),
         _ => Err(LoadError { problems }),
     }
@@ -591,6 +614,37 @@ fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<
     out
 }
 
+/// `[names]` entries: which concept names which scope or stage.
+fn resolve_names(
+    r: &mut Report<'_>,
+    lex: &Lexicon,
+    names: &std::collections::BTreeMap<String, toml::Spanned<String>>,
+    ids: &[&str],
+    what: &str,
+) -> Vec<(crate::advisor::lexicon::Tok, usize)> {
+    let mut out = Vec::new();
+    for (id, concept) in names {
+        let Some(index) = ids.iter().position(|i| i == id) else {
+            r.at(
+                concept.span(),
+                format!("[names] names an unknown {what} `{id}`"),
+            );
+            continue;
+        };
+        match lex.concept(concept.get_ref()) {
+            Some(tok) => out.push((tok, index)),
+            None => r.at(
+                concept.span(),
+                format!(
+                    "[names] {what} `{id}`: unknown concept `{}`",
+                    concept.get_ref()
+                ),
+            ),
+        }
+    }
+    out
+}
+
 fn build_lexicon(
     f: &SourceFile,
     problems: &mut Vec<Problem>,
@@ -623,7 +677,23 @@ fn build_lexicon(
         (&raw.clause_breaks, class::CONTRAST, "clause break"),
         (&raw.joiners, class::JOINER, "joiner"),
         (&raw.change_verbs, class::CHANGE, "change word"),
+        (&raw.data_nouns, class::DATA_NOUN, "data noun"),
     ];
+    // Question words are mostly stop words, so they are marked on the word
+    // itself, the way stop words are.
+    for w in &raw.question_words {
+        let tokens = crate::advisor::text::tokenize(w.get_ref());
+        match tokens.as_slice() {
+            [one] if one.kind == crate::advisor::text::TokenKind::Word => {
+                let id = lex.intern(&crate::advisor::text::stem(&one.word));
+                lex.add_class(id, class::ASK);
+            }
+            _ => r.at(
+                w.span(),
+                format!("question word `{}` must be a single word", w.get_ref()),
+            ),
+        }
+    }
     for (list, cls, what) in classes {
         for w in list {
             let words = lex.phrase_words(w.get_ref());
@@ -704,7 +774,7 @@ fn build_lexicon(
     }
 }
 
-const STRUCTURAL: u8 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
+const STRUCTURAL: u16 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
 
 struct Names {
     scopes: Vec<String>,
@@ -752,10 +822,30 @@ fn rules(
             RawRuleKind::Change => RuleKind::Change,
             RawRuleKind::Trap => RuleKind::Trap,
             RawRuleKind::Escalate => RuleKind::Escalate,
+            RawRuleKind::Promote => RuleKind::Promote,
+            RawRuleKind::Topic => RuleKind::Topic,
+        };
+        // Release gating is a decision to put something into prod; a rule
+        // that only describes a change must not reach it.
+        if let Some(last) = names.scopes.len().checked_sub(1)
+            && scopes.contains(&last)
+            && matches!(kind, RuleKind::Change | RuleKind::Escalate)
+        {
+            r.at(
+                rule.id.span(),
+                format!(
+                    "rule `{id}` names the deepest scope, which only a promotion, a topic or a belief about releases may require: set kind = \"promote\" if it puts something into prod"
+                ),
+            );
+        }
+        let subject = match rule.subject {
+            raw::RawSubject::Other => Subject::Other,
+            raw::RawSubject::Function => Subject::Function,
         };
         out.push(Rule {
             title: r.text(&rule.title, "rule title", limits::HEADER),
             kind,
+            subject,
             source: r.text(&rule.source, "rule source", limits::SECTION),
             signals: rule.signals.iter().map(|s| s.get_ref().clone()).collect(),
             paths: rule.paths.iter().map(|s| s.get_ref().clone()).collect(),

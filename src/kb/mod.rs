@@ -15,7 +15,7 @@ use crate::advisor::matcher::RuleIndex;
 
 pub use compile::{
     Check, Component, Difficulty, Labels, Messages, Question, QuizText, Rule, RuleKind, Scope,
-    SlackText, Stage, Trap,
+    SlackText, Stage, Subject, Trap,
 };
 
 /// Slack's limits that knowledge-base text must respect.
@@ -142,6 +142,9 @@ pub struct KnowledgeBase {
     pub quiz: Vec<Question>,
     pub(crate) lexicon: Lexicon,
     pub(crate) index: RuleIndex,
+    /// Concepts that name a scope or a stage ("unit tests", "staging").
+    pub(crate) scope_names: Vec<(crate::advisor::lexicon::Tok, usize)>,
+    pub(crate) stage_names: Vec<(crate::advisor::lexicon::Tok, usize)>,
 }
 
 impl KnowledgeBase {

@@ -93,6 +93,21 @@ pub(crate) enum RawRuleKind {
     Trap,
     /// A risk factor that makes the deepest matched scope one level deeper.
     Escalate,
+    /// An intent to put something into prod; the only kind that may name the
+    /// release-gating scope.
+    Promote,
+    /// A subject a general question is about ("environment stages").
+    Topic,
+}
+
+/// What a change rule says changed, where the decision treats it specially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawSubject {
+    #[default]
+    Other,
+    /// One function or small component: the unit-test rule.
+    Function,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +117,8 @@ pub(crate) struct RawRule {
     pub(crate) title: Spanned<String>,
     #[serde(default)]
     pub(crate) kind: RawRuleKind,
+    #[serde(default)]
+    pub(crate) subject: RawSubject,
     pub(crate) source: Spanned<String>,
     #[serde(default)]
     pub(crate) signals: Vec<Spanned<String>>,
@@ -144,7 +161,25 @@ pub(crate) struct LexiconFile {
     /// Words that show a message is about ML work; signals marked `?` need one.
     #[serde(default)]
     pub(crate) domain_words: Vec<Spanned<String>>,
+    /// Nouns for data and configuration; an identifier next to one is not code.
+    #[serde(default)]
+    pub(crate) data_nouns: Vec<Spanned<String>>,
+    /// Words that open a question.
+    #[serde(default)]
+    pub(crate) question_words: Vec<Spanned<String>>,
+    /// Concepts that name a scope or a stage, by scope or stage id.
+    #[serde(default)]
+    pub(crate) names: RawNames,
     pub(crate) concept: Vec<RawConcept>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNames {
+    #[serde(default)]
+    pub(crate) scopes: std::collections::BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub(crate) stages: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

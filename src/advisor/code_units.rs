@@ -1,0 +1,119 @@
+//! Finding the code a message names: `clamp_scores()`, `` `round_fare` ``,
+//! "fixed parse_ts". Identifiers are found in the cleaned text, before the
+//! tokenizer splits `snake_case` into words.
+
+/// An identifier in the cleaned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ident {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// Called (`name(`) or quoted as code (`` `name` ``): code for sure,
+    /// unless the knowledge base knows the name.
+    pub(crate) marked: bool,
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Identifiers that look like code: called, backticked, `snake_case` or
+/// `camelCase`. Ranges inside file paths are skipped (the path is the
+/// subject there), and so are ALL_CAPS constants and plain words.
+pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_ident_byte(bytes[i]) || (i > 0 && is_ident_byte(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_ident_byte(bytes[i]) {
+            i += 1;
+        }
+        // `module.func(` names `func`; `train.py` is a path and skipped below.
+        let end = i;
+        let word = &text[start..end];
+        if paths.iter().any(|&(_, s, e)| start < e && s < end) {
+            continue;
+        }
+        if !word.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+            continue;
+        }
+        let called = bytes.get(end) == Some(&b'(');
+        // A dotted name (`prod.ml.churn`, `utils.clamp`) is a table or a
+        // module path unless its last part is called.
+        let dotted_before = start > 0 && bytes[start - 1] == b'.';
+        let dotted_after = bytes.get(end) == Some(&b'.')
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+        if (dotted_before && !called) || dotted_after {
+            continue;
+        }
+        let quoted =
+            start > 0 && bytes[start - 1] == b'`' && matches!(bytes.get(end), Some(b'`' | b'('));
+        let snake = word.trim_matches('_').contains('_');
+        let camel = word
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+        let all_caps = !word.bytes().any(|b| b.is_ascii_lowercase());
+        if all_caps || word.bytes().filter(u8::is_ascii_alphabetic).count() < 3 {
+            continue;
+        }
+        if called || quoted || snake || camel {
+            out.push(Ident {
+                start,
+                end,
+                marked: called || quoted,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<(&str, bool)> {
+        find(text, &[])
+            .into_iter()
+            .map(|i| (&text[i.start..i.end], i.marked))
+            .collect()
+    }
+
+    #[test]
+    fn called_quoted_and_shaped_identifiers() {
+        assert_eq!(
+            names("fix the off-by-one in clamp_scores()"),
+            [("clamp_scores", true)]
+        );
+        assert_eq!(names("tweaked `round_fare`"), [("round_fare", true)]);
+        assert_eq!(
+            names("`dedupe`(rows) now keeps the last"),
+            [("dedupe", true)]
+        );
+        assert_eq!(names("renamed parseDate"), [("parseDate", false)]);
+        assert_eq!(
+            names("guarded norm_amt against zero"),
+            [("norm_amt", false)]
+        );
+        assert_eq!(names("utils.clamp(x) was wrong"), [("clamp", true)]);
+        assert!(names("alias on prod.ml.fraud_model").is_empty());
+    }
+
+    #[test]
+    fn plain_words_constants_and_numbers_are_not_code() {
+        assert!(names("we changed the learning rate (a lot)").is_empty());
+        assert!(names("MAX_LEN went up, v2_3 too").is_empty());
+        assert!(names("the model is better now").is_empty());
+    }
+
+    #[test]
+    fn identifiers_inside_paths_are_left_to_the_path() {
+        let text = "edited features/clean_text.py";
+        let paths = [("features/clean_text.py", 7, text.len())];
+        assert!(find(text, &paths).is_empty());
+    }
+}

@@ -1,0 +1,262 @@
+//! The decision: facts read from the message in, scopes, stages, traps and a
+//! trace of why out. Phrases never set policy; this module does, in the study
+//! guide's order:
+//!
+//! 1. what the message is (a change, a question, a belief, or nothing);
+//! 2. generic wording counts only when nothing specific was said;
+//! 3. one named function or small component → unit tests;
+//! 4. every change adds the scope its kind needs (boundaries that interact →
+//!    integration), the union is the answer and the deepest scope leads;
+//! 5. release-gating only from an intent to put something into prod;
+//! 6. risk factors move a unit-only answer one level deeper;
+//! 7. the stages follow from the scopes.
+//!
+//! A question gets the scopes and stages it asks about, never a verdict on an
+//! imaginary change.
+
+use rustc_hash::FxHashSet;
+
+use super::{Advice, Matched, Reading};
+use crate::kb::{KnowledgeBase, RuleKind, Subject};
+
+/// A rule the message triggered, where, and with which of the user's words.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Fired {
+    pub(crate) at: usize,
+    pub(crate) rule: u32,
+    pub(crate) words: Vec<String>,
+}
+
+/// Everything the reading of a message produced, before any policy.
+#[derive(Debug, Default)]
+pub(crate) struct Facts {
+    /// Rules whose words stand un-negated.
+    pub(crate) positive: Vec<Fired>,
+    /// Rules whose words appeared only in negated clauses.
+    pub(crate) ignored: Vec<Fired>,
+    /// Generic rules triggered by a bare file path, which stay even next to a
+    /// specific change elsewhere in the message.
+    pub(crate) sticky: FxHashSet<u32>,
+    /// Functions, helpers, UDFs or regexes named by identifier.
+    pub(crate) code_units: Vec<(usize, String)>,
+    /// The message is phrased as a general question: it asks, and names no
+    /// change, code unit or file.
+    pub(crate) asks: bool,
+    /// Scopes and stages the message names in words ("unit tests", "staging").
+    pub(crate) named_scopes: Vec<usize>,
+    pub(crate) named_stages: Vec<usize>,
+}
+
+/// Applies the policy to the facts.
+pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
+    let Facts {
+        mut positive,
+        mut ignored,
+        sticky,
+        code_units,
+        asks,
+        named_scopes,
+        named_stages,
+    } = facts;
+    let kind = |f: &Fired| kb.rules[f.rule as usize].kind;
+    let mut trace: Vec<String> = Vec::new();
+
+    // Step 2: generic wording and bare paths count only when nothing more
+    // specific was said. A named function is specific.
+    let specific = !code_units.is_empty()
+        || positive.iter().any(|f| {
+            let r = &kb.rules[f.rule as usize];
+            matches!(r.kind, RuleKind::Change | RuleKind::Promote) && !r.fallback
+        });
+    if specific {
+        positive.retain(|f| {
+            let r = &kb.rules[f.rule as usize];
+            !r.fallback || (sticky.contains(&f.rule) && code_units.is_empty())
+        });
+    }
+
+    // Step 3: a named code unit is a change to one function, read through the
+    // knowledge base's function rule so its checks and rationale apply.
+    if !code_units.is_empty()
+        && let Some(unit_rule) = kb.rules.iter().position(|r| r.subject == Subject::Function)
+        && !positive.iter().any(|f| f.rule as usize == unit_rule)
+    {
+        let at = code_units[0].0;
+        positive.push(Fired {
+            at,
+            rule: unit_rule as u32,
+            words: code_units.iter().map(|(_, n)| n.clone()).collect(),
+        });
+    }
+
+    let changes = positive
+        .iter()
+        .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
+    let beliefs = positive.iter().any(|f| kind(f) == RuleKind::Trap);
+    let topics = positive.iter().any(|f| kind(f) == RuleKind::Topic);
+
+    // Step 1: what the message is.
+    let reading = if asks
+        && code_units.is_empty()
+        && (changes || topics || !named_stages.is_empty() || !named_scopes.is_empty())
+    {
+        Reading::Question
+    } else if changes {
+        Reading::Change
+    } else if beliefs {
+        Reading::Belief
+    } else if topics {
+        Reading::Question
+    } else {
+        Reading::Nothing
+    };
+
+    positive.sort();
+    ignored.sort();
+
+    let n_scopes = kb.scopes.len();
+    let mut scope_on = vec![false; n_scopes];
+    let mut trap_on = vec![false; kb.traps.len()];
+    let mut component_on = vec![false; kb.components.len()];
+    let mut checks: Vec<usize> = Vec::new();
+    let mut why: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut escalators = Vec::new();
+
+    // Rationale and checks follow the knowledge base's rule order, which runs
+    // from narrow changes to release decisions.
+    let mut by_rule: Vec<u32> = positive.iter().map(|f| f.rule).collect();
+    by_rule.sort_unstable();
+    by_rule.dedup();
+    for &r in &by_rule {
+        let rule = &kb.rules[r as usize];
+        match rule.kind {
+            RuleKind::Escalate => escalators.push(rule),
+            _ => {
+                for &s in &rule.scopes {
+                    scope_on[s] = true;
+                }
+                trace.push(format!("{} → {}", rule.title, scope_list(kb, &rule.scopes)));
+            }
+        }
+        for &t in &rule.traps {
+            trap_on[t] = true;
+        }
+        for &c in &rule.components {
+            component_on[c] = true;
+        }
+        for &c in &rule.checks {
+            if !checks.contains(&c) {
+                checks.push(c);
+            }
+        }
+        if !why.contains(&rule.why) {
+            why.push(rule.why.clone());
+        }
+        if let Some(note) = &rule.note
+            && !notes.contains(note)
+        {
+            notes.push(note.clone());
+        }
+    }
+
+    // A question is answered for the scopes and stages it names; with none
+    // named, for what its topic needs.
+    if reading == Reading::Question && !named_scopes.is_empty() {
+        scope_on.iter_mut().for_each(|s| *s = false);
+        for &s in &named_scopes {
+            scope_on[s] = true;
+        }
+        trace.push("a general question: answered for the scopes and stages it names".to_owned());
+    }
+
+    // Step 6: risk deepens a unit-only answer; release gating stays reserved
+    // for promotion decisions, so it is never reached this way.
+    let mut escalated = false;
+    if !escalators.is_empty() && reading == Reading::Change {
+        match scope_on.iter().rposition(|&on| on) {
+            Some(deepest) if deepest + 2 < n_scopes => {
+                scope_on[deepest + 1] = true;
+                escalated = true;
+                let names: Vec<&str> = escalators.iter().map(|r| r.title.as_str()).collect();
+                trace.push(format!(
+                    "risk ({}) → one level deeper: {}",
+                    names.join("; "),
+                    kb.scopes[deepest + 1].id
+                ));
+            }
+            Some(_) => {}
+            None => {
+                for rule in &escalators {
+                    for &s in &rule.scopes {
+                        scope_on[s] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    let scopes: Vec<usize> = (0..n_scopes).filter(|&i| scope_on[i]).collect();
+    let mut stage_on = vec![false; kb.stages.len()];
+    for &s in &scopes {
+        stage_on[kb.scopes[s].stage] = true;
+    }
+    if reading == Reading::Question && !named_stages.is_empty() {
+        stage_on.iter_mut().for_each(|s| *s = false);
+        for &s in &named_stages {
+            stage_on[s] = true;
+        }
+    }
+    let to_matched = |list: Vec<Fired>| -> Vec<Matched> {
+        list.into_iter()
+            .map(|f| {
+                let rule = &kb.rules[f.rule as usize];
+                Matched {
+                    rule: rule.id.clone(),
+                    title: rule.title.clone(),
+                    words: f.words,
+                }
+            })
+            .collect()
+    };
+    let confident = reading != Reading::Nothing;
+    Advice {
+        reading,
+        primary_scope: scopes.last().map(|&s| kb.scopes[s].id.clone()),
+        scopes: scopes.iter().map(|&s| kb.scopes[s].id.clone()).collect(),
+        stages: kb
+            .stages
+            .iter()
+            .zip(&stage_on)
+            .filter(|(_, on)| **on)
+            .map(|(s, _)| s.id.clone())
+            .collect(),
+        traps: kb
+            .traps
+            .iter()
+            .zip(&trap_on)
+            .filter(|(_, on)| **on)
+            .map(|(t, _)| t.id.clone())
+            .collect(),
+        checks: checks.iter().map(|&c| kb.checks[c].id.clone()).collect(),
+        components: kb
+            .components
+            .iter()
+            .zip(&component_on)
+            .filter(|(_, on)| **on)
+            .map(|(c, _)| c.id.clone())
+            .collect(),
+        matched: to_matched(positive),
+        ignored: to_matched(ignored),
+        confident,
+        why,
+        notes,
+        escalated,
+        trace,
+    }
+}
+
+fn scope_list(kb: &KnowledgeBase, scopes: &[usize]) -> String {
+    let names: Vec<&str> = scopes.iter().map(|&s| kb.scopes[s].id.as_str()).collect();
+    names.join(" + ")
+}

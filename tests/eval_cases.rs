@@ -1,0 +1,76 @@
+//! The labelled case files in `tests/cases/`, scored through the same code as
+//! `testscope eval`, so a knowledge-base edit that makes answers worse fails
+//! here with the list of misses.
+//!
+//! `advice.jsonl` is the development set: the rules are tuned against it.
+//! `heldout.jsonl` is never tuned against; its floor only guards against a
+//! regression, and its figure is reported in README.md.
+
+mod common;
+
+use common::KB;
+use testscope::eval;
+
+fn score(file: &str, min: f64) {
+    let path = format!("{}/tests/cases/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("the case file exists");
+    let examples = eval::parse(&KB, file, &text).unwrap_or_else(|errors| {
+        panic!("{file} does not parse:\n{}", errors.join("\n"));
+    });
+    let report = eval::evaluate(&KB, &examples);
+    println!("{}", report.to_text(&KB));
+    assert!(
+        report.accuracy >= min,
+        "{file}: {:.1}% answered right, below {:.1}%; the misses are listed above",
+        report.accuracy * 100.0,
+        min * 100.0
+    );
+}
+
+#[test]
+fn development_set() {
+    score("advice.jsonl", 0.67);
+}
+
+#[test]
+fn held_out_set() {
+    score("heldout.jsonl", 0.68);
+}
+
+#[test]
+fn a_bad_line_is_reported_with_file_and_line() {
+    let text = "{\"text\": \"bumped lr\", \"primary\": \"integration\"}\n\
+                {\"text\": \"x\", \"primary\": \"everything\"}\n\
+                not json\n\
+                {\"text\": \"y\", \"colour\": 1}\n";
+    let errors = eval::parse(&KB, "cases.jsonl", text).expect_err("three bad lines");
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors[0].starts_with("cases.jsonl:2: `primary`: unknown id `everything`"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("cases.jsonl:3: not valid JSON"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[2].starts_with("cases.jsonl:4: unknown field `colour`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn labels_that_are_absent_are_not_checked() {
+    let text = "{\"text\": \"fix the off-by-one in clamp_scores()\", \"primary\": \"unit\"}\n\
+                {\"text\": \"fix the off-by-one in clamp_scores()\", \"primary\": \"integration\", \"cat\": \"function\"}\n";
+    let examples = eval::parse(&KB, "t.jsonl", text).expect("parses");
+    let report = eval::evaluate(&KB, &examples);
+    assert_eq!((report.passed, report.total), (1, 2));
+    assert_eq!(report.misses[0].line, 2);
+    assert_eq!(
+        report.misses[0].differences,
+        ["primary: expected integration, got unit"]
+    );
+    assert_eq!(report.by_cat["function"], (0, 1));
+    assert_eq!(report.confusion["integration"]["unit"], 1);
+}
