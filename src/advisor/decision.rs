@@ -39,9 +39,13 @@ pub(crate) struct Facts {
     pub(crate) sticky: FxHashSet<u32>,
     /// Functions, helpers, UDFs or regexes named by identifier.
     pub(crate) code_units: Vec<(usize, String)>,
-    /// The message is phrased as a general question: it asks, and names no
-    /// change, code unit or file.
+    /// The message reports a specific change (a change verb in the past
+    /// tense, a value moving, a file named ...).
+    pub(crate) reports: bool,
+    /// Some sentence asks a question.
     pub(crate) asks: bool,
+    /// Some sentence states a general claim.
+    pub(crate) claims: bool,
     /// Scopes and stages the message names in words ("unit tests", "staging").
     pub(crate) named_scopes: Vec<usize>,
     pub(crate) named_stages: Vec<usize>,
@@ -54,7 +58,9 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         mut ignored,
         sticky,
         code_units,
+        reports,
         asks,
+        claims,
         named_scopes,
         named_stages,
     } = facts;
@@ -95,21 +101,28 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let beliefs = positive.iter().any(|f| kind(f) == RuleKind::Trap);
     let topics = positive.iter().any(|f| kind(f) == RuleKind::Topic);
 
-    // Step 1: what the message is.
-    let reading = if asks
-        && code_units.is_empty()
-        && (changes || topics || !named_stages.is_empty() || !named_scopes.is_empty())
-    {
+    // Step 1: what the message is. A report of a change is a change whatever
+    // else the message says; without one, a message that asks is a question
+    // and one that claims (or voices a known belief) is a belief. Nouns alone
+    // ("the feature pipeline feeding training and serving") still describe a
+    // change when they neither ask nor claim.
+    let reports = reports || !code_units.is_empty();
+    let about_testing =
+        changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
+    let reading = if reports && changes {
+        Reading::Change
+    } else if asks && !beliefs && about_testing {
         Reading::Question
+    } else if beliefs || (claims && about_testing) {
+        Reading::Belief
     } else if changes {
         Reading::Change
-    } else if beliefs {
-        Reading::Belief
-    } else if topics {
+    } else if topics || (asks && about_testing) {
         Reading::Question
     } else {
         Reading::Nothing
     };
+    trace.push(format!("read as {}", reading.name()));
 
     positive.sort();
     ignored.sort();
@@ -160,14 +173,14 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         }
     }
 
-    // A question is answered for the scopes and stages it names; with none
-    // named, for what its topic needs.
+    // A question is answered for the scopes it names; with none named, for
+    // what its topic needs; with neither, for the stages it names.
     if reading == Reading::Question && !named_scopes.is_empty() {
         scope_on.iter_mut().for_each(|s| *s = false);
         for &s in &named_scopes {
             scope_on[s] = true;
         }
-        trace.push("a general question: answered for the scopes and stages it names".to_owned());
+        trace.push("a general question: answered for the scopes it names".to_owned());
     }
 
     // Step 6: risk deepens a unit-only answer; release gating stays reserved
@@ -201,7 +214,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     for &s in &scopes {
         stage_on[kb.scopes[s].stage] = true;
     }
-    if reading == Reading::Question && !named_stages.is_empty() {
+    if reading == Reading::Question && scopes.is_empty() && !named_stages.is_empty() {
         stage_on.iter_mut().for_each(|s| *s = false);
         for &s in &named_stages {
             stage_on[s] = true;

@@ -40,6 +40,8 @@ pub(crate) mod class {
     pub(crate) const DATA_NOUN: u16 = 1 << 8;
     /// A word that opens a question ("which", "should", "where").
     pub(crate) const ASK: u16 = 1 << 9;
+    /// A word that marks a general claim ("never", "always", "waste").
+    pub(crate) const CLAIM: u16 = 1 << 10;
 }
 
 /// One token of the analysed message.

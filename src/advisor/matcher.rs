@@ -19,6 +19,8 @@ struct Pattern {
     weight: u32,
     /// Written with a leading `?`: counts only in a message about ML work.
     needs_domain: bool,
+    /// A belief's topic: counts only in a message that states a claim.
+    about: bool,
 }
 
 /// Every rule signal, keyed by its first token, plus the path globs.
@@ -38,6 +40,7 @@ pub(crate) struct Hit {
     /// How specific the signal is: the number of words it names.
     pub(crate) weight: u32,
     pub(crate) needs_domain: bool,
+    pub(crate) about: bool,
     /// Bit k set: item `start + k` is a word the signal names (not a gap).
     pub(crate) named: u64,
 }
@@ -49,6 +52,7 @@ impl RuleIndex {
         lex: &mut Lexicon,
         rule: usize,
         signal: &str,
+        about: bool,
     ) -> Result<(), String> {
         let (needs_domain, signal) = match signal.trim_start().strip_prefix('?') {
             Some(rest) => (true, rest),
@@ -120,6 +124,7 @@ impl RuleIndex {
             own_cue,
             weight,
             needs_domain,
+            about,
         });
         Ok(())
     }
@@ -146,6 +151,7 @@ impl RuleIndex {
                         own_cue: p.own_cue,
                         weight: p.weight,
                         needs_domain: p.needs_domain,
+                        about: p.about,
                         named,
                     });
                 }

@@ -8,6 +8,7 @@
 
 mod code_units;
 mod decision;
+mod mood;
 pub(crate) mod lexicon;
 pub(crate) mod matcher;
 mod negation;
@@ -122,7 +123,7 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = blank_short_headings(text::clean_markup(input));
     let paths = paths::extract(&cleaned);
-    let (items, asks) = analyse(kb, &cleaned, &paths);
+    let (items, mood) = analyse(kb, &cleaned, &paths);
     let negated = negation::negated(&items, &kb.lexicon);
 
     // Beliefs ("unit tests pass so we can ship"), specific changes, generic
@@ -139,11 +140,14 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
         .collect();
     let in_context =
         |h: &Hit| !h.needs_domain || domain_at.iter().any(|&k| k < h.start || k >= h.end);
+    // A belief's topic ("staging", "offline metrics") voices the belief only
+    // in a message that claims something and reports no change.
+    let believing = mood.claims && !mood.reports;
     let found: Vec<Hit> = kb
         .index
         .find(&items, &kb.lexicon)
         .into_iter()
-        .filter(in_context)
+        .filter(|h| in_context(h) && (!h.about || believing))
         .collect();
     let (named_code, code_spans) = code_units_named(kb, &cleaned, &paths, &items, &found);
     let mut groups: [Vec<Hit>; 4] = Default::default();
@@ -159,6 +163,10 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
             continue;
         }
         let rule = &kb.rules[hit.rule as usize];
+        // "is a unit test enough for ...?" asks; it does not hold the belief.
+        if rule.kind == RuleKind::Trap && mood.is_asking_at(items[hit.start as usize].start as usize) {
+            continue;
+        }
         let group = match (rule.kind, rule.fallback) {
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
@@ -245,7 +253,9 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     let mut facts = decision::Facts {
         sticky,
         code_units,
-        asks: asks && paths.is_empty() && !["->", "→", "=>"].iter().any(|a| cleaned.contains(a)),
+        reports: mood.reports || paths.iter().any(|(p, _, _)| !p.ends_with('/')),
+        asks: mood.asks,
+        claims: mood.claims,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {
@@ -381,7 +391,11 @@ fn truncate(s: &str, max: usize) -> &str {
 /// `docs/architecture.md` is a docs change, not an architecture change.
 /// Also says whether the message asks: a sentence opens with a question word
 /// or ends with a question mark, and no word in it says something changed.
-fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) -> (Vec<Item>, bool) {
+fn analyse(
+    kb: &KnowledgeBase,
+    cleaned: &str,
+    paths: &[(&str, usize, usize)],
+) -> (Vec<Item>, mood::Mood) {
     let lex = &kb.lexicon;
     let mut raw = text::tokenize(cleaned);
     if !paths.is_empty() {
@@ -397,13 +411,8 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
     // Unknown words repeat in long messages; repair each one once.
     let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
     let mut fwd_open = false;
-    let mut sentence_start = true;
-    let mut question = false;
-    for token in raw {
-        if token.kind == TokenKind::Break {
-            sentence_start = true;
-            question |= cleaned[token.start..token.end].starts_with('?');
-        }
+    let mut words: Vec<mood::Word<'_>> = Vec::with_capacity(raw.len());
+    for token in &raw {
         let tok = match token.kind {
             TokenKind::Break => BREAK,
             TokenKind::Comma => COMMA,
@@ -422,12 +431,12 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
                 }
             }
         };
-        if token.kind == TokenKind::Word {
-            if sentence_start && lex.has(tok, class::ASK) {
-                question = true;
-            }
-            sentence_start = false;
-        }
+        words.push(mood::Word {
+            kind: token.kind,
+            raw: &token.word,
+            tok,
+            start: token.start,
+        });
         if lex.has(tok, class::STOP) {
             // "without touching the architecture we halved the dropout": a new
             // subject ends the reach of a forward negation.
@@ -461,9 +470,8 @@ fn analyse(kb: &KnowledgeBase, cleaned: &str, paths: &[(&str, usize, usize)]) ->
             end: token.end as u32,
         });
     }
-    let items = lex.rewrite_concepts(items);
-    let changes = items.iter().any(|i| lex.has(i.tok, class::CHANGE));
-    (items, question && !changes)
+    let mood = mood::read(&words, cleaned, lex);
+    (lex.rewrite_concepts(items), mood)
 }
 
 /// Drops hits that lie inside a more specific hit: "unit tests pass so we

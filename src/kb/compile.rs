@@ -681,17 +681,22 @@ fn build_lexicon(
     ];
     // Question words are mostly stop words, so they are marked on the word
     // itself, the way stop words are.
-    for w in &raw.question_words {
-        let tokens = crate::advisor::text::tokenize(w.get_ref());
-        match tokens.as_slice() {
-            [one] if one.kind == crate::advisor::text::TokenKind::Word => {
-                let id = lex.intern(&crate::advisor::text::stem(&one.word));
-                lex.add_class(id, class::ASK);
+    for (list, cls, what) in [
+        (&raw.question_words, class::ASK, "question word"),
+        (&raw.claim_words, class::CLAIM, "claim word"),
+    ] {
+        for w in list {
+            let tokens = crate::advisor::text::tokenize(w.get_ref());
+            match tokens.as_slice() {
+                [one] if one.kind == crate::advisor::text::TokenKind::Word => {
+                    let id = lex.intern(&crate::advisor::text::stem(&one.word));
+                    lex.add_class(id, cls);
+                }
+                _ => r.at(
+                    w.span(),
+                    format!("{what} `{}` must be a single word", w.get_ref()),
+                ),
             }
-            _ => r.at(
-                w.span(),
-                format!("question word `{}` must be a single word", w.get_ref()),
-            ),
         }
     }
     for (list, cls, what) in classes {
@@ -803,7 +808,18 @@ fn rules(
             );
         }
         for s in &rule.signals {
-            if let Err(msg) = index.add_signal(lex, n, s.get_ref()) {
+            if let Err(msg) = index.add_signal(lex, n, s.get_ref(), false) {
+                r.at(s.span(), msg);
+            }
+        }
+        if !rule.about.is_empty() && rule.kind != RawRuleKind::Trap {
+            r.at(
+                rule.id.span(),
+                format!("rule `{id}`: only a kind = \"trap\" rule can list `about` topics"),
+            );
+        }
+        for s in &rule.about {
+            if let Err(msg) = index.add_signal(lex, n, s.get_ref(), true) {
                 r.at(s.span(), msg);
             }
         }

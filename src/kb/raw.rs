@@ -122,6 +122,10 @@ pub(crate) struct RawRule {
     pub(crate) source: Spanned<String>,
     #[serde(default)]
     pub(crate) signals: Vec<Spanned<String>>,
+    /// Trap rules only: topics that voice this belief when the message states
+    /// a general claim and reports no change ("staging is a speed bump").
+    #[serde(default)]
+    pub(crate) about: Vec<Spanned<String>>,
     #[serde(default)]
     pub(crate) paths: Vec<Spanned<String>>,
     #[serde(default)]
@@ -167,6 +171,9 @@ pub(crate) struct LexiconFile {
     /// Words that open a question.
     #[serde(default)]
     pub(crate) question_words: Vec<Spanned<String>>,
+    /// Words that mark a general claim rather than a report of a change.
+    #[serde(default)]
+    pub(crate) claim_words: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,

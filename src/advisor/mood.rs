@@ -1,0 +1,139 @@
+//! How a message speaks: does it report a change that happened, ask a
+//! question, or state a general claim? The same words ("changing the learning
+//! rate") report a change in "changed the learning rate to 3e-4" and state a
+//! belief in "changing the learning rate can't break inference"; tense and
+//! sentence shape tell them apart, not the nouns.
+
+use super::lexicon::{Lexicon, Tok, class};
+use super::text::TokenKind;
+
+/// One word or separator of the message, before stop words are dropped.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Word<'a> {
+    pub(crate) kind: TokenKind,
+    pub(crate) raw: &'a str,
+    pub(crate) tok: Tok,
+    pub(crate) start: usize,
+}
+
+/// What the sentences of a message do.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Mood {
+    /// Some sentence reports a specific change: a change verb in the past
+    /// tense, a sentence that opens with one ("bump lr to 3e-4", "adding a
+    /// feature"), "now", or a value moving ("6 -> 10", "from 200 to 500").
+    pub(crate) reports: bool,
+    /// Some sentence asks: it opens with a question word or ends in `?`.
+    pub(crate) asks: bool,
+    /// Some sentence makes a general claim ("never", "nothing to test",
+    /// "a waste").
+    pub(crate) claims: bool,
+    /// Byte ranges of sentences that open with a question word: a belief
+    /// phrase there is asked about, not held ("is a unit test enough for
+    /// ...?"). Tag questions ("..., right?") are not in this list.
+    pub(crate) asking: Vec<(usize, usize)>,
+}
+
+impl Mood {
+    pub(crate) fn is_asking_at(&self, pos: usize) -> bool {
+        self.asking.iter().any(|&(s, e)| s <= pos && pos < e)
+    }
+}
+
+/// Words that open a hypothetical clause: a change verb inside one does not
+/// report a change ("if nobody touched the code ...").
+const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
+
+/// Irregular past forms of change verbs.
+const IRREGULAR_PAST: [&str; 8] = [
+    "rewrote", "rewritten", "wrote", "written", "made", "split", "swapped", "took",
+];
+
+pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
+    let mut mood = Mood {
+        reports: ["->", "→", "=>", "⇒"].iter().any(|a| text.contains(a)),
+        ..Mood::default()
+    };
+    let mut sentence: Vec<Word<'_>> = Vec::new();
+    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool| {
+        if !sentence.is_empty() {
+            judge(sentence, end, question_mark, lex, &mut mood);
+        }
+        sentence.clear();
+    };
+    for w in words {
+        match w.kind {
+            TokenKind::Break => {
+                let question_mark = text[w.start..].starts_with('?');
+                flush(&mut sentence, w.start + 1, question_mark);
+            }
+            _ => sentence.push(*w),
+        }
+    }
+    flush(&mut sentence, text.len(), false);
+    mood
+}
+
+fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, mood: &mut Mood) {
+    let first = sentence.iter().position(|w| w.kind == TokenKind::Word);
+    let Some(first) = first else {
+        return;
+    };
+    let opens_with_question = lex.has(sentence[first].tok, class::ASK);
+    if opens_with_question {
+        mood.asking.push((sentence[first].start, end));
+    }
+    mood.asks |= opens_with_question || question_mark;
+    let claims = sentence
+        .iter()
+        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
+    mood.claims |= claims;
+
+    let mut hypothetical = false;
+    let mut prev: Option<&Word<'_>> = None;
+    for (k, w) in sentence.iter().enumerate() {
+        if w.kind == TokenKind::Comma {
+            hypothetical = false;
+            prev = None;
+            continue;
+        }
+        if HYPOTHETICAL.contains(&w.raw) {
+            hypothetical = true;
+        }
+        let change = lex.has(w.tok, class::CHANGE);
+        if change && !hypothetical {
+            let past = (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);
+            // "bump lr", "adding a feature", "new column": a sentence that
+            // opens with the change itself, unless it goes on to state a
+            // claim ("changing the lr can't break inference").
+            let opens = k == first && !claims;
+            // "let's swap it", "we'll move", "gonna drop", "going to add".
+            let intent = prev.is_some_and(|p| {
+                matches!(p.raw, "let" | "lets" | "ll" | "ill" | "well" | "gonna" | "will" | "to" | "plan" | "want")
+            });
+            let progressive = w.raw.ends_with("ing")
+                && prev.is_some_and(|p| {
+                    matches!(p.raw, "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was")
+                });
+            if past || opens || progressive || intent {
+                mood.reports = true;
+            }
+        }
+        if (w.raw == "now" || w.raw == "new") && !opens_with_question && !claims {
+            mood.reports = true;
+        }
+        if w.raw == "instead" && !claims {
+            mood.reports = true;
+        }
+        // "from 200 to 500"
+        if w.raw == "to"
+            && prev.is_some_and(|p| p.raw.starts_with(|c: char| c.is_ascii_digit()))
+            && sentence
+                .get(k + 1)
+                .is_some_and(|n| n.raw.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            mood.reports = true;
+        }
+        prev = Some(w);
+    }
+}
