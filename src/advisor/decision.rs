@@ -34,6 +34,9 @@ pub(crate) struct Facts {
     pub(crate) positive: Vec<Fired>,
     /// Rules whose words appeared only in negated clauses.
     pub(crate) ignored: Vec<Fired>,
+    /// Beliefs whose topic the message names while making a claim; they
+    /// count only if the message reads as a belief.
+    pub(crate) voiced: Vec<Fired>,
     /// Generic rules triggered by a bare file path, which stay even next to a
     /// specific change elsewhere in the message.
     pub(crate) sticky: FxHashSet<u32>,
@@ -44,6 +47,8 @@ pub(crate) struct Facts {
     pub(crate) reports: bool,
     /// Some sentence asks a question.
     pub(crate) asks: bool,
+    /// Some word says "change" in any form.
+    pub(crate) mentions_change: bool,
     /// Some sentence states a general claim.
     pub(crate) claims: bool,
     /// Scopes and stages the message names in words ("unit tests", "staging").
@@ -56,10 +61,12 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let Facts {
         mut positive,
         mut ignored,
+        voiced,
         sticky,
         code_units,
         reports,
         asks,
+        mentions_change,
         claims,
         named_scopes,
         named_stages,
@@ -102,18 +109,20 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let topics = positive.iter().any(|f| kind(f) == RuleKind::Topic);
 
     // Step 1: what the message is. A report of a change is a change whatever
-    // else the message says; without one, a message that asks is a question
+    // else the message says, and so is a question about a change ("do I need
+    // release gates for a learning rate change?"); otherwise a message that
+    // asks is a question
     // and one that claims (or voices a known belief) is a belief. Nouns alone
     // ("the feature pipeline feeding training and serving") still describe a
     // change when they neither ask nor claim.
     let reports = reports || !code_units.is_empty();
     let about_testing =
         changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
-    let reading = if reports && changes {
+    let reading = if (reports || (asks && mentions_change)) && changes {
         Reading::Change
     } else if asks && !beliefs && about_testing {
         Reading::Question
-    } else if beliefs || (claims && about_testing) {
+    } else if beliefs || (claims && (about_testing || !voiced.is_empty())) {
         Reading::Belief
     } else if changes {
         Reading::Change
@@ -123,6 +132,9 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         Reading::Nothing
     };
     trace.push(format!("read as {}", reading.name()));
+    if reading == Reading::Belief {
+        positive.extend(voiced);
+    }
 
     positive.sort();
     ignored.sort();

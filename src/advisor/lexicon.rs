@@ -77,6 +77,8 @@ pub(crate) struct Lexicon {
     /// Deletion index for typo repair: a spelling with one letter removed ->
     /// the forms it came from.
     deletions: FxHashMap<Box<str>, Vec<u32>>,
+    /// Stems of words that are ML terms only in context.
+    everyday: rustc_hash::FxHashSet<Box<str>>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -321,6 +323,17 @@ impl Lexicon {
             i += 1;
         }
         out
+    }
+
+    pub(crate) fn add_everyday(&mut self, stem: &str) {
+        self.everyday.insert(stem.into());
+    }
+
+    /// True when `word` (as typed) is an everyday word that is an ML term
+    /// only in context.
+    pub(crate) fn is_everyday(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.everyday.contains(text::stem(&lower).as_ref())
     }
 
     /// Every concept phrase's target and word ids, for validation reports.

@@ -138,8 +138,17 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
         .filter(|(_, i)| kb.lexicon.has(i.tok, class::DOMAIN))
         .map(|(k, _)| k as u32)
         .collect();
-    let in_context =
-        |h: &Hit| !h.needs_domain || domain_at.iter().any(|&k| k < h.start || k >= h.end);
+    let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
+    // Words it names, as the user typed them, are all everyday words.
+    let everyday = |h: &Hit| {
+        (h.start..h.end).all(|p| {
+            let k = (p - h.start) as usize;
+            let named = k >= 64 || h.named & (1 << k) != 0;
+            let item = &items[p as usize];
+            !named || kb.lexicon.is_everyday(&cleaned[item.start as usize..item.end as usize])
+        })
+    };
+    let in_context = |h: &Hit| (!h.needs_domain && !everyday(h)) || domain_outside(h);
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = mood.claims && !mood.reports;
@@ -178,6 +187,9 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     let hits: Vec<Hit> = groups.into_iter().flat_map(keep_outermost).collect();
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Belief topics, kept apart: they count only if the message reads as a
+    // belief.
+    let mut voiced: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Line numbers by binary search over the newline offsets, found once, so
     // long messages stay linear.
     let newlines: Vec<usize> = cleaned
@@ -215,7 +227,8 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
                 owned_lines.insert(line_of(s as usize));
             }
         }
-        record(&mut fired, hit.rule, s as usize, !is_negated, words);
+        let into = if hit.about { &mut voiced } else { &mut fired };
+        record(into, hit.rule, s as usize, !is_negated, words);
     }
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
@@ -255,6 +268,7 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
         code_units,
         reports: mood.reports || paths.iter().any(|(p, _, _)| !p.ends_with('/')),
         asks: mood.asks,
+        mentions_change: mood.mentions_change,
         claims: mood.claims,
         ..Default::default()
     };
@@ -266,7 +280,20 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
             facts.ignored.push(f);
         }
     }
+    for (rule, (at, positive, words)) in voiced {
+        if positive && !facts.positive.iter().any(|f| f.rule == rule) {
+            facts.voiced.push(decision::Fired { at, rule, words });
+        }
+    }
+    let context = !domain_at.is_empty()
+        && domain_at.iter().any(|&k| {
+            let i = &items[k as usize];
+            !kb.lexicon.is_everyday(&cleaned[i.start as usize..i.end as usize])
+        });
     for item in &items {
+        if !context && kb.lexicon.is_everyday(&cleaned[item.start as usize..item.end as usize]) {
+            continue;
+        }
         for &(tok, scope) in &kb.scope_names {
             if item.tok == tok && !facts.named_scopes.contains(&scope) {
                 facts.named_scopes.push(scope);

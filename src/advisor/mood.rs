@@ -25,6 +25,9 @@ pub(crate) struct Mood {
     pub(crate) reports: bool,
     /// Some sentence asks: it opens with a question word or ends in `?`.
     pub(crate) asks: bool,
+    /// Some word says "change" in any form ("a learning rate change", "if
+    /// we change the docs"): a question with one is about a change.
+    pub(crate) mentions_change: bool,
     /// Some sentence makes a general claim ("never", "nothing to test",
     /// "a waste").
     pub(crate) claims: bool,
@@ -101,6 +104,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             hypothetical = true;
         }
         let change = lex.has(w.tok, class::CHANGE);
+        mood.mentions_change |= change;
         if change && !hypothetical {
             let past = (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);
             // "bump lr", "adding a feature", "new column": a sentence that

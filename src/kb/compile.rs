@@ -681,6 +681,18 @@ fn build_lexicon(
     ];
     // Question words are mostly stop words, so they are marked on the word
     // itself, the way stop words are.
+    for w in &raw.everyday_words {
+        let tokens = crate::advisor::text::tokenize(w.get_ref());
+        match tokens.as_slice() {
+            [one] if one.kind == crate::advisor::text::TokenKind::Word => {
+                lex.add_everyday(&crate::advisor::text::stem(&one.word));
+            }
+            _ => r.at(
+                w.span(),
+                format!("everyday word `{}` must be a single word", w.get_ref()),
+            ),
+        }
+    }
     for (list, cls, what) in [
         (&raw.question_words, class::ASK, "question word"),
         (&raw.claim_words, class::CLAIM, "claim word"),

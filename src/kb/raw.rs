@@ -171,6 +171,9 @@ pub(crate) struct LexiconFile {
     /// Words that open a question.
     #[serde(default)]
     pub(crate) question_words: Vec<Spanned<String>>,
+    /// Words that are ML terms only in context ("champion", "calibration").
+    #[serde(default)]
+    pub(crate) everyday_words: Vec<Spanned<String>>,
     /// Words that mark a general claim rather than a report of a change.
     #[serde(default)]
     pub(crate) claim_words: Vec<Spanned<String>>,
