@@ -340,10 +340,16 @@ const CASES: &[Case] = &[
     // ---------------------------------------------------------------- multi-change messages and PR descriptions
     ("This PR: (1) bumps xgboost 1.7 -> 2.0 (2) retunes max_depth (3) new signature in log_model", I, &[INTEG], &[T1, T2]),
     ("changed the imputer and the decision threshold, then we promote to prod on thursday", R, &[UNIT, INTEG, GATE], &[T1, T2, T3, T5]),
-    ("- src/features/ratios.py\n- conf/params.yaml\n- README.md", I, &[UNIT, INTEG], &[T1, T2, T6]),
+    // Code moved, so the README is judged with the code: no over-testing
+    // reminder, and the feature file is a path, not a one-function change
+    // (this case expected unit + over-testing before the code-wins rule).
+    ("- src/features/ratios.py\n- conf/params.yaml\n- README.md", I, &[INTEG], &[T1, T2]),
     ("new feature table + new endpoint for real-time lookups, going live next week", R, &[INTEG, GATE], &[T2, T3, T5, T8]),
-    ("we tweaked the cleaning helper and also fixed typos in the readme", U, &[UNIT], &[T6]),
-    ("## Summary\nRefactors feature engineering for the fraud model.\n\n## Changes\n- `src/fraud/feature_engineering/velocity.py`: 1h/24h velocity features\n- `tests/unit/test_velocity.py`: unit tests\n\n## Testing\nUnit tests pass locally.", I, &[UNIT, INTEG], &[T2, T6]),
+    // Code and docs: judged by the code (expected over-testing before).
+    ("we tweaked the cleaning helper and also fixed typos in the readme", U, &[UNIT], &[]),
+    // Code and its tests: judged by the code, so no over-testing reminder
+    // and no unit-only reading of the test file (expected both before).
+    ("## Summary\nRefactors feature engineering for the fraud model.\n\n## Changes\n- `src/fraud/feature_engineering/velocity.py`: 1h/24h velocity features\n- `tests/unit/test_velocity.py`: unit tests\n\n## Testing\nUnit tests pass locally.", I, &[INTEG], &[T2]),
     ("### What\n* bump `lightgbm` 3.3.5 -> 4.3.0 (requirements.txt)\n* retune `num_leaves` after the upgrade\n### Rollout\nwill go out with the normal release next week", I, &[INTEG], &[T1, T2]),
     ("git diff --stat:\n notebooks/Train.py | 12 +++---\n resources/model-workflow-resource.yml | 4 +-", I, &[INTEG], &[T1, T2, T3, T7]),
     ("> bumped the tokenizer vocab\n_does this need staging?_", I, &[UNIT, INTEG], &[T2]),

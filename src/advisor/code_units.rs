@@ -50,6 +50,12 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         if (dotted_before && !called) || dotted_after {
             continue;
         }
+        // `key=value` and `key: value` name a setting; `=value` a value.
+        let next = text[end..].trim_start_matches(' ').bytes().next();
+        let assigned = matches!(next, Some(b'=' | b':')) || (start > 0 && bytes[start - 1] == b'=');
+        if assigned {
+            continue;
+        }
         let quoted =
             start > 0 && bytes[start - 1] == b'`' && matches!(bytes.get(end), Some(b'`' | b'('));
         let snake = word.trim_matches('_').contains('_');
@@ -101,6 +107,7 @@ mod tests {
         );
         assert_eq!(names("utils.clamp(x) was wrong"), [("clamp", true)]);
         assert!(names("alias on prod.ml.fraud_model").is_empty());
+        assert!(names("timestamp_lookup_key=event_ts").is_empty());
     }
 
     #[test]

@@ -102,6 +102,23 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         });
     }
 
+    // Code moved, so docs and tests are judged by the code: "only the tests
+    // moved" must not be said of a diff that also changes code.
+    let code_moved = !code_units.is_empty()
+        || positive.iter().any(|f| {
+            let r = &kb.rules[f.rule as usize];
+            matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+                && !matches!(r.subject, Subject::Docs | Subject::Tests)
+        });
+    if code_moved {
+        positive.retain(|f| {
+            !matches!(
+                kb.rules[f.rule as usize].subject,
+                Subject::Docs | Subject::Tests
+            )
+        });
+    }
+
     let changes = positive
         .iter()
         .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
@@ -134,6 +151,31 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     trace.push(format!("read as {}", reading.name()));
     if reading == Reading::Belief {
         positive.extend(voiced);
+    }
+    // A belief that is right for this change is not a trap here: unit tests
+    // are enough for one function.
+    if reading == Reading::Change {
+        let mut need = vec![false; kb.scopes.len()];
+        for f in &positive {
+            let r = &kb.rules[f.rule as usize];
+            if matches!(r.kind, RuleKind::Change | RuleKind::Promote) {
+                for &s in &r.scopes {
+                    need[s] = true;
+                }
+            }
+        }
+        positive.retain(|f| {
+            let r = &kb.rules[f.rule as usize];
+            let harmless = !r.harmless_for.is_empty()
+                && need
+                    .iter()
+                    .enumerate()
+                    .all(|(s, &on)| !on || r.harmless_for.contains(&s));
+            if harmless {
+                trace.push(format!("{}: right for this change, not reminded", r.title));
+            }
+            !harmless
+        });
     }
 
     positive.sort();

@@ -79,6 +79,11 @@ pub(crate) struct Lexicon {
     deletions: FxHashMap<Box<str>, Vec<u32>>,
     /// Stems of words that are ML terms only in context.
     everyday: rustc_hash::FxHashSet<Box<str>>,
+    /// Shorthand as typed (lower case) and the words it stands for.
+    shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
+    /// PR-template field labels and routine values, lower case.
+    template_fields: Vec<String>,
+    template_empty_values: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -323,6 +328,29 @@ impl Lexicon {
             i += 1;
         }
         out
+    }
+
+    pub(crate) fn add_shorthand(&mut self, short: &str, long: Vec<String>) {
+        self.shorthand
+            .insert(short.into(), long.into_iter().map(Into::into).collect());
+    }
+
+    /// The long form of a word typed as shorthand ("tbl" -> "table").
+    pub(crate) fn expand(&self, word: &str) -> Option<&[Box<str>]> {
+        self.shorthand.get(word).map(|w| &**w)
+    }
+
+    pub(crate) fn set_template(&mut self, fields: Vec<String>, empty_values: Vec<String>) {
+        self.template_fields = fields;
+        self.template_empty_values = empty_values;
+    }
+
+    pub(crate) fn template_fields(&self) -> &[String] {
+        &self.template_fields
+    }
+
+    pub(crate) fn template_empty_values(&self) -> &[String] {
+        &self.template_empty_values
     }
 
     pub(crate) fn add_everyday(&mut self, stem: &str) {

@@ -8,11 +8,12 @@
 
 mod code_units;
 mod decision;
-mod mood;
 pub(crate) mod lexicon;
 pub(crate) mod matcher;
+mod mood;
 mod negation;
 pub(crate) mod paths;
+mod template;
 pub(crate) mod text;
 
 use rustc_hash::FxHashMap;
@@ -121,7 +122,11 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
 /// stand or were negated), the code it names, and whether it asks.
 fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     let input = truncate(input, MAX_INPUT_BYTES);
-    let cleaned = blank_short_headings(text::clean_markup(input));
+    let cleaned = template::blank(
+        text::clean_markup(input),
+        kb.lexicon.template_fields(),
+        kb.lexicon.template_empty_values(),
+    );
     let paths = paths::extract(&cleaned);
     let (items, mood) = analyse(kb, &cleaned, &paths);
     let negated = negation::negated(&items, &kb.lexicon);
@@ -145,7 +150,10 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
             let k = (p - h.start) as usize;
             let named = k >= 64 || h.named & (1 << k) != 0;
             let item = &items[p as usize];
-            !named || kb.lexicon.is_everyday(&cleaned[item.start as usize..item.end as usize])
+            !named
+                || kb
+                    .lexicon
+                    .is_everyday(&cleaned[item.start as usize..item.end as usize])
         })
     };
     let in_context = |h: &Hit| (!h.needs_domain && !everyday(h)) || domain_outside(h);
@@ -173,7 +181,7 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
         }
         let rule = &kb.rules[hit.rule as usize];
         // "is a unit test enough for ...?" asks; it does not hold the belief.
-        if rule.kind == RuleKind::Trap && mood.is_asking_at(items[hit.start as usize].start as usize) {
+        if rule.stated_only && mood.is_asking_at(items[hit.start as usize].start as usize) {
             continue;
         }
         let group = match (rule.kind, rule.fallback) {
@@ -184,7 +192,7 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
         };
         groups[group].push(hit);
     }
-    let hits: Vec<Hit> = groups.into_iter().flat_map(keep_outermost).collect();
+    let hits: Vec<Hit> = nearest_object(kb, groups.into_iter().flat_map(keep_outermost).collect());
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Belief topics, kept apart: they count only if the message reads as a
@@ -288,10 +296,15 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     let context = !domain_at.is_empty()
         && domain_at.iter().any(|&k| {
             let i = &items[k as usize];
-            !kb.lexicon.is_everyday(&cleaned[i.start as usize..i.end as usize])
+            !kb.lexicon
+                .is_everyday(&cleaned[i.start as usize..i.end as usize])
         });
     for item in &items {
-        if !context && kb.lexicon.is_everyday(&cleaned[item.start as usize..item.end as usize]) {
+        if !context
+            && kb
+                .lexicon
+                .is_everyday(&cleaned[item.start as usize..item.end as usize])
+        {
             continue;
         }
         for &(tok, scope) in &kb.scope_names {
@@ -434,6 +447,30 @@ fn analyse(
             !(t.kind == TokenKind::Word && next < paths.len() && paths[next].1 <= t.start)
         });
     }
+    // Shorthand is read as its long form ("tbl" -> "table"), each word
+    // keeping the position of what the user typed.
+    if raw
+        .iter()
+        .any(|t| t.kind == TokenKind::Word && lex.expand(&t.word).is_some())
+    {
+        let mut expanded = Vec::with_capacity(raw.len() + 8);
+        for t in raw {
+            match lex.expand(&t.word) {
+                Some(long) if t.kind == TokenKind::Word => {
+                    for w in long {
+                        expanded.push(text::RawToken {
+                            kind: TokenKind::Word,
+                            word: std::borrow::Cow::Owned(w.to_string()),
+                            start: t.start,
+                            end: t.end,
+                        });
+                    }
+                }
+                _ => expanded.push(t),
+            }
+        }
+        raw = expanded;
+    }
     let mut items = Vec::with_capacity(raw.len());
     // Unknown words repeat in long messages; repair each one once.
     let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
@@ -501,6 +538,31 @@ fn analyse(
     (lex.rewrite_concepts(items), mood)
 }
 
+/// Two signals that start at the same verb ("updated .. unit test",
+/// "updated .. helper") name different objects of it; the verb acts on the
+/// nearer one, so the longer reach is dropped: "updated the unit test for the
+/// date helper" changes a test, not the helper.
+fn nearest_object(kb: &KnowledgeBase, mut hits: Vec<Hit>) -> Vec<Hit> {
+    let gapped = |h: &Hit| h.end - h.start > h.weight;
+    let drop: Vec<usize> = (0..hits.len())
+        .filter(|&i| {
+            let h = &hits[i];
+            gapped(h)
+                && hits.iter().any(|o| {
+                    o.start == h.start
+                        && o.rule != h.rule
+                        && o.end < h.end
+                        && o.weight >= h.weight
+                        && !kb.rules[o.rule as usize].fallback
+                })
+        })
+        .collect();
+    for i in drop.into_iter().rev() {
+        hits.remove(i);
+    }
+    hits
+}
+
 /// Drops hits that lie inside a more specific hit: "unit tests pass so we
 /// can ship" is one belief, and "promote from dev to staging" is a merge, not
 /// also a bare "promote". Specific means naming more words; a wide gap alone
@@ -542,32 +604,4 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
     }
     kept.sort_by_key(|h| (h.start, h.rule));
     kept
-}
-
-/// Blanks markdown headings of one or two words ("## Rollout", "### Testing"):
-/// PR templates name sections there, not changes.
-fn blank_short_headings(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
-    let is_heading = |line: &str| {
-        let t = line.trim_start();
-        let rest = t.trim_start_matches('#');
-        rest.len() < t.len()
-            && t.len() - rest.len() <= 6
-            && rest.starts_with(' ')
-            && rest.split_whitespace().count() <= 2
-    };
-    if !text.lines().any(is_heading) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        if is_heading(line) {
-            out.extend(std::iter::repeat_n(' ', line.len()));
-        } else {
-            out.push_str(line);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }

@@ -49,7 +49,14 @@ const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
 
 /// Irregular past forms of change verbs.
 const IRREGULAR_PAST: [&str; 8] = [
-    "rewrote", "rewritten", "wrote", "written", "made", "split", "swapped", "took",
+    "rewrote",
+    "rewritten",
+    "wrote",
+    "written",
+    "made",
+    "split",
+    "swapped",
+    "took",
 ];
 
 pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
@@ -94,36 +101,72 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
 
     let mut hypothetical = false;
     let mut prev: Option<&Word<'_>> = None;
+    let mut clause_start = true;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
             prev = None;
+            clause_start = true;
             continue;
         }
+        let opens_clause = std::mem::replace(&mut clause_start, false);
         if HYPOTHETICAL.contains(&w.raw) {
             hypothetical = true;
         }
         let change = lex.has(w.tok, class::CHANGE);
         mood.mentions_change |= change;
         if change && !hypothetical {
-            let past = (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);
+            let past =
+                (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
             let opens = k == first && !claims;
             // "let's swap it", "we'll move", "gonna drop", "going to add".
             let intent = prev.is_some_and(|p| {
-                matches!(p.raw, "let" | "lets" | "ll" | "ill" | "well" | "gonna" | "will" | "to" | "plan" | "want")
+                matches!(
+                    p.raw,
+                    "let"
+                        | "lets"
+                        | "ll"
+                        | "ill"
+                        | "well"
+                        | "gonna"
+                        | "will"
+                        | "to"
+                        | "plan"
+                        | "want"
+                        | "we"
+                        | "i"
+                        | "just"
+                )
             });
             let progressive = w.raw.ends_with("ing")
                 && prev.is_some_and(|p| {
-                    matches!(p.raw, "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was")
+                    matches!(
+                        p.raw,
+                        "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was"
+                    )
                 });
             if past || opens || progressive || intent {
                 mood.reports = true;
             }
         }
         if (w.raw == "now" || w.raw == "new") && !opens_with_question && !claims {
+            mood.reports = true;
+        }
+        // "this is just an lr tweak", "this PR bumps ...": the message points
+        // at a change in front of the reader.
+        if w.raw == "this"
+            && (opens_clause
+                || sentence.get(k + 1).is_some_and(|n| {
+                    matches!(n.raw, "pr" | "change" | "diff" | "mr" | "commit" | "branch")
+                }))
+        {
+            mood.reports = true;
+        }
+        // A dated plan ("goes to prod tomorrow") is a specific change.
+        if matches!(w.raw, "today" | "tomorrow" | "tonight" | "asap") && !claims {
             mood.reports = true;
         }
         if w.raw == "instead" && !claims {

@@ -82,6 +82,10 @@ pub enum Subject {
     Other,
     /// One function or small component; a named code unit reads as this rule.
     Function,
+    /// Docs, comments or formatting only: judged by the code when code moved too.
+    Docs,
+    /// Tests only: judged by the code when code moved too.
+    Tests,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +94,10 @@ pub struct Rule {
     pub title: String,
     pub kind: RuleKind,
     pub subject: Subject,
+    /// Scopes for which this belief is right (trap rules).
+    pub harmless_for: Vec<usize>,
+    /// The belief counts only where it is stated, not where it is asked about.
+    pub stated_only: bool,
     pub source: String,
     pub signals: Vec<String>,
     pub paths: Vec<String>,
@@ -681,6 +689,31 @@ fn build_lexicon(
     ];
     // Question words are mostly stop words, so they are marked on the word
     // itself, the way stop words are.
+    let lower = |list: &[toml::Spanned<String>]| -> Vec<String> {
+        list.iter()
+            .map(|s| s.get_ref().trim().to_lowercase())
+            .collect()
+    };
+    lex.set_template(
+        lower(&raw.template_fields),
+        lower(&raw.template_empty_values),
+    );
+    for (short, long) in &raw.shorthand {
+        let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
+            .into_iter()
+            .filter(|t| t.kind == crate::advisor::text::TokenKind::Word)
+            .map(|t| t.word.into_owned())
+            .collect();
+        let is_word = short.chars().all(|c| c.is_alphanumeric()) && !short.is_empty();
+        if !is_word || words.is_empty() {
+            r.at(
+                long.span(),
+                format!("shorthand `{short}` must be one word standing for at least one word"),
+            );
+            continue;
+        }
+        lex.add_shorthand(&short.to_lowercase(), words);
+    }
     for w in &raw.everyday_words {
         let tokens = crate::advisor::text::tokenize(w.get_ref());
         match tokens.as_slice() {
@@ -869,11 +902,15 @@ fn rules(
         let subject = match rule.subject {
             raw::RawSubject::Other => Subject::Other,
             raw::RawSubject::Function => Subject::Function,
+            raw::RawSubject::Docs => Subject::Docs,
+            raw::RawSubject::Tests => Subject::Tests,
         };
         out.push(Rule {
             title: r.text(&rule.title, "rule title", limits::HEADER),
             kind,
             subject,
+            harmless_for: r.refs(&rule.harmless_for, "scope", &names.scopes),
+            stated_only: rule.stated_only,
             source: r.text(&rule.source, "rule source", limits::SECTION),
             signals: rule.signals.iter().map(|s| s.get_ref().clone()).collect(),
             paths: rule.paths.iter().map(|s| s.get_ref().clone()).collect(),

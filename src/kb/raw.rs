@@ -108,6 +108,10 @@ pub(crate) enum RawSubject {
     Other,
     /// One function or small component: the unit-test rule.
     Function,
+    /// Docs, comments or formatting only.
+    Docs,
+    /// Tests only.
+    Tests,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +126,15 @@ pub(crate) struct RawRule {
     pub(crate) source: Spanned<String>,
     #[serde(default)]
     pub(crate) signals: Vec<Spanned<String>>,
+    /// Trap rules only: when the change itself needs no scope deeper than
+    /// these, the belief is right and is not reminded ("unit tests are
+    /// enough" for one function).
+    #[serde(default)]
+    pub(crate) harmless_for: Vec<Spanned<String>>,
+    /// Trap rules only: the belief counts only where it is stated, not in a
+    /// sentence that asks about it ("is a unit test enough for ...?").
+    #[serde(default)]
+    pub(crate) stated_only: bool,
     /// Trap rules only: topics that voice this belief when the message states
     /// a general claim and reports no change ("staging is a speed bump").
     #[serde(default)]
@@ -180,6 +193,15 @@ pub(crate) struct LexiconFile {
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
+    /// PR-template field labels whose lines are boilerplate.
+    #[serde(default)]
+    pub(crate) template_fields: Vec<Spanned<String>>,
+    /// Values that make any `label: value` line boilerplate ("none").
+    #[serde(default)]
+    pub(crate) template_empty_values: Vec<Spanned<String>>,
+    /// Shorthand and the long form it is read as.
+    #[serde(default)]
+    pub(crate) shorthand: std::collections::BTreeMap<String, Spanned<String>>,
     pub(crate) concept: Vec<RawConcept>,
 }
 
