@@ -34,6 +34,9 @@ pub(crate) struct Facts {
     pub(crate) positive: Vec<Fired>,
     /// Rules whose words appeared only in negated clauses.
     pub(crate) ignored: Vec<Fired>,
+    /// Rules named only in sentences that propose tests ("let's also do a
+    /// canary"): a plan for testing, not a change.
+    pub(crate) proposed: Vec<Fired>,
     /// Beliefs whose topic the message names while making a claim; they
     /// count only if the message reads as a belief.
     pub(crate) voiced: Vec<Fired>,
@@ -61,6 +64,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let Facts {
         mut positive,
         mut ignored,
+        proposed,
         voiced,
         sticky,
         code_units,
@@ -73,6 +77,40 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     } = facts;
     let kind = |f: &Fired| kb.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
+
+    // Tests proposed next to a change are judged against it: a canary for a
+    // docs edit is over-testing, not a release. With no other change, what
+    // the proposal names is the subject.
+    let other_change = !code_units.is_empty()
+        || positive
+            .iter()
+            .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
+    let mut deeper_proposal = false;
+    if other_change && !proposed.is_empty() {
+        let deepest = |list: &[Fired]| {
+            list.iter()
+                .filter(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
+                .flat_map(|f| kb.rules[f.rule as usize].scopes.iter().copied())
+                .max()
+        };
+        let unit_only = code_units.is_empty() || deepest(&positive).unwrap_or(0) == 0;
+        deeper_proposal =
+            unit_only && deepest(&proposed).unwrap_or(0) > deepest(&positive).unwrap_or(0);
+        trace.push("tests proposed in the message are a plan, not a change".to_owned());
+    } else {
+        positive.extend(proposed);
+    }
+    if deeper_proposal
+        && let Some(r) = kb.rules.iter().position(|r| r.on_deeper_proposal)
+        && !positive.iter().any(|f| f.rule as usize == r)
+    {
+        trace.push("heavier tests proposed than the change needs".to_owned());
+        positive.push(Fired {
+            at: usize::MAX,
+            rule: r as u32,
+            words: Vec::new(),
+        });
+    }
 
     // Step 2: generic wording and bare paths count only when nothing more
     // specific was said. A named function is specific.

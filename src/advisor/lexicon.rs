@@ -42,6 +42,8 @@ pub(crate) mod class {
     pub(crate) const ASK: u16 = 1 << 9;
     /// A word that marks a general claim ("never", "always", "waste").
     pub(crate) const CLAIM: u16 = 1 << 10;
+    /// A verb that runs tests ("run", "rerun", "kick off").
+    pub(crate) const TEST_VERB: u16 = 1 << 11;
 }
 
 /// One token of the analysed message.
@@ -84,6 +86,8 @@ pub(crate) struct Lexicon {
     /// PR-template field labels and routine values, lower case.
     template_fields: Vec<String>,
     template_empty_values: Vec<String>,
+    /// Words that open a correction in a thread ("no,", "actually").
+    corrections: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -343,6 +347,14 @@ impl Lexicon {
     pub(crate) fn set_template(&mut self, fields: Vec<String>, empty_values: Vec<String>) {
         self.template_fields = fields;
         self.template_empty_values = empty_values;
+    }
+
+    pub(crate) fn set_corrections(&mut self, cues: Vec<String>) {
+        self.corrections = cues;
+    }
+
+    pub(crate) fn corrections(&self) -> &[String] {
+        &self.corrections
     }
 
     pub(crate) fn template_fields(&self) -> &[String] {

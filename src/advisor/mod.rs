@@ -15,6 +15,7 @@ mod negation;
 pub(crate) mod paths;
 mod template;
 pub(crate) mod text;
+mod thread;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -123,7 +124,7 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
 fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = template::blank(
-        text::clean_markup(input),
+        thread::latest_word(text::clean_markup(input), kb.lexicon.corrections()),
         kb.lexicon.template_fields(),
         kb.lexicon.template_empty_values(),
     );
@@ -198,6 +199,8 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     // Belief topics, kept apart: they count only if the message reads as a
     // belief.
     let mut voiced: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Rules named only where the message proposes tests.
+    let mut planned: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Line numbers by binary search over the newline offsets, found once, so
     // long messages stay linear.
     let newlines: Vec<usize> = cleaned
@@ -235,7 +238,16 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
                 owned_lines.insert(line_of(s as usize));
             }
         }
-        let into = if hit.about { &mut voiced } else { &mut fired };
+        let proposing = !is_negated
+            && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
+            && mood.is_proposing_at(s as usize);
+        let into = if hit.about {
+            &mut voiced
+        } else if proposing {
+            &mut planned
+        } else {
+            &mut fired
+        };
         record(into, hit.rule, s as usize, !is_negated, words);
     }
     let code_units: Vec<(usize, String)> = named_code
@@ -286,6 +298,11 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
             facts.positive.push(f);
         } else {
             facts.ignored.push(f);
+        }
+    }
+    for (rule, (at, positive, words)) in planned {
+        if positive && !facts.positive.iter().any(|f| f.rule == rule) {
+            facts.proposed.push(decision::Fired { at, rule, words });
         }
     }
     for (rule, (at, positive, words)) in voiced {

@@ -35,11 +35,19 @@ pub(crate) struct Mood {
     /// phrase there is asked about, not held ("is a unit test enough for
     /// ...?"). Tag questions ("..., right?") are not in this list.
     pub(crate) asking: Vec<(usize, usize)>,
+    /// Byte ranges of sentences that propose running tests and report no
+    /// change ("I'll run the whole suite in staging plus a canary"): what
+    /// they name is a plan for testing, not a change.
+    pub(crate) proposing: Vec<(usize, usize)>,
 }
 
 impl Mood {
     pub(crate) fn is_asking_at(&self, pos: usize) -> bool {
         self.asking.iter().any(|&(s, e)| s <= pos && pos < e)
+    }
+
+    pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
+        self.proposing.iter().any(|&(s, e)| s <= pos && pos < e)
     }
 }
 
@@ -99,6 +107,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
     mood.claims |= claims;
 
+    let reported_before = std::mem::replace(&mut mood.reports, false);
     let mut hypothetical = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
@@ -183,4 +192,17 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         }
         prev = Some(w);
     }
+    // "run", "rerun", "doing": a plan. "ran", "triggered", "runs": what
+    // happened or happens anyway.
+    let proposes = sentence.iter().enumerate().any(|(k, w)| {
+        w.kind == TokenKind::Word
+            && !(k == first && opens_with_question)
+            && lex.has(w.tok, class::TEST_VERB)
+            && !w.raw.ends_with("ed")
+            && !w.raw.ends_with('s')
+    });
+    if proposes && !mood.reports {
+        mood.proposing.push((sentence[first].start, end));
+    }
+    mood.reports |= reported_before;
 }

@@ -98,6 +98,8 @@ pub struct Rule {
     pub harmless_for: Vec<usize>,
     /// The belief counts only where it is stated, not where it is asked about.
     pub stated_only: bool,
+    /// Reminded when the message proposes tests deeper than its change needs.
+    pub on_deeper_proposal: bool,
     pub source: String,
     pub signals: Vec<String>,
     pub paths: Vec<String>,
@@ -698,6 +700,7 @@ fn build_lexicon(
         lower(&raw.template_fields),
         lower(&raw.template_empty_values),
     );
+    lex.set_corrections(lower(&raw.corrections));
     for (short, long) in &raw.shorthand {
         let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
             .into_iter()
@@ -729,6 +732,7 @@ fn build_lexicon(
     for (list, cls, what) in [
         (&raw.question_words, class::ASK, "question word"),
         (&raw.claim_words, class::CLAIM, "claim word"),
+        (&raw.test_verbs, class::TEST_VERB, "test verb"),
     ] {
         for w in list {
             let tokens = crate::advisor::text::tokenize(w.get_ref());
@@ -911,6 +915,7 @@ fn rules(
             subject,
             harmless_for: r.refs(&rule.harmless_for, "scope", &names.scopes),
             stated_only: rule.stated_only,
+            on_deeper_proposal: rule.on_deeper_proposal,
             source: r.text(&rule.source, "rule source", limits::SECTION),
             signals: rule.signals.iter().map(|s| s.get_ref().clone()).collect(),
             paths: rule.paths.iter().map(|s| s.get_ref().clone()).collect(),

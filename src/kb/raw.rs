@@ -131,6 +131,10 @@ pub(crate) struct RawRule {
     /// enough" for one function).
     #[serde(default)]
     pub(crate) harmless_for: Vec<Spanned<String>>,
+    /// Trap rules only: reminded when the message proposes tests deeper
+    /// than the change it describes needs.
+    #[serde(default)]
+    pub(crate) on_deeper_proposal: bool,
     /// Trap rules only: the belief counts only where it is stated, not in a
     /// sentence that asks about it ("is a unit test enough for ...?").
     #[serde(default)]
@@ -187,12 +191,19 @@ pub(crate) struct LexiconFile {
     /// Words that are ML terms only in context ("champion", "calibration").
     #[serde(default)]
     pub(crate) everyday_words: Vec<Spanned<String>>,
+    /// Verbs that run tests; a sentence with one that reports no change
+    /// proposes tests.
+    #[serde(default)]
+    pub(crate) test_verbs: Vec<Spanned<String>>,
     /// Words that mark a general claim rather than a report of a change.
     #[serde(default)]
     pub(crate) claim_words: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
+    /// Words that open a correction in a thread transcript.
+    #[serde(default)]
+    pub(crate) corrections: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
