@@ -18,5 +18,5 @@ pub mod slack;
 pub mod store;
 pub mod telemetry;
 
-pub use advisor::{Advice, advise};
+pub use advisor::{Advice, Reading, advise};
 pub use kb::KnowledgeBase;

@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use testscope::{KnowledgeBase, advise};
+use testscope::{KnowledgeBase, Reading, advise};
 
 static KB: LazyLock<KnowledgeBase> =
     LazyLock::new(|| KnowledgeBase::embedded().expect("the built-in knowledge base loads"));
@@ -52,29 +52,36 @@ fn scope_rank(id: &str) -> usize {
 
 fn check_invariants(text: &str) {
     let advice = advise(&KB, text);
-    match &advice.primary_scope {
-        None => {
-            assert!(!advice.confident);
-            assert!(advice.scopes.is_empty() && advice.stages.is_empty());
-            assert!(advice.traps.is_empty() && advice.checks.is_empty());
-            assert!(advice.matched.is_empty());
-        }
-        Some(primary) => {
-            assert!(advice.confident);
-            assert!(
-                advice.scopes.contains(primary),
-                "primary scope is among the scopes"
-            );
-            let deepest = advice.scopes.iter().map(|s| scope_rank(s)).max();
-            assert_eq!(
-                deepest,
-                Some(scope_rank(primary)),
-                "primary is the deepest scope"
-            );
-            assert!(!advice.matched.is_empty());
-        }
+    // Nothing to say exactly when the advisor is not confident, and then
+    // nothing at all is said.
+    assert_eq!(advice.reading == Reading::Nothing, !advice.confident);
+    if advice.reading == Reading::Nothing {
+        assert!(advice.primary_scope.is_none());
+        assert!(advice.scopes.is_empty() && advice.stages.is_empty());
+        assert!(advice.traps.is_empty() && advice.checks.is_empty());
+        assert!(advice.matched.is_empty());
     }
-    // Stages are exactly the stages of the scopes, in stage order.
+    // A change always gets a verdict, from rules the reader can see.
+    if advice.reading == Reading::Change {
+        assert!(advice.primary_scope.is_some(), "a change has a scope");
+        assert!(!advice.matched.is_empty());
+    }
+    if let Some(primary) = &advice.primary_scope {
+        assert!(
+            advice.scopes.contains(primary),
+            "primary scope is among the scopes"
+        );
+        let deepest = advice.scopes.iter().map(|s| scope_rank(s)).max();
+        assert_eq!(
+            deepest,
+            Some(scope_rank(primary)),
+            "primary is the deepest scope"
+        );
+    } else {
+        assert!(advice.scopes.is_empty());
+    }
+    // Stages are exactly the stages of the scopes, in stage order (a
+    // question about stages alone names its stages).
     let mut expected: Vec<usize> = advice
         .scopes
         .iter()
@@ -83,7 +90,9 @@ fn check_invariants(text: &str) {
     expected.sort_unstable();
     expected.dedup();
     let expected: Vec<&str> = expected.iter().map(|&i| KB.stages[i].id.as_str()).collect();
-    assert_eq!(advice.stages, expected);
+    if !(advice.reading == Reading::Question && advice.scopes.is_empty()) {
+        assert_eq!(advice.stages, expected);
+    }
     for t in &advice.traps {
         assert!(KB.trap(t).is_some(), "trap {t} is defined");
     }

@@ -193,7 +193,11 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
         };
         groups[group].push(hit);
     }
-    let hits: Vec<Hit> = nearest_object(kb, groups.into_iter().flat_map(keep_outermost).collect());
+    let hits: Vec<Hit> = nearest_object(
+        kb,
+        &items,
+        groups.into_iter().flat_map(keep_outermost).collect(),
+    );
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Belief topics, kept apart: they count only if the message reads as a
@@ -340,6 +344,9 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
     facts
 }
 
+/// An identifier read as code: its first item, its byte offset, its name.
+type NamedCode = (u32, usize, String);
+
 /// The functions a message names as the subject of a change, with their
 /// positions, and the item ranges their names cover. An identifier counts
 /// when it is called or quoted as code, or when it is shaped like code and
@@ -352,7 +359,7 @@ fn code_units_named(
     paths: &[(&str, usize, usize)],
     items: &[Item],
     hits: &[Hit],
-) -> (Vec<(u32, usize, String)>, Vec<(u32, u32)>) {
+) -> (Vec<NamedCode>, Vec<(u32, u32)>) {
     let lex = &kb.lexicon;
     let mut units = Vec::new();
     let mut spans = Vec::new();
@@ -559,8 +566,10 @@ fn analyse(
 /// "updated .. helper") name different objects of it; the verb acts on the
 /// nearer one, so the longer reach is dropped: "updated the unit test for the
 /// date helper" changes a test, not the helper.
-fn nearest_object(kb: &KnowledgeBase, mut hits: Vec<Hit>) -> Vec<Hit> {
-    let gapped = |h: &Hit| h.end - h.start > h.weight;
+fn nearest_object(kb: &KnowledgeBase, items: &[Item], mut hits: Vec<Hit>) -> Vec<Hit> {
+    let gapped = |h: &Hit| {
+        h.end - h.start > h.weight && kb.lexicon.has(items[h.start as usize].tok, class::CHANGE)
+    };
     let drop: Vec<usize> = (0..hits.len())
         .filter(|&i| {
             let h = &hits[i];

@@ -59,7 +59,7 @@ pub(crate) fn blank<'a>(
 ) -> Cow<'a, str> {
     let routine = |v: &str| {
         let v = v.to_lowercase();
-        v.is_empty() || empty_values.iter().any(|e| *e == v)
+        v.is_empty() || empty_values.contains(&v)
     };
     let mut changed = false;
     let mut out = String::with_capacity(text.len());
@@ -69,12 +69,12 @@ pub(crate) fn blank<'a>(
             out.push('\n');
         }
         let blank_it = if let Some(h) = heading(line) {
-            in_template_section = fields.iter().any(|f| *f == h);
+            in_template_section = fields.contains(&h);
             true
         } else if in_template_section {
             true
         } else if let Some((label, value)) = field(line) {
-            fields.iter().any(|f| *f == label) || routine(value)
+            fields.contains(&label) || routine(value)
         } else {
             false
         };

@@ -218,7 +218,12 @@ pub fn rules_message(kb: &KnowledgeBase) -> Value {
         let lines: Vec<String> = kb
             .rules
             .iter()
-            .filter(|r| r.kind == RuleKind::Change && r.scopes.last() == Some(&scope_index))
+            .filter(|r| {
+                matches!(
+                    r.kind,
+                    RuleKind::Change | RuleKind::Promote | RuleKind::Topic
+                ) && r.scopes.last() == Some(&scope_index)
+            })
             .map(|r| format!("• {}", r.title))
             .collect();
         if lines.is_empty() {

@@ -112,6 +112,11 @@ pub fn rules_text(kb: &KnowledgeBase) -> String {
     }
     for (heading, kind) in [
         ("Changes", RuleKind::Change),
+        (
+            "Promotions into prod (the only rules that may require release gates)",
+            RuleKind::Promote,
+        ),
+        ("Topics of general questions", RuleKind::Topic),
         ("Beliefs that reveal a trap", RuleKind::Trap),
         (
             "Risk factors (move unit-only answers to integration)",
