@@ -52,6 +52,8 @@ pub(crate) struct Facts {
     pub(crate) asks: bool,
     /// Some word says "change" in any form.
     pub(crate) mentions_change: bool,
+    /// The message points at a particular thing ("this", a version, code).
+    pub(crate) points_at: bool,
     /// Some sentence states a general claim.
     pub(crate) claims: bool,
     /// Scopes and stages the message names in words ("unit tests", "staging").
@@ -71,6 +73,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         reports,
         asks,
         mentions_change,
+        points_at,
         claims,
         named_scopes,
         named_stages,
@@ -173,7 +176,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let reports = reports || !code_units.is_empty();
     let about_testing =
         changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
-    let reading = if (reports || (asks && mentions_change)) && changes {
+    let reading = if (reports || (asks && mentions_change) || (points_at && beliefs)) && changes {
         Reading::Change
     } else if asks && !beliefs && about_testing {
         Reading::Question

@@ -44,6 +44,8 @@ pub(crate) mod class {
     pub(crate) const CLAIM: u16 = 1 << 10;
     /// A verb that runs tests ("run", "rerun", "kick off").
     pub(crate) const TEST_VERB: u16 = 1 << 11;
+    /// A word that names a release, not a change ("promotion", "ship").
+    pub(crate) const INTENT: u16 = 1 << 12;
 }
 
 /// One token of the analysed message.

@@ -116,15 +116,27 @@ impl Advice {
 /// Analyses `input` and returns the advice. Never panics; input longer than
 /// [`MAX_INPUT_BYTES`] is truncated at a character boundary.
 pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
-    decision::decide(kb, read(kb, input))
+    let input = truncate(input, MAX_INPUT_BYTES);
+    let cleaned = text::clean_markup(input);
+    let latest = thread::latest_word(cleaned.clone(), kb.lexicon.corrections());
+    let corrected = latest.len() == cleaned.len() && latest != cleaned;
+    let advice = decision::decide(kb, read(kb, latest));
+    // A reply that only voices a belief ("nah, unit tests are enough") does
+    // not take back the change the thread is about.
+    if corrected && advice.reading == Reading::Belief {
+        let whole = decision::decide(kb, read(kb, cleaned));
+        if whole.reading == Reading::Change {
+            return whole;
+        }
+    }
+    advice
 }
 
 /// The facts a message states: rules whose words it uses (and whether they
 /// stand or were negated), the code it names, and whether it asks.
-fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
-    let input = truncate(input, MAX_INPUT_BYTES);
+fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Facts {
     let cleaned = template::blank(
-        thread::latest_word(text::clean_markup(input), kb.lexicon.corrections()),
+        cleaned,
         kb.lexicon.template_fields(),
         kb.lexicon.template_empty_values(),
     );
@@ -293,6 +305,7 @@ fn read(kb: &KnowledgeBase, input: &str) -> decision::Facts {
         reports: mood.reports || paths.iter().any(|(p, _, _)| !p.ends_with('/')),
         asks: mood.asks,
         mentions_change: mood.mentions_change,
+        points_at: mood.points_at,
         claims: mood.claims,
         ..Default::default()
     };

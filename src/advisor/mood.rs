@@ -28,6 +28,10 @@ pub(crate) struct Mood {
     /// Some word says "change" in any form ("a learning rate change", "if
     /// we change the docs"): a question with one is about a change.
     pub(crate) mentions_change: bool,
+    /// The message points at a particular thing: "this", "my", "let's",
+    /// "I'll", a number or a version, code in backticks. A belief voiced
+    /// about such a thing is a claim about a change, not a general belief.
+    pub(crate) points_at: bool,
     /// Some sentence makes a general claim ("never", "nothing to test",
     /// "a waste").
     pub(crate) claims: bool,
@@ -70,6 +74,7 @@ const IRREGULAR_PAST: [&str; 8] = [
 pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     let mut mood = Mood {
         reports: ["->", "→", "=>", "⇒"].iter().any(|a| text.contains(a)),
+        points_at: text.contains('`'),
         ..Mood::default()
     };
     let mut sentence: Vec<Word<'_>> = Vec::new();
@@ -123,7 +128,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             hypothetical = true;
         }
         let change = lex.has(w.tok, class::CHANGE);
-        mood.mentions_change |= change;
+        // "a promotion to prod" names a release, not a change to the system.
+        mood.mentions_change |= change && !lex.has(w.tok, class::INTENT);
+        mood.points_at |= matches!(
+            w.raw,
+            "this" | "my" | "let" | "lets" | "ill" | "well" | "im"
+        ) || w.raw.bytes().any(|b| b.is_ascii_digit());
         if change && !hypothetical {
             let past =
                 (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);

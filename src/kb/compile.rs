@@ -733,6 +733,7 @@ fn build_lexicon(
         (&raw.question_words, class::ASK, "question word"),
         (&raw.claim_words, class::CLAIM, "claim word"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
+        (&raw.release_words, class::INTENT, "release word"),
     ] {
         for w in list {
             let tokens = crate::advisor::text::tokenize(w.get_ref());

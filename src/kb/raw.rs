@@ -191,6 +191,9 @@ pub(crate) struct LexiconFile {
     /// Words that are ML terms only in context ("champion", "calibration").
     #[serde(default)]
     pub(crate) everyday_words: Vec<Spanned<String>>,
+    /// Words that name a release rather than a change to the system.
+    #[serde(default)]
+    pub(crate) release_words: Vec<Spanned<String>>,
     /// Verbs that run tests; a sentence with one that reports no change
     /// proposes tests.
     #[serde(default)]
