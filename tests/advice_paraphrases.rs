@@ -104,7 +104,10 @@ const CASES: &[Case] = &[
     ("artefact layout changed: we now bundle the vocab file inside the model artefact", I, &[INTEG], &[T1]),
     ("Updated the model's input_example and signature in log_model()", I, &[INTEG], &[T1]),
     ("now packaging the model as a wheel for the batch job", I, &[INTEG], &[T1]),
-    ("the pyfunc wrapper's predict() now returns a dataframe instead of a list", I, &[INTEG], &[T1]),
+    // A called function whose output shape changes for its consumers: unit
+    // tests for it and integration for the callers (expected integration
+    // alone before named functions were read).
+    ("the pyfunc wrapper's predict() now returns a dataframe instead of a list", I, &[UNIT, INTEG], &[T1]),
 
     // ---------------------------------------------------------------- X08 dependencies
     ("bumped torch 2.1 → 2.3 in requirements", I, &[INTEG], &[T2]),

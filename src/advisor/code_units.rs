@@ -38,16 +38,30 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         if paths.iter().any(|&(_, s, e)| start < e && s < end) {
             continue;
         }
-        if !word.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+        if !word
+            .trim_start_matches('_')
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic())
+        {
             continue;
         }
         let called = bytes.get(end) == Some(&b'(');
+        // The start of a dotted chain (`FareEstimator._apply_surcharge`).
+        let mut chain = start;
+        while chain > 0 && (is_ident_byte(bytes[chain - 1]) || bytes[chain - 1] == b'.') {
+            chain -= 1;
+        }
         // A dotted name (`prod.ml.churn`, `utils.clamp`) is a table or a
         // module path unless its last part is called.
         let dotted_before = start > 0 && bytes[start - 1] == b'.';
         let dotted_after = bytes.get(end) == Some(&b'.')
-            && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
-        if (dotted_before && !called) || dotted_after {
+            && bytes
+                .get(end + 1)
+                .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_');
+        let chain_quoted =
+            chain > 0 && bytes[chain - 1] == b'`' && matches!(bytes.get(end), Some(b'`' | b'('));
+        if (dotted_before && !called && !chain_quoted) || dotted_after {
             continue;
         }
         // `key=value` and `key: value` name a setting; `=value` a value.
@@ -56,8 +70,7 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         if assigned {
             continue;
         }
-        let quoted =
-            start > 0 && bytes[start - 1] == b'`' && matches!(bytes.get(end), Some(b'`' | b'('));
+        let quoted = chain_quoted;
         let snake = word.trim_matches('_').contains('_');
         let camel = word
             .as_bytes()
@@ -106,6 +119,10 @@ mod tests {
             [("norm_amt", false)]
         );
         assert_eq!(names("utils.clamp(x) was wrong"), [("clamp", true)]);
+        assert_eq!(
+            names("`FareEstimator._apply_surcharge` was off by one"),
+            [("_apply_surcharge", true)]
+        );
         assert!(names("alias on prod.ml.fraud_model").is_empty());
         assert!(names("timestamp_lookup_key=event_ts").is_empty());
     }

@@ -34,6 +34,9 @@ pub(crate) struct Facts {
     pub(crate) positive: Vec<Fired>,
     /// Rules whose words appeared only in negated clauses.
     pub(crate) ignored: Vec<Fired>,
+    /// Promotions in a clause that puts them later ("the release is next
+    /// month"): not the decision at hand when a change made now is named.
+    pub(crate) deferred: Vec<Fired>,
     /// Rules named only in sentences that propose tests ("let's also do a
     /// canary"): a plan for testing, not a change.
     pub(crate) proposed: Vec<Fired>,
@@ -54,6 +57,8 @@ pub(crate) struct Facts {
     pub(crate) mentions_change: bool,
     /// The message points at a particular thing ("this", a version, code).
     pub(crate) points_at: bool,
+    /// Someone speaks for themselves ("we", "I").
+    pub(crate) personal: bool,
     /// Some sentence states a general claim.
     pub(crate) claims: bool,
     /// Scopes and stages the message names in words ("unit tests", "staging").
@@ -67,6 +72,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         mut positive,
         mut ignored,
         proposed,
+        deferred,
         voiced,
         sticky,
         code_units,
@@ -74,12 +80,26 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         asks,
         mentions_change,
         points_at,
+        personal,
         claims,
         named_scopes,
         named_stages,
     } = facts;
     let kind = |f: &Fired| kb.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
+
+    // A release put later is not the decision at hand when something changed
+    // now; alone, it is the subject.
+    let changed_now = !code_units.is_empty()
+        || positive
+            .iter()
+            .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
+    if changed_now && !deferred.is_empty() {
+        trace.push("a release planned for later is not the decision at hand".to_owned());
+        ignored.extend(deferred);
+    } else {
+        positive.extend(deferred);
+    }
 
     // Tests proposed next to a change are judged against it: a canary for a
     // docs edit is over-testing, not a release. With no other change, what
@@ -176,7 +196,13 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let reports = reports || !code_units.is_empty();
     let about_testing =
         changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
-    let reading = if (reports || (asks && mentions_change) || (points_at && beliefs)) && changes {
+    let promotes = positive.iter().any(|f| kind(f) == RuleKind::Promote);
+    let reading = if (reports
+        || (asks && mentions_change)
+        || (points_at && beliefs)
+        || (asks && promotes && (personal || points_at)))
+        && changes
+    {
         Reading::Change
     } else if asks && !beliefs && about_testing {
         Reading::Question

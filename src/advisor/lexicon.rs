@@ -46,6 +46,10 @@ pub(crate) mod class {
     pub(crate) const TEST_VERB: u16 = 1 << 11;
     /// A word that names a release, not a change ("promotion", "ship").
     pub(crate) const INTENT: u16 = 1 << 12;
+    /// A word that puts a release later ("next month", "later").
+    pub(crate) const DEFER: u16 = 1 << 13;
+    /// A word that marks what is done now ("today", "for now").
+    pub(crate) const PRESENT: u16 = 1 << 14;
 }
 
 /// One token of the analysed message.

@@ -215,6 +215,8 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     // Belief topics, kept apart: they count only if the message reads as a
     // belief.
     let mut voiced: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Promotions put later.
+    let mut later: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Rules named only where the message proposes tests.
     let mut planned: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Line numbers by binary search over the newline offsets, found once, so
@@ -257,8 +259,14 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         let proposing = !is_negated
             && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
             && mood.is_proposing_at(s as usize);
+        let deferring = !is_negated
+            && mood.present
+            && rule.kind == RuleKind::Promote
+            && mood.is_deferring_at(s as usize);
         let into = if hit.about {
             &mut voiced
+        } else if deferring {
+            &mut later
         } else if proposing {
             &mut planned
         } else {
@@ -268,15 +276,17 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     }
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
-        .filter(|(_, at, _)| {
-            !claimed.contains(&line_of(*at))
-                && !paths.iter().any(|&(p, start, _)| {
-                    line_of(start) == line_of(*at)
-                        && kb
-                            .index
-                            .path_rule(p, |r| kb.rules[r as usize].fallback)
-                            .is_some_and(|r| !kb.rules[r as usize].fallback)
-                })
+        .filter(|(_, at, name)| {
+            let called = cleaned[*at + name.len()..].starts_with('(');
+            called
+                || !claimed.contains(&line_of(*at))
+                    && !paths.iter().any(|&(p, start, _)| {
+                        line_of(start) == line_of(*at)
+                            && kb
+                                .index
+                                .path_rule(p, |r| kb.rules[r as usize].fallback)
+                                .is_some_and(|r| !kb.rules[r as usize].fallback)
+                    })
         })
         .map(|(_, at, name)| (at, name))
         .collect();
@@ -306,6 +316,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         asks: mood.asks,
         mentions_change: mood.mentions_change,
         points_at: mood.points_at,
+        personal: mood.personal,
         claims: mood.claims,
         ..Default::default()
     };
@@ -315,6 +326,11 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             facts.positive.push(f);
         } else {
             facts.ignored.push(f);
+        }
+    }
+    for (rule, (at, positive, words)) in later {
+        if positive && !facts.positive.iter().any(|f| f.rule == rule) {
+            facts.deferred.push(decision::Fired { at, rule, words });
         }
     }
     for (rule, (at, positive, words)) in planned {

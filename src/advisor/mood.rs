@@ -32,6 +32,13 @@ pub(crate) struct Mood {
     /// "I'll", a number or a version, code in backticks. A belief voiced
     /// about such a thing is a claim about a change, not a general belief.
     pub(crate) points_at: bool,
+    /// Someone speaks for themselves: "we", "I", "our".
+    pub(crate) personal: bool,
+    /// Some word marks what is done now ("today", "for now").
+    pub(crate) present: bool,
+    /// Byte ranges of clauses that put something later ("the release is
+    /// next month").
+    pub(crate) deferring: Vec<(usize, usize)>,
     /// Some sentence makes a general claim ("never", "nothing to test",
     /// "a waste").
     pub(crate) claims: bool,
@@ -48,6 +55,10 @@ pub(crate) struct Mood {
 impl Mood {
     pub(crate) fn is_asking_at(&self, pos: usize) -> bool {
         self.asking.iter().any(|&(s, e)| s <= pos && pos < e)
+    }
+
+    pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
+        self.deferring.iter().any(|&(s, e)| s <= pos && pos < e)
     }
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
@@ -71,9 +82,22 @@ const IRREGULAR_PAST: [&str; 8] = [
     "took",
 ];
 
+/// "6 -> 10", "0.1 → 0.2", "v22 => v23": an arrow with a number on either
+/// side reports a value that moved. An arrow between words ("'verify one
+/// function' → which test?") does not.
+fn value_moves(text: &str) -> bool {
+    ["->", "→", "=>", "⇒"].iter().any(|arrow| {
+        text.match_indices(arrow).any(|(i, a)| {
+            let before = text[..i].trim_end().chars().next_back();
+            let after = text[i + a.len()..].trim_start().chars().next();
+            before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit())
+        })
+    })
+}
+
 pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     let mut mood = Mood {
-        reports: ["->", "→", "=>", "⇒"].iter().any(|a| text.contains(a)),
+        reports: value_moves(text),
         points_at: text.contains('`'),
         ..Mood::default()
     };
@@ -113,6 +137,35 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     mood.claims |= claims;
 
     let reported_before = std::mem::replace(&mut mood.reports, false);
+    // Clauses that put something later.
+    let mut clause_from = sentence[first].start;
+    let mut deferred = false;
+    for (k, w) in sentence.iter().enumerate() {
+        if w.kind == TokenKind::Comma {
+            if deferred {
+                mood.deferring.push((clause_from, w.start));
+            }
+            clause_from = w.start;
+            deferred = false;
+        } else {
+            deferred |= lex.has(w.tok, class::DEFER);
+        }
+        if k + 1 == sentence.len() && deferred {
+            mood.deferring.push((clause_from, end));
+        }
+    }
+    mood.present |= sentence
+        .iter()
+        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::PRESENT));
+    mood.personal |= sentence.iter().any(|w| {
+        matches!(
+            w.raw,
+            "we" | "i" | "our" | "us" | "my" | "me" | "im" | "ill" | "well" | "were"
+        )
+    });
+    let looks_back = sentence
+        .iter()
+        .any(|w| matches!(w.raw, "before" | "previously" | "was" | "used" | "instead"));
     let mut hypothetical = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
@@ -171,7 +224,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                 mood.reports = true;
             }
         }
-        if (w.raw == "now" || w.raw == "new") && !opens_with_question && !claims {
+        if (w.raw == "now" || w.raw == "new") && !opens_with_question && (!claims || looks_back) {
             mood.reports = true;
         }
         // "this is just an lr tweak", "this PR bumps ...": the message points

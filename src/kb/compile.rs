@@ -734,6 +734,8 @@ fn build_lexicon(
         (&raw.claim_words, class::CLAIM, "claim word"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
+        (&raw.deferral_words, class::DEFER, "deferral word"),
+        (&raw.present_words, class::PRESENT, "present word"),
     ] {
         for w in list {
             let tokens = crate::advisor::text::tokenize(w.get_ref());

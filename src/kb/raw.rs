@@ -194,6 +194,12 @@ pub(crate) struct LexiconFile {
     /// Words that name a release rather than a change to the system.
     #[serde(default)]
     pub(crate) release_words: Vec<Spanned<String>>,
+    /// Words that put a release later.
+    #[serde(default)]
+    pub(crate) deferral_words: Vec<Spanned<String>>,
+    /// Words that mark what is done now.
+    #[serde(default)]
+    pub(crate) present_words: Vec<Spanned<String>>,
     /// Verbs that run tests; a sentence with one that reports no change
     /// proposes tests.
     #[serde(default)]
