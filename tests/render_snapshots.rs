@@ -76,6 +76,45 @@ fn slack_messages_for_study_guide_scenarios() {
     }
 }
 
+/// Messages that describe no change get an answer worded for what they are:
+/// a general question gets what the scopes and stages it asks about are for,
+/// a belief gets its trap first. Neither gets a verdict or a blast radius.
+const READINGS: &[(&str, &str)] = &[
+    (
+        "question_load_tests",
+        "which stage do load tests belong to?",
+    ),
+    (
+        "question_release_gating",
+        "what makes a test release-gating?",
+    ),
+    ("belief_staging", "staging only slows us down, honestly"),
+    (
+        "belief_offline",
+        "if the offline auc is higher the model is better in prod, always",
+    ),
+];
+
+#[test]
+fn slack_messages_for_questions_and_beliefs() {
+    for (name, text) in READINGS {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_info(text);
+        settings.bind(|| assert_json_snapshot!(format!("blocks_{name}"), message(text)));
+    }
+}
+
+#[test]
+fn terminal_text_for_a_question_and_a_belief() {
+    for (name, text) in &READINGS[..3] {
+        let advice = advise(&KB, text);
+        assert_snapshot!(
+            format!("terminal_{name}"),
+            render::advice_text(&KB, &advice)
+        );
+    }
+}
+
 #[test]
 fn terminal_text_for_a_multi_change_message() {
     let advice = advise(

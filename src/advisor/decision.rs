@@ -184,7 +184,11 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         .iter()
         .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
     let beliefs = positive.iter().any(|f| kind(f) == RuleKind::Trap);
-    let topics = positive.iter().any(|f| kind(f) == RuleKind::Topic);
+    // A topic that only a question can raise ("load tests") needs the
+    // message to ask.
+    let topics = positive
+        .iter()
+        .any(|f| kind(f) == RuleKind::Topic && (asks || !kb.rules[f.rule as usize].questions_only));
 
     // Step 1: what the message is. A report of a change is a change whatever
     // else the message says, and so is a question about a change ("do I need
@@ -216,6 +220,18 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         Reading::Nothing
     };
     trace.push(format!("read as {}", reading.name()));
+    if reading != Reading::Question {
+        positive.retain(|f| !kb.rules[f.rule as usize].questions_only);
+    } else if positive.iter().any(|f| {
+        let r = &kb.rules[f.rule as usize];
+        r.kind == RuleKind::Topic && !r.fallback
+    }) {
+        // A question about one kind of test is answered for that kind.
+        positive.retain(|f| {
+            let r = &kb.rules[f.rule as usize];
+            !(r.kind == RuleKind::Topic && r.fallback)
+        });
+    }
     if reading == Reading::Belief {
         positive.extend(voiced);
     }

@@ -377,9 +377,14 @@ impl Lexicon {
 
     /// True when `word` (as typed) is an everyday word that is an ML term
     /// only in context.
+    /// A phrase ("going live") is everyday when each of its words is.
     pub(crate) fn is_everyday(&self, word: &str) -> bool {
         let lower = word.to_lowercase();
-        self.everyday.contains(text::stem(&lower).as_ref())
+        let mut words = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .peekable();
+        words.peek().is_some() && words.all(|w| self.everyday.contains(text::stem(w).as_ref()))
     }
 
     /// Every concept phrase's target and word ids, for validation reports.

@@ -100,6 +100,8 @@ pub struct Rule {
     pub stated_only: bool,
     /// Reminded when the message proposes tests deeper than its change needs.
     pub on_deeper_proposal: bool,
+    /// Counts only in a general question.
+    pub questions_only: bool,
     pub source: String,
     pub signals: Vec<String>,
     pub paths: Vec<String>,
@@ -177,6 +179,12 @@ pub struct Labels {
     pub notes: String,
     pub ignored: String,
     pub no_match_header: String,
+    /// Headers and sections of answers to questions and beliefs.
+    pub question_header: String,
+    pub belief_header: String,
+    pub what_scopes_prove: String,
+    pub what_stages_are_for: String,
+    pub instead: String,
 }
 
 /// Collects problems against the file currently being checked.
@@ -490,6 +498,11 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
         notes: label(&l.notes),
         ignored: label(&l.ignored),
         no_match_header: label(&l.no_match_header),
+        question_header: label(&l.question_header),
+        belief_header: label(&l.belief_header),
+        what_scopes_prove: label(&l.what_scopes_prove),
+        what_stages_are_for: label(&l.what_stages_are_for),
+        instead: label(&l.instead),
     };
     let list = |r: &mut Report<'_>, v: &[Spanned<String>], what: &str| -> Vec<String> {
         v.iter().map(|s| r.text(s, what, limits::SECTION)).collect()
@@ -919,6 +932,7 @@ fn rules(
             harmless_for: r.refs(&rule.harmless_for, "scope", &names.scopes),
             stated_only: rule.stated_only,
             on_deeper_proposal: rule.on_deeper_proposal,
+            questions_only: rule.questions_only,
             source: r.text(&rule.source, "rule source", limits::SECTION),
             signals: rule.signals.iter().map(|s| s.get_ref().clone()).collect(),
             paths: rule.paths.iter().map(|s| s.get_ref().clone()).collect(),

@@ -131,6 +131,10 @@ pub(crate) struct RawRule {
     /// enough" for one function).
     #[serde(default)]
     pub(crate) harmless_for: Vec<Spanned<String>>,
+    /// Topic rules only: counts only when the message reads as a general
+    /// question ("where do load tests belong?"), never next to a change.
+    #[serde(default)]
+    pub(crate) questions_only: bool,
     /// Trap rules only: reminded when the message proposes tests deeper
     /// than the change it describes needs.
     #[serde(default)]
@@ -313,6 +317,11 @@ pub(crate) struct RawLabels {
     pub(crate) notes: Spanned<String>,
     pub(crate) ignored: Spanned<String>,
     pub(crate) no_match_header: Spanned<String>,
+    pub(crate) question_header: Spanned<String>,
+    pub(crate) belief_header: Spanned<String>,
+    pub(crate) what_scopes_prove: Spanned<String>,
+    pub(crate) what_stages_are_for: Spanned<String>,
+    pub(crate) instead: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{check_text, clip, pipeline_picture, scope_title, stage_title, summary_line};
-use crate::advisor::Advice;
+use crate::advisor::{Advice, Reading};
 use crate::kb::{KnowledgeBase, RuleKind, limits};
 
 /// Slack's recommended ceiling for the notification text of a message.
@@ -37,6 +37,11 @@ fn bullets<'a>(title: &str, items: impl Iterator<Item = &'a str>) -> Option<Stri
 /// The advice as a message: `{"text": fallback, "blocks": [...]}`.
 pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
     let l = &kb.messages.labels;
+    match advice.reading {
+        Reading::Nothing => return no_match_message(kb),
+        Reading::Question | Reading::Belief => return concept_message(kb, advice),
+        Reading::Change => {}
+    }
     let Some(primary) = &advice.primary_scope else {
         return no_match_message(kb);
     };
@@ -83,6 +88,49 @@ pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
     }
     blocks.push(context(&matched_line(kb, advice)));
 
+    json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
+}
+
+/// A general question gets what its scopes and stages are for; a belief
+/// gets its trap first and then what it takes instead. Neither shows a blast
+/// radius, because nothing changed.
+fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
+    let l = &kb.messages.labels;
+    let mut blocks = vec![header(&summary_line(kb, advice))];
+    let traps: Vec<String> = advice
+        .traps
+        .iter()
+        .filter_map(|t| kb.trap(t))
+        .map(|t| format!("*{}* — {}", t.title, t.reminder))
+        .collect();
+    let belief = advice.reading == Reading::Belief;
+    if belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    let (scopes, stages) = super::terminal::concept_lines(kb, advice);
+    let scope_title = if belief {
+        &l.instead
+    } else {
+        &l.what_scopes_prove
+    };
+    if let Some(text) = bullets(scope_title, scopes.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    if let Some(text) = bullets(&l.what_stages_are_for, stages.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    if let Some(text) = bullets(&l.why, advice.why.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
+        blocks.push(section(&text));
+    }
+    if !belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
+        blocks.push(section(&text));
+    }
+    if !advice.matched.is_empty() {
+        blocks.push(context(&matched_line(kb, advice)));
+    }
     json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
 }
 

@@ -3,26 +3,76 @@
 use std::fmt::Write as _;
 
 use super::{check_text, pipeline_picture, scope_title, stage_title};
-use crate::advisor::Advice;
+use crate::advisor::{Advice, Reading};
 use crate::kb::{KnowledgeBase, RuleKind};
 
-/// One line: "Integration tests in test (staging)" or the no-match header.
+/// One line, worded for the reading: "Integration tests in test (staging)"
+/// for a change, "About your question: ..." for a question, "A known trap:
+/// ..." for a belief, or the no-match header.
 pub fn summary_line(kb: &KnowledgeBase, advice: &Advice) -> String {
-    match &advice.primary_scope {
-        Some(primary) => {
-            let stage = kb
-                .scope(primary)
-                .map(|s| kb.stages[s.stage].title.as_str())
-                .unwrap_or_default();
-            format!("{} in {stage}", scope_title(kb, primary))
+    let l = &kb.messages.labels;
+    let verdict = advice.primary_scope.as_ref().map(|primary| {
+        let stage = kb
+            .scope(primary)
+            .map(|s| kb.stages[s.stage].title.as_str())
+            .unwrap_or_default();
+        format!("{} in {stage}", scope_title(kb, primary))
+    });
+    match advice.reading {
+        Reading::Change => verdict.unwrap_or_else(|| l.no_match_header.clone()),
+        Reading::Question => {
+            // Every scope it asks about, each with the stage it belongs to.
+            let scopes: Vec<String> = advice
+                .scopes
+                .iter()
+                .filter_map(|s| kb.scope(s))
+                .map(|s| format!("{} in {}", s.title, kb.stages[s.stage].title))
+                .collect();
+            let about = match verdict {
+                Some(_) => scopes.join("; "),
+                None => {
+                    let stages: Vec<&str> =
+                        advice.stages.iter().map(|s| stage_title(kb, s)).collect();
+                    stages.join(", ")
+                }
+            };
+            if about.is_empty() {
+                l.question_header.clone()
+            } else {
+                format!("{}: {about}", l.question_header)
+            }
         }
-        None => kb.messages.labels.no_match_header.clone(),
+        Reading::Belief => match advice.traps.first().and_then(|t| kb.trap(t)) {
+            Some(trap) => format!("{}: {}", l.belief_header, trap.title),
+            None => l.belief_header.clone(),
+        },
+        Reading::Nothing => l.no_match_header.clone(),
     }
+}
+
+/// What a question is about: each scope's summary and each stage's purpose.
+pub(crate) fn concept_lines(kb: &KnowledgeBase, advice: &Advice) -> (Vec<String>, Vec<String>) {
+    let scopes = advice
+        .scopes
+        .iter()
+        .filter_map(|s| kb.scope(s))
+        .map(|s| format!("{} → {}: {}", s.title, kb.stages[s.stage].title, s.summary))
+        .collect();
+    let stages = advice
+        .stages
+        .iter()
+        .filter_map(|id| kb.stages.iter().find(|s| s.id == *id))
+        .map(|s| format!("{}: {}", s.title, s.purpose))
+        .collect();
+    (scopes, stages)
 }
 
 pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
     let l = &kb.messages.labels;
     let mut out = String::new();
+    if matches!(advice.reading, Reading::Question | Reading::Belief) {
+        return concept_text(kb, advice);
+    }
     let Some(primary) = &advice.primary_scope else {
         let _ = writeln!(out, "{}\n\n{}\n", l.no_match_header, kb.messages.no_match);
         let _ = writeln!(out, "Decision order:");
@@ -80,6 +130,52 @@ pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
         .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
         .collect();
     section(&mut out, &l.ignored, ignored.iter().map(String::as_str));
+    out
+}
+
+/// The answer to a general question or a belief: what the scopes and stages
+/// it is about are for, the traps, and the rationale, with no blast radius
+/// (nothing changed).
+fn concept_text(kb: &KnowledgeBase, advice: &Advice) -> String {
+    let l = &kb.messages.labels;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", summary_line(kb, advice));
+    let traps: Vec<String> = advice
+        .traps
+        .iter()
+        .filter_map(|t| kb.trap(t))
+        .map(|t| format!("{} ({}): {}", t.title, t.id, t.reminder))
+        .collect();
+    if advice.reading == Reading::Belief {
+        section(&mut out, &l.traps, traps.iter().map(String::as_str));
+    }
+    let (scopes, stages) = concept_lines(kb, advice);
+    let scope_title = if advice.reading == Reading::Belief {
+        &l.instead
+    } else {
+        &l.what_scopes_prove
+    };
+    section(&mut out, scope_title, scopes.iter().map(String::as_str));
+    section(
+        &mut out,
+        &l.what_stages_are_for,
+        stages.iter().map(String::as_str),
+    );
+    section(&mut out, &l.why, advice.why.iter().map(String::as_str));
+    section(
+        &mut out,
+        &l.checks,
+        advice.checks.iter().map(|c| check_text(kb, c)),
+    );
+    if advice.reading == Reading::Question {
+        section(&mut out, &l.traps, traps.iter().map(String::as_str));
+    }
+    let matched: Vec<String> = advice
+        .matched
+        .iter()
+        .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
+        .collect();
+    section(&mut out, &l.matched, matched.iter().map(String::as_str));
     out
 }
 
