@@ -417,7 +417,11 @@ fn matched_words_quote_the_user() {
             "transformation-function",
             "tranformation function",
         ),
-        ("the model is ready to go live on friday", "release-to-prod", "go live"),
+        (
+            "the model is ready to go live on friday",
+            "release-to-prod",
+            "go live",
+        ),
     ] {
         let advice = advise(&KB, text);
         let m = advice

@@ -410,3 +410,212 @@ fn scope_list(kb: &KnowledgeBase, scopes: &[usize]) -> String {
     let names: Vec<&str> = scopes.iter().map(|&s| kb.scopes[s].id.as_str()).collect();
     names.join(" + ")
 }
+
+#[cfg(test)]
+mod tests {
+    //! The policy on hand-made facts over a hand-made rule set
+    //! (`testdata/rules.toml`): an edit to the team's rules cannot break
+    //! these, and a policy bug cannot hide behind a phrase.
+
+    use std::sync::LazyLock;
+
+    use super::*;
+
+    static KB: LazyLock<KnowledgeBase> = LazyLock::new(|| {
+        KnowledgeBase::embedded_with(&[("rules.toml", include_str!("testdata/rules.toml"))])
+            .expect("the test rule set loads")
+    });
+
+    fn fired(id: &str) -> Fired {
+        let rule = KB
+            .rules
+            .iter()
+            .position(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no rule {id}"));
+        Fired {
+            at: rule,
+            rule: rule as u32,
+            words: vec![id.to_owned()],
+        }
+    }
+
+    fn facts(ids: &[&str]) -> Facts {
+        Facts {
+            positive: ids.iter().map(|id| fired(id)).collect(),
+            reports: true,
+            ..Facts::default()
+        }
+    }
+
+    fn scope(id: &str) -> usize {
+        KB.scopes.iter().position(|s| s.id == id).expect("a scope")
+    }
+
+    fn stage(id: &str) -> usize {
+        KB.stages.iter().position(|s| s.id == id).expect("a stage")
+    }
+
+    #[test]
+    fn a_named_function_alone_is_unit_in_dev() {
+        let advice = decide(
+            &KB,
+            Facts {
+                code_units: vec![(0, "clamp_scores".to_owned())],
+                reports: true,
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.scopes, ["unit"]);
+        assert_eq!(advice.stages, ["dev"]);
+        assert_eq!(advice.matched[0].words, ["clamp_scores"]);
+    }
+
+    #[test]
+    fn a_named_function_drops_generic_wording_and_keeps_a_boundary() {
+        let mut f = facts(&["generic-code", "pipeline"]);
+        f.code_units = vec![(0, "bucket_income".to_owned())];
+        let advice = decide(&KB, f);
+        assert_eq!(advice.scopes, ["unit", "integration"]);
+        assert!(!advice.matched.iter().any(|m| m.rule == "generic-code"));
+    }
+
+    #[test]
+    fn generic_wording_counts_only_alone() {
+        assert_eq!(decide(&KB, facts(&["generic-code"])).scopes, ["unit"]);
+        let advice = decide(&KB, facts(&["generic-code", "pipeline"]));
+        assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
+    fn release_gating_comes_only_from_a_promotion() {
+        let advice = decide(&KB, facts(&["pipeline", "promote"]));
+        assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
+        let advice = decide(&KB, facts(&["pipeline", "realtime"]));
+        assert_eq!(
+            advice.scopes,
+            ["integration"],
+            "risk never reaches the gate"
+        );
+    }
+
+    #[test]
+    fn risk_moves_a_unit_answer_one_level_deeper() {
+        let advice = decide(&KB, facts(&["one-function", "realtime"]));
+        assert_eq!(advice.scopes, ["unit", "integration"]);
+        assert!(advice.escalated);
+        assert!(advice.trace.iter().any(|t| t.starts_with("risk")));
+    }
+
+    #[test]
+    fn code_moved_so_docs_are_judged_by_the_code() {
+        let advice = decide(&KB, facts(&["docs", "pipeline"]));
+        assert_eq!(advice.scopes, ["integration"]);
+        assert!(!advice.traps.contains(&"over-testing".to_owned()));
+        let docs = decide(&KB, facts(&["docs"]));
+        assert_eq!(docs.traps, ["over-testing"]);
+    }
+
+    #[test]
+    fn a_belief_that_is_right_for_the_change_is_not_reminded() {
+        let advice = decide(&KB, facts(&["one-function", "unit-enough"]));
+        assert_eq!(advice.scopes, ["unit"]);
+        assert!(advice.traps.is_empty());
+        let advice = decide(&KB, facts(&["pipeline", "unit-enough"]));
+        assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+    }
+
+    #[test]
+    fn a_claim_without_a_reported_change_is_a_belief() {
+        let mut f = facts(&["unit-enough"]);
+        f.reports = false;
+        f.claims = true;
+        let advice = decide(&KB, f);
+        assert_eq!(advice.reading, Reading::Belief);
+        assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+    }
+
+    #[test]
+    fn a_belief_topic_counts_only_in_a_belief() {
+        let mut f = facts(&["pipeline"]);
+        f.voiced = vec![fired("unit-enough")];
+        assert!(decide(&KB, f).traps == ["unit-for-system-confidence"]);
+        let mut f = facts(&[]);
+        f.reports = false;
+        f.claims = true;
+        f.voiced = vec![fired("unit-enough")];
+        let advice = decide(&KB, f);
+        assert_eq!(advice.reading, Reading::Belief);
+    }
+
+    #[test]
+    fn a_question_is_answered_for_what_it_names() {
+        let advice = decide(
+            &KB,
+            Facts {
+                asks: true,
+                named_scopes: vec![scope("release-gating")],
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.scopes, ["release-gating"]);
+        assert_eq!(advice.stages, ["prod"]);
+
+        let advice = decide(
+            &KB,
+            Facts {
+                asks: true,
+                named_stages: vec![stage("dev"), stage("test")],
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.primary_scope, None);
+        assert_eq!(advice.stages, ["dev", "test"]);
+    }
+
+    #[test]
+    fn a_question_about_one_kind_of_test_gets_that_kind() {
+        let mut f = facts(&["stages", "load-tests"]);
+        f.reports = false;
+        f.asks = true;
+        let advice = decide(&KB, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.scopes, ["integration"]);
+        // Next to a change, a test kind is not a subject of its own.
+        let advice = decide(&KB, facts(&["one-function", "load-tests"]));
+        assert_eq!(advice.scopes, ["unit"]);
+    }
+
+    #[test]
+    fn a_release_put_later_is_set_aside_for_the_change_made_now() {
+        let mut f = facts(&["pipeline"]);
+        f.deferred = vec![fired("promote")];
+        let advice = decide(&KB, f);
+        assert_eq!(advice.scopes, ["integration"]);
+        assert_eq!(advice.ignored[0].rule, "promote");
+        let f = Facts {
+            deferred: vec![fired("promote")],
+            reports: true,
+            ..Facts::default()
+        };
+        assert_eq!(decide(&KB, f).scopes, ["release-gating"]);
+    }
+
+    #[test]
+    fn heavier_tests_proposed_for_a_small_change_are_over_testing() {
+        let mut f = facts(&[]);
+        f.code_units = vec![(0, "fmt_currency".to_owned())];
+        f.proposed = vec![fired("promote")];
+        let advice = decide(&KB, f);
+        assert_eq!(advice.scopes, ["unit"]);
+        assert_eq!(advice.traps, ["over-testing"]);
+    }
+
+    #[test]
+    fn nothing_read_is_nothing_said() {
+        let advice = decide(&KB, Facts::default());
+        assert_eq!(advice.reading, Reading::Nothing);
+        assert!(!advice.confident && advice.scopes.is_empty() && advice.traps.is_empty());
+    }
+}

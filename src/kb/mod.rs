@@ -182,6 +182,21 @@ impl KnowledgeBase {
         compile::compile(Origin::Directory(dir.to_path_buf()), &files)
     }
 
+    /// The embedded knowledge base with some files replaced, for tests that
+    /// must not depend on the team's rules.
+    #[cfg(test)]
+    pub(crate) fn embedded_with(replace: &[(&str, &str)]) -> Result<Self, LoadError> {
+        let files = EMBEDDED.map(|(name, text)| SourceFile {
+            name: format!("responses/{name}"),
+            text: replace
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(text, |(_, t)| t)
+                .to_owned(),
+        });
+        compile::compile(Origin::Embedded, &files)
+    }
+
     /// Loads from `dir` when given, else the embedded default.
     pub fn load(dir: Option<&Path>) -> Result<Self, LoadError> {
         match dir {
