@@ -107,7 +107,7 @@ const CASES: &[Case] = &[
     // A called function whose output shape changes for its consumers: unit
     // tests for it and integration for the callers (expected integration
     // alone before named functions were read).
-    ("the pyfunc wrapper's predict() now returns a dataframe instead of a list", I, &[UNIT, INTEG], &[T1]),
+    ("the pyfunc wrapper's predict() now returns a dataframe instead of a list", I, &[UNIT, INTEG], &[T1, T8]),
 
     // ---------------------------------------------------------------- X08 dependencies
     ("bumped torch 2.1 → 2.3 in requirements", I, &[INTEG], &[T2]),
@@ -284,7 +284,10 @@ const CASES: &[Case] = &[
 
     // ---------------------------------------------------------------- T3 belief: stage-blind
     ("we just run the exact same test suite in dev, staging and prod, is that ok?", R, &[UNIT, INTEG, GATE], &[T3]),
-    ("can we deploy straight to production and skip staging this time?", R, &[UNIT, INTEG, GATE], &[T3]),
+    // Skipping staging is answered with what staging is for, not with the
+    // every-stage plan (expected unit + integration + release-gating before
+    // the skip-staging belief was told apart from "same tests everywhere").
+    ("can we deploy straight to production and skip staging this time?", R, &[INTEG, GATE], &[T3]),
     ("our CI/CD runs identical tests at every stage", R, &[UNIT, INTEG, GATE], &[T3]),
     ("which tests belong in dev vs staging vs prod for our fraud pipeline?", R, &[UNIT, INTEG, GATE], &[T3]),
 

@@ -63,7 +63,10 @@ const CASES: &[Case] = &[
     ("we run the same tests in dev, test and prod", R, &[UNIT, INTEG, GATE], &[T3]),
     ("same test suite runs in every environment, is that fine?", R, &[UNIT, INTEG, GATE], &[T3]),
     ("can we skip staging and deploy straight to prod?", R, &[UNIT, INTEG, GATE], &[T3]),
-    ("tbh we just test in prod", R, &[UNIT, INTEG, GATE], &[T3]),
+    // Testing in prod instead of staging is answered with what staging is
+    // for (expected the every-stage plan before the skip-staging belief was
+    // told apart from "the same tests everywhere").
+    ("tbh we just test in prod", I, &[INTEG], &[T3]),
 
     // ---------------------------------------------------------------- study guide: decision order
     ("it's a small component, which scope of failure are we trying to catch?", U, &[UNIT], &[]),

@@ -9,6 +9,17 @@ use super::paths::Glob;
 const GAP: Tok = Tok::MAX;
 const MAX_GAP: usize = 4;
 
+/// How far a signal reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Fires wherever it appears.
+    Signal,
+    /// A belief's topic: counts only in a message that states a claim.
+    About,
+    /// Names where a change is: counts only when no function is named.
+    Place,
+}
+
 #[derive(Debug)]
 struct Pattern {
     rule: u32,
@@ -19,8 +30,7 @@ struct Pattern {
     weight: u32,
     /// Written with a leading `?`: counts only in a message about ML work.
     needs_domain: bool,
-    /// A belief's topic: counts only in a message that states a claim.
-    about: bool,
+    reach: Reach,
 }
 
 /// Every rule signal, keyed by its first token, plus the path globs.
@@ -40,7 +50,7 @@ pub(crate) struct Hit {
     /// How specific the signal is: the number of words it names.
     pub(crate) weight: u32,
     pub(crate) needs_domain: bool,
-    pub(crate) about: bool,
+    pub(crate) reach: Reach,
     /// Bit k set: item `start + k` is a word the signal names (not a gap).
     pub(crate) named: u64,
 }
@@ -52,7 +62,7 @@ impl RuleIndex {
         lex: &mut Lexicon,
         rule: usize,
         signal: &str,
-        about: bool,
+        reach: Reach,
     ) -> Result<(), String> {
         let (needs_domain, signal) = match signal.trim_start().strip_prefix('?') {
             Some(rest) => (true, rest),
@@ -124,7 +134,7 @@ impl RuleIndex {
             own_cue,
             weight,
             needs_domain,
-            about,
+            reach,
         });
         Ok(())
     }
@@ -151,7 +161,7 @@ impl RuleIndex {
                         own_cue: p.own_cue,
                         weight: p.weight,
                         needs_domain: p.needs_domain,
-                        about: p.about,
+                        reach: p.reach,
                         named,
                     });
                 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::kb::{KnowledgeBase, RuleKind, Subject};
 use lexicon::{BREAK, COMMA, Item, UNKNOWN, class};
-use matcher::Hit;
+use matcher::{Hit, Reach};
 use text::TokenKind;
 
 /// Slack's own ceiling for a message; longer input is cut here so the cost of
@@ -177,7 +177,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         .index
         .find(&items, &kb.lexicon)
         .into_iter()
-        .filter(|h| in_context(h) && (!h.about || believing))
+        .filter(|h| in_context(h) && (h.reach != Reach::About || believing))
         .collect();
     let (named_code, code_spans) = code_units_named(kb, &cleaned, &paths, &items, &found);
     let mut groups: [Vec<Hit>; 4] = Default::default();
@@ -215,6 +215,8 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     // Belief topics, kept apart: they count only if the message reads as a
     // belief.
     let mut voiced: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Words that only say where the change is.
+    let mut placed: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Promotions put later.
     let mut later: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Rules named only where the message proposes tests.
@@ -247,6 +249,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
             && !rule.fallback
             && rule.subject != Subject::Function
+            && hit.reach == Reach::Signal
         {
             claimed.insert(line_of(s as usize));
         }
@@ -263,8 +266,10 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             && mood.present
             && rule.kind == RuleKind::Promote
             && mood.is_deferring_at(s as usize);
-        let into = if hit.about {
+        let into = if hit.reach == Reach::About {
             &mut voiced
+        } else if hit.reach == Reach::Place {
+            &mut placed
         } else if deferring {
             &mut later
         } else if proposing {
@@ -292,6 +297,15 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         .collect();
     for &(at, _) in &code_units {
         specific_lines.insert(line_of(at));
+    }
+    // "fixed clean_text() in the feature pipeline": the pipeline is where
+    // the function lives, not a second change.
+    if code_units.is_empty() {
+        for (rule, (at, positive, words)) in placed {
+            for w in words {
+                record(&mut fired, rule, at, positive, w);
+            }
+        }
     }
     // A bare path is the only reading of that file, so a fallback rule it
     // triggers stays unless its own line names a specific change.

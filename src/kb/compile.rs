@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::raw::{self, RawRuleKind};
 use super::{KnowledgeBase, LoadError, Origin, Problem, SourceFile, limits};
 use crate::advisor::lexicon::{Lexicon, class};
-use crate::advisor::matcher::RuleIndex;
+use crate::advisor::matcher::{Reach, RuleIndex};
 use crate::advisor::paths::Glob;
 
 #[derive(Debug, Clone)]
@@ -873,7 +873,12 @@ fn rules(
             );
         }
         for s in &rule.signals {
-            if let Err(msg) = index.add_signal(lex, n, s.get_ref(), false) {
+            if let Err(msg) = index.add_signal(lex, n, s.get_ref(), Reach::Signal) {
+                r.at(s.span(), msg);
+            }
+        }
+        for s in &rule.places {
+            if let Err(msg) = index.add_signal(lex, n, s.get_ref(), Reach::Place) {
                 r.at(s.span(), msg);
             }
         }
@@ -884,7 +889,7 @@ fn rules(
             );
         }
         for s in &rule.about {
-            if let Err(msg) = index.add_signal(lex, n, s.get_ref(), true) {
+            if let Err(msg) = index.add_signal(lex, n, s.get_ref(), Reach::About) {
                 r.at(s.span(), msg);
             }
         }

@@ -143,6 +143,10 @@ pub(crate) struct RawRule {
     /// sentence that asks about it ("is a unit test enough for ...?").
     #[serde(default)]
     pub(crate) stated_only: bool,
+    /// Words that only say where a change is ("preprocessing", "feature
+    /// pipeline"): they count only when no function is named there.
+    #[serde(default)]
+    pub(crate) places: Vec<Spanned<String>>,
     /// Trap rules only: topics that voice this belief when the message states
     /// a general claim and reports no change ("staging is a speed bump").
     #[serde(default)]
