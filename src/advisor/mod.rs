@@ -179,7 +179,8 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         .into_iter()
         .filter(|h| in_context(h) && (h.reach != Reach::About || believing))
         .collect();
-    let (named_code, code_spans) = code_units_named(kb, &cleaned, &paths, &items, &found);
+    let (named_code, code_spans) =
+        code_units_named(kb, mood.reports, &cleaned, &paths, &items, &found);
     let mut groups: [Vec<Hit>; 4] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
@@ -398,6 +399,7 @@ type NamedCode = (u32, usize, String);
 /// ("the `user_id` column").
 fn code_units_named(
     kb: &KnowledgeBase,
+    reports: bool,
     cleaned: &str,
     paths: &[(&str, usize, usize)],
     items: &[Item],
@@ -448,7 +450,10 @@ fn code_units_named(
                 .iter()
                 .any(|i| lex.has(i.tok, class::CHANGE) || lex.concept("function") == Some(i.tok))
         };
-        if ident.marked || changed() {
+        // "normalizeAmount was eating the minus sign. patched it": the name
+        // opens its sentence and the message says it was changed.
+        let opens_sentence = first == 0 || items[first as usize - 1].tok == BREAK;
+        if ident.marked || changed() || (opens_sentence && reports) {
             units.push((
                 first,
                 ident.start,

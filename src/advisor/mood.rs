@@ -213,13 +213,13 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                         | "just"
                 )
             });
-            let progressive = w.raw.ends_with("ing")
-                && prev.is_some_and(|p| {
-                    matches!(
-                        p.raw,
-                        "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was"
-                    )
-                });
+            // "we're adding", and "we are change" as a learner writes it.
+            let progressive = prev.is_some_and(|p| {
+                matches!(
+                    p.raw,
+                    "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was"
+                )
+            });
             if past || opens || progressive || intent {
                 mood.reports = true;
             }

@@ -21,57 +21,88 @@ fn speaker_prefix(line: &str) -> Option<usize> {
     (is_name && after.is_none_or(char::is_whitespace)).then_some(colon + 1)
 }
 
-/// Blanks every message before the last correction in a transcript of at
-/// least two speaker lines. `cues` are lower-case words or phrases that open
-/// a correction; they must appear within the first few words of a message.
+/// One message of a transcript: where its line starts, where its words
+/// start, where it ends, and who said it.
+struct Message<'t> {
+    start: usize,
+    body: usize,
+    end: usize,
+    speaker: &'t str,
+}
+
+/// Takes back what corrections take back, in a transcript of at least two
+/// speaker lines; blanked text keeps its byte offsets. A message whose first
+/// few words hold a cue from `cues` corrects the message before it (a
+/// statement it contradicts, or a question it answers "no" to); when its
+/// cue is one of `strong` ("wait", "actually", "scratch that"), it also takes
+/// back what its own speaker said earlier ("no wait, I reverted the bump").
 pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, str> {
+    let mut messages: Vec<Message<'_>> = Vec::new();
     let mut offset = 0;
-    let mut messages = Vec::new();
     for line in text.split('\n') {
         if let Some(at) = speaker_prefix(line) {
-            messages.push((offset, offset + at));
+            messages.push(Message {
+                start: offset,
+                body: offset + at,
+                end: offset + line.len(),
+                speaker: line[..at - 1].trim().trim_matches(['*', '_', '@']),
+            });
+        } else if let Some(last) = messages.last_mut() {
+            last.end = offset + line.len();
         }
         offset += line.len() + 1;
     }
     if messages.len() < 2 {
         return text;
     }
-    let corrects = |body: &str| {
-        let head: String = body
-            .split_whitespace()
-            .take(5)
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        let words: Vec<&str> = head
+    // The cues in a message's first words; empty when it corrects nothing.
+    let opening = |body: &str| -> Vec<&String> {
+        let head: Vec<String> = body
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
             .filter(|w| !w.is_empty())
+            .take(5)
+            .map(str::to_lowercase)
             .collect();
-        let joined = format!(" {} ", words.join(" "));
-        cues.iter().any(|cue| joined.contains(&format!(" {cue} ")))
+        let joined = format!(" {} ", head.join(" "));
+        cues.iter()
+            .filter(|cue| joined.contains(&format!(" {cue} ")))
+            .collect()
     };
-    let cut = messages
-        .iter()
-        .skip(1)
-        .filter(|&&(_, body)| {
-            let end = text[body..].find('\n').map_or(text.len(), |e| body + e);
-            corrects(&text[body..end])
-        })
-        .map(|&(line_start, _)| line_start)
-        .next_back();
-    let Some(cut) = cut else {
+    let mut taken_back = vec![false; messages.len()];
+    for k in 1..messages.len() {
+        let m = &messages[k];
+        let found = opening(&text[m.body..m.end]);
+        if found.is_empty() {
+            continue;
+        }
+        taken_back[k - 1] = true;
+        // "no" and its kin only answer; the others also withdraw.
+        let answer_only = found
+            .iter()
+            .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
+        if !answer_only {
+            for (j, earlier) in messages[..k].iter().enumerate() {
+                if earlier.speaker == m.speaker {
+                    taken_back[j] = true;
+                }
+            }
+        }
+    }
+    if !taken_back.iter().any(|&t| t) {
         return text;
-    };
-    // Keep byte offsets: a multi-byte character blanks to as many spaces.
-    let blanked: String = text[..cut]
-        .char_indices()
-        .flat_map(|(_, c)| {
-            let fill = if c == '\n' { '\n' } else { ' ' };
-            std::iter::repeat_n(fill, c.len_utf8())
-        })
-        .collect();
-    let mut out = blanked;
-    out.push_str(&text[cut..]);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (m, _) in messages.iter().zip(&taken_back).filter(|(_, t)| **t) {
+        out.push_str(&text[from..m.start]);
+        out.extend(
+            text[m.start..m.end].chars().flat_map(|c| {
+                std::iter::repeat_n(if c == '\n' { '\n' } else { ' ' }, c.len_utf8())
+            }),
+        );
+        from = m.end;
+    }
+    out.push_str(&text[from..]);
     Cow::Owned(out)
 }
 
@@ -93,6 +124,7 @@ mod tests {
         assert!(!out.contains("promoting"));
         assert!(out.contains("only the lr change"));
         assert!(out.contains("alice: ok"));
+        assert!(!out.contains("wait, no") || out.contains("only the lr change"));
     }
 
     #[test]
