@@ -31,6 +31,9 @@ struct Pattern {
     /// Written with a leading `?`: counts only in a message about ML work.
     needs_domain: bool,
     reach: Reach,
+    /// Written the way code spells it (`log_model`, `write_feature_table`):
+    /// an API a rule knows, not a team's own function.
+    code_like: bool,
 }
 
 /// Every rule signal, keyed by its first token, plus the path globs.
@@ -51,6 +54,7 @@ pub(crate) struct Hit {
     pub(crate) weight: u32,
     pub(crate) needs_domain: bool,
     pub(crate) reach: Reach,
+    pub(crate) code_like: bool,
     /// Bit k set: item `start + k` is a word the signal names (not a gap).
     pub(crate) named: u64,
 }
@@ -135,6 +139,7 @@ impl RuleIndex {
             weight,
             needs_domain,
             reach,
+            code_like: signal.contains('_'),
         });
         Ok(())
     }
@@ -162,6 +167,7 @@ impl RuleIndex {
                         weight: p.weight,
                         needs_domain: p.needs_domain,
                         reach: p.reach,
+                        code_like: p.code_like,
                         named,
                     });
                 }

@@ -266,7 +266,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         let deferring = !is_negated
             && mood.present
             && rule.kind == RuleKind::Promote
-            && mood.is_deferring_at(s as usize);
+            && mood.is_deferring_at(items[span.end - 1].start as usize);
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
@@ -416,22 +416,28 @@ fn code_units_named(
             continue;
         }
         let (first, last) = (first as u32, last as u32);
-        let known = hits.iter().any(|h| {
+        let covering = |h: &&Hit| {
             h.start == first && h.end == last && kb.rules[h.rule as usize].kind != RuleKind::Trap
-        });
+        };
+        let known = hits.iter().any(|h| covering(&h));
+        // A signal spelled as code (`log_model`) names an API the rules know.
+        let api = hits.iter().filter(covering).any(|h| h.code_like);
         // Names made only of known terms (`max_depth`, `lightgbm`) are
         // vocabulary, not code.
         let vocabulary = items[first as usize..last as usize]
             .iter()
             .all(|i| lex.name(i.tok).starts_with('@'));
-        if known || vocabulary {
+        // A name in backticks or called is code even when its words make a
+        // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
+        if vocabulary || api || (known && !ident.marked) {
             continue;
         }
         let beside = |k: Option<usize>| {
             k.and_then(|k| items.get(k))
                 .is_some_and(|i| lex.has(i.tok, class::DATA_NOUN))
         };
-        if beside(Some(last as usize)) || beside((first as usize).checked_sub(1)) {
+        let called = cleaned[ident.end..].starts_with('(');
+        if !called && (beside(Some(last as usize)) || beside((first as usize).checked_sub(1))) {
             continue;
         }
         let sentence = |k: usize| {
