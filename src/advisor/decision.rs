@@ -59,6 +59,8 @@ pub(crate) struct Facts {
     pub(crate) points_at: bool,
     /// Someone speaks for themselves ("we", "I").
     pub(crate) personal: bool,
+    /// The message frames its change as a bug fix.
+    pub(crate) fixes: bool,
     /// Some sentence states a general claim.
     pub(crate) claims: bool,
     /// Scopes and stages the message names in words ("unit tests", "staging").
@@ -81,6 +83,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         mentions_change,
         points_at,
         personal,
+        fixes,
         claims,
         named_scopes,
         named_stages,
@@ -163,6 +166,16 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         });
     }
 
+    // A fix that makes a named function do what it promised stays a unit
+    // change even though its output values move.
+    if fixes && !code_units.is_empty() {
+        let before = positive.len();
+        positive.retain(|f| kb.rules[f.rule as usize].subject != Subject::Output);
+        if positive.len() < before {
+            trace.push("a bug fix that keeps the function's promise stays unit".to_owned());
+        }
+    }
+
     // Code moved, so docs and tests are judged by the code: "only the tests
     // moved" must not be said of a diff that also changes code.
     let code_moved = !code_units.is_empty()
@@ -201,24 +214,24 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let about_testing =
         changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
     let promotes = positive.iter().any(|f| kind(f) == RuleKind::Promote);
-    let reading = if (reports
-        || (asks && mentions_change)
-        || (points_at && beliefs)
-        || (asks && promotes && (personal || points_at)))
-        && changes
-    {
-        Reading::Change
-    } else if asks && !beliefs && about_testing {
-        Reading::Question
-    } else if beliefs || (claims && (about_testing || !voiced.is_empty())) {
-        Reading::Belief
-    } else if changes {
-        Reading::Change
-    } else if topics || (asks && about_testing) {
-        Reading::Question
-    } else {
-        Reading::Nothing
-    };
+    // "we can ship", "let's promote v9": someone intends a release.
+    let intends_release = promotes && (personal || points_at);
+    let reading =
+        if (reports || (asks && mentions_change) || (points_at && beliefs) || intends_release)
+            && changes
+        {
+            Reading::Change
+        } else if asks && !beliefs && about_testing {
+            Reading::Question
+        } else if beliefs || (claims && (about_testing || !voiced.is_empty())) {
+            Reading::Belief
+        } else if changes {
+            Reading::Change
+        } else if topics || (asks && about_testing) {
+            Reading::Question
+        } else {
+            Reading::Nothing
+        };
     trace.push(format!("read as {}", reading.name()));
     if reading != Reading::Question {
         positive.retain(|f| !kb.rules[f.rule as usize].questions_only);
@@ -233,7 +246,15 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         });
     }
     if reading == Reading::Belief {
-        positive.extend(voiced);
+        // A belief is answered with what its trap asks for: the beliefs
+        // stated outright lead, topics only fill in when none was, and the
+        // subjects they mention add no scope of their own.
+        if !positive.iter().any(|f| kind(f) == RuleKind::Trap) {
+            positive.extend(voiced);
+        }
+        if positive.iter().any(|f| kind(f) == RuleKind::Trap) {
+            positive.retain(|f| matches!(kind(f), RuleKind::Trap | RuleKind::Escalate));
+        }
     }
     // A belief that is right for this change is not a trap here: unit tests
     // are enough for one function.

@@ -50,6 +50,8 @@ pub(crate) mod class {
     pub(crate) const DEFER: u16 = 1 << 13;
     /// A word that marks what is done now ("today", "for now").
     pub(crate) const PRESENT: u16 = 1 << 14;
+    /// A word that frames a change as a bug fix ("patched", "bug").
+    pub(crate) const FIX: u16 = 1 << 15;
 }
 
 /// One token of the analysed message.

@@ -249,7 +249,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         if !is_negated
             && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
             && !rule.fallback
-            && rule.subject != Subject::Function
+            && !matches!(rule.subject, Subject::Function | Subject::Output)
             && hit.reach == Reach::Signal
         {
             claimed.insert(line_of(s as usize));
@@ -332,6 +332,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         mentions_change: mood.mentions_change,
         points_at: mood.points_at,
         personal: mood.personal,
+        fixes: mood.fixes,
         claims: mood.claims,
         ..Default::default()
     };

@@ -32,6 +32,8 @@ pub(crate) struct Mood {
     /// "I'll", a number or a version, code in backticks. A belief voiced
     /// about such a thing is a claim about a change, not a general belief.
     pub(crate) points_at: bool,
+    /// The message frames its change as a bug fix.
+    pub(crate) fixes: bool,
     /// Someone speaks for themselves: "we", "I", "our".
     pub(crate) personal: bool,
     /// Some word marks what is done now ("today", "for now").
@@ -126,7 +128,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let Some(first) = first else {
         return;
     };
-    let opens_with_question = lex.has(sentence[first].tok, class::ASK);
+    // "don't overthink it" opens with "do" but tells, it does not ask.
+    let opens_with_question = lex.has(sentence[first].tok, class::ASK)
+        && sentence.get(first + 1).is_none_or(|n| n.raw != "not");
     if opens_with_question {
         mood.asking.push((sentence[first].start, end));
     }
@@ -154,6 +158,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             mood.deferring.push((clause_from, end));
         }
     }
+    mood.fixes |= sentence
+        .iter()
+        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::FIX));
     mood.present |= sentence
         .iter()
         .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::PRESENT));
@@ -193,7 +200,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
-            let opens = k == first && !claims;
+            let opens = opens_clause && !claims;
             // "let's swap it", "we'll move", "gonna drop", "going to add".
             let intent = prev.is_some_and(|p| {
                 matches!(

@@ -86,6 +86,9 @@ pub enum Subject {
     Docs,
     /// Tests only: judged by the code when code moved too.
     Tests,
+    /// What a function returns: escalates a named function, except in a
+    /// bug fix that makes it do what it always promised.
+    Output,
 }
 
 #[derive(Debug, Clone)]
@@ -749,6 +752,7 @@ fn build_lexicon(
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
         (&raw.present_words, class::PRESENT, "present word"),
+        (&raw.fix_words, class::FIX, "fix word"),
     ] {
         for w in list {
             let tokens = crate::advisor::text::tokenize(w.get_ref());
@@ -929,6 +933,7 @@ fn rules(
             raw::RawSubject::Function => Subject::Function,
             raw::RawSubject::Docs => Subject::Docs,
             raw::RawSubject::Tests => Subject::Tests,
+            raw::RawSubject::Output => Subject::Output,
         };
         out.push(Rule {
             title: r.text(&rule.title, "rule title", limits::HEADER),

@@ -112,6 +112,9 @@ pub(crate) enum RawSubject {
     Docs,
     /// Tests only.
     Tests,
+    /// What a function returns: escalates a named function unless the
+    /// message calls the change a bug fix.
+    Output,
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,6 +211,9 @@ pub(crate) struct LexiconFile {
     /// Words that mark what is done now.
     #[serde(default)]
     pub(crate) present_words: Vec<Spanned<String>>,
+    /// Words that frame a change as a bug fix ("patched", "off-by-one").
+    #[serde(default)]
+    pub(crate) fix_words: Vec<Spanned<String>>,
     /// Verbs that run tests; a sentence with one that reports no change
     /// proposes tests.
     #[serde(default)]
