@@ -233,6 +233,11 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
             Reading::Nothing
         };
     trace.push(format!("read as {}", reading.name()));
+    if reading == Reading::Nothing {
+        // A lone risk word ("outage") or a test kind named outside a
+        // question says nothing to advise on.
+        positive.clear();
+    }
     if reading != Reading::Question {
         positive.retain(|f| !kb.rules[f.rule as usize].questions_only);
     } else if positive.iter().any(|f| {
