@@ -66,7 +66,9 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         }
         // `key=value` and `key: value` name a setting; `=value` a value.
         let next = text[end..].trim_start_matches(' ').bytes().next();
-        let assigned = matches!(next, Some(b'=' | b':')) || (start > 0 && bytes[start - 1] == b'=');
+        let prev = text[..start].trim_end_matches(' ').bytes().next_back();
+        let assigned =
+            matches!(next, Some(b'=' | b':')) || (!called && matches!(prev, Some(b'=' | b':')));
         if assigned {
             continue;
         }
@@ -125,6 +127,7 @@ mod tests {
         );
         assert!(names("alias on prod.ml.fraud_model").is_empty());
         assert!(names("timestamp_lookup_key=event_ts").is_empty());
+        assert!(names("task_key: ModelValidation").is_empty());
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub(crate) struct Facts {
     pub(crate) positive: Vec<Fired>,
     /// Rules whose words appeared only in negated clauses.
     pub(crate) ignored: Vec<Fired>,
+    /// Beliefs named only in sentences that ask about them: reminded, but
+    /// they do not make the message a belief.
+    pub(crate) asked: Vec<Fired>,
     /// Promotions in a clause that puts them later ("the release is next
     /// month"): not the decision at hand when a change made now is named.
     pub(crate) deferred: Vec<Fired>,
@@ -74,6 +77,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         mut positive,
         mut ignored,
         proposed,
+        asked,
         deferred,
         voiced,
         sticky,
@@ -344,6 +348,15 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
             scope_on[s] = true;
         }
         trace.push("a general question: answered for the scopes it names".to_owned());
+    }
+
+    // Beliefs only asked about are reminded, and decide nothing else.
+    if reading != Reading::Nothing {
+        for f in &asked {
+            for &t in &kb.rules[f.rule as usize].traps {
+                trap_on[t] = true;
+            }
+        }
     }
 
     // Step 6: risk deepens a unit-only answer; release gating stays reserved

@@ -181,7 +181,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         .collect();
     let (named_code, code_spans) =
         code_units_named(kb, mood.reports, &cleaned, &paths, &items, &found);
-    let mut groups: [Vec<Hit>; 4] = Default::default();
+    let mut groups: [Vec<Hit>; 5] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
         // own: `clean_features()` is one function, not a feature change.
@@ -195,10 +195,14 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         }
         let rule = &kb.rules[hit.rule as usize];
         // "is a unit test enough for ...?" asks; it does not hold the belief.
-        if rule.stated_only && mood.is_asking_at(items[hit.start as usize].start as usize) {
+        let asking = mood.is_asking_at(items[hit.start as usize].start as usize);
+        if rule.stated_only && asking {
             continue;
         }
         let group = match (rule.kind, rule.fallback) {
+            // Asked about, not held: reminded, but it does not make the
+            // message a belief ("... or is the offline comparison enough?").
+            (RuleKind::Trap, _) if asking && hit.reach == Reach::Signal => 4,
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
             (_, true) => 1,
@@ -206,10 +210,15 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         };
         groups[group].push(hit);
     }
+    let [held, generic, specific, risks, asked_hits] = groups;
+    let asked_hits = keep_outermost(asked_hits);
     let hits: Vec<Hit> = nearest_object(
         kb,
         &items,
-        groups.into_iter().flat_map(keep_outermost).collect(),
+        [held, generic, specific, risks]
+            .into_iter()
+            .flat_map(keep_outermost)
+            .collect(),
     );
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
@@ -218,6 +227,8 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     let mut voiced: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Words that only say where the change is.
     let mut placed: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Beliefs only asked about.
+    let mut asked: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Promotions put later.
     let mut later: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Rules named only where the message proposes tests.
@@ -324,6 +335,11 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             record(&mut fired, rule, start, true, path.to_owned());
         }
     }
+    for hit in &asked_hits {
+        let (s, e) = (items[hit.start as usize].start, items[hit.end as usize - 1].end);
+        let words = cleaned[s as usize..e as usize].to_owned();
+        record(&mut asked, hit.rule, s as usize, true, words);
+    }
     let mut facts = decision::Facts {
         sticky,
         code_units,
@@ -342,6 +358,11 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             facts.positive.push(f);
         } else {
             facts.ignored.push(f);
+        }
+    }
+    for (rule, (at, _, words)) in asked {
+        if !facts.positive.iter().any(|f| f.rule == rule) {
+            facts.asked.push(decision::Fired { at, rule, words });
         }
     }
     for (rule, (at, positive, words)) in later {

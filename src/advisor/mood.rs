@@ -84,15 +84,19 @@ const IRREGULAR_PAST: [&str; 8] = [
     "took",
 ];
 
-/// "6 -> 10", "0.1 → 0.2", "v22 => v23": an arrow with a number on either
-/// side reports a value that moved. An arrow between words ("'verify one
+/// "6 -> 10", "0.1 → 0.2", "'a' → 'b'": an arrow with a number or a quoted
+/// value on either side reports a value that moved. An arrow between words ("'verify one
 /// function' → which test?") does not.
 fn value_moves(text: &str) -> bool {
     ["->", "→", "=>", "⇒"].iter().any(|arrow| {
         text.match_indices(arrow).any(|(i, a)| {
             let before = text[..i].trim_end().chars().next_back();
             let after = text[i + a.len()..].trim_start().chars().next();
-            before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit())
+            // A number on either side, or quoted values on both
+            // ('recieve' → 'receive').
+            let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+            let quote = |c: Option<char>| c.is_some_and(|c| "'\"`".contains(c));
+            digit(before) || digit(after) || (quote(before) && quote(after))
         })
     })
 }
@@ -131,7 +135,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     // "don't overthink it" opens with "do" but tells, it does not ask.
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not");
-    if opens_with_question {
+    // "can we skip staging?" proposes; "is a unit test enough?" asks.
+    let proposes_plan = matches!(sentence[first].raw, "can" | "could" | "should" | "shall" | "may")
+        && sentence
+            .get(first + 1)
+            .is_some_and(|n| matches!(n.raw, "we" | "i" | "us"));
+    if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
     }
     mood.asks |= opens_with_question || question_mark;
