@@ -220,6 +220,16 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             .flat_map(keep_outermost)
             .collect(),
     );
+    let owned = owned_by_tests_or_docs(kb, &items, &hits);
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| {
+            let r = &kb.rules[h.rule as usize];
+            !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+                && !matches!(r.subject, Subject::Docs | Subject::Tests)
+                && owned.iter().any(|o| o.contains(&h.start)))
+        })
+        .collect();
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Belief topics, kept apart: they count only if the message reads as a
@@ -293,6 +303,7 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     }
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
+        .filter(|(item, _, _)| !owned.iter().any(|o| o.contains(item)))
         .filter(|(_, at, name)| {
             let called = cleaned[*at + name.len()..].starts_with('(');
             called
@@ -336,7 +347,10 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         }
     }
     for hit in &asked_hits {
-        let (s, e) = (items[hit.start as usize].start, items[hit.end as usize - 1].end);
+        let (s, e) = (
+            items[hit.start as usize].start,
+            items[hit.end as usize - 1].end,
+        );
         let words = cleaned[s as usize..e as usize].to_owned();
         record(&mut asked, hit.rule, s as usize, true, words);
     }
@@ -636,6 +650,33 @@ fn analyse(
     }
     let mood = mood::read(&words, cleaned, lex);
     (lex.rewrite_concepts(items), mood)
+}
+
+/// What a tests-only or docs-only phrase is about: "tests for the batch
+/// inference output schema", "a comment in the ModelValidation notebook".
+/// The words after it, up to the next change verb or the end of the
+/// sentence, name what the tests or docs cover, not a change of their own.
+fn owned_by_tests_or_docs(
+    kb: &KnowledgeBase,
+    items: &[Item],
+    hits: &[Hit],
+) -> Vec<std::ops::Range<u32>> {
+    hits.iter()
+        .filter(|h| {
+            matches!(
+                kb.rules[h.rule as usize].subject,
+                Subject::Docs | Subject::Tests
+            )
+        })
+        .map(|h| {
+            let end = items[h.end as usize..]
+                .iter()
+                .position(|i| i.tok == BREAK || kb.lexicon.has(i.tok, class::CHANGE))
+                .map_or(items.len(), |p| h.end as usize + p);
+            h.end..end as u32
+        })
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 /// Two signals that start at the same verb ("updated .. unit test",

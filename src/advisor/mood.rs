@@ -136,10 +136,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not");
     // "can we skip staging?" proposes; "is a unit test enough?" asks.
-    let proposes_plan = matches!(sentence[first].raw, "can" | "could" | "should" | "shall" | "may")
-        && sentence
-            .get(first + 1)
-            .is_some_and(|n| matches!(n.raw, "we" | "i" | "us"));
+    let proposes_plan = matches!(
+        sentence[first].raw,
+        "can" | "could" | "should" | "shall" | "may"
+    ) && sentence
+        .get(first + 1)
+        .is_some_and(|n| matches!(n.raw, "we" | "i" | "us"));
     if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
     }
