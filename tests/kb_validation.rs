@@ -189,6 +189,46 @@ fn a_rule_that_can_never_fire_is_rejected() {
 }
 
 #[test]
+fn the_decision_policy_is_enforced_on_the_rules() {
+    // Release gating comes only from a promotion.
+    let dir = copy_of_responses();
+    let rules = edit(
+        dir.path(),
+        "rules.toml",
+        "scopes = [\"unit\", \"integration\"]\nchecks = [\"metric-unit\"",
+        "scopes = [\"unit\", \"release-gating\"]\nchecks = [\"metric-unit\"",
+    );
+    let err = load_err(dir.path());
+    let line = line_of(dir.path(), "rules.toml", "id = \"metric-or-validation-threshold\"");
+    assert!(
+        err.problems.iter().any(|p| p.file == rules.display().to_string()
+            && p.line == line
+            && p.message.contains("names the deepest scope")
+            && p.message.contains("kind = \"promote\"")),
+        "{err}"
+    );
+
+    // Fields that only a belief or a topic can carry, and one function rule.
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "rules.toml",
+        "id = \"hyperparameters\"\n",
+        "id = \"hyperparameters\"\nstated_only = true\nsubject = \"function\"\n",
+    );
+    let err = load_err(dir.path());
+    let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        messages.contains(&"rule `hyperparameters`: only a kind = \"trap\" rule can set `stated_only`"),
+        "{err}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("only one rule can have subject = \"function\"")),
+        "{err}"
+    );
+}
+
+#[test]
 fn several_problems_are_reported_together() {
     let dir = copy_of_responses();
     edit(

@@ -868,6 +868,7 @@ fn rules(
     let mut r = Report { file: f, problems };
     let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(raw.rule.len());
+    let mut function_rules = 0;
     for (n, rule) in raw.rule.into_iter().enumerate() {
         let id = r.id(&rule.id, "rule", &mut seen);
         if rule.signals.is_empty() && rule.paths.is_empty() {
@@ -886,11 +887,36 @@ fn rules(
                 r.at(s.span(), msg);
             }
         }
-        if !rule.about.is_empty() && rule.kind != RawRuleKind::Trap {
+        let trap_only = [
+            ("about", !rule.about.is_empty()),
+            ("harmless_for", !rule.harmless_for.is_empty()),
+            ("stated_only", rule.stated_only),
+            ("on_deeper_proposal", rule.on_deeper_proposal),
+        ];
+        for (field, set) in trap_only {
+            if set && rule.kind != RawRuleKind::Trap {
+                r.at(
+                    rule.id.span(),
+                    format!("rule `{id}`: only a kind = \"trap\" rule can set `{field}`"),
+                );
+            }
+        }
+        if rule.questions_only && rule.kind != RawRuleKind::Topic {
             r.at(
                 rule.id.span(),
-                format!("rule `{id}`: only a kind = \"trap\" rule can list `about` topics"),
+                format!("rule `{id}`: only a kind = \"topic\" rule can set `questions_only`"),
             );
+        }
+        if rule.subject == raw::RawSubject::Function {
+            function_rules += 1;
+            if function_rules > 1 {
+                r.at(
+                    rule.id.span(),
+                    format!(
+                        "rule `{id}`: only one rule can have subject = \"function\" (a named function reads as that rule)"
+                    ),
+                );
+            }
         }
         for s in &rule.about {
             if let Err(msg) = index.add_signal(lex, n, s.get_ref(), Reach::About) {
