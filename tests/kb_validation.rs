@@ -199,12 +199,18 @@ fn the_decision_policy_is_enforced_on_the_rules() {
         "scopes = [\"unit\", \"release-gating\"]\nchecks = [\"metric-unit\"",
     );
     let err = load_err(dir.path());
-    let line = line_of(dir.path(), "rules.toml", "id = \"metric-or-validation-threshold\"");
+    let line = line_of(
+        dir.path(),
+        "rules.toml",
+        "id = \"metric-or-validation-threshold\"",
+    );
     assert!(
-        err.problems.iter().any(|p| p.file == rules.display().to_string()
-            && p.line == line
-            && p.message.contains("names the deepest scope")
-            && p.message.contains("kind = \"promote\"")),
+        err.problems
+            .iter()
+            .any(|p| p.file == rules.display().to_string()
+                && p.line == line
+                && p.message.contains("names the deepest scope")
+                && p.message.contains("kind = \"promote\"")),
         "{err}"
     );
 
@@ -219,11 +225,14 @@ fn the_decision_policy_is_enforced_on_the_rules() {
     let err = load_err(dir.path());
     let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
     assert!(
-        messages.contains(&"rule `hyperparameters`: only a kind = \"trap\" rule can set `stated_only`"),
+        messages
+            .contains(&"rule `hyperparameters`: only a kind = \"trap\" rule can set `stated_only`"),
         "{err}"
     );
     assert!(
-        messages.iter().any(|m| m.contains("only one rule can have subject = \"function\"")),
+        messages
+            .iter()
+            .any(|m| m.contains("only one rule can have subject = \"function\"")),
         "{err}"
     );
 }

@@ -35,7 +35,9 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         // `module.func(` names `func`; `train.py` is a path and skipped below.
         let end = i;
         let word = &text[start..end];
-        if paths.iter().any(|&(_, s, e)| start < e && s < end) {
+        // Paths are in text order: a binary search keeps long lists linear.
+        let k = paths.partition_point(|&(_, s, _)| s < end);
+        if k > 0 && paths[k - 1].2 > start {
             continue;
         }
         if !word

@@ -379,6 +379,20 @@ impl Lexicon {
 
     /// True when `word` (as typed) is an everyday word that is an ML term
     /// only in context.
+    /// Whether an item is an everyday word: by its token when it is one word
+    /// (no allocation), by its words as typed when it is a concept phrase.
+    pub(crate) fn item_is_everyday(&self, tok: Tok, surface: &str) -> bool {
+        if self.everyday.is_empty() {
+            return false;
+        }
+        let name = self.name(tok);
+        if name.starts_with('@') || name.starts_with('~') || tok == UNKNOWN {
+            self.is_everyday(surface)
+        } else {
+            self.everyday.contains(name)
+        }
+    }
+
     /// A phrase ("going live") is everyday when each of its words is.
     pub(crate) fn is_everyday(&self, word: &str) -> bool {
         let lower = word.to_lowercase();

@@ -157,16 +157,23 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         .map(|(k, _)| k as u32)
         .collect();
     let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
-    // Words it names, as the user typed them, are all everyday words.
+    // Which items are everyday words as the user typed them, found once.
+    let everyday_item: Vec<bool> = items
+        .iter()
+        .map(|i| {
+            i.tok != BREAK
+                && i.tok != COMMA
+                && kb
+                    .lexicon
+                    .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
+        })
+        .collect();
+    // Words it names are all everyday words.
     let everyday = |h: &Hit| {
         (h.start..h.end).all(|p| {
             let k = (p - h.start) as usize;
             let named = k >= 64 || h.named & (1 << k) != 0;
-            let item = &items[p as usize];
-            !named
-                || kb
-                    .lexicon
-                    .is_everyday(&cleaned[item.start as usize..item.end as usize])
+            !named || everyday_item[p as usize]
         })
     };
     let in_context = |h: &Hit| (!h.needs_domain && !everyday(h)) || domain_outside(h);
@@ -221,13 +228,26 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             .collect(),
     );
     let owned = owned_by_tests_or_docs(kb, &items, &hits);
+    // The furthest end among the ranges that start at or before each one,
+    // so "is this item owned?" is one binary search.
+    let reach: Vec<u32> = owned
+        .iter()
+        .scan(0, |far, r| {
+            *far = r.end.max(*far);
+            Some(*far)
+        })
+        .collect();
+    let is_owned = |item: u32| {
+        let k = owned.partition_point(|r| r.start <= item);
+        k > 0 && reach[k - 1] > item
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter(|h| {
             let r = &kb.rules[h.rule as usize];
             !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
                 && !matches!(r.subject, Subject::Docs | Subject::Tests)
-                && owned.iter().any(|o| o.contains(&h.start)))
+                && is_owned(h.start))
         })
         .collect();
     // Per rule: the words that fired it and whether any hit stood un-negated.
@@ -301,20 +321,22 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
         };
         record(into, hit.rule, s as usize, !is_negated, words);
     }
+    // Lines where a pasted path names a specific change (`requirements.txt`).
+    let path_lines: rustc_hash::FxHashSet<usize> = paths
+        .iter()
+        .filter(|&&(p, _, _)| {
+            kb.index
+                .path_rule(p, |r| kb.rules[r as usize].fallback)
+                .is_some_and(|r| !kb.rules[r as usize].fallback)
+        })
+        .map(|&(_, start, _)| line_of(start))
+        .collect();
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
-        .filter(|(item, _, _)| !owned.iter().any(|o| o.contains(item)))
+        .filter(|(item, _, _)| !is_owned(*item))
         .filter(|(_, at, name)| {
             let called = cleaned[*at + name.len()..].starts_with('(');
-            called
-                || !claimed.contains(&line_of(*at))
-                    && !paths.iter().any(|&(p, start, _)| {
-                        line_of(start) == line_of(*at)
-                            && kb
-                                .index
-                                .path_rule(p, |r| kb.rules[r as usize].fallback)
-                                .is_some_and(|r| !kb.rules[r as usize].fallback)
-                    })
+            called || !claimed.contains(&line_of(*at)) && !path_lines.contains(&line_of(*at))
         })
         .map(|(_, at, name)| (at, name))
         .collect();
@@ -394,18 +416,9 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
             facts.voiced.push(decision::Fired { at, rule, words });
         }
     }
-    let context = !domain_at.is_empty()
-        && domain_at.iter().any(|&k| {
-            let i = &items[k as usize];
-            !kb.lexicon
-                .is_everyday(&cleaned[i.start as usize..i.end as usize])
-        });
-    for item in &items {
-        if !context
-            && kb
-                .lexicon
-                .is_everyday(&cleaned[item.start as usize..item.end as usize])
-        {
+    let context = domain_at.iter().any(|&k| !everyday_item[k as usize]);
+    for (item, &everyday) in items.iter().zip(&everyday_item) {
+        if !context && everyday {
             continue;
         }
         for &(tok, scope) in &kb.scope_names {
@@ -444,6 +457,21 @@ fn code_units_named(
     let lex = &kb.lexicon;
     let mut units = Vec::new();
     let mut spans = Vec::new();
+    // Per item, its sentence; per sentence, whether it says something
+    // changed or names a function. Found once, so many names stay linear.
+    let function = lex.concept("function");
+    let mut sentence_of = Vec::with_capacity(items.len());
+    let mut changed_sentence = vec![false];
+    for i in items {
+        if i.tok == BREAK {
+            changed_sentence.push(false);
+        }
+        let n = changed_sentence.len() - 1;
+        sentence_of.push(n as u32);
+        if lex.has(i.tok, class::CHANGE) || function == Some(i.tok) {
+            changed_sentence[n] = true;
+        }
+    }
     for ident in code_units::find(cleaned, paths) {
         let (s, e) = (ident.start as u32, ident.end as u32);
         let first = items.partition_point(|i| i.start < s);
@@ -476,22 +504,7 @@ fn code_units_named(
         if !called && (beside(Some(last as usize)) || beside((first as usize).checked_sub(1))) {
             continue;
         }
-        let sentence = |k: usize| {
-            let from = items[..k]
-                .iter()
-                .rposition(|i| i.tok == BREAK)
-                .map_or(0, |p| p + 1);
-            let to = items[k..]
-                .iter()
-                .position(|i| i.tok == BREAK)
-                .map_or(items.len(), |p| k + p);
-            from..to
-        };
-        let changed = || {
-            items[sentence(first as usize)]
-                .iter()
-                .any(|i| lex.has(i.tok, class::CHANGE) || lex.concept("function") == Some(i.tok))
-        };
+        let changed = || changed_sentence[sentence_of[first as usize] as usize];
         // "normalizeAmount was eating the minus sign. patched it": the name
         // opens its sentence and the message says it was changed.
         let opens_sentence = first == 0 || items[first as usize - 1].tok == BREAK;
@@ -661,7 +674,8 @@ fn owned_by_tests_or_docs(
     items: &[Item],
     hits: &[Hit],
 ) -> Vec<std::ops::Range<u32>> {
-    hits.iter()
+    let mut owned: Vec<std::ops::Range<u32>> = hits
+        .iter()
         .filter(|h| {
             matches!(
                 kb.rules[h.rule as usize].subject,
@@ -676,34 +690,36 @@ fn owned_by_tests_or_docs(
             h.end..end as u32
         })
         .filter(|r| !r.is_empty())
-        .collect()
+        .collect();
+    owned.sort_by_key(|r| r.start);
+    owned
 }
 
 /// Two signals that start at the same verb ("updated .. unit test",
 /// "updated .. helper") name different objects of it; the verb acts on the
 /// nearer one, so the longer reach is dropped: "updated the unit test for the
 /// date helper" changes a test, not the helper.
-fn nearest_object(kb: &KnowledgeBase, items: &[Item], mut hits: Vec<Hit>) -> Vec<Hit> {
+fn nearest_object(kb: &KnowledgeBase, items: &[Item], hits: Vec<Hit>) -> Vec<Hit> {
     let gapped = |h: &Hit| {
         h.end - h.start > h.weight && kb.lexicon.has(items[h.start as usize].tok, class::CHANGE)
     };
-    let drop: Vec<usize> = (0..hits.len())
-        .filter(|&i| {
-            let h = &hits[i];
-            gapped(h)
-                && hits.iter().any(|o| {
-                    o.start == h.start
-                        && o.rule != h.rule
+    // Hits that start at the same item, found by their start.
+    let mut by_start: FxHashMap<u32, Vec<Hit>> = FxHashMap::default();
+    for h in &hits {
+        by_start.entry(h.start).or_default().push(*h);
+    }
+    hits.iter()
+        .filter(|h| {
+            !(gapped(h)
+                && by_start[&h.start].iter().any(|o| {
+                    o.rule != h.rule
                         && o.end < h.end
                         && o.weight >= h.weight
                         && !kb.rules[o.rule as usize].fallback
-                })
+                }))
         })
-        .collect();
-    for i in drop.into_iter().rev() {
-        hits.remove(i);
-    }
-    hits
+        .copied()
+        .collect()
 }
 
 /// Drops hits that lie inside a more specific hit: "unit tests pass so we

@@ -56,16 +56,24 @@ pub(crate) struct Mood {
 
 impl Mood {
     pub(crate) fn is_asking_at(&self, pos: usize) -> bool {
-        self.asking.iter().any(|&(s, e)| s <= pos && pos < e)
+        within(&self.asking, pos)
     }
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
-        self.deferring.iter().any(|&(s, e)| s <= pos && pos < e)
+        within(&self.deferring, pos)
     }
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
-        self.proposing.iter().any(|&(s, e)| s <= pos && pos < e)
+        within(&self.proposing, pos)
     }
+}
+
+/// Whether `pos` lies in one of `ranges`, which are disjoint and in text
+/// order (sentences and clauses are found left to right), so a binary search
+/// keeps long messages linear.
+fn within(ranges: &[(usize, usize)], pos: usize) -> bool {
+    let k = ranges.partition_point(|&(start, _)| start <= pos);
+    k > 0 && pos < ranges[k - 1].1
 }
 
 /// Words that open a hypothetical clause: a change verb inside one does not
