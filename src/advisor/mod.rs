@@ -17,6 +17,8 @@ mod template;
 pub(crate) mod text;
 mod thread;
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -118,8 +120,9 @@ impl Advice {
 pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = text::clean_markup(input);
-    let latest = thread::latest_word(cleaned.clone(), kb.lexicon.corrections());
-    let corrected = latest.len() == cleaned.len() && latest != cleaned;
+    let latest = thread::latest_word(Cow::Borrowed(&cleaned), kb.lexicon.corrections());
+    // Corrections blank text in a copy; an unchanged message stays borrowed.
+    let corrected = matches!(latest, Cow::Owned(_));
     let advice = decision::decide(kb, read(kb, latest));
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.
@@ -134,7 +137,7 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
 
 /// The facts a message states: rules whose words it uses (and whether they
 /// stand or were negated), the code it names, and whether it asks.
-fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Facts {
+fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     let cleaned = template::blank(
         cleaned,
         kb.lexicon.template_fields(),
@@ -142,6 +145,11 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     );
     let paths = paths::extract(&cleaned);
     let (items, mood) = analyse(kb, &cleaned, &paths);
+    // The rule each pasted path belongs to, found once.
+    let path_rules: Vec<Option<u32>> = paths
+        .iter()
+        .map(|&(p, _, _)| kb.index.path_rule(p, |r| kb.rules[r as usize].fallback))
+        .collect();
     let negated = negation::negated(&items, &kb.lexicon);
 
     // Beliefs ("unit tests pass so we can ship"), specific changes, generic
@@ -324,12 +332,9 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     // Lines where a pasted path names a specific change (`requirements.txt`).
     let path_lines: rustc_hash::FxHashSet<usize> = paths
         .iter()
-        .filter(|&&(p, _, _)| {
-            kb.index
-                .path_rule(p, |r| kb.rules[r as usize].fallback)
-                .is_some_and(|r| !kb.rules[r as usize].fallback)
-        })
-        .map(|&(_, start, _)| line_of(start))
+        .zip(&path_rules)
+        .filter(|(_, rule)| rule.is_some_and(|r| !kb.rules[r as usize].fallback))
+        .map(|(&(_, start, _), _)| line_of(start))
         .collect();
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
@@ -355,8 +360,8 @@ fn read(kb: &KnowledgeBase, cleaned: std::borrow::Cow<'_, str>) -> decision::Fac
     // A bare path is the only reading of that file, so a fallback rule it
     // triggers stays unless its own line names a specific change.
     let mut sticky = rustc_hash::FxHashSet::default();
-    for &(path, start, _) in &paths {
-        if let Some(rule) = kb.index.path_rule(path, |r| kb.rules[r as usize].fallback) {
+    for (&(path, start, _), &rule) in paths.iter().zip(&path_rules) {
+        if let Some(rule) = rule {
             let line = line_of(start);
             let r = &kb.rules[rule as usize];
             if owned_lines.contains(&line) && !r.owns_line_paths {
