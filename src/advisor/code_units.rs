@@ -22,6 +22,7 @@ fn is_ident_byte(b: u8) -> bool {
 pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut next_path = 0;
     let mut i = 0;
     while i < bytes.len() {
         if !is_ident_byte(bytes[i]) || (i > 0 && is_ident_byte(bytes[i - 1])) {
@@ -35,9 +36,11 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         // `module.func(` names `func`; `train.py` is a path and skipped below.
         let end = i;
         let word = &text[start..end];
-        // Paths are in text order: a binary search keeps long lists linear.
-        let k = paths.partition_point(|&(_, s, _)| s < end);
-        if k > 0 && paths[k - 1].2 > start {
+        // Paths are in text order, so one cursor walks them with the text.
+        while next_path < paths.len() && paths[next_path].2 <= start {
+            next_path += 1;
+        }
+        if paths.get(next_path).is_some_and(|&(_, s, _)| s < end) {
             continue;
         }
         if !word

@@ -462,6 +462,15 @@ fn code_units_named(
     let lex = &kb.lexicon;
     let mut units = Vec::new();
     let mut spans = Vec::new();
+    // Signals by the span they cover, found once.
+    let mut exact: FxHashMap<(u32, u32), (bool, bool)> = FxHashMap::default();
+    for h in hits {
+        if kb.rules[h.rule as usize].kind != RuleKind::Trap {
+            let e = exact.entry((h.start, h.end)).or_default();
+            e.0 = true;
+            e.1 |= h.code_like;
+        }
+    }
     // Per item, its sentence; per sentence, whether it says something
     // changed or names a function. Found once, so many names stay linear.
     let function = lex.concept("function");
@@ -485,12 +494,9 @@ fn code_units_named(
             continue;
         }
         let (first, last) = (first as u32, last as u32);
-        let covering = |h: &&Hit| {
-            h.start == first && h.end == last && kb.rules[h.rule as usize].kind != RuleKind::Trap
-        };
-        let known = hits.iter().any(|h| covering(&h));
-        // A signal spelled as code (`log_model`) names an API the rules know.
-        let api = hits.iter().filter(covering).any(|h| h.code_like);
+        // A signal covering exactly the name: the rules know it; spelled as
+        // code (`log_model`), it names an API.
+        let (known, api) = exact.get(&(first, last)).copied().unwrap_or((false, false));
         // Names made only of known terms (`max_depth`, `lightgbm`) are
         // vocabulary, not code.
         let vocabulary = items[first as usize..last as usize]
