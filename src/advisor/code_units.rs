@@ -52,6 +52,15 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
             continue;
         }
         let called = bytes.get(end) == Some(&b'(');
+        // Most words are plain lower-case words: skip them before anything
+        // costlier is looked at.
+        let shaped = called
+            || word.contains('_')
+            || word.bytes().skip(1).any(|b| b.is_ascii_uppercase())
+            || (start > 0 && matches!(bytes[start - 1], b'`' | b'.'));
+        if !shaped {
+            continue;
+        }
         // The start of a dotted chain (`FareEstimator._apply_surcharge`).
         let mut chain = start;
         while chain > 0 && (is_ident_byte(bytes[chain - 1]) || bytes[chain - 1] == b'.') {

@@ -294,7 +294,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
         // "no champion" or "code unchanged" carry their own negation.
         let is_negated = rule.negatable && !hit.own_cue && negated[span.end - 1];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
-        let words = cleaned[s as usize..e as usize].to_owned();
+        let words = &cleaned[s as usize..e as usize];
         if !is_negated
             && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
             && !rule.fallback
@@ -353,7 +353,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     if code_units.is_empty() {
         for (rule, (at, positive, words)) in placed {
             for w in words {
-                record(&mut fired, rule, at, positive, w);
+                record(&mut fired, rule, at, positive, &w);
             }
         }
     }
@@ -370,7 +370,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
             if r.fallback && !specific_lines.contains(&line) {
                 sticky.insert(rule);
             }
-            record(&mut fired, rule, start, true, path.to_owned());
+            record(&mut fired, rule, start, true, path);
         }
     }
     for hit in &asked_hits {
@@ -378,7 +378,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
             items[hit.start as usize].start,
             items[hit.end as usize - 1].end,
         );
-        let words = cleaned[s as usize..e as usize].to_owned();
+        let words = &cleaned[s as usize..e as usize];
         record(&mut asked, hit.rule, s as usize, true, words);
     }
     let mut facts = decision::Facts {
@@ -536,7 +536,7 @@ fn record(
     rule: u32,
     at: usize,
     positive: bool,
-    words: String,
+    words: &str,
 ) {
     let entry = fired.entry(rule).or_insert((at, false, Vec::new()));
     if positive && !entry.1 {
@@ -547,8 +547,8 @@ fn record(
     }
     if positive || !entry.1 {
         entry.1 |= positive;
-        if !entry.2.contains(&words) {
-            entry.2.push(words);
+        if !entry.2.iter().any(|w| w == words) {
+            entry.2.push(words.to_owned());
         }
     }
 }
