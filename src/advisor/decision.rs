@@ -342,12 +342,47 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
 
     // A question is answered for the scopes it names; with none named, for
     // what its topic needs; with neither, for the stages it names.
-    if reading == Reading::Question && !named_scopes.is_empty() {
-        scope_on.iter_mut().for_each(|s| *s = false);
-        for &s in &named_scopes {
-            scope_on[s] = true;
+    if reading == Reading::Question {
+        let kind_of_test = positive.iter().any(|f| {
+            let r = &kb.rules[f.rule as usize];
+            r.kind == RuleKind::Topic && !r.fallback
+        });
+        let stage_plan = positive.iter().any(|f| {
+            let r = &kb.rules[f.rule as usize];
+            r.kind == RuleKind::Topic && r.fallback
+        });
+        let answer: Option<Vec<usize>> = if !named_scopes.is_empty() {
+            trace.push("a general question: answered for the scopes it names".to_owned());
+            Some(named_scopes.clone())
+        } else if (kind_of_test && named_stages.len() <= 1) || stage_plan {
+            None
+        } else if named_stages.len() == 1 {
+            // "which tests belong in prod?": the scopes of that stage.
+            trace.push(
+                "a question about one stage: answered with the tests that belong there".to_owned(),
+            );
+            Some(
+                (0..n_scopes)
+                    .filter(|&s| kb.scopes[s].stage == named_stages[0])
+                    .collect(),
+            )
+        } else if named_stages.len() == kb.stages.len() {
+            // "dev vs staging vs prod": the whole plan.
+            trace.push("a question about every stage: answered with the plan".to_owned());
+            Some((0..n_scopes).collect())
+        } else if named_stages.len() > 1 {
+            // "dev or staging?": what each of those stages is for.
+            trace.push("a question comparing stages: answered with what each is for".to_owned());
+            Some(Vec::new())
+        } else {
+            None
+        };
+        if let Some(scopes) = answer {
+            scope_on.iter_mut().for_each(|s| *s = false);
+            for s in scopes {
+                scope_on[s] = true;
+            }
         }
-        trace.push("a general question: answered for the scopes it names".to_owned());
     }
 
     // Beliefs only asked about are reminded, and decide nothing else.
