@@ -353,7 +353,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         });
         let answer: Option<Vec<usize>> = if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
-            Some(named_scopes.clone())
+            Some(named_scopes)
         } else if (kind_of_test && named_stages.len() <= 1) || stage_plan {
             None
         } else if named_stages.len() == 1 {

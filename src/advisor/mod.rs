@@ -227,14 +227,11 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     let [held, generic, specific, risks, asked_hits] = groups;
     let asked_hits = keep_outermost(asked_hits);
-    let hits: Vec<Hit> = nearest_object(
-        kb,
-        &items,
-        [held, generic, specific, risks]
-            .into_iter()
-            .flat_map(keep_outermost)
-            .collect(),
-    );
+    let kept: Vec<Hit> = [held, generic, specific, risks]
+        .into_iter()
+        .flat_map(keep_outermost)
+        .collect();
+    let hits = nearest_object(kb, &items, &kept);
     let owned = owned_by_tests_or_docs(kb, &items, &hits);
     // The furthest end among the ranges that start at or before each one,
     // so "is this item owned?" is one binary search.
@@ -710,13 +707,13 @@ fn owned_by_tests_or_docs(
 /// "updated .. helper") name different objects of it; the verb acts on the
 /// nearer one, so the longer reach is dropped: "updated the unit test for the
 /// date helper" changes a test, not the helper.
-fn nearest_object(kb: &KnowledgeBase, items: &[Item], hits: Vec<Hit>) -> Vec<Hit> {
+fn nearest_object(kb: &KnowledgeBase, items: &[Item], hits: &[Hit]) -> Vec<Hit> {
     let gapped = |h: &Hit| {
         h.end - h.start > h.weight && kb.lexicon.has(items[h.start as usize].tok, class::CHANGE)
     };
     // Hits that start at the same item, found by their start.
     let mut by_start: FxHashMap<u32, Vec<Hit>> = FxHashMap::default();
-    for h in &hits {
+    for h in hits {
         by_start.entry(h.start).or_default().push(*h);
     }
     hits.iter()
