@@ -434,6 +434,21 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // "the difference between unit, integration and release-gating tests":
+    // in a question about tests, a scope's bare name names it too.
+    let about_tests =
+        items.iter().any(|i| kb.lexicon.name(i.tok) == "test") || !facts.named_scopes.is_empty();
+    if mood.asks && about_tests {
+        for item in &items {
+            for (s, scope) in kb.scopes.iter().enumerate() {
+                if kb.lexicon.name(item.tok) == text::stem(&scope.id)
+                    && !facts.named_scopes.contains(&s)
+                {
+                    facts.named_scopes.push(s);
+                }
+            }
+        }
+    }
     facts.named_scopes.sort_unstable();
     facts.named_stages.sort_unstable();
     facts
