@@ -140,9 +140,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let Some(first) = first else {
         return;
     };
-    // "don't overthink it" opens with "do" but tells, it does not ask.
+        // "don't overthink it" opens with "do" but tells, it does not ask; "when
+    // all unit tests pass, ..." sets a condition unless it ends in `?`.
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
-        && sentence.get(first + 1).is_none_or(|n| n.raw != "not");
+        && sentence.get(first + 1).is_none_or(|n| n.raw != "not")
+        && (question_mark || sentence[first].raw != "when");
     // "can we skip staging?" proposes; "is a unit test enough?" asks.
     let proposes_plan = matches!(
         sentence[first].raw,
