@@ -345,9 +345,14 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     for &(at, _) in &code_units {
         specific_lines.insert(line_of(at));
     }
-    // "fixed clean_text() in the feature pipeline": the pipeline is where
-    // the function lives, not a second change.
-    if code_units.is_empty() {
+    // "fixed clean_text() in the feature pipeline", "a single feature
+    // transformation": the pipeline is where the function lives, not a
+    // second change.
+    let function_named = !code_units.is_empty()
+        || fired.iter().any(|(&r, &(_, positive, _))| {
+            positive && kb.rules[r as usize].subject == Subject::Function
+        });
+    if !function_named {
         for (rule, (at, positive, words)) in placed {
             for w in words {
                 record(&mut fired, rule, at, positive, &w);

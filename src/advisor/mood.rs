@@ -140,7 +140,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let Some(first) = first else {
         return;
     };
-        // "don't overthink it" opens with "do" but tells, it does not ask; "when
+    // "don't overthink it" opens with "do" but tells, it does not ask; "when
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not")
@@ -251,6 +251,25 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             if past || opens || progressive || intent {
                 mood.reports = true;
             }
+        }
+        // "a bigger learning rate", "the larger batch size": a value that
+        // moved, named with its article.
+        let compared = matches!(
+            w.raw,
+            "bigger"
+                | "smaller"
+                | "larger"
+                | "higher"
+                | "lower"
+                | "longer"
+                | "shorter"
+                | "deeper"
+                | "wider"
+                | "extra"
+                | "different"
+        ) && prev.is_some_and(|p| matches!(p.raw, "a" | "an" | "the"));
+        if compared {
+            mood.reports = true;
         }
         if (w.raw == "now" || w.raw == "new") && !opens_with_question && (!claims || looks_back) {
             mood.reports = true;
