@@ -199,11 +199,11 @@ pub fn run() -> ExitCode {
                 kb.traps.len(),
                 kb.checks.len()
             );
-            let signals: usize = kb.rules.iter().map(|r| r.signals.len()).sum();
-            let paths: usize = kb.rules.iter().map(|r| r.paths.len()).sum();
+            let signals: usize = kb.rules().iter().map(|r| r.signals.len()).sum();
+            let paths: usize = kb.rules().iter().map(|r| r.paths.len()).sum();
             println!(
                 "  {} rules with {signals} signal phrases and {paths} path patterns; {} known words and concepts",
-                kb.rules.len(),
+                kb.rules().len(),
                 kb.vocabulary_size()
             );
             println!("  {} quiz questions", kb.quiz.len());

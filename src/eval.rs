@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::advisor::{Advice, Reading, advise};
+use crate::advise;
+use crate::advisor::{Advice, Reading};
 use crate::kb::KnowledgeBase;
 
 /// One labelled example, parsed and checked against the knowledge base's ids.

@@ -18,5 +18,11 @@ pub mod slack;
 pub mod store;
 pub mod telemetry;
 
-pub use advisor::{Advice, Reading, advise};
+pub use advisor::{Advice, Reading};
 pub use kb::KnowledgeBase;
+
+/// Advice for a message from a knowledge base: the advisor runs on the
+/// engine the knowledge base compiled. Never panics.
+pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
+    advisor::advise(&kb.engine, input)
+}

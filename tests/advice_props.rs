@@ -11,7 +11,7 @@ static KB: LazyLock<KnowledgeBase> =
 /// Words the knowledge base reacts to, so generated messages hit real rules.
 fn vocabulary() -> Vec<String> {
     let mut words: Vec<String> = KB
-        .rules
+        .rules()
         .iter()
         .flat_map(|r| r.signals.iter().cloned())
         .map(|s| s.replace("..", " "))

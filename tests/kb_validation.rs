@@ -43,7 +43,7 @@ fn an_unmodified_copy_loads_like_the_embedded_one() {
     let dir = copy_of_responses();
     let from_dir = KnowledgeBase::from_dir(dir.path()).expect("copy loads");
     let embedded = KnowledgeBase::embedded().unwrap();
-    assert_eq!(from_dir.rules.len(), embedded.rules.len());
+    assert_eq!(from_dir.rules().len(), embedded.rules().len());
     assert_eq!(
         testscope::advise(&from_dir, "hyperparameters changed"),
         testscope::advise(&embedded, "hyperparameters changed")

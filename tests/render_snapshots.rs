@@ -194,7 +194,7 @@ fn assert_within_slack_limits(msg: &Value, input: &str) {
 fn every_message_stays_within_slack_limits() {
     let long_words = "learning rate <b>&amp; ".repeat(3000);
     let everything: String = KB
-        .rules
+        .rules()
         .iter()
         .flat_map(|r| r.signals.iter().filter(|s| !s.contains("..")))
         .cloned()

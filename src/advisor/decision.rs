@@ -16,8 +16,8 @@
 
 use rustc_hash::FxHashSet;
 
+use super::model::{Engine, RuleKind, Subject};
 use super::{Advice, Matched, Reading};
-use crate::kb::{KnowledgeBase, RuleKind, Subject};
 
 /// A rule the message triggered, where, and with which of the user's words.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,7 +72,7 @@ pub(crate) struct Facts {
 }
 
 /// Applies the policy to the facts.
-pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
+pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let Facts {
         mut positive,
         mut ignored,
@@ -92,7 +92,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         named_scopes,
         named_stages,
     } = facts;
-    let kind = |f: &Fired| kb.rules[f.rule as usize].kind;
+    let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
 
     // A release put later is not the decision at hand when something changed
@@ -120,7 +120,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         let deepest = |list: &[Fired]| {
             list.iter()
                 .filter(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
-                .flat_map(|f| kb.rules[f.rule as usize].scopes.iter().copied())
+                .flat_map(|f| engine.rules[f.rule as usize].scopes.iter().copied())
                 .max()
         };
         let unit_only = code_units.is_empty() || deepest(&positive).unwrap_or(0) == 0;
@@ -131,7 +131,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         positive.extend(proposed);
     }
     if deeper_proposal
-        && let Some(r) = kb.rules.iter().position(|r| r.on_deeper_proposal)
+        && let Some(r) = engine.rules.iter().position(|r| r.on_deeper_proposal)
         && !positive.iter().any(|f| f.rule as usize == r)
     {
         trace.push("heavier tests proposed than the change needs".to_owned());
@@ -146,12 +146,12 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     // specific was said. A named function is specific.
     let specific = !code_units.is_empty()
         || positive.iter().any(|f| {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             matches!(r.kind, RuleKind::Change | RuleKind::Promote) && !r.fallback
         });
     if specific {
         positive.retain(|f| {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             !r.fallback || (sticky.contains(&f.rule) && code_units.is_empty())
         });
     }
@@ -159,7 +159,10 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     // Step 3: a named code unit is a change to one function, read through the
     // knowledge base's function rule so its checks and rationale apply.
     if !code_units.is_empty()
-        && let Some(unit_rule) = kb.rules.iter().position(|r| r.subject == Subject::Function)
+        && let Some(unit_rule) = engine
+            .rules
+            .iter()
+            .position(|r| r.subject == Subject::Function)
         && !positive.iter().any(|f| f.rule as usize == unit_rule)
     {
         let at = code_units[0].0;
@@ -174,7 +177,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     // change even though its output values move.
     if fixes && !code_units.is_empty() {
         let before = positive.len();
-        positive.retain(|f| kb.rules[f.rule as usize].subject != Subject::Output);
+        positive.retain(|f| engine.rules[f.rule as usize].subject != Subject::Output);
         if positive.len() < before {
             trace.push("a bug fix that keeps the function's promise stays unit".to_owned());
         }
@@ -184,14 +187,14 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     // moved" must not be said of a diff that also changes code.
     let code_moved = !code_units.is_empty()
         || positive.iter().any(|f| {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             matches!(r.kind, RuleKind::Change | RuleKind::Promote)
                 && !matches!(r.subject, Subject::Docs | Subject::Tests)
         });
     if code_moved {
         positive.retain(|f| {
             !matches!(
-                kb.rules[f.rule as usize].subject,
+                engine.rules[f.rule as usize].subject,
                 Subject::Docs | Subject::Tests
             )
         });
@@ -203,9 +206,9 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let beliefs = positive.iter().any(|f| kind(f) == RuleKind::Trap);
     // A topic that only a question can raise ("load tests") needs the
     // message to ask.
-    let topics = positive
-        .iter()
-        .any(|f| kind(f) == RuleKind::Topic && (asks || !kb.rules[f.rule as usize].questions_only));
+    let topics = positive.iter().any(|f| {
+        kind(f) == RuleKind::Topic && (asks || !engine.rules[f.rule as usize].questions_only)
+    });
 
     // Step 1: what the message is. A report of a change is a change whatever
     // else the message says, and so is a question about a change ("do I need
@@ -243,14 +246,14 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
         positive.clear();
     }
     if reading != Reading::Question {
-        positive.retain(|f| !kb.rules[f.rule as usize].questions_only);
+        positive.retain(|f| !engine.rules[f.rule as usize].questions_only);
     } else if positive.iter().any(|f| {
-        let r = &kb.rules[f.rule as usize];
+        let r = &engine.rules[f.rule as usize];
         r.kind == RuleKind::Topic && !r.fallback
     }) {
         // A question about one kind of test is answered for that kind.
         positive.retain(|f| {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             !(r.kind == RuleKind::Topic && r.fallback)
         });
     }
@@ -268,9 +271,9 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     // A belief that is right for this change is not a trap here: unit tests
     // are enough for one function.
     if reading == Reading::Change {
-        let mut need = vec![false; kb.scopes.len()];
+        let mut need = vec![false; engine.scopes.len()];
         for f in &positive {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             if matches!(r.kind, RuleKind::Change | RuleKind::Promote) {
                 for &s in &r.scopes {
                     need[s] = true;
@@ -278,7 +281,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
             }
         }
         positive.retain(|f| {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             let harmless = !r.harmless_for.is_empty()
                 && need
                     .iter()
@@ -294,10 +297,10 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     positive.sort();
     ignored.sort();
 
-    let n_scopes = kb.scopes.len();
+    let n_scopes = engine.scopes.len();
     let mut scope_on = vec![false; n_scopes];
-    let mut trap_on = vec![false; kb.traps.len()];
-    let mut component_on = vec![false; kb.components.len()];
+    let mut trap_on = vec![false; engine.traps.len()];
+    let mut component_on = vec![false; engine.components.len()];
     let mut checks: Vec<usize> = Vec::new();
     let mut why: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
@@ -309,14 +312,18 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     by_rule.sort_unstable();
     by_rule.dedup();
     for &r in &by_rule {
-        let rule = &kb.rules[r as usize];
+        let rule = &engine.rules[r as usize];
         match rule.kind {
             RuleKind::Escalate => escalators.push(rule),
             _ => {
                 for &s in &rule.scopes {
                     scope_on[s] = true;
                 }
-                trace.push(format!("{} → {}", rule.title, scope_list(kb, &rule.scopes)));
+                trace.push(format!(
+                    "{} → {}",
+                    rule.title,
+                    scope_list(engine, &rule.scopes)
+                ));
             }
         }
         for &t in &rule.traps {
@@ -344,11 +351,11 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     // what its topic needs; with neither, for the stages it names.
     if reading == Reading::Question {
         let kind_of_test = positive.iter().any(|f| {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             r.kind == RuleKind::Topic && !r.fallback
         });
         let stage_plan = positive.iter().any(|f| {
-            let r = &kb.rules[f.rule as usize];
+            let r = &engine.rules[f.rule as usize];
             r.kind == RuleKind::Topic && r.fallback
         });
         let answer: Option<Vec<usize>> = if !named_scopes.is_empty() {
@@ -363,10 +370,10 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
             );
             Some(
                 (0..n_scopes)
-                    .filter(|&s| kb.scopes[s].stage == named_stages[0])
+                    .filter(|&s| engine.scopes[s].stage == named_stages[0])
                     .collect(),
             )
-        } else if named_stages.len() == kb.stages.len() {
+        } else if named_stages.len() == engine.stages.len() {
             // "dev vs staging vs prod": the whole plan.
             trace.push("a question about every stage: answered with the plan".to_owned());
             Some((0..n_scopes).collect())
@@ -388,7 +395,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     // Beliefs only asked about are reminded, and decide nothing else.
     if reading != Reading::Nothing {
         for f in &asked {
-            for &t in &kb.rules[f.rule as usize].traps {
+            for &t in &engine.rules[f.rule as usize].traps {
                 trap_on[t] = true;
             }
         }
@@ -406,7 +413,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
                 trace.push(format!(
                     "risk ({}) → one level deeper: {}",
                     names.join("; "),
-                    kb.scopes[deepest + 1].id
+                    engine.scopes[deepest + 1].id
                 ));
             }
             Some(_) => {}
@@ -421,9 +428,9 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     }
 
     let scopes: Vec<usize> = (0..n_scopes).filter(|&i| scope_on[i]).collect();
-    let mut stage_on = vec![false; kb.stages.len()];
+    let mut stage_on = vec![false; engine.stages.len()];
     for &s in &scopes {
-        stage_on[kb.scopes[s].stage] = true;
+        stage_on[engine.scopes[s].stage] = true;
     }
     if reading == Reading::Question && scopes.is_empty() && !named_stages.is_empty() {
         stage_on.iter_mut().for_each(|s| *s = false);
@@ -434,7 +441,7 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let to_matched = |list: Vec<Fired>| -> Vec<Matched> {
         list.into_iter()
             .map(|f| {
-                let rule = &kb.rules[f.rule as usize];
+                let rule = &engine.rules[f.rule as usize];
                 Matched {
                     rule: rule.id.clone(),
                     title: rule.title.clone(),
@@ -446,29 +453,32 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     let confident = reading != Reading::Nothing;
     Advice {
         reading,
-        primary_scope: scopes.last().map(|&s| kb.scopes[s].id.clone()),
-        scopes: scopes.iter().map(|&s| kb.scopes[s].id.clone()).collect(),
-        stages: kb
+        primary_scope: scopes.last().map(|&s| engine.scopes[s].id.clone()),
+        scopes: scopes
+            .iter()
+            .map(|&s| engine.scopes[s].id.clone())
+            .collect(),
+        stages: engine
             .stages
             .iter()
             .zip(&stage_on)
             .filter(|(_, on)| **on)
-            .map(|(s, _)| s.id.clone())
+            .map(|(s, _)| s.clone())
             .collect(),
-        traps: kb
+        traps: engine
             .traps
             .iter()
             .zip(&trap_on)
             .filter(|(_, on)| **on)
-            .map(|(t, _)| t.id.clone())
+            .map(|(t, _)| t.clone())
             .collect(),
-        checks: checks.iter().map(|&c| kb.checks[c].id.clone()).collect(),
-        components: kb
+        checks: checks.iter().map(|&c| engine.checks[c].clone()).collect(),
+        components: engine
             .components
             .iter()
             .zip(&component_on)
             .filter(|(_, on)| **on)
-            .map(|(c, _)| c.id.clone())
+            .map(|(c, _)| c.clone())
             .collect(),
         matched: to_matched(positive),
         ignored: to_matched(ignored),
@@ -480,8 +490,11 @@ pub(crate) fn decide(kb: &KnowledgeBase, facts: Facts) -> Advice {
     }
 }
 
-fn scope_list(kb: &KnowledgeBase, scopes: &[usize]) -> String {
-    let names: Vec<&str> = scopes.iter().map(|&s| kb.scopes[s].id.as_str()).collect();
+fn scope_list(engine: &Engine, scopes: &[usize]) -> String {
+    let names: Vec<&str> = scopes
+        .iter()
+        .map(|&s| engine.scopes[s].id.as_str())
+        .collect();
     names.join(" + ")
 }
 
@@ -495,13 +508,17 @@ mod tests {
 
     use super::*;
 
-    static KB: LazyLock<KnowledgeBase> = LazyLock::new(|| {
-        KnowledgeBase::embedded_with(&[("rules.toml", include_str!("testdata/rules.toml"))])
-            .expect("the test rule set loads")
+    static KB: LazyLock<crate::kb::KnowledgeBase> = LazyLock::new(|| {
+        crate::kb::KnowledgeBase::embedded_with(&[(
+            "rules.toml",
+            include_str!("testdata/rules.toml"),
+        )])
+        .expect("the test rule set loads")
     });
 
     fn fired(id: &str) -> Fired {
         let rule = KB
+            .engine
             .rules
             .iter()
             .position(|r| r.id == id)
@@ -522,17 +539,25 @@ mod tests {
     }
 
     fn scope(id: &str) -> usize {
-        KB.scopes.iter().position(|s| s.id == id).expect("a scope")
+        KB.engine
+            .scopes
+            .iter()
+            .position(|s| s.id == id)
+            .expect("a scope")
     }
 
     fn stage(id: &str) -> usize {
-        KB.stages.iter().position(|s| s.id == id).expect("a stage")
+        KB.engine
+            .stages
+            .iter()
+            .position(|s| s == id)
+            .expect("a stage")
     }
 
     #[test]
     fn a_named_function_alone_is_unit_in_dev() {
         let advice = decide(
-            &KB,
+            &KB.engine,
             Facts {
                 code_units: vec![(0, "clamp_scores".to_owned())],
                 reports: true,
@@ -549,23 +574,26 @@ mod tests {
     fn a_named_function_drops_generic_wording_and_keeps_a_boundary() {
         let mut f = facts(&["generic-code", "pipeline"]);
         f.code_units = vec![(0, "bucket_income".to_owned())];
-        let advice = decide(&KB, f);
+        let advice = decide(&KB.engine, f);
         assert_eq!(advice.scopes, ["unit", "integration"]);
         assert!(!advice.matched.iter().any(|m| m.rule == "generic-code"));
     }
 
     #[test]
     fn generic_wording_counts_only_alone() {
-        assert_eq!(decide(&KB, facts(&["generic-code"])).scopes, ["unit"]);
-        let advice = decide(&KB, facts(&["generic-code", "pipeline"]));
+        assert_eq!(
+            decide(&KB.engine, facts(&["generic-code"])).scopes,
+            ["unit"]
+        );
+        let advice = decide(&KB.engine, facts(&["generic-code", "pipeline"]));
         assert_eq!(advice.scopes, ["integration"]);
     }
 
     #[test]
     fn release_gating_comes_only_from_a_promotion() {
-        let advice = decide(&KB, facts(&["pipeline", "promote"]));
+        let advice = decide(&KB.engine, facts(&["pipeline", "promote"]));
         assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
-        let advice = decide(&KB, facts(&["pipeline", "realtime"]));
+        let advice = decide(&KB.engine, facts(&["pipeline", "realtime"]));
         assert_eq!(
             advice.scopes,
             ["integration"],
@@ -575,7 +603,7 @@ mod tests {
 
     #[test]
     fn risk_moves_a_unit_answer_one_level_deeper() {
-        let advice = decide(&KB, facts(&["one-function", "realtime"]));
+        let advice = decide(&KB.engine, facts(&["one-function", "realtime"]));
         assert_eq!(advice.scopes, ["unit", "integration"]);
         assert!(advice.escalated);
         assert!(advice.trace.iter().any(|t| t.starts_with("risk")));
@@ -583,19 +611,19 @@ mod tests {
 
     #[test]
     fn code_moved_so_docs_are_judged_by_the_code() {
-        let advice = decide(&KB, facts(&["docs", "pipeline"]));
+        let advice = decide(&KB.engine, facts(&["docs", "pipeline"]));
         assert_eq!(advice.scopes, ["integration"]);
         assert!(!advice.traps.contains(&"over-testing".to_owned()));
-        let docs = decide(&KB, facts(&["docs"]));
+        let docs = decide(&KB.engine, facts(&["docs"]));
         assert_eq!(docs.traps, ["over-testing"]);
     }
 
     #[test]
     fn a_belief_that_is_right_for_the_change_is_not_reminded() {
-        let advice = decide(&KB, facts(&["one-function", "unit-enough"]));
+        let advice = decide(&KB.engine, facts(&["one-function", "unit-enough"]));
         assert_eq!(advice.scopes, ["unit"]);
         assert!(advice.traps.is_empty());
-        let advice = decide(&KB, facts(&["pipeline", "unit-enough"]));
+        let advice = decide(&KB.engine, facts(&["pipeline", "unit-enough"]));
         assert_eq!(advice.traps, ["unit-for-system-confidence"]);
     }
 
@@ -604,7 +632,7 @@ mod tests {
         let mut f = facts(&["unit-enough"]);
         f.reports = false;
         f.claims = true;
-        let advice = decide(&KB, f);
+        let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Belief);
         assert_eq!(advice.traps, ["unit-for-system-confidence"]);
     }
@@ -613,19 +641,19 @@ mod tests {
     fn a_belief_topic_counts_only_in_a_belief() {
         let mut f = facts(&["pipeline"]);
         f.voiced = vec![fired("unit-enough")];
-        assert!(decide(&KB, f).traps == ["unit-for-system-confidence"]);
+        assert!(decide(&KB.engine, f).traps == ["unit-for-system-confidence"]);
         let mut f = facts(&[]);
         f.reports = false;
         f.claims = true;
         f.voiced = vec![fired("unit-enough")];
-        let advice = decide(&KB, f);
+        let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Belief);
     }
 
     #[test]
     fn a_question_is_answered_for_what_it_names() {
         let advice = decide(
-            &KB,
+            &KB.engine,
             Facts {
                 asks: true,
                 named_scopes: vec![scope("release-gating")],
@@ -637,7 +665,7 @@ mod tests {
         assert_eq!(advice.stages, ["prod"]);
 
         let advice = decide(
-            &KB,
+            &KB.engine,
             Facts {
                 asks: true,
                 named_stages: vec![stage("dev"), stage("test")],
@@ -653,11 +681,11 @@ mod tests {
         let mut f = facts(&["stages", "load-tests"]);
         f.reports = false;
         f.asks = true;
-        let advice = decide(&KB, f);
+        let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Question);
         assert_eq!(advice.scopes, ["integration"]);
         // Next to a change, a test kind is not a subject of its own.
-        let advice = decide(&KB, facts(&["one-function", "load-tests"]));
+        let advice = decide(&KB.engine, facts(&["one-function", "load-tests"]));
         assert_eq!(advice.scopes, ["unit"]);
     }
 
@@ -665,7 +693,7 @@ mod tests {
     fn a_release_put_later_is_set_aside_for_the_change_made_now() {
         let mut f = facts(&["pipeline"]);
         f.deferred = vec![fired("promote")];
-        let advice = decide(&KB, f);
+        let advice = decide(&KB.engine, f);
         assert_eq!(advice.scopes, ["integration"]);
         assert_eq!(advice.ignored[0].rule, "promote");
         let f = Facts {
@@ -673,7 +701,7 @@ mod tests {
             reports: true,
             ..Facts::default()
         };
-        assert_eq!(decide(&KB, f).scopes, ["release-gating"]);
+        assert_eq!(decide(&KB.engine, f).scopes, ["release-gating"]);
     }
 
     #[test]
@@ -681,14 +709,14 @@ mod tests {
         let mut f = facts(&[]);
         f.code_units = vec![(0, "fmt_currency".to_owned())];
         f.proposed = vec![fired("promote")];
-        let advice = decide(&KB, f);
+        let advice = decide(&KB.engine, f);
         assert_eq!(advice.scopes, ["unit"]);
         assert_eq!(advice.traps, ["over-testing"]);
     }
 
     #[test]
     fn nothing_read_is_nothing_said() {
-        let advice = decide(&KB, Facts::default());
+        let advice = decide(&KB.engine, Facts::default());
         assert_eq!(advice.reading, Reading::Nothing);
         assert!(!advice.confident && advice.scopes.is_empty() && advice.traps.is_empty());
     }

@@ -10,6 +10,7 @@ mod code_units;
 mod decision;
 pub(crate) mod lexicon;
 pub(crate) mod matcher;
+pub mod model;
 mod mood;
 mod negation;
 pub(crate) mod paths;
@@ -22,9 +23,9 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::kb::{KnowledgeBase, RuleKind, Subject};
 use lexicon::{BREAK, COMMA, Item, UNKNOWN, class};
 use matcher::{Hit, Reach};
+use model::{Engine, RuleKind, Subject};
 use text::TokenKind;
 
 /// Slack's own ceiling for a message; longer input is cut here so the cost of
@@ -108,8 +109,9 @@ pub struct Advice {
 
 impl Advice {
     /// True when the advice includes a release gate.
-    pub fn is_release_gating(&self, kb: &KnowledgeBase) -> bool {
-        kb.scopes
+    pub fn is_release_gating(&self, engine: &Engine) -> bool {
+        engine
+            .scopes
             .last()
             .is_some_and(|deepest| self.scopes.contains(&deepest.id))
     }
@@ -117,17 +119,17 @@ impl Advice {
 
 /// Analyses `input` and returns the advice. Never panics; input longer than
 /// [`MAX_INPUT_BYTES`] is truncated at a character boundary.
-pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
+pub fn advise(engine: &Engine, input: &str) -> Advice {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = text::clean_markup(input);
-    let latest = thread::latest_word(Cow::Borrowed(&cleaned), kb.lexicon.corrections());
+    let latest = thread::latest_word(Cow::Borrowed(&cleaned), engine.lexicon.corrections());
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
-    let advice = decision::decide(kb, read(kb, latest));
+    let advice = decision::decide(engine, read(engine, latest));
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.
     if corrected && advice.reading == Reading::Belief {
-        let whole = decision::decide(kb, read(kb, cleaned));
+        let whole = decision::decide(engine, read(engine, cleaned));
         if whole.reading == Reading::Change {
             return whole;
         }
@@ -137,20 +139,24 @@ pub fn advise(kb: &KnowledgeBase, input: &str) -> Advice {
 
 /// The facts a message states: rules whose words it uses (and whether they
 /// stand or were negated), the code it names, and whether it asks.
-fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
+fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let cleaned = template::blank(
         cleaned,
-        kb.lexicon.template_fields(),
-        kb.lexicon.template_empty_values(),
+        engine.lexicon.template_fields(),
+        engine.lexicon.template_empty_values(),
     );
     let paths = paths::extract(&cleaned);
-    let (items, mood) = analyse(kb, &cleaned, &paths);
+    let (items, mood) = analyse(engine, &cleaned, &paths);
     // The rule each pasted path belongs to, found once.
     let path_rules: Vec<Option<u32>> = paths
         .iter()
-        .map(|&(p, _, _)| kb.index.path_rule(p, |r| kb.rules[r as usize].fallback))
+        .map(|&(p, _, _)| {
+            engine
+                .index
+                .path_rule(p, |r| engine.rules[r as usize].fallback)
+        })
         .collect();
-    let negated = negation::negated(&items, &kb.lexicon);
+    let negated = negation::negated(&items, &engine.lexicon);
 
     // Beliefs ("unit tests pass so we can ship"), specific changes, generic
     // wording and risk factors are read independently: a trap phrase or a
@@ -161,7 +167,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     let domain_at: Vec<u32> = items
         .iter()
         .enumerate()
-        .filter(|(_, i)| kb.lexicon.has(i.tok, class::DOMAIN))
+        .filter(|(_, i)| engine.lexicon.has(i.tok, class::DOMAIN))
         .map(|(k, _)| k as u32)
         .collect();
     let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
@@ -171,7 +177,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
         .map(|i| {
             i.tok != BREAK
                 && i.tok != COMMA
-                && kb
+                && engine
                     .lexicon
                     .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
         })
@@ -188,14 +194,14 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = mood.claims && !mood.reports;
-    let found: Vec<Hit> = kb
+    let found: Vec<Hit> = engine
         .index
-        .find(&items, &kb.lexicon)
+        .find(&items, &engine.lexicon)
         .into_iter()
         .filter(|h| in_context(h) && (h.reach != Reach::About || believing))
         .collect();
     let (named_code, code_spans) =
-        code_units_named(kb, mood.reports, &cleaned, &paths, &items, &found);
+        code_units_named(engine, mood.reports, &cleaned, &paths, &items, &found);
     let mut groups: [Vec<Hit>; 5] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
@@ -208,7 +214,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
         }) {
             continue;
         }
-        let rule = &kb.rules[hit.rule as usize];
+        let rule = &engine.rules[hit.rule as usize];
         // "is a unit test enough for ...?" asks; it does not hold the belief.
         let asking = mood.is_asking_at(items[hit.start as usize].start as usize);
         if rule.stated_only && asking {
@@ -231,8 +237,8 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .flat_map(keep_outermost)
         .collect();
-    let hits = nearest_object(kb, &items, &kept);
-    let owned = owned_by_tests_or_docs(kb, &items, &hits);
+    let hits = nearest_object(engine, &items, &kept);
+    let owned = owned_by_tests_or_docs(engine, &items, &hits);
     // The furthest end among the ranges that start at or before each one,
     // so "is this item owned?" is one binary search.
     let reach: Vec<u32> = owned
@@ -249,7 +255,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter(|h| {
-            let r = &kb.rules[h.rule as usize];
+            let r = &engine.rules[h.rule as usize];
             !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
                 && !matches!(r.subject, Subject::Docs | Subject::Tests)
                 && is_owned(h.start))
@@ -286,7 +292,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     // a function of its own.
     let mut claimed = rustc_hash::FxHashSet::default();
     for hit in &hits {
-        let rule = &kb.rules[hit.rule as usize];
+        let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
         // "no champion" or "code unchanged" carry their own negation.
         let is_negated = rule.negatable && !hit.own_cue && negated[span.end - 1];
@@ -330,7 +336,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     let path_lines: rustc_hash::FxHashSet<usize> = paths
         .iter()
         .zip(&path_rules)
-        .filter(|(_, rule)| rule.is_some_and(|r| !kb.rules[r as usize].fallback))
+        .filter(|(_, rule)| rule.is_some_and(|r| !engine.rules[r as usize].fallback))
         .map(|(&(_, start, _), _)| line_of(start))
         .collect();
     let code_units: Vec<(usize, String)> = named_code
@@ -350,7 +356,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     // second change.
     let function_named = !code_units.is_empty()
         || fired.iter().any(|(&r, &(_, positive, _))| {
-            positive && kb.rules[r as usize].subject == Subject::Function
+            positive && engine.rules[r as usize].subject == Subject::Function
         });
     if !function_named {
         for (rule, (at, positive, words)) in placed {
@@ -365,7 +371,7 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     for (&(path, start, _), &rule) in paths.iter().zip(&path_rules) {
         if let Some(rule) = rule {
             let line = line_of(start);
-            let r = &kb.rules[rule as usize];
+            let r = &engine.rules[rule as usize];
             if owned_lines.contains(&line) && !r.owns_line_paths {
                 continue;
             }
@@ -428,12 +434,12 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
         if !context && everyday {
             continue;
         }
-        for &(tok, scope) in &kb.scope_names {
+        for &(tok, scope) in &engine.scope_names {
             if item.tok == tok && !facts.named_scopes.contains(&scope) {
                 facts.named_scopes.push(scope);
             }
         }
-        for &(tok, stage) in &kb.stage_names {
+        for &(tok, stage) in &engine.stage_names {
             if item.tok == tok && !facts.named_stages.contains(&stage) {
                 facts.named_stages.push(stage);
             }
@@ -441,12 +447,12 @@ fn read(kb: &KnowledgeBase, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     // "the difference between unit, integration and release-gating tests":
     // in a question about tests, a scope's bare name names it too.
-    let about_tests =
-        items.iter().any(|i| kb.lexicon.name(i.tok) == "test") || !facts.named_scopes.is_empty();
+    let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
+        || !facts.named_scopes.is_empty();
     if mood.asks && about_tests {
         for item in &items {
-            for (s, scope) in kb.scopes.iter().enumerate() {
-                if kb.lexicon.name(item.tok) == text::stem(&scope.id)
+            for (s, scope) in engine.scopes.iter().enumerate() {
+                if engine.lexicon.name(item.tok) == text::stem(&scope.id)
                     && !facts.named_scopes.contains(&s)
                 {
                     facts.named_scopes.push(s);
@@ -469,20 +475,20 @@ type NamedCode = (u32, usize, String);
 /// the whole name (`max_depth`, `log_model`) or it sits next to a data noun
 /// ("the `user_id` column").
 fn code_units_named(
-    kb: &KnowledgeBase,
+    engine: &Engine,
     reports: bool,
     cleaned: &str,
     paths: &[(&str, usize, usize)],
     items: &[Item],
     hits: &[Hit],
 ) -> (Vec<NamedCode>, Vec<(u32, u32)>) {
-    let lex = &kb.lexicon;
+    let lex = &engine.lexicon;
     let mut units = Vec::new();
     let mut spans = Vec::new();
     // Signals by the span they cover, found once.
     let mut exact: FxHashMap<(u32, u32), (bool, bool)> = FxHashMap::default();
     for h in hits {
-        if kb.rules[h.rule as usize].kind != RuleKind::Trap {
+        if engine.rules[h.rule as usize].kind != RuleKind::Trap {
             let e = exact.entry((h.start, h.end)).or_default();
             e.0 = true;
             e.1 |= h.code_like;
@@ -587,11 +593,11 @@ fn truncate(s: &str, max: usize) -> &str {
 /// Also says whether the message asks: a sentence opens with a question word
 /// or ends with a question mark, and no word in it says something changed.
 fn analyse(
-    kb: &KnowledgeBase,
+    engine: &Engine,
     cleaned: &str,
     paths: &[(&str, usize, usize)],
 ) -> (Vec<Item>, mood::Mood) {
-    let lex = &kb.lexicon;
+    let lex = &engine.lexicon;
     let mut raw = text::tokenize(cleaned);
     if !paths.is_empty() {
         let mut next = 0;
@@ -698,7 +704,7 @@ fn analyse(
 /// The words after it, up to the next change verb or the end of the
 /// sentence, name what the tests or docs cover, not a change of their own.
 fn owned_by_tests_or_docs(
-    kb: &KnowledgeBase,
+    engine: &Engine,
     items: &[Item],
     hits: &[Hit],
 ) -> Vec<std::ops::Range<u32>> {
@@ -706,14 +712,14 @@ fn owned_by_tests_or_docs(
         .iter()
         .filter(|h| {
             matches!(
-                kb.rules[h.rule as usize].subject,
+                engine.rules[h.rule as usize].subject,
                 Subject::Docs | Subject::Tests
             )
         })
         .map(|h| {
             let end = items[h.end as usize..]
                 .iter()
-                .position(|i| i.tok == BREAK || kb.lexicon.has(i.tok, class::CHANGE))
+                .position(|i| i.tok == BREAK || engine.lexicon.has(i.tok, class::CHANGE))
                 .map_or(items.len(), |p| h.end as usize + p);
             h.end..end as u32
         })
@@ -727,9 +733,12 @@ fn owned_by_tests_or_docs(
 /// "updated .. helper") name different objects of it; the verb acts on the
 /// nearer one, so the longer reach is dropped: "updated the unit test for the
 /// date helper" changes a test, not the helper.
-fn nearest_object(kb: &KnowledgeBase, items: &[Item], hits: &[Hit]) -> Vec<Hit> {
+fn nearest_object(engine: &Engine, items: &[Item], hits: &[Hit]) -> Vec<Hit> {
     let gapped = |h: &Hit| {
-        h.end - h.start > h.weight && kb.lexicon.has(items[h.start as usize].tok, class::CHANGE)
+        h.end - h.start > h.weight
+            && engine
+                .lexicon
+                .has(items[h.start as usize].tok, class::CHANGE)
     };
     // Hits that start at the same item, found by their start.
     let mut by_start: FxHashMap<u32, Vec<Hit>> = FxHashMap::default();
@@ -743,7 +752,7 @@ fn nearest_object(kb: &KnowledgeBase, items: &[Item], hits: &[Hit]) -> Vec<Hit> 
                     o.rule != h.rule
                         && o.end < h.end
                         && o.weight >= h.weight
-                        && !kb.rules[o.rule as usize].fallback
+                        && !engine.rules[o.rule as usize].fallback
                 }))
         })
         .copied()

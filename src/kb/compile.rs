@@ -10,6 +10,7 @@ use super::raw::{self, RawRuleKind};
 use super::{KnowledgeBase, LoadError, Origin, Problem, SourceFile, limits};
 use crate::advisor::lexicon::{Lexicon, class};
 use crate::advisor::matcher::{Reach, RuleIndex};
+use crate::advisor::model::{Engine, Rule, RuleKind, ScopeRef, Subject};
 use crate::advisor::paths::Glob;
 
 #[derive(Debug, Clone)]
@@ -65,59 +66,6 @@ pub struct Question {
     pub explanation: String,
     pub tags: Vec<String>,
     pub difficulty: Difficulty,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleKind {
-    Change,
-    Trap,
-    Escalate,
-    Promote,
-    Topic,
-}
-
-/// What a change rule is about, where the decision needs to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Other,
-    /// One function or small component; a named code unit reads as this rule.
-    Function,
-    /// Docs, comments or formatting only: judged by the code when code moved too.
-    Docs,
-    /// Tests only: judged by the code when code moved too.
-    Tests,
-    /// What a function returns: escalates a named function, except in a
-    /// bug fix that makes it do what it always promised.
-    Output,
-}
-
-#[derive(Debug, Clone)]
-pub struct Rule {
-    pub id: String,
-    pub title: String,
-    pub kind: RuleKind,
-    pub subject: Subject,
-    /// Scopes for which this belief is right (trap rules).
-    pub harmless_for: Vec<usize>,
-    /// The belief counts only where it is stated, not where it is asked about.
-    pub stated_only: bool,
-    /// Reminded when the message proposes tests deeper than its change needs.
-    pub on_deeper_proposal: bool,
-    /// Counts only in a general question.
-    pub questions_only: bool,
-    pub source: String,
-    pub signals: Vec<String>,
-    pub paths: Vec<String>,
-    /// Indices into [`KnowledgeBase::scopes`], sorted.
-    pub scopes: Vec<usize>,
-    pub checks: Vec<usize>,
-    pub components: Vec<usize>,
-    pub traps: Vec<usize>,
-    pub why: String,
-    pub note: Option<String>,
-    pub negatable: bool,
-    pub fallback: bool,
-    pub owns_line_paths: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -389,21 +337,39 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     }
 
     match messages {
-        Some(messages) if problems.is_empty() => Ok(KnowledgeBase {
-            origin,
-            stages,
-            scopes,
-            components,
-            traps,
-            checks,
-            rules,
-            messages,
-            quiz,
-            lexicon,
-            index,
-            scope_names,
-            stage_names,
-        }),
+        Some(messages) if problems.is_empty() => {
+            // The engine gets its own copy of the ids it reports, so it never
+            // has to look back at the knowledge base.
+            let engine = Engine {
+                rules,
+                scopes: scopes
+                    .iter()
+                    .map(|s| ScopeRef {
+                        id: s.id.clone(),
+                        stage: s.stage,
+                    })
+                    .collect(),
+                stages: stages.iter().map(|s| s.id.clone()).collect(),
+                traps: traps.iter().map(|t| t.id.clone()).collect(),
+                checks: checks.iter().map(|c| c.id.clone()).collect(),
+                components: components.iter().map(|c| c.id.clone()).collect(),
+                lexicon,
+                index,
+                scope_names,
+                stage_names,
+            };
+            Ok(KnowledgeBase {
+                origin,
+                stages,
+                scopes,
+                components,
+                traps,
+                checks,
+                messages,
+                quiz,
+                engine,
+            })
+        }
         _ => Err(LoadError { problems }),
     }
 }

@@ -10,12 +10,10 @@ mod raw;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::advisor::lexicon::Lexicon;
-use crate::advisor::matcher::RuleIndex;
-
+pub use crate::advisor::model::{Engine, Rule, RuleKind, Subject};
 pub use compile::{
-    Check, Component, Difficulty, Labels, Messages, Question, QuizText, Rule, RuleKind, Scope,
-    SlackText, Stage, Subject, Trap,
+    Check, Component, Difficulty, Labels, Messages, Question, QuizText, Scope, SlackText, Stage,
+    Trap,
 };
 
 /// Slack's limits that knowledge-base text must respect.
@@ -136,15 +134,11 @@ pub struct KnowledgeBase {
     pub components: Vec<Component>,
     pub traps: Vec<Trap>,
     pub checks: Vec<Check>,
-    pub rules: Vec<Rule>,
     pub messages: Messages,
     /// The daily quiz's question bank.
     pub quiz: Vec<Question>,
-    pub(crate) lexicon: Lexicon,
-    pub(crate) index: RuleIndex,
-    /// Concepts that name a scope or a stage ("unit tests", "staging").
-    pub(crate) scope_names: Vec<(crate::advisor::lexicon::Tok, usize)>,
-    pub(crate) stage_names: Vec<(crate::advisor::lexicon::Tok, usize)>,
+    /// What the advisor runs on: the rules, the vocabulary and the ids.
+    pub engine: Engine,
 }
 
 impl KnowledgeBase {
@@ -219,7 +213,12 @@ impl KnowledgeBase {
 
     /// Number of distinct words and concepts the matcher knows.
     pub fn vocabulary_size(&self) -> usize {
-        self.lexicon.word_count()
+        self.engine.lexicon.word_count()
+    }
+
+    /// The decision rules, in `rules.toml`'s order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.engine.rules
     }
 }
 

@@ -264,7 +264,7 @@ pub fn rules_message(kb: &KnowledgeBase) -> Value {
     for scope_index in 0..kb.scopes.len() {
         let scope = &kb.scopes[scope_index];
         let lines: Vec<String> = kb
-            .rules
+            .rules()
             .iter()
             .filter(|r| {
                 matches!(

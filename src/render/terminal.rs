@@ -220,7 +220,7 @@ pub fn rules_text(kb: &KnowledgeBase) -> String {
         ),
     ] {
         let _ = writeln!(out, "\n{heading}:");
-        for r in kb.rules.iter().filter(|r| r.kind == kind) {
+        for r in kb.rules().iter().filter(|r| r.kind == kind) {
             let scopes: Vec<&str> = r.scopes.iter().map(|&i| kb.scopes[i].id.as_str()).collect();
             let traps: Vec<&str> = r.traps.iter().map(|&i| kb.traps[i].id.as_str()).collect();
             let _ = writeln!(

@@ -60,7 +60,7 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
         "checks": {
             "database": show(&database),
             "slack": show(&slack),
-            "knowledge_base": format!("ok ({} rules)", state.kb.rules.len()),
+            "knowledge_base": format!("ok ({} rules)", state.kb.rules().len()),
         }
     });
     let status = if ready {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::replies::{self, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
 use super::verify::{AppError, Verified};
-use crate::advisor::advise;
+use crate::advise;
 use crate::quiz;
 use crate::render;
 use crate::slack::payload::{self, BlockActions, Interaction, MessageAction};

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::AppState;
-use crate::advisor::advise;
+use crate::advise;
 use crate::render;
 use crate::slack::api::SlackError;
 

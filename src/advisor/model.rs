@@ -1,0 +1,87 @@
+//! The engine's own types: the rules it applies and everything else it needs
+//! to read a message and decide. The knowledge base (`crate::kb`) builds an
+//! [`Engine`] from `responses/`; the engine never looks at the knowledge base,
+//! so the dependency runs one way.
+
+use super::lexicon::{Lexicon, Tok};
+use super::matcher::RuleIndex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Change,
+    Trap,
+    Escalate,
+    Promote,
+    Topic,
+}
+
+/// What a change rule is about, where the decision needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Other,
+    /// One function or small component; a named code unit reads as this rule.
+    Function,
+    /// Docs, comments or formatting only: judged by the code when code moved too.
+    Docs,
+    /// Tests only: judged by the code when code moved too.
+    Tests,
+    /// What a function returns: escalates a named function, except in a
+    /// bug fix that makes it do what it always promised.
+    Output,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub kind: RuleKind,
+    pub subject: Subject,
+    /// Scopes for which this belief is right (trap rules).
+    pub harmless_for: Vec<usize>,
+    /// The belief counts only where it is stated, not where it is asked about.
+    pub stated_only: bool,
+    /// Reminded when the message proposes tests deeper than its change needs.
+    pub on_deeper_proposal: bool,
+    /// Counts only in a general question.
+    pub questions_only: bool,
+    pub source: String,
+    pub signals: Vec<String>,
+    pub paths: Vec<String>,
+    /// Indices into [`Engine::scopes`], sorted.
+    pub scopes: Vec<usize>,
+    pub checks: Vec<usize>,
+    pub components: Vec<usize>,
+    pub traps: Vec<usize>,
+    pub why: String,
+    pub note: Option<String>,
+    pub negatable: bool,
+    pub fallback: bool,
+    pub owns_line_paths: bool,
+}
+
+/// A scope as the decision needs it: its id and the stage it belongs to.
+#[derive(Debug, Clone)]
+pub struct ScopeRef {
+    pub id: String,
+    /// Index into [`Engine::stages`].
+    pub stage: usize,
+}
+
+/// Everything the advisor needs, compiled once from a knowledge base.
+#[derive(Debug)]
+pub struct Engine {
+    pub rules: Vec<Rule>,
+    /// Ordered from the smallest scope to the deepest.
+    pub scopes: Vec<ScopeRef>,
+    /// Ids in promotion order.
+    pub stages: Vec<String>,
+    pub traps: Vec<String>,
+    pub checks: Vec<String>,
+    /// Ids along the pipeline.
+    pub components: Vec<String>,
+    pub(crate) lexicon: Lexicon,
+    pub(crate) index: RuleIndex,
+    /// Concepts that name a scope or a stage ("unit tests", "staging").
+    pub(crate) scope_names: Vec<(Tok, usize)>,
+    pub(crate) stage_names: Vec<(Tok, usize)>,
+}
