@@ -1,8 +1,11 @@
 //! testscope: which tests does this ML change need, and in which stage?
 //!
 //! The crate is a library with a thin binary (`src/main.rs`). Modules:
-//! - [`kb`]: the knowledge base in `responses/`, loaded and validated once;
-//! - [`advisor`]: the pure decision engine, free text in, [`advisor::Advice`] out;
+//! - [`kb`]: the knowledge base in `responses/`, loaded and validated once and
+//!   compiled into the advisor's [`advisor::model::Engine`];
+//! - [`advisor`]: the pure decision engine, free text in, [`advisor::Advice`]
+//!   out; it owns its types and never reads the knowledge base;
+//! - [`eval`]: `testscope eval`, the advisor scored against labelled examples;
 //! - [`render`]: advice as terminal text, JSON or a Slack Block Kit message;
 //! - [`slack`]: the Slack side (request signatures, Web API client).
 
