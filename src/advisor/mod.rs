@@ -301,7 +301,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         if !is_negated
             && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
             && !rule.fallback
-            && !matches!(rule.subject, Subject::Function | Subject::Output)
+                        // Functions, their outputs, docs and tests are about code;
+            // they do not make a name on their line something else.
+            && !matches!(
+                rule.subject,
+                Subject::Function | Subject::Output | Subject::Docs | Subject::Tests
+            )
             && hit.reach == Reach::Signal
         {
             claimed.insert(line_of(s as usize));
