@@ -80,9 +80,15 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         }
         // `key=value` and `key: value` name a setting; `=value` a value.
         let next = text[end..].trim_start_matches(' ').bytes().next();
-        let prev = text[..start].trim_end_matches(' ').bytes().next_back();
-        let assigned =
-            matches!(next, Some(b'=' | b':')) || (!called && matches!(prev, Some(b'=' | b':')));
+                let prev = text[..start].trim_end_matches(' ').bytes().next_back();
+        // `max_batch_size` 32 -> 128: a name followed by its value is a
+        // setting.
+        let after = text[end..].trim_start_matches(['`', ' ']);
+        let valued = after.starts_with(|c: char| c.is_ascii_digit())
+            || ["->", "→", "=>"].iter().any(|a| after.starts_with(a));
+        let assigned = valued
+            || matches!(next, Some(b'=' | b':'))
+            || (!called && matches!(prev, Some(b'=' | b':')));
         if assigned {
             continue;
         }
@@ -142,6 +148,7 @@ mod tests {
         assert!(names("alias on prod.ml.fraud_model").is_empty());
         assert!(names("timestamp_lookup_key=event_ts").is_empty());
         assert!(names("task_key: ModelValidation").is_empty());
+        assert!(names("`max_batch_size` 32 -> 128").is_empty());
     }
 
     #[test]
