@@ -80,7 +80,7 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         }
         // `key=value` and `key: value` name a setting; `=value` a value.
         let next = text[end..].trim_start_matches(' ').bytes().next();
-                let prev = text[..start].trim_end_matches(' ').bytes().next_back();
+        let prev = text[..start].trim_end_matches(' ').bytes().next_back();
         // `max_batch_size` 32 -> 128: a name followed by its value is a
         // setting.
         let after = text[end..].trim_start_matches(['`', ' ']);

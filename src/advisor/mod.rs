@@ -121,7 +121,7 @@ impl Advice {
 /// [`MAX_INPUT_BYTES`] is truncated at a character boundary.
 pub fn advise(engine: &Engine, input: &str) -> Advice {
     let input = truncate(input, MAX_INPUT_BYTES);
-    let cleaned = text::clean_markup(input);
+    let cleaned = text::strike_out(text::clean_markup(input));
     let latest = thread::latest_word(Cow::Borrowed(&cleaned), engine.lexicon.corrections());
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));

@@ -112,6 +112,52 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
+/// Blanks Slack strikethrough (`~the whole scorer~`): struck words are taken
+/// back by their writer. Byte offsets are kept.
+pub(crate) fn strike_out(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.contains('~') {
+        return text;
+    }
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => open = None,
+            b'~' => match open {
+                Some(start) if i > start + 1 && !bytes[i - 1].is_ascii_whitespace() => {
+                    spans.push((start, i + 1));
+                    open = None;
+                }
+                _ if bytes
+                    .get(i + 1)
+                    .is_some_and(|n| !n.is_ascii_whitespace() && *n != b'~') =>
+                {
+                    open = Some(i);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    if spans.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (s, e) in spans {
+        out.push_str(&text[from..s]);
+        out.extend(
+            text[s..e]
+                .chars()
+                .flat_map(|c| std::iter::repeat_n(' ', c.len_utf8())),
+        );
+        from = e;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
+}
+
 /// Splits cleaned text into words and punctuation tokens.
 ///
 /// Underscores, hyphens and slashes separate words (`max_depth` is "max depth"),
@@ -355,6 +401,15 @@ mod tests {
                 "don", "."
             ]
         );
+    }
+
+    #[test]
+    fn struck_words_are_blanked_in_place() {
+        let text = "~the whole scorer~ just `apply_floor()`, ~~ and a~b";
+        let out = strike_out(Cow::Borrowed(text));
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("scorer"));
+        assert!(out.contains("just `apply_floor()`, ~~ and a~b"));
     }
 
     #[test]
