@@ -238,6 +238,40 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .flat_map(keep_outermost)
         .collect();
     let hits = nearest_object(engine, &items, &kept);
+    // "we'll just test it in prod": the release words of a sentence that
+    // voices such a belief are the belief's, not an intent to release.
+    let sentence_of: Vec<u32> = items
+        .iter()
+        .scan(0u32, |n, i| {
+            *n += u32::from(i.tok == BREAK);
+            Some(*n)
+        })
+        .collect();
+    // Only where the sentence is about testing there: "deploy straight to
+    // prod and skip staging" still releases.
+    let testing: rustc_hash::FxHashSet<u32> = items
+        .iter()
+        .zip(&sentence_of)
+        .filter(|(i, _)| engine.lexicon.name(i.tok) == "test")
+        .map(|(_, &n)| n)
+        .collect();
+    let covered: rustc_hash::FxHashSet<u32> = hits
+        .iter()
+        .filter(|h| {
+            engine.rules[h.rule as usize].covers_release
+                && h.reach == Reach::Signal
+                && !negated[h.end as usize - 1]
+        })
+        .map(|h| sentence_of[h.start as usize])
+        .filter(|n| testing.contains(n))
+        .collect();
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| {
+            engine.rules[h.rule as usize].kind != RuleKind::Promote
+                || !covered.contains(&sentence_of[h.start as usize])
+        })
+        .collect();
     let owned = owned_by_tests_or_docs(engine, &items, &hits);
     // The furthest end among the ranges that start at or before each one,
     // so "is this item owned?" is one binary search.

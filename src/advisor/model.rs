@@ -44,6 +44,9 @@ pub struct Rule {
     pub on_deeper_proposal: bool,
     /// Counts only in a general question.
     pub questions_only: bool,
+    /// The release words in the sentence of this belief are part of it
+    /// ("we'll test it in prod"), not an intent to release.
+    pub covers_release: bool,
     pub source: String,
     pub signals: Vec<String>,
     pub paths: Vec<String>,

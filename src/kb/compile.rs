@@ -858,6 +858,7 @@ fn rules(
             ("harmless_for", !rule.harmless_for.is_empty()),
             ("stated_only", rule.stated_only),
             ("on_deeper_proposal", rule.on_deeper_proposal),
+            ("covers_release", rule.covers_release),
         ];
         for (field, set) in trap_only {
             if set && rule.kind != RawRuleKind::Trap {
@@ -935,6 +936,7 @@ fn rules(
             stated_only: rule.stated_only,
             on_deeper_proposal: rule.on_deeper_proposal,
             questions_only: rule.questions_only,
+            covers_release: rule.covers_release,
             source: r.text(&rule.source, "rule source", limits::SECTION),
             signals: rule.signals.iter().map(|s| s.get_ref().clone()).collect(),
             paths: rule.paths.iter().map(|s| s.get_ref().clone()).collect(),

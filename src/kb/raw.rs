@@ -138,6 +138,10 @@ pub(crate) struct RawRule {
     /// question ("where do load tests belong?"), never next to a change.
     #[serde(default)]
     pub(crate) questions_only: bool,
+    /// Trap rules only: the release words in the belief's sentence are part
+    /// of the belief ("we'll test it in prod"), not an intent to release.
+    #[serde(default)]
+    pub(crate) covers_release: bool,
     /// Trap rules only: reminded when the message proposes tests deeper
     /// than the change it describes needs.
     #[serde(default)]
