@@ -99,7 +99,11 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
             .windows(2)
             .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
         let all_caps = !word.bytes().any(|b| b.is_ascii_lowercase());
-        if all_caps || word.bytes().filter(u8::is_ascii_alphabetic).count() < 3 {
+        // An unquoted ALL_CAPS name is a constant or an acronym; quoted or
+        // called, case says nothing.
+        if (all_caps && !(called || quoted))
+            || word.bytes().filter(u8::is_ascii_alphabetic).count() < 3
+        {
             continue;
         }
         if called || quoted || snake || camel {
