@@ -590,6 +590,24 @@ fn code_units_named(
             spans.push((first, last));
         }
     }
+    // "the regex for IBANs did not accept spaces, I fixed it": a function
+    // named by its kind alone, in a message that reports a change.
+    if reports && units.is_empty() {
+        for (k, item) in items.iter().enumerate() {
+            if function == Some(item.tok)
+                && !spans
+                    .iter()
+                    .any(|&(s, e)| s as usize <= k && k < e as usize)
+            {
+                units.push((
+                    k as u32,
+                    item.start as usize,
+                    cleaned[item.start as usize..item.end as usize].to_owned(),
+                ));
+                break;
+            }
+        }
+    }
     (units, spans)
 }
 
@@ -756,10 +774,17 @@ fn owned_by_tests_or_docs(
             )
         })
         .map(|h| {
-            let end = items[h.end as usize..]
-                .iter()
-                .position(|i| i.tok == BREAK || engine.lexicon.has(i.tok, class::CHANGE))
-                .map_or(items.len(), |p| h.end as usize + p);
+            // A change verb that opens a new clause ("... and fixed the bug")
+            // ends what the tests are about; "the split helper" does not.
+            let end = (h.end as usize..items.len())
+                .find(|&k| {
+                    items[k].tok == BREAK
+                        || (engine.lexicon.has(items[k].tok, class::CHANGE)
+                            && items.get(k.wrapping_sub(1)).is_some_and(|p| {
+                                p.tok == COMMA || engine.lexicon.has(p.tok, class::JOINER)
+                            }))
+                })
+                .unwrap_or(items.len());
             h.end..end as u32
         })
         .filter(|r| !r.is_empty())
