@@ -76,6 +76,49 @@ fn within(ranges: &[(usize, usize)], pos: usize) -> bool {
     k > 0 && pos < ranges[k - 1].1
 }
 
+/// "retrains don't need tests", "feature tables belong to whoever builds
+/// them", "a model that wins offline wins online": a sentence whose subject is
+/// a kind of thing (a bare plural, or "a", "every", "any" before a noun)
+/// followed soon by a present-tense verdict states something general.
+fn generic_statement(words: &[Word<'_>]) -> bool {
+    let mut k = 0;
+    let general_article = words
+        .first()
+        .is_some_and(|w| matches!(w.raw, "a" | "an" | "every" | "any" | "all"));
+    if general_article {
+        k = 1;
+    }
+    let Some(subject) = words.get(k) else {
+        return false;
+    };
+    let bare_plural =
+        subject.raw.len() > 3 && subject.raw.ends_with('s') && !subject.raw.ends_with("ss");
+    if !general_article && !bare_plural {
+        return false;
+    }
+    words[k + 1..].iter().take(5).any(|w| {
+        matches!(
+            w.raw,
+            "is" | "are"
+                | "do"
+                | "does"
+                | "dont"
+                | "should"
+                | "must"
+                | "never"
+                | "always"
+                | "belong"
+                | "need"
+                | "deserve"
+                | "deserves"
+                | "ca"
+                | "wo"
+                | "win"
+                | "wins"
+        )
+    })
+}
+
 /// Words that open a hypothetical clause: a change verb inside one does not
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
@@ -158,7 +201,8 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     mood.asks |= opens_with_question || question_mark;
     let claims = sentence
         .iter()
-        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
+        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM))
+        || generic_statement(&sentence[first..]);
     mood.claims |= claims;
 
     let reported_before = std::mem::replace(&mut mood.reports, false);
