@@ -168,6 +168,11 @@ fn pathological_inputs() {
         "é".repeat(30_000),
         "learning rate ".repeat(4_000),
         "\u{2019}t".repeat(10_000),
+        "ana: no wait, actually\nbo: scratch that\n".repeat(1_200),
+        "~a~ ~~ ~".repeat(6_000),
+        "`x_y()` fixed `A.b_c` k=v_w ".repeat(1_500),
+        "Rollback: none\n## Testing\n".repeat(2_000),
+        "tbl cfg FS UT e2e k8s ".repeat(2_000),
     ] {
         check_invariants(&text);
     }

@@ -69,10 +69,18 @@ pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, st
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
+    // Per speaker: the messages they sent so far, and how many of those are
+    // already taken back.
+    let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
+        std::collections::HashMap::new();
+    if let Some(first) = messages.first() {
+        by_speaker.entry(first.speaker).or_default().0.push(0);
+    }
     for k in 1..messages.len() {
         let m = &messages[k];
         let found = opening(&text[m.body..m.end]);
         if found.is_empty() {
+            by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
         taken_back[k - 1] = true;
@@ -81,12 +89,15 @@ pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, st
             .iter()
             .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
         if !answer_only {
-            for (j, earlier) in messages[..k].iter().enumerate() {
-                if earlier.speaker == m.speaker {
-                    taken_back[j] = true;
-                }
+            // Each speaker's earlier messages, taken back once: a long
+            // thread of corrections stays linear.
+            let said = by_speaker.entry(m.speaker).or_default();
+            for &j in &said.0[said.1..] {
+                taken_back[j] = true;
             }
+            said.1 = said.0.len();
         }
+        by_speaker.entry(m.speaker).or_default().0.push(k);
     }
     if !taken_back.iter().any(|&t| t) {
         return text;
