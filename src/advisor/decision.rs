@@ -458,28 +458,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             .iter()
             .map(|&s| engine.scopes[s].id.clone())
             .collect(),
-        stages: engine
-            .stages
-            .iter()
-            .zip(&stage_on)
-            .filter(|(_, on)| **on)
-            .map(|(s, _)| s.clone())
-            .collect(),
-        traps: engine
-            .traps
-            .iter()
-            .zip(&trap_on)
-            .filter(|(_, on)| **on)
-            .map(|(t, _)| t.clone())
-            .collect(),
+        stages: switched_on(&engine.stages, &stage_on),
+        traps: switched_on(&engine.traps, &trap_on),
         checks: checks.iter().map(|&c| engine.checks[c].clone()).collect(),
-        components: engine
-            .components
-            .iter()
-            .zip(&component_on)
-            .filter(|(_, on)| **on)
-            .map(|(c, _)| c.clone())
-            .collect(),
+        components: switched_on(&engine.components, &component_on),
         matched: to_matched(positive),
         ignored: to_matched(ignored),
         confident,
@@ -488,6 +470,15 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         escalated,
         trace,
     }
+}
+
+/// The ids whose flag is on, in the knowledge base's order.
+fn switched_on(ids: &[String], on: &[bool]) -> Vec<String> {
+    ids.iter()
+        .zip(on)
+        .filter(|(_, on)| **on)
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 fn scope_list(engine: &Engine, scopes: &[usize]) -> String {

@@ -490,10 +490,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         || !facts.named_scopes.is_empty();
     if mood.asks && about_tests {
         for item in &items {
-            for (s, scope) in engine.scopes.iter().enumerate() {
-                if engine.lexicon.name(item.tok) == text::stem(&scope.id)
-                    && !facts.named_scopes.contains(&s)
-                {
+            for &(tok, s) in &engine.scope_words {
+                if item.tok == tok && !facts.named_scopes.contains(&s) {
                     facts.named_scopes.push(s);
                 }
             }
@@ -535,7 +533,7 @@ fn code_units_named(
     }
     // Per item, its sentence; per sentence, whether it says something
     // changed or names a function. Found once, so many names stay linear.
-    let function = lex.concept("function");
+    let function = engine.function;
     let mut sentence_of = Vec::with_capacity(items.len());
     let mut changed_sentence = vec![false];
     for i in items {

@@ -87,4 +87,9 @@ pub struct Engine {
     /// Concepts that name a scope or a stage ("unit tests", "staging").
     pub(crate) scope_names: Vec<(Tok, usize)>,
     pub(crate) stage_names: Vec<(Tok, usize)>,
+    /// Each scope's bare name ("unit"), which names it in a question about
+    /// tests.
+    pub(crate) scope_words: Vec<(Tok, usize)>,
+    /// The concept of a function, helper, UDF or regex, if the lexicon has it.
+    pub(crate) function: Option<Tok>,
 }

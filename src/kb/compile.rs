@@ -353,6 +353,15 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
                 traps: traps.iter().map(|t| t.id.clone()).collect(),
                 checks: checks.iter().map(|c| c.id.clone()).collect(),
                 components: components.iter().map(|c| c.id.clone()).collect(),
+                scope_words: scopes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(n, s)| {
+                        let tok = lexicon.exact(&crate::advisor::text::stem(&s.id));
+                        (tok != crate::advisor::lexicon::UNKNOWN).then_some((tok, n))
+                    })
+                    .collect(),
+                function: lexicon.concept("function"),
                 lexicon,
                 index,
                 scope_names,

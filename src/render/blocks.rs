@@ -74,12 +74,7 @@ pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
         l.blast_radius,
         pipeline_picture(kb, advice)
     )));
-    let traps: Vec<String> = advice
-        .traps
-        .iter()
-        .filter_map(|t| kb.trap(t))
-        .map(|t| format!("*{}* — {}", t.title, t.reminder))
-        .collect();
+    let traps = trap_lines(kb, advice);
     if let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
         blocks.push(section(&text));
     }
@@ -97,12 +92,7 @@ pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
 fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
     let l = &kb.messages.labels;
     let mut blocks = vec![header(&summary_line(kb, advice))];
-    let traps: Vec<String> = advice
-        .traps
-        .iter()
-        .filter_map(|t| kb.trap(t))
-        .map(|t| format!("*{}* — {}", t.title, t.reminder))
-        .collect();
+    let traps = trap_lines(kb, advice);
     let belief = advice.reading == Reading::Belief;
     if belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
         blocks.push(section(&text));
@@ -132,6 +122,16 @@ fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
         blocks.push(context(&matched_line(kb, advice)));
     }
     json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
+}
+
+/// Trap lines for Slack: the title in bold, then the reminder.
+fn trap_lines(kb: &KnowledgeBase, advice: &Advice) -> Vec<String> {
+    advice
+        .traps
+        .iter()
+        .filter_map(|t| kb.trap(t))
+        .map(|t| format!("*{}* — {}", t.title, t.reminder))
+        .collect()
 }
 
 fn quoted(words: &[String]) -> String {

@@ -110,25 +110,12 @@ pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
         l.blast_radius,
         pipeline_picture(kb, advice)
     );
-    let traps: Vec<String> = advice
-        .traps
-        .iter()
-        .filter_map(|t| kb.trap(t))
-        .map(|t| format!("{} ({}): {}", t.title, t.id, t.reminder))
-        .collect();
+    let traps = trap_lines(kb, advice);
     section(&mut out, &l.traps, traps.iter().map(String::as_str));
     section(&mut out, &l.notes, advice.notes.iter().map(String::as_str));
-    let matched: Vec<String> = advice
-        .matched
-        .iter()
-        .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
-        .collect();
+    let matched = rule_lines(&advice.matched);
     section(&mut out, &l.matched, matched.iter().map(String::as_str));
-    let ignored: Vec<String> = advice
-        .ignored
-        .iter()
-        .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
-        .collect();
+    let ignored = rule_lines(&advice.ignored);
     section(&mut out, &l.ignored, ignored.iter().map(String::as_str));
     out
 }
@@ -140,12 +127,7 @@ fn concept_text(kb: &KnowledgeBase, advice: &Advice) -> String {
     let l = &kb.messages.labels;
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary_line(kb, advice));
-    let traps: Vec<String> = advice
-        .traps
-        .iter()
-        .filter_map(|t| kb.trap(t))
-        .map(|t| format!("{} ({}): {}", t.title, t.id, t.reminder))
-        .collect();
+    let traps = trap_lines(kb, advice);
     if advice.reading == Reading::Belief {
         section(&mut out, &l.traps, traps.iter().map(String::as_str));
     }
@@ -170,13 +152,26 @@ fn concept_text(kb: &KnowledgeBase, advice: &Advice) -> String {
     if advice.reading == Reading::Question {
         section(&mut out, &l.traps, traps.iter().map(String::as_str));
     }
-    let matched: Vec<String> = advice
-        .matched
-        .iter()
-        .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
-        .collect();
+    let matched = rule_lines(&advice.matched);
     section(&mut out, &l.matched, matched.iter().map(String::as_str));
     out
+}
+
+/// Trap lines for a terminal: title, id and reminder.
+fn trap_lines(kb: &KnowledgeBase, advice: &Advice) -> Vec<String> {
+    advice
+        .traps
+        .iter()
+        .filter_map(|t| kb.trap(t))
+        .map(|t| format!("{} ({}): {}", t.title, t.id, t.reminder))
+        .collect()
+}
+
+/// `rule: "words", "words"` for each rule read from the message.
+fn rule_lines(list: &[crate::advisor::Matched]) -> Vec<String> {
+    list.iter()
+        .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
+        .collect()
 }
 
 fn section<'a>(out: &mut String, title: &str, items: impl Iterator<Item = &'a str>) {
