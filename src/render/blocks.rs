@@ -210,13 +210,16 @@ pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, question: &str) -> Valu
 /// client that cannot show blocks.
 fn fallback(kb: &KnowledgeBase, advice: &Advice) -> String {
     let mut text = format!("testscope: {}.", summary_line(kb, advice));
-    if !advice.traps.is_empty() {
-        let titles: Vec<&str> = advice
-            .traps
-            .iter()
-            .filter_map(|t| kb.trap(t))
-            .map(|t| t.title.as_str())
-            .collect();
+    // A belief's header already names its first trap.
+    let named = usize::from(advice.reading == Reading::Belief);
+    let titles: Vec<&str> = advice
+        .traps
+        .iter()
+        .skip(named)
+        .filter_map(|t| kb.trap(t))
+        .map(|t| t.title.as_str())
+        .collect();
+    if !titles.is_empty() {
         text.push_str(&format!(" Watch out: {}.", titles.join("; ")));
     }
     text
