@@ -62,6 +62,9 @@ pub(crate) struct Facts {
     pub(crate) points_at: bool,
     /// Someone speaks for themselves ("we", "I").
     pub(crate) personal: bool,
+    /// A promotion is named outside a general claim ("let's promote v9"
+    /// against "every PR gets a canary").
+    pub(crate) intends: bool,
     /// The message frames its change as a bug fix.
     pub(crate) fixes: bool,
     /// Some sentence states a general claim.
@@ -87,6 +90,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         mentions_change,
         points_at,
         personal,
+        intends,
         fixes,
         claims,
         named_scopes,
@@ -222,7 +226,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
     let promotes = positive.iter().any(|f| kind(f) == RuleKind::Promote);
     // "we can ship", "let's promote v9": someone intends a release.
-    let intends_release = promotes && (personal || points_at);
+    let intends_release = promotes && intends && (personal || points_at);
     let reading =
         if (reports || (asks && mentions_change) || (points_at && beliefs) || intends_release)
             && changes

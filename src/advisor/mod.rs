@@ -325,6 +325,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // identifier names what that change is about (a column, a library), not
     // a function of its own.
     let mut claimed = rustc_hash::FxHashSet::default();
+    let mut intends = false;
     for hit in &hits {
         let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
@@ -358,6 +359,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && mood.present
             && rule.kind == RuleKind::Promote
             && mood.is_deferring_at(items[span.end - 1].start as usize);
+        // "every PR gets a canary": a release named in a general sentence
+        // is talked about, not intended.
+        intends |= !is_negated
+            && rule.kind == RuleKind::Promote
+            && hit.reach == Reach::Signal
+            && !mood.is_general_at(s as usize);
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
@@ -436,6 +443,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         mentions_change: mood.mentions_change,
         points_at: mood.points_at,
         personal: mood.personal,
+        intends,
         fixes: mood.fixes,
         claims: mood.claims,
         ..Default::default()
@@ -647,7 +655,7 @@ fn truncate(s: &str, max: usize) -> &str {
 /// `docs/architecture.md` is a docs change, not an architecture change.
 /// Also says whether the message asks: a sentence opens with a question word
 /// or ends with a question mark, and no word in it says something changed.
-fn analyse(
+pub(crate) fn analyse(
     engine: &Engine,
     cleaned: &str,
     paths: &[(&str, usize, usize)],

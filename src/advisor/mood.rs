@@ -48,6 +48,10 @@ pub(crate) struct Mood {
     /// phrase there is asked about, not held ("is a unit test enough for
     /// ...?"). Tag questions ("..., right?") are not in this list.
     pub(crate) asking: Vec<(usize, usize)>,
+    /// Byte ranges of sentences that speak of all cases rather than one
+    /// occasion ("every PR gets a canary", "A/B tests are a luxury"): a
+    /// release named there is talked about, not intended.
+    pub(crate) general: Vec<(usize, usize)>,
     /// Byte ranges of sentences that propose running tests and report no
     /// change ("I'll run the whole suite in staging plus a canary"): what
     /// they name is a plan for testing, not a change.
@@ -57,6 +61,10 @@ pub(crate) struct Mood {
 impl Mood {
     pub(crate) fn is_asking_at(&self, pos: usize) -> bool {
         within(&self.asking, pos)
+    }
+
+    pub(crate) fn is_general_at(&self, pos: usize) -> bool {
+        within(&self.general, pos)
     }
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
@@ -117,6 +125,36 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
                 | "wins"
         )
     })
+}
+
+/// "every week", "every sunday": a schedule, which speaks of one job, not of
+/// all cases.
+fn is_period(word: &str) -> bool {
+    matches!(
+        word,
+        "day"
+            | "night"
+            | "week"
+            | "month"
+            | "year"
+            | "quarter"
+            | "sprint"
+            | "morning"
+            | "evening"
+            | "hour"
+            | "minute"
+            | "weekend"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "release"
+            | "deploy"
+            | "run"
+    ) || word.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Words that open a hypothetical clause: a change verb inside one does not
@@ -199,11 +237,27 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         mood.asking.push((sentence[first].start, end));
     }
     mood.asks |= opens_with_question || question_mark;
-    let claims = sentence
+    // "every PR gets a full retrain", "shadow deployments are a waste":
+    // the sentence speaks of all cases, not of one change.
+    let general = sentence.iter().enumerate().any(|(k, w)| {
+        w.kind == TokenKind::Word
+            && lex.has(w.tok, class::GENERAL)
+            && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
+    }) || generic_statement(&sentence[first..]);
+    // A dated sentence is about one occasion ("goes to prod today because
+    // the job crashes every night").
+    let dated = sentence
         .iter()
-        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM))
-        || generic_statement(&sentence[first..]);
+        .any(|w| matches!(w.raw, "today" | "tomorrow" | "tonight"));
+    let general = general && !dated;
+    let claims = general
+        || sentence
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
     mood.claims |= claims;
+    if general {
+        mood.general.push((sentence[first].start, end));
+    }
 
     let reported_before = std::mem::replace(&mut mood.reports, false);
     // Clauses that put something later.
@@ -235,6 +289,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             "we" | "i" | "our" | "us" | "my" | "me" | "im" | "ill" | "well" | "were"
         )
     });
+
     let looks_back = sentence
         .iter()
         .any(|w| matches!(w.raw, "before" | "previously" | "was" | "used" | "instead"));
@@ -359,4 +414,63 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         mood.proposing.push((sentence[first].start, end));
     }
     mood.reports |= reported_before;
+}
+
+#[cfg(test)]
+mod tests {
+    //! Sentence mood read with the team's lexicon: these phrases say what a
+    //! sentence does whatever the rules are.
+
+    use std::sync::LazyLock;
+
+    use super::*;
+
+    static KB: LazyLock<crate::kb::KnowledgeBase> =
+        LazyLock::new(|| crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads"));
+
+    fn mood(text: &str) -> Mood {
+        super::super::analyse(&KB.engine, text, &[]).1
+    }
+
+    fn general_at(text: &str, word: &str) -> bool {
+        mood(text).is_general_at(text.find(word).expect("the word is in the text"))
+    }
+
+    #[test]
+    fn a_sentence_about_all_cases_is_general() {
+        assert!(general_at(
+            "my rule: every PR triggers a canary. only way to be safe",
+            "canary"
+        ));
+        assert!(general_at(
+            "canaries are a luxury for teams with traffic",
+            "canaries"
+        ));
+        assert!(!general_at("let's promote v9 to prod", "promote"));
+        // the same sentence shape about one occasion
+        assert!(!general_at(
+            "hotfix goes to prod today because the job crashes every night",
+            "prod"
+        ));
+    }
+
+    #[test]
+    fn a_schedule_is_not_a_generalisation() {
+        assert!(!general_at(
+            "retraining the model every sunday, promotion is automatic",
+            "promotion"
+        ));
+        assert!(!general_at("we ship every 2 weeks", "ship"));
+        assert!(general_at("we ship every model straight to prod", "ship"));
+    }
+
+    #[test]
+    fn general_sentences_claim_and_report_nothing() {
+        let m = mood("a model that wins on the holdout set wins the A/B test. every time");
+        assert!(m.claims);
+        assert!(!m.reports);
+        let m = mood("bumped lr to 3e-4 for the ranker");
+        assert!(m.reports);
+        assert!(m.general.is_empty());
+    }
 }

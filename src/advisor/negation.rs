@@ -31,7 +31,7 @@ struct Segment {
     /// Began with a contrast word, so it inherits nothing.
     after_contrast: bool,
     has_verb: bool,
-    cue: Option<(usize, u16)>,
+    cue: Option<(usize, u32)>,
 }
 
 /// Returns, for each item, whether it is negated. Negation cue words are

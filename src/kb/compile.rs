@@ -723,6 +723,7 @@ fn build_lexicon(
     for (list, cls, what) in [
         (&raw.question_words, class::ASK, "question word"),
         (&raw.claim_words, class::CLAIM, "claim word"),
+        (&raw.general_words, class::GENERAL, "general word"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
@@ -823,7 +824,7 @@ fn build_lexicon(
     }
 }
 
-const STRUCTURAL: u16 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
+const STRUCTURAL: u32 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
 
 struct Names {
     scopes: Vec<String>,

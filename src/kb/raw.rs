@@ -225,6 +225,9 @@ pub(crate) struct LexiconFile {
     /// Words that mark a general claim rather than a report of a change.
     #[serde(default)]
     pub(crate) claim_words: Vec<Spanned<String>>,
+    /// Words that make a sentence speak of all cases, not one.
+    #[serde(default)]
+    pub(crate) general_words: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
