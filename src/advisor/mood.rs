@@ -390,9 +390,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         if w.raw == "instead" && !claims {
             mood.reports = true;
         }
-        // "from 200 to 500"
+        // "from 200 to 500", "dropout to 0.3": a value set, unless it is a
+        // bound ("up to 10 retries") or a condition.
         if w.raw == "to"
-            && prev.is_some_and(|p| p.raw.starts_with(|c: char| c.is_ascii_digit()))
+            && !hypothetical
+            && prev.is_some_and(|p| p.raw != "up")
             && sentence
                 .get(k + 1)
                 .is_some_and(|n| n.raw.starts_with(|c: char| c.is_ascii_digit()))
