@@ -266,6 +266,14 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         // stated outright lead, topics only fill in when none was, and the
         // subjects they mention add no scope of their own.
         if !positive.iter().any(|f| kind(f) == RuleKind::Trap) {
+            let mut voiced = voiced;
+            // "every PR, however tiny, gets a full retrain and a canary":
+            // a claim that small changes need heavy tests is over-testing,
+            // and the heavy tests it names are its plan, not beliefs too.
+            let over_testing = |f: &Fired| engine.rules[f.rule as usize].on_deeper_proposal;
+            if voiced.iter().any(over_testing) {
+                voiced.retain(over_testing);
+            }
             positive.extend(voiced);
         }
         if positive.iter().any(|f| kind(f) == RuleKind::Trap) {
@@ -630,6 +638,21 @@ mod tests {
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Belief);
         assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+    }
+
+    #[test]
+    fn a_claim_that_small_changes_need_heavy_tests_is_over_testing() {
+        let advice = decide(
+            &KB.engine,
+            Facts {
+                voiced: vec![fired("unit-enough"), fired("over-testing")],
+                claims: true,
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.reading, Reading::Belief);
+        assert_eq!(advice.traps, ["over-testing"]);
+        assert_eq!(advice.scopes, ["unit"]);
     }
 
     #[test]
