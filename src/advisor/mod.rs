@@ -164,24 +164,35 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // "real-time serving" is both a serving change and a risk factor.
     // Everyday words ("ship", "launch", "promote") count only when something
     // else in the message shows it is about ML work.
-    let domain_at: Vec<u32> = items
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| engine.lexicon.has(i.tok, class::DOMAIN))
-        .map(|(k, _)| k as u32)
-        .collect();
-    let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
     // Which items are everyday words as the user typed them, found once.
+    // "to production", "in prod" name the environment, whatever "a
+    // production of Hamlet" means elsewhere.
+    let environment = |i: &Item| {
+        engine.lexicon.name(i.tok) == "@prod"
+            && [" to", " in", " into"]
+                .iter()
+                .any(|p| cleaned[..i.start as usize].trim_end().ends_with(p))
+    };
     let everyday_item: Vec<bool> = items
         .iter()
         .map(|i| {
             i.tok != BREAK
                 && i.tok != COMMA
+                && !environment(i)
                 && engine
                     .lexicon
                     .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
         })
         .collect();
+    // An everyday word gives no context to another: "deploying the new
+    // espresso machine, rollout next week" is still about coffee.
+    let domain_at: Vec<u32> = items
+        .iter()
+        .enumerate()
+        .filter(|&(k, i)| engine.lexicon.has(i.tok, class::DOMAIN) && !everyday_item[k])
+        .map(|(k, _)| k as u32)
+        .collect();
+    let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
     // Words it names are all everyday words.
     let everyday = |h: &Hit| {
         (h.start..h.end).all(|p| {
