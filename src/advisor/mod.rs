@@ -341,7 +341,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
         // "no champion" or "code unchanged" carry their own negation.
-        let is_negated = rule.negatable && !hit.own_cue && negated[span.end - 1];
+        // A belief's topic is what the claim is about, whichever way it
+        // leans: "new data isn't a change" still talks about new data.
+        let is_negated =
+            rule.negatable && !hit.own_cue && hit.reach != Reach::About && negated[span.end - 1];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
         let words = &cleaned[s as usize..e as usize];
         if !is_negated

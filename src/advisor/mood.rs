@@ -34,7 +34,8 @@ pub(crate) struct Mood {
     pub(crate) points_at: bool,
     /// The message frames its change as a bug fix.
     pub(crate) fixes: bool,
-    /// Someone speaks for themselves: "we", "I", "our".
+    /// Someone speaks for themselves: "we", "I" ("our weekly retrain" names
+    /// a process, not someone acting).
     pub(crate) personal: bool,
     /// Some word marks what is done now ("today", "for now").
     pub(crate) present: bool,
@@ -250,10 +251,30 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .iter()
         .any(|w| matches!(w.raw, "today" | "tomorrow" | "tonight"));
     let general = general && !dated;
-    let claims = general
-        || sentence
-            .iter()
-            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
+    // "isn't" reaches here as "is not": it claims as "isnt" does.
+    let contracted_claim = |k: usize| {
+        k > 0
+            && sentence[k].raw == "not"
+            && lex.has(
+                lex.exact(&format!("{}nt", sentence[k - 1].raw)),
+                class::CLAIM,
+            )
+    };
+    let claim_at = |k: usize| {
+        let w = &sentence[k];
+        w.kind == TokenKind::Word && (lex.has(w.tok, class::CLAIM) || contracted_claim(k))
+    };
+    let claims = general || (0..sentence.len()).any(claim_at);
+    // The claim of the main clause, before a reason or a contrast: "setting
+    // run_mode to dry_run so deploys aren't blocked" still reports.
+    let main_clause_end = sentence
+        .iter()
+        .position(|w| {
+            w.kind == TokenKind::Comma
+                || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
+        })
+        .unwrap_or(sentence.len());
+    let main_claims = general || (0..main_clause_end).any(claim_at);
     mood.claims |= claims;
     if general {
         mood.general.push((sentence[first].start, end));
@@ -286,7 +307,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     mood.personal |= sentence.iter().any(|w| {
         matches!(
             w.raw,
-            "we" | "i" | "our" | "us" | "my" | "me" | "im" | "ill" | "well" | "were"
+            "we" | "i" | "us" | "my" | "me" | "im" | "ill" | "well" | "were"
         )
     });
 
@@ -320,7 +341,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
-            let opens = opens_clause && !claims;
+            let opens = opens_clause && !main_claims;
             // "let's swap it", "we'll move", "gonna drop", "going to add".
             let intent = prev.is_some_and(|p| {
                 matches!(
