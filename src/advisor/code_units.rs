@@ -96,6 +96,7 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
                 .trim_start_matches([' ', '`', '*', '-', '•'])
                 .is_empty();
         let headline = opens_line
+            && word.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
             && next == Some(b':')
             && text[end..]
                 .trim_start_matches(['`', ' '])
