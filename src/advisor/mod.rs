@@ -373,8 +373,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && mood.present
             && rule.kind == RuleKind::Promote
             && mood.is_deferring_at(items[span.end - 1].start as usize);
-        // "every PR gets a canary": a release named in a general sentence
-        // is talked about, not intended.
+        // "every PR gets a canary", "how long should a canary sit at 5%?":
+        // a release named in a general sentence or a question is talked
+        // about, not intended.
         intends |= !is_negated
             && rule.kind == RuleKind::Promote
             && hit.reach == Reach::Signal

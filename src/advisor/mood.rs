@@ -49,6 +49,9 @@ pub(crate) struct Mood {
     /// phrase there is asked about, not held ("is a unit test enough for
     /// ...?"). Tag questions ("..., right?") are not in this list.
     pub(crate) asking: Vec<(usize, usize)>,
+    /// The asking sentences that name nothing in particular ("should a
+    /// canary run a day?"): a release they name is asked about in general.
+    pub(crate) asking_in_general: Vec<(usize, usize)>,
     /// Byte ranges of sentences that speak of all cases rather than one
     /// occasion ("every PR gets a canary", "A/B tests are a luxury"): a
     /// release named there is talked about, not intended.
@@ -65,7 +68,7 @@ impl Mood {
     }
 
     pub(crate) fn is_general_at(&self, pos: usize) -> bool {
-        within(&self.general, pos)
+        within(&self.general, pos) || within(&self.asking_in_general, pos)
     }
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
@@ -236,6 +239,15 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .is_some_and(|n| matches!(n.raw, "we" | "i" | "us"));
     if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
+        // "how long should a canary sit at 5%?" asks about canaries;
+        // "what's required before we flip the alias for the LTV model?"
+        // asks about one release.
+        let definite = sentence
+            .iter()
+            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my"));
+        if !definite {
+            mood.asking_in_general.push((sentence[first].start, end));
+        }
     }
     mood.asks |= opens_with_question || question_mark;
     // "every PR gets a full retrain", "shadow deployments are a waste":
@@ -244,6 +256,8 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::GENERAL)
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
+            // "the first ever release" is one occasion.
+            && !(k > 0 && sentence[k - 1].raw == "first")
     }) || generic_statement(&sentence[first..]);
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
@@ -330,7 +344,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         }
         let change = lex.has(w.tok, class::CHANGE);
         // "a promotion to prod" names a release, not a change to the system.
-        mood.mentions_change |= change && !lex.has(w.tok, class::INTENT);
+        // "is a hyperparameter change ever training-only?" asks about all
+        // such changes, not about one.
+        mood.mentions_change |= change && !general && !lex.has(w.tok, class::INTENT);
         mood.points_at |= matches!(
             w.raw,
             "this" | "my" | "let" | "lets" | "ill" | "well" | "im"
@@ -475,6 +491,20 @@ mod tests {
             "hotfix goes to prod today because the job crashes every night",
             "prod"
         ));
+    }
+
+    #[test]
+    fn a_question_about_no_particular_thing_is_general() {
+        assert!(general_at(
+            "how long should a canary sit at 5% before we ramp to 100%?",
+            "canary"
+        ));
+        assert!(!general_at(
+            "what's required before we flip the alias for the LTV model?",
+            "alias"
+        ));
+        assert!(!mood("is a hyperparameter change ever really training-only?").mentions_change);
+        assert!(mood("do I need release gates for a learning rate change?").mentions_change);
     }
 
     #[test]
