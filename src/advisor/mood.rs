@@ -249,6 +249,10 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
+    let asks_in_general = mood
+        .asking_in_general
+        .last()
+        .is_some_and(|&(s, _)| s == sentence[first].start);
     mood.asks |= opens_with_question || question_mark;
     // "every PR gets a full retrain", "shadow deployments are a waste":
     // the sentence speaks of all cases, not of one change.
@@ -451,6 +455,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     });
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
+    }
+    // "how long should a canary sit at 5% before we ramp to 100%?" reports
+    // no change: it asks about canaries.
+    if asks_in_general {
+        mood.reports = false;
     }
     mood.reports |= reported_before;
 }
