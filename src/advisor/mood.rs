@@ -161,6 +161,18 @@ fn is_period(word: &str) -> bool {
     ) || word.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// "v9", "1290", "ckpt-12000" point at one thing; "40x", "24h", "500ms" are
+/// quantities, which a general claim uses as readily as a report.
+fn names_a_version(word: &str) -> bool {
+    let digits = word.bytes().filter(u8::is_ascii_digit).count();
+    let quantity = word.starts_with(|c: char| c.is_ascii_digit())
+        && matches!(
+            word.trim_start_matches(|c: char| c.is_ascii_digit()),
+            "x" | "h" | "d" | "s" | "m" | "ms" | "k" | "gb" | "mb" | "tb" | "min" | "hrs" | "days"
+        );
+    digits > 0 && !quantity
+}
+
 /// Words that open a hypothetical clause: a change verb inside one does not
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
@@ -354,7 +366,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         mood.points_at |= matches!(
             w.raw,
             "this" | "my" | "let" | "lets" | "ill" | "well" | "im"
-        ) || w.raw.bytes().any(|b| b.is_ascii_digit());
+        ) || names_a_version(w.raw);
         if change && !hypothetical {
             let past =
                 (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);
