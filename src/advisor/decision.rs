@@ -416,7 +416,21 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // Step 6: risk deepens a unit-only answer; release gating stays reserved
     // for promotion decisions, so it is never reached this way.
     let mut escalated = false;
-    if !escalators.is_empty() && reading == Reading::Change {
+    // Docs and tests ship nothing, so a risky system does not make editing
+    // its model card riskier.
+    let only_docs_or_tests = positive.iter().any(|f| {
+        matches!(
+            engine.rules[f.rule as usize].subject,
+            Subject::Docs | Subject::Tests
+        )
+    }) && !positive.iter().any(|f| {
+        let r = &engine.rules[f.rule as usize];
+        matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && !matches!(r.subject, Subject::Docs | Subject::Tests)
+    });
+    if !escalators.is_empty() && only_docs_or_tests {
+        trace.push("docs and tests ship nothing: risk does not deepen them".to_owned());
+    } else if !escalators.is_empty() && reading == Reading::Change {
         match scope_on.iter().rposition(|&on| on) {
             Some(deepest) if deepest + 2 < n_scopes => {
                 scope_on[deepest + 1] = true;
@@ -610,6 +624,13 @@ mod tests {
         assert_eq!(advice.scopes, ["unit", "integration"]);
         assert!(advice.escalated);
         assert!(advice.trace.iter().any(|t| t.starts_with("risk")));
+    }
+
+    #[test]
+    fn risk_does_not_deepen_a_docs_change() {
+        let advice = decide(&KB.engine, facts(&["docs", "realtime"]));
+        assert_eq!(advice.scopes, ["unit"]);
+        assert!(!advice.escalated);
     }
 
     #[test]

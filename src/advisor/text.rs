@@ -191,6 +191,19 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
             push_word(&mut tokens, &text[i..end], i, end);
             continue;
         }
+        // "xgboost → lightgbm", "6 -> 10": an arrow reads as "to".
+        let arrow = match c {
+            '\u{2192}' | '\u{21d2}' => Some(c.len_utf8()),
+            '-' | '=' if bytes.get(i + 1) == Some(&b'>') => Some(2),
+            _ => None,
+        };
+        if let Some(len) = arrow {
+            if len == 2 {
+                chars.next();
+            }
+            tokens.push(word_token(Cow::Borrowed("to"), i, i + len));
+            continue;
+        }
         let kind = match c {
             ',' | '(' | ')' | '\u{2013}' | '\u{2014}' => Some(TokenKind::Comma),
             '!' | '?' | ';' | '\n' => Some(TokenKind::Break),
