@@ -145,7 +145,8 @@ impl Application {
         let store = crate::store::open(&settings.database_url)
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        let slack = SlackApi::new(&settings.slack_api_url, settings.bot_token.clone(), retry);
+        let slack = SlackApi::new(&settings.slack_api_url, settings.bot_token.clone(), retry)
+            .with_response_origins(&settings.response_origins);
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
