@@ -173,6 +173,16 @@ impl Schedule {
             .unwrap_or_else(|_| Timestamp::MIN.to_zoned_datetime(self.zone.clone()))
     }
 
+    /// When `date` ends in the channel's zone (the next day's first
+    /// instant), which is when that day's post stops taking answers.
+    pub fn end_of_day(&self, date: Date) -> Timestamp {
+        let next = date.tomorrow().unwrap_or(date);
+        self.zone
+            .to_ambiguous_zoned_datetime(next.to_datetime(Time::midnight()))
+            .compatible()
+            .map_or(Timestamp::MAX, |z| z.timestamp())
+    }
+
     /// The first post time strictly after `after`.
     pub fn next_post(&self, after: Timestamp) -> Zoned {
         let mut date = self.local_date(after);

@@ -79,10 +79,14 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
 }
 
 async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &str) {
-    let Some(reply) =
-        quiz::runner::answer(state.quiz_ctx(), &b.user_id, value, state.clock.now()).await
+    let click = quiz::runner::Click {
+        user: &b.user_id,
+        channel: b.channel_id.as_deref(),
+        value,
+    };
+    let Some(reply) = quiz::runner::answer(state.quiz_ctx(), &click, state.clock.now()).await
     else {
-        tracing::warn!("a quiz button with an unknown value");
+        tracing::debug!("a quiz click with nothing to answer");
         return;
     };
     replies::respond(state, url, &ephemeral_text(&reply.text), "a quiz click").await;
