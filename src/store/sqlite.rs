@@ -137,6 +137,7 @@ impl SqliteStore {
                 )));
             }
         }
+        private_file(path, &location)?;
         // The default flags also enable URI filenames; leave that out so the
         // path we were given is always taken literally.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -541,6 +542,47 @@ impl Store for SqliteStore {
         .await
         .map(|_| ())
     }
+}
+
+/// Creates the database file readable and writable by its owner only, or
+/// warns when an existing one is open to others. SQLite would create it as
+/// 0644 less the umask, and gives its `-wal` and `-shm` files the database
+/// file's own mode, so creating it ourselves keeps all three private
+/// whatever the umask.
+fn private_file(path: &Path, location: &str) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if let Ok(meta) = std::fs::metadata(path) {
+                    let mode = meta.permissions().mode() & 0o777;
+                    if mode & 0o077 != 0 {
+                        tracing::warn!(
+                            %location,
+                            mode = format!("{mode:o}"),
+                            "the database file can be read by other users; `chmod 600` it \
+                             (its -wal and -shm files take its mode)"
+                        );
+                    }
+                }
+            }
+            Err(e) => {
+                return Err(StoreError::Unavailable(format!(
+                    "cannot create SQLite database at {location}: {e}"
+                )));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, location);
+    Ok(())
 }
 
 /// The columns [`post_row`] reads, in its order.
