@@ -68,6 +68,10 @@ pub struct ServeArgs {
     pub request_timeout_secs: u64,
 }
 
+/// A minute: a flood of forged requests shows as one line a minute per
+/// reason, each with its count, while a single stray one is still seen.
+const REJECTION_LOG_INTERVAL: Duration = Duration::from_secs(60);
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -85,6 +89,9 @@ pub struct Settings {
     pub quiz_tick: Duration,
     pub header_timeout: Duration,
     pub request_timeout: Duration,
+    /// How often a kind of rejected request (a bad signature) may be
+    /// logged; every one is counted in the metrics regardless.
+    pub rejection_log_interval: Duration,
 }
 
 impl Settings {
@@ -106,6 +113,7 @@ impl Settings {
             quiz_tick: Duration::from_secs(20),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
+            rejection_log_interval: REJECTION_LOG_INTERVAL,
         }
     }
 
@@ -150,6 +158,7 @@ impl Settings {
             quiz_tick: Duration::from_secs(args.quiz_tick_secs.max(1)),
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
+            rejection_log_interval: REJECTION_LOG_INTERVAL,
             addr: args.addr,
             secrets,
             bot_token,

@@ -42,6 +42,8 @@ pub(crate) struct TestOptions {
     pub(crate) request_timeout: Duration,
     /// `TESTSCOPE_RESPONSE_URL_ORIGINS`.
     pub(crate) response_origins: Vec<String>,
+    /// How often rejected requests may be logged, per reason.
+    pub(crate) rejection_log_interval: Duration,
 }
 
 impl Default for TestOptions {
@@ -56,6 +58,7 @@ impl Default for TestOptions {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
             response_origins: Vec::new(),
+            rejection_log_interval: Duration::from_secs(60),
         }
     }
 }
@@ -175,6 +178,7 @@ impl TestApp {
         settings.header_timeout = self.options.header_timeout;
         settings.request_timeout = self.options.request_timeout;
         settings.response_origins = self.options.response_origins.clone();
+        settings.rejection_log_interval = self.options.rejection_log_interval;
         let app = Application::build_with_retry(
             settings,
             Arc::clone(&self.clock),

@@ -182,3 +182,88 @@ async fn an_origin_added_in_configuration_gets_the_reply() {
     let sent = requests_to(&hooks, "/commands/T111/1/abc").await;
     assert_eq!(json_body(&sent[0])["response_type"], "in_channel");
 }
+
+const REJECTED_LINE: &str = "rejected requests with a bad signature";
+
+#[tokio::test]
+async fn forged_requests_are_all_counted_but_logged_once_per_reason_and_interval() {
+    // Arrange
+    let logs = LogCapture::start();
+    let app = spawn_app_with(TestOptions {
+        rejection_log_interval: Duration::from_millis(400),
+        ..TestOptions::default()
+    })
+    .await;
+    let body = command_body("/testscope", "we bumped the learning rate");
+    let now = app.now().to_string();
+    let forged_signature = format!("v0={}", "0".repeat(64));
+    let mismatch = r#"testscope_signature_failures_total{reason="mismatch"}"#;
+    let missing = r#"testscope_signature_failures_total{reason="missing_signature"}"#;
+    let (mismatch_before, missing_before) = (app.metric(mismatch).await, app.metric(missing).await);
+
+    // Act: a flood of two kinds, then one more after the interval.
+    for _ in 0..30 {
+        let resp = app
+            .post_signed_raw(
+                "/slack/commands",
+                body.clone(),
+                Some(&now),
+                Some(&forged_signature),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..10 {
+        let resp = app
+            .post_signed_raw("/slack/commands", body.clone(), Some(&now), None)
+            .await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let lines_during_flood: Vec<String> = logs
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains(REJECTED_LINE))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let resp = app
+        .post_signed_raw(
+            "/slack/commands",
+            body.clone(),
+            Some(&now),
+            Some(&forged_signature),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+
+    // Assert: every rejection is in the metrics...
+    assert!(app.metric(mismatch).await - mismatch_before >= 31.0);
+    assert!(app.metric(missing).await - missing_before >= 10.0);
+    // ...but the flood made one line per reason, and the next interval's
+    // line says how many it stands for.
+    assert_eq!(
+        lines_during_flood.len(),
+        2,
+        "40 forged requests of two kinds should log two lines: {lines_during_flood:#?}"
+    );
+    assert!(
+        lines_during_flood
+            .iter()
+            .any(|l| l.contains("reason=\"mismatch\"") && l.contains("count=1"))
+    );
+    assert!(
+        lines_during_flood
+            .iter()
+            .any(|l| l.contains("reason=\"missing_signature\""))
+    );
+    let all: Vec<String> = logs
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains(REJECTED_LINE))
+        .collect();
+    assert_eq!(all.len(), 3, "{all:#?}");
+    assert!(
+        all[2].contains("reason=\"mismatch\"") && all[2].contains("count=30"),
+        "the 29 held back and this one: {}",
+        all[2]
+    );
+}
