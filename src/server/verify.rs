@@ -95,6 +95,12 @@ impl FromRequest<AppState> for Verified {
 /// rather than after buffering it. Slack's bodies arrive as one frame, which
 /// is returned as it is, without copying.
 async fn read_body(req: Request) -> Result<Bytes, AppError> {
+    // A declared length over the limit is refused before the body is first
+    // polled: that poll is what makes hyper send `100 Continue` and start
+    // reading what would only be thrown away.
+    if req.body().size_hint().lower() > MAX_BODY_BYTES as u64 {
+        return Err(AppError::TooLarge);
+    }
     let mut body = Limited::new(req.into_body(), MAX_BODY_BYTES);
     let mut whole = Bytes::new();
     let mut joined: Option<BytesMut> = None;

@@ -267,3 +267,51 @@ async fn forged_requests_are_all_counted_but_logged_once_per_reason_and_interval
         all[2]
     );
 }
+
+#[tokio::test]
+async fn a_declared_body_over_the_limit_gets_413_at_once_without_100_continue() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    // Arrange
+    let app = spawn_app().await;
+    for expect_continue in [true, false] {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+            .await
+            .expect("connect");
+        let head = format!(
+            "POST /slack/commands HTTP/1.1\r\nHost: testscope\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\n{}\r\n",
+            10 * 1024 * 1024,
+            if expect_continue {
+                "Expect: 100-continue\r\n"
+            } else {
+                ""
+            }
+        );
+
+        // Act: the headers only; the 10 MiB never follow.
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .expect("send headers");
+        let mut answer = vec![0u8; 512];
+        let n = tokio::time::timeout(Duration::from_secs(3), stream.read(&mut answer))
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "no answer within 3 s without the body (Expect: 100-continue {expect_continue}): \
+                     the server is waiting to read it"
+                )
+            })
+            .expect("read the answer");
+
+        // Assert
+        let answer = String::from_utf8_lossy(&answer[..n]);
+        assert!(
+            answer.starts_with("HTTP/1.1 413"),
+            "a declared 10 MiB body should be refused at once, before any 100 Continue \
+             (Expect: 100-continue {expect_continue}); got: {answer:?}"
+        );
+    }
+}
