@@ -305,6 +305,10 @@ pub(crate) struct RawQuizText {
     pub(crate) me: Spanned<String>,
     pub(crate) me_empty: Spanned<String>,
     pub(crate) usage: Spanned<String>,
+    #[serde(default)]
+    pub(crate) closed: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) closed_post: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -40,6 +40,10 @@ pub(crate) struct TestOptions {
     pub(crate) shutdown_grace: Duration,
     pub(crate) header_timeout: Duration,
     pub(crate) request_timeout: Duration,
+    /// `TESTSCOPE_RESPONSE_URL_ORIGINS`.
+    pub(crate) response_origins: Vec<String>,
+    /// How often rejected requests may be logged, per reason.
+    pub(crate) rejection_log_interval: Duration,
 }
 
 impl Default for TestOptions {
@@ -53,6 +57,8 @@ impl Default for TestOptions {
             shutdown_grace: Duration::from_secs(5),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
+            response_origins: Vec::new(),
+            rejection_log_interval: Duration::from_secs(60),
         }
     }
 }
@@ -171,6 +177,8 @@ impl TestApp {
         settings.shutdown_grace = self.options.shutdown_grace;
         settings.header_timeout = self.options.header_timeout;
         settings.request_timeout = self.options.request_timeout;
+        settings.response_origins = self.options.response_origins.clone();
+        settings.rejection_log_interval = self.options.rejection_log_interval;
         let app = Application::build_with_retry(
             settings,
             Arc::clone(&self.clock),
@@ -345,6 +353,18 @@ impl TestApp {
             .send()
             .await
             .unwrap_or_else(|e| panic!("GET {path} failed at the HTTP level: {e}"))
+    }
+
+    /// The value of one Prometheus sample at `/metrics`, e.g.
+    /// `testscope_signature_failures_total{reason="mismatch"}`; 0 when it
+    /// has not been recorded yet. Metrics are process-wide, so tests compare
+    /// before and after rather than expect exact totals.
+    pub(crate) async fn metric(&self, sample: &str) -> f64 {
+        let text = self.get("/metrics").await.text().await.unwrap_or_default();
+        text.lines()
+            .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' '))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0.0)
     }
 
     /// Requests the fake Slack received on `path` so far.
