@@ -335,6 +335,10 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
             s = &s[..n - 1];
         }
     }
+    // "note", "notes", "noted" must not become the negation "not".
+    if s == "not" {
+        return Cow::Borrowed("note");
+    }
     Cow::Borrowed(s)
 }
 
@@ -376,6 +380,9 @@ mod tests {
         assert_eq!(stem("versioning"), stem("version"));
         assert_eq!(stem("integration"), stem("integrate"));
         assert_eq!(stem("deployment"), stem("deploy"));
+        assert_eq!(stem("notes"), "note");
+        assert_eq!(stem("noted"), "note");
+        assert_ne!(stem("note"), "not");
         assert_eq!(stem("passed"), stem("pass"));
     }
 
