@@ -69,6 +69,9 @@ pub(crate) struct Facts {
     pub(crate) fixes: bool,
     /// Some sentence states a general claim.
     pub(crate) claims: bool,
+    /// Some sentence that reports nothing denies a need for tests
+    /// ("nothing to test, right?", "staging never reproduces real load").
+    pub(crate) denies: bool,
     /// Scopes and stages the message names in words ("unit tests", "staging").
     pub(crate) named_scopes: Vec<usize>,
     pub(crate) named_stages: Vec<usize>,
@@ -93,11 +96,14 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         intends,
         fixes,
         claims,
+        denies,
         named_scopes,
         named_stages,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
+    let voiced_in_change = voiced.clone();
+    let mut asked = asked;
 
     // A release put later is not the decision at hand when something changed
     // now; alone, it is the subject.
@@ -304,6 +310,23 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             }
             !harmless
         });
+        // "... so there's nothing to test": a change whose message denies a
+        // need for tests voices the beliefs its topics stand for. They are
+        // reminded; they add no scope of their own.
+        if denies {
+            for f in &voiced_in_change {
+                let r = &engine.rules[f.rule as usize];
+                let harmless = !r.harmless_for.is_empty()
+                    && need
+                        .iter()
+                        .enumerate()
+                        .all(|(s, &on)| !on || r.harmless_for.contains(&s));
+                if !harmless && !asked.iter().any(|a| a.rule == f.rule) {
+                    trace.push(format!("{}: voiced about this change", r.title));
+                    asked.push(f.clone());
+                }
+            }
+        }
     }
 
     positive.sort();
@@ -624,6 +647,27 @@ mod tests {
         assert_eq!(advice.scopes, ["unit", "integration"]);
         assert!(advice.escalated);
         assert!(advice.trace.iter().any(|t| t.starts_with("risk")));
+    }
+
+    #[test]
+    fn a_change_that_denies_a_need_for_tests_is_reminded_of_the_belief_it_voices() {
+        let mut f = facts(&["one-function"]);
+        f.voiced = vec![fired("unit-enough"), fired("over-testing")];
+        f.denies = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Change);
+        // unit tests are right for one function; over-testing is reminded
+        // but adds no scope
+        assert_eq!(advice.traps, ["over-testing"]);
+        assert_eq!(advice.scopes, ["unit"]);
+
+        let mut f = facts(&["pipeline"]);
+        f.voiced = vec![fired("unit-enough")];
+        let advice = decide(&KB.engine, f);
+        assert!(
+            !advice.trace.iter().any(|t| t.contains("voiced")),
+            "no denial, no reminder"
+        );
     }
 
     #[test]

@@ -204,7 +204,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let in_context = |h: &Hit| (!h.needs_domain && !everyday(h)) || domain_outside(h);
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
-    let believing = mood.claims && !mood.reports;
+    let believing = (mood.claims && !mood.reports) || mood.denies;
     let found: Vec<Hit> = engine
         .index
         .find(&items, &engine.lexicon)
@@ -461,6 +461,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         intends,
         fixes: mood.fixes,
         claims: mood.claims,
+        denies: mood.denies,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {

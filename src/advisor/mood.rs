@@ -45,6 +45,10 @@ pub(crate) struct Mood {
     /// Some sentence makes a general claim ("never", "nothing to test",
     /// "a waste").
     pub(crate) claims: bool,
+    /// Some sentence that reports no change claims, with a negation, that
+    /// something is not needed ("nothing to test, right?", "staging never
+    /// reproduces real load anyway").
+    pub(crate) denies: bool,
     /// Byte ranges of sentences that open with a question word: a belief
     /// phrase there is asked about, not held ("is a unit test enough for
     /// ...?"). Tag questions ("..., right?") are not in this list.
@@ -468,6 +472,10 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
     }
+    let negates = sentence.iter().any(|w| {
+        w.kind == TokenKind::Word && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
+    });
+    mood.denies |= claims && negates && !mood.reports;
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
     // no change: it asks about canaries.
     if asks_in_general {
