@@ -260,7 +260,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // asks about one release.
         let definite = sentence
             .iter()
-            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my"));
+            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
         if !definite {
             mood.asking_in_general.push((sentence[first].start, end));
         }
@@ -366,7 +366,8 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
-        mood.mentions_change |= change && !general && !lex.has(w.tok, class::INTENT);
+        mood.mentions_change |=
+            change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
         mood.points_at |= matches!(
             w.raw,
             "this" | "my" | "let" | "lets" | "ill" | "well" | "im"
