@@ -95,15 +95,19 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
             || text[..start]
                 .trim_start_matches([' ', '`', '*', '-', '•'])
                 .is_empty();
-        let headline = opens_line
-            && word.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-            && next == Some(b':')
+        // What follows a colon: a value ("task_key: ModelValidation") or a
+        // sentence about the name ("small fix in parse_ts: it was dropping
+        // the offset").
+        let described = next == Some(b':')
             && text[end..]
                 .trim_start_matches(['`', ' '])
                 .strip_prefix(':')
                 .and_then(|rest| rest.lines().next())
                 .is_some_and(|rest| rest.split_whitespace().count() >= 3);
-        let assigned = !headline
+        let headline = opens_line
+            && described
+            && word.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        let assigned = !described
             && (valued
                 || matches!(next, Some(b'=' | b':'))
                 || (!called && matches!(prev, Some(b'=' | b':'))));
@@ -180,6 +184,10 @@ mod tests {
         assert_eq!(
             names("jaccard_sim: early return 0.0 when both sets are empty"),
             [("jaccard_sim", true)]
+        );
+        assert_eq!(
+            names("small fix in parse_ts: it was dropping the offset"),
+            [("parse_ts", false)]
         );
         assert!(names("`max_batch_size` 32 -> 128").is_empty());
     }
