@@ -213,7 +213,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .collect();
     let (named_code, code_spans) =
         code_units_named(engine, mood.reports, &cleaned, &paths, &items, &found);
-    let mut groups: [Vec<Hit>; 5] = Default::default();
+    let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
         // own: `clean_features()` is one function, not a feature change.
@@ -237,14 +237,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             (RuleKind::Trap, _) if asking && hit.reach == Reach::Signal => 4,
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
+            // A question's topic ("the staging endpoint") must not hide the
+            // change a report names with the same words.
+            (RuleKind::Topic, _) if rule.questions_only => 5,
             (_, true) => 1,
             _ => 2,
         };
         groups[group].push(hit);
     }
-    let [held, generic, specific, risks, asked_hits] = groups;
+    let [held, generic, specific, risks, asked_hits, topics] = groups;
     let asked_hits = keep_outermost(asked_hits);
-    let kept: Vec<Hit> = [held, generic, specific, risks]
+    let kept: Vec<Hit> = [held, generic, specific, risks, topics]
         .into_iter()
         .flat_map(keep_outermost)
         .collect();
