@@ -286,7 +286,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || !covered.contains(&sentence_of[h.start as usize])
         })
         .collect();
-    let owned = owned_by_tests_or_docs(engine, &items, &hits);
+    let owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits);
     // The furthest end among the ranges that start at or before each one,
     // so "is this item owned?" is one binary search.
     let reach: Vec<u32> = owned
@@ -787,6 +787,7 @@ pub(crate) fn analyse(
 /// sentence, name what the tests or docs cover, not a change of their own.
 fn owned_by_tests_or_docs(
     engine: &Engine,
+    cleaned: &str,
     items: &[Item],
     hits: &[Hit],
 ) -> Vec<std::ops::Range<u32>> {
@@ -799,9 +800,15 @@ fn owned_by_tests_or_docs(
             )
         })
         .map(|h| {
+            // "docs: new page on how promotion works": a heading's colon
+            // does not end what it is about.
+            let heading = items
+                .get(h.end as usize)
+                .is_some_and(|i| i.tok == BREAK && cleaned[i.start as usize..].starts_with(':'));
+            let from = h.end as usize + usize::from(heading);
             // A change verb that opens a new clause ("... and fixed the bug")
             // ends what the tests are about; "the split helper" does not.
-            let end = (h.end as usize..items.len())
+            let end = (from..items.len())
                 .find(|&k| {
                     items[k].tok == BREAK
                         || (engine.lexicon.has(items[k].tok, class::CHANGE)
