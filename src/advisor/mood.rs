@@ -468,7 +468,8 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !(k == first && opens_with_question)
             && lex.has(w.tok, class::TEST_VERB)
             && !w.raw.ends_with("ed")
-            && !w.raw.ends_with('s')
+            // "runs" happens anyway; "wants" still asks for it.
+            && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
     });
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
