@@ -133,6 +133,16 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         {
             continue;
         }
+        // `reranker_v4`, `labels_v2`: a name with a version is a model or a
+        // table, not a function.
+        let versioned = word.rsplit('_').next().is_some_and(|last| {
+            last.len() > 1
+                && last.starts_with(['v', 'V'])
+                && last[1..].bytes().all(|b| b.is_ascii_digit())
+        });
+        if versioned && !called {
+            continue;
+        }
         if called || quoted || snake || camel {
             out.push(Ident {
                 start,
@@ -169,6 +179,7 @@ mod tests {
         assert_eq!(names("renamed parseDate"), [("parseDate", false)]);
         assert!(names("nothing changes on the TorchServe side").is_empty());
         assert!(names("swapped XGBoost for LightGBM").is_empty());
+        assert!(names("routes 20% to the new `reranker_v4` deployment").is_empty());
         assert_eq!(
             names("guarded norm_amt against zero"),
             [("norm_amt", false)]
