@@ -365,10 +365,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         }
         // "rewritten" and "swapped" do not stem to their verb.
         let change = lex.has(w.tok, class::CHANGE)
-            || matches!(
-                w.raw,
-                "rewritten" | "rewrote" | "written" | "wrote" | "swapped"
-            );
+            || matches!(w.raw, "rewritten" | "rewrote" | "wrote" | "swapped");
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
@@ -435,6 +432,10 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             mood.reports = true;
         }
         if (w.raw == "now" || w.raw == "new") && !opens_with_question && (!claims || looks_back) {
+            mood.reports = true;
+        }
+        // "the bot clicks are not counted anymore": a state that ended.
+        if w.raw == "anymore" && !opens_with_question && !hypothetical {
             mood.reports = true;
         }
         // "this is just an lr tweak", "this PR bumps ...": the message points
