@@ -279,11 +279,33 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .map(|h| sentence_of[h.start as usize])
         .filter(|n| testing.contains(n))
         .collect();
+    // "the staging endpoint now resolves @challenger for 5% shadow
+    // scoring": a canary or an alias move that its sentence places in an
+    // earlier stage, with no word of the last one, releases nothing.
+    let last_stage = engine.stages.len().saturating_sub(1);
+    // Per sentence: names an earlier stage, names the last stage.
+    let mut names_stage: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
+    for (item, &n) in items.iter().zip(&sentence_of) {
+        if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
+            let seen = names_stage.entry(n).or_default();
+            if stage == last_stage {
+                seen.1 = true;
+            } else {
+                seen.0 = true;
+            }
+        }
+    }
+    let staging_only = |n: u32| {
+        names_stage
+            .get(&n)
+            .is_some_and(|&(early, last)| early && !last)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter(|h| {
+            let n = sentence_of[h.start as usize];
             engine.rules[h.rule as usize].kind != RuleKind::Promote
-                || !covered.contains(&sentence_of[h.start as usize])
+                || !(covered.contains(&n) || staging_only(n))
         })
         .collect();
     let owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits);
