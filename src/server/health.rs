@@ -51,6 +51,28 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
             ),
         }
     };
+    // A failing job is shown, not made a reason to take the replica out of
+    // rotation: requests are answered without it, and with several replicas
+    // a bug that kills a job kills it everywhere, so readiness would take the
+    // whole service down. Alert on `testscope_job_failing` instead.
+    let failing: Vec<String> = state
+        .jobs
+        .health()
+        .into_iter()
+        .filter(|(_, h)| h.is_failing())
+        .map(|(name, h)| {
+            format!(
+                "{name}: panicked {} times in a row (last: {})",
+                h.failures_in_a_row,
+                h.last_error.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    let jobs = if failing.is_empty() {
+        "ok".to_owned()
+    } else {
+        format!("failing: {}", failing.join("; "))
+    };
     let ready = database.is_ok() && slack.is_ok();
     let show = |r: &Result<String, String>| match r {
         Ok(s) | Err(s) => s.clone(),
@@ -61,6 +83,7 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
             "database": show(&database),
             "slack": show(&slack),
             "knowledge_base": format!("ok ({} rules)", state.kb.rules().len()),
+            "jobs": jobs,
         }
     });
     let status = if ready {

@@ -91,33 +91,8 @@ async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &s
         tracing::warn!(error = %e, "could not answer a quiz click");
     }
     if let Some((channel, post_id)) = reply.refresh {
-        schedule_refresh(state, channel, post_id);
+        state.quiz_counts.request(channel, post_id);
     }
-}
-
-/// How long answers are gathered before the post's count is rewritten.
-const REFRESH_DELAY: std::time::Duration = std::time::Duration::from_millis(1500);
-
-/// Coalesces a burst of answers into one `chat.update` per post, keeping
-/// well under Slack's per-method rate limits however many people click.
-fn schedule_refresh(state: &AppState, channel: String, post_id: String) {
-    let key = format!("{channel}|{post_id}");
-    let first = state
-        .quiz_refresh
-        .lock()
-        .map(|mut pending| pending.insert(key.clone()))
-        .unwrap_or(false);
-    if !first {
-        return;
-    }
-    let s = state.clone();
-    state.spawn("quiz count refresh", async move {
-        tokio::time::sleep(REFRESH_DELAY).await;
-        if let Ok(mut pending) = s.quiz_refresh.lock() {
-            pending.remove(&key);
-        }
-        quiz::runner::refresh_count(s.quiz_ctx(), &channel, &post_id).await;
-    });
 }
 
 async fn record_feedback(state: &AppState, b: &BlockActions, text: &str, verdict: Verdict) {

@@ -13,6 +13,7 @@ mod edge;
 mod events;
 mod health;
 mod interactions;
+pub mod jobs;
 mod replies;
 pub mod verify;
 
@@ -25,12 +26,11 @@ use axum::Router;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::OnceCell;
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::clock::Clock;
 use crate::kb::KnowledgeBase;
-use crate::quiz::runner::{self, QuizCtx, QuizSettings};
+use crate::quiz::runner::{QuizCtx, QuizSettings};
 use crate::slack::api::{AuthInfo, RetryPolicy, SlackApi};
 use crate::slack::signature::SigningSecrets;
 use crate::store::Store;
@@ -60,9 +60,10 @@ pub struct Shared {
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
     pub quiz: QuizSettings,
-    /// Quiz posts with a live-count refresh already scheduled, so a burst of
-    /// answers costs one `chat.update`, not one per click.
-    pub quiz_refresh: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Quiz posts waiting for their live answer count to be rewritten.
+    pub quiz_counts: Arc<jobs::CountRefresh>,
+    /// The background jobs and their health.
+    pub jobs: jobs::Jobs,
     /// Rendered slash-command replies by question text.
     pub replies: Arc<commands::ReplyCache>,
 }
@@ -115,14 +116,9 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     grace: Duration,
-    housekeeping: CancellationToken,
     quiz_tick: Duration,
     limits: Limits,
 }
-
-/// How long seen event ids are kept: Slack's last retry comes about five
-/// minutes after the first delivery; an hour leaves a wide margin.
-const EVENT_MEMORY_SECS: i64 = 2 * 60 * 60;
 
 impl Application {
     /// Loads the knowledge base, opens the store, binds the port, and starts
@@ -149,16 +145,18 @@ impl Application {
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let tasks = TaskTracker::new();
         let state = AppState(Arc::new(Shared {
             kb: Arc::new(kb),
             secrets: Arc::new(settings.secrets.clone()),
             clock,
             slack,
             store,
-            tasks: TaskTracker::new(),
+            jobs: jobs::Jobs::new(tasks.clone()),
+            tasks,
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
-            quiz_refresh: Arc::default(),
+            quiz_counts: Arc::default(),
             replies: Arc::default(),
         }));
         // Operator-configured channels are (re)subscribed at every start.
@@ -181,7 +179,6 @@ impl Application {
             listener,
             state,
             grace: settings.shutdown_grace,
-            housekeeping: CancellationToken::new(),
             quiz_tick: settings.quiz_tick,
             limits: Limits {
                 header_timeout: settings.header_timeout,
@@ -206,58 +203,7 @@ impl Application {
             let s = state.clone();
             state.spawn("auth.test", async move { health::learn_identity(&s).await });
         }
-        let stop = self.housekeeping.clone();
-        let s = state.clone();
-        let every = self.quiz_tick;
-        state.spawn("quiz scheduler", async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            loop {
-                tokio::select! {
-                    () = stop.cancelled() => break,
-                    _ = tick.tick() => {
-                        for (channel, outcome) in runner::tick(s.quiz_ctx(), s.clock.now(), s.quiz).await {
-                            tracing::debug!(%channel, ?outcome, "quiz tick");
-                        }
-                    }
-                }
-            }
-        });
-        // The Prometheus recorder keeps every histogram sample until it is
-        // drained; without this a server that is never scraped grows
-        // without bound. Every second rather than every few: at 100,000
-        // requests a second, five seconds of samples added about 7 MB to
-        // the peak RSS under load.
-        if let Some(metrics) = crate::telemetry::prometheus() {
-            let stop = self.housekeeping.clone();
-            state.spawn("metrics upkeep", async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(1));
-                loop {
-                    tokio::select! {
-                        () = stop.cancelled() => break,
-                        _ = tick.tick() => metrics.run_upkeep(),
-                    }
-                }
-            });
-        }
-        let stop = self.housekeeping.clone();
-        let s = state.clone();
-        state.spawn("prune seen events", async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(600));
-            loop {
-                tokio::select! {
-                    () = stop.cancelled() => break,
-                    _ = tick.tick() => {
-                        let before = s.clock.now() - EVENT_MEMORY_SECS;
-                        match s.store.prune_events(before).await {
-                            Ok(n) if n > 0 => tracing::info!(removed = n, "pruned seen event ids"),
-                            Ok(_) => {}
-                            Err(e) => tracing::warn!(error = %e, "could not prune seen event ids"),
-                        }
-                    }
-                }
-            }
-        });
+        jobs::start_all(&state, self.quiz_tick);
     }
 
     /// Serves until `shutdown` completes, then stops accepting, finishes
@@ -271,14 +217,14 @@ impl Application {
             listener,
             state,
             grace,
-            housekeeping,
             limits,
             ..
         } = self;
         let tasks = state.tasks.clone();
+        let state_jobs = state.jobs.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
         serve(listener, app(state), shutdown, grace, limits).await;
-        housekeeping.cancel();
+        state_jobs.stop();
         tasks.close();
         if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
             tracing::warn!(

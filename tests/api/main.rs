@@ -21,4 +21,5 @@ mod events;
 mod helpers;
 mod interactions;
 mod lifecycle;
+mod resilience;
 mod signature;
