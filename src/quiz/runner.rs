@@ -259,6 +259,10 @@ pub async fn post_today(
     post(ctx, channel, date, &post_id, now, settings).await
 }
 
+/// The reply to a click whose answer could not be stored.
+pub const NOT_SAVED: &str = "Sorry, your answer could not be saved just now, so it does not \
+     count yet. Please click your answer again in a minute.";
+
 /// What to tell someone who clicked an answer, and which post's live count
 /// to refresh.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,8 +316,13 @@ pub async fn answer(ctx: QuizCtx<'_>, user: &str, value: &str, now: i64) -> Opti
                     )
                 }
                 Err(e) => {
+                    // Silence would look like a recorded answer; say it was not.
                     tracing::error!(error = %e, "could not record a quiz answer");
-                    return None;
+                    crate::telemetry::quiz_answer("not_saved");
+                    return Some(AnswerReply {
+                        text: NOT_SAVED.to_owned(),
+                        refresh: None,
+                    });
                 }
             };
             Some(AnswerReply {

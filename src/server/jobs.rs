@@ -230,6 +230,16 @@ pub(super) fn start_all(state: &AppState, quiz_tick: Duration) {
         });
     }
     let s = state.clone();
+    jobs.start("store heartbeat", move |beat, stop| {
+        let s = s.clone();
+        async move {
+            every(super::health::HEARTBEAT_EVERY, &beat, &stop, || async {
+                let _ = super::health::store_heartbeat(&s).await;
+            })
+            .await;
+        }
+    });
+    let s = state.clone();
     jobs.start("prune seen events", move |beat, stop| {
         let s = s.clone();
         async move {

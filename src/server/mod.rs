@@ -62,6 +62,8 @@ pub struct Shared {
     pub quiz: QuizSettings,
     /// Quiz posts waiting for their live answer count to be rewritten.
     pub quiz_counts: Arc<jobs::CountRefresh>,
+    /// The latest store heartbeat, for `/readyz`.
+    pub store_probe: Arc<health::StoreProbe>,
     /// The background jobs and their health.
     pub jobs: jobs::Jobs,
     /// Rendered slash-command replies by question text.
@@ -157,6 +159,7 @@ impl Application {
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
             quiz_counts: Arc::default(),
+            store_probe: Arc::default(),
             replies: Arc::default(),
         }));
         // Operator-configured channels are (re)subscribed at every start.

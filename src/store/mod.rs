@@ -47,7 +47,9 @@ pub trait Store: Send + Sync + 'static {
     /// Current vote totals across all advice, as `(helpful, not_quite)`.
     async fn feedback_counts(&self) -> Result<(u64, u64), StoreError>;
 
-    /// Cheap round trip to the backend, for `/readyz`.
+    /// Proves the backend takes writes, for `/readyz`: rewrites one
+    /// heartbeat row. Reads alone would pass on a read-only file, a standby
+    /// or a full disk.
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Subscribes a channel to the daily quiz, replacing its schedule if it

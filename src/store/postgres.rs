@@ -162,6 +162,11 @@ static MIGRATIONS: &[&str] = &[
         answered_at BIGINT NOT NULL,
         PRIMARY KEY (channel_id, post_id, user_id)
     );"#,
+    // 3: one row that readiness rewrites, proving the database takes writes.
+    r#"CREATE TABLE heartbeat (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        at BIGINT NOT NULL
+    );"#,
 ];
 
 /// The PostgreSQL backend. Usually obtained through [`super::open`].
@@ -183,6 +188,14 @@ impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let store = Self::connect_without_migrating(url)?;
         store.migrate(MIGRATIONS).await?;
+        // A database that can be read but not written (a standby, a read-only
+        // default) is refused now rather than failing every write later.
+        store.ping().await.map_err(|e| {
+            StoreError::Unavailable(format!(
+                "the database at {} does not take writes: {e}",
+                store.location
+            ))
+        })?;
         tracing::debug!(location = %store.location, "opened PostgreSQL store");
         Ok(store)
     }
@@ -476,13 +489,17 @@ impl Store for PostgresStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        // Reading a real table also proves the schema is where the
-        // connection's search_path says.
+        // A write, not a read: a standby, a read-only transaction default or
+        // a full disk still answer reads while every write fails.
+        let now = unix_now();
         self.run_within("ping", PING_TIMEOUT, |client| async move {
             let stmt = client
-                .prepare_cached("SELECT COUNT(*) FROM schema_migrations")
+                .prepare_cached(
+                    "INSERT INTO heartbeat (id, at) VALUES (1, $1)
+                     ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                )
                 .await?;
-            client.query_one(&stmt, &[]).await?;
+            client.execute(&stmt, &[&now]).await?;
             Ok(())
         })
         .await

@@ -82,6 +82,11 @@ static MIGRATIONS: &[&str] = &[
         answered_at INTEGER NOT NULL,
         PRIMARY KEY (channel_id, post_id, user_id)
     );",
+    // 3: one row that readiness rewrites, proving the database takes writes.
+    "CREATE TABLE heartbeat (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        at INTEGER NOT NULL
+    );",
 ];
 
 /// The SQLite backend. Usually obtained through [`super::open`].
@@ -147,7 +152,23 @@ impl SqliteStore {
         // damaged header, a file it cannot lock) surface here, so they are
         // reported as `Unavailable` with the path, like a failed open.
         let journal_mode = configure(&conn).map_err(|e| open_failed(&location, &e))?;
+        // SQLite quietly opens a file it may not write (mode 0444, a
+        // read-only mount) read-only although read-write was asked for; the
+        // service would then run with every write failing.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::Unavailable(format!(
+                "cannot open SQLite database at {location} for writing: it opened read-only; \
+                 check the file's and directory's permissions and the mount"
+            )));
+        }
         migrate(&mut conn, MIGRATIONS, &location)?;
+        // Migrations write nothing to an up-to-date file, so prove once that
+        // writes go through (a full disk, a read-only directory for the WAL).
+        heartbeat(&conn).map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot write to SQLite database at {location}: {e}"
+            ))
+        })?;
         tracing::debug!(%location, %journal_mode, "opened SQLite store");
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
@@ -485,15 +506,20 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        // `SELECT 1` alone would never touch the file; reading a real table
-        // proves the database can still be locked and read.
-        self.call("ping", |conn| {
-            conn.prepare_cached("SELECT COUNT(*) FROM schema_migrations")?
-                .query_row([], |row| row.get::<_, i64>(0))
-        })
-        .await
-        .map(|_| ())
+        // A write, not a read: a read-only file or a full disk still answer
+        // reads while every write fails.
+        self.call("ping", |conn| heartbeat(conn)).await
     }
+}
+
+/// Rewrites the heartbeat row.
+fn heartbeat(conn: &Connection) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO heartbeat (id, at) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+    )?
+    .execute([unix_now()])?;
+    Ok(())
 }
 
 /// Connection settings; returns the journal mode actually in effect.

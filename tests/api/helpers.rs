@@ -40,6 +40,8 @@ pub(crate) struct TestOptions {
     pub(crate) shutdown_grace: Duration,
     pub(crate) header_timeout: Duration,
     pub(crate) request_timeout: Duration,
+    /// `None`: a fresh SQLite file of the test's own.
+    pub(crate) database_url: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -53,6 +55,7 @@ impl Default for TestOptions {
             shutdown_grace: Duration::from_secs(5),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
+            database_url: None,
         }
     }
 }
@@ -140,7 +143,7 @@ pub(crate) async fn spawn_app_with(options: TestOptions) -> TestApp {
     app
 }
 
-fn settings_for(
+pub(crate) fn settings_for(
     database_url: &str,
     slack_api_url: &str,
     secrets: &str,
@@ -162,8 +165,9 @@ fn settings_for(
 
 impl TestApp {
     async fn start(&mut self) {
+        let sqlite = format!("sqlite://{}", self.db_path.display());
         let mut settings = settings_for(
-            &format!("sqlite://{}", self.db_path.display()),
+            self.options.database_url.as_deref().unwrap_or(&sqlite),
             &self.slack.uri(),
             &self.options.signing_secrets,
             self.options.bot_token.as_deref(),
