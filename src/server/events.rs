@@ -89,11 +89,9 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
 /// Advises on the mention's own words when they describe a change, else on
 /// the human messages of the thread, and replies in the thread.
 async fn answer_mention(state: &AppState, m: &Mention) {
-    // A start-up auth.test may have failed; knowing who we are matters for
-    // leaving our own thread messages out.
-    if state.slack.has_token() {
-        super::health::learn_identity(state).await;
-    }
+    // Who we are comes from the background token check; not asking Slack
+    // here keeps a Slack outage from doubling every mention's calls. Our own
+    // thread messages carry a bot_id and are left out without it.
     let kb = &state.kb;
     let mut advice = timed_advise(state, &m.text);
     let mut text = m.text.clone();
@@ -102,7 +100,7 @@ async fn answer_mention(state: &AppState, m: &Mention) {
     {
         match state
             .slack
-            .thread_replies(&m.channel, root, THREAD_LIMIT)
+            .thread_replies(&m.channel, root, Some(&m.ts), THREAD_LIMIT)
             .await
         {
             Ok(messages) => {
@@ -125,6 +123,8 @@ async fn answer_mention(state: &AppState, m: &Mention) {
                 text = thread.join("\n");
                 advice = timed_advise(state, &text);
             }
+            // A 429 included: waiting out a thread read's rate limit would
+            // leave the asker waiting for a minute, so answer from what is here.
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the thread; answering the mention alone")
             }

@@ -34,20 +34,7 @@ pub(super) async fn metrics() -> Response {
 
 pub(super) async fn readyz(State(state): State<AppState>) -> Response {
     let database = check_store(&state).await;
-    let slack = if !state.slack.has_token() {
-        Err("missing: set SLACK_BOT_TOKEN (xoxb-...) so testscope can reply in threads".to_owned())
-    } else if let Some(me) = state.identity.get() {
-        Ok(format!("ok (bot user {})", me.user_id))
-    } else {
-        // A start-up auth.test may have failed transiently; try again now.
-        learn_identity(&state).await;
-        match state.identity.get() {
-            Some(me) => Ok(format!("ok (bot user {})", me.user_id)),
-            None => Err(
-                "auth.test has not succeeded: check SLACK_BOT_TOKEN and SLACK_API_URL".to_owned(),
-            ),
-        }
-    };
+    let slack = slack_check(&state);
     // A failing job is shown, not made a reason to take the replica out of
     // rotation: requests are answered without it, and with several replicas
     // a bug that kills a job kills it everywhere, so readiness would take the
@@ -152,18 +139,96 @@ async fn check_store(state: &AppState) -> Result<String, String> {
     }
 }
 
-/// Calls `auth.test` once and caches who we are.
-pub(super) async fn learn_identity(state: &AppState) {
-    if state.identity.get().is_some() {
-        return;
+/// What the latest `auth.test` said about the bot token.
+#[derive(Debug, Clone, Default)]
+pub enum TokenStatus {
+    #[default]
+    Unchecked,
+    Accepted {
+        user_id: String,
+    },
+    /// Slack refused the token (`invalid_auth`, `token_revoked`, ...).
+    Rejected {
+        code: String,
+    },
+    /// No answer from Slack (down, unreachable, 5xx, rate limited).
+    Unverified {
+        error: String,
+    },
+}
+
+/// The token's status, kept by the background check so `/readyz` never
+/// waits on Slack.
+#[derive(Default)]
+pub struct SlackProbe(std::sync::Mutex<TokenStatus>);
+
+impl SlackProbe {
+    pub fn get(&self) -> TokenStatus {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
-    match state.slack.auth_test().await {
+
+    pub(super) fn set(&self, status: TokenStatus) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = status;
+    }
+}
+
+/// How often the token is checked again once Slack has answered, and while
+/// it has not.
+pub(super) const TOKEN_RECHECK: Duration = Duration::from_secs(300);
+pub(super) const TOKEN_RETRY: Duration = Duration::from_secs(15);
+
+/// `/readyz`'s view of Slack. A rejected or missing token is not ready;
+/// Slack being unreachable is shown but does not fail readiness, since
+/// slash commands are answered without any Web API call.
+fn slack_check(state: &AppState) -> Result<String, String> {
+    if !state.slack.has_token() {
+        return Err(
+            "missing: set SLACK_BOT_TOKEN (xoxb-...) so testscope can reply in threads".to_owned(),
+        );
+    }
+    match state.slack_probe.get() {
+        TokenStatus::Accepted { user_id } => Ok(format!("ok (bot user {user_id})")),
+        TokenStatus::Rejected { code } => Err(format!(
+            "auth.test rejected the token ({code}): check SLACK_BOT_TOKEN and SLACK_API_URL"
+        )),
+        TokenStatus::Unchecked => Ok("token not checked yet (auth.test runs at start-up)".to_owned()),
+        TokenStatus::Unverified { error } => Ok(format!(
+            "token unverified: Slack did not answer auth.test ({error}); slash commands still work, \
+             replies in threads wait for Slack"
+        )),
+    }
+}
+
+/// Checks the token with `auth.test`, records the outcome for `/readyz`
+/// and learns who the bot is, so it never answers itself. Returns when to
+/// check again.
+pub(super) async fn check_token(state: &AppState) -> Duration {
+    let status = match state.slack.auth_test().await {
         Ok(me) => {
-            tracing::info!(user = %me.user_id, "learned the bot's identity");
+            if state.identity.get().is_none() {
+                tracing::info!(user = %me.user_id, "learned the bot's identity");
+            }
+            let user_id = me.user_id.clone();
             let _ = state.identity.set(me);
+            TokenStatus::Accepted { user_id }
+        }
+        Err(e) if e.is_auth_error() => {
+            tracing::error!(code = e.code().unwrap_or(""), "Slack rejected the bot token");
+            TokenStatus::Rejected {
+                code: e.code().unwrap_or("rejected").to_owned(),
+            }
         }
         Err(e) => {
-            tracing::warn!(error = %e, "auth.test failed; own messages are recognised by bot id only")
+            tracing::warn!(error = %e, "auth.test got no answer; the token stays unverified");
+            TokenStatus::Unverified {
+                error: e.to_string(),
+            }
         }
-    }
+    };
+    let again = match status {
+        TokenStatus::Accepted { .. } | TokenStatus::Rejected { .. } => TOKEN_RECHECK,
+        TokenStatus::Unchecked | TokenStatus::Unverified { .. } => TOKEN_RETRY,
+    };
+    state.slack_probe.set(status);
+    again
 }

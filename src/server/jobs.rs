@@ -229,6 +229,22 @@ pub(super) fn start_all(state: &AppState, quiz_tick: Duration) {
             .await;
         });
     }
+    if state.slack.has_token() {
+        let s = state.clone();
+        jobs.start("slack token check", move |beat, stop| {
+            let s = s.clone();
+            async move {
+                loop {
+                    let again = super::health::check_token(&s).await;
+                    beat.ok();
+                    tokio::select! {
+                        () = stop.cancelled() => return,
+                        () = tokio::time::sleep(again) => {}
+                    }
+                }
+            }
+        });
+    }
     let s = state.clone();
     jobs.start("store heartbeat", move |beat, stop| {
         let s = s.clone();

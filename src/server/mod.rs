@@ -62,6 +62,8 @@ pub struct Shared {
     pub quiz: QuizSettings,
     /// Quiz posts waiting for their live answer count to be rewritten.
     pub quiz_counts: Arc<jobs::CountRefresh>,
+    /// What Slack last said about the bot token, for `/readyz`.
+    pub slack_probe: Arc<health::SlackProbe>,
     /// The latest store heartbeat, for `/readyz`.
     pub store_probe: Arc<health::StoreProbe>,
     /// The background jobs and their health.
@@ -160,6 +162,7 @@ impl Application {
             quiz: settings.quiz,
             quiz_counts: Arc::default(),
             store_probe: Arc::default(),
+            slack_probe: Arc::default(),
             replies: Arc::default(),
         }));
         // Operator-configured channels are (re)subscribed at every start.
@@ -202,10 +205,6 @@ impl Application {
 
     fn start_background_work(&self) {
         let state = self.state.clone();
-        if state.slack.has_token() {
-            let s = state.clone();
-            state.spawn("auth.test", async move { health::learn_identity(&s).await });
-        }
         jobs::start_all(&state, self.quiz_tick);
     }
 

@@ -302,6 +302,7 @@ impl SlackApi {
         let url = self.method_url(method);
         self.with_retries(
             method,
+            true,
             || {
                 self.http
                     .post(&url)
@@ -322,10 +323,20 @@ impl SlackApi {
         method: &str,
         params: &[(&str, &str)],
     ) -> Result<Value, SlackError> {
+        self.call_form_with(method, params, true).await
+    }
+
+    async fn call_form_with(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        wait_when_limited: bool,
+    ) -> Result<Value, SlackError> {
         let token = self.token()?;
         let url = self.method_url(method);
         self.with_retries(
             method,
+            wait_when_limited,
             || {
                 self.http
                     .post(&url)
@@ -363,19 +374,27 @@ impl SlackApi {
         self.call("chat.update", msg).await.map(drop)
     }
 
-    /// `conversations.replies`: up to `limit` messages of the thread rooted
-    /// at `ts` (parent first), following cursors for at most
-    /// `MAX_REPLY_PAGES` pages.
+    /// `conversations.replies`: the thread rooted at `ts`, oldest first,
+    /// up to `latest` (a message's ts, included) when given: the parent and
+    /// the newest `limit - 1` messages before it.
+    ///
+    /// Slack pages a thread from its start, so the pages are followed (at
+    /// most `MAX_REPLY_PAGES`) and the oldest replies beyond `limit` dropped.
+    /// Thread reads are rate limited hard (1 a minute for apps outside the
+    /// Marketplace), so a 429 is not waited out, and a page that fails after
+    /// the first ends the read with what was read so far: an answer from
+    /// part of the thread beats none. Only a failing first page is an error.
     pub async fn thread_replies(
         &self,
         channel: &str,
         ts: &str,
+        latest: Option<&str>,
         limit: u32,
     ) -> Result<Vec<ThreadMessage>, SlackError> {
         const METHOD: &str = "conversations.replies";
         self.token()?;
-        let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
-        let page_size = limit.min(MAX_REPLY_PAGE_SIZE).to_string();
+        let wanted = usize::try_from(limit.max(1)).unwrap_or(usize::MAX);
+        let page_size = limit.clamp(1, MAX_REPLY_PAGE_SIZE).to_string();
         let mut messages: Vec<ThreadMessage> = Vec::new();
         // The thread's parent can come back again at the top of later pages;
         // remembering what was collected keeps each message once.
@@ -383,18 +402,32 @@ impl SlackApi {
         let mut cursor = String::new();
 
         for page in 1..=MAX_REPLY_PAGES {
-            if messages.len() >= wanted {
-                break;
-            }
             let mut params = vec![
                 ("channel", channel),
                 ("ts", ts),
                 ("limit", page_size.as_str()),
             ];
+            if let Some(latest) = latest {
+                params.push(("latest", latest));
+                params.push(("inclusive", "true"));
+            }
             if !cursor.is_empty() {
                 params.push(("cursor", cursor.as_str()));
             }
-            let value = self.call_form(METHOD, &params).await?;
+            let value = match self.call_form_with(METHOD, &params, false).await {
+                Ok(value) => value,
+                Err(e) if page == 1 => return Err(e),
+                Err(e) => {
+                    tracing::warn!(
+                        method = METHOD,
+                        page,
+                        collected = messages.len(),
+                        error = %e,
+                        "a later page of the thread failed; going on with what was read"
+                    );
+                    break;
+                }
+            };
             let page_messages: Vec<ThreadMessage> = match value.get("messages") {
                 Some(list) => decode(METHOD, list)?,
                 None => Vec::new(),
@@ -417,12 +450,11 @@ impl SlackApi {
                     method = METHOD,
                     pages = page,
                     collected = messages.len(),
-                    "thread longer than the page budget; returning what was read"
+                    "thread longer than the page budget; going on with what was read"
                 );
             }
         }
-        messages.truncate(wanted);
-        Ok(messages)
+        Ok(newest(messages, ts, wanted))
     }
 
     /// Posts `msg` to a slash-command or interaction `response_url`.
@@ -438,6 +470,7 @@ impl SlackApi {
         })?;
         self.with_retries(
             RESPONSE_URL_LABEL,
+            true,
             || {
                 self.http
                     .post(response_url)
@@ -463,6 +496,7 @@ impl SlackApi {
     async fn with_retries<T>(
         &self,
         label: &str,
+        wait_when_limited: bool,
         request: impl Fn() -> RequestBuilder,
         interpret: impl Fn(StatusCode, &HeaderMap, &[u8]) -> Attempt<T>,
     ) -> Result<T, SlackError> {
@@ -506,6 +540,18 @@ impl SlackApi {
                     return Err(error);
                 }
                 Attempt::RateLimited { retry_after } => {
+                    if !wait_when_limited {
+                        crate::telemetry::slack_call(label, "rate_limited", started.elapsed());
+                        tracing::warn!(
+                            method = label,
+                            attempt,
+                            outcome = "rate_limited",
+                            "Slack call rate limited; not waiting"
+                        );
+                        return Err(SlackError::RateLimited {
+                            method: label.to_owned(),
+                        });
+                    }
                     let wait = match retry_after {
                         Some(after) => after.min(self.policy.max_retry_after),
                         None => self.policy.backoff(attempt - 1),
@@ -576,6 +622,21 @@ impl SlackApi {
             attempt += 1;
         }
     }
+}
+
+/// The thread's parent (if present) and the newest of the rest, `wanted`
+/// in all, oldest first.
+fn newest(mut messages: Vec<ThreadMessage>, root: &str, wanted: usize) -> Vec<ThreadMessage> {
+    if messages.len() <= wanted {
+        return messages;
+    }
+    let parent = messages
+        .iter()
+        .position(|m| m.ts == root)
+        .map(|i| messages.remove(i));
+    let keep = wanted - usize::from(parent.is_some());
+    let tail = messages.split_off(messages.len().saturating_sub(keep));
+    parent.into_iter().chain(tail).collect()
 }
 
 /// Classifies a Web API answer.

@@ -42,6 +42,9 @@ pub(crate) struct TestOptions {
     pub(crate) request_timeout: Duration,
     /// `None`: a fresh SQLite file of the test's own.
     pub(crate) database_url: Option<String>,
+    /// With `auth_test`: the error code the fake Slack answers `auth.test`
+    /// with instead of the bot's identity.
+    pub(crate) auth_test_error: Option<&'static str>,
 }
 
 impl Default for TestOptions {
@@ -56,6 +59,7 @@ impl Default for TestOptions {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
             database_url: None,
+            auth_test_error: None,
         }
     }
 }
@@ -113,8 +117,17 @@ pub(crate) async fn spawn_app() -> TestApp {
 
 pub(crate) async fn spawn_app_with(options: TestOptions) -> TestApp {
     let slack = MockServer::start().await;
-    if options.auth_test {
-        mount_auth_test(&slack).await;
+    match (options.auth_test, options.auth_test_error) {
+        (true, None) => mount_auth_test(&slack).await,
+        (true, Some(code)) => {
+            Mock::given(method("POST"))
+                .and(path("/auth.test"))
+                .respond_with(slack_error(code))
+                .named("auth.test")
+                .mount(&slack)
+                .await;
+        }
+        (false, _) => {}
     }
     let db_dir = tempfile::tempdir().expect("cannot create a temp dir for the database");
     let db_path = db_dir.path().join("t.db");
@@ -190,7 +203,10 @@ impl TestApp {
         self.handle = Some(tokio::spawn(app.run_until_stopped(async move {
             let _ = rx.await;
         })));
-        if self.options.auth_test && self.options.bot_token.is_some() {
+        if self.options.auth_test
+            && self.options.auth_test_error.is_none()
+            && self.options.bot_token.is_some()
+        {
             // Tests about "never answer yourself" need the identity known.
             let deadline = Instant::now() + Duration::from_secs(5);
             while state.identity.get().is_none() {

@@ -381,3 +381,238 @@ async fn postgres_readiness_and_quiz_clicks_show_failed_writes() {
     })
     .await;
 }
+
+// ---- readiness without Slack, and thread reads (item 9) ---------------------
+
+#[tokio::test]
+async fn readyz_answers_at_once_and_never_asks_slack_while_slack_hangs() {
+    // Arrange: Slack takes 5 s over every auth.test.
+    let mut app = spawn_app_with(TestOptions {
+        auth_test: false,
+        ..TestOptions::default()
+    })
+    .await;
+    wiremock::Mock::given(wiremock::matchers::path("/auth.test"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"ok": true, "user_id": BOT_USER}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&app.slack)
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let checks_before = app.slack_requests("/auth.test").await.len();
+
+    // Act
+    let mut slowest = Duration::ZERO;
+    let mut last = (StatusCode::OK, Value::Null);
+    for _ in 0..10 {
+        let started = Instant::now();
+        last = readyz(&app).await;
+        slowest = slowest.max(started.elapsed());
+    }
+    let checks_after = app.slack_requests("/auth.test").await.len();
+    app.trigger_shutdown();
+
+    // Assert
+    assert!(
+        slowest < Duration::from_millis(100),
+        "/readyz took {slowest:?} with Slack hanging"
+    );
+    assert_eq!(
+        checks_after, checks_before,
+        "/readyz must not call Slack per request"
+    );
+    assert_eq!(
+        last.0,
+        StatusCode::OK,
+        "a slow Slack must not take the replica out: {}",
+        last.1
+    );
+    assert!(
+        last.1["checks"]["slack"]
+            .as_str()
+            .is_some_and(|s| s.contains("not checked yet") || s.contains("unverified")),
+        "{}",
+        last.1
+    );
+}
+
+#[tokio::test]
+async fn the_token_check_runs_in_the_background_and_shows_in_readyz() {
+    let app = spawn_app().await;
+    let (status, body) = readyz(&app).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["checks"]["slack"]
+            .as_str()
+            .is_some_and(|s| s.contains(BOT_USER)),
+        "{body}"
+    );
+    assert!(app.state().jobs.health().contains_key("slack token check"));
+}
+
+/// A fake `conversations.replies` over a thread of `n` messages one minute
+/// apart, paged from the start like Slack does (`cursor` is the offset),
+/// honouring `latest`/`inclusive`. Pages from `fail_from` on answer `fail`.
+struct FakeThread {
+    messages: Vec<Value>,
+    /// Most messages per page whatever was asked (Slack gives apps outside
+    /// its Marketplace 15).
+    page_cap: usize,
+    fail_from: Option<usize>,
+    fail: wiremock::ResponseTemplate,
+}
+
+const ROOT: &str = "1700000000.000000";
+
+fn ts_of(i: usize) -> String {
+    format!("{}.000000", 1_700_000_000 + 60 * i)
+}
+
+impl FakeThread {
+    /// The parent, `n - 2` lines of chatter with the change described in the
+    /// last few messages before the mention, then the mention itself.
+    fn new(n: usize, fail_from: Option<usize>, fail: wiremock::ResponseTemplate) -> FakeThread {
+        let mut messages = Vec::new();
+        for i in 0..n {
+            let text = if i == 0 {
+                "PR #7 thread".to_owned()
+            } else if i == n - 1 {
+                "<@UBOT> what do we need here?".to_owned()
+            } else if i >= n - 4 {
+                "we bumped the learning rate from 0.01 to 0.001".to_owned()
+            } else {
+                format!("lunch plans, take {i}")
+            };
+            messages.push(serde_json::json!({
+                "type": "message", "user": format!("W{}", 100 + i % 7), "text": text,
+                "ts": ts_of(i), "thread_ts": ROOT,
+            }));
+        }
+        FakeThread {
+            messages,
+            page_cap: 200,
+            fail_from,
+            fail,
+        }
+    }
+
+    fn mention_ts(&self) -> String {
+        self.messages.last().unwrap()["ts"].as_str().unwrap().to_owned()
+    }
+}
+
+impl wiremock::Respond for FakeThread {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let form: std::collections::HashMap<String, String> =
+            serde_urlencoded::from_bytes(&req.body).unwrap();
+        let limit = form["limit"].parse::<usize>().unwrap().min(self.page_cap);
+        let offset: usize = form.get("cursor").map_or(0, |c| c.parse().unwrap());
+        if self.fail_from.is_some_and(|f| offset / limit + 1 >= f) {
+            return self.fail.clone();
+        }
+        let latest: Option<f64> = form.get("latest").map(|l| l.parse().unwrap());
+        let visible: Vec<&Value> = self
+            .messages
+            .iter()
+            .filter(|m| latest.is_none_or(|l| m["ts"].as_str().unwrap().parse::<f64>().unwrap() <= l))
+            .collect();
+        let page: Vec<&Value> = visible.iter().skip(offset).take(limit).copied().collect();
+        let next = if offset + limit < visible.len() {
+            (offset + limit).to_string()
+        } else {
+            String::new()
+        };
+        wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "ok": true, "has_more": !next.is_empty(), "messages": page,
+            "response_metadata": {"next_cursor": next},
+        }))
+    }
+}
+
+/// Mentions the bot at the end of `thread` and returns the reply and the
+/// `conversations.replies` calls.
+async fn answer_in(thread: FakeThread, mention: &str) -> (Value, usize) {
+    let mut app = spawn_app().await;
+    let mention_ts = thread.mention_ts();
+    wiremock::Mock::given(wiremock::matchers::path("/conversations.replies"))
+        .respond_with(thread)
+        .mount(&app.slack)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .mount(&app.slack)
+        .await;
+    let event = mention_event("EvTHREAD", mention, &mention_ts, Some(ROOT));
+    assert_eq!(app.post_event(&event).await.status(), StatusCode::OK);
+    let posts = wait_for_requests(&app.slack, "/chat.postMessage", 1, Duration::from_secs(10)).await;
+    app.shutdown().await.expect("clean shutdown");
+    let reads = app.slack_requests("/conversations.replies").await.len();
+    (json_body(&posts[0]), reads)
+}
+
+#[tokio::test]
+async fn a_long_thread_is_answered_from_the_messages_nearest_the_mention() {
+    let (reply, reads) = answer_in(
+        FakeThread::new(1000, None, response_url_ok()),
+        "<@UBOT> what do we need here?",
+    )
+    .await;
+    assert!(
+        headline(&reply).starts_with("Integration tests"),
+        "the change is described just above the mention, the bot answered: {}",
+        headline(&reply)
+    );
+    assert_eq!(reads, 5, "1,000 messages are five pages of 200");
+}
+
+#[tokio::test]
+async fn a_failing_later_page_keeps_what_was_read() {
+    // Slack hands out 15 messages a page; the change is described on page
+    // 1, and page 2 fails.
+    let mut thread = FakeThread::new(40, Some(2), wiremock::ResponseTemplate::new(500));
+    thread.page_cap = 15;
+    thread.messages[5]["text"] = "we bumped the learning rate from 0.01 to 0.001".into();
+    for m in &mut thread.messages[36..39] {
+        m["text"] = "sounds good".into();
+    }
+    let (reply, _) = answer_in(thread, "<@UBOT> what do we need here?").await;
+    assert!(
+        headline(&reply).starts_with("Integration tests"),
+        "what page 1 said was thrown away when page 2 failed: {}",
+        headline(&reply)
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limited_thread_read_is_not_waited_out() {
+    let thread = FakeThread::new(
+        20,
+        Some(1),
+        wiremock::ResponseTemplate::new(429).insert_header("retry-after", "60"),
+    );
+    let started = Instant::now();
+    let (reply, reads) = answer_in(thread, "<@UBOT> what do we need here?").await;
+    assert_eq!(reads, 1, "a 429 on a thread read must not be retried");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the answer waited {:?}",
+        started.elapsed()
+    );
+    assert!(
+        message_text(&reply).contains("Mention me with a description of the change"),
+        "answered from the mention alone: {reply}"
+    );
+}
+
+#[tokio::test]
+async fn a_mention_that_describes_the_change_needs_no_thread_read() {
+    let (reply, reads) = answer_in(
+        FakeThread::new(50, None, response_url_ok()),
+        "<@UBOT> we bumped the learning rate from 0.01 to 0.001",
+    )
+    .await;
+    assert_eq!(reads, 0, "the thread was read although the mention said it all");
+    assert!(headline(&reply).starts_with("Integration tests"));
+}
