@@ -64,6 +64,14 @@ pub(super) async fn handle(
                         tracing::info!(event = %cb.event_id, retry, "duplicate delivery ignored");
                     }
                 }
+                Event::Other { kind } if kind == "app_uninstalled" || kind == "tokens_revoked" => {
+                    if kind == "app_uninstalled" || revokes_bot_token(&req.body) {
+                        stop_posting(&state, cb.team_id.as_deref().unwrap_or_default(), &kind)
+                            .await;
+                    } else {
+                        tracing::info!("user tokens revoked; the bot token is not affected");
+                    }
+                }
                 Event::Message(_) | Event::Other { .. } => {}
             }
             Ok(StatusCode::OK.into_response())
@@ -76,6 +84,31 @@ pub(super) async fn handle(
             tracing::debug!(%kind, "ignoring an unknown event envelope");
             Ok(StatusCode::OK.into_response())
         }
+    }
+}
+
+/// Whether a `tokens_revoked` event names bot tokens (it may list only
+/// user tokens, which this app does not use). Unreadable: assume it does.
+fn revokes_bot_token(body: &[u8]) -> bool {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return true;
+    };
+    match v.pointer("/event/tokens") {
+        Some(tokens) => tokens["bot"].as_array().is_some_and(|b| !b.is_empty()),
+        None => true,
+    }
+}
+
+/// The app is gone from a workspace: pause its quiz subscriptions and mark
+/// the token as rejected, so nothing more is posted and `/readyz` says why.
+async fn stop_posting(state: &AppState, team: &str, why: &str) {
+    tracing::error!(team, event = why, "the app lost access to this workspace; quiz posting stops");
+    state.slack_probe.set(super::health::TokenStatus::Rejected {
+        code: why.to_owned(),
+    });
+    match state.store.pause_team(team, why, state.clock.now()).await {
+        Ok(n) => tracing::info!(team, paused = n, "quiz subscriptions paused"),
+        Err(e) => tracing::error!(error = %e, team, "could not pause the workspace's quiz subscriptions"),
     }
 }
 

@@ -184,6 +184,13 @@ impl SlackError {
         )
     }
 
+    /// Posting to this conversation will keep failing until a person acts:
+    /// the bot is not in it or cannot see it, it is archived, or the token
+    /// is bad. Retrying is pointless.
+    pub fn is_permanent_for_posting(&self) -> bool {
+        self.is_not_in_channel() || self.is_auth_error() || self.code() == Some("is_archived")
+    }
+
     /// Rate limiting outlasted the retry budget.
     pub fn is_rate_limited(&self) -> bool {
         matches!(self, Self::RateLimited { .. })

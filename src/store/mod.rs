@@ -53,11 +53,31 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Subscribes a channel to the daily quiz, replacing its schedule if it
-    /// was subscribed already.
+    /// was subscribed already. A paused subscription is resumed.
     async fn upsert_subscription(&self, sub: &Subscription) -> Result<(), StoreError>;
 
-    /// Unsubscribes a channel; returns whether it was subscribed.
+    /// Unsubscribes a channel (and forgets a pause); returns whether it was
+    /// subscribed.
     async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError>;
+
+    /// Pauses a subscribed channel's quiz because Slack refuses it for good
+    /// (`reason` is Slack's error code). Returns `true` only for the call
+    /// that paused it, so of racing replicas exactly one tells people.
+    /// Subscribing again resumes it.
+    async fn pause_subscription(
+        &self,
+        channel_id: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Pauses every subscription of workspace `team_id`, and those the
+    /// operator configured (whose team is unknown, so empty): the app was
+    /// uninstalled or its token revoked. Returns how many were paused now.
+    async fn pause_team(&self, team_id: &str, reason: &str, now: i64) -> Result<u64, StoreError>;
+
+    /// Paused channels and why, by channel.
+    async fn paused_subscriptions(&self) -> Result<Vec<(String, String)>, StoreError>;
 
     /// Every subscribed channel.
     async fn subscriptions(&self) -> Result<Vec<Subscription>, StoreError>;

@@ -167,6 +167,12 @@ static MIGRATIONS: &[&str] = &[
         id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
         at BIGINT NOT NULL
     );"#,
+    // 4: subscriptions paused because Slack refuses the post for good.
+    r#"CREATE TABLE quiz_paused (
+        channel_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        reason     TEXT COLLATE "C" NOT NULL,
+        paused_at  BIGINT NOT NULL
+    );"#,
 ];
 
 /// The PostgreSQL backend. Usually obtained through [`super::open`].
@@ -509,7 +515,8 @@ impl Store for PostgresStore {
         self.run("upsert_subscription", |client| async move {
             let stmt = client
                 .prepare_cached(
-                    "INSERT INTO quiz_subscriptions
+                    "WITH resumed AS (DELETE FROM quiz_paused WHERE channel_id = $1)
+                     INSERT INTO quiz_subscriptions
                          (channel_id, team_id, schedule, source, created_by, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (channel_id) DO UPDATE SET
@@ -539,9 +546,59 @@ impl Store for PostgresStore {
     async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError> {
         self.run("remove_subscription", |client| async move {
             let stmt = client
-                .prepare_cached("DELETE FROM quiz_subscriptions WHERE channel_id = $1")
+                .prepare_cached(
+                    "WITH resumed AS (DELETE FROM quiz_paused WHERE channel_id = $1)
+                     DELETE FROM quiz_subscriptions WHERE channel_id = $1",
+                )
                 .await?;
             Ok(client.execute(&stmt, &[&channel_id]).await? > 0)
+        })
+        .await
+    }
+
+    async fn pause_subscription(
+        &self,
+        channel_id: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.run("pause_subscription", |client| async move {
+            let stmt = client
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, $2, $3 FROM quiz_subscriptions WHERE channel_id = $1
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )
+                .await?;
+            Ok(client.execute(&stmt, &[&channel_id, &reason, &now]).await? == 1)
+        })
+        .await
+    }
+
+    async fn pause_team(&self, team_id: &str, reason: &str, now: i64) -> Result<u64, StoreError> {
+        self.run("pause_team", |client| async move {
+            let stmt = client
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, $2, $3 FROM quiz_subscriptions
+                     WHERE team_id = $1 OR team_id = ''
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )
+                .await?;
+            Ok(client.execute(&stmt, &[&team_id, &reason, &now]).await?)
+        })
+        .await
+    }
+
+    async fn paused_subscriptions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.run("paused_subscriptions", |client| async move {
+            let stmt = client
+                .prepare_cached("SELECT channel_id, reason FROM quiz_paused ORDER BY channel_id")
+                .await?;
+            let rows = client.query(&stmt, &[]).await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
         })
         .await
     }

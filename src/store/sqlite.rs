@@ -87,6 +87,12 @@ static MIGRATIONS: &[&str] = &[
         id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
         at INTEGER NOT NULL
     );",
+    // 4: subscriptions paused because Slack refuses the post for good.
+    "CREATE TABLE quiz_paused (
+        channel_id TEXT NOT NULL PRIMARY KEY,
+        reason     TEXT NOT NULL,
+        paused_at  INTEGER NOT NULL
+    );",
 ];
 
 /// The SQLite backend. Usually obtained through [`super::open`].
@@ -286,7 +292,8 @@ impl Store for SqliteStore {
     async fn upsert_subscription(&self, sub: &Subscription) -> Result<(), StoreError> {
         let s = sub.clone();
         self.call("upsert_subscription", move |conn| {
-            conn.prepare_cached(
+            let tx = conn.transaction()?;
+            tx.prepare_cached(
                 "INSERT INTO quiz_subscriptions
                      (channel_id, team_id, schedule, source, created_by, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -303,7 +310,9 @@ impl Store for SqliteStore {
                 s.created_by,
                 s.created_at
             ])?;
-            Ok(())
+            tx.prepare_cached("DELETE FROM quiz_paused WHERE channel_id = ?1")?
+                .execute([&s.channel_id])?;
+            tx.commit()
         })
         .await
     }
@@ -311,10 +320,61 @@ impl Store for SqliteStore {
     async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError> {
         let channel = channel_id.to_owned();
         self.call("remove_subscription", move |conn| {
-            let n = conn
+            let tx = conn.transaction()?;
+            let n = tx
                 .prepare_cached("DELETE FROM quiz_subscriptions WHERE channel_id = ?1")?
-                .execute([channel])?;
+                .execute([&channel])?;
+            tx.prepare_cached("DELETE FROM quiz_paused WHERE channel_id = ?1")?
+                .execute([&channel])?;
+            tx.commit()?;
             Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn pause_subscription(
+        &self,
+        channel_id: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (channel, reason) = (channel_id.to_owned(), reason.to_owned());
+        self.call("pause_subscription", move |conn| {
+            let n = conn
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, ?2, ?3 FROM quiz_subscriptions WHERE channel_id = ?1
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )?
+                .execute(params![channel, reason, now])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn pause_team(&self, team_id: &str, reason: &str, now: i64) -> Result<u64, StoreError> {
+        let (team, reason) = (team_id.to_owned(), reason.to_owned());
+        self.call("pause_team", move |conn| {
+            let n = conn
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, ?2, ?3 FROM quiz_subscriptions
+                     WHERE team_id = ?1 OR team_id = ''
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )?
+                .execute(params![team, reason, now])?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn paused_subscriptions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.call("paused_subscriptions", |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT channel_id, reason FROM quiz_paused ORDER BY channel_id",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
         })
         .await
     }

@@ -616,3 +616,213 @@ async fn a_mention_that_describes_the_change_needs_no_thread_read() {
     assert_eq!(reads, 0, "the thread was read although the mention said it all");
     assert!(headline(&reply).starts_with("Integration tests"));
 }
+
+// ---- Slack refuses for good (item 8) ----------------------------------------
+
+/// 2026-03-02 09:05 UTC, a Monday: five minutes after a 09:00 UTC post is due.
+const DUE: i64 = 1_772_442_300;
+
+async fn subscribe_in_store(app: &TestApp, channel: &str, team: &str, by: Option<&str>) {
+    app.state()
+        .store
+        .upsert_subscription(&testscope::store::Subscription {
+            channel_id: channel.to_owned(),
+            team_id: team.to_owned(),
+            schedule: "09:00 UTC everyday".to_owned(),
+            source: if by.is_some() { "slack" } else { "config" }.to_owned(),
+            created_by: by.map(str::to_owned),
+            created_at: DUE - 86_400,
+        })
+        .await
+        .unwrap();
+}
+
+async fn tick(app: &TestApp, at: i64) {
+    testscope::quiz::runner::tick(app.state().quiz_ctx(), at, Default::default()).await;
+}
+
+fn posts_to(reqs: &[wiremock::Request], channel: &str) -> Vec<Value> {
+    reqs.iter()
+        .map(json_body)
+        .filter(|b| b["channel"] == channel)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_quiz_post_slack_refuses_for_good_pauses_the_channel_and_tells_the_subscriber_once() {
+    // Arrange: the bot was removed from C111; DMs to the subscriber work.
+    let mut app = spawn_app().await;
+    wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
+        .and(wiremock::matchers::body_partial_json(serde_json::json!({"channel": "C111"})))
+        .respond_with(slack_error("not_in_channel"))
+        .mount(&app.slack)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .mount(&app.slack)
+        .await;
+    subscribe_in_store(&app, "C111", "T111", Some("W111")).await;
+
+    // Act: the scheduler's ticks for the rest of the morning.
+    for minute in 0..5 {
+        tick(&app, DUE + 60 * minute).await;
+    }
+    let paused = app.state().store.paused_subscriptions().await.unwrap();
+    // Inviting the bot and subscribing again resumes the quiz.
+    wiremock::Mock::given(wiremock::matchers::path("/conversations.info"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "ok": true, "channel": {"id": "C111", "is_member": true, "is_archived": false}
+        })))
+        .mount(&app.slack)
+        .await;
+    let resumed = app
+        .post_command(&command_body("/testscope", "quiz daily 09:00 UTC everyday"))
+        .await;
+    assert_eq!(resumed.status(), StatusCode::OK);
+    let paused_after = app.state().store.paused_subscriptions().await.unwrap();
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let reqs = app.slack_requests("/chat.postMessage").await;
+    assert_eq!(
+        posts_to(&reqs, "C111").len(),
+        1,
+        "not_in_channel must not be retried every minute"
+    );
+    let notices = posts_to(&reqs, "W111");
+    assert_eq!(notices.len(), 1, "the subscriber is told once: {notices:?}");
+    let text = notices[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("/invite @testscope") && text.contains("paused"),
+        "the notice must say what happened and how to fix it: {text}"
+    );
+    assert_eq!(paused, [("C111".to_owned(), "not_in_channel".to_owned())]);
+    assert!(paused_after.is_empty(), "subscribing again resumes: {paused_after:?}");
+}
+
+#[tokio::test]
+async fn an_archived_channel_or_a_revoked_token_stops_retries_too() {
+    for code in ["is_archived", "channel_not_found", "token_revoked", "invalid_auth", "account_inactive"] {
+        let mut app = spawn_app().await;
+        wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
+            .respond_with(slack_error(code))
+            .mount(&app.slack)
+            .await;
+        subscribe_in_store(&app, "C222", "T111", Some("W111")).await;
+        for minute in 0..3 {
+            tick(&app, DUE + 60 * minute).await;
+        }
+        let paused = app.state().store.paused_subscriptions().await.unwrap();
+        app.shutdown().await.expect("clean shutdown");
+        let reqs = app.slack_requests("/chat.postMessage").await;
+        assert_eq!(posts_to(&reqs, "C222").len(), 1, "{code} was retried");
+        assert_eq!(paused, [("C222".to_owned(), code.to_owned())], "{code}");
+    }
+}
+
+#[tokio::test]
+async fn app_uninstalled_stops_all_posting_for_the_workspace() {
+    // Arrange: one channel subscribed in Slack, one by the operator.
+    let mut app = spawn_app().await;
+    wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .mount(&app.slack)
+        .await;
+    subscribe_in_store(&app, "C111", "T111", Some("W111")).await;
+    subscribe_in_store(&app, "C333", "", None).await;
+
+    // Act
+    let event = serde_json::json!({
+        "token": "x", "team_id": "T111", "api_app_id": "A111", "type": "event_callback",
+        "event_id": "EvGONE", "event_time": 1_700_000_000,
+        "event": {"type": "app_uninstalled"}
+    });
+    assert_eq!(app.post_event(&event).await.status(), StatusCode::OK);
+    tick(&app, DUE).await;
+    let (status, body) = readyz(&app).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    assert!(
+        app.slack_requests("/chat.postMessage").await.is_empty(),
+        "nothing may be posted after the app was uninstalled"
+    );
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body["checks"]["slack"].as_str().is_some_and(|s| s.contains("app_uninstalled")), "{body}");
+}
+
+#[tokio::test]
+async fn tokens_revoked_for_users_only_leaves_the_quiz_alone() {
+    let mut app = spawn_app().await;
+    subscribe_in_store(&app, "C111", "T111", Some("W111")).await;
+    let event = |tokens: Value| {
+        serde_json::json!({
+            "token": "x", "team_id": "T111", "api_app_id": "A111", "type": "event_callback",
+            "event_id": format!("EvREV{}", tokens.to_string().len()), "event_time": 1_700_000_000,
+            "event": {"type": "tokens_revoked", "tokens": tokens}
+        })
+    };
+    app.post_event(&event(serde_json::json!({"oauth": ["W111"]}))).await;
+    let after_users = app.state().store.paused_subscriptions().await.unwrap();
+    app.post_event(&event(serde_json::json!({"bot": ["UBOT"]}))).await;
+    let after_bot = app.state().store.paused_subscriptions().await.unwrap();
+    app.shutdown().await.expect("clean shutdown");
+    assert!(after_users.is_empty(), "{after_users:?}");
+    assert_eq!(after_bot, [("C111".to_owned(), "tokens_revoked".to_owned())]);
+}
+
+#[tokio::test]
+async fn subscribing_where_the_bot_cannot_post_says_so_and_subscribes_nothing() {
+    let mut app = spawn_app().await;
+    wiremock::Mock::given(wiremock::matchers::path("/conversations.info"))
+        .and(wiremock::matchers::body_string_contains("channel=C111"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "ok": true, "channel": {"id": "C111", "is_member": false, "is_archived": false}
+        })))
+        .mount(&app.slack)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::path("/conversations.info"))
+        .and(wiremock::matchers::body_string_contains("channel=D0DM"))
+        .respond_with(slack_error("channel_not_found"))
+        .mount(&app.slack)
+        .await;
+
+    let not_member: Value = app
+        .post_command(&command_body("/testscope", "quiz daily"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dm_body = command_body("/testscope", "quiz daily").replace("channel_id=C111", "channel_id=D0DM");
+    let in_dm: Value = app.post_command(&dm_body).await.json().await.unwrap();
+    let subs = app.state().store.subscriptions().await.unwrap();
+    app.shutdown().await.expect("clean shutdown");
+
+    assert!(
+        not_member["text"].as_str().is_some_and(|t| t.contains("/invite @testscope")),
+        "{not_member}"
+    );
+    assert!(
+        in_dm["text"].as_str().is_some_and(|t| t.contains("cannot see this conversation")),
+        "{in_dm}"
+    );
+    assert!(subs.is_empty(), "nothing may be subscribed: {subs:?}");
+}
+
+#[tokio::test]
+async fn subscribing_without_a_bot_token_says_so() {
+    let mut app = spawn_app_with(TestOptions::default().without_bot_token()).await;
+    let reply: Value = app
+        .post_command(&command_body("/testscope", "quiz daily"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let subs = app.state().store.subscriptions().await.unwrap();
+    app.shutdown().await.expect("clean shutdown");
+    assert!(
+        reply["text"].as_str().is_some_and(|t| t.contains("SLACK_BOT_TOKEN")),
+        "{reply}"
+    );
+    assert!(subs.is_empty());
+}
