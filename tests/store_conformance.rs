@@ -238,7 +238,10 @@ mod cases {
     ) {
         let (a, b, c, cfg) = (unique("CA"), unique("CB"), unique("CC"), unique("CF"));
         for ch in [&a, &b] {
-            store.upsert_subscription(&subscription(ch, "09:00 UTC everyday")).await.unwrap();
+            store
+                .upsert_subscription(&subscription(ch, "09:00 UTC everyday"))
+                .await
+                .unwrap();
         }
         let mut other = subscription(&c, "09:00 UTC everyday");
         other.team_id = "T0002".to_owned();
@@ -248,11 +251,32 @@ mod cases {
         store.upsert_subscription(&configured).await.unwrap();
 
         // Only the first pause of a channel counts, and only subscribed ones pause.
-        assert!(store.pause_subscription(&a, "not_in_channel", 10).await.unwrap());
-        assert!(!store.pause_subscription(&a, "is_archived", 11).await.unwrap());
-        assert!(!store.pause_subscription(&unique("CX"), "is_archived", 11).await.unwrap());
+        assert!(
+            store
+                .pause_subscription(&a, "not_in_channel", 10)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .pause_subscription(&a, "is_archived", 11)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .pause_subscription(&unique("CX"), "is_archived", 11)
+                .await
+                .unwrap()
+        );
         // The workspace goes: its other channel and the configured one pause.
-        assert_eq!(store.pause_team("T0001", "app_uninstalled", 12).await.unwrap(), 2);
+        assert_eq!(
+            store
+                .pause_team("T0001", "app_uninstalled", 12)
+                .await
+                .unwrap(),
+            2
+        );
         let paused = store.paused_subscriptions().await.unwrap();
         let reason = |ch: &str| paused.iter().find(|(c, _)| c == ch).map(|(_, r)| r.clone());
         assert_eq!(reason(&a).as_deref(), Some("not_in_channel"));
@@ -261,10 +285,16 @@ mod cases {
         assert_eq!(reason(&c), None, "another workspace keeps its quiz");
 
         // Subscribing again resumes; unsubscribing forgets the pause.
-        store.upsert_subscription(&subscription(&a, "10:00 UTC everyday")).await.unwrap();
+        store
+            .upsert_subscription(&subscription(&a, "10:00 UTC everyday"))
+            .await
+            .unwrap();
         assert!(store.remove_subscription(&b).await.unwrap());
         let paused = store.paused_subscriptions().await.unwrap();
-        assert!(paused.iter().all(|(ch, _)| ch != &a && ch != &b), "{paused:?}");
+        assert!(
+            paused.iter().all(|(ch, _)| ch != &a && ch != &b),
+            "{paused:?}"
+        );
         assert!(paused.iter().any(|(ch, _)| ch == &cfg));
     }
 

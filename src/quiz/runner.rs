@@ -55,7 +55,9 @@ pub enum PostOutcome {
     Failed(String),
     /// Slack refused the post with an error that retrying cannot fix
     /// (`not_in_channel`, `is_archived`, `invalid_auth`, ...).
-    Refused { code: String },
+    Refused {
+        code: String,
+    },
 }
 
 fn timestamp(now: i64) -> Timestamp {

@@ -102,13 +102,19 @@ fn revokes_bot_token(body: &[u8]) -> bool {
 /// The app is gone from a workspace: pause its quiz subscriptions and mark
 /// the token as rejected, so nothing more is posted and `/readyz` says why.
 async fn stop_posting(state: &AppState, team: &str, why: &str) {
-    tracing::error!(team, event = why, "the app lost access to this workspace; quiz posting stops");
+    tracing::error!(
+        team,
+        event = why,
+        "the app lost access to this workspace; quiz posting stops"
+    );
     state.slack_probe.set(super::health::TokenStatus::Rejected {
         code: why.to_owned(),
     });
     match state.store.pause_team(team, why, state.clock.now()).await {
         Ok(n) => tracing::info!(team, paused = n, "quiz subscriptions paused"),
-        Err(e) => tracing::error!(error = %e, team, "could not pause the workspace's quiz subscriptions"),
+        Err(e) => {
+            tracing::error!(error = %e, team, "could not pause the workspace's quiz subscriptions")
+        }
     }
 }
 

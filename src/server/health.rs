@@ -97,7 +97,10 @@ impl StoreProbe {
     }
 
     fn latest(&self) -> Option<(Instant, Result<(), String>)> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -164,7 +167,10 @@ pub struct SlackProbe(std::sync::Mutex<TokenStatus>);
 
 impl SlackProbe {
     pub fn get(&self) -> TokenStatus {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(super) fn set(&self, status: TokenStatus) {
@@ -191,7 +197,9 @@ fn slack_check(state: &AppState) -> Result<String, String> {
         TokenStatus::Rejected { code } => Err(format!(
             "auth.test rejected the token ({code}): check SLACK_BOT_TOKEN and SLACK_API_URL"
         )),
-        TokenStatus::Unchecked => Ok("token not checked yet (auth.test runs at start-up)".to_owned()),
+        TokenStatus::Unchecked => {
+            Ok("token not checked yet (auth.test runs at start-up)".to_owned())
+        }
         TokenStatus::Unverified { error } => Ok(format!(
             "token unverified: Slack did not answer auth.test ({error}); slash commands still work, \
              replies in threads wait for Slack"
@@ -213,7 +221,10 @@ pub(super) async fn check_token(state: &AppState) -> Duration {
             TokenStatus::Accepted { user_id }
         }
         Err(e) if e.is_auth_error() => {
-            tracing::error!(code = e.code().unwrap_or(""), "Slack rejected the bot token");
+            tracing::error!(
+                code = e.code().unwrap_or(""),
+                "Slack rejected the bot token"
+            );
             TokenStatus::Rejected {
                 code: e.code().unwrap_or("rejected").to_owned(),
             }

@@ -112,7 +112,7 @@ impl Jobs {
                 let run = tokio::spawn(job(beat.clone(), jobs.stop.clone()));
                 let error = match run.await {
                     Ok(()) => break,
-                    Err(e) if e.is_panic() => panic_message(e.into_panic()),
+                    Err(e) if e.is_panic() => panic_message(&*e.into_panic()),
                     Err(e) => e.to_string(),
                 };
                 let failures = jobs.record_failure(name, &error);
@@ -166,7 +166,7 @@ fn restart_pause(failures: u32) -> Duration {
     RESTART_FIRST.saturating_mul(factor).min(RESTART_MAX)
 }
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -370,9 +370,8 @@ impl Store for SqliteStore {
 
     async fn paused_subscriptions(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.call("paused_subscriptions", |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT channel_id, reason FROM quiz_paused ORDER BY channel_id",
-            )?;
+            let mut stmt = conn
+                .prepare_cached("SELECT channel_id, reason FROM quiz_paused ORDER BY channel_id")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect()
         })

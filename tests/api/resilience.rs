@@ -150,7 +150,10 @@ impl Drop for PgSchema {
                 .enable_all()
                 .build()
                 .unwrap();
-            rt.block_on(pg_execute(&base, &format!("DROP SCHEMA IF EXISTS {name} CASCADE")));
+            rt.block_on(pg_execute(
+                &base,
+                &format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
+            ));
         })
         .join();
     }
@@ -253,7 +256,11 @@ async fn a_postgres_database_that_takes_no_writes_stops_start_up() {
     let Some(schema) = PgSchema::create().await else {
         return;
     };
-    drop(build(&schema.url()).await.expect("a writable database starts"));
+    drop(
+        build(&schema.url())
+            .await
+            .expect("a writable database starts"),
+    );
 
     let started = build(&schema.url_with("%20-cdefault_transaction_read_only%3Don")).await;
 
@@ -266,7 +273,10 @@ async fn a_postgres_database_that_takes_no_writes_stops_start_up() {
 /// The scenario behind item 3 on any backend: while another connection
 /// keeps the tables locked, every write of ours fails but reads still work.
 /// `/readyz` must turn red, and a quiz click must be told it did not count.
-async fn writes_blocked(database_url: Option<String>, lock: impl AsyncFnOnce(&TestApp) -> Box<dyn std::any::Any>) {
+async fn writes_blocked(
+    database_url: Option<String>,
+    lock: impl AsyncFnOnce(&TestApp) -> Box<dyn std::any::Any>,
+) {
     // Arrange: a posted quiz in C111, then the lock.
     let mut app = spawn_app_with(TestOptions {
         database_url,
@@ -349,7 +359,12 @@ async fn writes_blocked(database_url: Option<String>, lock: impl AsyncFnOnce(&Te
         "the person who clicked must learn the answer did not count: {reply}"
     );
     assert!(
-        app.state().store.quiz_answers("C111").await.unwrap().is_empty(),
+        app.state()
+            .store
+            .quiz_answers("C111")
+            .await
+            .unwrap()
+            .is_empty(),
         "nothing was stored"
     );
 }
@@ -370,15 +385,16 @@ async fn postgres_readiness_and_quiz_clicks_show_failed_writes() {
         return;
     };
     let client = schema.client().await;
-    writes_blocked(Some(schema.url()), async move |_: &TestApp| -> Box<dyn std::any::Any> {
-        client
-            .batch_execute(
-                "BEGIN; LOCK TABLE heartbeat, quiz_answers IN ACCESS EXCLUSIVE MODE",
-            )
-            .await
-            .unwrap();
-        Box::new(client) as Box<dyn std::any::Any>
-    })
+    writes_blocked(
+        Some(schema.url()),
+        async move |_: &TestApp| -> Box<dyn std::any::Any> {
+            client
+                .batch_execute("BEGIN; LOCK TABLE heartbeat, quiz_answers IN ACCESS EXCLUSIVE MODE")
+                .await
+                .unwrap();
+            Box::new(client) as Box<dyn std::any::Any>
+        },
+    )
     .await;
 }
 
@@ -499,7 +515,10 @@ impl FakeThread {
     }
 
     fn mention_ts(&self) -> String {
-        self.messages.last().unwrap()["ts"].as_str().unwrap().to_owned()
+        self.messages.last().unwrap()["ts"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 }
 
@@ -516,7 +535,9 @@ impl wiremock::Respond for FakeThread {
         let visible: Vec<&Value> = self
             .messages
             .iter()
-            .filter(|m| latest.is_none_or(|l| m["ts"].as_str().unwrap().parse::<f64>().unwrap() <= l))
+            .filter(|m| {
+                latest.is_none_or(|l| m["ts"].as_str().unwrap().parse::<f64>().unwrap() <= l)
+            })
             .collect();
         let page: Vec<&Value> = visible.iter().skip(offset).take(limit).copied().collect();
         let next = if offset + limit < visible.len() {
@@ -546,7 +567,8 @@ async fn answer_in(thread: FakeThread, mention: &str) -> (Value, usize) {
         .await;
     let event = mention_event("EvTHREAD", mention, &mention_ts, Some(ROOT));
     assert_eq!(app.post_event(&event).await.status(), StatusCode::OK);
-    let posts = wait_for_requests(&app.slack, "/chat.postMessage", 1, Duration::from_secs(10)).await;
+    let posts =
+        wait_for_requests(&app.slack, "/chat.postMessage", 1, Duration::from_secs(10)).await;
     app.shutdown().await.expect("clean shutdown");
     let reads = app.slack_requests("/conversations.replies").await.len();
     (json_body(&posts[0]), reads)
@@ -613,7 +635,10 @@ async fn a_mention_that_describes_the_change_needs_no_thread_read() {
         "<@UBOT> we bumped the learning rate from 0.01 to 0.001",
     )
     .await;
-    assert_eq!(reads, 0, "the thread was read although the mention said it all");
+    assert_eq!(
+        reads, 0,
+        "the thread was read although the mention said it all"
+    );
     assert!(headline(&reply).starts_with("Integration tests"));
 }
 
@@ -653,7 +678,9 @@ async fn a_quiz_post_slack_refuses_for_good_pauses_the_channel_and_tells_the_sub
     // Arrange: the bot was removed from C111; DMs to the subscriber work.
     let mut app = spawn_app().await;
     wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
-        .and(wiremock::matchers::body_partial_json(serde_json::json!({"channel": "C111"})))
+        .and(wiremock::matchers::body_partial_json(
+            serde_json::json!({"channel": "C111"}),
+        ))
         .respond_with(slack_error("not_in_channel"))
         .mount(&app.slack)
         .await;
@@ -670,9 +697,11 @@ async fn a_quiz_post_slack_refuses_for_good_pauses_the_channel_and_tells_the_sub
     let paused = app.state().store.paused_subscriptions().await.unwrap();
     // Inviting the bot and subscribing again resumes the quiz.
     wiremock::Mock::given(wiremock::matchers::path("/conversations.info"))
-        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "ok": true, "channel": {"id": "C111", "is_member": true, "is_archived": false}
-        })))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "ok": true, "channel": {"id": "C111", "is_member": true, "is_archived": false}
+            })),
+        )
         .mount(&app.slack)
         .await;
     let resumed = app
@@ -697,12 +726,21 @@ async fn a_quiz_post_slack_refuses_for_good_pauses_the_channel_and_tells_the_sub
         "the notice must say what happened and how to fix it: {text}"
     );
     assert_eq!(paused, [("C111".to_owned(), "not_in_channel".to_owned())]);
-    assert!(paused_after.is_empty(), "subscribing again resumes: {paused_after:?}");
+    assert!(
+        paused_after.is_empty(),
+        "subscribing again resumes: {paused_after:?}"
+    );
 }
 
 #[tokio::test]
 async fn an_archived_channel_or_a_revoked_token_stops_retries_too() {
-    for code in ["is_archived", "channel_not_found", "token_revoked", "invalid_auth", "account_inactive"] {
+    for code in [
+        "is_archived",
+        "channel_not_found",
+        "token_revoked",
+        "invalid_auth",
+        "account_inactive",
+    ] {
         let mut app = spawn_app().await;
         wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
             .respond_with(slack_error(code))
@@ -748,7 +786,12 @@ async fn app_uninstalled_stops_all_posting_for_the_workspace() {
         "nothing may be posted after the app was uninstalled"
     );
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    assert!(body["checks"]["slack"].as_str().is_some_and(|s| s.contains("app_uninstalled")), "{body}");
+    assert!(
+        body["checks"]["slack"]
+            .as_str()
+            .is_some_and(|s| s.contains("app_uninstalled")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -762,13 +805,18 @@ async fn tokens_revoked_for_users_only_leaves_the_quiz_alone() {
             "event": {"type": "tokens_revoked", "tokens": tokens}
         })
     };
-    app.post_event(&event(serde_json::json!({"oauth": ["W111"]}))).await;
+    app.post_event(&event(serde_json::json!({"oauth": ["W111"]})))
+        .await;
     let after_users = app.state().store.paused_subscriptions().await.unwrap();
-    app.post_event(&event(serde_json::json!({"bot": ["UBOT"]}))).await;
+    app.post_event(&event(serde_json::json!({"bot": ["UBOT"]})))
+        .await;
     let after_bot = app.state().store.paused_subscriptions().await.unwrap();
     app.shutdown().await.expect("clean shutdown");
     assert!(after_users.is_empty(), "{after_users:?}");
-    assert_eq!(after_bot, [("C111".to_owned(), "tokens_revoked".to_owned())]);
+    assert_eq!(
+        after_bot,
+        [("C111".to_owned(), "tokens_revoked".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -776,9 +824,11 @@ async fn subscribing_where_the_bot_cannot_post_says_so_and_subscribes_nothing() 
     let mut app = spawn_app().await;
     wiremock::Mock::given(wiremock::matchers::path("/conversations.info"))
         .and(wiremock::matchers::body_string_contains("channel=C111"))
-        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "ok": true, "channel": {"id": "C111", "is_member": false, "is_archived": false}
-        })))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "ok": true, "channel": {"id": "C111", "is_member": false, "is_archived": false}
+            })),
+        )
         .mount(&app.slack)
         .await;
     wiremock::Mock::given(wiremock::matchers::path("/conversations.info"))
@@ -793,17 +843,22 @@ async fn subscribing_where_the_bot_cannot_post_says_so_and_subscribes_nothing() 
         .json()
         .await
         .unwrap();
-    let dm_body = command_body("/testscope", "quiz daily").replace("channel_id=C111", "channel_id=D0DM");
+    let dm_body =
+        command_body("/testscope", "quiz daily").replace("channel_id=C111", "channel_id=D0DM");
     let in_dm: Value = app.post_command(&dm_body).await.json().await.unwrap();
     let subs = app.state().store.subscriptions().await.unwrap();
     app.shutdown().await.expect("clean shutdown");
 
     assert!(
-        not_member["text"].as_str().is_some_and(|t| t.contains("/invite @testscope")),
+        not_member["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("/invite @testscope")),
         "{not_member}"
     );
     assert!(
-        in_dm["text"].as_str().is_some_and(|t| t.contains("cannot see this conversation")),
+        in_dm["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("cannot see this conversation")),
         "{in_dm}"
     );
     assert!(subs.is_empty(), "nothing may be subscribed: {subs:?}");
@@ -821,7 +876,9 @@ async fn subscribing_without_a_bot_token_says_so() {
     let subs = app.state().store.subscriptions().await.unwrap();
     app.shutdown().await.expect("clean shutdown");
     assert!(
-        reply["text"].as_str().is_some_and(|t| t.contains("SLACK_BOT_TOKEN")),
+        reply["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("SLACK_BOT_TOKEN")),
         "{reply}"
     );
     assert!(subs.is_empty());
