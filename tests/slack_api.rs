@@ -28,6 +28,7 @@ fn fast_policy() -> RetryPolicy {
         max_delay: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(2),
         jitter: Duration::from_millis(1),
+        request_timeout: Duration::from_secs(10),
     }
 }
 

@@ -38,6 +38,13 @@ pub(super) async fn handle(
                         tracing::debug!(event = %cb.event_id, "ignoring a bot's own mention");
                         return Ok(StatusCode::OK.into_response());
                     }
+                    // A place for the answer first: with none left, the
+                    // delivery is acknowledged and counted, and nothing is
+                    // claimed.
+                    let Some(slot) = state.reserve("answer mention") else {
+                        crate::telemetry::event("overflow");
+                        return Ok(StatusCode::OK.into_response());
+                    };
                     // Slack retries a delivery it thinks failed; the event id
                     // stays the same, so the first claim wins, also across
                     // restarts and replicas.
@@ -56,10 +63,7 @@ pub(super) async fn handle(
                     if first {
                         tracing::info!(event = %cb.event_id, retry, channel = %m.channel, "answering a mention");
                         let s = state.clone();
-                        state.spawn(
-                            "answer mention",
-                            async move { answer_mention(&s, &m).await },
-                        );
+                        slot.spawn(async move { answer_mention(&s, &m).await });
                     } else {
                         tracing::info!(event = %cb.event_id, retry, "duplicate delivery ignored");
                     }

@@ -57,6 +57,8 @@ pub struct Shared {
     pub store: Arc<dyn Store>,
     /// Background replies; shutdown waits for them.
     pub tasks: TaskTracker,
+    /// One permit per background reply in progress (`TESTSCOPE_MAX_BACKGROUND`).
+    pub background: Arc<tokio::sync::Semaphore>,
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
     pub quiz: QuizSettings,
@@ -81,12 +83,83 @@ impl AppState {
         }
     }
 
-    /// Runs `work` in the background, tracked so shutdown lets it finish.
-    pub fn spawn(&self, name: &'static str, work: impl Future<Output = ()> + Send + 'static) {
-        self.tasks.spawn(async move {
+    /// Takes a place for one piece of background work. With every place
+    /// taken, logs and counts the overflow and returns `None`: the caller
+    /// acknowledges the request to Slack and does nothing more.
+    pub fn reserve(&self, name: &'static str) -> Option<Slot> {
+        match Arc::clone(&self.background).try_acquire_owned() {
+            Ok(permit) => Some(Slot {
+                permit,
+                name,
+                tasks: self.tasks.clone(),
+            }),
+            Err(_) => {
+                overflow(name);
+                None
+            }
+        }
+    }
+
+    /// Runs `work` in the background if there is room (see
+    /// [`AppState::reserve`]); tracked so shutdown lets it finish.
+    pub fn spawn(
+        &self,
+        name: &'static str,
+        work: impl Future<Output = ()> + Send + 'static,
+    ) -> bool {
+        match self.reserve(name) {
+            Some(slot) => {
+                slot.spawn(work);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A reserved place for one piece of background work.
+pub struct Slot {
+    permit: tokio::sync::OwnedSemaphorePermit,
+    name: &'static str,
+    tasks: TaskTracker,
+}
+
+impl Slot {
+    pub fn spawn(self, work: impl Future<Output = ()> + Send + 'static) {
+        let Slot {
+            permit,
+            name,
+            tasks,
+        } = self;
+        tasks.spawn(async move {
             work.await;
+            drop(permit);
             tracing::debug!(task = name, "background task finished");
         });
+    }
+}
+
+/// Counts background work turned away, and logs it at most once a second
+/// with how many were turned away since the last line.
+fn overflow(name: &'static str) {
+    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    static SINCE: AtomicU64 = AtomicU64::new(0);
+    metrics::counter!("testscope_background_overflow_total", "task" => name).increment(1);
+    let dropped = SINCE.fetch_add(1, Ordering::Relaxed) + 1;
+    let now = crate::clock::SystemClock.now();
+    let last = LAST.load(Ordering::Relaxed);
+    if now > last
+        && LAST
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        SINCE.store(0, Ordering::Relaxed);
+        tracing::warn!(
+            task = name,
+            dropped,
+            "background work is at its limit (TESTSCOPE_MAX_BACKGROUND); acknowledged without doing it"
+        );
     }
 }
 
@@ -140,6 +213,7 @@ impl Application {
     ) -> anyhow::Result<Application> {
         // Metrics are recorded from the first request on.
         let _ = crate::telemetry::prometheus();
+        raise_open_file_limit();
         let kb = KnowledgeBase::load(settings.responses.as_deref())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let store = crate::store::open(&settings.database_url)
@@ -157,6 +231,7 @@ impl Application {
             slack,
             store,
             jobs: jobs::Jobs::new(tasks.clone()),
+            background: Arc::new(tokio::sync::Semaphore::new(settings.max_background)),
             tasks,
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
@@ -189,6 +264,7 @@ impl Application {
             limits: Limits {
                 header_timeout: settings.header_timeout,
                 request_timeout: settings.request_timeout,
+                max_connections: settings.max_connections,
             },
         };
         app.start_background_work();
@@ -244,6 +320,7 @@ impl Application {
 struct Limits {
     header_timeout: Duration,
     request_timeout: Duration,
+    max_connections: usize,
 }
 
 /// Accepts connections until `shutdown`, then lets open connections finish
@@ -265,7 +342,27 @@ async fn serve(
     builder.keep_alive(true);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    // Every connection holds a descriptor; past the cap, new clients wait in
+    // the kernel's listen queue instead of running the process out of them.
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     loop {
+        let slot = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                metrics::counter!("testscope_connection_limit_reached_total").increment(1);
+                tracing::warn!(
+                    limit = limits.max_connections,
+                    "connection limit reached (TESTSCOPE_MAX_CONNECTIONS); new clients wait"
+                );
+                tokio::select! {
+                    slot = Arc::clone(&slots).acquire_owned() => match slot {
+                        Ok(slot) => slot,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
         tokio::select! {
             accepted = listener.accept() => {
                 let stream = match accepted {
@@ -282,6 +379,7 @@ async fn serve(
                 let service = TowerToHyperService::new(app.for_connection(Arc::clone(&deadlines)));
                 let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
+                    let _slot = slot;
                     tokio::select! {
                         // Fixed order: the connection is what wakes this task
                         // nearly every time, and no random draw per poll.
@@ -322,6 +420,29 @@ async fn overdue(deadlines: &deadline::Deadlines, limits: Limits) {
             return;
         }
         timer.as_mut().reset(next.into());
+    }
+}
+
+/// Raises the soft limit on open files to the hard one: the usual soft
+/// 1,024 is too few for a busy server (each connection, each call to Slack
+/// and the database holds a descriptor), and the hard limit is what the
+/// operator allows.
+fn raise_open_file_limit() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let mut limit = getrlimit(Resource::Nofile);
+        let before = limit.current;
+        // An unlimited hard limit cannot be the soft one on Linux; leave it.
+        let Some(hard) = limit.maximum else { return };
+        if before.is_some_and(|soft| soft >= hard) {
+            return;
+        }
+        limit.current = Some(hard);
+        match setrlimit(Resource::Nofile, limit) {
+            Ok(()) => tracing::info!(from = before, to = hard, "raised the open file limit"),
+            Err(e) => tracing::warn!(error = %e, "could not raise the open file limit"),
+        }
     }
 }
 

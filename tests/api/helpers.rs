@@ -45,6 +45,8 @@ pub(crate) struct TestOptions {
     /// With `auth_test`: the error code the fake Slack answers `auth.test`
     /// with instead of the bot's identity.
     pub(crate) auth_test_error: Option<&'static str>,
+    pub(crate) max_background: usize,
+    pub(crate) max_connections: usize,
 }
 
 impl Default for TestOptions {
@@ -60,6 +62,8 @@ impl Default for TestOptions {
             request_timeout: Duration::from_secs(10),
             database_url: None,
             auth_test_error: None,
+            max_background: 256,
+            max_connections: 512,
         }
     }
 }
@@ -90,6 +94,7 @@ pub(crate) fn fast_retry() -> RetryPolicy {
         max_delay: Duration::from_millis(40),
         max_retry_after: Duration::from_secs(2),
         jitter: Duration::ZERO,
+        request_timeout: Duration::from_secs(10),
     }
 }
 
@@ -188,6 +193,8 @@ impl TestApp {
         settings.shutdown_grace = self.options.shutdown_grace;
         settings.header_timeout = self.options.header_timeout;
         settings.request_timeout = self.options.request_timeout;
+        settings.max_background = self.options.max_background;
+        settings.max_connections = self.options.max_connections;
         let app = Application::build_with_retry(
             settings,
             Arc::clone(&self.clock),

@@ -883,3 +883,159 @@ async fn subscribing_without_a_bot_token_says_so() {
     );
     assert!(subs.is_empty());
 }
+
+// ---- bounded under load (item 7) --------------------------------------------
+
+const CHANGE: &str = "<@UBOT> we bumped the learning rate from 0.01 to 0.001";
+
+#[tokio::test]
+async fn background_work_beyond_its_limit_is_acknowledged_and_counted() {
+    // Arrange: room for one reply at a time; Slack takes a second per post.
+    let mut app = spawn_app_with(TestOptions {
+        max_background: 1,
+        ..TestOptions::default()
+    })
+    .await;
+    wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
+        .respond_with(posted_ok().set_delay(Duration::from_millis(800)))
+        .mount(&app.slack)
+        .await;
+
+    // Act: three mentions at once.
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        let ts = format!("1595926230.00960{i}");
+        let event = mention_event(&format!("EvLOAD{i}"), CHANGE, &ts, None);
+        statuses.push(app.post_event(&event).await.status());
+    }
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.slack_requests("/chat.postMessage").await.len(),
+        1,
+        "only one reply fits"
+    );
+    assert!(
+        metrics.contains("testscope_background_overflow_total{task=\"answer mention\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("testscope_events_total{outcome=\"overflow\"}"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    let mut app = spawn_app_with(TestOptions {
+        max_connections: 2,
+        ..TestOptions::default()
+    })
+    .await;
+    let addr = format!("127.0.0.1:{}", app.port);
+    let idle_a = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let _idle_b = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let fresh = || {
+        reqwest::Client::builder()
+            .timeout(Duration::from_millis(400))
+            .build()
+            .unwrap()
+    };
+    let url = format!("{}/healthz", app.address);
+
+    let while_full = fresh().get(&url).send().await;
+    drop(idle_a);
+    let after = fresh().get(&url).send().await;
+    app.trigger_shutdown();
+
+    assert!(
+        while_full.is_err(),
+        "a third connection must wait while two are open: {while_full:?}"
+    );
+    assert_eq!(
+        after.expect("served once a place is free").status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_slack_call_that_times_out_is_not_repeated() {
+    // Arrange: Slack answers after a second; the client gives up after 300 ms.
+    let mut app = spawn_app_with(TestOptions {
+        retry: testscope::slack::api::RetryPolicy {
+            request_timeout: Duration::from_millis(300),
+            ..fast_retry()
+        },
+        ..TestOptions::default()
+    })
+    .await;
+    wiremock::Mock::given(wiremock::matchers::path("/chat.postMessage"))
+        .respond_with(posted_ok().set_delay(Duration::from_secs(1)))
+        .mount(&app.slack)
+        .await;
+
+    // Act
+    let event = mention_event("EvSLOW", CHANGE, "1595926230.009600", None);
+    assert_eq!(app.post_event(&event).await.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert: Slack may have posted it; a second try could post it twice.
+    assert_eq!(app.slack_requests("/chat.postMessage").await.len(), 1);
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn serve_raises_the_soft_open_file_limit_to_the_hard_one() {
+    // Arrange: the usual low soft limit.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -Sn 256 && exec {} serve",
+            env!("CARGO_BIN_EXE_testscope")
+        ))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        .env("TESTSCOPE_ADDR", "127.0.0.1:0")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run testscope serve");
+    let limits = format!("/proc/{}/limits", child.id());
+    let max_open = || {
+        let text = std::fs::read_to_string(&limits).unwrap_or_default();
+        text.lines()
+            .find(|l| l.starts_with("Max open files"))
+            .map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                (f[3].to_owned(), f[4].to_owned())
+            })
+    };
+
+    // Act: wait until the server has started.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = None;
+    while Instant::now() < deadline {
+        seen = max_open();
+        if seen.as_ref().is_some_and(|(soft, hard)| soft == hard) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Assert
+    let (soft, hard) = seen.expect("read the process's limits");
+    assert_eq!(soft, hard, "the soft limit stayed at {soft}");
+}
