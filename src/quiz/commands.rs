@@ -148,7 +148,17 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                             .await
                             .map(|p| p.iter().filter(|p| p.message_ts.is_some()).count())
                             .unwrap_or(0);
-                        ephemeral(&describe(&t.status, &schedule, now, posted))
+                        let mut text = describe(&t.status, &schedule, now, posted);
+                        let paused = ctx.store.paused_subscriptions().await.unwrap_or_default();
+                        if let Some((_, code)) =
+                            paused.iter().find(|(ch, _)| ch == asker.channel_id)
+                        {
+                            text = format!(
+                                "{text}\n*Paused.* {}",
+                                super::runner::refusal_fix(asker.channel_id, code)
+                            );
+                        }
+                        ephemeral(&text)
                     }
                     Err(e) => ephemeral(&e.to_string()),
                 },

@@ -154,7 +154,8 @@ pub enum TokenStatus {
     Rejected {
         code: String,
     },
-    /// No answer from Slack (down, unreachable, 5xx, rate limited).
+    /// Slack could not be asked (down, unreachable, 5xx, rate limited, an
+    /// answer we cannot read).
     Unverified {
         error: String,
     },
@@ -201,7 +202,7 @@ fn slack_check(state: &AppState) -> Result<String, String> {
             Ok("token not checked yet (auth.test runs at start-up)".to_owned())
         }
         TokenStatus::Unverified { error } => Ok(format!(
-            "token unverified: Slack did not answer auth.test ({error}); slash commands still work, \
+            "token unverified: auth.test did not get through ({error}); slash commands still work, \
              replies in threads wait for Slack"
         )),
     }
@@ -211,35 +212,37 @@ fn slack_check(state: &AppState) -> Result<String, String> {
 /// and learns who the bot is, so it never answers itself. Returns when to
 /// check again.
 pub(super) async fn check_token(state: &AppState) -> Duration {
-    let status = match state.slack.auth_test().await {
+    let was = state.slack_probe.get();
+    let (status, me) = match state.slack.auth_test().await {
         Ok(me) => {
-            if state.identity.get().is_none() {
-                tracing::info!(user = %me.user_id, "learned the bot's identity");
-            }
             let user_id = me.user_id.clone();
-            let _ = state.identity.set(me);
-            TokenStatus::Accepted { user_id }
+            (TokenStatus::Accepted { user_id }, Some(me))
         }
         Err(e) if e.is_auth_error() => {
-            tracing::error!(
-                code = e.code().unwrap_or(""),
-                "Slack rejected the bot token"
-            );
-            TokenStatus::Rejected {
-                code: e.code().unwrap_or("rejected").to_owned(),
-            }
+            let code = e.code().unwrap_or("rejected").to_owned();
+            tracing::error!(%code, "Slack rejected the bot token");
+            (TokenStatus::Rejected { code }, None)
         }
         Err(e) => {
-            tracing::warn!(error = %e, "auth.test got no answer; the token stays unverified");
-            TokenStatus::Unverified {
-                error: e.to_string(),
+            // One line when Slack goes away, not one per retry.
+            if !matches!(was, TokenStatus::Unverified { .. }) {
+                tracing::warn!(error = %e, "auth.test did not get through; the token stays unverified");
             }
+            let error = e.to_string();
+            (TokenStatus::Unverified { error }, None)
         }
     };
     let again = match status {
         TokenStatus::Accepted { .. } | TokenStatus::Rejected { .. } => TOKEN_RECHECK,
         TokenStatus::Unchecked | TokenStatus::Unverified { .. } => TOKEN_RETRY,
     };
+    // The status first: whoever sees the identity also sees it in /readyz.
     state.slack_probe.set(status);
+    if let Some(me) = me
+        && state.identity.get().is_none()
+    {
+        tracing::info!(user = %me.user_id, "learned the bot's identity");
+        let _ = state.identity.set(me);
+    }
     again
 }

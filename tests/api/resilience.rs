@@ -695,6 +695,12 @@ async fn a_quiz_post_slack_refuses_for_good_pauses_the_channel_and_tells_the_sub
         tick(&app, DUE + 60 * minute).await;
     }
     let paused = app.state().store.paused_subscriptions().await.unwrap();
+    let status: Value = app
+        .post_command(&command_body("/testscope", "quiz status"))
+        .await
+        .json()
+        .await
+        .unwrap();
     // Inviting the bot and subscribing again resumes the quiz.
     wiremock::Mock::given(wiremock::matchers::path("/conversations.info"))
         .respond_with(
@@ -726,6 +732,12 @@ async fn a_quiz_post_slack_refuses_for_good_pauses_the_channel_and_tells_the_sub
         "the notice must say what happened and how to fix it: {text}"
     );
     assert_eq!(paused, [("C111".to_owned(), "not_in_channel".to_owned())]);
+    assert!(
+        status["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Paused") && t.contains("/invite @testscope")),
+        "`/testscope quiz status` should say the quiz is paused and why: {status}"
+    );
     assert!(
         paused_after.is_empty(),
         "subscribing again resumes: {paused_after:?}"
