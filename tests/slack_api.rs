@@ -488,7 +488,7 @@ async fn missing_token_is_not_configured_and_sends_nothing() {
         Err(SlackError::NotConfigured)
     ));
     assert!(matches!(
-        api.thread_replies("C1", "1.0", None, 10).await,
+        api.thread_replies("C1", "1.0", None, None, 10).await,
         Err(SlackError::NotConfigured)
     ));
     assert!(matches!(
@@ -565,7 +565,7 @@ async fn thread_replies_follows_cursor_and_concatenates() {
         .await;
 
     let messages = client(&server)
-        .thread_replies("C123", "100.0", None, 50)
+        .thread_replies("C123", "100.0", None, None, 50)
         .await
         .unwrap();
 

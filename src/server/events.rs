@@ -122,6 +122,43 @@ async fn stop_posting(state: &AppState, team: &str, why: &str) {
     }
 }
 
+/// A Slack timestamp one hour before `ts`, or `None` if `ts` is unreadable.
+fn hour_before(ts: &str) -> Option<String> {
+    let secs: i64 = ts.split('.').next()?.parse().ok()?;
+    (secs > 3600).then(|| format!("{}.000000", secs - 3600))
+}
+
+/// The people's messages of the thread up to the mention (from `oldest`
+/// on, when given), one per line.
+async fn thread_text(
+    state: &AppState,
+    m: &Mention,
+    root: &str,
+    oldest: Option<&str>,
+) -> Result<String, crate::slack::api::SlackError> {
+    let messages = state
+        .slack
+        .thread_replies(&m.channel, root, oldest, Some(&m.ts), THREAD_LIMIT)
+        .await?;
+    let me = state.identity.get().map(|i| i.user_id.clone());
+    let thread: Vec<&str> = messages
+        .iter()
+        // People's messages: plain ones, replies also sent to the channel,
+        // file shares and /me; never bots or system notices.
+        .filter(|msg| {
+            msg.bot_id.is_none()
+                && matches!(
+                    msg.subtype.as_deref(),
+                    None | Some("thread_broadcast" | "file_share" | "me_message")
+                )
+        })
+        .filter(|msg| me.is_none() || msg.user != me)
+        .filter(|msg| msg.ts != m.ts)
+        .map(|msg| msg.text.as_str())
+        .collect();
+    Ok(thread.join("\n"))
+}
+
 fn is_self(state: &AppState, m: &Mention) -> bool {
     state.identity.get().is_some_and(|me| {
         m.user.as_deref() == Some(me.user_id.as_str())
@@ -141,30 +178,27 @@ async fn answer_mention(state: &AppState, m: &Mention) {
     if !advice.confident
         && let Some(root) = m.thread_ts.as_deref()
     {
-        match state
-            .slack
-            .thread_replies(&m.channel, root, Some(&m.ts), THREAD_LIMIT)
-            .await
-        {
-            Ok(messages) => {
-                let me = state.identity.get().map(|i| i.user_id.clone());
-                let thread: Vec<&str> = messages
-                    .iter()
-                    // People's messages: plain ones, replies also sent to the
-                    // channel, file shares and /me; never bots or system notices.
-                    .filter(|msg| {
-                        msg.bot_id.is_none()
-                            && matches!(
-                                msg.subtype.as_deref(),
-                                None | Some("thread_broadcast" | "file_share" | "me_message")
-                            )
-                    })
-                    .filter(|msg| me.is_none() || msg.user != me)
-                    .filter(|msg| msg.ts != m.ts)
-                    .map(|msg| msg.text.as_str())
-                    .collect();
-                text = thread.join("\n");
+        // The last hour first: the messages nearest the mention, in one call,
+        // which under Slack's one thread read a minute (apps outside its
+        // Marketplace) may be the only one. The rest of the thread is read
+        // only when that hour does not describe the change.
+        let recent_from = hour_before(&m.ts);
+        match thread_text(state, m, root, recent_from.as_deref()).await {
+            Ok(recent) => {
+                text = recent;
                 advice = timed_advise(state, &text);
+                if !advice.confident && recent_from.is_some() {
+                    match thread_text(state, m, root, None).await {
+                        Ok(whole) => {
+                            text = whole;
+                            advice = timed_advise(state, &text);
+                        }
+                        Err(e) => tracing::warn!(
+                            error = %e,
+                            "could not read the rest of the thread; answering from its last hour"
+                        ),
+                    }
+                }
             }
             // A 429 included: waiting out a thread read's rate limit would
             // leave the asker waiting for a minute, so answer from what is here.

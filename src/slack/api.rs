@@ -388,8 +388,9 @@ impl SlackApi {
     }
 
     /// `conversations.replies`: the thread rooted at `ts`, oldest first,
-    /// up to `latest` (a message's ts, included) when given: the parent and
-    /// the newest `limit - 1` messages before it.
+    /// between `oldest` and `latest` (message timestamps, both included)
+    /// when given: the parent (if Slack includes it) and the newest
+    /// `limit - 1` messages in that range.
     ///
     /// Slack pages a thread from its start, so the pages are followed (at
     /// most `MAX_REPLY_PAGES`) and the oldest replies beyond `limit` dropped.
@@ -401,6 +402,7 @@ impl SlackApi {
         &self,
         channel: &str,
         ts: &str,
+        oldest: Option<&str>,
         latest: Option<&str>,
         limit: u32,
     ) -> Result<Vec<ThreadMessage>, SlackError> {
@@ -420,8 +422,13 @@ impl SlackApi {
                 ("ts", ts),
                 ("limit", page_size.as_str()),
             ];
+            if let Some(oldest) = oldest {
+                params.push(("oldest", oldest));
+            }
             if let Some(latest) = latest {
                 params.push(("latest", latest));
+            }
+            if oldest.is_some() || latest.is_some() {
                 params.push(("inclusive", "true"));
             }
             if !cursor.is_empty() {

@@ -531,12 +531,14 @@ impl wiremock::Respond for FakeThread {
         if self.fail_from.is_some_and(|f| offset / limit + 1 >= f) {
             return self.fail.clone();
         }
-        let latest: Option<f64> = form.get("latest").map(|l| l.parse().unwrap());
+        let bound = |name: &str| form.get(name).map(|t| t.parse::<f64>().unwrap());
+        let (oldest, latest) = (bound("oldest"), bound("latest"));
         let visible: Vec<&Value> = self
             .messages
             .iter()
             .filter(|m| {
-                latest.is_none_or(|l| m["ts"].as_str().unwrap().parse::<f64>().unwrap() <= l)
+                let ts: f64 = m["ts"].as_str().unwrap().parse().unwrap();
+                latest.is_none_or(|l| ts <= l) && oldest.is_none_or(|o| ts >= o)
             })
             .collect();
         let page: Vec<&Value> = visible.iter().skip(offset).take(limit).copied().collect();
@@ -586,7 +588,27 @@ async fn a_long_thread_is_answered_from_the_messages_nearest_the_mention() {
         "the change is described just above the mention, the bot answered: {}",
         headline(&reply)
     );
-    assert_eq!(reads, 5, "1,000 messages are five pages of 200");
+    assert_eq!(
+        reads, 1,
+        "the last hour before the mention describes the change: one read is enough"
+    );
+}
+
+#[tokio::test]
+async fn the_whole_thread_is_read_when_its_last_hour_says_nothing_and_the_parent_is_kept() {
+    // The change is described in the parent, five hours before the mention.
+    let mut thread = FakeThread::new(300, None, response_url_ok());
+    thread.messages[0]["text"] = "PR #7: we bumped the learning rate from 0.01 to 0.001".into();
+    for m in &mut thread.messages[296..299] {
+        m["text"] = "any news?".into();
+    }
+    let (reply, reads) = answer_in(thread, "<@UBOT> what do we need here?").await;
+    assert!(
+        headline(&reply).starts_with("Integration tests"),
+        "the parent describes the change, the bot answered: {}",
+        headline(&reply)
+    );
+    assert_eq!(reads, 3, "the last hour, then the thread in two pages");
 }
 
 #[tokio::test]
