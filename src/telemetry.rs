@@ -71,6 +71,10 @@ fn describe() {
     );
     describe_counter!("testscope_quiz_answers_total", "Quiz answers by kind");
     describe_counter!("testscope_events_total", "Events API deliveries by outcome");
+    describe_counter!(
+        "testscope_response_url_refused_total",
+        "Replies not sent because the payload's response_url is not an allowed Slack origin, by reason"
+    );
 }
 
 /// The metric label for a matched route; anything else is `other`, so a
@@ -150,4 +154,67 @@ pub fn quiz_answer(kind: &'static str) {
 
 pub fn event(outcome: &'static str) {
     metrics::counter!("testscope_events_total", "outcome" => outcome).increment(1);
+}
+
+pub fn response_url_refused(reason: &'static str) {
+    metrics::counter!("testscope_response_url_refused_total", "reason" => reason).increment(1);
+}
+
+/// At most one log line per key and interval, for events an outsider can
+/// trigger at will (forged signatures, refused callback URLs): every event
+/// is still counted in the metrics, but the log cannot be flooded. The line
+/// that is written carries how many events it stands for.
+#[derive(Debug)]
+pub struct LogThrottle {
+    interval: Duration,
+    /// Per key: when its last line was written, and the events since.
+    keys: std::sync::Mutex<rustc_hash::FxHashMap<&'static str, (Option<std::time::Instant>, u64)>>,
+}
+
+impl LogThrottle {
+    pub fn new(interval: Duration) -> LogThrottle {
+        LogThrottle {
+            interval,
+            keys: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Counts one event under `key`. Returns `Some(n)` when a line should be
+    /// written now, `n` being the events since the previous line, this one
+    /// included; `None` while the key's interval has not passed.
+    pub fn admit(&self, key: &'static str) -> Option<u64> {
+        let now = std::time::Instant::now();
+        let mut keys = self
+            .keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (last, pending) = keys.entry(key).or_insert((None, 0));
+        *pending += 1;
+        if last.is_some_and(|at| now.duration_since(at) < self.interval) {
+            return None;
+        }
+        *last = Some(now);
+        Some(std::mem::take(pending))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_throttle_writes_one_line_per_key_and_interval_with_the_count() {
+        let throttle = LogThrottle::new(Duration::from_millis(50));
+        assert_eq!(throttle.admit("a"), Some(1));
+        assert_eq!(throttle.admit("a"), None);
+        assert_eq!(throttle.admit("a"), None);
+        assert_eq!(throttle.admit("b"), Some(1), "keys are independent");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(
+            throttle.admit("a"),
+            Some(3),
+            "the two held back, and this one"
+        );
+        assert_eq!(throttle.admit("a"), None);
+    }
 }

@@ -174,3 +174,46 @@ fn serve_refuses_to_start_when_the_database_is_unreachable() {
         );
     }
 }
+
+/// The database holds who answered what and when; other users on the host
+/// must not read it, whatever umask the service was started with.
+#[cfg(unix)]
+#[test]
+fn serve_creates_the_sqlite_file_and_its_wal_and_shm_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("state.db");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("umask 000 && exec \"$0\" serve")
+        .arg(env!("CARGO_BIN_EXE_testscope"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SLACK_SIGNING_SECRET", "s")
+        .env("TESTSCOPE_ADDR", "127.0.0.1:0")
+        .env(
+            "TESTSCOPE_DATABASE_URL",
+            format!("sqlite://{}", db.display()),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let files = ["state.db", "state.db-wal", "state.db-shm"].map(|f| dir.path().join(f));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !files.iter().all(|f| f.exists()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let modes: Vec<(String, u32)> = files
+        .iter()
+        .map(|f| {
+            let mode = std::fs::metadata(f).map_or(0, |m| m.permissions().mode() & 0o777);
+            (f.file_name().unwrap().to_string_lossy().into_owned(), mode)
+        })
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for (name, mode) in &modes {
+        assert_eq!(*mode, 0o600, "{name} is {mode:o}, want 600: {modes:?}");
+    }
+}

@@ -118,6 +118,48 @@ async fn slack_accepts_posts(server: &MockServer) {
         .await;
 }
 
+/// A click on a quiz button by `user` in `channel` (the payload's channel).
+async fn click(
+    w: &World,
+    user: &str,
+    channel: &str,
+    value: &str,
+    at: &str,
+) -> Option<runner::AnswerReply> {
+    let click = runner::Click {
+        user,
+        channel: Some(channel),
+        value,
+    };
+    runner::answer(w.ctx(), &click, secs(at)).await
+}
+
+async fn slack_accepts_updates(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/chat.update"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(server)
+        .await;
+}
+
+/// The `chat.update` calls the fake Slack received, as JSON.
+async fn updates_to_slack(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/chat.update")
+        .map(|r: &Request| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+fn has_buttons(msg: &Value) -> bool {
+    msg["blocks"]
+        .as_array()
+        .is_some_and(|b| b.iter().any(|b| b["type"] == "actions"))
+}
+
 fn posted(outcomes: &[(String, PostOutcome)]) -> usize {
     outcomes
         .iter()
@@ -288,7 +330,7 @@ async fn the_post_has_one_button_per_option_and_reveals_the_previous_answer() {
     let wrong = (q.correct + 1) % q.options.len();
     for (user, option) in [("U1", right), ("U2", wrong)] {
         let value = format!("quiz|C1|2026-11-25|{}|{option}", q.id);
-        runner::answer(w.ctx(), user, &value, secs("2026-11-25T10:00:00Z"))
+        click(&w, user, "C1", &value, "2026-11-25T10:00:00Z")
             .await
             .unwrap();
     }
@@ -311,11 +353,11 @@ async fn answering_twice_keeps_the_first_answer() {
     let q = w.kb.question(&post.question_id).unwrap();
     let wrong = (q.correct + 1) % q.options.len();
     let value = |o: usize| format!("quiz|C1|2026-11-25|{}|{o}", q.id);
-    let first = runner::answer(w.ctx(), "U1", &value(wrong), 100)
+    let first = click(&w, "U1", "C1", &value(wrong), "2026-11-25T10:00:00Z")
         .await
         .unwrap();
     assert!(first.text.contains("Not this time"), "{}", first.text);
-    let second = runner::answer(w.ctx(), "U1", &value(q.correct), 200)
+    let second = click(&w, "U1", "C1", &value(q.correct), "2026-11-25T10:01:00Z")
         .await
         .unwrap();
     assert!(
@@ -328,6 +370,130 @@ async fn answering_twice_keeps_the_first_answer() {
     let answers = w.store.quiz_answers("C1").await.unwrap();
     assert_eq!(answers.len(), 1);
     assert!(!answers[0].correct, "the first (wrong) answer counts");
+}
+
+#[tokio::test]
+async fn a_click_is_scored_only_on_a_posted_question_of_its_own_channel() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    w.tick("2026-11-25T09:00:05Z").await;
+    let post = &w.store.quiz_posts("C1").await.unwrap()[0];
+    let q = w.kb.question(&post.question_id).unwrap();
+    let other_q = w.kb.quiz.iter().find(|o| o.id != q.id).unwrap();
+    let at = "2026-11-25T10:00:00Z";
+    let forged = [
+        // A post that was never made.
+        ("C1", format!("quiz|C1|2026-11-24|{}|0", q.id)),
+        // Another channel's button, clicked there: no such post in C2.
+        ("C2", format!("quiz|C2|2026-11-25|{}|0", q.id)),
+        // This channel's button, but the click came from another channel.
+        ("C2", format!("quiz|C1|2026-11-25|{}|0", q.id)),
+        // Another question than the post asks.
+        ("C1", format!("quiz|C1|2026-11-25|{}|0", other_q.id)),
+        // An option the question does not have.
+        (
+            "C1",
+            format!("quiz|C1|2026-11-25|{}|{}", q.id, q.options.len()),
+        ),
+        ("C1", format!("quiz|C1|2026-11-25|{}|-1", q.id)),
+    ];
+    for (channel, value) in &forged {
+        let reply = click(&w, "U1", channel, value, at).await;
+        assert!(
+            reply.is_none(),
+            "{value} from {channel} was answered: {reply:?}"
+        );
+    }
+    assert!(w.store.quiz_answers("C1").await.unwrap().is_empty());
+    assert!(w.store.quiz_answers("C2").await.unwrap().is_empty());
+    // The real button still works.
+    let real = format!("quiz|C1|2026-11-25|{}|{}", q.id, q.correct);
+    assert!(click(&w, "U1", "C1", &real, at).await.is_some());
+    assert_eq!(w.store.quiz_answers("C1").await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_next_post_closes_the_previous_one_and_a_late_click_gets_the_answer() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    slack_accepts_updates(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    w.tick("2026-11-25T09:00:05Z").await;
+    let first = w.store.quiz_posts("C1").await.unwrap()[0].clone();
+    let q = w.kb.question(&first.question_id).unwrap();
+    let value = format!("quiz|C1|2026-11-25|{}|{}", q.id, q.correct);
+    click(&w, "U1", "C1", &value, "2026-11-25T10:00:00Z")
+        .await
+        .unwrap();
+
+    // The next day's post reveals the answer, and closes yesterday's.
+    w.tick("2026-11-26T09:00:05Z").await;
+    let updates = updates_to_slack(&w.server).await;
+    assert_eq!(
+        updates.len(),
+        1,
+        "yesterday's post is rewritten once: {updates:?}"
+    );
+    assert_eq!(updates[0]["ts"], first.message_ts.clone().unwrap());
+    assert!(!has_buttons(&updates[0]), "a closed post keeps no buttons");
+    let shown = updates[0].to_string();
+    assert!(
+        shown.contains(&q.options[q.correct]),
+        "it shows the answer: {shown}"
+    );
+    assert!(shown.contains("1 answered, 100% correct"), "{shown}");
+
+    // Yesterday's button, clicked today by someone else: a friendly no.
+    let late = click(&w, "U2", "C1", &value, "2026-11-26T09:30:00Z")
+        .await
+        .expect("a late click gets a reply");
+    assert!(late.text.contains("has closed"), "{}", late.text);
+    assert!(late.text.contains(&q.options[q.correct]), "{}", late.text);
+    assert!(late.refresh.is_none(), "a closed post is not rewritten");
+    let answers = w.store.quiz_answers("C1").await.unwrap();
+    assert_eq!(
+        answers.len(),
+        1,
+        "the late click is not scored: {answers:?}"
+    );
+    // At the end of its day the second post closes too, and the first is
+    // not rewritten again.
+    w.tick("2026-11-27T00:00:30Z").await;
+    assert_eq!(updates_to_slack(&w.server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_post_closes_at_the_end_of_its_local_day() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    slack_accepts_updates(&w.server).await;
+    // Friday; Berlin is UTC+1 in November, so the day ends at 23:00 UTC.
+    w.subscribe("C1", "09:00 Europe/Berlin mon-fri").await;
+    w.tick("2026-11-27T08:00:05Z").await;
+    let post = w.store.quiz_posts("C1").await.unwrap()[0].clone();
+    let q = w.kb.question(&post.question_id).unwrap();
+    let value = format!("quiz|C1|2026-11-27|{}|0", q.id);
+
+    w.tick("2026-11-27T22:59:50Z").await;
+    assert!(
+        updates_to_slack(&w.server).await.is_empty(),
+        "still Friday in Berlin"
+    );
+    let in_time = click(&w, "U1", "C1", &value, "2026-11-27T22:59:59Z")
+        .await
+        .unwrap();
+    assert!(!in_time.text.contains("has closed"), "{}", in_time.text);
+
+    w.tick("2026-11-27T23:00:10Z").await;
+    let updates = updates_to_slack(&w.server).await;
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert!(!has_buttons(&updates[0]));
+    let late = click(&w, "U2", "C1", &value, "2026-11-28T08:00:00Z")
+        .await
+        .unwrap();
+    assert!(late.text.contains("has closed"), "{}", late.text);
+    assert_eq!(w.store.quiz_answers("C1").await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -443,7 +609,9 @@ mod commands {
                 ),
             ] {
                 let v = format!("quiz|C1|{day}|{}|{option}", q.id);
-                runner::answer(w.ctx(), user, &v, 0).await.unwrap();
+                click(&w, user, "C1", &v, &format!("{day}T10:00:00Z"))
+                    .await
+                    .unwrap();
             }
         }
         let board = run(&w, "C1", "UA", "leaderboard", "2026-11-24T12:00:00Z").await;
@@ -471,7 +639,9 @@ mod commands {
             .unwrap()
             .to_owned();
         assert!(value.starts_with("practice|"), "{value}");
-        let answer = runner::answer(w.ctx(), "U1", &value, 0).await.unwrap();
+        let answer = click(&w, "U1", "C1", &value, "2026-11-25T09:00:00Z")
+            .await
+            .unwrap();
         assert!(answer.refresh.is_none());
         assert!(w.store.quiz_answers("C1").await.unwrap().is_empty());
     }

@@ -6,10 +6,13 @@
 //! Retry delays come from `fast_policy()` and are a few milliseconds; the only
 //! real wait is the one `Retry-After: 1` test.
 
-use std::fmt::Write as _;
+#[path = "common/logs.rs"]
+mod logs;
+
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use logs::LogCapture;
 
 use serde_json::json;
 use wiremock::matchers::{body_json, body_string_contains, header, method, path};
@@ -53,90 +56,12 @@ fn hello() -> serde_json::Value {
     json!({"channel": "C123ABC456", "text": "hello"})
 }
 
-/// Captures the text of `tracing` events emitted on the current thread, so
-/// tests can check what the client logs (and what it must never log) without
-/// pulling in `tracing-subscriber`.
-///
-/// A per-test `tracing::subscriber::set_default` is not enough when tests run
-/// in parallel: a log call site first reached on a thread without a
-/// subscriber can be cached as "disabled" and then stay silent for the test
-/// that does listen. So one global subscriber stays interested in everything
-/// and hands each event to whichever capture the current thread registered.
-/// `#[tokio::test]` drives the whole test on its own thread, so the client's
-/// events land in that test's capture.
-#[derive(Clone, Default)]
-struct LogCapture(Arc<Mutex<Vec<String>>>);
-
-thread_local! {
-    static THREAD_CAPTURE: std::cell::RefCell<Option<LogCapture>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-impl LogCapture {
-    /// Starts capturing this thread's events (until the thread ends).
-    fn start() -> Self {
-        static INSTALL: std::sync::Once = std::sync::Once::new();
-        INSTALL.call_once(|| {
-            tracing::subscriber::set_global_default(ThreadRouter)
-                .expect("no other global subscriber in this test binary");
-        });
-        let capture = Self::default();
-        THREAD_CAPTURE.with(|slot| *slot.borrow_mut() = Some(capture.clone()));
-        capture
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-
-    /// Events that report one attempt (they all carry `attempt=`).
-    fn attempts(&self) -> usize {
-        self.lines()
-            .iter()
-            .filter(|l| l.contains("attempt="))
-            .count()
-    }
-}
-
-struct FieldText<'a>(&'a mut String);
-
-impl tracing::field::Visit for FieldText<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, "{}={value:?} ", field.name());
-    }
-}
-
-struct ThreadRouter;
-
-impl ThreadRouter {
-    fn push(record: impl FnOnce(&mut FieldText<'_>)) {
-        THREAD_CAPTURE.with(|slot| {
-            if let Some(capture) = slot.borrow().as_ref() {
-                let mut line = String::new();
-                record(&mut FieldText(&mut line));
-                capture.0.lock().unwrap().push(line);
-            }
-        });
-    }
-}
-
-impl tracing::Subscriber for ThreadRouter {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        Self::push(|v| span.record(v));
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        Self::push(|v| values.record(v));
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        Self::push(|v| event.record(v));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
+/// Events that report one attempt (they all carry `attempt=`).
+fn attempts(logs: &LogCapture) -> usize {
+    logs.lines()
+        .iter()
+        .filter(|l| l.contains("attempt="))
+        .count()
 }
 
 #[tokio::test]
@@ -408,7 +333,7 @@ async fn connection_refused_is_transport_error_after_retries() {
     let started = Instant::now();
     let err = api.post_message(&hello()).await.unwrap_err();
 
-    assert_eq!(logs.attempts(), 3, "{:#?}", logs.lines());
+    assert_eq!(attempts(&logs), 3, "{:#?}", logs.lines());
     match &err {
         SlackError::Transport { method, source } => {
             assert_eq!(method, "chat.postMessage");
@@ -440,7 +365,7 @@ async fn logs_every_attempt_but_never_the_token_or_message_text() {
     client(&server).post_message(&msg).await.unwrap();
 
     let text = logs.lines().join("\n");
-    assert_eq!(logs.attempts(), 2, "{text}");
+    assert_eq!(attempts(&logs), 2, "{text}");
     assert!(text.contains("chat.postMessage"), "{text}");
     assert!(text.contains("server_error"), "{text}");
     assert!(!text.contains(TOKEN), "{text}");
@@ -456,7 +381,8 @@ async fn respond_never_reveals_the_response_url() {
         .local_addr()
         .unwrap()
         .port();
-    let api = SlackApi::new("https://slack.com/api", None, fast_policy());
+    // The API's own origin is an allowed response origin.
+    let api = SlackApi::new(&format!("http://127.0.0.1:{port}/api"), None, fast_policy());
     let logs = LogCapture::start();
 
     let err = api
@@ -469,7 +395,7 @@ async fn respond_never_reveals_the_response_url() {
 
     assert!(matches!(err, SlackError::Transport { .. }), "{err:?}");
     let text = logs.lines().join("\n");
-    assert_eq!(logs.attempts(), 4, "{text}");
+    assert_eq!(attempts(&logs), 4, "{text}");
     assert!(!text.contains("hooksecret"), "{text}");
     assert!(!err.to_string().contains("hooksecret"), "{err}");
     assert!(!format!("{err:?}").contains("hooksecret"), "{err:?}");
@@ -589,7 +515,8 @@ async fn respond_posts_json_without_authorization() {
         .mount(&server)
         .await;
     // Works without a bot token: the response_url is its own credential.
-    let api = SlackApi::new("http://127.0.0.1:9/api", None, fast_policy());
+    let api = SlackApi::new("http://127.0.0.1:9/api", None, fast_policy())
+        .with_response_origins(&[server.uri()]);
 
     api.respond(&format!("{}/commands/T1/123/abc", server.uri()), &reply)
         .await

@@ -320,6 +320,20 @@ mod cases {
         }
     }
 
+    /// Claims and posts `post_id` in `channel` with the question
+    /// [`answer`] uses, open until `closes_at`.
+    pub(crate) async fn posted(store: &dyn Store, channel: &str, post_id: &str, closes_at: i64) {
+        let claim = post_claim(channel, post_id, "q-flaky-tests");
+        assert!(matches!(
+            store.claim_quiz_post(&claim, 10).await.unwrap(),
+            Claim::Claimed { .. }
+        ));
+        store
+            .mark_quiz_posted(channel, post_id, "1714550400.000100", 20, closes_at)
+            .await
+            .unwrap();
+    }
+
     fn claimed(question: &str) -> Claim {
         Claim::Claimed {
             question_id: question.to_owned(),
@@ -424,7 +438,7 @@ mod cases {
         );
         // Once posted, it is done for good, whatever the lease says.
         store
-            .mark_quiz_posted(&ch, post, "1714550400.000100", 1_105)
+            .mark_quiz_posted(&ch, post, "1714550400.000100", 1_105, 90_000)
             .await
             .unwrap();
         assert_eq!(
@@ -442,6 +456,8 @@ mod cases {
         assert_eq!(posts[0].local_date, post);
         assert_eq!(posts[0].message_ts.as_deref(), Some("1714550400.000100"));
         assert_eq!(posts[0].posted_at, Some(1_105));
+        assert_eq!(posts[0].closes_at, Some(90_000));
+        assert_eq!(posts[0].closed_at, None);
     }
 
     pub(crate) async fn quiz_posts_are_per_channel_oldest_first(store: Arc<dyn Store>) {
@@ -510,6 +526,10 @@ mod cases {
 
     pub(crate) async fn the_first_quiz_answer_counts(store: Arc<dyn Store>) {
         let ch = unique("C");
+        let elsewhere = unique("C");
+        posted(store.as_ref(), &ch, "2024-05-01", 1_000_000).await;
+        posted(store.as_ref(), &ch, "2024-05-02", 1_000_000).await;
+        posted(store.as_ref(), &elsewhere, "2024-05-01", 1_000_000).await;
         let first = answer(&ch, "U1", 3, 100);
         assert_eq!(
             store.record_quiz_answer(&first).await.unwrap(),
@@ -534,7 +554,7 @@ mod cases {
             AnswerOutcome::Recorded
         );
         store
-            .record_quiz_answer(&answer(&unique("C"), "U1", 1, 1))
+            .record_quiz_answer(&answer(&elsewhere, "U1", 1, 1))
             .await
             .unwrap();
         // Oldest first; the same second in user order.
@@ -547,6 +567,7 @@ mod cases {
     pub(crate) async fn concurrent_answers_by_one_person_keep_one(store: Arc<dyn Store>) {
         const TASKS: u32 = 10;
         let ch: Arc<str> = unique("C").into();
+        posted(store.as_ref(), &ch, "2024-05-01", 1_000_000).await;
         let start = Arc::new(Barrier::new(TASKS as usize));
         let tasks: Vec<_> = (0..TASKS)
             .map(|i| {
@@ -563,12 +584,120 @@ mod cases {
             match task.await.unwrap().unwrap() {
                 AnswerOutcome::Recorded => recorded += 1,
                 AnswerOutcome::AlreadyAnswered(a) => kept.push(a),
+                AnswerOutcome::NotOpen => panic!("the post is open"),
             }
         }
         assert_eq!(recorded, 1);
         let stored = store.quiz_answers(&ch).await.unwrap();
         assert_eq!(stored.len(), 1);
         assert!(kept.iter().all(|a| *a == stored[0]), "all see the winner");
+    }
+
+    pub(crate) async fn a_quiz_answer_is_stored_only_on_an_open_post_of_its_question(
+        store: Arc<dyn Store>,
+    ) {
+        let ch = unique("C");
+        let not_open = |outcome: AnswerOutcome, why: &str| {
+            assert_eq!(outcome, AnswerOutcome::NotOpen, "{why}");
+        };
+        // No such post.
+        not_open(
+            store
+                .record_quiz_answer(&answer(&ch, "U1", 1, 100))
+                .await
+                .unwrap(),
+            "a post that does not exist",
+        );
+        // Claimed, not posted yet.
+        let claim = post_claim(&ch, "2024-05-01", "q-flaky-tests");
+        store.claim_quiz_post(&claim, 10).await.unwrap();
+        not_open(
+            store
+                .record_quiz_answer(&answer(&ch, "U1", 1, 100))
+                .await
+                .unwrap(),
+            "a post that never went out",
+        );
+        store
+            .mark_quiz_posted(&ch, "2024-05-01", "1714550400.000100", 20, 5_000)
+            .await
+            .unwrap();
+        // Another question than the post's.
+        let mut other_question = answer(&ch, "U1", 1, 100);
+        other_question.question_id = "q-something-else".to_owned();
+        not_open(
+            store.record_quiz_answer(&other_question).await.unwrap(),
+            "a question the post does not ask",
+        );
+        // After the post's day: `closes_at` is the first second that is late.
+        not_open(
+            store
+                .record_quiz_answer(&answer(&ch, "U1", 1, 5_000))
+                .await
+                .unwrap(),
+            "a click after the post's day",
+        );
+        assert_eq!(
+            store
+                .record_quiz_answer(&answer(&ch, "U1", 1, 4_999))
+                .await
+                .unwrap(),
+            AnswerOutcome::Recorded
+        );
+        // Closed early (the next post revealed the answer): once, for one caller.
+        assert!(store.close_quiz_post(&ch, "2024-05-01", 200).await.unwrap());
+        assert!(!store.close_quiz_post(&ch, "2024-05-01", 300).await.unwrap());
+        not_open(
+            store
+                .record_quiz_answer(&answer(&ch, "U2", 2, 250))
+                .await
+                .unwrap(),
+            "a click after the post closed",
+        );
+        let stored = store.quiz_answers(&ch).await.unwrap();
+        assert_eq!(stored.len(), 1, "only the click while open: {stored:?}");
+        let post = &store.quiz_posts(&ch).await.unwrap()[0];
+        assert_eq!((post.closes_at, post.closed_at), (Some(5_000), Some(200)));
+        // An unposted claim cannot be closed.
+        store
+            .claim_quiz_post(&post_claim(&ch, "2024-05-02", "q-flaky-tests"), 10)
+            .await
+            .unwrap();
+        assert!(!store.close_quiz_post(&ch, "2024-05-02", 300).await.unwrap());
+    }
+
+    pub(crate) async fn posts_to_close_are_the_posted_open_ones_whose_day_ended(
+        store: Arc<dyn Store>,
+    ) {
+        let (a, b) = (unique("C"), unique("C"));
+        posted(store.as_ref(), &a, "2024-05-01", 2_000).await;
+        posted(store.as_ref(), &a, "2024-05-02", 3_000).await;
+        posted(store.as_ref(), &b, "2024-05-01", 2_500).await;
+        posted(store.as_ref(), &b, "2024-05-02", 9_000).await;
+        store
+            .claim_quiz_post(&post_claim(&a, "2024-05-03", "q-flaky-tests"), 10)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .close_quiz_post(&a, "2024-05-02", 2_900)
+                .await
+                .unwrap()
+        );
+        let due: Vec<(String, String)> = store
+            .quiz_posts_to_close(3_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.channel_id == a || p.channel_id == b)
+            .map(|p| (p.channel_id, p.post_id))
+            .collect();
+        let mut want = vec![
+            (a.clone(), "2024-05-01".to_owned()),
+            (b.clone(), "2024-05-01".to_owned()),
+        ];
+        want.sort();
+        assert_eq!(due, want);
     }
 }
 
@@ -595,6 +724,8 @@ macro_rules! conformance {
             the_first_quiz_answer_counts,
             concurrent_answers_by_one_person_keep_one,
             a_subscription_pauses_once_per_team_and_resumes_when_renewed,
+            a_quiz_answer_is_stored_only_on_an_open_post_of_its_question,
+            posts_to_close_are_the_posted_open_ones_whose_day_ended,
         );
     };
     (@cases $factory:path; $($case:ident),* $(,)?) => {
@@ -795,7 +926,7 @@ mod pg_only {
             .await
             .unwrap();
         let versions: Vec<(i32, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-        assert_eq!(versions, [(1, 1), (2, 1), (3, 1), (4, 1)]);
+        assert_eq!(versions, [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]);
         // Both are fully usable and see one database.
         assert!(a.claim_event("EvBoth", 1).await.unwrap());
         assert!(!b.claim_event("EvBoth", 1).await.unwrap());
@@ -806,7 +937,7 @@ mod pg_only {
             .await
             .unwrap()
             .get(0);
-        assert_eq!(count, 4);
+        assert_eq!(count, 5);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -867,7 +998,7 @@ mod pg_only {
             Claim::Busy,
             "now B holds it"
         );
-        b.mark_quiz_posted("C1", "2024-05-01", "1714550400.000100", 1_070)
+        b.mark_quiz_posted("C1", "2024-05-01", "1714550400.000100", 1_070, 90_000)
             .await
             .unwrap();
         assert_eq!(

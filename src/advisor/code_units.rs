@@ -86,24 +86,61 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         let after = text[end..].trim_start_matches(['`', ' ']);
         let valued = after.starts_with(|c: char| c.is_ascii_digit())
             || ["->", "→", "=>"].iter().any(|a| after.starts_with(a));
-        let assigned = valued
-            || matches!(next, Some(b'=' | b':'))
-            || (!called && matches!(prev, Some(b'=' | b':')));
+        // "jaccard_sim: early return 0.0 when both sets are empty": a name
+        // that opens its line and is followed by a sentence is the subject
+        // of that line, not a setting.
+        let opens_line = text[..start]
+            .trim_end_matches([' ', '`', '*', '-', '•'])
+            .ends_with('\n')
+            || text[..start]
+                .trim_start_matches([' ', '`', '*', '-', '•'])
+                .is_empty();
+        // What follows a colon: a value ("task_key: ModelValidation") or a
+        // sentence about the name ("small fix in parse_ts: it was dropping
+        // the offset").
+        let described = next == Some(b':')
+            && text[end..]
+                .trim_start_matches(['`', ' '])
+                .strip_prefix(':')
+                .and_then(|rest| rest.lines().next())
+                .is_some_and(|rest| rest.split_whitespace().count() >= 3);
+        let headline = opens_line
+            && described
+            && word.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        let assigned = !described
+            && (valued
+                || matches!(next, Some(b'=' | b':'))
+                || (!called && matches!(prev, Some(b'=' | b':'))));
         if assigned {
             continue;
         }
-        let quoted = chain_quoted;
+        let quoted = chain_quoted || headline;
         let snake = word.trim_matches('_').contains('_');
+        // `parseDate` is a function; `TorchServe`, `LightGBM` and
+        // `SageMaker` are products or classes unless called or quoted.
         let camel = word
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+            .trim_start_matches('_')
+            .starts_with(|c: char| c.is_ascii_lowercase())
+            && word
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
         let all_caps = !word.bytes().any(|b| b.is_ascii_lowercase());
         // An unquoted ALL_CAPS name is a constant or an acronym; quoted or
         // called, case says nothing.
         if (all_caps && !(called || quoted))
             || word.bytes().filter(u8::is_ascii_alphabetic).count() < 3
         {
+            continue;
+        }
+        // `reranker_v4`, `labels_v2`: a name with a version is a model or a
+        // table, not a function.
+        let versioned = word.rsplit('_').next().is_some_and(|last| {
+            last.len() > 1
+                && last.starts_with(['v', 'V'])
+                && last[1..].bytes().all(|b| b.is_ascii_digit())
+        });
+        if versioned && !called {
             continue;
         }
         if called || quoted || snake || camel {
@@ -140,6 +177,9 @@ mod tests {
             [("dedupe", true)]
         );
         assert_eq!(names("renamed parseDate"), [("parseDate", false)]);
+        assert!(names("nothing changes on the TorchServe side").is_empty());
+        assert!(names("swapped XGBoost for LightGBM").is_empty());
+        assert!(names("routes 20% to the new `reranker_v4` deployment").is_empty());
         assert_eq!(
             names("guarded norm_amt against zero"),
             [("norm_amt", false)]
@@ -152,6 +192,14 @@ mod tests {
         assert!(names("alias on prod.ml.fraud_model").is_empty());
         assert!(names("timestamp_lookup_key=event_ts").is_empty());
         assert!(names("task_key: ModelValidation").is_empty());
+        assert_eq!(
+            names("jaccard_sim: early return 0.0 when both sets are empty"),
+            [("jaccard_sim", true)]
+        );
+        assert_eq!(
+            names("small fix in parse_ts: it was dropping the offset"),
+            [("parse_ts", false)]
+        );
         assert!(names("`max_batch_size` 32 -> 128").is_empty());
     }
 

@@ -62,10 +62,16 @@ pub(crate) struct Facts {
     pub(crate) points_at: bool,
     /// Someone speaks for themselves ("we", "I").
     pub(crate) personal: bool,
+    /// A promotion is named outside a general claim ("let's promote v9"
+    /// against "every PR gets a canary").
+    pub(crate) intends: bool,
     /// The message frames its change as a bug fix.
     pub(crate) fixes: bool,
     /// Some sentence states a general claim.
     pub(crate) claims: bool,
+    /// Some sentence that reports nothing denies a need for tests
+    /// ("nothing to test, right?", "staging never reproduces real load").
+    pub(crate) denies: bool,
     /// Scopes and stages the message names in words ("unit tests", "staging").
     pub(crate) named_scopes: Vec<usize>,
     pub(crate) named_stages: Vec<usize>,
@@ -87,13 +93,17 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         mentions_change,
         points_at,
         personal,
+        intends,
         fixes,
         claims,
+        denies,
         named_scopes,
         named_stages,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
+    let voiced_in_change = voiced.clone();
+    let mut asked = asked;
 
     // A release put later is not the decision at hand when something changed
     // now; alone, it is the subject.
@@ -222,7 +232,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
     let promotes = positive.iter().any(|f| kind(f) == RuleKind::Promote);
     // "we can ship", "let's promote v9": someone intends a release.
-    let intends_release = promotes && (personal || points_at);
+    let intends_release = promotes && intends && (personal || points_at);
     let reading =
         if (reports || (asks && mentions_change) || (points_at && beliefs) || intends_release)
             && changes
@@ -262,6 +272,14 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         // stated outright lead, topics only fill in when none was, and the
         // subjects they mention add no scope of their own.
         if !positive.iter().any(|f| kind(f) == RuleKind::Trap) {
+            let mut voiced = voiced;
+            // "every PR, however tiny, gets a full retrain and a canary":
+            // a claim that small changes need heavy tests is over-testing,
+            // and the heavy tests it names are its plan, not beliefs too.
+            let over_testing = |f: &Fired| engine.rules[f.rule as usize].on_deeper_proposal;
+            if voiced.iter().any(over_testing) {
+                voiced.retain(over_testing);
+            }
             positive.extend(voiced);
         }
         if positive.iter().any(|f| kind(f) == RuleKind::Trap) {
@@ -292,6 +310,23 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             }
             !harmless
         });
+        // "... so there's nothing to test": a change whose message denies a
+        // need for tests voices the beliefs its topics stand for. They are
+        // reminded; they add no scope of their own.
+        if denies {
+            for f in &voiced_in_change {
+                let r = &engine.rules[f.rule as usize];
+                let harmless = !r.harmless_for.is_empty()
+                    && need
+                        .iter()
+                        .enumerate()
+                        .all(|(s, &on)| !on || r.harmless_for.contains(&s));
+                if !harmless && !asked.iter().any(|a| a.rule == f.rule) {
+                    trace.push(format!("{}: voiced about this change", r.title));
+                    asked.push(f.clone());
+                }
+            }
+        }
     }
 
     positive.sort();
@@ -404,7 +439,21 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // Step 6: risk deepens a unit-only answer; release gating stays reserved
     // for promotion decisions, so it is never reached this way.
     let mut escalated = false;
-    if !escalators.is_empty() && reading == Reading::Change {
+    // Docs and tests ship nothing, so a risky system does not make editing
+    // its model card riskier.
+    let only_docs_or_tests = positive.iter().any(|f| {
+        matches!(
+            engine.rules[f.rule as usize].subject,
+            Subject::Docs | Subject::Tests
+        )
+    }) && !positive.iter().any(|f| {
+        let r = &engine.rules[f.rule as usize];
+        matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && !matches!(r.subject, Subject::Docs | Subject::Tests)
+    });
+    if !escalators.is_empty() && only_docs_or_tests {
+        trace.push("docs and tests ship nothing: risk does not deepen them".to_owned());
+    } else if !escalators.is_empty() && reading == Reading::Change {
         match scope_on.iter().rposition(|&on| on) {
             Some(deepest) if deepest + 2 < n_scopes => {
                 scope_on[deepest + 1] = true;
@@ -601,6 +650,34 @@ mod tests {
     }
 
     #[test]
+    fn a_change_that_denies_a_need_for_tests_is_reminded_of_the_belief_it_voices() {
+        let mut f = facts(&["one-function"]);
+        f.voiced = vec![fired("unit-enough"), fired("over-testing")];
+        f.denies = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Change);
+        // unit tests are right for one function; over-testing is reminded
+        // but adds no scope
+        assert_eq!(advice.traps, ["over-testing"]);
+        assert_eq!(advice.scopes, ["unit"]);
+
+        let mut f = facts(&["pipeline"]);
+        f.voiced = vec![fired("unit-enough")];
+        let advice = decide(&KB.engine, f);
+        assert!(
+            !advice.trace.iter().any(|t| t.contains("voiced")),
+            "no denial, no reminder"
+        );
+    }
+
+    #[test]
+    fn risk_does_not_deepen_a_docs_change() {
+        let advice = decide(&KB.engine, facts(&["docs", "realtime"]));
+        assert_eq!(advice.scopes, ["unit"]);
+        assert!(!advice.escalated);
+    }
+
+    #[test]
     fn code_moved_so_docs_are_judged_by_the_code() {
         let advice = decide(&KB.engine, facts(&["docs", "pipeline"]));
         assert_eq!(advice.scopes, ["integration"]);
@@ -626,6 +703,21 @@ mod tests {
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Belief);
         assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+    }
+
+    #[test]
+    fn a_claim_that_small_changes_need_heavy_tests_is_over_testing() {
+        let advice = decide(
+            &KB.engine,
+            Facts {
+                voiced: vec![fired("unit-enough"), fired("over-testing")],
+                claims: true,
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.reading, Reading::Belief);
+        assert_eq!(advice.traps, ["over-testing"]);
+        assert_eq!(advice.scopes, ["unit"]);
     }
 
     #[test]

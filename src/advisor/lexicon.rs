@@ -20,38 +20,41 @@ const FIRST_WORD: Tok = 3;
 
 /// Word classes used by clause and negation analysis.
 pub(crate) mod class {
-    pub(crate) const STOP: u16 = 1;
+    pub(crate) const STOP: u32 = 1;
     /// Negates its whole clause when it follows the subject ("X did not change").
-    pub(crate) const NEG_CLAUSE: u16 = 1 << 1;
+    pub(crate) const NEG_CLAUSE: u32 = 1 << 1;
     /// Negates only what follows ("without retraining", "no schema change").
-    pub(crate) const NEG_FORWARD: u16 = 1 << 2;
+    pub(crate) const NEG_FORWARD: u32 = 1 << 2;
     /// Starts a new clause that does not inherit negation ("but", "only").
-    pub(crate) const CONTRAST: u16 = 1 << 3;
+    pub(crate) const CONTRAST: u32 = 1 << 3;
     /// Joins list items; transparent to phrase matching ("and", "or").
-    pub(crate) const JOINER: u16 = 1 << 4;
+    pub(crate) const JOINER: u32 = 1 << 4;
     /// Marks a clause as describing a change of its own ("edited", "new").
-    pub(crate) const CHANGE: u16 = 1 << 5;
+    pub(crate) const CHANGE: u32 = 1 << 5;
     /// Never corrected as a typo, and never a typo target.
-    pub(crate) const EXACT: u16 = 1 << 6;
+    pub(crate) const EXACT: u32 = 1 << 6;
     /// Shows the message is about ML work ("model", "pipeline", "prod").
-    pub(crate) const DOMAIN: u16 = 1 << 7;
+    pub(crate) const DOMAIN: u32 = 1 << 7;
     /// A noun that names data or configuration, not code: an identifier next
     /// to it ("the `user_id` column") is not a function.
-    pub(crate) const DATA_NOUN: u16 = 1 << 8;
+    pub(crate) const DATA_NOUN: u32 = 1 << 8;
     /// A word that opens a question ("which", "should", "where").
-    pub(crate) const ASK: u16 = 1 << 9;
+    pub(crate) const ASK: u32 = 1 << 9;
     /// A word that marks a general claim ("never", "always", "waste").
-    pub(crate) const CLAIM: u16 = 1 << 10;
+    pub(crate) const CLAIM: u32 = 1 << 10;
     /// A verb that runs tests ("run", "rerun", "kick off").
-    pub(crate) const TEST_VERB: u16 = 1 << 11;
+    pub(crate) const TEST_VERB: u32 = 1 << 11;
     /// A word that names a release, not a change ("promotion", "ship").
-    pub(crate) const INTENT: u16 = 1 << 12;
+    pub(crate) const INTENT: u32 = 1 << 12;
     /// A word that puts a release later ("next month", "later").
-    pub(crate) const DEFER: u16 = 1 << 13;
+    pub(crate) const DEFER: u32 = 1 << 13;
     /// A word that marks what is done now ("today", "for now").
-    pub(crate) const PRESENT: u16 = 1 << 14;
+    pub(crate) const PRESENT: u32 = 1 << 14;
     /// A word that frames a change as a bug fix ("patched", "bug").
-    pub(crate) const FIX: u16 = 1 << 15;
+    pub(crate) const FIX: u32 = 1 << 15;
+    /// A word that makes a sentence speak of all cases rather than one
+    /// ("every", "whenever", "always").
+    pub(crate) const GENERAL: u32 = 1 << 16;
 }
 
 /// One token of the analysed message.
@@ -74,7 +77,7 @@ struct Phrase {
 pub(crate) struct Lexicon {
     ids: FxHashMap<Box<str>, Tok>,
     names: Vec<Box<str>>,
-    classes: Vec<u16>,
+    classes: Vec<u32>,
     /// Concept phrases keyed by their first token, longest first.
     phrases: FxHashMap<Tok, Vec<Phrase>>,
     /// Single words that stand for a concept ("lr" -> hyperparameter).
@@ -136,15 +139,15 @@ impl Lexicon {
         self.names.get(tok as usize).map_or("", |s| s)
     }
 
-    pub(crate) fn class(&self, tok: Tok) -> u16 {
+    pub(crate) fn class(&self, tok: Tok) -> u32 {
         self.classes.get(tok as usize).copied().unwrap_or(0)
     }
 
-    pub(crate) fn has(&self, tok: Tok, class: u16) -> bool {
+    pub(crate) fn has(&self, tok: Tok, class: u32) -> bool {
         self.class(tok) & class != 0
     }
 
-    pub(crate) fn add_class(&mut self, tok: Tok, class: u16) {
+    pub(crate) fn add_class(&mut self, tok: Tok, class: u32) {
         if let Some(c) = self.classes.get_mut(tok as usize) {
             *c |= class;
         }
@@ -240,7 +243,7 @@ impl Lexicon {
         self.phrases = phrases;
         // A concept behaves like its words in clause analysis: "released"
         // still marks a clause as a change after it becomes "promote".
-        let inherited: Vec<(Tok, u16)> = self
+        let inherited: Vec<(Tok, u32)> = self
             .aliases
             .iter()
             .map(|(&word, &concept)| (concept, self.class(word) & !class::STOP))

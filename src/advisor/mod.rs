@@ -164,24 +164,35 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // "real-time serving" is both a serving change and a risk factor.
     // Everyday words ("ship", "launch", "promote") count only when something
     // else in the message shows it is about ML work.
-    let domain_at: Vec<u32> = items
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| engine.lexicon.has(i.tok, class::DOMAIN))
-        .map(|(k, _)| k as u32)
-        .collect();
-    let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
     // Which items are everyday words as the user typed them, found once.
+    // "to production", "in prod" name the environment, whatever "a
+    // production of Hamlet" means elsewhere.
+    let environment = |i: &Item| {
+        engine.lexicon.name(i.tok) == "@prod"
+            && [" to", " in", " into"]
+                .iter()
+                .any(|p| cleaned[..i.start as usize].trim_end().ends_with(p))
+    };
     let everyday_item: Vec<bool> = items
         .iter()
         .map(|i| {
             i.tok != BREAK
                 && i.tok != COMMA
+                && !environment(i)
                 && engine
                     .lexicon
                     .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
         })
         .collect();
+    // An everyday word gives no context to another: "deploying the new
+    // espresso machine, rollout next week" is still about coffee.
+    let domain_at: Vec<u32> = items
+        .iter()
+        .enumerate()
+        .filter(|&(k, i)| engine.lexicon.has(i.tok, class::DOMAIN) && !everyday_item[k])
+        .map(|(k, _)| k as u32)
+        .collect();
+    let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
     // Words it names are all everyday words.
     let everyday = |h: &Hit| {
         (h.start..h.end).all(|p| {
@@ -193,7 +204,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let in_context = |h: &Hit| (!h.needs_domain && !everyday(h)) || domain_outside(h);
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
-    let believing = mood.claims && !mood.reports;
+    let believing = (mood.claims && !mood.reports) || mood.denies;
     let found: Vec<Hit> = engine
         .index
         .find(&items, &engine.lexicon)
@@ -202,7 +213,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .collect();
     let (named_code, code_spans) =
         code_units_named(engine, mood.reports, &cleaned, &paths, &items, &found);
-    let mut groups: [Vec<Hit>; 5] = Default::default();
+    let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
         // own: `clean_features()` is one function, not a feature change.
@@ -226,14 +237,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             (RuleKind::Trap, _) if asking && hit.reach == Reach::Signal => 4,
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
+            // A question's topic ("the staging endpoint") must not hide the
+            // change a report names with the same words.
+            (RuleKind::Topic, _) if rule.questions_only => 5,
             (_, true) => 1,
             _ => 2,
         };
         groups[group].push(hit);
     }
-    let [held, generic, specific, risks, asked_hits] = groups;
+    let [held, generic, specific, risks, asked_hits, topics] = groups;
     let asked_hits = keep_outermost(asked_hits);
-    let kept: Vec<Hit> = [held, generic, specific, risks]
+    let kept: Vec<Hit> = [held, generic, specific, risks, topics]
         .into_iter()
         .flat_map(keep_outermost)
         .collect();
@@ -272,7 +286,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || !covered.contains(&sentence_of[h.start as usize])
         })
         .collect();
-    let owned = owned_by_tests_or_docs(engine, &items, &hits);
+    let owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits);
     // The furthest end among the ranges that start at or before each one,
     // so "is this item owned?" is one binary search.
     let reach: Vec<u32> = owned
@@ -325,11 +339,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // identifier names what that change is about (a column, a library), not
     // a function of its own.
     let mut claimed = rustc_hash::FxHashSet::default();
+    let mut intends = false;
     for hit in &hits {
         let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
         // "no champion" or "code unchanged" carry their own negation.
-        let is_negated = rule.negatable && !hit.own_cue && negated[span.end - 1];
+        // A belief's topic is what the claim is about, whichever way it
+        // leans: "new data isn't a change" still talks about new data.
+        let is_negated =
+            rule.negatable && !hit.own_cue && hit.reach != Reach::About && negated[span.end - 1];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
         let words = &cleaned[s as usize..e as usize];
         if !is_negated
@@ -358,6 +376,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && mood.present
             && rule.kind == RuleKind::Promote
             && mood.is_deferring_at(items[span.end - 1].start as usize);
+        // "every PR gets a canary", "how long should a canary sit at 5%?":
+        // a release named in a general sentence or a question is talked
+        // about, not intended.
+        intends |= !is_negated
+            && rule.kind == RuleKind::Promote
+            && hit.reach == Reach::Signal
+            && !mood.is_general_at(s as usize);
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
@@ -436,8 +461,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         mentions_change: mood.mentions_change,
         points_at: mood.points_at,
         personal: mood.personal,
+        intends,
         fixes: mood.fixes,
         claims: mood.claims,
+        denies: mood.denies,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {
@@ -647,7 +674,7 @@ fn truncate(s: &str, max: usize) -> &str {
 /// `docs/architecture.md` is a docs change, not an architecture change.
 /// Also says whether the message asks: a sentence opens with a question word
 /// or ends with a question mark, and no word in it says something changed.
-fn analyse(
+pub(crate) fn analyse(
     engine: &Engine,
     cleaned: &str,
     paths: &[(&str, usize, usize)],
@@ -760,6 +787,7 @@ fn analyse(
 /// sentence, name what the tests or docs cover, not a change of their own.
 fn owned_by_tests_or_docs(
     engine: &Engine,
+    cleaned: &str,
     items: &[Item],
     hits: &[Hit],
 ) -> Vec<std::ops::Range<u32>> {
@@ -772,9 +800,15 @@ fn owned_by_tests_or_docs(
             )
         })
         .map(|h| {
+            // "docs: new page on how promotion works": a heading's colon
+            // does not end what it is about.
+            let heading = items
+                .get(h.end as usize)
+                .is_some_and(|i| i.tok == BREAK && cleaned[i.start as usize..].starts_with(':'));
+            let from = h.end as usize + usize::from(heading);
             // A change verb that opens a new clause ("... and fixed the bug")
             // ends what the tests are about; "the split helper" does not.
-            let end = (h.end as usize..items.len())
+            let end = (from..items.len())
                 .find(|&k| {
                     items[k].tok == BREAK
                         || (engine.lexicon.has(items[k].tok, class::CHANGE)

@@ -34,7 +34,8 @@ pub(crate) struct Mood {
     pub(crate) points_at: bool,
     /// The message frames its change as a bug fix.
     pub(crate) fixes: bool,
-    /// Someone speaks for themselves: "we", "I", "our".
+    /// Someone speaks for themselves: "we", "I" ("our weekly retrain" names
+    /// a process, not someone acting).
     pub(crate) personal: bool,
     /// Some word marks what is done now ("today", "for now").
     pub(crate) present: bool,
@@ -44,10 +45,21 @@ pub(crate) struct Mood {
     /// Some sentence makes a general claim ("never", "nothing to test",
     /// "a waste").
     pub(crate) claims: bool,
+    /// Some sentence that reports no change claims, with a negation, that
+    /// something is not needed ("nothing to test, right?", "staging never
+    /// reproduces real load anyway").
+    pub(crate) denies: bool,
     /// Byte ranges of sentences that open with a question word: a belief
     /// phrase there is asked about, not held ("is a unit test enough for
     /// ...?"). Tag questions ("..., right?") are not in this list.
     pub(crate) asking: Vec<(usize, usize)>,
+    /// The asking sentences that name nothing in particular ("should a
+    /// canary run a day?"): a release they name is asked about in general.
+    pub(crate) asking_in_general: Vec<(usize, usize)>,
+    /// Byte ranges of sentences that speak of all cases rather than one
+    /// occasion ("every PR gets a canary", "A/B tests are a luxury"): a
+    /// release named there is talked about, not intended.
+    pub(crate) general: Vec<(usize, usize)>,
     /// Byte ranges of sentences that propose running tests and report no
     /// change ("I'll run the whole suite in staging plus a canary"): what
     /// they name is a plan for testing, not a change.
@@ -57,6 +69,10 @@ pub(crate) struct Mood {
 impl Mood {
     pub(crate) fn is_asking_at(&self, pos: usize) -> bool {
         within(&self.asking, pos)
+    }
+
+    pub(crate) fn is_general_at(&self, pos: usize) -> bool {
+        within(&self.general, pos) || within(&self.asking_in_general, pos)
     }
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
@@ -117,6 +133,48 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
                 | "wins"
         )
     })
+}
+
+/// "every week", "every sunday": a schedule, which speaks of one job, not of
+/// all cases.
+fn is_period(word: &str) -> bool {
+    matches!(
+        word,
+        "day"
+            | "night"
+            | "week"
+            | "month"
+            | "year"
+            | "quarter"
+            | "sprint"
+            | "morning"
+            | "evening"
+            | "hour"
+            | "minute"
+            | "weekend"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "release"
+            | "deploy"
+            | "run"
+    ) || word.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// "v9", "1290", "ckpt-12000" point at one thing; "40x", "24h", "500ms" are
+/// quantities, which a general claim uses as readily as a report.
+fn names_a_version(word: &str) -> bool {
+    let digits = word.bytes().filter(u8::is_ascii_digit).count();
+    let quantity = word.starts_with(|c: char| c.is_ascii_digit())
+        && matches!(
+            word.trim_start_matches(|c: char| c.is_ascii_digit()),
+            "x" | "h" | "d" | "s" | "m" | "ms" | "k" | "gb" | "mb" | "tb" | "min" | "hrs" | "days"
+        );
+    digits > 0 && !quantity
 }
 
 /// Words that open a hypothetical clause: a change verb inside one does not
@@ -197,13 +255,64 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .is_some_and(|n| matches!(n.raw, "we" | "i" | "us"));
     if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
+        // "how long should a canary sit at 5%?" asks about canaries;
+        // "what's required before we flip the alias for the LTV model?"
+        // asks about one release.
+        let definite = sentence
+            .iter()
+            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
+        if !definite {
+            mood.asking_in_general.push((sentence[first].start, end));
+        }
     }
+    let asks_in_general = mood
+        .asking_in_general
+        .last()
+        .is_some_and(|&(s, _)| s == sentence[first].start);
     mood.asks |= opens_with_question || question_mark;
-    let claims = sentence
+    // "every PR gets a full retrain", "shadow deployments are a waste":
+    // the sentence speaks of all cases, not of one change.
+    let general = sentence.iter().enumerate().any(|(k, w)| {
+        w.kind == TokenKind::Word
+            && lex.has(w.tok, class::GENERAL)
+            && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
+            // "the first ever release" is one occasion.
+            && !(k > 0 && sentence[k - 1].raw == "first")
+    }) || generic_statement(&sentence[first..]);
+    // A dated sentence is about one occasion ("goes to prod today because
+    // the job crashes every night").
+    let dated = sentence
         .iter()
-        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM))
-        || generic_statement(&sentence[first..]);
+        .any(|w| matches!(w.raw, "today" | "tomorrow" | "tonight"));
+    let general = general && !dated;
+    // "isn't" reaches here as "is not": it claims as "isnt" does.
+    let contracted_claim = |k: usize| {
+        k > 0
+            && sentence[k].raw == "not"
+            && lex.has(
+                lex.exact(&format!("{}nt", sentence[k - 1].raw)),
+                class::CLAIM,
+            )
+    };
+    let claim_at = |k: usize| {
+        let w = &sentence[k];
+        w.kind == TokenKind::Word && (lex.has(w.tok, class::CLAIM) || contracted_claim(k))
+    };
+    let claims = general || (0..sentence.len()).any(claim_at);
+    // The claim of the main clause, before a reason or a contrast: "setting
+    // run_mode to dry_run so deploys aren't blocked" still reports.
+    let main_clause_end = sentence
+        .iter()
+        .position(|w| {
+            w.kind == TokenKind::Comma
+                || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
+        })
+        .unwrap_or(sentence.len());
+    let main_claims = general || (0..main_clause_end).any(claim_at);
     mood.claims |= claims;
+    if general {
+        mood.general.push((sentence[first].start, end));
+    }
 
     let reported_before = std::mem::replace(&mut mood.reports, false);
     // Clauses that put something later.
@@ -232,9 +341,10 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     mood.personal |= sentence.iter().any(|w| {
         matches!(
             w.raw,
-            "we" | "i" | "our" | "us" | "my" | "me" | "im" | "ill" | "well" | "were"
+            "we" | "i" | "us" | "my" | "me" | "im" | "ill" | "well" | "were"
         )
     });
+
     let looks_back = sentence
         .iter()
         .any(|w| matches!(w.raw, "before" | "previously" | "was" | "used" | "instead"));
@@ -254,18 +364,21 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         }
         let change = lex.has(w.tok, class::CHANGE);
         // "a promotion to prod" names a release, not a change to the system.
-        mood.mentions_change |= change && !lex.has(w.tok, class::INTENT);
+        // "is a hyperparameter change ever training-only?" asks about all
+        // such changes, not about one.
+        mood.mentions_change |=
+            change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
         mood.points_at |= matches!(
             w.raw,
             "this" | "my" | "let" | "lets" | "ill" | "well" | "im"
-        ) || w.raw.bytes().any(|b| b.is_ascii_digit());
+        ) || names_a_version(w.raw);
         if change && !hypothetical {
             let past =
                 (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
-            let opens = opens_clause && !claims;
+            let opens = opens_clause && !main_claims;
             // "let's swap it", "we'll move", "gonna drop", "going to add".
             let intent = prev.is_some_and(|p| {
                 matches!(
@@ -335,9 +448,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         if w.raw == "instead" && !claims {
             mood.reports = true;
         }
-        // "from 200 to 500"
+        // "from 200 to 500", "dropout to 0.3": a value set, unless it is a
+        // bound ("up to 10 retries") or a condition.
         if w.raw == "to"
-            && prev.is_some_and(|p| p.raw.starts_with(|c: char| c.is_ascii_digit()))
+            && !hypothetical
+            && prev.is_some_and(|p| p.raw != "up")
             && sentence
                 .get(k + 1)
                 .is_some_and(|n| n.raw.starts_with(|c: char| c.is_ascii_digit()))
@@ -353,10 +468,93 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !(k == first && opens_with_question)
             && lex.has(w.tok, class::TEST_VERB)
             && !w.raw.ends_with("ed")
-            && !w.raw.ends_with('s')
+            // "runs" happens anyway; "wants" still asks for it.
+            && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
     });
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
     }
+    let negates = sentence.iter().any(|w| {
+        w.kind == TokenKind::Word && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
+    });
+    mood.denies |= claims && negates && !mood.reports;
+    // "how long should a canary sit at 5% before we ramp to 100%?" reports
+    // no change: it asks about canaries.
+    if asks_in_general {
+        mood.reports = false;
+    }
     mood.reports |= reported_before;
+}
+
+#[cfg(test)]
+mod tests {
+    //! Sentence mood read with the team's lexicon: these phrases say what a
+    //! sentence does whatever the rules are.
+
+    use std::sync::LazyLock;
+
+    use super::*;
+
+    static KB: LazyLock<crate::kb::KnowledgeBase> =
+        LazyLock::new(|| crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads"));
+
+    fn mood(text: &str) -> Mood {
+        super::super::analyse(&KB.engine, text, &[]).1
+    }
+
+    fn general_at(text: &str, word: &str) -> bool {
+        mood(text).is_general_at(text.find(word).expect("the word is in the text"))
+    }
+
+    #[test]
+    fn a_sentence_about_all_cases_is_general() {
+        assert!(general_at(
+            "my rule: every PR triggers a canary. only way to be safe",
+            "canary"
+        ));
+        assert!(general_at(
+            "canaries are a luxury for teams with traffic",
+            "canaries"
+        ));
+        assert!(!general_at("let's promote v9 to prod", "promote"));
+        // the same sentence shape about one occasion
+        assert!(!general_at(
+            "hotfix goes to prod today because the job crashes every night",
+            "prod"
+        ));
+    }
+
+    #[test]
+    fn a_question_about_no_particular_thing_is_general() {
+        assert!(general_at(
+            "how long should a canary sit at 5% before we ramp to 100%?",
+            "canary"
+        ));
+        assert!(!general_at(
+            "what's required before we flip the alias for the LTV model?",
+            "alias"
+        ));
+        assert!(!mood("is a hyperparameter change ever really training-only?").mentions_change);
+        assert!(mood("do I need release gates for a learning rate change?").mentions_change);
+    }
+
+    #[test]
+    fn a_schedule_is_not_a_generalisation() {
+        assert!(!general_at(
+            "retraining the model every sunday, promotion is automatic",
+            "promotion"
+        ));
+        assert!(!general_at("we ship every 2 weeks", "ship"));
+        assert!(general_at("we ship every model straight to prod", "ship"));
+    }
+
+    #[test]
+    fn general_sentences_claim_and_report_nothing() {
+        let m = mood("a model that wins on the holdout set wins the A/B test. every time");
+        assert!(m.claims);
+        assert!(!m.reports);
+        let m = mood("bumped lr to 3e-4 for the ranker");
+        assert!(m.reports);
+        assert!(m.general.is_empty());
+    }
 }

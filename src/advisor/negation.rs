@@ -31,7 +31,7 @@ struct Segment {
     /// Began with a contrast word, so it inherits nothing.
     after_contrast: bool,
     has_verb: bool,
-    cue: Option<(usize, u16)>,
+    cue: Option<(usize, u32)>,
 }
 
 /// Returns, for each item, whether it is negated. Negation cue words are
@@ -59,7 +59,10 @@ fn analyse_sentence(items: &[Item], from: usize, to: usize, lex: &Lexicon, out: 
                     let t = items[k].tok;
                     t != COMMA && !lex.has(t, class::CONTRAST | class::JOINER)
                 });
-                if cls & class::NEG_FORWARD != 0 || first_content == Some(at) {
+                if cls & class::NEG_FORWARD != 0
+                    || first_content == Some(at)
+                    || predicts_no_effect(items, at, seg.end, lex)
+                {
                     mark(out, at, seg.end);
                     Polarity::Forward
                 } else {
@@ -96,6 +99,17 @@ fn analyse_sentence(items: &[Item], from: usize, to: usize, lex: &Lexicon, out: 
             j -= 1;
         }
     }
+}
+
+/// "upping dropout won't change anything on the serving side": a negated
+/// prediction with an object of its own denies an effect, not the change
+/// before it, so it negates only what follows. "the schema won't change"
+/// has no object and still negates its subject.
+fn predicts_no_effect(items: &[Item], cue: usize, end: usize, lex: &Lexicon) -> bool {
+    let modal = matches!(lex.name(items[cue].tok), "wont" | "cant")
+        || (cue > 0 && matches!(lex.name(items[cue - 1].tok), "wo" | "ca"));
+    // The cue, its verb, and something the verb acts on.
+    modal && end > cue + 2
 }
 
 fn split_segments(items: &[Item], from: usize, to: usize, lex: &Lexicon) -> Vec<Segment> {

@@ -105,6 +105,9 @@ fn looks_like_path(p: &str) -> bool {
 pub(crate) struct Glob {
     segments: Vec<String>,
     basename_only: bool,
+    /// The literal end of the last segment (`.py` of `*.py`): most paths
+    /// fail on it, before any wildcard is walked.
+    suffix: String,
 }
 
 impl Glob {
@@ -123,9 +126,12 @@ impl Glob {
             segments.pop();
             segments.push("**".into());
         }
+        let last = segments.last().map_or("", String::as_str);
+        let suffix = last[last.rfind(['*', '?']).map_or(0, |k| k + 1)..].to_owned();
         Ok(Glob {
             segments,
             basename_only,
+            suffix,
         })
     }
 
@@ -141,7 +147,9 @@ impl Glob {
         let (Some(last_pat), Some(last_part)) = (self.segments.last(), parts.last()) else {
             return false;
         };
-        if last_pat != "**" && !segment_matches(last_pat, last_part) {
+        if !last_part.ends_with(self.suffix.as_str())
+            || (last_pat != "**" && !segment_matches(last_pat, last_part))
+        {
             return false;
         }
         if self.basename_only {

@@ -191,6 +191,19 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
             push_word(&mut tokens, &text[i..end], i, end);
             continue;
         }
+        // "xgboost → lightgbm", "6 -> 10": an arrow reads as "to".
+        let arrow = match c {
+            '\u{2192}' | '\u{21d2}' => Some(c.len_utf8()),
+            '-' | '=' if bytes.get(i + 1) == Some(&b'>') => Some(2),
+            _ => None,
+        };
+        if let Some(len) = arrow {
+            if len == 2 {
+                chars.next();
+            }
+            tokens.push(word_token(Cow::Borrowed("to"), i, i + len));
+            continue;
+        }
         let kind = match c {
             ',' | '(' | ')' | '\u{2013}' | '\u{2014}' => Some(TokenKind::Comma),
             '!' | '?' | ';' | '\n' => Some(TokenKind::Break),
@@ -322,6 +335,10 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
             s = &s[..n - 1];
         }
     }
+    // "note", "notes", "noted" must not become the negation "not".
+    if s == "not" {
+        return Cow::Borrowed("note");
+    }
     Cow::Borrowed(s)
 }
 
@@ -363,6 +380,9 @@ mod tests {
         assert_eq!(stem("versioning"), stem("version"));
         assert_eq!(stem("integration"), stem("integrate"));
         assert_eq!(stem("deployment"), stem("deploy"));
+        assert_eq!(stem("notes"), "note");
+        assert_eq!(stem("noted"), "note");
+        assert_ne!(stem("note"), "not");
         assert_eq!(stem("passed"), stem("pass"));
     }
 

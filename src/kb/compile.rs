@@ -101,6 +101,10 @@ pub struct QuizText {
     pub me: String,
     pub me_empty: String,
     pub usage: String,
+    /// The private reply to a click on a closed question.
+    pub closed: String,
+    /// What a closed post shows instead of its buttons.
+    pub closed_post: String,
 }
 
 /// Text the Slack service shows around the advice.
@@ -503,10 +507,16 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
     // Every quiz text is a section of at most 3000 characters; the macro
     // names each field once so a new text cannot miss its check.
     let q = &raw.quiz;
+    // Texts added after teams made their own copies of `responses/` are
+    // optional there, with the built-in wording as the default.
     macro_rules! quiz_texts {
-        ($($field:ident),* $(,)?) => {
+        ($($field:ident),* $(,)? ; $($optional:ident = $default:expr),* $(,)?) => {
             QuizText {
                 $($field: r.text(&q.$field, concat!("quiz text `", stringify!($field), "`"), limits::SECTION),)*
+                $($optional: q.$optional.as_ref().map_or_else(
+                    || $default.to_owned(),
+                    |v| r.text(v, concat!("quiz text `", stringify!($optional), "`"), limits::SECTION),
+                ),)*
             }
         };
     }
@@ -528,7 +538,9 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
         leaderboard_empty,
         me,
         me_empty,
-        usage,
+        usage;
+        closed = "This question has closed; the answer was *{answer}*.\n{explanation}",
+        closed_post = "*This question has closed.* The answer: *{answer}*\n{explanation}\n_{stats}_",
     );
     Messages {
         slack,
@@ -723,6 +735,7 @@ fn build_lexicon(
     for (list, cls, what) in [
         (&raw.question_words, class::ASK, "question word"),
         (&raw.claim_words, class::CLAIM, "claim word"),
+        (&raw.general_words, class::GENERAL, "general word"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
@@ -823,7 +836,7 @@ fn build_lexicon(
     }
 }
 
-const STRUCTURAL: u16 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
+const STRUCTURAL: u32 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
 
 struct Names {
     scopes: Vec<String>,

@@ -225,6 +225,9 @@ pub(crate) struct LexiconFile {
     /// Words that mark a general claim rather than a report of a change.
     #[serde(default)]
     pub(crate) claim_words: Vec<Spanned<String>>,
+    /// Words that make a sentence speak of all cases, not one.
+    #[serde(default)]
+    pub(crate) general_words: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
@@ -302,6 +305,10 @@ pub(crate) struct RawQuizText {
     pub(crate) me: Spanned<String>,
     pub(crate) me_empty: Spanned<String>,
     pub(crate) usage: Spanned<String>,
+    #[serde(default)]
+    pub(crate) closed: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) closed_post: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -56,6 +56,39 @@ pub fn daily_post(
     json!({"text": clip(&format!("{}: {}", t.header, q.question), 4000), "blocks": blocks})
 }
 
+/// A daily post once it has closed: the question and its answer, no
+/// buttons, so nobody is invited to answer what no longer counts.
+pub fn closed_post(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32) -> Value {
+    let t = &kb.messages.quiz;
+    let answer = fill(
+        &t.closed_post,
+        &[
+            ("answer", &q.options[q.correct]),
+            ("explanation", &q.explanation),
+            ("stats", &stats_text(kb, answered, correct)),
+        ],
+    );
+    json!({
+        "text": clip(&format!("{}: {}", t.header, q.question), 4000),
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": clip(&t.header, 150)}},
+            section(&q.question),
+            section(&answer),
+        ]
+    })
+}
+
+/// The private reply to a click on a question that has closed.
+pub fn closed_reply(kb: &KnowledgeBase, q: &Question) -> String {
+    fill(
+        &kb.messages.quiz.closed,
+        &[
+            ("answer", &q.options[q.correct]),
+            ("explanation", &q.explanation),
+        ],
+    )
+}
+
 /// A practice question only the asker sees; answers are not scored.
 pub fn practice(kb: &KnowledgeBase, q: &Question) -> Value {
     let t = &kb.messages.quiz;
@@ -91,20 +124,26 @@ fn buttons(q: &Question, value: impl Fn(usize) -> String) -> Value {
     json!({"type": "actions", "block_id": "quiz_options", "elements": elements})
 }
 
-fn reveal_text(kb: &KnowledgeBase, r: &Reveal<'_>) -> String {
+/// How the channel did: "14 answered, 64% correct".
+fn stats_text(kb: &KnowledgeBase, answered: u32, correct: u32) -> String {
     let t = &kb.messages.quiz;
-    let stats = if r.answered == 0 {
+    if answered == 0 {
         t.nobody_answered.clone()
     } else {
-        let percent = (f64::from(r.correct) * 100.0 / f64::from(r.answered)).round();
+        let percent = (f64::from(correct) * 100.0 / f64::from(answered)).round();
         fill(
             &t.stats,
             &[
-                ("answered", &r.answered.to_string()),
+                ("answered", &answered.to_string()),
                 ("percent", &format!("{percent}")),
             ],
         )
-    };
+    }
+}
+
+fn reveal_text(kb: &KnowledgeBase, r: &Reveal<'_>) -> String {
+    let t = &kb.messages.quiz;
+    let stats = stats_text(kb, r.answered, r.correct);
     fill(
         &t.yesterday,
         &[

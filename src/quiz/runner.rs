@@ -87,10 +87,12 @@ fn fnv(a: &str, b: &str) -> u64 {
     h
 }
 
-/// Posts `post_id` for `channel` unless it was posted already.
+/// Posts `post_id` for `channel` unless it was posted already, and closes
+/// the posts before it: this one reveals their answer.
 pub async fn post(
     ctx: QuizCtx<'_>,
     channel: &str,
+    schedule: &Schedule,
     date: Date,
     post_id: &str,
     now: i64,
@@ -127,15 +129,23 @@ pub async fn post(
     msg["channel"] = json!(channel);
     match ctx.slack.post_message(&msg).await {
         Ok(posted) => {
+            let closes_at = schedule.end_of_day(date).as_second();
             if let Err(e) = ctx
                 .store
-                .mark_quiz_posted(channel, post_id, &posted.ts, now)
+                .mark_quiz_posted(channel, post_id, &posted.ts, now, closes_at)
                 .await
             {
                 tracing::error!(error = %e, channel, "quiz posted but not recorded");
             }
             tracing::info!(channel, post_id, question = %question.id, "quiz posted");
             crate::telemetry::quiz_post("posted");
+            for earlier in posts
+                .iter()
+                .filter(|p| p.post_id.as_str() < post_id && p.message_ts.is_some())
+                .filter(|p| p.closed_at.is_none())
+            {
+                close(ctx, earlier, now).await;
+            }
             PostOutcome::Posted {
                 post_id: post_id.to_owned(),
                 question_id: question.id.clone(),
@@ -203,12 +213,54 @@ fn build_post(
     )
 }
 
-/// Posts every subscribed channel's quiz that is due at `now`.
+/// Closes a posted quiz to answers and replaces its buttons with the
+/// answer. Only the caller that closes it in the store edits the message,
+/// so racing replicas rewrite it once.
+async fn close(ctx: QuizCtx<'_>, post: &QuizPost, now: i64) {
+    let (channel, post_id) = (post.channel_id.as_str(), post.post_id.as_str());
+    match ctx.store.close_quiz_post(channel, post_id, now).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, channel, post_id, "could not close a quiz post");
+            return;
+        }
+    }
+    crate::telemetry::quiz_post("closed");
+    let (Some(ts), Some(q)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
+        return;
+    };
+    let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
+    let (answered, correct) = stats::post_result(&answers, post_id);
+    let mut msg = message::closed_post(ctx.kb, q, answered, correct);
+    msg["channel"] = json!(channel);
+    msg["ts"] = json!(ts);
+    if let Err(e) = ctx.slack.update_message(&msg).await {
+        // Closed in the store all the same: late clicks are refused.
+        tracing::warn!(error = %e, channel, post_id, "could not show a closed quiz post as closed");
+    }
+}
+
+/// Closes the posts whose day has ended.
+async fn close_due(ctx: QuizCtx<'_>, now: i64) {
+    match ctx.store.quiz_posts_to_close(now).await {
+        Ok(due) => {
+            for post in &due {
+                close(ctx, post, now).await;
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read quiz posts to close"),
+    }
+}
+
+/// Closes the posts whose day has ended, then posts every subscribed
+/// channel's quiz that is due at `now`.
 pub async fn tick(
     ctx: QuizCtx<'_>,
     now: i64,
     settings: QuizSettings,
 ) -> Vec<(String, PostOutcome)> {
+    close_due(ctx, now).await;
     let subs = match ctx.store.subscriptions().await {
         Ok(s) => s,
         Err(e) => {
@@ -241,7 +293,16 @@ pub async fn tick(
         };
         let Some(date) = date else { continue };
         let post_id = date.to_string();
-        let outcome = post(ctx, &sub.channel_id, date, &post_id, now, settings).await;
+        let outcome = post(
+            ctx,
+            &sub.channel_id,
+            &schedule,
+            date,
+            &post_id,
+            now,
+            settings,
+        )
+        .await;
         if let PostOutcome::Refused { code } = &outcome {
             pause(ctx, &sub, code, now).await;
         }
@@ -340,7 +401,7 @@ pub async fn post_today(
             post_id = format!("{date}#{}", same_day + 1);
         }
     }
-    post(ctx, channel, date, &post_id, now, settings).await
+    post(ctx, channel, schedule, date, &post_id, now, settings).await
 }
 
 /// The reply to a click whose answer could not be stored.
@@ -356,65 +417,157 @@ pub struct AnswerReply {
     pub refresh: Option<(String, String)>,
 }
 
-/// Records a click on a quiz button (`value` as built by [`message`]).
-pub async fn answer(ctx: QuizCtx<'_>, user: &str, value: &str, now: i64) -> Option<AnswerReply> {
-    let parts: Vec<&str> = value.split('|').collect();
+/// A click on a quiz button, as Slack delivered it.
+#[derive(Debug, Clone, Copy)]
+pub struct Click<'a> {
+    pub user: &'a str,
+    /// The channel the payload says the click came from.
+    pub channel: Option<&'a str>,
+    /// The button's value, as built by [`message`].
+    pub value: &'a str,
+}
+
+/// Records a click on a quiz button. `None` when the value is not one of
+/// ours or names no posted question (nothing is stored, nobody is told).
+pub async fn answer(ctx: QuizCtx<'_>, click: &Click<'_>, now: i64) -> Option<AnswerReply> {
+    let parts: Vec<&str> = click.value.split('|').collect();
     match parts.as_slice() {
         [message::PRACTICE, question, option] => {
             let q = ctx.kb.question(question)?;
+            let chosen: usize = option.parse().ok().filter(|&o| o < q.options.len())?;
             crate::telemetry::quiz_answer("practice");
-            let chosen: usize = option.parse().ok()?;
             Some(AnswerReply {
                 text: message::feedback(ctx.kb, q, chosen),
                 refresh: None,
             })
         }
         [message::DAILY, channel, post_id, question, option] => {
-            let q = ctx.kb.question(question)?;
-            let chosen: u32 = option.parse().ok()?;
-            let record = QuizAnswer {
-                channel_id: (*channel).to_owned(),
-                post_id: (*post_id).to_owned(),
-                question_id: q.id.clone(),
-                user_id: user.to_owned(),
-                option: chosen,
-                correct: chosen as usize == q.correct,
-                answered_at: now,
+            let daily = Daily {
+                channel,
+                post_id,
+                question,
+                option,
             };
-            let t = &ctx.kb.messages.quiz;
-            let text = match ctx.store.record_quiz_answer(&record).await {
-                Ok(AnswerOutcome::Recorded) => {
-                    crate::telemetry::quiz_answer(if record.correct { "correct" } else { "wrong" });
-                    message::feedback(ctx.kb, q, chosen as usize)
-                }
-                Ok(AnswerOutcome::AlreadyAnswered(first)) => {
-                    crate::telemetry::quiz_answer("repeat");
-                    let chosen = q
-                        .options
-                        .get(first.option as usize)
-                        .map_or("?", String::as_str);
-                    format!(
-                        "{}\n{}",
-                        message::fill(&t.locked, &[("chosen", chosen)]),
-                        message::feedback(ctx.kb, q, first.option as usize)
-                    )
-                }
-                Err(e) => {
-                    // Silence would look like a recorded answer; say it was not.
-                    tracing::error!(error = %e, "could not record a quiz answer");
-                    crate::telemetry::quiz_answer("not_saved");
-                    return Some(AnswerReply {
-                        text: NOT_SAVED.to_owned(),
-                        refresh: None,
-                    });
-                }
-            };
-            Some(AnswerReply {
-                text,
-                refresh: Some(((*channel).to_owned(), (*post_id).to_owned())),
-            })
+            daily_answer(ctx, click, &daily, now).await
         }
         _ => None,
+    }
+}
+
+/// The parts of a daily post's button value; the payload sets all of them,
+/// so none is trusted until the store agrees.
+struct Daily<'a> {
+    channel: &'a str,
+    post_id: &'a str,
+    question: &'a str,
+    option: &'a str,
+}
+
+/// Scores a click only when it is on an open post that the store knows, in
+/// the channel the click came from, for that post's question and one of its
+/// options.
+async fn daily_answer(
+    ctx: QuizCtx<'_>,
+    click: &Click<'_>,
+    d: &Daily<'_>,
+    now: i64,
+) -> Option<AnswerReply> {
+    let refuse = |reason: &'static str| {
+        crate::telemetry::quiz_answer("refused");
+        tracing::warn!(
+            reason,
+            "a quiz click that matches no posted question; not scored"
+        );
+        None
+    };
+    if click.channel != Some(d.channel) {
+        return refuse("channel");
+    }
+    let Some(q) = ctx.kb.question(d.question) else {
+        return refuse("question");
+    };
+    let chosen = match d.option.parse::<u32>() {
+        Ok(o) if (o as usize) < q.options.len() => o,
+        _ => return refuse("option"),
+    };
+    let posts = match ctx.store.quiz_posts(d.channel).await {
+        Ok(posts) => posts,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the quiz posts for a click");
+            return Some(not_saved());
+        }
+    };
+    let Some(post) = posts
+        .iter()
+        .find(|p| p.post_id == d.post_id && p.message_ts.is_some())
+    else {
+        return refuse("post");
+    };
+    if post.question_id != q.id {
+        return refuse("question");
+    }
+    let revealed = posts
+        .iter()
+        .any(|p| p.message_ts.is_some() && p.post_id.as_str() > d.post_id);
+    if revealed || !post.is_open(now) {
+        return Some(closed(ctx, q));
+    }
+    let record = QuizAnswer {
+        channel_id: d.channel.to_owned(),
+        post_id: d.post_id.to_owned(),
+        question_id: q.id.clone(),
+        user_id: click.user.to_owned(),
+        option: chosen,
+        correct: chosen as usize == q.correct,
+        answered_at: now,
+    };
+    let t = &ctx.kb.messages.quiz;
+    let text = match ctx.store.record_quiz_answer(&record).await {
+        Ok(AnswerOutcome::Recorded) => {
+            crate::telemetry::quiz_answer(if record.correct { "correct" } else { "wrong" });
+            message::feedback(ctx.kb, q, chosen as usize)
+        }
+        Ok(AnswerOutcome::AlreadyAnswered(first)) => {
+            crate::telemetry::quiz_answer("repeat");
+            let chosen = q
+                .options
+                .get(first.option as usize)
+                .map_or("?", String::as_str);
+            format!(
+                "{}\n{}",
+                message::fill(&t.locked, &[("chosen", chosen)]),
+                message::feedback(ctx.kb, q, first.option as usize)
+            )
+        }
+        // It closed between the check above and the insert.
+        Ok(AnswerOutcome::NotOpen) => return Some(closed(ctx, q)),
+        Err(e) => {
+            tracing::error!(error = %e, "could not record a quiz answer");
+            return Some(not_saved());
+        }
+    };
+    Some(AnswerReply {
+        text,
+        refresh: Some((d.channel.to_owned(), d.post_id.to_owned())),
+    })
+}
+
+/// The answer to a click that the store could not take. Silence would look
+/// like a recorded answer; say it was not.
+fn not_saved() -> AnswerReply {
+    crate::telemetry::quiz_answer("not_saved");
+    AnswerReply {
+        text: NOT_SAVED.to_owned(),
+        refresh: None,
+    }
+}
+
+/// The friendly answer to a click that came too late.
+fn closed(ctx: QuizCtx<'_>, q: &Question) -> AnswerReply {
+    crate::telemetry::quiz_answer("late");
+    AnswerReply {
+        text: message::closed_reply(ctx.kb, q),
+        refresh: None,
     }
 }
 
@@ -426,6 +579,14 @@ pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
     let Some(post) = posts.iter().find(|p| p.post_id == post_id) else {
         return;
     };
+    // A closed post shows its answer; putting the buttons back would invite
+    // clicks that no longer count.
+    let revealed = posts
+        .iter()
+        .any(|p| p.message_ts.is_some() && p.post_id.as_str() > post_id);
+    if post.closed_at.is_some() || revealed {
+        return;
+    }
     let (Some(ts), Some(question)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
         return;
     };
@@ -498,6 +659,8 @@ mod tests {
                 question_id: q.id.clone(),
                 message_ts: Some("1".into()),
                 posted_at: None,
+                closes_at: None,
+                closed_at: None,
             });
         }
         // The bank is used up; the next cycle starts again.

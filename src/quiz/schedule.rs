@@ -100,6 +100,17 @@ pub enum ScheduleError {
     Repeated(String),
 }
 
+/// The longest piece of a schedule quoted back in an error; the longest
+/// IANA zone names are about 30 characters.
+const ECHO_CHARS: usize = 40;
+
+/// A word of the user's schedule as an error quotes it: clipped, so a
+/// 100 kB "word" does not come back whole (Slack would refuse the reply),
+/// and without backticks, so it stays inside the quoting.
+fn echo(word: &str) -> String {
+    crate::render::clip(&word.replace('`', "'"), ECHO_CHARS)
+}
+
 impl Schedule {
     /// 09:00 UTC, Monday to Friday.
     pub fn default_schedule() -> Schedule {
@@ -119,32 +130,32 @@ impl Schedule {
         for word in spec.split_whitespace() {
             if let Some(t) = parse_time(word) {
                 if std::mem::replace(&mut time, true) {
-                    return Err(ScheduleError::Repeated(word.to_owned()));
+                    return Err(ScheduleError::Repeated(echo(word)));
                 }
                 out.time = t;
             } else if let Some(d) = Days::parse(word) {
                 if std::mem::replace(&mut days, true) {
-                    return Err(ScheduleError::Repeated(word.to_owned()));
+                    return Err(ScheduleError::Repeated(echo(word)));
                 }
                 out.days = d;
             } else if word.contains('/') || word.eq_ignore_ascii_case("utc") {
-                let tz = TimeZone::get(word).map_err(|_| ScheduleError::Zone(word.to_owned()))?;
+                let tz = TimeZone::get(word).map_err(|_| ScheduleError::Zone(echo(word)))?;
                 if std::mem::replace(&mut zone, true) {
-                    return Err(ScheduleError::Repeated(word.to_owned()));
+                    return Err(ScheduleError::Repeated(echo(word)));
                 }
                 out.zone_name = tz.iana_name().unwrap_or(word).to_owned();
                 out.zone = tz;
             } else if word.contains(':') || word.starts_with(|c: char| c.is_ascii_digit()) {
-                return Err(ScheduleError::Time(word.to_owned()));
+                return Err(ScheduleError::Time(echo(word)));
             } else if word.contains(',')
                 || word.contains('-')
                 || NAMES
                     .iter()
                     .any(|n| word.to_ascii_lowercase().starts_with(n))
             {
-                return Err(ScheduleError::Days(word.to_owned()));
+                return Err(ScheduleError::Days(echo(word)));
             } else {
-                return Err(ScheduleError::Zone(word.to_owned()));
+                return Err(ScheduleError::Zone(echo(word)));
             }
         }
         Ok(out)
@@ -171,6 +182,16 @@ impl Schedule {
             .to_ambiguous_zoned_datetime(dt)
             .compatible()
             .unwrap_or_else(|_| Timestamp::MIN.to_zoned_datetime(self.zone.clone()))
+    }
+
+    /// When `date` ends in the channel's zone (the next day's first
+    /// instant), which is when that day's post stops taking answers.
+    pub fn end_of_day(&self, date: Date) -> Timestamp {
+        let next = date.tomorrow().unwrap_or(date);
+        self.zone
+            .to_ambiguous_zoned_datetime(next.to_datetime(Time::midnight()))
+            .compatible()
+            .map_or(Timestamp::MAX, |z| z.timestamp())
     }
 
     /// The first post time strictly after `after`.

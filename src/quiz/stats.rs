@@ -103,6 +103,8 @@ mod tests {
             question_id: format!("q-{date}"),
             message_ts: Some("1.0".into()),
             posted_at: Some(0),
+            closes_at: None,
+            closed_at: None,
         }
     }
 

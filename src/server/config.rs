@@ -26,6 +26,11 @@ pub struct ServeArgs {
     /// Base URL of Slack's Web API.
     #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
     pub slack_api_url: String,
+    /// More origins (`https://host[:port]`, comma-separated) that payloads'
+    /// `response_url`s may point to, besides https://hooks.slack.com and the
+    /// origin of the Slack API URL.
+    #[arg(long, env = "TESTSCOPE_RESPONSE_URL_ORIGINS", default_value = "")]
+    pub response_url_origins: String,
     /// Where state lives: a SQLite file (`sqlite://testscope.db`) by default.
     #[arg(
         long,
@@ -70,6 +75,10 @@ pub struct ServeArgs {
     pub max_connections: usize,
 }
 
+/// A minute: a flood of forged requests shows as one line a minute per
+/// reason, each with its count, while a single stray one is still seen.
+const REJECTION_LOG_INTERVAL: Duration = Duration::from_secs(60);
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -77,6 +86,8 @@ pub struct Settings {
     pub secrets: SigningSecrets,
     pub bot_token: Option<BotToken>,
     pub slack_api_url: String,
+    /// Origins a `response_url` may use besides Slack's hooks and the API's.
+    pub response_origins: Vec<String>,
     pub database_url: String,
     pub responses: Option<PathBuf>,
     pub shutdown_grace: Duration,
@@ -87,6 +98,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     pub max_background: usize,
     pub max_connections: usize,
+    /// How often a kind of rejected request (a bad signature) may be
+    /// logged; every one is counted in the metrics regardless.
+    pub rejection_log_interval: Duration,
 }
 
 impl Settings {
@@ -99,6 +113,7 @@ impl Settings {
             secrets,
             bot_token: None,
             slack_api_url: "https://slack.com/api".to_owned(),
+            response_origins: Vec::new(),
             database_url: "sqlite::memory:".to_owned(),
             responses: None,
             shutdown_grace: Duration::from_secs(10),
@@ -109,6 +124,7 @@ impl Settings {
             request_timeout: Duration::from_secs(10),
             max_background: 256,
             max_connections: 512,
+            rejection_log_interval: REJECTION_LOG_INTERVAL,
         }
     }
 
@@ -131,6 +147,16 @@ impl Settings {
                 "SLACK_API_URL must be an http(s) URL, got `{slack_api_url}`"
             ));
         }
+        let response_origins = args
+            .response_url_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                crate::slack::api::origin_of(o, false)
+                    .map_err(|e| format!("TESTSCOPE_RESPONSE_URL_ORIGINS: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let quiz_channels = parse_channels(&args.quiz_channels)?;
         let quiz = QuizSettings {
             late_limit: jiff::SignedDuration::from_mins(i64::from(args.quiz_late_minutes)),
@@ -145,10 +171,12 @@ impl Settings {
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
             max_background: args.max_background.max(1),
             max_connections: args.max_connections.max(1),
+            rejection_log_interval: REJECTION_LOG_INTERVAL,
             addr: args.addr,
             secrets,
             bot_token,
             slack_api_url,
+            response_origins,
             database_url: args.database_url,
             responses: args.responses,
             shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),

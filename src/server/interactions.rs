@@ -74,22 +74,22 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
                 continue;
             }
         };
-        if let Err(e) = state.slack.respond(url, &reply).await {
-            tracing::warn!(error = %e, action = %action.action_id, "could not answer a button click");
-        }
+        replies::respond(state, url, &reply, "a button click").await;
     }
 }
 
 async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &str) {
-    let Some(reply) =
-        quiz::runner::answer(state.quiz_ctx(), &b.user_id, value, state.clock.now()).await
+    let click = quiz::runner::Click {
+        user: &b.user_id,
+        channel: b.channel_id.as_deref(),
+        value,
+    };
+    let Some(reply) = quiz::runner::answer(state.quiz_ctx(), &click, state.clock.now()).await
     else {
-        tracing::warn!("a quiz button with an unknown value");
+        tracing::debug!("a quiz click with nothing to answer");
         return;
     };
-    if let Err(e) = state.slack.respond(url, &ephemeral_text(&reply.text)).await {
-        tracing::warn!(error = %e, "could not answer a quiz click");
-    }
+    replies::respond(state, url, &ephemeral_text(&reply.text), "a quiz click").await;
     if let Some((channel, post_id)) = reply.refresh {
         state.quiz_counts.request(channel, post_id);
     }
@@ -128,9 +128,7 @@ async fn on_shortcut(state: &AppState, s: &MessageAction) {
                 "{}\n\n{}",
                 state.kb.messages.no_match, state.kb.messages.slack.thread_hint
             );
-            if let Err(e) = state.slack.respond(url, &ephemeral_text(&hint)).await {
-                tracing::warn!(error = %e, "could not send the shortcut hint");
-            }
+            replies::respond(state, url, &ephemeral_text(&hint), "the shortcut hint").await;
             return;
         }
     }

@@ -72,6 +72,9 @@ pub struct Shared {
     pub jobs: jobs::Jobs,
     /// Rendered slash-command replies by question text.
     pub replies: Arc<commands::ReplyCache>,
+    /// Anyone can send a forged request; each is counted, but the log gets
+    /// at most one line per reason and interval.
+    pub rejections: crate::telemetry::LogThrottle,
 }
 
 impl AppState {
@@ -219,7 +222,8 @@ impl Application {
         let store = crate::store::open(&settings.database_url)
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        let slack = SlackApi::new(&settings.slack_api_url, settings.bot_token.clone(), retry);
+        let slack = SlackApi::new(&settings.slack_api_url, settings.bot_token.clone(), retry)
+            .with_response_origins(&settings.response_origins);
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -239,6 +243,7 @@ impl Application {
             store_probe: Arc::default(),
             slack_probe: Arc::default(),
             replies: Arc::default(),
+            rejections: crate::telemetry::LogThrottle::new(settings.rejection_log_interval),
         }));
         // Operator-configured channels are (re)subscribed at every start.
         for (channel, schedule) in &settings.quiz_channels {

@@ -42,6 +42,16 @@ pub(super) fn shared_advice(state: &AppState, text: &str, user_id: &str) -> Valu
     msg
 }
 
+/// Answers through a payload's `response_url`. A URL refused as outside
+/// Slack's origins was already counted and logged by the client; anything
+/// else that goes wrong is logged here, naming `what` was being answered.
+pub(super) async fn respond(state: &AppState, url: &str, msg: &Value, what: &'static str) {
+    match state.slack.respond(url, msg).await {
+        Ok(()) | Err(SlackError::ResponseUrlRefused { .. }) => {}
+        Err(e) => tracing::warn!(error = %e, what, "could not answer via response_url"),
+    }
+}
+
 /// A short ephemeral text reply.
 pub(super) fn ephemeral_text(text: &str) -> Value {
     json!({"response_type": "ephemeral", "replace_original": false, "text": text})
@@ -83,9 +93,7 @@ pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, 
 
 async fn tell_privately(state: &AppState, target: &ThreadTarget<'_>, text: &str) {
     if let Some(url) = target.response_url {
-        if let Err(e) = state.slack.respond(url, &ephemeral_text(text)).await {
-            tracing::warn!(error = %e, "could not send an ephemeral hint via response_url");
-        }
+        respond(state, url, &ephemeral_text(text), "an ephemeral hint").await;
         return;
     }
     if let Some(user) = target.user {

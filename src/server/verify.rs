@@ -34,10 +34,8 @@ pub enum AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
-            AppError::Unauthorized(reason) => {
-                tracing::warn!(reason, "rejected a request with a bad signature");
-                StatusCode::UNAUTHORIZED.into_response()
-            }
+            // Counted and logged (throttled) where it was rejected.
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED.into_response(),
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
             AppError::BadRequest(detail) => {
                 tracing::warn!(%detail, "rejected a malformed request");
@@ -77,8 +75,17 @@ impl FromRequest<AppState> for Verified {
             state.clock.now(),
         )
         .map_err(|r| {
-            crate::telemetry::signature_failure(r.as_str());
-            AppError::Unauthorized(r.as_str())
+            let reason = r.as_str();
+            crate::telemetry::signature_failure(reason);
+            if let Some(count) = state.rejections.admit(reason) {
+                tracing::warn!(
+                    reason,
+                    count,
+                    "rejected requests with a bad signature \
+                     (count: rejections for this reason since the last such line)"
+                );
+            }
+            AppError::Unauthorized(reason)
         })?;
         Ok(Verified { body, retry_num })
     }
@@ -88,6 +95,12 @@ impl FromRequest<AppState> for Verified {
 /// rather than after buffering it. Slack's bodies arrive as one frame, which
 /// is returned as it is, without copying.
 async fn read_body(req: Request) -> Result<Bytes, AppError> {
+    // A declared length over the limit is refused before the body is first
+    // polled: that poll is what makes hyper send `100 Continue` and start
+    // reading what would only be thrown away.
+    if req.body().size_hint().lower() > MAX_BODY_BYTES as u64 {
+        return Err(AppError::TooLarge);
+    }
     let mut body = Limited::new(req.into_body(), MAX_BODY_BYTES);
     let mut whole = Bytes::new();
     let mut joined: Option<BytesMut> = None;

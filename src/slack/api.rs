@@ -44,6 +44,15 @@ const MAX_REPLY_PAGES: usize = 10;
 /// Slack recommends page sizes of at most 200 for cursor-paginated methods.
 const MAX_REPLY_PAGE_SIZE: u32 = 200;
 
+/// Where Slack's `response_url`s point. Anything else a payload names is
+/// refused: a signed payload must not be able to make the server post to
+/// its own network (SSRF).
+pub const SLACK_HOOKS_ORIGIN: &str = "https://hooks.slack.com";
+
+/// How often a refused `response_url` may be logged (per reason); every
+/// refusal is counted in the metrics.
+const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -162,6 +171,10 @@ pub enum SlackError {
     /// Slack answered, but not in the shape we expected.
     #[error("Slack API {method} returned an unreadable response: {detail}")]
     Decode { method: String, detail: String },
+    /// A `response_url` outside the allowed Slack origins, or carrying
+    /// credentials; nothing was sent.
+    #[error("response_url refused ({reason}): not an allowed Slack origin")]
+    ResponseUrlRefused { reason: &'static str },
 }
 
 impl SlackError {
@@ -245,9 +258,15 @@ pub struct ThreadMessage {
 #[derive(Debug, Clone)]
 pub struct SlackApi {
     http: reqwest::Client,
+    /// For `response_url`s: never follows a redirect, so an allowed origin
+    /// cannot pass the request on to one that is not.
+    hooks: reqwest::Client,
     base_url: String,
     token: Option<BotToken>,
     policy: RetryPolicy,
+    /// Origins (`https://hooks.slack.com`) a `response_url` may point to.
+    response_origins: std::sync::Arc<[String]>,
+    refusals: std::sync::Arc<crate::telemetry::LogThrottle>,
 }
 
 /// What one attempt came to, before deciding whether to try again.
@@ -276,22 +295,45 @@ impl SlackApi {
     pub fn new(base_url: &str, token: Option<BotToken>, policy: RetryPolicy) -> Self {
         // Timeouts keep a stalled Slack from holding a task forever; the
         // retry loop then decides whether to try again.
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(policy.request_timeout)
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-            .expect("failed to build the HTTP client (TLS backend unavailable)");
+        let client = |redirects: reqwest::redirect::Policy| {
+            reqwest::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(policy.request_timeout)
+                .user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "/",
+                    env!("CARGO_PKG_VERSION")
+                ))
+                .redirect(redirects)
+                .build()
+                .expect("failed to build the HTTP client (TLS backend unavailable)")
+        };
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        // The Web API's own origin is trusted as much as Slack's hooks: it
+        // is where the bot token goes anyway, and a fake Slack in tests
+        // serves both.
+        let mut response_origins = vec![SLACK_HOOKS_ORIGIN.to_owned()];
+        if let Ok(origin) = origin_of(&base_url, true) {
+            response_origins.push(origin);
+        }
         Self {
-            http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            http: client(reqwest::redirect::Policy::default()),
+            hooks: client(reqwest::redirect::Policy::none()),
+            base_url,
             token: token.filter(|t| !t.is_empty()),
             policy,
+            response_origins: response_origins.into(),
+            refusals: std::sync::Arc::new(crate::telemetry::LogThrottle::new(REFUSAL_LOG_INTERVAL)),
         }
+    }
+
+    /// Also accepts `response_url`s on these origins (already checked with
+    /// [`origin_of`]), for a Slack deployment with hooks elsewhere.
+    pub fn with_response_origins(mut self, extra: &[String]) -> Self {
+        let mut all = self.response_origins.to_vec();
+        all.extend(extra.iter().cloned());
+        self.response_origins = all.into();
+        self
     }
 
     /// Whether a bot token is configured.
@@ -481,9 +523,28 @@ impl SlackApi {
     ///
     /// No bearer token: the URL is itself the credential. Success is any 2xx
     /// unless the body is a JSON `{"ok":false}`; Slack normally answers with
-    /// the plain text `ok`. The caller must pass a URL taken from a verified
-    /// Slack request, since this posts wherever it is told to.
+    /// the plain text `ok`. Even a verified payload is not trusted with where
+    /// the server sends requests: only the allowed origins are posted to,
+    /// never with credentials from the URL and never following a redirect.
+    /// A refusal is counted and logged here (at most once a minute per
+    /// reason), so callers need not log it again.
     pub async fn respond(&self, response_url: &str, msg: &Value) -> Result<(), SlackError> {
+        let url = match self.check_response_url(response_url) {
+            Ok(url) => url,
+            Err((reason, origin)) => {
+                crate::telemetry::response_url_refused(reason);
+                if let Some(count) = self.refusals.admit(reason) {
+                    tracing::warn!(
+                        reason,
+                        origin = %crate::render::clip(&origin, 100),
+                        count,
+                        "refused to post to a response_url outside the allowed Slack origins \
+                         (count: refusals for this reason since the last such line)"
+                    );
+                }
+                return Err(SlackError::ResponseUrlRefused { reason });
+            }
+        };
         let bytes = serde_json::to_vec(msg).map_err(|e| SlackError::Decode {
             method: RESPONSE_URL_LABEL.to_owned(),
             detail: format!("request body not serialisable: {e}"),
@@ -492,14 +553,29 @@ impl SlackApi {
             RESPONSE_URL_LABEL,
             true,
             || {
-                self.http
-                    .post(response_url)
+                self.hooks
+                    .post(url.clone())
                     .header(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))
                     .body(bytes.clone())
             },
             interpret_response_url,
         )
         .await
+    }
+
+    /// The URL when it may be posted to; else why not, and its origin (not
+    /// the path, which is the secret part) for the log.
+    fn check_response_url(&self, raw: &str) -> Result<reqwest::Url, (&'static str, String)> {
+        let url = reqwest::Url::parse(raw).map_err(|_| ("unparsable", String::new()))?;
+        let origin = url.origin().ascii_serialization();
+        // reqwest would send these as Basic auth to whoever the host is.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(("credentials", origin));
+        }
+        if !self.response_origins.contains(&origin) {
+            return Err(("origin", origin));
+        }
+        Ok(url)
     }
 
     fn token(&self) -> Result<&BotToken, SlackError> {
@@ -657,6 +733,31 @@ fn newest(mut messages: Vec<ThreadMessage>, root: &str, wanted: usize) -> Vec<Th
     let keep = wanted - usize::from(parent.is_some());
     let tail = messages.split_off(messages.len().saturating_sub(keep));
     parent.into_iter().chain(tail).collect()
+}
+
+/// The origin (`https://host[:port]`) of an http(s) URL without credentials.
+/// With `path_allowed` false the URL must be a bare origin, as in the
+/// response-origin setting, so nobody writes a path expecting it to matter.
+pub fn origin_of(url: &str, path_allowed: bool) -> Result<String, String> {
+    let parsed = reqwest::Url::parse(url.trim())
+        .map_err(|e| format!("`{}` is not a URL: {e}", crate::render::clip(url, 100)))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(format!(
+            "`{}` is not an http(s) URL with a host",
+            crate::render::clip(url, 100)
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("an origin must not carry a user name or password".to_owned());
+    }
+    let bare = parsed.path() == "/" && parsed.query().is_none() && parsed.fragment().is_none();
+    if !path_allowed && !bare {
+        return Err(format!(
+            "`{}` has a path or query; give only scheme, host and port, like https://hooks.slack.com",
+            crate::render::clip(url, 100)
+        ));
+    }
+    Ok(parsed.origin().ascii_serialization())
 }
 
 /// Classifies a Web API answer.
@@ -909,6 +1010,34 @@ mod tests {
         assert_eq!(error_code_from_body(b"ok"), None);
         assert_eq!(error_code_from_body(b"<html>Bad Gateway</html>"), None);
         assert_eq!(error_code_from_body(b""), None);
+    }
+
+    #[test]
+    fn response_origins_are_bare_http_origins_without_credentials() {
+        assert_eq!(
+            origin_of("https://hooks.slack-gov.com", false).as_deref(),
+            Ok("https://hooks.slack-gov.com")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/", false).as_deref(),
+            Ok("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            origin_of("https://hooks.example.com:443", false).as_deref(),
+            Ok("https://hooks.example.com")
+        );
+        for bad in [
+            "hooks.slack.com",
+            "ftp://hooks.example.com",
+            "https://user:pw@hooks.example.com",
+            "https://hooks.example.com/commands",
+        ] {
+            assert!(origin_of(bad, false).is_err(), "{bad}");
+        }
+        assert_eq!(
+            origin_of("https://slack.com/api", true).as_deref(),
+            Ok("https://slack.com")
+        );
     }
 
     #[test]

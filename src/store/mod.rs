@@ -88,14 +88,31 @@ pub trait Store: Send + Sync + 'static {
     /// post) can be taken over, keeping the question chosen first.
     async fn claim_quiz_post(&self, claim: &PostClaim, now: i64) -> Result<Claim, StoreError>;
 
-    /// Records that the claimed post went out as Slack message `ts`.
+    /// Records that the claimed post went out as Slack message `ts`; it takes
+    /// answers until `closes_at` (unix seconds, the end of its local day)
+    /// unless [`Store::close_quiz_post`] closes it first.
     async fn mark_quiz_posted(
         &self,
         channel_id: &str,
         post_id: &str,
         ts: &str,
         now: i64,
+        closes_at: i64,
     ) -> Result<(), StoreError>;
+
+    /// Closes a posted quiz to answers. Returns `true` only for the call
+    /// that closed it, so of several replicas exactly one rewrites the
+    /// Slack message.
+    async fn close_quiz_post(
+        &self,
+        channel_id: &str,
+        post_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Posted quizzes, in every channel, whose day ended by `now` but which
+    /// were not closed yet; oldest first.
+    async fn quiz_posts_to_close(&self, now: i64) -> Result<Vec<QuizPost>, StoreError>;
 
     /// Gives up a claim after a failed post; it can be retaken from `retry_at`.
     async fn release_quiz_claim(
@@ -110,6 +127,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records a person's answer to a posted question. Only the first answer
     /// per person and post counts; a later click returns the one locked in.
+    /// The check that the post exists, is posted, asks `question_id` and is
+    /// still open at `answered_at` is part of the same statement as the
+    /// insert, so a forged or late click is never stored
+    /// ([`AnswerOutcome::NotOpen`]).
     async fn record_quiz_answer(&self, answer: &QuizAnswer) -> Result<AnswerOutcome, StoreError>;
 
     /// Every answer given in a channel, oldest first.
@@ -163,6 +184,20 @@ pub struct QuizPost {
     /// The Slack message, once posted.
     pub message_ts: Option<String>,
     pub posted_at: Option<i64>,
+    /// When the post stops taking answers at the latest (its day's end).
+    pub closes_at: Option<i64>,
+    /// When it was closed (by the next post, or at `closes_at`).
+    pub closed_at: Option<i64>,
+}
+
+impl QuizPost {
+    /// Whether a click at `now` may still be scored, as far as this row
+    /// knows (a later post closes it too).
+    pub fn is_open(&self, now: i64) -> bool {
+        self.message_ts.is_some()
+            && self.closed_at.is_none()
+            && self.closes_at.is_none_or(|at| now < at)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +216,9 @@ pub enum AnswerOutcome {
     Recorded,
     /// The person had answered already; this is the answer that counts.
     AlreadyAnswered(QuizAnswer),
+    /// No open post in the store matches: it does not exist, was not
+    /// posted, asks another question, or has closed. Nothing was stored.
+    NotOpen,
 }
 
 /// One click on a Helpful / Not quite button.

@@ -162,12 +162,21 @@ static MIGRATIONS: &[&str] = &[
         answered_at BIGINT NOT NULL,
         PRIMARY KEY (channel_id, post_id, user_id)
     );"#,
-    // 3: one row that readiness rewrites, proving the database takes writes.
+    // 3: quiz posts close; as SQLite's version 3.
+    r#"ALTER TABLE quiz_posts ADD COLUMN closes_at BIGINT, ADD COLUMN closed_at BIGINT;
+    UPDATE quiz_posts SET closes_at = posted_at + 86400 WHERE posted_at IS NOT NULL;
+    UPDATE quiz_posts SET closed_at = closes_at
+        WHERE posted_at IS NOT NULL AND EXISTS (
+            SELECT 1 FROM quiz_posts AS later
+            WHERE later.channel_id = quiz_posts.channel_id
+              AND later.post_id > quiz_posts.post_id
+              AND later.posted_at IS NOT NULL);"#,
+    // 4: one row that readiness rewrites, proving the database takes writes.
     r#"CREATE TABLE heartbeat (
         id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
         at BIGINT NOT NULL
     );"#,
-    // 4: subscriptions paused because Slack refuses the post for good.
+    // 5: subscriptions paused because Slack refuses the post for good.
     r#"CREATE TABLE quiz_paused (
         channel_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
         reason     TEXT COLLATE "C" NOT NULL,
@@ -693,18 +702,58 @@ impl Store for PostgresStore {
         post_id: &str,
         ts: &str,
         now: i64,
+        closes_at: i64,
     ) -> Result<(), StoreError> {
         self.run("mark_quiz_posted", |client| async move {
             let stmt = client
                 .prepare_cached(
-                    "UPDATE quiz_posts SET message_ts = $3, posted_at = $4
+                    "UPDATE quiz_posts SET message_ts = $3, posted_at = $4, closes_at = $5
                      WHERE channel_id = $1 AND post_id = $2",
                 )
                 .await?;
             client
-                .execute(&stmt, &[&channel_id, &post_id, &ts, &now])
+                .execute(&stmt, &[&channel_id, &post_id, &ts, &now, &closes_at])
                 .await?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn close_quiz_post(
+        &self,
+        channel_id: &str,
+        post_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.run("close_quiz_post", |client| async move {
+            // The row lock serialises racing replicas; the loser's WHERE no
+            // longer matches once the winner committed.
+            let stmt = client
+                .prepare_cached(
+                    "UPDATE quiz_posts SET closed_at = $3
+                     WHERE channel_id = $1 AND post_id = $2
+                       AND message_ts IS NOT NULL AND closed_at IS NULL",
+                )
+                .await?;
+            let n = client
+                .execute(&stmt, &[&channel_id, &post_id, &now])
+                .await?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn quiz_posts_to_close(&self, now: i64) -> Result<Vec<QuizPost>, StoreError> {
+        self.run("quiz_posts_to_close", |client| async move {
+            let stmt = client
+                .prepare_cached(&format!(
+                    "SELECT {POST_COLUMNS} FROM quiz_posts
+                     WHERE message_ts IS NOT NULL AND closed_at IS NULL AND closes_at <= $1
+                     ORDER BY channel_id, local_date, post_id"
+                ))
+                .await?;
+            let rows = client.query(&stmt, &[&now]).await?;
+            rows.iter().map(post_row).collect()
         })
         .await
     }
@@ -733,24 +782,13 @@ impl Store for PostgresStore {
     async fn quiz_posts(&self, channel_id: &str) -> Result<Vec<QuizPost>, StoreError> {
         self.run("quiz_posts", |client| async move {
             let stmt = client
-                .prepare_cached(
-                    "SELECT channel_id, post_id, local_date, question_id, message_ts, posted_at
-                     FROM quiz_posts WHERE channel_id = $1 ORDER BY local_date, post_id",
-                )
+                .prepare_cached(&format!(
+                    "SELECT {POST_COLUMNS} FROM quiz_posts
+                     WHERE channel_id = $1 ORDER BY local_date, post_id"
+                ))
                 .await?;
             let rows = client.query(&stmt, &[&channel_id]).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(QuizPost {
-                        channel_id: r.try_get(0)?,
-                        post_id: r.try_get(1)?,
-                        local_date: r.try_get(2)?,
-                        question_id: r.try_get(3)?,
-                        message_ts: r.try_get(4)?,
-                        posted_at: r.try_get(5)?,
-                    })
-                })
-                .collect()
+            rows.iter().map(post_row).collect()
         })
         .await
     }
@@ -758,11 +796,18 @@ impl Store for PostgresStore {
     async fn record_quiz_answer(&self, answer: &QuizAnswer) -> Result<AnswerOutcome, StoreError> {
         let a = answer;
         self.run("record_quiz_answer", |client| async move {
+            // Only onto an open post of that question, checked in the same
+            // statement as the insert.
             let insert = client
                 .prepare_cached(
                     "INSERT INTO quiz_answers
                          (channel_id, post_id, question_id, user_id, option, correct, answered_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::boolean, $7::bigint
+                     WHERE EXISTS (
+                         SELECT 1 FROM quiz_posts
+                         WHERE channel_id = $1 AND post_id = $2 AND question_id = $3
+                           AND message_ts IS NOT NULL AND closed_at IS NULL
+                           AND (closes_at IS NULL OR closes_at > $7))
                      ON CONFLICT (channel_id, post_id, user_id) DO NOTHING",
                 )
                 .await?;
@@ -791,9 +836,12 @@ impl Store for PostgresStore {
                      WHERE channel_id = $1 AND post_id = $2 AND user_id = $3",
                 )
                 .await?;
-            let row = client
-                .query_one(&select, &[&a.channel_id, &a.post_id, &a.user_id])
-                .await?;
+            let Some(row) = client
+                .query_opt(&select, &[&a.channel_id, &a.post_id, &a.user_id])
+                .await?
+            else {
+                return Ok(AnswerOutcome::NotOpen);
+            };
             Ok(AnswerOutcome::AlreadyAnswered(QuizAnswer {
                 channel_id: a.channel_id.clone(),
                 post_id: a.post_id.clone(),
@@ -846,6 +894,23 @@ impl From<tokio_postgres::Error> for OpError {
     fn from(e: tokio_postgres::Error) -> Self {
         OpError::Pg(e)
     }
+}
+
+/// The columns [`post_row`] reads, in its order.
+const POST_COLUMNS: &str =
+    "channel_id, post_id, local_date, question_id, message_ts, posted_at, closes_at, closed_at";
+
+fn post_row(r: &Row) -> Result<QuizPost, OpError> {
+    Ok(QuizPost {
+        channel_id: r.try_get(0)?,
+        post_id: r.try_get(1)?,
+        local_date: r.try_get(2)?,
+        question_id: r.try_get(3)?,
+        message_ts: r.try_get(4)?,
+        posted_at: r.try_get(5)?,
+        closes_at: r.try_get(6)?,
+        closed_at: r.try_get(7)?,
+    })
 }
 
 /// Reads a quiz option, stored as `BIGINT` since PostgreSQL has no unsigned

@@ -82,12 +82,25 @@ static MIGRATIONS: &[&str] = &[
         answered_at INTEGER NOT NULL,
         PRIMARY KEY (channel_id, post_id, user_id)
     );",
-    // 3: one row that readiness rewrites, proving the database takes writes.
+    // 3: quiz posts close: at the end of their day or when the next post
+    // reveals the answer. Posts made before this version close a day after
+    // they went out; all but each channel's latest count as closed already,
+    // so the upgrade does not rewrite a channel's whole history in Slack.
+    "ALTER TABLE quiz_posts ADD COLUMN closes_at INTEGER;
+    ALTER TABLE quiz_posts ADD COLUMN closed_at INTEGER;
+    UPDATE quiz_posts SET closes_at = posted_at + 86400 WHERE posted_at IS NOT NULL;
+    UPDATE quiz_posts SET closed_at = closes_at
+        WHERE posted_at IS NOT NULL AND EXISTS (
+            SELECT 1 FROM quiz_posts AS later
+            WHERE later.channel_id = quiz_posts.channel_id
+              AND later.post_id > quiz_posts.post_id
+              AND later.posted_at IS NOT NULL);",
+    // 4: one row that readiness rewrites, proving the database takes writes.
     "CREATE TABLE heartbeat (
         id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
         at INTEGER NOT NULL
     );",
-    // 4: subscriptions paused because Slack refuses the post for good.
+    // 5: subscriptions paused because Slack refuses the post for good.
     "CREATE TABLE quiz_paused (
         channel_id TEXT NOT NULL PRIMARY KEY,
         reason     TEXT NOT NULL,
@@ -135,6 +148,7 @@ impl SqliteStore {
                 )));
             }
         }
+        private_file(path, &location)?;
         // The default flags also enable URI filenames; leave that out so the
         // path we were given is always taken literally.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -445,15 +459,49 @@ impl Store for SqliteStore {
         post_id: &str,
         ts: &str,
         now: i64,
+        closes_at: i64,
     ) -> Result<(), StoreError> {
         let (channel, post, ts) = (channel_id.to_owned(), post_id.to_owned(), ts.to_owned());
         self.call("mark_quiz_posted", move |conn| {
             conn.prepare_cached(
-                "UPDATE quiz_posts SET message_ts = ?3, posted_at = ?4
+                "UPDATE quiz_posts SET message_ts = ?3, posted_at = ?4, closes_at = ?5
                  WHERE channel_id = ?1 AND post_id = ?2",
             )?
-            .execute(params![channel, post, ts, now])?;
+            .execute(params![channel, post, ts, now, closes_at])?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn close_quiz_post(
+        &self,
+        channel_id: &str,
+        post_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (channel, post) = (channel_id.to_owned(), post_id.to_owned());
+        self.call("close_quiz_post", move |conn| {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE quiz_posts SET closed_at = ?3
+                     WHERE channel_id = ?1 AND post_id = ?2
+                       AND message_ts IS NOT NULL AND closed_at IS NULL",
+                )?
+                .execute(params![channel, post, now])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn quiz_posts_to_close(&self, now: i64) -> Result<Vec<QuizPost>, StoreError> {
+        self.call("quiz_posts_to_close", move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {POST_COLUMNS} FROM quiz_posts
+                 WHERE message_ts IS NOT NULL AND closed_at IS NULL AND closes_at <= ?1
+                 ORDER BY channel_id, local_date, post_id"
+            ))?;
+            let rows = stmt.query_map([now], post_row)?;
+            rows.collect()
         })
         .await
     }
@@ -479,20 +527,11 @@ impl Store for SqliteStore {
     async fn quiz_posts(&self, channel_id: &str) -> Result<Vec<QuizPost>, StoreError> {
         let channel = channel_id.to_owned();
         self.call("quiz_posts", move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT channel_id, post_id, local_date, question_id, message_ts, posted_at
-                 FROM quiz_posts WHERE channel_id = ?1 ORDER BY local_date, post_id",
-            )?;
-            let rows = stmt.query_map([channel], |r| {
-                Ok(QuizPost {
-                    channel_id: r.get(0)?,
-                    post_id: r.get(1)?,
-                    local_date: r.get(2)?,
-                    question_id: r.get(3)?,
-                    message_ts: r.get(4)?,
-                    posted_at: r.get(5)?,
-                })
-            })?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {POST_COLUMNS} FROM quiz_posts
+                 WHERE channel_id = ?1 ORDER BY local_date, post_id"
+            ))?;
+            let rows = stmt.query_map([channel], post_row)?;
             rows.collect()
         })
         .await
@@ -501,11 +540,19 @@ impl Store for SqliteStore {
     async fn record_quiz_answer(&self, answer: &QuizAnswer) -> Result<AnswerOutcome, StoreError> {
         let a = answer.clone();
         self.call("record_quiz_answer", move |conn| {
+            // Only onto an open post of that question; the check and the
+            // insert are one statement, so a post closing meanwhile cannot
+            // let a late click through.
             let inserted = conn
                 .prepare_cached(
                     "INSERT INTO quiz_answers
                          (channel_id, post_id, question_id, user_id, option, correct, answered_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+                     WHERE EXISTS (
+                         SELECT 1 FROM quiz_posts
+                         WHERE channel_id = ?1 AND post_id = ?2 AND question_id = ?3
+                           AND message_ts IS NOT NULL AND closed_at IS NULL
+                           AND (closes_at IS NULL OR closes_at > ?7))
                      ON CONFLICT (channel_id, post_id, user_id) DO NOTHING",
                 )?
                 .execute(params![
@@ -535,8 +582,9 @@ impl Store for SqliteStore {
                         correct: r.get(2)?,
                         answered_at: r.get(3)?,
                     })
-                })?;
-            Ok(AnswerOutcome::AlreadyAnswered(existing))
+                })
+                .optional()?;
+            Ok(existing.map_or(AnswerOutcome::NotOpen, AnswerOutcome::AlreadyAnswered))
         })
         .await
     }
@@ -579,6 +627,64 @@ fn heartbeat(conn: &Connection) -> rusqlite::Result<()> {
     )?
     .execute([unix_now()])?;
     Ok(())
+}
+
+/// Creates the database file readable and writable by its owner only, or
+/// warns when an existing one is open to others. SQLite would create it as
+/// 0644 less the umask, and gives its `-wal` and `-shm` files the database
+/// file's own mode, so creating it ourselves keeps all three private
+/// whatever the umask.
+fn private_file(path: &Path, location: &str) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if let Ok(meta) = std::fs::metadata(path) {
+                    let mode = meta.permissions().mode() & 0o777;
+                    if mode & 0o077 != 0 {
+                        tracing::warn!(
+                            %location,
+                            mode = format!("{mode:o}"),
+                            "the database file can be read by other users; `chmod 600` it \
+                             (its -wal and -shm files take its mode)"
+                        );
+                    }
+                }
+            }
+            Err(e) => {
+                return Err(StoreError::Unavailable(format!(
+                    "cannot create SQLite database at {location}: {e}"
+                )));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, location);
+    Ok(())
+}
+
+/// The columns [`post_row`] reads, in its order.
+const POST_COLUMNS: &str =
+    "channel_id, post_id, local_date, question_id, message_ts, posted_at, closes_at, closed_at";
+
+fn post_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuizPost> {
+    Ok(QuizPost {
+        channel_id: r.get(0)?,
+        post_id: r.get(1)?,
+        local_date: r.get(2)?,
+        question_id: r.get(3)?,
+        message_ts: r.get(4)?,
+        posted_at: r.get(5)?,
+        closes_at: r.get(6)?,
+        closed_at: r.get(7)?,
+    })
 }
 
 /// Connection settings; returns the journal mode actually in effect.
@@ -792,6 +898,44 @@ mod tests {
             .unwrap();
         // Version 2's first statement ran but was rolled back with the rest.
         assert_eq!(tables, vec!["one".to_owned()]);
+    }
+
+    #[test]
+    fn upgrading_closes_every_quiz_post_but_each_channels_latest() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &MIGRATIONS[..2], "test").unwrap();
+        conn.execute_batch(
+            "INSERT INTO quiz_posts VALUES ('C1', '2024-05-01', '2024-05-01', 'q1', '1.1', 1000, 0);
+             INSERT INTO quiz_posts VALUES ('C1', '2024-05-02', '2024-05-02', 'q2', '1.2', 2000, 0);
+             INSERT INTO quiz_posts VALUES ('C1', '2024-05-03', '2024-05-03', 'q3', NULL, NULL, 0);
+             INSERT INTO quiz_posts VALUES ('C2', '2024-05-01', '2024-05-01', 'q1', '2.1', 1500, 0);",
+        )
+        .unwrap();
+        migrate(&mut conn, MIGRATIONS, "test").unwrap();
+        let rows: Vec<(String, String, Option<i64>, Option<i64>)> = conn
+            .prepare(
+                "SELECT channel_id, post_id, closes_at, closed_at FROM quiz_posts ORDER BY 1, 2",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let day = 86_400;
+        assert_eq!(
+            rows,
+            [
+                (
+                    "C1".into(),
+                    "2024-05-01".into(),
+                    Some(1000 + day),
+                    Some(1000 + day)
+                ),
+                ("C1".into(), "2024-05-02".into(), Some(2000 + day), None),
+                ("C1".into(), "2024-05-03".into(), None, None),
+                ("C2".into(), "2024-05-01".into(), Some(1500 + day), None),
+            ]
+        );
     }
 
     #[test]

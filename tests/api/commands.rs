@@ -203,3 +203,41 @@ async fn every_reply_fits_slacks_limits_even_for_long_or_marked_up_questions() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_schedule_error_quotes_a_huge_word_only_in_part() {
+    // Arrange: 100 kB "words" in each slot of a quiz schedule.
+    let app = spawn_app().await;
+    let huge = |prefix: &str, fill: char| {
+        let mut word = prefix.to_owned();
+        word.extend(std::iter::repeat_n(fill, 100_000));
+        word
+    };
+    for word in [
+        huge("", '9'),
+        huge("Europe/", 'x'),
+        huge("mon-", 'z'),
+        huge("", 'q'),
+        huge("`", 'w'),
+    ] {
+        // Act
+        let reply = run_command(&app, "/testscope", &format!("quiz daily {word}")).await;
+
+        // Assert
+        let text = reply["text"].as_str().unwrap_or_default();
+        assert!(
+            text.chars().count() < 1_500,
+            "the error echoed {} characters back (Slack refuses long replies)",
+            text.chars().count()
+        );
+        let head: String = word.chars().take(20).collect::<String>().replace('`', "'");
+        assert!(
+            text.contains(&head),
+            "the error should still show which word it means: {text}"
+        );
+        assert!(
+            text.contains('…'),
+            "a clipped word is marked as clipped: {text}"
+        );
+    }
+}

@@ -47,6 +47,10 @@ pub(crate) struct TestOptions {
     pub(crate) auth_test_error: Option<&'static str>,
     pub(crate) max_background: usize,
     pub(crate) max_connections: usize,
+    /// `TESTSCOPE_RESPONSE_URL_ORIGINS`.
+    pub(crate) response_origins: Vec<String>,
+    /// How often rejected requests may be logged, per reason.
+    pub(crate) rejection_log_interval: Duration,
 }
 
 impl Default for TestOptions {
@@ -64,6 +68,8 @@ impl Default for TestOptions {
             auth_test_error: None,
             max_background: 256,
             max_connections: 512,
+            response_origins: Vec::new(),
+            rejection_log_interval: Duration::from_secs(60),
         }
     }
 }
@@ -195,6 +201,8 @@ impl TestApp {
         settings.request_timeout = self.options.request_timeout;
         settings.max_background = self.options.max_background;
         settings.max_connections = self.options.max_connections;
+        settings.response_origins = self.options.response_origins.clone();
+        settings.rejection_log_interval = self.options.rejection_log_interval;
         let app = Application::build_with_retry(
             settings,
             Arc::clone(&self.clock),
@@ -372,6 +380,18 @@ impl TestApp {
             .send()
             .await
             .unwrap_or_else(|e| panic!("GET {path} failed at the HTTP level: {e}"))
+    }
+
+    /// The value of one Prometheus sample at `/metrics`, e.g.
+    /// `testscope_signature_failures_total{reason="mismatch"}`; 0 when it
+    /// has not been recorded yet. Metrics are process-wide, so tests compare
+    /// before and after rather than expect exact totals.
+    pub(crate) async fn metric(&self, sample: &str) -> f64 {
+        let text = self.get("/metrics").await.text().await.unwrap_or_default();
+        text.lines()
+            .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' '))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0.0)
     }
 
     /// Requests the fake Slack received on `path` so far.

@@ -16,10 +16,14 @@
 //! - Retry delays are milliseconds; the only real multi-second wait is the
 //!   single `Retry-After: 1` test.
 
+#[path = "../common/logs.rs"]
+mod logs;
+
 mod commands;
 mod events;
 mod helpers;
 mod interactions;
 mod lifecycle;
 mod resilience;
+mod security;
 mod signature;
