@@ -28,8 +28,9 @@ pub(crate) struct Mood {
     /// Some word says "change" in any form ("a learning rate change", "if
     /// we change the docs"): a question with one is about a change.
     pub(crate) mentions_change: bool,
-    /// The message points at a particular thing: "this", "my", "let's",
-    /// "I'll", a number or a version, code in backticks. A belief voiced
+    /// The message points at a particular thing or plan: "this", "my",
+    /// "let's", "I'll", "planning to", a number or a version, code in
+    /// backticks. A belief voiced
     /// about such a thing is a claim about a change, not a general belief.
     pub(crate) points_at: bool,
     /// The message frames its change as a bug fix.
@@ -362,7 +363,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         if HYPOTHETICAL.contains(&w.raw) {
             hypothetical = true;
         }
-        let change = lex.has(w.tok, class::CHANGE);
+        // "rewritten" and "swapped" do not stem to their verb.
+        let change = lex.has(w.tok, class::CHANGE)
+            || matches!(
+                w.raw,
+                "rewritten" | "rewrote" | "written" | "wrote" | "swapped"
+            );
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
@@ -370,7 +376,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
         mood.points_at |= matches!(
             w.raw,
-            "this" | "my" | "let" | "lets" | "ill" | "well" | "im"
+            "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna" | "will"
         ) || names_a_version(w.raw);
         if change && !hypothetical {
             let past =
