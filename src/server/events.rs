@@ -45,28 +45,20 @@ pub(super) async fn handle(
                         crate::telemetry::event("overflow");
                         return Ok(StatusCode::OK.into_response());
                     };
-                    // Slack retries a delivery it thinks failed; the event id
-                    // stays the same, so the first claim wins, also across
-                    // restarts and replicas.
-                    let first = match state
-                        .store
-                        .claim_event(&cb.event_id, state.clock.now())
-                        .await
-                    {
-                        Ok(first) => first,
-                        Err(e) => {
-                            tracing::error!(error = %e, "cannot record the event id; answering anyway");
-                            true
+                    // Claiming the event id and answering are one unit of
+                    // work that outlives this request: were the claim made
+                    // here, a delivery cancelled after it (Slack giving up
+                    // after 3 s while the database waits on a lock, the
+                    // client going away, the request deadline) would leave a
+                    // claim with no answer, and Slack's retry ignored.
+                    let s = state.clone();
+                    let event_id = cb.event_id;
+                    let retry = retry.to_owned();
+                    slot.spawn(async move {
+                        if claim(&s, &event_id, &retry, &m.channel).await {
+                            answer_mention(&s, &m).await;
                         }
-                    };
-                    crate::telemetry::event(if first { "answered" } else { "duplicate" });
-                    if first {
-                        tracing::info!(event = %cb.event_id, retry, channel = %m.channel, "answering a mention");
-                        let s = state.clone();
-                        slot.spawn(async move { answer_mention(&s, &m).await });
-                    } else {
-                        tracing::info!(event = %cb.event_id, retry, "duplicate delivery ignored");
-                    }
+                    });
                 }
                 Event::Other { kind } if kind == "app_uninstalled" || kind == "tokens_revoked" => {
                     if kind == "app_uninstalled" || revokes_bot_token(&req.body) {
@@ -89,6 +81,26 @@ pub(super) async fn handle(
             Ok(StatusCode::OK.into_response())
         }
     }
+}
+
+/// Records the event id; true for its first delivery. Slack retries a
+/// delivery it thinks failed with the same event id, so the first claim
+/// wins, also across restarts and replicas.
+async fn claim(state: &AppState, event_id: &str, retry: &str, channel: &str) -> bool {
+    let first = match state.store.claim_event(event_id, state.clock.now()).await {
+        Ok(first) => first,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record the event id; answering anyway");
+            true
+        }
+    };
+    crate::telemetry::event(if first { "answered" } else { "duplicate" });
+    if first {
+        tracing::info!(event = %event_id, retry, channel, "answering a mention");
+    } else {
+        tracing::info!(event = %event_id, retry, "duplicate delivery ignored");
+    }
+    first
 }
 
 /// Whether a `tokens_revoked` event names bot tokens (it may list only

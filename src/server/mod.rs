@@ -345,6 +345,10 @@ async fn serve(
     // Slack speaks HTTP/1.1 to webhooks, so no protocol detection.
     let mut builder = http1::Builder::new();
     builder.keep_alive(true);
+    // A client may shut its sending side once the request is out (`nc -N`,
+    // some proxies) and still wait for the answer; by default hyper would
+    // take that for a disconnect and drop the response.
+    builder.half_close(true);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     // Every connection holds a descriptor; past the cap, new clients wait in

@@ -20,6 +20,7 @@
 mod logs;
 
 mod commands;
+mod delivery;
 mod events;
 mod helpers;
 mod interactions;
