@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
-use super::replies::{ThreadTarget, post_in_thread, timed_advise};
+use super::replies::{ReplyTag, ThreadTarget, post_in_thread, timed_advise};
 use super::verify::{AppError, Verified};
 use crate::render;
 use crate::slack::payload::{self, Event, EventEnvelope, Mention};
@@ -56,7 +56,7 @@ pub(super) async fn handle(
                     let retry = retry.to_owned();
                     slot.spawn(async move {
                         if claim(&s, &event_id, &retry, &m.channel).await {
-                            answer_mention(&s, &m).await;
+                            answer_mention(&s, &m, &event_id).await;
                         }
                     });
                 }
@@ -180,7 +180,7 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
 
 /// Advises on the mention's own words when they describe a change, else on
 /// the human messages of the thread, and replies in the thread.
-async fn answer_mention(state: &AppState, m: &Mention) {
+async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
     // Who we are comes from the background token check; not asking Slack
     // here keeps a Slack outage from doubling every mention's calls. Our own
     // thread messages carry a bot_id and are left out without it.
@@ -242,6 +242,10 @@ async fn answer_mention(state: &AppState, m: &Mention) {
         thread_ts: m.reply_thread_ts(),
         user: m.user.as_deref(),
         response_url: None,
+        tag: Some(ReplyTag {
+            id: event_id,
+            after: &m.ts,
+        }),
     };
     post_in_thread(state, &target, msg).await;
 }

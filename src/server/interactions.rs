@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::replies::{self, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
+use super::replies::{self, ReplyTag, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
 use super::verify::{AppError, Verified};
 use crate::advise;
 use crate::quiz;
@@ -138,6 +138,10 @@ async fn on_shortcut(state: &AppState, s: &MessageAction) {
         thread_ts: s.thread_ts.as_deref().unwrap_or(&s.message_ts),
         user: Some(&s.user_id),
         response_url: s.response_url.as_deref(),
+        tag: s.trigger_id.as_deref().map(|id| ReplyTag {
+            id,
+            after: &s.message_ts,
+        }),
     };
     post_in_thread(state, &target, msg).await;
 }

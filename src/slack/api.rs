@@ -9,7 +9,8 @@
 //!   `Retry-After` (capped) or the normal backoff, then try again.
 //! - HTTP 5xx and failures to connect: exponential backoff, then try again.
 //!   A timeout or a connection lost mid-request is not repeated: Slack may
-//!   have acted on it, and a slow Slack must not get more calls.
+//!   have acted on it, and a slow Slack must not get more calls. Callers
+//!   that must not lose a post look for it first ([`SlackApi::find_tagged_reply`]).
 //! - Anything else (a Slack error code such as `not_in_channel`, a 4xx, a body
 //!   we cannot read) is returned at once: repeating the same request would
 //!   only produce the same answer and burn rate-limit budget.
@@ -214,6 +215,13 @@ impl SlackError {
     pub fn is_rate_limited(&self) -> bool {
         matches!(self, Self::RateLimited { .. })
     }
+
+    /// The request went out but no answer came back (a timeout, a
+    /// connection lost mid-request): Slack may have acted on it. A failed
+    /// connect never reached Slack.
+    pub fn may_have_reached_slack(&self) -> bool {
+        matches!(self, Self::Transport { source, .. } if !source.is_connect())
+    }
 }
 
 /// Result of `auth.test`: who the bot is in this workspace.
@@ -417,6 +425,61 @@ impl SlackApi {
     pub async fn post_message(&self, msg: &Value) -> Result<PostedMessage, SlackError> {
         let value = self.call("chat.postMessage", msg).await?;
         decode("chat.postMessage", &value)
+    }
+
+    /// The `ts` of a message in the thread under `thread_ts`, from `oldest`
+    /// on, whose `metadata` (as `chat.postMessage` was given it) has
+    /// `event_type` and an `event_payload.event_id` of `event_id`. Finds out
+    /// whether a post whose answer never came went through. Waits out a
+    /// rate limit: for apps outside Slack's Marketplace thread reads are
+    /// allowed once a minute, and guessing wrong here means an answer
+    /// shown twice or not at all.
+    pub async fn find_tagged_reply(
+        &self,
+        channel: &str,
+        thread_ts: &str,
+        oldest: &str,
+        event_type: &str,
+        event_id: &str,
+    ) -> Result<Option<String>, SlackError> {
+        const METHOD: &str = "conversations.replies";
+        // Slack's limit per read for those apps; the reply follows its
+        // mention closely, so the first pages hold it.
+        const PAGES: usize = 3;
+        let mut cursor = String::new();
+        for _ in 0..PAGES {
+            let mut params = vec![
+                ("channel", channel),
+                ("ts", thread_ts),
+                ("oldest", oldest),
+                ("inclusive", "true"),
+                ("limit", "15"),
+                ("include_all_metadata", "true"),
+            ];
+            if !cursor.is_empty() {
+                params.push(("cursor", cursor.as_str()));
+            }
+            let value = self.call_form(METHOD, &params).await?;
+            let messages = value.get("messages").and_then(Value::as_array);
+            let found = messages.into_iter().flatten().find(|m| {
+                m.pointer("/metadata/event_type").and_then(Value::as_str) == Some(event_type)
+                    && m.pointer("/metadata/event_payload/event_id")
+                        .and_then(Value::as_str)
+                        == Some(event_id)
+            });
+            if let Some(found) = found {
+                return Ok(Some(found["ts"].as_str().unwrap_or_default().to_owned()));
+            }
+            cursor = value
+                .pointer("/response_metadata/next_cursor")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            if cursor.is_empty() {
+                break;
+            }
+        }
+        Ok(None)
     }
 
     /// `chat.postEphemeral` (needs `channel` and `user` in `msg`).

@@ -1,12 +1,16 @@
 //! Nothing lost, nothing doubled: a mention whose delivery is cancelled is
-//! still answered once, and a client that half-closes gets its response.
+//! still answered once, a client that half-closes gets its response, and a
+//! reply whose post times out is neither shown twice nor lost.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wiremock::Mock;
 use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
 
@@ -108,5 +112,133 @@ async fn a_client_that_half_closes_after_its_request_still_gets_the_response() {
     assert!(
         response.starts_with("HTTP/1.1 "),
         "a half-closed client got no response: {response:?}"
+    );
+}
+
+/// A fake Slack whose first `chat.postMessage` answers too late for the
+/// client; it keeps the thread it was asked to post into, so
+/// `conversations.replies` shows what really got posted, metadata included
+/// only when asked for (`include_all_metadata`), as Slack does.
+#[derive(Clone, Default)]
+struct SlowSlack {
+    thread: Arc<Mutex<Vec<Value>>>,
+    posts: Arc<AtomicUsize>,
+    /// The first, slow post never makes it into the thread.
+    lose_first: bool,
+}
+
+impl SlowSlack {
+    async fn mount(&self, app: &TestApp) {
+        let posting = self.clone();
+        Mock::given(method("POST"))
+            .and(path("/chat.postMessage"))
+            .respond_with(move |req: &wiremock::Request| posting.post(req))
+            .mount(&app.slack)
+            .await;
+        let reading = self.clone();
+        Mock::given(method("POST"))
+            .and(path("/conversations.replies"))
+            .respond_with(move |req: &wiremock::Request| reading.replies(req))
+            .mount(&app.slack)
+            .await;
+    }
+
+    fn post(&self, req: &wiremock::Request) -> ResponseTemplate {
+        let n = self.posts.fetch_add(1, Ordering::SeqCst);
+        let mut msg = json_body(req);
+        msg["ts"] = json!(format!("1595926300.{:06}", n + 1));
+        if !(n == 0 && self.lose_first) {
+            self.thread.lock().unwrap().push(msg.clone());
+        }
+        let answer = posted_ok();
+        if n == 0 {
+            answer.set_delay(Duration::from_secs(1))
+        } else {
+            answer
+        }
+    }
+
+    fn replies(&self, req: &wiremock::Request) -> ResponseTemplate {
+        let form = form_body(req);
+        let metadata = form
+            .iter()
+            .any(|(k, v)| k == "include_all_metadata" && v == "true");
+        let messages: Vec<Value> = self
+            .thread
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let mut shown =
+                    json!({"type": "message", "bot_id": "B111", "text": m["text"], "ts": m["ts"]});
+                if metadata && !m["metadata"].is_null() {
+                    shown["metadata"] = m["metadata"].clone();
+                }
+                shown
+            })
+            .collect();
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"ok": true, "has_more": false, "messages": messages}))
+    }
+}
+
+/// A mention answered by a fake Slack that takes a second to answer the
+/// post; the client gives up after 300 ms.
+async fn answer_with_a_slow_post(slack: &SlowSlack) -> TestApp {
+    let mut app = spawn_app_with(TestOptions {
+        retry: testscope::slack::api::RetryPolicy {
+            request_timeout: Duration::from_millis(300),
+            ..fast_retry()
+        },
+        ..TestOptions::default()
+    })
+    .await;
+    slack.mount(&app).await;
+    let event = mention_event("EvSLOWPOST", CHANGE, MENTION_TS, None);
+    assert_eq!(app.post_event(&event).await.status(), StatusCode::OK);
+    wait_for_requests(&app.slack, "/conversations.replies", 1, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.shutdown().await.expect("clean shutdown");
+    app
+}
+
+#[tokio::test]
+async fn a_reply_whose_post_timed_out_but_went_through_is_not_posted_again() {
+    let slack = SlowSlack::default();
+    let app = answer_with_a_slow_post(&slack).await;
+
+    let posts = app.slack_requests("/chat.postMessage").await;
+    assert_eq!(posts.len(), 1, "the reply was posted twice");
+    let tag = &json_body(&posts[0])["metadata"];
+    assert_eq!(tag["event_payload"]["event_id"], "EvSLOWPOST", "{tag}");
+    let read = app.slack_requests("/conversations.replies").await;
+    assert_eq!(read.len(), 1);
+    let params = form_body(&read[0]);
+    assert!(
+        params.contains(&("oldest".to_owned(), MENTION_TS.to_owned())),
+        "{params:?}"
+    );
+    assert_eq!(slack.thread.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_reply_whose_post_timed_out_and_was_lost_is_posted_again_once() {
+    let slack = SlowSlack {
+        lose_first: true,
+        ..SlowSlack::default()
+    };
+    let app = answer_with_a_slow_post(&slack).await;
+
+    let posts = app.slack_requests("/chat.postMessage").await;
+    assert_eq!(posts.len(), 2, "the lost reply was not posted again");
+    assert_eq!(
+        json_body(&posts[0])["metadata"],
+        json_body(&posts[1])["metadata"]
+    );
+    let thread = slack.thread.lock().unwrap();
+    assert_eq!(
+        thread.len(),
+        1,
+        "exactly one answer in the thread: {thread:?}"
     );
 }
