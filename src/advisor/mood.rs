@@ -473,8 +473,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         w.kind == TokenKind::Word
             && !(k == first && opens_with_question)
             && lex.has(w.tok, class::TEST_VERB)
-            && !w.raw.ends_with("ed")
-            // "runs" happens anyway; "wants" still asks for it.
+            // "ran" and "runs" happened or happen anyway; "wants" and
+            // "booked" still ask for it.
+            && (!w.raw.ends_with("ed") || matches!(w.raw, "booked" | "queued" | "requested"))
             && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
     });
     if proposes && !mood.reports {
