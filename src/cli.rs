@@ -377,6 +377,10 @@ fn quiz_post(
                 eprintln!("error: the post failed: {e}");
                 ExitCode::FAILURE
             }
+            PostOutcome::Refused { code } => {
+                eprintln!("error: {}", runner::refusal_fix(channel, &code));
+                ExitCode::FAILURE
+            }
         }
     })
 }

@@ -156,6 +156,12 @@ pub fn event(outcome: &'static str) {
     metrics::counter!("testscope_events_total", "outcome" => outcome).increment(1);
 }
 
+/// A thread reply whose `chat.postMessage` got no answer: found in the
+/// thread after all, posted again, lost, or unknown (the search failed).
+pub fn reply_unanswered(outcome: &'static str) {
+    metrics::counter!("testscope_reply_unanswered_total", "outcome" => outcome).increment(1);
+}
+
 pub fn response_url_refused(reason: &'static str) {
     metrics::counter!("testscope_response_url_refused_total", "reason" => reason).increment(1);
 }

@@ -98,6 +98,7 @@ fn slack_for(server: &MockServer) -> SlackApi {
             max_delay: Duration::from_millis(20),
             max_retry_after: Duration::from_secs(2),
             jitter: Duration::ZERO,
+            request_timeout: Duration::from_secs(10),
         },
     )
 }

@@ -31,6 +31,7 @@ fn fast_policy() -> RetryPolicy {
         max_delay: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(2),
         jitter: Duration::from_millis(1),
+        request_timeout: Duration::from_secs(10),
     }
 }
 
@@ -413,7 +414,7 @@ async fn missing_token_is_not_configured_and_sends_nothing() {
         Err(SlackError::NotConfigured)
     ));
     assert!(matches!(
-        api.thread_replies("C1", "1.0", 10).await,
+        api.thread_replies("C1", "1.0", None, None, 10).await,
         Err(SlackError::NotConfigured)
     ));
     assert!(matches!(
@@ -490,7 +491,7 @@ async fn thread_replies_follows_cursor_and_concatenates() {
         .await;
 
     let messages = client(&server)
-        .thread_replies("C123", "100.0", 50)
+        .thread_replies("C123", "100.0", None, None, 50)
         .await
         .unwrap();
 

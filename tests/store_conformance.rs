@@ -233,6 +233,71 @@ mod cases {
         }
     }
 
+    pub(crate) async fn a_subscription_pauses_once_per_team_and_resumes_when_renewed(
+        store: Arc<dyn Store>,
+    ) {
+        let (a, b, c, cfg) = (unique("CA"), unique("CB"), unique("CC"), unique("CF"));
+        for ch in [&a, &b] {
+            store
+                .upsert_subscription(&subscription(ch, "09:00 UTC everyday"))
+                .await
+                .unwrap();
+        }
+        let mut other = subscription(&c, "09:00 UTC everyday");
+        other.team_id = "T0002".to_owned();
+        store.upsert_subscription(&other).await.unwrap();
+        let mut configured = subscription(&cfg, "09:00 UTC everyday");
+        configured.team_id = String::new();
+        store.upsert_subscription(&configured).await.unwrap();
+
+        // Only the first pause of a channel counts, and only subscribed ones pause.
+        assert!(
+            store
+                .pause_subscription(&a, "not_in_channel", 10)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .pause_subscription(&a, "is_archived", 11)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .pause_subscription(&unique("CX"), "is_archived", 11)
+                .await
+                .unwrap()
+        );
+        // The workspace goes: its other channel and the configured one pause.
+        assert_eq!(
+            store
+                .pause_team("T0001", "app_uninstalled", 12)
+                .await
+                .unwrap(),
+            2
+        );
+        let paused = store.paused_subscriptions().await.unwrap();
+        let reason = |ch: &str| paused.iter().find(|(c, _)| c == ch).map(|(_, r)| r.clone());
+        assert_eq!(reason(&a).as_deref(), Some("not_in_channel"));
+        assert_eq!(reason(&b).as_deref(), Some("app_uninstalled"));
+        assert_eq!(reason(&cfg).as_deref(), Some("app_uninstalled"));
+        assert_eq!(reason(&c), None, "another workspace keeps its quiz");
+
+        // Subscribing again resumes; unsubscribing forgets the pause.
+        store
+            .upsert_subscription(&subscription(&a, "10:00 UTC everyday"))
+            .await
+            .unwrap();
+        assert!(store.remove_subscription(&b).await.unwrap());
+        let paused = store.paused_subscriptions().await.unwrap();
+        assert!(
+            paused.iter().all(|(ch, _)| ch != &a && ch != &b),
+            "{paused:?}"
+        );
+        assert!(paused.iter().any(|(ch, _)| ch == &cfg));
+    }
+
     pub(crate) fn post_claim(channel: &str, post_id: &str, question: &str) -> PostClaim {
         PostClaim {
             channel_id: channel.to_owned(),
@@ -658,6 +723,7 @@ macro_rules! conformance {
             concurrent_quiz_claims_have_exactly_one_winner,
             the_first_quiz_answer_counts,
             concurrent_answers_by_one_person_keep_one,
+            a_subscription_pauses_once_per_team_and_resumes_when_renewed,
             a_quiz_answer_is_stored_only_on_an_open_post_of_its_question,
             posts_to_close_are_the_posted_open_ones_whose_day_ended,
         );
@@ -860,7 +926,7 @@ mod pg_only {
             .await
             .unwrap();
         let versions: Vec<(i32, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-        assert_eq!(versions, [(1, 1), (2, 1), (3, 1)]);
+        assert_eq!(versions, [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]);
         // Both are fully usable and see one database.
         assert!(a.claim_event("EvBoth", 1).await.unwrap());
         assert!(!b.claim_event("EvBoth", 1).await.unwrap());
@@ -871,7 +937,7 @@ mod pg_only {
             .await
             .unwrap()
             .get(0);
-        assert_eq!(count, 3);
+        assert_eq!(count, 5);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

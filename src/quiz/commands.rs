@@ -35,6 +35,58 @@ fn next_post_text(schedule: &Schedule, now: i64) -> String {
         .to_string()
 }
 
+/// How long subscribing waits for Slack to say whether the bot can post.
+const ACCESS_CHECK: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Why the quiz could not be posted in `channel`, if Slack says so. When
+/// Slack does not answer in time or the app lacks the scope to ask
+/// (installed before it was added), the subscription goes ahead: a post
+/// refused later pauses it and tells the subscriber.
+async fn cannot_post_in(ctx: QuizCtx<'_>, channel: &str) -> Option<String> {
+    if !ctx.slack.has_token() {
+        return Some(
+            "I cannot post the quiz: no bot token is configured. Ask whoever runs testscope to \
+             set SLACK_BOT_TOKEN."
+                .to_owned(),
+        );
+    }
+    let params = [("channel", channel)];
+    let asked = ctx.slack.call_form("conversations.info", &params);
+    match tokio::time::timeout(ACCESS_CHECK, asked).await {
+        Ok(Ok(info)) => {
+            let c = &info["channel"];
+            let flag = |name: &str| c[name].as_bool().unwrap_or(false);
+            if flag("is_archived") {
+                Some(super::runner::refusal_fix(channel, "is_archived"))
+            } else if !flag("is_im") && c["is_member"].as_bool() == Some(false) {
+                Some(format!(
+                    "I am not a member of <#{channel}>, so I could not post the quiz here. \
+                     Invite me with `/invite @testscope`, then run this command again."
+                ))
+            } else {
+                None
+            }
+        }
+        Ok(Err(e)) if e.is_not_in_channel() => Some(
+            "I cannot see this conversation, so I could not post the quiz here (a direct message \
+             between people, or a private channel I am not in). Invite me with `/invite @testscope` \
+             or subscribe a channel."
+                .to_owned(),
+        ),
+        Ok(Err(e)) if e.is_auth_error() => {
+            Some(super::runner::refusal_fix(channel, e.code().unwrap_or("invalid_auth")))
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "could not check the channel before subscribing; subscribing anyway");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("Slack did not say in time whether I can post here; subscribing anyway");
+            None
+        }
+    }
+}
+
 /// Answers `/testscope quiz <args>`; `args` is what follows "quiz".
 pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -> Value {
     let t = &ctx.kb.messages.quiz;
@@ -56,6 +108,9 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                 Ok(s) => s,
                 Err(e) => return ephemeral(&format!("{e}\n{}", t.usage)),
             };
+            if let Some(refusal) = cannot_post_in(ctx, asker.channel_id).await {
+                return ephemeral(&refusal);
+            }
             let record = Subscription {
                 channel_id: asker.channel_id.to_owned(),
                 team_id: asker.team_id.to_owned(),
@@ -93,7 +148,17 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                             .await
                             .map(|p| p.iter().filter(|p| p.message_ts.is_some()).count())
                             .unwrap_or(0);
-                        ephemeral(&describe(&t.status, &schedule, now, posted))
+                        let mut text = describe(&t.status, &schedule, now, posted);
+                        let paused = ctx.store.paused_subscriptions().await.unwrap_or_default();
+                        if let Some((_, code)) =
+                            paused.iter().find(|(ch, _)| ch == asker.channel_id)
+                        {
+                            text = format!(
+                                "{text}\n*Paused.* {}",
+                                super::runner::refusal_fix(asker.channel_id, code)
+                            );
+                        }
+                        ephemeral(&text)
                     }
                     Err(e) => ephemeral(&e.to_string()),
                 },

@@ -53,6 +53,11 @@ pub enum PostOutcome {
     /// Another task or replica holds the claim right now.
     Busy,
     Failed(String),
+    /// Slack refused the post with an error that retrying cannot fix
+    /// (`not_in_channel`, `is_archived`, `invalid_auth`, ...).
+    Refused {
+        code: String,
+    },
 }
 
 fn timestamp(now: i64) -> Timestamp {
@@ -146,6 +151,21 @@ pub async fn post(
                 question_id: question.id.clone(),
                 ts: posted.ts,
             }
+        }
+        Err(e) if e.is_permanent_for_posting() => {
+            let code = e.code().unwrap_or("refused").to_owned();
+            tracing::error!(channel, post_id, %code, "Slack refuses the quiz post; not retrying");
+            crate::telemetry::quiz_post("refused");
+            // The claim is given back so that a post resumed later today can
+            // still go out.
+            if let Err(e) = ctx
+                .store
+                .release_quiz_claim(channel, post_id, now + settings.retry_secs)
+                .await
+            {
+                tracing::error!(error = %e, "could not release the quiz claim");
+            }
+            PostOutcome::Refused { code }
         }
         Err(e) => {
             tracing::warn!(error = %e, channel, post_id, "quiz post failed; will retry");
@@ -248,9 +268,16 @@ pub async fn tick(
             return Vec::new();
         }
     };
+    let paused: std::collections::HashSet<String> = match ctx.store.paused_subscriptions().await {
+        Ok(p) => p.into_iter().map(|(channel, _)| channel).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read paused quiz subscriptions");
+            return Vec::new();
+        }
+    };
     let at = timestamp(now);
     let mut outcomes = Vec::new();
-    for sub in subs {
+    for sub in subs.into_iter().filter(|s| !paused.contains(&s.channel_id)) {
         let schedule = match Schedule::parse(&sub.schedule) {
             Ok(s) => s,
             Err(e) => {
@@ -276,9 +303,66 @@ pub async fn tick(
             settings,
         )
         .await;
+        if let PostOutcome::Refused { code } = &outcome {
+            pause(ctx, &sub, code, now).await;
+        }
         outcomes.push((sub.channel_id, outcome));
     }
     outcomes
+}
+
+/// Pauses a subscription Slack refuses for good and, the first time, tells
+/// the person who subscribed it how to fix it.
+async fn pause(ctx: QuizCtx<'_>, sub: &Subscription, code: &str, now: i64) {
+    let channel = sub.channel_id.as_str();
+    match ctx.store.pause_subscription(channel, code, now).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            tracing::error!(error = %e, channel, "could not pause the quiz subscription");
+            return;
+        }
+    }
+    let fix = format!(
+        "The daily quiz in <#{channel}> is paused. {}",
+        refusal_fix(channel, code)
+    );
+    tracing::error!(channel, code, fix = %fix, "quiz paused for this channel");
+    crate::telemetry::quiz_post("paused");
+    // With a bad token nothing can be posted, and the channel itself refused
+    // us; only a person who subscribed in Slack can be told directly.
+    let Some(user) = sub.created_by.as_deref().filter(|_| !is_token_code(code)) else {
+        return;
+    };
+    let notice = json!({"channel": user, "text": fix});
+    if let Err(e) = ctx.slack.post_message(&notice).await {
+        tracing::warn!(error = %e, channel, "could not tell the subscriber the quiz is paused");
+    }
+}
+
+fn is_token_code(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid_auth" | "not_authed" | "token_revoked" | "account_inactive"
+    )
+}
+
+/// What to tell people when the quiz cannot be posted in `channel`.
+pub fn refusal_fix(channel: &str, code: &str) -> String {
+    let why = match code {
+        "is_archived" => format!(
+            "<#{channel}> is archived. Unarchive it and run `/testscope quiz daily` there again, \
+             or subscribe another channel."
+        ),
+        "not_in_channel" | "channel_not_found" => format!(
+            "I am not a member of <#{channel}> (or cannot see it). Invite me there with \
+             `/invite @testscope`, then run `/testscope quiz daily` in the channel again."
+        ),
+        _ => "Slack no longer accepts my token. Whoever runs testscope needs to reinstall the app \
+              and set the new SLACK_BOT_TOKEN; then run `/testscope quiz daily` again."
+            .to_owned(),
+    };
+    format!("Slack refused the quiz post in <#{channel}> ({code}). {why}")
 }
 
 async fn retry_due(
@@ -319,6 +403,10 @@ pub async fn post_today(
     }
     post(ctx, channel, schedule, date, &post_id, now, settings).await
 }
+
+/// The reply to a click whose answer could not be stored.
+pub const NOT_SAVED: &str = "Sorry, your answer could not be saved just now, so it does not \
+     count yet. Please click your answer again in a minute.";
 
 /// What to tell someone who clicked an answer, and which post's live count
 /// to refresh.
@@ -406,7 +494,7 @@ async fn daily_answer(
         Ok(posts) => posts,
         Err(e) => {
             tracing::error!(error = %e, "could not read the quiz posts for a click");
-            return None;
+            return Some(not_saved());
         }
     };
     let Some(post) = posts
@@ -455,13 +543,23 @@ async fn daily_answer(
         Ok(AnswerOutcome::NotOpen) => return Some(closed(ctx, q)),
         Err(e) => {
             tracing::error!(error = %e, "could not record a quiz answer");
-            return None;
+            return Some(not_saved());
         }
     };
     Some(AnswerReply {
         text,
         refresh: Some((d.channel.to_owned(), d.post_id.to_owned())),
     })
+}
+
+/// The answer to a click that the store could not take. Silence would look
+/// like a recorded answer; say it was not.
+fn not_saved() -> AnswerReply {
+    crate::telemetry::quiz_answer("not_saved");
+    AnswerReply {
+        text: NOT_SAVED.to_owned(),
+        refresh: None,
+    }
 }
 
 /// The friendly answer to a click that came too late.

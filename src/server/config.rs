@@ -66,6 +66,13 @@ pub struct ServeArgs {
     /// included; past that the connection is closed.
     #[arg(long, env = "TESTSCOPE_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
     pub request_timeout_secs: u64,
+    /// Most replies and other Slack work in progress at once; what comes in
+    /// beyond it is acknowledged, logged and counted, not done.
+    #[arg(long, env = "TESTSCOPE_MAX_BACKGROUND", default_value_t = 256)]
+    pub max_background: usize,
+    /// Most client connections open at once; more wait in the listen queue.
+    #[arg(long, env = "TESTSCOPE_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
 }
 
 /// A minute: a flood of forged requests shows as one line a minute per
@@ -89,6 +96,8 @@ pub struct Settings {
     pub quiz_tick: Duration,
     pub header_timeout: Duration,
     pub request_timeout: Duration,
+    pub max_background: usize,
+    pub max_connections: usize,
     /// How often a kind of rejected request (a bad signature) may be
     /// logged; every one is counted in the metrics regardless.
     pub rejection_log_interval: Duration,
@@ -113,6 +122,8 @@ impl Settings {
             quiz_tick: Duration::from_secs(20),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
+            max_background: 256,
+            max_connections: 512,
             rejection_log_interval: REJECTION_LOG_INTERVAL,
         }
     }
@@ -158,6 +169,8 @@ impl Settings {
             quiz_tick: Duration::from_secs(args.quiz_tick_secs.max(1)),
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
+            max_background: args.max_background.max(1),
+            max_connections: args.max_connections.max(1),
             rejection_log_interval: REJECTION_LOG_INTERVAL,
             addr: args.addr,
             secrets,

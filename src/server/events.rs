@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
-use super::replies::{ThreadTarget, post_in_thread, timed_advise};
+use super::replies::{ReplyTag, ThreadTarget, post_in_thread, timed_advise};
 use super::verify::{AppError, Verified};
 use crate::render;
 use crate::slack::payload::{self, Event, EventEnvelope, Mention};
@@ -38,30 +38,34 @@ pub(super) async fn handle(
                         tracing::debug!(event = %cb.event_id, "ignoring a bot's own mention");
                         return Ok(StatusCode::OK.into_response());
                     }
-                    // Slack retries a delivery it thinks failed; the event id
-                    // stays the same, so the first claim wins, also across
-                    // restarts and replicas.
-                    let first = match state
-                        .store
-                        .claim_event(&cb.event_id, state.clock.now())
-                        .await
-                    {
-                        Ok(first) => first,
-                        Err(e) => {
-                            tracing::error!(error = %e, "cannot record the event id; answering anyway");
-                            true
-                        }
+                    // A place for the answer first: with none left, the
+                    // delivery is acknowledged and counted, and nothing is
+                    // claimed.
+                    let Some(slot) = state.reserve("answer mention") else {
+                        crate::telemetry::event("overflow");
+                        return Ok(StatusCode::OK.into_response());
                     };
-                    crate::telemetry::event(if first { "answered" } else { "duplicate" });
-                    if first {
-                        tracing::info!(event = %cb.event_id, retry, channel = %m.channel, "answering a mention");
-                        let s = state.clone();
-                        state.spawn(
-                            "answer mention",
-                            async move { answer_mention(&s, &m).await },
-                        );
+                    // Claiming the event id and answering are one unit of
+                    // work that outlives this request: were the claim made
+                    // here, a delivery cancelled after it (Slack giving up
+                    // after 3 s while the database waits on a lock, the
+                    // client going away, the request deadline) would leave a
+                    // claim with no answer, and Slack's retry ignored.
+                    let s = state.clone();
+                    let event_id = cb.event_id;
+                    let retry = retry.to_owned();
+                    slot.spawn(async move {
+                        if claim(&s, &event_id, &retry, &m.channel).await {
+                            answer_mention(&s, &m, &event_id).await;
+                        }
+                    });
+                }
+                Event::Other { kind } if kind == "app_uninstalled" || kind == "tokens_revoked" => {
+                    if kind == "app_uninstalled" || revokes_bot_token(&req.body) {
+                        stop_posting(&state, cb.team_id.as_deref().unwrap_or_default(), &kind)
+                            .await;
                     } else {
-                        tracing::info!(event = %cb.event_id, retry, "duplicate delivery ignored");
+                        tracing::info!("user tokens revoked; the bot token is not affected");
                     }
                 }
                 Event::Message(_) | Event::Other { .. } => {}
@@ -79,6 +83,94 @@ pub(super) async fn handle(
     }
 }
 
+/// Records the event id; true for its first delivery. Slack retries a
+/// delivery it thinks failed with the same event id, so the first claim
+/// wins, also across restarts and replicas.
+async fn claim(state: &AppState, event_id: &str, retry: &str, channel: &str) -> bool {
+    let first = match state.store.claim_event(event_id, state.clock.now()).await {
+        Ok(first) => first,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record the event id; answering anyway");
+            true
+        }
+    };
+    crate::telemetry::event(if first { "answered" } else { "duplicate" });
+    if first {
+        tracing::info!(event = %event_id, retry, channel, "answering a mention");
+    } else {
+        tracing::info!(event = %event_id, retry, "duplicate delivery ignored");
+    }
+    first
+}
+
+/// Whether a `tokens_revoked` event names bot tokens (it may list only
+/// user tokens, which this app does not use). Unreadable: assume it does.
+fn revokes_bot_token(body: &[u8]) -> bool {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return true;
+    };
+    match v.pointer("/event/tokens") {
+        Some(tokens) => tokens["bot"].as_array().is_some_and(|b| !b.is_empty()),
+        None => true,
+    }
+}
+
+/// The app is gone from a workspace: pause its quiz subscriptions and mark
+/// the token as rejected, so nothing more is posted and `/readyz` says why.
+async fn stop_posting(state: &AppState, team: &str, why: &str) {
+    tracing::error!(
+        team,
+        event = why,
+        "the app lost access to this workspace; quiz posting stops"
+    );
+    state.slack_probe.set(super::health::TokenStatus::Rejected {
+        code: why.to_owned(),
+    });
+    match state.store.pause_team(team, why, state.clock.now()).await {
+        Ok(n) => tracing::info!(team, paused = n, "quiz subscriptions paused"),
+        Err(e) => {
+            tracing::error!(error = %e, team, "could not pause the workspace's quiz subscriptions")
+        }
+    }
+}
+
+/// A Slack timestamp one hour before `ts`, or `None` if `ts` is unreadable.
+fn hour_before(ts: &str) -> Option<String> {
+    let secs: i64 = ts.split('.').next()?.parse().ok()?;
+    (secs > 3600).then(|| format!("{}.000000", secs - 3600))
+}
+
+/// The people's messages of the thread up to the mention (from `oldest`
+/// on, when given), one per line.
+async fn thread_text(
+    state: &AppState,
+    m: &Mention,
+    root: &str,
+    oldest: Option<&str>,
+) -> Result<String, crate::slack::api::SlackError> {
+    let messages = state
+        .slack
+        .thread_replies(&m.channel, root, oldest, Some(&m.ts), THREAD_LIMIT)
+        .await?;
+    let me = state.identity.get().map(|i| i.user_id.clone());
+    let thread: Vec<&str> = messages
+        .iter()
+        // People's messages: plain ones, replies also sent to the channel,
+        // file shares and /me; never bots or system notices.
+        .filter(|msg| {
+            msg.bot_id.is_none()
+                && matches!(
+                    msg.subtype.as_deref(),
+                    None | Some("thread_broadcast" | "file_share" | "me_message")
+                )
+        })
+        .filter(|msg| me.is_none() || msg.user != me)
+        .filter(|msg| msg.ts != m.ts)
+        .map(|msg| msg.text.as_str())
+        .collect();
+    Ok(thread.join("\n"))
+}
+
 fn is_self(state: &AppState, m: &Mention) -> bool {
     state.identity.get().is_some_and(|me| {
         m.user.as_deref() == Some(me.user_id.as_str())
@@ -88,43 +180,40 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
 
 /// Advises on the mention's own words when they describe a change, else on
 /// the human messages of the thread, and replies in the thread.
-async fn answer_mention(state: &AppState, m: &Mention) {
-    // A start-up auth.test may have failed; knowing who we are matters for
-    // leaving our own thread messages out.
-    if state.slack.has_token() {
-        super::health::learn_identity(state).await;
-    }
+async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
+    // Who we are comes from the background token check; not asking Slack
+    // here keeps a Slack outage from doubling every mention's calls. Our own
+    // thread messages carry a bot_id and are left out without it.
     let kb = &state.kb;
     let mut advice = timed_advise(state, &m.text);
     let mut text = m.text.clone();
     if !advice.confident
         && let Some(root) = m.thread_ts.as_deref()
     {
-        match state
-            .slack
-            .thread_replies(&m.channel, root, THREAD_LIMIT)
-            .await
-        {
-            Ok(messages) => {
-                let me = state.identity.get().map(|i| i.user_id.clone());
-                let thread: Vec<&str> = messages
-                    .iter()
-                    // People's messages: plain ones, replies also sent to the
-                    // channel, file shares and /me; never bots or system notices.
-                    .filter(|msg| {
-                        msg.bot_id.is_none()
-                            && matches!(
-                                msg.subtype.as_deref(),
-                                None | Some("thread_broadcast" | "file_share" | "me_message")
-                            )
-                    })
-                    .filter(|msg| me.is_none() || msg.user != me)
-                    .filter(|msg| msg.ts != m.ts)
-                    .map(|msg| msg.text.as_str())
-                    .collect();
-                text = thread.join("\n");
+        // The last hour first: the messages nearest the mention, in one call,
+        // which under Slack's one thread read a minute (apps outside its
+        // Marketplace) may be the only one. The rest of the thread is read
+        // only when that hour does not describe the change.
+        let recent_from = hour_before(&m.ts);
+        match thread_text(state, m, root, recent_from.as_deref()).await {
+            Ok(recent) => {
+                text = recent;
                 advice = timed_advise(state, &text);
+                if !advice.confident && recent_from.is_some() {
+                    match thread_text(state, m, root, None).await {
+                        Ok(whole) => {
+                            text = whole;
+                            advice = timed_advise(state, &text);
+                        }
+                        Err(e) => tracing::warn!(
+                            error = %e,
+                            "could not read the rest of the thread; answering from its last hour"
+                        ),
+                    }
+                }
             }
+            // A 429 included: waiting out a thread read's rate limit would
+            // leave the asker waiting for a minute, so answer from what is here.
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the thread; answering the mention alone")
             }
@@ -153,6 +242,10 @@ async fn answer_mention(state: &AppState, m: &Mention) {
         thread_ts: m.reply_thread_ts(),
         user: m.user.as_deref(),
         response_url: None,
+        tag: Some(ReplyTag {
+            id: event_id,
+            after: &m.ts,
+        }),
     };
     post_in_thread(state, &target, msg).await;
 }

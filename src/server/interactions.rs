@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::replies::{self, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
+use super::replies::{self, ReplyTag, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
 use super::verify::{AppError, Verified};
 use crate::advise;
 use crate::quiz;
@@ -91,33 +91,8 @@ async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &s
     };
     replies::respond(state, url, &ephemeral_text(&reply.text), "a quiz click").await;
     if let Some((channel, post_id)) = reply.refresh {
-        schedule_refresh(state, channel, post_id);
+        state.quiz_counts.request(channel, post_id);
     }
-}
-
-/// How long answers are gathered before the post's count is rewritten.
-const REFRESH_DELAY: std::time::Duration = std::time::Duration::from_millis(1500);
-
-/// Coalesces a burst of answers into one `chat.update` per post, keeping
-/// well under Slack's per-method rate limits however many people click.
-fn schedule_refresh(state: &AppState, channel: String, post_id: String) {
-    let key = format!("{channel}|{post_id}");
-    let first = state
-        .quiz_refresh
-        .lock()
-        .map(|mut pending| pending.insert(key.clone()))
-        .unwrap_or(false);
-    if !first {
-        return;
-    }
-    let s = state.clone();
-    state.spawn("quiz count refresh", async move {
-        tokio::time::sleep(REFRESH_DELAY).await;
-        if let Ok(mut pending) = s.quiz_refresh.lock() {
-            pending.remove(&key);
-        }
-        quiz::runner::refresh_count(s.quiz_ctx(), &channel, &post_id).await;
-    });
 }
 
 async fn record_feedback(state: &AppState, b: &BlockActions, text: &str, verdict: Verdict) {
@@ -163,6 +138,10 @@ async fn on_shortcut(state: &AppState, s: &MessageAction) {
         thread_ts: s.thread_ts.as_deref().unwrap_or(&s.message_ts),
         user: Some(&s.user_id),
         response_url: s.response_url.as_deref(),
+        tag: s.trigger_id.as_deref().map(|id| ReplyTag {
+            id,
+            after: &s.message_ts,
+        }),
     };
     post_in_thread(state, &target, msg).await;
 }

@@ -13,6 +13,7 @@ mod edge;
 mod events;
 mod health;
 mod interactions;
+pub mod jobs;
 mod replies;
 pub mod verify;
 
@@ -25,12 +26,11 @@ use axum::Router;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::OnceCell;
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::clock::Clock;
 use crate::kb::KnowledgeBase;
-use crate::quiz::runner::{self, QuizCtx, QuizSettings};
+use crate::quiz::runner::{QuizCtx, QuizSettings};
 use crate::slack::api::{AuthInfo, RetryPolicy, SlackApi};
 use crate::slack::signature::SigningSecrets;
 use crate::store::Store;
@@ -57,12 +57,19 @@ pub struct Shared {
     pub store: Arc<dyn Store>,
     /// Background replies; shutdown waits for them.
     pub tasks: TaskTracker,
+    /// One permit per background reply in progress (`TESTSCOPE_MAX_BACKGROUND`).
+    pub background: Arc<tokio::sync::Semaphore>,
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
     pub quiz: QuizSettings,
-    /// Quiz posts with a live-count refresh already scheduled, so a burst of
-    /// answers costs one `chat.update`, not one per click.
-    pub quiz_refresh: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Quiz posts waiting for their live answer count to be rewritten.
+    pub quiz_counts: Arc<jobs::CountRefresh>,
+    /// What Slack last said about the bot token, for `/readyz`.
+    pub slack_probe: Arc<health::SlackProbe>,
+    /// The latest store heartbeat, for `/readyz`.
+    pub store_probe: Arc<health::StoreProbe>,
+    /// The background jobs and their health.
+    pub jobs: jobs::Jobs,
     /// Rendered slash-command replies by question text.
     pub replies: Arc<commands::ReplyCache>,
     /// Anyone can send a forged request; each is counted, but the log gets
@@ -79,12 +86,83 @@ impl AppState {
         }
     }
 
-    /// Runs `work` in the background, tracked so shutdown lets it finish.
-    pub fn spawn(&self, name: &'static str, work: impl Future<Output = ()> + Send + 'static) {
-        self.tasks.spawn(async move {
+    /// Takes a place for one piece of background work. With every place
+    /// taken, logs and counts the overflow and returns `None`: the caller
+    /// acknowledges the request to Slack and does nothing more.
+    pub fn reserve(&self, name: &'static str) -> Option<Slot> {
+        match Arc::clone(&self.background).try_acquire_owned() {
+            Ok(permit) => Some(Slot {
+                permit,
+                name,
+                tasks: self.tasks.clone(),
+            }),
+            Err(_) => {
+                overflow(name);
+                None
+            }
+        }
+    }
+
+    /// Runs `work` in the background if there is room (see
+    /// [`AppState::reserve`]); tracked so shutdown lets it finish.
+    pub fn spawn(
+        &self,
+        name: &'static str,
+        work: impl Future<Output = ()> + Send + 'static,
+    ) -> bool {
+        match self.reserve(name) {
+            Some(slot) => {
+                slot.spawn(work);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A reserved place for one piece of background work.
+pub struct Slot {
+    permit: tokio::sync::OwnedSemaphorePermit,
+    name: &'static str,
+    tasks: TaskTracker,
+}
+
+impl Slot {
+    pub fn spawn(self, work: impl Future<Output = ()> + Send + 'static) {
+        let Slot {
+            permit,
+            name,
+            tasks,
+        } = self;
+        tasks.spawn(async move {
             work.await;
+            drop(permit);
             tracing::debug!(task = name, "background task finished");
         });
+    }
+}
+
+/// Counts background work turned away, and logs it at most once a second
+/// with how many were turned away since the last line.
+fn overflow(name: &'static str) {
+    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    static SINCE: AtomicU64 = AtomicU64::new(0);
+    metrics::counter!("testscope_background_overflow_total", "task" => name).increment(1);
+    let dropped = SINCE.fetch_add(1, Ordering::Relaxed) + 1;
+    let now = crate::clock::SystemClock.now();
+    let last = LAST.load(Ordering::Relaxed);
+    if now > last
+        && LAST
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        SINCE.store(0, Ordering::Relaxed);
+        tracing::warn!(
+            task = name,
+            dropped,
+            "background work is at its limit (TESTSCOPE_MAX_BACKGROUND); acknowledged without doing it"
+        );
     }
 }
 
@@ -118,14 +196,9 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     grace: Duration,
-    housekeeping: CancellationToken,
     quiz_tick: Duration,
     limits: Limits,
 }
-
-/// How long seen event ids are kept: Slack's last retry comes about five
-/// minutes after the first delivery; an hour leaves a wide margin.
-const EVENT_MEMORY_SECS: i64 = 2 * 60 * 60;
 
 impl Application {
     /// Loads the knowledge base, opens the store, binds the port, and starts
@@ -143,6 +216,7 @@ impl Application {
     ) -> anyhow::Result<Application> {
         // Metrics are recorded from the first request on.
         let _ = crate::telemetry::prometheus();
+        raise_open_file_limit();
         let kb = KnowledgeBase::load(settings.responses.as_deref())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let store = crate::store::open(&settings.database_url)
@@ -153,16 +227,21 @@ impl Application {
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let tasks = TaskTracker::new();
         let state = AppState(Arc::new(Shared {
             kb: Arc::new(kb),
             secrets: Arc::new(settings.secrets.clone()),
             clock,
             slack,
             store,
-            tasks: TaskTracker::new(),
+            jobs: jobs::Jobs::new(tasks.clone()),
+            background: Arc::new(tokio::sync::Semaphore::new(settings.max_background)),
+            tasks,
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
-            quiz_refresh: Arc::default(),
+            quiz_counts: Arc::default(),
+            store_probe: Arc::default(),
+            slack_probe: Arc::default(),
             replies: Arc::default(),
             rejections: crate::telemetry::LogThrottle::new(settings.rejection_log_interval),
         }));
@@ -186,11 +265,11 @@ impl Application {
             listener,
             state,
             grace: settings.shutdown_grace,
-            housekeeping: CancellationToken::new(),
             quiz_tick: settings.quiz_tick,
             limits: Limits {
                 header_timeout: settings.header_timeout,
                 request_timeout: settings.request_timeout,
+                max_connections: settings.max_connections,
             },
         };
         app.start_background_work();
@@ -207,62 +286,7 @@ impl Application {
 
     fn start_background_work(&self) {
         let state = self.state.clone();
-        if state.slack.has_token() {
-            let s = state.clone();
-            state.spawn("auth.test", async move { health::learn_identity(&s).await });
-        }
-        let stop = self.housekeeping.clone();
-        let s = state.clone();
-        let every = self.quiz_tick;
-        state.spawn("quiz scheduler", async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            loop {
-                tokio::select! {
-                    () = stop.cancelled() => break,
-                    _ = tick.tick() => {
-                        for (channel, outcome) in runner::tick(s.quiz_ctx(), s.clock.now(), s.quiz).await {
-                            tracing::debug!(%channel, ?outcome, "quiz tick");
-                        }
-                    }
-                }
-            }
-        });
-        // The Prometheus recorder keeps every histogram sample until it is
-        // drained; without this a server that is never scraped grows
-        // without bound. Every second rather than every few: at 100,000
-        // requests a second, five seconds of samples added about 7 MB to
-        // the peak RSS under load.
-        if let Some(metrics) = crate::telemetry::prometheus() {
-            let stop = self.housekeeping.clone();
-            state.spawn("metrics upkeep", async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(1));
-                loop {
-                    tokio::select! {
-                        () = stop.cancelled() => break,
-                        _ = tick.tick() => metrics.run_upkeep(),
-                    }
-                }
-            });
-        }
-        let stop = self.housekeeping.clone();
-        let s = state.clone();
-        state.spawn("prune seen events", async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(600));
-            loop {
-                tokio::select! {
-                    () = stop.cancelled() => break,
-                    _ = tick.tick() => {
-                        let before = s.clock.now() - EVENT_MEMORY_SECS;
-                        match s.store.prune_events(before).await {
-                            Ok(n) if n > 0 => tracing::info!(removed = n, "pruned seen event ids"),
-                            Ok(_) => {}
-                            Err(e) => tracing::warn!(error = %e, "could not prune seen event ids"),
-                        }
-                    }
-                }
-            }
-        });
+        jobs::start_all(&state, self.quiz_tick);
     }
 
     /// Serves until `shutdown` completes, then stops accepting, finishes
@@ -276,14 +300,14 @@ impl Application {
             listener,
             state,
             grace,
-            housekeeping,
             limits,
             ..
         } = self;
         let tasks = state.tasks.clone();
+        let state_jobs = state.jobs.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
         serve(listener, app(state), shutdown, grace, limits).await;
-        housekeeping.cancel();
+        state_jobs.stop();
         tasks.close();
         if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
             tracing::warn!(
@@ -301,6 +325,7 @@ impl Application {
 struct Limits {
     header_timeout: Duration,
     request_timeout: Duration,
+    max_connections: usize,
 }
 
 /// Accepts connections until `shutdown`, then lets open connections finish
@@ -320,9 +345,33 @@ async fn serve(
     // Slack speaks HTTP/1.1 to webhooks, so no protocol detection.
     let mut builder = http1::Builder::new();
     builder.keep_alive(true);
+    // A client may shut its sending side once the request is out (`nc -N`,
+    // some proxies) and still wait for the answer; by default hyper would
+    // take that for a disconnect and drop the response.
+    builder.half_close(true);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    // Every connection holds a descriptor; past the cap, new clients wait in
+    // the kernel's listen queue instead of running the process out of them.
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     loop {
+        let slot = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                metrics::counter!("testscope_connection_limit_reached_total").increment(1);
+                tracing::warn!(
+                    limit = limits.max_connections,
+                    "connection limit reached (TESTSCOPE_MAX_CONNECTIONS); new clients wait"
+                );
+                tokio::select! {
+                    slot = Arc::clone(&slots).acquire_owned() => match slot {
+                        Ok(slot) => slot,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
         tokio::select! {
             accepted = listener.accept() => {
                 let stream = match accepted {
@@ -339,6 +388,7 @@ async fn serve(
                 let service = TowerToHyperService::new(app.for_connection(Arc::clone(&deadlines)));
                 let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
+                    let _slot = slot;
                     tokio::select! {
                         // Fixed order: the connection is what wakes this task
                         // nearly every time, and no random draw per poll.
@@ -379,6 +429,29 @@ async fn overdue(deadlines: &deadline::Deadlines, limits: Limits) {
             return;
         }
         timer.as_mut().reset(next.into());
+    }
+}
+
+/// Raises the soft limit on open files to the hard one: the usual soft
+/// 1,024 is too few for a busy server (each connection, each call to Slack
+/// and the database holds a descriptor), and the hard limit is what the
+/// operator allows.
+fn raise_open_file_limit() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let mut limit = getrlimit(Resource::Nofile);
+        let before = limit.current;
+        // An unlimited hard limit cannot be the soft one on Linux; leave it.
+        let Some(hard) = limit.maximum else { return };
+        if before.is_some_and(|soft| soft >= hard) {
+            return;
+        }
+        limit.current = Some(hard);
+        match setrlimit(Resource::Nofile, limit) {
+            Ok(()) => tracing::info!(from = before, to = hard, "raised the open file limit"),
+            Err(e) => tracing::warn!(error = %e, "could not raise the open file limit"),
+        }
     }
 }
 

@@ -65,7 +65,22 @@ pub(super) struct ThreadTarget<'a> {
     /// For shortcuts: a response URL that can carry an ephemeral hint even
     /// when the bot cannot post in the channel.
     pub(super) response_url: Option<&'a str>,
+    /// What the reply answers, written into its metadata so that a post
+    /// whose answer never came can be found instead of repeated.
+    pub(super) tag: Option<ReplyTag<'a>>,
 }
+
+/// Marks a reply as the answer to one request.
+pub(super) struct ReplyTag<'a> {
+    /// The event id of a mention, or the trigger id of a shortcut.
+    pub(super) id: &'a str,
+    /// A message ts at or before which the reply cannot be: the mention's
+    /// or the message the shortcut was used on.
+    pub(super) after: &'a str,
+}
+
+/// The `metadata.event_type` of our tagged replies.
+const REPLY_EVENT_TYPE: &str = "testscope_reply";
 
 /// Posts `msg` in a thread. When Slack says the bot is not in the channel,
 /// the person who asked gets an ephemeral hint on how to invite it.
@@ -73,8 +88,18 @@ pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, 
     msg["channel"] = json!(target.channel);
     msg["thread_ts"] = json!(target.thread_ts);
     msg["unfurl_links"] = json!(false);
-    match state.slack.post_message(&msg).await {
-        Ok(_) => {}
+    let posted = match &target.tag {
+        Some(tag) => {
+            msg["metadata"] = json!({
+                "event_type": REPLY_EVENT_TYPE,
+                "event_payload": {"event_id": tag.id},
+            });
+            post_tagged(state, target, tag, &msg).await
+        }
+        None => state.slack.post_message(&msg).await.map(drop),
+    };
+    match posted {
+        Ok(()) => {}
         Err(e) if e.is_not_in_channel() => {
             tracing::info!(channel = target.channel, code = ?e.code(), "not in channel; sending an invite hint");
             let hint = &state.kb.messages.slack.invite_hint;
@@ -87,6 +112,69 @@ pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, 
         }
         Err(e) => {
             tracing::error!(error = %e, channel = target.channel, "reply could not be posted")
+        }
+    }
+}
+
+/// Posts a tagged reply. A post that timed out may still have gone
+/// through, so before posting again the thread is searched for the tag; the
+/// reply is posted at most twice, the second time only when the first is
+/// not there. When the search itself fails, it is not posted again: an
+/// answer shown twice is what this avoids.
+async fn post_tagged(
+    state: &AppState,
+    target: &ThreadTarget<'_>,
+    tag: &ReplyTag<'_>,
+    msg: &Value,
+) -> Result<(), SlackError> {
+    let mut posts = 0;
+    loop {
+        posts += 1;
+        let error = match state.slack.post_message(msg).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.may_have_reached_slack() => e,
+            Err(e) => return Err(e),
+        };
+        let found = state
+            .slack
+            .find_tagged_reply(
+                target.channel,
+                target.thread_ts,
+                tag.after,
+                REPLY_EVENT_TYPE,
+                tag.id,
+            )
+            .await;
+        match found {
+            Ok(Some(_)) => {
+                crate::telemetry::reply_unanswered("found");
+                tracing::info!(
+                    channel = target.channel,
+                    "a reply whose post got no answer had gone through; not posting it again"
+                );
+                return Ok(());
+            }
+            Ok(None) if posts < 2 => {
+                crate::telemetry::reply_unanswered("reposted");
+                tracing::info!(
+                    channel = target.channel,
+                    "a reply whose post got no answer is not in the thread; posting it again"
+                );
+            }
+            Ok(None) => {
+                crate::telemetry::reply_unanswered("lost");
+                return Err(error);
+            }
+            Err(e) => {
+                crate::telemetry::reply_unanswered("unknown");
+                tracing::warn!(
+                    error = %e,
+                    channel = target.channel,
+                    "cannot tell whether a reply whose post got no answer went through; \
+                     not posting it again"
+                );
+                return Err(error);
+            }
         }
     }
 }

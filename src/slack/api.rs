@@ -7,7 +7,10 @@
 //! Retry rules, in one place so every caller behaves the same way:
 //! - HTTP 429, or HTTP 200 with `{"ok":false,"error":"ratelimited"}`: wait for
 //!   `Retry-After` (capped) or the normal backoff, then try again.
-//! - HTTP 5xx and network failures: exponential backoff, then try again.
+//! - HTTP 5xx and failures to connect: exponential backoff, then try again.
+//!   A timeout or a connection lost mid-request is not repeated: Slack may
+//!   have acted on it, and a slow Slack must not get more calls. Callers
+//!   that must not lose a post look for it first ([`SlackApi::find_tagged_reply`]).
 //! - Anything else (a Slack error code such as `not_in_channel`, a 4xx, a body
 //!   we cannot read) is returned at once: repeating the same request would
 //!   only produce the same answer and burn rate-limit budget.
@@ -111,6 +114,9 @@ pub struct RetryPolicy {
     /// Upper bound of the random delay added to every wait, so that several
     /// tasks hit by the same 429 do not all come back in the same instant.
     pub jitter: Duration,
+    /// How long one attempt may take, answer included. An attempt that runs
+    /// out of time is not repeated (see [`SlackApi`]).
+    pub request_timeout: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -121,6 +127,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(30),
             jitter: Duration::from_millis(250),
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 }
@@ -197,9 +204,23 @@ impl SlackError {
         )
     }
 
+    /// Posting to this conversation will keep failing until a person acts:
+    /// the bot is not in it or cannot see it, it is archived, or the token
+    /// is bad. Retrying is pointless.
+    pub fn is_permanent_for_posting(&self) -> bool {
+        self.is_not_in_channel() || self.is_auth_error() || self.code() == Some("is_archived")
+    }
+
     /// Rate limiting outlasted the retry budget.
     pub fn is_rate_limited(&self) -> bool {
         matches!(self, Self::RateLimited { .. })
+    }
+
+    /// The request went out but no answer came back (a timeout, a
+    /// connection lost mid-request): Slack may have acted on it. A failed
+    /// connect never reached Slack.
+    pub fn may_have_reached_slack(&self) -> bool {
+        matches!(self, Self::Transport { source, .. } if !source.is_connect())
     }
 }
 
@@ -285,7 +306,7 @@ impl SlackApi {
         let client = |redirects: reqwest::redirect::Policy| {
             reqwest::Client::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(policy.request_timeout)
                 .user_agent(concat!(
                     env!("CARGO_PKG_NAME"),
                     "/",
@@ -344,6 +365,7 @@ impl SlackApi {
         let url = self.method_url(method);
         self.with_retries(
             method,
+            true,
             || {
                 self.http
                     .post(&url)
@@ -364,10 +386,20 @@ impl SlackApi {
         method: &str,
         params: &[(&str, &str)],
     ) -> Result<Value, SlackError> {
+        self.call_form_with(method, params, true).await
+    }
+
+    async fn call_form_with(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        wait_when_limited: bool,
+    ) -> Result<Value, SlackError> {
         let token = self.token()?;
         let url = self.method_url(method);
         self.with_retries(
             method,
+            wait_when_limited,
             || {
                 self.http
                     .post(&url)
@@ -395,6 +427,61 @@ impl SlackApi {
         decode("chat.postMessage", &value)
     }
 
+    /// The `ts` of a message in the thread under `thread_ts`, from `oldest`
+    /// on, whose `metadata` (as `chat.postMessage` was given it) has
+    /// `event_type` and an `event_payload.event_id` of `event_id`. Finds out
+    /// whether a post whose answer never came went through. Waits out a
+    /// rate limit: for apps outside Slack's Marketplace thread reads are
+    /// allowed once a minute, and guessing wrong here means an answer
+    /// shown twice or not at all.
+    pub async fn find_tagged_reply(
+        &self,
+        channel: &str,
+        thread_ts: &str,
+        oldest: &str,
+        event_type: &str,
+        event_id: &str,
+    ) -> Result<Option<String>, SlackError> {
+        const METHOD: &str = "conversations.replies";
+        // Slack's limit per read for those apps; the reply follows its
+        // mention closely, so the first pages hold it.
+        const PAGES: usize = 3;
+        let mut cursor = String::new();
+        for _ in 0..PAGES {
+            let mut params = vec![
+                ("channel", channel),
+                ("ts", thread_ts),
+                ("oldest", oldest),
+                ("inclusive", "true"),
+                ("limit", "15"),
+                ("include_all_metadata", "true"),
+            ];
+            if !cursor.is_empty() {
+                params.push(("cursor", cursor.as_str()));
+            }
+            let value = self.call_form(METHOD, &params).await?;
+            let messages = value.get("messages").and_then(Value::as_array);
+            let found = messages.into_iter().flatten().find(|m| {
+                m.pointer("/metadata/event_type").and_then(Value::as_str) == Some(event_type)
+                    && m.pointer("/metadata/event_payload/event_id")
+                        .and_then(Value::as_str)
+                        == Some(event_id)
+            });
+            if let Some(found) = found {
+                return Ok(Some(found["ts"].as_str().unwrap_or_default().to_owned()));
+            }
+            cursor = value
+                .pointer("/response_metadata/next_cursor")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            if cursor.is_empty() {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
     /// `chat.postEphemeral` (needs `channel` and `user` in `msg`).
     pub async fn post_ephemeral(&self, msg: &Value) -> Result<(), SlackError> {
         self.call("chat.postEphemeral", msg).await.map(drop)
@@ -405,19 +492,29 @@ impl SlackApi {
         self.call("chat.update", msg).await.map(drop)
     }
 
-    /// `conversations.replies`: up to `limit` messages of the thread rooted
-    /// at `ts` (parent first), following cursors for at most
-    /// `MAX_REPLY_PAGES` pages.
+    /// `conversations.replies`: the thread rooted at `ts`, oldest first,
+    /// between `oldest` and `latest` (message timestamps, both included)
+    /// when given: the parent (if Slack includes it) and the newest
+    /// `limit - 1` messages in that range.
+    ///
+    /// Slack pages a thread from its start, so the pages are followed (at
+    /// most `MAX_REPLY_PAGES`) and the oldest replies beyond `limit` dropped.
+    /// Thread reads are rate limited hard (1 a minute for apps outside the
+    /// Marketplace), so a 429 is not waited out, and a page that fails after
+    /// the first ends the read with what was read so far: an answer from
+    /// part of the thread beats none. Only a failing first page is an error.
     pub async fn thread_replies(
         &self,
         channel: &str,
         ts: &str,
+        oldest: Option<&str>,
+        latest: Option<&str>,
         limit: u32,
     ) -> Result<Vec<ThreadMessage>, SlackError> {
         const METHOD: &str = "conversations.replies";
         self.token()?;
-        let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
-        let page_size = limit.min(MAX_REPLY_PAGE_SIZE).to_string();
+        let wanted = usize::try_from(limit.max(1)).unwrap_or(usize::MAX);
+        let page_size = limit.clamp(1, MAX_REPLY_PAGE_SIZE).to_string();
         let mut messages: Vec<ThreadMessage> = Vec::new();
         // The thread's parent can come back again at the top of later pages;
         // remembering what was collected keeps each message once.
@@ -425,18 +522,37 @@ impl SlackApi {
         let mut cursor = String::new();
 
         for page in 1..=MAX_REPLY_PAGES {
-            if messages.len() >= wanted {
-                break;
-            }
             let mut params = vec![
                 ("channel", channel),
                 ("ts", ts),
                 ("limit", page_size.as_str()),
             ];
+            if let Some(oldest) = oldest {
+                params.push(("oldest", oldest));
+            }
+            if let Some(latest) = latest {
+                params.push(("latest", latest));
+            }
+            if oldest.is_some() || latest.is_some() {
+                params.push(("inclusive", "true"));
+            }
             if !cursor.is_empty() {
                 params.push(("cursor", cursor.as_str()));
             }
-            let value = self.call_form(METHOD, &params).await?;
+            let value = match self.call_form_with(METHOD, &params, false).await {
+                Ok(value) => value,
+                Err(e) if page == 1 => return Err(e),
+                Err(e) => {
+                    tracing::warn!(
+                        method = METHOD,
+                        page,
+                        collected = messages.len(),
+                        error = %e,
+                        "a later page of the thread failed; going on with what was read"
+                    );
+                    break;
+                }
+            };
             let page_messages: Vec<ThreadMessage> = match value.get("messages") {
                 Some(list) => decode(METHOD, list)?,
                 None => Vec::new(),
@@ -459,12 +575,11 @@ impl SlackApi {
                     method = METHOD,
                     pages = page,
                     collected = messages.len(),
-                    "thread longer than the page budget; returning what was read"
+                    "thread longer than the page budget; going on with what was read"
                 );
             }
         }
-        messages.truncate(wanted);
-        Ok(messages)
+        Ok(newest(messages, ts, wanted))
     }
 
     /// Posts `msg` to a slash-command or interaction `response_url`.
@@ -499,6 +614,7 @@ impl SlackApi {
         })?;
         self.with_retries(
             RESPONSE_URL_LABEL,
+            true,
             || {
                 self.hooks
                     .post(url.clone())
@@ -539,6 +655,7 @@ impl SlackApi {
     async fn with_retries<T>(
         &self,
         label: &str,
+        wait_when_limited: bool,
         request: impl Fn() -> RequestBuilder,
         interpret: impl Fn(StatusCode, &HeaderMap, &[u8]) -> Attempt<T>,
     ) -> Result<T, SlackError> {
@@ -582,6 +699,18 @@ impl SlackApi {
                     return Err(error);
                 }
                 Attempt::RateLimited { retry_after } => {
+                    if !wait_when_limited {
+                        crate::telemetry::slack_call(label, "rate_limited", started.elapsed());
+                        tracing::warn!(
+                            method = label,
+                            attempt,
+                            outcome = "rate_limited",
+                            "Slack call rate limited; not waiting"
+                        );
+                        return Err(SlackError::RateLimited {
+                            method: label.to_owned(),
+                        });
+                    }
                     let wait = match retry_after {
                         Some(after) => after.min(self.policy.max_retry_after),
                         None => self.policy.backoff(attempt - 1),
@@ -652,6 +781,21 @@ impl SlackApi {
             attempt += 1;
         }
     }
+}
+
+/// The thread's parent (if present) and the newest of the rest, `wanted`
+/// in all, oldest first.
+fn newest(mut messages: Vec<ThreadMessage>, root: &str, wanted: usize) -> Vec<ThreadMessage> {
+    if messages.len() <= wanted {
+        return messages;
+    }
+    let parent = messages
+        .iter()
+        .position(|m| m.ts == root)
+        .map(|i| messages.remove(i));
+    let keep = wanted - usize::from(parent.is_some());
+    let tail = messages.split_off(messages.len().saturating_sub(keep));
+    parent.into_iter().chain(tail).collect()
 }
 
 /// The origin (`https://host[:port]`) of an http(s) URL without credentials.
@@ -831,8 +975,12 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
+/// Only a failure to connect is tried again: the request was never sent.
+/// After a timeout or a broken connection Slack may well have done what
+/// was asked, and when Slack is slow, repeating calls multiplies the load
+/// that made it slow (1,500 thread reads once became 3,822 calls).
 fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body()
+    error.is_connect() && !error.is_timeout()
 }
 
 /// A short, secret-free name for a transport failure, for logs.

@@ -47,15 +47,37 @@ pub trait Store: Send + Sync + 'static {
     /// Current vote totals across all advice, as `(helpful, not_quite)`.
     async fn feedback_counts(&self) -> Result<(u64, u64), StoreError>;
 
-    /// Cheap round trip to the backend, for `/readyz`.
+    /// Proves the backend takes writes, for `/readyz`: rewrites one
+    /// heartbeat row. Reads alone would pass on a read-only file, a standby
+    /// or a full disk.
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Subscribes a channel to the daily quiz, replacing its schedule if it
-    /// was subscribed already.
+    /// was subscribed already. A paused subscription is resumed.
     async fn upsert_subscription(&self, sub: &Subscription) -> Result<(), StoreError>;
 
-    /// Unsubscribes a channel; returns whether it was subscribed.
+    /// Unsubscribes a channel (and forgets a pause); returns whether it was
+    /// subscribed.
     async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError>;
+
+    /// Pauses a subscribed channel's quiz because Slack refuses it for good
+    /// (`reason` is Slack's error code). Returns `true` only for the call
+    /// that paused it, so of racing replicas exactly one tells people.
+    /// Subscribing again resumes it.
+    async fn pause_subscription(
+        &self,
+        channel_id: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Pauses every subscription of workspace `team_id`, and those the
+    /// operator configured (whose team is unknown, so empty): the app was
+    /// uninstalled or its token revoked. Returns how many were paused now.
+    async fn pause_team(&self, team_id: &str, reason: &str, now: i64) -> Result<u64, StoreError>;
+
+    /// Paused channels and why, by channel.
+    async fn paused_subscriptions(&self) -> Result<Vec<(String, String)>, StoreError>;
 
     /// Every subscribed channel.
     async fn subscriptions(&self) -> Result<Vec<Subscription>, StoreError>;

@@ -171,6 +171,17 @@ static MIGRATIONS: &[&str] = &[
             WHERE later.channel_id = quiz_posts.channel_id
               AND later.post_id > quiz_posts.post_id
               AND later.posted_at IS NOT NULL);"#,
+    // 4: one row that readiness rewrites, proving the database takes writes.
+    r#"CREATE TABLE heartbeat (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        at BIGINT NOT NULL
+    );"#,
+    // 5: subscriptions paused because Slack refuses the post for good.
+    r#"CREATE TABLE quiz_paused (
+        channel_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        reason     TEXT COLLATE "C" NOT NULL,
+        paused_at  BIGINT NOT NULL
+    );"#,
 ];
 
 /// The PostgreSQL backend. Usually obtained through [`super::open`].
@@ -192,6 +203,14 @@ impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let store = Self::connect_without_migrating(url)?;
         store.migrate(MIGRATIONS).await?;
+        // A database that can be read but not written (a standby, a read-only
+        // default) is refused now rather than failing every write later.
+        store.ping().await.map_err(|e| {
+            StoreError::Unavailable(format!(
+                "the database at {} does not take writes: {e}",
+                store.location
+            ))
+        })?;
         tracing::debug!(location = %store.location, "opened PostgreSQL store");
         Ok(store)
     }
@@ -485,13 +504,17 @@ impl Store for PostgresStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        // Reading a real table also proves the schema is where the
-        // connection's search_path says.
+        // A write, not a read: a standby, a read-only transaction default or
+        // a full disk still answer reads while every write fails.
+        let now = unix_now();
         self.run_within("ping", PING_TIMEOUT, |client| async move {
             let stmt = client
-                .prepare_cached("SELECT COUNT(*) FROM schema_migrations")
+                .prepare_cached(
+                    "INSERT INTO heartbeat (id, at) VALUES (1, $1)
+                     ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                )
                 .await?;
-            client.query_one(&stmt, &[]).await?;
+            client.execute(&stmt, &[&now]).await?;
             Ok(())
         })
         .await
@@ -501,7 +524,8 @@ impl Store for PostgresStore {
         self.run("upsert_subscription", |client| async move {
             let stmt = client
                 .prepare_cached(
-                    "INSERT INTO quiz_subscriptions
+                    "WITH resumed AS (DELETE FROM quiz_paused WHERE channel_id = $1)
+                     INSERT INTO quiz_subscriptions
                          (channel_id, team_id, schedule, source, created_by, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (channel_id) DO UPDATE SET
@@ -531,9 +555,59 @@ impl Store for PostgresStore {
     async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError> {
         self.run("remove_subscription", |client| async move {
             let stmt = client
-                .prepare_cached("DELETE FROM quiz_subscriptions WHERE channel_id = $1")
+                .prepare_cached(
+                    "WITH resumed AS (DELETE FROM quiz_paused WHERE channel_id = $1)
+                     DELETE FROM quiz_subscriptions WHERE channel_id = $1",
+                )
                 .await?;
             Ok(client.execute(&stmt, &[&channel_id]).await? > 0)
+        })
+        .await
+    }
+
+    async fn pause_subscription(
+        &self,
+        channel_id: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.run("pause_subscription", |client| async move {
+            let stmt = client
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, $2, $3 FROM quiz_subscriptions WHERE channel_id = $1
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )
+                .await?;
+            Ok(client.execute(&stmt, &[&channel_id, &reason, &now]).await? == 1)
+        })
+        .await
+    }
+
+    async fn pause_team(&self, team_id: &str, reason: &str, now: i64) -> Result<u64, StoreError> {
+        self.run("pause_team", |client| async move {
+            let stmt = client
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, $2, $3 FROM quiz_subscriptions
+                     WHERE team_id = $1 OR team_id = ''
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )
+                .await?;
+            Ok(client.execute(&stmt, &[&team_id, &reason, &now]).await?)
+        })
+        .await
+    }
+
+    async fn paused_subscriptions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.run("paused_subscriptions", |client| async move {
+            let stmt = client
+                .prepare_cached("SELECT channel_id, reason FROM quiz_paused ORDER BY channel_id")
+                .await?;
+            let rows = client.query(&stmt, &[]).await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
         })
         .await
     }

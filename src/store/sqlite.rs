@@ -95,6 +95,17 @@ static MIGRATIONS: &[&str] = &[
             WHERE later.channel_id = quiz_posts.channel_id
               AND later.post_id > quiz_posts.post_id
               AND later.posted_at IS NOT NULL);",
+    // 4: one row that readiness rewrites, proving the database takes writes.
+    "CREATE TABLE heartbeat (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        at INTEGER NOT NULL
+    );",
+    // 5: subscriptions paused because Slack refuses the post for good.
+    "CREATE TABLE quiz_paused (
+        channel_id TEXT NOT NULL PRIMARY KEY,
+        reason     TEXT NOT NULL,
+        paused_at  INTEGER NOT NULL
+    );",
 ];
 
 /// The SQLite backend. Usually obtained through [`super::open`].
@@ -161,7 +172,23 @@ impl SqliteStore {
         // damaged header, a file it cannot lock) surface here, so they are
         // reported as `Unavailable` with the path, like a failed open.
         let journal_mode = configure(&conn).map_err(|e| open_failed(&location, &e))?;
+        // SQLite quietly opens a file it may not write (mode 0444, a
+        // read-only mount) read-only although read-write was asked for; the
+        // service would then run with every write failing.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::Unavailable(format!(
+                "cannot open SQLite database at {location} for writing: it opened read-only; \
+                 check the file's and directory's permissions and the mount"
+            )));
+        }
         migrate(&mut conn, MIGRATIONS, &location)?;
+        // Migrations write nothing to an up-to-date file, so prove once that
+        // writes go through (a full disk, a read-only directory for the WAL).
+        heartbeat(&conn).map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot write to SQLite database at {location}: {e}"
+            ))
+        })?;
         tracing::debug!(%location, %journal_mode, "opened SQLite store");
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
@@ -279,7 +306,8 @@ impl Store for SqliteStore {
     async fn upsert_subscription(&self, sub: &Subscription) -> Result<(), StoreError> {
         let s = sub.clone();
         self.call("upsert_subscription", move |conn| {
-            conn.prepare_cached(
+            let tx = conn.transaction()?;
+            tx.prepare_cached(
                 "INSERT INTO quiz_subscriptions
                      (channel_id, team_id, schedule, source, created_by, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -296,7 +324,9 @@ impl Store for SqliteStore {
                 s.created_by,
                 s.created_at
             ])?;
-            Ok(())
+            tx.prepare_cached("DELETE FROM quiz_paused WHERE channel_id = ?1")?
+                .execute([&s.channel_id])?;
+            tx.commit()
         })
         .await
     }
@@ -304,10 +334,60 @@ impl Store for SqliteStore {
     async fn remove_subscription(&self, channel_id: &str) -> Result<bool, StoreError> {
         let channel = channel_id.to_owned();
         self.call("remove_subscription", move |conn| {
-            let n = conn
+            let tx = conn.transaction()?;
+            let n = tx
                 .prepare_cached("DELETE FROM quiz_subscriptions WHERE channel_id = ?1")?
-                .execute([channel])?;
+                .execute([&channel])?;
+            tx.prepare_cached("DELETE FROM quiz_paused WHERE channel_id = ?1")?
+                .execute([&channel])?;
+            tx.commit()?;
             Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn pause_subscription(
+        &self,
+        channel_id: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (channel, reason) = (channel_id.to_owned(), reason.to_owned());
+        self.call("pause_subscription", move |conn| {
+            let n = conn
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, ?2, ?3 FROM quiz_subscriptions WHERE channel_id = ?1
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )?
+                .execute(params![channel, reason, now])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn pause_team(&self, team_id: &str, reason: &str, now: i64) -> Result<u64, StoreError> {
+        let (team, reason) = (team_id.to_owned(), reason.to_owned());
+        self.call("pause_team", move |conn| {
+            let n = conn
+                .prepare_cached(
+                    "INSERT INTO quiz_paused (channel_id, reason, paused_at)
+                     SELECT channel_id, ?2, ?3 FROM quiz_subscriptions
+                     WHERE team_id = ?1 OR team_id = ''
+                     ON CONFLICT (channel_id) DO NOTHING",
+                )?
+                .execute(params![team, reason, now])?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn paused_subscriptions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.call("paused_subscriptions", |conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT channel_id, reason FROM quiz_paused ORDER BY channel_id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
         })
         .await
     }
@@ -533,15 +613,20 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        // `SELECT 1` alone would never touch the file; reading a real table
-        // proves the database can still be locked and read.
-        self.call("ping", |conn| {
-            conn.prepare_cached("SELECT COUNT(*) FROM schema_migrations")?
-                .query_row([], |row| row.get::<_, i64>(0))
-        })
-        .await
-        .map(|_| ())
+        // A write, not a read: a read-only file or a full disk still answer
+        // reads while every write fails.
+        self.call("ping", |conn| heartbeat(conn)).await
     }
+}
+
+/// Rewrites the heartbeat row.
+fn heartbeat(conn: &Connection) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO heartbeat (id, at) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+    )?
+    .execute([unix_now()])?;
+    Ok(())
 }
 
 /// Creates the database file readable and writable by its owner only, or

@@ -40,6 +40,13 @@ pub(crate) struct TestOptions {
     pub(crate) shutdown_grace: Duration,
     pub(crate) header_timeout: Duration,
     pub(crate) request_timeout: Duration,
+    /// `None`: a fresh SQLite file of the test's own.
+    pub(crate) database_url: Option<String>,
+    /// With `auth_test`: the error code the fake Slack answers `auth.test`
+    /// with instead of the bot's identity.
+    pub(crate) auth_test_error: Option<&'static str>,
+    pub(crate) max_background: usize,
+    pub(crate) max_connections: usize,
     /// `TESTSCOPE_RESPONSE_URL_ORIGINS`.
     pub(crate) response_origins: Vec<String>,
     /// How often rejected requests may be logged, per reason.
@@ -57,6 +64,10 @@ impl Default for TestOptions {
             shutdown_grace: Duration::from_secs(5),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
+            database_url: None,
+            auth_test_error: None,
+            max_background: 256,
+            max_connections: 512,
             response_origins: Vec::new(),
             rejection_log_interval: Duration::from_secs(60),
         }
@@ -89,6 +100,7 @@ pub(crate) fn fast_retry() -> RetryPolicy {
         max_delay: Duration::from_millis(40),
         max_retry_after: Duration::from_secs(2),
         jitter: Duration::ZERO,
+        request_timeout: Duration::from_secs(10),
     }
 }
 
@@ -116,8 +128,17 @@ pub(crate) async fn spawn_app() -> TestApp {
 
 pub(crate) async fn spawn_app_with(options: TestOptions) -> TestApp {
     let slack = MockServer::start().await;
-    if options.auth_test {
-        mount_auth_test(&slack).await;
+    match (options.auth_test, options.auth_test_error) {
+        (true, None) => mount_auth_test(&slack).await,
+        (true, Some(code)) => {
+            Mock::given(method("POST"))
+                .and(path("/auth.test"))
+                .respond_with(slack_error(code))
+                .named("auth.test")
+                .mount(&slack)
+                .await;
+        }
+        (false, _) => {}
     }
     let db_dir = tempfile::tempdir().expect("cannot create a temp dir for the database");
     let db_path = db_dir.path().join("t.db");
@@ -146,7 +167,7 @@ pub(crate) async fn spawn_app_with(options: TestOptions) -> TestApp {
     app
 }
 
-fn settings_for(
+pub(crate) fn settings_for(
     database_url: &str,
     slack_api_url: &str,
     secrets: &str,
@@ -168,8 +189,9 @@ fn settings_for(
 
 impl TestApp {
     async fn start(&mut self) {
+        let sqlite = format!("sqlite://{}", self.db_path.display());
         let mut settings = settings_for(
-            &format!("sqlite://{}", self.db_path.display()),
+            self.options.database_url.as_deref().unwrap_or(&sqlite),
             &self.slack.uri(),
             &self.options.signing_secrets,
             self.options.bot_token.as_deref(),
@@ -177,6 +199,8 @@ impl TestApp {
         settings.shutdown_grace = self.options.shutdown_grace;
         settings.header_timeout = self.options.header_timeout;
         settings.request_timeout = self.options.request_timeout;
+        settings.max_background = self.options.max_background;
+        settings.max_connections = self.options.max_connections;
         settings.response_origins = self.options.response_origins.clone();
         settings.rejection_log_interval = self.options.rejection_log_interval;
         let app = Application::build_with_retry(
@@ -194,7 +218,10 @@ impl TestApp {
         self.handle = Some(tokio::spawn(app.run_until_stopped(async move {
             let _ = rx.await;
         })));
-        if self.options.auth_test && self.options.bot_token.is_some() {
+        if self.options.auth_test
+            && self.options.auth_test_error.is_none()
+            && self.options.bot_token.is_some()
+        {
             // Tests about "never answer yourself" need the identity known.
             let deadline = Instant::now() + Duration::from_secs(5);
             while state.identity.get().is_none() {

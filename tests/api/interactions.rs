@@ -474,3 +474,84 @@ async fn forged_and_late_quiz_clicks_are_not_scored_and_a_late_one_hears_the_ans
         "the closed post must not keep its buttons: {closed}"
     );
 }
+
+#[tokio::test]
+async fn a_post_closed_before_its_live_count_is_due_keeps_its_answer_not_its_buttons() {
+    // Arrange: yesterday's quiz in C111.
+    let day = |d: &str| {
+        format!("2026-11-{d}T10:00:00Z")
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second()
+    };
+    let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(day("25")));
+    let mut app = spawn_app_with(TestOptions::default().with_clock(clock.clone())).await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .mount(&app.slack)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/chat.update"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 1).await;
+    let schedule = testscope::quiz::schedule::Schedule::parse("09:00 UTC everyday").unwrap();
+    let post = |now: i64| {
+        let state = app.state().clone();
+        let schedule = schedule.clone();
+        async move {
+            testscope::quiz::runner::post_today(
+                state.quiz_ctx(),
+                "C111",
+                &schedule,
+                now,
+                false,
+                Default::default(),
+            )
+            .await
+        }
+    };
+    let testscope::quiz::runner::PostOutcome::Posted {
+        post_id,
+        question_id,
+        ..
+    } = post(day("25")).await
+    else {
+        panic!("the quiz was not posted");
+    };
+
+    // Act: a click asks for a live count; before it is due (it waits
+    // 1.5 s to gather a burst), the next day's post closes this one.
+    let value = format!("quiz|C111|{post_id}|{question_id}|0");
+    let resp = app
+        .post_interaction(&block_actions("quiz_answer_0", &value, &response_url(&app)))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    clock.set(day("26"));
+    assert!(matches!(
+        post(day("26")).await,
+        testscope::quiz::runner::PostOutcome::Posted { .. }
+    ));
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert: the only rewrite is the one that closed it.
+    let updates = app.slack_requests("/chat.update").await;
+    assert_eq!(
+        updates.len(),
+        1,
+        "the live count must not rewrite a closed post"
+    );
+    let closed = json_body(&updates[0]);
+    assert!(
+        !closed["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["type"] == "actions"),
+        "the closed post must not get its buttons back: {closed}"
+    );
+}

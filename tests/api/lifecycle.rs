@@ -119,18 +119,18 @@ async fn with_a_token_and_a_working_auth_test_the_service_is_ready() {
 
 #[tokio::test]
 async fn a_rejected_token_makes_the_service_not_ready() {
-    // Arrange
+    // Arrange: Slack refuses the token at the start-up check.
     let app = spawn_app_with(TestOptions {
-        auth_test: false,
+        auth_test_error: Some("invalid_auth"),
         ..TestOptions::default()
     })
     .await;
-    Mock::given(method("POST"))
-        .and(path("/auth.test"))
-        .respond_with(slack_error("invalid_auth"))
-        .named("auth.test")
-        .mount(&app.slack)
-        .await;
+    let deadline = Instant::now() + WAIT;
+    while app.slack_requests("/auth.test").await.is_empty() {
+        assert!(Instant::now() < deadline, "the token was never checked");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
 
     // Act
     let resp = app.get("/readyz").await;
@@ -142,7 +142,7 @@ async fn a_rejected_token_makes_the_service_not_ready() {
     assert!(
         body["checks"]["slack"]
             .as_str()
-            .is_some_and(|s| s.contains("auth.test")),
+            .is_some_and(|s| s.contains("auth.test") && s.contains("invalid_auth")),
         "{body}"
     );
 }

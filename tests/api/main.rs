@@ -20,9 +20,11 @@
 mod logs;
 
 mod commands;
+mod delivery;
 mod events;
 mod helpers;
 mod interactions;
 mod lifecycle;
+mod resilience;
 mod security;
 mod signature;
