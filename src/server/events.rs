@@ -83,6 +83,29 @@ pub(super) async fn handle(
     }
 }
 
+/// Event ids this process answered without the store, oldest first, at
+/// most [`Unrecorded::KEEP`]: Slack retries within minutes, so a bounded
+/// memory is enough.
+#[derive(Default)]
+pub(crate) struct Unrecorded(std::sync::Mutex<std::collections::VecDeque<String>>);
+
+impl Unrecorded {
+    const KEEP: usize = 4096;
+
+    /// True the first time `event_id` is seen.
+    fn remember(&self, event_id: &str) -> bool {
+        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.iter().any(|id| id == event_id) {
+            return false;
+        }
+        if seen.len() == Self::KEEP {
+            seen.pop_front();
+        }
+        seen.push_back(event_id.to_owned());
+        true
+    }
+}
+
 /// Records the event id; true for its first delivery. Slack retries a
 /// delivery it thinks failed with the same event id, so the first claim
 /// wins, also across restarts and replicas.
@@ -90,8 +113,16 @@ async fn claim(state: &AppState, event_id: &str, retry: &str, channel: &str) -> 
     let first = match state.store.claim_event(event_id, state.clock.now()).await {
         Ok(first) => first,
         Err(e) => {
-            tracing::error!(error = %e, "cannot record the event id; answering anyway");
-            true
+            // Better one answer than none; the ids kept in memory stop
+            // Slack's retries of this delivery from being answered again
+            // (by this replica; /readyz already reports the store).
+            let first = state.unrecorded.remember(event_id);
+            tracing::error!(
+                error = %e,
+                first,
+                "cannot record the event id; answering its first delivery from memory"
+            );
+            first
         }
     };
     crate::telemetry::event(if first { "answered" } else { "duplicate" });

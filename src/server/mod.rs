@@ -75,6 +75,9 @@ pub struct Shared {
     /// Anyone can send a forged request; each is counted, but the log gets
     /// at most one line per reason and interval.
     pub rejections: crate::telemetry::LogThrottle,
+    /// Event ids answered while the store could not record them, so that
+    /// Slack's retries of the same delivery are not answered again.
+    pub(crate) unrecorded: events::Unrecorded,
 }
 
 impl AppState {
@@ -244,6 +247,7 @@ impl Application {
             slack_probe: Arc::default(),
             replies: Arc::default(),
             rejections: crate::telemetry::LogThrottle::new(settings.rejection_log_interval),
+            unrecorded: events::Unrecorded::default(),
         }));
         // Operator-configured channels are (re)subscribed at every start.
         for (channel, schedule) in &settings.quiz_channels {

@@ -398,6 +398,56 @@ async fn postgres_readiness_and_quiz_clicks_show_failed_writes() {
     .await;
 }
 
+#[tokio::test]
+async fn retries_of_a_mention_are_answered_once_while_the_store_cannot_write() {
+    // Arrange: a mention that describes its change, and the database locked
+    // by another connection, so no event id can be recorded.
+    let mut app = spawn_app().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/chat.postMessage"))
+        .respond_with(posted_ok())
+        .mount(&app.slack)
+        .await;
+    let conn = rusqlite::Connection::open(&app.db_path).unwrap();
+    conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let event = mention_event(
+        "Ev0UNRECORDED",
+        &format!("<@{BOT_USER}> we bumped max_depth from 6 to 8 on the churn model"),
+        "1700000000.000100",
+        None,
+    );
+
+    // Act: Slack's first delivery and two retries of it.
+    for retry in ["0", "1", "2"] {
+        let headers: &[(&str, &str)] = if retry == "0" {
+            &[]
+        } else {
+            &[
+                ("X-Slack-Retry-Num", retry),
+                ("X-Slack-Retry-Reason", "http_timeout"),
+            ]
+        };
+        let response = app.post_event_with_headers(&event, headers).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let posts =
+        wait_for_requests(&app.slack, "/chat.postMessage", 1, Duration::from_secs(20)).await;
+    // Each delivery's claim waits out SQLite's 5 s busy timeout in turn:
+    // keep the lock until all three have given up.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    let posts_later = app.slack_requests("/chat.postMessage").await;
+    drop(conn);
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    assert_eq!(posts.len(), 1);
+    assert_eq!(
+        posts_later.len(),
+        1,
+        "three deliveries of one mention must give one answer, store or no store"
+    );
+}
+
 // ---- readiness without Slack, and thread reads (item 9) ---------------------
 
 #[tokio::test]
