@@ -244,7 +244,14 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     };
     // "don't overthink it" opens with "do" but tells, it does not ask; "when
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
+    // "why would a param tweak need more than a retrain?" argues; it
+    // does not ask.
+    let rhetorical = sentence[first].raw == "why"
+        && sentence
+            .get(first + 1)
+            .is_some_and(|n| matches!(n.raw, "would" | "should" | "bother" | "even"));
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
+        && !rhetorical
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not")
         && (question_mark || sentence[first].raw != "when");
     // "can we skip staging?" proposes; "is a unit test enough?" asks.
@@ -299,7 +306,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         let w = &sentence[k];
         w.kind == TokenKind::Word && (lex.has(w.tok, class::CLAIM) || contracted_claim(k))
     };
-    let claims = general || (0..sentence.len()).any(claim_at);
+    let claims = general || rhetorical || (0..sentence.len()).any(claim_at);
     // The claim of the main clause, before a reason or a contrast: "setting
     // run_mode to dry_run so deploys aren't blocked" still reports.
     let main_clause_end = sentence
@@ -544,6 +551,16 @@ mod tests {
         ));
         assert!(!mood("is a hyperparameter change ever really training-only?").mentions_change);
         assert!(mood("do I need release gates for a learning rate change?").mentions_change);
+    }
+
+    #[test]
+    fn a_rhetorical_why_argues_rather_than_asks() {
+        let m = mood("why would a param tweak need anything beyond a retrain?");
+        assert!(m.claims);
+        assert!(m.asking.is_empty());
+        let m = mood("why did the prod alias move last night?");
+        assert!(!m.claims);
+        assert_eq!(m.asking.len(), 1);
     }
 
     #[test]
