@@ -8,8 +8,18 @@ use std::borrow::Cow;
 /// The byte offset where a line's message starts after a speaker prefix
 /// ("alice: ", "*bob*: ", "<@U123>: " once cleaned), if it has one.
 fn speaker_prefix(line: &str) -> Option<usize> {
-    let colon = line.find(':')?;
-    let name = line[..colon].trim().trim_matches(['*', '_', '@']);
+    // "[09:14] ci-bot: ..." as Slack copies a thread with its times.
+    let stamp = line
+        .strip_prefix('[')
+        .and_then(|rest| rest.find(']'))
+        .filter(|&end| {
+            line[1..end + 1]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b':')
+        })
+        .map_or(0, |end| end + 2);
+    let colon = stamp + line[stamp..].find(':')?;
+    let name = line[stamp..colon].trim().trim_matches(['*', '_', '@']);
     let is_name = !name.is_empty()
         && name.len() <= 24
         && name.split_whitespace().count() <= 2
@@ -45,7 +55,12 @@ pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, st
                 start: offset,
                 body: offset + at,
                 end: offset + line.len(),
-                speaker: line[..at - 1].trim().trim_matches(['*', '_', '@']),
+                speaker: line[..at - 1]
+                    .rsplit(']')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_matches(['*', '_', '@']),
             });
         } else if let Some(last) = messages.last_mut() {
             last.end = offset + line.len();
@@ -136,6 +151,14 @@ mod tests {
         assert!(out.contains("only the lr change"));
         assert!(out.contains("alice: ok"));
         assert!(!out.contains("wait, no") || out.contains("only the lr change"));
+    }
+
+    #[test]
+    fn a_thread_copied_with_its_times_is_a_transcript() {
+        let text = "[09:14] ana: bumped lr to 3e-4\n[09:20] bob: which model?\n[09:41] ana: actually scratch that, only the docs";
+        let out = latest_word(Cow::Borrowed(text), &cues());
+        assert!(!out.contains("bumped"), "{out}");
+        assert!(out.contains("only the docs"));
     }
 
     #[test]
