@@ -250,8 +250,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         && sentence
             .get(first + 1)
             .is_some_and(|n| matches!(n.raw, "would" | "should" | "bother" | "even"));
+    // "how to run the unit suite locally" names a page, it does not ask.
+    let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
         && !rhetorical
+        && !title
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not")
         && (question_mark || sentence[first].raw != "when");
     // "can we skip staging?" proposes; "is a unit test enough?" asks.
