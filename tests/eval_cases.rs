@@ -36,27 +36,27 @@ fn development_set() {
 
 #[test]
 fn second_development_set() {
-    score("advice2.jsonl", 0.96);
+    score("advice2.jsonl", 0.97);
 }
 
 #[test]
 fn third_development_set() {
-    score("advice3.jsonl", 0.89);
+    score("advice3.jsonl", 0.90);
 }
 
 #[test]
 fn fourth_development_set() {
-    score("advice4.jsonl", 0.79);
+    score("advice4.jsonl", 0.81);
 }
 
 #[test]
 fn fifth_development_set() {
-    score("advice5.jsonl", 0.68);
+    score("advice5.jsonl", 0.80);
 }
 
 #[test]
 fn held_out_set() {
-    score("heldout.jsonl", 0.85);
+    score("heldout.jsonl", 0.845);
 }
 
 #[test]
