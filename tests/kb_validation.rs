@@ -189,6 +189,25 @@ fn a_rule_that_can_never_fire_is_rejected() {
 }
 
 #[test]
+fn a_cue_phrase_that_stop_words_reduce_to_one_word_is_rejected() {
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "lexicon.toml",
+        "\"stays put\", \"stay put\",",
+        "\"stays put\", \"stay put\", \"stays where it is\",",
+    );
+    let err = load_err(dir.path());
+    let line = line_of(dir.path(), "lexicon.toml", "stays where it is");
+    assert!(
+        err.problems.iter().any(|p| p.line == line
+            && p.message
+                .contains("`stays where it is` reads as the single word `stay`")),
+        "{err}"
+    );
+}
+
+#[test]
 fn the_decision_policy_is_enforced_on_the_rules() {
     // Release gating comes only from a promotion.
     let dir = copy_of_responses();

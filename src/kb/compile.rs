@@ -764,6 +764,26 @@ fn build_lexicon(
                     w.span(),
                     format!("{what} `{}` is only stop words", w.get_ref()),
                 ),
+                // "stays where it is" would read as "stay": every "stay"
+                // would then negate.
+                [one]
+                    if crate::advisor::text::tokenize(w.get_ref())
+                        .iter()
+                        .filter(|t| t.kind == crate::advisor::text::TokenKind::Word)
+                        .count()
+                        > 1 =>
+                {
+                    r.at(
+                        w.span(),
+                        format!(
+                            "{what} `{}` reads as the single word `{}` once stop words are dropped, \
+                             so every `{}` would count; write words that are not stop words",
+                            w.get_ref(),
+                            lex.name(*one),
+                            lex.name(*one)
+                        ),
+                    )
+                }
                 [one] => lex.add_class(*one, cls),
                 _ => {
                     // A multi-word cue becomes one token of its own.
