@@ -86,7 +86,11 @@ fn check_summarises_and_fails_on_a_broken_copy() {
     let out = stdout(&ok);
     assert!(out.starts_with("built-in knowledge base: OK"));
     // The quiz bank's cue statistics, for the whole bank and the generic one.
-    assert_eq!(out.matches("key is the longest option:").count(), 2, "{out}");
+    assert_eq!(
+        out.matches("key is the longest option:").count(),
+        2,
+        "{out}"
+    );
     assert!(out.contains("simple strategies (fail above 40%)"), "{out}");
     assert!(out.contains("skip the longest, take the next"), "{out}");
 

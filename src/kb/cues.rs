@@ -140,7 +140,11 @@ fn credit(q: &Question, picked: &[bool]) -> f64 {
         // Nothing left to pick from: fall back to a blind guess.
         return 1.0 / q.options.len() as f64;
     }
-    if picked[q.correct] { 1.0 / n as f64 } else { 0.0 }
+    if picked[q.correct] {
+        1.0 / n as f64
+    } else {
+        0.0
+    }
 }
 
 /// Marks the options whose score equals the best score.
@@ -221,10 +225,7 @@ pub fn report(name: &str, bank: &[&Question]) -> CueReport {
         scores[0] += credit(q, &best_by(q, |_, o| Some(len(o))));
         scores[1] += credit(q, &best_by(q, |_, o| Some(usize::MAX - len(o))));
         // Skip the longest, take the next longest.
-        scores[2] += credit(
-            q,
-            &best_by(q, |_, o| (len(o) < first).then_some(len(o))),
-        );
+        scores[2] += credit(q, &best_by(q, |_, o| (len(o) < first).then_some(len(o))));
         scores[3] += credit(q, &best_by(q, |_, o| Some(thoroughness(o))));
         // Cross out straw men and sweeping words, guess among the rest.
         let plausible: Vec<bool> = q
@@ -370,7 +371,7 @@ mod tests {
     /// straw man fills a slot.
     fn gameable() -> Vec<Question> {
         (0..24)
-            .map(|i| {
+            .map(|_| {
                 q(
                     &[
                         "Do nothing, it is fine",
@@ -420,7 +421,10 @@ mod tests {
         assert!((score(&r, "the most thorough") - 1.0).abs() < 1e-9);
         assert!((score(&r, "always C") - 1.0).abs() < 1e-9);
         assert!(r.fails());
-        assert!(r.to_string().contains("key is the longest option: 24 of 24"));
+        assert!(
+            r.to_string()
+                .contains("key is the longest option: 24 of 24")
+        );
     }
 
     #[test]
@@ -441,7 +445,13 @@ mod tests {
         // The key is always the second-longest option: the longest-first
         // strategy scores nothing, the skip-the-longest one everything.
         let bank: Vec<Question> = (0..20)
-            .map(|_| q(&["a much longer option text", "medium text", "short"], 1, &[]))
+            .map(|_| {
+                q(
+                    &["a much longer option text", "medium text", "short"],
+                    1,
+                    &[],
+                )
+            })
             .collect();
         let refs: Vec<&Question> = bank.iter().collect();
         let r = report("test", &refs);
@@ -472,7 +482,10 @@ mod tests {
 
     #[test]
     fn the_generic_bank_leaves_out_databricks_questions() {
-        let bank = [q(&["a", "b", "c"], 0, &["databricks"]), q(&["a", "b", "c"], 1, &[])];
+        let bank = [
+            q(&["a", "b", "c"], 0, &["databricks"]),
+            q(&["a", "b", "c"], 1, &[]),
+        ];
         let r = reports(&bank);
         assert_eq!(r[0].questions, 2);
         assert_eq!(r[1].questions, 1);
