@@ -207,6 +207,9 @@ pub fn run() -> ExitCode {
                 kb.vocabulary_size()
             );
             println!("  {} quiz questions", kb.quiz.len());
+            for report in crate::kb::cues::reports(&kb.quiz) {
+                println!("{report}");
+            }
             ExitCode::SUCCESS
         }
         Command::Eval {

@@ -83,7 +83,16 @@ fn unmatched_text_gets_guidance_not_a_guess() {
 fn check_summarises_and_fails_on_a_broken_copy() {
     let ok = testscope(&["check"]);
     assert!(ok.status.success());
-    assert!(stdout(&ok).starts_with("built-in knowledge base: OK"));
+    let out = stdout(&ok);
+    assert!(out.starts_with("built-in knowledge base: OK"));
+    // The quiz bank's cue statistics, for the whole bank and the generic one.
+    assert_eq!(
+        out.matches("key is the longest option:").count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("simple strategies (fail above 40%)"), "{out}");
+    assert!(out.contains("skip the longest, take the next"), "{out}");
 
     let dir = tempfile::tempdir().unwrap();
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");

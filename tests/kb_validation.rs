@@ -362,3 +362,33 @@ fn replace_line(text: &str, prefix: &str, with: &str) -> String {
         .join("\n")
         + "\n"
 }
+
+#[test]
+fn a_quiz_bank_that_can_be_gamed_is_rejected_naming_quiz_toml() {
+    // Put every key in the first slot: "always A" then scores 100%.
+    let dir = copy_of_responses();
+    let path = dir.path().join("quiz.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let gamed: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("correct = ") {
+                "correct = 0"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(gamed, text);
+    fs::write(&path, gamed).unwrap();
+    let err = load_err(dir.path());
+    let p = err
+        .problems
+        .iter()
+        .find(|p| p.message.contains("can be gamed"))
+        .unwrap_or_else(|| panic!("no cue problem: {err}"));
+    assert!(p.file.ends_with("quiz.toml"), "{p}");
+    assert!(p.message.contains("\"always A\" answers 100%"), "{p}");
+    assert!(p.message.contains("key positions: A="), "{p}");
+}

@@ -624,6 +624,24 @@ fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<
             message: "defines no question".to_owned(),
         });
     }
+    // A bank a player can beat without reading the scenarios teaches nothing.
+    for report in super::cues::reports(&out) {
+        if report.fails() {
+            let (strategy, share) = report.best_strategy();
+            r.problems.push(Problem {
+                file: f.name.clone(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "the quiz bank ({}) can be gamed: \"{strategy}\" answers {:.0}% of its {} questions right, above the {:.0}% limit; vary which option is the key\n{report}",
+                    report.name,
+                    100.0 * share,
+                    report.questions,
+                    100.0 * super::cues::MAX_STRATEGY_SCORE,
+                ),
+            });
+        }
+    }
     out
 }
 

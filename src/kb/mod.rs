@@ -5,6 +5,7 @@
 //! directory; a team can point `--responses DIR` at its own edited copy.
 
 mod compile;
+pub mod cues;
 mod raw;
 
 use std::fmt;
