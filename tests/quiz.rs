@@ -8,6 +8,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use testscope::KnowledgeBase;
+use testscope::quiz::message;
 use testscope::quiz::runner::{self, PostOutcome, QuizCtx, QuizSettings};
 use testscope::quiz::schedule::Schedule;
 use testscope::slack::api::{BotToken, RetryPolicy, SlackApi};
@@ -363,7 +364,7 @@ async fn answering_twice_keeps_the_first_answer() {
     assert!(
         second
             .text
-            .contains(&format!("locked in: *{}*", q.options[wrong])),
+            .contains(&format!("locked in: *{}*", message::lettered(q, wrong))),
         "{}",
         second.text
     );

@@ -529,13 +529,10 @@ async fn daily_answer(
         }
         Ok(AnswerOutcome::AlreadyAnswered(first)) => {
             crate::telemetry::quiz_answer("repeat");
-            let chosen = q
-                .options
-                .get(first.option as usize)
-                .map_or("?", String::as_str);
+            let chosen = message::lettered(q, first.option as usize);
             format!(
                 "{}\n{}",
-                message::fill(&t.locked, &[("chosen", chosen)]),
+                message::fill(&t.locked, &[("chosen", &chosen)]),
                 message::feedback(ctx.kb, q, first.option as usize)
             )
         }
