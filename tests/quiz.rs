@@ -630,6 +630,109 @@ mod commands {
         assert_eq!(nobody["text"], w.kb.messages.quiz.me_empty);
     }
 
+    /// Posts the day's question at 09:00 Berlin (08:00 UTC in winter) and
+    /// has each `(user, right)` answer it.
+    async fn day_in_berlin(w: &World, day: &str, answers: &[(&str, bool)]) {
+        w.tick(&format!("{day}T08:00:05Z")).await;
+        let posts = w.store.quiz_posts("C1").await.unwrap();
+        let p = posts.iter().find(|p| p.local_date == day).unwrap();
+        let q = w.kb.question(&p.question_id).unwrap();
+        for &(user, right) in answers {
+            let option = if right {
+                q.correct
+            } else {
+                (q.correct + 1) % q.options.len()
+            };
+            let v = format!("quiz|C1|{day}|{}|{option}", q.id);
+            click(w, user, "C1", &v, &format!("{day}T10:00:00Z"))
+                .await
+                .unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn the_weekly_board_runs_monday_to_sunday_in_the_channels_zone() {
+        let w = World::new().await;
+        slack_accepts_posts(&w.server).await;
+        slack_accepts_updates(&w.server).await;
+        w.subscribe("C1", "09:00 Europe/Berlin mon-fri").await;
+        // The Friday before: UD's one right answer belongs to that week only.
+        day_in_berlin(&w, "2026-11-13", &[("UD", true)]).await;
+        // Monday 16 to Friday 20 November: UA 5 of 5, UC 4 of 4, UB 4 of 5, UD 1 of 5.
+        for (i, day) in [
+            "2026-11-16",
+            "2026-11-17",
+            "2026-11-18",
+            "2026-11-19",
+            "2026-11-20",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut answers = vec![("UA", true), ("UB", i != 2), ("UD", i == 0)];
+            if i != 4 {
+                answers.push(("UC", true));
+            }
+            day_in_berlin(&w, day, &answers).await;
+        }
+        let expected = "1. <@UA> — 5 of 5 correct\n2. <@UC> — 4 of 4 correct\n\
+                        3. <@UB> — 4 of 5 correct\n4. <@UD> — 1 of 5 correct";
+        // Sunday 23:30 in Berlin: still the week of the 16th.
+        let sunday = run(&w, "C1", "UA", "leaderboard week", "2026-11-22T22:30:00Z").await;
+        assert_eq!(
+            sunday["blocks"][0]["text"]["text"],
+            "Quiz leaderboard for the week of Mon 16 Nov 2026"
+        );
+        assert_eq!(sunday["blocks"][1]["text"]["text"], expected);
+        // Monday 00:30 in Berlin (still Sunday in UTC): a new, empty week.
+        let monday = run(&w, "C1", "UA", "leaderboard week", "2026-11-22T23:30:00Z").await;
+        assert_eq!(monday["text"], w.kb.messages.quiz.leaderboard_week_empty);
+        // The all-time board still counts the week before.
+        let all_time = run(&w, "C1", "UA", "leaderboard", "2026-11-22T23:30:00Z").await;
+        let all_time = all_time["blocks"][1]["text"]["text"].as_str().unwrap();
+        assert!(all_time.contains("<@UD> — 2 correct"), "{all_time}");
+
+        // Monday's post names last week's top three, and only Monday's.
+        day_in_berlin(&w, "2026-11-23", &[("UA", true)]).await;
+        runner::refresh_count(w.ctx(), "C1", "2026-11-23").await;
+        day_in_berlin(&w, "2026-11-24", &[]).await;
+        let posts = w.posts_to_slack().await;
+        let text = |i: usize| posts[i].to_string();
+        let n = posts.len();
+        assert!(
+            text(n - 2).contains(
+                "*Last week's top three:* 1. <@UA> (5 of 5), 2. <@UC> (4 of 4), 3. <@UB> (4 of 5)"
+            ),
+            "{}",
+            text(n - 2)
+        );
+        assert!(!text(n - 2).contains("UD"), "only three are named");
+        assert!(
+            !text(n - 1).contains("top three"),
+            "Tuesday: {}",
+            text(n - 1)
+        );
+        // Monday 16th's post named the week of the 9th (UD alone), Tuesday's nothing.
+        assert!(
+            text(1).contains("top three:* 1. <@UD> (1 of 1)"),
+            "{}",
+            text(1)
+        );
+        assert!(!text(2).contains("top three"));
+        // The live-count rewrite of Monday's post (made while it is open) keeps the podium.
+        let rewrite = updates_to_slack(&w.server)
+            .await
+            .into_iter()
+            .find(|u| has_buttons(u) && u.to_string().contains("2026-11-23"))
+            .expect("Monday's post was rewritten with its count");
+        assert!(
+            rewrite
+                .to_string()
+                .contains("top three:* 1. <@UA> (5 of 5)"),
+            "{rewrite}"
+        );
+    }
+
     #[tokio::test]
     async fn a_practice_question_is_private_and_unscored() {
         let w = World::new().await;

@@ -279,10 +279,34 @@ fn quiz_messages() {
         &q,
         |i| daily_value("C1", "2026-11-25", &q.id, i),
         Some(&reveal),
+        &[],
         3,
     );
     assert_within_slack_limits(&post, "quiz post");
     assert_json_snapshot!("quiz_daily_post", post);
+    // The first post of a week also names last week's top three.
+    let standing = |user: &str, correct, answered| testscope::quiz::stats::Standing {
+        user_id: user.to_owned(),
+        correct,
+        answered,
+        streak: 0,
+    };
+    let last_week = [
+        standing("UANA", 5, 5),
+        standing("UBO", 4, 5),
+        standing("UCY", 4, 5),
+        standing("UDEE", 3, 5),
+    ];
+    let monday = daily_post(
+        &KB,
+        &q,
+        |i| daily_value("C1", "2026-11-30", &q.id, i),
+        Some(&reveal),
+        &last_week,
+        0,
+    );
+    assert_within_slack_limits(&monday, "monday quiz post");
+    assert_json_snapshot!("quiz_monday_post", monday["blocks"][2]);
     let practice = practice(&KB, &q);
     assert_within_slack_limits(&practice, "practice question");
     assert_json_snapshot!("quiz_practice", practice);
@@ -308,6 +332,7 @@ fn every_quiz_question_shows_its_options_in_full_and_short_buttons() {
             q,
             |i| daily_value("C1", "2026-11-25", &q.id, i),
             None,
+            &[],
             0,
         );
         assert_within_slack_limits(&post, &q.id);

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::stats::Standing;
 use crate::kb::{KnowledgeBase, Question};
 use crate::render::clip;
 
@@ -62,12 +63,15 @@ pub fn daily_value(channel: &str, post_id: &str, question: &str, option: usize) 
     format!("{DAILY}|{channel}|{post_id}|{question}|{option}")
 }
 
-/// The daily post. `answered` is the live count shown under the buttons.
+/// The daily post. `answered` is the live count shown under the buttons;
+/// `last_week` is last week's board, named (its top three) on the first
+/// post of a week and empty otherwise.
 pub fn daily_post(
     kb: &KnowledgeBase,
     q: &Question,
     value: impl Fn(usize) -> String,
     reveal: Option<&Reveal<'_>>,
+    last_week: &[Standing],
     answered: u32,
 ) -> Value {
     let t = &kb.messages.quiz;
@@ -76,6 +80,11 @@ pub fn daily_post(
     ];
     if let Some(r) = reveal {
         blocks.push(section(&reveal_text(kb, r)));
+    }
+    if !last_week.is_empty() {
+        blocks.push(section(&podium_text(kb, last_week)));
+    }
+    if blocks.len() > 1 {
         blocks.push(json!({"type": "divider"}));
     }
     blocks.push(section(&question_text(q)));
@@ -83,6 +92,28 @@ pub fn daily_post(
     blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
         "text": fill(&t.answered_count, &[("answered", &answered.to_string())])}]}));
     json!({"text": fallback(&t.header, q), "blocks": blocks})
+}
+
+/// "*Last week's top three:* 1. <@U1> (5 of 5), 2. ..."
+fn podium_text(kb: &KnowledgeBase, board: &[Standing]) -> String {
+    let podium: Vec<String> = board
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{}. <@{}> ({} of {})",
+                i + 1,
+                s.user_id,
+                s.correct,
+                s.answered
+            )
+        })
+        .collect();
+    fill(
+        &kb.messages.quiz.last_week_top,
+        &[("podium", &podium.join(", "))],
+    )
 }
 
 /// A daily post once it has closed: the question and its answer, no

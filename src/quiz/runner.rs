@@ -125,7 +125,7 @@ pub async fn post(
         Err(e) => return PostOutcome::Failed(e.to_string()),
     };
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
-    let mut msg = build_post(ctx.kb, channel, post_id, question, &posts, &answers);
+    let mut msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
     msg["channel"] = json!(channel);
     match ctx.slack.post_message(&msg).await {
         Ok(posted) => {
@@ -183,10 +183,14 @@ pub async fn post(
 }
 
 /// The post's message, revealing the previous posted question's answer.
+/// The first post of a week (the previous post was in an earlier week) also
+/// names last week's top three; deciding this from the stored posts alone
+/// keeps the live-count rewrites of the same post identical.
 fn build_post(
     kb: &KnowledgeBase,
     channel: &str,
     post_id: &str,
+    date: Date,
     question: &Question,
     posts: &[QuizPost],
     answers: &[QuizAnswer],
@@ -203,12 +207,25 @@ fn build_post(
             correct,
         })
     });
+    let this_week = stats::week_start(date);
+    let first_of_week = previous
+        .and_then(|p| p.local_date.parse::<Date>().ok())
+        .is_some_and(|d| stats::week_start(d) < this_week);
+    let last_week = if first_of_week {
+        let monday = this_week
+            .checked_sub(jiff::ToSpan::days(7))
+            .unwrap_or(this_week);
+        stats::weekly_leaderboard(posts, answers, monday)
+    } else {
+        Vec::new()
+    };
     let (answered, _) = stats::post_result(answers, post_id);
     message::daily_post(
         kb,
         question,
         |i| message::daily_value(channel, post_id, &question.id, i),
         reveal.as_ref(),
+        &last_week,
         answered,
     )
 }
@@ -587,8 +604,11 @@ pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
     let (Some(ts), Some(question)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
         return;
     };
+    let Ok(date) = post.local_date.parse::<Date>() else {
+        return;
+    };
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
-    let mut msg = build_post(ctx.kb, channel, post_id, question, &posts, &answers);
+    let mut msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
     msg["channel"] = json!(channel);
     msg["ts"] = json!(ts);
     if let Err(e) = ctx.slack.update_message(&msg).await {
