@@ -514,6 +514,82 @@ async fn forcing_a_post_adds_an_extra_one_and_the_rule_holds_otherwise() {
     }
 }
 
+/// A bank of our own, three questions per difficulty, so the test does not
+/// move when the real bank is rewritten.
+fn graded_bank() -> Vec<testscope::kb::Question> {
+    use testscope::kb::{Difficulty, Question};
+    [
+        ("e", Difficulty::Easy),
+        ("m", Difficulty::Medium),
+        ("h", Difficulty::Hard),
+    ]
+    .into_iter()
+    .flat_map(|(prefix, difficulty)| {
+        (1..=3).map(move |n| Question {
+            id: format!("{prefix}{n}"),
+            question: format!("Question {prefix}{n}?"),
+            options: vec!["one".into(), "two".into(), "three".into()],
+            correct: 1,
+            explanation: "Because.".into(),
+            tags: vec![],
+            difficulty,
+        })
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn the_difficulty_follows_how_the_channel_does_and_nothing_repeats() {
+    let mut w = World::new().await;
+    w.kb.quiz = graded_bank();
+    slack_accepts_posts(&w.server).await;
+    slack_accepts_updates(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    // How many of three players answer each day's question right (None: nobody answers).
+    let right_per_day = [
+        Some(3), // medium to start; all right: harder
+        Some(3), // hard; all right: stays hard (the top)
+        Some(0), // hard; all wrong: last two posts 50% right, easier
+        Some(0), // medium; all wrong again: easier
+        Some(2), // easy; 2 of 3, but the last two posts 33%: stays easy
+        Some(3), // easy; last two posts 83%: harder
+        None,    // medium; nobody answers: no new signal, stays medium
+        None,    // medium is used up: the nearest level left
+        None,    // the last question of the bank
+    ];
+    let mut chosen = Vec::new();
+    for (i, right) in right_per_day.iter().enumerate() {
+        let day = format!("2026-11-{:02}", i + 2);
+        w.tick(&format!("{day}T09:00:05Z")).await;
+        let posts = w.store.quiz_posts("C1").await.unwrap();
+        let p = posts.iter().find(|p| p.local_date == day).unwrap();
+        chosen.push(p.question_id.clone());
+        let q = w.kb.question(&p.question_id).unwrap();
+        for (n, user) in ["U1", "U2", "U3"].iter().enumerate() {
+            let Some(right) = right else { break };
+            let option = if n < *right { q.correct } else { 0 };
+            let v = format!("quiz|C1|{day}|{}|{option}", q.id);
+            click(&w, user, "C1", &v, &format!("{day}T10:00:00Z"))
+                .await
+                .unwrap();
+        }
+    }
+    let levels: String = chosen.iter().map(|id| &id[..1]).collect();
+    assert_eq!(&levels[..7], "mhhmeem", "chosen: {chosen:?}");
+    assert_ne!(&levels[7..8], "m", "no medium question is left: {chosen:?}");
+    let mut distinct = chosen.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        9,
+        "a question repeated before the bank was used up: {chosen:?}"
+    );
+    // The bank is used up: the next cycle starts.
+    w.tick("2026-11-11T09:00:05Z").await;
+    assert_eq!(w.store.quiz_posts("C1").await.unwrap().len(), 10);
+}
+
 mod commands {
     use super::*;
     use testscope::quiz::commands::{Asker, handle};
