@@ -181,6 +181,9 @@ fn assert_within_slack_limits(msg: &Value, input: &str) {
                 assert!((1..=25).contains(&elements.len()));
                 for e in elements {
                     assert!(e["text"]["text"].as_str().unwrap().chars().count() <= 75);
+                    if let Some(label) = e["accessibility_label"].as_str() {
+                        assert!((1..=75).contains(&label.chars().count()));
+                    }
                     assert!(e["value"].as_str().unwrap().len() <= 2000);
                 }
             }
@@ -326,6 +329,11 @@ fn every_quiz_question_shows_its_options_in_full_and_short_buttons() {
     use testscope::quiz::message::{daily_post, daily_value, letter};
     let mut banks = KB.quiz.clone();
     banks.push(long_options_question("long"));
+    // A question at the section limit keeps all its options; its own end gives.
+    banks.push(testscope::kb::Question {
+        question: "word ".repeat(600),
+        ..long_options_question("overlong")
+    });
     for q in &banks {
         let post = daily_post(
             &KB,

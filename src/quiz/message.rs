@@ -34,12 +34,16 @@ pub fn lettered(q: &Question, i: usize) -> String {
 /// The question followed by its options as lettered lines, for the
 /// message body and the notification text.
 pub fn question_text(q: &Question) -> String {
-    let mut text = q.question.clone();
-    text.push('\n');
-    for (i, o) in q.options.iter().enumerate() {
-        text.push_str(&format!("\n*{}.* {o}", letter(i)));
-    }
-    text
+    let options: String = q
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| format!("\n*{}.* {o}", letter(i)))
+        .collect();
+    // A section holds 3000 characters; if anything must give, it is the end
+    // of an overlong question, never an option.
+    let room = 3000usize.saturating_sub(options.chars().count() + 1);
+    format!("{}\n{options}", clip(&q.question, room))
 }
 
 /// Fills `{name}` placeholders.
