@@ -518,6 +518,9 @@ async fn forcing_a_post_adds_an_extra_one_and_the_rule_holds_otherwise() {
 /// move when the real bank is rewritten.
 fn graded_bank() -> Vec<testscope::kb::Question> {
     use testscope::kb::{Difficulty, Question};
+    // Any other fields the bank grows come from a real question.
+    let kb = KnowledgeBase::embedded().unwrap();
+    let base = &kb.quiz[0];
     [
         ("e", Difficulty::Easy),
         ("m", Difficulty::Medium),
@@ -531,8 +534,8 @@ fn graded_bank() -> Vec<testscope::kb::Question> {
             options: vec!["one".into(), "two".into(), "three".into()],
             correct: 1,
             explanation: "Because.".into(),
-            tags: vec![],
             difficulty,
+            ..base.clone()
         })
     })
     .collect()
