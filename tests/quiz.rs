@@ -8,6 +8,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use testscope::KnowledgeBase;
+use testscope::quiz::message;
 use testscope::quiz::runner::{self, PostOutcome, QuizCtx, QuizSettings};
 use testscope::quiz::schedule::Schedule;
 use testscope::slack::api::{BotToken, RetryPolicy, SlackApi};
@@ -363,7 +364,7 @@ async fn answering_twice_keeps_the_first_answer() {
     assert!(
         second
             .text
-            .contains(&format!("locked in: *{}*", q.options[wrong])),
+            .contains(&format!("locked in: *{}*", message::lettered(q, wrong))),
         "{}",
         second.text
     );
@@ -513,6 +514,85 @@ async fn forcing_a_post_adds_an_extra_one_and_the_rule_holds_otherwise() {
     }
 }
 
+/// A bank of our own, three questions per difficulty, so the test does not
+/// move when the real bank is rewritten.
+fn graded_bank() -> Vec<testscope::kb::Question> {
+    use testscope::kb::{Difficulty, Question};
+    // Any other fields the bank grows come from a real question.
+    let kb = KnowledgeBase::embedded().unwrap();
+    let base = &kb.quiz[0];
+    [
+        ("e", Difficulty::Easy),
+        ("m", Difficulty::Medium),
+        ("h", Difficulty::Hard),
+    ]
+    .into_iter()
+    .flat_map(|(prefix, difficulty)| {
+        (1..=3).map(move |n| Question {
+            id: format!("{prefix}{n}"),
+            question: format!("Question {prefix}{n}?"),
+            options: vec!["one".into(), "two".into(), "three".into()],
+            correct: 1,
+            explanation: "Because.".into(),
+            difficulty,
+            ..base.clone()
+        })
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn the_difficulty_follows_how_the_channel_does_and_nothing_repeats() {
+    let mut w = World::new().await;
+    w.kb.quiz = graded_bank();
+    slack_accepts_posts(&w.server).await;
+    slack_accepts_updates(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    // How many of three players answer each day's question right (None: nobody answers).
+    let right_per_day = [
+        Some(3), // medium to start; all right: harder
+        Some(3), // hard; all right: stays hard (the top)
+        Some(0), // hard; all wrong: last two posts 50% right, easier
+        Some(0), // medium; all wrong again: easier
+        Some(2), // easy; 2 of 3, but the last two posts 33%: stays easy
+        Some(3), // easy; last two posts 83%: harder
+        None,    // medium; nobody answers: no new signal, stays medium
+        None,    // medium is used up: the nearest level left
+        None,    // the last question of the bank
+    ];
+    let mut chosen = Vec::new();
+    for (i, right) in right_per_day.iter().enumerate() {
+        let day = format!("2026-11-{:02}", i + 2);
+        w.tick(&format!("{day}T09:00:05Z")).await;
+        let posts = w.store.quiz_posts("C1").await.unwrap();
+        let p = posts.iter().find(|p| p.local_date == day).unwrap();
+        chosen.push(p.question_id.clone());
+        let q = w.kb.question(&p.question_id).unwrap();
+        for (n, user) in ["U1", "U2", "U3"].iter().enumerate() {
+            let Some(right) = right else { break };
+            let option = if n < *right { q.correct } else { 0 };
+            let v = format!("quiz|C1|{day}|{}|{option}", q.id);
+            click(&w, user, "C1", &v, &format!("{day}T10:00:00Z"))
+                .await
+                .unwrap();
+        }
+    }
+    let levels: String = chosen.iter().map(|id| &id[..1]).collect();
+    assert_eq!(&levels[..7], "mhhmeem", "chosen: {chosen:?}");
+    assert_ne!(&levels[7..8], "m", "no medium question is left: {chosen:?}");
+    let mut distinct = chosen.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        9,
+        "a question repeated before the bank was used up: {chosen:?}"
+    );
+    // The bank is used up: the next cycle starts.
+    w.tick("2026-11-11T09:00:05Z").await;
+    assert_eq!(w.store.quiz_posts("C1").await.unwrap().len(), 10);
+}
+
 mod commands {
     use super::*;
     use testscope::quiz::commands::{Asker, handle};
@@ -627,6 +707,109 @@ mod commands {
         );
         let nobody = run(&w, "C1", "UC", "me", "2026-11-24T12:00:00Z").await;
         assert_eq!(nobody["text"], w.kb.messages.quiz.me_empty);
+    }
+
+    /// Posts the day's question at 09:00 Berlin (08:00 UTC in winter) and
+    /// has each `(user, right)` answer it.
+    async fn day_in_berlin(w: &World, day: &str, answers: &[(&str, bool)]) {
+        w.tick(&format!("{day}T08:00:05Z")).await;
+        let posts = w.store.quiz_posts("C1").await.unwrap();
+        let p = posts.iter().find(|p| p.local_date == day).unwrap();
+        let q = w.kb.question(&p.question_id).unwrap();
+        for &(user, right) in answers {
+            let option = if right {
+                q.correct
+            } else {
+                (q.correct + 1) % q.options.len()
+            };
+            let v = format!("quiz|C1|{day}|{}|{option}", q.id);
+            click(w, user, "C1", &v, &format!("{day}T10:00:00Z"))
+                .await
+                .unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn the_weekly_board_runs_monday_to_sunday_in_the_channels_zone() {
+        let w = World::new().await;
+        slack_accepts_posts(&w.server).await;
+        slack_accepts_updates(&w.server).await;
+        w.subscribe("C1", "09:00 Europe/Berlin mon-fri").await;
+        // The Friday before: UD's one right answer belongs to that week only.
+        day_in_berlin(&w, "2026-11-13", &[("UD", true)]).await;
+        // Monday 16 to Friday 20 November: UA 5 of 5, UC 4 of 4, UB 4 of 5, UD 1 of 5.
+        for (i, day) in [
+            "2026-11-16",
+            "2026-11-17",
+            "2026-11-18",
+            "2026-11-19",
+            "2026-11-20",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut answers = vec![("UA", true), ("UB", i != 2), ("UD", i == 0)];
+            if i != 4 {
+                answers.push(("UC", true));
+            }
+            day_in_berlin(&w, day, &answers).await;
+        }
+        let expected = "1. <@UA> — 5 of 5 correct\n2. <@UC> — 4 of 4 correct\n\
+                        3. <@UB> — 4 of 5 correct\n4. <@UD> — 1 of 5 correct";
+        // Sunday 23:30 in Berlin: still the week of the 16th.
+        let sunday = run(&w, "C1", "UA", "leaderboard week", "2026-11-22T22:30:00Z").await;
+        assert_eq!(
+            sunday["blocks"][0]["text"]["text"],
+            "Quiz leaderboard for the week of Mon 16 Nov 2026"
+        );
+        assert_eq!(sunday["blocks"][1]["text"]["text"], expected);
+        // Monday 00:30 in Berlin (still Sunday in UTC): a new, empty week.
+        let monday = run(&w, "C1", "UA", "leaderboard week", "2026-11-22T23:30:00Z").await;
+        assert_eq!(monday["text"], w.kb.messages.quiz.leaderboard_week_empty);
+        // The all-time board still counts the week before.
+        let all_time = run(&w, "C1", "UA", "leaderboard", "2026-11-22T23:30:00Z").await;
+        let all_time = all_time["blocks"][1]["text"]["text"].as_str().unwrap();
+        assert!(all_time.contains("<@UD> — 2 correct"), "{all_time}");
+
+        // Monday's post names last week's top three, and only Monday's.
+        day_in_berlin(&w, "2026-11-23", &[("UA", true)]).await;
+        runner::refresh_count(w.ctx(), "C1", "2026-11-23").await;
+        day_in_berlin(&w, "2026-11-24", &[]).await;
+        let posts = w.posts_to_slack().await;
+        let text = |i: usize| posts[i].to_string();
+        let n = posts.len();
+        assert!(
+            text(n - 2).contains(
+                "*Last week's top three:* 1. <@UA> (5 of 5), 2. <@UC> (4 of 4), 3. <@UB> (4 of 5)"
+            ),
+            "{}",
+            text(n - 2)
+        );
+        assert!(!text(n - 2).contains("UD"), "only three are named");
+        assert!(
+            !text(n - 1).contains("top three"),
+            "Tuesday: {}",
+            text(n - 1)
+        );
+        // Monday 16th's post named the week of the 9th (UD alone), Tuesday's nothing.
+        assert!(
+            text(1).contains("top three:* 1. <@UD> (1 of 1)"),
+            "{}",
+            text(1)
+        );
+        assert!(!text(2).contains("top three"));
+        // The live-count rewrite of Monday's post (made while it is open) keeps the podium.
+        let rewrite = updates_to_slack(&w.server)
+            .await
+            .into_iter()
+            .find(|u| has_buttons(u) && u.to_string().contains("2026-11-23"))
+            .expect("Monday's post was rewritten with its count");
+        assert!(
+            rewrite
+                .to_string()
+                .contains("top three:* 1. <@UA> (5 of 5)"),
+            "{rewrite}"
+        );
     }
 
     #[tokio::test]

@@ -181,6 +181,9 @@ fn assert_within_slack_limits(msg: &Value, input: &str) {
                 assert!((1..=25).contains(&elements.len()));
                 for e in elements {
                     assert!(e["text"]["text"].as_str().unwrap().chars().count() <= 75);
+                    if let Some(label) = e["accessibility_label"].as_str() {
+                        assert!((1..=75).contains(&label.chars().count()));
+                    }
                     assert!(e["value"].as_str().unwrap().len() <= 2000);
                 }
             }
@@ -235,26 +238,144 @@ fn user_words_are_escaped_in_mrkdwn() {
     );
 }
 
+/// A question of our own, so the snapshots do not move when the bank is
+/// rewritten: four options of about 70 characters whose deciding words come
+/// last, which a 30-character button would cut off.
+fn long_options_question(id: &str) -> testscope::kb::Question {
+    testscope::kb::Question {
+        id: id.to_owned(),
+        question: "A pull request changes only the docstrings and the README of the feature \
+                   pipeline. What should run before it merges?"
+            .to_owned(),
+        options: vec![
+            "The unit tests of the feature pipeline, plus a docs build and a link check".into(),
+            "The unit tests of the feature pipeline, plus integration tests in staging".into(),
+            "The unit tests of the feature pipeline, plus a full retrain and a backtest".into(),
+            "The unit tests of the feature pipeline, plus a load test of the endpoint".into(),
+        ],
+        correct: 0,
+        explanation: "Nothing the pipeline computes changed, so the lightest check that \
+                      covers the change is the right one."
+            .to_owned(),
+        difficulty: testscope::kb::Difficulty::Easy,
+        // Any other fields the bank grows come from a real question.
+        ..KB.quiz[0].clone()
+    }
+}
+
 #[test]
 fn quiz_messages() {
-    use testscope::quiz::message::{Reveal, daily_post, daily_value, feedback, practice};
-    let q = &KB.quiz[0];
-    let previous = &KB.quiz[1];
+    use testscope::quiz::message::{
+        Reveal, closed_post, closed_reply, daily_post, daily_value, feedback, practice,
+    };
+    let q = long_options_question("docs-only-change");
+    let previous = testscope::kb::Question {
+        correct: 2,
+        ..long_options_question("earlier")
+    };
     let reveal = Reveal {
-        question: previous,
+        question: &previous,
         answered: 14,
         correct: 9,
     };
     let post = daily_post(
         &KB,
-        q,
+        &q,
         |i| daily_value("C1", "2026-11-25", &q.id, i),
         Some(&reveal),
+        &[],
         3,
     );
     assert_within_slack_limits(&post, "quiz post");
     assert_json_snapshot!("quiz_daily_post", post);
-    assert_json_snapshot!("quiz_practice", practice(&KB, q));
-    let wrong = (q.correct + 1) % q.options.len();
-    assert_snapshot!("quiz_feedback_wrong", feedback(&KB, q, wrong));
+    // The first post of a week also names last week's top three.
+    let standing = |user: &str, correct, answered| testscope::quiz::stats::Standing {
+        user_id: user.to_owned(),
+        correct,
+        answered,
+        streak: 0,
+    };
+    let last_week = [
+        standing("UANA", 5, 5),
+        standing("UBO", 4, 5),
+        standing("UCY", 4, 5),
+        standing("UDEE", 3, 5),
+    ];
+    let monday = daily_post(
+        &KB,
+        &q,
+        |i| daily_value("C1", "2026-11-30", &q.id, i),
+        Some(&reveal),
+        &last_week,
+        0,
+    );
+    assert_within_slack_limits(&monday, "monday quiz post");
+    assert_json_snapshot!("quiz_monday_post", monday["blocks"][2]);
+    let practice = practice(&KB, &q);
+    assert_within_slack_limits(&practice, "practice question");
+    assert_json_snapshot!("quiz_practice", practice);
+    let closed = closed_post(&KB, &q, 14, 9);
+    assert_within_slack_limits(&closed, "closed quiz post");
+    assert_json_snapshot!("quiz_closed_post", closed);
+    assert_snapshot!("quiz_feedback_wrong", feedback(&KB, &q, 3));
+    assert_snapshot!("quiz_feedback_right", feedback(&KB, &q, 0));
+    assert_snapshot!("quiz_closed_reply", closed_reply(&KB, &q));
+}
+
+/// Every question in the bank, whatever it holds: the buttons are short
+/// enough for any screen, and every option is written out in full, with its
+/// letter, in the message itself and in the notification text.
+#[test]
+fn every_quiz_question_shows_its_options_in_full_and_short_buttons() {
+    use testscope::quiz::message::{daily_post, daily_value, letter};
+    let mut banks = KB.quiz.clone();
+    banks.push(long_options_question("long"));
+    // A question at the section limit keeps all its options; its own end gives.
+    banks.push(testscope::kb::Question {
+        question: "word ".repeat(600),
+        ..long_options_question("overlong")
+    });
+    for q in &banks {
+        let post = daily_post(
+            &KB,
+            q,
+            |i| daily_value("C1", "2026-11-25", &q.id, i),
+            None,
+            &[],
+            0,
+        );
+        assert_within_slack_limits(&post, &q.id);
+        let blocks = post["blocks"].as_array().unwrap();
+        let buttons = blocks.iter().find(|b| b["type"] == "actions").unwrap()["elements"]
+            .as_array()
+            .unwrap();
+        assert_eq!(buttons.len(), q.options.len(), "{}", q.id);
+        let body = blocks
+            .iter()
+            .filter(|b| b["type"] == "section")
+            .map(|b| b["text"]["text"].as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (i, (button, option)) in buttons.iter().zip(&q.options).enumerate() {
+            let label = button["text"]["text"].as_str().unwrap();
+            assert_eq!(label, letter(i).to_string(), "{}", q.id);
+            assert!(label.chars().count() <= 30);
+            assert_eq!(
+                button["value"],
+                format!("quiz|C1|2026-11-25|{}|{i}", q.id),
+                "the value still carries the option index"
+            );
+            let line = format!("*{}.* {option}", letter(i));
+            assert!(
+                body.contains(&line),
+                "{}: `{line}` not in the message",
+                q.id
+            );
+            assert!(
+                post["text"].as_str().unwrap().contains(&line),
+                "{}: `{line}` not in the notification text",
+                q.id
+            );
+        }
+    }
 }

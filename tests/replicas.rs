@@ -239,7 +239,7 @@ async fn a_quiz_answer_clicked_on_both_replicas_keeps_the_first() {
         "the first click was told an answer was already locked in: {first_reply}"
     );
     assert!(
-        second_reply.contains("locked in") && second_reply.contains(&first.label),
+        second_reply.contains(&format!("locked in: *{}. ", first.label)),
         "after clicking \"{}\" the user was not told that their first answer \"{}\" is locked in; they saw: {second_reply}",
         second.label,
         first.label

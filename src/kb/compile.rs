@@ -105,6 +105,12 @@ pub struct QuizText {
     pub closed: String,
     /// What a closed post shows instead of its buttons.
     pub closed_post: String,
+    /// Header of `/testscope quiz leaderboard week`; `{monday}` is the date.
+    pub leaderboard_week_header: String,
+    /// The week's board before anyone answered this week.
+    pub leaderboard_week_empty: String,
+    /// The first post of a week names last week's best; `{podium}`.
+    pub last_week_top: String,
 }
 
 /// Text the Slack service shows around the advice.
@@ -541,6 +547,9 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
         usage;
         closed = "This question has closed; the answer was *{answer}*.\n{explanation}",
         closed_post = "*This question has closed.* The answer: *{answer}*\n{explanation}\n_{stats}_",
+        leaderboard_week_header = "Quiz leaderboard for the week of {monday}",
+        leaderboard_week_empty = "Nobody has answered this week's questions here yet.",
+        last_week_top = "*Last week's top three:* {podium}",
     );
     Messages {
         slack,

@@ -309,6 +309,12 @@ pub(crate) struct RawQuizText {
     pub(crate) closed: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) closed_post: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) leaderboard_week_header: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) leaderboard_week_empty: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) last_week_top: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

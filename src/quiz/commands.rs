@@ -165,6 +165,30 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                 None => ephemeral(&t.not_subscribed),
             }
         }
+        Some("leaderboard" | "scores" | "board")
+            if rest.first().is_some_and(|w| w.eq_ignore_ascii_case("week")) =>
+        {
+            let (board, monday) = week_standings(ctx, asker, now).await;
+            if board.is_empty() {
+                return ephemeral(&t.leaderboard_week_empty);
+            }
+            let lines: Vec<String> = board
+                .iter()
+                .take(10)
+                .enumerate()
+                .map(|(i, s)| {
+                    format!(
+                        "{}. <@{}> — {} of {} correct",
+                        i + 1,
+                        s.user_id,
+                        s.correct,
+                        s.answered
+                    )
+                })
+                .collect();
+            let header = fill(&t.leaderboard_week_header, &[("monday", &monday)]);
+            board_message(&header, &lines)
+        }
         Some("leaderboard" | "scores" | "board") => {
             let (board, _) = standings(ctx, asker, now).await;
             if board.is_empty() {
@@ -185,14 +209,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                     )
                 })
                 .collect();
-            json!({
-                "response_type": "ephemeral",
-                "text": t.leaderboard_header,
-                "blocks": [
-                    {"type": "header", "text": {"type": "plain_text", "text": t.leaderboard_header}},
-                    {"type": "section", "text": {"type": "mrkdwn", "text": lines.join("\n")}},
-                ]
-            })
+            board_message(&t.leaderboard_header, &lines)
         }
         Some("me" | "mine" | "stats") => {
             let (board, _) = standings(ctx, asker, now).await;
@@ -213,6 +230,52 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
     }
 }
 
+fn board_message(header: &str, lines: &[String]) -> Value {
+    json!({
+        "response_type": "ephemeral",
+        "text": crate::render::clip(header, 4000),
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": crate::render::clip(header, 150)}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": crate::render::clip(&lines.join("\n"), 3000)}},
+        ]
+    })
+}
+
+/// This week's board in the asker's channel, and the week's Monday. The
+/// week is the one "now" falls in, in the zone of the channel's schedule.
+async fn week_standings(
+    ctx: QuizCtx<'_>,
+    asker: &Asker<'_>,
+    now: i64,
+) -> (Vec<stats::Standing>, String) {
+    let posts = ctx
+        .store
+        .quiz_posts(asker.channel_id)
+        .await
+        .unwrap_or_default();
+    let answers = ctx
+        .store
+        .quiz_answers(asker.channel_id)
+        .await
+        .unwrap_or_default();
+    let schedule = channel_schedule(ctx, asker.channel_id).await;
+    let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
+    let monday = stats::week_start(schedule.local_date(at));
+    (
+        stats::weekly_leaderboard(&posts, &answers, monday),
+        monday.strftime("%a %-d %b %Y").to_string(),
+    )
+}
+
+/// The channel's schedule, or the default one (UTC) when it has none.
+async fn channel_schedule(ctx: QuizCtx<'_>, channel: &str) -> Schedule {
+    let subs = ctx.store.subscriptions().await.unwrap_or_default();
+    subs.iter()
+        .find(|s| s.channel_id == channel)
+        .and_then(|s| Schedule::parse(&s.schedule).ok())
+        .unwrap_or_else(Schedule::default_schedule)
+}
+
 async fn standings(
     ctx: QuizCtx<'_>,
     asker: &Asker<'_>,
@@ -228,12 +291,7 @@ async fn standings(
         .quiz_answers(asker.channel_id)
         .await
         .unwrap_or_default();
-    let subs = ctx.store.subscriptions().await.unwrap_or_default();
-    let schedule = subs
-        .iter()
-        .find(|s| s.channel_id == asker.channel_id)
-        .and_then(|s| Schedule::parse(&s.schedule).ok())
-        .unwrap_or_else(Schedule::default_schedule);
+    let schedule = channel_schedule(ctx, asker.channel_id).await;
     let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
     let today = schedule.local_date(at).to_string();
     (stats::leaderboard(&posts, &answers, &today), today)

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::stats::Standing;
 use crate::kb::{KnowledgeBase, Question};
 use crate::render::clip;
 
@@ -11,6 +12,39 @@ pub const DAILY: &str = "quiz";
 pub const PRACTICE: &str = "practice";
 /// Button action ids start with this; a number follows to keep them unique.
 pub const ANSWER_ACTION: &str = "quiz_answer";
+
+/// The letter of option `i`: A, B, C, ... The options are written out in
+/// full as lettered lines in the message and the buttons carry only the
+/// letter, because Slack cuts button text at about 30 characters on narrow
+/// screens and the words that decide an answer often come last.
+pub fn letter(i: usize) -> char {
+    u8::try_from(i)
+        .ok()
+        .filter(|&i| i < 26)
+        .map_or('?', |i| char::from(b'A' + i))
+}
+
+/// An option named with its letter: "B. Run the integration tests".
+pub fn lettered(q: &Question, i: usize) -> String {
+    q.options
+        .get(i)
+        .map_or_else(|| "?".to_owned(), |o| format!("{}. {o}", letter(i)))
+}
+
+/// The question followed by its options as lettered lines, for the
+/// message body and the notification text.
+pub fn question_text(q: &Question) -> String {
+    let options: String = q
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| format!("\n*{}.* {o}", letter(i)))
+        .collect();
+    // A section holds 3000 characters; if anything must give, it is the end
+    // of an overlong question, never an option.
+    let room = 3000usize.saturating_sub(options.chars().count() + 1);
+    format!("{}\n{options}", clip(&q.question, room))
+}
 
 /// Fills `{name}` placeholders.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -33,12 +67,15 @@ pub fn daily_value(channel: &str, post_id: &str, question: &str, option: usize) 
     format!("{DAILY}|{channel}|{post_id}|{question}|{option}")
 }
 
-/// The daily post. `answered` is the live count shown under the buttons.
+/// The daily post. `answered` is the live count shown under the buttons;
+/// `last_week` is last week's board, named (its top three) on the first
+/// post of a week and empty otherwise.
 pub fn daily_post(
     kb: &KnowledgeBase,
     q: &Question,
     value: impl Fn(usize) -> String,
     reveal: Option<&Reveal<'_>>,
+    last_week: &[Standing],
     answered: u32,
 ) -> Value {
     let t = &kb.messages.quiz;
@@ -47,13 +84,40 @@ pub fn daily_post(
     ];
     if let Some(r) = reveal {
         blocks.push(section(&reveal_text(kb, r)));
+    }
+    if !last_week.is_empty() {
+        blocks.push(section(&podium_text(kb, last_week)));
+    }
+    if blocks.len() > 1 {
         blocks.push(json!({"type": "divider"}));
     }
-    blocks.push(section(&q.question));
+    blocks.push(section(&question_text(q)));
     blocks.push(buttons(q, value));
     blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
         "text": fill(&t.answered_count, &[("answered", &answered.to_string())])}]}));
-    json!({"text": clip(&format!("{}: {}", t.header, q.question), 4000), "blocks": blocks})
+    json!({"text": fallback(&t.header, q), "blocks": blocks})
+}
+
+/// "*Last week's top three:* 1. <@U1> (5 of 5), 2. ..."
+fn podium_text(kb: &KnowledgeBase, board: &[Standing]) -> String {
+    let podium: Vec<String> = board
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{}. <@{}> ({} of {})",
+                i + 1,
+                s.user_id,
+                s.correct,
+                s.answered
+            )
+        })
+        .collect();
+    fill(
+        &kb.messages.quiz.last_week_top,
+        &[("podium", &podium.join(", "))],
+    )
 }
 
 /// A daily post once it has closed: the question and its answer, no
@@ -63,16 +127,16 @@ pub fn closed_post(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32
     let answer = fill(
         &t.closed_post,
         &[
-            ("answer", &q.options[q.correct]),
+            ("answer", &lettered(q, q.correct)),
             ("explanation", &q.explanation),
             ("stats", &stats_text(kb, answered, correct)),
         ],
     );
     json!({
-        "text": clip(&format!("{}: {}", t.header, q.question), 4000),
+        "text": fallback(&t.header, q),
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": clip(&t.header, 150)}},
-            section(&q.question),
+            section(&question_text(q)),
             section(&answer),
         ]
     })
@@ -83,7 +147,7 @@ pub fn closed_reply(kb: &KnowledgeBase, q: &Question) -> String {
     fill(
         &kb.messages.quiz.closed,
         &[
-            ("answer", &q.options[q.correct]),
+            ("answer", &lettered(q, q.correct)),
             ("explanation", &q.explanation),
         ],
     )
@@ -94,13 +158,18 @@ pub fn practice(kb: &KnowledgeBase, q: &Question) -> Value {
     let t = &kb.messages.quiz;
     json!({
         "response_type": "ephemeral",
-        "text": clip(&format!("{}: {}", t.practice_header, q.question), 4000),
+        "text": fallback(&t.practice_header, q),
         "blocks": [
             {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(&t.practice_header, 3000)}]},
-            section(&q.question),
+            section(&question_text(q)),
             buttons(q, |i| format!("{PRACTICE}|{}|{i}", q.id)),
         ]
     })
+}
+
+/// The notification text: what a phone shows before the blocks load.
+fn fallback(header: &str, q: &Question) -> String {
+    clip(&format!("{header}: {}", question_text(q)), 4000)
 }
 
 fn section(text: &str) -> Value {
@@ -112,11 +181,13 @@ fn buttons(q: &Question, value: impl Fn(usize) -> String) -> Value {
         .options
         .iter()
         .enumerate()
-        .map(|(i, o)| {
+        .map(|(i, _)| {
             json!({
                 "type": "button",
                 "action_id": format!("{ANSWER_ACTION}_{i}"),
-                "text": {"type": "plain_text", "text": clip(o, 75), "emoji": true},
+                "text": {"type": "plain_text", "text": letter(i).to_string()},
+                // Screen readers say the whole option, not just its letter.
+                "accessibility_label": clip(&lettered(q, i), 75),
                 "value": value(i),
             })
         })
@@ -147,7 +218,7 @@ fn reveal_text(kb: &KnowledgeBase, r: &Reveal<'_>) -> String {
     fill(
         &t.yesterday,
         &[
-            ("answer", &r.question.options[r.question.correct]),
+            ("answer", &lettered(r.question, r.question.correct)),
             ("explanation", &r.question.explanation),
             ("stats", &stats),
         ],
@@ -157,19 +228,18 @@ fn reveal_text(kb: &KnowledgeBase, r: &Reveal<'_>) -> String {
 /// The private reply to a click: right or wrong, with the explanation.
 pub fn feedback(kb: &KnowledgeBase, q: &Question, chosen: usize) -> String {
     let t = &kb.messages.quiz;
-    let answer = q.options[q.correct].as_str();
-    let chosen_text = q.options.get(chosen).map_or("?", String::as_str);
+    let answer = lettered(q, q.correct);
     if chosen == q.correct {
         fill(
             &t.correct,
-            &[("answer", answer), ("explanation", &q.explanation)],
+            &[("answer", &answer), ("explanation", &q.explanation)],
         )
     } else {
         fill(
             &t.wrong,
             &[
-                ("chosen", chosen_text),
-                ("answer", answer),
+                ("chosen", &lettered(q, chosen)),
+                ("answer", &answer),
                 ("explanation", &q.explanation),
             ],
         )

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::message::{self, Reveal};
 use super::schedule::{Schedule, ScheduleError};
 use super::stats;
-use crate::kb::{KnowledgeBase, Question};
+use crate::kb::{Difficulty, KnowledgeBase, Question};
 use crate::slack::api::SlackApi;
 use crate::store::{AnswerOutcome, Claim, PostClaim, QuizAnswer, QuizPost, Store, Subscription};
 
@@ -64,18 +64,86 @@ fn timestamp(now: i64) -> Timestamp {
     Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-/// The next question for a channel: one it has seen least often (so nothing
-/// repeats until the bank is used up), in an order that differs per channel
-/// but is stable across restarts and replicas.
+/// How many of the channel's latest posts decide the next
+/// question's difficulty: two, so one bad day after a good run does not
+/// swing it, while two in a row do.
+const ADAPT_WINDOW: usize = 2;
+/// The share of right answers the quiz aims for lies in this band: above
+/// it the next question is one level harder, below it one level easier.
+const TARGET_BAND: (f64, f64) = (0.6, 0.8);
+
+/// The next question for a channel. Only questions it has seen least often
+/// are candidates, so nothing repeats until the bank is used up. Among them
+/// it takes the difficulty nearest to the channel's target (see
+/// [`target_difficulty`]), in an order that differs per channel but is
+/// stable across restarts and replicas.
 pub fn choose_question<'a>(
     kb: &'a KnowledgeBase,
     channel: &str,
     posts: &[QuizPost],
+    answers: &[QuizAnswer],
 ) -> Option<&'a Question> {
-    kb.quiz.iter().min_by_key(|q| {
-        let used = posts.iter().filter(|p| p.question_id == q.id).count();
-        (used, fnv(channel, &q.id))
-    })
+    let used = |q: &Question| posts.iter().filter(|p| p.question_id == q.id).count();
+    let least = kb.quiz.iter().map(used).min()?;
+    let target = level(target_difficulty(kb, posts, answers));
+    kb.quiz
+        .iter()
+        .filter(|q| used(q) == least)
+        .min_by_key(|q| (level(q.difficulty).abs_diff(target), fnv(channel, &q.id)))
+}
+
+fn level(d: Difficulty) -> u8 {
+    match d {
+        Difficulty::Easy => 0,
+        Difficulty::Medium => 1,
+        Difficulty::Hard => 2,
+    }
+}
+
+/// The difficulty the channel's next question should have, aiming at about
+/// 70% right: start at medium; then take the last posted question's
+/// difficulty one step harder when the answers to the channel's last two
+/// posts were more than 80% right, one step easier when under 60%, the same
+/// otherwise (and the same when nobody answered the last post).
+pub fn target_difficulty(
+    kb: &KnowledgeBase,
+    posts: &[QuizPost],
+    answers: &[QuizAnswer],
+) -> Difficulty {
+    let mut posted: Vec<&QuizPost> = posts.iter().filter(|p| p.message_ts.is_some()).collect();
+    posted.sort_by(|a, b| b.post_id.cmp(&a.post_id));
+    let Some(last) = posted
+        .iter()
+        .find_map(|p| kb.question(&p.question_id).map(|q| q.difficulty))
+    else {
+        return Difficulty::Medium;
+    };
+    // A latest post nobody answered says nothing new; stepping again on the
+    // older results would move the difficulty twice for one signal.
+    if posted
+        .first()
+        .is_none_or(|p| stats::post_result(answers, &p.post_id).0 == 0)
+    {
+        return last;
+    }
+    let (answered, correct) = posted
+        .iter()
+        .take(ADAPT_WINDOW)
+        .map(|p| stats::post_result(answers, &p.post_id))
+        .fold((0, 0), |(n, c), (pn, pc)| (n + pn, c + pc));
+    let rate = f64::from(correct) / f64::from(answered);
+    let step = if rate > TARGET_BAND.1 {
+        1
+    } else if rate < TARGET_BAND.0 {
+        -1
+    } else {
+        0
+    };
+    match (level(last) as i8 + step).clamp(0, 2) {
+        0 => Difficulty::Easy,
+        1 => Difficulty::Medium,
+        _ => Difficulty::Hard,
+    }
 }
 
 fn fnv(a: &str, b: &str) -> u64 {
@@ -108,7 +176,9 @@ pub async fn post(
     {
         return PostOutcome::AlreadyPosted;
     }
-    let Some(choice) = choose_question(ctx.kb, channel, &posts) else {
+    // Read before the claim: the difficulty follows how the channel did.
+    let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
+    let Some(choice) = choose_question(ctx.kb, channel, &posts, &answers) else {
         return PostOutcome::Failed("the question bank is empty".to_owned());
     };
     let claim = PostClaim {
@@ -124,8 +194,9 @@ pub async fn post(
         Ok(Claim::Busy) => return PostOutcome::Busy,
         Err(e) => return PostOutcome::Failed(e.to_string()),
     };
+    // Read again: answers to the previous post may have come in meanwhile.
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
-    let mut msg = build_post(ctx.kb, channel, post_id, question, &posts, &answers);
+    let mut msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
     msg["channel"] = json!(channel);
     match ctx.slack.post_message(&msg).await {
         Ok(posted) => {
@@ -183,10 +254,14 @@ pub async fn post(
 }
 
 /// The post's message, revealing the previous posted question's answer.
+/// The first post of a week (the previous post was in an earlier week) also
+/// names last week's top three; deciding this from the stored posts alone
+/// keeps the live-count rewrites of the same post identical.
 fn build_post(
     kb: &KnowledgeBase,
     channel: &str,
     post_id: &str,
+    date: Date,
     question: &Question,
     posts: &[QuizPost],
     answers: &[QuizAnswer],
@@ -203,12 +278,25 @@ fn build_post(
             correct,
         })
     });
+    let this_week = stats::week_start(date);
+    let first_of_week = previous
+        .and_then(|p| p.local_date.parse::<Date>().ok())
+        .is_some_and(|d| stats::week_start(d) < this_week);
+    let last_week = if first_of_week {
+        let monday = this_week
+            .checked_sub(jiff::ToSpan::days(7))
+            .unwrap_or(this_week);
+        stats::weekly_leaderboard(posts, answers, monday)
+    } else {
+        Vec::new()
+    };
     let (answered, _) = stats::post_result(answers, post_id);
     message::daily_post(
         kb,
         question,
         |i| message::daily_value(channel, post_id, &question.id, i),
         reveal.as_ref(),
+        &last_week,
         answered,
     )
 }
@@ -529,13 +617,10 @@ async fn daily_answer(
         }
         Ok(AnswerOutcome::AlreadyAnswered(first)) => {
             crate::telemetry::quiz_answer("repeat");
-            let chosen = q
-                .options
-                .get(first.option as usize)
-                .map_or("?", String::as_str);
+            let chosen = message::lettered(q, first.option as usize);
             format!(
                 "{}\n{}",
-                message::fill(&t.locked, &[("chosen", chosen)]),
+                message::fill(&t.locked, &[("chosen", &chosen)]),
                 message::feedback(ctx.kb, q, first.option as usize)
             )
         }
@@ -590,8 +675,11 @@ pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
     let (Some(ts), Some(question)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
         return;
     };
+    let Ok(date) = post.local_date.parse::<Date>() else {
+        return;
+    };
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
-    let mut msg = build_post(ctx.kb, channel, post_id, question, &posts, &answers);
+    let mut msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
     msg["channel"] = json!(channel);
     msg["ts"] = json!(ts);
     if let Err(e) = ctx.slack.update_message(&msg).await {
@@ -650,7 +738,7 @@ mod tests {
         let mut posts: Vec<QuizPost> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for day in 0..kb.quiz.len() {
-            let q = choose_question(&kb, "C1", &posts).unwrap();
+            let q = choose_question(&kb, "C1", &posts, &[]).unwrap();
             assert!(seen.insert(q.id.clone()), "repeated {} on day {day}", q.id);
             posts.push(QuizPost {
                 channel_id: "C1".into(),
@@ -664,6 +752,6 @@ mod tests {
             });
         }
         // The bank is used up; the next cycle starts again.
-        assert!(choose_question(&kb, "C1", &posts).is_some());
+        assert!(choose_question(&kb, "C1", &posts, &[]).is_some());
     }
 }

@@ -1,7 +1,10 @@
 //! Scores from stored answers: the leaderboard, a person's record, streaks.
 //! Pure functions over the store's rows, so the rules are tested exactly.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+
+use jiff::ToSpan;
+use jiff::civil::Date;
 
 use crate::store::{QuizAnswer, QuizPost};
 
@@ -54,6 +57,42 @@ pub fn leaderboard(posts: &[QuizPost], answers: &[QuizAnswer], today: &str) -> V
             .then(b.streak.cmp(&a.streak))
             .then(a.user_id.cmp(&b.user_id))
     });
+    board
+}
+
+/// The Monday of the week `date` falls in (weeks start on Monday).
+pub fn week_start(date: Date) -> Date {
+    let back = i64::from(date.weekday().to_monday_zero_offset());
+    date.checked_sub(back.days()).unwrap_or(date)
+}
+
+/// The week's board: answers to the questions posted from `monday` to the
+/// Sunday after it (local dates in the channel's zone, as the posts carry
+/// them), best first by the same order as the all-time board. Streaks span
+/// weeks, so they are left at 0 here.
+pub fn weekly_leaderboard(
+    posts: &[QuizPost],
+    answers: &[QuizAnswer],
+    monday: Date,
+) -> Vec<Standing> {
+    let week: HashSet<&str> = posts
+        .iter()
+        .filter(|p| {
+            p.local_date
+                .parse::<Date>()
+                .is_ok_and(|d| week_start(d) == monday)
+        })
+        .map(|p| p.post_id.as_str())
+        .collect();
+    let in_week: Vec<QuizAnswer> = answers
+        .iter()
+        .filter(|a| week.contains(a.post_id.as_str()))
+        .cloned()
+        .collect();
+    let mut board = leaderboard(&[], &in_week, "");
+    for s in &mut board {
+        s.streak = 0;
+    }
     board
 }
 
@@ -177,6 +216,26 @@ mod tests {
         assert_eq!(streak(&posts, &answers, "ana", "2026-11-25"), 1);
         // The next day, the unanswered question counts as missed.
         assert_eq!(streak(&posts, &answers, "ana", "2026-11-26"), 0);
+    }
+
+    #[test]
+    fn a_week_runs_from_monday_to_sunday() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(week_start(d("2026-11-23")), d("2026-11-23"));
+        assert_eq!(week_start(d("2026-11-29")), d("2026-11-23"));
+        assert_eq!(week_start(d("2026-12-01")), d("2026-11-30"));
+        let posts = vec![post("2026-11-22"), post("2026-11-23"), post("2026-11-29")];
+        let answers = vec![
+            answer("ana", "2026-11-22", true), // Sunday: last week
+            answer("ana", "2026-11-23", false),
+            answer("bo", "2026-11-29", true),
+        ];
+        let board = weekly_leaderboard(&posts, &answers, d("2026-11-23"));
+        let rows: Vec<(&str, u32, u32)> = board
+            .iter()
+            .map(|s| (s.user_id.as_str(), s.correct, s.answered))
+            .collect();
+        assert_eq!(rows, [("bo", 1, 1), ("ana", 0, 1)]);
     }
 
     #[test]
