@@ -594,8 +594,16 @@ fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<
             let again_id = format!("{id}{AGAIN_SUFFIX}");
             let (options, correct) = options_and_key(&mut r, &again_id, &a.options, &a.correct);
             Box::new(Question {
-                question: r.text(&a.question, "second phrasing's question text", limits::SECTION),
-                explanation: r.text(&a.explanation, "second phrasing's explanation", limits::SECTION),
+                question: r.text(
+                    &a.question,
+                    "second phrasing's question text",
+                    limits::SECTION,
+                ),
+                explanation: r.text(
+                    &a.explanation,
+                    "second phrasing's explanation",
+                    limits::SECTION,
+                ),
                 tags: tags.clone(),
                 options,
                 correct,
@@ -652,39 +660,39 @@ fn options_and_key(
     raw_options: &toml::Spanned<Vec<toml::Spanned<String>>>,
     raw_correct: &toml::Spanned<i64>,
 ) -> (Vec<String>, usize) {
-        let options: Vec<String> = raw_options
-            .get_ref()
-            .iter()
-            .map(|o| r.text(o, "answer option (a button label)", limits::BUTTON))
-            .collect();
-        if !(3..=5).contains(&options.len()) {
+    let options: Vec<String> = raw_options
+        .get_ref()
+        .iter()
+        .map(|o| r.text(o, "answer option (a button label)", limits::BUTTON))
+        .collect();
+    if !(3..=5).contains(&options.len()) {
+        r.at(
+            raw_options.span(),
+            format!("question `{id}` has {} options; give 3 to 5", options.len()),
+        );
+    }
+    for (i, o) in options.iter().enumerate() {
+        if options[..i].iter().any(|p| p.eq_ignore_ascii_case(o)) {
             r.at(
-                raw_options.span(),
-                format!("question `{id}` has {} options; give 3 to 5", options.len()),
+                raw_options.get_ref()[i].span(),
+                format!("question `{id}` lists the option `{o}` twice"),
             );
         }
-        for (i, o) in options.iter().enumerate() {
-            if options[..i].iter().any(|p| p.eq_ignore_ascii_case(o)) {
-                r.at(
-                    raw_options.get_ref()[i].span(),
-                    format!("question `{id}` lists the option `{o}` twice"),
-                );
-            }
-        }
-        let correct = *raw_correct.get_ref();
-        let correct = match usize::try_from(correct) {
-            Ok(c) if c < options.len() => c,
-            _ => {
-                r.at(
+    }
+    let correct = *raw_correct.get_ref();
+    let correct = match usize::try_from(correct) {
+        Ok(c) if c < options.len() => c,
+        _ => {
+            r.at(
                     raw_correct.span(),
                     format!(
                         "question `{id}`: `correct = {correct}` must be the 0-based index of exactly one of its {} options",
                         options.len()
                     ),
                 );
-                0
-            }
-        };
+            0
+        }
+    };
     (options, correct)
 }
 

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 pub use crate::advisor::model::{Engine, Rule, RuleKind, Subject};
 pub use compile::{
-    AGAIN_SUFFIX, Check, Component, Difficulty, Labels, Messages, Question, QuizText, Scope, SlackText, Stage,
-    Trap,
+    AGAIN_SUFFIX, Check, Component, Difficulty, Labels, Messages, Question, QuizText, Scope,
+    SlackText, Stage, Trap,
 };
 
 /// Slack's limits that knowledge-base text must respect.

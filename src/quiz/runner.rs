@@ -113,7 +113,9 @@ pub fn missed_again<'a>(
     posts: &[QuizPost],
     answers: &[QuizAnswer],
 ) -> Option<&'a Question> {
-    let cutoff = today.checked_sub(jiff::Span::new().days(AGAIN_AFTER_DAYS)).ok()?;
+    let cutoff = today
+        .checked_sub(jiff::Span::new().days(AGAIN_AFTER_DAYS))
+        .ok()?;
     let mut posted: Vec<&QuizPost> = posts.iter().filter(|p| p.message_ts.is_some()).collect();
     posted.sort_by(|a, b| a.post_id.cmp(&b.post_id));
     posted.into_iter().find_map(|p| {
@@ -776,7 +778,8 @@ mod tests {
         let mut posts: Vec<QuizPost> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for day in 0..kb.quiz.len() {
-            let q = choose_question(&kb, "C1", jiff::civil::date(2026, 11, 2), &posts, &[]).unwrap();
+            let q =
+                choose_question(&kb, "C1", jiff::civil::date(2026, 11, 2), &posts, &[]).unwrap();
             assert!(seen.insert(q.id.clone()), "repeated {} on day {day}", q.id);
             posts.push(QuizPost {
                 channel_id: "C1".into(),
