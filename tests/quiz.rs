@@ -758,6 +758,20 @@ async fn a_rephrased_post_scores_clicks_against_its_own_key() {
     let posted = w.posts_to_slack().await;
     let reveal = posted.last().unwrap().to_string();
     assert!(reveal.contains(&format!("again {missed} C")), "{reveal}");
+    // ... and closing it shows that key in place of its buttons.
+    let closed = updates_to_slack(&w.server).await;
+    let closed = closed
+        .iter()
+        .find(|m| {
+            m.to_string()
+                .contains(&format!("Question {missed}, in new words?"))
+        })
+        .expect("the rephrased post is closed");
+    assert!(!has_buttons(closed), "{closed}");
+    assert!(
+        closed.to_string().contains(&format!("again {missed} C")),
+        "{closed}"
+    );
 }
 
 mod commands {
