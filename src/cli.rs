@@ -206,7 +206,11 @@ pub fn run() -> ExitCode {
                 kb.rules().len(),
                 kb.vocabulary_size()
             );
-            println!("  {} quiz questions", kb.quiz.len());
+            println!(
+                "  {} quiz questions, {} with a second phrasing",
+                kb.quiz.len(),
+                kb.quiz.iter().filter(|q| q.again.is_some()).count()
+            );
             for report in crate::kb::cues::reports(&kb.quiz) {
                 println!("{report}");
             }

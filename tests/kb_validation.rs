@@ -392,3 +392,125 @@ fn a_quiz_bank_that_can_be_gamed_is_rejected_naming_quiz_toml() {
     assert!(p.message.contains("\"always A\" answers 100%"), "{p}");
     assert!(p.message.contains("key positions: A="), "{p}");
 }
+
+/// A valid second phrasing for the first question (which ships without one).
+const AGAIN: &str = "\n[question.again]
+question = \"A PR only adds tests for the CSV reader; no shipped code changes. What runs?\"
+options = [
+  \"A retrain to be sure that the metrics stay the same\",
+  \"The fast suite with the new tests, on the PR itself\",
+  \"The unit suite, then a full pipeline run in staging\",
+]
+correct = 1
+explanation = \"Only tests changed, so the new tests and the usual fast suite prove them.\"
+";
+
+#[test]
+fn a_second_phrasing_loads_and_is_found_by_its_own_id() {
+    let dir = copy_of_responses();
+    let original = first_question(dir.path());
+    let id = original
+        .lines()
+        .find_map(|l| l.strip_prefix("id = "))
+        .unwrap();
+    let id = id.trim_matches('"').to_owned();
+    edit(
+        dir.path(),
+        "quiz.toml",
+        &original,
+        &format!("{original}{AGAIN}"),
+    );
+    let kb = KnowledgeBase::from_dir(dir.path()).expect("a valid second phrasing loads");
+    let first = kb.question(&id).unwrap();
+    let again = kb
+        .question(&format!("{id}{}", testscope::kb::AGAIN_SUFFIX))
+        .expect("found by its own id");
+    assert_eq!(again.correct, 1);
+    assert_eq!(
+        again.options[1],
+        "The fast suite with the new tests, on the PR itself"
+    );
+    assert_eq!(again.difficulty, first.difficulty);
+    assert_eq!(again.tags, first.tags);
+    assert!(again.again.is_none());
+}
+
+#[test]
+fn a_second_phrasing_is_checked_like_the_first_at_its_line() {
+    // (what is broken, text in AGAIN, its replacement, expected message, text of the reported line)
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "correct out of range",
+            "correct = 1",
+            "correct = 3",
+            "must be the 0-based index of exactly one of its 3 options",
+            "correct = 3",
+        ),
+        (
+            "button label too long",
+            "\"A retrain to be sure that the metrics stay the same\"",
+            "\"A retrain to be sure that the metrics stay the same, then a staging pipeline run\"",
+            "Slack allows at most 75",
+            "A retrain to be sure",
+        ),
+        (
+            "too few options",
+            "  \"The unit suite, then a full pipeline run in staging\",\n",
+            "",
+            "give 3 to 5",
+            "options = [",
+        ),
+        (
+            "duplicate option",
+            "\"The unit suite, then a full pipeline run in staging\"",
+            "\"A retrain to be sure that the metrics stay the same\"",
+            "twice",
+            "  \"A retrain to be sure that the metrics stay the same\",",
+        ),
+        (
+            "unknown field",
+            "correct = 1\n",
+            "correct = 1\ndifficulty = \"easy\"\n",
+            "difficulty",
+            "difficulty = \"easy\"",
+        ),
+        (
+            "missing explanation",
+            "explanation = \"Only tests changed, so the new tests and the usual fast suite prove them.\"\n",
+            "",
+            "explanation",
+            "[question.again]",
+        ),
+    ];
+    for (what, from, to, message, marker) in cases {
+        assert!(AGAIN.contains(from), "{what}: AGAIN lacks {from:?}");
+        let dir = copy_of_responses();
+        let original = first_question(dir.path());
+        let broken = AGAIN.replacen(from, to, 1);
+        edit(
+            dir.path(),
+            "quiz.toml",
+            &original,
+            &format!("{original}{broken}"),
+        );
+        let err = load_err(dir.path());
+        let p = err
+            .problems
+            .iter()
+            .find(|p| p.message.contains(message))
+            .unwrap_or_else(|| panic!("{what}: no problem mentions {message:?}: {err}"));
+        assert!(p.file.ends_with("quiz.toml"), "{what}: {p}");
+        // On the broken line, inside the second phrasing, not the first.
+        let text = fs::read_to_string(dir.path().join("quiz.toml")).unwrap();
+        assert!(
+            p.line >= line_of(dir.path(), "quiz.toml", "[question.again]"),
+            "{what}: {p}"
+        );
+        let reported = text.lines().nth(p.line - 1).unwrap_or("");
+        assert!(
+            reported.contains(marker),
+            "{what}: line {} is {reported:?}: {p}",
+            p.line
+        );
+    }
+}

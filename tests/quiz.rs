@@ -535,6 +535,7 @@ fn graded_bank() -> Vec<testscope::kb::Question> {
             correct: 1,
             explanation: "Because.".into(),
             difficulty,
+            again: None,
             ..base.clone()
         })
     })
@@ -591,6 +592,186 @@ async fn the_difficulty_follows_how_the_channel_does_and_nothing_repeats() {
     // The bank is used up: the next cycle starts.
     w.tick("2026-11-11T09:00:05Z").await;
     assert_eq!(w.store.quiz_posts("C1").await.unwrap().len(), 10);
+}
+
+/// A bank of our own in which every question has a second phrasing with
+/// other options and its key at another letter.
+fn rephrased_bank() -> Vec<testscope::kb::Question> {
+    use testscope::kb::{AGAIN_SUFFIX, Question};
+    let kb = KnowledgeBase::embedded().unwrap();
+    let base = &kb.quiz[0];
+    (1..=40)
+        .map(|n| {
+            let id = format!("q{n:02}");
+            Question {
+                again: Some(Box::new(Question {
+                    id: format!("{id}{AGAIN_SUFFIX}"),
+                    question: format!("Question {id}, in new words?"),
+                    options: vec![
+                        format!("again {id} A"),
+                        format!("again {id} B"),
+                        format!("again {id} C"),
+                    ],
+                    correct: 2,
+                    explanation: "Because, again.".into(),
+                    again: None,
+                    ..base.clone()
+                })),
+                id: id.clone(),
+                question: format!("Question {id}?"),
+                options: vec![format!("{id} A"), format!("{id} B"), format!("{id} C")],
+                correct: 1,
+                explanation: "Because.".into(),
+                ..base.clone()
+            }
+        })
+        .collect()
+}
+
+/// The question id posted in C1 on `day`.
+async fn posted_on(w: &World, day: &str) -> String {
+    let posts = w.store.quiz_posts("C1").await.unwrap();
+    posts
+        .iter()
+        .find(|p| p.local_date == day && p.message_ts.is_some())
+        .unwrap_or_else(|| panic!("nothing posted on {day}: {posts:?}"))
+        .question_id
+        .clone()
+}
+
+/// Three players answer `day`'s post: `right` of them with the key, the
+/// others with option 0.
+async fn answer_day(w: &World, day: &str, right: usize) {
+    let id = posted_on(w, day).await;
+    let q = w.kb.question(&id).unwrap();
+    for (n, user) in ["U1", "U2", "U3"].iter().enumerate() {
+        let option = if n < right { q.correct } else { 0 };
+        let v = format!("quiz|C1|{day}|{id}|{option}");
+        click(w, user, "C1", &v, &format!("{day}T10:00:00Z"))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_question_most_missed_comes_back_rephrased_after_three_weeks_once() {
+    let mut w = World::new().await;
+    w.kb.quiz = rephrased_bank();
+    slack_accepts_posts(&w.server).await;
+    slack_accepts_updates(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    let day = |n: i64| {
+        jiff::civil::date(2026, 11, 2)
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap()
+            .to_string()
+    };
+    // Day 0: two of three miss it. Day 1: two of three get it right.
+    // Day 2: one answer only, and it is wrong: too few to judge.
+    let mut ids = Vec::new();
+    for n in 0..=23 {
+        let d = day(n);
+        w.tick(&format!("{d}T09:00:05Z")).await;
+        ids.push(posted_on(&w, &d).await);
+        match n {
+            0 => answer_day(&w, &d, 1).await,
+            1 => answer_day(&w, &d, 2).await,
+            2 => {
+                let v = format!("quiz|C1|{d}|{}|0", ids[2]);
+                click(&w, "U1", "C1", &v, &format!("{d}T10:00:00Z"))
+                    .await
+                    .unwrap();
+            }
+            _ => {}
+        }
+    }
+    let (missed, got_right, one_answer) = (&ids[0], &ids[1], &ids[2]);
+    let again = format!("{missed}{}", testscope::kb::AGAIN_SUFFIX);
+    // Day 20 is only 20 days on: still new questions.
+    assert!(
+        ids[..21].iter().all(|id| !id.ends_with("~again")),
+        "back before 21 days: {ids:?}"
+    );
+    assert_eq!(ids[21], again, "day 21 brings the missed one back: {ids:?}");
+    assert!(
+        !ids.contains(&format!("{got_right}~again"))
+            && !ids.contains(&format!("{one_answer}~again")),
+        "only the missed question comes back: {ids:?}"
+    );
+    assert_eq!(
+        ids.iter().filter(|id| **id == again).count(),
+        1,
+        "it comes back once: {ids:?}"
+    );
+    // The post shows the new words and the new options, not the first ones.
+    let posted = w.posts_to_slack().await;
+    let text = posted[21].to_string();
+    assert!(
+        text.contains(&format!("Question {missed}, in new words?")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("again {missed} C")), "{text}");
+    assert!(!text.contains(&format!("\"{missed} B")), "{text}");
+}
+
+#[tokio::test]
+async fn a_rephrased_post_scores_clicks_against_its_own_key() {
+    let mut w = World::new().await;
+    w.kb.quiz = rephrased_bank();
+    slack_accepts_posts(&w.server).await;
+    slack_accepts_updates(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    w.tick("2026-11-02T09:00:05Z").await;
+    answer_day(&w, "2026-11-02", 0).await;
+    w.tick("2026-11-23T09:00:05Z").await;
+    let missed = posted_on(&w, "2026-11-02").await;
+    let again = posted_on(&w, "2026-11-23").await;
+    assert_eq!(again, format!("{missed}~again"));
+    let (first, second) = (
+        w.kb.question(&missed).unwrap(),
+        w.kb.question(&again).unwrap(),
+    );
+    assert_ne!(first.correct, second.correct);
+    let value = |option: usize| format!("quiz|C1|2026-11-23|{again}|{option}");
+    let at = "2026-11-23T10:00:00Z";
+    // The first phrasing's key is a wrong answer here, and the other way round.
+    click(&w, "U1", "C1", &value(first.correct), at)
+        .await
+        .unwrap();
+    click(&w, "U2", "C1", &value(second.correct), at)
+        .await
+        .unwrap();
+    // A button value naming the first phrasing does not match this post.
+    let stale = format!("quiz|C1|2026-11-23|{missed}|{}", first.correct);
+    assert!(click(&w, "U3", "C1", &stale, at).await.is_none());
+    let answers = w.store.quiz_answers("C1").await.unwrap();
+    let on_again: Vec<(&str, bool)> = answers
+        .iter()
+        .filter(|a| a.post_id == "2026-11-23")
+        .map(|a| (a.user_id.as_str(), a.correct))
+        .collect();
+    assert_eq!(on_again.len(), 2, "{on_again:?}");
+    assert!(on_again.contains(&("U1", false)), "{on_again:?}");
+    assert!(on_again.contains(&("U2", true)), "{on_again:?}");
+    // The next post reveals the second phrasing's key.
+    w.tick("2026-11-24T09:00:05Z").await;
+    let posted = w.posts_to_slack().await;
+    let reveal = posted.last().unwrap().to_string();
+    assert!(reveal.contains(&format!("again {missed} C")), "{reveal}");
+    // ... and closing it shows that key in place of its buttons.
+    let closed = updates_to_slack(&w.server).await;
+    let closed = closed
+        .iter()
+        .find(|m| {
+            m.to_string()
+                .contains(&format!("Question {missed}, in new words?"))
+        })
+        .expect("the rephrased post is closed");
+    assert!(!has_buttons(closed), "{closed}");
+    assert!(
+        closed.to_string().contains(&format!("again {missed} C")),
+        "{closed}"
+    );
 }
 
 mod commands {

@@ -329,6 +329,14 @@ fn quiz_messages() {
 fn every_quiz_question_shows_its_options_in_full_and_short_buttons() {
     use testscope::quiz::message::{daily_post, daily_value, letter};
     let mut banks = KB.quiz.clone();
+    // Second phrasings are posted like any question.
+    let again: Vec<_> = KB
+        .quiz
+        .iter()
+        .filter_map(|q| q.again.as_deref().cloned())
+        .collect();
+    assert!(again.len() >= 20, "{} second phrasings", again.len());
+    banks.extend(again);
     banks.push(long_options_question("long"));
     // A question at the section limit keeps all its options; its own end gives.
     banks.push(testscope::kb::Question {

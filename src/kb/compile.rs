@@ -66,7 +66,14 @@ pub struct Question {
     pub explanation: String,
     pub tags: Vec<String>,
     pub difficulty: Difficulty,
+    /// The second phrasing (same tags and difficulty), whose id is this id
+    /// followed by [`AGAIN_SUFFIX`]; it never has one of its own.
+    pub again: Option<Box<Question>>,
 }
+
+/// Ends the id of a question's second phrasing. Bank ids are lower-case
+/// letters, digits and hyphens, so no bank id can end in it.
+pub const AGAIN_SUFFIX: &str = "~again";
 
 #[derive(Debug, Clone)]
 pub struct Messages {
@@ -569,40 +576,7 @@ fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<
     let mut out = Vec::with_capacity(raw.question.len());
     for q in raw.question {
         let id = r.id(&q.id, "question", &mut seen);
-        let options: Vec<String> = q
-            .options
-            .get_ref()
-            .iter()
-            .map(|o| r.text(o, "answer option (a button label)", limits::BUTTON))
-            .collect();
-        if !(3..=5).contains(&options.len()) {
-            r.at(
-                q.options.span(),
-                format!("question `{id}` has {} options; give 3 to 5", options.len()),
-            );
-        }
-        for (i, o) in options.iter().enumerate() {
-            if options[..i].iter().any(|p| p.eq_ignore_ascii_case(o)) {
-                r.at(
-                    q.options.get_ref()[i].span(),
-                    format!("question `{id}` lists the option `{o}` twice"),
-                );
-            }
-        }
-        let correct = *q.correct.get_ref();
-        let correct = match usize::try_from(correct) {
-            Ok(c) if c < options.len() => c,
-            _ => {
-                r.at(
-                    q.correct.span(),
-                    format!(
-                        "question `{id}`: `correct = {correct}` must be the 0-based index of exactly one of its {} options",
-                        options.len()
-                    ),
-                );
-                0
-            }
-        };
+        let (options, correct) = options_and_key(&mut r, &id, &q.options, &q.correct);
         let difficulty = match q.difficulty.get_ref().as_str() {
             "easy" => Difficulty::Easy,
             "medium" => Difficulty::Medium,
@@ -615,14 +589,38 @@ fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<
                 Difficulty::Medium
             }
         };
+        let tags: Vec<String> = q.tags.iter().map(|t| t.get_ref().clone()).collect();
+        let again = q.again.map(|a| {
+            let again_id = format!("{id}{AGAIN_SUFFIX}");
+            let (options, correct) = options_and_key(&mut r, &again_id, &a.options, &a.correct);
+            Box::new(Question {
+                question: r.text(
+                    &a.question,
+                    "second phrasing's question text",
+                    limits::SECTION,
+                ),
+                explanation: r.text(
+                    &a.explanation,
+                    "second phrasing's explanation",
+                    limits::SECTION,
+                ),
+                tags: tags.clone(),
+                options,
+                correct,
+                difficulty,
+                id: again_id,
+                again: None,
+            })
+        });
         out.push(Question {
             question: r.text(&q.question, "question text", limits::SECTION),
             explanation: r.text(&q.explanation, "explanation", limits::SECTION),
-            tags: q.tags.iter().map(|t| t.get_ref().clone()).collect(),
+            tags,
             options,
             correct,
             difficulty,
             id,
+            again,
         });
     }
     if out.is_empty() {
@@ -652,6 +650,50 @@ fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<
         }
     }
     out
+}
+
+/// A phrasing's options (3 to 5 distinct button labels) and the index of
+/// its key; `id` names the phrasing in errors.
+fn options_and_key(
+    r: &mut Report<'_>,
+    id: &str,
+    raw_options: &toml::Spanned<Vec<toml::Spanned<String>>>,
+    raw_correct: &toml::Spanned<i64>,
+) -> (Vec<String>, usize) {
+    let options: Vec<String> = raw_options
+        .get_ref()
+        .iter()
+        .map(|o| r.text(o, "answer option (a button label)", limits::BUTTON))
+        .collect();
+    if !(3..=5).contains(&options.len()) {
+        r.at(
+            raw_options.span(),
+            format!("question `{id}` has {} options; give 3 to 5", options.len()),
+        );
+    }
+    for (i, o) in options.iter().enumerate() {
+        if options[..i].iter().any(|p| p.eq_ignore_ascii_case(o)) {
+            r.at(
+                raw_options.get_ref()[i].span(),
+                format!("question `{id}` lists the option `{o}` twice"),
+            );
+        }
+    }
+    let correct = *raw_correct.get_ref();
+    let correct = match usize::try_from(correct) {
+        Ok(c) if c < options.len() => c,
+        _ => {
+            r.at(
+                    raw_correct.span(),
+                    format!(
+                        "question `{id}`: `correct = {correct}` must be the 0-based index of exactly one of its {} options",
+                        options.len()
+                    ),
+                );
+            0
+        }
+    };
+    (options, correct)
 }
 
 /// `[names]` entries: which concept names which scope or stage.

@@ -264,11 +264,16 @@ pub fn report(name: &str, bank: &[&Question]) -> CueReport {
 }
 
 /// The banks a team plays: everything, and the platform-neutral questions a
-/// non-Databricks team would get.
+/// non-Databricks team would get. Second phrasings are posted like any
+/// question, so each counts as one more question here.
 pub fn reports(quiz: &[Question]) -> Vec<CueReport> {
-    let all: Vec<&Question> = quiz.iter().collect();
-    let generic: Vec<&Question> = quiz
+    let all: Vec<&Question> = quiz
         .iter()
+        .flat_map(|q| std::iter::once(q).chain(q.again.as_deref()))
+        .collect();
+    let generic: Vec<&Question> = all
+        .iter()
+        .copied()
         .filter(|q| !q.tags.iter().any(|t| t == "databricks"))
         .collect();
     vec![
@@ -356,6 +361,7 @@ mod tests {
             explanation: "because".to_owned(),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             difficulty: Difficulty::Medium,
+            again: None,
         }
     }
 

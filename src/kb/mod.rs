@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 pub use crate::advisor::model::{Engine, Rule, RuleKind, Subject};
 pub use compile::{
-    Check, Component, Difficulty, Labels, Messages, Question, QuizText, Scope, SlackText, Stage,
-    Trap,
+    AGAIN_SUFFIX, Check, Component, Difficulty, Labels, Messages, Question, QuizText, Scope,
+    SlackText, Stage, Trap,
 };
 
 /// Slack's limits that knowledge-base text must respect.
@@ -204,8 +204,12 @@ impl KnowledgeBase {
         self.scopes.iter().find(|s| s.id == id)
     }
 
+    /// A question by id; `<id>~again` is its second phrasing.
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.quiz.iter().find(|q| q.id == id)
+        match id.strip_suffix(compile::AGAIN_SUFFIX) {
+            Some(base) => self.quiz.iter().find(|q| q.id == base)?.again.as_deref(),
+            None => self.quiz.iter().find(|q| q.id == id),
+        }
     }
 
     pub fn trap(&self, id: &str) -> Option<&Trap> {

@@ -368,4 +368,16 @@ pub(crate) struct RawQuestion {
     #[serde(default)]
     pub(crate) tags: Vec<Spanned<String>>,
     pub(crate) difficulty: Spanned<String>,
+    /// The same lesson in new words, for a question most of a channel
+    /// missed (`[question.again]`).
+    pub(crate) again: Option<RawAgain>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAgain {
+    pub(crate) question: Spanned<String>,
+    pub(crate) options: Spanned<Vec<Spanned<String>>>,
+    pub(crate) correct: Spanned<i64>,
+    pub(crate) explanation: Spanned<String>,
 }

@@ -72,7 +72,14 @@ const ADAPT_WINDOW: usize = 2;
 /// it the next question is one level harder, below it one level easier.
 const TARGET_BAND: (f64, f64) = (0.6, 0.8);
 
-/// The next question for a channel. Only questions it has seen least often
+/// How long after a question most of the channel missed its second
+/// phrasing comes back: long enough that the first post's wording is
+/// forgotten and the lesson has to be recalled, not the letter.
+pub const AGAIN_AFTER_DAYS: i64 = 21;
+
+/// The next question for the channel's post on `today`. A question most of
+/// the channel missed comes back first, in its second phrasing (see
+/// [`missed_again`]). Otherwise only questions it has seen least often
 /// are candidates, so nothing repeats until the bank is used up. Among them
 /// it takes the difficulty nearest to the channel's target (see
 /// [`target_difficulty`]), in an order that differs per channel but is
@@ -80,9 +87,13 @@ const TARGET_BAND: (f64, f64) = (0.6, 0.8);
 pub fn choose_question<'a>(
     kb: &'a KnowledgeBase,
     channel: &str,
+    today: Date,
     posts: &[QuizPost],
     answers: &[QuizAnswer],
 ) -> Option<&'a Question> {
+    if let Some(again) = missed_again(kb, today, posts, answers) {
+        return Some(again);
+    }
     let used = |q: &Question| posts.iter().filter(|p| p.question_id == q.id).count();
     let least = kb.quiz.iter().map(used).min()?;
     let target = level(target_difficulty(kb, posts, answers));
@@ -90,6 +101,35 @@ pub fn choose_question<'a>(
         .iter()
         .filter(|q| used(q) == least)
         .min_by_key(|q| (level(q.difficulty).abs_diff(target), fnv(channel, &q.id)))
+}
+
+/// The second phrasing of the oldest question posted here at least
+/// [`AGAIN_AFTER_DAYS`] before `today` that most of the channel got wrong
+/// (at least two answers, more than half wrong), unless that phrasing was
+/// posted here already: each comes back once.
+pub fn missed_again<'a>(
+    kb: &'a KnowledgeBase,
+    today: Date,
+    posts: &[QuizPost],
+    answers: &[QuizAnswer],
+) -> Option<&'a Question> {
+    let cutoff = today
+        .checked_sub(jiff::Span::new().days(AGAIN_AFTER_DAYS))
+        .ok()?;
+    let mut posted: Vec<&QuizPost> = posts.iter().filter(|p| p.message_ts.is_some()).collect();
+    posted.sort_by(|a, b| a.post_id.cmp(&b.post_id));
+    posted.into_iter().find_map(|p| {
+        let day: Date = p.local_date.parse().ok()?;
+        if day > cutoff {
+            return None;
+        }
+        let (answered, correct) = stats::post_result(answers, &p.post_id);
+        if answered < 2 || 2 * correct >= answered {
+            return None;
+        }
+        let again = kb.question(&p.question_id)?.again.as_deref()?;
+        (!posts.iter().any(|o| o.question_id == again.id)).then_some(again)
+    })
 }
 
 fn level(d: Difficulty) -> u8 {
@@ -178,7 +218,7 @@ pub async fn post(
     }
     // Read before the claim: the difficulty follows how the channel did.
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
-    let Some(choice) = choose_question(ctx.kb, channel, &posts, &answers) else {
+    let Some(choice) = choose_question(ctx.kb, channel, date, &posts, &answers) else {
         return PostOutcome::Failed("the question bank is empty".to_owned());
     };
     let claim = PostClaim {
@@ -738,7 +778,8 @@ mod tests {
         let mut posts: Vec<QuizPost> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for day in 0..kb.quiz.len() {
-            let q = choose_question(&kb, "C1", &posts, &[]).unwrap();
+            let q =
+                choose_question(&kb, "C1", jiff::civil::date(2026, 11, 2), &posts, &[]).unwrap();
             assert!(seen.insert(q.id.clone()), "repeated {} on day {day}", q.id);
             posts.push(QuizPost {
                 channel_id: "C1".into(),
@@ -752,6 +793,6 @@ mod tests {
             });
         }
         // The bank is used up; the next cycle starts again.
-        assert!(choose_question(&kb, "C1", &posts, &[]).is_some());
+        assert!(choose_question(&kb, "C1", jiff::civil::date(2026, 11, 2), &posts, &[]).is_some());
     }
 }
