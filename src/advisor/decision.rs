@@ -102,7 +102,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
-    let voiced_in_change = voiced.clone();
+    // Kept for a change reading only when the message denies a need.
+    let voiced_in_change = if denies { voiced.clone() } else { Vec::new() };
     let mut asked = asked;
 
     // A release put later is not the decision at hand when something changed
@@ -298,13 +299,17 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 }
             }
         }
-        positive.retain(|f| {
-            let r = &engine.rules[f.rule as usize];
-            let harmless = !r.harmless_for.is_empty()
+        // Right for every scope the change needs.
+        let harmless = |r: &super::model::Rule| {
+            !r.harmless_for.is_empty()
                 && need
                     .iter()
                     .enumerate()
-                    .all(|(s, &on)| !on || r.harmless_for.contains(&s));
+                    .all(|(s, &on)| !on || r.harmless_for.contains(&s))
+        };
+        positive.retain(|f| {
+            let r = &engine.rules[f.rule as usize];
+            let harmless = harmless(r);
             if harmless {
                 trace.push(format!("{}: right for this change, not reminded", r.title));
             }
@@ -316,12 +321,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         if denies {
             for f in &voiced_in_change {
                 let r = &engine.rules[f.rule as usize];
-                let harmless = !r.harmless_for.is_empty()
-                    && need
-                        .iter()
-                        .enumerate()
-                        .all(|(s, &on)| !on || r.harmless_for.contains(&s));
-                if !harmless && !asked.iter().any(|a| a.rule == f.rule) {
+                if !harmless(r) && !asked.iter().any(|a| a.rule == f.rule) {
                     trace.push(format!("{}: voiced about this change", r.title));
                     asked.push(f.clone());
                 }

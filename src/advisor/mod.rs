@@ -167,8 +167,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // Which items are everyday words as the user typed them, found once.
     // "to production", "in prod" name the environment, whatever "a
     // production of Hamlet" means elsewhere.
+    let prod = engine.lexicon.concept("prod");
     let environment = |i: &Item| {
-        engine.lexicon.name(i.tok) == "@prod"
+        Some(i.tok) == prod
             && [" to", " in", " into"]
                 .iter()
                 .any(|p| cleaned[..i.start as usize].trim_end().ends_with(p))
