@@ -514,3 +514,32 @@ fn a_second_phrasing_is_checked_like_the_first_at_its_line() {
         );
     }
 }
+
+/// A signal is read the way a message is. "champion comparison" is a concept
+/// whose first word is itself a synonym (of the champion concept); a rule
+/// phrase spelled with those words must fold to the concept too, or it can
+/// never match anything a user types.
+#[test]
+fn a_signal_spelled_with_a_concepts_words_matches_what_users_type() {
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "rules.toml",
+        "\"gate .. suggestion\", \"gate .. optional\",",
+        "\"champion comparison .. paranoia\", \"gate .. suggestion\", \"gate .. optional\",",
+    );
+    let kb = KnowledgeBase::from_dir(dir.path()).expect("edited copy loads");
+    let advice = testscope::advise(&kb, "honestly the champion comparison is paranoia");
+    assert_eq!(advice.traps, ["gate-erosion"], "{advice:#?}");
+    assert!(
+        advice
+            .matched
+            .iter()
+            .any(|m| m.rule == "belief-gate-optional"
+                && m.words
+                    .iter()
+                    .any(|w| w == "champion comparison is paranoia")),
+        "{:#?}",
+        advice.matched
+    );
+}

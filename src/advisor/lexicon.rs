@@ -193,7 +193,7 @@ impl Lexicon {
     }
 
     /// Builds the typo index from every content word the knowledge base uses
-    /// and settles word classes. Called once, after all phrases are registered.
+    /// Called once, after every rule signal is compiled.
     pub(crate) fn finish(&mut self) {
         let repairable = |lex: &Lexicon, word: &str, tok: Tok| {
             word.len() >= MIN_FORM_LEN
@@ -222,6 +222,14 @@ impl Lexicon {
         }
         self.forms = forms;
         self.deletions = deletions;
+    }
+
+    /// Folds single-word synonyms into the multi-word concept phrases and
+    /// lets each concept take the word classes of its words. Called once
+    /// every concept is registered and before any rule signal is compiled:
+    /// a signal is read the way a message is, so "champion comparison" in a
+    /// signal must fold to the concept exactly as it does in a message.
+    pub(crate) fn settle_concepts(&mut self) {
         // Messages reach the phrase index with single-word synonyms already
         // folded ("ship" is the ship concept), so the phrases must be too.
         let mut phrases: FxHashMap<Tok, Vec<Phrase>> = FxHashMap::default();

@@ -331,6 +331,7 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
         checks: checks.iter().map(|c| c.id.clone()).collect(),
         components: components.iter().map(|c| c.id.clone()).collect(),
     };
+    lexicon.settle_concepts();
     let mut index = RuleIndex::default();
     let rules = rules_raw
         .map(|r| rules(rules_f, &mut problems, r, &names, &mut lexicon, &mut index))
