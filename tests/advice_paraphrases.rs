@@ -322,6 +322,10 @@ const CASES: &[Case] = &[
 
     // ---------------------------------------------------------------- negations in different positions
     ("nothing changed except the random seed", I, &[INTEG], &[T1]),
+    // A list before a colon takes the negation after it; a list before a
+    // line break does not ("Deployment notes\n- none" is a template).
+    ("`mask_card()` now hides all but the last 4 digits. model, features and serving config: not touched", U, &[UNIT], &[]),
+    ("hyperparameters: none. fixed the off-by-one in `clip_age()`", U, &[UNIT], &[]),
     ("apart from the README nothing moved", U, &[UNIT], &[T6]),
     ("no retrain needed since only the docs changed", U, &[UNIT], &[T6]),
     ("Didn't touch training code or hyperparams; only the scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),

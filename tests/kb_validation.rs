@@ -543,3 +543,22 @@ fn a_signal_spelled_with_a_concepts_words_matches_what_users_type() {
         advice.matched
     );
 }
+
+/// "also read" loses "also" to the stop words and would fire on every
+/// "read": a signal that shrinks to one word is refused, naming that word.
+#[test]
+fn a_signal_that_stop_words_reduce_to_one_word_is_rejected() {
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "rules.toml",
+        "\"both read\",",
+        "\"both read\", \"also read\",",
+    );
+    let err = load_err(dir.path());
+    assert!(
+        err.problems.iter().any(|p| p.message
+            == "signal `also read` reduces to the single word `read` once stop words are removed, so it would fire on every `read`"),
+        "{err}"
+    );
+}

@@ -127,6 +127,14 @@ impl RuleIndex {
                 "signal `{signal}`: `..` must stand between two words"
             ));
         }
+        let typed = signal.split_whitespace().filter(|p| *p != "..").count();
+        if typed > 1 && toks.len() == 1 && !lex.name(toks[0]).starts_with(['@', '~']) {
+            return Err(format!(
+                "signal `{signal}` reduces to the single word `{}` once stop words are removed, so it would fire on every `{}`",
+                lex.name(toks[0]),
+                lex.name(toks[0])
+            ));
+        }
         let rule = u32::try_from(rule).map_err(|_| "too many rules".to_owned())?;
         let own_cue = toks
             .iter()

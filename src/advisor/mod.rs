@@ -156,7 +156,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .path_rule(p, |r| engine.rules[r as usize].fallback)
         })
         .collect();
-    let negated = negation::negated(&items, &engine.lexicon);
+    let negated = negation::negated(&items, &cleaned, &engine.lexicon);
 
     // Beliefs ("unit tests pass so we can ship"), specific changes, generic
     // wording and risk factors are read independently: a trap phrase or a

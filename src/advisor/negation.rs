@@ -12,7 +12,10 @@
 //! * a segment with no verb of its own continues the previous segment's
 //!   polarity ("we didn't touch the learning rate, batch size or epochs"), and
 //!   a verbless list before a trailing negation takes it too
-//!   ("the learning rate and epochs were not changed").
+//!   ("the learning rate and epochs were not changed");
+//! * a sentence after a colon that only negates ("not touched", "none")
+//!   takes back the verbless list before the colon
+//!   ("model, features and serving config: not touched").
 
 use super::lexicon::{BREAK, COMMA, Item, Lexicon, class};
 
@@ -36,16 +39,48 @@ struct Segment {
 
 /// Returns, for each item, whether it is negated. Negation cue words are
 /// themselves marked negated.
-pub(crate) fn negated(items: &[Item], lex: &Lexicon) -> Vec<bool> {
+pub(crate) fn negated(items: &[Item], text: &str, lex: &Lexicon) -> Vec<bool> {
     let mut out = vec![false; items.len()];
     let mut sentence_start = 0;
+    // The previous sentence, when it is a verbless list with no negation of
+    // its own ("model, features and serving config").
+    let mut bare_list: Option<(usize, usize)> = None;
     for i in 0..=items.len() {
         if i == items.len() || items[i].tok == BREAK {
-            analyse_sentence(items, sentence_start, i, lex, &mut out);
+            let (from, to) = (sentence_start, i);
+            // "model, features and serving config: not touched" — a
+            // sentence that only negates takes back the list before it.
+            let after_colon = from > 0 && text[items[from - 1].start as usize..].starts_with(':');
+            if let Some((s, e)) = bare_list
+                && after_colon
+                && only_negates(&items[from..to], lex)
+            {
+                mark(&mut out, s, e);
+            }
+            analyse_sentence(items, from, to, lex, &mut out);
+            let plain = (from..to).all(|k| {
+                lex.class(items[k].tok) & (class::CHANGE | class::NEG_CLAUSE | class::NEG_FORWARD)
+                    == 0
+            });
+            bare_list = (plain && to > from).then_some((from, to));
             sentence_start = i + 1;
         }
     }
     out
+}
+
+/// A sentence made of negation words and at most one verb: "not touched",
+/// "unchanged", "none", "no changes".
+fn only_negates(sentence: &[Item], lex: &Lexicon) -> bool {
+    let cues = sentence
+        .iter()
+        .filter(|i| lex.has(i.tok, class::NEG_CLAUSE | class::NEG_FORWARD))
+        .count();
+    let verbs = sentence
+        .iter()
+        .filter(|i| lex.has(i.tok, class::CHANGE))
+        .count();
+    cues >= 1 && verbs <= 1 && cues + verbs == sentence.len()
 }
 
 fn analyse_sentence(items: &[Item], from: usize, to: usize, lex: &Lexicon, out: &mut [bool]) {
