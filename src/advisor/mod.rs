@@ -125,7 +125,13 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     let latest = thread::latest_word(Cow::Borrowed(&cleaned), engine.lexicon.corrections());
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
-    let advice = decision::decide(engine, read(engine, latest));
+    let advice = {
+        let f = read(engine, latest);
+        if std::env::var_os("TS_DEBUG").is_some() {
+            eprintln!("{f:#?}");
+        }
+        decision::decide(engine, f)
+    }; // DBG
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.
     if corrected && advice.reading == Reading::Belief {

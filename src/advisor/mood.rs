@@ -422,6 +422,15 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                 mood.reports = true;
             }
         }
+        // "the scores table switches from one row per account to two", "the
+        // front end goes from 80 to 128 mel bins": a change told in the
+        // present tense, with where it goes.
+        let next = sentence.get(k + 1).map(|n| n.raw);
+        let moving = (change && w.raw.ends_with('s') && matches!(next, Some("from" | "to")))
+            || (matches!(w.raw, "goes" | "go" | "going" | "went") && next == Some("from"));
+        if moving && !hypothetical && !general {
+            mood.reports = true;
+        }
         // "a bigger learning rate", "the larger batch size": a value that
         // moved, named with its article.
         let compared = matches!(
@@ -574,6 +583,24 @@ mod tests {
         ));
         assert!(!general_at("we ship every 2 weeks", "ship"));
         assert!(general_at("we ship every model straight to prod", "ship"));
+    }
+
+    #[test]
+    fn a_present_tense_change_with_where_it_goes_reports() {
+        for text in [
+            "the nightly scores table switches from one row per account to one per product",
+            "the online store moves to DynamoDB",
+            "the fbank front end goes from 80 to 128 mel bins",
+        ] {
+            assert!(mood(text).reports, "{text}");
+        }
+        for text in [
+            "the job goes through staging first",
+            "if the table moves to DynamoDB we retest",
+            "a model always moves from staging to prod",
+        ] {
+            assert!(!mood(text).reports, "{text}");
+        }
     }
 
     #[test]
