@@ -111,6 +111,9 @@ const CASES: &[Case] = &[
 
     // ---------------------------------------------------------------- X08 dependencies
     ("bumped torch 2.1 → 2.3 in requirements", I, &[INTEG], &[T2]),
+    // A library's version moving needs no verb.
+    ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
+    ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),
     ("upgrade DBR 13.3 LTS ML to 15.4 LTS ML for the training job", I, &[INTEG], &[T2]),
     ("pinned numpy<2 because pandas broke", I, &[INTEG], &[T2]),
     ("poetry.lock regenerated, mostly transitive deps", I, &[INTEG], &[T2]),

@@ -16,7 +16,10 @@ pub(crate) const BREAK: Tok = 0;
 pub(crate) const COMMA: Tok = 1;
 /// A word the knowledge base never uses.
 pub(crate) const UNKNOWN: Tok = 2;
-const FIRST_WORD: Tok = 3;
+/// Any number or version as typed (`6`, `0.3`, `1.17`, `3e-4`): signals name
+/// it as `@number` ("@ml-library @number to @number" is a version moving).
+pub(crate) const NUMBER: Tok = 3;
+const FIRST_WORD: Tok = 4;
 
 /// Word classes used by clause and negation analysis.
 pub(crate) mod class {
@@ -110,10 +113,11 @@ const MIN_FORM_LEN: usize = 5;
 impl Lexicon {
     pub(crate) fn new() -> Self {
         let mut lex = Lexicon::default();
-        for name in ["<break>", "<comma>", "<unknown>"] {
+        for name in ["<break>", "<comma>", "<unknown>", "@number"] {
             lex.names.push(name.into());
             lex.classes.push(0);
         }
+        lex.ids.insert("@number".into(), NUMBER);
         debug_assert_eq!(lex.names.len() as Tok, FIRST_WORD);
         lex
     }

@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::lexicon::{BREAK, COMMA, Item, Lexicon, Tok, class};
+use super::lexicon::{BREAK, COMMA, Item, Lexicon, NUMBER, Tok, class};
 use super::paths::Glob;
 
 /// Marks "up to [`MAX_GAP`] other words here" inside a signal (`promote .. prod`).
@@ -107,7 +107,12 @@ impl RuleIndex {
             for w in lex.phrase_words(piece) {
                 // Joiners are transparent when matching, so a signal cannot require one.
                 if !lex.has(w, class::JOINER) {
-                    let tok = lex.canonical(w);
+                    // A number in a signal is any number, as in a message.
+                    let tok = if lex.name(w).starts_with(|c: char| c.is_ascii_digit()) {
+                        NUMBER
+                    } else {
+                        lex.canonical(w)
+                    };
                     run.push(Item {
                         tok,
                         start: 0,

@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use lexicon::{BREAK, COMMA, Item, UNKNOWN, class};
+use lexicon::{BREAK, COMMA, Item, NUMBER, UNKNOWN, class};
 use matcher::{Hit, Reach};
 use model::{Engine, RuleKind, Subject};
 use text::TokenKind;
@@ -125,13 +125,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     let latest = thread::latest_word(Cow::Borrowed(&cleaned), engine.lexicon.corrections());
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
-    let advice = {
-        let f = read(engine, latest);
-        if std::env::var_os("TS_DEBUG").is_some() {
-            eprintln!("{f:#?}");
-        }
-        decision::decide(engine, f)
-    }; // DBG
+    let advice = decision::decide(engine, read(engine, latest));
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.
     if corrected && advice.reading == Reading::Belief {
@@ -755,6 +749,7 @@ pub(crate) fn analyse(
             TokenKind::Word => {
                 let stem = text::stem(&token.word);
                 match lex.exact(&stem) {
+                    _ if token.word.starts_with(|c: char| c.is_ascii_digit()) => NUMBER,
                     UNKNOWN => match repaired.get(token.word.as_ref()) {
                         Some(&t) => t,
                         None => {

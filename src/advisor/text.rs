@@ -162,7 +162,7 @@ pub(crate) fn strike_out(text: Cow<'_, str>) -> Cow<'_, str> {
 ///
 /// Underscores, hyphens and slashes separate words (`max_depth` is "max depth"),
 /// a full stop only ends a sentence when followed by a space (so `train.py` and
-/// `1.7` do not), and "n't" becomes a separate "not".
+/// `1.7` do not; `1.7` stays one word), and "n't" becomes a separate "not".
 pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
@@ -173,6 +173,14 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
             while let Some(&(j, d)) = chars.peek() {
                 if is_word_char(d) {
                     end = j + d.len_utf8();
+                    chars.next();
+                } else if d == '.'
+                    && bytes[j - 1].is_ascii_digit()
+                    && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    // "1.17" and "0.3" are one number, not two.
+                    end = j + 2;
+                    chars.next();
                     chars.next();
                 } else if is_apostrophe(d) {
                     // Keep an apostrophe only when a letter follows it ("didn't").
