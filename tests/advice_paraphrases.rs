@@ -111,6 +111,8 @@ const CASES: &[Case] = &[
 
     // ---------------------------------------------------------------- X08 dependencies
     ("bumped torch 2.1 → 2.3 in requirements", I, &[INTEG], &[T2]),
+    // A list's next item ends what docs or tests are about.
+    ("a docstring typo in `dedupe()`, a new pytest for empty frames, and pyarrow 14 → 16 in the serving requirements", I, &[INTEG], &[T2]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),

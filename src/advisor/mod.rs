@@ -832,9 +832,18 @@ fn owned_by_tests_or_docs(
             let from = h.end as usize + usize::from(heading);
             // A change verb that opens a new clause ("... and fixed the bug")
             // ends what the tests are about; "the split helper" does not.
+            // Nor does a list's next item ("a docstring typo, a new test,
+            // and pyarrow 14 → 16").
+            let next_item = |k: usize| {
+                let after = cleaned[items[k].end as usize..].trim_start();
+                ["and ", "plus ", "a ", "an ", "also "]
+                    .iter()
+                    .any(|w| after.starts_with(w))
+            };
             let end = (from..items.len())
                 .find(|&k| {
                     items[k].tok == BREAK
+                        || (items[k].tok == COMMA && next_item(k))
                         || (engine.lexicon.has(items[k].tok, class::CHANGE)
                             && items.get(k.wrapping_sub(1)).is_some_and(|p| {
                                 p.tok == COMMA || engine.lexicon.has(p.tok, class::JOINER)
