@@ -113,7 +113,13 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     if !general_article && !bare_plural {
         return false;
     }
-    words[k + 1..].iter().take(5).any(|w| {
+    // "a table that lives in our own schema is only read by us": a
+    // relative clause puts the verb further away.
+    let relative = words
+        .get(k + 1)
+        .is_some_and(|w| matches!(w.raw, "that" | "which" | "who"));
+    let reach = if relative { 10 } else { 5 };
+    words[k + 1..].iter().take(reach).any(|w| {
         matches!(
             w.raw,
             "is" | "are"
@@ -381,36 +387,46 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // such changes, not about one.
         mood.mentions_change |=
             change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
+        // "whatever passes in dev will pass in prod" predicts in general;
+        // "it will go out tomorrow" points at one release.
         mood.points_at |= matches!(
             w.raw,
-            "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna" | "will"
-        ) || names_a_version(w.raw);
+            "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
+        ) || (w.raw == "will" && !claims)
+            || names_a_version(w.raw);
         if change && !hypothetical {
-            let past =
-                (w.raw.ends_with("ed") && w.raw.len() > 4) || IRREGULAR_PAST.contains(&w.raw);
+            // "a fixed bar", "a reworded log message": a participle after
+            // "a" describes a thing; it reports nothing.
+            let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
+            let past = ((w.raw.ends_with("ed") && w.raw.len() > 4)
+                || IRREGULAR_PAST.contains(&w.raw))
+                && !adjective;
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
             let opens = opens_clause && !main_claims;
             // "let's swap it", "we'll move", "gonna drop", "going to add".
-            let intent = prev.is_some_and(|p| {
-                matches!(
-                    p.raw,
-                    "let"
-                        | "lets"
-                        | "ll"
-                        | "ill"
-                        | "well"
-                        | "gonna"
-                        | "will"
-                        | "to"
-                        | "plan"
-                        | "want"
-                        | "we"
-                        | "i"
-                        | "just"
-                )
-            });
+            // "just doubles the terraform" describes what something does.
+            let third_person = w.raw.ends_with('s') && !w.raw.ends_with("ss");
+            let intent = !third_person
+                && prev.is_some_and(|p| {
+                    matches!(
+                        p.raw,
+                        "let"
+                            | "lets"
+                            | "ll"
+                            | "ill"
+                            | "well"
+                            | "gonna"
+                            | "will"
+                            | "to"
+                            | "plan"
+                            | "want"
+                            | "we"
+                            | "i"
+                            | "just"
+                    )
+                });
             // "we're adding", and "we are change" as a learner writes it.
             let progressive = prev.is_some_and(|p| {
                 matches!(
@@ -450,7 +466,15 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         if compared {
             mood.reports = true;
         }
-        if (w.raw == "now" || w.raw == "new") && !opens_with_question && (!claims || looks_back) {
+        // "they would have told us by now" dates nothing.
+        let idiom =
+            w.raw == "now" && prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"));
+        if (w.raw == "now" || w.raw == "new")
+            && !opens_with_question
+            && !idiom
+            && !hypothetical
+            && (!claims || looks_back)
+        {
             mood.reports = true;
         }
         // "the bot clicks are not counted anymore": a state that ended.
@@ -583,6 +607,35 @@ mod tests {
         ));
         assert!(!general_at("we ship every 2 weeks", "ship"));
         assert!(general_at("we ship every model straight to prod", "ship"));
+    }
+
+    #[test]
+    fn descriptions_and_idioms_report_nothing() {
+        for text in [
+            "a fixed bar only ever blocks models that are good enough",
+            "a reworded log message needs no canary",
+            "a staging workspace just doubles the terraform",
+            "if anybody depended on it they would have told us by now",
+        ] {
+            assert!(!mood(text).reports, "{text}");
+        }
+        for text in [
+            "fixed the parser",
+            "just bump the lr",
+            "the new encoder ships now",
+        ] {
+            assert!(mood(text).reports, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_claim_about_a_kind_of_thing_is_general() {
+        let m = mood("a table that lives in our own schema is only read by our own jobs");
+        assert!(m.claims);
+        assert!(!m.general.is_empty());
+        // A prediction inside a claim points at nothing in particular.
+        assert!(!mood("whatever passes in dev will pass in prod, honestly").points_at);
+        assert!(mood("it will go out tomorrow").points_at);
     }
 
     #[test]
