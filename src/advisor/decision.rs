@@ -241,7 +241,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             Reading::Change
         } else if asks && !beliefs && about_testing {
             Reading::Question
-        } else if beliefs || (claims && (about_testing || !voiced.is_empty())) {
+        } else if beliefs || (claims && (changes || topics || !voiced.is_empty())) {
             Reading::Belief
         } else if changes {
             Reading::Change
@@ -795,6 +795,22 @@ mod tests {
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.scopes, ["unit"]);
         assert_eq!(advice.traps, ["over-testing"]);
+    }
+
+    #[test]
+    fn a_claim_that_only_names_a_stage_voices_no_belief() {
+        // "the canteen's new menu is in staging: the whole building gets it
+        // next": a stage named in passing is no belief about testing.
+        let advice = decide(
+            &KB.engine,
+            Facts {
+                claims: true,
+                named_stages: vec![stage("test")],
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.reading, Reading::Nothing);
+        assert!(advice.traps.is_empty() && advice.scopes.is_empty());
     }
 
     #[test]
