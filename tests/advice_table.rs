@@ -357,6 +357,9 @@ const CASES: &[Case] = &[
     ("who can promote me to admin of this channel?", None, &[], &[]),
     ("what's the function of this channel?", None, &[], &[]),
     ("the release party is at 6pm, bring snacks", None, &[], &[]),
+    // A building is not a build; a stage named in passing is no belief.
+    ("facilities is rolling out the new badge readers in building B next week", None, &[], &[]),
+    ("the canteen's new menu is in staging: the whole building gets it next", None, &[], &[]),
 ];
 
 #[test]
