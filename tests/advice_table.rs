@@ -72,6 +72,8 @@ const CASES: &[Case] = &[
     ("it's a small component, which scope of failure are we trying to catch?", U, &[UNIT], &[]),
     ("use integration tests when feature, training, registry or serving boundaries interact", I, &[INTEG], &[T2]),
     ("this change touches the boundary between training and serving", I, &[INTEG], &[T2]),
+    // Readers named by what they share or pull.
+    ("80 → 128 mel bins in `compute_fbank()`; training and the streaming recognizer share it", I, &[UNIT, INTEG], &[]),
     ("how do we match the test depth to the environment stage?", R, &[UNIT, INTEG, GATE], &[T3]),
     ("assume model or config changes can ripple beyond one isolated function", I, &[INTEG], &[T1, T2]),
 
