@@ -113,6 +113,10 @@ const CASES: &[Case] = &[
     ("bumped torch 2.1 → 2.3 in requirements", I, &[INTEG], &[T2]),
     // A list's next item ends what docs or tests are about.
     ("a docstring typo in `dedupe()`, a new pytest for empty frames, and pyarrow 14 → 16 in the serving requirements", I, &[INTEG], &[T2]),
+    // A test named by identifier is a tests change; tests someone has asked
+    // for are a plan, judged against the change.
+    ("`test_currency_convert` now covers 12 currencies", U, &[UNIT], &[T6]),
+    ("only a clearer error message in `export_onnx()`; I have asked for a staging retrain and a day of shadow traffic", U, &[UNIT], &[T6]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),

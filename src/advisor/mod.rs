@@ -212,7 +212,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|h| in_context(h) && (h.reach != Reach::About || believing))
         .collect();
-    let (named_code, code_spans) =
+    let (named_code, code_spans, named_tests) =
         code_units_named(engine, mood.reports, &cleaned, &paths, &items, &found);
     let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
@@ -419,6 +419,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         };
         record(into, hit.rule, s as usize, !is_negated, words);
     }
+    // A test named by identifier is a change to the tests.
+    if let Some(rule) = engine
+        .rules
+        .iter()
+        .position(|r| r.subject == Subject::Tests)
+    {
+        for (_, at, name) in &named_tests {
+            record(&mut fired, rule as u32, *at, true, name);
+        }
+    }
     // Lines where a pasted path names a specific change (`requirements.txt`).
     let path_lines: rustc_hash::FxHashSet<usize> = paths
         .iter()
@@ -568,10 +578,11 @@ fn code_units_named(
     paths: &[(&str, usize, usize)],
     items: &[Item],
     hits: &[Hit],
-) -> (Vec<NamedCode>, Vec<(u32, u32)>) {
+) -> (Vec<NamedCode>, Vec<(u32, u32)>, Vec<NamedCode>) {
     let lex = &engine.lexicon;
     let mut units = Vec::new();
     let mut spans = Vec::new();
+    let mut tests = Vec::new();
     // Signals by the span they cover, found once.
     let mut exact: FxHashMap<(u32, u32), (bool, bool)> = FxHashMap::default();
     for h in hits {
@@ -617,6 +628,14 @@ fn code_units_named(
         if vocabulary || api || (known && !ident.marked) {
             continue;
         }
+        // `test_currency_convert`, `parser_test`: a test names what it checks;
+        // it is a change to the tests, not to a function of the product.
+        let name = &cleaned[ident.start..ident.end];
+        if name.starts_with("test_") || name.ends_with("_test") || name.starts_with("Test") {
+            tests.push((first, ident.start, name.to_owned()));
+            spans.push((first, last));
+            continue;
+        }
         let beside = |k: Option<usize>| {
             k.and_then(|k| items.get(k))
                 .is_some_and(|i| lex.has(i.tok, class::DATA_NOUN))
@@ -656,7 +675,7 @@ fn code_units_named(
             }
         }
     }
-    (units, spans)
+    (units, spans, tests)
 }
 
 fn record(

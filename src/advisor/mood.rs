@@ -519,7 +519,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && lex.has(w.tok, class::TEST_VERB)
             // "ran" and "runs" happened or happen anyway; "wants" and
             // "booked" still ask for it.
-            && (!w.raw.ends_with("ed") || matches!(w.raw, "booked" | "queued" | "requested"))
+            && (!w.raw.ends_with("ed") || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
             && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
     });
     if proposes && !mood.reports {
