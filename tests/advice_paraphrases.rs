@@ -117,6 +117,10 @@ const CASES: &[Case] = &[
     // for are a plan, judged against the change.
     ("`test_currency_convert` now covers 12 currencies", U, &[UNIT], &[T6]),
     ("only a clearer error message in `export_onnx()`; I have asked for a staging retrain and a day of shadow traffic", U, &[UNIT], &[T6]),
+    // A setting no rule knows, given a new value, is a configuration change,
+    // and stays one beside docs and tests.
+    ("lowering `max_seq_len` from 512 to 256 on the summarizer", I, &[INTEG], &[T2]),
+    ("`num_beams` 4 -> 1 in the generation config, plus a typo fix in the docs", I, &[INTEG], &[T2]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),

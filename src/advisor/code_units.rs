@@ -10,6 +10,9 @@ pub(crate) struct Ident {
     /// Called (`name(`) or quoted as code (`` `name` ``): code for sure,
     /// unless the knowledge base knows the name.
     pub(crate) marked: bool,
+    /// Followed by its new value (`max_seq_len` 512 -> 256): a setting,
+    /// not code.
+    pub(crate) setting: bool,
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -84,7 +87,12 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         // `max_batch_size` 32 -> 128: a name followed by its value is a
         // setting.
         let after = text[end..].trim_start_matches(['`', ' ']);
+        // "`max_seq_len` from 512 to 256": the same, in words.
+        let from_number = after
+            .strip_prefix("from ")
+            .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()));
         let valued = after.starts_with(|c: char| c.is_ascii_digit())
+            || from_number
             || ["->", "→", "=>"].iter().any(|a| after.starts_with(a));
         // "jaccard_sim: early return 0.0 when both sets are empty": a name
         // that opens its line and is followed by a sentence is the subject
@@ -111,7 +119,7 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
             && (valued
                 || matches!(next, Some(b'=' | b':'))
                 || (!called && matches!(prev, Some(b'=' | b':'))));
-        if assigned {
+        if assigned && !valued {
             continue;
         }
         let quoted = chain_quoted || headline;
@@ -148,6 +156,7 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
                 start,
                 end,
                 marked: called || quoted,
+                setting: assigned,
             });
         }
     }
@@ -161,8 +170,28 @@ mod tests {
     fn names(text: &str) -> Vec<(&str, bool)> {
         find(text, &[])
             .into_iter()
+            .filter(|i| !i.setting)
             .map(|i| (&text[i.start..i.end], i.marked))
             .collect()
+    }
+
+    fn settings(text: &str) -> Vec<&str> {
+        find(text, &[])
+            .into_iter()
+            .filter(|i| i.setting)
+            .map(|i| &text[i.start..i.end])
+            .collect()
+    }
+
+    #[test]
+    fn a_name_followed_by_its_new_value_is_a_setting() {
+        assert_eq!(settings("`max_batch_size` 32 -> 128"), ["max_batch_size"]);
+        assert_eq!(
+            settings("lowering `max_seq_len` from 512 to 256"),
+            ["max_seq_len"]
+        );
+        assert!(settings("task_key: ModelValidation").is_empty());
+        assert!(settings("fixed `clamp_scores()`").is_empty());
     }
 
     #[test]
@@ -201,6 +230,7 @@ mod tests {
             [("parse_ts", false)]
         );
         assert!(names("`max_batch_size` 32 -> 128").is_empty());
+        assert!(names("lowering `max_seq_len` from 512 to 256").is_empty());
     }
 
     #[test]

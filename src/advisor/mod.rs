@@ -212,7 +212,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|h| in_context(h) && (h.reach != Reach::About || believing))
         .collect();
-    let (named_code, code_spans, named_tests) =
+    let (named_code, code_spans, named_other) =
         code_units_named(engine, mood.reports, &cleaned, &paths, &items, &found);
     let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
@@ -419,14 +419,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         };
         record(into, hit.rule, s as usize, !is_negated, words);
     }
-    // A test named by identifier is a change to the tests.
-    if let Some(rule) = engine
-        .rules
-        .iter()
-        .position(|r| r.subject == Subject::Tests)
-    {
-        for (_, at, name) in &named_tests {
-            record(&mut fired, rule as u32, *at, true, name);
+    // A test named by identifier is a change to the tests; a setting given
+    // a new value is a change to configuration.
+    for (subject, named) in [
+        (Subject::Tests, &named_other.tests),
+        (Subject::Setting, &named_other.settings),
+    ] {
+        if let Some(rule) = engine.rules.iter().position(|r| r.subject == subject) {
+            for (_, at, name) in named {
+                record(&mut fired, rule as u32, *at, true, name);
+            }
         }
     }
     // Lines where a pasted path names a specific change (`requirements.txt`).
@@ -465,6 +467,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // A bare path is the only reading of that file, so a fallback rule it
     // triggers stays unless its own line names a specific change.
     let mut sticky = rustc_hash::FxHashSet::default();
+    // So is a setting given a new value: nothing more specific names it.
+    if !named_other.settings.is_empty()
+        && let Some(rule) = engine
+            .rules
+            .iter()
+            .position(|r| r.subject == Subject::Setting)
+    {
+        sticky.insert(rule as u32);
+    }
     for (&(path, start, _), &rule) in paths.iter().zip(&path_rules) {
         if let Some(rule) = rule {
             let line = line_of(start);
@@ -578,11 +589,12 @@ fn code_units_named(
     paths: &[(&str, usize, usize)],
     items: &[Item],
     hits: &[Hit],
-) -> (Vec<NamedCode>, Vec<(u32, u32)>, Vec<NamedCode>) {
+) -> (Vec<NamedCode>, Vec<(u32, u32)>, NamedOther) {
     let lex = &engine.lexicon;
     let mut units = Vec::new();
     let mut spans = Vec::new();
     let mut tests = Vec::new();
+    let mut settings = Vec::new();
     // Signals by the span they cover, found once.
     let mut exact: FxHashMap<(u32, u32), (bool, bool)> = FxHashMap::default();
     for h in hits {
@@ -626,6 +638,18 @@ fn code_units_named(
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
         if vocabulary || api || (known && !ident.marked) {
+            continue;
+        }
+        // `max_seq_len` 512 -> 256: a setting the rules do not know.
+        if ident.setting {
+            if !known {
+                settings.push((
+                    first,
+                    ident.start,
+                    cleaned[ident.start..ident.end].to_owned(),
+                ));
+                spans.push((first, last));
+            }
             continue;
         }
         // `test_currency_convert`, `parser_test`: a test names what it checks;
@@ -675,7 +699,15 @@ fn code_units_named(
             }
         }
     }
-    (units, spans, tests)
+    (units, spans, NamedOther { tests, settings })
+}
+
+/// Identifiers that name something other than a function.
+struct NamedOther {
+    /// Tests (`test_currency_convert`): a change to the tests.
+    tests: Vec<NamedCode>,
+    /// Settings given a new value (`max_seq_len` 512 -> 256).
+    settings: Vec<NamedCode>,
 }
 
 fn record(

@@ -28,6 +28,9 @@ pub enum Subject {
     /// What a function returns: escalates a named function, except in a
     /// bug fix that makes it do what it always promised.
     Output,
+    /// A setting named with its new value (`max_seq_len` from 512 to 256)
+    /// reads as this rule when nothing else knows the setting.
+    Setting,
 }
 
 #[derive(Debug, Clone)]

@@ -947,6 +947,7 @@ fn rules(
     let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(raw.rule.len());
     let mut function_rules = 0;
+    let mut setting_rules = 0;
     for (n, rule) in raw.rule.into_iter().enumerate() {
         let id = r.id(&rule.id, "rule", &mut seen);
         if rule.signals.is_empty() && rule.paths.is_empty() {
@@ -986,15 +987,20 @@ fn rules(
                 format!("rule `{id}`: only a kind = \"topic\" rule can set `questions_only`"),
             );
         }
-        if rule.subject == raw::RawSubject::Function {
-            function_rules += 1;
-            if function_rules > 1 {
-                r.at(
-                    rule.id.span(),
-                    format!(
-                        "rule `{id}`: only one rule can have subject = \"function\" (a named function reads as that rule)"
-                    ),
-                );
+        for (subject, name, count) in [
+            (raw::RawSubject::Function, "function", &mut function_rules),
+            (raw::RawSubject::Setting, "setting", &mut setting_rules),
+        ] {
+            if rule.subject == subject {
+                *count += 1;
+                if *count > 1 {
+                    r.at(
+                        rule.id.span(),
+                        format!(
+                            "rule `{id}`: only one rule can have subject = \"{name}\" (a named {name} reads as that rule)"
+                        ),
+                    );
+                }
             }
         }
         for s in &rule.about {
@@ -1039,6 +1045,7 @@ fn rules(
             raw::RawSubject::Docs => Subject::Docs,
             raw::RawSubject::Tests => Subject::Tests,
             raw::RawSubject::Output => Subject::Output,
+            raw::RawSubject::Setting => Subject::Setting,
         };
         out.push(Rule {
             title: r.text(&rule.title, "rule title", limits::HEADER),

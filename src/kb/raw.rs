@@ -115,6 +115,8 @@ pub(crate) enum RawSubject {
     /// What a function returns: escalates a named function unless the
     /// message calls the change a bug fix.
     Output,
+    /// A setting named with its new value.
+    Setting,
 }
 
 #[derive(Debug, Deserialize)]
