@@ -311,9 +311,18 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                 class::CLAIM,
             )
     };
+    // "please don't", "don't skip staging": an imperative forbids; it
+    // neither claims nor denies a need for tests.
+    let opener = first + usize::from(matches!(sentence[first].raw, "please" | "pls"));
+    let forbids = |k: usize| {
+        (k == opener + 1 && sentence[opener].raw == "do" && sentence[k].raw == "not")
+            || (k == opener && sentence[k].raw == "dont")
+    };
     let claim_at = |k: usize| {
         let w = &sentence[k];
-        w.kind == TokenKind::Word && (lex.has(w.tok, class::CLAIM) || contracted_claim(k))
+        w.kind == TokenKind::Word
+            && !forbids(k)
+            && (lex.has(w.tok, class::CLAIM) || contracted_claim(k))
     };
     let claims = general || rhetorical || (0..sentence.len()).any(claim_at);
     // The claim of the main clause, before a reason or a contrast: "setting
@@ -525,8 +534,10 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
     }
-    let negates = sentence.iter().any(|w| {
-        w.kind == TokenKind::Word && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
+    let negates = sentence.iter().enumerate().any(|(k, w)| {
+        w.kind == TokenKind::Word
+            && !forbids(k)
+            && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
     });
     mood.denies |= claims && negates && !mood.reports;
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
@@ -626,6 +637,18 @@ mod tests {
         ] {
             assert!(mood(text).reports, "{text}");
         }
+    }
+
+    #[test]
+    fn an_imperative_forbids_and_denies_nothing() {
+        for text in [
+            "please don't, that gate is what keeps bad models out",
+            "don't skip staging",
+        ] {
+            let m = mood(text);
+            assert!(!m.denies, "{text}");
+        }
+        assert!(mood("we don't need staging for this").denies);
     }
 
     #[test]
