@@ -121,6 +121,10 @@ const CASES: &[Case] = &[
     // and stays one beside docs and tests.
     ("lowering `max_seq_len` from 512 to 256 on the summarizer", I, &[INTEG], &[T2]),
     ("`num_beams` 4 -> 1 in the generation config, plus a typo fix in the docs", I, &[INTEG], &[T2]),
+    // What docs and tests are about is theirs: words inside the phrase and
+    // after a docs or tests path.
+    ("rewrote the batch scoring job's tests to use a small parquet fixture", U, &[UNIT], &[T6]),
+    ("only touches `docs/`: a new section on audio sample rates", U, &[UNIT], &[T6]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),

@@ -309,7 +309,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || !(covered.contains(&n) || staging_only(n))
         })
         .collect();
-    let owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits);
+    // "only touches `docs/`: a new section on sample rates": a docs or
+    // tests path owns what follows it as a docs or tests phrase does.
+    let path_anchors: Vec<u32> = paths
+        .iter()
+        .zip(&path_rules)
+        .filter(|(_, rule)| {
+            rule.is_some_and(|r| {
+                matches!(
+                    engine.rules[r as usize].subject,
+                    Subject::Docs | Subject::Tests
+                )
+            })
+        })
+        .map(|(&(_, _, end), _)| items.partition_point(|i| (i.start as usize) < end) as u32)
+        .collect();
+    let owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits, &path_anchors);
     // The furthest end among the ranges that start at or before each one,
     // so "is this item owned?" is one binary search.
     let reach: Vec<u32> = owned
@@ -865,6 +880,7 @@ fn owned_by_tests_or_docs(
     cleaned: &str,
     items: &[Item],
     hits: &[Hit],
+    path_anchors: &[u32],
 ) -> Vec<std::ops::Range<u32>> {
     let mut owned: Vec<std::ops::Range<u32>> = hits
         .iter()
@@ -874,13 +890,15 @@ fn owned_by_tests_or_docs(
                 Subject::Docs | Subject::Tests
             )
         })
-        .map(|h| {
+        .map(|h| h.end)
+        .chain(path_anchors.iter().copied())
+        .map(|anchor| {
             // "docs: new page on how promotion works": a heading's colon
             // does not end what it is about.
             let heading = items
-                .get(h.end as usize)
+                .get(anchor as usize)
                 .is_some_and(|i| i.tok == BREAK && cleaned[i.start as usize..].starts_with(':'));
-            let from = h.end as usize + usize::from(heading);
+            let from = anchor as usize + usize::from(heading);
             // A change verb that opens a new clause ("... and fixed the bug")
             // ends what the tests are about; "the split helper" does not.
             // Nor does a list's next item ("a docstring typo, a new test,
@@ -901,10 +919,20 @@ fn owned_by_tests_or_docs(
                             }))
                 })
                 .unwrap_or(items.len());
-            h.end..end as u32
+            anchor..end as u32
         })
         .filter(|r| !r.is_empty())
         .collect();
+    // "rewrote the batch scoring job's tests": the words a docs or tests
+    // signal spans between its own are what the tests are about.
+    for h in hits.iter().filter(|h| {
+        matches!(
+            engine.rules[h.rule as usize].subject,
+            Subject::Docs | Subject::Tests
+        ) && h.end - h.start > h.weight
+    }) {
+        owned.push(h.start + 1..h.end - 1);
+    }
     owned.sort_by_key(|r| r.start);
     owned
 }
