@@ -343,6 +343,7 @@ const CASES: &[Case] = &[
     // line break does not ("Deployment notes\n- none" is a template).
     ("`mask_card()` now hides all but the last 4 digits. model, features and serving config: not touched", U, &[UNIT], &[]),
     ("hyperparameters: none. fixed the off-by-one in `clip_age()`", U, &[UNIT], &[]),
+    ("fixed half-hour offsets in `to_local_hour(ts, tz)`. signature and return type are the same", U, &[UNIT], &[]),
     ("apart from the README nothing moved", U, &[UNIT], &[T6]),
     ("no retrain needed since only the docs changed", U, &[UNIT], &[T6]),
     ("Didn't touch training code or hyperparams; only the scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),

@@ -15,7 +15,8 @@
 //!   ("the learning rate and epochs were not changed");
 //! * a sentence after a colon that only negates ("not touched", "none")
 //!   takes back the verbless list before the colon
-//!   ("model, features and serving config: not touched").
+//!   ("model, features and serving config: not touched");
+//! * "is the same", "are the same" negate their clause as "unchanged" does.
 
 use super::lexicon::{BREAK, COMMA, Item, Lexicon, class};
 
@@ -57,7 +58,7 @@ pub(crate) fn negated(items: &[Item], text: &str, lex: &Lexicon) -> Vec<bool> {
             {
                 mark(&mut out, s, e);
             }
-            analyse_sentence(items, from, to, lex, &mut out);
+            analyse_sentence(items, text, from, to, lex, &mut out);
             let plain = (from..to).all(|k| {
                 lex.class(items[k].tok) & (class::CHANGE | class::NEG_CLAUSE | class::NEG_FORWARD)
                     == 0
@@ -83,8 +84,15 @@ fn only_negates(sentence: &[Item], lex: &Lexicon) -> bool {
     cues >= 1 && verbs <= 1 && cues + verbs == sentence.len()
 }
 
-fn analyse_sentence(items: &[Item], from: usize, to: usize, lex: &Lexicon, out: &mut [bool]) {
-    let segments = split_segments(items, from, to, lex);
+fn analyse_sentence(
+    items: &[Item],
+    text: &str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut [bool],
+) {
+    let segments = split_segments(items, text, from, to, lex);
     let mut polarity = Vec::with_capacity(segments.len());
     let mut previous = Polarity::Plain;
     for seg in &segments {
@@ -147,7 +155,22 @@ fn predicts_no_effect(items: &[Item], cue: usize, end: usize, lex: &Lexicon) -> 
     modal && end > cue + 2
 }
 
-fn split_segments(items: &[Item], from: usize, to: usize, lex: &Lexicon) -> Vec<Segment> {
+/// "signature and return type are the same": "the same" after a copula says
+/// nothing changed, as "unchanged" does.
+fn stays_the_same(items: &[Item], text: &str, k: usize) -> bool {
+    text[items[k].start as usize..items[k].end as usize].eq_ignore_ascii_case("same")
+        && ["is the", "are the", "was the", "were the"]
+            .iter()
+            .any(|c| text[..items[k].start as usize].trim_end().ends_with(c))
+}
+
+fn split_segments(
+    items: &[Item],
+    text: &str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut seg = Segment {
         start: from,
@@ -173,7 +196,11 @@ fn split_segments(items: &[Item], from: usize, to: usize, lex: &Lexicon) -> Vec<
             };
             continue;
         }
-        let cls = lex.class(t);
+        let cls = if stays_the_same(items, text, k) {
+            class::NEG_CLAUSE
+        } else {
+            lex.class(t)
+        };
         if cls & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0 {
             if seg.cue.is_none() {
                 seg.cue = Some((k, cls));
