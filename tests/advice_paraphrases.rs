@@ -125,6 +125,10 @@ const CASES: &[Case] = &[
     // after a docs or tests path.
     ("rewrote the batch scoring job's tests to use a small parquet fixture", U, &[UNIT], &[T6]),
     ("only touches `docs/`: a new section on audio sample rates", U, &[UNIT], &[T6]),
+    // Shorthand: a stage label before a colon heads its sentence; a move to
+    // a version or from one cadence to another is a value moving.
+    ("prd: @champ → v19 on the eta mdl, stg green 3d :shipit:", R, &[GATE], &[T3, T5]),
+    ("wip: FE job sched daily → hourly so the recs feats are fresher, PTAL", I, &[INTEG], &[T3, T7]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),

@@ -255,10 +255,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let hits = nearest_object(engine, &items, &kept);
     // "we'll just test it in prod": the release words of a sentence that
     // voices such a belief are the belief's, not an intent to release.
+    // "prd: @champ → v19": a label of a word or two before a colon heads
+    // the sentence after it rather than standing alone.
+    let mut since_break = 0usize;
     let sentence_of: Vec<u32> = items
         .iter()
         .scan(0u32, |n, i| {
-            *n += u32::from(i.tok == BREAK);
+            let label = since_break <= 2 && cleaned[i.start as usize..].starts_with(':');
+            if i.tok == BREAK && !label {
+                *n += 1;
+            }
+            since_break = if i.tok == BREAK { 0 } else { since_break + 1 };
             Some(*n)
         })
         .collect();

@@ -212,7 +212,24 @@ fn value_moves(text: &str) -> bool {
             // ('recieve' → 'receive').
             let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
             let quote = |c: Option<char>| c.is_some_and(|c| "'\"`".contains(c));
-            digit(before) || digit(after) || (quote(before) && quote(after))
+            // "→ v19": a version; "daily → hourly": a schedule.
+            let rest = text[i + a.len()..].trim_start();
+            let version =
+                rest.starts_with(['v', 'V']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+            let cadence = |w: Option<&str>| {
+                w.is_some_and(|w| {
+                    let w = w
+                        .trim_matches(|c: char| !c.is_ascii_alphabetic())
+                        .to_ascii_lowercase();
+                    matches!(
+                        w.as_str(),
+                        "hourly" | "daily" | "nightly" | "weekly" | "monthly"
+                    )
+                })
+            };
+            let schedule = cadence(text[..i].split_whitespace().next_back())
+                && cadence(rest.split_whitespace().next());
+            digit(before) || digit(after) || (quote(before) && quote(after)) || version || schedule
         })
     })
 }
@@ -637,6 +654,14 @@ mod tests {
         ] {
             assert!(mood(text).reports, "{text}");
         }
+    }
+
+    #[test]
+    fn a_value_moves_to_a_version_or_a_new_cadence() {
+        assert!(value_moves("@champ → v19 on the eta model"));
+        assert!(value_moves("job schedule daily → hourly"));
+        assert!(!value_moves("'verify one function' → which test?"));
+        assert!(!value_moves("dev → staging → prod"));
     }
 
     #[test]
