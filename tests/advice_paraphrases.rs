@@ -129,6 +129,8 @@ const CASES: &[Case] = &[
     // a version or from one cadence to another is a value moving.
     ("prd: @champ → v19 on the eta mdl, stg green 3d :shipit:", R, &[GATE], &[T3, T5]),
     ("wip: FE job sched daily → hourly so the recs feats are fresher, PTAL", I, &[INTEG], &[T3, T7]),
+    // Commenting code out switches it off; it is no docs change.
+    ("commented out the register step in the deploy job", I, &[INTEG], &[T3, T7]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),
