@@ -361,6 +361,7 @@ const CASES: &[Case] = &[
     ("the release party is at 6pm, bring snacks", None, &[], &[]),
     // A building is not a build; a stage named in passing is no belief.
     ("facilities is rolling out the new badge readers in building B next week", None, &[], &[]),
+    ("who has the label maker? the supply room shelves need relabelling", None, &[], &[]),
     ("the canteen's new menu is in staging: the whole building gets it next", None, &[], &[]),
 ];
 
