@@ -205,8 +205,10 @@ impl Report<'_> {
                 format!("{what} id `{id}` must be lower-case letters, digits and hyphens"),
             );
         }
-        let (line, _) = self.file.locate(value.span().start);
-        if let Some(first) = seen.insert(id.clone(), line) {
+        // Offsets are kept and turned into a line only for a duplicate:
+        // locating every id would scan the file once per id.
+        if let Some(first) = seen.insert(id.clone(), value.span().start) {
+            let (first, _) = self.file.locate(first);
             self.at(
                 value.span(),
                 format!("duplicate {what} id `{id}` (first defined on line {first})"),

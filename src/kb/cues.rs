@@ -98,38 +98,53 @@ impl CueReport {
     }
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// What a test-wise player notices about one option, read once: every bank
+/// is checked on each load, so the words are split a single time.
+struct OptionCues {
+    len: usize,
+    straw_man: bool,
+    absolute: bool,
+    /// Thorough words plus the steps the option chains with commas.
+    thoroughness: usize,
 }
 
-fn has_word(text: &str, list: &[&str]) -> bool {
-    words(text).iter().any(|w| list.contains(&w.as_str()))
+impl OptionCues {
+    fn of(option: &str) -> Self {
+        // " word word ... " in lower case, so phrases match on word edges.
+        let mut spaced = String::with_capacity(option.len() + 2);
+        spaced.push(' ');
+        let mut absolute = false;
+        let mut thoroughness = option.matches([',', '+', ';']).count();
+        for w in option
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+        {
+            let w = w.to_lowercase();
+            absolute |= ABSOLUTE_WORDS.contains(&w.as_str());
+            thoroughness += usize::from(THOROUGH_WORDS.contains(&w.as_str()));
+            spaced.push_str(&w);
+            spaced.push(' ');
+        }
+        let straw_man = STRAW_MEN.iter().any(|s| {
+            spaced
+                .match_indices(s)
+                .any(|(i, _)| spaced[..i].ends_with(' ') && spaced[i + s.len()..].starts_with(' '))
+        });
+        OptionCues {
+            len: option.chars().count(),
+            straw_man,
+            absolute,
+            thoroughness,
+        }
+    }
 }
 
 pub fn is_straw_man(option: &str) -> bool {
-    let lower = format!(" {} ", words(option).join(" "));
-    STRAW_MEN.iter().any(|s| lower.contains(&format!(" {s} ")))
+    OptionCues::of(option).straw_man
 }
 
 pub fn has_absolute(option: &str) -> bool {
-    has_word(option, &ABSOLUTE_WORDS)
-}
-
-/// How thorough a plan sounds: thorough words plus the steps it chains with
-/// commas.
-fn thoroughness(option: &str) -> usize {
-    let w = words(option);
-    w.iter()
-        .filter(|w| THOROUGH_WORDS.contains(&w.as_str()))
-        .count()
-        + option.matches([',', '+', ';']).count()
-}
-
-fn len(option: &str) -> usize {
-    option.chars().count()
+    OptionCues::of(option).absolute
 }
 
 /// Expected score of picking uniformly among the options `picked` marks:
@@ -148,13 +163,8 @@ fn credit(q: &Question, picked: &[bool]) -> f64 {
 }
 
 /// Marks the options whose score equals the best score.
-fn best_by(q: &Question, score: impl Fn(usize, &str) -> Option<usize>) -> Vec<bool> {
-    let scores: Vec<Option<usize>> = q
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| score(i, o))
-        .collect();
+fn best_by(cues: &[OptionCues], score: impl Fn(&OptionCues) -> Option<usize>) -> Vec<bool> {
+    let scores: Vec<Option<usize>> = cues.iter().map(score).collect();
     let best = scores.iter().flatten().max().copied();
     scores.iter().map(|s| s.is_some() && *s == best).collect()
 }
@@ -180,7 +190,8 @@ pub fn report(name: &str, bank: &[&Question]) -> CueReport {
     let mut scores = [0.0; 6];
     let mut position_hits = vec![0.0; r.key_positions.len()];
     for q in bank {
-        let lens: Vec<usize> = q.options.iter().map(|o| len(o)).collect();
+        let cues: Vec<OptionCues> = q.options.iter().map(|o| OptionCues::of(o)).collect();
+        let lens: Vec<usize> = cues.iter().map(|c| c.len).collect();
         let mut sorted = lens.clone();
         sorted.sort_unstable_by(|a, b| b.cmp(a));
         let (first, second) = (sorted[0], sorted.get(1).copied().unwrap_or(0));
@@ -205,15 +216,14 @@ pub fn report(name: &str, bank: &[&Question]) -> CueReport {
         {
             r.even_lengths += 1;
         }
-        for (i, o) in q.options.iter().enumerate() {
-            let straw = is_straw_man(o);
-            r.straw_men += usize::from(straw);
+        for (i, c) in cues.iter().enumerate() {
+            r.straw_men += usize::from(c.straw_man);
             if i == q.correct {
-                r.straw_men_keys += usize::from(straw);
-                r.absolute_keys += usize::from(has_absolute(o));
+                r.straw_men_keys += usize::from(c.straw_man);
+                r.absolute_keys += usize::from(c.absolute);
             } else {
                 r.distractors += 1;
-                r.absolute_distractors += usize::from(has_absolute(o));
+                r.absolute_distractors += usize::from(c.absolute);
             }
         }
         r.key_positions[q.correct] += 1;
@@ -222,17 +232,13 @@ pub fn report(name: &str, bank: &[&Question]) -> CueReport {
             *hits += f64::from(u8::from(p == q.correct));
         }
 
-        scores[0] += credit(q, &best_by(q, |_, o| Some(len(o))));
-        scores[1] += credit(q, &best_by(q, |_, o| Some(usize::MAX - len(o))));
+        scores[0] += credit(q, &best_by(&cues, |c| Some(c.len)));
+        scores[1] += credit(q, &best_by(&cues, |c| Some(usize::MAX - c.len)));
         // Skip the longest, take the next longest.
-        scores[2] += credit(q, &best_by(q, |_, o| (len(o) < first).then_some(len(o))));
-        scores[3] += credit(q, &best_by(q, |_, o| Some(thoroughness(o))));
+        scores[2] += credit(q, &best_by(&cues, |c| (c.len < first).then_some(c.len)));
+        scores[3] += credit(q, &best_by(&cues, |c| Some(c.thoroughness)));
         // Cross out straw men and sweeping words, guess among the rest.
-        let plausible: Vec<bool> = q
-            .options
-            .iter()
-            .map(|o| !is_straw_man(o) && !has_absolute(o))
-            .collect();
+        let plausible: Vec<bool> = cues.iter().map(|c| !c.straw_man && !c.absolute).collect();
         scores[4] += credit(q, &plausible);
     }
     let n = bank.len().max(1) as f64;
@@ -523,12 +529,14 @@ mod tests {
             }
             // "Step 4" or "the fourth step" asks for a list's order, not a
             // judgement; "the validation step" names a task and is fine.
-            let w = words(&text);
+            let w: Vec<&str> = text
+                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .filter(|w| !w.is_empty())
+                .collect();
             for pair in w.windows(2) {
                 let numbered = pair[0] == "step" && pair[1].parse::<u32>().is_ok();
                 let ordinal = pair[1] == "step"
-                    && ["first", "second", "third", "fourth", "fifth", "last"]
-                        .contains(&pair[0].as_str());
+                    && ["first", "second", "third", "fourth", "fifth", "last"].contains(&pair[0]);
                 assert!(!numbered && !ordinal, "{}: asks for {pair:?}", q.id);
             }
         }
