@@ -388,9 +388,15 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         )
     });
 
-    let looks_back = sentence
-        .iter()
-        .any(|w| matches!(w.raw, "before" | "previously" | "was" | "used" | "instead"));
+    // "6 before, 8 now" looks back; "before the new version is
+    // registered" looks ahead.
+    let looks_back = sentence.iter().enumerate().any(|(k, w)| {
+        matches!(w.raw, "previously" | "was" | "used" | "instead")
+            || (w.raw == "before"
+                && sentence
+                    .get(k + 1)
+                    .is_none_or(|n| n.kind != TokenKind::Word))
+    });
     let mut hypothetical = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
@@ -662,6 +668,14 @@ mod tests {
         assert!(value_moves("job schedule daily → hourly"));
         assert!(!value_moves("'verify one function' → which test?"));
         assert!(!value_moves("dev → staging → prod"));
+    }
+
+    #[test]
+    fn before_what_comes_next_does_not_look_back() {
+        let m =
+            mood("literally the same commit, so no checks before the new version is registered");
+        assert!(!m.reports && m.denies);
+        assert!(mood("the new threshold, 0.4 before").reports);
     }
 
     #[test]
