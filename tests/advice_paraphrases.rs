@@ -131,6 +131,10 @@ const CASES: &[Case] = &[
     ("wip: FE job sched daily → hourly so the recs feats are fresher, PTAL", I, &[INTEG], &[T3, T7]),
     // Commenting code out switches it off; it is no docs change.
     ("commented out the register step in the deploy job", I, &[INTEG], &[T3, T7]),
+    // A phrase reaching past a quoted name still counts; a release needed
+    // "live in prod" is intended.
+    ("Vertex endpoint `parcel-eta-prod` → `traffic_split` {v6: 50, v7: 50}", R, &[INTEG, GATE], &[T3, T5]),
+    ("fixed `read_spacing()`; needs to be live in prod before the evening shift", R, &[UNIT, GATE], &[T3]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),

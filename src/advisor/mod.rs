@@ -217,12 +217,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
-        // own: `clean_features()` is one function, not a feature change.
+        // own: `clean_features()` is one function, not a feature change. A
+        // phrase that reaches beyond the name still counts ("`eta-prod` →
+        // `traffic_split`" moves prod traffic).
+        let named = |p: u32| {
+            let k = (p - hit.start) as usize;
+            k >= 64 || hit.named & (1 << k) != 0
+        };
         if code_spans.iter().any(|&(s, e)| {
-            (s.max(hit.start)..e.min(hit.end)).any(|p| {
-                let k = (p - hit.start) as usize;
-                k >= 64 || hit.named & (1 << k) != 0
-            })
+            (s.max(hit.start)..e.min(hit.end)).any(named)
+                && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p))
         }) {
             continue;
         }
