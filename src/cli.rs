@@ -190,31 +190,29 @@ pub fn run() -> ExitCode {
             let Some(kb) = load(&kb) else {
                 return ExitCode::FAILURE;
             };
-            println!("{}: OK", kb.origin);
-            println!(
-                "  {} stages, {} scopes, {} components, {} traps, {} checks",
+            use std::fmt::Write as _;
+            let mut out = format!("{}: OK\n", kb.origin);
+            let signals: usize = kb.rules().iter().map(|r| r.signals.len()).sum();
+            let paths: usize = kb.rules().iter().map(|r| r.paths.len()).sum();
+            let _ = writeln!(
+                out,
+                "  {} stages, {} scopes, {} components, {} traps, {} checks\n  \
+                 {} rules with {signals} signal phrases and {paths} path patterns; {} known words and concepts\n  \
+                 {} quiz questions, {} with a second phrasing",
                 kb.stages.len(),
                 kb.scopes.len(),
                 kb.components.len(),
                 kb.traps.len(),
-                kb.checks.len()
-            );
-            let signals: usize = kb.rules().iter().map(|r| r.signals.len()).sum();
-            let paths: usize = kb.rules().iter().map(|r| r.paths.len()).sum();
-            println!(
-                "  {} rules with {signals} signal phrases and {paths} path patterns; {} known words and concepts",
+                kb.checks.len(),
                 kb.rules().len(),
-                kb.vocabulary_size()
-            );
-            println!(
-                "  {} quiz questions, {} with a second phrasing",
+                kb.vocabulary_size(),
                 kb.quiz.len(),
                 kb.quiz.iter().filter(|q| q.again.is_some()).count()
             );
             for report in crate::kb::cues::reports(&kb.quiz) {
-                println!("{report}");
+                let _ = writeln!(out, "{report}");
             }
-            ExitCode::SUCCESS
+            emit(&out)
         }
         Command::Eval {
             file,

@@ -226,3 +226,24 @@ fn serve_creates_the_sqlite_file_and_its_wal_and_shm_owner_only_whatever_the_uma
         assert_eq!(*mode, 0o600, "{name} is {mode:o}, want 600: {modes:?}");
     }
 }
+
+/// `testscope check | head -1`: a reader that stops early closes the pipe;
+/// the command exits quietly instead of panicking.
+#[test]
+fn a_closed_output_pipe_is_not_a_crash() {
+    for args in [&["check"][..], &["rules"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_testscope"))
+            .args(args)
+            .env_remove("TESTSCOPE_RESPONSES_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before the program writes.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
