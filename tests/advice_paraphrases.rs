@@ -135,6 +135,9 @@ const CASES: &[Case] = &[
     // "live in prod" is intended.
     ("Vertex endpoint `parcel-eta-prod` → `traffic_split` {v6: 50, v7: 50}", R, &[INTEG, GATE], &[T3, T5]),
     ("fixed `read_spacing()`; needs to be live in prod before the evening shift", R, &[UNIT, GATE], &[T3]),
+    // Traffic named by its split or its share moves a release.
+    ("no, the prod endpoint gets a 90/10 split first and we compare acceptance for a week", R, &[GATE], &[T3, T5]),
+    ("scheduling the switch of all EU traffic on the translation endpoint to the distilled model", R, &[INTEG, GATE], &[T3, T5]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),
