@@ -138,6 +138,11 @@ const CASES: &[Case] = &[
     // Traffic named by its split or its share moves a release.
     ("no, the prod endpoint gets a 90/10 split first and we compare acceptance for a week", R, &[GATE], &[T3, T5]),
     ("scheduling the switch of all EU traffic on the translation endpoint to the distilled model", R, &[INTEG, GATE], &[T3, T5]),
+    // Only code returns: a name that "returns" something is a function even
+    // beside another change; "folds accents" is no cross-validation fold.
+    ("changing `parse_ts` to return UTC instead of local time; its output is the join key of the `user_daily` feature table", I, &[UNIT, INTEG], &[T2, T8]),
+    ("the lowercase step in `normalize_text()` now also folds accents", U, &[UNIT], &[]),
+    ("switched to 5 folds for the CV", I, &[INTEG], &[T1]),
     // A library's version moving needs no verb.
     ("onnxruntime 1.17 → 1.19 in the serving image", I, &[INTEG], &[T2]),
     ("numpy 1.26 -> 2.0", I, &[INTEG], &[T2]),

@@ -468,8 +468,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|(item, _, _)| !is_owned(*item))
         .filter(|(_, at, name)| {
-            let called = cleaned[*at + name.len()..].starts_with('(');
-            called || !claimed.contains(&line_of(*at)) && !path_lines.contains(&line_of(*at))
+            let after = &cleaned[*at + name.len()..];
+            // "`normalizeAmount` now returns cents": only code returns.
+            let returns = [
+                "returns",
+                "now returns",
+                "no longer returns",
+                "to return",
+                "raises",
+                "now raises",
+            ]
+            .iter()
+            .any(|w| after.trim_start_matches(['`', ' ']).starts_with(w));
+            after.starts_with('(')
+                || returns
+                || !claimed.contains(&line_of(*at)) && !path_lines.contains(&line_of(*at))
         })
         .map(|(_, at, name)| (at, name))
         .collect();
