@@ -137,7 +137,7 @@ const CASES: &[Case] = &[
     ("fixed `read_spacing()`; needs to be live in prod before the evening shift", R, &[UNIT, GATE], &[T3]),
     // Traffic named by its split or its share moves a release.
     ("no, the prod endpoint gets a 90/10 split first and we compare acceptance for a week", R, &[GATE], &[T3, T5]),
-    ("scheduling the switch of all EU traffic on the translation endpoint to the distilled model", R, &[INTEG, GATE], &[T3, T5]),
+    ("scheduling the switch of all EU traffic on the translation endpoint to the distilled model", R, &[INTEG, GATE], &[T1, T3, T5]),
     // Only code returns: a name that "returns" something is a function even
     // beside another change; "folds accents" is no cross-validation fold.
     ("changing `parse_ts` to return UTC instead of local time; its output is the join key of the `user_daily` feature table", I, &[UNIT, INTEG], &[T2, T8]),
@@ -362,6 +362,9 @@ const CASES: &[Case] = &[
     ("`mask_card()` now hides all but the last 4 digits. model, features and serving config: not touched", U, &[UNIT], &[]),
     ("hyperparameters: none. fixed the off-by-one in `clip_age()`", U, &[UNIT], &[]),
     ("fixed half-hour offsets in `to_local_hour(ts, tz)`. signature and return type are the same", U, &[UNIT], &[]),
+    ("`haversine_km` returned miles, oops. fixed, same signature", U, &[UNIT], &[]),
+    ("swapped adam for adamw for the ner fine-tune", I, &[INTEG], &[T1]),
+    ("quantizing the retrieval embedder to int8 before we log it. same tokenizer, same output dim", I, &[INTEG], &[T1]),
     ("apart from the README nothing moved", U, &[UNIT], &[T6]),
     ("no retrain needed since only the docs changed", U, &[UNIT], &[T6]),
     ("Didn't touch training code or hyperparams; only the scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),

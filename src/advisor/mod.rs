@@ -395,8 +395,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // "no champion" or "code unchanged" carry their own negation.
         // A belief's topic is what the claim is about, whichever way it
         // leans: "new data isn't a change" still talks about new data.
-        let is_negated =
-            rule.negatable && !hit.own_cue && hit.reach != Reach::About && negated[span.end - 1];
+        // "retrain .. same code" names what stayed the same itself.
+        let names_same = span.clone().any(|k| {
+            cleaned[items[k].start as usize..items[k].end as usize].eq_ignore_ascii_case("same")
+        });
+        let is_negated = rule.negatable
+            && !hit.own_cue
+            && !names_same
+            && hit.reach != Reach::About
+            && negated[span.end - 1];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
         let words = &cleaned[s as usize..e as usize];
         if !is_negated

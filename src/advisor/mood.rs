@@ -335,10 +335,18 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         (k == opener + 1 && sentence[opener].raw == "do" && sentence[k].raw == "not")
             || (k == opener && sentence[k].raw == "dont")
     };
+    // "fine-tune" and "fine-grained" are no verdict that something is fine.
+    let compound = |k: usize| {
+        sentence[k].raw == "fine"
+            && sentence
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.raw, "tune" | "tuned" | "tuning" | "tunes" | "grained"))
+    };
     let claim_at = |k: usize| {
         let w = &sentence[k];
         w.kind == TokenKind::Word
             && !forbids(k)
+            && !compound(k)
             && (lex.has(w.tok, class::CLAIM) || contracted_claim(k))
     };
     let claims = general || rhetorical || (0..sentence.len()).any(claim_at);

@@ -16,7 +16,8 @@
 //! * a sentence after a colon that only negates ("not touched", "none")
 //!   takes back the verbless list before the colon
 //!   ("model, features and serving config: not touched");
-//! * "is the same", "are the same" negate their clause as "unchanged" does.
+//! * "is the same", "are the same" negate their clause as "unchanged" does;
+//!   "same" before a noun negates that noun ("fixed, same signature").
 
 use super::lexicon::{BREAK, COMMA, Item, Lexicon, class};
 
@@ -59,6 +60,23 @@ pub(crate) fn negated(items: &[Item], text: &str, lex: &Lexicon) -> Vec<bool> {
                 mark(&mut out, s, e);
             }
             analyse_sentence(items, text, from, to, lex, &mut out);
+            // "fixed, same signature": what is the same did not change.
+            for k in from..to {
+                if text[items[k].start as usize..items[k].end as usize].eq_ignore_ascii_case("same")
+                    && !stays_the_same(items, text, k)
+                {
+                    let reach = (k + 1..to.min(k + 3))
+                        .take_while(|&j| {
+                            let t = items[j].tok;
+                            t != COMMA
+                                && !lex.has(t, class::CHANGE | class::JOINER | class::CONTRAST)
+                        })
+                        .last();
+                    if let Some(end) = reach {
+                        mark(&mut out, k + 1, end + 1);
+                    }
+                }
+            }
             let plain = (from..to).all(|k| {
                 lex.class(items[k].tok) & (class::CHANGE | class::NEG_CLAUSE | class::NEG_FORWARD)
                     == 0
