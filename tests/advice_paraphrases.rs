@@ -364,6 +364,8 @@ const CASES: &[Case] = &[
     ("fixed half-hour offsets in `to_local_hour(ts, tz)`. signature and return type are the same", U, &[UNIT], &[]),
     ("`haversine_km` returned miles, oops. fixed, same signature", U, &[UNIT], &[]),
     ("swapped adam for adamw for the ner fine-tune", I, &[INTEG], &[T1]),
+    // A bug named in a function is a change to it.
+    ("the UDF that buckets ages had an off-by-one at 65", U, &[UNIT], &[]),
     ("quantizing the retrieval embedder to int8 before we log it. same tokenizer, same output dim", I, &[INTEG], &[T1]),
     ("apart from the README nothing moved", U, &[UNIT], &[T6]),
     ("no retrain needed since only the docs changed", U, &[UNIT], &[T6]),

@@ -212,8 +212,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|h| in_context(h) && (h.reach != Reach::About || believing))
         .collect();
-    let (named_code, code_spans, named_other) =
-        code_units_named(engine, mood.reports, &cleaned, &paths, &items, &found);
+    let (named_code, code_spans, named_other) = code_units_named(
+        engine,
+        mood.reports || mood.fixes,
+        &cleaned,
+        &paths,
+        &items,
+        &found,
+    );
     let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
