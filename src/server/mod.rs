@@ -6,6 +6,7 @@
 //! posting a reply, sharing) runs as a tracked background task, which graceful
 //! shutdown waits for.
 
+mod ack;
 pub mod commands;
 pub mod config;
 mod deadline;
