@@ -272,3 +272,66 @@ impl Settings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn settings(args: &[&str]) -> Result<Settings, String> {
+        let mut argv = vec!["serve"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        Settings::from_args(cli.serve)
+    }
+
+    #[test]
+    fn an_app_token_turns_on_socket_mode_without_a_signing_secret() {
+        let s = settings(&["--app-token", "xapp-1-A-1-x"]).expect("starts");
+        let socket = s.socket.expect("socket mode");
+        assert_eq!(socket.connections, 2);
+        assert!(!s.slack_routes, "/slack/* is off in Socket Mode by default");
+        assert!(s.secrets.is_empty());
+    }
+
+    #[test]
+    fn an_explicit_mode_wins_over_the_app_token() {
+        let s = settings(&["--app-token", "xapp-1", "--mode", "http", "--signing-secret", "s"])
+            .expect("starts");
+        assert!(s.socket.is_none());
+        assert!(s.slack_routes);
+        let err = settings(&["--app-token", "xapp-1", "--mode", "http"]).expect_err("no secret");
+        assert!(err.contains("SLACK_SIGNING_SECRET"), "{err}");
+        let err = settings(&["--mode", "socket"]).expect_err("no app token");
+        assert!(err.contains("SLACK_APP_TOKEN"), "{err}");
+    }
+
+    #[test]
+    fn socket_settings_are_checked() {
+        let err = settings(&["--app-token", "xoxb-1"]).expect_err("a bot token");
+        assert!(err.contains("xapp-"), "{err}");
+        for n in ["0", "11"] {
+            let err = settings(&["--app-token", "xapp-1", "--socket-connections", n])
+                .expect_err("out of range");
+            assert!(err.contains("1 to 10"), "{err}");
+        }
+        let err = settings(&["--app-token", "xapp-1", "--socket-ping-secs", "30", "--socket-timeout-secs", "20"])
+            .expect_err("timeout under the ping interval");
+        assert!(err.contains("TESTSCOPE_SOCKET_TIMEOUT_SECS"), "{err}");
+    }
+
+    #[test]
+    fn http_routes_in_socket_mode_need_the_signing_secret() {
+        let err = settings(&["--app-token", "xapp-1", "--socket-http-routes"]).expect_err("no secret");
+        assert!(err.contains("SLACK_SIGNING_SECRET"), "{err}");
+        let s = settings(&["--app-token", "xapp-1", "--socket-http-routes", "--signing-secret", "s"])
+            .expect("starts");
+        assert!(s.socket.is_some() && s.slack_routes);
+    }
+}

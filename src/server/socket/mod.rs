@@ -317,8 +317,10 @@ impl Inner {
     /// A new connection, after waiting out earlier failures. `None` on
     /// shutdown or a permanent stop.
     async fn open(&self, failures: &mut u32, reason: &'static str) -> Option<Link> {
+        // Set after waiting out a 429, which already counted as a failure.
+        let mut waited = false;
         loop {
-            if *failures > 0 {
+            if *failures > 0 && !std::mem::take(&mut waited) {
                 let wait = self.settings.backoff.delay(*failures);
                 tracing::debug!(wait_ms = wait.as_millis() as u64, failures = *failures, "waiting before reconnecting");
                 if !self.pause(wait).await {
@@ -342,7 +344,7 @@ impl Inner {
                         return None;
                     }
                     // The wait is done; go straight to the next attempt.
-                    *failures -= 1;
+                    waited = true;
                     continue;
                 }
                 Err(e) if e.is_permanent() => {
