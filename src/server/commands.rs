@@ -21,12 +21,11 @@ pub(super) async fn handle(
     State(state): State<AppState>,
     req: Verified,
 ) -> Result<Response, AppError> {
-    let ack = match payload::parse_command(&req.body)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?
-    {
-        CommandRequest::SslCheck => Ack::Empty,
-        CommandRequest::Command(cmd) => answer(&state, &cmd).await,
-    };
+    let ack =
+        match payload::parse_command(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))? {
+            CommandRequest::SslCheck => Ack::Empty,
+            CommandRequest::Command(cmd) => answer(&state, &cmd).await,
+        };
     Ok(ack.into_response())
 }
 

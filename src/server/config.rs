@@ -5,9 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::socket::{MAX_CONNECTIONS, SocketSettings};
 use crate::quiz::runner::{QuizSettings, parse_channels};
 use crate::quiz::schedule::Schedule;
-use super::socket::{MAX_CONNECTIONS, SocketSettings};
 use crate::slack::api::{AppToken, BotToken};
 use crate::slack::signature::SigningSecrets;
 
@@ -302,8 +302,15 @@ mod tests {
 
     #[test]
     fn an_explicit_mode_wins_over_the_app_token() {
-        let s = settings(&["--app-token", "xapp-1", "--mode", "http", "--signing-secret", "s"])
-            .expect("starts");
+        let s = settings(&[
+            "--app-token",
+            "xapp-1",
+            "--mode",
+            "http",
+            "--signing-secret",
+            "s",
+        ])
+        .expect("starts");
         assert!(s.socket.is_none());
         assert!(s.slack_routes);
         let err = settings(&["--app-token", "xapp-1", "--mode", "http"]).expect_err("no secret");
@@ -321,17 +328,31 @@ mod tests {
                 .expect_err("out of range");
             assert!(err.contains("1 to 10"), "{err}");
         }
-        let err = settings(&["--app-token", "xapp-1", "--socket-ping-secs", "30", "--socket-timeout-secs", "20"])
-            .expect_err("timeout under the ping interval");
+        let err = settings(&[
+            "--app-token",
+            "xapp-1",
+            "--socket-ping-secs",
+            "30",
+            "--socket-timeout-secs",
+            "20",
+        ])
+        .expect_err("timeout under the ping interval");
         assert!(err.contains("TESTSCOPE_SOCKET_TIMEOUT_SECS"), "{err}");
     }
 
     #[test]
     fn http_routes_in_socket_mode_need_the_signing_secret() {
-        let err = settings(&["--app-token", "xapp-1", "--socket-http-routes"]).expect_err("no secret");
+        let err =
+            settings(&["--app-token", "xapp-1", "--socket-http-routes"]).expect_err("no secret");
         assert!(err.contains("SLACK_SIGNING_SECRET"), "{err}");
-        let s = settings(&["--app-token", "xapp-1", "--socket-http-routes", "--signing-secret", "s"])
-            .expect("starts");
+        let s = settings(&[
+            "--app-token",
+            "xapp-1",
+            "--socket-http-routes",
+            "--signing-secret",
+            "s",
+        ])
+        .expect("starts");
         assert!(s.socket.is_some() && s.slack_routes);
     }
 }

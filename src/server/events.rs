@@ -33,7 +33,11 @@ pub(super) async fn handle(
 /// One Events API delivery, over HTTP or Socket Mode: `body` is the
 /// `event_callback` object and `retry` Slack's count of earlier attempts.
 /// Mentions are answered in the background, once per event id.
-pub(crate) async fn dispatch(state: &AppState, body: &[u8], retry: &str) -> Result<Ack, PayloadError> {
+pub(crate) async fn dispatch(
+    state: &AppState,
+    body: &[u8],
+    retry: &str,
+) -> Result<Ack, PayloadError> {
     let envelope = payload::parse_event(body)?;
     match envelope {
         EventEnvelope::UrlVerification { challenge } => {
@@ -70,8 +74,7 @@ pub(crate) async fn dispatch(state: &AppState, body: &[u8], retry: &str) -> Resu
                 }
                 Event::Other { kind } if kind == "app_uninstalled" || kind == "tokens_revoked" => {
                     if kind == "app_uninstalled" || revokes_bot_token(body) {
-                        stop_posting(state, cb.team_id.as_deref().unwrap_or_default(), &kind)
-                            .await;
+                        stop_posting(state, cb.team_id.as_deref().unwrap_or_default(), &kind).await;
                     } else {
                         tracing::info!("user tokens revoked; the bot token is not affected");
                     }

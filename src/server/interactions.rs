@@ -21,8 +21,8 @@ pub(super) async fn handle(
     State(state): State<AppState>,
     req: Verified,
 ) -> Result<Response, AppError> {
-    let interaction = payload::parse_interaction(&req.body)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let interaction =
+        payload::parse_interaction(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))?;
     Ok(dispatch(&state, interaction, None).into_response())
 }
 

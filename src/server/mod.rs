@@ -350,7 +350,13 @@ impl Application {
         if let Some(socket) = &socket {
             socket.start();
         }
-        let http = serve(listener, app(state), stop.clone().cancelled_owned(), grace, limits);
+        let http = serve(
+            listener,
+            app(state),
+            stop.clone().cancelled_owned(),
+            grace,
+            limits,
+        );
         let sockets = async {
             if let Some(socket) = &socket {
                 stop.cancelled().await;

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
-use wiremock::matchers::{method, path};
 use wiremock::Mock;
+use wiremock::matchers::{method, path};
 
 use testscope::server::socket::{Backoff, SocketSettings};
 use testscope::slack::api::AppToken;
@@ -55,12 +55,18 @@ struct FakeSocketSlack {
 
 impl FakeSocketSlack {
     async fn start() -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind the fake socket server");
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("bind the fake socket server");
         let port = listener.local_addr().expect("addr").port();
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let links: Arc<Mutex<Vec<mpsc::UnboundedSender<Message>>>> = Arc::default();
         let behaviour: Arc<Behaviour> = Arc::default();
-        let (s, l, b) = (Arc::clone(&seen), Arc::clone(&links), Arc::clone(&behaviour));
+        let (s, l, b) = (
+            Arc::clone(&seen),
+            Arc::clone(&links),
+            Arc::clone(&behaviour),
+        );
         tokio::spawn(async move {
             let next = AtomicUsize::new(0);
             while let Ok((tcp, _)) = listener.accept().await {
@@ -182,7 +188,9 @@ async fn serve_link(
     let _ = sink.send(Message::text(hello.to_string())).await;
     if behaviour.drop_after_hello.load(Ordering::SeqCst) {
         let _ = sink.close().await;
-        seen.lock().unwrap().push(Seen::Closed(id, Instant::now(), false));
+        seen.lock()
+            .unwrap()
+            .push(Seen::Closed(id, Instant::now(), false));
         return;
     }
     if behaviour.go_silent.load(Ordering::SeqCst) {
@@ -275,7 +283,7 @@ fn command_envelope(envelope_id: &str, text: &str) -> Value {
     })
 }
 
-fn event_envelope(envelope_id: &str, event: Value, retry_attempt: u32) -> Value {
+fn event_envelope(envelope_id: &str, event: &Value, retry_attempt: u32) -> Value {
     json!({
         "envelope_id": envelope_id,
         "type": "events_api",
@@ -286,7 +294,7 @@ fn event_envelope(envelope_id: &str, event: Value, retry_attempt: u32) -> Value 
     })
 }
 
-fn interactive_envelope(envelope_id: &str, payload: Value) -> Value {
+fn interactive_envelope(envelope_id: &str, payload: &Value) -> Value {
     json!({
         "envelope_id": envelope_id,
         "type": "interactive",
@@ -403,11 +411,16 @@ async fn socket_mention_is_acked_then_answered_in_the_thread() {
     // Arrange: a slow Slack, to show the ack does not wait for the reply.
     let (mut app, fake) = socket_app(socket_options(1)).await;
     mount_post_message(&app, Duration::from_millis(1500)).await;
-    let event = mention_event("Ev-sock-1", &format!("<@UBOT> {QUESTION}"), "1595926230.009600", Some("1595926000.000001"));
+    let event = mention_event(
+        "Ev-sock-1",
+        &format!("<@UBOT> {QUESTION}"),
+        "1595926230.009600",
+        Some("1595926000.000001"),
+    );
 
     // Act
     let sent = Instant::now();
-    fake.send(0, &event_envelope("env-ev-1", event, 0));
+    fake.send(0, &event_envelope("env-ev-1", &event, 0));
     let (_, ack, acked) = fake.wait_ack("env-ev-1").await;
     let posts = wait_for_requests(&app.slack, "/chat.postMessage", 1, WAIT).await;
 
@@ -417,10 +430,17 @@ async fn socket_mention_is_acked_then_answered_in_the_thread() {
         "the ack must not wait for the reply (took {:?})",
         acked.duration_since(sent)
     );
-    assert_eq!(ack, json!({"envelope_id": "env-ev-1"}), "an event's ack carries nothing else");
+    assert_eq!(
+        ack,
+        json!({"envelope_id": "env-ev-1"}),
+        "an event's ack carries nothing else"
+    );
     let post = json_body(&posts[0]);
     assert_eq!(post["channel"], "C111");
-    assert_eq!(post["thread_ts"], "1595926000.000001", "the answer belongs in the thread");
+    assert_eq!(
+        post["thread_ts"], "1595926000.000001",
+        "the answer belongs in the thread"
+    );
     assert_eq!(headline(&post), "Integration tests in test (staging)");
     app.shutdown().await.expect("clean shutdown");
 }
@@ -432,7 +452,12 @@ async fn the_same_envelope_on_two_connections_is_answered_once() {
     mount_post_message(&app, Duration::ZERO).await;
     let envelope = event_envelope(
         "env-twice",
-        mention_event("Ev-twice", &format!("<@UBOT> {QUESTION}"), "1595926230.000100", None),
+        &mention_event(
+            "Ev-twice",
+            &format!("<@UBOT> {QUESTION}"),
+            "1595926230.000100",
+            None,
+        ),
         0,
     );
 
@@ -446,7 +471,11 @@ async fn the_same_envelope_on_two_connections_is_answered_once() {
     // Assert
     let acks = fake.acks("env-twice");
     let on: std::collections::HashSet<usize> = acks.iter().map(|(id, _, _)| *id).collect();
-    assert_eq!(on.len(), 2, "each connection acknowledges what it received: {acks:?}");
+    assert_eq!(
+        on.len(),
+        2,
+        "each connection acknowledges what it received: {acks:?}"
+    );
     assert_eq!(
         app.slack_requests("/chat.postMessage").await.len(),
         1,
@@ -459,13 +488,18 @@ async fn a_retried_envelope_is_answered_once() {
     // Arrange
     let (mut app, fake) = socket_app(socket_options(1)).await;
     mount_post_message(&app, Duration::ZERO).await;
-    let mention = mention_event("Ev-retry", &format!("<@UBOT> {QUESTION}"), "1595926230.000200", None);
+    let mention = mention_event(
+        "Ev-retry",
+        &format!("<@UBOT> {QUESTION}"),
+        "1595926230.000200",
+        None,
+    );
 
     // Act: Slack's first delivery, then its retry after a (supposedly) lost ack.
-    fake.send(0, &event_envelope("env-try-0", mention.clone(), 0));
+    fake.send(0, &event_envelope("env-try-0", &mention, 0));
     let _ = fake.wait_ack("env-try-0").await;
     wait_for_requests(&app.slack, "/chat.postMessage", 1, WAIT).await;
-    fake.send(0, &event_envelope("env-try-1", mention, 1));
+    fake.send(0, &event_envelope("env-try-1", &mention, 1));
     let _ = fake.wait_ack("env-try-1").await;
     app.shutdown().await.expect("clean shutdown");
 
@@ -495,8 +529,8 @@ async fn socket_button_click_is_acked_and_thanked_once() {
     );
 
     // Act: the same click delivered on both connections.
-    fake.send(0, &interactive_envelope("env-click", click.clone()));
-    fake.send(1, &interactive_envelope("env-click", click));
+    fake.send(0, &interactive_envelope("env-click", &click));
+    fake.send(1, &interactive_envelope("env-click", &click));
     let (_, ack, _) = fake.wait_ack("env-click").await;
     wait_for_requests(&app.slack, response_path, 1, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
@@ -522,7 +556,7 @@ async fn socket_message_shortcut_answers_in_the_thread() {
     );
 
     // Act
-    fake.send(0, &interactive_envelope("env-shortcut", shortcut));
+    fake.send(0, &interactive_envelope("env-shortcut", &shortcut));
     let _ = fake.wait_ack("env-shortcut").await;
     let posts = wait_for_requests(&app.slack, "/chat.postMessage", 1, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
@@ -539,14 +573,27 @@ async fn a_malformed_frame_is_skipped_and_the_connection_keeps_working() {
 
     fake.send_raw(0, "{not json");
     fake.send_raw(0, r#"{"type":"slash_commands"}"#);
-    fake.send(0, &json!({"envelope_id": "env-bad-payload", "type": "slash_commands", "payload": [1, 2]}));
+    fake.send(
+        0,
+        &json!({"envelope_id": "env-bad-payload", "type": "slash_commands", "payload": [1, 2]}),
+    );
     fake.send(0, &command_envelope("env-after", "help"));
 
     let (_, bad, _) = fake.wait_ack("env-bad-payload").await;
-    assert_eq!(bad, json!({"envelope_id": "env-bad-payload"}), "an unreadable payload is still acknowledged, so Slack does not resend it forever");
+    assert_eq!(
+        bad,
+        json!({"envelope_id": "env-bad-payload"}),
+        "an unreadable payload is still acknowledged, so Slack does not resend it forever"
+    );
     let (id, ack, _) = fake.wait_ack("env-after").await;
-    assert_eq!(id, 0, "the same connection, still read after the bad frames");
-    assert!(ack["payload"]["blocks"].is_array(), "help still answered: {ack}");
+    assert_eq!(
+        id, 0,
+        "the same connection, still read after the bad frames"
+    );
+    assert!(
+        ack["payload"]["blocks"].is_array(),
+        "help still answered: {ack}"
+    );
     assert_eq!(fake.opened().len(), 1, "no reconnect over a bad frame");
     drop(app);
 }
@@ -556,12 +603,21 @@ async fn slack_routes_are_off_in_socket_mode_and_health_stays_on() {
     let (app, _fake) = socket_app(socket_options(1)).await;
 
     let resp = app.post_command(&command_body("/testscope", "help")).await;
-    assert_eq!(resp.status(), StatusCode::NOT_FOUND, "no public webhook surface in Socket Mode");
+    assert_eq!(
+        resp.status(),
+        StatusCode::NOT_FOUND,
+        "no public webhook surface in Socket Mode"
+    );
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     let body = wait_readyz(&app, StatusCode::OK).await;
     assert_eq!(body["socket_connections"], 1, "{body}");
     assert!(
-        app.get("/metrics").await.text().await.unwrap_or_default().contains("testscope_socket_connections"),
+        app.get("/metrics")
+            .await
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("testscope_socket_connections"),
         "the live-connections gauge is exported"
     );
 }
@@ -574,18 +630,32 @@ async fn refresh_requested_opens_the_replacement_before_closing_the_old_connecti
     let (app, fake) = socket_app(socket_options(1)).await;
 
     // Act
-    fake.send(0, &json!({"type": "disconnect", "reason": "refresh_requested",
-        "debug_info": {"host": "fake"}}));
+    fake.send(
+        0,
+        &json!({"type": "disconnect", "reason": "refresh_requested",
+        "debug_info": {"host": "fake"}}),
+    );
     let opened = fake.wait_opened(2).await;
     let deadline = Instant::now() + WAIT;
     while !fake.closed().iter().any(|(id, _, _)| *id == 0) {
-        assert!(Instant::now() < deadline, "the old connection was never closed: {:?}", fake.seen());
+        assert!(
+            Instant::now() < deadline,
+            "the old connection was never closed: {:?}",
+            fake.seen()
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 
     // Assert
-    let (_, old_closed, by_app) = fake.closed().into_iter().find(|(id, _, _)| *id == 0).expect("closed");
-    assert!(by_app, "the app closes the old connection itself once the new one is up");
+    let (_, old_closed, by_app) = fake
+        .closed()
+        .into_iter()
+        .find(|(id, _, _)| *id == 0)
+        .expect("closed");
+    assert!(
+        by_app,
+        "the app closes the old connection itself once the new one is up"
+    );
     assert!(
         opened[1].1 < old_closed,
         "the new connection must be open before the old one closes (no gap)"
@@ -610,8 +680,14 @@ async fn link_disabled_stops_reconnecting_and_fails_readiness() {
     tokio::time::sleep(Duration::from_millis(600)).await;
 
     // Assert
-    let why = body["checks"]["socket_mode"].as_str().unwrap_or_default().to_owned();
-    assert!(why.contains("turned off"), "/readyz should say Socket Mode was turned off: {body}");
+    let why = body["checks"]["socket_mode"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        why.contains("turned off"),
+        "/readyz should say Socket Mode was turned off: {body}"
+    );
     assert_eq!(fake.opened().len(), 1, "no reconnect after link_disabled");
     assert_eq!(
         app.slack_requests("/apps.connections.open").await.len(),
@@ -624,7 +700,10 @@ async fn link_disabled_stops_reconnecting_and_fails_readiness() {
 async fn too_many_websockets_runs_with_one_fewer() {
     let (app, fake) = socket_app(socket_options(2)).await;
 
-    fake.send(0, &json!({"type": "disconnect", "reason": "too_many_websockets"}));
+    fake.send(
+        0,
+        &json!({"type": "disconnect", "reason": "too_many_websockets"}),
+    );
     let deadline = Instant::now() + WAIT;
     loop {
         let (_, body) = readyz(&app).await;
@@ -636,9 +715,17 @@ async fn too_many_websockets_runs_with_one_fewer() {
     }
     tokio::time::sleep(Duration::from_millis(600)).await;
 
-    assert_eq!(fake.opened().len(), 2, "no replacement for the connection Slack said was too many");
+    assert_eq!(
+        fake.opened().len(),
+        2,
+        "no replacement for the connection Slack said was too many"
+    );
     let (status, body) = readyz(&app).await;
-    assert_eq!(status, StatusCode::OK, "one connection left is enough to be ready: {body}");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "one connection left is enough to be ready: {body}"
+    );
     assert_eq!(body["socket_connections"], 1);
 }
 
@@ -669,18 +756,33 @@ async fn a_silent_connection_is_detected_and_replaced_within_the_timeout() {
 async fn abrupt_closes_reconnect_with_growing_delays() {
     // Arrange: every connection is dropped right after hello.
     let fake = FakeSocketSlack::start().await;
-    fake.behaviour.drop_after_hello.store(true, Ordering::SeqCst);
+    fake.behaviour
+        .drop_after_hello
+        .store(true, Ordering::SeqCst);
     let app = spawn_app_with(with_url(socket_options(1), fake.url())).await;
 
     // Act
     let opened = fake.wait_opened(5).await;
 
     // Assert: backoff 50 ms doubling to 400 ms, each wait in its upper half.
-    let gaps: Vec<Duration> = opened.windows(2).map(|w| w[1].1.duration_since(w[0].1)).collect();
-    assert!(gaps.iter().all(|g| *g >= Duration::from_millis(25)), "never a tight loop: {gaps:?}");
-    assert!(gaps[2] > gaps[0] && gaps[3] > gaps[1], "waits must grow: {gaps:?}");
+    let gaps: Vec<Duration> = opened
+        .windows(2)
+        .map(|w| w[1].1.duration_since(w[0].1))
+        .collect();
+    assert!(
+        gaps.iter().all(|g| *g >= Duration::from_millis(25)),
+        "never a tight loop: {gaps:?}"
+    );
+    assert!(
+        gaps[2] > gaps[0] && gaps[3] > gaps[1],
+        "waits must grow: {gaps:?}"
+    );
     let (status, _) = readyz(&app).await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "no steady connection, not ready");
+    assert_eq!(
+        status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no steady connection, not ready"
+    );
 }
 
 #[tokio::test]
@@ -726,7 +828,10 @@ async fn a_ws_url_to_another_host_is_refused() {
     let deadline = Instant::now() + WAIT;
     let why = loop {
         let (_, body) = readyz(&app).await;
-        let why = body["checks"]["socket_mode"].as_str().unwrap_or_default().to_owned();
+        let why = body["checks"]["socket_mode"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         if why.contains("refused") {
             break why;
         }
@@ -736,7 +841,10 @@ async fn a_ws_url_to_another_host_is_refused() {
 
     // Assert
     assert!(why.contains("ws://"), "{why} ({body})");
-    assert!(fake.opened().is_empty(), "no connection may be made to a refused URL");
+    assert!(
+        fake.opened().is_empty(),
+        "no connection may be made to a refused URL"
+    );
 }
 
 #[tokio::test]
@@ -744,8 +852,13 @@ async fn shutdown_acks_in_flight_work_finishes_replies_and_closes_the_sockets() 
     // Arrange: a slow chat.postMessage, so the reply is in flight at shutdown.
     let (mut app, fake) = socket_app(socket_options(1)).await;
     mount_post_message(&app, Duration::from_millis(500)).await;
-    let event = mention_event("Ev-drain", &format!("<@UBOT> {QUESTION}"), "1595926230.000300", None);
-    fake.send(0, &event_envelope("env-drain", event, 0));
+    let event = mention_event(
+        "Ev-drain",
+        &format!("<@UBOT> {QUESTION}"),
+        "1595926230.000300",
+        None,
+    );
+    fake.send(0, &event_envelope("env-drain", &event, 0));
     let _ = fake.wait_ack("env-drain").await;
 
     // Act

@@ -56,7 +56,10 @@ mod tests {
         for failures in 1..40 {
             let d = B.delay(failures);
             let full = Duration::from_secs(1u64 << (failures - 1).min(5)).min(B.max);
-            assert!(d >= full / 2 && d <= full, "{failures}: {d:?} outside {full:?}/2..={full:?}");
+            assert!(
+                d >= full / 2 && d <= full,
+                "{failures}: {d:?} outside {full:?}/2..={full:?}"
+            );
         }
     }
 

@@ -119,7 +119,8 @@ struct WireDebugInfo {
 }
 
 pub(super) fn parse(text: &str) -> Result<Frame, FrameError> {
-    let mut wire: WireFrame = serde_json::from_str(text).map_err(|e| FrameError::Json(e.to_string()))?;
+    let mut wire: WireFrame =
+        serde_json::from_str(text).map_err(|e| FrameError::Json(e.to_string()))?;
     let kind = wire
         .kind
         .take()
@@ -257,8 +258,10 @@ mod tests {
     fn acks_are_json_with_the_id_escaped() {
         let plain: Value = serde_json::from_str(&ack(r#"a"b"#, None)).expect("json");
         assert_eq!(plain, json!({"envelope_id": "a\"b"}));
-        let with: Value =
-            serde_json::from_str(&ack("e1", Some(r#"{"text":"hi"}"#))).expect("json");
-        assert_eq!(with, json!({"envelope_id": "e1", "payload": {"text": "hi"}}));
+        let with: Value = serde_json::from_str(&ack("e1", Some(r#"{"text":"hi"}"#))).expect("json");
+        assert_eq!(
+            with,
+            json!({"envelope_id": "e1", "payload": {"text": "hi"}})
+        );
     }
 }

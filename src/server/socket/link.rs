@@ -9,8 +9,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::stream::{SplitStream, StreamExt as _};
 use futures_util::SinkExt as _;
+use futures_util::stream::{SplitStream, StreamExt as _};
 use reqwest::Url;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
@@ -117,8 +117,7 @@ impl UrlPolicy {
 /// The TLS client for `wss://`: rustls with ring and the Mozilla roots, the
 /// stack reqwest and the PostgreSQL store use.
 pub(super) fn tls() -> Result<TlsConnector, rustls::Error> {
-    let roots =
-        rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     // Named, not the process default, which a second provider elsewhere in
     // the tree would make ambiguous.
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -162,7 +161,8 @@ async fn handshake(
     url: &Url,
     tls: &TlsConnector,
 ) -> Result<(WebSocketStream<Stream>, Instant), ConnectError> {
-    let failed = |what: &str, e: &dyn std::fmt::Display| ConnectError::Failed(format!("{what}: {e}"));
+    let failed =
+        |what: &str, e: &dyn std::fmt::Display| ConnectError::Failed(format!("{what}: {e}"));
     // An IPv6 literal comes bracketed; connecting wants it bare.
     let host = url
         .host_str()
@@ -209,7 +209,9 @@ async fn handshake(
                     Err(e) => Err(failed("unreadable first frame", &e)),
                 };
             }
-            Message::Close(_) => return Err(ConnectError::Failed("closed before hello".to_owned())),
+            Message::Close(_) => {
+                return Err(ConnectError::Failed("closed before hello".to_owned()));
+            }
             _ => {}
         }
     }

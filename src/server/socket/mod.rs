@@ -26,10 +26,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use tracing::Instrument as _;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tracing::Instrument as _;
 
 pub use backoff::Backoff;
 use frame::{DisconnectReason, Envelope, EnvelopeKind, Frame};
@@ -103,7 +103,10 @@ impl Status {
                 Some(problem) => format!("no live connection (last problem: {problem})"),
                 None => "no live connection yet".to_owned(),
             }),
-            n => Ok(format!("ok ({n} live connection{})", if n == 1 { "" } else { "s" })),
+            n => Ok(format!(
+                "ok ({n} live connection{})",
+                if n == 1 { "" } else { "s" }
+            )),
         }
     }
 
@@ -164,7 +167,8 @@ impl SocketMode {
         settings: SocketSettings,
         status: Arc<Status>,
     ) -> anyhow::Result<Self> {
-        let tls = link::tls().map_err(|e| anyhow::anyhow!("cannot set up TLS for Socket Mode: {e}"))?;
+        let tls =
+            link::tls().map_err(|e| anyhow::anyhow!("cannot set up TLS for Socket Mode: {e}"))?;
         let policy = UrlPolicy::for_api(state.slack.base_url());
         let target = settings.connections.clamp(1, MAX_CONNECTIONS);
         Ok(Self {
@@ -239,9 +243,15 @@ impl Inner {
                     self.close(link).await;
                     return;
                 }
-                End::Disconnect(r @ (DisconnectReason::Warning | DisconnectReason::RefreshRequested)) => {
+                End::Disconnect(
+                    r @ (DisconnectReason::Warning | DisconnectReason::RefreshRequested),
+                ) => {
                     reason = r.label();
-                    tracing::info!(connection = link.id, reason, "Slack is replacing a connection; opening the new one first");
+                    tracing::info!(
+                        connection = link.id,
+                        reason,
+                        "Slack is replacing a connection; opening the new one first"
+                    );
                     current = self.replace(link, &mut failures, reason).await;
                     if current.is_none() {
                         return;
@@ -249,14 +259,23 @@ impl Inner {
                 }
                 End::Disconnect(DisconnectReason::TooManyWebsockets) => {
                     self.close(link).await;
-                    let fewer = self.target.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n > 1).then(|| n - 1));
+                    let fewer = self
+                        .target
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                            (n > 1).then(|| n - 1)
+                        });
                     match fewer {
                         Ok(was) => {
-                            tracing::warn!(running = was - 1, "Slack says the app has too many Socket Mode connections; running with one fewer");
+                            tracing::warn!(
+                                running = was - 1,
+                                "Slack says the app has too many Socket Mode connections; running with one fewer"
+                            );
                             return;
                         }
                         Err(_) => {
-                            tracing::warn!("Slack says the app has too many Socket Mode connections; this is the last one, reconnecting after a wait");
+                            tracing::warn!(
+                                "Slack says the app has too many Socket Mode connections; this is the last one, reconnecting after a wait"
+                            );
                             reason = "too_many_websockets";
                             failures += 1;
                         }
@@ -276,7 +295,10 @@ impl Inner {
                         End::Closed => ("closed", "the connection closed".to_owned()),
                         End::Silent => (
                             "silent",
-                            format!("nothing received for {:?}; taken for dead", self.settings.silence_timeout),
+                            format!(
+                                "nothing received for {:?}; taken for dead",
+                                self.settings.silence_timeout
+                            ),
                         ),
                         End::Failed(e) => ("error", format!("read failed: {e}")),
                         _ => ("closed", String::new()),
@@ -285,7 +307,11 @@ impl Inner {
                         failures = 0;
                     }
                     failures += 1;
-                    tracing::warn!(connection = link.id, reason = label, "{detail}; reconnecting");
+                    tracing::warn!(
+                        connection = link.id,
+                        reason = label,
+                        "{detail}; reconnecting"
+                    );
                     self.status.problem(detail);
                     self.close(link).await;
                     reason = label;
@@ -296,7 +322,12 @@ impl Inner {
 
     /// Opens the replacement while the old connection is still read, then
     /// closes the old one.
-    async fn replace(&self, mut old: Link, failures: &mut u32, reason: &'static str) -> Option<Link> {
+    async fn replace(
+        &self,
+        mut old: Link,
+        failures: &mut u32,
+        reason: &'static str,
+    ) -> Option<Link> {
         enum First {
             Replacement(Option<Link>),
             OldEnded,
@@ -322,7 +353,11 @@ impl Inner {
         loop {
             if *failures > 0 && !std::mem::take(&mut waited) {
                 let wait = self.settings.backoff.delay(*failures);
-                tracing::debug!(wait_ms = wait.as_millis() as u64, failures = *failures, "waiting before reconnecting");
+                tracing::debug!(
+                    wait_ms = wait.as_millis() as u64,
+                    failures = *failures,
+                    "waiting before reconnecting"
+                );
                 if !self.pause(wait).await {
                     return None;
                 }
@@ -330,16 +365,25 @@ impl Inner {
             if self.stopping.is_cancelled() || self.halted.is_cancelled() {
                 return None;
             }
-            let url = match self.state.slack.open_connection(&self.settings.app_token).await {
+            let url = match self
+                .state
+                .slack
+                .open_connection(&self.settings.app_token)
+                .await
+            {
                 Ok(url) => url,
                 Err(OpenError::RateLimited { retry_after }) => {
                     *failures += 1;
                     let wait = retry_after
                         .unwrap_or_default()
                         .max(self.settings.backoff.delay(*failures));
-                    tracing::warn!(wait_ms = wait.as_millis() as u64, "apps.connections.open is rate limited; waiting");
+                    tracing::warn!(
+                        wait_ms = wait.as_millis() as u64,
+                        "apps.connections.open is rate limited; waiting"
+                    );
                     metrics::counter!("testscope_socket_open_failures_total", "reason" => "rate_limited").increment(1);
-                    self.status.problem("apps.connections.open is rate limited (429)".to_owned());
+                    self.status
+                        .problem("apps.connections.open is rate limited (429)".to_owned());
                     if !self.pause(wait).await {
                         return None;
                     }
@@ -357,7 +401,8 @@ impl Inner {
                 Err(e) => {
                     *failures += 1;
                     tracing::warn!(error = %e, "could not get a Socket Mode URL");
-                    metrics::counter!("testscope_socket_open_failures_total", "reason" => "error").increment(1);
+                    metrics::counter!("testscope_socket_open_failures_total", "reason" => "error")
+                        .increment(1);
                     self.status.problem(e.to_string());
                     continue;
                 }
@@ -377,8 +422,14 @@ impl Inner {
             match link::connect(id, &url, &self.tls, s.connect_timeout, s.ping_every).await {
                 Ok(link) => {
                     self.status.changed(1);
-                    metrics::counter!("testscope_socket_connects_total", "reason" => reason).increment(1);
-                    tracing::info!(connection = id, reason, live = self.status.live(), "Socket Mode connection ready");
+                    metrics::counter!("testscope_socket_connects_total", "reason" => reason)
+                        .increment(1);
+                    tracing::info!(
+                        connection = id,
+                        reason,
+                        live = self.status.live(),
+                        "Socket Mode connection ready"
+                    );
                     if reason == "warning" || reason == "refresh_requested" {
                         *failures = 0;
                     }
@@ -443,19 +494,25 @@ impl Inner {
             match frame::parse(text.as_str()) {
                 Ok(Frame::Envelope(envelope)) => self.take(link, envelope, received),
                 Ok(Frame::Disconnect(reason)) => {
-                    metrics::counter!("testscope_socket_envelopes_total", "type" => "disconnect").increment(1);
+                    metrics::counter!("testscope_socket_envelopes_total", "type" => "disconnect")
+                        .increment(1);
                     return End::Disconnect(reason);
                 }
-                Ok(Frame::Hello { approximate_connection_time }) => {
-                    metrics::counter!("testscope_socket_envelopes_total", "type" => "hello").increment(1);
+                Ok(Frame::Hello {
+                    approximate_connection_time,
+                }) => {
+                    metrics::counter!("testscope_socket_envelopes_total", "type" => "hello")
+                        .increment(1);
                     tracing::debug!(connection = link.id, approximate_connection_time, "hello");
                 }
                 Ok(Frame::Other { kind }) => {
-                    metrics::counter!("testscope_socket_envelopes_total", "type" => "other").increment(1);
+                    metrics::counter!("testscope_socket_envelopes_total", "type" => "other")
+                        .increment(1);
                     tracing::debug!(connection = link.id, %kind, "ignoring a Socket Mode frame");
                 }
                 Err(e) => {
-                    metrics::counter!("testscope_socket_envelopes_total", "type" => "malformed").increment(1);
+                    metrics::counter!("testscope_socket_envelopes_total", "type" => "malformed")
+                        .increment(1);
                     tracing::warn!(connection = link.id, error = %e, "ignoring an unreadable Socket Mode frame");
                 }
             }
@@ -487,7 +544,11 @@ impl Inner {
         let id = link.id;
         link.close().await;
         self.status.changed(-1);
-        tracing::debug!(connection = id, live = self.status.live(), "Socket Mode connection closed");
+        tracing::debug!(
+            connection = id,
+            live = self.status.live(),
+            "Socket Mode connection closed"
+        );
     }
 }
 
