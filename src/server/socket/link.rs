@@ -30,6 +30,10 @@ pub(super) type Reader = SplitStream<WebSocketStream<Stream>>;
 /// Slack's frames are small; a megabyte is far beyond any real one.
 const MAX_FRAME: usize = 1024 * 1024;
 
+/// How long a closing connection waits for its envelopes' acks: past
+/// Slack's three seconds an ack is too late to matter.
+const ACK_DRAIN: Duration = Duration::from_secs(3);
+
 /// Something to write on the socket.
 pub(super) enum Out {
     Ack {
@@ -48,12 +52,26 @@ pub(super) struct Link {
     pub(super) out: mpsc::UnboundedSender<Out>,
     writer: tokio::task::JoinHandle<()>,
     pub(super) opened: Instant,
+    /// Handlers of envelopes read here whose ack is not queued yet.
+    pub(super) inflight: tokio_util::task::TaskTracker,
 }
 
 impl Link {
-    /// Sends a close frame after everything queued, and waits briefly for
-    /// the writer to finish.
+    /// Stops reading, lets the envelopes already read queue their acks,
+    /// sends a close frame after them, and waits briefly for the writer.
+    /// Envelopes Slack sends meanwhile go unacknowledged and are delivered
+    /// again on another connection.
     pub(super) async fn close(self) {
+        self.inflight.close();
+        if tokio::time::timeout(ACK_DRAIN, self.inflight.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                connection = self.id,
+                "closing with envelopes still unanswered"
+            );
+        }
         let _ = self.out.send(Out::Close);
         drop(self.reader);
         let mut writer = self.writer;
@@ -154,6 +172,7 @@ pub(super) async fn connect(
         out,
         writer,
         opened,
+        inflight: tokio_util::task::TaskTracker::new(),
     })
 }
 

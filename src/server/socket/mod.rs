@@ -139,12 +139,10 @@ struct Inner {
     status: Arc<Status>,
     policy: UrlPolicy,
     tls: tokio_rustls::TlsConnector,
-    /// Shutdown: stop reading, finish in-flight envelopes, close.
+    /// Shutdown: stop reading, let in-flight envelopes send their acks, close.
     stopping: CancellationToken,
     /// Stopped for good (`link_disabled`, a refused token): no reconnects.
     halted: CancellationToken,
-    /// Envelope handlers that have not sent their ack yet.
-    inflight: TaskTracker,
     slots: TaskTracker,
     /// Connections the app tries to keep; lowered by `too_many_websockets`.
     target: AtomicUsize,
@@ -180,7 +178,6 @@ impl SocketMode {
                 tls,
                 stopping: CancellationToken::new(),
                 halted: CancellationToken::new(),
-                inflight: TaskTracker::new(),
                 slots: TaskTracker::new(),
                 target: AtomicUsize::new(target),
                 next_id: AtomicU64::new(1),
@@ -212,7 +209,6 @@ impl SocketMode {
     /// closes the connections, within `grace`.
     pub(crate) async fn stop(&self, grace: Duration) {
         self.inner.stopping.cancel();
-        self.inner.inflight.close();
         if tokio::time::timeout(grace, self.inner.slots.wait())
             .await
             .is_err()
@@ -527,7 +523,7 @@ impl Inner {
         let state = self.state.clone();
         let out = link.out.clone();
         let connection = link.id;
-        self.inflight.spawn(async move {
+        link.inflight.spawn(async move {
             let text = answer(&state, &envelope).await;
             if out.send(Out::Ack { text, kind, received }).is_err() {
                 tracing::warn!(connection, envelope = %envelope.id, "connection gone before the ack; Slack will deliver again");
@@ -535,12 +531,9 @@ impl Inner {
         });
     }
 
-    /// Closes a connection: at shutdown only once every in-flight envelope
-    /// has queued its ack, which the writer sends before the close frame.
+    /// Closes a connection once its in-flight envelopes have their acks
+    /// queued (see [`Link::close`]).
     async fn close(&self, link: Link) {
-        if self.stopping.is_cancelled() {
-            self.inflight.wait().await;
-        }
         let id = link.id;
         link.close().await;
         self.status.changed(-1);
