@@ -877,3 +877,53 @@ async fn shutdown_acks_in_flight_work_finishes_replies_and_closes_the_sockets() 
     );
     assert_eq!(fake.opened().len(), 1, "no reconnect while shutting down");
 }
+
+#[tokio::test]
+async fn two_instances_on_one_database_answer_an_envelope_once() {
+    // Arrange: two instances sharing one database, each with its own
+    // connection to the same fake Slack, as two replicas would be.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite://{}", dir.path().join("shared.db").display());
+    let fake = FakeSocketSlack::start().await;
+    let options = || TestOptions {
+        database_url: Some(db.clone()),
+        socket_url: Some(fake.url()),
+        ..socket_options(1)
+    };
+    let mut first = spawn_app_with(options()).await;
+    fake.wait_opened(1).await;
+    let mut second = spawn_app_with(options()).await;
+    fake.wait_opened(2).await;
+    mount_post_message(&first, Duration::ZERO).await;
+    mount_post_message(&second, Duration::ZERO).await;
+    let envelope = event_envelope(
+        "env-replicas",
+        &mention_event(
+            "Ev-replicas",
+            &format!("<@UBOT> {QUESTION}"),
+            "1595926230.000400",
+            None,
+        ),
+        0,
+    );
+
+    // Act: Slack redelivers to the other instance (a lost ack, say).
+    fake.send(0, &envelope);
+    fake.send(1, &envelope);
+    let _ = fake.wait_ack("env-replicas").await;
+    let deadline = Instant::now() + WAIT;
+    while fake.acks("env-replicas").len() < 2 {
+        assert!(Instant::now() < deadline, "both instances acknowledge");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.shutdown().await.expect("clean shutdown");
+    second.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let posts = first.slack_requests("/chat.postMessage").await.len()
+        + second.slack_requests("/chat.postMessage").await.len();
+    assert_eq!(
+        posts, 1,
+        "one answer in the thread, whichever instance gave it"
+    );
+}
