@@ -927,3 +927,101 @@ async fn two_instances_on_one_database_answer_an_envelope_once() {
         "one answer in the thread, whichever instance gave it"
     );
 }
+
+#[tokio::test]
+async fn the_binary_drains_and_exits_cleanly_on_sigterm() {
+    // Arrange: the real binary in Socket Mode (no signing secret), a fake
+    // Slack on both sides, and a reply that takes half a second to post.
+    let fake = FakeSocketSlack::start().await;
+    let slack = wiremock::MockServer::start().await;
+    mount_auth_test(&slack).await;
+    Mock::given(method("POST"))
+        .and(path("/apps.connections.open"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": true, "url": fake.url()})),
+        )
+        .mount(&slack)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(posted_ok().set_delay(Duration::from_millis(500)))
+        .mount(&slack)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .arg("serve")
+        .env_remove("SLACK_SIGNING_SECRET")
+        .env("SLACK_APP_TOKEN", "xapp-1-test")
+        .env("SLACK_BOT_TOKEN", BOT_TOKEN)
+        .env("SLACK_API_URL", slack.uri())
+        .env("TESTSCOPE_ADDR", "127.0.0.1:0")
+        .env("TESTSCOPE_SOCKET_CONNECTIONS", "1")
+        .env(
+            "TESTSCOPE_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("t.db").display()),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start testscope serve");
+    let mut child = KillOnDrop(child);
+    fake.wait_opened(1).await;
+    // Identity first, so the mention is not mistaken for the bot's own.
+    wait_for_requests(&slack, "/auth.test", 1, WAIT).await;
+    let event = mention_event(
+        "Ev-sigterm",
+        &format!("<@UBOT> {QUESTION}"),
+        "1595926230.000500",
+        None,
+    );
+    fake.send(0, &event_envelope("env-sigterm", &event, 0));
+    let _ = fake.wait_ack("env-sigterm").await;
+    wait_for_requests(&slack, "/chat.postMessage", 1, WAIT).await;
+    let posting_since = Instant::now();
+
+    // Act: SIGTERM while the reply is still being posted.
+    let pid = child.0.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().expect("wait for testscope") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "testscope did not exit within 10 s of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+
+    // Assert
+    assert!(status.success(), "a clean exit after SIGTERM, got {status}");
+    assert!(
+        posting_since.elapsed() >= Duration::from_millis(400),
+        "exited {:?} into a 500 ms post: the reply in flight was abandoned",
+        posting_since.elapsed()
+    );
+    assert!(
+        fake.closed()
+            .iter()
+            .any(|(id, _, by_app)| *id == 0 && *by_app),
+        "the app closed its Socket Mode connection: {:?}",
+        fake.seen()
+    );
+    assert_eq!(fake.opened().len(), 1, "no reconnect while stopping");
+}
+
+/// A child process that is killed if the test fails before it exits.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
