@@ -42,6 +42,9 @@ use crate::slack::payload;
 /// Slack allows at most this many connections per app.
 pub const MAX_CONNECTIONS: usize = 10;
 
+/// The longest `Retry-After` from `apps.connections.open` that is honoured.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+
 /// How Socket Mode runs.
 #[derive(Debug, Clone)]
 pub struct SocketSettings {
@@ -370,8 +373,11 @@ impl Inner {
                 Ok(url) => url,
                 Err(OpenError::RateLimited { retry_after }) => {
                     *failures += 1;
+                    // Capped, so a garbled header cannot park the
+                    // connection for hours.
                     let wait = retry_after
                         .unwrap_or_default()
+                        .min(MAX_RETRY_AFTER)
                         .max(self.settings.backoff.delay(*failures));
                     tracing::warn!(
                         wait_ms = wait.as_millis() as u64,
