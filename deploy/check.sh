@@ -6,7 +6,8 @@
 #   3. the Dockerfile lints clean                              hadolint (PyPI wheel)
 #   4. the systemd unit verifies                               systemd-analyze
 #   5. structure and cross-file agreement: replicas, probes, Service/PDB
-#      selectors, compose services, Slack manifest URLs and scopes, Dockerfile
+#      selectors, compose services, both Slack manifests (HTTP: URLs and scopes;
+#      Socket Mode: no URLs, same features as HTTP), Dockerfile
 #      stubs vs. Cargo targets, env var names vs. src/       checks/assert_deploy.py
 #
 #   deploy/check.sh            # from anywhere; exits 1 listing every problem

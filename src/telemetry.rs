@@ -71,6 +71,26 @@ fn describe() {
     );
     describe_counter!("testscope_quiz_answers_total", "Quiz answers by kind");
     describe_counter!("testscope_events_total", "Events API deliveries by outcome");
+    metrics::describe_gauge!(
+        "testscope_socket_connections",
+        "Socket Mode connections open now"
+    );
+    describe_counter!(
+        "testscope_socket_connects_total",
+        "Socket Mode connections opened, by reason (start, refresh_requested, warning, closed, silent, error, ...)"
+    );
+    describe_counter!(
+        "testscope_socket_open_failures_total",
+        "Failed attempts to open a Socket Mode connection, by reason"
+    );
+    describe_counter!(
+        "testscope_socket_envelopes_total",
+        "Socket Mode frames received, by type (slash_commands, events_api, interactive, hello, disconnect, malformed, ...)"
+    );
+    describe_histogram!(
+        "testscope_socket_ack_seconds",
+        "Time from receiving a Socket Mode envelope to sending its acknowledgement, by type"
+    );
     describe_counter!(
         "testscope_response_url_refused_total",
         "Replies not sent because the payload's response_url is not an allowed Slack origin, by reason"

@@ -409,6 +409,59 @@ def slack_manifest() -> str:
                   f"shortcut testscope_advise, {len(scopes)} bot scopes")
 
 
+def _urls(obj, path=""):
+    """Every key ending in `url` anywhere in a manifest, with its path."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            where = f"{path}.{k}" if path else str(k)
+            if str(k).endswith("url") or str(k).endswith("urls"):
+                yield where
+            yield from _urls(v, where)
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _urls(v, f"{path}[{i}]")
+
+
+def slack_manifest_socket() -> str:
+    p = DEPLOY / "slack-app-manifest-socket.yaml"
+    http = doc(DEPLOY / "slack-app-manifest.yaml")
+    d = doc(p)
+    check(dig(d, "settings", "socket_mode_enabled") is True, p,
+          "settings.socket_mode_enabled must be true: this is the Socket Mode manifest")
+    urls = list(_urls(d))
+    check(not urls, p, f"a Socket Mode manifest has no request URLs, found {urls}")
+    check(dig(d, "settings", "interactivity", "is_enabled") is True, p,
+          "settings.interactivity.is_enabled must be true (buttons, the message shortcut)")
+    # The two manifests describe one app: the same commands, shortcut, events
+    # and scopes, so neither mode quietly lacks a feature.
+    def cmds(m):
+        return sorted(str(c.get("command")) for c in dig(m, "features", "slash_commands", default=[]) or [])
+
+    def shortcuts(m):
+        return sorted(str(s.get("callback_id")) for s in dig(m, "features", "shortcuts", default=[]) or [])
+
+    same = {
+        "features.slash_commands[].command": (cmds(d), cmds(http)),
+        "features.shortcuts[].callback_id": (shortcuts(d), shortcuts(http)),
+        "settings.event_subscriptions.bot_events": (
+            sorted(dig(d, "settings", "event_subscriptions", "bot_events", default=[]) or []),
+            sorted(dig(http, "settings", "event_subscriptions", "bot_events", default=[]) or []),
+        ),
+        "oauth_config.scopes.bot": (
+            sorted(dig(d, "oauth_config", "scopes", "bot", default=[]) or []),
+            sorted(dig(http, "oauth_config", "scopes", "bot", default=[]) or []),
+        ),
+    }
+    for where, (mine, theirs) in same.items():
+        check(mine == theirs, p, f"{where} differs from slack-app-manifest.yaml: {mine} vs {theirs}")
+    for i, c in enumerate(dig(d, "features", "slash_commands", default=[]) or []):
+        check(str(c.get("command", "")).startswith("/"), p,
+              f"features.slash_commands[{i}].command must start with '/', found {c.get('command')!r}")
+    check("SLACK_APP_TOKEN" in ENV, p, "SLACK_APP_TOKEN is not a variable testscope reads")
+    return (f"Slack Socket Mode manifest: no request URLs, socket_mode_enabled, "
+            f"same commands, shortcut, events and scopes as the HTTP manifest")
+
+
 # --- Dockerfile ---------------------------------------------------------------
 
 
@@ -577,7 +630,7 @@ def systemd_unit() -> str:
 
 
 def main() -> int:
-    for step in (load_all_yaml, k8s, compose, slack_manifest, dockerfile, systemd_unit):
+    for step in (load_all_yaml, k8s, compose, slack_manifest, slack_manifest_socket, dockerfile, systemd_unit):
         before = len(problems)
         try:
             summary = step()

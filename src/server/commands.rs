@@ -2,16 +2,14 @@
 //! Slack's three seconds. The command's name is never assumed, since teams
 //! rename it.
 
-use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderValue;
-use axum::http::StatusCode;
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::ack::Ack;
 use super::replies::advice_with_buttons;
 use super::verify::{AppError, Verified};
 use crate::quiz;
@@ -23,33 +21,39 @@ pub(super) async fn handle(
     State(state): State<AppState>,
     req: Verified,
 ) -> Result<Response, AppError> {
-    match payload::parse_command(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))? {
-        CommandRequest::SslCheck => Ok(StatusCode::OK.into_response()),
-        CommandRequest::Command(cmd) => {
-            tracing::debug!(team = %cmd.team_id, channel = %cmd.channel_id, "slash command");
-            let text = cmd.text.trim();
-            let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-            if first.eq_ignore_ascii_case("quiz") {
-                let asker = Asker {
-                    team_id: &cmd.team_id,
-                    channel_id: &cmd.channel_id,
-                    user_id: &cmd.user_id,
-                };
-                // Boxed: the quiz's database calls would otherwise make every
-                // command's future, which axum moves onto the heap, as large
-                // as theirs.
-                let msg = Box::pin(quiz::commands::handle(
-                    state.quiz_ctx(),
-                    &asker,
-                    rest,
-                    state.clock.now(),
-                ))
-                .await;
-                return Ok(Json(msg).into_response());
-            }
-            Ok(cached_reply(&state, &cmd))
-        }
+    let ack =
+        match payload::parse_command(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))? {
+            CommandRequest::SslCheck => Ack::Empty,
+            CommandRequest::Command(cmd) => answer(&state, &cmd).await,
+        };
+    Ok(ack.into_response())
+}
+
+/// The answer to a slash command, over HTTP or Socket Mode: an ephemeral
+/// message, sent back as the acknowledgement itself.
+pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
+    tracing::debug!(team = %cmd.team_id, channel = %cmd.channel_id, "slash command");
+    let text = cmd.text.trim();
+    let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    if first.eq_ignore_ascii_case("quiz") {
+        let asker = Asker {
+            team_id: &cmd.team_id,
+            channel_id: &cmd.channel_id,
+            user_id: &cmd.user_id,
+        };
+        // Boxed: the quiz's database calls would otherwise make every
+        // command's future, which axum moves onto the heap, as large
+        // as theirs.
+        let msg = Box::pin(quiz::commands::handle(
+            state.quiz_ctx(),
+            &asker,
+            rest,
+            state.clock.now(),
+        ))
+        .await;
+        return Ack::Json(msg);
     }
+    cached_reply(state, cmd)
 }
 
 /// Rendered replies by question text. Advice is a pure function of the text
@@ -90,15 +94,14 @@ impl ReplyCache {
     }
 }
 
-fn cached_reply(state: &AppState, cmd: &SlashCommand<'_>) -> Response {
+fn cached_reply(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
     let rendered = state
         .replies
         .get_or_render(cmd.text.trim(), || reply(state, cmd));
-    let mut response = Response::new(Body::from(rendered.body));
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CONTENT_LENGTH, rendered.length);
-    response
+    Ack::Rendered {
+        body: rendered.body,
+        length: rendered.length,
+    }
 }
 
 /// The reply to one command; every path is a friendly ephemeral message.

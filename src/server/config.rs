@@ -5,9 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::socket::{MAX_CONNECTIONS, SocketSettings};
 use crate::quiz::runner::{QuizSettings, parse_channels};
 use crate::quiz::schedule::Schedule;
-use crate::slack::api::BotToken;
+use crate::slack::api::{AppToken, BotToken};
 use crate::slack::signature::SigningSecrets;
 
 /// The flags of `testscope serve`; every one can also come from the environment.
@@ -73,6 +74,37 @@ pub struct ServeArgs {
     /// Most client connections open at once; more wait in the listen queue.
     #[arg(long, env = "TESTSCOPE_MAX_CONNECTIONS", default_value_t = 512)]
     pub max_connections: usize,
+    /// App-level token (xapp-..., scope connections:write). Setting it turns
+    /// on Socket Mode unless `--mode http` says otherwise.
+    #[arg(long, env = "SLACK_APP_TOKEN", hide_env_values = true)]
+    pub app_token: Option<String>,
+    /// How Slack reaches testscope: `socket` (testscope opens WebSockets to
+    /// Slack; no public URL) or `http` (Slack POSTs to /slack/*). Unset:
+    /// socket when SLACK_APP_TOKEN is set, else http. An explicit mode wins.
+    #[arg(long, env = "TESTSCOPE_MODE", value_enum)]
+    pub mode: Option<Mode>,
+    /// Socket Mode connections kept open at once (1 to 10); more than one
+    /// means a connection being replaced never leaves a gap.
+    #[arg(long, env = "TESTSCOPE_SOCKET_CONNECTIONS", default_value_t = 2)]
+    pub socket_connections: usize,
+    /// Seconds between our pings on each Socket Mode connection.
+    #[arg(long, env = "TESTSCOPE_SOCKET_PING_SECS", default_value_t = 10)]
+    pub socket_ping_secs: u64,
+    /// Seconds without any frame from Slack (a pong included) after which a
+    /// Socket Mode connection is taken for dead and replaced.
+    #[arg(long, env = "TESTSCOPE_SOCKET_TIMEOUT_SECS", default_value_t = 30)]
+    pub socket_timeout_secs: u64,
+    /// In Socket Mode, also serve the /slack/* routes (they then need
+    /// SLACK_SIGNING_SECRET); off by default.
+    #[arg(long, env = "TESTSCOPE_SOCKET_HTTP_ROUTES")]
+    pub socket_http_routes: bool,
+}
+
+/// How Slack's requests reach testscope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Socket,
+    Http,
 }
 
 /// A minute: a flood of forged requests shows as one line a minute per
@@ -101,6 +133,10 @@ pub struct Settings {
     /// How often a kind of rejected request (a bad signature) may be
     /// logged; every one is counted in the metrics regardless.
     pub rejection_log_interval: Duration,
+    /// Socket Mode, when on.
+    pub socket: Option<SocketSettings>,
+    /// Whether the `/slack/*` routes are served (always in HTTP mode).
+    pub slack_routes: bool,
 }
 
 impl Settings {
@@ -125,21 +161,72 @@ impl Settings {
             max_background: 256,
             max_connections: 512,
             rejection_log_interval: REJECTION_LOG_INTERVAL,
+            socket: None,
+            slack_routes: true,
         }
     }
 
     /// Checks the arguments; the error is one line meant for a terminal.
     pub fn from_args(args: ServeArgs) -> Result<Settings, String> {
+        let app_token = args.app_token.as_deref().and_then(AppToken::parse);
+        let socket = match (args.mode, app_token) {
+            (Some(Mode::Http), _) | (None, None) => None,
+            (Some(Mode::Socket), None) => {
+                return Err(
+                    "--mode socket needs SLACK_APP_TOKEN: create an app-level token with the \
+                     connections:write scope on your Slack app's Basic Information page"
+                        .to_owned(),
+                );
+            }
+            (_, Some(token)) => {
+                if !token.looks_right() {
+                    return Err(
+                        "SLACK_APP_TOKEN must be an app-level token (xapp-...), not a bot or user token"
+                            .to_owned(),
+                    );
+                }
+                if !(1..=MAX_CONNECTIONS).contains(&args.socket_connections) {
+                    return Err(format!(
+                        "TESTSCOPE_SOCKET_CONNECTIONS must be 1 to {MAX_CONNECTIONS} (Slack's limit), got {}",
+                        args.socket_connections
+                    ));
+                }
+                let mut socket = SocketSettings::new(token);
+                socket.connections = args.socket_connections;
+                socket.ping_every = Duration::from_secs(args.socket_ping_secs.max(1));
+                socket.silence_timeout = Duration::from_secs(args.socket_timeout_secs.max(2));
+                if socket.silence_timeout <= socket.ping_every {
+                    return Err(
+                        "TESTSCOPE_SOCKET_TIMEOUT_SECS must be longer than TESTSCOPE_SOCKET_PING_SECS, \
+                         or a healthy connection would be taken for dead between pings"
+                            .to_owned(),
+                    );
+                }
+                Some(socket)
+            }
+        };
+        // Socket Mode needs no signing secret: the connection URL from
+        // apps.connections.open is what vouches for Slack. The HTTP routes
+        // still do, wherever they are served.
+        let slack_routes = socket.is_none() || args.socket_http_routes;
         let raw = args.signing_secret.unwrap_or_default();
-        if raw.trim().is_empty() {
-            return Err(
-                "SLACK_SIGNING_SECRET is not set: copy the signing secret from your Slack app's \
-                        Basic Information page (see README, \"Install in your workspace\")"
-                    .to_owned(),
-            );
-        }
-        let secrets = SigningSecrets::parse(&raw)
-            .map_err(|e| format!("SLACK_SIGNING_SECRET is not usable: {e}"))?;
+        let secrets = if raw.trim().is_empty() {
+            if slack_routes {
+                let hint = if socket.is_some() {
+                    " (TESTSCOPE_SOCKET_HTTP_ROUTES serves /slack/* in Socket Mode)"
+                } else {
+                    ", or set SLACK_APP_TOKEN to use Socket Mode, which needs none"
+                };
+                return Err(format!(
+                    "SLACK_SIGNING_SECRET is not set: copy the signing secret from your Slack app's \
+                     Basic Information page (see README, \"Install in your workspace\"){hint}"
+                ));
+            }
+            SigningSecrets::none()
+        } else {
+            SigningSecrets::parse(&raw)
+                .map_err(|e| format!("SLACK_SIGNING_SECRET is not usable: {e}"))?
+        };
         let bot_token = args.bot_token.map(BotToken::new).filter(|t| !t.is_empty());
         let slack_api_url = args.slack_api_url.trim_end_matches('/').to_owned();
         if !(slack_api_url.starts_with("http://") || slack_api_url.starts_with("https://")) {
@@ -180,6 +267,92 @@ impl Settings {
             database_url: args.database_url,
             responses: args.responses,
             shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+            socket,
+            slack_routes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn settings(args: &[&str]) -> Result<Settings, String> {
+        let mut argv = vec!["serve"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        Settings::from_args(cli.serve)
+    }
+
+    #[test]
+    fn an_app_token_turns_on_socket_mode_without_a_signing_secret() {
+        let s = settings(&["--app-token", "xapp-1-A-1-x"]).expect("starts");
+        let socket = s.socket.expect("socket mode");
+        assert_eq!(socket.connections, 2);
+        assert!(!s.slack_routes, "/slack/* is off in Socket Mode by default");
+        assert!(s.secrets.is_empty());
+    }
+
+    #[test]
+    fn an_explicit_mode_wins_over_the_app_token() {
+        let s = settings(&[
+            "--app-token",
+            "xapp-1",
+            "--mode",
+            "http",
+            "--signing-secret",
+            "s",
+        ])
+        .expect("starts");
+        assert!(s.socket.is_none());
+        assert!(s.slack_routes);
+        let err = settings(&["--app-token", "xapp-1", "--mode", "http"]).expect_err("no secret");
+        assert!(err.contains("SLACK_SIGNING_SECRET"), "{err}");
+        let err = settings(&["--mode", "socket"]).expect_err("no app token");
+        assert!(err.contains("SLACK_APP_TOKEN"), "{err}");
+    }
+
+    #[test]
+    fn socket_settings_are_checked() {
+        let err = settings(&["--app-token", "xoxb-1"]).expect_err("a bot token");
+        assert!(err.contains("xapp-"), "{err}");
+        for n in ["0", "11"] {
+            let err = settings(&["--app-token", "xapp-1", "--socket-connections", n])
+                .expect_err("out of range");
+            assert!(err.contains("1 to 10"), "{err}");
+        }
+        let err = settings(&[
+            "--app-token",
+            "xapp-1",
+            "--socket-ping-secs",
+            "30",
+            "--socket-timeout-secs",
+            "20",
+        ])
+        .expect_err("timeout under the ping interval");
+        assert!(err.contains("TESTSCOPE_SOCKET_TIMEOUT_SECS"), "{err}");
+    }
+
+    #[test]
+    fn http_routes_in_socket_mode_need_the_signing_secret() {
+        let err =
+            settings(&["--app-token", "xapp-1", "--socket-http-routes"]).expect_err("no secret");
+        assert!(err.contains("SLACK_SIGNING_SECRET"), "{err}");
+        let s = settings(&[
+            "--app-token",
+            "xapp-1",
+            "--socket-http-routes",
+            "--signing-secret",
+            "s",
+        ])
+        .expect("starts");
+        assert!(s.socket.is_some() && s.slack_routes);
     }
 }

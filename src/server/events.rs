@@ -1,17 +1,16 @@
 //! Events API: the `url_verification` handshake and `app_mention` in review
 //! threads. Mentions are acknowledged at once and answered in the background.
 
-use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
+use super::ack::Ack;
 use super::replies::{ReplyTag, ThreadTarget, post_in_thread, timed_advise};
 use super::verify::{AppError, Verified};
 use crate::render;
-use crate::slack::payload::{self, Event, EventEnvelope, Mention};
+use crate::slack::payload::{self, Event, EventEnvelope, Mention, PayloadError};
 
 /// Most messages a thread read takes into account.
 const THREAD_LIMIT: u32 = 200;
@@ -20,30 +19,43 @@ pub(super) async fn handle(
     State(state): State<AppState>,
     req: Verified,
 ) -> Result<Response, AppError> {
-    let envelope =
-        payload::parse_event(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let retry = req
+        .retry_num
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("0");
+    dispatch(&state, &req.body, retry)
+        .await
+        .map(IntoResponse::into_response)
+        .map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+/// One Events API delivery, over HTTP or Socket Mode: `body` is the
+/// `event_callback` object and `retry` Slack's count of earlier attempts.
+/// Mentions are answered in the background, once per event id.
+pub(crate) async fn dispatch(
+    state: &AppState,
+    body: &[u8],
+    retry: &str,
+) -> Result<Ack, PayloadError> {
+    let envelope = payload::parse_event(body)?;
     match envelope {
         EventEnvelope::UrlVerification { challenge } => {
-            Ok(Json(json!({ "challenge": challenge })).into_response())
+            Ok(Ack::Json(json!({ "challenge": challenge })))
         }
         EventEnvelope::Callback(cb) => {
-            let retry = req
-                .retry_num
-                .as_ref()
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("0");
             match cb.event {
                 Event::AppMention(m) => {
-                    if m.is_from_bot_or_system() || is_self(&state, &m) {
+                    if m.is_from_bot_or_system() || is_self(state, &m) {
                         tracing::debug!(event = %cb.event_id, "ignoring a bot's own mention");
-                        return Ok(StatusCode::OK.into_response());
+                        return Ok(Ack::Empty);
                     }
                     // A place for the answer first: with none left, the
                     // delivery is acknowledged and counted, and nothing is
                     // claimed.
                     let Some(slot) = state.reserve("answer mention") else {
                         crate::telemetry::event("overflow");
-                        return Ok(StatusCode::OK.into_response());
+                        return Ok(Ack::Empty);
                     };
                     // Claiming the event id and answering are one unit of
                     // work that outlives this request: were the claim made
@@ -61,24 +73,23 @@ pub(super) async fn handle(
                     });
                 }
                 Event::Other { kind } if kind == "app_uninstalled" || kind == "tokens_revoked" => {
-                    if kind == "app_uninstalled" || revokes_bot_token(&req.body) {
-                        stop_posting(&state, cb.team_id.as_deref().unwrap_or_default(), &kind)
-                            .await;
+                    if kind == "app_uninstalled" || revokes_bot_token(body) {
+                        stop_posting(state, cb.team_id.as_deref().unwrap_or_default(), &kind).await;
                     } else {
                         tracing::info!("user tokens revoked; the bot token is not affected");
                     }
                 }
                 Event::Message(_) | Event::Other { .. } => {}
             }
-            Ok(StatusCode::OK.into_response())
+            Ok(Ack::Empty)
         }
         EventEnvelope::AppRateLimited { .. } => {
             tracing::warn!("Slack reports this app is rate limited on events");
-            Ok(StatusCode::OK.into_response())
+            Ok(Ack::Empty)
         }
         EventEnvelope::Other { kind } => {
             tracing::debug!(%kind, "ignoring an unknown event envelope");
-            Ok(StatusCode::OK.into_response())
+            Ok(Ack::Empty)
         }
     }
 }
@@ -110,21 +121,7 @@ impl Unrecorded {
 /// delivery it thinks failed with the same event id, so the first claim
 /// wins, also across restarts and replicas.
 async fn claim(state: &AppState, event_id: &str, retry: &str, channel: &str) -> bool {
-    let first = match state.store.claim_event(event_id, state.clock.now()).await {
-        Ok(first) => first,
-        Err(e) => {
-            // Better one answer than none; the ids kept in memory stop
-            // Slack's retries of this delivery from being answered again
-            // (by this replica; /readyz already reports the store).
-            let first = state.unrecorded.remember(event_id);
-            tracing::error!(
-                error = %e,
-                first,
-                "cannot record the event id; answering its first delivery from memory"
-            );
-            first
-        }
-    };
+    let first = first_delivery(state, event_id).await;
     crate::telemetry::event(if first { "answered" } else { "duplicate" });
     if first {
         tracing::info!(event = %event_id, retry, channel, "answering a mention");
@@ -132,6 +129,26 @@ async fn claim(state: &AppState, event_id: &str, retry: &str, channel: &str) -> 
         tracing::info!(event = %event_id, retry, "duplicate delivery ignored");
     }
     first
+}
+
+/// Records a delivery's id in the store; true the first time it is seen,
+/// here or on any other replica or connection.
+pub(crate) async fn first_delivery(state: &AppState, id: &str) -> bool {
+    match state.store.claim_event(id, state.clock.now()).await {
+        Ok(first) => first,
+        Err(e) => {
+            // Better one answer than none; the ids kept in memory stop
+            // Slack's retries of this delivery from being answered again
+            // (by this replica; /readyz already reports the store).
+            let first = state.unrecorded.remember(id);
+            tracing::error!(
+                error = %e,
+                first,
+                "cannot record the event id; answering its first delivery from memory"
+            );
+            first
+        }
+    }
 }
 
 /// Whether a `tokens_revoked` event names bot tokens (it may list only

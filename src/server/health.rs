@@ -57,11 +57,12 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
     } else {
         format!("failing: {}", failing.join("; "))
     };
-    let ready = database.is_ok() && slack.is_ok();
+    let socket = state.socket.as_ref().map(|s| s.readiness());
+    let ready = database.is_ok() && slack.is_ok() && socket.as_ref().is_none_or(Result::is_ok);
     let show = |r: &Result<String, String>| match r {
         Ok(s) | Err(s) => s.clone(),
     };
-    let body = json!({
+    let mut body = json!({
         "ready": ready,
         "checks": {
             "database": show(&database),
@@ -70,6 +71,10 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
             "jobs": jobs,
         }
     });
+    if let Some(socket) = &socket {
+        body["checks"]["socket_mode"] = json!(show(socket));
+        body["socket_connections"] = json!(state.socket.as_ref().map_or(0, |s| s.live()));
+    }
     let status = if ready {
         StatusCode::OK
     } else {

@@ -2,10 +2,10 @@
 //! an empty 200 at once; the visible effect follows from a background task.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::ack::Ack;
 use super::replies::{self, ReplyTag, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
 use super::verify::{AppError, Verified};
 use crate::advise;
@@ -21,18 +21,30 @@ pub(super) async fn handle(
     State(state): State<AppState>,
     req: Verified,
 ) -> Result<Response, AppError> {
-    match payload::parse_interaction(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))? {
+    let interaction =
+        payload::parse_interaction(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok(dispatch(&state, interaction, None).into_response())
+}
+
+/// One interaction, over HTTP or Socket Mode: acknowledged at once, acted on
+/// in the background. With `once`, a delivery id, the work is done only for
+/// the first delivery carrying it (a Socket Mode envelope seen twice).
+pub(crate) fn dispatch(state: &AppState, interaction: Interaction, once: Option<String>) -> Ack {
+    match interaction {
         Interaction::BlockActions(actions) => {
             let s = state.clone();
-            state.spawn(
-                "button click",
-                async move { on_actions(&s, &actions).await },
-            );
+            state.spawn("button click", async move {
+                if first_time(&s, once.as_deref()).await {
+                    on_actions(&s, &actions).await;
+                }
+            });
         }
         Interaction::MessageAction(shortcut) if shortcut.callback_id == ADVISE_SHORTCUT => {
             let s = state.clone();
             state.spawn("message shortcut", async move {
-                on_shortcut(&s, &shortcut).await
+                if first_time(&s, once.as_deref()).await {
+                    on_shortcut(&s, &shortcut).await;
+                }
             });
         }
         Interaction::MessageAction(other) => {
@@ -40,7 +52,21 @@ pub(super) async fn handle(
         }
         Interaction::Other { kind } => tracing::debug!(%kind, "ignoring an interaction type"),
     }
-    Ok(StatusCode::OK.into_response())
+    Ack::Empty
+}
+
+/// HTTP deliveries carry no id and are always acted on.
+async fn first_time(state: &AppState, once: Option<&str>) -> bool {
+    match once {
+        None => true,
+        Some(id) => {
+            let first = super::events::first_delivery(state, id).await;
+            if !first {
+                tracing::info!(delivery = id, "duplicate interaction ignored");
+            }
+            first
+        }
+    }
 }
 
 async fn on_actions(state: &AppState, b: &BlockActions) {

@@ -1,11 +1,14 @@
-//! `testscope serve`: the Slack webhook service.
+//! `testscope serve`: the Slack service, over HTTP or Socket Mode.
 //!
 //! Request flow: every `/slack/*` request is verified on its raw bytes
 //! ([`verify`]), parsed into typed payloads ([`crate::slack::payload`]), and
-//! answered within Slack's three seconds. Anything slower (reading a thread,
-//! posting a reply, sharing) runs as a tracked background task, which graceful
-//! shutdown waits for.
+//! answered within Slack's three seconds. In Socket Mode ([`socket`]) the
+//! same deliveries arrive as envelopes on WebSockets testscope opens, and go
+//! to the same handlers. Anything slower (reading a thread, posting a reply,
+//! sharing) runs as a tracked background task, which graceful shutdown
+//! waits for.
 
+mod ack;
 pub mod commands;
 pub mod config;
 mod deadline;
@@ -15,6 +18,7 @@ mod health;
 mod interactions;
 pub mod jobs;
 mod replies;
+pub mod socket;
 pub mod verify;
 
 use std::future::Future;
@@ -34,7 +38,7 @@ use crate::quiz::runner::{QuizCtx, QuizSettings};
 use crate::slack::api::{AuthInfo, RetryPolicy, SlackApi};
 use crate::slack::signature::SigningSecrets;
 use crate::store::Store;
-pub use config::{ServeArgs, Settings};
+pub use config::{Mode, ServeArgs, Settings};
 
 /// Everything a handler needs. One `Arc`, so the per-request clone is a
 /// single counter increment.
@@ -78,6 +82,10 @@ pub struct Shared {
     /// Event ids answered while the store could not record them, so that
     /// Slack's retries of the same delivery are not answered again.
     pub(crate) unrecorded: events::Unrecorded,
+    /// Socket Mode's connections, when it is on, for `/readyz`.
+    pub socket: Option<Arc<socket::Status>>,
+    /// Whether `/slack/*` is served (off in Socket Mode unless asked for).
+    pub slack_routes: bool,
 }
 
 impl AppState {
@@ -172,10 +180,15 @@ fn overflow(name: &'static str) {
 /// The HTTP routes, without the per-request edge handling. Built in a
 /// function so tests can drive the router directly.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/slack/commands", post(commands::handle))
-        .route("/slack/events", post(events::handle))
-        .route("/slack/interactions", post(interactions::handle))
+    let router = if state.slack_routes {
+        Router::new()
+            .route("/slack/commands", post(commands::handle))
+            .route("/slack/events", post(events::handle))
+            .route("/slack/interactions", post(interactions::handle))
+    } else {
+        Router::new()
+    };
+    router
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
@@ -201,6 +214,7 @@ pub struct Application {
     grace: Duration,
     quiz_tick: Duration,
     limits: Limits,
+    socket: Option<socket::SocketMode>,
 }
 
 impl Application {
@@ -231,6 +245,10 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let tasks = TaskTracker::new();
+        let socket_status = settings
+            .socket
+            .as_ref()
+            .map(|_| Arc::new(socket::Status::default()));
         let state = AppState(Arc::new(Shared {
             kb: Arc::new(kb),
             secrets: Arc::new(settings.secrets.clone()),
@@ -248,6 +266,8 @@ impl Application {
             replies: Arc::default(),
             rejections: crate::telemetry::LogThrottle::new(settings.rejection_log_interval),
             unrecorded: events::Unrecorded::default(),
+            socket: socket_status.clone(),
+            slack_routes: settings.slack_routes,
         }));
         // Operator-configured channels are (re)subscribed at every start.
         for (channel, schedule) in &settings.quiz_channels {
@@ -265,7 +285,16 @@ impl Application {
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot save quiz subscription for {channel}: {e}"))?;
         }
+        let socket = match (settings.socket, socket_status) {
+            (Some(socket_settings), Some(status)) => Some(socket::SocketMode::new(
+                state.clone(),
+                socket_settings,
+                status,
+            )?),
+            _ => None,
+        };
         let app = Application {
+            socket,
             listener,
             state,
             grace: settings.shutdown_grace,
@@ -305,12 +334,36 @@ impl Application {
             state,
             grace,
             limits,
+            socket,
             ..
         } = self;
         let tasks = state.tasks.clone();
         let state_jobs = state.jobs.clone();
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
-        serve(listener, app(state), shutdown, grace, limits).await;
+        // One signal stops both the HTTP server and Socket Mode.
+        let stop = tokio_util::sync::CancellationToken::new();
+        let trigger = stop.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            trigger.cancel();
+        });
+        if let Some(socket) = &socket {
+            socket.start();
+        }
+        let http = serve(
+            listener,
+            app(state),
+            stop.clone().cancelled_owned(),
+            grace,
+            limits,
+        );
+        let sockets = async {
+            if let Some(socket) = &socket {
+                stop.cancelled().await;
+                socket.stop(grace).await;
+            }
+        };
+        tokio::join!(http, sockets);
         state_jobs.stop();
         tasks.close();
         if tokio::time::timeout(grace, tasks.wait()).await.is_err() {

@@ -99,6 +99,56 @@ impl fmt::Debug for BotToken {
     }
 }
 
+/// An app-level token (`xapp-…`), used only to open Socket Mode connections.
+/// Kept out of logs the same way as [`BotToken`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppToken(String);
+
+impl AppToken {
+    /// Trimmed for the same reason as [`BotToken::new`]. `None` when blank.
+    pub fn parse(token: &str) -> Option<Self> {
+        let token = token.trim();
+        (!token.is_empty()).then(|| Self(token.to_owned()))
+    }
+
+    /// Whether the value looks like an app-level token; a bot token pasted
+    /// here is the usual mistake.
+    pub fn looks_right(&self) -> bool {
+        self.0.starts_with("xapp-")
+    }
+}
+
+impl fmt::Debug for AppToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = self.0.get(..5).filter(|p| *p == "xapp-").unwrap_or("");
+        write!(f, "AppToken({prefix}…[REDACTED])")
+    }
+}
+
+/// Why `apps.connections.open` gave no URL.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// HTTP 429 (or `ratelimited`): try again after `retry_after`, when
+    /// Slack said.
+    #[error("apps.connections.open is rate limited")]
+    RateLimited { retry_after: Option<Duration> },
+    /// Slack refused: `invalid_auth`, `not_allowed_token_type`, ...
+    #[error("apps.connections.open failed: {code}")]
+    Refused { code: String },
+    /// Anything else (Slack down, unreachable, an unreadable answer).
+    #[error("apps.connections.open did not get through: {0}")]
+    Other(String),
+}
+
+impl OpenError {
+    /// Retrying cannot help; the token or the app's settings are wrong.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::Refused { code } if matches!(code.as_str(),
+            "invalid_auth" | "not_authed" | "token_revoked" | "account_inactive"
+            | "not_allowed_token_type" | "missing_scope"))
+    }
+}
+
 /// How hard to try before giving up on a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -409,6 +459,64 @@ impl SlackApi {
             |status, headers, body| interpret_api(method, status, headers, body),
         )
         .await
+    }
+
+    /// `apps.connections.open` with the app-level token: the URL of a new
+    /// Socket Mode connection. One attempt: the caller owns the backoff, so
+    /// a reconnect storm cannot multiply into retries here.
+    pub async fn open_connection(&self, app_token: &AppToken) -> Result<String, OpenError> {
+        const METHOD: &str = "apps.connections.open";
+        let started = std::time::Instant::now();
+        let response = self
+            .http
+            .post(self.method_url(METHOD))
+            .bearer_auth(&app_token.0)
+            .header(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))
+            .body("{}")
+            .send()
+            .await;
+        let outcome = match response {
+            Ok(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(body) => interpret_api(METHOD, status, &headers, &body),
+                    Err(e) => Attempt::Transport(e),
+                }
+            }
+            Err(e) => Attempt::Transport(e),
+        };
+        let (label, result) = match outcome {
+            Attempt::Done(value) => match value.get("url").and_then(Value::as_str) {
+                Some(url) if !url.is_empty() => ("ok", Ok(url.to_owned())),
+                _ => (
+                    "decode",
+                    Err(OpenError::Other("the answer has no `url`".to_owned())),
+                ),
+            },
+            Attempt::RateLimited { retry_after } => {
+                ("rate_limited", Err(OpenError::RateLimited { retry_after }))
+            }
+            Attempt::Fail(SlackError::Api { code, .. }) => {
+                ("error", Err(OpenError::Refused { code }))
+            }
+            Attempt::Fail(other) => ("error", Err(OpenError::Other(other.to_string()))),
+            Attempt::ServerError { status } => (
+                "server_error",
+                Err(OpenError::Other(format!("HTTP {status}"))),
+            ),
+            Attempt::Transport(e) => (
+                transport_kind(&e),
+                Err(OpenError::Other(e.without_url().to_string())),
+            ),
+        };
+        crate::telemetry::slack_call(METHOD, label, started.elapsed());
+        result
+    }
+
+    /// The origin of the Web API base URL, e.g. `http://127.0.0.1:4000`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// `auth.test`: checks the token and tells who the bot is. Run at startup

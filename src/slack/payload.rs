@@ -130,19 +130,85 @@ pub fn parse_command(body: &[u8]) -> Result<CommandRequest<'_>, PayloadError> {
     if ssl_check.as_deref() == Some("1") {
         return Ok(CommandRequest::SslCheck);
     }
-    Ok(CommandRequest::Command(SlashCommand {
-        team_id: required(team_id, "team_id")?,
-        channel_id: required(channel_id, "channel_id")?,
-        user_id: required(user_id, "user_id")?,
-        command: required(command, "command")?,
-        response_url: required(response_url, "response_url")?,
+    command_from(WireCommand {
+        team_id,
+        channel_id,
+        user_id,
+        user_name,
+        command,
+        text,
+        response_url,
+        trigger_id,
+        api_app_id,
+        enterprise_id,
+    })
+    .map(CommandRequest::Command)
+}
+
+/// A slash command as Socket Mode delivers it: the same fields as the form
+/// body, as a JSON object (the envelope's `payload`). Socket Mode has no
+/// certificate probe, so the answer is always a command.
+pub fn parse_command_object(text: &str) -> Result<SlashCommand<'static>, PayloadError> {
+    // Only objects: an array would otherwise fill the fields by position.
+    json_object(text)?;
+    let wire: WireCommandObject = json(text)?;
+    command_from(WireCommand {
+        team_id: wire.team_id.map(Cow::Owned),
+        channel_id: wire.channel_id.map(Cow::Owned),
+        user_id: wire.user_id.map(Cow::Owned),
+        user_name: wire.user_name.map(Cow::Owned),
+        command: wire.command.map(Cow::Owned),
+        text: wire.text.map(Cow::Owned),
+        response_url: wire.response_url.map(Cow::Owned),
+        trigger_id: wire.trigger_id.map(Cow::Owned),
+        api_app_id: wire.api_app_id.map(Cow::Owned),
+        enterprise_id: wire.enterprise_id.map(Cow::Owned),
+    })
+}
+
+/// The command's fields however they arrived, before deciding which are
+/// required.
+struct WireCommand<'a> {
+    team_id: Option<Cow<'a, str>>,
+    channel_id: Option<Cow<'a, str>>,
+    user_id: Option<Cow<'a, str>>,
+    user_name: Option<Cow<'a, str>>,
+    command: Option<Cow<'a, str>>,
+    text: Option<Cow<'a, str>>,
+    response_url: Option<Cow<'a, str>>,
+    trigger_id: Option<Cow<'a, str>>,
+    api_app_id: Option<Cow<'a, str>>,
+    enterprise_id: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct WireCommandObject {
+    team_id: Option<String>,
+    channel_id: Option<String>,
+    user_id: Option<String>,
+    user_name: Option<String>,
+    command: Option<String>,
+    text: Option<String>,
+    response_url: Option<String>,
+    trigger_id: Option<String>,
+    api_app_id: Option<String>,
+    enterprise_id: Option<String>,
+}
+
+fn command_from(wire: WireCommand<'_>) -> Result<SlashCommand<'_>, PayloadError> {
+    Ok(SlashCommand {
+        team_id: required(wire.team_id, "team_id")?,
+        channel_id: required(wire.channel_id, "channel_id")?,
+        user_id: required(wire.user_id, "user_id")?,
+        command: required(wire.command, "command")?,
+        response_url: required(wire.response_url, "response_url")?,
         // An absent `text` means the same as an empty one: no arguments.
-        text: text.unwrap_or_default(),
-        user_name: non_empty(user_name),
-        trigger_id: non_empty(trigger_id),
-        api_app_id: non_empty(api_app_id),
-        enterprise_id: non_empty(enterprise_id),
-    }))
+        text: wire.text.unwrap_or_default(),
+        user_name: non_empty(wire.user_name),
+        trigger_id: non_empty(wire.trigger_id),
+        api_app_id: non_empty(wire.api_app_id),
+        enterprise_id: non_empty(wire.enterprise_id),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -481,11 +547,17 @@ struct WireMessageAction {
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
     let [payload] = form::fields(utf8(body)?, ["payload"])?;
     let text = required(payload, "payload")?;
-    let object = json_object(&text)?;
+    parse_interaction_object(&text)
+}
+
+/// An interaction as JSON text: the `payload` form field over HTTP, the
+/// envelope's `payload` in Socket Mode.
+pub fn parse_interaction_object(text: &str) -> Result<Interaction, PayloadError> {
+    let object = json_object(text)?;
     let kind = type_tag(&object, "type")?;
     match kind.as_str() {
-        "block_actions" => block_actions(json(&text)?).map(Interaction::BlockActions),
-        "message_action" => message_action(json(&text)?).map(Interaction::MessageAction),
+        "block_actions" => block_actions(json(text)?).map(Interaction::BlockActions),
+        "message_action" => message_action(json(text)?).map(Interaction::MessageAction),
         _ => Ok(Interaction::Other { kind }),
     }
 }

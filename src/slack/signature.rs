@@ -138,13 +138,18 @@ impl SigningSecrets {
         Ok(Self(secrets))
     }
 
-    /// Number of configured secrets (at least one).
+    /// No secret: nothing verifies. For Socket Mode without the HTTP routes,
+    /// where no request is ever checked against it.
+    pub fn none() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Number of configured secrets (at least one, unless [`Self::none`]).
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
-    /// Always `false`: `parse` refuses an empty list. Provided because a
-    /// public `len` conventionally comes with it.
+    /// `false` for anything `parse` built, which refuses an empty list.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -51,6 +51,16 @@ pub(crate) struct TestOptions {
     pub(crate) response_origins: Vec<String>,
     /// How often rejected requests may be logged, per reason.
     pub(crate) rejection_log_interval: Duration,
+    /// Socket Mode, when set (see `socket.rs`).
+    pub(crate) socket: Option<testscope::server::socket::SocketSettings>,
+    /// With `socket`: serve `/slack/*` as well.
+    pub(crate) socket_http_routes: bool,
+    /// The URL the fake `apps.connections.open` hands out, mounted before
+    /// the app starts.
+    pub(crate) socket_url: Option<String>,
+    /// Answer the first `apps.connections.open` with a 429 and this
+    /// `Retry-After`.
+    pub(crate) socket_retry_after: Option<&'static str>,
 }
 
 impl Default for TestOptions {
@@ -70,6 +80,10 @@ impl Default for TestOptions {
             max_connections: 512,
             response_origins: Vec::new(),
             rejection_log_interval: Duration::from_secs(60),
+            socket: None,
+            socket_http_routes: false,
+            socket_url: None,
+            socket_retry_after: None,
         }
     }
 }
@@ -140,6 +154,24 @@ pub(crate) async fn spawn_app_with(options: TestOptions) -> TestApp {
         }
         (false, _) => {}
     }
+    if let Some(after) = options.socket_retry_after {
+        Mock::given(method("POST"))
+            .and(path("/apps.connections.open"))
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", after))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .named("apps.connections.open, rate limited")
+            .mount(&slack)
+            .await;
+    }
+    if let Some(url) = &options.socket_url {
+        Mock::given(method("POST"))
+            .and(path("/apps.connections.open"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "url": url})))
+            .named("apps.connections.open")
+            .mount(&slack)
+            .await;
+    }
     let db_dir = tempfile::tempdir().expect("cannot create a temp dir for the database");
     let db_path = db_dir.path().join("t.db");
     let clock: Arc<dyn Clock> = options
@@ -203,6 +235,10 @@ impl TestApp {
         settings.max_connections = self.options.max_connections;
         settings.response_origins = self.options.response_origins.clone();
         settings.rejection_log_interval = self.options.rejection_log_interval;
+        if let Some(socket) = &self.options.socket {
+            settings.socket = Some(socket.clone());
+            settings.slack_routes = self.options.socket_http_routes;
+        }
         let app = Application::build_with_retry(
             settings,
             Arc::clone(&self.clock),

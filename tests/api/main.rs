@@ -28,3 +28,4 @@ mod lifecycle;
 mod resilience;
 mod security;
 mod signature;
+mod socket;

@@ -1,0 +1,52 @@
+//! What Slack gets back for one delivery, whichever way it arrived: the body
+//! of the HTTP response, or the `payload` of a Socket Mode acknowledgement.
+//! The handlers return an [`Ack`]; the transport decides how to send it.
+
+use std::borrow::Cow;
+
+use axum::body::{Body, Bytes};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// The answer to one delivery from Slack.
+#[derive(Debug, Clone)]
+pub(crate) enum Ack {
+    /// Received; nothing to show.
+    Empty,
+    /// A JSON answer made for this delivery.
+    Json(Value),
+    /// A JSON answer serialised earlier (the reply cache), with its length.
+    Rendered { body: Bytes, length: HeaderValue },
+}
+
+impl Ack {
+    /// The answer as JSON text, for a Socket Mode acknowledgement's
+    /// `payload`; `None` when there is nothing to say.
+    pub(crate) fn payload(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Ack::Empty => None,
+            Ack::Json(value) => Some(Cow::Owned(value.to_string())),
+            // Always serde_json's output, so always UTF-8; checked anyway
+            // because a broken payload would break the whole frame.
+            Ack::Rendered { body, .. } => std::str::from_utf8(body).ok().map(Cow::Borrowed),
+        }
+    }
+}
+
+impl IntoResponse for Ack {
+    fn into_response(self) -> Response {
+        match self {
+            Ack::Empty => StatusCode::OK.into_response(),
+            Ack::Json(value) => axum::Json(value).into_response(),
+            Ack::Rendered { body, length } => {
+                let mut response = Response::new(Body::from(body));
+                let headers = response.headers_mut();
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(CONTENT_LENGTH, length);
+                response
+            }
+        }
+    }
+}
