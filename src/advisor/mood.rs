@@ -342,12 +342,21 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                 .get(k + 1)
                 .is_some_and(|n| matches!(n.raw, "tune" | "tuned" | "tuning" | "tunes" | "grained"))
     };
+    // "no need to check consumers", "it doesn't need staging": a need denied.
+    let need_denied = |k: usize| {
+        matches!(sentence[k].raw, "need" | "needed" | "needs")
+            && k > 0
+            && matches!(
+                sentence[k - 1].raw,
+                "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
+            )
+    };
     let claim_at = |k: usize| {
         let w = &sentence[k];
         w.kind == TokenKind::Word
             && !forbids(k)
             && !compound(k)
-            && (lex.has(w.tok, class::CLAIM) || contracted_claim(k))
+            && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k))
     };
     let claims = general || rhetorical || (0..sentence.len()).any(claim_at);
     // The claim of the main clause, before a reason or a contrast: "setting
@@ -684,6 +693,12 @@ mod tests {
             mood("literally the same commit, so no checks before the new version is registered");
         assert!(!m.reports && m.denies);
         assert!(mood("the new threshold, 0.4 before").reports);
+    }
+
+    #[test]
+    fn a_need_denied_is_a_claim() {
+        assert!(mood("only our own models read it, no need to check consumers").claims);
+        assert!(!mood("we need a new column for the churn model").claims);
     }
 
     #[test]
