@@ -93,7 +93,17 @@ pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, st
     }
     for k in 1..messages.len() {
         let m = &messages[k];
-        let found = opening(&text[m.body..m.end]);
+        let body = &text[m.body..m.end];
+        let mut found = opening(body);
+        // "wait, does the online service use it too?" asks; it takes
+        // nothing back. "no" still answers a question with one.
+        if body.trim_end().ends_with('?')
+            && found
+                .iter()
+                .all(|c| !matches!(c.as_str(), "no" | "nope" | "nah"))
+        {
+            found.clear();
+        }
         if found.is_empty() {
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
@@ -169,6 +179,14 @@ mod tests {
         assert_eq!(latest_word(Cow::Borrowed(agree), &cues()), agree);
         let urls = "see https://x.io/a\nand https://x.io/b";
         assert_eq!(latest_word(Cow::Borrowed(urls), &cues()), urls);
+    }
+
+    #[test]
+    fn a_question_that_opens_with_wait_takes_nothing_back() {
+        let text = "ana: merging the tokenizer change today\nbo: wait, does the online service use it too?\nana: yes, both use it";
+        assert_eq!(latest_word(Cow::Borrowed(text), &cues()), text);
+        let answered = "ana: shall we promote v9?\nbo: no, staging first?";
+        assert!(!latest_word(Cow::Borrowed(answered), &cues()).contains("promote"));
     }
 
     #[test]
