@@ -135,7 +135,9 @@ const CASES: &[Case] = &[
     // "live in prod" is intended.
     ("Vertex endpoint `parcel-eta-prod` → `traffic_split` {v6: 50, v7: 50}", R, &[INTEG, GATE], &[T3, T5]),
     ("fixed `read_spacing()`; needs to be live in prod before the evening shift", R, &[UNIT, GATE], &[T3]),
-    // Traffic named by its split or its share moves a release.
+    // Traffic named by its split or its share moves a release, and so does a
+    // shadow run in prod.
+    ("tl;dr new embedding model for search, shadow in prod this wk", R, &[INTEG, GATE], &[T1, T3, T5]),
     ("no, the prod endpoint gets a 90/10 split first and we compare acceptance for a week", R, &[GATE], &[T3, T5]),
     ("scheduling the switch of all EU traffic on the translation endpoint to the distilled model", R, &[INTEG, GATE], &[T1, T3, T5]),
     // Only code returns: a name that "returns" something is a function even
