@@ -108,7 +108,17 @@ pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, st
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
-        taken_back[k - 1] = true;
+        // "fair", "good point": conceding an objection withdraws one's own
+        // earlier words; the objection itself still stands.
+        let concedes = found.iter().all(|c| {
+            matches!(
+                c.as_str(),
+                "fair" | "fair enough" | "good point" | "good catch" | "right ok" | "ok fair"
+            )
+        });
+        if !concedes {
+            taken_back[k - 1] = true;
+        }
         // "no" and its kin only answer; the others also withdraw.
         let answer_only = found
             .iter()
@@ -147,7 +157,7 @@ mod tests {
     use super::*;
 
     fn cues() -> Vec<String> {
-        ["no", "wait", "actually", "scratch that"]
+        ["no", "wait", "actually", "scratch that", "fair"]
             .map(String::from)
             .to_vec()
     }
@@ -187,6 +197,14 @@ mod tests {
         assert_eq!(latest_word(Cow::Borrowed(text), &cues()), text);
         let answered = "ana: shall we promote v9?\nbo: no, staging first?";
         assert!(!latest_word(Cow::Borrowed(answered), &cues()).contains("promote"));
+    }
+
+    #[test]
+    fn a_concession_withdraws_its_own_words_and_keeps_the_objection() {
+        let text = "fer: skipping staging for the new feature\ngus: it lands in the table two models train on\nfer: fair. running the feature job on the test target first";
+        let out = latest_word(Cow::Borrowed(text), &cues());
+        assert!(!out.contains("skipping staging"), "{out}");
+        assert!(out.contains("two models train on"), "{out}");
     }
 
     #[test]
