@@ -36,32 +36,32 @@ fn development_set() {
 
 #[test]
 fn second_development_set() {
-    score("advice2.jsonl", 0.97);
+    score("advice2.jsonl", 0.98);
 }
 
 #[test]
 fn third_development_set() {
-    score("advice3.jsonl", 0.90);
+    score("advice3.jsonl", 0.92);
 }
 
 #[test]
 fn fourth_development_set() {
-    score("advice4.jsonl", 0.81);
+    score("advice4.jsonl", 0.85);
 }
 
 #[test]
 fn fifth_development_set() {
-    score("advice5.jsonl", 0.80);
+    score("advice5.jsonl", 0.87);
 }
 
 #[test]
 fn sixth_development_set() {
-    score("advice6.jsonl", 0.67);
+    score("advice6.jsonl", 0.82);
 }
 
 #[test]
 fn held_out_set() {
-    score("heldout.jsonl", 0.845);
+    score("heldout.jsonl", 0.83);
 }
 
 #[test]
