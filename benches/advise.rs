@@ -5,6 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use testscope::kb::FILES;
 use testscope::{KnowledgeBase, advise};
 
 const SHORT: &str = "we changed max_depth and the learning rate, retrain?";
@@ -38,6 +39,108 @@ fn long_message(len: usize) -> String {
     out
 }
 
+/// A copy of `responses/` with every rule repeated `times` times. Each copy
+/// speaks its own vocabulary (every word of its phrases gets a suffix), as a
+/// team's new rules would, so the matcher holds `times` as many signals and
+/// path patterns while typical messages still match only the original ones.
+fn grown_knowledge_base(times: usize) -> tempfile::TempDir {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in FILES {
+        let text = std::fs::read_to_string(src.join(name)).expect("read responses");
+        let text = if name == "rules.toml" {
+            grow_rules(&text, times)
+        } else {
+            text
+        };
+        std::fs::write(dir.path().join(name), text).expect("write copy");
+    }
+    dir
+}
+
+fn grow_rules(text: &str, times: usize) -> String {
+    let first = text.find("[[rule]]").expect("rules.toml has rules");
+    let mut out = text.to_owned();
+    let blocks: Vec<&str> = text[first..].split("[[rule]]").skip(1).collect();
+    for k in 1..times {
+        for block in &blocks {
+            out.push_str("\n[[rule]]");
+            out.push_str(&copy_rule(block, k));
+        }
+    }
+    out
+}
+
+/// One rule under a new id and vocabulary. A copy is never the function or
+/// setting rule (there is one of each).
+fn copy_rule(block: &str, k: usize) -> String {
+    let mut out = String::with_capacity(block.len() * 2);
+    let mut in_phrases = false;
+    for line in block.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("subject =") {
+            continue;
+        }
+        if let Some(id) = trimmed.strip_prefix("id = \"") {
+            out.push_str(&format!("id = \"{}-copy{k}\"\n", id.trim_end_matches('"')));
+            continue;
+        }
+        let opens = ["signals", "about", "places", "paths"]
+            .iter()
+            .any(|f| trimmed.starts_with(&format!("{f} = [")));
+        in_phrases |= opens;
+        if trimmed.starts_with("paths = [") {
+            // Path patterns of the copies live in their own directories.
+            out.push_str(
+                &line
+                    .replace("[\"", &format!("[\"zq{k}/"))
+                    .replace(", \"", &format!(", \"zq{k}/")),
+            );
+        } else if in_phrases {
+            out.push_str(&suffix_quoted(line, k));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+        if in_phrases && line.trim_end().ends_with(']') {
+            in_phrases = false;
+        }
+    }
+    out
+}
+
+/// `"promote .. @prod"` → `"promotezq3 .. @prod"`: words get a suffix;
+/// gaps and concepts stay.
+fn suffix_quoted(line: &str, k: usize) -> String {
+    let mut out = String::new();
+    for (i, part) in line.split('"').enumerate() {
+        if i > 0 {
+            out.push('"');
+        }
+        if i % 2 == 0 {
+            out.push_str(part);
+            continue;
+        }
+        let mut words: Vec<String> = part
+            .split(' ')
+            .map(|w| {
+                if w == ".." || w.trim_start_matches('?').starts_with('@') || w.is_empty() {
+                    w.to_owned()
+                } else {
+                    format!("{w}zq{k}")
+                }
+            })
+            .collect();
+        // A phrase of concepts alone ("?@ship") gets a word of its own, so a
+        // copy never fires where the original does.
+        if !words.iter().any(|w| w.ends_with(&format!("zq{k}"))) {
+            words.push(format!("zq{k}"));
+        }
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let kb = KnowledgeBase::embedded().expect("knowledge base loads");
     let maximal = long_message(40_000);
@@ -68,6 +171,21 @@ fn bench(c: &mut Criterion) {
     c.bench_function("load_embedded_knowledge_base", |b| {
         b.iter(|| KnowledgeBase::embedded().expect("loads"));
     });
+
+    // Ten times the rules, signals and path patterns: the cost per message
+    // and the load time as a knowledge base grows.
+    let grown = grown_knowledge_base(10);
+    let big = KnowledgeBase::from_dir(grown.path()).expect("the grown knowledge base loads");
+    assert_eq!(big.rules().len(), kb.rules().len() * 10);
+    assert_eq!(advise(&big, TYPICAL).scopes, advise(&kb, TYPICAL).scopes);
+    let mut growth = c.benchmark_group("knowledge_base_x10");
+    growth.bench_function("advise_typical", |b| {
+        b.iter(|| advise(&big, black_box(TYPICAL)))
+    });
+    growth.bench_function("load", |b| {
+        b.iter(|| KnowledgeBase::from_dir(grown.path()).expect("loads"))
+    });
+    growth.finish();
 }
 
 criterion_group! {

@@ -142,13 +142,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         positive.extend(proposed);
     }
     if deeper_proposal
-        && let Some(r) = engine.rules.iter().position(|r| r.on_deeper_proposal)
-        && !positive.iter().any(|f| f.rule as usize == r)
+        && let Some(r) = engine.special.over_testing
+        && !positive.iter().any(|f| f.rule == r)
     {
         trace.push("heavier tests proposed than the change needs".to_owned());
         positive.push(Fired {
             at: usize::MAX,
-            rule: r as u32,
+            rule: r,
             words: Vec::new(),
         });
     }
@@ -170,16 +170,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // Step 3: a named code unit is a change to one function, read through the
     // knowledge base's function rule so its checks and rationale apply.
     if !code_units.is_empty()
-        && let Some(unit_rule) = engine
-            .rules
-            .iter()
-            .position(|r| r.subject == Subject::Function)
-        && !positive.iter().any(|f| f.rule as usize == unit_rule)
+        && let Some(unit_rule) = engine.special.function
+        && !positive.iter().any(|f| f.rule == unit_rule)
     {
         let at = code_units[0].0;
         positive.push(Fired {
             at,
-            rule: unit_rule as u32,
+            rule: unit_rule,
             words: code_units.iter().map(|(_, n)| n.clone()).collect(),
         });
     }

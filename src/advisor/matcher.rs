@@ -41,6 +41,11 @@ struct Pattern {
 pub(crate) struct RuleIndex {
     by_first: FxHashMap<Tok, Vec<Pattern>>,
     globs: Vec<(u32, Glob)>,
+    /// Globs by the extension their name must end in (`py` for `*.py`), and
+    /// the rest, so a path is tried only against patterns it could match:
+    /// the cost per path stays flat as a knowledge base grows.
+    globs_by_ext: FxHashMap<Box<str>, Vec<u32>>,
+    globs_any_ext: Vec<u32>,
 }
 
 /// A signal found in the message: items `start..end` triggered `rule`.
@@ -159,6 +164,11 @@ impl RuleIndex {
 
     pub(crate) fn add_glob(&mut self, rule: usize, glob: Glob) {
         if let Ok(rule) = u32::try_from(rule) {
+            let at = self.globs.len() as u32;
+            match glob.extension() {
+                Some(ext) => self.globs_by_ext.entry(ext.into()).or_default().push(at),
+                None => self.globs_any_ext.push(at),
+            }
             self.globs.push((rule, glob));
         }
     }
@@ -196,8 +206,27 @@ impl RuleIndex {
     pub(crate) fn path_rule(&self, path: &str, is_fallback: impl Fn(u32) -> bool) -> Option<u32> {
         let lower = path.to_ascii_lowercase();
         let parts = super::paths::split_path(&lower);
+        let ext = parts
+            .last()
+            .and_then(|name| name.rsplit_once('.'))
+            .map(|(_, ext)| ext);
+        let same_ext = ext
+            .and_then(|e| self.globs_by_ext.get(e))
+            .map_or(&[][..], Vec::as_slice);
+        // The two candidate lists merged in knowledge-base order.
+        let (mut a, mut b) = (
+            same_ext.iter().peekable(),
+            self.globs_any_ext.iter().peekable(),
+        );
+        let candidates = std::iter::from_fn(|| match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if x < y => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => None,
+        });
         let mut fallback = None;
-        for (rule, glob) in &self.globs {
+        for &k in candidates {
+            let (rule, glob) = &self.globs[k as usize];
             if !glob.matches_parts(&parts) {
                 continue;
             }

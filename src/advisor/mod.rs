@@ -460,13 +460,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     // A test named by identifier is a change to the tests; a setting given
     // a new value is a change to configuration.
-    for (subject, named) in [
-        (Subject::Tests, &named_other.tests),
-        (Subject::Setting, &named_other.settings),
+    for (rule, named) in [
+        (engine.special.tests, &named_other.tests),
+        (engine.special.setting, &named_other.settings),
     ] {
-        if let Some(rule) = engine.rules.iter().position(|r| r.subject == subject) {
+        if let Some(rule) = rule {
             for (_, at, name) in named {
-                record(&mut fired, rule as u32, *at, true, name);
+                record(&mut fired, rule, *at, true, name);
             }
         }
     }
@@ -521,12 +521,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut sticky = rustc_hash::FxHashSet::default();
     // So is a setting given a new value: nothing more specific names it.
     if !named_other.settings.is_empty()
-        && let Some(rule) = engine
-            .rules
-            .iter()
-            .position(|r| r.subject == Subject::Setting)
+        && let Some(rule) = engine.special.setting
     {
-        sticky.insert(rule as u32);
+        sticky.insert(rule);
     }
     for (&(path, start, _), &rule) in paths.iter().zip(&path_rules) {
         if let Some(rule) = rule {

@@ -95,4 +95,37 @@ pub struct Engine {
     pub(crate) scope_words: Vec<(Tok, usize)>,
     /// The concept of a function, helper, UDF or regex, if the lexicon has it.
     pub(crate) function: Option<Tok>,
+    /// The rules the policy reads named things and proposals through, found
+    /// once at load rather than by a scan of every rule per message.
+    pub(crate) special: SpecialRules,
+}
+
+/// Rules with a role of their own in the decision.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct SpecialRules {
+    /// A named function reads as this rule.
+    pub(crate) function: Option<u32>,
+    /// A test named by identifier reads as this rule.
+    pub(crate) tests: Option<u32>,
+    /// A setting given a new value reads as this rule.
+    pub(crate) setting: Option<u32>,
+    /// Reminded when heavier tests are proposed than a change needs.
+    pub(crate) over_testing: Option<u32>,
+}
+
+impl SpecialRules {
+    pub(crate) fn of(rules: &[Rule]) -> Self {
+        let first = |want: &dyn Fn(&Rule) -> bool| {
+            rules
+                .iter()
+                .position(want)
+                .and_then(|k| u32::try_from(k).ok())
+        };
+        SpecialRules {
+            function: first(&|r| r.subject == Subject::Function),
+            tests: first(&|r| r.subject == Subject::Tests),
+            setting: first(&|r| r.subject == Subject::Setting),
+            over_testing: first(&|r| r.on_deeper_proposal),
+        }
+    }
 }

@@ -135,6 +135,18 @@ impl Glob {
         })
     }
 
+    /// The extension a matching file name must end in (`py` for `*.py`,
+    /// `txt` for `requirements*.txt`); `None` when the pattern allows any.
+    pub(crate) fn extension(&self) -> Option<&str> {
+        if self.segments.last().is_some_and(|s| s == "**") {
+            return None;
+        }
+        self.suffix
+            .rsplit_once('.')
+            .map(|(_, ext)| ext)
+            .filter(|e| !e.is_empty())
+    }
+
     #[cfg(test)]
     pub(crate) fn matches(&self, path: &str) -> bool {
         self.matches_parts(&split_path(&path.to_ascii_lowercase()))
@@ -156,6 +168,17 @@ impl Glob {
             return parts
                 .last()
                 .is_some_and(|name| segment_matches(&self.segments[0], name));
+        }
+        // A directory the pattern names literally (`utils` of `**/utils/**`)
+        // must be in the path: most paths fail here, before any `**` walk.
+        let literal = |s: &String| s != "**" && !s.contains(['*', '?']);
+        if !self
+            .segments
+            .iter()
+            .filter(|s| literal(s))
+            .all(|s| parts.contains(&s.as_str()))
+        {
+            return false;
         }
         (0..parts.len()).any(|start| match_from(&self.segments, &parts[start..]))
     }

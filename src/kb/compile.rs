@@ -360,7 +360,9 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
         Some(messages) if problems.is_empty() => {
             // The engine gets its own copy of the ids it reports, so it never
             // has to look back at the knowledge base.
+            let special = crate::advisor::model::SpecialRules::of(&rules);
             let engine = Engine {
+                special,
                 rules,
                 scopes: scopes
                     .iter()
