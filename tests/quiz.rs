@@ -757,6 +757,37 @@ async fn a_quiz_post_slack_shows_late_is_found_before_the_retry_posts_again() {
 }
 
 #[tokio::test]
+async fn a_channel_that_cannot_be_searched_still_gets_its_quiz() {
+    // The first post gets a 503 and is not there; the app lacks the scope to
+    // read the channel, which no retry fixes: the quiz is posted again rather
+    // than never.
+    let w = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&w.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/conversations.history"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": false, "error": "missing_scope"})),
+        )
+        .mount(&w.server)
+        .await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+
+    let first = w.tick("2026-11-25T09:00:05Z").await;
+    let retry = w.tick("2026-11-25T09:01:10Z").await;
+
+    assert!(matches!(first[0].1, PostOutcome::Failed(_)), "{first:?}");
+    assert_eq!(posted(&retry), 1, "{retry:?}");
+    assert_eq!(w.posts_to_slack().await.len(), 2, "one 503, one post");
+}
+
+#[tokio::test]
 async fn forcing_a_post_adds_an_extra_one_and_the_rule_holds_otherwise() {
     let w = World::new().await;
     slack_accepts_posts(&w.server).await;

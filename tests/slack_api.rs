@@ -574,10 +574,31 @@ async fn respond_retries_server_errors_and_accepts_json_ok() {
     client(&server)
         .respond(
             &format!("{}/actions/x", server.uri()),
-            &json!({"text": "hi"}),
+            &json!({"replace_original": true, "text": "hi"}),
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn respond_does_not_repeat_a_new_message_after_a_server_error() {
+    // An ephemeral reply cannot be looked up afterwards; a 503 may have come
+    // after it was shown, so it is not sent twice.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .respond(
+            &format!("{}/actions/x", server.uri()),
+            &json!({"response_type": "ephemeral", "replace_original": false, "text": "hi"}),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.may_have_reached_slack(), "{err:?}");
 }
 
 #[tokio::test]

@@ -369,10 +369,10 @@ async fn deliver(
             }
             Search::NotThere => {}
             // Slack answered with a definite refusal (a missing scope, a
-            // channel it will not show): searching cannot work, so posting
-            // is the only way the quiz goes out; the post reports its own
-            // refusal if there is one.
-            Search::Unknown(e) if e.code().is_some() => {
+            // channel it will not show, a 4xx): searching cannot work, so
+            // posting is the only way the quiz goes out; the post reports
+            // its own refusal if there is one.
+            Search::Unknown(e) if !is_passing(&e) => {
                 tracing::warn!(error = %e, channel = a.channel, "cannot search the channel for an earlier quiz post; posting");
             }
             Search::Unknown(e) => return Err(e),
@@ -395,6 +395,13 @@ async fn deliver(
         }
         Search::NotThere | Search::Unknown(_) => Err(error),
     }
+}
+
+/// A failure that may be gone on the next try: no answer, a 5xx, a rate
+/// limit. Anything else is Slack's considered answer.
+fn is_passing(e: &crate::slack::api::SlackError) -> bool {
+    use crate::slack::api::SlackError;
+    e.may_have_reached_slack() || e.is_rate_limited() || matches!(e, SlackError::Transport { .. })
 }
 
 /// Looks for this attempt's post in the channel, posted between `from` and

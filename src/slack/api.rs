@@ -18,7 +18,8 @@
 //!   that must not lose a post tag it with message metadata and look for it
 //!   first ([`SlackApi::find_tagged_reply`], [`SlackApi::find_tagged_message`]).
 //!   Ephemeral messages cannot be looked up, so after such a failure they
-//!   are given up on.
+//!   are given up on; the same holds for a `response_url` post that adds a
+//!   message (one that replaces or deletes the original is repeated).
 //! - Anything else (a Slack error code such as `not_in_channel`, a 4xx, a body
 //!   we cannot read) is returned at once: repeating the same request would
 //!   only produce the same answer and burn rate-limit budget.
@@ -790,11 +791,17 @@ impl SlackApi {
             method: RESPONSE_URL_LABEL.to_owned(),
             detail: format!("request body not serialisable: {e}"),
         })?;
+        // Replacing or deleting the original message twice does no harm;
+        // anything else adds a message (an ephemeral one, mostly, which no
+        // API can look up afterwards), so a 5xx is not repeated for it.
+        let edits_original = ["replace_original", "delete_original"]
+            .iter()
+            .any(|k| msg.get(*k).and_then(Value::as_bool) == Some(true));
         self.with_retries(
             RESPONSE_URL_LABEL,
             Retries {
                 wait_when_limited: true,
-                repeat_on_5xx: true,
+                repeat_on_5xx: edits_original,
             },
             || {
                 self.hooks
