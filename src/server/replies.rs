@@ -118,12 +118,12 @@ pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, 
 
 /// Posts a tagged reply. A post that timed out (or got a 5xx) may still
 /// have gone through, so before posting again the thread is searched for
-/// the tag, from when this attempt started (less
-/// [`crate::slack::api::CLOCK_SKEW_SECS`], never
-/// before the message it answers) to when it failed (plus the same); the
-/// reply is posted at most twice, the second time only when the first is
-/// not there. When the search itself fails, it is not posted again: an
-/// answer shown twice is what this avoids.
+/// the tag, from when this attempt started (less the clock skew allowed,
+/// [`crate::slack::api::CLOCK_SKEW_SECS`], and never before the message it
+/// answers) to when it failed (plus the same); the reply is posted at most
+/// twice, the second time only when the first is not there. When the
+/// search itself fails, it is not posted again: an answer shown twice is
+/// what this avoids.
 async fn post_tagged(
     state: &AppState,
     target: &ThreadTarget<'_>,
