@@ -288,19 +288,30 @@ async fn a_429_during_the_post_is_retried_and_posts_once() {
 #[tokio::test]
 async fn slack_down_when_due_posts_once_when_it_returns_the_same_day() {
     let w = World::new().await;
+    // Slack is down: the post gets a 503 (which it may have posted all the
+    // same), and the channel cannot be read to tell.
+    for (what, times) in [("/chat.postMessage", 1), ("/conversations.history", 4)] {
+        Mock::given(method("POST"))
+            .and(path(what))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(times)
+            .mount(&w.server)
+            .await;
+    }
     Mock::given(method("POST"))
-        .and(path("/chat.postMessage"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(4)
+        .and(path("/conversations.history"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "messages": []})))
         .mount(&w.server)
         .await;
     slack_accepts_posts(&w.server).await;
     w.subscribe("C1", "09:00 UTC everyday").await;
     let first = w.tick("2026-11-25T09:00:05Z").await;
     assert!(matches!(first[0].1, PostOutcome::Failed(_)), "{first:?}");
-    // Past the late limit, but a post that failed today is still owed.
+    // Past the late limit, but a post that failed today is still owed; the
+    // channel shows it was not posted, so it is posted now.
     assert_eq!(posted(&w.tick("2026-11-25T16:00:00Z").await), 1);
     assert_eq!(posted(&w.tick("2026-11-25T16:01:00Z").await), 0);
+    assert_eq!(w.posts_to_slack().await.len(), 2, "one 503, one post");
 }
 
 #[tokio::test]
@@ -495,6 +506,285 @@ async fn a_post_closes_at_the_end_of_its_local_day() {
         .unwrap();
     assert!(late.text.contains("has closed"), "{}", late.text);
     assert_eq!(w.store.quiz_answers("C1").await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_count_refresh_racing_the_close_never_leaves_buttons_on_the_closed_post() {
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    // The refresh's rewrite is held up by a rate limit; the close is stored
+    // and shown meanwhile, and then the refresh's retry gets through.
+    Mock::given(method("POST"))
+        .and(path("/chat.update"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(&w.server)
+        .await;
+    slack_accepts_updates(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+    w.tick("2026-11-25T09:00:05Z").await;
+    let first = w.store.quiz_posts("C1").await.unwrap()[0].clone();
+    let q = w.kb.question(&first.question_id).unwrap();
+    let value = format!("quiz|C1|2026-11-25|{}|0", q.id);
+    let reply = click(&w, "U1", "C1", &value, "2026-11-25T10:00:00Z")
+        .await
+        .unwrap();
+    assert!(reply.refresh.is_some());
+
+    let refresh = runner::refresh_count(w.ctx(), "C1", "2026-11-25");
+    let close = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while updates_to_slack(&w.server).await.is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "no refresh started");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        // The next day's post closes yesterday's while the refresh waits.
+        w.tick("2026-11-26T09:00:05Z").await
+    };
+    let (_, outcomes) = tokio::join!(refresh, close);
+    assert_eq!(posted(&outcomes), 1);
+
+    let updates = updates_to_slack(&w.server).await;
+    assert!(
+        updates.iter().skip(1).any(has_buttons),
+        "the refresh's rewrite did not land after the close, so nothing raced: {updates:?}"
+    );
+    let last = updates.last().unwrap();
+    assert!(
+        !has_buttons(last),
+        "the closed post shows buttons again: {last}"
+    );
+    assert!(last.to_string().contains(&q.options[q.correct]), "{last}");
+}
+
+/// A fake Slack channel: `chat.postMessage` adds to it (or not), and
+/// `conversations.history` shows what is there between `oldest` and
+/// `latest`, newest first, with metadata only when asked for, as Slack does.
+#[derive(Clone)]
+struct FakeChannel {
+    messages: Arc<std::sync::Mutex<Vec<Value>>>,
+    posts: Arc<std::sync::atomic::AtomicUsize>,
+    /// Slack's clock at the first post, in seconds.
+    base: i64,
+    /// How the first post goes wrong for the client.
+    first: FirstPost,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum FirstPost {
+    /// Posted, but the answer comes after the client gave up.
+    PostedSlowly,
+    /// Posted, but answered with a 503.
+    PostedThen503,
+    /// Answered too late, and it shows in the channel only after the
+    /// client's first look (Slack still busy with it).
+    ShownLate,
+}
+
+impl FakeChannel {
+    fn new(at: &str, first: FirstPost) -> Self {
+        FakeChannel {
+            messages: Arc::default(),
+            posts: Arc::default(),
+            base: secs(at),
+            first,
+        }
+    }
+
+    async fn mount(&self, server: &MockServer) {
+        let posting = self.clone();
+        Mock::given(method("POST"))
+            .and(path("/chat.postMessage"))
+            .respond_with(move |req: &Request| posting.post(req))
+            .mount(server)
+            .await;
+        let reading = self.clone();
+        Mock::given(method("POST"))
+            .and(path("/conversations.history"))
+            .respond_with(move |req: &Request| reading.history(req))
+            .mount(server)
+            .await;
+    }
+
+    fn post(&self, req: &Request) -> ResponseTemplate {
+        let n = self.posts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut msg: Value = serde_json::from_slice(&req.body).unwrap();
+        let ts = format!("{}.{:06}", self.base + 1, n + 1);
+        msg["ts"] = json!(ts);
+        if n == 0 && self.first == FirstPost::ShownLate {
+            msg["hidden"] = json!(true);
+        }
+        self.messages.lock().unwrap().push(msg);
+        let ok = ResponseTemplate::new(200)
+            .set_body_json(json!({"ok": true, "channel": "C1", "ts": ts}));
+        match (n, self.first) {
+            (0, FirstPost::PostedThen503) => ResponseTemplate::new(503),
+            (0, _) => ok.set_delay(Duration::from_secs(1)),
+            _ => ok,
+        }
+    }
+
+    fn history(&self, req: &Request) -> ResponseTemplate {
+        let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&req.body).unwrap();
+        let param = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let num = |v: &str| v.parse::<f64>().unwrap();
+        let metadata = param("include_all_metadata").as_deref() == Some("true");
+        let mut all = self.messages.lock().unwrap();
+        let shown: Vec<Value> = all
+            .iter()
+            .rev()
+            .filter(|m| m["hidden"].is_null())
+            .filter(|m| {
+                let ts = num(m["ts"].as_str().unwrap());
+                param("oldest").is_none_or(|o| ts >= num(&o))
+                    && param("latest").is_none_or(|l| ts <= num(&l))
+            })
+            .map(|m| {
+                let mut shown =
+                    json!({"type": "message", "bot_id": "B1", "text": m["text"], "ts": m["ts"]});
+                if metadata {
+                    shown["metadata"] = m["metadata"].clone();
+                }
+                shown
+            })
+            .collect();
+        // Slack is done with a slow post by the time it is looked for again.
+        for m in all.iter_mut() {
+            m.as_object_mut().unwrap().remove("hidden");
+        }
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"ok": true, "has_more": false, "messages": shown}))
+    }
+
+    fn shown(&self) -> usize {
+        self.messages.lock().unwrap().len()
+    }
+}
+
+/// A client that gives up on an answer after 300 ms.
+fn impatient(w: &mut World) {
+    w.slack = SlackApi::new(
+        &w.server.uri(),
+        Some(BotToken::new("xoxb-test")),
+        RetryPolicy {
+            request_timeout: Duration::from_millis(300),
+            ..slack_for_policy()
+        },
+    );
+}
+
+fn slack_for_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(2),
+        jitter: Duration::ZERO,
+        request_timeout: Duration::from_secs(10),
+    }
+}
+
+fn history_reads(requests: &[Request]) -> Vec<Vec<(String, String)>> {
+    requests
+        .iter()
+        .filter(|r| r.url.path() == "/conversations.history")
+        .map(|r| serde_urlencoded::from_bytes(&r.body).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_quiz_post_that_went_through_without_a_clear_answer_is_not_posted_again() {
+    for first in [FirstPost::PostedSlowly, FirstPost::PostedThen503] {
+        let mut w = World::new().await;
+        impatient(&mut w);
+        let channel = FakeChannel::new("2026-11-25T09:00:05Z", first);
+        channel.mount(&w.server).await;
+        w.subscribe("C1", "09:00 UTC everyday").await;
+
+        let outcome = w.tick("2026-11-25T09:00:05Z").await;
+        let again = w.tick("2026-11-25T09:02:00Z").await;
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+
+        assert!(
+            matches!(&outcome[0].1, PostOutcome::Posted { ts, .. } if ts.ends_with(".000001")),
+            "{outcome:?}"
+        );
+        assert_eq!(posted(&again), 0, "{again:?}");
+        assert_eq!(w.posts_to_slack().await.len(), 1, "posted twice");
+        assert_eq!(channel.shown(), 1);
+        let tag = &w.posts_to_slack().await[0]["metadata"];
+        assert_eq!(tag["event_payload"]["post_id"], "2026-11-25", "{tag}");
+        let post = &w.store.quiz_posts("C1").await.unwrap()[0];
+        assert_eq!(
+            post.message_ts.as_deref(),
+            Some(format!("{}.000001", secs("2026-11-25T09:00:06Z")).as_str())
+        );
+        // The search covered the attempt, two minutes either side for clocks.
+        let requests = w.server.received_requests().await.unwrap();
+        let reads = history_reads(&requests);
+        assert_eq!(reads.len(), 1, "{reads:?}");
+        let oldest = format!("{}.000000", secs("2026-11-25T08:58:05Z"));
+        assert!(reads[0].contains(&("oldest".into(), oldest)), "{reads:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_quiz_post_slack_shows_late_is_found_before_the_retry_posts_again() {
+    let mut w = World::new().await;
+    impatient(&mut w);
+    let channel = FakeChannel::new("2026-11-25T09:00:05Z", FirstPost::ShownLate);
+    channel.mount(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+
+    let first = w.tick("2026-11-25T09:00:05Z").await;
+    assert!(matches!(first[0].1, PostOutcome::Failed(_)), "{first:?}");
+    let retry = w.tick("2026-11-25T09:01:10Z").await;
+
+    assert!(
+        matches!(&retry[0].1, PostOutcome::Posted { ts, .. } if ts.ends_with(".000001")),
+        "the retry took the late post for its own: {retry:?}"
+    );
+    assert_eq!(w.posts_to_slack().await.len(), 1, "posted twice");
+    let requests = w.server.received_requests().await.unwrap();
+    let reads = history_reads(&requests);
+    assert_eq!(reads.len(), 2, "{reads:?}");
+    // The retry looks back to the start of the post's day.
+    let day_start = format!("{}.000000", secs("2026-11-24T23:58:00Z"));
+    assert!(
+        reads[1].contains(&("oldest".into(), day_start)),
+        "{reads:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_channel_that_cannot_be_searched_still_gets_its_quiz() {
+    // The first post gets a 503 and is not there; the app lacks the scope to
+    // read the channel, which no retry fixes: the quiz is posted again rather
+    // than never.
+    let w = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&w.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/conversations.history"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": false, "error": "missing_scope"})),
+        )
+        .mount(&w.server)
+        .await;
+    slack_accepts_posts(&w.server).await;
+    w.subscribe("C1", "09:00 UTC everyday").await;
+
+    let first = w.tick("2026-11-25T09:00:05Z").await;
+    let retry = w.tick("2026-11-25T09:01:10Z").await;
+
+    assert!(matches!(first[0].1, PostOutcome::Failed(_)), "{first:?}");
+    assert_eq!(posted(&retry), 1, "{retry:?}");
+    assert_eq!(w.posts_to_slack().await.len(), 2, "one 503, one post");
 }
 
 #[tokio::test]

@@ -169,24 +169,24 @@ async fn http_429_on_every_attempt_is_rate_limited() {
 
 #[tokio::test]
 async fn server_errors_are_retried_until_success() {
+    // chat.update names the message it rewrites: doing it twice is harmless.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/chat.postMessage"))
+        .and(path("/chat.update"))
         .respond_with(ResponseTemplate::new(500))
         .up_to_n_times(2)
         .expect(2)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(path("/chat.postMessage"))
-        .respond_with(posted_ok())
+        .and(path("/chat.update"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
         .expect(1)
         .mount(&server)
         .await;
 
-    let posted = client(&server).post_message(&hello()).await.unwrap();
-
-    assert_eq!(posted.channel, "C123ABC456");
+    let edit = json!({"channel": "C123ABC456", "ts": "1503435956.000247", "text": "hello"});
+    client(&server).update_message(&edit).await.unwrap();
 }
 
 #[tokio::test]
@@ -198,12 +198,42 @@ async fn persistent_server_error_gives_up_after_max_attempts() {
         .mount(&server)
         .await;
 
-    let err = client(&server).post_message(&hello()).await.unwrap_err();
+    let edit = json!({"channel": "C123ABC456", "ts": "1503435956.000247", "text": "hello"});
+    let err = client(&server).update_message(&edit).await.unwrap_err();
 
     assert!(
-        matches!(&err, SlackError::Http { method, status: 500 } if method == "chat.postMessage"),
+        matches!(&err, SlackError::Http { method, status: 500 } if method == "chat.update"),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_server_error_on_a_new_message_is_not_repeated() {
+    // A 5xx (from Slack or a proxy before it) can come after the message was
+    // posted; posting again could show it twice, so the caller decides.
+    for (method_name, ephemeral) in [("chat.postMessage", false), ("chat.postEphemeral", true)] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(503))
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let api = client(&server);
+        let err = if ephemeral {
+            let mut msg = hello();
+            msg["user"] = json!("U1");
+            api.post_ephemeral(&msg).await.unwrap_err()
+        } else {
+            api.post_message(&hello()).await.unwrap_err()
+        };
+
+        assert!(
+            matches!(&err, SlackError::Http { method, status: 503 } if method == method_name),
+            "{err:?}"
+        );
+        assert!(err.may_have_reached_slack(), "{err:?}");
+    }
 }
 
 #[tokio::test]
@@ -361,12 +391,12 @@ async fn logs_every_attempt_but_never_the_token_or_message_text() {
         .await;
     let logs = LogCapture::start();
 
-    let msg = json!({"channel": "C1", "text": "private build log"});
-    client(&server).post_message(&msg).await.unwrap();
+    let msg = json!({"channel": "C1", "ts": "1.000001", "text": "private build log"});
+    client(&server).update_message(&msg).await.unwrap();
 
     let text = logs.lines().join("\n");
     assert_eq!(attempts(&logs), 2, "{text}");
-    assert!(text.contains("chat.postMessage"), "{text}");
+    assert!(text.contains("chat.update"), "{text}");
     assert!(text.contains("server_error"), "{text}");
     assert!(!text.contains(TOKEN), "{text}");
     assert!(!text.contains("private build log"), "{text}");
@@ -544,10 +574,31 @@ async fn respond_retries_server_errors_and_accepts_json_ok() {
     client(&server)
         .respond(
             &format!("{}/actions/x", server.uri()),
-            &json!({"text": "hi"}),
+            &json!({"replace_original": true, "text": "hi"}),
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn respond_does_not_repeat_a_new_message_after_a_server_error() {
+    // An ephemeral reply cannot be looked up afterwards; a 503 may have come
+    // after it was shown, so it is not sent twice.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .respond(
+            &format!("{}/actions/x", server.uri()),
+            &json!({"response_type": "ephemeral", "replace_original": false, "text": "hi"}),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.may_have_reached_slack(), "{err:?}");
 }
 
 #[tokio::test]

@@ -238,7 +238,25 @@ pub async fn post(
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
     let mut msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
     msg["channel"] = json!(channel);
-    match ctx.slack.post_message(&msg).await {
+    msg["metadata"] = json!({
+        "event_type": QUIZ_EVENT_TYPE,
+        "event_payload": {POST_ID_KEY: post_id},
+    });
+    // A row for this post without a message means an earlier attempt did
+    // not finish; it may have been posted all the same.
+    let earlier_attempt = posts
+        .iter()
+        .any(|p| p.post_id == post_id && p.message_ts.is_none());
+    let day_start = date
+        .yesterday()
+        .map_or(now, |d| schedule.end_of_day(d).as_second());
+    let attempt = Attempt {
+        channel,
+        post_id,
+        now,
+        day_start,
+    };
+    match deliver(ctx, &attempt, &msg, earlier_attempt).await {
         Ok(posted) => {
             let closes_at = schedule.end_of_day(date).as_second();
             if let Err(e) = ctx
@@ -289,6 +307,122 @@ pub async fn post(
                 tracing::error!(error = %e, "could not release the quiz claim");
             }
             PostOutcome::Failed(e.to_string())
+        }
+    }
+}
+
+/// The `metadata.event_type` of daily quiz posts; `event_payload.post_id`
+/// names the post, so a post whose answer never came can be found in the
+/// channel instead of made twice.
+const QUIZ_EVENT_TYPE: &str = "testscope_quiz_post";
+const POST_ID_KEY: &str = "post_id";
+
+/// One attempt at posting a claimed quiz.
+struct Attempt<'a> {
+    channel: &'a str,
+    post_id: &'a str,
+    /// When the attempt started (the tick's time).
+    now: i64,
+    /// When the post's local day began: no attempt at it can be older.
+    day_start: i64,
+}
+
+/// What a search of the channel for a tagged post found.
+enum Search {
+    Found(String),
+    NotThere,
+    /// The channel could not be read; whether the post is there is unknown.
+    Unknown(crate::slack::api::SlackError),
+}
+
+/// Posts the quiz so that it is never shown twice. `chat.postMessage` is
+/// not repeated by the client after a timeout or a 5xx, as Slack may have
+/// posted it; instead the channel is searched for the post's tag: found,
+/// that message is the post. Not found, the attempt failed and the next
+/// tick tries again, searching first (from the start of the post's day)
+/// in case Slack posted it late. When that search cannot be done (Slack
+/// slow, down, rate limiting), nothing is posted: a retry follows.
+async fn deliver(
+    ctx: QuizCtx<'_>,
+    a: &Attempt<'_>,
+    msg: &serde_json::Value,
+    earlier_attempt: bool,
+) -> Result<crate::slack::api::PostedMessage, crate::slack::api::SlackError> {
+    let started = std::time::Instant::now();
+    let ended = |from: i64| {
+        from.saturating_add(i64::try_from(started.elapsed().as_secs()).unwrap_or(i64::MAX) + 1)
+    };
+    let found = |ts: String| crate::slack::api::PostedMessage {
+        channel: a.channel.to_owned(),
+        ts,
+    };
+    if earlier_attempt {
+        match search(ctx, a, a.day_start, ended(a.now)).await {
+            Search::Found(ts) => {
+                tracing::info!(
+                    channel = a.channel,
+                    post_id = a.post_id,
+                    "an earlier attempt at the quiz post had gone through"
+                );
+                crate::telemetry::quiz_post("found");
+                return Ok(found(ts));
+            }
+            Search::NotThere => {}
+            // Slack answered with a definite refusal (a missing scope, a
+            // channel it will not show, a 4xx): searching cannot work, so
+            // posting is the only way the quiz goes out; the post reports
+            // its own refusal if there is one.
+            Search::Unknown(e) if !is_passing(&e) => {
+                tracing::warn!(error = %e, channel = a.channel, "cannot search the channel for an earlier quiz post; posting");
+            }
+            Search::Unknown(e) => return Err(e),
+        }
+    }
+    let error = match ctx.slack.post_message(msg).await {
+        Ok(posted) => return Ok(posted),
+        Err(e) if e.may_have_reached_slack() => e,
+        Err(e) => return Err(e),
+    };
+    match search(ctx, a, a.now, ended(a.now)).await {
+        Search::Found(ts) => {
+            tracing::info!(
+                channel = a.channel,
+                post_id = a.post_id,
+                "a quiz post whose answer never came had gone through"
+            );
+            crate::telemetry::quiz_post("found");
+            Ok(found(ts))
+        }
+        Search::NotThere | Search::Unknown(_) => Err(error),
+    }
+}
+
+/// A failure that may be gone on the next try: no answer, a 5xx, a rate
+/// limit. Anything else is Slack's considered answer.
+fn is_passing(e: &crate::slack::api::SlackError) -> bool {
+    use crate::slack::api::SlackError;
+    e.may_have_reached_slack() || e.is_rate_limited() || matches!(e, SlackError::Transport { .. })
+}
+
+/// Looks for this attempt's post in the channel, posted between `from` and
+/// `to` (our clock; widened by the clock skew Slack may have).
+async fn search(ctx: QuizCtx<'_>, a: &Attempt<'_>, from: i64, to: i64) -> Search {
+    let (oldest, latest) = crate::slack::api::post_window(from, to, None);
+    match ctx
+        .slack
+        .find_tagged_message(
+            a.channel,
+            (&oldest, &latest),
+            QUIZ_EVENT_TYPE,
+            (POST_ID_KEY, a.post_id),
+        )
+        .await
+    {
+        Ok(Some(ts)) => Search::Found(ts),
+        Ok(None) => Search::NotThere,
+        Err(e) => {
+            tracing::warn!(error = %e, channel = a.channel, post_id = a.post_id, "cannot tell whether the quiz post went through");
+            Search::Unknown(e)
         }
     }
 }
@@ -355,6 +489,12 @@ async fn close(ctx: QuizCtx<'_>, post: &QuizPost, now: i64) {
         }
     }
     crate::telemetry::quiz_post("closed");
+    show_closed(ctx, post).await;
+}
+
+/// Rewrites a closed post's message: the answer instead of the buttons.
+async fn show_closed(ctx: QuizCtx<'_>, post: &QuizPost) {
+    let (channel, post_id) = (post.channel_id.as_str(), post.post_id.as_str());
     let (Some(ts), Some(q)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
         return;
     };
@@ -367,6 +507,15 @@ async fn close(ctx: QuizCtx<'_>, post: &QuizPost, now: i64) {
         // Closed in the store all the same: late clicks are refused.
         tracing::warn!(error = %e, channel, post_id, "could not show a closed quiz post as closed");
     }
+}
+
+/// Whether `post_id` no longer takes answers: closed in the store, or a
+/// later post revealed its answer.
+fn is_closed(posts: &[QuizPost], post: &QuizPost) -> bool {
+    post.closed_at.is_some()
+        || posts
+            .iter()
+            .any(|p| p.message_ts.is_some() && p.post_id > post.post_id)
 }
 
 /// Closes the posts whose day has ended.
@@ -697,6 +846,15 @@ fn closed(ctx: QuizCtx<'_>, q: &Question) -> AnswerReply {
 }
 
 /// Rewrites a daily post with its current answer count (`chat.update`).
+///
+/// Closing must win over a refresh: a refresh that read the post as open
+/// can reach Slack after the close rewrote it (a slow or rate-limited
+/// `chat.update`, another replica), which would put the buttons back on a
+/// closed post. So once its rewrite is done (or may have been), the refresh
+/// reads the post again, and if it closed meanwhile, shows it closed
+/// itself. Either the close was stored after the refresh's rewrite was
+/// done, and then the close's own rewrite comes later, or this second
+/// read sees it: the last rewrite of a closed post is always the closed one.
 pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
     let Ok(posts) = ctx.store.quiz_posts(channel).await else {
         return;
@@ -706,10 +864,7 @@ pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
     };
     // A closed post shows its answer; putting the buttons back would invite
     // clicks that no longer count.
-    let revealed = posts
-        .iter()
-        .any(|p| p.message_ts.is_some() && p.post_id.as_str() > post_id);
-    if post.closed_at.is_some() || revealed {
+    if is_closed(&posts, post) {
         return;
     }
     let (Some(ts), Some(question)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
@@ -724,6 +879,31 @@ pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
     msg["ts"] = json!(ts);
     if let Err(e) = ctx.slack.update_message(&msg).await {
         tracing::warn!(error = %e, channel, "could not refresh the quiz answer count");
+        if !e.may_have_reached_slack() {
+            return;
+        }
+    }
+    let closed_meanwhile = match ctx.store.quiz_posts(channel).await {
+        Ok(now) => now
+            .iter()
+            .find(|p| p.post_id == post_id)
+            .filter(|p| is_closed(&now, p))
+            .cloned(),
+        Err(e) => {
+            // Cannot tell; showing the post closed when it is open would
+            // hide buttons that still count, so leave it.
+            tracing::warn!(error = %e, channel, "cannot re-read the quiz post after a count refresh");
+            None
+        }
+    };
+    if let Some(closed) = closed_meanwhile {
+        tracing::info!(
+            channel,
+            post_id,
+            "the quiz post closed during a count refresh; showing it closed"
+        );
+        crate::telemetry::quiz_post("closed_after_refresh");
+        show_closed(ctx, &closed).await;
     }
 }
 

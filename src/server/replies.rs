@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use crate::advise;
 use crate::render;
-use crate::slack::api::SlackError;
+use crate::slack::api::{SlackError, post_window};
 
 pub(super) use crate::render::{HELPFUL, NOT_QUITE, SHARE};
 
@@ -116,11 +116,14 @@ pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, 
     }
 }
 
-/// Posts a tagged reply. A post that timed out may still have gone
-/// through, so before posting again the thread is searched for the tag; the
-/// reply is posted at most twice, the second time only when the first is
-/// not there. When the search itself fails, it is not posted again: an
-/// answer shown twice is what this avoids.
+/// Posts a tagged reply. A post that timed out (or got a 5xx) may still
+/// have gone through, so before posting again the thread is searched for
+/// the tag, from when this attempt started (less the clock skew allowed,
+/// [`crate::slack::api::CLOCK_SKEW_SECS`], and never before the message it
+/// answers) to when it failed (plus the same); the reply is posted at most
+/// twice, the second time only when the first is not there. When the
+/// search itself fails, it is not posted again: an answer shown twice is
+/// what this avoids.
 async fn post_tagged(
     state: &AppState,
     target: &ThreadTarget<'_>,
@@ -128,6 +131,9 @@ async fn post_tagged(
     msg: &Value,
 ) -> Result<(), SlackError> {
     let mut posts = 0;
+    // The reply cannot be older than this attempt (nor than what it
+    // answers), so the search reads only the thread's messages since then.
+    let started = state.clock.now();
     loop {
         posts += 1;
         let error = match state.slack.post_message(msg).await {
@@ -135,12 +141,13 @@ async fn post_tagged(
             Err(e) if e.may_have_reached_slack() => e,
             Err(e) => return Err(e),
         };
+        let (oldest, latest) = post_window(started, state.clock.now(), Some(tag.after));
         let found = state
             .slack
             .find_tagged_reply(
                 target.channel,
                 target.thread_ts,
-                tag.after,
+                (&oldest, &latest),
                 REPLY_EVENT_TYPE,
                 tag.id,
             )

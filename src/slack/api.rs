@@ -7,10 +7,19 @@
 //! Retry rules, in one place so every caller behaves the same way:
 //! - HTTP 429, or HTTP 200 with `{"ok":false,"error":"ratelimited"}`: wait for
 //!   `Retry-After` (capped) or the normal backoff, then try again.
-//! - HTTP 5xx and failures to connect: exponential backoff, then try again.
-//!   A timeout or a connection lost mid-request is not repeated: Slack may
+//! - Failures to connect: exponential backoff, then try again (the request
+//!   was never sent).
+//! - HTTP 5xx: exponential backoff, then try again, except for the methods
+//!   that create a message (`chat.postMessage`, `chat.postEphemeral`): a 5xx
+//!   from a proxy or a struggling Slack may come after the message was
+//!   posted, so for them a 5xx is treated like a timeout.
+//! - A timeout or a connection lost mid-request is not repeated: Slack may
 //!   have acted on it, and a slow Slack must not get more calls. Callers
-//!   that must not lose a post look for it first ([`SlackApi::find_tagged_reply`]).
+//!   that must not lose a post tag it with message metadata and look for it
+//!   first ([`SlackApi::find_tagged_reply`], [`SlackApi::find_tagged_message`]).
+//!   Ephemeral messages cannot be looked up, so after such a failure they
+//!   are given up on; the same holds for a `response_url` post that adds a
+//!   message (one that replaces or deletes the original is repeated).
 //! - Anything else (a Slack error code such as `not_in_channel`, a 4xx, a body
 //!   we cannot read) is returned at once: repeating the same request would
 //!   only produce the same answer and burn rate-limit budget.
@@ -53,6 +62,10 @@ pub const SLACK_HOOKS_ORIGIN: &str = "https://hooks.slack.com";
 /// How often a refused `response_url` may be logged (per reason); every
 /// refusal is counted in the metrics.
 const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Methods that create a new message each time they are called; a second
+/// call after an unclear outcome can show the message twice.
+const CREATES_MESSAGE: &[&str] = &["chat.postMessage", "chat.postEphemeral"];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -266,11 +279,15 @@ impl SlackError {
         matches!(self, Self::RateLimited { .. })
     }
 
-    /// The request went out but no answer came back (a timeout, a
-    /// connection lost mid-request): Slack may have acted on it. A failed
-    /// connect never reached Slack.
+    /// The request went out but no clear answer came back (a timeout, a
+    /// connection lost mid-request, a 5xx from Slack or a proxy in front of
+    /// it): Slack may have acted on it. A failed connect never reached Slack.
     pub fn may_have_reached_slack(&self) -> bool {
-        matches!(self, Self::Transport { source, .. } if !source.is_connect())
+        match self {
+            Self::Transport { source, .. } => !source.is_connect(),
+            Self::Http { status, .. } => *status >= 500,
+            _ => false,
+        }
     }
 }
 
@@ -325,6 +342,15 @@ pub struct SlackApi {
     /// Origins (`https://hooks.slack.com`) a `response_url` may point to.
     response_origins: std::sync::Arc<[String]>,
     refusals: std::sync::Arc<crate::telemetry::LogThrottle>,
+}
+
+/// Which failures [`SlackApi::with_retries`] tries again after.
+#[derive(Debug, Clone, Copy)]
+struct Retries {
+    /// Wait out a rate limit (else return `RateLimited` at once).
+    wait_when_limited: bool,
+    /// Repeat after a 5xx; not for calls that must not be done twice.
+    repeat_on_5xx: bool,
 }
 
 /// What one attempt came to, before deciding whether to try again.
@@ -413,9 +439,13 @@ impl SlackApi {
             detail: format!("request body not serialisable: {e}"),
         })?;
         let url = self.method_url(method);
+        let repeat_on_5xx = !CREATES_MESSAGE.contains(&method);
         self.with_retries(
             method,
-            true,
+            Retries {
+                wait_when_limited: true,
+                repeat_on_5xx,
+            },
             || {
                 self.http
                     .post(&url)
@@ -449,7 +479,10 @@ impl SlackApi {
         let url = self.method_url(method);
         self.with_retries(
             method,
-            wait_when_limited,
+            Retries {
+                wait_when_limited,
+                repeat_on_5xx: true,
+            },
             || {
                 self.http
                     .post(&url)
@@ -535,50 +568,88 @@ impl SlackApi {
         decode("chat.postMessage", &value)
     }
 
-    /// The `ts` of a message in the thread under `thread_ts`, from `oldest`
-    /// on, whose `metadata` (as `chat.postMessage` was given it) has
-    /// `event_type` and an `event_payload.event_id` of `event_id`. Finds out
-    /// whether a post whose answer never came went through. Waits out a
-    /// rate limit: for apps outside Slack's Marketplace thread reads are
-    /// allowed once a minute, and guessing wrong here means an answer
-    /// shown twice or not at all.
+    /// The `ts` of a message in the thread under `thread_ts`, between
+    /// `oldest` and `latest` (Slack timestamps, both included), whose
+    /// `metadata` (as `chat.postMessage` was given it) has `event_type` and
+    /// an `event_payload.event_id` of `event_id`. Finds out whether a post
+    /// whose answer never came went through. Waits out a rate limit: for
+    /// apps outside Slack's Marketplace thread reads are allowed once a
+    /// minute, and guessing wrong here means an answer shown twice or not at
+    /// all.
     pub async fn find_tagged_reply(
         &self,
         channel: &str,
         thread_ts: &str,
-        oldest: &str,
+        window: (&str, &str),
         event_type: &str,
         event_id: &str,
     ) -> Result<Option<String>, SlackError> {
-        const METHOD: &str = "conversations.replies";
-        // Slack's limit per read for those apps; the reply follows its
-        // mention closely, so the first pages hold it.
+        let params = [("channel", channel), ("ts", thread_ts)];
+        let tag = (event_type, "event_id", event_id);
+        self.find_tagged("conversations.replies", &params, window, tag)
+            .await
+    }
+
+    /// The `ts` of a message in `channel` (not in a thread) between `oldest`
+    /// and `latest` whose `metadata` has `event_type` and an
+    /// `event_payload.<key>` of `value`: whether a post whose answer never
+    /// came went through. Waits out a rate limit, as
+    /// [`SlackApi::find_tagged_reply`] does.
+    pub async fn find_tagged_message(
+        &self,
+        channel: &str,
+        window: (&str, &str),
+        event_type: &str,
+        (key, value): (&str, &str),
+    ) -> Result<Option<String>, SlackError> {
+        let params = [("channel", channel)];
+        self.find_tagged(
+            "conversations.history",
+            &params,
+            window,
+            (event_type, key, value),
+        )
+        .await
+    }
+
+    /// Pages through `method` (a history or thread read) in `window`,
+    /// looking for the tag `(event_type, payload key, value)`.
+    async fn find_tagged(
+        &self,
+        method: &str,
+        base: &[(&str, &str)],
+        (oldest, latest): (&str, &str),
+        (event_type, key, value): (&str, &str, &str),
+    ) -> Result<Option<String>, SlackError> {
+        // Slack's page limit per read for apps outside its Marketplace; the
+        // window is a few minutes around the post, so the first pages hold it.
         const PAGES: usize = 3;
         let mut cursor = String::new();
         for _ in 0..PAGES {
-            let mut params = vec![
-                ("channel", channel),
-                ("ts", thread_ts),
+            let mut params = base.to_vec();
+            params.extend([
                 ("oldest", oldest),
+                ("latest", latest),
                 ("inclusive", "true"),
                 ("limit", "15"),
                 ("include_all_metadata", "true"),
-            ];
+            ]);
             if !cursor.is_empty() {
                 params.push(("cursor", cursor.as_str()));
             }
-            let value = self.call_form(METHOD, &params).await?;
-            let messages = value.get("messages").and_then(Value::as_array);
+            let answer = self.call_form(method, &params).await?;
+            let messages = answer.get("messages").and_then(Value::as_array);
             let found = messages.into_iter().flatten().find(|m| {
                 m.pointer("/metadata/event_type").and_then(Value::as_str) == Some(event_type)
-                    && m.pointer("/metadata/event_payload/event_id")
+                    && m.pointer("/metadata/event_payload")
+                        .and_then(|p| p.get(key))
                         .and_then(Value::as_str)
-                        == Some(event_id)
+                        == Some(value)
             });
             if let Some(found) = found {
                 return Ok(Some(found["ts"].as_str().unwrap_or_default().to_owned()));
             }
-            cursor = value
+            cursor = answer
                 .pointer("/response_metadata/next_cursor")
                 .and_then(Value::as_str)
                 .unwrap_or_default()
@@ -720,9 +791,18 @@ impl SlackApi {
             method: RESPONSE_URL_LABEL.to_owned(),
             detail: format!("request body not serialisable: {e}"),
         })?;
+        // Replacing or deleting the original message twice does no harm;
+        // anything else adds a message (an ephemeral one, mostly, which no
+        // API can look up afterwards), so a 5xx is not repeated for it.
+        let edits_original = ["replace_original", "delete_original"]
+            .iter()
+            .any(|k| msg.get(*k).and_then(Value::as_bool) == Some(true));
         self.with_retries(
             RESPONSE_URL_LABEL,
-            true,
+            Retries {
+                wait_when_limited: true,
+                repeat_on_5xx: edits_original,
+            },
             || {
                 self.hooks
                     .post(url.clone())
@@ -763,7 +843,7 @@ impl SlackApi {
     async fn with_retries<T>(
         &self,
         label: &str,
-        wait_when_limited: bool,
+        retries: Retries,
         request: impl Fn() -> RequestBuilder,
         interpret: impl Fn(StatusCode, &HeaderMap, &[u8]) -> Attempt<T>,
     ) -> Result<T, SlackError> {
@@ -807,7 +887,7 @@ impl SlackApi {
                     return Err(error);
                 }
                 Attempt::RateLimited { retry_after } => {
-                    if !wait_when_limited {
+                    if !retries.wait_when_limited {
                         crate::telemetry::slack_call(label, "rate_limited", started.elapsed());
                         tracing::warn!(
                             method = label,
@@ -833,6 +913,16 @@ impl SlackApi {
                         method: label.to_owned(),
                         status,
                     };
+                    if !retries.repeat_on_5xx {
+                        crate::telemetry::slack_call(label, "server_error", started.elapsed());
+                        tracing::warn!(
+                            method = label,
+                            attempt,
+                            status,
+                            "Slack call failed with a server error; not repeated, it may have been done"
+                        );
+                        return Err(give_up);
+                    }
                     (self.policy.backoff(attempt - 1), give_up, "server_error")
                 }
                 Attempt::Transport(error) => {
@@ -904,6 +994,39 @@ fn newest(mut messages: Vec<ThreadMessage>, root: &str, wanted: usize) -> Vec<Th
     let keep = wanted - usize::from(parent.is_some());
     let tail = messages.split_off(messages.len().saturating_sub(keep));
     parent.into_iter().chain(tail).collect()
+}
+
+/// How far our clock and Slack's may be apart, in seconds. A post made by
+/// an attempt that started at `t` on our clock carries a Slack timestamp
+/// no earlier than `t` minus this; hosts kept by NTP are within a second,
+/// two minutes also covers a badly kept one.
+pub const CLOCK_SKEW_SECS: i64 = 120;
+
+/// The search window, as Slack timestamps, for a message posted by an
+/// attempt that started at `started` and ended by `ended` (our clock,
+/// seconds), and that cannot be older than `floor` (a Slack ts it follows,
+/// such as the mention it answers) when given. Deriving it from what is
+/// known keeps a search in a long thread or a busy channel to the few
+/// messages that could be the post.
+pub fn post_window(started: i64, ended: i64, floor: Option<&str>) -> (String, String) {
+    let from = started.saturating_sub(CLOCK_SKEW_SECS).max(0);
+    let oldest = format!("{from}.000000");
+    let oldest = match floor {
+        // Slack timestamps have the same number of digits for centuries, so
+        // the later of two compares as numbers; an unreadable floor is ignored.
+        Some(f) if ts_seconds(f).is_some_and(|s| s >= from) => f.to_owned(),
+        _ => oldest,
+    };
+    let latest = format!(
+        "{}.999999",
+        ended.max(started).saturating_add(CLOCK_SKEW_SECS)
+    );
+    (oldest, latest)
+}
+
+/// The whole seconds of a Slack timestamp (`"1700000000.000100"`).
+fn ts_seconds(ts: &str) -> Option<i64> {
+    ts.split('.').next()?.parse().ok()
 }
 
 /// The origin (`https://host[:port]`) of an http(s) URL without credentials.
@@ -1208,6 +1331,27 @@ mod tests {
         assert_eq!(
             origin_of("https://slack.com/api", true).as_deref(),
             Ok("https://slack.com")
+        );
+    }
+
+    #[test]
+    fn a_post_window_follows_the_attempt_and_its_floor() {
+        // A shortcut on a day-old message: the search starts at the attempt.
+        assert_eq!(
+            post_window(1_700_000_000, 1_700_000_010, Some("1699913600.000100")),
+            (
+                "1699999880.000000".to_owned(),
+                "1700000130.999999".to_owned()
+            )
+        );
+        // A mention seconds before the attempt: nothing before it can be ours.
+        assert_eq!(
+            post_window(1_700_000_000, 1_700_000_000, Some("1699999950.000200")).0,
+            "1699999950.000200"
+        );
+        assert_eq!(
+            post_window(1_700_000_000, 1_700_000_000, Some("junk")).0,
+            "1699999880.000000"
         );
     }
 

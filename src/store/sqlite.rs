@@ -21,6 +21,8 @@ use super::{
 /// How long a statement waits for another connection's write lock (a second
 /// replica on the same file) before giving up with `SQLITE_BUSY`.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
+/// How long a heartbeat write waits for a lock held elsewhere.
+const PING_BUSY_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// The first 16 bytes of every SQLite 3 database file.
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
@@ -615,7 +617,17 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         // A write, not a read: a read-only file or a full disk still answer
         // reads while every write fails.
-        self.call("ping", |conn| heartbeat(conn)).await
+        // The heartbeat needs no patience: it only asks whether a write gets
+        // through now. Waiting the full busy timeout would hold the one
+        // connection for 5 s per heartbeat while another process holds a
+        // lock, and the answers people wait for would queue behind it.
+        self.call("ping", |conn| {
+            conn.busy_timeout(PING_BUSY_TIMEOUT)?;
+            let written = heartbeat(conn);
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            written
+        })
+        .await
     }
 }
 

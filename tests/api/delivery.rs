@@ -205,7 +205,9 @@ async fn answer_with_a_slow_post(slack: &SlowSlack) -> TestApp {
 #[tokio::test]
 async fn a_reply_whose_post_timed_out_but_went_through_is_not_posted_again() {
     let slack = SlowSlack::default();
+    let before = unix_now();
     let app = answer_with_a_slow_post(&slack).await;
+    let after = unix_now();
 
     let posts = app.slack_requests("/chat.postMessage").await;
     assert_eq!(posts.len(), 1, "the reply was posted twice");
@@ -213,12 +215,29 @@ async fn a_reply_whose_post_timed_out_but_went_through_is_not_posted_again() {
     assert_eq!(tag["event_payload"]["event_id"], "EvSLOWPOST", "{tag}");
     let read = app.slack_requests("/conversations.replies").await;
     assert_eq!(read.len(), 1);
+    // The search covers the attempt (with two minutes for the clocks to
+    // differ), not the whole thread since the mention, which may be long
+    // past: a long thread would hide the reply beyond the pages read.
     let params = form_body(&read[0]);
+    let bound = |name: &str| -> i64 {
+        let (_, v) = params.iter().find(|(k, _)| k == name).expect(name);
+        v.split('.').next().unwrap().parse().unwrap()
+    };
+    let skew = testscope::slack::api::CLOCK_SKEW_SECS;
     assert!(
-        params.contains(&("oldest".to_owned(), MENTION_TS.to_owned())),
+        (before - skew..=after - skew).contains(&bound("oldest")),
+        "{params:?}"
+    );
+    assert!(
+        (before + skew..=after + skew + 1).contains(&bound("latest")),
         "{params:?}"
     );
     assert_eq!(slack.thread.lock().unwrap().len(), 1);
+}
+
+fn unix_now() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    i64::try_from(since.unwrap().as_secs()).unwrap()
 }
 
 #[tokio::test]

@@ -335,15 +335,23 @@ async fn rate_limited_post_waits_for_retry_after_and_posts_once() {
 }
 
 #[tokio::test]
-async fn server_errors_are_retried_until_the_post_succeeds_once() {
-    // Arrange
+async fn a_server_error_on_the_reply_is_searched_for_then_posted_once_more() {
+    // Arrange: a 500 may come after Slack posted; this thread shows it did not.
     let mut app = spawn_app().await;
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
         .respond_with(ResponseTemplate::new(500))
-        .up_to_n_times(2)
-        .expect(2)
+        .up_to_n_times(1)
+        .expect(1)
         .named("chat.postMessage 500")
+        .mount(&app.slack)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/conversations.replies"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": true, "has_more": false, "messages": []})),
+        )
         .mount(&app.slack)
         .await;
     mount_post_message(&app, posted_ok(), 1).await;
@@ -358,14 +366,19 @@ async fn server_errors_are_retried_until_the_post_succeeds_once() {
         ))
         .await;
     assert_acked(resp, "mention").await;
-    wait_for_requests(&app.slack, "/chat.postMessage", 3, WAIT).await;
+    wait_for_requests(&app.slack, "/chat.postMessage", 2, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
     // Assert
     assert_eq!(
+        app.slack_requests("/conversations.replies").await.len(),
+        1,
+        "the thread is searched once before posting again"
+    );
+    assert_eq!(
         app.slack_requests("/chat.postMessage").await.len(),
-        3,
-        "500, 500, 200: three attempts, one message"
+        2,
+        "500, thread read, 200: one message"
     );
 }
 

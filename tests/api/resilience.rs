@@ -319,7 +319,6 @@ async fn writes_blocked(
         &format!("quiz|C111|{post_id}|{question_id}|0"),
         &format!("{}/click", app.slack.uri()),
     );
-    assert_eq!(app.post_interaction(&click).await.status(), StatusCode::OK);
     let deadline = Instant::now() + Duration::from_secs(10);
     let (after, body) = loop {
         let started = Instant::now();
@@ -334,7 +333,12 @@ async fn writes_blocked(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let replies = wait_for_requests(&app.slack, "/click", 1, Duration::from_secs(10)).await;
+    // The click comes once the lock has lasted (heartbeats kept failing
+    // meanwhile); its answer must not queue behind them.
+    assert_eq!(app.post_interaction(&click).await.status(), StatusCode::OK);
+    let clicked = Instant::now();
+    let replies = wait_for_requests(&app.slack, "/click", 1, Duration::from_secs(20)).await;
+    let replied_after = clicked.elapsed();
     drop(held);
     app.shutdown().await.expect("clean shutdown");
 
@@ -357,6 +361,10 @@ async fn writes_blocked(
             .as_str()
             .is_some_and(|t| t.contains("could not be saved") && t.contains("again")),
         "the person who clicked must learn the answer did not count: {reply}"
+    );
+    assert!(
+        replied_after < Duration::from_secs(8),
+        "the click waited {replied_after:?} for its answer"
     );
     assert!(
         app.state()
