@@ -131,7 +131,7 @@ fn terminal_text_when_nothing_matches() {
 
 #[test]
 fn help_rules_and_traps_messages() {
-    assert_json_snapshot!("help", render::help_message(&KB));
+    assert_json_snapshot!("help", render::help_message(&KB, "/testscope"));
     assert_json_snapshot!("rules", render::rules_message(&KB));
     assert_json_snapshot!("traps", render::traps_message(&KB));
 }
@@ -211,7 +211,7 @@ fn every_message_stays_within_slack_limits() {
         assert_within_slack_limits(&message(&input), &input[..input.len().min(60)]);
     }
     for msg in [
-        render::help_message(&KB),
+        render::help_message(&KB, "/testscope"),
         render::rules_message(&KB),
         render::traps_message(&KB),
     ] {

@@ -245,11 +245,20 @@ fn no_match_message(kb: &KnowledgeBase) -> Value {
     })
 }
 
-/// Usage and example phrasings.
-pub fn help_message(kb: &KnowledgeBase) -> Value {
+/// Usage and example phrasings, written with the name the command was
+/// called by (`command`, e.g. `/testscope`; teams rename it), and every
+/// subcommand from [`crate::command`]'s list.
+pub fn help_message(kb: &KnowledgeBase, command: &str) -> Value {
+    let intro = crate::command::with_name(&kb.messages.help, command);
+    let commands = format!("*Commands*\n{}", crate::command::usage_lines(command));
     json!({
-        "text": clip(&kb.messages.help, FALLBACK_TEXT),
-        "blocks": [header("testscope"), section(&kb.messages.help), context(&kb.messages.principle)]
+        "text": clip(&intro, FALLBACK_TEXT),
+        "blocks": [
+            header("testscope"),
+            section(&intro),
+            section(&commands),
+            context(&kb.messages.principle),
+        ]
     })
 }
 
