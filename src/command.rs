@@ -54,12 +54,12 @@ pub fn parse(text: &str) -> Command<'_> {
         "rules" | "table" if words.next().is_none() => Command::Rules,
         "traps" if words.next().is_none() => Command::Traps,
         "decision" if text.eq_ignore_ascii_case("decision table") => Command::Rules,
-        "quiz" => parse_quiz(words.collect()),
+        "quiz" => parse_quiz(&words.collect::<Vec<_>>()),
         _ => Command::Advise(text),
     }
 }
 
-fn parse_quiz(words: Vec<&str>) -> Command<'static> {
+fn parse_quiz(words: &[&str]) -> Command<'static> {
     let sub = words.first().map(|w| w.to_lowercase());
     let rest = words.get(1..).unwrap_or_default();
     let quiz = match sub.as_deref() {
@@ -185,10 +185,7 @@ pub fn usage_lines(command: &str) -> String {
 
 /// The quiz commands only, for a quiz usage mistake.
 pub fn quiz_usage(command: &str) -> String {
-    format!(
-        "Quiz commands:\n{}",
-        lines(command, |k| k.is_quiz())
-    )
+    format!("Quiz commands:\n{}", lines(command, |k| k.is_quiz()))
 }
 
 fn lines(command: &str, keep: impl Fn(Kind) -> bool) -> String {
@@ -299,6 +296,9 @@ mod tests {
         assert!(usage_lines("").contains("`/testscope traps`"));
         assert!(quiz_usage("/t").starts_with("Quiz commands:\n• `/t quiz`"));
         assert!(!quiz_usage("/t").contains("`/t rules`"));
-        assert_eq!(with_name("try `{command} quiz`", "/tests"), "try `/tests quiz`");
+        assert_eq!(
+            with_name("try `{command} quiz`", "/tests"),
+            "try `/tests quiz`"
+        );
     }
 }

@@ -14,8 +14,8 @@
 
 // The only line that names the crate.
 use testscope::store::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, Store, StoreError, Subscription,
-    Verdict, open,
+    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, ShownAdvice, Store, StoreError,
+    Subscription, Verdict, open,
 };
 
 use std::sync::Arc;
@@ -213,6 +213,46 @@ mod cases {
             task.await.unwrap().unwrap();
         }
         assert_eq!(store.feedback_counts().await.unwrap(), (15, 5));
+    }
+
+    pub(crate) async fn shown_advice_is_kept_refreshed_and_purged(store: Arc<dyn Store>) {
+        let id = unique("advice");
+        let shown = ShownAdvice {
+            id: id.clone(),
+            question: "we bumped the learning rate — ünïcode, 'quotes' and \"more\"".to_owned(),
+            primary_scope: None,
+            stages: vec!["test".to_owned(), "prod".to_owned()],
+            rules: vec!["hyperparameter".to_owned()],
+            message: r#"{"blocks":[{"type":"section"}]}"#.to_owned(),
+            shown_at: 1_000,
+        };
+        assert_eq!(store.shown_advice(&id).await.unwrap(), None);
+        store.save_advice(&shown).await.unwrap();
+        assert_eq!(store.shown_advice(&id).await.unwrap(), Some(shown.clone()));
+        // Shown again later: the row's time moves forward, never back.
+        store
+            .save_advice(&ShownAdvice {
+                shown_at: 5_000,
+                ..shown.clone()
+            })
+            .await
+            .unwrap();
+        store
+            .save_advice(&ShownAdvice {
+                shown_at: 2_000,
+                ..shown.clone()
+            })
+            .await
+            .unwrap();
+        let got = store.shown_advice(&id).await.unwrap().unwrap();
+        assert_eq!(got.shown_at, 5_000);
+        assert_eq!(
+            store.purge_advice(5_000).await.unwrap(),
+            0,
+            "strictly older only"
+        );
+        assert!(store.purge_advice(5_001).await.unwrap() >= 1);
+        assert_eq!(store.shown_advice(&id).await.unwrap(), None);
     }
 
     pub(crate) async fn ping_succeeds(store: Arc<dyn Store>) {
@@ -717,6 +757,7 @@ macro_rules! conformance {
             feedback_accepts_optional_and_unusual_fields,
             concurrent_feedback_from_many_users_all_counts,
             ping_succeeds,
+            shown_advice_is_kept_refreshed_and_purged,
             subscriptions_are_replaced_removed_and_listed_by_channel,
             a_quiz_post_claim_follows_its_lease,
             quiz_posts_are_per_channel_oldest_first,

@@ -121,16 +121,14 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now:
             }
             ephemeral(&describe(&t.subscribed, schedule, now, 0))
         }
-        QuizCommand::Stop => {
-            match ctx.store.remove_subscription(asker.channel_id).await {
-                Ok(true) => ephemeral(&t.unsubscribed),
-                Ok(false) => ephemeral(&t.not_subscribed),
-                Err(e) => {
-                    tracing::error!(error = %e, "could not remove a quiz subscription");
-                    ephemeral("Sorry, I could not do that right now. Please try again in a minute.")
-                }
+        QuizCommand::Stop => match ctx.store.remove_subscription(asker.channel_id).await {
+            Ok(true) => ephemeral(&t.unsubscribed),
+            Ok(false) => ephemeral(&t.not_subscribed),
+            Err(e) => {
+                tracing::error!(error = %e, "could not remove a quiz subscription");
+                ephemeral("Sorry, I could not do that right now. Please try again in a minute.")
             }
-        }
+        },
         QuizCommand::Status => {
             let subs = ctx.store.subscriptions().await.unwrap_or_default();
             match subs.iter().find(|s| s.channel_id == asker.channel_id) {

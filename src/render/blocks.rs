@@ -161,24 +161,24 @@ fn matched_line(kb: &KnowledgeBase, advice: &Advice) -> String {
     line
 }
 
-/// Button ids; their value carries the question so any replica can act on a
-/// click without shared state.
+/// Slack caps a button value at 2000 characters; ids are far shorter.
+const MAX_VALUE_CHARS: usize = 1900;
+
+/// Button ids. Their value is the id under which the service recorded the
+/// question and the advice shown, so a click acts on what was seen.
 pub const SHARE: &str = "share";
 pub const HELPFUL: &str = "feedback_helpful";
 pub const NOT_QUITE: &str = "feedback_not_quite";
 
-/// Slack caps a button value at 2000 characters.
-const MAX_VALUE_CHARS: usize = 1900;
-
 /// The slash-command reply: the advice, privately, with Share / Helpful /
-/// Not quite buttons when something matched. `question` rides along in the
-/// buttons.
-pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, question: &str) -> Value {
+/// Not quite buttons when something matched. `advice_id` rides along in
+/// the buttons.
+pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, advice_id: &str) -> Value {
     let mut msg = advice_message(kb, advice);
     if advice.confident
         && let Some(blocks) = msg["blocks"].as_array_mut()
     {
-        let value: String = question.chars().take(MAX_VALUE_CHARS).collect();
+        let value = clip(advice_id, MAX_VALUE_CHARS);
         let t = &kb.messages.slack;
         let button = |id: &str, label: &str, style: Option<&str>| {
             let mut b = json!({

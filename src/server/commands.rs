@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::ack::Ack;
-use super::replies::advice_with_buttons;
+use super::shown::{self, Pending};
 use super::verify::{AppError, Verified};
 use crate::command::{self, Command};
 use crate::quiz;
@@ -38,7 +38,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
     let parsed = command::parse(&cmd.text);
     let kb = &state.kb;
     let msg = match &parsed {
-        Command::Advise(text) => return cached_reply(state, text),
+        Command::Advise(text) => return cached_reply(state, text).await,
         Command::Quiz(quiz_cmd) => {
             let asker = Asker {
                 team_id: &cmd.team_id,
@@ -85,25 +85,33 @@ pub struct ReplyCache {
     entries: std::sync::Mutex<rustc_hash::FxHashMap<String, Rendered>>,
 }
 
-/// A reply as it goes on the wire, with its length header made once.
+/// A reply as it goes on the wire, with its length header made once, and
+/// the record its buttons point at.
 #[derive(Clone)]
 struct Rendered {
     body: Bytes,
     length: HeaderValue,
+    shown: Option<Pending>,
 }
 
 /// Enough for a busy workspace's recent questions; bounded so memory is too.
 const CACHE_ENTRIES: usize = 512;
 
 impl ReplyCache {
-    fn get_or_render(&self, text: &str, render: impl FnOnce() -> Value) -> Rendered {
+    fn get_or_render(
+        &self,
+        text: &str,
+        render: impl FnOnce() -> (Value, Option<Pending>),
+    ) -> Rendered {
         if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(text).cloned()) {
             return hit;
         }
-        let body = Bytes::from(serde_json::to_vec(&render()).unwrap_or_default());
+        let (msg, shown) = render();
+        let body = Bytes::from(serde_json::to_vec(&msg).unwrap_or_default());
         let rendered = Rendered {
             length: HeaderValue::from(body.len()),
             body,
+            shown,
         };
         if let Ok(mut m) = self.entries.lock() {
             if m.len() >= CACHE_ENTRIES {
@@ -115,10 +123,15 @@ impl ReplyCache {
     }
 }
 
-fn cached_reply(state: &AppState, text: &str) -> Ack {
-    let rendered = state
-        .replies
-        .get_or_render(text, || ephemeral(advice_with_buttons(state, text)));
+async fn cached_reply(state: &AppState, text: &str) -> Ack {
+    let rendered = state.replies.get_or_render(text, || {
+        let (msg, shown) = shown::advice_with_buttons(state, text);
+        (ephemeral(msg), shown.map(Pending::new))
+    });
+    // Saved before the reply goes out, so a click on it finds the record.
+    if let Some(pending) = &rendered.shown {
+        shown::remember(state, pending).await;
+    }
     Ack::Rendered {
         body: rendered.body,
         length: rendered.length,

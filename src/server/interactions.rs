@@ -7,12 +7,12 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::ack::Ack;
 use super::replies::{self, ReplyTag, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
+use super::shown;
 use super::verify::{AppError, Verified};
-use crate::advise;
 use crate::quiz;
 use crate::render;
 use crate::slack::payload::{self, BlockActions, Interaction, MessageAction};
-use crate::store::{Feedback, Verdict};
+use crate::store::{Feedback, ShownAdvice, Verdict};
 
 /// The message shortcut's callback id, as in `deploy/slack-app-manifest.yaml`.
 pub(super) const ADVISE_SHORTCUT: &str = "testscope_advise";
@@ -80,25 +80,30 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
             on_quiz_answer(state, b, text, url).await;
             continue;
         }
-        let reply = match action.action_id.as_str() {
-            replies::SHARE => shared_advice(state, text, &b.user_id),
-            replies::HELPFUL | replies::NOT_QUITE => {
-                let verdict = if action.action_id == replies::HELPFUL {
-                    Verdict::Helpful
-                } else {
-                    Verdict::NotQuite
-                };
-                record_feedback(state, b, text, verdict).await;
-                let t = &state.kb.messages.slack;
-                ephemeral_text(match verdict {
-                    Verdict::Helpful => &t.thanks_helpful,
-                    Verdict::NotQuite => &t.thanks_not_quite,
-                })
-            }
+        let verdict = match action.action_id.as_str() {
+            replies::SHARE => None,
+            replies::HELPFUL => Some(Verdict::Helpful),
+            replies::NOT_QUITE => Some(Verdict::NotQuite),
             other => {
                 tracing::debug!(action = other, "ignoring an unknown button");
                 continue;
             }
+        };
+        // The button acts on the advice recorded when it was shown.
+        let reply = match shown::lookup(state, text).await {
+            Err(reply) => reply,
+            Ok(advice) => match verdict {
+                None => shared_advice(state, &advice, &b.user_id)
+                    .unwrap_or_else(|| ephemeral_text(shown::EXPIRED)),
+                Some(verdict) => {
+                    record_feedback(state, b, &advice, verdict).await;
+                    let t = &state.kb.messages.slack;
+                    ephemeral_text(match verdict {
+                        Verdict::Helpful => &t.thanks_helpful,
+                        Verdict::NotQuite => &t.thanks_not_quite,
+                    })
+                }
+            },
         };
         replies::respond(state, url, &reply, "a button click").await;
     }
@@ -121,28 +126,25 @@ async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &s
     }
 }
 
-async fn record_feedback(state: &AppState, b: &BlockActions, text: &str, verdict: Verdict) {
-    let advice = advise(&state.kb, text);
+async fn record_feedback(
+    state: &AppState,
+    b: &BlockActions,
+    shown: &ShownAdvice,
+    verdict: Verdict,
+) {
     let feedback = Feedback {
-        advice_id: advice_id(text),
+        advice_id: shown.id.clone(),
         team_id: b.team_id.clone().unwrap_or_default(),
         user_id: b.user_id.clone(),
         channel_id: b.channel_id.clone().unwrap_or_default(),
         verdict,
-        primary_scope: advice.primary_scope.clone(),
-        rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
+        primary_scope: shown.primary_scope.clone(),
+        rules: shown.rules.clone(),
         at: state.clock.now(),
     };
     if let Err(e) = state.store.record_feedback(&feedback).await {
         tracing::error!(error = %e, "could not record feedback");
     }
-}
-
-/// A stable id for a question, so a second click on the same advice by the
-/// same person replaces their vote instead of adding one.
-fn advice_id(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(text.as_bytes())[..8])
 }
 
 async fn on_shortcut(state: &AppState, s: &MessageAction) {

@@ -270,6 +270,24 @@ pub(super) fn start_all(state: &AppState, quiz_tick: Duration) {
             .await;
         }
     });
+    let s = state.clone();
+    jobs.start("purge old advice", move |beat, stop| {
+        let s = s.clone();
+        async move {
+            every(Duration::from_secs(600), &beat, &stop, || purge_advice(&s)).await;
+        }
+    });
+}
+
+/// Forgets answers not shown for [`super::shown::KEPT_SECS`]: their
+/// question text goes, and their buttons say the answer expired.
+pub(super) async fn purge_advice(state: &AppState) {
+    let before = state.clock.now() - super::shown::KEPT_SECS;
+    match state.store.purge_advice(before).await {
+        Ok(n) if n > 0 => tracing::info!(removed = n, "purged advice no longer shown"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not purge old advice"),
+    }
 }
 
 /// How long answers are gathered before a post's count is rewritten.

@@ -18,6 +18,7 @@ mod health;
 mod interactions;
 pub mod jobs;
 mod replies;
+mod shown;
 pub mod socket;
 pub mod verify;
 

@@ -79,8 +79,8 @@ use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::{Config, NoTls, Row};
 
 use super::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, Store, StoreError,
-    Subscription, Verdict,
+    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, ShownAdvice, Store,
+    StoreError, Subscription, Verdict,
 };
 
 /// Most connections one store opens. Every call holds a connection only for
@@ -182,6 +182,17 @@ static MIGRATIONS: &[&str] = &[
         reason     TEXT COLLATE "C" NOT NULL,
         paused_at  BIGINT NOT NULL
     );"#,
+    // 6: advice as it was shown, so its buttons act on what was seen.
+    r#"CREATE TABLE advice_shown (
+        id            TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        question      TEXT NOT NULL,
+        primary_scope TEXT,
+        stages_json   TEXT NOT NULL,
+        rules_json    TEXT NOT NULL,
+        message_json  TEXT NOT NULL,
+        shown_at      BIGINT NOT NULL
+    );
+    CREATE INDEX advice_shown_shown_at ON advice_shown (shown_at);"#,
 ];
 
 /// The PostgreSQL backend. Usually obtained through [`super::open`].
@@ -435,6 +446,101 @@ impl Store for PostgresStore {
             .await?;
         tracing::debug!(deleted, before, "pruned seen events");
         Ok(deleted)
+    }
+
+    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError> {
+        let encode = |list: &[String]| {
+            serde_json::to_string(list)
+                .map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
+        };
+        let (stages, rules) = (encode(&shown.stages)?, encode(&shown.rules)?);
+        let a = shown;
+        self.run("save_advice", |client| async move {
+            let stmt = client
+                .prepare_cached(
+                    "INSERT INTO advice_shown
+                         (id, question, primary_scope, stages_json, rules_json, message_json,
+                          shown_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (id) DO UPDATE SET
+                         question = excluded.question,
+                         primary_scope = excluded.primary_scope,
+                         stages_json = excluded.stages_json,
+                         rules_json = excluded.rules_json,
+                         message_json = excluded.message_json,
+                         shown_at = GREATEST(advice_shown.shown_at, excluded.shown_at)",
+                )
+                .await?;
+            client
+                .execute(
+                    &stmt,
+                    &[
+                        &a.id,
+                        &a.question,
+                        &a.primary_scope,
+                        &stages,
+                        &rules,
+                        &a.message,
+                        &a.shown_at,
+                    ],
+                )
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError> {
+        let row = self
+            .run("shown_advice", |client| async move {
+                let stmt = client
+                    .prepare_cached(
+                        "SELECT id, question, primary_scope, stages_json, rules_json,
+                                message_json, shown_at
+                         FROM advice_shown WHERE id = $1",
+                    )
+                    .await?;
+                Ok(client.query_opt(&stmt, &[&id]).await?.map(|r| {
+                    (
+                        r.get::<_, String>(0),
+                        r.get::<_, String>(1),
+                        r.get::<_, Option<String>>(2),
+                        r.get::<_, String>(3),
+                        r.get::<_, String>(4),
+                        r.get::<_, String>(5),
+                        r.get::<_, i64>(6),
+                    )
+                }))
+            })
+            .await?;
+        let decode = |text: &str| {
+            serde_json::from_str::<Vec<String>>(text)
+                .map_err(|e| StoreError::Other(format!("a stored list is not JSON: {e}")))
+        };
+        row.map(
+            |(id, question, primary_scope, stages, rules, message, shown_at)| {
+                Ok(ShownAdvice {
+                    id,
+                    question,
+                    primary_scope,
+                    stages: decode(&stages)?,
+                    rules: decode(&rules)?,
+                    message,
+                    shown_at,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError> {
+        self.run("purge_advice", |client| async move {
+            let stmt = client
+                .prepare_cached("DELETE FROM advice_shown WHERE shown_at < $1")
+                .await?;
+            Ok(client.execute(&stmt, &[&before]).await?)
+        })
+        .await
     }
 
     async fn record_feedback(&self, feedback: &Feedback) -> Result<(), StoreError> {

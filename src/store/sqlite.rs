@@ -14,8 +14,8 @@ use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, Store, StoreError,
-    Subscription, Verdict,
+    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, ShownAdvice, Store,
+    StoreError, Subscription, Verdict,
 };
 
 /// How long a statement waits for another connection's write lock (a second
@@ -106,6 +106,17 @@ static MIGRATIONS: &[&str] = &[
         reason     TEXT NOT NULL,
         paused_at  INTEGER NOT NULL
     );",
+    // 6: advice as it was shown, so its buttons act on what was seen.
+    "CREATE TABLE advice_shown (
+        id            TEXT NOT NULL PRIMARY KEY,
+        question      TEXT NOT NULL,
+        primary_scope TEXT,
+        stages_json   TEXT NOT NULL,
+        rules_json    TEXT NOT NULL,
+        message_json  TEXT NOT NULL,
+        shown_at      INTEGER NOT NULL
+    );
+    CREATE INDEX advice_shown_shown_at ON advice_shown (shown_at);",
 ];
 
 /// The SQLite backend. Usually obtained through [`super::open`].
@@ -284,6 +295,85 @@ impl Store for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError> {
+        let (stages, rules) = (to_json(&shown.stages)?, to_json(&shown.rules)?);
+        let a = shown.clone();
+        self.call("save_advice", move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO advice_shown
+                     (id, question, primary_scope, stages_json, rules_json, message_json, shown_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET
+                     question = excluded.question,
+                     primary_scope = excluded.primary_scope,
+                     stages_json = excluded.stages_json,
+                     rules_json = excluded.rules_json,
+                     message_json = excluded.message_json,
+                     shown_at = MAX(advice_shown.shown_at, excluded.shown_at)",
+            )?
+            .execute(params![
+                a.id,
+                a.question,
+                a.primary_scope,
+                stages,
+                rules,
+                a.message,
+                a.shown_at
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError> {
+        let id = id.to_owned();
+        let row = self
+            .call("shown_advice", move |conn| {
+                conn.prepare_cached(
+                    "SELECT id, question, primary_scope, stages_json, rules_json, message_json,
+                            shown_at
+                     FROM advice_shown WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, i64>(6)?,
+                    ))
+                })
+                .optional()
+            })
+            .await?;
+        row.map(
+            |(id, question, primary_scope, stages, rules, message, shown_at)| {
+                Ok(ShownAdvice {
+                    id,
+                    question,
+                    primary_scope,
+                    stages: from_json(&stages)?,
+                    rules: from_json(&rules)?,
+                    message,
+                    shown_at,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError> {
+        let deleted = self
+            .call("purge_advice", move |conn| {
+                conn.prepare_cached("DELETE FROM advice_shown WHERE shown_at < ?1")?
+                    .execute([before])
+            })
+            .await?;
+        Ok(deleted as u64)
     }
 
     async fn feedback_counts(&self) -> Result<(u64, u64), StoreError> {
@@ -620,6 +710,15 @@ impl Store for SqliteStore {
 }
 
 /// Rewrites the heartbeat row.
+fn to_json(list: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(list).map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
+}
+
+fn from_json(text: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Other(format!("a stored list is not JSON: {e}")))
+}
+
 fn heartbeat(conn: &Connection) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO heartbeat (id, at) VALUES (1, ?1)

@@ -93,15 +93,25 @@ async fn advice_is_private_and_carries_share_helpful_and_not_quite_buttons() {
             )
         })
         .collect();
+    let id = buttons[0].2;
     assert_eq!(
         buttons,
         vec![
-            ("share", "Share in channel", question),
-            ("feedback_helpful", "Helpful", question),
-            ("feedback_not_quite", "Not quite", question),
+            ("share", "Share in channel", id),
+            ("feedback_helpful", "Helpful", id),
+            ("feedback_not_quite", "Not quite", id),
         ],
-        "the user should see Share / Helpful / Not quite, each carrying the question"
+        "the user should see Share / Helpful / Not quite, each carrying the answer's id"
     );
+    let shown = app
+        .state()
+        .store
+        .shown_advice(id)
+        .await
+        .expect("store readable")
+        .expect("the answer the buttons point at was recorded before the reply");
+    assert_eq!(shown.question, question);
+    assert_eq!(shown.primary_scope.as_deref(), Some("integration"));
 }
 
 #[tokio::test]

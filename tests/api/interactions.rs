@@ -40,14 +40,40 @@ async fn click(app: &TestApp, action_id: &str, value: &str) {
     assert_eq!(body, "", "a click is acknowledged with an empty body");
 }
 
+/// Asks `/testscope question` and returns the private reply and the id its
+/// buttons carry.
+async fn ask(app: &TestApp, question: &str) -> (serde_json::Value, String) {
+    let resp = app
+        .post_command(&command_body("/testscope", question))
+        .await;
+    let (status, body) = body_text(resp).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let reply: serde_json::Value = serde_json::from_str(&body).expect("a JSON reply");
+    let values: Vec<String> = reply["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .filter_map(|e| e["value"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(values.len(), 3, "Share / Helpful / Not quite: {reply:#}");
+    assert!(
+        values.iter().all(|v| *v == values[0]),
+        "all three buttons point at the same answer: {values:?}"
+    );
+    (reply, values[0].clone())
+}
+
 #[tokio::test]
 async fn share_posts_the_advice_in_channel_naming_who_shared_it() {
     // Arrange
     let mut app = spawn_app().await;
     mount_response_url(&app, 1).await;
+    let (_, id) = ask(&app, QUESTION).await;
 
     // Act
-    click(&app, "share", QUESTION).await;
+    click(&app, "share", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
@@ -82,8 +108,10 @@ async fn helpful_thanks_the_user_and_records_the_vote() {
     let mut app = spawn_app().await;
     mount_response_url(&app, 1).await;
 
+    let (_, id) = ask(&app, QUESTION).await;
+
     // Act
-    click(&app, "feedback_helpful", QUESTION).await;
+    click(&app, "feedback_helpful", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
@@ -107,10 +135,12 @@ async fn changing_your_mind_replaces_your_vote() {
     let mut app = spawn_app().await;
     mount_response_url(&app, 2).await;
 
+    let (_, id) = ask(&app, QUESTION).await;
+
     // Act
-    click(&app, "feedback_helpful", QUESTION).await;
+    click(&app, "feedback_helpful", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
-    click(&app, "feedback_not_quite", QUESTION).await;
+    click(&app, "feedback_not_quite", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
@@ -122,6 +152,119 @@ async fn changing_your_mind_replaces_your_vote() {
         .await
         .expect("store readable");
     assert_eq!(counts, (0, 1), "one person, one vote: the later click wins");
+}
+
+#[tokio::test]
+async fn share_posts_exactly_the_advice_shown_even_for_a_question_longer_than_a_button_holds() {
+    // Arrange: a question far past Slack's 2,000-character button value,
+    // whose last words change the answer.
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 1).await;
+    let padding = "Context for reviewers follows. ".repeat(80);
+    let question =
+        format!("one transformation function changed. {padding} Also we bumped the learning rate.");
+    assert!(question.chars().count() > 2_000);
+    let (private, id) = ask(&app, &question).await;
+    assert!(
+        id.len() < 100,
+        "the button carries an id, not the question: {id}"
+    );
+
+    // Act
+    click(&app, "share", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert: the channel sees what the person saw, buttons aside.
+    let shared = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    let seen: Vec<_> = private["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] != "actions")
+        .cloned()
+        .collect();
+    let posted = shared["blocks"].as_array().unwrap();
+    assert_eq!(
+        &posted[..posted.len() - 1],
+        &seen[..],
+        "Share must post the advice shown, for the whole question"
+    );
+    assert_eq!(headline(&shared), headline(&private));
+}
+
+#[tokio::test]
+async fn a_button_pointing_at_an_unknown_answer_says_it_expired_and_records_nothing() {
+    // Arrange: a value the bot never handed out, and a question as old
+    // buttons carried it.
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 3).await;
+
+    // Act
+    click(&app, "feedback_helpful", "0123456789abcdef0123456789abcdef").await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    click(&app, "share", QUESTION).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
+    click(&app, "feedback_not_quite", "../../etc/passwd").await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 3, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    for req in app.slack_requests(RESPONSE_PATH).await {
+        let msg = json_body(&req);
+        assert_eq!(msg["response_type"], "ephemeral", "{msg}");
+        assert!(
+            msg["text"].as_str().unwrap_or_default().contains("expired"),
+            "an unknown answer should be called expired: {msg}"
+        );
+    }
+    let counts = app.state().store.feedback_counts().await.unwrap();
+    assert_eq!(
+        counts,
+        (0, 0),
+        "no vote may be stored for an unknown answer"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_not_shown_for_a_week_is_purged_and_its_buttons_expire() {
+    // Arrange: an answer shown, then eight days pass and the service
+    // restarts (the purge runs at start and every ten minutes).
+    let start = 1_790_000_000;
+    let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(start));
+    let mut app = spawn_app_with(TestOptions::default().with_clock(clock.clone())).await;
+    let (_, id) = ask(&app, QUESTION).await;
+    assert!(app.state().store.shown_advice(&id).await.unwrap().is_some());
+    clock.set(start + 6 * 86_400);
+    app.restart().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        app.state().store.shown_advice(&id).await.unwrap().is_some(),
+        "six days on, the answer must still be there"
+    );
+    clock.set(start + 8 * 86_400);
+    app.restart().await;
+    mount_response_url(&app, 1).await;
+    let gone = async {
+        while app.state().store.shown_advice(&id).await.unwrap().is_some() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, gone)
+        .await
+        .expect("the week-old answer was not purged");
+
+    // Act
+    click(&app, "feedback_helpful", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert!(
+        msg["text"].as_str().unwrap_or_default().contains("expired"),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
