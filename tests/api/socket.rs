@@ -522,9 +522,18 @@ async fn socket_button_click_is_acked_and_thanked_once() {
         .named("response_url")
         .mount(&app.slack)
         .await;
+    // The buttons carry the id of the answer shown by the command.
+    fake.send(0, &command_envelope("env-ask", QUESTION));
+    let (_, asked, _) = fake.wait_ack("env-ask").await;
+    let id = asked["payload"]["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .and_then(|a| a["elements"][0]["value"].as_str())
+        .unwrap_or_else(|| panic!("no buttons under the answer: {asked}"))
+        .to_owned();
     let click = block_actions(
         "feedback_helpful",
-        QUESTION,
+        &id,
         &format!("{}{response_path}", app.slack.uri()),
     );
 
