@@ -14,8 +14,8 @@
 
 // The only line that names the crate.
 use testscope::store::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, ShownAdvice, Store, StoreError,
-    Subscription, Verdict, open,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, ShownAdvice, Store,
+    StoreError, Subscription, Verdict, open,
 };
 
 use std::sync::Arc;
@@ -253,6 +253,102 @@ mod cases {
         );
         assert!(store.purge_advice(5_001).await.unwrap() >= 1);
         assert_eq!(store.shown_advice(&id).await.unwrap(), None);
+    }
+
+    pub(crate) async fn misses_are_one_per_person_listed_newest_first_and_purged(
+        store: Arc<dyn Store>,
+    ) {
+        let advice = unique("miss");
+        let miss = |user: &str, at: i64, expected: Option<&str>| MissReport {
+            advice_id: advice.clone(),
+            team_id: "T1".to_owned(),
+            channel_id: "C1".to_owned(),
+            user_id: user.to_owned(),
+            question: "we changed the wrapper — “quoted” ünïcode".to_owned(),
+            given_scope: Some("unit".to_owned()),
+            given_stages: vec!["dev".to_owned()],
+            given_rules: vec!["one-function".to_owned(), "wrapper".to_owned()],
+            expected_scope: expected.map(str::to_owned),
+            expected_stage: None,
+            comment: Some("the wrapper is the model's interface".to_owned()),
+            at,
+        };
+        let base = 1_900_000_000 + (std::process::id() as i64 % 1000) * 10_000;
+        store
+            .record_miss(&miss("UA", base, Some("unit")))
+            .await
+            .unwrap();
+        store
+            .record_miss(&miss("UA", base + 5, Some("integration")))
+            .await
+            .unwrap();
+        store
+            .record_miss(&miss("UB", base + 9, None))
+            .await
+            .unwrap();
+        let mine: Vec<MissReport> = store
+            .misses(base)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.advice_id == advice)
+            .collect();
+        assert_eq!(
+            mine,
+            vec![
+                miss("UB", base + 9, None),
+                miss("UA", base + 5, Some("integration"))
+            ]
+        );
+        assert!(
+            store
+                .misses(base + 10)
+                .await
+                .unwrap()
+                .iter()
+                .all(|m| m.advice_id != advice)
+        );
+        assert!(store.purge_misses(base + 6).await.unwrap() >= 1);
+        let left: Vec<String> = store
+            .misses(0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.advice_id == advice)
+            .map(|m| m.user_id)
+            .collect();
+        assert_eq!(
+            left,
+            vec!["UB".to_owned()],
+            "only the newer report survives the purge"
+        );
+    }
+
+    pub(crate) async fn votes_are_listed_with_their_rules(store: Arc<dyn Store>) {
+        let advice = unique("votes");
+        store
+            .record_feedback(&click(&advice, "U1", Verdict::Helpful, 10))
+            .await
+            .unwrap();
+        store
+            .record_feedback(&click(&advice, "U2", Verdict::NotQuite, 20))
+            .await
+            .unwrap();
+        let mut mine: Vec<Feedback> = store
+            .feedback_votes()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.advice_id == advice)
+            .collect();
+        mine.sort_by_key(|f| f.at);
+        assert_eq!(
+            mine,
+            vec![
+                click(&advice, "U1", Verdict::Helpful, 10),
+                click(&advice, "U2", Verdict::NotQuite, 20)
+            ]
+        );
     }
 
     pub(crate) async fn ping_succeeds(store: Arc<dyn Store>) {
@@ -758,6 +854,8 @@ macro_rules! conformance {
             concurrent_feedback_from_many_users_all_counts,
             ping_succeeds,
             shown_advice_is_kept_refreshed_and_purged,
+            misses_are_one_per_person_listed_newest_first_and_purged,
+            votes_are_listed_with_their_rules,
             subscriptions_are_replaced_removed_and_listed_by_channel,
             a_quiz_post_claim_follows_its_lease,
             quiz_posts_are_per_channel_oldest_first,

@@ -58,6 +58,20 @@ pub trait Store: Send + Sync + 'static {
     /// returns how many rows went.
     async fn purge_advice(&self, before: i64) -> Result<u64, StoreError>;
 
+    /// Stores what someone said an answer should have been ("Not quite",
+    /// then the form). One report per person and answer: a second one
+    /// replaces the first.
+    async fn record_miss(&self, miss: &MissReport) -> Result<(), StoreError>;
+
+    /// Reports made at or after `since` (unix seconds), newest first.
+    async fn misses(&self, since: i64) -> Result<Vec<MissReport>, StoreError>;
+
+    /// Deletes reports made strictly before `before`; returns how many.
+    async fn purge_misses(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Every stored Helpful / Not quite vote, for rates per rule.
+    async fn feedback_votes(&self) -> Result<Vec<Feedback>, StoreError>;
+
     /// Current vote totals across all advice, as `(helpful, not_quite)`.
     async fn feedback_counts(&self) -> Result<(u64, u64), StoreError>;
 
@@ -251,6 +265,26 @@ pub struct ShownAdvice {
     pub message: String,
     /// When it was last shown, unix seconds; purging counts from here.
     pub shown_at: i64,
+}
+
+/// What someone said an answer should have been, with the answer given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissReport {
+    /// The answer's id ([`ShownAdvice::id`]).
+    pub advice_id: String,
+    pub team_id: String,
+    pub channel_id: String,
+    pub user_id: String,
+    /// The question, kept because the person sent it as feedback.
+    pub question: String,
+    pub given_scope: Option<String>,
+    pub given_stages: Vec<String>,
+    pub given_rules: Vec<String>,
+    pub expected_scope: Option<String>,
+    pub expected_stage: Option<String>,
+    pub comment: Option<String>,
+    /// When it was sent, unix seconds.
+    pub at: i64,
 }
 
 /// One click on a Helpful / Not quite button.

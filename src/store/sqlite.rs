@@ -14,8 +14,8 @@ use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, ShownAdvice, Store,
-    StoreError, Subscription, Verdict,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownAdvice,
+    Store, StoreError, Subscription, Verdict,
 };
 
 /// How long a statement waits for another connection's write lock (a second
@@ -117,6 +117,23 @@ static MIGRATIONS: &[&str] = &[
         shown_at      INTEGER NOT NULL
     );
     CREATE INDEX advice_shown_shown_at ON advice_shown (shown_at);",
+    // 7: what people said an answer should have been.
+    "CREATE TABLE feedback_misses (
+        advice_id      TEXT NOT NULL,
+        user_id        TEXT NOT NULL,
+        team_id        TEXT NOT NULL,
+        channel_id     TEXT NOT NULL,
+        question       TEXT NOT NULL,
+        given_scope    TEXT,
+        given_stages   TEXT NOT NULL,
+        given_rules    TEXT NOT NULL,
+        expected_scope TEXT,
+        expected_stage TEXT,
+        comment        TEXT,
+        at             INTEGER NOT NULL,
+        PRIMARY KEY (advice_id, user_id)
+    );
+    CREATE INDEX feedback_misses_at ON feedback_misses (at);",
 ];
 
 /// The SQLite backend. Usually obtained through [`super::open`].
@@ -374,6 +391,123 @@ impl Store for SqliteStore {
             })
             .await?;
         Ok(deleted as u64)
+    }
+
+    async fn record_miss(&self, miss: &MissReport) -> Result<(), StoreError> {
+        let (stages, rules) = (to_json(&miss.given_stages)?, to_json(&miss.given_rules)?);
+        let m = miss.clone();
+        self.call("record_miss", move |conn| {
+            conn.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO feedback_misses ({MISS_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            ))?
+            .execute(params![
+                m.advice_id,
+                m.user_id,
+                m.team_id,
+                m.channel_id,
+                m.question,
+                m.given_scope,
+                stages,
+                rules,
+                m.expected_scope,
+                m.expected_stage,
+                m.comment,
+                m.at,
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn misses(&self, since: i64) -> Result<Vec<MissReport>, StoreError> {
+        let rows = self
+            .call("misses", move |conn| {
+                conn.prepare_cached(&format!(
+                    "SELECT {MISS_COLUMNS} FROM feedback_misses WHERE at >= ?1
+                     ORDER BY at DESC, advice_id, user_id"
+                ))?
+                .query_map([since], |r| {
+                    Ok((
+                        MissReport {
+                            advice_id: r.get(0)?,
+                            user_id: r.get(1)?,
+                            team_id: r.get(2)?,
+                            channel_id: r.get(3)?,
+                            question: r.get(4)?,
+                            given_scope: r.get(5)?,
+                            given_stages: Vec::new(),
+                            given_rules: Vec::new(),
+                            expected_scope: r.get(8)?,
+                            expected_stage: r.get(9)?,
+                            comment: r.get(10)?,
+                            at: r.get(11)?,
+                        },
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(mut m, stages, rules)| {
+                m.given_stages = from_json(&stages)?;
+                m.given_rules = from_json(&rules)?;
+                Ok(m)
+            })
+            .collect()
+    }
+
+    async fn purge_misses(&self, before: i64) -> Result<u64, StoreError> {
+        let deleted = self
+            .call("purge_misses", move |conn| {
+                conn.prepare_cached("DELETE FROM feedback_misses WHERE at < ?1")?
+                    .execute([before])
+            })
+            .await?;
+        Ok(deleted as u64)
+    }
+
+    async fn feedback_votes(&self) -> Result<Vec<Feedback>, StoreError> {
+        let rows = self
+            .call("feedback_votes", |conn| {
+                conn.prepare_cached(
+                    "SELECT advice_id, user_id, team_id, channel_id, verdict, primary_scope,
+                            rules_json, at
+                     FROM feedback ORDER BY at DESC",
+                )?
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, i64>(7)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        rows.into_iter()
+            .map(
+                |(advice_id, user_id, team_id, channel_id, verdict, primary_scope, rules, at)| {
+                    Ok(Feedback {
+                        advice_id,
+                        team_id,
+                        user_id,
+                        channel_id,
+                        verdict: verdict.parse()?,
+                        primary_scope,
+                        rules: from_json(&rules)?,
+                        at,
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn feedback_counts(&self) -> Result<(u64, u64), StoreError> {
@@ -710,6 +844,10 @@ impl Store for SqliteStore {
 }
 
 /// Rewrites the heartbeat row.
+/// The columns of `feedback_misses`, in the order both backends read them.
+pub(crate) const MISS_COLUMNS: &str = "advice_id, user_id, team_id, channel_id, question, \
+    given_scope, given_stages, given_rules, expected_scope, expected_stage, comment, at";
+
 fn to_json(list: &[String]) -> Result<String, StoreError> {
     serde_json::to_string(list).map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
 }
