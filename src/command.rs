@@ -16,6 +16,8 @@ pub enum Command<'a> {
     Rules,
     /// The trap catalogue.
     Traps,
+    /// The team's helpful rate per rule and the latest misses.
+    Feedback,
     /// A quiz subcommand.
     Quiz(QuizCommand),
     /// A quiz subcommand that could not be understood; `problem` says why
@@ -53,6 +55,7 @@ pub fn parse(text: &str) -> Command<'_> {
         "" | "help" | "?" | "-h" | "--help" if words.next().is_none() => Command::Help,
         "rules" | "table" if words.next().is_none() => Command::Rules,
         "traps" if words.next().is_none() => Command::Traps,
+        "feedback" if words.next().is_none() => Command::Feedback,
         "decision" if text.eq_ignore_ascii_case("decision table") => Command::Rules,
         "quiz" => parse_quiz(&words.collect::<Vec<_>>()),
         _ => Command::Advise(text),
@@ -90,6 +93,7 @@ pub enum Kind {
     Advise,
     Rules,
     Traps,
+    Feedback,
     QuizPractice,
     QuizDaily,
     QuizStop,
@@ -101,10 +105,11 @@ pub enum Kind {
 
 impl Kind {
     /// In the order the help lists them.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Advise,
         Kind::Rules,
         Kind::Traps,
+        Kind::Feedback,
         Kind::QuizPractice,
         Kind::QuizDaily,
         Kind::QuizStop,
@@ -120,6 +125,10 @@ impl Kind {
             Kind::Advise => ("<describe your change>", "which tests it needs, and where"),
             Kind::Rules => ("rules", "the decision table"),
             Kind::Traps => ("traps", "common mistakes"),
+            Kind::Feedback => (
+                "feedback",
+                "how helpful answers were, and the latest misses",
+            ),
             Kind::QuizPractice => ("quiz", "a practice question, just for you"),
             Kind::QuizDaily => (
                 "quiz daily [HH:MM] [zone] [days]",
@@ -153,6 +162,7 @@ impl Command<'_> {
             Command::Help => Kind::Help,
             Command::Rules => Kind::Rules,
             Command::Traps => Kind::Traps,
+            Command::Feedback => Kind::Feedback,
             Command::Advise(_) => Kind::Advise,
             Command::QuizUsage { .. } => Kind::QuizPractice,
             Command::Quiz(q) => match q {
@@ -237,6 +247,7 @@ mod tests {
         assert_eq!(parse("Rules"), Command::Rules);
         assert_eq!(parse("decision table"), Command::Rules);
         assert_eq!(parse("traps"), Command::Traps);
+        assert_eq!(parse("feedback"), Command::Feedback);
     }
 
     #[test]

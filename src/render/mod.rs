@@ -4,6 +4,7 @@
 mod blocks;
 mod terminal;
 
+pub(crate) use blocks::escape;
 pub use blocks::{
     HELPFUL, NOT_QUITE, SHARE, advice_message, advice_reply, help_message, rules_message,
     traps_message,

@@ -68,6 +68,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
         Command::Help => render::help_message(kb, &cmd.command),
         Command::Rules => render::rules_message(kb),
         Command::Traps => render::traps_message(kb),
+        Command::Feedback => super::feedback::summary(state).await,
     };
     Ack::Json(ephemeral(msg))
 }

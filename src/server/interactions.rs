@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::ack::Ack;
+use super::feedback;
 use super::replies::{self, ReplyTag, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
 use super::shown;
 use super::verify::{AppError, Verified};
@@ -23,14 +24,28 @@ pub(super) async fn handle(
 ) -> Result<Response, AppError> {
     let interaction =
         payload::parse_interaction(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok(dispatch(&state, interaction, None).into_response())
+    Ok(dispatch(&state, interaction, None).await.into_response())
 }
 
 /// One interaction, over HTTP or Socket Mode: acknowledged at once, acted on
 /// in the background. With `once`, a delivery id, the work is done only for
-/// the first delivery carrying it (a Socket Mode envelope seen twice).
-pub(crate) fn dispatch(state: &AppState, interaction: Interaction, once: Option<String>) -> Ack {
+/// the first delivery carrying it (a Socket Mode envelope seen twice). A
+/// submitted form is the exception: Slack shows the acknowledgement's
+/// answer on the form, so it is stored before acknowledging.
+pub(crate) async fn dispatch(
+    state: &AppState,
+    interaction: Interaction,
+    once: Option<String>,
+) -> Ack {
     match interaction {
+        Interaction::ViewSubmission(form) if form.callback_id == feedback::FORM => {
+            if first_time(state, once.as_deref()).await {
+                return feedback::on_submit(state, &form).await;
+            }
+        }
+        Interaction::ViewSubmission(other) => {
+            tracing::debug!(callback = %other.callback_id, "ignoring an unknown form");
+        }
         Interaction::BlockActions(actions) => {
             let s = state.clone();
             state.spawn("button click", async move {
@@ -95,6 +110,11 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
             Ok(advice) => match verdict {
                 None => shared_advice(state, &advice, &b.user_id)
                     .unwrap_or_else(|| ephemeral_text(shown::EXPIRED)),
+                Some(Verdict::NotQuite) if open_form(state, b, &advice).await => {
+                    // The form is the answer; the vote counts already.
+                    record_feedback(state, b, &advice, Verdict::NotQuite).await;
+                    continue;
+                }
                 Some(verdict) => {
                     record_feedback(state, b, &advice, verdict).await;
                     let t = &state.kb.messages.slack;
@@ -126,6 +146,24 @@ async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &s
     }
 }
 
+/// Opens the "Not quite" form with the click's `trigger_id`. `false` when
+/// it could not be opened (no trigger, no token, Slack refused or the
+/// trigger expired): the click is then thanked as before.
+async fn open_form(state: &AppState, b: &BlockActions, shown: &ShownAdvice) -> bool {
+    let Some(trigger) = b.trigger_id.as_deref() else {
+        return false;
+    };
+    let channel = b.channel_id.as_deref().unwrap_or_default();
+    let view = feedback::form(&state.kb, shown, channel);
+    match state.slack.open_view(trigger, &view).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not open the Not quite form; thanking instead");
+            false
+        }
+    }
+}
+
 async fn record_feedback(
     state: &AppState,
     b: &BlockActions,
@@ -142,8 +180,9 @@ async fn record_feedback(
         rules: shown.rules.clone(),
         at: state.clock.now(),
     };
-    if let Err(e) = state.store.record_feedback(&feedback).await {
-        tracing::error!(error = %e, "could not record feedback");
+    match state.store.record_feedback(&feedback).await {
+        Ok(()) => crate::telemetry::feedback(verdict.as_str(), &feedback.rules),
+        Err(e) => tracing::error!(error = %e, "could not record feedback"),
     }
 }
 

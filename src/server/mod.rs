@@ -14,6 +14,7 @@ pub mod config;
 mod deadline;
 mod edge;
 mod events;
+mod feedback;
 mod health;
 mod interactions;
 pub mod jobs;
@@ -67,6 +68,8 @@ pub struct Shared {
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
     pub quiz: QuizSettings,
+    /// How long "Not quite" reports are kept before the purge job drops them.
+    pub feedback_retention: Duration,
     /// Quiz posts waiting for their live answer count to be rewritten.
     pub quiz_counts: Arc<jobs::CountRefresh>,
     /// What Slack last said about the bot token, for `/readyz`.
@@ -261,6 +264,7 @@ impl Application {
             tasks,
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
+            feedback_retention: settings.feedback_retention,
             quiz_counts: Arc::default(),
             store_probe: Arc::default(),
             slack_probe: Arc::default(),

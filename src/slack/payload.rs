@@ -431,9 +431,37 @@ pub enum Interaction {
     BlockActions(BlockActions),
     /// A message shortcut (`type: "message_action"`).
     MessageAction(MessageAction),
-    /// Any other interaction type (global `shortcut`, `view_submission`,
-    /// ...): acknowledge it and ignore it.
+    /// A modal's form was submitted (`view_submission`).
+    ViewSubmission(ViewSubmission),
+    /// Any other interaction type (global `shortcut`, `view_closed`, ...):
+    /// acknowledge it and ignore it.
     Other { kind: String },
+}
+
+/// A submitted modal: who sent it, which form, and what was entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewSubmission {
+    pub user_id: String,
+    /// `None` when the app is installed org-wide.
+    pub team_id: Option<String>,
+    pub callback_id: String,
+    /// What the app put in the view when opening it; as untrusted as the
+    /// rest of the payload.
+    pub private_metadata: String,
+    /// Each input's value by `(block_id, action_id)`: a text input's text or
+    /// a select's chosen option value. Unset inputs are absent.
+    pub values: Vec<((String, String), String)>,
+}
+
+impl ViewSubmission {
+    /// The value entered in input `block_id`, if any.
+    pub fn value(&self, block_id: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|((block, _), _)| block == block_id)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
 /// A `block_actions` interaction.
@@ -558,6 +586,7 @@ pub fn parse_interaction_object(text: &str) -> Result<Interaction, PayloadError>
     match kind.as_str() {
         "block_actions" => block_actions(json(text)?).map(Interaction::BlockActions),
         "message_action" => message_action(json(text)?).map(Interaction::MessageAction),
+        "view_submission" => view_submission(&object).map(Interaction::ViewSubmission),
         _ => Ok(Interaction::Other { kind }),
     }
 }
@@ -593,6 +622,32 @@ fn block_actions(wire: WireBlockActions) -> Result<BlockActions, PayloadError> {
         response_url: non_empty(wire.response_url),
         trigger_id: non_empty(wire.trigger_id),
         actions,
+    })
+}
+
+fn view_submission(object: &Map<String, Value>) -> Result<ViewSubmission, PayloadError> {
+    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    let view = object.get("view").ok_or(PayloadError::Missing("view"))?;
+    let mut values = Vec::new();
+    if let Some(blocks) = view["state"]["values"].as_object() {
+        for (block_id, actions) in blocks {
+            for (action_id, input) in actions.as_object().into_iter().flatten() {
+                // A text input sends `value`; a static select its
+                // `selected_option.value` (null when nothing is chosen).
+                let value =
+                    text(&input["value"]).or_else(|| text(&input["selected_option"]["value"]));
+                if let Some(value) = value {
+                    values.push(((block_id.clone(), action_id.clone()), value));
+                }
+            }
+        }
+    }
+    Ok(ViewSubmission {
+        user_id: text(&object["user"]["id"]).ok_or(PayloadError::Missing("user.id"))?,
+        team_id: text(&object["team"]["id"]).or_else(|| text(&object["user"]["team_id"])),
+        callback_id: text(&view["callback_id"]).ok_or(PayloadError::Missing("view.callback_id"))?,
+        private_metadata: text(&view["private_metadata"]).unwrap_or_default(),
+        values,
     })
 }
 
