@@ -627,6 +627,9 @@ fn block_actions(wire: WireBlockActions) -> Result<BlockActions, PayloadError> {
 
 fn view_submission(object: &Map<String, Value>) -> Result<ViewSubmission, PayloadError> {
     let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    // Indexing a `Value` gives `Null` for anything absent (a `Map` would
+    // panic), so a payload of any shape is read without a panic.
+    let object = Value::Object(object.clone());
     let view = object.get("view").ok_or(PayloadError::Missing("view"))?;
     let mut values = Vec::new();
     if let Some(blocks) = view["state"]["values"].as_object() {
@@ -645,7 +648,8 @@ fn view_submission(object: &Map<String, Value>) -> Result<ViewSubmission, Payloa
     Ok(ViewSubmission {
         user_id: text(&object["user"]["id"]).ok_or(PayloadError::Missing("user.id"))?,
         team_id: text(&object["team"]["id"]).or_else(|| text(&object["user"]["team_id"])),
-        callback_id: text(&view["callback_id"]).ok_or(PayloadError::Missing("view.callback_id"))?,
+        // A view without one is nobody's form: acknowledged and ignored.
+        callback_id: text(&view["callback_id"]).unwrap_or_default(),
         private_metadata: text(&view["private_metadata"]).unwrap_or_default(),
         values,
     })

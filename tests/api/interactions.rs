@@ -267,6 +267,288 @@ async fn an_answer_not_shown_for_a_week_is_purged_and_its_buttons_expire() {
     );
 }
 
+/// A `view_submission` of the Not quite form, as Slack sends it.
+fn form_submission(
+    metadata: &str,
+    scope: Option<&str>,
+    stage: Option<&str>,
+    comment: Option<&str>,
+) -> serde_json::Value {
+    let select = |v: Option<&str>| match v {
+        Some(v) => {
+            json!({"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": v}, "value": v}})
+        }
+        None => json!({"type": "static_select", "selected_option": null}),
+    };
+    json!({
+        "type": "view_submission",
+        "team": {"id": "T111", "domain": "workspace-domain"},
+        "user": {"id": "W111", "username": "primary-owner", "name": "primary-owner", "team_id": "T111"},
+        "api_app_id": "A111",
+        "token": "verification_token",
+        "trigger_id": "222.333.submit",
+        "view": {
+            "id": "V111",
+            "type": "modal",
+            "callback_id": "testscope_not_quite",
+            "private_metadata": metadata,
+            "state": {"values": {
+                "expected_scope": {"scope": select(scope)},
+                "expected_stage": {"stage": select(stage)},
+                "comment": {"comment": {"type": "plain_text_input", "value": comment}},
+            }},
+        },
+        "response_urls": [],
+    })
+}
+
+#[tokio::test]
+async fn not_quite_opens_the_form_with_the_clicks_trigger_and_the_answer_given() {
+    // Arrange
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"ok": true, "view": {"id": "V111"}})),
+        )
+        .expect(1)
+        .named("views.open")
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 0).await;
+    let (_, id) = ask(&app, QUESTION).await;
+
+    // Act
+    click(&app, "feedback_not_quite", &id).await;
+    wait_for_requests(&app.slack, "/views.open", 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let opened = json_body(&app.slack_requests("/views.open").await[0]);
+    assert_eq!(
+        opened["trigger_id"], "111.222.valid",
+        "the click's own trigger must open the form"
+    );
+    let view = &opened["view"];
+    assert_eq!(view["type"], "modal");
+    assert_eq!(view["callback_id"], "testscope_not_quite");
+    let text = message_text(view);
+    assert!(
+        text.contains(QUESTION),
+        "the form shows the question: {text}"
+    );
+    assert!(
+        text.contains("Integration tests"),
+        "the form shows the answer given: {text}"
+    );
+    let blocks: Vec<&str> = view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["block_id"].as_str())
+        .collect();
+    assert_eq!(blocks, ["expected_scope", "expected_stage", "comment"]);
+    assert_within_view_limits(view);
+    let counts = app.state().store.feedback_counts().await.unwrap();
+    assert_eq!(
+        counts,
+        (0, 1),
+        "the Not quite vote counts even before the form is sent"
+    );
+}
+
+/// Slack's modal limits that the form could break.
+fn assert_within_view_limits(view: &serde_json::Value) {
+    assert!(view["title"]["text"].as_str().unwrap().chars().count() <= 24);
+    assert!(view["private_metadata"].as_str().unwrap().len() <= 3000);
+    let blocks = view["blocks"].as_array().unwrap();
+    assert!(blocks.len() <= 100);
+    for b in blocks {
+        if let Some(options) = b["element"]["options"].as_array() {
+            assert!(options.len() <= 100);
+            for o in options {
+                assert!(
+                    o["text"]["text"].as_str().unwrap().chars().count() <= 75,
+                    "{o}"
+                );
+                assert!(o["value"].as_str().unwrap().len() <= 150, "{o}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sent_form_is_stored_thanked_in_the_view_and_exports_as_an_eval_case() {
+    // Arrange: an answer shown, Not quite clicked, the form opened.
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&app.slack)
+        .await;
+    let (_, id) = ask(&app, QUESTION).await;
+    click(&app, "feedback_not_quite", &id).await;
+    wait_for_requests(&app.slack, "/views.open", 1, WAIT).await;
+    let opened = json_body(&app.slack_requests("/views.open").await[0]);
+    let metadata = opened["view"]["private_metadata"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Act
+    let resp = app
+        .post_interaction(&form_submission(
+            &metadata,
+            Some("unit"),
+            Some("dev"),
+            Some("only the wrapper changed"),
+        ))
+        .await;
+
+    // Assert: the form turns into a thank-you.
+    let (status, body) = body_text(resp).await;
+    assert_eq!(status, StatusCode::OK);
+    let ack: serde_json::Value = serde_json::from_str(&body).expect("a JSON answer");
+    assert_eq!(ack["response_action"], "update", "{ack}");
+    assert!(message_text(&ack["view"]).contains("Thanks"), "{ack}");
+    let misses = app.state().store.misses(0).await.unwrap();
+    assert_eq!(misses.len(), 1);
+    let m = &misses[0];
+    assert_eq!(m.question, QUESTION);
+    assert_eq!(m.given_scope.as_deref(), Some("integration"));
+    assert!(!m.given_rules.is_empty(), "the rules that fired are kept");
+    assert_eq!(m.expected_scope.as_deref(), Some("unit"));
+    assert_eq!(m.expected_stage.as_deref(), Some("dev"));
+    assert_eq!(m.comment.as_deref(), Some("only the wrapper changed"));
+    assert_eq!(
+        (
+            m.user_id.as_str(),
+            m.channel_id.as_str(),
+            m.team_id.as_str()
+        ),
+        ("W111", "C111", "T111")
+    );
+    app.shutdown().await.expect("clean shutdown");
+
+    // The export is a labelled example `testscope eval` reads back.
+    let kb = testscope::KnowledgeBase::load(None).unwrap();
+    let jsonl = testscope::feedback::export_jsonl(&misses);
+    let examples =
+        testscope::eval::parse(&kb, "feedback.jsonl", &jsonl).expect("eval reads the export");
+    assert_eq!(examples.len(), 1);
+    assert_eq!(examples[0].text, QUESTION);
+    assert_eq!(examples[0].primary, Some(Some("unit".to_owned())));
+    assert_eq!(examples[0].stages, Some(vec!["dev".to_owned()]));
+}
+
+#[tokio::test]
+async fn a_form_for_an_unknown_answer_or_scope_is_refused_on_the_form() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, id) = ask(&app, QUESTION).await;
+    let good = json!({"advice": id, "channel": "C111"}).to_string();
+    let cases = [
+        (
+            json!({"advice": "0123456789abcdef0123456789abcdef"}).to_string(),
+            Some("unit"),
+            "expired",
+        ),
+        ("not json".to_owned(), Some("unit"), "expired"),
+        (
+            good.clone(),
+            Some("no-such-scope"),
+            "Choose one of the scopes",
+        ),
+        (good.clone(), None, "Choose one of the scopes"),
+    ];
+
+    for (metadata, scope, expected) in cases {
+        // Act
+        let resp = app
+            .post_interaction(&form_submission(&metadata, scope, None, None))
+            .await;
+
+        // Assert
+        let (status, body) = body_text(resp).await;
+        assert_eq!(status, StatusCode::OK);
+        let ack: serde_json::Value = serde_json::from_str(&body).expect("a JSON answer");
+        assert_eq!(ack["response_action"], "errors", "{ack}");
+        assert!(ack.to_string().contains(expected), "{metadata}: {ack}");
+    }
+    assert!(
+        app.state().store.misses(0).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn not_quite_without_a_form_is_thanked_as_before() {
+    // Arrange: Slack refuses the form (the trigger expired).
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(slack_error("expired_trigger_id"))
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 1).await;
+    let (_, id) = ask(&app, QUESTION).await;
+
+    // Act
+    click(&app, "feedback_not_quite", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert_eq!(msg["response_type"], "ephemeral");
+    assert!(msg["text"].as_str().unwrap().starts_with("Thanks"), "{msg}");
+    assert_eq!(app.state().store.feedback_counts().await.unwrap(), (0, 1));
+}
+
+#[tokio::test]
+async fn the_feedback_command_shows_rates_per_rule_and_the_latest_misses() {
+    // Arrange: one Helpful vote, one miss reported through the form.
+    let app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 1).await;
+    let (_, helpful) = ask(&app, "we bumped the learning rate from 0.01 to 0.001").await;
+    click(&app, "feedback_helpful", &helpful).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    let (_, id) = ask(&app, QUESTION).await;
+    let metadata = json!({"advice": id, "channel": "C111"}).to_string();
+    let resp = app
+        .post_interaction(&form_submission(
+            &metadata,
+            Some("release-gating"),
+            None,
+            Some("it ships a new model"),
+        ))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    // Act
+    let resp = app.post_command(&command_body("/scope", "feedback")).await;
+
+    // Assert
+    let reply: serde_json::Value = resp.json().await.expect("a JSON reply");
+    assert_eq!(
+        reply["response_type"], "ephemeral",
+        "feedback is shown only to the asker"
+    );
+    assert_fits_slack_limits(&reply);
+    let text = message_text(&reply);
+    assert!(text.contains("1 of 1 answers rated helpful"), "{text}");
+    assert!(text.contains("100% helpful (1 of 1)"), "{text}");
+    assert!(
+        text.contains(QUESTION) && text.contains("it ships a new model"),
+        "the latest miss is listed: {text}"
+    );
+}
+
 #[tokio::test]
 async fn the_message_shortcut_answers_in_that_messages_thread() {
     // Arrange
