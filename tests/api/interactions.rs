@@ -506,6 +506,46 @@ async fn not_quite_without_a_form_is_thanked_as_before() {
 }
 
 #[tokio::test]
+async fn a_report_is_kept_for_the_retention_period_then_purged() {
+    // Arrange: a report sent, then the clock moves past 89 and 91 days
+    // (the default retention is 90) with a restart each time, since the
+    // purge runs at start and every ten minutes.
+    let start = 1_790_000_000;
+    let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(start));
+    let mut app = spawn_app_with(TestOptions::default().with_clock(clock.clone())).await;
+    let (_, id) = ask(&app, QUESTION).await;
+    let metadata = json!({"advice": id, "channel": "C111"}).to_string();
+    let resp = app
+        .post_interaction(&form_submission(&metadata, Some("unit"), None, None))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(app.state().store.misses(0).await.unwrap().len(), 1);
+
+    // Act + Assert: still there after 89 days.
+    clock.set(start + 89 * 86_400);
+    app.restart().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.state().store.misses(0).await.unwrap().len(),
+        1,
+        "a report inside the retention period must be kept"
+    );
+
+    // Act + Assert: gone after 91.
+    clock.set(start + 91 * 86_400);
+    app.restart().await;
+    let purged = async {
+        while !app.state().store.misses(0).await.unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, purged)
+        .await
+        .expect("a report past the retention period was not purged");
+    app.shutdown().await.expect("clean shutdown");
+}
+
+#[tokio::test]
 async fn the_feedback_command_shows_rates_per_rule_and_the_latest_misses() {
     // Arrange: one Helpful vote, one miss reported through the form.
     let app = spawn_app().await;
