@@ -254,7 +254,10 @@ fn a_closed_output_pipe_is_not_a_crash() {
 async fn database_with_two_reports(dir: &std::path::Path) -> String {
     let url = format!("sqlite://{}", dir.join("bot.db").display());
     let store = testscope::store::open(&url).await.expect("store opens");
-    for (user, at, expected) in [("U1", 1_764_000_000, "unit"), ("U2", 1_764_600_000, "integration")] {
+    for (user, at, expected) in [
+        ("U1", 1_764_000_000, "unit"),
+        ("U2", 1_764_600_000, "integration"),
+    ] {
         let miss = testscope::store::MissReport {
             advice_id: format!("advice-{user}"),
             team_id: "T1".into(),
@@ -282,14 +285,36 @@ async fn feedback_export_is_read_back_by_eval_and_since_filters() {
 
     // Act
     let all = testscope(&["feedback", "export", "--database-url", &url]);
-    let recent = testscope(&["feedback", "export", "--since", "2025-11-30", "--database-url", &url]);
+    let recent = testscope(&[
+        "feedback",
+        "export",
+        "--since",
+        "2025-11-30",
+        "--database-url",
+        &url,
+    ]);
     let listed = testscope(&["feedback", "list", "--database-url", &url]);
-    let bad = testscope(&["feedback", "list", "--since", "yesterday", "--database-url", &url]);
+    let bad = testscope(&[
+        "feedback",
+        "list",
+        "--since",
+        "yesterday",
+        "--database-url",
+        &url,
+    ]);
 
     // Assert
-    assert!(all.status.success(), "{}", String::from_utf8_lossy(&all.stderr));
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
     assert_eq!(stdout(&all).lines().count(), 2, "{}", stdout(&all));
-    assert_eq!(stdout(&recent).lines().count(), 1, "--since keeps the newer report only");
+    assert_eq!(
+        stdout(&recent).lines().count(),
+        1,
+        "--since keeps the newer report only"
+    );
     assert!(stdout(&recent).contains("(U2)"), "{}", stdout(&recent));
     let file = dir.path().join("feedback.jsonl");
     std::fs::write(&file, stdout(&all)).unwrap();
@@ -301,7 +326,13 @@ async fn feedback_export_is_read_back_by_eval_and_since_filters() {
         String::from_utf8_lossy(&eval.stderr)
     );
     let text = stdout(&listed);
-    assert!(text.contains("expected: integration in test") && text.contains("said:     unit in dev"), "{text}");
+    assert!(
+        text.contains("expected: integration in test") && text.contains("said:     unit in dev"),
+        "{text}"
+    );
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("2026-11-01"), "a bad date says what is wanted");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("2026-11-01"),
+        "a bad date says what is wanted"
+    );
 }
