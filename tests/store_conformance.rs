@@ -224,6 +224,7 @@ mod cases {
             stages: vec!["test".to_owned(), "prod".to_owned()],
             rules: vec!["hyperparameter".to_owned()],
             message: r#"{"blocks":[{"type":"section"}]}"#.to_owned(),
+            details: r#"{"blocks":[{"type":"header"}]}"#.to_owned(),
             shown_at: 1_000,
         };
         assert_eq!(store.shown_advice(&id).await.unwrap(), None);

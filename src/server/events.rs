@@ -268,7 +268,7 @@ async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
         }
     }
     let msg = if advice.confident {
-        render::advice_message(kb, &advice)
+        super::shown::thread_message(state, &text, &advice).await
     } else {
         let mut guidance = render::advice_message(kb, &advice);
         guidance["text"] = json!(kb.messages.slack.thread_hint);

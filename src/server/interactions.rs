@@ -95,6 +95,16 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
             on_quiz_answer(state, b, text, url).await;
             continue;
         }
+        if action.action_id == render::DETAILS {
+            let reply = match shown::lookup(state, text).await {
+                Ok(advice) => {
+                    shown::details_reply(&advice).unwrap_or_else(|| ephemeral_text(shown::EXPIRED))
+                }
+                Err(reply) => reply,
+            };
+            replies::respond(state, url, &reply, "a Details click").await;
+            continue;
+        }
         let verdict = match action.action_id.as_str() {
             replies::SHARE => None,
             replies::HELPFUL => Some(Verdict::Helpful),
@@ -199,7 +209,7 @@ async fn on_shortcut(state: &AppState, s: &MessageAction) {
             return;
         }
     }
-    let msg = render::advice_message(&state.kb, &advice);
+    let msg = shown::thread_message(state, &s.message_text, &advice).await;
     let target = ThreadTarget {
         channel: &s.channel_id,
         thread_ts: s.thread_ts.as_deref().unwrap_or(&s.message_ts),

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::replies::{ephemeral_text, timed_advise};
+use crate::advisor::Advice;
 use crate::render;
 use crate::store::ShownAdvice;
 
@@ -66,19 +67,46 @@ pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Optio
     if !advice.confident {
         return (render::advice_reply(kb, &advice, ""), None);
     }
-    let message = render::advice_message(kb, &advice).to_string();
-    let id = id_for(text, &message);
-    let reply = render::advice_reply(kb, &advice, &id);
-    let shown = ShownAdvice {
-        id,
-        question: text.to_owned(),
+    let shown = record(state, text, &advice);
+    let reply = render::advice_reply(kb, &advice, &shown.id);
+    (reply, Some(shown))
+}
+
+/// The record of `advice` for `question` as it is about to be shown.
+fn record(state: &AppState, question: &str, advice: &Advice) -> ShownAdvice {
+    let kb = &state.kb;
+    let message = render::advice_message(kb, advice).to_string();
+    ShownAdvice {
+        id: id_for(question, &message),
+        question: question.to_owned(),
         primary_scope: advice.primary_scope.clone(),
         stages: advice.stages.clone(),
         rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
+        details: render::advice_details(kb, advice).to_string(),
         message,
         shown_at: 0,
-    };
-    (reply, Some(shown))
+    }
+}
+
+/// A thread reply's message: the first screen, with a "Details" button
+/// when there is more to show (the record it points at is saved first).
+pub(super) async fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Value {
+    let msg = render::advice_message(&state.kb, advice);
+    if !render::has_details(advice) {
+        return msg;
+    }
+    let shown = record(state, question, advice);
+    let id = shown.id.clone();
+    remember(state, &Pending::new(shown)).await;
+    render::with_details_button(msg, &id)
+}
+
+/// The full advice, privately, for whoever clicked "Details".
+pub(super) fn details_reply(shown: &ShownAdvice) -> Option<Value> {
+    let mut msg: Value = serde_json::from_str(&shown.details).ok()?;
+    msg["response_type"] = serde_json::json!("ephemeral");
+    msg["replace_original"] = serde_json::json!(false);
+    Some(msg)
 }
 
 /// A record waiting to be saved with the reply that carries its id; shared

@@ -263,6 +263,9 @@ pub struct ShownAdvice {
     /// The Block Kit message shown, without its buttons, as JSON text: what
     /// "Share" posts.
     pub message: String,
+    /// The full advice (every check, each trap explained, what was read
+    /// from the message) as Block Kit JSON text: what "Details" shows.
+    pub details: String,
     /// When it was last shown, unix seconds; purging counts from here.
     pub shown_at: i64,
 }

@@ -191,6 +191,7 @@ static MIGRATIONS: &[&str] = &[
         stages_json   TEXT NOT NULL,
         rules_json    TEXT NOT NULL,
         message_json  TEXT NOT NULL,
+        details_json  TEXT NOT NULL,
         shown_at      BIGINT NOT NULL
     );
     CREATE INDEX advice_shown_shown_at ON advice_shown (shown_at);"#,
@@ -478,14 +479,15 @@ impl Store for PostgresStore {
                 .prepare_cached(
                     "INSERT INTO advice_shown
                          (id, question, primary_scope, stages_json, rules_json, message_json,
-                          shown_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                          details_json, shown_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                      ON CONFLICT (id) DO UPDATE SET
                          question = excluded.question,
                          primary_scope = excluded.primary_scope,
                          stages_json = excluded.stages_json,
                          rules_json = excluded.rules_json,
                          message_json = excluded.message_json,
+                         details_json = excluded.details_json,
                          shown_at = GREATEST(advice_shown.shown_at, excluded.shown_at)",
                 )
                 .await?;
@@ -499,6 +501,7 @@ impl Store for PostgresStore {
                         &stages,
                         &rules,
                         &a.message,
+                        &a.details,
                         &a.shown_at,
                     ],
                 )
@@ -514,7 +517,7 @@ impl Store for PostgresStore {
                 let stmt = client
                     .prepare_cached(
                         "SELECT id, question, primary_scope, stages_json, rules_json,
-                                message_json, shown_at
+                                message_json, details_json, shown_at
                          FROM advice_shown WHERE id = $1",
                     )
                     .await?;
@@ -526,7 +529,8 @@ impl Store for PostgresStore {
                         r.get::<_, String>(3),
                         r.get::<_, String>(4),
                         r.get::<_, String>(5),
-                        r.get::<_, i64>(6),
+                        r.get::<_, String>(6),
+                        r.get::<_, i64>(7),
                     )
                 }))
             })
@@ -536,7 +540,7 @@ impl Store for PostgresStore {
                 .map_err(|e| StoreError::Other(format!("a stored list is not JSON: {e}")))
         };
         row.map(
-            |(id, question, primary_scope, stages, rules, message, shown_at)| {
+            |(id, question, primary_scope, stages, rules, message, details, shown_at)| {
                 Ok(ShownAdvice {
                     id,
                     question,
@@ -544,6 +548,7 @@ impl Store for PostgresStore {
                     stages: decode(&stages)?,
                     rules: decode(&rules)?,
                     message,
+                    details,
                     shown_at,
                 })
             },

@@ -114,6 +114,7 @@ static MIGRATIONS: &[&str] = &[
         stages_json   TEXT NOT NULL,
         rules_json    TEXT NOT NULL,
         message_json  TEXT NOT NULL,
+        details_json  TEXT NOT NULL,
         shown_at      INTEGER NOT NULL
     );
     CREATE INDEX advice_shown_shown_at ON advice_shown (shown_at);",
@@ -320,14 +321,16 @@ impl Store for SqliteStore {
         self.call("save_advice", move |conn| {
             conn.prepare_cached(
                 "INSERT INTO advice_shown
-                     (id, question, primary_scope, stages_json, rules_json, message_json, shown_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     (id, question, primary_scope, stages_json, rules_json, message_json, details_json,
+                      shown_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (id) DO UPDATE SET
                      question = excluded.question,
                      primary_scope = excluded.primary_scope,
                      stages_json = excluded.stages_json,
                      rules_json = excluded.rules_json,
                      message_json = excluded.message_json,
+                     details_json = excluded.details_json,
                      shown_at = MAX(advice_shown.shown_at, excluded.shown_at)",
             )?
             .execute(params![
@@ -337,6 +340,7 @@ impl Store for SqliteStore {
                 stages,
                 rules,
                 a.message,
+                a.details,
                 a.shown_at
             ])?;
             Ok(())
@@ -350,7 +354,7 @@ impl Store for SqliteStore {
             .call("shown_advice", move |conn| {
                 conn.prepare_cached(
                     "SELECT id, question, primary_scope, stages_json, rules_json, message_json,
-                            shown_at
+                            details_json, shown_at
                      FROM advice_shown WHERE id = ?1",
                 )?
                 .query_row([id], |r| {
@@ -361,14 +365,15 @@ impl Store for SqliteStore {
                         r.get::<_, String>(3)?,
                         r.get::<_, String>(4)?,
                         r.get::<_, String>(5)?,
-                        r.get::<_, i64>(6)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, i64>(7)?,
                     ))
                 })
                 .optional()
             })
             .await?;
         row.map(
-            |(id, question, primary_scope, stages, rules, message, shown_at)| {
+            |(id, question, primary_scope, stages, rules, message, details, shown_at)| {
                 Ok(ShownAdvice {
                     id,
                     question,
@@ -376,6 +381,7 @@ impl Store for SqliteStore {
                     stages: from_json(&stages)?,
                     rules: from_json(&rules)?,
                     message,
+                    details,
                     shown_at,
                 })
             },

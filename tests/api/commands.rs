@@ -100,8 +100,9 @@ async fn advice_is_private_and_carries_share_helpful_and_not_quite_buttons() {
             ("share", "Share in channel", id),
             ("feedback_helpful", "Helpful", id),
             ("feedback_not_quite", "Not quite", id),
+            ("details", "Details", id),
         ],
-        "the user should see Share / Helpful / Not quite, each carrying the answer's id"
+        "the user should see Share / Helpful / Not quite / Details, each carrying the answer's id"
     );
     let shown = app
         .state()

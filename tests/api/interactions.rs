@@ -57,10 +57,10 @@ async fn ask(app: &TestApp, question: &str) -> (serde_json::Value, String) {
         .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
         .filter_map(|e| e["value"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(values.len(), 3, "Share / Helpful / Not quite: {reply:#}");
+    assert_eq!(values.len(), 4, "Share / Helpful / Not quite / Details: {reply:#}");
     assert!(
         values.iter().all(|v| *v == values[0]),
-        "all three buttons point at the same answer: {values:?}"
+        "all four buttons point at the same answer: {values:?}"
     );
     (reply, values[0].clone())
 }
@@ -191,6 +191,33 @@ async fn share_posts_exactly_the_advice_shown_even_for_a_question_longer_than_a_
         "Share must post the advice shown, for the whole question"
     );
     assert_eq!(headline(&shared), headline(&private));
+}
+
+#[tokio::test]
+async fn details_shows_the_whole_advice_privately() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 1).await;
+    let (first, id) = ask(&app, QUESTION).await;
+    assert!(
+        !message_text(&first).contains("Read from your message"),
+        "the first screen leaves what was read for Details"
+    );
+
+    // Act
+    click(&app, "details", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert_eq!(msg["response_type"], "ephemeral", "Details is for the person who asked");
+    assert_eq!(msg["replace_original"], false, "the first screen stays");
+    assert_fits_slack_limits(&msg);
+    let text = message_text(&msg);
+    assert!(text.contains("Read from your message"), "{text}");
+    assert!(text.contains("Blast radius"), "{text}");
+    assert_eq!(headline(&msg), headline(&first));
 }
 
 #[tokio::test]
