@@ -127,6 +127,20 @@ async fn a_vague_mention_in_a_thread_is_answered_from_the_humans_in_the_thread()
         !text.contains("Release-gating"),
         "the other bot's prod-release message leaked into the advice:\n{text}"
     );
+    // The thread gets the first screen; the rest is one click away.
+    assert!(!text.contains("Read from your message"), "{text}");
+    let details = reply["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .map(|a| a["elements"][0].clone())
+        .expect("a Details button under the thread reply");
+    assert_eq!(details["action_id"], "details");
+    let id = details["value"].as_str().unwrap();
+    let shown = app.state().store.shown_advice(id).await.unwrap();
+    assert!(
+        shown.is_some_and(|s| s.details.contains("Read from your message")),
+        "the details behind the button were recorded"
+    );
 }
 
 #[tokio::test]
