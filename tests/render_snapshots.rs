@@ -97,9 +97,17 @@ fn the_first_screen_is_the_verdict_and_details_hold_the_rest() {
             .map(|t| t.lines().collect())
             .unwrap_or_default();
         assert!(lines.len() <= 4, "{name}: {lines:#?}");
-        assert!(lines.iter().all(|l| l.chars().count() <= 200), "{name}: {lines:#?}");
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= 200),
+            "{name}: {lines:#?}"
+        );
         if let Some(first_check) = advice.checks.first() {
-            let check = &KB.checks.iter().find(|c| &c.id == first_check).unwrap().text;
+            let check = &KB
+                .checks
+                .iter()
+                .find(|c| &c.id == first_check)
+                .unwrap()
+                .text;
             assert!(
                 lines[0].starts_with("*Check first:*")
                     && lines[0].contains(&check.chars().take(40).collect::<String>()),
@@ -107,16 +115,25 @@ fn the_first_screen_is_the_verdict_and_details_hold_the_rest() {
             );
         }
         let details = render::advice_details(&KB, &advice).to_string();
-        assert!(!first.to_string().contains("Read from your message"), "{name}");
+        assert!(
+            !first.to_string().contains("Read from your message"),
+            "{name}"
+        );
         assert!(details.contains("Read from your message"), "{name}");
         for c in &advice.checks {
             let text = &KB.checks.iter().find(|k| &k.id == c).unwrap().text;
-            assert!(details.contains(text.as_str()), "{name}: Details must hold every check");
+            assert!(
+                details.contains(text.as_str()),
+                "{name}: Details must hold every check"
+            );
         }
     }
     assert_json_snapshot!(
         "details_triage_hyperparameters_packaging",
-        render::advice_details(&KB, &advise(&KB, "hyperparameters or artifact packaging changed"))
+        render::advice_details(
+            &KB,
+            &advise(&KB, "hyperparameters or artifact packaging changed")
+        )
     );
 }
 
@@ -271,7 +288,10 @@ fn user_words_are_escaped_in_mrkdwn() {
     let msg = message("changed the <learning rate> & the epochs");
     let text = msg.to_string();
     assert!(!text.contains("<learning"), "{text}");
-    let details = render::advice_details(&KB, &advise(&KB, "changed the <learning rate> & the epochs"));
+    let details = render::advice_details(
+        &KB,
+        &advise(&KB, "changed the <learning rate> & the epochs"),
+    );
     assert!(!details.to_string().contains("<learning"), "{details}");
     let context = details["blocks"]
         .as_array()

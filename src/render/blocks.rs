@@ -306,9 +306,7 @@ pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, advice_id: &str) -> Val
             ],
         }));
         if has_details(advice)
-            && let Some(elements) = blocks
-                .last_mut()
-                .and_then(|b| b["elements"].as_array_mut())
+            && let Some(elements) = blocks.last_mut().and_then(|b| b["elements"].as_array_mut())
         {
             elements.push(details_button(advice_id));
         }

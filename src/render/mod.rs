@@ -6,8 +6,8 @@ mod terminal;
 
 pub(crate) use blocks::escape;
 pub use blocks::{
-    DETAILS, HELPFUL, NOT_QUITE, SHARE, advice_details, advice_message, advice_reply,
-    has_details, help_message, rules_message, traps_message, with_details_button,
+    DETAILS, HELPFUL, NOT_QUITE, SHARE, advice_details, advice_message, advice_reply, has_details,
+    help_message, rules_message, traps_message, with_details_button,
 };
 pub use terminal::{advice_text, rules_text, summary_line};
 

@@ -57,7 +57,11 @@ async fn ask(app: &TestApp, question: &str) -> (serde_json::Value, String) {
         .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
         .filter_map(|e| e["value"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(values.len(), 4, "Share / Helpful / Not quite / Details: {reply:#}");
+    assert_eq!(
+        values.len(),
+        4,
+        "Share / Helpful / Not quite / Details: {reply:#}"
+    );
     assert!(
         values.iter().all(|v| *v == values[0]),
         "all four buttons point at the same answer: {values:?}"
@@ -211,7 +215,10 @@ async fn details_shows_the_whole_advice_privately() {
 
     // Assert
     let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
-    assert_eq!(msg["response_type"], "ephemeral", "Details is for the person who asked");
+    assert_eq!(
+        msg["response_type"], "ephemeral",
+        "Details is for the person who asked"
+    );
     assert_eq!(msg["replace_original"], false, "the first screen stays");
     assert_fits_slack_limits(&msg);
     let text = message_text(&msg);
