@@ -586,7 +586,9 @@ pub fn parse_interaction_object(text: &str) -> Result<Interaction, PayloadError>
     match kind.as_str() {
         "block_actions" => block_actions(json(text)?).map(Interaction::BlockActions),
         "message_action" => message_action(json(text)?).map(Interaction::MessageAction),
-        "view_submission" => view_submission(&object).map(Interaction::ViewSubmission),
+        // A form we cannot read (no user) is nobody's: acknowledged, ignored.
+        "view_submission" => Ok(view_submission(&object)
+            .map_or(Interaction::Other { kind }, Interaction::ViewSubmission)),
         _ => Ok(Interaction::Other { kind }),
     }
 }
@@ -1523,6 +1525,30 @@ mod tests {
                 Ok(Interaction::Other { kind: kind.into() })
             );
         }
+    }
+
+    #[test]
+    fn a_submitted_form_gives_its_values_by_block() {
+        let json = r#"{"type":"view_submission","team":{"id":"T1"},"user":{"id":"U1"},
+            "view":{"callback_id":"testscope_not_quite","private_metadata":"{\"advice\":\"a\"}",
+            "state":{"values":{
+                "expected_scope":{"scope":{"type":"static_select","selected_option":{"value":"unit"}}},
+                "expected_stage":{"stage":{"type":"static_select","selected_option":null}},
+                "comment":{"comment":{"type":"plain_text_input","value":"  "}},
+                "odd":{"x":5}}}}}"#;
+        let Ok(Interaction::ViewSubmission(form)) =
+            parse_interaction(interaction_form(json).as_bytes())
+        else {
+            panic!("a view_submission");
+        };
+        assert_eq!(form.user_id, "U1");
+        assert_eq!(form.team_id.as_deref(), Some("T1"));
+        assert_eq!(form.callback_id, "testscope_not_quite");
+        assert_eq!(form.private_metadata, r#"{"advice":"a"}"#);
+        assert_eq!(form.value("expected_scope"), Some("unit"));
+        assert_eq!(form.value("expected_stage"), None, "nothing chosen");
+        assert_eq!(form.value("comment"), None, "blank is nothing");
+        assert_eq!(form.value("odd"), None);
     }
 
     #[test]
