@@ -1066,7 +1066,10 @@ mod pg_only {
             .await
             .unwrap();
         let versions: Vec<(i32, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-        assert_eq!(versions, [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1)]);
+        assert_eq!(
+            versions,
+            [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1)]
+        );
         // Both are fully usable and see one database.
         assert!(a.claim_event("EvBoth", 1).await.unwrap());
         assert!(!b.claim_event("EvBoth", 1).await.unwrap());
