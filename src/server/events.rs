@@ -79,6 +79,26 @@ pub(crate) async fn dispatch(
                         tracing::info!("user tokens revoked; the bot token is not affected");
                     }
                 }
+                Event::Message(m) if m.channel_type.as_deref() == Some("im") => {
+                    // Only a person's own new message: never a bot (itself
+                    // included), never an edit, deletion or other subtype.
+                    if m.is_from_bot_or_system() || m.subtype.is_some() || is_self(state, &m) {
+                        tracing::debug!(event = %cb.event_id, "ignoring a direct message that is not a person's new message");
+                        return Ok(Ack::Empty);
+                    }
+                    let Some(slot) = state.reserve("answer direct message") else {
+                        crate::telemetry::event("overflow");
+                        return Ok(Ack::Empty);
+                    };
+                    let s = state.clone();
+                    let event_id = cb.event_id;
+                    let retry = retry.to_owned();
+                    slot.spawn(async move {
+                        if claim(&s, &event_id, &retry, &m.channel).await {
+                            answer_direct_message(&s, &m).await;
+                        }
+                    });
+                }
                 Event::Message(_) | Event::Other { .. } => {}
             }
             Ok(Ack::Empty)
@@ -224,6 +244,20 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
         m.user.as_deref() == Some(me.user_id.as_str())
             || (m.bot_id.is_some() && m.bot_id == me.bot_id)
     })
+}
+
+/// A direct message is answered in the conversation, like the slash
+/// command: the same advice and buttons, from the answer recorded for them.
+async fn answer_direct_message(state: &AppState, m: &Mention) {
+    let mut msg = super::shown::recorded_reply(state, &m.text).await;
+    if let Some(obj) = msg.as_object_mut() {
+        obj.remove("response_type");
+    }
+    msg["channel"] = json!(m.channel);
+    msg["unfurl_links"] = json!(false);
+    if let Err(e) = state.slack.post_message(&msg).await {
+        tracing::warn!(error = %e, "could not answer a direct message");
+    }
 }
 
 /// Advises on the mention's own words when they describe a change, else on

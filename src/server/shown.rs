@@ -72,6 +72,16 @@ pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Optio
     (reply, Some(shown))
 }
 
+/// The private reply with buttons for `text`, its record saved first (for
+/// a direct message, which is not cached like the slash command).
+pub(super) async fn recorded_reply(state: &AppState, text: &str) -> Value {
+    let (reply, shown) = advice_with_buttons(state, text);
+    if let Some(shown) = shown {
+        remember(state, &Pending::new(shown)).await;
+    }
+    reply
+}
+
 /// The record of `advice` for `question` as it is about to be shown.
 fn record(state: &AppState, question: &str, advice: &Advice) -> ShownAdvice {
     let kb = &state.kb;

@@ -276,6 +276,8 @@ pub struct Mention {
     pub thread_ts: Option<String>,
     pub channel: String,
     pub event_ts: Option<String>,
+    /// `im` for a direct message to the bot (on `message` events).
+    pub channel_type: Option<String>,
 }
 
 impl Mention {
@@ -335,6 +337,7 @@ struct WireMention {
     thread_ts: Option<String>,
     channel: Option<String>,
     event_ts: Option<String>,
+    channel_type: Option<String>,
 }
 
 /// Parses an Events API request body.
@@ -384,6 +387,7 @@ fn parse_callback(text: &str, object: &Map<String, Value>) -> Result<EventCallba
                     subtype: non_empty(event.subtype),
                     thread_ts: non_empty(event.thread_ts),
                     event_ts: non_empty(event.event_ts),
+                    channel_type: non_empty(event.channel_type),
                 };
                 Ok(if inner_kind == "app_mention" {
                     Event::AppMention(mention)
@@ -1106,6 +1110,7 @@ mod tests {
                 thread_ts: None,
                 channel: "C111".into(),
                 event_ts: Some("1595926230.009600".into()),
+                channel_type: None,
             }),
         };
         assert_eq!(callback(F4), expected);

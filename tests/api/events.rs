@@ -609,3 +609,120 @@ async fn a_long_thread_is_read_past_its_first_page() {
         "the learning-rate change on the thread's second page was missed"
     );
 }
+
+/// A `message.im` delivery: a direct message to the bot.
+fn direct_message(event_id: &str, extra: Value) -> Value {
+    let mut event = json!({
+        "type": "message",
+        "channel_type": "im",
+        "text": LR_CHANGE,
+        "user": "W222",
+        "ts": "1595926300.000100",
+        "channel": "D0DM",
+        "event_ts": "1595926300.000100",
+    });
+    if let (Some(e), Some(x)) = (event.as_object_mut(), extra.as_object()) {
+        for (k, v) in x {
+            e.insert(k.clone(), v.clone());
+        }
+    }
+    json!({
+        "token": "verification_token",
+        "team_id": "T111",
+        "api_app_id": "A111",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1_595_926_300,
+    })
+}
+
+#[tokio::test]
+async fn a_direct_message_is_answered_once_in_the_dm_with_the_buttons() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_post_message(&app, posted_ok(), 1).await;
+    let dm = direct_message("EvDM1", json!({}));
+
+    // Act: the delivery and Slack's retry of it.
+    assert_acked(app.post_event(&dm).await, "a direct message").await;
+    wait_for_requests(&app.slack, "/chat.postMessage", 1, WAIT).await;
+    let retry = app
+        .post_event_with_headers(
+            &dm,
+            &[
+                ("x-slack-retry-num", "1"),
+                ("x-slack-retry-reason", "http_timeout"),
+            ],
+        )
+        .await;
+    assert_acked(retry, "a retried direct message").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let posts = app.slack_requests("/chat.postMessage").await;
+    assert_eq!(posts.len(), 1, "a direct message is answered once");
+    let reply = json_body(&posts[0]);
+    assert_eq!(reply["channel"], "D0DM", "the answer goes to the DM");
+    assert!(
+        reply.get("thread_ts").is_none(),
+        "answered in the conversation, not a thread"
+    );
+    assert!(reply.get("response_type").is_none());
+    assert_fits_slack_limits(&reply);
+    assert!(
+        headline(&reply).starts_with("Integration tests"),
+        "{reply:#}"
+    );
+    let ids: Vec<&str> = reply["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().unwrap().iter())
+        .filter_map(|e| e["action_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["share", "feedback_helpful", "feedback_not_quite", "details"]
+    );
+    let id = reply["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .map(|b| b["elements"][0]["value"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert!(
+        app.state().store.shown_advice(&id).await.unwrap().is_some(),
+        "the buttons' answer was recorded"
+    );
+}
+
+#[tokio::test]
+async fn bot_messages_edits_and_channel_messages_are_never_answered() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_post_message(&app, posted_ok(), 0).await;
+    let cases = [
+        direct_message("EvBot", json!({"bot_id": "B999", "subtype": "bot_message"})),
+        direct_message("EvBot2", json!({"bot_id": "B999"})),
+        direct_message("EvEdit", json!({"subtype": "message_changed"})),
+        direct_message("EvJoin", json!({"subtype": "channel_join"})),
+        direct_message(
+            "EvChannel",
+            json!({"channel_type": "channel", "channel": "C111"}),
+        ),
+    ];
+
+    // Act
+    for event in &cases {
+        assert_acked(app.post_event(event).await, "a message not to answer").await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert (the mock expects no post at all)
+    assert!(app.slack_requests("/chat.postMessage").await.is_empty());
+}
