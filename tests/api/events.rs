@@ -611,7 +611,7 @@ async fn a_long_thread_is_read_past_its_first_page() {
 }
 
 /// A `message.im` delivery: a direct message to the bot.
-fn direct_message(event_id: &str, extra: Value) -> Value {
+fn direct_message(event_id: &str, extra: &Value) -> Value {
     let mut event = json!({
         "type": "message",
         "channel_type": "im",
@@ -642,7 +642,7 @@ async fn a_direct_message_is_answered_once_in_the_dm_with_the_buttons() {
     // Arrange
     let mut app = spawn_app().await;
     mount_post_message(&app, posted_ok(), 1).await;
-    let dm = direct_message("EvDM1", json!({}));
+    let dm = direct_message("EvDM1", &json!({}));
 
     // Act: the delivery and Slack's retry of it.
     assert_acked(app.post_event(&dm).await, "a direct message").await;
@@ -706,13 +706,16 @@ async fn bot_messages_edits_and_channel_messages_are_never_answered() {
     let mut app = spawn_app().await;
     mount_post_message(&app, posted_ok(), 0).await;
     let cases = [
-        direct_message("EvBot", json!({"bot_id": "B999", "subtype": "bot_message"})),
-        direct_message("EvBot2", json!({"bot_id": "B999"})),
-        direct_message("EvEdit", json!({"subtype": "message_changed"})),
-        direct_message("EvJoin", json!({"subtype": "channel_join"})),
+        direct_message(
+            "EvBot",
+            &json!({"bot_id": "B999", "subtype": "bot_message"}),
+        ),
+        direct_message("EvBot2", &json!({"bot_id": "B999"})),
+        direct_message("EvEdit", &json!({"subtype": "message_changed"})),
+        direct_message("EvJoin", &json!({"subtype": "channel_join"})),
         direct_message(
             "EvChannel",
-            json!({"channel_type": "channel", "channel": "C111"}),
+            &json!({"channel_type": "channel", "channel": "C111"}),
         ),
     ];
 
