@@ -99,7 +99,17 @@ pub(crate) async fn dispatch(
                         }
                     });
                 }
-                Event::Message(_) | Event::Other { .. } => {}
+                Event::AppHomeOpened { user, tab } if tab == "home" => {
+                    // Built and published in the background: the ack never
+                    // waits for the store or Slack.
+                    let Some(slot) = state.reserve("publish home") else {
+                        crate::telemetry::event("overflow");
+                        return Ok(Ack::Empty);
+                    };
+                    let s = state.clone();
+                    slot.spawn(async move { super::home::publish(&s, &user).await });
+                }
+                Event::Message(_) | Event::AppHomeOpened { .. } | Event::Other { .. } => {}
             }
             Ok(Ack::Empty)
         }

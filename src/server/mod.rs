@@ -16,6 +16,7 @@ mod edge;
 mod events;
 mod feedback;
 mod health;
+mod home;
 mod interactions;
 pub mod jobs;
 mod replies;

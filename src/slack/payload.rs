@@ -257,6 +257,8 @@ pub enum Event {
     /// A `message` event. It has the same fields as a mention; `subtype`
     /// tells plain messages apart from bot posts, edits and deletions.
     Message(Mention),
+    /// Someone opened the app's Home or Messages tab.
+    AppHomeOpened { user: String, tab: String },
     /// An inner `type` we do not handle: acknowledge it and ignore it.
     Other { kind: String },
 }
@@ -340,6 +342,12 @@ struct WireMention {
     channel_type: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct WireHomeOpened {
+    user: Option<String>,
+    tab: Option<String>,
+}
+
 /// Parses an Events API request body.
 pub fn parse_event(body: &[u8]) -> Result<EventEnvelope, PayloadError> {
     let text = utf8(body)?;
@@ -393,6 +401,16 @@ fn parse_callback(text: &str, object: &Map<String, Value>) -> Result<EventCallba
                     Event::AppMention(mention)
                 } else {
                     Event::Message(mention)
+                })
+            })
+        }
+        "app_home_opened" => {
+            let wire: WireCallback<WireHomeOpened> = json(text)?;
+            wire.finish(|event| {
+                let event = required_value(event, "event")?;
+                Ok(Event::AppHomeOpened {
+                    user: required(event.user, "event.user")?,
+                    tab: event.tab.unwrap_or_default(),
                 })
             })
         }

@@ -729,3 +729,95 @@ async fn bot_messages_edits_and_channel_messages_are_never_answered() {
     // Assert (the mock expects no post at all)
     assert!(app.slack_requests("/chat.postMessage").await.is_empty());
 }
+
+#[tokio::test]
+async fn opening_home_publishes_the_persons_quiz_record_and_the_next_posts() {
+    // Arrange: Wednesday 25 November 2026, 10:00 UTC. C1 has a quiz at 09:00
+    // Berlin time; W222 answered its post of the day correctly.
+    let now = "2026-11-25T10:00:00Z"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .as_second();
+    let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(now));
+    let mut app = spawn_app_with(TestOptions::default().with_clock(clock)).await;
+    Mock::given(method("POST"))
+        .and(path("/views.publish"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .named("views.publish")
+        .mount(&app.slack)
+        .await;
+    let store = &app.state().store;
+    store
+        .upsert_subscription(&testscope::store::Subscription {
+            channel_id: "C1".into(),
+            team_id: "T111".into(),
+            schedule: "09:00 Europe/Berlin mon-fri".into(),
+            source: "slack".into(),
+            created_by: Some("W222".into()),
+            created_at: now - 86_400,
+        })
+        .await
+        .unwrap();
+    let claim = testscope::store::PostClaim {
+        channel_id: "C1".into(),
+        post_id: "2026-11-25".into(),
+        local_date: "2026-11-25".into(),
+        question_id: "q1".into(),
+        lease_secs: 120,
+    };
+    store.claim_quiz_post(&claim, now - 3600).await.unwrap();
+    store
+        .mark_quiz_posted(
+            "C1",
+            "2026-11-25",
+            "1764057600.000100",
+            now - 3600,
+            now + 36_000,
+        )
+        .await
+        .unwrap();
+    store
+        .record_quiz_answer(&testscope::store::QuizAnswer {
+            channel_id: "C1".into(),
+            post_id: "2026-11-25".into(),
+            question_id: "q1".into(),
+            user_id: "W222".into(),
+            option: 0,
+            correct: true,
+            answered_at: now - 60,
+        })
+        .await
+        .unwrap();
+    let opened = json!({
+        "token": "verification_token", "team_id": "T111", "api_app_id": "A111",
+        "type": "event_callback", "event_id": "EvHome", "event_time": now,
+        "event": {"type": "app_home_opened", "user": "W222", "channel": "D0DM", "tab": "home",
+                  "event_ts": "1764064800.000100"},
+    });
+
+    // Act
+    assert_acked(app.post_event(&opened).await, "app_home_opened").await;
+    wait_for_requests(&app.slack, "/views.publish", 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let published = json_body(&app.slack_requests("/views.publish").await[0]);
+    assert_eq!(
+        published["user_id"], "W222",
+        "the Home tab of the person who opened it"
+    );
+    let view = &published["view"];
+    assert_eq!(view["type"], "home");
+    assert!(view["blocks"].as_array().unwrap().len() <= 100);
+    let text = message_text(view);
+    assert!(
+        text.contains("<#C1>: 1 answered, 1 correct (100%), streak 1, rank 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("next question Thu 26 Nov, 09:00 CET"),
+        "{text}"
+    );
+    insta::assert_json_snapshot!("home_tab", view);
+}
