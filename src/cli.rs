@@ -96,6 +96,12 @@ enum Command {
     /// Daily quiz operations.
     #[command(subcommand)]
     Quiz(QuizCommand),
+    /// "Not quite" reports from Slack: list them, or export them as
+    /// labelled examples for `testscope eval`.
+    Feedback {
+        #[command(subcommand)]
+        action: FeedbackAction,
+    },
     /// Print Slack signing headers for a request body, for trying the server with curl.
     Sign {
         /// The Slack signing secret.
@@ -107,6 +113,39 @@ enum Command {
         /// The exact request body. Use `-` to read it from standard input.
         body: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum FeedbackAction {
+    /// The reports for people to read, newest first.
+    List(FeedbackArgs),
+    /// The reports for tools: `--format jsonl` writes `testscope eval`'s
+    /// labelled-example format.
+    Export(FeedbackArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct FeedbackArgs {
+    /// Only reports made on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// `text` for people, `jsonl` for `testscope eval`; `list` defaults to
+    /// text and `export` to jsonl.
+    #[arg(long, value_enum)]
+    format: Option<FeedbackFormat>,
+    #[arg(
+        long,
+        env = "TESTSCOPE_DATABASE_URL",
+        default_value = "sqlite://testscope.db",
+        hide_env_values = true
+    )]
+    database_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FeedbackFormat {
+    Text,
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +198,13 @@ pub fn run() -> ExitCode {
                 bot_token,
                 &slack_api_url,
             )
+        }
+        Command::Feedback { action } => {
+            let (args, default) = match action {
+                FeedbackAction::List(a) => (a, FeedbackFormat::Text),
+                FeedbackAction::Export(a) => (a, FeedbackFormat::Jsonl),
+            };
+            feedback_reports(&args, args.format.unwrap_or(default))
         }
         Command::Advise { format, kb, text } => {
             let Some(kb) = load(&kb) else {
@@ -296,6 +342,43 @@ fn init_tracing() {
     } else {
         builder.try_init()
     };
+}
+
+fn feedback_reports(args: &FeedbackArgs, format: FeedbackFormat) -> ExitCode {
+    let since = match args.since.as_deref().map(crate::feedback::parse_since) {
+        None => 0,
+        Some(Ok(at)) => at,
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        eprintln!("error: cannot start the async runtime");
+        return ExitCode::FAILURE;
+    };
+    let misses = runtime.block_on(async {
+        let store = crate::store::open(&args.database_url)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+        store
+            .misses(since)
+            .await
+            .map_err(|e| format!("cannot read the reports: {e}"))
+    });
+    match misses {
+        Ok(misses) => emit(&match format {
+            FeedbackFormat::Text => crate::feedback::list_text(&misses),
+            FeedbackFormat::Jsonl => crate::feedback::export_jsonl(&misses),
+        }),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn quiz_post(

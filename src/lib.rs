@@ -5,14 +5,18 @@
 //!   compiled into the advisor's [`advisor::model::Engine`];
 //! - [`advisor`]: the pure decision engine, free text in, [`advisor::Advice`]
 //!   out; it owns its types and never reads the knowledge base;
+//! - [`feedback`]: "Not quite" reports listed, or exported as `eval` examples;
 //! - [`eval`]: `testscope eval`, the advisor scored against labelled examples;
+//! - [`command`]: the grammar of `/testscope`, parsed once, and its help;
 //! - [`render`]: advice as terminal text, JSON or a Slack Block Kit message;
 //! - [`slack`]: the Slack side (request signatures, Web API client).
 
 pub mod advisor;
 pub mod cli;
 pub mod clock;
+pub mod command;
 pub mod eval;
+pub mod feedback;
 pub mod kb;
 pub mod quiz;
 pub mod render;

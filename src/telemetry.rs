@@ -42,6 +42,14 @@ fn describe() {
         "Time to answer an HTTP request"
     );
     describe_counter!(
+        "testscope_feedback_total",
+        "Helpful / Not quite votes, by verdict and by each rule that produced the answer"
+    );
+    describe_counter!(
+        "testscope_feedback_misses_total",
+        "Not quite forms sent, by the scope the person expected"
+    );
+    describe_counter!(
         "testscope_signature_failures_total",
         "Requests rejected by the Slack signature check, by reason"
     );
@@ -152,6 +160,25 @@ pub fn signature_failure(reason: &'static str) {
 pub fn advice(primary: Option<&str>, took: Duration) {
     metrics::counter!("testscope_advice_total", "primary_scope" => primary.unwrap_or("none").to_owned()).increment(1);
     metrics::histogram!("testscope_advise_duration_seconds").record(took.as_secs_f64());
+}
+
+/// A Helpful / Not quite vote, counted once per rule that produced the
+/// answer (rule ids come from the knowledge base, so the label set is
+/// bounded); `rule="none"` when no rule fired.
+pub fn feedback(verdict: &'static str, rules: &[String]) {
+    if rules.is_empty() {
+        metrics::counter!("testscope_feedback_total", "verdict" => verdict, "rule" => "none")
+            .increment(1);
+    }
+    for rule in rules {
+        metrics::counter!("testscope_feedback_total", "verdict" => verdict, "rule" => rule.clone())
+            .increment(1);
+    }
+}
+
+/// A "Not quite" form sent, by the scope the person expected.
+pub fn miss_reported(expected_scope: Option<&str>) {
+    metrics::counter!("testscope_feedback_misses_total", "expected_scope" => expected_scope.unwrap_or("none").to_owned()).increment(1);
 }
 
 pub fn slack_call(method: &str, result: &str, took: Duration) {

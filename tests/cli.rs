@@ -147,6 +147,8 @@ fn every_command_has_help() {
         &["check", "--help"],
         &["rules", "--help"],
         &["sign", "--help"],
+        &["feedback", "list", "--help"],
+        &["feedback", "export", "--help"],
     ] {
         let out = testscope(cmd);
         assert!(out.status.success(), "{cmd:?}");
@@ -246,4 +248,91 @@ fn a_closed_output_pipe_is_not_a_crash() {
         assert!(out.status.success(), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
+}
+
+/// A SQLite file holding two "Not quite" reports, one older than the other.
+async fn database_with_two_reports(dir: &std::path::Path) -> String {
+    let url = format!("sqlite://{}", dir.join("bot.db").display());
+    let store = testscope::store::open(&url).await.expect("store opens");
+    for (user, at, expected) in [
+        ("U1", 1_764_000_000, "unit"),
+        ("U2", 1_764_600_000, "integration"),
+    ] {
+        let miss = testscope::store::MissReport {
+            advice_id: format!("advice-{user}"),
+            team_id: "T1".into(),
+            channel_id: "C1".into(),
+            user_id: user.into(),
+            question: format!("we changed the pyfunc wrapper ({user})"),
+            given_scope: Some("unit".into()),
+            given_stages: vec!["dev".into()],
+            given_rules: vec!["wrapper".into()],
+            expected_scope: Some(expected.into()),
+            expected_stage: Some("test".into()),
+            comment: Some("the wrapper is the model's interface".into()),
+            at,
+        };
+        store.record_miss(&miss).await.expect("report stored");
+    }
+    url
+}
+
+#[tokio::test]
+async fn feedback_export_is_read_back_by_eval_and_since_filters() {
+    // Arrange
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_with_two_reports(dir.path()).await;
+
+    // Act
+    let all = testscope(&["feedback", "export", "--database-url", &url]);
+    let recent = testscope(&[
+        "feedback",
+        "export",
+        "--since",
+        "2025-11-30",
+        "--database-url",
+        &url,
+    ]);
+    let listed = testscope(&["feedback", "list", "--database-url", &url]);
+    let bad = testscope(&[
+        "feedback",
+        "list",
+        "--since",
+        "yesterday",
+        "--database-url",
+        &url,
+    ]);
+
+    // Assert
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
+    assert_eq!(stdout(&all).lines().count(), 2, "{}", stdout(&all));
+    assert_eq!(
+        stdout(&recent).lines().count(),
+        1,
+        "--since keeps the newer report only"
+    );
+    assert!(stdout(&recent).contains("(U2)"), "{}", stdout(&recent));
+    let file = dir.path().join("feedback.jsonl");
+    std::fs::write(&file, stdout(&all)).unwrap();
+    let eval = testscope(&["eval", file.to_str().unwrap()]);
+    assert!(
+        eval.status.success(),
+        "testscope eval must read the export: {}{}",
+        stdout(&eval),
+        String::from_utf8_lossy(&eval.stderr)
+    );
+    let text = stdout(&listed);
+    assert!(
+        text.contains("expected: integration in test") && text.contains("said:     unit in dev"),
+        "{text}"
+    );
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("2026-11-01"),
+        "a bad date says what is wanted"
+    );
 }

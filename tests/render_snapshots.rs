@@ -76,6 +76,67 @@ fn slack_messages_for_study_guide_scenarios() {
     }
 }
 
+/// The first screen carries the verdict: a header with scope and stage and
+/// at most four short lines, the first of them the check that matters most;
+/// the rest waits behind "Details", which holds every check and the words
+/// read from the message.
+#[test]
+fn the_first_screen_is_the_verdict_and_details_hold_the_rest() {
+    for (name, text) in SCENARIOS {
+        let advice = advise(&KB, text);
+        let first = message(text);
+        if !render::has_details(&advice) {
+            continue;
+        }
+        let blocks = first["blocks"].as_array().unwrap();
+        assert!(blocks.len() <= 2, "{name}: {first:#}");
+        assert_eq!(blocks[0]["type"], "header", "{name}");
+        let lines: Vec<&str> = blocks
+            .get(1)
+            .and_then(|b| b["text"]["text"].as_str())
+            .map(|t| t.lines().collect())
+            .unwrap_or_default();
+        assert!(lines.len() <= 4, "{name}: {lines:#?}");
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= 200),
+            "{name}: {lines:#?}"
+        );
+        if let Some(first_check) = advice.checks.first() {
+            let check = &KB
+                .checks
+                .iter()
+                .find(|c| &c.id == first_check)
+                .unwrap()
+                .text;
+            assert!(
+                lines[0].starts_with("*Check first:*")
+                    && lines[0].contains(&check.chars().take(40).collect::<String>()),
+                "{name}: the first line must be the check that matters most: {lines:#?}"
+            );
+        }
+        let details = render::advice_details(&KB, &advice).to_string();
+        assert!(
+            !first.to_string().contains("Read from your message"),
+            "{name}"
+        );
+        assert!(details.contains("Read from your message"), "{name}");
+        for c in &advice.checks {
+            let text = &KB.checks.iter().find(|k| &k.id == c).unwrap().text;
+            assert!(
+                details.contains(text.as_str()),
+                "{name}: Details must hold every check"
+            );
+        }
+    }
+    assert_json_snapshot!(
+        "details_triage_hyperparameters_packaging",
+        render::advice_details(
+            &KB,
+            &advise(&KB, "hyperparameters or artifact packaging changed")
+        )
+    );
+}
+
 /// Messages that describe no change get an answer worded for what they are:
 /// a general question gets what the scopes and stages it asks about are for,
 /// a belief gets its trap first. Neither gets a verdict or a blast radius.
@@ -131,7 +192,7 @@ fn terminal_text_when_nothing_matches() {
 
 #[test]
 fn help_rules_and_traps_messages() {
-    assert_json_snapshot!("help", render::help_message(&KB));
+    assert_json_snapshot!("help", render::help_message(&KB, "/testscope"));
     assert_json_snapshot!("rules", render::rules_message(&KB));
     assert_json_snapshot!("traps", render::traps_message(&KB));
 }
@@ -208,10 +269,13 @@ fn every_message_stays_within_slack_limits() {
         .map(|(_, t)| (*t).to_owned())
         .chain([long_words, everything]);
     for input in inputs {
-        assert_within_slack_limits(&message(&input), &input[..input.len().min(60)]);
+        let label = &input[..input.len().min(60)];
+        assert_within_slack_limits(&message(&input), label);
+        let details = render::advice_details(&KB, &advise(&KB, &input));
+        assert_within_slack_limits(&details, label);
     }
     for msg in [
-        render::help_message(&KB),
+        render::help_message(&KB, "/testscope"),
         render::rules_message(&KB),
         render::traps_message(&KB),
     ] {
@@ -224,7 +288,12 @@ fn user_words_are_escaped_in_mrkdwn() {
     let msg = message("changed the <learning rate> & the epochs");
     let text = msg.to_string();
     assert!(!text.contains("<learning"), "{text}");
-    let context = msg["blocks"]
+    let details = render::advice_details(
+        &KB,
+        &advise(&KB, "changed the <learning rate> & the epochs"),
+    );
+    assert!(!details.to_string().contains("<learning"), "{details}");
+    let context = details["blocks"]
         .as_array()
         .unwrap()
         .iter()

@@ -14,8 +14,8 @@
 
 // The only line that names the crate.
 use testscope::store::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, Store, StoreError, Subscription,
-    Verdict, open,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, ShownAdvice, Store,
+    StoreError, Subscription, Verdict, open,
 };
 
 use std::sync::Arc;
@@ -213,6 +213,143 @@ mod cases {
             task.await.unwrap().unwrap();
         }
         assert_eq!(store.feedback_counts().await.unwrap(), (15, 5));
+    }
+
+    pub(crate) async fn shown_advice_is_kept_refreshed_and_purged(store: Arc<dyn Store>) {
+        let id = unique("advice");
+        let shown = ShownAdvice {
+            id: id.clone(),
+            question: "we bumped the learning rate — ünïcode, 'quotes' and \"more\"".to_owned(),
+            primary_scope: None,
+            stages: vec!["test".to_owned(), "prod".to_owned()],
+            rules: vec!["hyperparameter".to_owned()],
+            message: r#"{"blocks":[{"type":"section"}]}"#.to_owned(),
+            details: r#"{"blocks":[{"type":"header"}]}"#.to_owned(),
+            shown_at: 1_000,
+        };
+        assert_eq!(store.shown_advice(&id).await.unwrap(), None);
+        store.save_advice(&shown).await.unwrap();
+        assert_eq!(store.shown_advice(&id).await.unwrap(), Some(shown.clone()));
+        // Shown again later: the row's time moves forward, never back.
+        store
+            .save_advice(&ShownAdvice {
+                shown_at: 5_000,
+                ..shown.clone()
+            })
+            .await
+            .unwrap();
+        store
+            .save_advice(&ShownAdvice {
+                shown_at: 2_000,
+                ..shown.clone()
+            })
+            .await
+            .unwrap();
+        let got = store.shown_advice(&id).await.unwrap().unwrap();
+        assert_eq!(got.shown_at, 5_000);
+        assert_eq!(
+            store.purge_advice(5_000).await.unwrap(),
+            0,
+            "strictly older only"
+        );
+        assert!(store.purge_advice(5_001).await.unwrap() >= 1);
+        assert_eq!(store.shown_advice(&id).await.unwrap(), None);
+    }
+
+    pub(crate) async fn misses_are_one_per_person_listed_newest_first_and_purged(
+        store: Arc<dyn Store>,
+    ) {
+        let advice = unique("miss");
+        let miss = |user: &str, at: i64, expected: Option<&str>| MissReport {
+            advice_id: advice.clone(),
+            team_id: "T1".to_owned(),
+            channel_id: "C1".to_owned(),
+            user_id: user.to_owned(),
+            question: "we changed the wrapper — “quoted” ünïcode".to_owned(),
+            given_scope: Some("unit".to_owned()),
+            given_stages: vec!["dev".to_owned()],
+            given_rules: vec!["one-function".to_owned(), "wrapper".to_owned()],
+            expected_scope: expected.map(str::to_owned),
+            expected_stage: None,
+            comment: Some("the wrapper is the model's interface".to_owned()),
+            at,
+        };
+        let base = 1_900_000_000 + (std::process::id() as i64 % 1000) * 10_000;
+        store
+            .record_miss(&miss("UA", base, Some("unit")))
+            .await
+            .unwrap();
+        store
+            .record_miss(&miss("UA", base + 5, Some("integration")))
+            .await
+            .unwrap();
+        store
+            .record_miss(&miss("UB", base + 9, None))
+            .await
+            .unwrap();
+        let mine: Vec<MissReport> = store
+            .misses(base)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.advice_id == advice)
+            .collect();
+        assert_eq!(
+            mine,
+            vec![
+                miss("UB", base + 9, None),
+                miss("UA", base + 5, Some("integration"))
+            ]
+        );
+        assert!(
+            store
+                .misses(base + 10)
+                .await
+                .unwrap()
+                .iter()
+                .all(|m| m.advice_id != advice)
+        );
+        assert!(store.purge_misses(base + 6).await.unwrap() >= 1);
+        let left: Vec<String> = store
+            .misses(0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.advice_id == advice)
+            .map(|m| m.user_id)
+            .collect();
+        assert_eq!(
+            left,
+            vec!["UB".to_owned()],
+            "only the newer report survives the purge"
+        );
+    }
+
+    pub(crate) async fn votes_are_listed_with_their_rules(store: Arc<dyn Store>) {
+        let advice = unique("votes");
+        store
+            .record_feedback(&click(&advice, "U1", Verdict::Helpful, 10))
+            .await
+            .unwrap();
+        store
+            .record_feedback(&click(&advice, "U2", Verdict::NotQuite, 20))
+            .await
+            .unwrap();
+        let mut mine: Vec<Feedback> = store
+            .feedback_votes()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.advice_id == advice)
+            .collect();
+        mine.sort_by_key(|f| f.at);
+        assert_eq!(
+            mine,
+            vec![
+                click(&advice, "U1", Verdict::Helpful, 10),
+                click(&advice, "U2", Verdict::NotQuite, 20)
+            ]
+        );
     }
 
     pub(crate) async fn ping_succeeds(store: Arc<dyn Store>) {
@@ -717,6 +854,9 @@ macro_rules! conformance {
             feedback_accepts_optional_and_unusual_fields,
             concurrent_feedback_from_many_users_all_counts,
             ping_succeeds,
+            shown_advice_is_kept_refreshed_and_purged,
+            misses_are_one_per_person_listed_newest_first_and_purged,
+            votes_are_listed_with_their_rules,
             subscriptions_are_replaced_removed_and_listed_by_channel,
             a_quiz_post_claim_follows_its_lease,
             quiz_posts_are_per_channel_oldest_first,
@@ -926,7 +1066,10 @@ mod pg_only {
             .await
             .unwrap();
         let versions: Vec<(i32, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-        assert_eq!(versions, [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]);
+        assert_eq!(
+            versions,
+            [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1)]
+        );
         // Both are fully usable and see one database.
         assert!(a.claim_event("EvBoth", 1).await.unwrap());
         assert!(!b.claim_event("EvBoth", 1).await.unwrap());
@@ -937,7 +1080,7 @@ mod pg_only {
             .await
             .unwrap()
             .get(0);
-        assert_eq!(count, 5);
+        assert_eq!(count, 7);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,7 @@ use super::message::{self, fill};
 use super::runner::QuizCtx;
 use super::schedule::Schedule;
 use super::stats;
+use crate::command::QuizCommand;
 use crate::store::Subscription;
 
 /// Who asked, and where.
@@ -87,14 +88,11 @@ async fn cannot_post_in(ctx: QuizCtx<'_>, channel: &str) -> Option<String> {
     }
 }
 
-/// Answers `/testscope quiz <args>`; `args` is what follows "quiz".
-pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -> Value {
+/// Answers a quiz command, parsed by [`crate::command`].
+pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64) -> Value {
     let t = &ctx.kb.messages.quiz;
-    let mut words = args.split_whitespace();
-    let sub = words.next().map(str::to_lowercase);
-    let rest: Vec<&str> = words.collect();
-    match sub.as_deref() {
-        None | Some("practice") => {
+    match cmd {
+        QuizCommand::Practice => {
             // A different question each minute, and per person, with no state to keep.
             let n = ctx.kb.quiz.len().max(1) as u64;
             let pick = (fnv_mix(asker.user_id) ^ (now as u64 / 60)) % n;
@@ -103,11 +101,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                 None => ephemeral(&t.usage),
             }
         }
-        Some("daily" | "subscribe" | "start") => {
-            let schedule = match Schedule::parse(&rest.join(" ")) {
-                Ok(s) => s,
-                Err(e) => return ephemeral(&format!("{e}\n{}", t.usage)),
-            };
+        QuizCommand::Daily(schedule) => {
             if let Some(refusal) = cannot_post_in(ctx, asker.channel_id).await {
                 return ephemeral(&refusal);
             }
@@ -125,19 +119,17 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                     "Sorry, I could not save that right now. Please try again in a minute.",
                 );
             }
-            ephemeral(&describe(&t.subscribed, &schedule, now, 0))
+            ephemeral(&describe(&t.subscribed, schedule, now, 0))
         }
-        Some("stop" | "unsubscribe" | "off") => {
-            match ctx.store.remove_subscription(asker.channel_id).await {
-                Ok(true) => ephemeral(&t.unsubscribed),
-                Ok(false) => ephemeral(&t.not_subscribed),
-                Err(e) => {
-                    tracing::error!(error = %e, "could not remove a quiz subscription");
-                    ephemeral("Sorry, I could not do that right now. Please try again in a minute.")
-                }
+        QuizCommand::Stop => match ctx.store.remove_subscription(asker.channel_id).await {
+            Ok(true) => ephemeral(&t.unsubscribed),
+            Ok(false) => ephemeral(&t.not_subscribed),
+            Err(e) => {
+                tracing::error!(error = %e, "could not remove a quiz subscription");
+                ephemeral("Sorry, I could not do that right now. Please try again in a minute.")
             }
-        }
-        Some("status") => {
+        },
+        QuizCommand::Status => {
             let subs = ctx.store.subscriptions().await.unwrap_or_default();
             match subs.iter().find(|s| s.channel_id == asker.channel_id) {
                 Some(s) => match Schedule::parse(&s.schedule) {
@@ -165,9 +157,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                 None => ephemeral(&t.not_subscribed),
             }
         }
-        Some("leaderboard" | "scores" | "board")
-            if rest.first().is_some_and(|w| w.eq_ignore_ascii_case("week")) =>
-        {
+        QuizCommand::Leaderboard { week: true } => {
             let (board, monday) = week_standings(ctx, asker, now).await;
             if board.is_empty() {
                 return ephemeral(&t.leaderboard_week_empty);
@@ -189,7 +179,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
             let header = fill(&t.leaderboard_week_header, &[("monday", &monday)]);
             board_message(&header, &lines)
         }
-        Some("leaderboard" | "scores" | "board") => {
+        QuizCommand::Leaderboard { week: false } => {
             let (board, _) = standings(ctx, asker, now).await;
             if board.is_empty() {
                 return ephemeral(&t.leaderboard_empty);
@@ -211,7 +201,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                 .collect();
             board_message(&t.leaderboard_header, &lines)
         }
-        Some("me" | "mine" | "stats") => {
+        QuizCommand::Me => {
             let (board, _) = standings(ctx, asker, now).await;
             match board.iter().find(|s| s.user_id == asker.user_id) {
                 Some(s) => ephemeral(&fill(
@@ -226,7 +216,6 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, args: &str, now: i64) -
                 None => ephemeral(&t.me_empty),
             }
         }
-        Some(_) => ephemeral(&t.usage),
     }
 }
 

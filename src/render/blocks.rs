@@ -34,8 +34,89 @@ fn bullets<'a>(title: &str, items: impl Iterator<Item = &'a str>) -> Option<Stri
     (!lines.is_empty()).then(|| format!("*{title}*\n{}", lines.join("\n")))
 }
 
-/// The advice as a message: `{"text": fallback, "blocks": [...]}`.
+/// The advice as Slack shows it first: `{"text": fallback, "blocks": [...]}`.
+///
+/// For a described change the first screen carries the verdict: a header
+/// with the scope and stage, then at most four short lines (the one check
+/// that matters most, why, the next checks, the traps by name). Everything
+/// else (every check, each trap explained, the blast radius, what was read
+/// from the message) is in [`advice_details`], behind a "Details" button.
+/// Questions, beliefs and unmatched text are short already and are shown
+/// whole.
 pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
+    if has_details(advice) {
+        first_screen(kb, advice)
+    } else {
+        advice_details(kb, advice)
+    }
+}
+
+/// Whether [`advice_message`] leaves anything for a "Details" button.
+pub fn has_details(advice: &Advice) -> bool {
+    advice.reading == Reading::Change && advice.primary_scope.is_some()
+}
+
+/// A first-screen line's length; Slack wraps longer ones onto a second row.
+const SHORT_LINE: usize = 160;
+
+fn first_screen(kb: &KnowledgeBase, advice: &Advice) -> Value {
+    let l = &kb.messages.labels;
+    let mut lines = Vec::new();
+    let mut checks = advice.checks.iter().map(|c| check_text(kb, c));
+    if let Some(first) = checks.next() {
+        lines.push(format!("*{FIRST_CHECK}:* {}", short(first)));
+    }
+    if let Some(why) = advice.why.first() {
+        lines.push(format!("*{}:* {}", l.why, short(why)));
+    }
+    let rest: Vec<&str> = checks.collect();
+    if let Some(next) = rest.first() {
+        let more = match rest.len() - 1 {
+            0 => String::new(),
+            n => format!(" (+{n} more in {DETAILS_LABEL})"),
+        };
+        lines.push(format!("*{THEN}:* {}{more}", short(next)));
+    }
+    let traps: Vec<&str> = advice
+        .traps
+        .iter()
+        .filter_map(|t| kb.trap(t))
+        .map(|t| t.title.as_str())
+        .collect();
+    if !traps.is_empty() {
+        lines.push(format!("*{WATCH_OUT}:* {}", short(&traps.join("; "))));
+    }
+    let mut blocks = vec![header(&summary_line(kb, advice))];
+    if !lines.is_empty() {
+        blocks.push(section(&lines.join("\n")));
+    }
+    json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
+}
+
+/// A first-screen line: the text up to [`SHORT_LINE`] characters, cut at a
+/// word, with an ellipsis when cut.
+fn short(text: &str) -> String {
+    if text.chars().count() <= SHORT_LINE {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(SHORT_LINE - 1).collect();
+    let cut = head
+        .rfind(' ')
+        .map_or(head.as_str(), |i| &head[..i])
+        .trim_end_matches([',', ';', ':', ' ']);
+    format!("{cut}…")
+}
+
+/// Labels of the first screen. Service wording, like the button labels.
+const FIRST_CHECK: &str = "Check first";
+const THEN: &str = "Then";
+const WATCH_OUT: &str = "Watch out";
+pub(crate) const DETAILS_LABEL: &str = "Details";
+
+/// The whole advice: scope (and the others in play), stages, every reason,
+/// every check, the blast radius, each trap explained, what is worth
+/// clarifying and what was read from the message.
+pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Value {
     let l = &kb.messages.labels;
     match advice.reading {
         Reading::Nothing => return no_match_message(kb),
@@ -161,24 +242,47 @@ fn matched_line(kb: &KnowledgeBase, advice: &Advice) -> String {
     line
 }
 
-/// Button ids; their value carries the question so any replica can act on a
-/// click without shared state.
+/// Appends a "Details" button carrying `advice_id` to a first-screen
+/// message (a thread reply; the private reply has it among its buttons).
+pub fn with_details_button(mut msg: Value, advice_id: &str) -> Value {
+    if let Some(blocks) = msg["blocks"].as_array_mut() {
+        blocks.push(json!({
+            "type": "actions",
+            "block_id": "testscope_details",
+            "elements": [details_button(advice_id)],
+        }));
+    }
+    msg
+}
+
+fn details_button(advice_id: &str) -> Value {
+    json!({
+        "type": "button",
+        "action_id": DETAILS,
+        "text": {"type": "plain_text", "text": DETAILS_LABEL, "emoji": true},
+        "value": clip(advice_id, MAX_VALUE_CHARS),
+    })
+}
+
+/// Slack caps a button value at 2000 characters; ids are far shorter.
+const MAX_VALUE_CHARS: usize = 1900;
+
+/// Button ids. Their value is the id under which the service recorded the
+/// question and the advice shown, so a click acts on what was seen.
 pub const SHARE: &str = "share";
 pub const HELPFUL: &str = "feedback_helpful";
 pub const NOT_QUITE: &str = "feedback_not_quite";
-
-/// Slack caps a button value at 2000 characters.
-const MAX_VALUE_CHARS: usize = 1900;
+pub const DETAILS: &str = "details";
 
 /// The slash-command reply: the advice, privately, with Share / Helpful /
-/// Not quite buttons when something matched. `question` rides along in the
-/// buttons.
-pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, question: &str) -> Value {
+/// Not quite buttons when something matched. `advice_id` rides along in
+/// the buttons.
+pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, advice_id: &str) -> Value {
     let mut msg = advice_message(kb, advice);
     if advice.confident
         && let Some(blocks) = msg["blocks"].as_array_mut()
     {
-        let value: String = question.chars().take(MAX_VALUE_CHARS).collect();
+        let value = clip(advice_id, MAX_VALUE_CHARS);
         let t = &kb.messages.slack;
         let button = |id: &str, label: &str, style: Option<&str>| {
             let mut b = json!({
@@ -201,6 +305,11 @@ pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, question: &str) -> Valu
                 button(NOT_QUITE, &t.not_quite_button, None),
             ],
         }));
+        if has_details(advice)
+            && let Some(elements) = blocks.last_mut().and_then(|b| b["elements"].as_array_mut())
+        {
+            elements.push(details_button(advice_id));
+        }
     }
     msg["response_type"] = json!("ephemeral");
     msg
@@ -245,11 +354,20 @@ fn no_match_message(kb: &KnowledgeBase) -> Value {
     })
 }
 
-/// Usage and example phrasings.
-pub fn help_message(kb: &KnowledgeBase) -> Value {
+/// Usage and example phrasings, written with the name the command was
+/// called by (`command`, e.g. `/testscope`; teams rename it), and every
+/// subcommand from [`crate::command`]'s list.
+pub fn help_message(kb: &KnowledgeBase, command: &str) -> Value {
+    let intro = crate::command::with_name(&kb.messages.help, command);
+    let commands = format!("*Commands*\n{}", crate::command::usage_lines(command));
     json!({
-        "text": clip(&kb.messages.help, FALLBACK_TEXT),
-        "blocks": [header("testscope"), section(&kb.messages.help), context(&kb.messages.principle)]
+        "text": clip(&intro, FALLBACK_TEXT),
+        "blocks": [
+            header("testscope"),
+            section(&intro),
+            section(&commands),
+            context(&kb.messages.principle),
+        ]
     })
 }
 

@@ -4,9 +4,10 @@
 mod blocks;
 mod terminal;
 
+pub(crate) use blocks::escape;
 pub use blocks::{
-    HELPFUL, NOT_QUITE, SHARE, advice_message, advice_reply, help_message, rules_message,
-    traps_message,
+    DETAILS, HELPFUL, NOT_QUITE, SHARE, advice_details, advice_message, advice_reply, has_details,
+    help_message, rules_message, traps_message, with_details_button,
 };
 pub use terminal::{advice_text, rules_text, summary_line};
 

@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::ack::Ack;
-use super::replies::advice_with_buttons;
+use super::shown::{self, Pending};
 use super::verify::{AppError, Verified};
+use crate::command::{self, Command};
 use crate::quiz;
 use crate::quiz::commands::Asker;
 use crate::render;
@@ -30,30 +31,51 @@ pub(super) async fn handle(
 }
 
 /// The answer to a slash command, over HTTP or Socket Mode: an ephemeral
-/// message, sent back as the acknowledgement itself.
+/// message, sent back as the acknowledgement itself. The text is parsed once
+/// by [`command::parse`] and routed from the result.
 pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
     tracing::debug!(team = %cmd.team_id, channel = %cmd.channel_id, "slash command");
-    let text = cmd.text.trim();
-    let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-    if first.eq_ignore_ascii_case("quiz") {
-        let asker = Asker {
-            team_id: &cmd.team_id,
-            channel_id: &cmd.channel_id,
-            user_id: &cmd.user_id,
-        };
-        // Boxed: the quiz's database calls would otherwise make every
-        // command's future, which axum moves onto the heap, as large
-        // as theirs.
-        let msg = Box::pin(quiz::commands::handle(
-            state.quiz_ctx(),
-            &asker,
-            rest,
-            state.clock.now(),
-        ))
-        .await;
-        return Ack::Json(msg);
-    }
-    cached_reply(state, cmd)
+    let parsed = command::parse(&cmd.text);
+    let kb = &state.kb;
+    let msg = match &parsed {
+        Command::Advise(text) => return cached_reply(state, text).await,
+        Command::Quiz(quiz_cmd) => {
+            let asker = Asker {
+                team_id: &cmd.team_id,
+                channel_id: &cmd.channel_id,
+                user_id: &cmd.user_id,
+            };
+            // Boxed: the quiz's database calls would otherwise make every
+            // command's future, which axum moves onto the heap, as large
+            // as theirs.
+            let msg = Box::pin(quiz::commands::handle(
+                state.quiz_ctx(),
+                &asker,
+                quiz_cmd,
+                state.clock.now(),
+            ))
+            .await;
+            return Ack::Json(msg);
+        }
+        Command::QuizUsage { problem } => {
+            let usage = command::quiz_usage(&cmd.command);
+            let text = match problem {
+                Some(why) => format!("{why}\n{usage}"),
+                None => usage,
+            };
+            json!({"text": text})
+        }
+        Command::Help => render::help_message(kb, &cmd.command),
+        Command::Rules => render::rules_message(kb),
+        Command::Traps => render::traps_message(kb),
+        Command::Feedback => super::feedback::summary(state).await,
+    };
+    Ack::Json(ephemeral(msg))
+}
+
+fn ephemeral(mut msg: Value) -> Value {
+    msg["response_type"] = json!("ephemeral");
+    msg
 }
 
 /// Rendered replies by question text. Advice is a pure function of the text
@@ -64,25 +86,33 @@ pub struct ReplyCache {
     entries: std::sync::Mutex<rustc_hash::FxHashMap<String, Rendered>>,
 }
 
-/// A reply as it goes on the wire, with its length header made once.
+/// A reply as it goes on the wire, with its length header made once, and
+/// the record its buttons point at.
 #[derive(Clone)]
 struct Rendered {
     body: Bytes,
     length: HeaderValue,
+    shown: Option<Pending>,
 }
 
 /// Enough for a busy workspace's recent questions; bounded so memory is too.
 const CACHE_ENTRIES: usize = 512;
 
 impl ReplyCache {
-    fn get_or_render(&self, text: &str, render: impl FnOnce() -> Value) -> Rendered {
+    fn get_or_render(
+        &self,
+        text: &str,
+        render: impl FnOnce() -> (Value, Option<Pending>),
+    ) -> Rendered {
         if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(text).cloned()) {
             return hit;
         }
-        let body = Bytes::from(serde_json::to_vec(&render()).unwrap_or_default());
+        let (msg, shown) = render();
+        let body = Bytes::from(serde_json::to_vec(&msg).unwrap_or_default());
         let rendered = Rendered {
             length: HeaderValue::from(body.len()),
             body,
+            shown,
         };
         if let Ok(mut m) = self.entries.lock() {
             if m.len() >= CACHE_ENTRIES {
@@ -94,26 +124,17 @@ impl ReplyCache {
     }
 }
 
-fn cached_reply(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
-    let rendered = state
-        .replies
-        .get_or_render(cmd.text.trim(), || reply(state, cmd));
+async fn cached_reply(state: &AppState, text: &str) -> Ack {
+    let rendered = state.replies.get_or_render(text, || {
+        let (msg, shown) = shown::advice_with_buttons(state, text);
+        (ephemeral(msg), shown.map(Pending::new))
+    });
+    // Saved before the reply goes out, so a click on it finds the record.
+    if let Some(pending) = &rendered.shown {
+        shown::remember(state, pending).await;
+    }
     Ack::Rendered {
         body: rendered.body,
         length: rendered.length,
     }
-}
-
-/// The reply to one command; every path is a friendly ephemeral message.
-pub(super) fn reply(state: &AppState, cmd: &SlashCommand<'_>) -> Value {
-    let text = cmd.text.trim();
-    let kb = &state.kb;
-    let mut msg = match text.to_lowercase().as_str() {
-        "" | "help" | "?" | "-h" | "--help" => render::help_message(kb),
-        "rules" | "table" | "decision table" => render::rules_message(kb),
-        "traps" => render::traps_message(kb),
-        _ => advice_with_buttons(state, text),
-    };
-    msg["response_type"] = json!("ephemeral");
-    msg
 }

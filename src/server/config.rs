@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// replica takes the post over.
     #[arg(long, env = "TESTSCOPE_QUIZ_LEASE_SECS", default_value_t = 120)]
     pub quiz_lease_secs: u32,
+    /// Days a "Not quite" report (with the question it quotes) is kept
+    /// before it is purged.
+    #[arg(long, env = "TESTSCOPE_FEEDBACK_RETENTION_DAYS", default_value_t = 90)]
+    pub feedback_retention_days: u32,
     /// Seconds a client may take to send a request's headers; also how long
     /// an idle connection stays open. Slow or silent clients are cut off.
     #[arg(long, env = "TESTSCOPE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
@@ -126,6 +130,8 @@ pub struct Settings {
     pub quiz_channels: Vec<(String, Schedule)>,
     pub quiz: QuizSettings,
     pub quiz_tick: Duration,
+    /// How long "Not quite" reports are kept (`TESTSCOPE_FEEDBACK_RETENTION_DAYS`).
+    pub feedback_retention: Duration,
     pub header_timeout: Duration,
     pub request_timeout: Duration,
     pub max_background: usize,
@@ -138,6 +144,8 @@ pub struct Settings {
     /// Whether the `/slack/*` routes are served (always in HTTP mode).
     pub slack_routes: bool,
 }
+
+const DAY_SECS: u64 = 24 * 60 * 60;
 
 impl Settings {
     /// Defaults for everything but the signing secret: loopback on a free
@@ -156,6 +164,7 @@ impl Settings {
             quiz_channels: Vec::new(),
             quiz: QuizSettings::default(),
             quiz_tick: Duration::from_secs(20),
+            feedback_retention: Duration::from_secs(90 * DAY_SECS),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
             max_background: 256,
@@ -254,6 +263,9 @@ impl Settings {
             quiz_channels,
             quiz,
             quiz_tick: Duration::from_secs(args.quiz_tick_secs.max(1)),
+            feedback_retention: Duration::from_secs(
+                u64::from(args.feedback_retention_days.max(1)) * DAY_SECS,
+            ),
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
             max_background: args.max_background.max(1),

@@ -79,7 +79,37 @@ pub(crate) async fn dispatch(
                         tracing::info!("user tokens revoked; the bot token is not affected");
                     }
                 }
-                Event::Message(_) | Event::Other { .. } => {}
+                Event::Message(m) if m.channel_type.as_deref() == Some("im") => {
+                    // Only a person's own new message: never a bot (itself
+                    // included), never an edit, deletion or other subtype.
+                    if m.is_from_bot_or_system() || m.subtype.is_some() || is_self(state, &m) {
+                        tracing::debug!(event = %cb.event_id, "ignoring a direct message that is not a person's new message");
+                        return Ok(Ack::Empty);
+                    }
+                    let Some(slot) = state.reserve("answer direct message") else {
+                        crate::telemetry::event("overflow");
+                        return Ok(Ack::Empty);
+                    };
+                    let s = state.clone();
+                    let event_id = cb.event_id;
+                    let retry = retry.to_owned();
+                    slot.spawn(async move {
+                        if claim(&s, &event_id, &retry, &m.channel).await {
+                            answer_direct_message(&s, &m).await;
+                        }
+                    });
+                }
+                Event::AppHomeOpened { user, tab } if tab == "home" => {
+                    // Built and published in the background: the ack never
+                    // waits for the store or Slack.
+                    let Some(slot) = state.reserve("publish home") else {
+                        crate::telemetry::event("overflow");
+                        return Ok(Ack::Empty);
+                    };
+                    let s = state.clone();
+                    slot.spawn(async move { super::home::publish(&s, &user).await });
+                }
+                Event::Message(_) | Event::AppHomeOpened { .. } | Event::Other { .. } => {}
             }
             Ok(Ack::Empty)
         }
@@ -226,6 +256,20 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
     })
 }
 
+/// A direct message is answered in the conversation, like the slash
+/// command: the same advice and buttons, from the answer recorded for them.
+async fn answer_direct_message(state: &AppState, m: &Mention) {
+    let mut msg = super::shown::recorded_reply(state, &m.text).await;
+    if let Some(obj) = msg.as_object_mut() {
+        obj.remove("response_type");
+    }
+    msg["channel"] = json!(m.channel);
+    msg["unfurl_links"] = json!(false);
+    if let Err(e) = state.slack.post_message(&msg).await {
+        tracing::warn!(error = %e, "could not answer a direct message");
+    }
+}
+
 /// Advises on the mention's own words when they describe a change, else on
 /// the human messages of the thread, and replies in the thread.
 async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
@@ -268,7 +312,7 @@ async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
         }
     }
     let msg = if advice.confident {
-        render::advice_message(kb, &advice)
+        super::shown::thread_message(state, &text, &advice).await
     } else {
         let mut guidance = render::advice_message(kb, &advice);
         guidance["text"] = json!(kb.messages.slack.thread_hint);

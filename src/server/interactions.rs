@@ -6,13 +6,14 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::ack::Ack;
+use super::feedback;
 use super::replies::{self, ReplyTag, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
+use super::shown;
 use super::verify::{AppError, Verified};
-use crate::advise;
 use crate::quiz;
 use crate::render;
 use crate::slack::payload::{self, BlockActions, Interaction, MessageAction};
-use crate::store::{Feedback, Verdict};
+use crate::store::{Feedback, ShownAdvice, Verdict};
 
 /// The message shortcut's callback id, as in `deploy/slack-app-manifest.yaml`.
 pub(super) const ADVISE_SHORTCUT: &str = "testscope_advise";
@@ -23,14 +24,28 @@ pub(super) async fn handle(
 ) -> Result<Response, AppError> {
     let interaction =
         payload::parse_interaction(&req.body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok(dispatch(&state, interaction, None).into_response())
+    Ok(dispatch(&state, interaction, None).await.into_response())
 }
 
 /// One interaction, over HTTP or Socket Mode: acknowledged at once, acted on
 /// in the background. With `once`, a delivery id, the work is done only for
-/// the first delivery carrying it (a Socket Mode envelope seen twice).
-pub(crate) fn dispatch(state: &AppState, interaction: Interaction, once: Option<String>) -> Ack {
+/// the first delivery carrying it (a Socket Mode envelope seen twice). A
+/// submitted form is the exception: Slack shows the acknowledgement's
+/// answer on the form, so it is stored before acknowledging.
+pub(crate) async fn dispatch(
+    state: &AppState,
+    interaction: Interaction,
+    once: Option<String>,
+) -> Ack {
     match interaction {
+        Interaction::ViewSubmission(form) if form.callback_id == feedback::FORM => {
+            if first_time(state, once.as_deref()).await {
+                return feedback::on_submit(state, &form).await;
+            }
+        }
+        Interaction::ViewSubmission(other) => {
+            tracing::debug!(callback = %other.callback_id, "ignoring an unknown form");
+        }
         Interaction::BlockActions(actions) => {
             let s = state.clone();
             state.spawn("button click", async move {
@@ -80,25 +95,45 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
             on_quiz_answer(state, b, text, url).await;
             continue;
         }
-        let reply = match action.action_id.as_str() {
-            replies::SHARE => shared_advice(state, text, &b.user_id),
-            replies::HELPFUL | replies::NOT_QUITE => {
-                let verdict = if action.action_id == replies::HELPFUL {
-                    Verdict::Helpful
-                } else {
-                    Verdict::NotQuite
-                };
-                record_feedback(state, b, text, verdict).await;
-                let t = &state.kb.messages.slack;
-                ephemeral_text(match verdict {
-                    Verdict::Helpful => &t.thanks_helpful,
-                    Verdict::NotQuite => &t.thanks_not_quite,
-                })
-            }
+        if action.action_id == render::DETAILS {
+            let reply = match shown::lookup(state, text).await {
+                Ok(advice) => {
+                    shown::details_reply(&advice).unwrap_or_else(|| ephemeral_text(shown::EXPIRED))
+                }
+                Err(reply) => reply,
+            };
+            replies::respond(state, url, &reply, "a Details click").await;
+            continue;
+        }
+        let verdict = match action.action_id.as_str() {
+            replies::SHARE => None,
+            replies::HELPFUL => Some(Verdict::Helpful),
+            replies::NOT_QUITE => Some(Verdict::NotQuite),
             other => {
                 tracing::debug!(action = other, "ignoring an unknown button");
                 continue;
             }
+        };
+        // The button acts on the advice recorded when it was shown.
+        let reply = match shown::lookup(state, text).await {
+            Err(reply) => reply,
+            Ok(advice) => match verdict {
+                None => shared_advice(state, &advice, &b.user_id)
+                    .unwrap_or_else(|| ephemeral_text(shown::EXPIRED)),
+                Some(Verdict::NotQuite) if open_form(state, b, &advice).await => {
+                    // The form is the answer; the vote counts already.
+                    record_feedback(state, b, &advice, Verdict::NotQuite).await;
+                    continue;
+                }
+                Some(verdict) => {
+                    record_feedback(state, b, &advice, verdict).await;
+                    let t = &state.kb.messages.slack;
+                    ephemeral_text(match verdict {
+                        Verdict::Helpful => &t.thanks_helpful,
+                        Verdict::NotQuite => &t.thanks_not_quite,
+                    })
+                }
+            },
         };
         replies::respond(state, url, &reply, "a button click").await;
     }
@@ -121,28 +156,44 @@ async fn on_quiz_answer(state: &AppState, b: &BlockActions, value: &str, url: &s
     }
 }
 
-async fn record_feedback(state: &AppState, b: &BlockActions, text: &str, verdict: Verdict) {
-    let advice = advise(&state.kb, text);
+/// Opens the "Not quite" form with the click's `trigger_id`. `false` when
+/// it could not be opened (no trigger, no token, Slack refused or the
+/// trigger expired): the click is then thanked as before.
+async fn open_form(state: &AppState, b: &BlockActions, shown: &ShownAdvice) -> bool {
+    let Some(trigger) = b.trigger_id.as_deref() else {
+        return false;
+    };
+    let channel = b.channel_id.as_deref().unwrap_or_default();
+    let view = feedback::form(&state.kb, shown, channel);
+    match state.slack.open_view(trigger, &view).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not open the Not quite form; thanking instead");
+            false
+        }
+    }
+}
+
+async fn record_feedback(
+    state: &AppState,
+    b: &BlockActions,
+    shown: &ShownAdvice,
+    verdict: Verdict,
+) {
     let feedback = Feedback {
-        advice_id: advice_id(text),
+        advice_id: shown.id.clone(),
         team_id: b.team_id.clone().unwrap_or_default(),
         user_id: b.user_id.clone(),
         channel_id: b.channel_id.clone().unwrap_or_default(),
         verdict,
-        primary_scope: advice.primary_scope.clone(),
-        rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
+        primary_scope: shown.primary_scope.clone(),
+        rules: shown.rules.clone(),
         at: state.clock.now(),
     };
-    if let Err(e) = state.store.record_feedback(&feedback).await {
-        tracing::error!(error = %e, "could not record feedback");
+    match state.store.record_feedback(&feedback).await {
+        Ok(()) => crate::telemetry::feedback(verdict.as_str(), &feedback.rules),
+        Err(e) => tracing::error!(error = %e, "could not record feedback"),
     }
-}
-
-/// A stable id for a question, so a second click on the same advice by the
-/// same person replaces their vote instead of adding one.
-fn advice_id(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(text.as_bytes())[..8])
 }
 
 async fn on_shortcut(state: &AppState, s: &MessageAction) {
@@ -158,7 +209,7 @@ async fn on_shortcut(state: &AppState, s: &MessageAction) {
             return;
         }
     }
-    let msg = render::advice_message(&state.kb, &advice);
+    let msg = shown::thread_message(state, &s.message_text, &advice).await;
     let target = ThreadTarget {
         channel: &s.channel_id,
         thread_ts: s.thread_ts.as_deref().unwrap_or(&s.message_ts),

@@ -270,6 +270,35 @@ pub(super) fn start_all(state: &AppState, quiz_tick: Duration) {
             .await;
         }
     });
+    let s = state.clone();
+    jobs.start("purge old advice and feedback", move |beat, stop| {
+        let s = s.clone();
+        async move {
+            every(Duration::from_secs(600), &beat, &stop, || purge_advice(&s)).await;
+        }
+    });
+}
+
+/// Forgets answers not shown for [`super::shown::KEPT_SECS`] (their
+/// question text goes, and their buttons say the answer expired) and
+/// "Not quite" reports older than the feedback retention.
+pub(super) async fn purge_advice(state: &AppState) {
+    let now = state.clock.now();
+    match state
+        .store
+        .purge_advice(now - super::shown::KEPT_SECS)
+        .await
+    {
+        Ok(n) if n > 0 => tracing::info!(removed = n, "purged advice no longer shown"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not purge old advice"),
+    }
+    let kept = i64::try_from(state.feedback_retention.as_secs()).unwrap_or(i64::MAX);
+    match state.store.purge_misses(now.saturating_sub(kept)).await {
+        Ok(n) if n > 0 => tracing::info!(removed = n, "purged feedback past its retention"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not purge old feedback"),
+    }
 }
 
 /// How long answers are gathered before a post's count is rewritten.

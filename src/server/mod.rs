@@ -14,10 +14,13 @@ pub mod config;
 mod deadline;
 mod edge;
 mod events;
+mod feedback;
 mod health;
+mod home;
 mod interactions;
 pub mod jobs;
 mod replies;
+mod shown;
 pub mod socket;
 pub mod verify;
 
@@ -66,6 +69,8 @@ pub struct Shared {
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
     pub quiz: QuizSettings,
+    /// How long "Not quite" reports are kept before the purge job drops them.
+    pub feedback_retention: Duration,
     /// Quiz posts waiting for their live answer count to be rewritten.
     pub quiz_counts: Arc<jobs::CountRefresh>,
     /// What Slack last said about the bot token, for `/readyz`.
@@ -260,6 +265,7 @@ impl Application {
             tasks,
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
+            feedback_retention: settings.feedback_retention,
             quiz_counts: Arc::default(),
             store_probe: Arc::default(),
             slack_probe: Arc::default(),

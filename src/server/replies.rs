@@ -5,17 +5,10 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use crate::advise;
-use crate::render;
 use crate::slack::api::{SlackError, post_window};
+use crate::store::ShownAdvice;
 
 pub(super) use crate::render::{HELPFUL, NOT_QUITE, SHARE};
-
-/// Advice for `text` as a Slack message, with the Share / Helpful / Not quite
-/// buttons when something matched.
-pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> Value {
-    let advice = timed_advise(state, text);
-    render::advice_reply(&state.kb, &advice, text)
-}
 
 /// The advisor, counted and timed for `/metrics`.
 pub(super) fn timed_advise(state: &AppState, text: &str) -> crate::advisor::Advice {
@@ -25,11 +18,12 @@ pub(super) fn timed_advise(state: &AppState, text: &str) -> crate::advisor::Advi
     advice
 }
 
-/// The same advice for everyone in the channel, saying who shared it.
-pub(super) fn shared_advice(state: &AppState, text: &str, user_id: &str) -> Value {
-    let kb = &state.kb;
-    let mut msg = render::advice_message(kb, &advise(kb, text));
-    let by = kb
+/// The advice someone was shown, for everyone in the channel, saying who
+/// shared it. `None` when the stored message cannot be read back.
+pub(super) fn shared_advice(state: &AppState, shown: &ShownAdvice, user_id: &str) -> Option<Value> {
+    let mut msg: Value = serde_json::from_str(&shown.message).ok()?;
+    let by = state
+        .kb
         .messages
         .slack
         .shared_by
@@ -39,7 +33,7 @@ pub(super) fn shared_advice(state: &AppState, text: &str, user_id: &str) -> Valu
     }
     msg["response_type"] = json!("in_channel");
     msg["replace_original"] = json!(false);
-    msg
+    Some(msg)
 }
 
 /// Answers through a payload's `response_url`. A URL refused as outside

@@ -458,6 +458,21 @@ impl SlackApi {
         .await
     }
 
+    /// `views.open`: shows a modal in answer to the click that carried
+    /// `trigger_id` (usable once, for about three seconds), with the same
+    /// retry rules as every other call.
+    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), SlackError> {
+        let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
+        self.call("views.open", &body).await.map(drop)
+    }
+
+    /// `views.publish`: sets `user_id`'s Home tab to `view`, with the same
+    /// retry rules as every other call.
+    pub async fn publish_view(&self, user_id: &str, view: &Value) -> Result<(), SlackError> {
+        let body = serde_json::json!({"user_id": user_id, "view": view});
+        self.call("views.publish", &body).await.map(drop)
+    }
+
     /// Calls a Web API method with form-encoded arguments, for the methods
     /// that do not read JSON bodies (most `*.list`/`*.history`/`*.replies`).
     /// The token still travels only in the `Authorization` header.

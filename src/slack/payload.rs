@@ -257,6 +257,8 @@ pub enum Event {
     /// A `message` event. It has the same fields as a mention; `subtype`
     /// tells plain messages apart from bot posts, edits and deletions.
     Message(Mention),
+    /// Someone opened the app's Home or Messages tab.
+    AppHomeOpened { user: String, tab: String },
     /// An inner `type` we do not handle: acknowledge it and ignore it.
     Other { kind: String },
 }
@@ -276,6 +278,8 @@ pub struct Mention {
     pub thread_ts: Option<String>,
     pub channel: String,
     pub event_ts: Option<String>,
+    /// `im` for a direct message to the bot (on `message` events).
+    pub channel_type: Option<String>,
 }
 
 impl Mention {
@@ -335,6 +339,13 @@ struct WireMention {
     thread_ts: Option<String>,
     channel: Option<String>,
     event_ts: Option<String>,
+    channel_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireHomeOpened {
+    user: Option<String>,
+    tab: Option<String>,
 }
 
 /// Parses an Events API request body.
@@ -384,11 +395,22 @@ fn parse_callback(text: &str, object: &Map<String, Value>) -> Result<EventCallba
                     subtype: non_empty(event.subtype),
                     thread_ts: non_empty(event.thread_ts),
                     event_ts: non_empty(event.event_ts),
+                    channel_type: non_empty(event.channel_type),
                 };
                 Ok(if inner_kind == "app_mention" {
                     Event::AppMention(mention)
                 } else {
                     Event::Message(mention)
+                })
+            })
+        }
+        "app_home_opened" => {
+            let wire: WireCallback<WireHomeOpened> = json(text)?;
+            wire.finish(|event| {
+                let event = required_value(event, "event")?;
+                Ok(Event::AppHomeOpened {
+                    user: required(event.user, "event.user")?,
+                    tab: event.tab.unwrap_or_default(),
                 })
             })
         }
@@ -431,9 +453,37 @@ pub enum Interaction {
     BlockActions(BlockActions),
     /// A message shortcut (`type: "message_action"`).
     MessageAction(MessageAction),
-    /// Any other interaction type (global `shortcut`, `view_submission`,
-    /// ...): acknowledge it and ignore it.
+    /// A modal's form was submitted (`view_submission`).
+    ViewSubmission(ViewSubmission),
+    /// Any other interaction type (global `shortcut`, `view_closed`, ...):
+    /// acknowledge it and ignore it.
     Other { kind: String },
+}
+
+/// A submitted modal: who sent it, which form, and what was entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewSubmission {
+    pub user_id: String,
+    /// `None` when the app is installed org-wide.
+    pub team_id: Option<String>,
+    pub callback_id: String,
+    /// What the app put in the view when opening it; as untrusted as the
+    /// rest of the payload.
+    pub private_metadata: String,
+    /// Each input's value by `(block_id, action_id)`: a text input's text or
+    /// a select's chosen option value. Unset inputs are absent.
+    pub values: Vec<((String, String), String)>,
+}
+
+impl ViewSubmission {
+    /// The value entered in input `block_id`, if any.
+    pub fn value(&self, block_id: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|((block, _), _)| block == block_id)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
 /// A `block_actions` interaction.
@@ -558,6 +608,9 @@ pub fn parse_interaction_object(text: &str) -> Result<Interaction, PayloadError>
     match kind.as_str() {
         "block_actions" => block_actions(json(text)?).map(Interaction::BlockActions),
         "message_action" => message_action(json(text)?).map(Interaction::MessageAction),
+        // A form we cannot read (no user) is nobody's: acknowledged, ignored.
+        "view_submission" => Ok(view_submission(&object)
+            .map_or(Interaction::Other { kind }, Interaction::ViewSubmission)),
         _ => Ok(Interaction::Other { kind }),
     }
 }
@@ -593,6 +646,36 @@ fn block_actions(wire: WireBlockActions) -> Result<BlockActions, PayloadError> {
         response_url: non_empty(wire.response_url),
         trigger_id: non_empty(wire.trigger_id),
         actions,
+    })
+}
+
+fn view_submission(object: &Map<String, Value>) -> Result<ViewSubmission, PayloadError> {
+    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    // Indexing a `Value` gives `Null` for anything absent (a `Map` would
+    // panic), so a payload of any shape is read without a panic.
+    let object = Value::Object(object.clone());
+    let view = object.get("view").ok_or(PayloadError::Missing("view"))?;
+    let mut values = Vec::new();
+    if let Some(blocks) = view["state"]["values"].as_object() {
+        for (block_id, actions) in blocks {
+            for (action_id, input) in actions.as_object().into_iter().flatten() {
+                // A text input sends `value`; a static select its
+                // `selected_option.value` (null when nothing is chosen).
+                let value =
+                    text(&input["value"]).or_else(|| text(&input["selected_option"]["value"]));
+                if let Some(value) = value {
+                    values.push(((block_id.clone(), action_id.clone()), value));
+                }
+            }
+        }
+    }
+    Ok(ViewSubmission {
+        user_id: text(&object["user"]["id"]).ok_or(PayloadError::Missing("user.id"))?,
+        team_id: text(&object["team"]["id"]).or_else(|| text(&object["user"]["team_id"])),
+        // A view without one is nobody's form: acknowledged and ignored.
+        callback_id: text(&view["callback_id"]).unwrap_or_default(),
+        private_metadata: text(&view["private_metadata"]).unwrap_or_default(),
+        values,
     })
 }
 
@@ -1045,6 +1128,7 @@ mod tests {
                 thread_ts: None,
                 channel: "C111".into(),
                 event_ts: Some("1595926230.009600".into()),
+                channel_type: None,
             }),
         };
         assert_eq!(callback(F4), expected);
@@ -1464,6 +1548,30 @@ mod tests {
                 Ok(Interaction::Other { kind: kind.into() })
             );
         }
+    }
+
+    #[test]
+    fn a_submitted_form_gives_its_values_by_block() {
+        let json = r#"{"type":"view_submission","team":{"id":"T1"},"user":{"id":"U1"},
+            "view":{"callback_id":"testscope_not_quite","private_metadata":"{\"advice\":\"a\"}",
+            "state":{"values":{
+                "expected_scope":{"scope":{"type":"static_select","selected_option":{"value":"unit"}}},
+                "expected_stage":{"stage":{"type":"static_select","selected_option":null}},
+                "comment":{"comment":{"type":"plain_text_input","value":"  "}},
+                "odd":{"x":5}}}}}"#;
+        let Ok(Interaction::ViewSubmission(form)) =
+            parse_interaction(interaction_form(json).as_bytes())
+        else {
+            panic!("a view_submission");
+        };
+        assert_eq!(form.user_id, "U1");
+        assert_eq!(form.team_id.as_deref(), Some("T1"));
+        assert_eq!(form.callback_id, "testscope_not_quite");
+        assert_eq!(form.private_metadata, r#"{"advice":"a"}"#);
+        assert_eq!(form.value("expected_scope"), Some("unit"));
+        assert_eq!(form.value("expected_stage"), None, "nothing chosen");
+        assert_eq!(form.value("comment"), None, "blank is nothing");
+        assert_eq!(form.value("odd"), None);
     }
 
     #[test]

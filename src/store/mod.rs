@@ -44,6 +44,34 @@ pub trait Store: Send + Sync + 'static {
     /// click cannot undo a newer one; with equal `at` the later call wins.
     async fn record_feedback(&self, feedback: &Feedback) -> Result<(), StoreError>;
 
+    /// Remembers a piece of advice as it was shown, under `shown.id`, so a
+    /// button under it acts on what the person saw. Saving an id again
+    /// replaces the row (the same id is the same question and advice) and
+    /// moves its `shown_at` forward.
+    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError>;
+
+    /// The advice shown under `id`, unless it was never saved or has been
+    /// purged.
+    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError>;
+
+    /// Deletes advice last shown strictly before `before` (unix seconds);
+    /// returns how many rows went.
+    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Stores what someone said an answer should have been ("Not quite",
+    /// then the form). One report per person and answer: a second one
+    /// replaces the first.
+    async fn record_miss(&self, miss: &MissReport) -> Result<(), StoreError>;
+
+    /// Reports made at or after `since` (unix seconds), newest first.
+    async fn misses(&self, since: i64) -> Result<Vec<MissReport>, StoreError>;
+
+    /// Deletes reports made strictly before `before`; returns how many.
+    async fn purge_misses(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Every stored Helpful / Not quite vote, for rates per rule.
+    async fn feedback_votes(&self) -> Result<Vec<Feedback>, StoreError>;
+
     /// Current vote totals across all advice, as `(helpful, not_quite)`.
     async fn feedback_counts(&self) -> Result<(u64, u64), StoreError>;
 
@@ -219,6 +247,47 @@ pub enum AnswerOutcome {
     /// No open post in the store matches: it does not exist, was not
     /// posted, asks another question, or has closed. Nothing was stored.
     NotOpen,
+}
+
+/// A piece of advice as it was shown with buttons: what the buttons act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownAdvice {
+    /// The id carried in the buttons' value.
+    pub id: String,
+    /// The question as the person typed it (the whole of it, not cut).
+    pub question: String,
+    pub primary_scope: Option<String>,
+    pub stages: Vec<String>,
+    /// Ids of the rules that fired.
+    pub rules: Vec<String>,
+    /// The Block Kit message shown, without its buttons, as JSON text: what
+    /// "Share" posts.
+    pub message: String,
+    /// The full advice (every check, each trap explained, what was read
+    /// from the message) as Block Kit JSON text: what "Details" shows.
+    pub details: String,
+    /// When it was last shown, unix seconds; purging counts from here.
+    pub shown_at: i64,
+}
+
+/// What someone said an answer should have been, with the answer given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissReport {
+    /// The answer's id ([`ShownAdvice::id`]).
+    pub advice_id: String,
+    pub team_id: String,
+    pub channel_id: String,
+    pub user_id: String,
+    /// The question, kept because the person sent it as feedback.
+    pub question: String,
+    pub given_scope: Option<String>,
+    pub given_stages: Vec<String>,
+    pub given_rules: Vec<String>,
+    pub expected_scope: Option<String>,
+    pub expected_stage: Option<String>,
+    pub comment: Option<String>,
+    /// When it was sent, unix seconds.
+    pub at: i64,
 }
 
 /// One click on a Helpful / Not quite button.

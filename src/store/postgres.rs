@@ -78,9 +78,10 @@ use deadpool_postgres::{
 use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::{Config, NoTls, Row};
 
+use super::sqlite::MISS_COLUMNS;
 use super::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, Store, StoreError,
-    Subscription, Verdict,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownAdvice,
+    Store, StoreError, Subscription, Verdict,
 };
 
 /// Most connections one store opens. Every call holds a connection only for
@@ -182,6 +183,35 @@ static MIGRATIONS: &[&str] = &[
         reason     TEXT COLLATE "C" NOT NULL,
         paused_at  BIGINT NOT NULL
     );"#,
+    // 6: advice as it was shown, so its buttons act on what was seen.
+    r#"CREATE TABLE advice_shown (
+        id            TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        question      TEXT NOT NULL,
+        primary_scope TEXT,
+        stages_json   TEXT NOT NULL,
+        rules_json    TEXT NOT NULL,
+        message_json  TEXT NOT NULL,
+        details_json  TEXT NOT NULL,
+        shown_at      BIGINT NOT NULL
+    );
+    CREATE INDEX advice_shown_shown_at ON advice_shown (shown_at);"#,
+    // 7: what people said an answer should have been.
+    r#"CREATE TABLE feedback_misses (
+        advice_id      TEXT COLLATE "C" NOT NULL,
+        user_id        TEXT COLLATE "C" NOT NULL,
+        team_id        TEXT NOT NULL,
+        channel_id     TEXT NOT NULL,
+        question       TEXT NOT NULL,
+        given_scope    TEXT,
+        given_stages   TEXT NOT NULL,
+        given_rules    TEXT NOT NULL,
+        expected_scope TEXT,
+        expected_stage TEXT,
+        comment        TEXT,
+        at             BIGINT NOT NULL,
+        PRIMARY KEY (advice_id, user_id)
+    );
+    CREATE INDEX feedback_misses_at ON feedback_misses (at);"#,
 ];
 
 /// The PostgreSQL backend. Usually obtained through [`super::open`].
@@ -435,6 +465,229 @@ impl Store for PostgresStore {
             .await?;
         tracing::debug!(deleted, before, "pruned seen events");
         Ok(deleted)
+    }
+
+    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError> {
+        let encode = |list: &[String]| {
+            serde_json::to_string(list)
+                .map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
+        };
+        let (stages, rules) = (encode(&shown.stages)?, encode(&shown.rules)?);
+        let a = shown;
+        self.run("save_advice", |client| async move {
+            let stmt = client
+                .prepare_cached(
+                    "INSERT INTO advice_shown
+                         (id, question, primary_scope, stages_json, rules_json, message_json,
+                          details_json, shown_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (id) DO UPDATE SET
+                         question = excluded.question,
+                         primary_scope = excluded.primary_scope,
+                         stages_json = excluded.stages_json,
+                         rules_json = excluded.rules_json,
+                         message_json = excluded.message_json,
+                         details_json = excluded.details_json,
+                         shown_at = GREATEST(advice_shown.shown_at, excluded.shown_at)",
+                )
+                .await?;
+            client
+                .execute(
+                    &stmt,
+                    &[
+                        &a.id,
+                        &a.question,
+                        &a.primary_scope,
+                        &stages,
+                        &rules,
+                        &a.message,
+                        &a.details,
+                        &a.shown_at,
+                    ],
+                )
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError> {
+        let row = self
+            .run("shown_advice", |client| async move {
+                let stmt = client
+                    .prepare_cached(
+                        "SELECT id, question, primary_scope, stages_json, rules_json,
+                                message_json, details_json, shown_at
+                         FROM advice_shown WHERE id = $1",
+                    )
+                    .await?;
+                Ok(client.query_opt(&stmt, &[&id]).await?.map(|r| {
+                    (
+                        r.get::<_, String>(0),
+                        r.get::<_, String>(1),
+                        r.get::<_, Option<String>>(2),
+                        r.get::<_, String>(3),
+                        r.get::<_, String>(4),
+                        r.get::<_, String>(5),
+                        r.get::<_, String>(6),
+                        r.get::<_, i64>(7),
+                    )
+                }))
+            })
+            .await?;
+        let decode = |text: &str| {
+            serde_json::from_str::<Vec<String>>(text)
+                .map_err(|e| StoreError::Other(format!("a stored list is not JSON: {e}")))
+        };
+        row.map(
+            |(id, question, primary_scope, stages, rules, message, details, shown_at)| {
+                Ok(ShownAdvice {
+                    id,
+                    question,
+                    primary_scope,
+                    stages: decode(&stages)?,
+                    rules: decode(&rules)?,
+                    message,
+                    details,
+                    shown_at,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError> {
+        self.run("purge_advice", |client| async move {
+            let stmt = client
+                .prepare_cached("DELETE FROM advice_shown WHERE shown_at < $1")
+                .await?;
+            Ok(client.execute(&stmt, &[&before]).await?)
+        })
+        .await
+    }
+
+    async fn record_miss(&self, miss: &MissReport) -> Result<(), StoreError> {
+        let encode = |list: &[String]| {
+            serde_json::to_string(list)
+                .map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
+        };
+        let (stages, rules) = (encode(&miss.given_stages)?, encode(&miss.given_rules)?);
+        let m = miss;
+        self.run("record_miss", |client| async move {
+            let stmt = client
+                .prepare_cached(&format!(
+                    "INSERT INTO feedback_misses ({MISS_COLUMNS})
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                     ON CONFLICT (advice_id, user_id) DO UPDATE SET
+                         team_id = excluded.team_id, channel_id = excluded.channel_id,
+                         question = excluded.question, given_scope = excluded.given_scope,
+                         given_stages = excluded.given_stages,
+                         given_rules = excluded.given_rules,
+                         expected_scope = excluded.expected_scope,
+                         expected_stage = excluded.expected_stage,
+                         comment = excluded.comment, at = excluded.at"
+                ))
+                .await?;
+            client
+                .execute(
+                    &stmt,
+                    &[
+                        &m.advice_id,
+                        &m.user_id,
+                        &m.team_id,
+                        &m.channel_id,
+                        &m.question,
+                        &m.given_scope,
+                        &stages,
+                        &rules,
+                        &m.expected_scope,
+                        &m.expected_stage,
+                        &m.comment,
+                        &m.at,
+                    ],
+                )
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn misses(&self, since: i64) -> Result<Vec<MissReport>, StoreError> {
+        let rows = self
+            .run("misses", |client| async move {
+                let stmt = client
+                    .prepare_cached(&format!(
+                        "SELECT {MISS_COLUMNS} FROM feedback_misses WHERE at >= $1
+                         ORDER BY at DESC, advice_id, user_id"
+                    ))
+                    .await?;
+                Ok(client.query(&stmt, &[&since]).await?)
+            })
+            .await?;
+        let decode = |text: &str| {
+            serde_json::from_str::<Vec<String>>(text)
+                .map_err(|e| StoreError::Other(format!("a stored list is not JSON: {e}")))
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(MissReport {
+                    advice_id: r.get(0),
+                    user_id: r.get(1),
+                    team_id: r.get(2),
+                    channel_id: r.get(3),
+                    question: r.get(4),
+                    given_scope: r.get(5),
+                    given_stages: decode(r.get(6))?,
+                    given_rules: decode(r.get(7))?,
+                    expected_scope: r.get(8),
+                    expected_stage: r.get(9),
+                    comment: r.get(10),
+                    at: r.get(11),
+                })
+            })
+            .collect()
+    }
+
+    async fn purge_misses(&self, before: i64) -> Result<u64, StoreError> {
+        self.run("purge_misses", |client| async move {
+            let stmt = client
+                .prepare_cached("DELETE FROM feedback_misses WHERE at < $1")
+                .await?;
+            Ok(client.execute(&stmt, &[&before]).await?)
+        })
+        .await
+    }
+
+    async fn feedback_votes(&self) -> Result<Vec<Feedback>, StoreError> {
+        let rows = self
+            .run("feedback_votes", |client| async move {
+                let stmt = client
+                    .prepare_cached(
+                        "SELECT advice_id, user_id, team_id, channel_id, verdict, primary_scope,
+                                rules_json, at
+                         FROM feedback ORDER BY at DESC",
+                    )
+                    .await?;
+                Ok(client.query(&stmt, &[]).await?)
+            })
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let rules: String = r.get(6);
+                Ok(Feedback {
+                    advice_id: r.get(0),
+                    user_id: r.get(1),
+                    team_id: r.get(2),
+                    channel_id: r.get(3),
+                    verdict: r.get::<_, String>(4).parse()?,
+                    primary_scope: r.get(5),
+                    rules: serde_json::from_str(&rules).map_err(|e| {
+                        StoreError::Other(format!("a stored list is not JSON: {e}"))
+                    })?,
+                    at: r.get(7),
+                })
+            })
+            .collect()
     }
 
     async fn record_feedback(&self, feedback: &Feedback) -> Result<(), StoreError> {

@@ -14,8 +14,8 @@ use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AnswerOutcome, Claim, Feedback, PostClaim, QuizAnswer, QuizPost, Store, StoreError,
-    Subscription, Verdict,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownAdvice,
+    Store, StoreError, Subscription, Verdict,
 };
 
 /// How long a statement waits for another connection's write lock (a second
@@ -108,6 +108,35 @@ static MIGRATIONS: &[&str] = &[
         reason     TEXT NOT NULL,
         paused_at  INTEGER NOT NULL
     );",
+    // 6: advice as it was shown, so its buttons act on what was seen.
+    "CREATE TABLE advice_shown (
+        id            TEXT NOT NULL PRIMARY KEY,
+        question      TEXT NOT NULL,
+        primary_scope TEXT,
+        stages_json   TEXT NOT NULL,
+        rules_json    TEXT NOT NULL,
+        message_json  TEXT NOT NULL,
+        details_json  TEXT NOT NULL,
+        shown_at      INTEGER NOT NULL
+    );
+    CREATE INDEX advice_shown_shown_at ON advice_shown (shown_at);",
+    // 7: what people said an answer should have been.
+    "CREATE TABLE feedback_misses (
+        advice_id      TEXT NOT NULL,
+        user_id        TEXT NOT NULL,
+        team_id        TEXT NOT NULL,
+        channel_id     TEXT NOT NULL,
+        question       TEXT NOT NULL,
+        given_scope    TEXT,
+        given_stages   TEXT NOT NULL,
+        given_rules    TEXT NOT NULL,
+        expected_scope TEXT,
+        expected_stage TEXT,
+        comment        TEXT,
+        at             INTEGER NOT NULL,
+        PRIMARY KEY (advice_id, user_id)
+    );
+    CREATE INDEX feedback_misses_at ON feedback_misses (at);",
 ];
 
 /// The SQLite backend. Usually obtained through [`super::open`].
@@ -286,6 +315,207 @@ impl Store for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError> {
+        let (stages, rules) = (to_json(&shown.stages)?, to_json(&shown.rules)?);
+        let a = shown.clone();
+        self.call("save_advice", move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO advice_shown
+                     (id, question, primary_scope, stages_json, rules_json, message_json, details_json,
+                      shown_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET
+                     question = excluded.question,
+                     primary_scope = excluded.primary_scope,
+                     stages_json = excluded.stages_json,
+                     rules_json = excluded.rules_json,
+                     message_json = excluded.message_json,
+                     details_json = excluded.details_json,
+                     shown_at = MAX(advice_shown.shown_at, excluded.shown_at)",
+            )?
+            .execute(params![
+                a.id,
+                a.question,
+                a.primary_scope,
+                stages,
+                rules,
+                a.message,
+                a.details,
+                a.shown_at
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError> {
+        let id = id.to_owned();
+        let row = self
+            .call("shown_advice", move |conn| {
+                conn.prepare_cached(
+                    "SELECT id, question, primary_scope, stages_json, rules_json, message_json,
+                            details_json, shown_at
+                     FROM advice_shown WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, i64>(7)?,
+                    ))
+                })
+                .optional()
+            })
+            .await?;
+        row.map(
+            |(id, question, primary_scope, stages, rules, message, details, shown_at)| {
+                Ok(ShownAdvice {
+                    id,
+                    question,
+                    primary_scope,
+                    stages: from_json(&stages)?,
+                    rules: from_json(&rules)?,
+                    message,
+                    details,
+                    shown_at,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError> {
+        let deleted = self
+            .call("purge_advice", move |conn| {
+                conn.prepare_cached("DELETE FROM advice_shown WHERE shown_at < ?1")?
+                    .execute([before])
+            })
+            .await?;
+        Ok(deleted as u64)
+    }
+
+    async fn record_miss(&self, miss: &MissReport) -> Result<(), StoreError> {
+        let (stages, rules) = (to_json(&miss.given_stages)?, to_json(&miss.given_rules)?);
+        let m = miss.clone();
+        self.call("record_miss", move |conn| {
+            conn.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO feedback_misses ({MISS_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            ))?
+            .execute(params![
+                m.advice_id,
+                m.user_id,
+                m.team_id,
+                m.channel_id,
+                m.question,
+                m.given_scope,
+                stages,
+                rules,
+                m.expected_scope,
+                m.expected_stage,
+                m.comment,
+                m.at,
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn misses(&self, since: i64) -> Result<Vec<MissReport>, StoreError> {
+        let rows = self
+            .call("misses", move |conn| {
+                conn.prepare_cached(&format!(
+                    "SELECT {MISS_COLUMNS} FROM feedback_misses WHERE at >= ?1
+                     ORDER BY at DESC, advice_id, user_id"
+                ))?
+                .query_map([since], |r| {
+                    Ok((
+                        MissReport {
+                            advice_id: r.get(0)?,
+                            user_id: r.get(1)?,
+                            team_id: r.get(2)?,
+                            channel_id: r.get(3)?,
+                            question: r.get(4)?,
+                            given_scope: r.get(5)?,
+                            given_stages: Vec::new(),
+                            given_rules: Vec::new(),
+                            expected_scope: r.get(8)?,
+                            expected_stage: r.get(9)?,
+                            comment: r.get(10)?,
+                            at: r.get(11)?,
+                        },
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(mut m, stages, rules)| {
+                m.given_stages = from_json(&stages)?;
+                m.given_rules = from_json(&rules)?;
+                Ok(m)
+            })
+            .collect()
+    }
+
+    async fn purge_misses(&self, before: i64) -> Result<u64, StoreError> {
+        let deleted = self
+            .call("purge_misses", move |conn| {
+                conn.prepare_cached("DELETE FROM feedback_misses WHERE at < ?1")?
+                    .execute([before])
+            })
+            .await?;
+        Ok(deleted as u64)
+    }
+
+    async fn feedback_votes(&self) -> Result<Vec<Feedback>, StoreError> {
+        let rows = self
+            .call("feedback_votes", |conn| {
+                conn.prepare_cached(
+                    "SELECT advice_id, user_id, team_id, channel_id, verdict, primary_scope,
+                            rules_json, at
+                     FROM feedback ORDER BY at DESC",
+                )?
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, i64>(7)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        rows.into_iter()
+            .map(
+                |(advice_id, user_id, team_id, channel_id, verdict, primary_scope, rules, at)| {
+                    Ok(Feedback {
+                        advice_id,
+                        team_id,
+                        user_id,
+                        channel_id,
+                        verdict: verdict.parse()?,
+                        primary_scope,
+                        rules: from_json(&rules)?,
+                        at,
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn feedback_counts(&self) -> Result<(u64, u64), StoreError> {
@@ -632,6 +862,19 @@ impl Store for SqliteStore {
 }
 
 /// Rewrites the heartbeat row.
+/// The columns of `feedback_misses`, in the order both backends read them.
+pub(crate) const MISS_COLUMNS: &str = "advice_id, user_id, team_id, channel_id, question, \
+    given_scope, given_stages, given_rules, expected_scope, expected_stage, comment, at";
+
+fn to_json(list: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(list).map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
+}
+
+fn from_json(text: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Other(format!("a stored list is not JSON: {e}")))
+}
+
 fn heartbeat(conn: &Connection) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO heartbeat (id, at) VALUES (1, ?1)

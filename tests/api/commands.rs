@@ -93,15 +93,26 @@ async fn advice_is_private_and_carries_share_helpful_and_not_quite_buttons() {
             )
         })
         .collect();
+    let id = buttons[0].2;
     assert_eq!(
         buttons,
         vec![
-            ("share", "Share in channel", question),
-            ("feedback_helpful", "Helpful", question),
-            ("feedback_not_quite", "Not quite", question),
+            ("share", "Share in channel", id),
+            ("feedback_helpful", "Helpful", id),
+            ("feedback_not_quite", "Not quite", id),
+            ("details", "Details", id),
         ],
-        "the user should see Share / Helpful / Not quite, each carrying the question"
+        "the user should see Share / Helpful / Not quite / Details, each carrying the answer's id"
     );
+    let shown = app
+        .state()
+        .store
+        .shown_advice(id)
+        .await
+        .expect("store readable")
+        .expect("the answer the buttons point at was recorded before the reply");
+    assert_eq!(shown.question, question);
+    assert_eq!(shown.primary_scope.as_deref(), Some("integration"));
 }
 
 #[tokio::test]
@@ -109,7 +120,7 @@ async fn help_rules_and_traps_answer_with_their_messages() {
     // Arrange
     let app = spawn_app().await;
     let kb = kb();
-    let help = ephemeral(testscope::render::help_message(&kb));
+    let help = ephemeral(testscope::render::help_message(&kb, "/testscope"));
     let cases = [
         ("", help.clone()),
         ("help", help.clone()),
@@ -144,6 +155,53 @@ async fn a_renamed_command_still_works() {
     assert_eq!(
         renamed, original,
         "a team that renamed the command to /scope should get the same answer"
+    );
+}
+
+#[tokio::test]
+async fn help_is_written_with_the_renamed_command_and_mentions_the_quiz() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let help = run_command(&app, "/scope", "help").await;
+
+    // Assert
+    let text = message_text(&help);
+    assert!(
+        text.contains("`/scope rules`") && text.contains("`/scope quiz daily"),
+        "help should name the command as the team typed it: {text}"
+    );
+    assert!(
+        !text.contains("/testscope"),
+        "a renamed command's help must not tell people to type /testscope: {text}"
+    );
+    assert!(
+        text.contains("/scope quiz`"),
+        "help should say how to start the quiz: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_quiz_typo_gets_the_quiz_usage_under_the_commands_name() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let typo = run_command(&app, "/scope", "quiz dayly").await;
+    let bad_time = run_command(&app, "/scope", "quiz daily 25:00").await;
+
+    // Assert
+    assert_eq!(typo["response_type"], "ephemeral");
+    let text = message_text(&typo);
+    assert!(
+        text.contains("`/scope quiz stop`") && !text.contains("Integration tests"),
+        "a mistyped quiz subcommand should list the quiz commands, not be advised on: {text}"
+    );
+    let text = message_text(&bad_time);
+    assert!(
+        text.contains("25:00") && text.contains("`/scope quiz daily"),
+        "a bad time should be quoted back with the usage: {text}"
     );
 }
 

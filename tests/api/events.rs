@@ -127,6 +127,20 @@ async fn a_vague_mention_in_a_thread_is_answered_from_the_humans_in_the_thread()
         !text.contains("Release-gating"),
         "the other bot's prod-release message leaked into the advice:\n{text}"
     );
+    // The thread gets the first screen; the rest is one click away.
+    assert!(!text.contains("Read from your message"), "{text}");
+    let details = reply["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .map(|a| a["elements"][0].clone())
+        .expect("a Details button under the thread reply");
+    assert_eq!(details["action_id"], "details");
+    let id = details["value"].as_str().unwrap();
+    let shown = app.state().store.shown_advice(id).await.unwrap();
+    assert!(
+        shown.is_some_and(|s| s.details.contains("Read from your message")),
+        "the details behind the button were recorded"
+    );
 }
 
 #[tokio::test]
@@ -607,4 +621,216 @@ async fn a_long_thread_is_read_past_its_first_page() {
         "Integration tests in test (staging)",
         "the learning-rate change on the thread's second page was missed"
     );
+}
+
+/// A `message.im` delivery: a direct message to the bot.
+fn direct_message(event_id: &str, extra: &Value) -> Value {
+    let mut event = json!({
+        "type": "message",
+        "channel_type": "im",
+        "text": LR_CHANGE,
+        "user": "W222",
+        "ts": "1595926300.000100",
+        "channel": "D0DM",
+        "event_ts": "1595926300.000100",
+    });
+    if let (Some(e), Some(x)) = (event.as_object_mut(), extra.as_object()) {
+        for (k, v) in x {
+            e.insert(k.clone(), v.clone());
+        }
+    }
+    json!({
+        "token": "verification_token",
+        "team_id": "T111",
+        "api_app_id": "A111",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1_595_926_300,
+    })
+}
+
+#[tokio::test]
+async fn a_direct_message_is_answered_once_in_the_dm_with_the_buttons() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_post_message(&app, posted_ok(), 1).await;
+    let dm = direct_message("EvDM1", &json!({}));
+
+    // Act: the delivery and Slack's retry of it.
+    assert_acked(app.post_event(&dm).await, "a direct message").await;
+    wait_for_requests(&app.slack, "/chat.postMessage", 1, WAIT).await;
+    let retry = app
+        .post_event_with_headers(
+            &dm,
+            &[
+                ("x-slack-retry-num", "1"),
+                ("x-slack-retry-reason", "http_timeout"),
+            ],
+        )
+        .await;
+    assert_acked(retry, "a retried direct message").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let posts = app.slack_requests("/chat.postMessage").await;
+    assert_eq!(posts.len(), 1, "a direct message is answered once");
+    let reply = json_body(&posts[0]);
+    assert_eq!(reply["channel"], "D0DM", "the answer goes to the DM");
+    assert!(
+        reply.get("thread_ts").is_none(),
+        "answered in the conversation, not a thread"
+    );
+    assert!(reply.get("response_type").is_none());
+    assert_fits_slack_limits(&reply);
+    assert!(
+        headline(&reply).starts_with("Integration tests"),
+        "{reply:#}"
+    );
+    let ids: Vec<&str> = reply["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().unwrap().iter())
+        .filter_map(|e| e["action_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["share", "feedback_helpful", "feedback_not_quite", "details"]
+    );
+    let id = reply["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .map(|b| b["elements"][0]["value"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert!(
+        app.state().store.shown_advice(&id).await.unwrap().is_some(),
+        "the buttons' answer was recorded"
+    );
+}
+
+#[tokio::test]
+async fn bot_messages_edits_and_channel_messages_are_never_answered() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_post_message(&app, posted_ok(), 0).await;
+    let cases = [
+        direct_message(
+            "EvBot",
+            &json!({"bot_id": "B999", "subtype": "bot_message"}),
+        ),
+        direct_message("EvBot2", &json!({"bot_id": "B999"})),
+        direct_message("EvEdit", &json!({"subtype": "message_changed"})),
+        direct_message("EvJoin", &json!({"subtype": "channel_join"})),
+        direct_message(
+            "EvChannel",
+            &json!({"channel_type": "channel", "channel": "C111"}),
+        ),
+    ];
+
+    // Act
+    for event in &cases {
+        assert_acked(app.post_event(event).await, "a message not to answer").await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert (the mock expects no post at all)
+    assert!(app.slack_requests("/chat.postMessage").await.is_empty());
+}
+
+#[tokio::test]
+async fn opening_home_publishes_the_persons_quiz_record_and_the_next_posts() {
+    // Arrange: Wednesday 25 November 2026, 10:00 UTC. C1 has a quiz at 09:00
+    // Berlin time; W222 answered its post of the day correctly.
+    let now = "2026-11-25T10:00:00Z"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .as_second();
+    let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(now));
+    let mut app = spawn_app_with(TestOptions::default().with_clock(clock)).await;
+    Mock::given(method("POST"))
+        .and(path("/views.publish"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .named("views.publish")
+        .mount(&app.slack)
+        .await;
+    let store = &app.state().store;
+    store
+        .upsert_subscription(&testscope::store::Subscription {
+            channel_id: "C1".into(),
+            team_id: "T111".into(),
+            schedule: "09:00 Europe/Berlin mon-fri".into(),
+            source: "slack".into(),
+            created_by: Some("W222".into()),
+            created_at: now - 86_400,
+        })
+        .await
+        .unwrap();
+    let claim = testscope::store::PostClaim {
+        channel_id: "C1".into(),
+        post_id: "2026-11-25".into(),
+        local_date: "2026-11-25".into(),
+        question_id: "q1".into(),
+        lease_secs: 120,
+    };
+    store.claim_quiz_post(&claim, now - 3600).await.unwrap();
+    store
+        .mark_quiz_posted(
+            "C1",
+            "2026-11-25",
+            "1764057600.000100",
+            now - 3600,
+            now + 36_000,
+        )
+        .await
+        .unwrap();
+    store
+        .record_quiz_answer(&testscope::store::QuizAnswer {
+            channel_id: "C1".into(),
+            post_id: "2026-11-25".into(),
+            question_id: "q1".into(),
+            user_id: "W222".into(),
+            option: 0,
+            correct: true,
+            answered_at: now - 60,
+        })
+        .await
+        .unwrap();
+    let opened = json!({
+        "token": "verification_token", "team_id": "T111", "api_app_id": "A111",
+        "type": "event_callback", "event_id": "EvHome", "event_time": now,
+        "event": {"type": "app_home_opened", "user": "W222", "channel": "D0DM", "tab": "home",
+                  "event_ts": "1764064800.000100"},
+    });
+
+    // Act
+    assert_acked(app.post_event(&opened).await, "app_home_opened").await;
+    wait_for_requests(&app.slack, "/views.publish", 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let published = json_body(&app.slack_requests("/views.publish").await[0]);
+    assert_eq!(
+        published["user_id"], "W222",
+        "the Home tab of the person who opened it"
+    );
+    let view = &published["view"];
+    assert_eq!(view["type"], "home");
+    assert!(view["blocks"].as_array().unwrap().len() <= 100);
+    let text = message_text(view);
+    assert!(
+        text.contains("<#C1>: 1 answered, 1 correct (100%), streak 1, rank 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("next question Thu 26 Nov, 09:00 CET"),
+        "{text}"
+    );
+    insta::assert_json_snapshot!("home_tab", view);
 }

@@ -40,14 +40,44 @@ async fn click(app: &TestApp, action_id: &str, value: &str) {
     assert_eq!(body, "", "a click is acknowledged with an empty body");
 }
 
+/// Asks `/testscope question` and returns the private reply and the id its
+/// buttons carry.
+async fn ask(app: &TestApp, question: &str) -> (serde_json::Value, String) {
+    let resp = app
+        .post_command(&command_body("/testscope", question))
+        .await;
+    let (status, body) = body_text(resp).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let reply: serde_json::Value = serde_json::from_str(&body).expect("a JSON reply");
+    let values: Vec<String> = reply["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .filter_map(|e| e["value"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        values.len(),
+        4,
+        "Share / Helpful / Not quite / Details: {reply:#}"
+    );
+    assert!(
+        values.iter().all(|v| *v == values[0]),
+        "all four buttons point at the same answer: {values:?}"
+    );
+    (reply, values[0].clone())
+}
+
 #[tokio::test]
 async fn share_posts_the_advice_in_channel_naming_who_shared_it() {
     // Arrange
     let mut app = spawn_app().await;
     mount_response_url(&app, 1).await;
+    let (_, id) = ask(&app, QUESTION).await;
 
     // Act
-    click(&app, "share", QUESTION).await;
+    click(&app, "share", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
@@ -82,8 +112,10 @@ async fn helpful_thanks_the_user_and_records_the_vote() {
     let mut app = spawn_app().await;
     mount_response_url(&app, 1).await;
 
+    let (_, id) = ask(&app, QUESTION).await;
+
     // Act
-    click(&app, "feedback_helpful", QUESTION).await;
+    click(&app, "feedback_helpful", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
@@ -107,10 +139,12 @@ async fn changing_your_mind_replaces_your_vote() {
     let mut app = spawn_app().await;
     mount_response_url(&app, 2).await;
 
+    let (_, id) = ask(&app, QUESTION).await;
+
     // Act
-    click(&app, "feedback_helpful", QUESTION).await;
+    click(&app, "feedback_helpful", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
-    click(&app, "feedback_not_quite", QUESTION).await;
+    click(&app, "feedback_not_quite", &id).await;
     wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
@@ -122,6 +156,471 @@ async fn changing_your_mind_replaces_your_vote() {
         .await
         .expect("store readable");
     assert_eq!(counts, (0, 1), "one person, one vote: the later click wins");
+}
+
+#[tokio::test]
+async fn share_posts_exactly_the_advice_shown_even_for_a_question_longer_than_a_button_holds() {
+    // Arrange: a question far past Slack's 2,000-character button value,
+    // whose last words change the answer.
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 1).await;
+    let padding = "Context for reviewers follows. ".repeat(80);
+    let question =
+        format!("one transformation function changed. {padding} Also we bumped the learning rate.");
+    assert!(question.chars().count() > 2_000);
+    let (private, id) = ask(&app, &question).await;
+    assert!(
+        id.len() < 100,
+        "the button carries an id, not the question: {id}"
+    );
+
+    // Act
+    click(&app, "share", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert: the channel sees what the person saw, buttons aside.
+    let shared = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    let seen: Vec<_> = private["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] != "actions")
+        .cloned()
+        .collect();
+    let posted = shared["blocks"].as_array().unwrap();
+    assert_eq!(
+        &posted[..posted.len() - 1],
+        &seen[..],
+        "Share must post the advice shown, for the whole question"
+    );
+    assert_eq!(headline(&shared), headline(&private));
+}
+
+#[tokio::test]
+async fn details_shows_the_whole_advice_privately() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 1).await;
+    let (first, id) = ask(&app, QUESTION).await;
+    assert!(
+        !message_text(&first).contains("Read from your message"),
+        "the first screen leaves what was read for Details"
+    );
+
+    // Act
+    click(&app, "details", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert_eq!(
+        msg["response_type"], "ephemeral",
+        "Details is for the person who asked"
+    );
+    assert_eq!(msg["replace_original"], false, "the first screen stays");
+    assert_fits_slack_limits(&msg);
+    let text = message_text(&msg);
+    assert!(text.contains("Read from your message"), "{text}");
+    assert!(text.contains("Blast radius"), "{text}");
+    assert_eq!(headline(&msg), headline(&first));
+}
+
+#[tokio::test]
+async fn a_button_pointing_at_an_unknown_answer_says_it_expired_and_records_nothing() {
+    // Arrange: a value the bot never handed out, and a question as old
+    // buttons carried it.
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 3).await;
+
+    // Act
+    click(&app, "feedback_helpful", "0123456789abcdef0123456789abcdef").await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    click(&app, "share", QUESTION).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
+    click(&app, "feedback_not_quite", "../../etc/passwd").await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 3, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    for req in app.slack_requests(RESPONSE_PATH).await {
+        let msg = json_body(&req);
+        assert_eq!(msg["response_type"], "ephemeral", "{msg}");
+        assert!(
+            msg["text"].as_str().unwrap_or_default().contains("expired"),
+            "an unknown answer should be called expired: {msg}"
+        );
+    }
+    let counts = app.state().store.feedback_counts().await.unwrap();
+    assert_eq!(
+        counts,
+        (0, 0),
+        "no vote may be stored for an unknown answer"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_not_shown_for_a_week_is_purged_and_its_buttons_expire() {
+    // Arrange: an answer shown, then eight days pass and the service
+    // restarts (the purge runs at start and every ten minutes).
+    let start = 1_790_000_000;
+    let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(start));
+    let mut app = spawn_app_with(TestOptions::default().with_clock(clock.clone())).await;
+    let (_, id) = ask(&app, QUESTION).await;
+    assert!(app.state().store.shown_advice(&id).await.unwrap().is_some());
+    clock.set(start + 6 * 86_400);
+    app.restart().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        app.state().store.shown_advice(&id).await.unwrap().is_some(),
+        "six days on, the answer must still be there"
+    );
+    clock.set(start + 8 * 86_400);
+    app.restart().await;
+    mount_response_url(&app, 1).await;
+    let gone = async {
+        while app.state().store.shown_advice(&id).await.unwrap().is_some() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, gone)
+        .await
+        .expect("the week-old answer was not purged");
+
+    // Act
+    click(&app, "feedback_helpful", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert!(
+        msg["text"].as_str().unwrap_or_default().contains("expired"),
+        "{msg}"
+    );
+}
+
+/// A `view_submission` of the Not quite form, as Slack sends it.
+fn form_submission(
+    metadata: &str,
+    scope: Option<&str>,
+    stage: Option<&str>,
+    comment: Option<&str>,
+) -> serde_json::Value {
+    let select = |v: Option<&str>| match v {
+        Some(v) => {
+            json!({"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": v}, "value": v}})
+        }
+        None => json!({"type": "static_select", "selected_option": null}),
+    };
+    json!({
+        "type": "view_submission",
+        "team": {"id": "T111", "domain": "workspace-domain"},
+        "user": {"id": "W111", "username": "primary-owner", "name": "primary-owner", "team_id": "T111"},
+        "api_app_id": "A111",
+        "token": "verification_token",
+        "trigger_id": "222.333.submit",
+        "view": {
+            "id": "V111",
+            "type": "modal",
+            "callback_id": "testscope_not_quite",
+            "private_metadata": metadata,
+            "state": {"values": {
+                "expected_scope": {"scope": select(scope)},
+                "expected_stage": {"stage": select(stage)},
+                "comment": {"comment": {"type": "plain_text_input", "value": comment}},
+            }},
+        },
+        "response_urls": [],
+    })
+}
+
+#[tokio::test]
+async fn not_quite_opens_the_form_with_the_clicks_trigger_and_the_answer_given() {
+    // Arrange
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"ok": true, "view": {"id": "V111"}})),
+        )
+        .expect(1)
+        .named("views.open")
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 0).await;
+    let (_, id) = ask(&app, QUESTION).await;
+
+    // Act
+    click(&app, "feedback_not_quite", &id).await;
+    wait_for_requests(&app.slack, "/views.open", 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let opened = json_body(&app.slack_requests("/views.open").await[0]);
+    assert_eq!(
+        opened["trigger_id"], "111.222.valid",
+        "the click's own trigger must open the form"
+    );
+    let view = &opened["view"];
+    assert_eq!(view["type"], "modal");
+    assert_eq!(view["callback_id"], "testscope_not_quite");
+    let text = message_text(view);
+    assert!(
+        text.contains(QUESTION),
+        "the form shows the question: {text}"
+    );
+    assert!(
+        text.contains("Integration tests"),
+        "the form shows the answer given: {text}"
+    );
+    let blocks: Vec<&str> = view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["block_id"].as_str())
+        .collect();
+    assert_eq!(blocks, ["expected_scope", "expected_stage", "comment"]);
+    assert_within_view_limits(view);
+    let counts = app.state().store.feedback_counts().await.unwrap();
+    assert_eq!(
+        counts,
+        (0, 1),
+        "the Not quite vote counts even before the form is sent"
+    );
+}
+
+/// Slack's modal limits that the form could break.
+fn assert_within_view_limits(view: &serde_json::Value) {
+    assert!(view["title"]["text"].as_str().unwrap().chars().count() <= 24);
+    assert!(view["private_metadata"].as_str().unwrap().len() <= 3000);
+    let blocks = view["blocks"].as_array().unwrap();
+    assert!(blocks.len() <= 100);
+    for b in blocks {
+        if let Some(options) = b["element"]["options"].as_array() {
+            assert!(options.len() <= 100);
+            for o in options {
+                assert!(
+                    o["text"]["text"].as_str().unwrap().chars().count() <= 75,
+                    "{o}"
+                );
+                assert!(o["value"].as_str().unwrap().len() <= 150, "{o}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sent_form_is_stored_thanked_in_the_view_and_exports_as_an_eval_case() {
+    // Arrange: an answer shown, Not quite clicked, the form opened.
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&app.slack)
+        .await;
+    let (_, id) = ask(&app, QUESTION).await;
+    click(&app, "feedback_not_quite", &id).await;
+    wait_for_requests(&app.slack, "/views.open", 1, WAIT).await;
+    let opened = json_body(&app.slack_requests("/views.open").await[0]);
+    let metadata = opened["view"]["private_metadata"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Act
+    let resp = app
+        .post_interaction(&form_submission(
+            &metadata,
+            Some("unit"),
+            Some("dev"),
+            Some("only the wrapper changed"),
+        ))
+        .await;
+
+    // Assert: the form turns into a thank-you.
+    let (status, body) = body_text(resp).await;
+    assert_eq!(status, StatusCode::OK);
+    let ack: serde_json::Value = serde_json::from_str(&body).expect("a JSON answer");
+    assert_eq!(ack["response_action"], "update", "{ack}");
+    assert!(message_text(&ack["view"]).contains("Thanks"), "{ack}");
+    let misses = app.state().store.misses(0).await.unwrap();
+    assert_eq!(misses.len(), 1);
+    let m = &misses[0];
+    assert_eq!(m.question, QUESTION);
+    assert_eq!(m.given_scope.as_deref(), Some("integration"));
+    assert!(!m.given_rules.is_empty(), "the rules that fired are kept");
+    assert_eq!(m.expected_scope.as_deref(), Some("unit"));
+    assert_eq!(m.expected_stage.as_deref(), Some("dev"));
+    assert_eq!(m.comment.as_deref(), Some("only the wrapper changed"));
+    assert_eq!(
+        (
+            m.user_id.as_str(),
+            m.channel_id.as_str(),
+            m.team_id.as_str()
+        ),
+        ("W111", "C111", "T111")
+    );
+    app.shutdown().await.expect("clean shutdown");
+
+    // The export is a labelled example `testscope eval` reads back.
+    let kb = testscope::KnowledgeBase::load(None).unwrap();
+    let jsonl = testscope::feedback::export_jsonl(&misses);
+    let examples =
+        testscope::eval::parse(&kb, "feedback.jsonl", &jsonl).expect("eval reads the export");
+    assert_eq!(examples.len(), 1);
+    assert_eq!(examples[0].text, QUESTION);
+    assert_eq!(examples[0].primary, Some(Some("unit".to_owned())));
+    assert_eq!(examples[0].stages, Some(vec!["dev".to_owned()]));
+}
+
+#[tokio::test]
+async fn a_form_for_an_unknown_answer_or_scope_is_refused_on_the_form() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, id) = ask(&app, QUESTION).await;
+    let good = json!({"advice": id, "channel": "C111"}).to_string();
+    let cases = [
+        (
+            json!({"advice": "0123456789abcdef0123456789abcdef"}).to_string(),
+            Some("unit"),
+            "expired",
+        ),
+        ("not json".to_owned(), Some("unit"), "expired"),
+        (
+            good.clone(),
+            Some("no-such-scope"),
+            "Choose one of the scopes",
+        ),
+        (good.clone(), None, "Choose one of the scopes"),
+    ];
+
+    for (metadata, scope, expected) in cases {
+        // Act
+        let resp = app
+            .post_interaction(&form_submission(&metadata, scope, None, None))
+            .await;
+
+        // Assert
+        let (status, body) = body_text(resp).await;
+        assert_eq!(status, StatusCode::OK);
+        let ack: serde_json::Value = serde_json::from_str(&body).expect("a JSON answer");
+        assert_eq!(ack["response_action"], "errors", "{ack}");
+        assert!(ack.to_string().contains(expected), "{metadata}: {ack}");
+    }
+    assert!(
+        app.state().store.misses(0).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn not_quite_without_a_form_is_thanked_as_before() {
+    // Arrange: Slack refuses the form (the trigger expired).
+    let mut app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(slack_error("expired_trigger_id"))
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 1).await;
+    let (_, id) = ask(&app, QUESTION).await;
+
+    // Act
+    click(&app, "feedback_not_quite", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let msg = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    assert_eq!(msg["response_type"], "ephemeral");
+    assert!(msg["text"].as_str().unwrap().starts_with("Thanks"), "{msg}");
+    assert_eq!(app.state().store.feedback_counts().await.unwrap(), (0, 1));
+}
+
+#[tokio::test]
+async fn a_report_is_kept_for_the_retention_period_then_purged() {
+    // Arrange: a report sent, then the clock moves past 89 and 91 days
+    // (the default retention is 90) with a restart each time, since the
+    // purge runs at start and every ten minutes.
+    let start = 1_790_000_000;
+    let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(start));
+    let mut app = spawn_app_with(TestOptions::default().with_clock(clock.clone())).await;
+    let (_, id) = ask(&app, QUESTION).await;
+    let metadata = json!({"advice": id, "channel": "C111"}).to_string();
+    let resp = app
+        .post_interaction(&form_submission(&metadata, Some("unit"), None, None))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(app.state().store.misses(0).await.unwrap().len(), 1);
+
+    // Act + Assert: still there after 89 days.
+    clock.set(start + 89 * 86_400);
+    app.restart().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.state().store.misses(0).await.unwrap().len(),
+        1,
+        "a report inside the retention period must be kept"
+    );
+
+    // Act + Assert: gone after 91.
+    clock.set(start + 91 * 86_400);
+    app.restart().await;
+    let purged = async {
+        while !app.state().store.misses(0).await.unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, purged)
+        .await
+        .expect("a report past the retention period was not purged");
+    app.shutdown().await.expect("clean shutdown");
+}
+
+#[tokio::test]
+async fn the_feedback_command_shows_rates_per_rule_and_the_latest_misses() {
+    // Arrange: one Helpful vote, one miss reported through the form.
+    let app = spawn_app().await;
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&app.slack)
+        .await;
+    mount_response_url(&app, 1).await;
+    let (_, helpful) = ask(&app, "we bumped the learning rate from 0.01 to 0.001").await;
+    click(&app, "feedback_helpful", &helpful).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    let (_, id) = ask(&app, QUESTION).await;
+    let metadata = json!({"advice": id, "channel": "C111"}).to_string();
+    let resp = app
+        .post_interaction(&form_submission(
+            &metadata,
+            Some("release-gating"),
+            None,
+            Some("it ships a new model"),
+        ))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    // Act
+    let resp = app.post_command(&command_body("/scope", "feedback")).await;
+
+    // Assert
+    let reply: serde_json::Value = resp.json().await.expect("a JSON reply");
+    assert_eq!(
+        reply["response_type"], "ephemeral",
+        "feedback is shown only to the asker"
+    );
+    assert_fits_slack_limits(&reply);
+    let text = message_text(&reply);
+    assert!(text.contains("1 of 1 answers rated helpful"), "{text}");
+    assert!(text.contains("100% helpful (1 of 1)"), "{text}");
+    assert!(
+        text.contains(QUESTION) && text.contains("it ships a new model"),
+        "the latest miss is listed: {text}"
+    );
 }
 
 #[tokio::test]

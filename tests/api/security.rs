@@ -28,8 +28,21 @@ async fn internal_service() -> MockServer {
 
 /// Clicks "Share" on advice with `response_url` as the payload's reply URL.
 async fn share_via(app: &TestApp, response_url: &str) {
+    // The button carries the id of an answer the command showed.
+    let asked: serde_json::Value = app
+        .post_command(&command_body("/testscope", QUESTION))
+        .await
+        .json()
+        .await
+        .expect("a JSON reply");
+    let id = asked["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .and_then(|a| a["elements"][0]["value"].as_str())
+        .expect("buttons under the answer")
+        .to_owned();
     let resp = app
-        .post_interaction(&block_actions("share", QUESTION, response_url))
+        .post_interaction(&block_actions("share", &id, response_url))
         .await;
     assert_eq!(resp.status(), StatusCode::OK, "the click is acknowledged");
 }

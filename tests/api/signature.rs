@@ -474,7 +474,7 @@ async fn slacks_documented_example_request_is_accepted() {
     );
     let reply: serde_json::Value = serde_json::from_str(&body).expect("JSON reply");
     let kb = testscope::KnowledgeBase::load(None).expect("built-in knowledge base");
-    let mut help = testscope::render::help_message(&kb);
+    let mut help = testscope::render::help_message(&kb, "/webhook-collect");
     help["response_type"] = json!("ephemeral");
     assert_eq!(
         reply, help,

@@ -522,9 +522,18 @@ async fn socket_button_click_is_acked_and_thanked_once() {
         .named("response_url")
         .mount(&app.slack)
         .await;
+    // The buttons carry the id of the answer shown by the command.
+    fake.send(0, &command_envelope("env-ask", QUESTION));
+    let (_, asked, _) = fake.wait_ack("env-ask").await;
+    let id = asked["payload"]["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .and_then(|a| a["elements"][0]["value"].as_str())
+        .unwrap_or_else(|| panic!("no buttons under the answer: {asked}"))
+        .to_owned();
     let click = block_actions(
         "feedback_helpful",
-        QUESTION,
+        &id,
         &format!("{}{response_path}", app.slack.uri()),
     );
 
@@ -1024,4 +1033,42 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+#[tokio::test]
+async fn socket_form_submission_is_stored_and_thanked_in_the_ack() {
+    // Arrange: an answer shown over Socket Mode, and its Not quite form sent.
+    let (mut app, fake) = socket_app(socket_options(1)).await;
+    fake.send(0, &command_envelope("env-ask-form", QUESTION));
+    let (_, asked, _) = fake.wait_ack("env-ask-form").await;
+    let id = asked["payload"]["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .and_then(|a| a["elements"][0]["value"].as_str())
+        .unwrap_or_else(|| panic!("no buttons under the answer: {asked}"))
+        .to_owned();
+    let form = json!({
+        "type": "view_submission",
+        "team": {"id": "T111"},
+        "user": {"id": "W111"},
+        "view": {
+            "callback_id": "testscope_not_quite",
+            "private_metadata": json!({"advice": id, "channel": "C111"}).to_string(),
+            "state": {"values": {
+                "expected_scope": {"scope": {"type": "static_select", "selected_option": {"value": "unit"}}},
+            }},
+        },
+    });
+
+    // Act
+    fake.send(0, &interactive_envelope("env-form", &form));
+    let (_, ack, _) = fake.wait_ack("env-form").await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert: the thank-you view travels in the acknowledgement.
+    assert_eq!(ack["envelope_id"], "env-form");
+    assert_eq!(ack["payload"]["response_action"], "update", "{ack}");
+    let misses = app.state().store.misses(0).await.unwrap();
+    assert_eq!(misses.len(), 1);
+    assert_eq!(misses[0].expected_scope.as_deref(), Some("unit"));
 }

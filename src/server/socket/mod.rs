@@ -587,7 +587,10 @@ async fn answer(state: &AppState, envelope: &Envelope) -> String {
                 // interactions lack: one envelope seen on two connections
                 // is acted on once.
                 let once = format!("socket-envelope:{id}");
-                super::interactions::dispatch(state, interaction, Some(once));
+                let reply = super::interactions::dispatch(state, interaction, Some(once)).await;
+                // A submitted form's answer (errors, or the thank-you view)
+                // travels in the acknowledgement.
+                return frame::ack(id, reply.payload().as_deref());
             }
             Err(e) => malformed("interactive", &e),
         },

@@ -1,0 +1,202 @@
+//! Advice as it was shown: each reply with buttons is recorded under an id
+//! that the buttons carry, so Share, Helpful and Not quite act on the
+//! question and advice the person saw, not on a re-run of the advisor over
+//! a button value (which Slack cuts at 2,000 characters).
+//!
+//! Nothing a payload points at is trusted: a value that is not one of our
+//! ids, or an id no longer stored, gets "this answer has expired".
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::AppState;
+use super::replies::{ephemeral_text, timed_advise};
+use crate::advisor::Advice;
+use crate::render;
+use crate::store::ShownAdvice;
+
+/// How long a shown answer's buttons keep working: a week after it was
+/// last shown. The question text is kept only that long (unless someone
+/// sends it as feedback), then purged by a background job.
+pub(super) const KEPT_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// A cached reply shown again within this long is not saved again; its
+/// row's `shown_at` may lag by this much, well inside [`KEPT_SECS`].
+const RESAVE_SECS: i64 = 60 * 60;
+
+/// How long a slash command waits for the record before answering anyway:
+/// Slack allows three seconds for the whole reply.
+const SAVE_WAIT: Duration = Duration::from_millis(1000);
+
+/// Hex digits in an id: 128 bits of a SHA-256.
+const ID_HEX: usize = 32;
+
+pub(super) const EXPIRED: &str = "This answer has expired, so I cannot act on it. Ask again and \
+                                  use the buttons under the new answer.";
+const LOOKUP_FAILED: &str =
+    "I could not look that answer up just now. Please try again in a minute.";
+
+/// The id of a question with the message shown for it. The same question
+/// with the same advice always gets the same id (so cached replies stay
+/// valid); a knowledge base that answers differently gives a new one.
+fn id_for(question: &str, message_json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(question.as_bytes());
+    h.update([0]);
+    h.update(message_json.as_bytes());
+    hex::encode(&h.finalize()[..ID_HEX / 2])
+}
+
+/// Whether `value` has the shape of an id we hand out, before any lookup.
+fn is_id(value: &str) -> bool {
+    value.len() == ID_HEX
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The advice for `text` as a private Slack message with its buttons when
+/// something matched, and the record those buttons point at.
+pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Option<ShownAdvice>) {
+    let kb = &state.kb;
+    let advice = timed_advise(state, text);
+    if !advice.confident {
+        return (render::advice_reply(kb, &advice, ""), None);
+    }
+    let shown = record(state, text, &advice);
+    let reply = render::advice_reply(kb, &advice, &shown.id);
+    (reply, Some(shown))
+}
+
+/// The private reply with buttons for `text`, its record saved first (for
+/// a direct message, which is not cached like the slash command).
+pub(super) async fn recorded_reply(state: &AppState, text: &str) -> Value {
+    let (reply, shown) = advice_with_buttons(state, text);
+    if let Some(shown) = shown {
+        remember(state, &Pending::new(shown)).await;
+    }
+    reply
+}
+
+/// The record of `advice` for `question` as it is about to be shown.
+fn record(state: &AppState, question: &str, advice: &Advice) -> ShownAdvice {
+    let kb = &state.kb;
+    let message = render::advice_message(kb, advice).to_string();
+    ShownAdvice {
+        id: id_for(question, &message),
+        question: question.to_owned(),
+        primary_scope: advice.primary_scope.clone(),
+        stages: advice.stages.clone(),
+        rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
+        details: render::advice_details(kb, advice).to_string(),
+        message,
+        shown_at: 0,
+    }
+}
+
+/// A thread reply's message: the first screen, with a "Details" button
+/// when there is more to show (the record it points at is saved first).
+pub(super) async fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Value {
+    let msg = render::advice_message(&state.kb, advice);
+    if !render::has_details(advice) {
+        return msg;
+    }
+    let shown = record(state, question, advice);
+    let id = shown.id.clone();
+    remember(state, &Pending::new(shown)).await;
+    render::with_details_button(msg, &id)
+}
+
+/// The full advice, privately, for whoever clicked "Details".
+pub(super) fn details_reply(shown: &ShownAdvice) -> Option<Value> {
+    let mut msg: Value = serde_json::from_str(&shown.details).ok()?;
+    msg["response_type"] = serde_json::json!("ephemeral");
+    msg["replace_original"] = serde_json::json!(false);
+    Some(msg)
+}
+
+/// A record waiting to be saved with the reply that carries its id; shared
+/// by every cached copy of that reply.
+#[derive(Clone)]
+pub(super) struct Pending {
+    shown: Arc<ShownAdvice>,
+    /// When it was last saved (0: never, or the save failed).
+    saved_at: Arc<AtomicI64>,
+}
+
+impl Pending {
+    pub(super) fn new(shown: ShownAdvice) -> Self {
+        Pending {
+            shown: Arc::new(shown),
+            saved_at: Arc::new(AtomicI64::new(0)),
+        }
+    }
+}
+
+/// Saves the record behind a reply about to be shown, unless it was saved
+/// within the hour. A failed or slow save is logged and the reply still
+/// goes out: its buttons then say the answer expired, and asking again
+/// saves it again.
+pub(super) async fn remember(state: &AppState, pending: &Pending) {
+    let now = state.clock.now();
+    let last = pending.saved_at.load(Ordering::Relaxed);
+    if last != 0 && now - last < RESAVE_SECS {
+        return;
+    }
+    pending.saved_at.store(now, Ordering::Relaxed);
+    let row = ShownAdvice {
+        shown_at: now,
+        ..(*pending.shown).clone()
+    };
+    let failed = match tokio::time::timeout(SAVE_WAIT, state.store.save_advice(&row)).await {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "the store did not answer in time".to_owned(),
+    };
+    pending.saved_at.store(0, Ordering::Relaxed);
+    tracing::warn!(error = %failed, "could not record the advice shown; its buttons will say it expired");
+}
+
+/// The advice a button's value points at, or the private reply to send
+/// instead.
+pub(super) async fn lookup(state: &AppState, value: &str) -> Result<ShownAdvice, Value> {
+    if !is_id(value) {
+        tracing::debug!("a button value that is not an advice id");
+        return Err(ephemeral_text(EXPIRED));
+    }
+    match state.store.shown_advice(value).await {
+        Ok(Some(shown)) => Ok(shown),
+        Ok(None) => Err(ephemeral_text(EXPIRED)),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not look up the advice behind a button");
+            Err(ephemeral_text(LOOKUP_FAILED))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_depend_on_question_and_advice_and_only_ours_are_accepted() {
+        let a = id_for("we bumped the learning rate", "{\"blocks\":[1]}");
+        assert_eq!(a, id_for("we bumped the learning rate", "{\"blocks\":[1]}"));
+        assert_ne!(a, id_for("we bumped the learning rate", "{\"blocks\":[2]}"));
+        assert_ne!(a, id_for("we bumped the batch size", "{\"blocks\":[1]}"));
+        assert!(is_id(&a), "{a}");
+        for forged in [
+            "",
+            "we bumped the learning rate",
+            &a.to_uppercase(),
+            &a[1..],
+            "../../etc",
+        ] {
+            assert!(!is_id(forged), "{forged:?}");
+        }
+    }
+}
