@@ -335,7 +335,11 @@ fn init_tracing() {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // A log reader that went away (`serve 2>&1 | head`) must not take the
+        // service down: by default a failed log write is reported with
+        // `eprintln!`, which panics on a closed stderr, in whichever task logged.
+        .log_internal_errors(false);
     let json = std::env::var("TESTSCOPE_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
     let _ = if json {
         builder.json().try_init()

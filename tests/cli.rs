@@ -336,3 +336,50 @@ async fn feedback_export_is_read_back_by_eval_and_since_filters() {
         "a bad date says what is wanted"
     );
 }
+
+/// `testscope serve 2>&1 | head -1`: once the log reader has gone, a log
+/// write fails; the service keeps running and still stops on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_sigterm_after_its_log_reader_went_away() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .arg("serve")
+        .env("SLACK_SIGNING_SECRET", "test-secret")
+        .env("TESTSCOPE_ADDR", "127.0.0.1:0")
+        .env(
+            "TESTSCOPE_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("t.db").display()),
+        )
+        .env_remove("SLACK_APP_TOKEN")
+        .env_remove("SLACK_BOT_TOKEN")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("listening"), "{first}");
+    // The reader is dropped here: the pipe is closed.
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("serve did not stop within 15 s of SIGTERM once its log reader had gone");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(status.success(), "a clean exit, got {status}");
+}
