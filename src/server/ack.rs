@@ -4,9 +4,7 @@
 
 use std::borrow::Cow;
 
-use axum::body::{Body, Bytes};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
@@ -17,8 +15,6 @@ pub(crate) enum Ack {
     Empty,
     /// A JSON answer made for this delivery.
     Json(Value),
-    /// A JSON answer serialised earlier (the reply cache), with its length.
-    Rendered { body: Bytes, length: HeaderValue },
 }
 
 impl Ack {
@@ -28,9 +24,6 @@ impl Ack {
         match self {
             Ack::Empty => None,
             Ack::Json(value) => Some(Cow::Owned(value.to_string())),
-            // Always serde_json's output, so always UTF-8; checked anyway
-            // because a broken payload would break the whole frame.
-            Ack::Rendered { body, .. } => std::str::from_utf8(body).ok().map(Cow::Borrowed),
         }
     }
 }
@@ -40,13 +33,6 @@ impl IntoResponse for Ack {
         match self {
             Ack::Empty => StatusCode::OK.into_response(),
             Ack::Json(value) => axum::Json(value).into_response(),
-            Ack::Rendered { body, length } => {
-                let mut response = Response::new(Body::from(body));
-                let headers = response.headers_mut();
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                headers.insert(CONTENT_LENGTH, length);
-                response
-            }
         }
     }
 }

@@ -2,15 +2,13 @@
 //! Slack's three seconds. The command's name is never assumed, since teams
 //! rename it.
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::ack::Ack;
-use super::shown::{self, Pending};
+use super::shown;
 use super::verify::{AppError, Verified};
 use crate::command::{self, Command};
 use crate::quiz;
@@ -38,7 +36,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
     let parsed = command::parse(&cmd.text);
     let kb = &state.kb;
     let msg = match &parsed {
-        Command::Advise(text) => return cached_reply(state, text).await,
+        Command::Advise(text) => return advice_reply(state, text).await,
         Command::Quiz(quiz_cmd) => {
             let asker = Asker {
                 team_id: &cmd.team_id,
@@ -78,63 +76,13 @@ fn ephemeral(mut msg: Value) -> Value {
     msg
 }
 
-/// Rendered replies by question text. Advice is a pure function of the text
-/// and the knowledge base, so a repeated question (a team pasting the same
-/// PR summary, a retried command) costs a lookup instead of a new render.
-#[derive(Default)]
-pub struct ReplyCache {
-    entries: std::sync::Mutex<rustc_hash::FxHashMap<String, Rendered>>,
-}
-
-/// A reply as it goes on the wire, with its length header made once, and
-/// the record its buttons point at.
-#[derive(Clone)]
-struct Rendered {
-    body: Bytes,
-    length: HeaderValue,
-    shown: Option<Pending>,
-}
-
-/// Enough for a busy workspace's recent questions; bounded so memory is too.
-const CACHE_ENTRIES: usize = 512;
-
-impl ReplyCache {
-    fn get_or_render(
-        &self,
-        text: &str,
-        render: impl FnOnce() -> (Value, Option<Pending>),
-    ) -> Rendered {
-        if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(text).cloned()) {
-            return hit;
-        }
-        let (msg, shown) = render();
-        let body = Bytes::from(serde_json::to_vec(&msg).unwrap_or_default());
-        let rendered = Rendered {
-            length: HeaderValue::from(body.len()),
-            body,
-            shown,
-        };
-        if let Ok(mut m) = self.entries.lock() {
-            if m.len() >= CACHE_ENTRIES {
-                m.clear();
-            }
-            m.insert(text.to_owned(), rendered.clone());
-        }
-        rendered
-    }
-}
-
-async fn cached_reply(state: &AppState, text: &str) -> Ack {
-    let rendered = state.replies.get_or_render(text, || {
-        let (msg, shown) = shown::advice_with_buttons(state, text);
-        (ephemeral(msg), shown.map(Pending::new))
-    });
+/// Advice for the text, rendered for this request: a new question every time
+/// is what users send, so there is nothing worth caching.
+async fn advice_reply(state: &AppState, text: &str) -> Ack {
+    let (msg, shown) = shown::advice_with_buttons(state, text);
     // Saved before the reply goes out, so a click on it finds the record.
-    if let Some(pending) = &rendered.shown {
-        shown::remember(state, pending).await;
+    if let Some(shown) = shown {
+        shown::remember(state, shown).await;
     }
-    Ack::Rendered {
-        body: rendered.body,
-        length: rendered.length,
-    }
+    Ack::Json(ephemeral(msg))
 }

@@ -79,8 +79,6 @@ pub struct Shared {
     pub store_probe: Arc<health::StoreProbe>,
     /// The background jobs and their health.
     pub jobs: jobs::Jobs,
-    /// Rendered slash-command replies by question text.
-    pub replies: Arc<commands::ReplyCache>,
     /// Anyone can send a forged request; each is counted, but the log gets
     /// at most one line per reason and interval.
     pub rejections: crate::telemetry::LogThrottle,
@@ -269,7 +267,6 @@ impl Application {
             quiz_counts: Arc::default(),
             store_probe: Arc::default(),
             slack_probe: Arc::default(),
-            replies: Arc::default(),
             rejections: crate::telemetry::LogThrottle::new(settings.rejection_log_interval),
             unrecorded: events::Unrecorded::default(),
             socket: socket_status.clone(),

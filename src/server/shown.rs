@@ -6,8 +6,6 @@
 //! Nothing a payload points at is trusted: a value that is not one of our
 //! ids, or an id no longer stored, gets "this answer has expired".
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -23,10 +21,6 @@ use crate::store::ShownAdvice;
 /// sends it as feedback), then purged by a background job.
 pub(super) const KEPT_SECS: i64 = 7 * 24 * 60 * 60;
 
-/// A cached reply shown again within this long is not saved again; its
-/// row's `shown_at` may lag by this much, well inside [`KEPT_SECS`].
-const RESAVE_SECS: i64 = 60 * 60;
-
 /// How long a slash command waits for the record before answering anyway:
 /// Slack allows three seconds for the whole reply.
 const SAVE_WAIT: Duration = Duration::from_millis(1000);
@@ -40,8 +34,9 @@ const LOOKUP_FAILED: &str =
     "I could not look that answer up just now. Please try again in a minute.";
 
 /// The id of a question with the message shown for it. The same question
-/// with the same advice always gets the same id (so cached replies stay
-/// valid); a knowledge base that answers differently gives a new one.
+/// with the same advice always gets the same id (asking again refreshes one
+/// record instead of adding another); a knowledge base that answers
+/// differently gives a new one.
 fn id_for(question: &str, message_json: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -72,12 +67,12 @@ pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Optio
     (reply, Some(shown))
 }
 
-/// The private reply with buttons for `text`, its record saved first (for
-/// a direct message, which is not cached like the slash command).
+/// The private reply with buttons for `text`, its record saved first so a
+/// click on it finds the record.
 pub(super) async fn recorded_reply(state: &AppState, text: &str) -> Value {
     let (reply, shown) = advice_with_buttons(state, text);
     if let Some(shown) = shown {
-        remember(state, &Pending::new(shown)).await;
+        remember(state, shown).await;
     }
     reply
 }
@@ -106,9 +101,8 @@ pub(super) async fn thread_message(state: &AppState, question: &str, advice: &Ad
         return msg;
     }
     let shown = record(state, question, advice);
-    let id = shown.id.clone();
-    remember(state, &Pending::new(shown)).await;
-    render::with_details_button(msg, &id)
+    remember(state, shown.clone()).await;
+    render::with_details_button(msg, &shown.id)
 }
 
 /// The full advice, privately, for whoever clicked "Details".
@@ -119,45 +113,19 @@ pub(super) fn details_reply(shown: &ShownAdvice) -> Option<Value> {
     Some(msg)
 }
 
-/// A record waiting to be saved with the reply that carries its id; shared
-/// by every cached copy of that reply.
-#[derive(Clone)]
-pub(super) struct Pending {
-    shown: Arc<ShownAdvice>,
-    /// When it was last saved (0: never, or the save failed).
-    saved_at: Arc<AtomicI64>,
-}
-
-impl Pending {
-    pub(super) fn new(shown: ShownAdvice) -> Self {
-        Pending {
-            shown: Arc::new(shown),
-            saved_at: Arc::new(AtomicI64::new(0)),
-        }
-    }
-}
-
-/// Saves the record behind a reply about to be shown, unless it was saved
-/// within the hour. A failed or slow save is logged and the reply still
-/// goes out: its buttons then say the answer expired, and asking again
-/// saves it again.
-pub(super) async fn remember(state: &AppState, pending: &Pending) {
-    let now = state.clock.now();
-    let last = pending.saved_at.load(Ordering::Relaxed);
-    if last != 0 && now - last < RESAVE_SECS {
-        return;
-    }
-    pending.saved_at.store(now, Ordering::Relaxed);
+/// Saves the record behind a reply about to be shown. A failed or slow save
+/// is logged and the reply still goes out: its buttons then say the answer
+/// expired, and asking again saves it again.
+pub(super) async fn remember(state: &AppState, shown: ShownAdvice) {
     let row = ShownAdvice {
-        shown_at: now,
-        ..(*pending.shown).clone()
+        shown_at: state.clock.now(),
+        ..shown
     };
     let failed = match tokio::time::timeout(SAVE_WAIT, state.store.save_advice(&row)).await {
         Ok(Ok(())) => return,
         Ok(Err(e)) => e.to_string(),
         Err(_) => "the store did not answer in time".to_owned(),
     };
-    pending.saved_at.store(0, Ordering::Relaxed);
     tracing::warn!(error = %failed, "could not record the advice shown; its buttons will say it expired");
 }
 
