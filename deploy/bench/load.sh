@@ -16,10 +16,10 @@
 # so a noisy neighbour or a drifting clock speed hits both alike; the summary
 # is the median of the per-round ratios.
 #
-# Two workloads: the same question over and over (what the targets are set
-# for; testscope answers it from its reply cache), and a new question on
-# every request (600 distinct signed commands in rotation, more than the
-# cache holds), which pays for the advisor each time.
+# Two workloads: a new question on every request (600 distinct signed
+# commands in rotation: what users send, and what the targets are set for),
+# and the same question over and over. testscope keeps no reply cache, so
+# both pay for verifying, parsing, advising and rendering every time.
 #
 # Each workload runs under two scheduling policies for wrk (POLICIES):
 #   default  wrk as an ordinary process. On two shared cores, each reply that
@@ -163,7 +163,7 @@ printf '\nwrk -t%s -c%s -d%ss, signed /testscope slash commands (%s bytes), loop
 for round in $(seq 1 "$ROUNDS"); do
   sign_request
   for policy in $POLICIES; do
-    for load in same new; do
+    for load in new same; do
       if (( round % 2 )); then run_floor "$round" "$load" "$policy"; run_serve "$round" "$load" "$policy"
       else run_serve "$round" "$load" "$policy"; run_floor "$round" "$load" "$policy"; fi
       read -r F_RPS F_P50 F_P99 <<<"$(summary "floor.$round.$load.$policy")"
@@ -179,11 +179,11 @@ F_RSS=$(peak_rss_mb floor)
 S_RSS=$(peak_rss_mb serve)
 
 for policy in $POLICIES; do
-for load in same new; do
-  if [ "$load" = same ]; then
-    printf '\n### The same question every time (the targets), wrk scheduling: %s\n\n' "$policy"
+for load in new same; do
+  if [ "$load" = new ]; then
+    printf '\n### A new question every time (the targets), wrk scheduling: %s\n\n' "$policy"
   else
-    printf '\n### A new question every time (no reply cache), wrk scheduling: %s\n\n' "$policy"
+    printf '\n### The same question every time, wrk scheduling: %s\n\n' "$policy"
   fi
   load=$load.$policy
   printf '| round | floor req/s | serve req/s | throughput ratio | floor p99 ms | serve p99 ms | p99 ratio |\n'
