@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::AppState;
 use super::replies::{ephemeral_text, timed_advise};
 use crate::advisor::Advice;
-use crate::render;
+use crate::render::{self, ReadFrom};
 use crate::store::ShownAdvice;
 
 /// How long a shown answer's buttons keep working: a week after it was
@@ -67,7 +67,7 @@ pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Optio
     if !advice.confident {
         return (render::advice_reply(kb, &advice, ""), None);
     }
-    let shown = record(state, text, &advice);
+    let shown = record(state, text, &advice, ReadFrom::Message);
     let reply = render::advice_reply(kb, &advice, &shown.id);
     (reply, Some(shown))
 }
@@ -82,17 +82,18 @@ pub(super) async fn recorded_reply(state: &AppState, text: &str) -> Value {
     reply
 }
 
-/// The record of `advice` for `question` as it is about to be shown.
-fn record(state: &AppState, question: &str, advice: &Advice) -> ShownAdvice {
+/// The record of `advice` for `question` as it is about to be shown, its
+/// "what was read" line worded for where it is shown.
+fn record(state: &AppState, question: &str, advice: &Advice, from: ReadFrom) -> ShownAdvice {
     let kb = &state.kb;
-    let message = render::advice_message(kb, advice).to_string();
+    let message = render::read_from(kb, render::advice_message(kb, advice), from).to_string();
     ShownAdvice {
         id: id_for(question, &message),
         question: question.to_owned(),
         primary_scope: advice.primary_scope.clone(),
         stages: advice.stages.clone(),
         rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
-        details: render::advice_details(kb, advice).to_string(),
+        details: render::read_from(kb, render::advice_details(kb, advice), from).to_string(),
         message,
         shown_at: 0,
     }
@@ -100,12 +101,18 @@ fn record(state: &AppState, question: &str, advice: &Advice) -> ShownAdvice {
 
 /// A thread reply's message: the first screen, with a "Details" button
 /// when there is more to show (the record it points at is saved first).
+/// What was read is "from the thread", not "from your message": the
+/// reply is for everyone in it.
 pub(super) async fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Value {
-    let msg = render::advice_message(&state.kb, advice);
+    let msg = render::read_from(
+        &state.kb,
+        render::advice_message(&state.kb, advice),
+        ReadFrom::Thread,
+    );
     if !render::has_details(advice) {
         return msg;
     }
-    let shown = record(state, question, advice);
+    let shown = record(state, question, advice, ReadFrom::Thread);
     let id = shown.id.clone();
     remember(state, &Pending::new(shown)).await;
     render::with_details_button(msg, &id)
