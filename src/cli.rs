@@ -220,12 +220,16 @@ pub fn run() -> ExitCode {
             } else {
                 text.join(" ")
             };
-            let advice = advise(&kb, &input);
+            // Trimmed like a slash command's text, so the id in the
+            // buttons is the one Slack would get for the same words.
+            let input = input.trim();
+            let advice = advise(&kb, input);
             let text = match format {
                 Format::Text => render::advice_text(&kb, &advice),
                 Format::Json => render::advice_json(&advice) + "\n",
                 Format::Blocks => {
-                    serde_json::to_string_pretty(&render::advice_message(&kb, &advice))
+                    // Exactly the private reply the bot sends, buttons included.
+                    serde_json::to_string_pretty(&render::private_reply(&kb, input, &advice).0)
                         .unwrap_or_default()
                         + "\n"
                 }

@@ -72,6 +72,26 @@ fn advise_text_and_blocks() {
     );
 }
 
+/// The whole private reply, buttons included, as `advise --format blocks`
+/// prints it (tests/api/commands.rs checks it equals the slash reply).
+#[test]
+fn advise_format_blocks_prints_the_reply_with_its_buttons() {
+    let out = testscope(&["advise", "--format", "blocks", "bumped the learning rate"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = v["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .and_then(|a| a["elements"].as_array())
+        .map(|e| e.iter().filter_map(|b| b["action_id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        actions,
+        ["share", "feedback_helpful", "feedback_not_quite", "details"]
+    );
+    insta::assert_snapshot!("advise_blocks_learning_rate", stdout(&out));
+}
+
 #[test]
 fn unmatched_text_gets_guidance_not_a_guess() {
     let text = stdout(&testscope(&["advise", "what's for lunch?"]));

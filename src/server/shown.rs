@@ -31,25 +31,13 @@ const RESAVE_SECS: i64 = 60 * 60;
 /// Slack allows three seconds for the whole reply.
 const SAVE_WAIT: Duration = Duration::from_millis(1000);
 
-/// Hex digits in an id: 128 bits of a SHA-256.
-const ID_HEX: usize = 32;
+/// Hex digits in an id.
+const ID_HEX: usize = render::ADVICE_ID_HEX;
 
 pub(super) const EXPIRED: &str = "This answer has expired, so I cannot act on it. Ask again and \
                                   use the buttons under the new answer.";
 const LOOKUP_FAILED: &str =
     "I could not look that answer up just now. Please try again in a minute.";
-
-/// The id of a question with the message shown for it. The same question
-/// with the same advice always gets the same id (so cached replies stay
-/// valid); a knowledge base that answers differently gives a new one.
-fn id_for(question: &str, message_json: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(question.as_bytes());
-    h.update([0]);
-    h.update(message_json.as_bytes());
-    hex::encode(&h.finalize()[..ID_HEX / 2])
-}
 
 /// Whether `value` has the shape of an id we hand out, before any lookup.
 fn is_id(value: &str) -> bool {
@@ -64,12 +52,14 @@ fn is_id(value: &str) -> bool {
 pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Option<ShownAdvice>) {
     let kb = &state.kb;
     let advice = timed_advise(state, text);
-    if !advice.confident {
-        return (render::advice_reply(kb, &advice, ""), None);
-    }
-    let shown = record(state, text, &advice, ReadFrom::Message);
-    let reply = render::advice_reply(kb, &advice, &shown.id);
-    (reply, Some(shown))
+    let (reply, id) = render::private_reply(kb, text, &advice);
+    let shown = id.map(|id| {
+        let shown = record(state, text, &advice, ReadFrom::Message);
+        // One id for the buttons and the record, whoever computes it.
+        debug_assert_eq!(shown.id, id);
+        shown
+    });
+    (reply, shown)
 }
 
 /// The private reply with buttons for `text`, its record saved first (for
@@ -88,7 +78,7 @@ fn record(state: &AppState, question: &str, advice: &Advice, from: ReadFrom) -> 
     let kb = &state.kb;
     let message = render::read_from(kb, render::advice_message(kb, advice), from).to_string();
     ShownAdvice {
-        id: id_for(question, &message),
+        id: render::advice_id(question, &message),
         question: question.to_owned(),
         primary_scope: advice.primary_scope.clone(),
         stages: advice.stages.clone(),
@@ -191,10 +181,10 @@ mod tests {
 
     #[test]
     fn ids_depend_on_question_and_advice_and_only_ours_are_accepted() {
-        let a = id_for("we bumped the learning rate", "{\"blocks\":[1]}");
-        assert_eq!(a, id_for("we bumped the learning rate", "{\"blocks\":[1]}"));
-        assert_ne!(a, id_for("we bumped the learning rate", "{\"blocks\":[2]}"));
-        assert_ne!(a, id_for("we bumped the batch size", "{\"blocks\":[1]}"));
+        let a = render::advice_id("we bumped the learning rate", "{\"blocks\":[1]}");
+        assert_eq!(a, render::advice_id("we bumped the learning rate", "{\"blocks\":[1]}"));
+        assert_ne!(a, render::advice_id("we bumped the learning rate", "{\"blocks\":[2]}"));
+        assert_ne!(a, render::advice_id("we bumped the batch size", "{\"blocks\":[1]}"));
         assert!(is_id(&a), "{a}");
         for forged in [
             "",
