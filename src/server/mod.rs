@@ -69,6 +69,8 @@ pub struct Shared {
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
     pub quiz: QuizSettings,
+    /// Who may change a channel's quiz; empty: anyone.
+    pub quiz_admins: crate::quiz::admins::QuizAdmins,
     /// How long "Not quite" reports are kept before the purge job drops them.
     pub feedback_retention: Duration,
     /// Quiz posts waiting for their live answer count to be rewritten.
@@ -265,6 +267,7 @@ impl Application {
             tasks,
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
+            quiz_admins: settings.quiz_admins.clone(),
             feedback_retention: settings.feedback_retention,
             quiz_counts: Arc::default(),
             store_probe: Arc::default(),
