@@ -133,6 +133,8 @@ struct FeedbackArgs {
     /// text and `export` to jsonl.
     #[arg(long, value_enum)]
     format: Option<FeedbackFormat>,
+    /// The database the service writes to (SQLite path or PostgreSQL URL);
+    /// its value is never printed, since it may hold a password.
     #[arg(
         long,
         env = "TESTSCOPE_DATABASE_URL",
@@ -158,14 +160,20 @@ enum QuizCommand {
         /// Post even if today's question is already out (an extra post).
         #[arg(long)]
         force: bool,
+        /// The service's database, where the day's post is claimed so that it
+        /// goes out once (SQLite path or PostgreSQL URL; its value is never
+        /// printed, since it may hold a password).
         #[arg(
             long,
             env = "TESTSCOPE_DATABASE_URL",
-            default_value = "sqlite://testscope.db"
+            default_value = "sqlite://testscope.db",
+            hide_env_values = true
         )]
         database_url: String,
+        /// The bot token (xoxb-...) to post with; required.
         #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true)]
         bot_token: Option<String>,
+        /// Slack's Web API base URL (a fake Slack in tests).
         #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
         slack_api_url: String,
         #[command(flatten)]

@@ -403,3 +403,54 @@ fn serve_stops_on_sigterm_after_its_log_reader_went_away() {
     };
     assert!(status.success(), "a clean exit, got {status}");
 }
+
+/// `quiz post --help` says what every flag is for, and never prints the
+/// database URL it would use (it may hold a password).
+#[test]
+fn quiz_post_help_documents_every_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .args(["quiz", "post", "--help"])
+        .env("TESTSCOPE_DATABASE_URL", "postgres://u:hunter2@db/testscope")
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success(), "{out:?}");
+    let help = stdout(&out);
+    for (flag, says) in [
+        ("--channel", "Channel id"),
+        ("--force", "Post even if"),
+        ("--database-url", "The service's database"),
+        ("--bot-token", "The bot token"),
+        ("--slack-api-url", "Slack's Web API base URL"),
+        ("--responses", "knowledge base from this directory"),
+    ] {
+        assert!(
+            help.contains(flag) && help.contains(says),
+            "{flag} should be explained (\"{says}...\"):\n{help}"
+        );
+    }
+    assert!(!help.contains("hunter2"), "a secret in --help:\n{help}");
+}
+
+/// The README's command-line table names every subcommand the binary has.
+#[test]
+fn the_readme_lists_every_subcommand() {
+    let help = stdout(&testscope(&["--help"]));
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let names: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .collect();
+    assert!(names.len() >= 9, "subcommands read from --help: {names:?}");
+    for name in names {
+        assert!(
+            readme.contains(&format!("| `testscope {name}")),
+            "README's command-line table does not list `testscope {name}`"
+        );
+    }
+}

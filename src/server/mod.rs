@@ -248,6 +248,16 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
         let slack = SlackApi::new(&settings.slack_api_url, settings.bot_token.clone(), retry)
             .with_response_origins(&settings.response_origins);
+        if settings.bot_token.is_none() {
+            // The service still starts (slash commands need no token), but
+            // an operator should not have to find out from a silent thread.
+            tracing::warn!(
+                "SLACK_BOT_TOKEN is not set: slash commands are answered, but nothing can be \
+                 posted (thread replies, direct messages, the Home tab, the Not quite form, the \
+                 daily quiz); set it to the bot token (xoxb-...) from your Slack app's OAuth & \
+                 Permissions page"
+            );
+        }
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
