@@ -51,7 +51,7 @@ struct KbArgs {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the Slack service (slash command, review-thread mentions, buttons).
-    Serve(crate::server::ServeArgs),
+    Serve(Box<crate::server::ServeArgs>),
     /// Recommend a test scope and stage for a described change.
     Advise {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -185,7 +185,7 @@ enum QuizCommand {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Probe { url } => probe(&url),
         Command::Quiz(QuizCommand::Post {
             channel,

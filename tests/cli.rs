@@ -410,7 +410,10 @@ fn serve_stops_on_sigterm_after_its_log_reader_went_away() {
 fn quiz_post_help_documents_every_flag() {
     let out = Command::new(env!("CARGO_BIN_EXE_testscope"))
         .args(["quiz", "post", "--help"])
-        .env("TESTSCOPE_DATABASE_URL", "postgres://u:hunter2@db/testscope")
+        .env(
+            "TESTSCOPE_DATABASE_URL",
+            "postgres://u:hunter2@db/testscope",
+        )
         .output()
         .expect("binary runs");
     assert!(out.status.success(), "{out:?}");

@@ -556,7 +556,10 @@ async fn a_closed_post_gets_its_result_in_its_thread_once_across_replicas() {
         "{said}"
     );
     let section = replies[0]["blocks"][0]["text"]["text"].as_str().unwrap();
-    assert!(section.chars().count() <= 3000, "within Slack's section limit");
+    assert!(
+        section.chars().count() <= 3000,
+        "within Slack's section limit"
+    );
 }
 
 #[tokio::test]

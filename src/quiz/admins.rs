@@ -18,7 +18,9 @@ impl QuizAdmins {
         for id in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let looks_right = id.len() <= 32
                 && id.starts_with(['U', 'W'])
-                && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
             if !looks_right {
                 let shown: String = id.chars().take(40).collect();
                 return Err(format!(

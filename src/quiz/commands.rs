@@ -98,8 +98,7 @@ pub struct Answer {
 }
 
 /// The channel hears who changed its quiz and how. Service wording.
-const ANNOUNCE_SCHEDULED: &str =
-    "<@{user}> scheduled this channel's quiz: a question {days} at {time} ({zone}). Next one: {next}.";
+const ANNOUNCE_SCHEDULED: &str = "<@{user}> scheduled this channel's quiz: a question {days} at {time} ({zone}). Next one: {next}.";
 const ANNOUNCE_STOPPED: &str = "<@{user}> stopped this channel's quiz.";
 
 /// Answers a quiz command, parsed by [`crate::command`]: the private reply.

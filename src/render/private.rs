@@ -27,7 +27,11 @@ pub fn advice_id(question: &str, message_json: &str) -> String {
 
 /// The private reply to `question` and the id its buttons carry (`None`
 /// when nothing matched: no buttons, nothing to record).
-pub fn private_reply(kb: &KnowledgeBase, question: &str, advice: &Advice) -> (Value, Option<String>) {
+pub fn private_reply(
+    kb: &KnowledgeBase,
+    question: &str,
+    advice: &Advice,
+) -> (Value, Option<String>) {
     if !advice.confident {
         return (advice_reply(kb, advice, ""), None);
     }

@@ -93,7 +93,12 @@ fn quote(question: &str) -> String {
 /// The private reply after its Share button was used: the same answer
 /// (`shown`), its Helpful / Not quite (and Details) buttons, no Share;
 /// sent through the click's `response_url` to replace the original.
-pub fn after_sharing(kb: &KnowledgeBase, mut shown: Value, advice_id: &str, details: bool) -> Value {
+pub fn after_sharing(
+    kb: &KnowledgeBase,
+    mut shown: Value,
+    advice_id: &str,
+    details: bool,
+) -> Value {
     if let Some(blocks) = shown["blocks"].as_array_mut() {
         blocks.push(action_buttons(kb, advice_id, false, details));
     }

@@ -61,7 +61,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
             ))
             .await;
             if let Some(text) = answer.announcement {
-                announce(state, &cmd.channel_id, text);
+                announce(state, &cmd.channel_id, &text);
             }
             return Ack::Json(answer.reply);
         }
@@ -84,7 +84,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
 /// Tells the whole channel that its quiz changed, in the background: the
 /// person who changed it has their answer already. A refused post (the bot
 /// removed from the channel meanwhile) is only logged.
-fn announce(state: &AppState, channel: &str, text: String) {
+fn announce(state: &AppState, channel: &str, text: &str) {
     let s = state.clone();
     let msg = json!({"channel": channel, "text": text, "unfurl_links": false});
     state.spawn("quiz change announcement", async move {

@@ -182,9 +182,18 @@ mod tests {
     #[test]
     fn ids_depend_on_question_and_advice_and_only_ours_are_accepted() {
         let a = render::advice_id("we bumped the learning rate", "{\"blocks\":[1]}");
-        assert_eq!(a, render::advice_id("we bumped the learning rate", "{\"blocks\":[1]}"));
-        assert_ne!(a, render::advice_id("we bumped the learning rate", "{\"blocks\":[2]}"));
-        assert_ne!(a, render::advice_id("we bumped the batch size", "{\"blocks\":[1]}"));
+        assert_eq!(
+            a,
+            render::advice_id("we bumped the learning rate", "{\"blocks\":[1]}")
+        );
+        assert_ne!(
+            a,
+            render::advice_id("we bumped the learning rate", "{\"blocks\":[2]}")
+        );
+        assert_ne!(
+            a,
+            render::advice_id("we bumped the batch size", "{\"blocks\":[1]}")
+        );
         assert!(is_id(&a), "{a}");
         for forged in [
             "",

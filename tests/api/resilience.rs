@@ -802,7 +802,11 @@ async fn a_quiz_post_slack_refuses_for_good_pauses_the_channel_and_tells_the_sub
     // Subscribing again is announced in the channel; that is not a retry.
     let quiz_posts: Vec<Value> = posts_to(&reqs, "C111")
         .into_iter()
-        .filter(|p| !p["text"].as_str().is_some_and(|t| t.contains("scheduled this channel's quiz")))
+        .filter(|p| {
+            !p["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("scheduled this channel's quiz"))
+        })
         .collect();
     assert_eq!(
         quiz_posts.len(),
