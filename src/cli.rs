@@ -51,7 +51,7 @@ struct KbArgs {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the Slack service (slash command, review-thread mentions, buttons).
-    Serve(crate::server::ServeArgs),
+    Serve(Box<crate::server::ServeArgs>),
     /// Recommend a test scope and stage for a described change.
     Advise {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -133,6 +133,8 @@ struct FeedbackArgs {
     /// text and `export` to jsonl.
     #[arg(long, value_enum)]
     format: Option<FeedbackFormat>,
+    /// The database the service writes to (SQLite path or PostgreSQL URL);
+    /// its value is never printed, since it may hold a password.
     #[arg(
         long,
         env = "TESTSCOPE_DATABASE_URL",
@@ -158,14 +160,20 @@ enum QuizCommand {
         /// Post even if today's question is already out (an extra post).
         #[arg(long)]
         force: bool,
+        /// The service's database, where the day's post is claimed so that it
+        /// goes out once (SQLite path or PostgreSQL URL; its value is never
+        /// printed, since it may hold a password).
         #[arg(
             long,
             env = "TESTSCOPE_DATABASE_URL",
-            default_value = "sqlite://testscope.db"
+            default_value = "sqlite://testscope.db",
+            hide_env_values = true
         )]
         database_url: String,
+        /// The bot token (xoxb-...) to post with; required.
         #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true)]
         bot_token: Option<String>,
+        /// Slack's Web API base URL (a fake Slack in tests).
         #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
         slack_api_url: String,
         #[command(flatten)]
@@ -177,7 +185,7 @@ enum QuizCommand {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Probe { url } => probe(&url),
         Command::Quiz(QuizCommand::Post {
             channel,
@@ -220,12 +228,16 @@ pub fn run() -> ExitCode {
             } else {
                 text.join(" ")
             };
-            let advice = advise(&kb, &input);
+            // Trimmed like a slash command's text, so the id in the
+            // buttons is the one Slack would get for the same words.
+            let input = input.trim();
+            let advice = advise(&kb, input);
             let text = match format {
                 Format::Text => render::advice_text(&kb, &advice),
                 Format::Json => render::advice_json(&advice) + "\n",
                 Format::Blocks => {
-                    serde_json::to_string_pretty(&render::advice_message(&kb, &advice))
+                    // Exactly the private reply the bot sends, buttons included.
+                    serde_json::to_string_pretty(&render::private_reply(&kb, input, &advice).0)
                         .unwrap_or_default()
                         + "\n"
                 }

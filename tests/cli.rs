@@ -72,6 +72,26 @@ fn advise_text_and_blocks() {
     );
 }
 
+/// The whole private reply, buttons included, as `advise --format blocks`
+/// prints it (tests/api/commands.rs checks it equals the slash reply).
+#[test]
+fn advise_format_blocks_prints_the_reply_with_its_buttons() {
+    let out = testscope(&["advise", "--format", "blocks", "bumped the learning rate"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = v["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .and_then(|a| a["elements"].as_array())
+        .map(|e| e.iter().filter_map(|b| b["action_id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        actions,
+        ["share", "feedback_helpful", "feedback_not_quite", "details"]
+    );
+    insta::assert_snapshot!("advise_blocks_learning_rate", stdout(&out));
+}
+
 #[test]
 fn unmatched_text_gets_guidance_not_a_guess() {
     let text = stdout(&testscope(&["advise", "what's for lunch?"]));
@@ -359,12 +379,21 @@ fn serve_stops_on_sigterm_after_its_log_reader_went_away() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(first.contains("listening"), "{first}");
-    // The reader is dropped here: the pipe is closed.
+    // Up to the line saying where it listens (the missing bot token's
+    // warning comes first).
+    let mut reader = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut read = String::new();
+    for _ in 0..5 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        read.push_str(&line);
+        if line.contains("listening") {
+            break;
+        }
+    }
+    assert!(read.contains("listening"), "{read}");
+    drop(reader);
+    // The reader is dropped: the pipe is closed.
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -382,4 +411,58 @@ fn serve_stops_on_sigterm_after_its_log_reader_went_away() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
     assert!(status.success(), "a clean exit, got {status}");
+}
+
+/// `quiz post --help` says what every flag is for, and never prints the
+/// database URL it would use (it may hold a password).
+#[test]
+fn quiz_post_help_documents_every_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .args(["quiz", "post", "--help"])
+        .env(
+            "TESTSCOPE_DATABASE_URL",
+            "postgres://u:hunter2@db/testscope",
+        )
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success(), "{out:?}");
+    let help = stdout(&out);
+    for (flag, says) in [
+        ("--channel", "Channel id"),
+        ("--force", "Post even if"),
+        ("--database-url", "The service's database"),
+        ("--bot-token", "The bot token"),
+        ("--slack-api-url", "Slack's Web API base URL"),
+        ("--responses", "knowledge base from this directory"),
+    ] {
+        assert!(
+            help.contains(flag) && help.contains(says),
+            "{flag} should be explained (\"{says}...\"):\n{help}"
+        );
+    }
+    assert!(!help.contains("hunter2"), "a secret in --help:\n{help}");
+}
+
+/// The README's command-line table names every subcommand the binary has.
+#[test]
+fn the_readme_lists_every_subcommand() {
+    let help = stdout(&testscope(&["--help"]));
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let names: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .collect();
+    assert!(names.len() >= 9, "subcommands read from --help: {names:?}");
+    for name in names {
+        assert!(
+            readme.contains(&format!("| `testscope {name}")),
+            "README's command-line table does not list `testscope {name}`"
+        );
+    }
 }

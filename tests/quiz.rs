@@ -77,7 +77,25 @@ impl World {
         runner::tick(self.ctx(), secs(at), QuizSettings::default()).await
     }
 
+    /// The quiz posts themselves (`chat.postMessage` outside a thread).
     async fn posts_to_slack(&self) -> Vec<Value> {
+        self.messages_to_slack()
+            .await
+            .into_iter()
+            .filter(|m| m.get("thread_ts").is_none())
+            .collect()
+    }
+
+    /// Replies in a quiz post's thread: a closed post's result.
+    async fn thread_replies_to_slack(&self) -> Vec<Value> {
+        self.messages_to_slack()
+            .await
+            .into_iter()
+            .filter(|m| m.get("thread_ts").is_some())
+            .collect()
+    }
+
+    async fn messages_to_slack(&self) -> Vec<Value> {
         self.server
             .received_requests()
             .await
@@ -455,6 +473,16 @@ async fn the_next_post_closes_the_previous_one_and_a_late_click_gets_the_answer(
         "it shows the answer: {shown}"
     );
     assert!(shown.contains("1 answered, 100% correct"), "{shown}");
+    // Those who answered in the thread see the result there too.
+    let replies = w.thread_replies_to_slack().await;
+    assert_eq!(replies.len(), 1, "one result in the thread: {replies:?}");
+    assert_eq!(replies[0]["channel"], "C1");
+    assert_eq!(replies[0]["thread_ts"], first.message_ts.clone().unwrap());
+    let said = replies[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        said.contains(&q.options[q.correct]) && said.contains("1 answered, 100% correct"),
+        "the thread hears the answer and how the channel did: {said}"
+    );
 
     // Yesterday's button, clicked today by someone else: a friendly no.
     let late = click(&w, "U2", "C1", &value, "2026-11-26T09:30:00Z")
@@ -473,6 +501,65 @@ async fn the_next_post_closes_the_previous_one_and_a_late_click_gets_the_answer(
     // not rewritten again.
     w.tick("2026-11-27T00:00:30Z").await;
     assert_eq!(updates_to_slack(&w.server).await.len(), 2);
+    assert_eq!(
+        w.thread_replies_to_slack().await.len(),
+        2,
+        "each closed post's thread is told once"
+    );
+}
+
+#[tokio::test]
+async fn a_closed_post_gets_its_result_in_its_thread_once_across_replicas() {
+    // Arrange: a second replica on the same database and the same Slack.
+    let w = World::new().await;
+    slack_accepts_posts(&w.server).await;
+    slack_accepts_updates(&w.server).await;
+    w.subscribe("C1", "09:00 Europe/Berlin mon-fri").await;
+    w.tick("2026-11-27T08:00:05Z").await;
+    let post = w.store.quiz_posts("C1").await.unwrap()[0].clone();
+    let q = w.kb.question(&post.question_id).unwrap();
+    let wrong = (q.correct + 1) % q.options.len();
+    for (user, pick) in [("U1", q.correct), ("U2", wrong)] {
+        let value = format!("quiz|C1|2026-11-27|{}|{pick}", q.id);
+        click(&w, user, "C1", &value, "2026-11-27T12:00:00Z")
+            .await
+            .unwrap();
+    }
+    let other_store = store::open(&format!("sqlite://{}", w.db.display()))
+        .await
+        .unwrap();
+    let other_slack = slack_for(&w.server);
+    let other = QuizCtx {
+        kb: &w.kb,
+        slack: &other_slack,
+        store: other_store.as_ref(),
+    };
+
+    // Act: both replicas' schedulers close Friday's post at the same time.
+    let at = secs("2026-11-27T23:00:10Z");
+    tokio::join!(
+        runner::tick(w.ctx(), at, QuizSettings::default()),
+        runner::tick(other, at, QuizSettings::default()),
+    );
+
+    // Assert
+    let replies = w.thread_replies_to_slack().await;
+    assert_eq!(
+        replies.len(),
+        1,
+        "the thread is told once, not once per replica: {replies:?}"
+    );
+    assert_eq!(replies[0]["thread_ts"], post.message_ts.clone().unwrap());
+    let said = replies[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        said.contains(&q.options[q.correct]) && said.contains("2 answered, 50% correct"),
+        "{said}"
+    );
+    let section = replies[0]["blocks"][0]["text"]["text"].as_str().unwrap();
+    assert!(
+        section.chars().count() <= 3000,
+        "within Slack's section limit"
+    );
 }
 
 #[tokio::test]

@@ -88,10 +88,50 @@ async fn cannot_post_in(ctx: QuizCtx<'_>, channel: &str) -> Option<String> {
     }
 }
 
-/// Answers a quiz command, parsed by [`crate::command`].
+/// What a quiz command gives: the private reply, and for a change to the
+/// channel's schedule, the line that tells the whole channel about it.
+pub struct Answer {
+    pub reply: Value,
+    /// Posted in the channel (`chat.postMessage`) by the caller, after the
+    /// reply, so that one slow post cannot hold up Slack's three seconds.
+    pub announcement: Option<String>,
+}
+
+/// The channel hears who changed its quiz and how. Service wording.
+const ANNOUNCE_SCHEDULED: &str = "<@{user}> scheduled this channel's quiz: a question {days} at {time} ({zone}). Next one: {next}.";
+const ANNOUNCE_STOPPED: &str = "<@{user}> stopped this channel's quiz.";
+
+/// Answers a quiz command, parsed by [`crate::command`]: the private reply.
 pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64) -> Value {
+    answer(ctx, asker, cmd, now).await.reply
+}
+
+/// Answers a quiz command, with the channel's announcement when the
+/// schedule changed (subscribed, rescheduled or stopped).
+pub async fn answer(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64) -> Answer {
+    let announce = |template: &str, schedule: Option<&Schedule>| {
+        let text = template.replace("{user}", asker.user_id);
+        match schedule {
+            Some(s) => describe(&text, s, now, 0),
+            None => text,
+        }
+    };
+    let announcement = match cmd {
+        QuizCommand::Daily(schedule) => Some(announce(ANNOUNCE_SCHEDULED, Some(schedule))),
+        QuizCommand::Stop => Some(announce(ANNOUNCE_STOPPED, None)),
+        _ => None,
+    };
+    let (reply, changed) = reply(ctx, asker, cmd, now).await;
+    Answer {
+        reply,
+        announcement: announcement.filter(|_| changed),
+    }
+}
+
+/// The private reply, and whether the channel's schedule changed.
+async fn reply(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64) -> (Value, bool) {
     let t = &ctx.kb.messages.quiz;
-    match cmd {
+    let reply = match cmd {
         QuizCommand::Practice => {
             // A different question each minute, and per person, with no state to keep.
             let n = ctx.kb.quiz.len().max(1) as u64;
@@ -103,7 +143,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now:
         }
         QuizCommand::Daily(schedule) => {
             if let Some(refusal) = cannot_post_in(ctx, asker.channel_id).await {
-                return ephemeral(&refusal);
+                return (ephemeral(&refusal), false);
             }
             let record = Subscription {
                 channel_id: asker.channel_id.to_owned(),
@@ -115,14 +155,17 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now:
             };
             if let Err(e) = ctx.store.upsert_subscription(&record).await {
                 tracing::error!(error = %e, "could not save a quiz subscription");
-                return ephemeral(
-                    "Sorry, I could not save that right now. Please try again in a minute.",
+                return (
+                    ephemeral(
+                        "Sorry, I could not save that right now. Please try again in a minute.",
+                    ),
+                    false,
                 );
             }
-            ephemeral(&describe(&t.subscribed, schedule, now, 0))
+            return (ephemeral(&describe(&t.subscribed, schedule, now, 0)), true);
         }
         QuizCommand::Stop => match ctx.store.remove_subscription(asker.channel_id).await {
-            Ok(true) => ephemeral(&t.unsubscribed),
+            Ok(true) => return (ephemeral(&t.unsubscribed), true),
             Ok(false) => ephemeral(&t.not_subscribed),
             Err(e) => {
                 tracing::error!(error = %e, "could not remove a quiz subscription");
@@ -160,7 +203,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now:
         QuizCommand::Leaderboard { week: true } => {
             let (board, monday) = week_standings(ctx, asker, now).await;
             if board.is_empty() {
-                return ephemeral(&t.leaderboard_week_empty);
+                return (ephemeral(&t.leaderboard_week_empty), false);
             }
             let lines: Vec<String> = board
                 .iter()
@@ -182,7 +225,7 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now:
         QuizCommand::Leaderboard { week: false } => {
             let (board, _) = standings(ctx, asker, now).await;
             if board.is_empty() {
-                return ephemeral(&t.leaderboard_empty);
+                return (ephemeral(&t.leaderboard_empty), false);
             }
             let lines: Vec<String> = board
                 .iter()
@@ -216,7 +259,8 @@ pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now:
                 None => ephemeral(&t.me_empty),
             }
         }
-    }
+    };
+    (reply, false)
 }
 
 fn board_message(header: &str, lines: &[String]) -> Value {

@@ -142,6 +142,24 @@ pub fn closed_post(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32
     })
 }
 
+/// The reply in a closed post's thread: its answer and how the channel
+/// did, where the people who answered are, as the rewritten post says it.
+pub fn closed_thread_reply(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32) -> Value {
+    let t = &kb.messages.quiz;
+    let text = fill(
+        &t.closed_post,
+        &[
+            ("answer", &lettered(q, q.correct)),
+            ("explanation", &q.explanation),
+            ("stats", &stats_text(kb, answered, correct)),
+        ],
+    );
+    json!({
+        "text": clip(&text, 4000),
+        "blocks": [section(&text)],
+    })
+}
+
 /// The private reply to a click on a question that has closed.
 pub fn closed_reply(kb: &KnowledgeBase, q: &Question) -> String {
     fill(

@@ -1,5 +1,6 @@
 //! The daily quiz: schedules, the question bank, posting and answers.
 
+pub mod admins;
 pub mod commands;
 pub mod message;
 pub mod runner;

@@ -490,6 +490,32 @@ async fn close(ctx: QuizCtx<'_>, post: &QuizPost, now: i64) {
     }
     crate::telemetry::quiz_post("closed");
     show_closed(ctx, post).await;
+    // Under the same claim: whoever closed the post in the store, and only
+    // they, tell its thread.
+    reply_in_thread(ctx, post).await;
+}
+
+/// Posts a closed quiz's answer and how the channel did as a reply in the
+/// post's thread, so people who answered there see the result there. Only
+/// [`close`]'s winner calls it, so racing replicas reply once; a post that
+/// may have reached Slack (a timeout) is not repeated, so never twice.
+async fn reply_in_thread(ctx: QuizCtx<'_>, post: &QuizPost) {
+    let (channel, post_id) = (post.channel_id.as_str(), post.post_id.as_str());
+    let (Some(ts), Some(q)) = (&post.message_ts, ctx.kb.question(&post.question_id)) else {
+        return;
+    };
+    let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
+    let (answered, correct) = stats::post_result(&answers, post_id);
+    let mut msg = message::closed_thread_reply(ctx.kb, q, answered, correct);
+    msg["channel"] = json!(channel);
+    msg["thread_ts"] = json!(ts);
+    msg["unfurl_links"] = json!(false);
+    match ctx.slack.post_message(&msg).await {
+        Ok(_) => crate::telemetry::quiz_post("thread_reply"),
+        Err(e) => {
+            tracing::warn!(error = %e, channel, post_id, "could not reply in a closed quiz post's thread")
+        }
+    }
 }
 
 /// Rewrites a closed post's message: the answer instead of the buttons.

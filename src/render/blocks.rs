@@ -21,7 +21,7 @@ fn header(text: &str) -> Value {
     json!({"type": "header", "text": {"type": "plain_text", "text": clip(text, limits::HEADER), "emoji": true}})
 }
 
-fn section(text: &str) -> Value {
+pub(super) fn section(text: &str) -> Value {
     json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, limits::SECTION)}})
 }
 
@@ -282,37 +282,44 @@ pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, advice_id: &str) -> Val
     if advice.confident
         && let Some(blocks) = msg["blocks"].as_array_mut()
     {
-        let value = clip(advice_id, MAX_VALUE_CHARS);
-        let t = &kb.messages.slack;
-        let button = |id: &str, label: &str, style: Option<&str>| {
-            let mut b = json!({
-                "type": "button",
-                "action_id": id,
-                "text": {"type": "plain_text", "text": clip(label, limits::BUTTON), "emoji": true},
-                "value": value,
-            });
-            if let Some(style) = style {
-                b["style"] = json!(style);
-            }
-            b
-        };
-        blocks.push(json!({
-            "type": "actions",
-            "block_id": "testscope_actions",
-            "elements": [
-                button(SHARE, &t.share_button, Some("primary")),
-                button(HELPFUL, &t.helpful_button, None),
-                button(NOT_QUITE, &t.not_quite_button, None),
-            ],
-        }));
-        if has_details(advice)
-            && let Some(elements) = blocks.last_mut().and_then(|b| b["elements"].as_array_mut())
-        {
-            elements.push(details_button(advice_id));
-        }
+        blocks.push(action_buttons(kb, advice_id, true, has_details(advice)));
     }
     msg["response_type"] = json!("ephemeral");
     msg
+}
+
+/// The row of buttons under a private answer: Share (unless it was shared
+/// already), Helpful, Not quite, and Details when there is more to show.
+pub(super) fn action_buttons(
+    kb: &KnowledgeBase,
+    advice_id: &str,
+    share: bool,
+    details: bool,
+) -> Value {
+    let value = clip(advice_id, MAX_VALUE_CHARS);
+    let t = &kb.messages.slack;
+    let button = |id: &str, label: &str, style: Option<&str>| {
+        let mut b = json!({
+            "type": "button",
+            "action_id": id,
+            "text": {"type": "plain_text", "text": clip(label, limits::BUTTON), "emoji": true},
+            "value": value,
+        });
+        if let Some(style) = style {
+            b["style"] = json!(style);
+        }
+        b
+    };
+    let mut elements = Vec::new();
+    if share {
+        elements.push(button(SHARE, &t.share_button, Some("primary")));
+    }
+    elements.push(button(HELPFUL, &t.helpful_button, None));
+    elements.push(button(NOT_QUITE, &t.not_quite_button, None));
+    if details {
+        elements.push(details_button(advice_id));
+    }
+    json!({"type": "actions", "block_id": "testscope_actions", "elements": elements})
 }
 
 /// The notification text: what someone sees in a push notification or a

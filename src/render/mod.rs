@@ -2,6 +2,8 @@
 //! Pure functions of the knowledge base and the advice.
 
 mod blocks;
+mod private;
+mod shared;
 mod terminal;
 
 pub(crate) use blocks::escape;
@@ -9,6 +11,8 @@ pub use blocks::{
     DETAILS, HELPFUL, NOT_QUITE, SHARE, advice_details, advice_message, advice_reply, has_details,
     help_message, rules_message, traps_message, with_details_button,
 };
+pub use private::{ADVICE_ID_HEX, advice_id, private_reply};
+pub use shared::{ReadFrom, after_sharing, read_from, shared_answer};
 pub use terminal::{advice_text, rules_text, summary_line};
 
 use crate::advisor::Advice;

@@ -43,17 +43,25 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
                 channel_id: &cmd.channel_id,
                 user_id: &cmd.user_id,
             };
+            if !state.quiz_admins.allows(&cmd.user_id, quiz_cmd) {
+                tracing::info!(user = %cmd.user_id, "a quiz change by someone not in TESTSCOPE_QUIZ_ADMINS refused");
+                let refusal = state.quiz_admins.refusal(&cmd.command);
+                return Ack::Json(json!({"response_type": "ephemeral", "text": refusal}));
+            }
             // Boxed: the quiz's database calls would otherwise make every
             // command's future, which axum moves onto the heap, as large
             // as theirs.
-            let msg = Box::pin(quiz::commands::handle(
+            let answer = Box::pin(quiz::commands::answer(
                 state.quiz_ctx(),
                 &asker,
                 quiz_cmd,
                 state.clock.now(),
             ))
             .await;
-            return Ack::Json(msg);
+            if let Some(text) = answer.announcement {
+                announce(state, &cmd.channel_id, &text);
+            }
+            return Ack::Json(answer.reply);
         }
         Command::QuizUsage { problem } => {
             let usage = command::quiz_usage(&cmd.command);
@@ -69,6 +77,19 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
         Command::Feedback => super::feedback::summary(state).await,
     };
     Ack::Json(ephemeral(msg))
+}
+
+/// Tells the whole channel that its quiz changed, in the background: the
+/// person who changed it has their answer already. A refused post (the bot
+/// removed from the channel meanwhile) is only logged.
+fn announce(state: &AppState, channel: &str, text: &str) {
+    let s = state.clone();
+    let msg = json!({"channel": channel, "text": text, "unfurl_links": false});
+    state.spawn("quiz change announcement", async move {
+        if let Err(e) = s.slack.post_message(&msg).await {
+            tracing::warn!(error = %e, "could not announce a quiz change in its channel");
+        }
+    });
 }
 
 fn ephemeral(mut msg: Value) -> Value {

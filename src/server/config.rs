@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::socket::{MAX_CONNECTIONS, SocketSettings};
+use crate::quiz::admins::QuizAdmins;
 use crate::quiz::runner::{QuizSettings, parse_channels};
 use crate::quiz::schedule::Schedule;
 use crate::slack::api::{AppToken, BotToken};
@@ -49,6 +50,10 @@ pub struct ServeArgs {
     /// `C0123ABC=09:00 Europe/Berlin mon-fri;C0456DEF=16:30 America/New_York everyday`.
     #[arg(long, env = "TESTSCOPE_QUIZ_CHANNELS", default_value = "")]
     pub quiz_channels: String,
+    /// Slack user ids (comma separated) who alone may start, change or stop
+    /// a channel's quiz; empty: anyone in the channel.
+    #[arg(long, env = "TESTSCOPE_QUIZ_ADMINS", default_value = "")]
+    pub quiz_admins: String,
     /// How many minutes after its time a missed quiz may still be posted the same day.
     #[arg(long, env = "TESTSCOPE_QUIZ_LATE_MINUTES", default_value_t = 240)]
     pub quiz_late_minutes: u32,
@@ -129,6 +134,8 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     pub quiz_channels: Vec<(String, Schedule)>,
     pub quiz: QuizSettings,
+    /// Who may change a channel's quiz (`TESTSCOPE_QUIZ_ADMINS`).
+    pub quiz_admins: QuizAdmins,
     pub quiz_tick: Duration,
     /// How long "Not quite" reports are kept (`TESTSCOPE_FEEDBACK_RETENTION_DAYS`).
     pub feedback_retention: Duration,
@@ -163,6 +170,7 @@ impl Settings {
             shutdown_grace: Duration::from_secs(10),
             quiz_channels: Vec::new(),
             quiz: QuizSettings::default(),
+            quiz_admins: QuizAdmins::default(),
             quiz_tick: Duration::from_secs(20),
             feedback_retention: Duration::from_secs(90 * DAY_SECS),
             header_timeout: Duration::from_secs(10),
@@ -259,9 +267,11 @@ impl Settings {
             lease_secs: i64::from(args.quiz_lease_secs.max(1)),
             ..QuizSettings::default()
         };
+        let quiz_admins = QuizAdmins::parse(&args.quiz_admins)?;
         Ok(Settings {
             quiz_channels,
             quiz,
+            quiz_admins,
             quiz_tick: Duration::from_secs(args.quiz_tick_secs.max(1)),
             feedback_retention: Duration::from_secs(
                 u64::from(args.feedback_retention_days.max(1)) * DAY_SECS,

@@ -118,8 +118,20 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
         let reply = match shown::lookup(state, text).await {
             Err(reply) => reply,
             Ok(advice) => match verdict {
-                None => shared_advice(state, &advice, &b.user_id)
-                    .unwrap_or_else(|| ephemeral_text(shown::EXPIRED)),
+                None => {
+                    let Some(shared) = shared_advice(state, &advice, &b.user_id) else {
+                        let reply = ephemeral_text(shown::EXPIRED);
+                        replies::respond(state, url, &reply, "a button click").await;
+                        continue;
+                    };
+                    replies::respond(state, url, &shared, "a Share click").await;
+                    // The private copy loses its Share button, so the same
+                    // answer is not posted twice.
+                    match replies::reply_after_sharing(state, &advice) {
+                        Some(private) => private,
+                        None => continue,
+                    }
+                }
                 Some(Verdict::NotQuite) if open_form(state, b, &advice).await => {
                     // The form is the answer; the vote counts already.
                     record_feedback(state, b, &advice, Verdict::NotQuite).await;

@@ -69,6 +69,8 @@ pub struct Shared {
     /// Our own bot user, learned with `auth.test`, so we never answer ourselves.
     pub identity: Arc<OnceCell<AuthInfo>>,
     pub quiz: QuizSettings,
+    /// Who may change a channel's quiz; empty: anyone.
+    pub quiz_admins: crate::quiz::admins::QuizAdmins,
     /// How long "Not quite" reports are kept before the purge job drops them.
     pub feedback_retention: Duration,
     /// Quiz posts waiting for their live answer count to be rewritten.
@@ -244,6 +246,16 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
         let slack = SlackApi::new(&settings.slack_api_url, settings.bot_token.clone(), retry)
             .with_response_origins(&settings.response_origins);
+        if settings.bot_token.is_none() {
+            // The service still starts (slash commands need no token), but
+            // an operator should not have to find out from a silent thread.
+            tracing::warn!(
+                "SLACK_BOT_TOKEN is not set: slash commands are answered, but nothing can be \
+                 posted (thread replies, direct messages, the Home tab, the Not quite form, the \
+                 daily quiz); set it to the bot token (xoxb-...) from your Slack app's OAuth & \
+                 Permissions page"
+            );
+        }
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -263,6 +275,7 @@ impl Application {
             tasks,
             identity: Arc::new(OnceCell::new()),
             quiz: settings.quiz,
+            quiz_admins: settings.quiz_admins.clone(),
             feedback_retention: settings.feedback_retention,
             quiz_counts: Arc::default(),
             store_probe: Arc::default(),

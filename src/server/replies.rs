@@ -18,22 +18,28 @@ pub(super) fn timed_advise(state: &AppState, text: &str) -> crate::advisor::Advi
     advice
 }
 
-/// The advice someone was shown, for everyone in the channel, saying who
-/// shared it. `None` when the stored message cannot be read back.
+/// The advice someone was shown, for everyone in the channel: the question
+/// quoted, saying who shared it. `None` when the stored message cannot be
+/// read back.
 pub(super) fn shared_advice(state: &AppState, shown: &ShownAdvice, user_id: &str) -> Option<Value> {
-    let mut msg: Value = serde_json::from_str(&shown.message).ok()?;
-    let by = state
-        .kb
-        .messages
-        .slack
-        .shared_by
-        .replace("{user}", &format!("<@{user_id}>"));
-    if let Some(blocks) = msg["blocks"].as_array_mut() {
-        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": by}]}));
-    }
-    msg["response_type"] = json!("in_channel");
-    msg["replace_original"] = json!(false);
-    Some(msg)
+    let msg: Value = serde_json::from_str(&shown.message).ok()?;
+    Some(crate::render::shared_answer(
+        &state.kb,
+        msg,
+        &shown.question,
+        user_id,
+    ))
+}
+
+/// The asker's private reply without its Share button, to replace it once
+/// shared. The record holds the first screen and the details; when they
+/// differ, the reply had a Details button too.
+pub(super) fn reply_after_sharing(state: &AppState, shown: &ShownAdvice) -> Option<Value> {
+    let msg: Value = serde_json::from_str(&shown.message).ok()?;
+    let details = shown.details != shown.message;
+    Some(crate::render::after_sharing(
+        &state.kb, msg, &shown.id, details,
+    ))
 }
 
 /// Answers through a payload's `response_url`. A URL refused as outside

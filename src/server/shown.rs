@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::AppState;
 use super::replies::{ephemeral_text, timed_advise};
 use crate::advisor::Advice;
-use crate::render;
+use crate::render::{self, ReadFrom};
 use crate::store::ShownAdvice;
 
 /// How long a shown answer's buttons keep working: a week after it was
@@ -25,26 +25,13 @@ pub(super) const KEPT_SECS: i64 = 7 * 24 * 60 * 60;
 /// Slack allows three seconds for the whole reply.
 const SAVE_WAIT: Duration = Duration::from_millis(1000);
 
-/// Hex digits in an id: 128 bits of a SHA-256.
-const ID_HEX: usize = 32;
+/// Hex digits in an id.
+const ID_HEX: usize = render::ADVICE_ID_HEX;
 
 pub(super) const EXPIRED: &str = "This answer has expired, so I cannot act on it. Ask again and \
                                   use the buttons under the new answer.";
 const LOOKUP_FAILED: &str =
     "I could not look that answer up just now. Please try again in a minute.";
-
-/// The id of a question with the message shown for it. The same question
-/// with the same advice always gets the same id (asking again refreshes one
-/// record instead of adding another); a knowledge base that answers
-/// differently gives a new one.
-fn id_for(question: &str, message_json: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(question.as_bytes());
-    h.update([0]);
-    h.update(message_json.as_bytes());
-    hex::encode(&h.finalize()[..ID_HEX / 2])
-}
 
 /// Whether `value` has the shape of an id we hand out, before any lookup.
 fn is_id(value: &str) -> bool {
@@ -59,12 +46,14 @@ fn is_id(value: &str) -> bool {
 pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Option<ShownAdvice>) {
     let kb = &state.kb;
     let advice = timed_advise(state, text);
-    if !advice.confident {
-        return (render::advice_reply(kb, &advice, ""), None);
-    }
-    let shown = record(state, text, &advice);
-    let reply = render::advice_reply(kb, &advice, &shown.id);
-    (reply, Some(shown))
+    let (reply, id) = render::private_reply(kb, text, &advice);
+    let shown = id.map(|id| {
+        let shown = record(state, text, &advice, ReadFrom::Message);
+        // One id for the buttons and the record, whoever computes it.
+        debug_assert_eq!(shown.id, id);
+        shown
+    });
+    (reply, shown)
 }
 
 /// The private reply with buttons for `text`, its record saved first so a
@@ -77,17 +66,18 @@ pub(super) async fn recorded_reply(state: &AppState, text: &str) -> Value {
     reply
 }
 
-/// The record of `advice` for `question` as it is about to be shown.
-fn record(state: &AppState, question: &str, advice: &Advice) -> ShownAdvice {
+/// The record of `advice` for `question` as it is about to be shown, its
+/// "what was read" line worded for where it is shown.
+fn record(state: &AppState, question: &str, advice: &Advice, from: ReadFrom) -> ShownAdvice {
     let kb = &state.kb;
-    let message = render::advice_message(kb, advice).to_string();
+    let message = render::read_from(kb, render::advice_message(kb, advice), from).to_string();
     ShownAdvice {
-        id: id_for(question, &message),
+        id: render::advice_id(question, &message),
         question: question.to_owned(),
         primary_scope: advice.primary_scope.clone(),
         stages: advice.stages.clone(),
         rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
-        details: render::advice_details(kb, advice).to_string(),
+        details: render::read_from(kb, render::advice_details(kb, advice), from).to_string(),
         message,
         shown_at: 0,
     }
@@ -95,12 +85,18 @@ fn record(state: &AppState, question: &str, advice: &Advice) -> ShownAdvice {
 
 /// A thread reply's message: the first screen, with a "Details" button
 /// when there is more to show (the record it points at is saved first).
+/// What was read is "from the thread", not "from your message": the
+/// reply is for everyone in it.
 pub(super) async fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Value {
-    let msg = render::advice_message(&state.kb, advice);
+    let msg = render::read_from(
+        &state.kb,
+        render::advice_message(&state.kb, advice),
+        ReadFrom::Thread,
+    );
     if !render::has_details(advice) {
         return msg;
     }
-    let shown = record(state, question, advice);
+    let shown = record(state, question, advice, ReadFrom::Thread);
     remember(state, shown.clone()).await;
     render::with_details_button(msg, &shown.id)
 }
@@ -152,10 +148,19 @@ mod tests {
 
     #[test]
     fn ids_depend_on_question_and_advice_and_only_ours_are_accepted() {
-        let a = id_for("we bumped the learning rate", "{\"blocks\":[1]}");
-        assert_eq!(a, id_for("we bumped the learning rate", "{\"blocks\":[1]}"));
-        assert_ne!(a, id_for("we bumped the learning rate", "{\"blocks\":[2]}"));
-        assert_ne!(a, id_for("we bumped the batch size", "{\"blocks\":[1]}"));
+        let a = render::advice_id("we bumped the learning rate", "{\"blocks\":[1]}");
+        assert_eq!(
+            a,
+            render::advice_id("we bumped the learning rate", "{\"blocks\":[1]}")
+        );
+        assert_ne!(
+            a,
+            render::advice_id("we bumped the learning rate", "{\"blocks\":[2]}")
+        );
+        assert_ne!(
+            a,
+            render::advice_id("we bumped the batch size", "{\"blocks\":[1]}")
+        );
         assert!(is_id(&a), "{a}");
         for forged in [
             "",

@@ -63,6 +63,31 @@ async fn advice_for_a_described_change_matches_the_snapshot() {
 }
 
 #[tokio::test]
+async fn advise_format_blocks_prints_exactly_the_reply_the_bot_sends() {
+    // Arrange: the same words through Slack and through the terminal
+    // (with the stray spaces a pasted question brings).
+    let app = spawn_app().await;
+    let question = "we bumped the learning rate from 0.01 to 0.001";
+
+    // Act
+    let reply = run_command(&app, "/testscope", question).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .args(["advise", "--format", "blocks", &format!("  {question} ")])
+        .env_remove("TESTSCOPE_RESPONSES_DIR")
+        .output()
+        .expect("the binary runs");
+
+    // Assert
+    assert!(out.status.success(), "{out:?}");
+    let printed: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("advise --format blocks prints JSON");
+    assert_eq!(
+        printed, reply,
+        "the terminal must show the message Slack gets, buttons and their id included"
+    );
+}
+
+#[tokio::test]
 async fn advice_is_private_and_carries_share_helpful_and_not_quite_buttons() {
     // Arrange
     let app = spawn_app().await;

@@ -138,8 +138,8 @@ async fn a_vague_mention_in_a_thread_is_answered_from_the_humans_in_the_thread()
     let id = details["value"].as_str().unwrap();
     let shown = app.state().store.shown_advice(id).await.unwrap();
     assert!(
-        shown.is_some_and(|s| s.details.contains("Read from your message")),
-        "the details behind the button were recorded"
+        shown.is_some_and(|s| s.details.contains("Read from the thread")),
+        "the details behind the button were recorded, saying they were read from the thread"
     );
 }
 

@@ -61,6 +61,8 @@ pub(crate) struct TestOptions {
     /// Answer the first `apps.connections.open` with a 429 and this
     /// `Retry-After`.
     pub(crate) socket_retry_after: Option<&'static str>,
+    /// `TESTSCOPE_QUIZ_ADMINS`, as an operator would write it.
+    pub(crate) quiz_admins: &'static str,
 }
 
 impl Default for TestOptions {
@@ -84,6 +86,7 @@ impl Default for TestOptions {
             socket_http_routes: false,
             socket_url: None,
             socket_retry_after: None,
+            quiz_admins: "",
         }
     }
 }
@@ -235,6 +238,8 @@ impl TestApp {
         settings.max_connections = self.options.max_connections;
         settings.response_origins = self.options.response_origins.clone();
         settings.rejection_log_interval = self.options.rejection_log_interval;
+        settings.quiz_admins = testscope::quiz::admins::QuizAdmins::parse(self.options.quiz_admins)
+            .expect("test quiz admins must parse");
         if let Some(socket) = &self.options.socket {
             settings.socket = Some(socket.clone());
             settings.slack_routes = self.options.socket_http_routes;

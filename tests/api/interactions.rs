@@ -11,6 +11,8 @@ use crate::helpers::*;
 
 const WAIT: Duration = Duration::from_secs(5);
 const QUESTION: &str = "we bumped max_depth and changed the pyfunc wrapper";
+/// A general question: answered whole, with the words it was read from.
+const CONCEPT_QUESTION: &str = "which stage do load tests belong to?";
 const RESPONSE_PATH: &str = "/actions/T111/111/random-value";
 
 async fn mount_response_url(app: &TestApp, times: u64) {
@@ -70,20 +72,24 @@ async fn ask(app: &TestApp, question: &str) -> (serde_json::Value, String) {
 }
 
 #[tokio::test]
-async fn share_posts_the_advice_in_channel_naming_who_shared_it() {
+async fn share_posts_the_advice_in_channel_quoting_the_question_and_naming_who_shared_it() {
     // Arrange
     let mut app = spawn_app().await;
-    mount_response_url(&app, 1).await;
+    mount_response_url(&app, 2).await;
     let (_, id) = ask(&app, QUESTION).await;
 
     // Act
     click(&app, "share", &id).await;
-    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
     // Assert
     let sent = app.slack_requests(RESPONSE_PATH).await;
-    assert_eq!(sent.len(), 1, "one click, one shared message");
+    assert_eq!(
+        sent.len(),
+        2,
+        "one shared message, then the private one replaced"
+    );
     let msg = json_body(&sent[0]);
     assert_fits_slack_limits(&msg);
     assert_eq!(
@@ -95,6 +101,11 @@ async fn share_posts_the_advice_in_channel_naming_who_shared_it() {
         "the private copy should stay"
     );
     assert_eq!(headline(&msg), "Integration tests in test (staging)");
+    assert_eq!(
+        msg["blocks"][1]["text"]["text"],
+        format!("*The question*\n> {QUESTION}"),
+        "the channel should see which question the answer is for, right under the verdict"
+    );
     let context = msg["blocks"]
         .as_array()
         .and_then(|b| b.iter().rev().find(|b| b["type"] == "context"))
@@ -103,6 +114,99 @@ async fn share_posts_the_advice_in_channel_naming_who_shared_it() {
         context,
         Some(json!("Shared by <@W111>")),
         "the channel should see who shared it"
+    );
+}
+
+#[tokio::test]
+async fn after_sharing_the_private_answer_keeps_its_buttons_but_share() {
+    // Arrange
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 2).await;
+    let (private, id) = ask(&app, QUESTION).await;
+
+    // Act
+    click(&app, "share", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let replaced = json_body(&app.slack_requests(RESPONSE_PATH).await[1]);
+    assert_fits_slack_limits(&replaced);
+    assert_eq!(
+        replaced["replace_original"], true,
+        "the private answer is replaced in place"
+    );
+    assert_eq!(replaced["response_type"], "ephemeral", "and stays private");
+    let buttons: Vec<(String, String)> = replaced["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            (
+                e["action_id"].as_str().unwrap().to_owned(),
+                e["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = ["feedback_helpful", "feedback_not_quite", "details"]
+        .iter()
+        .map(|a| ((*a).to_owned(), id.clone()))
+        .collect();
+    assert_eq!(
+        buttons, expected,
+        "Share is gone; the other buttons still act on the same answer"
+    );
+    let without_buttons = |m: &serde_json::Value| -> Vec<serde_json::Value> {
+        m["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["type"] != "actions")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        without_buttons(&replaced),
+        without_buttons(&private),
+        "the answer itself is unchanged"
+    );
+}
+
+#[tokio::test]
+async fn a_shared_answer_to_a_question_says_it_was_read_from_the_question() {
+    // Arrange: a general question is answered whole, words read included.
+    let mut app = spawn_app().await;
+    mount_response_url(&app, 2).await;
+    let resp = app
+        .post_command(&command_body("/testscope", CONCEPT_QUESTION))
+        .await;
+    let (_, body) = body_text(resp).await;
+    let private: serde_json::Value = serde_json::from_str(&body).expect("a JSON reply");
+    assert!(
+        message_text(&private).contains("Read from your message"),
+        "the asker reads what was read from their message: {private:#}"
+    );
+    let id = private["blocks"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["type"] == "actions"))
+        .and_then(|a| a["elements"][0]["value"].as_str())
+        .expect("buttons under the answer")
+        .to_owned();
+
+    // Act
+    click(&app, "share", &id).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
+    app.shutdown().await.expect("clean shutdown");
+
+    // Assert
+    let shared = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
+    let text = message_text(&shared);
+    assert!(text.contains("Read from the question:"), "{text}");
+    assert!(
+        !text.contains("your message"),
+        "the channel did not write the question: {text}"
     );
 }
 
@@ -163,7 +267,7 @@ async fn share_posts_exactly_the_advice_shown_even_for_a_question_longer_than_a_
     // Arrange: a question far past Slack's 2,000-character button value,
     // whose last words change the answer.
     let mut app = spawn_app().await;
-    mount_response_url(&app, 1).await;
+    mount_response_url(&app, 2).await;
     let padding = "Context for reviewers follows. ".repeat(80);
     let question =
         format!("one transformation function changed. {padding} Also we bumped the learning rate.");
@@ -176,10 +280,11 @@ async fn share_posts_exactly_the_advice_shown_even_for_a_question_longer_than_a_
 
     // Act
     click(&app, "share", &id).await;
-    wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    wait_for_requests(&app.slack, RESPONSE_PATH, 2, WAIT).await;
     app.shutdown().await.expect("clean shutdown");
 
-    // Assert: the channel sees what the person saw, buttons aside.
+    // Assert: the channel sees what the person saw, buttons aside, with
+    // the question quoted under the header.
     let shared = json_body(&app.slack_requests(RESPONSE_PATH).await[0]);
     let seen: Vec<_> = private["blocks"]
         .as_array()
@@ -189,9 +294,10 @@ async fn share_posts_exactly_the_advice_shown_even_for_a_question_longer_than_a_
         .cloned()
         .collect();
     let posted = shared["blocks"].as_array().unwrap();
+    assert_eq!(posted[0], seen[0], "the same verdict");
     assert_eq!(
-        &posted[..posted.len() - 1],
-        &seen[..],
+        &posted[2..posted.len() - 1],
+        &seen[1..],
         "Share must post the advice shown, for the whole question"
     );
     assert_eq!(headline(&shared), headline(&private));

@@ -325,6 +325,21 @@ async fn the_binary_serves_and_stops_cleanly_on_sigterm() {
             break addr;
         }
     };
+    // No bot token here: the operator is warned at start, before anything
+    // goes silently unposted.
+    let warned = seen.iter().any(|l| {
+        serde_json::from_str::<Value>(l).is_ok_and(|v| {
+            v["level"] == "WARN"
+                && v["fields"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("SLACK_BOT_TOKEN is not set"))
+        })
+    });
+    assert!(
+        warned,
+        "serve must warn at start when the bot token is missing:\n{}",
+        seen.join("\n")
+    );
 
     // Act
     let health = reqwest::get(format!("http://{addr}/healthz")).await;

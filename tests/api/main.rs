@@ -25,6 +25,7 @@ mod events;
 mod helpers;
 mod interactions;
 mod lifecycle;
+mod quiz_changes;
 mod resilience;
 mod security;
 mod signature;
