@@ -318,6 +318,9 @@ fn serve(args: crate::server::ServeArgs) -> ExitCode {
     };
     runtime.block_on(async {
         let clock = std::sync::Arc::new(crate::clock::SystemClock);
+        // Listening for SIGTERM before the port opens, so a stop right after
+        // start-up is graceful too.
+        let stop = crate::server::shutdown_signal();
         let app = match crate::server::Application::build(settings, clock).await {
             Ok(app) => app,
             Err(e) => {
@@ -325,10 +328,7 @@ fn serve(args: crate::server::ServeArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        match app
-            .run_until_stopped(crate::server::shutdown_signal())
-            .await
-        {
+        match app.run_until_stopped(stop).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: the server failed: {e}");

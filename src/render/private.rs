@@ -14,8 +14,8 @@ pub const ADVICE_ID_HEX: usize = 32;
 
 /// The id a private answer's buttons carry: a hash of the question and the
 /// message shown for it. The same question with the same advice always
-/// gets the same id (so cached replies stay valid); a knowledge base that
-/// answers differently gives a new one.
+/// gets the same id (asking again refreshes one record); a knowledge base
+/// that answers differently gives a new one.
 pub fn advice_id(question: &str, message_json: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
