@@ -9,7 +9,7 @@ use super::runner::QuizCtx;
 use super::schedule::Schedule;
 use super::stats;
 use crate::command::QuizCommand;
-use crate::store::Subscription;
+use crate::store::{QuizAnswer, QuizPost, Subscription};
 
 /// Who asked, and where.
 pub struct Asker<'a> {
@@ -281,19 +281,8 @@ async fn week_standings(
     asker: &Asker<'_>,
     now: i64,
 ) -> (Vec<stats::Standing>, String) {
-    let posts = ctx
-        .store
-        .quiz_posts(asker.channel_id)
-        .await
-        .unwrap_or_default();
-    let answers = ctx
-        .store
-        .quiz_answers(asker.channel_id)
-        .await
-        .unwrap_or_default();
-    let schedule = channel_schedule(ctx, asker.channel_id).await;
-    let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
-    let monday = stats::week_start(schedule.local_date(at));
+    let (posts, answers, today) = channel_record(ctx, asker.channel_id, now).await;
+    let monday = stats::week_start(today);
     (
         stats::weekly_leaderboard(&posts, &answers, monday),
         monday.strftime("%a %-d %b %Y").to_string(),
@@ -309,24 +298,27 @@ async fn channel_schedule(ctx: QuizCtx<'_>, channel: &str) -> Schedule {
         .unwrap_or_else(Schedule::default_schedule)
 }
 
+/// A channel's posts and answers, and today's date in its schedule's zone:
+/// what every leaderboard is computed from.
+async fn channel_record(
+    ctx: QuizCtx<'_>,
+    channel: &str,
+    now: i64,
+) -> (Vec<QuizPost>, Vec<QuizAnswer>, jiff::civil::Date) {
+    let posts = ctx.store.quiz_posts(channel).await.unwrap_or_default();
+    let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
+    let schedule = channel_schedule(ctx, channel).await;
+    let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
+    (posts, answers, schedule.local_date(at))
+}
+
 async fn standings(
     ctx: QuizCtx<'_>,
     asker: &Asker<'_>,
     now: i64,
 ) -> (Vec<stats::Standing>, String) {
-    let posts = ctx
-        .store
-        .quiz_posts(asker.channel_id)
-        .await
-        .unwrap_or_default();
-    let answers = ctx
-        .store
-        .quiz_answers(asker.channel_id)
-        .await
-        .unwrap_or_default();
-    let schedule = channel_schedule(ctx, asker.channel_id).await;
-    let at = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
-    let today = schedule.local_date(at).to_string();
+    let (posts, answers, today) = channel_record(ctx, asker.channel_id, now).await;
+    let today = today.to_string();
     (stats::leaderboard(&posts, &answers, &today), today)
 }
 
