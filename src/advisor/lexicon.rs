@@ -102,6 +102,8 @@ pub(crate) struct Lexicon {
     template_empty_values: Vec<String>,
     /// Words that open a correction in a thread ("no,", "actually").
     corrections: Vec<String>,
+    /// Words that concede an objection in a thread ("fair", "good point").
+    concessions: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -372,12 +374,17 @@ impl Lexicon {
         self.template_empty_values = empty_values;
     }
 
-    pub(crate) fn set_corrections(&mut self, cues: Vec<String>) {
-        self.corrections = cues;
+    pub(crate) fn set_thread_cues(&mut self, corrections: Vec<String>, concessions: Vec<String>) {
+        self.corrections = corrections;
+        self.concessions = concessions;
     }
 
     pub(crate) fn corrections(&self) -> &[String] {
         &self.corrections
+    }
+
+    pub(crate) fn concessions(&self) -> &[String] {
+        &self.concessions
     }
 
     pub(crate) fn template_fields(&self) -> &[String] {

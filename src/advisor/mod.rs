@@ -122,7 +122,11 @@ impl Advice {
 pub fn advise(engine: &Engine, input: &str) -> Advice {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = text::strike_out(text::clean_markup(input));
-    let latest = thread::latest_word(Cow::Borrowed(&cleaned), engine.lexicon.corrections());
+    let latest = thread::latest_word(
+        Cow::Borrowed(&cleaned),
+        engine.lexicon.corrections(),
+        engine.lexicon.concessions(),
+    );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
     let advice = decision::decide(engine, read(engine, latest));

@@ -46,7 +46,11 @@ struct Message<'t> {
 /// statement it contradicts, or a question it answers "no" to); when its
 /// cue is one of `strong` ("wait", "actually", "scratch that"), it also takes
 /// back what its own speaker said earlier ("no wait, I reverted the bump").
-pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, str> {
+pub(crate) fn latest_word<'a>(
+    text: Cow<'a, str>,
+    corrections: &[String],
+    concessions: &[String],
+) -> Cow<'a, str> {
     let mut messages: Vec<Message<'_>> = Vec::new();
     let mut offset = 0;
     for line in text.split('\n') {
@@ -79,7 +83,9 @@ pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, st
             .map(str::to_lowercase)
             .collect();
         let joined = format!(" {} ", head.join(" "));
-        cues.iter()
+        corrections
+            .iter()
+            .chain(concessions)
             .filter(|cue| joined.contains(&format!(" {cue} ")))
             .collect()
     };
@@ -110,12 +116,7 @@ pub(crate) fn latest_word<'a>(text: Cow<'a, str>, cues: &[String]) -> Cow<'a, st
         }
         // "fair", "good point": conceding an objection withdraws one's own
         // earlier words; the objection itself still stands.
-        let concedes = found.iter().all(|c| {
-            matches!(
-                c.as_str(),
-                "fair" | "fair enough" | "good point" | "good catch" | "right ok" | "ok fair"
-            )
-        });
+        let concedes = found.iter().all(|c| concessions.contains(c));
         if !concedes {
             taken_back[k - 1] = true;
         }
@@ -157,15 +158,19 @@ mod tests {
     use super::*;
 
     fn cues() -> Vec<String> {
-        ["no", "wait", "actually", "scratch that", "fair"]
+        ["no", "wait", "actually", "scratch that"]
             .map(String::from)
             .to_vec()
+    }
+
+    fn concessions() -> Vec<String> {
+        vec!["fair".to_owned()]
     }
 
     #[test]
     fn a_correction_replaces_the_messages_before_it() {
         let text = "alice: promoting v14 to prod today\nbob: wait, no, nobody touches prod. only the lr change\nalice: ok";
-        let out = latest_word(Cow::Borrowed(text), &cues());
+        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
         assert_eq!(out.len(), text.len());
         assert!(!out.contains("promoting"));
         assert!(out.contains("only the lr change"));
@@ -176,7 +181,7 @@ mod tests {
     #[test]
     fn a_thread_copied_with_its_times_is_a_transcript() {
         let text = "[09:14] ana: bumped lr to 3e-4\n[09:20] bob: which model?\n[09:41] ana: actually scratch that, only the docs";
-        let out = latest_word(Cow::Borrowed(text), &cues());
+        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
         assert!(!out.contains("bumped"), "{out}");
         assert!(out.contains("only the docs"));
     }
@@ -184,25 +189,37 @@ mod tests {
     #[test]
     fn no_correction_or_no_transcript_leaves_the_text_alone() {
         let plain = "no, we did not change the schema";
-        assert_eq!(latest_word(Cow::Borrowed(plain), &cues()), plain);
+        assert_eq!(
+            latest_word(Cow::Borrowed(plain), &cues(), &concessions()),
+            plain
+        );
         let agree = "a: bumped lr\nb: looks good";
-        assert_eq!(latest_word(Cow::Borrowed(agree), &cues()), agree);
+        assert_eq!(
+            latest_word(Cow::Borrowed(agree), &cues(), &concessions()),
+            agree
+        );
         let urls = "see https://x.io/a\nand https://x.io/b";
-        assert_eq!(latest_word(Cow::Borrowed(urls), &cues()), urls);
+        assert_eq!(
+            latest_word(Cow::Borrowed(urls), &cues(), &concessions()),
+            urls
+        );
     }
 
     #[test]
     fn a_question_that_opens_with_wait_takes_nothing_back() {
         let text = "ana: merging the tokenizer change today\nbo: wait, does the online service use it too?\nana: yes, both use it";
-        assert_eq!(latest_word(Cow::Borrowed(text), &cues()), text);
+        assert_eq!(
+            latest_word(Cow::Borrowed(text), &cues(), &concessions()),
+            text
+        );
         let answered = "ana: shall we promote v9?\nbo: no, staging first?";
-        assert!(!latest_word(Cow::Borrowed(answered), &cues()).contains("promote"));
+        assert!(!latest_word(Cow::Borrowed(answered), &cues(), &concessions()).contains("promote"));
     }
 
     #[test]
     fn a_concession_withdraws_its_own_words_and_keeps_the_objection() {
         let text = "fer: skipping staging for the new feature\ngus: it lands in the table two models train on\nfer: fair. running the feature job on the test target first";
-        let out = latest_word(Cow::Borrowed(text), &cues());
+        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
         assert!(!out.contains("skipping staging"), "{out}");
         assert!(out.contains("two models train on"), "{out}");
     }
@@ -210,7 +227,7 @@ mod tests {
     #[test]
     fn multibyte_text_before_the_cut_keeps_offsets() {
         let text = "ana: déploiement en prod 🚀\nbo: actually just the docs";
-        let out = latest_word(Cow::Borrowed(text), &cues());
+        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
         assert_eq!(out.len(), text.len());
         assert!(out.ends_with("bo: actually just the docs"));
     }

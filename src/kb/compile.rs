@@ -777,7 +777,7 @@ fn build_lexicon(
         lower(&raw.template_fields),
         lower(&raw.template_empty_values),
     );
-    lex.set_corrections(lower(&raw.corrections));
+    lex.set_thread_cues(lower(&raw.corrections), lower(&raw.concessions));
     for (short, long) in &raw.shorthand {
         let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
             .into_iter()

@@ -236,6 +236,9 @@ pub(crate) struct LexiconFile {
     /// Words that open a correction in a thread transcript.
     #[serde(default)]
     pub(crate) corrections: Vec<Spanned<String>>,
+    /// Words that concede an objection in a thread transcript.
+    #[serde(default)]
+    pub(crate) concessions: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
