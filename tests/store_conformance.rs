@@ -228,21 +228,21 @@ mod cases {
             shown_at: 1_000,
         };
         assert_eq!(store.shown_advice(&id).await.unwrap(), None);
-        store.save_advice(&shown).await.unwrap();
+        store.save_advice(std::slice::from_ref(&shown)).await.unwrap();
         assert_eq!(store.shown_advice(&id).await.unwrap(), Some(shown.clone()));
         // Shown again later: the row's time moves forward, never back.
         store
-            .save_advice(&ShownAdvice {
+            .save_advice(&[ShownAdvice {
                 shown_at: 5_000,
                 ..shown.clone()
-            })
+            }])
             .await
             .unwrap();
         store
-            .save_advice(&ShownAdvice {
+            .save_advice(&[ShownAdvice {
                 shown_at: 2_000,
                 ..shown.clone()
-            })
+            }])
             .await
             .unwrap();
         let got = store.shown_advice(&id).await.unwrap().unwrap();
@@ -254,6 +254,35 @@ mod cases {
         );
         assert!(store.purge_advice(5_001).await.unwrap() >= 1);
         assert_eq!(store.shown_advice(&id).await.unwrap(), None);
+
+        // A batch is written whole, an id repeated in it included.
+        let batch: Vec<ShownAdvice> = (0..3)
+            .map(|i| ShownAdvice {
+                id: unique("batch"),
+                question: format!("question {i}"),
+                shown_at: 9_000 + i,
+                ..shown.clone()
+            })
+            .chain([ShownAdvice {
+                shown_at: 8_000,
+                ..shown.clone()
+            }])
+            .collect();
+        let mut again = batch.clone();
+        again.push(ShownAdvice {
+            shown_at: 9_500,
+            ..batch[0].clone()
+        });
+        store.save_advice(&again).await.unwrap();
+        for row in &batch[1..] {
+            assert_eq!(
+                store.shown_advice(&row.id).await.unwrap().as_ref(),
+                Some(row)
+            );
+        }
+        let first = store.shown_advice(&batch[0].id).await.unwrap().unwrap();
+        assert_eq!(first.shown_at, 9_500, "the later showing in the batch wins");
+        store.save_advice(&[]).await.unwrap();
     }
 
     pub(crate) async fn misses_are_one_per_person_listed_newest_first_and_purged(

@@ -36,7 +36,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
     let parsed = command::parse(&cmd.text);
     let kb = &state.kb;
     let msg = match &parsed {
-        Command::Advise(text) => return advice_reply(state, text).await,
+        Command::Advise(text) => return advice_reply(state, text),
         Command::Quiz(quiz_cmd) => {
             let asker = Asker {
                 team_id: &cmd.team_id,
@@ -99,11 +99,6 @@ fn ephemeral(mut msg: Value) -> Value {
 
 /// Advice for the text, rendered for this request: a new question every time
 /// is what users send, so there is nothing worth caching.
-async fn advice_reply(state: &AppState, text: &str) -> Ack {
-    let (msg, shown) = shown::advice_with_buttons(state, text);
-    // Saved before the reply goes out, so a click on it finds the record.
-    if let Some(shown) = shown {
-        shown::remember(state, shown).await;
-    }
-    Ack::Json(ephemeral(msg))
+fn advice_reply(state: &AppState, text: &str) -> Ack {
+    Ack::Json(ephemeral(shown::recorded_reply(state, text)))
 }

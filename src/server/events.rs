@@ -259,7 +259,7 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
 /// A direct message is answered in the conversation, like the slash
 /// command: the same advice and buttons, from the answer recorded for them.
 async fn answer_direct_message(state: &AppState, m: &Mention) {
-    let mut msg = super::shown::recorded_reply(state, &m.text).await;
+    let mut msg = super::shown::recorded_reply(state, &m.text);
     if let Some(obj) = msg.as_object_mut() {
         obj.remove("response_type");
     }
@@ -312,7 +312,7 @@ async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
         }
     }
     let msg = if advice.confident {
-        super::shown::thread_message(state, &text, &advice).await
+        super::shown::thread_message(state, &text, &advice)
     } else {
         let mut guidance = render::advice_message(kb, &advice);
         guidance["text"] = json!(kb.messages.slack.thread_hint);

@@ -221,7 +221,7 @@ async fn on_shortcut(state: &AppState, s: &MessageAction) {
             return;
         }
     }
-    let msg = shown::thread_message(state, &s.message_text, &advice).await;
+    let msg = shown::thread_message(state, &s.message_text, &advice);
     let target = ThreadTarget {
         channel: &s.channel_id,
         thread_ts: s.thread_ts.as_deref().unwrap_or(&s.message_ts),

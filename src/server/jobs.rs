@@ -213,6 +213,14 @@ pub(super) fn start_all(state: &AppState, quiz_tick: Duration) {
         }
     });
     let s = state.clone();
+    jobs.start("record shown advice", move |beat, stop| {
+        let s = s.clone();
+        async move {
+            beat.ok();
+            s.shown.run(&s, &stop).await;
+        }
+    });
+    let s = state.clone();
     jobs.start("quiz live counts", move |beat, stop| {
         let s = s.clone();
         async move { s.quiz_counts.run(&s, &beat, &stop).await }

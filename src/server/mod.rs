@@ -75,6 +75,8 @@ pub struct Shared {
     pub feedback_retention: Duration,
     /// Quiz posts waiting for their live answer count to be rewritten.
     pub quiz_counts: Arc<jobs::CountRefresh>,
+    /// Shown advice waiting to be written to the store.
+    pub shown: Arc<shown::ShownLog>,
     /// What Slack last said about the bot token, for `/readyz`.
     pub slack_probe: Arc<health::SlackProbe>,
     /// The latest store heartbeat, for `/readyz`.
@@ -278,6 +280,7 @@ impl Application {
             quiz_admins: settings.quiz_admins.clone(),
             feedback_retention: settings.feedback_retention,
             quiz_counts: Arc::default(),
+            shown: Arc::default(),
             store_probe: Arc::default(),
             slack_probe: Arc::default(),
             rejections: crate::telemetry::LogThrottle::new(settings.rejection_log_interval),
@@ -355,6 +358,7 @@ impl Application {
         } = self;
         let tasks = state.tasks.clone();
         let state_jobs = state.jobs.clone();
+        let (shown, store) = (Arc::clone(&state.shown), Arc::clone(&state.store));
         tracing::info!(addr = %listener.local_addr()?, "testscope is listening");
         // One signal stops both the HTTP server and Socket Mode.
         let stop = tokio_util::sync::CancellationToken::new();
@@ -388,6 +392,9 @@ impl Application {
                 "shutdown grace period over; abandoning unfinished background replies"
             );
         }
+        // The last background replies may have queued records after the
+        // writer's own final pass.
+        shown.flush(&*store).await;
         tracing::info!("testscope stopped");
         Ok(())
     }

@@ -5,8 +5,18 @@
 //!
 //! Nothing a payload points at is trusted: a value that is not one of our
 //! ids, or an id no longer stored, gets "this answer has expired".
+//!
+//! Records are written off the reply path: a reply queues its record in
+//! [`ShownLog`] and goes out at once, and one writer saves whatever has
+//! queued in a single transaction. A click is a human's, seconds later, but
+//! a lookup checks the queue first anyway. Waiting for each save before
+//! replying cost three quarters of the throughput on new questions, because
+//! SQLite writes one row at a time.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
 
 use serde_json::Value;
 
@@ -21,9 +31,12 @@ use crate::store::ShownAdvice;
 /// sends it as feedback), then purged by a background job.
 pub(super) const KEPT_SECS: i64 = 7 * 24 * 60 * 60;
 
-/// How long a slash command waits for the record before answering anyway:
-/// Slack allows three seconds for the whole reply.
-const SAVE_WAIT: Duration = Duration::from_millis(1000);
+/// Records queued beyond this are dropped (their buttons say the answer
+/// expired) rather than held: the store is not keeping up or is down, and
+/// memory must not grow with the backlog.
+const MAX_QUEUED: usize = 4096;
+/// How long one batch may take before its rows are given up.
+const SAVE_WAIT: Duration = Duration::from_secs(10);
 
 /// Hex digits in an id.
 const ID_HEX: usize = render::ADVICE_ID_HEX;
@@ -43,7 +56,7 @@ fn is_id(value: &str) -> bool {
 
 /// The advice for `text` as a private Slack message with its buttons when
 /// something matched, and the record those buttons point at.
-pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Option<ShownAdvice>) {
+fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Option<ShownAdvice>) {
     let kb = &state.kb;
     let advice = timed_advise(state, text);
     let (reply, id) = render::private_reply(kb, text, &advice);
@@ -56,12 +69,12 @@ pub(super) fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Optio
     (reply, shown)
 }
 
-/// The private reply with buttons for `text`, its record saved first so a
-/// click on it finds the record.
-pub(super) async fn recorded_reply(state: &AppState, text: &str) -> Value {
+/// The private reply with buttons for `text`, its record queued so a click
+/// on it finds the record.
+pub(super) fn recorded_reply(state: &AppState, text: &str) -> Value {
     let (reply, shown) = advice_with_buttons(state, text);
     if let Some(shown) = shown {
-        remember(state, shown).await;
+        remember(state, shown);
     }
     reply
 }
@@ -87,7 +100,7 @@ fn record(state: &AppState, question: &str, advice: &Advice, from: ReadFrom) -> 
 /// when there is more to show (the record it points at is saved first).
 /// What was read is "from the thread", not "from your message": the
 /// reply is for everyone in it.
-pub(super) async fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Value {
+pub(super) fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Value {
     let msg = render::read_from(
         &state.kb,
         render::advice_message(&state.kb, advice),
@@ -97,8 +110,9 @@ pub(super) async fn thread_message(state: &AppState, question: &str, advice: &Ad
         return msg;
     }
     let shown = record(state, question, advice, ReadFrom::Thread);
-    remember(state, shown.clone()).await;
-    render::with_details_button(msg, &shown.id)
+    let id = shown.id.clone();
+    remember(state, shown);
+    render::with_details_button(msg, &id)
 }
 
 /// The full advice, privately, for whoever clicked "Details".
@@ -109,20 +123,99 @@ pub(super) fn details_reply(shown: &ShownAdvice) -> Option<Value> {
     Some(msg)
 }
 
-/// Saves the record behind a reply about to be shown. A failed or slow save
-/// is logged and the reply still goes out: its buttons then say the answer
-/// expired, and asking again saves it again.
-pub(super) async fn remember(state: &AppState, shown: ShownAdvice) {
-    let row = ShownAdvice {
+/// Queues the record behind a reply about to be shown.
+pub(super) fn remember(state: &AppState, shown: ShownAdvice) {
+    state.shown.push(ShownAdvice {
         shown_at: state.clock.now(),
         ..shown
-    };
-    let failed = match tokio::time::timeout(SAVE_WAIT, state.store.save_advice(&row)).await {
-        Ok(Ok(())) => return,
-        Ok(Err(e)) => e.to_string(),
-        Err(_) => "the store did not answer in time".to_owned(),
-    };
-    tracing::warn!(error = %failed, "could not record the advice shown; its buttons will say it expired");
+    });
+}
+
+/// Shown advice not yet in the store: the queue, and the batch being
+/// written, both searched by [`lookup`].
+#[derive(Default)]
+pub struct ShownLog {
+    unwritten: Mutex<Unwritten>,
+    queued: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct Unwritten {
+    queue: Vec<ShownAdvice>,
+    writing: Arc<[ShownAdvice]>,
+}
+
+impl ShownLog {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Unwritten> {
+        self.unwritten
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn push(&self, row: ShownAdvice) {
+        {
+            let mut u = self.lock();
+            if u.queue.len() >= MAX_QUEUED {
+                drop(u);
+                metrics::counter!("testscope_advice_records_dropped_total").increment(1);
+                tracing::warn!(
+                    "too many answers waiting to be recorded; this one's buttons will say it expired"
+                );
+                return;
+            }
+            u.queue.push(row);
+        }
+        self.queued.notify_one();
+    }
+
+    fn find(&self, id: &str) -> Option<ShownAdvice> {
+        let u = self.lock();
+        // Newest first: the same id shown twice keeps its latest time.
+        u.queue
+            .iter()
+            .rev()
+            .chain(u.writing.iter())
+            .find(|row| row.id == id)
+            .cloned()
+    }
+
+    /// Writes whatever has queued, in one transaction. A failed batch is
+    /// logged and given up: its buttons say the answer expired, and asking
+    /// again records it again.
+    pub async fn flush(&self, store: &dyn crate::store::Store) {
+        let batch: Arc<[ShownAdvice]> = {
+            let mut u = self.lock();
+            if u.queue.is_empty() {
+                return;
+            }
+            let batch: Arc<[ShownAdvice]> = std::mem::take(&mut u.queue).into();
+            u.writing = Arc::clone(&batch);
+            batch
+        };
+        let failed = match tokio::time::timeout(SAVE_WAIT, store.save_advice(&batch)).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("the store did not answer in time".to_owned()),
+        };
+        self.lock().writing = Arc::from([]);
+        if let Some(error) = failed {
+            metrics::counter!("testscope_advice_records_dropped_total")
+                .increment(batch.len() as u64);
+            tracing::warn!(%error, rows = batch.len(), "could not record the advice shown; its buttons will say it expired");
+        }
+    }
+
+    /// The writer: saves each batch as it queues, until `stop`, then once
+    /// more. Shutdown flushes again after the last background reply.
+    pub(super) async fn run(&self, state: &AppState, stop: &CancellationToken) {
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => break,
+                () = self.queued.notified() => self.flush(&*state.store).await,
+            }
+        }
+        self.flush(&*state.store).await;
+    }
 }
 
 /// The advice a button's value points at, or the private reply to send
@@ -131,6 +224,9 @@ pub(super) async fn lookup(state: &AppState, value: &str) -> Result<ShownAdvice,
     if !is_id(value) {
         tracing::debug!("a button value that is not an advice id");
         return Err(ephemeral_text(EXPIRED));
+    }
+    if let Some(shown) = state.shown.find(value) {
+        return Ok(shown);
     }
     match state.store.shown_advice(value).await {
         Ok(Some(shown)) => Ok(shown),
@@ -145,6 +241,52 @@ pub(super) async fn lookup(state: &AppState, value: &str) -> Result<ShownAdvice,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
+    use crate::store::sqlite::SqliteStore;
+
+    fn row(id: &str, shown_at: i64) -> ShownAdvice {
+        ShownAdvice {
+            id: id.to_owned(),
+            question: format!("question {id}"),
+            primary_scope: Some("unit".to_owned()),
+            stages: vec!["dev".to_owned()],
+            rules: vec![],
+            message: "{}".to_owned(),
+            details: "{}".to_owned(),
+            shown_at,
+        }
+    }
+
+    #[tokio::test]
+    async fn queued_records_are_found_before_and_after_they_are_written() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let log = ShownLog::default();
+        log.push(row("a", 1));
+        log.push(row("b", 1));
+        log.push(row("a", 2));
+        assert_eq!(log.find("a").map(|r| r.shown_at), Some(2), "latest showing");
+        assert_eq!(store.shown_advice("a").await.unwrap(), None);
+
+        log.flush(&store).await;
+
+        assert_eq!(log.find("a"), None, "written rows leave the queue");
+        assert_eq!(
+            store.shown_advice("a").await.unwrap().map(|r| r.shown_at),
+            Some(2)
+        );
+        assert!(store.shown_advice("b").await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn the_queue_is_bounded_while_the_store_does_not_keep_up() {
+        let log = ShownLog::default();
+        for i in 0..MAX_QUEUED + 10 {
+            log.push(row(&format!("{i}"), 1));
+        }
+        assert_eq!(log.lock().queue.len(), MAX_QUEUED);
+        assert!(log.find("0").is_some(), "the oldest are kept");
+        assert!(log.find(&format!("{}", MAX_QUEUED + 5)).is_none());
+    }
 
     #[test]
     fn ids_depend_on_question_and_advice_and_only_ours_are_accepted() {

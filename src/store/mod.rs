@@ -44,11 +44,12 @@ pub trait Store: Send + Sync + 'static {
     /// click cannot undo a newer one; with equal `at` the later call wins.
     async fn record_feedback(&self, feedback: &Feedback) -> Result<(), StoreError>;
 
-    /// Remembers a piece of advice as it was shown, under `shown.id`, so a
-    /// button under it acts on what the person saw. Saving an id again
-    /// replaces the row (the same id is the same question and advice) and
-    /// moves its `shown_at` forward.
-    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError>;
+    /// Remembers pieces of advice as they were shown, each under its `id`,
+    /// so a button under one acts on what the person saw. All rows are
+    /// written in one transaction. Saving an id again replaces the row (the
+    /// same id is the same question and advice) and moves its `shown_at`
+    /// forward.
+    async fn save_advice(&self, rows: &[ShownAdvice]) -> Result<(), StoreError>;
 
     /// The advice shown under `id`, unless it was never saved or has been
     /// purged.

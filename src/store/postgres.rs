@@ -467,15 +467,18 @@ impl Store for PostgresStore {
         Ok(deleted)
     }
 
-    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError> {
+    async fn save_advice(&self, rows: &[ShownAdvice]) -> Result<(), StoreError> {
         let encode = |list: &[String]| {
             serde_json::to_string(list)
                 .map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
         };
-        let (stages, rules) = (encode(&shown.stages)?, encode(&shown.rules)?);
-        let a = shown;
-        self.run("save_advice", |client| async move {
-            let stmt = client
+        let lists = rows
+            .iter()
+            .map(|a| Ok((encode(&a.stages)?, encode(&a.rules)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.run("save_advice", |mut client| async move {
+            let tx = client.transaction().await?;
+            let insert = tx
                 .prepare_cached(
                     "INSERT INTO advice_shown
                          (id, question, primary_scope, stages_json, rules_json, message_json,
@@ -491,21 +494,23 @@ impl Store for PostgresStore {
                          shown_at = GREATEST(advice_shown.shown_at, excluded.shown_at)",
                 )
                 .await?;
-            client
-                .execute(
-                    &stmt,
+            for (a, (stages, rules)) in rows.iter().zip(&lists) {
+                tx.execute(
+                    &insert,
                     &[
                         &a.id,
                         &a.question,
                         &a.primary_scope,
-                        &stages,
-                        &rules,
+                        stages,
+                        rules,
                         &a.message,
                         &a.details,
                         &a.shown_at,
                     ],
                 )
                 .await?;
+            }
+            tx.commit().await?;
             Ok(())
         })
         .await

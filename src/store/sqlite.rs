@@ -317,35 +317,42 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn save_advice(&self, shown: &ShownAdvice) -> Result<(), StoreError> {
-        let (stages, rules) = (to_json(&shown.stages)?, to_json(&shown.rules)?);
-        let a = shown.clone();
+    async fn save_advice(&self, rows: &[ShownAdvice]) -> Result<(), StoreError> {
+        let rows = rows
+            .iter()
+            .map(|a| Ok((a.clone(), to_json(&a.stages)?, to_json(&a.rules)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         self.call("save_advice", move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO advice_shown
-                     (id, question, primary_scope, stages_json, rules_json, message_json, details_json,
-                      shown_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (id) DO UPDATE SET
-                     question = excluded.question,
-                     primary_scope = excluded.primary_scope,
-                     stages_json = excluded.stages_json,
-                     rules_json = excluded.rules_json,
-                     message_json = excluded.message_json,
-                     details_json = excluded.details_json,
-                     shown_at = MAX(advice_shown.shown_at, excluded.shown_at)",
-            )?
-            .execute(params![
-                a.id,
-                a.question,
-                a.primary_scope,
-                stages,
-                rules,
-                a.message,
-                a.details,
-                a.shown_at
-            ])?;
-            Ok(())
+            let tx = conn.transaction()?;
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO advice_shown
+                         (id, question, primary_scope, stages_json, rules_json, message_json,
+                          details_json, shown_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (id) DO UPDATE SET
+                         question = excluded.question,
+                         primary_scope = excluded.primary_scope,
+                         stages_json = excluded.stages_json,
+                         rules_json = excluded.rules_json,
+                         message_json = excluded.message_json,
+                         details_json = excluded.details_json,
+                         shown_at = MAX(advice_shown.shown_at, excluded.shown_at)",
+                )?;
+                for (a, stages, rules) in &rows {
+                    insert.execute(params![
+                        a.id,
+                        a.question,
+                        a.primary_scope,
+                        stages,
+                        rules,
+                        a.message,
+                        a.details,
+                        a.shown_at
+                    ])?;
+                }
+            }
+            tx.commit()
         })
         .await
     }

@@ -129,13 +129,9 @@ async fn advice_is_private_and_carries_share_helpful_and_not_quite_buttons() {
         ],
         "the user should see Share / Helpful / Not quite / Details, each carrying the answer's id"
     );
-    let shown = app
-        .state()
-        .store
-        .shown_advice(id)
+    let shown = recorded_advice(&app, id)
         .await
-        .expect("store readable")
-        .expect("the answer the buttons point at was recorded before the reply");
+        .expect("the answer the buttons point at was recorded");
     assert_eq!(shown.question, question);
     assert_eq!(shown.primary_scope.as_deref(), Some("integration"));
 }

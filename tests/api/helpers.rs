@@ -476,6 +476,27 @@ pub(crate) fn response_url_ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_string("ok")
 }
 
+/// The advice recorded under `id`, waiting for the background writer (the
+/// reply goes out before its record is written); `None` if it never is.
+pub(crate) async fn recorded_advice(
+    app: &TestApp,
+    id: &str,
+) -> Option<testscope::store::ShownAdvice> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let found = app
+            .state()
+            .store
+            .shown_advice(id)
+            .await
+            .expect("store readable");
+        if found.is_some() || Instant::now() > deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 pub(crate) async fn requests_to(mock: &MockServer, wanted: &str) -> Vec<Request> {
     mock.received_requests()
         .await

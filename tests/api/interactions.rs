@@ -334,6 +334,28 @@ async fn details_shows_the_whole_advice_privately() {
 }
 
 #[tokio::test]
+async fn an_answer_given_just_before_a_stop_keeps_working_buttons_after_the_restart() {
+    // Arrange: the reply goes out before its record is written, and the
+    // service is stopped at once (a deploy).
+    let mut app = spawn_app().await;
+    let (_, id) = ask(&app, QUESTION).await;
+
+    // Act
+    app.restart().await;
+    mount_response_url(&app, 1).await;
+    click(&app, "details", &id).await;
+
+    // Assert: shutdown wrote the record, so the new process finds it.
+    assert!(
+        app.state().store.shown_advice(&id).await.unwrap().is_some(),
+        "the record must be written before the process exits"
+    );
+    let reply = wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+    let text = message_text(&json_body(&reply[0]));
+    assert!(text.contains("Blast radius"), "{text}");
+}
+
+#[tokio::test]
 async fn a_button_pointing_at_an_unknown_answer_says_it_expired_and_records_nothing() {
     // Arrange: a value the bot never handed out, and a question as old
     // buttons carried it.
@@ -374,7 +396,7 @@ async fn an_answer_not_shown_for_a_week_is_purged_and_its_buttons_expire() {
     let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(start));
     let mut app = spawn_app_with(TestOptions::default().with_clock(clock.clone())).await;
     let (_, id) = ask(&app, QUESTION).await;
-    assert!(app.state().store.shown_advice(&id).await.unwrap().is_some());
+    assert!(recorded_advice(&app, &id).await.is_some());
     clock.set(start + 6 * 86_400);
     app.restart().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
