@@ -217,3 +217,17 @@ fn a_year_of_generic_daily_posts_never_picks_a_databricks_question() {
         day = day.tomorrow().unwrap();
     }
 }
+
+#[test]
+fn the_generic_examples_get_the_answers_the_databricks_ones_get() {
+    let (db, generic) = (&DATABRICKS.messages.examples, &GENERIC.messages.examples);
+    assert_eq!(generic.len(), db.len());
+    for (d, g) in db.iter().zip(generic) {
+        let (a, b) = (advise(&DATABRICKS, d), advise(&GENERIC, g));
+        assert_eq!(
+            (a.primary_scope, a.stages),
+            (b.primary_scope, b.stages),
+            "{d:?} / {g:?}"
+        );
+    }
+}
