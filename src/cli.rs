@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::kb::KnowledgeBase;
+use crate::kb::{KnowledgeBase, Platform};
 use crate::{advise, render};
 
 #[derive(Debug, Parser)]
@@ -46,6 +46,10 @@ struct KbArgs {
     /// Load the knowledge base from this directory instead of the built-in copy.
     #[arg(long, value_name = "DIR", env = "TESTSCOPE_RESPONSES_DIR")]
     responses: Option<PathBuf>,
+    /// Word answers for `databricks` or `generic` (CI, staging, model
+    /// registry) instead of the platform the knowledge base names.
+    #[arg(long, value_name = "PLATFORM", env = "TESTSCOPE_PLATFORM")]
+    platform: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -250,8 +254,16 @@ pub fn run() -> ExitCode {
             };
             use std::fmt::Write as _;
             let mut out = format!("{}: OK\n", kb.origin);
+            let _ = writeln!(
+                out,
+                "  worded for the {} platform; its quiz plays {} of the bank's questions",
+                kb.platform,
+                kb.quiz.len()
+            );
             let signals: usize = kb.rules().iter().map(|r| r.signals.len()).sum();
             let paths: usize = kb.rules().iter().map(|r| r.paths.len()).sum();
+            // The whole bank, whatever this platform plays, as the loader checks it.
+            let bank: Vec<_> = kb.quiz.iter().chain(&kb.quiz_elsewhere).cloned().collect();
             let _ = writeln!(
                 out,
                 "  {} stages, {} scopes, {} components, {} traps, {} checks\n  \
@@ -264,10 +276,10 @@ pub fn run() -> ExitCode {
                 kb.checks.len(),
                 kb.rules().len(),
                 kb.vocabulary_size(),
-                kb.quiz.len(),
-                kb.quiz.iter().filter(|q| q.again.is_some()).count()
+                bank.len(),
+                bank.iter().filter(|q| q.again.is_some()).count()
             );
-            for report in crate::kb::cues::reports(&kb.quiz) {
+            for report in crate::kb::cues::reports(&bank) {
                 let _ = writeln!(out, "{report}");
             }
             emit(&out)
@@ -574,7 +586,14 @@ fn emit(text: &str) -> ExitCode {
 }
 
 fn load(args: &KbArgs) -> Option<KnowledgeBase> {
-    match KnowledgeBase::load(args.responses.as_deref()) {
+    let platform = match Platform::from_optional_setting(args.platform.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
+    match KnowledgeBase::load_for(args.responses.as_deref(), platform) {
         Ok(kb) => Some(kb),
         Err(e) => {
             eprintln!("error: {e}");

@@ -7,6 +7,7 @@ fn testscope(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_testscope"))
         .args(args)
         .env_remove("TESTSCOPE_RESPONSES_DIR")
+        .env_remove("TESTSCOPE_PLATFORM")
         .output()
         .expect("binary runs")
 }
@@ -465,4 +466,66 @@ fn the_readme_lists_every_subcommand() {
             "README's command-line table does not list `testscope {name}`"
         );
     }
+}
+
+#[test]
+fn the_platform_flag_and_variable_reword_advise_and_eval() {
+    let change = "changed the job schedule in resources yaml";
+    let default = stdout(&testscope(&["advise", change]));
+    assert!(default.contains("databricks bundle validate"), "{default}");
+
+    let flag = testscope(&["advise", "--platform", "generic", change]);
+    let env = Command::new(env!("CARGO_BIN_EXE_testscope"))
+        .args(["advise", change])
+        .env_remove("TESTSCOPE_RESPONSES_DIR")
+        .env("TESTSCOPE_PLATFORM", "generic")
+        .output()
+        .expect("binary runs");
+    for (how, out) in [("--platform", flag), ("TESTSCOPE_PLATFORM", env)] {
+        assert!(out.status.success(), "{how}");
+        let text = stdout(&out);
+        assert!(
+            text.starts_with("Integration tests in test (staging)"),
+            "{how}: {text}"
+        );
+        assert!(!text.contains("databricks"), "{how}: {text}");
+        assert!(text.contains("validate or plan step"), "{how}: {text}");
+    }
+
+    // eval scores the same decisions on either platform.
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases.jsonl");
+    std::fs::write(
+        &cases,
+        format!(
+            "{{\"text\": \"{change}\", \"primary\": \"integration\", \"stages\": [\"test\"]}}\n"
+        ),
+    )
+    .unwrap();
+    let eval = testscope(&[
+        "eval",
+        "--platform",
+        "generic",
+        "--min",
+        "1",
+        cases.to_str().unwrap(),
+    ]);
+    assert!(eval.status.success(), "{}", stdout(&eval));
+
+    let checked = stdout(&testscope(&["check", "--platform", "generic"]));
+    assert!(
+        checked.contains("worded for the generic platform"),
+        "{checked}"
+    );
+}
+
+#[test]
+fn an_unknown_platform_is_refused_naming_the_variable() {
+    let out = testscope(&["advise", "--platform", "aws", "a change"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("TESTSCOPE_PLATFORM") && err.contains("`aws`"),
+        "{err}"
+    );
 }

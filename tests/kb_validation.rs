@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use testscope::KnowledgeBase;
-use testscope::kb::{FILES, LoadError};
+use testscope::kb::{FILES, LoadError, Platform};
 
 /// A copy of the shipped `responses/` in a temporary directory.
 fn copy_of_responses() -> tempfile::TempDir {
@@ -109,6 +109,48 @@ fn each_problem_names_file_line_and_what_is_wrong() {
             "\"not\" ,",
             "reduces to the single word `not`",
             "\"not\" ,",
+        ),
+        (
+            "platform.toml",
+            "platform = \"databricks\"",
+            "platform = \"azure\"",
+            "unknown platform `azure`; use one of: databricks, generic",
+            "\"azure\"",
+        ),
+        (
+            "checks.toml",
+            "text = \"Unit test the function with",
+            "text = \"In a Databricks notebook, unit test the function with",
+            "check text names Databricks tooling (`databricks`) but has no generic wording: add `generic.text",
+            "In a Databricks notebook",
+        ),
+        (
+            "rules.toml",
+            "why = \"New hyperparameters",
+            "why = \"Through the bundle, new hyperparameters",
+            "rule rationale names Databricks tooling (`bundle`) but has no generic wording: add `generic.why",
+            "Through the bundle",
+        ),
+        (
+            "checks.toml",
+            "generic.text = \"Validate the deployment config",
+            "generic.text = \"Run databricks bundle validate, checking the deployment config",
+            "the generic wording of check text still names Databricks tooling (`databricks`)",
+            "Run databricks bundle validate",
+        ),
+        (
+            "quiz.toml",
+            "to a packaged model class with",
+            "to an MLflow pyfunc with",
+            "question `packaging-change-signature` names Databricks tooling (`mlflow`) but has no `databricks` tag",
+            "an MLflow pyfunc",
+        ),
+        (
+            "messages.toml",
+            "matched = \"Read from your message\"",
+            "matched = \"Read from your Unity Catalog message\"",
+            "label names Databricks tooling (`unity catalog`)",
+            "Unity Catalog message",
         ),
     ];
     for (file, from, to, message, marker) in cases {
@@ -561,4 +603,56 @@ fn a_signal_that_stop_words_reduce_to_one_word_is_rejected() {
             == "signal `also read` reduces to the single word `read` once stop words are removed, so it would fire on every `read`"),
         "{err}"
     );
+}
+
+#[test]
+fn the_platform_comes_from_the_copy_unless_overridden() {
+    let change = "changed the job schedule in resources yaml";
+    let bundle = |kb: &KnowledgeBase| {
+        let advice = testscope::advise(kb, change);
+        testscope::render::advice_text(kb, &advice).contains("databricks bundle validate")
+    };
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "platform.toml",
+        "platform = \"databricks\"",
+        "platform = \"generic\"",
+    );
+    let generic = KnowledgeBase::from_dir(dir.path()).expect("a generic copy loads");
+    assert_eq!(generic.platform, Platform::Generic);
+    assert!(!bundle(&generic));
+    let overridden = KnowledgeBase::load_for(Some(dir.path()), Some(Platform::Databricks))
+        .expect("the override loads");
+    assert_eq!(overridden.platform, Platform::Databricks);
+    assert!(bundle(&overridden));
+}
+
+#[test]
+fn a_copy_made_before_platform_toml_existed_loads_with_the_built_in_one() {
+    let dir = copy_of_responses();
+    fs::remove_file(dir.path().join("platform.toml")).unwrap();
+    let kb = KnowledgeBase::from_dir(dir.path()).expect("the copy still loads");
+    assert_eq!(kb.platform, Platform::Databricks);
+}
+
+#[test]
+fn a_team_can_add_its_own_tool_words() {
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "platform.toml",
+        "tool_words = [\n",
+        "tool_words = [\n  \"Champion\",\n",
+    );
+    let err = load_err(dir.path());
+    let champion = err
+        .problems
+        .iter()
+        .find(|p| {
+            p.message
+                .contains("(`champion`) but has no generic wording")
+        })
+        .unwrap_or_else(|| panic!("no text with `Champion` was flagged: {err}"));
+    assert!(champion.line > 0, "{champion}");
 }

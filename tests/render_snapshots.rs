@@ -456,3 +456,18 @@ fn every_quiz_question_shows_its_options_in_full_and_short_buttons() {
         }
     }
 }
+
+/// The same change answered for a team off Databricks: the checks and
+/// reasons in general CI, staging and registry terms.
+#[test]
+fn a_generic_platform_answer() {
+    let kb = KnowledgeBase::load_for(None, Some(testscope::kb::Platform::Generic))
+        .expect("the generic wording loads");
+    let text = "changed the job schedule in resources yaml";
+    let advice = advise(&kb, text);
+    assert_snapshot!("generic_job_schedule", render::advice_text(&kb, &advice));
+    assert_json_snapshot!(
+        "generic_job_schedule_blocks",
+        render::advice_details(&kb, &advice)
+    );
+}

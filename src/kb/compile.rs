@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
+use super::platform::{DATABRICKS_TAG, Platform, ToolWords};
 use super::raw::{self, RawRuleKind};
 use super::{KnowledgeBase, LoadError, Origin, Problem, SourceFile, limits};
 use crate::advisor::lexicon::{Lexicon, class};
@@ -159,9 +160,26 @@ pub struct Labels {
 struct Report<'a> {
     file: &'a SourceFile,
     problems: &'a mut Vec<Problem>,
+    wording: &'a Wording,
 }
 
-impl Report<'_> {
+/// Which of a text's wordings the loader keeps, and the words a text meant
+/// for any platform must not contain.
+#[derive(Debug, Default)]
+struct Wording {
+    platform: Platform,
+    tool_words: ToolWords,
+}
+
+impl<'a> Report<'a> {
+    fn new(file: &'a SourceFile, problems: &'a mut Vec<Problem>, wording: &'a Wording) -> Self {
+        Report {
+            file,
+            problems,
+            wording,
+        }
+    }
+
     fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
         let (line, column) = self.file.locate(span.start);
         self.problems.push(Problem {
@@ -186,6 +204,91 @@ impl Report<'_> {
             );
         }
         s.to_owned()
+    }
+
+    /// A text that has one wording for every platform, so it must not name
+    /// Databricks tooling.
+    fn neutral_text(&mut self, value: &Spanned<String>, what: &str, max: usize) -> String {
+        let s = self.text(value, what, max);
+        if let Some(word) = self.wording.tool_words.find(&s) {
+            self.at(
+                value.span(),
+                format!(
+                    "{what} names Databricks tooling (`{word}`), which a generic answer \
+                     must not show; say it in general terms"
+                ),
+            );
+        }
+        s
+    }
+
+    /// A text with an optional `generic.<field>` wording next to it: the
+    /// one the platform reads. A Databricks-only text without a generic
+    /// wording would leak into a generic answer, so it is an error.
+    fn worded(
+        &mut self,
+        value: &Spanned<String>,
+        generic: Option<&Spanned<String>>,
+        field: &str,
+        what: &str,
+        max: usize,
+    ) -> String {
+        let databricks = self.text(value, what, max);
+        let Some(generic) = generic else {
+            if let Some(word) = self.wording.tool_words.find(&databricks) {
+                self.at(
+                    value.span(),
+                    format!(
+                        "{what} names Databricks tooling (`{word}`) but has no generic wording: \
+                         add `generic.{field} = \"…\"` next to it, in general CI, staging and \
+                         model-registry terms"
+                    ),
+                );
+            }
+            return databricks;
+        };
+        let neutral = self.text(generic, &format!("generic {what}"), max);
+        if let Some(word) = self.wording.tool_words.find(&neutral) {
+            self.at(
+                generic.span(),
+                format!("the generic wording of {what} still names Databricks tooling (`{word}`)"),
+            );
+        }
+        match self.wording.platform {
+            Platform::Databricks => databricks,
+            Platform::Generic => neutral,
+        }
+    }
+
+    /// [`Report::worded`] for a list, which a generic list replaces whole.
+    fn worded_list(
+        &mut self,
+        values: &[Spanned<String>],
+        generic: Option<&[Spanned<String>]>,
+        field: &str,
+        what: &str,
+    ) -> Vec<String> {
+        let databricks: Vec<String> = match generic {
+            Some(_) => values
+                .iter()
+                .map(|v| self.text(v, what, limits::SECTION))
+                .collect(),
+            None => values
+                .iter()
+                .map(|v| self.worded(v, None, field, what, limits::SECTION))
+                .collect(),
+        };
+        let Some(generic) = generic else {
+            return databricks;
+        };
+        let neutral: Vec<String> = generic
+            .iter()
+            .map(|v| self.neutral_text(v, &format!("generic {what}"), limits::SECTION))
+            .collect();
+        match self.wording.platform {
+            Platform::Databricks => databricks,
+            Platform::Generic => neutral,
+        }
     }
 
     fn id(
@@ -258,7 +361,13 @@ fn parse<T: DeserializeOwned>(file: &SourceFile, problems: &mut Vec<Problem>) ->
     }
 }
 
-pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeBase, LoadError> {
+/// Compiles `files`; `platform`, when given, overrides the one
+/// `platform.toml` names.
+pub(super) fn compile(
+    origin: Origin,
+    files: &[SourceFile],
+    platform: Option<Platform>,
+) -> Result<KnowledgeBase, LoadError> {
     let mut problems = Vec::new();
     let file = |name: &str| {
         files
@@ -275,6 +384,7 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     let rules_f = file("rules.toml");
     let messages_f = file("messages.toml");
     let quiz_f = file("quiz.toml");
+    let platform_f = file(super::PLATFORM_FILE);
 
     let stages_raw: Option<raw::StagesFile> = parse(stages_f, &mut problems);
     let scopes_raw: Option<raw::ScopesFile> = parse(scopes_f, &mut problems);
@@ -285,44 +395,49 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     let rules_raw: Option<raw::RulesFile> = parse(rules_f, &mut problems);
     let messages_raw: Option<raw::MessagesFile> = parse(messages_f, &mut problems);
     let quiz_raw: Option<raw::QuizFile> = parse(quiz_f, &mut problems);
+    let platform_raw: Option<raw::PlatformFile> = parse(platform_f, &mut problems);
     // Cross-file checks on a half-parsed knowledge base would only repeat the
     // syntax errors in other words; report those first.
     if !problems.is_empty() {
         return Err(LoadError { problems });
     }
 
+    let w = &platform_raw
+        .map(|p| wording(platform_f, &mut problems, &p, platform))
+        .unwrap_or_default();
     let stages = stages_raw
-        .map(|s| stages(stages_f, &mut problems, s))
+        .map(|s| stages(stages_f, &mut problems, w, s))
         .unwrap_or_default();
     let stage_ids: Vec<String> = stages.iter().map(|s| s.id.clone()).collect();
     let scopes = scopes_raw
-        .map(|s| scopes(scopes_f, &mut problems, s, &stage_ids))
+        .map(|s| scopes(scopes_f, &mut problems, w, s, &stage_ids))
         .unwrap_or_default();
     let components = components_raw
-        .map(|c| components(components_f, &mut problems, c))
+        .map(|c| components(components_f, &mut problems, w, c))
         .unwrap_or_default();
     let traps = traps_raw
-        .map(|t| traps(traps_f, &mut problems, t))
+        .map(|t| traps(traps_f, &mut problems, w, t))
         .unwrap_or_default();
     let checks = checks_raw
-        .map(|c| checks(checks_f, &mut problems, c))
+        .map(|c| checks(checks_f, &mut problems, w, c))
         .unwrap_or_default();
-    let messages = messages_raw.map(|m| messages(messages_f, &mut problems, &m));
-    let quiz = quiz_raw
-        .map(|q| quiz(quiz_f, &mut problems, q))
-        .unwrap_or_default();
+    let messages = messages_raw.map(|m| messages(messages_f, &mut problems, w, &m));
+    // The whole bank is validated and cue-checked whatever the platform; a
+    // generic team then plays only the questions that need no Databricks.
+    let (quiz, quiz_elsewhere): (Vec<Question>, Vec<Question>) = quiz_raw
+        .map(|q| quiz(quiz_f, &mut problems, w, q))
+        .unwrap_or_default()
+        .into_iter()
+        .partition(|q| w.platform.plays(q));
 
     let mut lexicon = Lexicon::new();
     let mut scope_names = Vec::new();
     let mut stage_names = Vec::new();
     if let Some(raw) = lexicon_raw {
-        build_lexicon(lexicon_f, &mut problems, &mut lexicon, &raw);
+        build_lexicon(lexicon_f, &mut problems, w, &mut lexicon, &raw);
         let stage_ids: Vec<&str> = stages.iter().map(|s| s.id.as_str()).collect();
         let scope_ids: Vec<&str> = scopes.iter().map(|s| s.id.as_str()).collect();
-        let mut r = Report {
-            file: lexicon_f,
-            problems: &mut problems,
-        };
+        let mut r = Report::new(lexicon_f, &mut problems, w);
         scope_names = resolve_names(&mut r, &lexicon, &raw.names.scopes, &scope_ids, "scope");
         stage_names = resolve_names(&mut r, &lexicon, &raw.names.stages, &stage_ids, "stage");
     }
@@ -336,7 +451,17 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     lexicon.settle_concepts();
     let mut index = RuleIndex::default();
     let rules = rules_raw
-        .map(|r| rules(rules_f, &mut problems, r, &names, &mut lexicon, &mut index))
+        .map(|r| {
+            rules(
+                rules_f,
+                &mut problems,
+                w,
+                r,
+                &names,
+                &mut lexicon,
+                &mut index,
+            )
+        })
         .unwrap_or_default();
     lexicon.finish();
 
@@ -391,6 +516,7 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
             };
             Ok(KnowledgeBase {
                 origin,
+                platform: w.platform,
                 stages,
                 scopes,
                 components,
@@ -398,6 +524,7 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
                 checks,
                 messages,
                 quiz,
+                quiz_elsewhere,
                 engine,
             })
         }
@@ -405,15 +532,72 @@ pub(super) fn compile(origin: Origin, files: &[SourceFile]) -> Result<KnowledgeB
     }
 }
 
-fn stages(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::StagesFile) -> Vec<Stage> {
-    let mut r = Report { file: f, problems };
+/// The platform to word answers for (`override_with` wins over the file's
+/// setting) and the tool words every text is checked against.
+fn wording(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    raw: &raw::PlatformFile,
+    override_with: Option<Platform>,
+) -> Wording {
+    // The tool words are not known yet; this file holds no user text.
+    let unchecked = Wording::default();
+    let mut r = Report::new(f, problems, &unchecked);
+    let named = raw
+        .platform
+        .get_ref()
+        .parse::<Platform>()
+        .unwrap_or_else(|()| {
+            r.at(
+                raw.platform.span(),
+                format!(
+                    "unknown platform `{}`; use one of: {}",
+                    raw.platform.get_ref(),
+                    Platform::NAMES.join(", ")
+                ),
+            );
+            Platform::default()
+        });
+    for word in &raw.tool_words {
+        if word.get_ref().trim().is_empty() {
+            r.at(word.span(), "tool word is empty");
+        }
+    }
+    Wording {
+        platform: override_with.unwrap_or(named),
+        tool_words: ToolWords::new(raw.tool_words.iter().map(|w| w.get_ref().clone())),
+    }
+}
+
+fn stages(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    w: &Wording,
+    raw: raw::StagesFile,
+) -> Vec<Stage> {
+    let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
     raw.stage
         .into_iter()
-        .map(|s| Stage {
-            id: r.id(&s.id, "stage", &mut seen),
-            title: r.text(&s.title, "stage title", limits::HEADER),
-            purpose: r.text(&s.purpose, "stage purpose", limits::SECTION),
+        .map(|s| {
+            let g = s.generic.as_ref();
+            Stage {
+                id: r.id(&s.id, "stage", &mut seen),
+                title: r.worded(
+                    &s.title,
+                    g.and_then(|g| g.title.as_ref()),
+                    "title",
+                    "stage title",
+                    limits::HEADER,
+                ),
+                purpose: r.worded(
+                    &s.purpose,
+                    g.and_then(|g| g.purpose.as_ref()),
+                    "purpose",
+                    "stage purpose",
+                    limits::SECTION,
+                ),
+            }
         })
         .collect()
 }
@@ -421,22 +605,38 @@ fn stages(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::StagesFile) -> 
 fn scopes(
     f: &SourceFile,
     problems: &mut Vec<Problem>,
+    w: &Wording,
     raw: raw::ScopesFile,
     stage_ids: &[String],
 ) -> Vec<Scope> {
-    let mut r = Report { file: f, problems };
+    let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
     raw.scope
         .into_iter()
-        .map(|s| Scope {
-            id: r.id(&s.id, "scope", &mut seen),
-            title: r.text(&s.title, "scope title", limits::HEADER),
-            stage: r
-                .refs(std::slice::from_ref(&s.stage), "stage", stage_ids)
-                .first()
-                .copied()
-                .unwrap_or(0),
-            summary: r.text(&s.summary, "scope summary", limits::SECTION),
+        .map(|s| {
+            let g = s.generic.as_ref();
+            Scope {
+                id: r.id(&s.id, "scope", &mut seen),
+                title: r.worded(
+                    &s.title,
+                    g.and_then(|g| g.title.as_ref()),
+                    "title",
+                    "scope title",
+                    limits::HEADER,
+                ),
+                stage: r
+                    .refs(std::slice::from_ref(&s.stage), "stage", stage_ids)
+                    .first()
+                    .copied()
+                    .unwrap_or(0),
+                summary: r.worded(
+                    &s.summary,
+                    g.and_then(|g| g.summary.as_ref()),
+                    "summary",
+                    "scope summary",
+                    limits::SECTION,
+                ),
+            }
         })
         .collect()
 }
@@ -444,49 +644,86 @@ fn scopes(
 fn components(
     f: &SourceFile,
     problems: &mut Vec<Problem>,
+    w: &Wording,
     raw: raw::ComponentsFile,
 ) -> Vec<Component> {
-    let mut r = Report { file: f, problems };
+    let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
     raw.component
         .into_iter()
         .map(|c| Component {
             id: r.id(&c.id, "component", &mut seen),
-            title: r.text(&c.title, "component title", limits::HEADER),
+            title: r.neutral_text(&c.title, "component title", limits::HEADER),
         })
         .collect()
 }
 
-fn traps(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::TrapsFile) -> Vec<Trap> {
-    let mut r = Report { file: f, problems };
+fn traps(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    w: &Wording,
+    raw: raw::TrapsFile,
+) -> Vec<Trap> {
+    let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
     raw.trap
         .into_iter()
-        .map(|t| Trap {
-            id: r.id(&t.id, "trap", &mut seen),
-            title: r.text(&t.title, "trap title", limits::HEADER),
-            reminder: r.text(&t.reminder, "trap reminder", limits::SECTION),
-            source: r.text(&t.source, "trap source", limits::SECTION),
+        .map(|t| {
+            let g = t.generic.as_ref();
+            Trap {
+                id: r.id(&t.id, "trap", &mut seen),
+                title: r.worded(
+                    &t.title,
+                    g.and_then(|g| g.title.as_ref()),
+                    "title",
+                    "trap title",
+                    limits::HEADER,
+                ),
+                reminder: r.worded(
+                    &t.reminder,
+                    g.and_then(|g| g.reminder.as_ref()),
+                    "reminder",
+                    "trap reminder",
+                    limits::SECTION,
+                ),
+                source: r.text(&t.source, "trap source", limits::SECTION),
+            }
         })
         .collect()
 }
 
-fn checks(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::ChecksFile) -> Vec<Check> {
-    let mut r = Report { file: f, problems };
+fn checks(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    w: &Wording,
+    raw: raw::ChecksFile,
+) -> Vec<Check> {
+    let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
     raw.check
         .into_iter()
         .map(|c| Check {
             id: r.id(&c.id, "check", &mut seen),
-            text: r.text(&c.text, "check text", limits::SECTION),
+            text: r.worded(
+                &c.text,
+                c.generic.as_ref().map(|g| &g.text),
+                "text",
+                "check text",
+                limits::SECTION,
+            ),
         })
         .collect()
 }
 
-fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile) -> Messages {
-    let mut r = Report { file: f, problems };
+fn messages(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    w: &Wording,
+    raw: &raw::MessagesFile,
+) -> Messages {
+    let mut r = Report::new(f, problems, w);
     let l = &raw.labels;
-    let mut label = |v: &Spanned<String>| r.text(v, "label", limits::HEADER);
+    let mut label = |v: &Spanned<String>| r.neutral_text(v, "label", limits::HEADER);
     let labels = Labels {
         scope: label(&l.scope),
         stage: label(&l.stage),
@@ -504,20 +741,17 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
         what_stages_are_for: label(&l.what_stages_are_for),
         instead: label(&l.instead),
     };
-    let list = |r: &mut Report<'_>, v: &[Spanned<String>], what: &str| -> Vec<String> {
-        v.iter().map(|s| r.text(s, what, limits::SECTION)).collect()
-    };
     let s = &raw.slack;
     let slack = SlackText {
-        share_button: r.text(&s.share_button, "button label", limits::BUTTON),
-        helpful_button: r.text(&s.helpful_button, "button label", limits::BUTTON),
-        not_quite_button: r.text(&s.not_quite_button, "button label", limits::BUTTON),
-        thanks_helpful: r.text(&s.thanks_helpful, "thank-you text", limits::SECTION),
-        thanks_not_quite: r.text(&s.thanks_not_quite, "thank-you text", limits::SECTION),
-        shared_by: r.text(&s.shared_by, "shared-by text", limits::SECTION),
-        invite_hint: r.text(&s.invite_hint, "invite hint", limits::SECTION),
-        no_token_hint: r.text(&s.no_token_hint, "setup hint", limits::SECTION),
-        thread_hint: r.text(&s.thread_hint, "thread hint", limits::SECTION),
+        share_button: r.neutral_text(&s.share_button, "button label", limits::BUTTON),
+        helpful_button: r.neutral_text(&s.helpful_button, "button label", limits::BUTTON),
+        not_quite_button: r.neutral_text(&s.not_quite_button, "button label", limits::BUTTON),
+        thanks_helpful: r.neutral_text(&s.thanks_helpful, "thank-you text", limits::SECTION),
+        thanks_not_quite: r.neutral_text(&s.thanks_not_quite, "thank-you text", limits::SECTION),
+        shared_by: r.neutral_text(&s.shared_by, "shared-by text", limits::SECTION),
+        invite_hint: r.neutral_text(&s.invite_hint, "invite hint", limits::SECTION),
+        no_token_hint: r.neutral_text(&s.no_token_hint, "setup hint", limits::SECTION),
+        thread_hint: r.neutral_text(&s.thread_hint, "thread hint", limits::SECTION),
     };
     if !slack.shared_by.contains("{user}") {
         r.at(s.shared_by.span(), "shared-by text must contain `{user}`");
@@ -530,10 +764,10 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
     macro_rules! quiz_texts {
         ($($field:ident),* $(,)? ; $($optional:ident = $default:expr),* $(,)?) => {
             QuizText {
-                $($field: r.text(&q.$field, concat!("quiz text `", stringify!($field), "`"), limits::SECTION),)*
+                $($field: r.neutral_text(&q.$field, concat!("quiz text `", stringify!($field), "`"), limits::SECTION),)*
                 $($optional: q.$optional.as_ref().map_or_else(
                     || $default.to_owned(),
-                    |v| r.text(v, concat!("quiz text `", stringify!($optional), "`"), limits::SECTION),
+                    |v| r.neutral_text(v, concat!("quiz text `", stringify!($optional), "`"), limits::SECTION),
                 ),)*
             }
         };
@@ -563,20 +797,54 @@ fn messages(f: &SourceFile, problems: &mut Vec<Problem>, raw: &raw::MessagesFile
         leaderboard_week_empty = "Nobody has answered this week's questions here yet.",
         last_week_top = "*Last week's top three:* {podium}",
     );
+    let g = raw.generic.as_ref();
     Messages {
         slack,
         quiz,
-        help: r.text(&raw.help, "help", limits::SECTION),
-        decision_order: list(&mut r, &raw.decision_order, "decision order step"),
-        no_match: r.text(&raw.no_match, "no-match text", limits::SECTION),
-        examples: list(&mut r, &raw.examples, "example"),
-        principle: r.text(&raw.principle, "principle", limits::SECTION),
+        help: r.worded(
+            &raw.help,
+            g.and_then(|g| g.help.as_ref()),
+            "help",
+            "help",
+            limits::SECTION,
+        ),
+        decision_order: r.worded_list(
+            &raw.decision_order,
+            g.and_then(|g| g.decision_order.as_deref()),
+            "decision_order",
+            "decision order step",
+        ),
+        no_match: r.worded(
+            &raw.no_match,
+            g.and_then(|g| g.no_match.as_ref()),
+            "no_match",
+            "no-match text",
+            limits::SECTION,
+        ),
+        examples: r.worded_list(
+            &raw.examples,
+            g.and_then(|g| g.examples.as_deref()),
+            "examples",
+            "example",
+        ),
+        principle: r.worded(
+            &raw.principle,
+            g.and_then(|g| g.principle.as_ref()),
+            "principle",
+            "principle",
+            limits::SECTION,
+        ),
         labels,
     }
 }
 
-fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<Question> {
-    let mut r = Report { file: f, problems };
+fn quiz(
+    f: &SourceFile,
+    problems: &mut Vec<Problem>,
+    w: &Wording,
+    raw: raw::QuizFile,
+) -> Vec<Question> {
+    let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(raw.question.len());
     for q in raw.question {
@@ -595,6 +863,29 @@ fn quiz(f: &SourceFile, problems: &mut Vec<Problem>, raw: raw::QuizFile) -> Vec<
             }
         };
         let tags: Vec<String> = q.tags.iter().map(|t| t.get_ref().clone()).collect();
+        if !tags.iter().any(|t| t == DATABRICKS_TAG) {
+            let again = q.again.iter().flat_map(|a| {
+                [&a.question, &a.explanation]
+                    .into_iter()
+                    .chain(a.options.get_ref())
+            });
+            let texts = [&q.question, &q.explanation]
+                .into_iter()
+                .chain(q.options.get_ref())
+                .chain(again);
+            for text in texts {
+                if let Some(word) = w.tool_words.find(text.get_ref()) {
+                    r.at(
+                        text.span(),
+                        format!(
+                            "question `{id}` names Databricks tooling (`{word}`) but has no \
+                             `{DATABRICKS_TAG}` tag, so a generic team would be asked it: reword \
+                             it or tag it"
+                        ),
+                    );
+                }
+            }
+        }
         let again = q.again.map(|a| {
             let again_id = format!("{id}{AGAIN_SUFFIX}");
             let (options, correct) = options_and_key(&mut r, &again_id, &a.options, &a.correct);
@@ -735,10 +1026,11 @@ fn resolve_names(
 fn build_lexicon(
     f: &SourceFile,
     problems: &mut Vec<Problem>,
+    w: &Wording,
     lex: &mut Lexicon,
     raw: &raw::LexiconFile,
 ) {
-    let mut r = Report { file: f, problems };
+    let mut r = Report::new(f, problems, w);
     // Stop words first, so later phrases drop them the same way messages do.
     for w in &raw.stopwords {
         let tokens = crate::advisor::text::tokenize(w.get_ref());
@@ -942,12 +1234,13 @@ struct Names {
 fn rules(
     f: &SourceFile,
     problems: &mut Vec<Problem>,
+    w: &Wording,
     raw: raw::RulesFile,
     names: &Names,
     lex: &mut Lexicon,
     index: &mut RuleIndex,
 ) -> Vec<Rule> {
-    let mut r = Report { file: f, problems };
+    let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(raw.rule.len());
     let mut function_rules = 0;
@@ -1051,8 +1344,23 @@ fn rules(
             raw::RawSubject::Output => Subject::Output,
             raw::RawSubject::Setting => Subject::Setting,
         };
+        let generic = rule.generic.as_ref();
+        if let Some(note) = generic.and_then(|g| g.note.as_ref())
+            && rule.note.is_none()
+        {
+            r.at(
+                note.span(),
+                format!("rule `{id}` has a generic note but no `note` for it to replace"),
+            );
+        }
         out.push(Rule {
-            title: r.text(&rule.title, "rule title", limits::HEADER),
+            title: r.worded(
+                &rule.title,
+                generic.and_then(|g| g.title.as_ref()),
+                "title",
+                "rule title",
+                limits::HEADER,
+            ),
             kind,
             subject,
             harmless_for: r.refs(&rule.harmless_for, "scope", &names.scopes),
@@ -1067,11 +1375,22 @@ fn rules(
             checks: r.refs(&rule.checks, "check", &names.checks),
             components: r.refs(&rule.components, "component", &names.components),
             traps: r.refs(&rule.traps, "trap", &names.traps),
-            why: r.text(&rule.why, "rule rationale", limits::SECTION),
-            note: rule
-                .note
-                .as_ref()
-                .map(|n| r.text(n, "rule note", limits::SECTION)),
+            why: r.worded(
+                &rule.why,
+                generic.and_then(|g| g.why.as_ref()),
+                "why",
+                "rule rationale",
+                limits::SECTION,
+            ),
+            note: rule.note.as_ref().map(|n| {
+                r.worded(
+                    n,
+                    generic.and_then(|g| g.note.as_ref()),
+                    "note",
+                    "rule note",
+                    limits::SECTION,
+                )
+            }),
             negatable: rule.negatable.unwrap_or(kind != RuleKind::Trap),
             fallback: rule.fallback,
             owns_line_paths: rule.owns_line_paths,

@@ -280,7 +280,7 @@ pub fn reports(quiz: &[Question]) -> Vec<CueReport> {
     let generic: Vec<&Question> = all
         .iter()
         .copied()
-        .filter(|q| !q.tags.iter().any(|t| t == "databricks"))
+        .filter(|q| super::platform::is_platform_neutral(q))
         .collect();
     vec![
         report("all questions", &all),

@@ -3,9 +3,12 @@
 //!
 //! The default copy is compiled into the binary, so `testscope` works from any
 //! directory; a team can point `--responses DIR` at its own edited copy.
+//! `platform.toml` says whether answers are worded for Databricks or for any
+//! CI and model registry; see [`platform`].
 
 mod compile;
 pub mod cues;
+pub mod platform;
 mod raw;
 
 use std::fmt;
@@ -16,6 +19,7 @@ pub use compile::{
     AGAIN_SUFFIX, Check, Component, Difficulty, Labels, Messages, Question, QuizText, Scope,
     SlackText, Stage, Trap,
 };
+pub use platform::Platform;
 
 /// Slack's limits that knowledge-base text must respect.
 pub mod limits {
@@ -27,8 +31,12 @@ pub mod limits {
     pub const BUTTON: usize = 75;
 }
 
+/// The file that names the platform answers are worded for.
+pub const PLATFORM_FILE: &str = "platform.toml";
+
 /// The files a knowledge base is made of, in load order.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
+    PLATFORM_FILE,
     "stages.toml",
     "scopes.toml",
     "components.toml",
@@ -40,7 +48,10 @@ pub const FILES: [&str; 9] = [
     "quiz.toml",
 ];
 
-const EMBEDDED: [(&str, &str); 9] = [
+const BUILT_IN_PLATFORM: &str = include_str!("../../responses/platform.toml");
+
+const EMBEDDED: [(&str, &str); 10] = [
+    (PLATFORM_FILE, BUILT_IN_PLATFORM),
     ("stages.toml", include_str!("../../responses/stages.toml")),
     ("scopes.toml", include_str!("../../responses/scopes.toml")),
     (
@@ -128,6 +139,8 @@ impl fmt::Display for Origin {
 #[derive(Debug)]
 pub struct KnowledgeBase {
     pub origin: Origin,
+    /// What the texts below are worded for; nothing downstream needs it.
+    pub platform: Platform,
     pub stages: Vec<Stage>,
     /// Ordered from the smallest scope to the deepest.
     pub scopes: Vec<Scope>,
@@ -136,8 +149,12 @@ pub struct KnowledgeBase {
     pub traps: Vec<Trap>,
     pub checks: Vec<Check>,
     pub messages: Messages,
-    /// The daily quiz's question bank.
+    /// The daily quiz's question bank: the questions this platform plays.
     pub quiz: Vec<Question>,
+    /// The bank's other questions, never posted here but still found by
+    /// [`KnowledgeBase::question`], so a post made before the platform
+    /// changed can still be answered and closed.
+    pub quiz_elsewhere: Vec<Question>,
     /// What the advisor runs on: the rules, the vocabulary and the ids.
     pub engine: Engine,
 }
@@ -145,15 +162,36 @@ pub struct KnowledgeBase {
 impl KnowledgeBase {
     /// The knowledge base compiled into the binary.
     pub fn embedded() -> Result<Self, LoadError> {
-        let files = EMBEDDED.map(|(name, text)| SourceFile {
-            name: format!("responses/{name}"),
-            text: text.to_owned(),
-        });
-        compile::compile(Origin::Embedded, &files)
+        Self::load_for(None, None)
     }
 
-    /// Loads a team's copy from `dir`, which must hold every file in [`FILES`].
+    /// Loads a team's copy from `dir`, which must hold every file in
+    /// [`FILES`] but `platform.toml`.
     pub fn from_dir(dir: &Path) -> Result<Self, LoadError> {
+        Self::load_for(Some(dir), None)
+    }
+
+    /// Loads from `dir` when given, else the embedded default.
+    pub fn load(dir: Option<&Path>) -> Result<Self, LoadError> {
+        Self::load_for(dir, None)
+    }
+
+    /// As [`KnowledgeBase::load`], worded for `platform` when given instead
+    /// of the platform `platform.toml` names.
+    pub fn load_for(dir: Option<&Path>, platform: Option<Platform>) -> Result<Self, LoadError> {
+        match dir {
+            Some(d) => Self::compile_dir(d, platform),
+            None => {
+                let files = EMBEDDED.map(|(name, text)| SourceFile {
+                    name: format!("responses/{name}"),
+                    text: text.to_owned(),
+                });
+                compile::compile(Origin::Embedded, &files, platform)
+            }
+        }
+    }
+
+    fn compile_dir(dir: &Path, platform: Option<Platform>) -> Result<Self, LoadError> {
         let mut files = Vec::with_capacity(FILES.len());
         let mut problems = Vec::new();
         for name in FILES {
@@ -163,6 +201,14 @@ impl KnowledgeBase {
                     name: path.display().to_string(),
                     text,
                 }),
+                // Copies made before the platform setting existed lack the
+                // file; they get the built-in one (Databricks wording).
+                Err(e) if name == PLATFORM_FILE && e.kind() == std::io::ErrorKind::NotFound => {
+                    files.push(SourceFile {
+                        name: format!("built-in responses/{PLATFORM_FILE}"),
+                        text: BUILT_IN_PLATFORM.to_owned(),
+                    });
+                }
                 Err(e) => problems.push(Problem {
                     file: path.display().to_string(),
                     line: 0,
@@ -174,7 +220,7 @@ impl KnowledgeBase {
         if !problems.is_empty() {
             return Err(LoadError { problems });
         }
-        compile::compile(Origin::Directory(dir.to_path_buf()), &files)
+        compile::compile(Origin::Directory(dir.to_path_buf()), &files, platform)
     }
 
     /// The embedded knowledge base with some files replaced, for tests that
@@ -189,15 +235,7 @@ impl KnowledgeBase {
                 .map_or(text, |(_, t)| t)
                 .to_owned(),
         });
-        compile::compile(Origin::Embedded, &files)
-    }
-
-    /// Loads from `dir` when given, else the embedded default.
-    pub fn load(dir: Option<&Path>) -> Result<Self, LoadError> {
-        match dir {
-            Some(d) => Self::from_dir(d),
-            None => Self::embedded(),
-        }
+        compile::compile(Origin::Embedded, &files, None)
     }
 
     pub fn scope(&self, id: &str) -> Option<&Scope> {
@@ -206,9 +244,10 @@ impl KnowledgeBase {
 
     /// A question by id; `<id>~again` is its second phrasing.
     pub fn question(&self, id: &str) -> Option<&Question> {
+        let mut bank = self.quiz.iter().chain(&self.quiz_elsewhere);
         match id.strip_suffix(compile::AGAIN_SUFFIX) {
-            Some(base) => self.quiz.iter().find(|q| q.id == base)?.again.as_deref(),
-            None => self.quiz.iter().find(|q| q.id == id),
+            Some(base) => bank.find(|q| q.id == base)?.again.as_deref(),
+            None => bank.find(|q| q.id == id),
         }
     }
 

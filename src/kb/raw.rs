@@ -20,6 +20,8 @@ pub(crate) struct RawScope {
     pub(crate) title: Spanned<String>,
     pub(crate) stage: Spanned<String>,
     pub(crate) summary: Spanned<String>,
+    #[serde(default)]
+    pub(crate) generic: Option<GenericScope>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +36,8 @@ pub(crate) struct RawStage {
     pub(crate) id: Spanned<String>,
     pub(crate) title: Spanned<String>,
     pub(crate) purpose: Spanned<String>,
+    #[serde(default)]
+    pub(crate) generic: Option<GenericStage>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +66,8 @@ pub(crate) struct RawTrap {
     pub(crate) title: Spanned<String>,
     pub(crate) reminder: Spanned<String>,
     pub(crate) source: Spanned<String>,
+    #[serde(default)]
+    pub(crate) generic: Option<GenericTrap>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +81,8 @@ pub(crate) struct ChecksFile {
 pub(crate) struct RawCheck {
     pub(crate) id: Spanned<String>,
     pub(crate) text: Spanned<String>,
+    #[serde(default)]
+    pub(crate) generic: Option<GenericCheck>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,6 +192,8 @@ pub(crate) struct RawRule {
     /// ("only comments changed in train.py" is a docs change).
     #[serde(default)]
     pub(crate) owns_line_paths: bool,
+    #[serde(default)]
+    pub(crate) generic: Option<GenericRule>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -287,6 +297,8 @@ pub(crate) struct MessagesFile {
     pub(crate) labels: RawLabels,
     pub(crate) slack: RawSlackText,
     pub(crate) quiz: RawQuizText,
+    #[serde(default)]
+    pub(crate) generic: Option<GenericMessages>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -385,4 +397,64 @@ pub(crate) struct RawAgain {
     pub(crate) options: Spanned<Vec<Spanned<String>>>,
     pub(crate) correct: Spanned<i64>,
     pub(crate) explanation: Spanned<String>,
+}
+
+/// `platform.toml`: which platform the answers are worded for, and the words
+/// that mark a text as Databricks-only.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlatformFile {
+    pub(crate) platform: Spanned<String>,
+    #[serde(default)]
+    pub(crate) tool_words: Vec<Spanned<String>>,
+}
+
+// The `generic.<field>` wordings: each replaces the field of the same name
+// when the platform is "generic". A field left out keeps its one wording.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GenericScope {
+    pub(crate) title: Option<Spanned<String>>,
+    pub(crate) summary: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GenericStage {
+    pub(crate) title: Option<Spanned<String>>,
+    pub(crate) purpose: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GenericTrap {
+    pub(crate) title: Option<Spanned<String>>,
+    pub(crate) reminder: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GenericCheck {
+    pub(crate) text: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GenericRule {
+    pub(crate) title: Option<Spanned<String>>,
+    pub(crate) why: Option<Spanned<String>>,
+    pub(crate) note: Option<Spanned<String>>,
+}
+
+/// Lists are replaced whole: a generic list of examples need not match the
+/// Databricks one item for item.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GenericMessages {
+    pub(crate) help: Option<Spanned<String>>,
+    pub(crate) principle: Option<Spanned<String>>,
+    pub(crate) no_match: Option<Spanned<String>>,
+    pub(crate) decision_order: Option<Vec<Spanned<String>>>,
+    pub(crate) examples: Option<Vec<Spanned<String>>>,
 }

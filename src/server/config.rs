@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::socket::{MAX_CONNECTIONS, SocketSettings};
+use crate::kb::Platform;
 use crate::quiz::admins::QuizAdmins;
 use crate::quiz::runner::{QuizSettings, parse_channels};
 use crate::quiz::schedule::Schedule;
@@ -43,6 +44,10 @@ pub struct ServeArgs {
     /// Load the knowledge base from this directory instead of the built-in copy.
     #[arg(long, value_name = "DIR", env = "TESTSCOPE_RESPONSES_DIR")]
     pub responses: Option<PathBuf>,
+    /// Word answers for `databricks` or `generic` (CI, staging, model
+    /// registry) instead of the platform the knowledge base names.
+    #[arg(long, value_name = "PLATFORM", env = "TESTSCOPE_PLATFORM")]
+    pub platform: Option<String>,
     /// Seconds to let in-flight requests and background replies finish on shutdown.
     #[arg(long, env = "TESTSCOPE_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
@@ -131,6 +136,8 @@ pub struct Settings {
     pub response_origins: Vec<String>,
     pub database_url: String,
     pub responses: Option<PathBuf>,
+    /// Overrides the knowledge base's platform (`TESTSCOPE_PLATFORM`).
+    pub platform: Option<Platform>,
     pub shutdown_grace: Duration,
     pub quiz_channels: Vec<(String, Schedule)>,
     pub quiz: QuizSettings,
@@ -167,6 +174,7 @@ impl Settings {
             response_origins: Vec::new(),
             database_url: "sqlite::memory:".to_owned(),
             responses: None,
+            platform: None,
             shutdown_grace: Duration::from_secs(10),
             quiz_channels: Vec::new(),
             quiz: QuizSettings::default(),
@@ -268,6 +276,7 @@ impl Settings {
             ..QuizSettings::default()
         };
         let quiz_admins = QuizAdmins::parse(&args.quiz_admins)?;
+        let platform = Platform::from_optional_setting(args.platform.as_deref())?;
         Ok(Settings {
             quiz_channels,
             quiz,
@@ -288,6 +297,7 @@ impl Settings {
             response_origins,
             database_url: args.database_url,
             responses: args.responses,
+            platform,
             shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
             socket,
             slack_routes,
@@ -360,6 +370,19 @@ mod tests {
         ])
         .expect_err("timeout under the ping interval");
         assert!(err.contains("TESTSCOPE_SOCKET_TIMEOUT_SECS"), "{err}");
+    }
+
+    #[test]
+    fn the_platform_setting_is_read_and_an_unknown_one_names_the_variable() {
+        let s = settings(&["--signing-secret", "s", "--platform", "generic"]).expect("starts");
+        assert_eq!(s.platform, Some(Platform::Generic));
+        let s = settings(&["--signing-secret", "s"]).expect("starts");
+        assert_eq!(s.platform, None, "the knowledge base decides by default");
+        let err = settings(&["--signing-secret", "s", "--platform", "azure"]).expect_err("unknown");
+        assert!(
+            err.contains("TESTSCOPE_PLATFORM") && err.contains("`azure`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -241,7 +241,7 @@ impl Application {
         // Metrics are recorded from the first request on.
         let _ = crate::telemetry::prometheus();
         raise_open_file_limit();
-        let kb = KnowledgeBase::load(settings.responses.as_deref())
+        let kb = KnowledgeBase::load_for(settings.responses.as_deref(), settings.platform)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let store = crate::store::open(&settings.database_url)
             .await

@@ -320,3 +320,37 @@ async fn a_schedule_error_quotes_a_huge_word_only_in_part() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_generic_platform_setting_words_the_reply_without_databricks_tooling() {
+    // Arrange: the same question to a default service and to one an
+    // operator started with TESTSCOPE_PLATFORM=generic.
+    let databricks = spawn_app().await;
+    let generic = spawn_app_with(TestOptions {
+        platform: "generic",
+        ..TestOptions::default()
+    })
+    .await;
+    let question = "changed the job schedule in resources yaml";
+
+    // Act
+    let usual = run_command(&databricks, "/testscope", question).await;
+    let reworded = run_command(&generic, "/testscope", question).await;
+
+    // Assert: the same verdict, in other words.
+    let (usual, reworded) = (usual.to_string(), reworded.to_string());
+    assert!(
+        usual.contains("databricks bundle validate"),
+        "the default names the Databricks command: {usual}"
+    );
+    for tool in ["databricks", "bundle", "-t staging", "`test` target"] {
+        assert!(
+            !reworded.contains(tool),
+            "a generic team was shown `{tool}`: {reworded}"
+        );
+    }
+    assert!(
+        reworded.contains("Integration tests") && reworded.contains("validate or plan step"),
+        "the generic reply keeps the scope and words the check generally: {reworded}"
+    );
+}

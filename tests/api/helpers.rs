@@ -63,6 +63,8 @@ pub(crate) struct TestOptions {
     pub(crate) socket_retry_after: Option<&'static str>,
     /// `TESTSCOPE_QUIZ_ADMINS`, as an operator would write it.
     pub(crate) quiz_admins: &'static str,
+    /// `TESTSCOPE_PLATFORM`, as an operator would write it; empty: unset.
+    pub(crate) platform: &'static str,
 }
 
 impl Default for TestOptions {
@@ -87,6 +89,7 @@ impl Default for TestOptions {
             socket_url: None,
             socket_retry_after: None,
             quiz_admins: "",
+            platform: "",
         }
     }
 }
@@ -240,6 +243,12 @@ impl TestApp {
         settings.rejection_log_interval = self.options.rejection_log_interval;
         settings.quiz_admins = testscope::quiz::admins::QuizAdmins::parse(self.options.quiz_admins)
             .expect("test quiz admins must parse");
+        if !self.options.platform.is_empty() {
+            settings.platform = Some(
+                testscope::kb::Platform::from_setting(self.options.platform)
+                    .expect("the test platform must parse"),
+            );
+        }
         if let Some(socket) = &self.options.socket {
             settings.socket = Some(socket.clone());
             settings.slack_routes = self.options.socket_http_routes;
