@@ -51,7 +51,7 @@ fn tool_word(text: &str) -> Option<&'static str> {
 /// details without "Read from your message", which quotes their own words.
 fn shown(kb: &KnowledgeBase, text: &str) -> String {
     let advice = advise(kb, text);
-    let details = render::advice_details(kb, &advice);
+    let details = serde_json::to_value(render::advice_details(kb, &advice)).unwrap();
     let own_words = &kb.messages.labels.matched;
     let blocks: Vec<&Value> = details["blocks"]
         .as_array()

@@ -1166,7 +1166,10 @@ mod commands {
         // these drive the quiz with what it parses.
         let line = format!("quiz {args}");
         match testscope::command::parse(&line) {
-            Command::Quiz(cmd) => handle(w.ctx(), &asker, &cmd, secs(at)).await,
+            // As Slack gets it.
+            Command::Quiz(cmd) => {
+                serde_json::to_value(handle(w.ctx(), &asker, &cmd, secs(at)).await).unwrap()
+            }
             // What the router shows before the quiz usage.
             Command::QuizUsage { problem } => json!({"text": problem.unwrap_or_default()}),
             other => panic!("not a quiz command: {other:?}"),

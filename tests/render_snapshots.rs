@@ -64,7 +64,12 @@ const SCENARIOS: &[(&str, &str)] = &[
 ];
 
 fn message(text: &str) -> Value {
-    render::advice_message(&KB, &advise(&KB, text))
+    wire(render::advice_message(&KB, &advise(&KB, text)))
+}
+
+/// A message as Slack gets it, as JSON (snapshots list its keys sorted).
+fn wire(msg: impl serde::Serialize) -> Value {
+    serde_json::to_value(msg).expect("a message serialises")
 }
 
 #[test]
@@ -130,10 +135,10 @@ fn the_first_screen_is_the_verdict_and_details_hold_the_rest() {
     }
     assert_json_snapshot!(
         "details_triage_hyperparameters_packaging",
-        render::advice_details(
+        wire(render::advice_details(
             &KB,
             &advise(&KB, "hyperparameters or artifact packaging changed")
-        )
+        ))
     );
 }
 
@@ -192,9 +197,9 @@ fn terminal_text_when_nothing_matches() {
 
 #[test]
 fn help_rules_and_traps_messages() {
-    assert_json_snapshot!("help", render::help_message(&KB, "/testscope"));
-    assert_json_snapshot!("rules", render::rules_message(&KB));
-    assert_json_snapshot!("traps", render::traps_message(&KB));
+    assert_json_snapshot!("help", wire(render::help_message(&KB, "/testscope")));
+    assert_json_snapshot!("rules", wire(render::rules_message(&KB)));
+    assert_json_snapshot!("traps", wire(render::traps_message(&KB)));
 }
 
 #[test]
@@ -207,7 +212,8 @@ fn pipeline_picture_marks_the_blast_radius() {
 }
 
 /// Checks a message against Slack's documented limits.
-fn assert_within_slack_limits(msg: &Value, input: &str) {
+fn assert_within_slack_limits(msg: &impl serde::Serialize, input: &str) {
+    let msg = &wire(msg);
     let blocks = msg["blocks"].as_array().expect("blocks");
     assert!(
         !blocks.is_empty() && blocks.len() <= 50,
@@ -288,10 +294,10 @@ fn user_words_are_escaped_in_mrkdwn() {
     let msg = message("changed the <learning rate> & the epochs");
     let text = msg.to_string();
     assert!(!text.contains("<learning"), "{text}");
-    let details = render::advice_details(
+    let details = wire(render::advice_details(
         &KB,
         &advise(&KB, "changed the <learning rate> & the epochs"),
-    );
+    ));
     assert!(!details.to_string().contains("<learning"), "{details}");
     let context = details["blocks"]
         .as_array()
@@ -347,14 +353,14 @@ fn quiz_messages() {
         answered: 14,
         correct: 9,
     };
-    let post = daily_post(
+    let post = wire(daily_post(
         &KB,
         &q,
         |i| daily_value("C1", "2026-11-25", &q.id, i),
         Some(&reveal),
         &[],
         3,
-    );
+    ));
     assert_within_slack_limits(&post, "quiz post");
     assert_json_snapshot!("quiz_daily_post", post);
     // The first post of a week also names last week's top three.
@@ -370,20 +376,20 @@ fn quiz_messages() {
         standing("UCY", 4, 5),
         standing("UDEE", 3, 5),
     ];
-    let monday = daily_post(
+    let monday = wire(daily_post(
         &KB,
         &q,
         |i| daily_value("C1", "2026-11-30", &q.id, i),
         Some(&reveal),
         &last_week,
         0,
-    );
+    ));
     assert_within_slack_limits(&monday, "monday quiz post");
     assert_json_snapshot!("quiz_monday_post", monday["blocks"][2]);
-    let practice = practice(&KB, &q);
+    let practice = wire(practice(&KB, &q));
     assert_within_slack_limits(&practice, "practice question");
     assert_json_snapshot!("quiz_practice", practice);
-    let closed = closed_post(&KB, &q, 14, 9);
+    let closed = wire(closed_post(&KB, &q, 14, 9));
     assert_within_slack_limits(&closed, "closed quiz post");
     assert_json_snapshot!("quiz_closed_post", closed);
     assert_snapshot!("quiz_feedback_wrong", feedback(&KB, &q, 3));
@@ -413,14 +419,14 @@ fn every_quiz_question_shows_its_options_in_full_and_short_buttons() {
         ..long_options_question("overlong")
     });
     for q in &banks {
-        let post = daily_post(
+        let post = wire(daily_post(
             &KB,
             q,
             |i| daily_value("C1", "2026-11-25", &q.id, i),
             None,
             &[],
             0,
-        );
+        ));
         assert_within_slack_limits(&post, &q.id);
         let blocks = post["blocks"].as_array().unwrap();
         let buttons = blocks.iter().find(|b| b["type"] == "actions").unwrap()["elements"]
@@ -468,6 +474,6 @@ fn a_generic_platform_answer() {
     assert_snapshot!("generic_job_schedule", render::advice_text(&kb, &advice));
     assert_json_snapshot!(
         "generic_job_schedule_blocks",
-        render::advice_details(&kb, &advice)
+        wire(render::advice_details(&kb, &advice))
     );
 }

@@ -19,6 +19,7 @@ use wiremock::matchers::{body_json, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 // The one line to rewrite when this file moves into the main crate.
+use testscope::render::Message;
 use testscope::slack::api::*;
 
 const TOKEN: &str = "xoxb-test";
@@ -418,7 +419,7 @@ async fn respond_never_reveals_the_response_url() {
     let err = api
         .respond(
             &format!("http://127.0.0.1:{port}/commands/T1/B1/hooksecret"),
-            &json!({"text": "hi"}),
+            &Message::text("hi"),
         )
         .await
         .unwrap_err();
@@ -535,11 +536,13 @@ async fn thread_replies_follows_cursor_and_concatenates() {
 #[tokio::test]
 async fn respond_posts_json_without_authorization() {
     let server = MockServer::start().await;
-    let reply = json!({"response_type": "ephemeral", "text": "done"});
+    let reply = Message::text("done").ephemeral();
     Mock::given(method("POST"))
         .and(path("/commands/T1/123/abc"))
         .and(header("content-type", "application/json; charset=utf-8"))
-        .and(body_json(&reply))
+        .and(body_json(
+            json!({"response_type": "ephemeral", "text": "done"}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
         .expect(1)
         .mount(&server)
@@ -574,7 +577,7 @@ async fn respond_retries_server_errors_and_accepts_json_ok() {
     client(&server)
         .respond(
             &format!("{}/actions/x", server.uri()),
-            &json!({"replace_original": true, "text": "hi"}),
+            &Message::text("hi").replacing(true),
         )
         .await
         .unwrap();
@@ -594,7 +597,7 @@ async fn respond_does_not_repeat_a_new_message_after_a_server_error() {
     let err = client(&server)
         .respond(
             &format!("{}/actions/x", server.uri()),
-            &json!({"response_type": "ephemeral", "replace_original": false, "text": "hi"}),
+            &Message::text("hi").ephemeral().replacing(false),
         )
         .await
         .unwrap_err();
@@ -613,7 +616,7 @@ async fn respond_reports_expired_url_without_retry() {
     let err = client(&server)
         .respond(
             &format!("{}/commands/old", server.uri()),
-            &json!({"text": "hi"}),
+            &Message::text("hi"),
         )
         .await
         .unwrap_err();

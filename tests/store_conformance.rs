@@ -228,7 +228,10 @@ mod cases {
             shown_at: 1_000,
         };
         assert_eq!(store.shown_advice(&id).await.unwrap(), None);
-        store.save_advice(std::slice::from_ref(&shown)).await.unwrap();
+        store
+            .save_advice(std::slice::from_ref(&shown))
+            .await
+            .unwrap();
         assert_eq!(store.shown_advice(&id).await.unwrap(), Some(shown.clone()));
         // Shown again later: the row's time moves forward, never back.
         store

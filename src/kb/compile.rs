@@ -533,7 +533,8 @@ pub(super) fn compile(
 }
 
 /// The platform to word answers for (`override_with` wins over the file's
-/// setting) and the tool words every text is checked against.
+/// setting) and, for the generic platform, the tool words every text is
+/// checked against.
 fn wording(
     f: &SourceFile,
     problems: &mut Vec<Problem>,
@@ -563,9 +564,17 @@ fn wording(
             r.at(word.span(), "tool word is empty");
         }
     }
+    let platform = override_with.unwrap_or(named);
+    // Tool words are checked only where they would leak: a team on
+    // Databricks need not write generic wordings it never shows, and a copy
+    // of the knowledge base older than the setting keeps loading.
+    let tool_words = match platform {
+        Platform::Databricks => ToolWords::default(),
+        Platform::Generic => ToolWords::new(raw.tool_words.iter().map(|w| w.get_ref().clone())),
+    };
     Wording {
-        platform: override_with.unwrap_or(named),
-        tool_words: ToolWords::new(raw.tool_words.iter().map(|w| w.get_ref().clone())),
+        platform,
+        tool_words,
     }
 }
 

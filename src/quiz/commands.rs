@@ -1,8 +1,8 @@
 //! `/testscope quiz ...`: subscribe, stop, status, leaderboard, your record,
 //! or a practice question.
 
+use crate::render::{Block, Message};
 use jiff::Timestamp;
-use serde_json::{Value, json};
 
 use super::message::{self, fill};
 use super::runner::QuizCtx;
@@ -24,8 +24,8 @@ fn fnv_mix(s: &str) -> u64 {
     })
 }
 
-fn ephemeral(text: &str) -> Value {
-    json!({"response_type": "ephemeral", "text": text})
+fn ephemeral(text: &str) -> Message {
+    Message::text(text).ephemeral()
 }
 
 fn next_post_text(schedule: &Schedule, now: i64) -> String {
@@ -91,7 +91,7 @@ async fn cannot_post_in(ctx: QuizCtx<'_>, channel: &str) -> Option<String> {
 /// What a quiz command gives: the private reply, and for a change to the
 /// channel's schedule, the line that tells the whole channel about it.
 pub struct Answer {
-    pub reply: Value,
+    pub reply: Message,
     /// Posted in the channel (`chat.postMessage`) by the caller, after the
     /// reply, so that one slow post cannot hold up Slack's three seconds.
     pub announcement: Option<String>,
@@ -102,7 +102,7 @@ const ANNOUNCE_SCHEDULED: &str = "<@{user}> scheduled this channel's quiz: a que
 const ANNOUNCE_STOPPED: &str = "<@{user}> stopped this channel's quiz.";
 
 /// Answers a quiz command, parsed by [`crate::command`]: the private reply.
-pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64) -> Value {
+pub async fn handle(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64) -> Message {
     answer(ctx, asker, cmd, now).await.reply
 }
 
@@ -129,7 +129,12 @@ pub async fn answer(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now:
 }
 
 /// The private reply, and whether the channel's schedule changed.
-async fn reply(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64) -> (Value, bool) {
+async fn reply(
+    ctx: QuizCtx<'_>,
+    asker: &Asker<'_>,
+    cmd: &QuizCommand,
+    now: i64,
+) -> (Message, bool) {
     let t = &ctx.kb.messages.quiz;
     let reply = match cmd {
         QuizCommand::Practice => {
@@ -263,15 +268,12 @@ async fn reply(ctx: QuizCtx<'_>, asker: &Asker<'_>, cmd: &QuizCommand, now: i64)
     (reply, false)
 }
 
-fn board_message(header: &str, lines: &[String]) -> Value {
-    json!({
-        "response_type": "ephemeral",
-        "text": crate::render::clip(header, 4000),
-        "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": crate::render::clip(header, 150)}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": crate::render::clip(&lines.join("\n"), 3000)}},
-        ]
-    })
+fn board_message(header: &str, lines: &[String]) -> Message {
+    Message::new(
+        header,
+        vec![Block::header(header), Block::section(&lines.join("\n"))],
+    )
+    .ephemeral()
 }
 
 /// This week's board in the asker's channel, and the week's Monday. The

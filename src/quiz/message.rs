@@ -1,11 +1,9 @@
 //! Quiz messages: the daily post with its answer buttons, the private
 //! answer feedback, and the texts of the `/testscope quiz` commands.
 
-use serde_json::{Value, json};
-
 use super::stats::Standing;
 use crate::kb::{KnowledgeBase, Question};
-use crate::render::clip;
+use crate::render::{Block, Button, Message, clip};
 
 /// Button value prefixes; the rest of the value identifies the post and option.
 pub const DAILY: &str = "quiz";
@@ -77,11 +75,9 @@ pub fn daily_post(
     reveal: Option<&Reveal<'_>>,
     last_week: &[Standing],
     answered: u32,
-) -> Value {
+) -> Message {
     let t = &kb.messages.quiz;
-    let mut blocks = vec![
-        json!({"type": "header", "text": {"type": "plain_text", "text": clip(&t.header, 150)}}),
-    ];
+    let mut blocks = vec![Block::header(&t.header)];
     if let Some(r) = reveal {
         blocks.push(section(&reveal_text(kb, r)));
     }
@@ -89,13 +85,15 @@ pub fn daily_post(
         blocks.push(section(&podium_text(kb, last_week)));
     }
     if blocks.len() > 1 {
-        blocks.push(json!({"type": "divider"}));
+        blocks.push(Block::Divider);
     }
     blocks.push(section(&question_text(q)));
     blocks.push(buttons(q, value));
-    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
-        "text": fill(&t.answered_count, &[("answered", &answered.to_string())])}]}));
-    json!({"text": fallback(&t.header, q), "blocks": blocks})
+    blocks.push(Block::context(&fill(
+        &t.answered_count,
+        &[("answered", &answered.to_string())],
+    )));
+    Message::new(&fallback(&t.header, q), blocks)
 }
 
 /// "*Last week's top three:* 1. <@U1> (5 of 5), 2. ..."
@@ -122,7 +120,7 @@ fn podium_text(kb: &KnowledgeBase, board: &[Standing]) -> String {
 
 /// A daily post once it has closed: the question and its answer, no
 /// buttons, so nobody is invited to answer what no longer counts.
-pub fn closed_post(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32) -> Value {
+pub fn closed_post(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32) -> Message {
     let t = &kb.messages.quiz;
     let answer = fill(
         &t.closed_post,
@@ -132,19 +130,24 @@ pub fn closed_post(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32
             ("stats", &stats_text(kb, answered, correct)),
         ],
     );
-    json!({
-        "text": fallback(&t.header, q),
-        "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": clip(&t.header, 150)}},
+    Message::new(
+        &fallback(&t.header, q),
+        vec![
+            Block::header(&t.header),
             section(&question_text(q)),
             section(&answer),
-        ]
-    })
+        ],
+    )
 }
 
 /// The reply in a closed post's thread: its answer and how the channel
 /// did, where the people who answered are, as the rewritten post says it.
-pub fn closed_thread_reply(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32) -> Value {
+pub fn closed_thread_reply(
+    kb: &KnowledgeBase,
+    q: &Question,
+    answered: u32,
+    correct: u32,
+) -> Message {
     let t = &kb.messages.quiz;
     let text = fill(
         &t.closed_post,
@@ -154,10 +157,7 @@ pub fn closed_thread_reply(kb: &KnowledgeBase, q: &Question, answered: u32, corr
             ("stats", &stats_text(kb, answered, correct)),
         ],
     );
-    json!({
-        "text": clip(&text, 4000),
-        "blocks": [section(&text)],
-    })
+    Message::new(&text, vec![section(&text)])
 }
 
 /// The private reply to a click on a question that has closed.
@@ -172,17 +172,17 @@ pub fn closed_reply(kb: &KnowledgeBase, q: &Question) -> String {
 }
 
 /// A practice question only the asker sees; answers are not scored.
-pub fn practice(kb: &KnowledgeBase, q: &Question) -> Value {
+pub fn practice(kb: &KnowledgeBase, q: &Question) -> Message {
     let t = &kb.messages.quiz;
-    json!({
-        "response_type": "ephemeral",
-        "text": fallback(&t.practice_header, q),
-        "blocks": [
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(&t.practice_header, 3000)}]},
+    Message::new(
+        &fallback(&t.practice_header, q),
+        vec![
+            Block::context(&t.practice_header),
             section(&question_text(q)),
             buttons(q, |i| format!("{PRACTICE}|{}|{i}", q.id)),
-        ]
-    })
+        ],
+    )
+    .ephemeral()
 }
 
 /// The notification text: what a phone shows before the blocks load.
@@ -190,27 +190,20 @@ fn fallback(header: &str, q: &Question) -> String {
     clip(&format!("{header}: {}", question_text(q)), 4000)
 }
 
-fn section(text: &str) -> Value {
-    json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}})
+fn section(text: &str) -> Block {
+    Block::section(text)
 }
 
-fn buttons(q: &Question, value: impl Fn(usize) -> String) -> Value {
-    let elements: Vec<Value> = q
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            json!({
-                "type": "button",
-                "action_id": format!("{ANSWER_ACTION}_{i}"),
-                "text": {"type": "plain_text", "text": letter(i).to_string()},
-                // Screen readers say the whole option, not just its letter.
-                "accessibility_label": clip(&lettered(q, i), 75),
-                "value": value(i),
-            })
+fn buttons(q: &Question, value: impl Fn(usize) -> String) -> Block {
+    let buttons = (0..q.options.len())
+        .map(|i| {
+            let letter = letter(i).to_string();
+            // Screen readers say the whole option, not just its letter.
+            Button::new(&format!("{ANSWER_ACTION}_{i}"), &letter, &value(i))
+                .spoken_as(&lettered(q, i))
         })
         .collect();
-    json!({"type": "actions", "block_id": "quiz_options", "elements": elements})
+    Block::buttons("quiz_options", buttons)
 }
 
 /// How the channel did: "14 answered, 64% correct".

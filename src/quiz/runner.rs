@@ -10,6 +10,7 @@ use super::message::{self, Reveal};
 use super::schedule::{Schedule, ScheduleError};
 use super::stats;
 use crate::kb::{Difficulty, KnowledgeBase, Question};
+use crate::render::{Message, Post};
 use crate::slack::api::SlackApi;
 use crate::store::{AnswerOutcome, Claim, PostClaim, QuizAnswer, QuizPost, Store, Subscription};
 
@@ -236,12 +237,11 @@ pub async fn post(
     };
     // Read again: answers to the previous post may have come in meanwhile.
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
-    let mut msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
-    msg["channel"] = json!(channel);
-    msg["metadata"] = json!({
+    let msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
+    let msg = Post::new(channel, &msg).tagged(json!({
         "event_type": QUIZ_EVENT_TYPE,
         "event_payload": {POST_ID_KEY: post_id},
-    });
+    }));
     // A row for this post without a message means an earlier attempt did
     // not finish; it may have been posted all the same.
     let earlier_attempt = posts
@@ -345,7 +345,7 @@ enum Search {
 async fn deliver(
     ctx: QuizCtx<'_>,
     a: &Attempt<'_>,
-    msg: &serde_json::Value,
+    msg: &Post<'_>,
     earlier_attempt: bool,
 ) -> Result<crate::slack::api::PostedMessage, crate::slack::api::SlackError> {
     let started = std::time::Instant::now();
@@ -439,7 +439,7 @@ fn build_post(
     question: &Question,
     posts: &[QuizPost],
     answers: &[QuizAnswer],
-) -> serde_json::Value {
+) -> Message {
     let previous = posts
         .iter()
         .filter(|p| p.message_ts.is_some() && p.post_id.as_str() < post_id)
@@ -506,11 +506,12 @@ async fn reply_in_thread(ctx: QuizCtx<'_>, post: &QuizPost) {
     };
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
     let (answered, correct) = stats::post_result(&answers, post_id);
-    let mut msg = message::closed_thread_reply(ctx.kb, q, answered, correct);
-    msg["channel"] = json!(channel);
-    msg["thread_ts"] = json!(ts);
-    msg["unfurl_links"] = json!(false);
-    match ctx.slack.post_message(&msg).await {
+    let msg = message::closed_thread_reply(ctx.kb, q, answered, correct);
+    match ctx
+        .slack
+        .post_message(&Post::new(channel, &msg).in_thread(ts))
+        .await
+    {
         Ok(_) => crate::telemetry::quiz_post("thread_reply"),
         Err(e) => {
             tracing::warn!(error = %e, channel, post_id, "could not reply in a closed quiz post's thread")
@@ -526,10 +527,12 @@ async fn show_closed(ctx: QuizCtx<'_>, post: &QuizPost) {
     };
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
     let (answered, correct) = stats::post_result(&answers, post_id);
-    let mut msg = message::closed_post(ctx.kb, q, answered, correct);
-    msg["channel"] = json!(channel);
-    msg["ts"] = json!(ts);
-    if let Err(e) = ctx.slack.update_message(&msg).await {
+    let msg = message::closed_post(ctx.kb, q, answered, correct);
+    if let Err(e) = ctx
+        .slack
+        .update_message(&Post::new(channel, &msg).replacing(ts))
+        .await
+    {
         // Closed in the store all the same: late clicks are refused.
         tracing::warn!(error = %e, channel, post_id, "could not show a closed quiz post as closed");
     }
@@ -637,8 +640,8 @@ async fn pause(ctx: QuizCtx<'_>, sub: &Subscription, code: &str, now: i64) {
     let Some(user) = sub.created_by.as_deref().filter(|_| !is_token_code(code)) else {
         return;
     };
-    let notice = json!({"channel": user, "text": fix});
-    if let Err(e) = ctx.slack.post_message(&notice).await {
+    let notice = Message::text(&fix);
+    if let Err(e) = ctx.slack.post_message(&Post::new(user, &notice)).await {
         tracing::warn!(error = %e, channel, "could not tell the subscriber the quiz is paused");
     }
 }
@@ -900,10 +903,12 @@ pub async fn refresh_count(ctx: QuizCtx<'_>, channel: &str, post_id: &str) {
         return;
     };
     let answers = ctx.store.quiz_answers(channel).await.unwrap_or_default();
-    let mut msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
-    msg["channel"] = json!(channel);
-    msg["ts"] = json!(ts);
-    if let Err(e) = ctx.slack.update_message(&msg).await {
+    let msg = build_post(ctx.kb, channel, post_id, date, question, &posts, &answers);
+    if let Err(e) = ctx
+        .slack
+        .update_message(&Post::new(channel, &msg).replacing(ts))
+        .await
+    {
         tracing::warn!(error = %e, channel, "could not refresh the quiz answer count");
         if !e.may_have_reached_slack() {
             return;

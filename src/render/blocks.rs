@@ -1,14 +1,10 @@
 //! Slack Block Kit messages. Every text is clipped to Slack's limits and any
 //! words quoted from the user are escaped, so a message is never rejected.
 
-use serde_json::{Value, json};
-
+use super::message::{Block, Button, Message};
 use super::{check_text, clip, pipeline_picture, scope_title, stage_title, summary_line};
 use crate::advisor::{Advice, Reading};
-use crate::kb::{KnowledgeBase, RuleKind, limits};
-
-/// Slack's recommended ceiling for the notification text of a message.
-const FALLBACK_TEXT: usize = 4000;
+use crate::kb::{KnowledgeBase, RuleKind};
 
 /// Escapes the three characters Slack's mrkdwn treats as control characters.
 pub(crate) fn escape(s: &str) -> String {
@@ -17,16 +13,16 @@ pub(crate) fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn header(text: &str) -> Value {
-    json!({"type": "header", "text": {"type": "plain_text", "text": clip(text, limits::HEADER), "emoji": true}})
+fn header(text: &str) -> Block {
+    Block::header(text)
 }
 
-pub(super) fn section(text: &str) -> Value {
-    json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, limits::SECTION)}})
+fn section(text: &str) -> Block {
+    Block::section(text)
 }
 
-fn context(text: &str) -> Value {
-    json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, limits::SECTION)}]})
+fn context(text: &str) -> Block {
+    Block::context(text)
 }
 
 fn bullets<'a>(title: &str, items: impl Iterator<Item = &'a str>) -> Option<String> {
@@ -43,7 +39,7 @@ fn bullets<'a>(title: &str, items: impl Iterator<Item = &'a str>) -> Option<Stri
 /// from the message) is in [`advice_details`], behind a "Details" button.
 /// Questions, beliefs and unmatched text are short already and are shown
 /// whole.
-pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
+pub fn advice_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
     if has_details(advice) {
         first_screen(kb, advice)
     } else {
@@ -59,7 +55,7 @@ pub fn has_details(advice: &Advice) -> bool {
 /// A first-screen line's length; Slack wraps longer ones onto a second row.
 const SHORT_LINE: usize = 160;
 
-fn first_screen(kb: &KnowledgeBase, advice: &Advice) -> Value {
+fn first_screen(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
     let mut lines = Vec::new();
     let mut checks = advice.checks.iter().map(|c| check_text(kb, c));
@@ -90,7 +86,7 @@ fn first_screen(kb: &KnowledgeBase, advice: &Advice) -> Value {
     if !lines.is_empty() {
         blocks.push(section(&lines.join("\n")));
     }
-    json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
+    Message::new(&fallback(kb, advice), blocks)
 }
 
 /// A first-screen line: the text up to [`SHORT_LINE`] characters, cut at a
@@ -116,7 +112,7 @@ pub(crate) const DETAILS_LABEL: &str = "Details";
 /// The whole advice: scope (and the others in play), stages, every reason,
 /// every check, the blast radius, each trap explained, what is worth
 /// clarifying and what was read from the message.
-pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Value {
+pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
     match advice.reading {
         Reading::Nothing => return no_match_message(kb),
@@ -164,13 +160,13 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Value {
     }
     blocks.push(context(&matched_line(kb, advice)));
 
-    json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
+    Message::new(&fallback(kb, advice), blocks)
 }
 
 /// A general question gets what its scopes and stages are for; a belief
 /// gets its trap first and then what it takes instead. Neither shows a blast
 /// radius, because nothing changed.
-fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
+fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
     let mut blocks = vec![header(&summary_line(kb, advice))];
     let traps = trap_lines(kb, advice);
@@ -202,7 +198,7 @@ fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Value {
     if !advice.matched.is_empty() {
         blocks.push(context(&matched_line(kb, advice)));
     }
-    json!({"text": clip(&fallback(kb, advice), FALLBACK_TEXT), "blocks": blocks})
+    Message::new(&fallback(kb, advice), blocks)
 }
 
 /// Trap lines for Slack: the title in bold, then the reminder.
@@ -242,30 +238,30 @@ fn matched_line(kb: &KnowledgeBase, advice: &Advice) -> String {
     line
 }
 
-/// Appends a "Details" button carrying `advice_id` to a first-screen
-/// message (a thread reply; the private reply has it among its buttons).
-pub fn with_details_button(mut msg: Value, advice_id: &str) -> Value {
-    if let Some(blocks) = msg["blocks"].as_array_mut() {
-        blocks.push(json!({
-            "type": "actions",
-            "block_id": "testscope_details",
-            "elements": [details_button(advice_id)],
-        }));
-    }
+/// The answer to a mention whose thread does not describe a change: what
+/// was read, after a line on how to ask.
+pub fn thread_guidance(kb: &KnowledgeBase, advice: &Advice) -> Message {
+    let hint = &kb.messages.slack.thread_hint;
+    let mut msg = advice_message(kb, advice);
+    msg.text = clip(hint, super::message::FALLBACK_TEXT);
+    let at = msg.blocks.len().min(1);
+    msg.blocks.insert(at, section(hint));
     msg
 }
 
-fn details_button(advice_id: &str) -> Value {
-    json!({
-        "type": "button",
-        "action_id": DETAILS,
-        "text": {"type": "plain_text", "text": DETAILS_LABEL, "emoji": true},
-        "value": clip(advice_id, MAX_VALUE_CHARS),
-    })
+/// Appends a "Details" button carrying `advice_id` to a first-screen
+/// message (a thread reply; the private reply has it among its buttons).
+pub fn with_details_button(mut msg: Message, advice_id: &str) -> Message {
+    msg.blocks.push(Block::buttons(
+        "testscope_details",
+        vec![details_button(advice_id)],
+    ));
+    msg
 }
 
-/// Slack caps a button value at 2000 characters; ids are far shorter.
-const MAX_VALUE_CHARS: usize = 1900;
+fn details_button(advice_id: &str) -> Button {
+    Button::new(DETAILS, DETAILS_LABEL, advice_id)
+}
 
 /// Button ids. Their value is the id under which the service recorded the
 /// question and the advice shown, so a click acts on what was seen.
@@ -277,15 +273,13 @@ pub const DETAILS: &str = "details";
 /// The slash-command reply: the advice, privately, with Share / Helpful /
 /// Not quite buttons when something matched. `advice_id` rides along in
 /// the buttons.
-pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, advice_id: &str) -> Value {
+pub fn advice_reply(kb: &KnowledgeBase, advice: &Advice, advice_id: &str) -> Message {
     let mut msg = advice_message(kb, advice);
-    if advice.confident
-        && let Some(blocks) = msg["blocks"].as_array_mut()
-    {
-        blocks.push(action_buttons(kb, advice_id, true, has_details(advice)));
+    if advice.confident {
+        msg.blocks
+            .push(action_buttons(kb, advice_id, true, has_details(advice)));
     }
-    msg["response_type"] = json!("ephemeral");
-    msg
+    msg.ephemeral()
 }
 
 /// The row of buttons under a private answer: Share (unless it was shared
@@ -295,31 +289,18 @@ pub(super) fn action_buttons(
     advice_id: &str,
     share: bool,
     details: bool,
-) -> Value {
-    let value = clip(advice_id, MAX_VALUE_CHARS);
+) -> Block {
     let t = &kb.messages.slack;
-    let button = |id: &str, label: &str, style: Option<&str>| {
-        let mut b = json!({
-            "type": "button",
-            "action_id": id,
-            "text": {"type": "plain_text", "text": clip(label, limits::BUTTON), "emoji": true},
-            "value": value,
-        });
-        if let Some(style) = style {
-            b["style"] = json!(style);
-        }
-        b
-    };
-    let mut elements = Vec::new();
+    let mut buttons = Vec::new();
     if share {
-        elements.push(button(SHARE, &t.share_button, Some("primary")));
+        buttons.push(Button::new(SHARE, &t.share_button, advice_id).primary());
     }
-    elements.push(button(HELPFUL, &t.helpful_button, None));
-    elements.push(button(NOT_QUITE, &t.not_quite_button, None));
+    buttons.push(Button::new(HELPFUL, &t.helpful_button, advice_id));
+    buttons.push(Button::new(NOT_QUITE, &t.not_quite_button, advice_id));
     if details {
-        elements.push(details_button(advice_id));
+        buttons.push(details_button(advice_id));
     }
-    json!({"type": "actions", "block_id": "testscope_actions", "elements": elements})
+    Block::buttons("testscope_actions", buttons)
 }
 
 /// The notification text: what someone sees in a push notification or a
@@ -341,7 +322,7 @@ fn fallback(kb: &KnowledgeBase, advice: &Advice) -> String {
     text
 }
 
-fn no_match_message(kb: &KnowledgeBase) -> Value {
+fn no_match_message(kb: &KnowledgeBase) -> Message {
     let m = &kb.messages;
     let steps: Vec<String> = m
         .decision_order
@@ -350,36 +331,36 @@ fn no_match_message(kb: &KnowledgeBase) -> Value {
         .map(|(i, s)| format!("{}. {s}", i + 1))
         .collect();
     let examples: Vec<String> = m.examples.iter().map(|e| format!("• `{e}`")).collect();
-    json!({
-        "text": clip(&format!("testscope: {}", m.no_match), FALLBACK_TEXT),
-        "blocks": [
+    Message::new(
+        &format!("testscope: {}", m.no_match),
+        vec![
             header(&m.labels.no_match_header),
             section(&m.no_match),
             section(&format!("*Decision order*\n{}", steps.join("\n"))),
             section(&format!("*Try, for example*\n{}", examples.join("\n"))),
-        ]
-    })
+        ],
+    )
 }
 
 /// Usage and example phrasings, written with the name the command was
 /// called by (`command`, e.g. `/testscope`; teams rename it), and every
 /// subcommand from [`crate::command`]'s list.
-pub fn help_message(kb: &KnowledgeBase, command: &str) -> Value {
+pub fn help_message(kb: &KnowledgeBase, command: &str) -> Message {
     let intro = crate::command::with_name(&kb.messages.help, command);
     let commands = format!("*Commands*\n{}", crate::command::usage_lines(command));
-    json!({
-        "text": clip(&intro, FALLBACK_TEXT),
-        "blocks": [
+    Message::new(
+        &intro,
+        vec![
             header("testscope"),
             section(&intro),
             section(&commands),
             context(&kb.messages.principle),
-        ]
-    })
+        ],
+    )
 }
 
 /// The decision table, grouped so it stays under Slack's block limits.
-pub fn rules_message(kb: &KnowledgeBase) -> Value {
+pub fn rules_message(kb: &KnowledgeBase) -> Message {
     let mut blocks = vec![header("Decision table"), context(&kb.messages.principle)];
     let steps: Vec<String> = kb
         .messages
@@ -413,11 +394,11 @@ pub fn rules_message(kb: &KnowledgeBase) -> Value {
             lines.join("\n")
         )));
     }
-    json!({"text": "testscope decision table", "blocks": blocks})
+    Message::new("testscope decision table", blocks)
 }
 
 /// The trap catalogue.
-pub fn traps_message(kb: &KnowledgeBase) -> Value {
+pub fn traps_message(kb: &KnowledgeBase) -> Message {
     let mut blocks = vec![header("Traps to avoid")];
     for chunk in kb.traps.chunks(4) {
         let text: Vec<String> = chunk
@@ -426,5 +407,5 @@ pub fn traps_message(kb: &KnowledgeBase) -> Value {
             .collect();
         blocks.push(section(&text.join("\n\n")));
     }
-    json!({"text": "testscope traps", "blocks": blocks})
+    Message::new("testscope traps", blocks)
 }

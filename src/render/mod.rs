@@ -2,6 +2,7 @@
 //! Pure functions of the knowledge base and the advice.
 
 mod blocks;
+mod message;
 mod private;
 mod shared;
 mod terminal;
@@ -9,9 +10,10 @@ mod terminal;
 pub(crate) use blocks::escape;
 pub use blocks::{
     DETAILS, HELPFUL, NOT_QUITE, SHARE, advice_details, advice_message, advice_reply, has_details,
-    help_message, rules_message, traps_message, with_details_button,
+    help_message, rules_message, thread_guidance, traps_message, with_details_button,
 };
-pub use private::{ADVICE_ID_HEX, advice_id, private_reply};
+pub use message::{Block, Button, Message, Post, ResponseType, Text};
+pub use private::{ADVICE_ID_HEX, Shown, advice_id, private_reply, shown};
 pub use shared::{ReadFrom, after_sharing, read_from, shared_answer};
 pub use terminal::{advice_text, rules_text, summary_line};
 

@@ -3,9 +3,10 @@
 //! `testscope advise --format blocks` both build it here, so the terminal
 //! prints byte for byte what Slack gets.
 
-use serde_json::Value;
-
-use super::{advice_message, advice_reply};
+use super::blocks::action_buttons;
+use super::message::Message;
+use super::shared::{ReadFrom, read_from};
+use super::{advice_details, advice_message, advice_reply, has_details};
 use crate::advisor::Advice;
 use crate::kb::KnowledgeBase;
 
@@ -25,16 +26,49 @@ pub fn advice_id(question: &str, message_json: &str) -> String {
     hex::encode(&h.finalize()[..ADVICE_ID_HEX / 2])
 }
 
-/// The private reply to `question` and the id its buttons carry (`None`
+/// An answer about to be shown under buttons that point at it: its first
+/// screen as shown (without the buttons), the id the buttons carry, and the
+/// Block Kit JSON the service records for Share and Details.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub id: String,
+    pub first: Message,
+    pub first_json: String,
+    pub details_json: String,
+}
+
+/// The answer `advice` to `question` as it is about to be shown, its "what
+/// was read" line worded for where.
+pub fn shown(kb: &KnowledgeBase, question: &str, advice: &Advice, from: ReadFrom) -> Shown {
+    let first = read_from(kb, advice_message(kb, advice), from);
+    let first_json = first.to_json();
+    let details_json = if has_details(advice) {
+        read_from(kb, advice_details(kb, advice), from).to_json()
+    } else {
+        first_json.clone()
+    };
+    Shown {
+        id: advice_id(question, &first_json),
+        first,
+        first_json,
+        details_json,
+    }
+}
+
+/// The private reply to `question`, and what its buttons point at (`None`
 /// when nothing matched: no buttons, nothing to record).
 pub fn private_reply(
     kb: &KnowledgeBase,
     question: &str,
     advice: &Advice,
-) -> (Value, Option<String>) {
+) -> (Message, Option<Shown>) {
     if !advice.confident {
         return (advice_reply(kb, advice, ""), None);
     }
-    let id = advice_id(question, &advice_message(kb, advice).to_string());
-    (advice_reply(kb, advice, &id), Some(id))
+    let shown = shown(kb, question, advice, ReadFrom::Message);
+    let mut reply = shown.first.clone();
+    reply
+        .blocks
+        .push(action_buttons(kb, &shown.id, true, has_details(advice)));
+    (reply.ephemeral(), Some(shown))
 }

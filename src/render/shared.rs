@@ -5,11 +5,10 @@
 //! private reply, once shared, keeps its other buttons but not Share (a
 //! second click would post the same answer twice).
 
-use serde_json::{Value, json};
-
-use super::blocks::{action_buttons, escape, section};
+use super::blocks::{action_buttons, escape};
 use super::clip;
-use crate::kb::{KnowledgeBase, limits};
+use super::message::{Block, Message};
+use crate::kb::KnowledgeBase;
 
 /// Where the words an answer was read from came from, as its reader sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,27 +31,20 @@ const ASKED: &str = "The question";
 const QUOTE_CHARS: usize = 600;
 
 /// `msg` with its "what was read" line worded for `from`.
-pub fn read_from(kb: &KnowledgeBase, mut msg: Value, from: ReadFrom) -> Value {
+pub fn read_from(kb: &KnowledgeBase, mut msg: Message, from: ReadFrom) -> Message {
     let label = match from {
         ReadFrom::Message => return msg,
         ReadFrom::Question => READ_FROM_QUESTION,
         ReadFrom::Thread => READ_FROM_THREAD,
     };
     let prefix = format!("{}:", kb.messages.labels.matched);
-    let elements = msg["blocks"]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "context")
-        .filter_map(|b| b["elements"].as_array_mut())
-        .flatten();
-    for element in elements {
-        let reworded = element["text"]
-            .as_str()
-            .and_then(|t| t.strip_prefix(&prefix))
-            .map(|rest| clip(&format!("{label}:{rest}"), limits::SECTION));
-        if let Some(text) = reworded {
-            element["text"] = json!(text);
+    for block in &mut msg.blocks {
+        if let Block::Context { elements } = block
+            && let Some(rest) = elements
+                .first()
+                .and_then(|e| e.as_str().strip_prefix(&prefix))
+        {
+            *block = Block::context(&format!("{label}:{rest}"));
         }
     }
     msg
@@ -61,21 +53,18 @@ pub fn read_from(kb: &KnowledgeBase, mut msg: Value, from: ReadFrom) -> Value {
 /// The answer `shown` (as the asker saw it, without buttons) for the whole
 /// channel: the question quoted under the header, "Read from the question",
 /// and who shared it at the end.
-pub fn shared_answer(kb: &KnowledgeBase, shown: Value, question: &str, user_id: &str) -> Value {
+pub fn shared_answer(kb: &KnowledgeBase, shown: Message, question: &str, user_id: &str) -> Message {
     let mut msg = read_from(kb, shown, ReadFrom::Question);
     let by = kb
         .messages
         .slack
         .shared_by
         .replace("{user}", &format!("<@{user_id}>"));
-    if let Some(blocks) = msg["blocks"].as_array_mut() {
-        let after_header = usize::from(blocks.first().is_some_and(|b| b["type"] == "header"));
-        blocks.insert(after_header, section(&quote(question)));
-        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(&by, limits::SECTION)}]}));
-    }
-    msg["response_type"] = json!("in_channel");
-    msg["replace_original"] = json!(false);
-    msg
+    let after_header = usize::from(matches!(msg.blocks.first(), Some(Block::Header { .. })));
+    msg.blocks
+        .insert(after_header, Block::section(&quote(question)));
+    msg.blocks.push(Block::context(&by));
+    msg.in_channel().replacing(false)
 }
 
 /// The question as a mrkdwn block quote, escaped so that quoting it cannot
@@ -95,16 +84,14 @@ fn quote(question: &str) -> String {
 /// sent through the click's `response_url` to replace the original.
 pub fn after_sharing(
     kb: &KnowledgeBase,
-    mut shown: Value,
+    mut shown: Message,
     advice_id: &str,
     details: bool,
-) -> Value {
-    if let Some(blocks) = shown["blocks"].as_array_mut() {
-        blocks.push(action_buttons(kb, advice_id, false, details));
-    }
-    shown["response_type"] = json!("ephemeral");
-    shown["replace_original"] = json!(true);
+) -> Message {
     shown
+        .blocks
+        .push(action_buttons(kb, advice_id, false, details));
+    shown.ephemeral().replacing(true)
 }
 
 #[cfg(test)]

@@ -8,12 +8,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::render::Message;
+
 /// The answer to one delivery from Slack.
 #[derive(Debug, Clone)]
 pub(crate) enum Ack {
     /// Received; nothing to show.
     Empty,
-    /// A JSON answer made for this delivery.
+    /// A message shown to whoever acted (a slash command's reply).
+    Message(Message),
+    /// Any other JSON answer (a URL check's challenge, a form's errors).
     Json(Value),
 }
 
@@ -23,6 +27,7 @@ impl Ack {
     pub(crate) fn payload(&self) -> Option<Cow<'_, str>> {
         match self {
             Ack::Empty => None,
+            Ack::Message(msg) => Some(Cow::Owned(msg.to_json())),
             Ack::Json(value) => Some(Cow::Owned(value.to_string())),
         }
     }
@@ -32,6 +37,7 @@ impl IntoResponse for Ack {
     fn into_response(self) -> Response {
         match self {
             Ack::Empty => StatusCode::OK.into_response(),
+            Ack::Message(msg) => axum::Json(msg).into_response(),
             Ack::Json(value) => axum::Json(value).into_response(),
         }
     }

@@ -4,7 +4,6 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
 
 use super::AppState;
 use super::ack::Ack;
@@ -13,7 +12,7 @@ use super::verify::{AppError, Verified};
 use crate::command::{self, Command};
 use crate::quiz;
 use crate::quiz::commands::Asker;
-use crate::render;
+use crate::render::{self, Message, Post};
 use crate::slack::payload::{self, CommandRequest, SlashCommand};
 
 pub(super) async fn handle(
@@ -46,7 +45,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
             if !state.quiz_admins.allows(&cmd.user_id, quiz_cmd) {
                 tracing::info!(user = %cmd.user_id, "a quiz change by someone not in TESTSCOPE_QUIZ_ADMINS refused");
                 let refusal = state.quiz_admins.refusal(&cmd.command);
-                return Ack::Json(json!({"response_type": "ephemeral", "text": refusal}));
+                return Ack::Message(Message::text(&refusal).ephemeral());
             }
             // Boxed: the quiz's database calls would otherwise make every
             // command's future, which axum moves onto the heap, as large
@@ -61,7 +60,7 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
             if let Some(text) = answer.announcement {
                 announce(state, &cmd.channel_id, &text);
             }
-            return Ack::Json(answer.reply);
+            return Ack::Message(answer.reply);
         }
         Command::QuizUsage { problem } => {
             let usage = command::quiz_usage(&cmd.command);
@@ -69,14 +68,14 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
                 Some(why) => format!("{why}\n{usage}"),
                 None => usage,
             };
-            json!({"text": text})
+            Message::text(&text)
         }
         Command::Help => render::help_message(kb, &cmd.command),
         Command::Rules => render::rules_message(kb),
         Command::Traps => render::traps_message(kb),
         Command::Feedback => super::feedback::summary(state).await,
     };
-    Ack::Json(ephemeral(msg))
+    Ack::Message(msg.ephemeral())
 }
 
 /// Tells the whole channel that its quiz changed, in the background: the
@@ -84,21 +83,16 @@ pub(crate) async fn answer(state: &AppState, cmd: &SlashCommand<'_>) -> Ack {
 /// removed from the channel meanwhile) is only logged.
 fn announce(state: &AppState, channel: &str, text: &str) {
     let s = state.clone();
-    let msg = json!({"channel": channel, "text": text, "unfurl_links": false});
+    let (channel, msg) = (channel.to_owned(), Message::text(text));
     state.spawn("quiz change announcement", async move {
-        if let Err(e) = s.slack.post_message(&msg).await {
+        if let Err(e) = s.slack.post_message(&Post::new(&channel, &msg)).await {
             tracing::warn!(error = %e, "could not announce a quiz change in its channel");
         }
     });
 }
 
-fn ephemeral(mut msg: Value) -> Value {
-    msg["response_type"] = json!("ephemeral");
-    msg
-}
-
 /// Advice for the text, rendered for this request: a new question every time
 /// is what users send, so there is nothing worth caching.
 fn advice_reply(state: &AppState, text: &str) -> Ack {
-    Ack::Json(ephemeral(shown::recorded_reply(state, text)))
+    Ack::Message(shown::recorded_reply(state, text))
 }

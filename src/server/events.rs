@@ -9,7 +9,7 @@ use super::AppState;
 use super::ack::Ack;
 use super::replies::{ReplyTag, ThreadTarget, post_in_thread, timed_advise};
 use super::verify::{AppError, Verified};
-use crate::render;
+use crate::render::{self, Message, Post};
 use crate::slack::payload::{self, Event, EventEnvelope, Mention, PayloadError};
 
 /// Most messages a thread read takes into account.
@@ -259,13 +259,12 @@ fn is_self(state: &AppState, m: &Mention) -> bool {
 /// A direct message is answered in the conversation, like the slash
 /// command: the same advice and buttons, from the answer recorded for them.
 async fn answer_direct_message(state: &AppState, m: &Mention) {
-    let mut msg = super::shown::recorded_reply(state, &m.text);
-    if let Some(obj) = msg.as_object_mut() {
-        obj.remove("response_type");
-    }
-    msg["channel"] = json!(m.channel);
-    msg["unfurl_links"] = json!(false);
-    if let Err(e) = state.slack.post_message(&msg).await {
+    // Posted in the conversation: a DM has nobody else to hide it from.
+    let msg = Message {
+        response_type: None,
+        ..super::shown::recorded_reply(state, &m.text)
+    };
+    if let Err(e) = state.slack.post_message(&Post::new(&m.channel, &msg)).await {
         tracing::warn!(error = %e, "could not answer a direct message");
     }
 }
@@ -314,15 +313,7 @@ async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
     let msg = if advice.confident {
         super::shown::thread_message(state, &text, &advice)
     } else {
-        let mut guidance = render::advice_message(kb, &advice);
-        guidance["text"] = json!(kb.messages.slack.thread_hint);
-        if let Some(blocks) = guidance["blocks"].as_array_mut() {
-            blocks.insert(
-                1,
-                json!({"type": "section", "text": {"type": "mrkdwn", "text": kb.messages.slack.thread_hint}}),
-            );
-        }
-        guidance
+        render::thread_guidance(kb, &advice)
     };
     tracing::debug!(
         chars = text.len(),
@@ -339,5 +330,5 @@ async fn answer_mention(state: &AppState, m: &Mention, event_id: &str) {
             after: &m.ts,
         }),
     };
-    post_in_thread(state, &target, msg).await;
+    post_in_thread(state, &target, &msg).await;
 }

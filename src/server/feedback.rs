@@ -13,7 +13,7 @@ use super::AppState;
 use super::ack::Ack;
 use super::shown;
 use crate::kb::KnowledgeBase;
-use crate::render::clip;
+use crate::render::{Block, Message, clip};
 use crate::slack::payload::ViewSubmission;
 use crate::store::{Feedback, MissReport, ShownAdvice, Verdict};
 
@@ -225,10 +225,12 @@ const SUMMARY_MISSES: usize = 5;
 
 /// `/testscope feedback`: the helpful rate per rule (least helpful first)
 /// and the latest misses, as a private message.
-pub(crate) async fn summary(state: &AppState) -> Value {
+pub(crate) async fn summary(state: &AppState) -> Message {
     let (votes, misses) = tokio::join!(state.store.feedback_votes(), state.store.misses(0));
     let (Ok(votes), Ok(misses)) = (votes, misses) else {
-        return json!({"text": "I could not read the feedback just now. Please try again in a minute."});
+        return Message::text(
+            "I could not read the feedback just now. Please try again in a minute.",
+        );
     };
     summary_message(&state.kb, &votes, &misses)
 }
@@ -237,9 +239,11 @@ pub(crate) fn summary_message(
     kb: &KnowledgeBase,
     votes: &[Feedback],
     misses: &[MissReport],
-) -> Value {
+) -> Message {
     if votes.is_empty() && misses.is_empty() {
-        return json!({"text": "No feedback yet. Use the Helpful and Not quite buttons under an answer."});
+        return Message::text(
+            "No feedback yet. Use the Helpful and Not quite buttons under an answer.",
+        );
     }
     let mut rules: Vec<(String, Tally)> = per_rule(votes).into_iter().collect();
     let rate = |t: &Tally| t.helpful as f64 / (t.helpful + t.not_quite).max(1) as f64;
@@ -281,18 +285,23 @@ pub(crate) fn summary_message(
         (h + u64::from(v.verdict == Verdict::Helpful), n + 1)
     });
     let header = format!("Feedback: {helpful} of {total} answers rated helpful");
-    let mut blocks = vec![json!({"type": "header", "text": plain(&header, 150)})];
+    let mut blocks = vec![Block::header(&header)];
     if !rule_lines.is_empty() {
-        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn",
-            "text": clip(&format!("*By rule, least helpful first*\n{}", rule_lines.join("\n")), 3000)}}));
+        blocks.push(Block::section(&format!(
+            "*By rule, least helpful first*\n{}",
+            rule_lines.join("\n")
+        )));
     }
     if !miss_lines.is_empty() {
-        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn",
-            "text": clip(&format!("*Latest misses*\n{}", miss_lines.join("\n")), 3000)}}));
+        blocks.push(Block::section(&format!(
+            "*Latest misses*\n{}",
+            miss_lines.join("\n")
+        )));
     }
-    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
-        "text": "Turn misses into test cases: `testscope feedback export --format jsonl`, then `testscope eval`."}]}));
-    json!({"text": header, "blocks": blocks})
+    blocks.push(Block::context(
+        "Turn misses into test cases: `testscope feedback export --format jsonl`, then `testscope eval`.",
+    ));
+    Message::new(&header, blocks)
 }
 
 #[cfg(test)]

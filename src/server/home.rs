@@ -11,7 +11,7 @@ use super::AppState;
 use crate::kb::KnowledgeBase;
 use crate::quiz::schedule::Schedule;
 use crate::quiz::stats;
-use crate::render::clip;
+use crate::render::Block;
 use crate::store::{Feedback, Verdict};
 
 /// Most channels listed; Slack allows 100 blocks in a Home view.
@@ -70,14 +70,6 @@ pub(super) async fn publish(state: &AppState, user: &str) {
     }
 }
 
-fn section(text: &str) -> Value {
-    json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}})
-}
-
-fn header(text: &str) -> Value {
-    json!({"type": "header", "text": {"type": "plain_text", "text": clip(text, 150), "emoji": true}})
-}
-
 /// The Home view. Pure, so its shape is snapshot-tested.
 pub(crate) fn home_view(kb: &KnowledgeBase, channels: &[ChannelQuiz], votes: &[Feedback]) -> Value {
     let examples: Vec<String> = kb
@@ -88,14 +80,14 @@ pub(crate) fn home_view(kb: &KnowledgeBase, channels: &[ChannelQuiz], votes: &[F
         .map(|e| format!("• `/testscope {e}`"))
         .collect();
     let mut blocks = vec![
-        header("testscope"),
-        section(&format!(
+        Block::header("testscope"),
+        Block::section(&format!(
             "Describe a change and I say which tests it needs and in which stage. Use `/testscope` anywhere, \
              mention me in a review thread, or write to me here in Messages.\n{}",
             examples.join("\n")
         )),
-        json!({"type": "divider"}),
-        header("Your quiz record"),
+        Block::Divider,
+        Block::header("Your quiz record"),
     ];
     let records: Vec<String> = channels
         .iter()
@@ -112,29 +104,29 @@ pub(crate) fn home_view(kb: &KnowledgeBase, channels: &[ChannelQuiz], votes: &[F
             })
         })
         .collect();
-    blocks.push(section(&if records.is_empty() {
+    blocks.push(Block::section(&if records.is_empty() {
         "You have not answered a quiz question yet. Try `/testscope quiz` for a practice question."
             .to_owned()
     } else {
         records.join("\n")
     }));
-    blocks.push(header("Quizzes"));
+    blocks.push(Block::header("Quizzes"));
     let schedules: Vec<String> = channels
         .iter()
         .map(|c| format!("• <#{}>: next question {}", c.channel, c.next_post))
         .collect();
-    blocks.push(section(&if schedules.is_empty() {
+    blocks.push(Block::section(&if schedules.is_empty() {
         "No channel has a daily quiz yet. Start one with `/testscope quiz daily` in a channel."
             .to_owned()
     } else {
         schedules.join("\n")
     }));
-    blocks.push(header("How the answers fare"));
+    blocks.push(Block::header("How the answers fare"));
     let helpful = votes
         .iter()
         .filter(|v| v.verdict == Verdict::Helpful)
         .count();
-    blocks.push(section(&if votes.is_empty() {
+    blocks.push(Block::section(&if votes.is_empty() {
         "No feedback yet. Use Helpful and Not quite under an answer.".to_owned()
     } else {
         format!(

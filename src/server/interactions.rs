@@ -232,5 +232,5 @@ async fn on_shortcut(state: &AppState, s: &MessageAction) {
             after: &s.message_ts,
         }),
     };
-    post_in_thread(state, &target, msg).await;
+    post_in_thread(state, &target, &msg).await;
 }

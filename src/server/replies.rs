@@ -1,10 +1,11 @@
 //! Messages the service sends, built on the pure renderers, and the one place
 //! that posts them with Slack's failure modes handled.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::AppState;
 use crate::advise;
+use crate::render::{Message, Post};
 use crate::slack::api::{SlackError, post_window};
 use crate::store::ShownAdvice;
 
@@ -21,8 +22,12 @@ pub(super) fn timed_advise(state: &AppState, text: &str) -> crate::advisor::Advi
 /// The advice someone was shown, for everyone in the channel: the question
 /// quoted, saying who shared it. `None` when the stored message cannot be
 /// read back.
-pub(super) fn shared_advice(state: &AppState, shown: &ShownAdvice, user_id: &str) -> Option<Value> {
-    let msg: Value = serde_json::from_str(&shown.message).ok()?;
+pub(super) fn shared_advice(
+    state: &AppState,
+    shown: &ShownAdvice,
+    user_id: &str,
+) -> Option<Message> {
+    let msg: Message = serde_json::from_str(&shown.message).ok()?;
     Some(crate::render::shared_answer(
         &state.kb,
         msg,
@@ -34,8 +39,8 @@ pub(super) fn shared_advice(state: &AppState, shown: &ShownAdvice, user_id: &str
 /// The asker's private reply without its Share button, to replace it once
 /// shared. The record holds the first screen and the details; when they
 /// differ, the reply had a Details button too.
-pub(super) fn reply_after_sharing(state: &AppState, shown: &ShownAdvice) -> Option<Value> {
-    let msg: Value = serde_json::from_str(&shown.message).ok()?;
+pub(super) fn reply_after_sharing(state: &AppState, shown: &ShownAdvice) -> Option<Message> {
+    let msg: Message = serde_json::from_str(&shown.message).ok()?;
     let details = shown.details != shown.message;
     Some(crate::render::after_sharing(
         &state.kb, msg, &shown.id, details,
@@ -45,7 +50,7 @@ pub(super) fn reply_after_sharing(state: &AppState, shown: &ShownAdvice) -> Opti
 /// Answers through a payload's `response_url`. A URL refused as outside
 /// Slack's origins was already counted and logged by the client; anything
 /// else that goes wrong is logged here, naming `what` was being answered.
-pub(super) async fn respond(state: &AppState, url: &str, msg: &Value, what: &'static str) {
+pub(super) async fn respond(state: &AppState, url: &str, msg: &Message, what: &'static str) {
     match state.slack.respond(url, msg).await {
         Ok(()) | Err(SlackError::ResponseUrlRefused { .. }) => {}
         Err(e) => tracing::warn!(error = %e, what, "could not answer via response_url"),
@@ -53,8 +58,8 @@ pub(super) async fn respond(state: &AppState, url: &str, msg: &Value, what: &'st
 }
 
 /// A short ephemeral text reply.
-pub(super) fn ephemeral_text(text: &str) -> Value {
-    json!({"response_type": "ephemeral", "replace_original": false, "text": text})
+pub(super) fn ephemeral_text(text: &str) -> Message {
+    Message::text(text).ephemeral().replacing(false)
 }
 
 /// Where a reply goes and who asked.
@@ -84,19 +89,17 @@ const REPLY_EVENT_TYPE: &str = "testscope_reply";
 
 /// Posts `msg` in a thread. When Slack says the bot is not in the channel,
 /// the person who asked gets an ephemeral hint on how to invite it.
-pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, mut msg: Value) {
-    msg["channel"] = json!(target.channel);
-    msg["thread_ts"] = json!(target.thread_ts);
-    msg["unfurl_links"] = json!(false);
+pub(super) async fn post_in_thread(state: &AppState, target: &ThreadTarget<'_>, msg: &Message) {
+    let post = Post::new(target.channel, msg).in_thread(target.thread_ts);
     let posted = match &target.tag {
         Some(tag) => {
-            msg["metadata"] = json!({
+            let post = post.tagged(json!({
                 "event_type": REPLY_EVENT_TYPE,
                 "event_payload": {"event_id": tag.id},
-            });
-            post_tagged(state, target, tag, &msg).await
+            }));
+            post_tagged(state, target, tag, &post).await
         }
-        None => state.slack.post_message(&msg).await.map(drop),
+        None => state.slack.post_message(&post).await.map(drop),
     };
     match posted {
         Ok(()) => {}
@@ -128,7 +131,7 @@ async fn post_tagged(
     state: &AppState,
     target: &ThreadTarget<'_>,
     tag: &ReplyTag<'_>,
-    msg: &Value,
+    msg: &Post<'_>,
 ) -> Result<(), SlackError> {
     let mut posts = 0;
     // The reply cannot be older than this attempt (nor than what it
@@ -192,8 +195,9 @@ async fn tell_privately(state: &AppState, target: &ThreadTarget<'_>, text: &str)
         return;
     }
     if let Some(user) = target.user {
-        let msg = json!({"channel": target.channel, "user": user, "text": text});
-        if let Err(e) = state.slack.post_ephemeral(&msg).await {
+        let msg = Message::text(text);
+        let post = Post::new(target.channel, &msg).only_for(user);
+        if let Err(e) = state.slack.post_ephemeral(&post).await {
             tracing::warn!(error = %e, "could not send an ephemeral hint");
         }
     }

@@ -18,12 +18,10 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use serde_json::Value;
-
 use super::AppState;
 use super::replies::{ephemeral_text, timed_advise};
 use crate::advisor::Advice;
-use crate::render::{self, ReadFrom};
+use crate::render::{self, Message, ReadFrom};
 use crate::store::ShownAdvice;
 
 /// How long a shown answer's buttons keep working: a week after it was
@@ -54,73 +52,50 @@ fn is_id(value: &str) -> bool {
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// The advice for `text` as a private Slack message with its buttons when
-/// something matched, and the record those buttons point at.
-fn advice_with_buttons(state: &AppState, text: &str) -> (Value, Option<ShownAdvice>) {
-    let kb = &state.kb;
-    let advice = timed_advise(state, text);
-    let (reply, id) = render::private_reply(kb, text, &advice);
-    let shown = id.map(|id| {
-        let shown = record(state, text, &advice, ReadFrom::Message);
-        // One id for the buttons and the record, whoever computes it.
-        debug_assert_eq!(shown.id, id);
-        shown
-    });
-    (reply, shown)
-}
-
 /// The private reply with buttons for `text`, its record queued so a click
 /// on it finds the record.
-pub(super) fn recorded_reply(state: &AppState, text: &str) -> Value {
-    let (reply, shown) = advice_with_buttons(state, text);
+pub(super) fn recorded_reply(state: &AppState, text: &str) -> Message {
+    let advice = timed_advise(state, text);
+    let (reply, shown) = render::private_reply(&state.kb, text, &advice);
     if let Some(shown) = shown {
-        remember(state, shown);
+        remember(state, record(text, &advice, shown));
     }
     reply
 }
 
-/// The record of `advice` for `question` as it is about to be shown, its
-/// "what was read" line worded for where it is shown.
-fn record(state: &AppState, question: &str, advice: &Advice, from: ReadFrom) -> ShownAdvice {
-    let kb = &state.kb;
-    let message = render::read_from(kb, render::advice_message(kb, advice), from).to_string();
+/// The record of `advice` for `question` as it is about to be shown.
+fn record(question: &str, advice: &Advice, shown: render::Shown) -> ShownAdvice {
     ShownAdvice {
-        id: render::advice_id(question, &message),
+        id: shown.id,
         question: question.to_owned(),
         primary_scope: advice.primary_scope.clone(),
         stages: advice.stages.clone(),
         rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
-        details: render::read_from(kb, render::advice_details(kb, advice), from).to_string(),
-        message,
+        message: shown.first_json,
+        details: shown.details_json,
         shown_at: 0,
     }
 }
 
 /// A thread reply's message: the first screen, with a "Details" button
-/// when there is more to show (the record it points at is saved first).
+/// when there is more to show (the record it points at is queued first).
 /// What was read is "from the thread", not "from your message": the
 /// reply is for everyone in it.
-pub(super) fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Value {
-    let msg = render::read_from(
-        &state.kb,
-        render::advice_message(&state.kb, advice),
-        ReadFrom::Thread,
-    );
+pub(super) fn thread_message(state: &AppState, question: &str, advice: &Advice) -> Message {
+    let kb = &state.kb;
     if !render::has_details(advice) {
-        return msg;
+        return render::read_from(kb, render::advice_message(kb, advice), ReadFrom::Thread);
     }
-    let shown = record(state, question, advice, ReadFrom::Thread);
-    let id = shown.id.clone();
-    remember(state, shown);
-    render::with_details_button(msg, &id)
+    let shown = render::shown(kb, question, advice, ReadFrom::Thread);
+    let (id, first) = (shown.id.clone(), shown.first.clone());
+    remember(state, record(question, advice, shown));
+    render::with_details_button(first, &id)
 }
 
 /// The full advice, privately, for whoever clicked "Details".
-pub(super) fn details_reply(shown: &ShownAdvice) -> Option<Value> {
-    let mut msg: Value = serde_json::from_str(&shown.details).ok()?;
-    msg["response_type"] = serde_json::json!("ephemeral");
-    msg["replace_original"] = serde_json::json!(false);
-    Some(msg)
+pub(super) fn details_reply(shown: &ShownAdvice) -> Option<Message> {
+    let msg: Message = serde_json::from_str(&shown.details).ok()?;
+    Some(msg.ephemeral().replacing(false))
 }
 
 /// Queues the record behind a reply about to be shown.
@@ -220,7 +195,7 @@ impl ShownLog {
 
 /// The advice a button's value points at, or the private reply to send
 /// instead.
-pub(super) async fn lookup(state: &AppState, value: &str) -> Result<ShownAdvice, Value> {
+pub(super) async fn lookup(state: &AppState, value: &str) -> Result<ShownAdvice, Message> {
     if !is_id(value) {
         tracing::debug!("a button value that is not an advice id");
         return Err(ephemeral_text(EXPIRED));

@@ -431,7 +431,11 @@ impl SlackApi {
     /// Slack documents JSON bodies for its write methods (`chat.*` and the
     /// like); read methods such as `conversations.replies` take form or query
     /// arguments, so use [`SlackApi::call_form`] for those.
-    pub async fn call(&self, method: &str, body: &Value) -> Result<Value, SlackError> {
+    pub async fn call(
+        &self,
+        method: &str,
+        body: &(impl serde::Serialize + ?Sized),
+    ) -> Result<Value, SlackError> {
         let token = self.token()?;
         // Serialise once; each retry re-sends the same bytes.
         let bytes = serde_json::to_vec(body).map_err(|e| SlackError::Decode {
@@ -577,8 +581,11 @@ impl SlackApi {
     }
 
     /// `chat.postMessage`; `msg` is the full argument object (`channel`,
-    /// `text`, `blocks`, `thread_ts`, ...).
-    pub async fn post_message(&self, msg: &Value) -> Result<PostedMessage, SlackError> {
+    /// `text`, `blocks`, `thread_ts`, ...), usually a [`crate::render::Post`].
+    pub async fn post_message(
+        &self,
+        msg: &(impl serde::Serialize + ?Sized),
+    ) -> Result<PostedMessage, SlackError> {
         let value = self.call("chat.postMessage", msg).await?;
         decode("chat.postMessage", &value)
     }
@@ -677,12 +684,18 @@ impl SlackApi {
     }
 
     /// `chat.postEphemeral` (needs `channel` and `user` in `msg`).
-    pub async fn post_ephemeral(&self, msg: &Value) -> Result<(), SlackError> {
+    pub async fn post_ephemeral(
+        &self,
+        msg: &(impl serde::Serialize + ?Sized),
+    ) -> Result<(), SlackError> {
         self.call("chat.postEphemeral", msg).await.map(drop)
     }
 
     /// `chat.update` (needs `channel` and `ts` in `msg`).
-    pub async fn update_message(&self, msg: &Value) -> Result<(), SlackError> {
+    pub async fn update_message(
+        &self,
+        msg: &(impl serde::Serialize + ?Sized),
+    ) -> Result<(), SlackError> {
         self.call("chat.update", msg).await.map(drop)
     }
 
@@ -785,7 +798,11 @@ impl SlackApi {
     /// never with credentials from the URL and never following a redirect.
     /// A refusal is counted and logged here (at most once a minute per
     /// reason), so callers need not log it again.
-    pub async fn respond(&self, response_url: &str, msg: &Value) -> Result<(), SlackError> {
+    pub async fn respond(
+        &self,
+        response_url: &str,
+        msg: &crate::render::Message,
+    ) -> Result<(), SlackError> {
         let url = match self.check_response_url(response_url) {
             Ok(url) => url,
             Err((reason, origin)) => {
@@ -809,9 +826,7 @@ impl SlackApi {
         // Replacing or deleting the original message twice does no harm;
         // anything else adds a message (an ephemeral one, mostly, which no
         // API can look up afterwards), so a 5xx is not repeated for it.
-        let edits_original = ["replace_original", "delete_original"]
-            .iter()
-            .any(|k| msg.get(*k).and_then(Value::as_bool) == Some(true));
+        let edits_original = msg.replace_original == Some(true);
         self.with_retries(
             RESPONSE_URL_LABEL,
             Retries {

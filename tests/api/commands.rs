@@ -1,7 +1,7 @@
 //! `/testscope ...`: answered inline, privately, with buttons under advice.
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 use wiremock::matchers::path_regex;
 use wiremock::{Mock, ResponseTemplate};
 
@@ -33,9 +33,9 @@ fn kb() -> testscope::KnowledgeBase {
     testscope::KnowledgeBase::load(None).expect("built-in knowledge base")
 }
 
-fn ephemeral(mut msg: Value) -> Value {
-    msg["response_type"] = json!("ephemeral");
-    msg
+/// `msg` as the slash command's ack carries it.
+fn ephemeral(msg: testscope::render::Message) -> Value {
+    serde_json::to_value(msg.ephemeral()).unwrap()
 }
 
 #[tokio::test]

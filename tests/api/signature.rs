@@ -474,8 +474,9 @@ async fn slacks_documented_example_request_is_accepted() {
     );
     let reply: serde_json::Value = serde_json::from_str(&body).expect("JSON reply");
     let kb = testscope::KnowledgeBase::load(None).expect("built-in knowledge base");
-    let mut help = testscope::render::help_message(&kb, "/webhook-collect");
-    help["response_type"] = json!("ephemeral");
+    let help =
+        serde_json::to_value(testscope::render::help_message(&kb, "/webhook-collect").ephemeral())
+            .unwrap();
     assert_eq!(
         reply, help,
         "an empty /testscope should show the help message"
