@@ -14,7 +14,7 @@
 
 // The only line that names the crate.
 use testscope::store::{
-    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, ShownAdvice, Store,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, ShownQuestion, Store,
     StoreError, Subscription, Verdict, open,
 };
 
@@ -215,77 +215,76 @@ mod cases {
         assert_eq!(store.feedback_counts().await.unwrap(), (15, 5));
     }
 
-    pub(crate) async fn shown_advice_is_kept_refreshed_and_purged(store: Arc<dyn Store>) {
+    pub(crate) async fn shown_questions_are_kept_refreshed_and_purged(store: Arc<dyn Store>) {
         let id = unique("advice");
-        let shown = ShownAdvice {
+        let shown = ShownQuestion {
             id: id.clone(),
             question: "we bumped the learning rate — ünïcode, 'quotes' and \"more\"".to_owned(),
-            primary_scope: None,
-            stages: vec!["test".to_owned(), "prod".to_owned()],
-            rules: vec!["hyperparameter".to_owned()],
-            message: r#"{"blocks":[{"type":"section"}]}"#.to_owned(),
-            details: r#"{"blocks":[{"type":"header"}]}"#.to_owned(),
+            shown_in: "thread".to_owned(),
             shown_at: 1_000,
         };
-        assert_eq!(store.shown_advice(&id).await.unwrap(), None);
+        assert_eq!(store.shown_question(&id).await.unwrap(), None);
         store
-            .save_advice(std::slice::from_ref(&shown))
+            .save_shown(std::slice::from_ref(&shown))
             .await
             .unwrap();
-        assert_eq!(store.shown_advice(&id).await.unwrap(), Some(shown.clone()));
+        assert_eq!(
+            store.shown_question(&id).await.unwrap(),
+            Some(shown.clone())
+        );
         // Shown again later: the row's time moves forward, never back.
         store
-            .save_advice(&[ShownAdvice {
+            .save_shown(&[ShownQuestion {
                 shown_at: 5_000,
                 ..shown.clone()
             }])
             .await
             .unwrap();
         store
-            .save_advice(&[ShownAdvice {
+            .save_shown(&[ShownQuestion {
                 shown_at: 2_000,
                 ..shown.clone()
             }])
             .await
             .unwrap();
-        let got = store.shown_advice(&id).await.unwrap().unwrap();
+        let got = store.shown_question(&id).await.unwrap().unwrap();
         assert_eq!(got.shown_at, 5_000);
         assert_eq!(
-            store.purge_advice(5_000).await.unwrap(),
+            store.purge_shown(5_000).await.unwrap(),
             0,
             "strictly older only"
         );
-        assert!(store.purge_advice(5_001).await.unwrap() >= 1);
-        assert_eq!(store.shown_advice(&id).await.unwrap(), None);
+        assert!(store.purge_shown(5_001).await.unwrap() >= 1);
+        assert_eq!(store.shown_question(&id).await.unwrap(), None);
 
         // A batch is written whole, an id repeated in it included.
-        let batch: Vec<ShownAdvice> = (0..3)
-            .map(|i| ShownAdvice {
+        let batch: Vec<ShownQuestion> = (0..3)
+            .map(|i| ShownQuestion {
                 id: unique("batch"),
                 question: format!("question {i}"),
                 shown_at: 9_000 + i,
                 ..shown.clone()
             })
-            .chain([ShownAdvice {
+            .chain([ShownQuestion {
                 shown_at: 8_000,
                 ..shown.clone()
             }])
             .collect();
         let mut again = batch.clone();
-        again.push(ShownAdvice {
+        again.push(ShownQuestion {
             shown_at: 9_500,
             ..batch[0].clone()
         });
-        store.save_advice(&again).await.unwrap();
+        store.save_shown(&again).await.unwrap();
         for row in &batch[1..] {
             assert_eq!(
-                store.shown_advice(&row.id).await.unwrap().as_ref(),
+                store.shown_question(&row.id).await.unwrap().as_ref(),
                 Some(row)
             );
         }
-        let first = store.shown_advice(&batch[0].id).await.unwrap().unwrap();
+        let first = store.shown_question(&batch[0].id).await.unwrap().unwrap();
         assert_eq!(first.shown_at, 9_500, "the later showing in the batch wins");
-        store.save_advice(&[]).await.unwrap();
+        store.save_shown(&[]).await.unwrap();
     }
 
     pub(crate) async fn misses_are_one_per_person_listed_newest_first_and_purged(
@@ -886,7 +885,7 @@ macro_rules! conformance {
             feedback_accepts_optional_and_unusual_fields,
             concurrent_feedback_from_many_users_all_counts,
             ping_succeeds,
-            shown_advice_is_kept_refreshed_and_purged,
+            shown_questions_are_kept_refreshed_and_purged,
             misses_are_one_per_person_listed_newest_first_and_purged,
             votes_are_listed_with_their_rules,
             subscriptions_are_replaced_removed_and_listed_by_channel,

@@ -6,7 +6,7 @@
 use super::blocks::action_buttons;
 use super::message::Message;
 use super::shared::{ReadFrom, read_from};
-use super::{advice_details, advice_message, advice_reply, has_details};
+use super::{advice_message, advice_reply, has_details};
 use crate::advisor::Advice;
 use crate::kb::KnowledgeBase;
 
@@ -27,31 +27,22 @@ pub fn advice_id(question: &str, message_json: &str) -> String {
 }
 
 /// An answer about to be shown under buttons that point at it: its first
-/// screen as shown (without the buttons), the id the buttons carry, and the
-/// Block Kit JSON the service records for Share and Details.
+/// screen as shown (without the buttons) and the id the buttons carry.
 #[derive(Debug, Clone)]
 pub struct Shown {
     pub id: String,
     pub first: Message,
-    pub first_json: String,
-    pub details_json: String,
 }
 
 /// The answer `advice` to `question` as it is about to be shown, its "what
-/// was read" line worded for where.
+/// was read" line worded for where. The same question, advice and place
+/// always give the same id, which is how a click later proves it acts on
+/// what was shown.
 pub fn shown(kb: &KnowledgeBase, question: &str, advice: &Advice, from: ReadFrom) -> Shown {
     let first = read_from(kb, advice_message(kb, advice), from);
-    let first_json = first.to_json();
-    let details_json = if has_details(advice) {
-        read_from(kb, advice_details(kb, advice), from).to_json()
-    } else {
-        first_json.clone()
-    };
     Shown {
-        id: advice_id(question, &first_json),
+        id: advice_id(question, &first.to_json()),
         first,
-        first_json,
-        details_json,
     }
 }
 

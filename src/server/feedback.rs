@@ -12,10 +12,11 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::ack::Ack;
 use super::shown;
+use super::shown::ShownAdvice;
 use crate::kb::KnowledgeBase;
 use crate::render::{Block, Message, clip};
 use crate::slack::payload::ViewSubmission;
-use crate::store::{Feedback, MissReport, ShownAdvice, Verdict};
+use crate::store::{Feedback, MissReport, Verdict};
 
 /// The form's callback id.
 pub(crate) const FORM: &str = "testscope_not_quite";
@@ -62,6 +63,7 @@ pub(crate) fn form(kb: &KnowledgeBase, shown: &ShownAdvice, channel: &str) -> Va
             .to_owned()
     };
     let stages: Vec<&str> = shown
+        .advice
         .stages
         .iter()
         .filter_map(|id| kb.stages.iter().find(|s| &s.id == id))
@@ -70,7 +72,7 @@ pub(crate) fn form(kb: &KnowledgeBase, shown: &ShownAdvice, channel: &str) -> Va
     let given = format!(
         "*You asked:* {}\n*I said:* {}{}",
         crate::render::escape(&clip(&shown.question, 500)),
-        title(shown.primary_scope.as_deref()),
+        title(shown.advice.primary_scope.as_deref()),
         if stages.is_empty() {
             String::new()
         } else {
@@ -169,10 +171,10 @@ async fn store_submission(state: &AppState, form: &ViewSubmission) -> Result<(),
         team_id: form.team_id.clone().unwrap_or_default(),
         channel_id: meta["channel"].as_str().unwrap_or_default().to_owned(),
         user_id: form.user_id.clone(),
+        given_rules: shown.rules(),
         question: shown.question,
-        given_scope: shown.primary_scope,
-        given_stages: shown.stages,
-        given_rules: shown.rules,
+        given_scope: shown.advice.primary_scope,
+        given_stages: shown.advice.stages,
         expected_scope,
         expected_stage,
         comment: form

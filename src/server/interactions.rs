@@ -9,11 +9,12 @@ use super::ack::Ack;
 use super::feedback;
 use super::replies::{self, ReplyTag, ThreadTarget, ephemeral_text, post_in_thread, shared_advice};
 use super::shown;
+use super::shown::ShownAdvice;
 use super::verify::{AppError, Verified};
 use crate::quiz;
 use crate::render;
 use crate::slack::payload::{self, BlockActions, Interaction, MessageAction};
-use crate::store::{Feedback, ShownAdvice, Verdict};
+use crate::store::{Feedback, Verdict};
 
 /// The message shortcut's callback id, as in `deploy/slack-app-manifest.yaml`.
 pub(super) const ADVISE_SHORTCUT: &str = "testscope_advise";
@@ -97,9 +98,7 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
         }
         if action.action_id == render::DETAILS {
             let reply = match shown::lookup(state, text).await {
-                Ok(advice) => {
-                    shown::details_reply(&advice).unwrap_or_else(|| ephemeral_text(shown::EXPIRED))
-                }
+                Ok(advice) => shown::details_reply(state, &advice),
                 Err(reply) => reply,
             };
             replies::respond(state, url, &reply, "a Details click").await;
@@ -119,18 +118,11 @@ async fn on_actions(state: &AppState, b: &BlockActions) {
             Err(reply) => reply,
             Ok(advice) => match verdict {
                 None => {
-                    let Some(shared) = shared_advice(state, &advice, &b.user_id) else {
-                        let reply = ephemeral_text(shown::EXPIRED);
-                        replies::respond(state, url, &reply, "a button click").await;
-                        continue;
-                    };
+                    let shared = shared_advice(state, &advice, &b.user_id);
                     replies::respond(state, url, &shared, "a Share click").await;
                     // The private copy loses its Share button, so the same
                     // answer is not posted twice.
-                    match replies::reply_after_sharing(state, &advice) {
-                        Some(private) => private,
-                        None => continue,
-                    }
+                    replies::reply_after_sharing(state, &advice)
                 }
                 Some(Verdict::NotQuite) if open_form(state, b, &advice).await => {
                     // The form is the answer; the vote counts already.
@@ -198,8 +190,8 @@ async fn record_feedback(
         user_id: b.user_id.clone(),
         channel_id: b.channel_id.clone().unwrap_or_default(),
         verdict,
-        primary_scope: shown.primary_scope.clone(),
-        rules: shown.rules.clone(),
+        primary_scope: shown.advice.primary_scope.clone(),
+        rules: shown.rules(),
         at: state.clock.now(),
     };
     match state.store.record_feedback(&feedback).await {

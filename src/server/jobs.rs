@@ -292,11 +292,7 @@ pub(super) fn start_all(state: &AppState, quiz_tick: Duration) {
 /// "Not quite" reports older than the feedback retention.
 pub(super) async fn purge_advice(state: &AppState) {
     let now = state.clock.now();
-    match state
-        .store
-        .purge_advice(now - super::shown::KEPT_SECS)
-        .await
-    {
+    match state.store.purge_shown(now - super::shown::KEPT_SECS).await {
         Ok(n) if n > 0 => tracing::info!(removed = n, "purged advice no longer shown"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not purge old advice"),

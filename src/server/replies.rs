@@ -4,10 +4,10 @@
 use serde_json::json;
 
 use super::AppState;
+use super::shown::ShownAdvice;
 use crate::advise;
 use crate::render::{Message, Post};
 use crate::slack::api::{SlackError, post_window};
-use crate::store::ShownAdvice;
 
 pub(super) use crate::render::{HELPFUL, NOT_QUITE, SHARE};
 
@@ -20,31 +20,16 @@ pub(super) fn timed_advise(state: &AppState, text: &str) -> crate::advisor::Advi
 }
 
 /// The advice someone was shown, for everyone in the channel: the question
-/// quoted, saying who shared it. `None` when the stored message cannot be
-/// read back.
-pub(super) fn shared_advice(
-    state: &AppState,
-    shown: &ShownAdvice,
-    user_id: &str,
-) -> Option<Message> {
-    let msg: Message = serde_json::from_str(&shown.message).ok()?;
-    Some(crate::render::shared_answer(
-        &state.kb,
-        msg,
-        &shown.question,
-        user_id,
-    ))
+/// quoted, saying who shared it.
+pub(super) fn shared_advice(state: &AppState, shown: &ShownAdvice, user_id: &str) -> Message {
+    crate::render::shared_answer(&state.kb, shown.first.clone(), &shown.question, user_id)
 }
 
 /// The asker's private reply without its Share button, to replace it once
-/// shared. The record holds the first screen and the details; when they
-/// differ, the reply had a Details button too.
-pub(super) fn reply_after_sharing(state: &AppState, shown: &ShownAdvice) -> Option<Message> {
-    let msg: Message = serde_json::from_str(&shown.message).ok()?;
-    let details = shown.details != shown.message;
-    Some(crate::render::after_sharing(
-        &state.kb, msg, &shown.id, details,
-    ))
+/// shared.
+pub(super) fn reply_after_sharing(state: &AppState, shown: &ShownAdvice) -> Message {
+    let details = crate::render::has_details(&shown.advice);
+    crate::render::after_sharing(&state.kb, shown.first.clone(), &shown.id, details)
 }
 
 /// Answers through a payload's `response_url`. A URL refused as outside

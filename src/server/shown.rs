@@ -1,10 +1,16 @@
-//! Advice as it was shown: each reply with buttons is recorded under an id
-//! that the buttons carry, so Share, Helpful and Not quite act on the
-//! question and advice the person saw, not on a re-run of the advisor over
-//! a button value (which Slack cuts at 2,000 characters).
+//! Advice as it was shown: each reply with buttons records its question
+//! under an id that the buttons carry, so Share, Helpful, Not quite and
+//! Details act on the question the person asked, not on a button value
+//! (which Slack cuts at 2,000 characters).
+//!
+//! The id is a hash of the question and the message shown. A click advises
+//! on the recorded question again and acts only when that gives the same
+//! id, so it acts on exactly the advice the person saw; keeping the
+//! question alone (not the rendered advice) keeps each record small.
 //!
 //! Nothing a payload points at is trusted: a value that is not one of our
-//! ids, or an id no longer stored, gets "this answer has expired".
+//! ids, an id no longer stored, or one whose question the knowledge base
+//! now answers differently gets "this answer has expired".
 //!
 //! Records are written off the reply path: a reply queues its record in
 //! [`ShownLog`] and goes out at once, and one writer saves whatever has
@@ -22,7 +28,7 @@ use super::AppState;
 use super::replies::{ephemeral_text, timed_advise};
 use crate::advisor::Advice;
 use crate::render::{self, Message, ReadFrom};
-use crate::store::ShownAdvice;
+use crate::store::ShownQuestion;
 
 /// How long a shown answer's buttons keep working: a week after it was
 /// last shown. The question text is kept only that long (unless someone
@@ -52,29 +58,34 @@ fn is_id(value: &str) -> bool {
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// What a button acts on: the question, and the advice shown for it.
+#[derive(Debug, Clone)]
+pub(crate) struct ShownAdvice {
+    pub(crate) id: String,
+    pub(crate) question: String,
+    pub(crate) advice: Advice,
+    /// Where it was shown, which words its "what was read" line.
+    pub(crate) from: ReadFrom,
+    /// The first screen as shown, without its buttons: what Share posts.
+    pub(crate) first: Message,
+}
+
+impl ShownAdvice {
+    /// Ids of the rules that fired.
+    pub(crate) fn rules(&self) -> Vec<String> {
+        self.advice.matched.iter().map(|m| m.rule.clone()).collect()
+    }
+}
+
 /// The private reply with buttons for `text`, its record queued so a click
 /// on it finds the record.
 pub(super) fn recorded_reply(state: &AppState, text: &str) -> Message {
     let advice = timed_advise(state, text);
     let (reply, shown) = render::private_reply(&state.kb, text, &advice);
     if let Some(shown) = shown {
-        remember(state, record(text, &advice, shown));
+        remember(state, shown.id, text, ReadFrom::Message);
     }
     reply
-}
-
-/// The record of `advice` for `question` as it is about to be shown.
-fn record(question: &str, advice: &Advice, shown: render::Shown) -> ShownAdvice {
-    ShownAdvice {
-        id: shown.id,
-        question: question.to_owned(),
-        primary_scope: advice.primary_scope.clone(),
-        stages: advice.stages.clone(),
-        rules: advice.matched.iter().map(|m| m.rule.clone()).collect(),
-        message: shown.first_json,
-        details: shown.details_json,
-        shown_at: 0,
-    }
 }
 
 /// A thread reply's message: the first screen, with a "Details" button
@@ -87,26 +98,45 @@ pub(super) fn thread_message(state: &AppState, question: &str, advice: &Advice) 
         return render::read_from(kb, render::advice_message(kb, advice), ReadFrom::Thread);
     }
     let shown = render::shown(kb, question, advice, ReadFrom::Thread);
-    let (id, first) = (shown.id.clone(), shown.first.clone());
-    remember(state, record(question, advice, shown));
-    render::with_details_button(first, &id)
+    let button = render::with_details_button(shown.first, &shown.id);
+    remember(state, shown.id, question, ReadFrom::Thread);
+    button
 }
 
 /// The full advice, privately, for whoever clicked "Details".
-pub(super) fn details_reply(shown: &ShownAdvice) -> Option<Message> {
-    let msg: Message = serde_json::from_str(&shown.details).ok()?;
-    Some(msg.ephemeral().replacing(false))
+pub(super) fn details_reply(state: &AppState, shown: &ShownAdvice) -> Message {
+    let kb = &state.kb;
+    render::read_from(kb, render::advice_details(kb, &shown.advice), shown.from)
+        .ephemeral()
+        .replacing(false)
+}
+
+/// How a place is stored, and read back.
+fn place(from: ReadFrom) -> &'static str {
+    match from {
+        ReadFrom::Message => "message",
+        ReadFrom::Question => "question",
+        ReadFrom::Thread => "thread",
+    }
+}
+
+fn read_place(stored: &str) -> Option<ReadFrom> {
+    [ReadFrom::Message, ReadFrom::Question, ReadFrom::Thread]
+        .into_iter()
+        .find(|&from| place(from) == stored)
 }
 
 /// Queues the record behind a reply about to be shown.
-pub(super) fn remember(state: &AppState, shown: ShownAdvice) {
-    state.shown.push(ShownAdvice {
+fn remember(state: &AppState, id: String, question: &str, from: ReadFrom) {
+    state.shown.push(ShownQuestion {
+        id,
+        question: question.to_owned(),
+        shown_in: place(from).to_owned(),
         shown_at: state.clock.now(),
-        ..shown
     });
 }
 
-/// Shown advice not yet in the store: the queue, and the batch being
+/// Shown questions not yet in the store: the queue, and the batch being
 /// written, both searched by [`lookup`].
 #[derive(Default)]
 pub struct ShownLog {
@@ -116,8 +146,8 @@ pub struct ShownLog {
 
 #[derive(Default)]
 struct Unwritten {
-    queue: Vec<ShownAdvice>,
-    writing: Arc<[ShownAdvice]>,
+    queue: Vec<ShownQuestion>,
+    writing: Arc<[ShownQuestion]>,
 }
 
 impl ShownLog {
@@ -127,7 +157,7 @@ impl ShownLog {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn push(&self, row: ShownAdvice) {
+    fn push(&self, row: ShownQuestion) {
         {
             let mut u = self.lock();
             if u.queue.len() >= MAX_QUEUED {
@@ -143,7 +173,7 @@ impl ShownLog {
         self.queued.notify_one();
     }
 
-    fn find(&self, id: &str) -> Option<ShownAdvice> {
+    fn find(&self, id: &str) -> Option<ShownQuestion> {
         let u = self.lock();
         // Newest first: the same id shown twice keeps its latest time.
         u.queue
@@ -158,16 +188,16 @@ impl ShownLog {
     /// logged and given up: its buttons say the answer expired, and asking
     /// again records it again.
     pub async fn flush(&self, store: &dyn crate::store::Store) {
-        let batch: Arc<[ShownAdvice]> = {
+        let batch: Arc<[ShownQuestion]> = {
             let mut u = self.lock();
             if u.queue.is_empty() {
                 return;
             }
-            let batch: Arc<[ShownAdvice]> = std::mem::take(&mut u.queue).into();
+            let batch: Arc<[ShownQuestion]> = std::mem::take(&mut u.queue).into();
             u.writing = Arc::clone(&batch);
             batch
         };
-        let failed = match tokio::time::timeout(SAVE_WAIT, store.save_advice(&batch)).await {
+        let failed = match tokio::time::timeout(SAVE_WAIT, store.save_shown(&batch)).await {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(e.to_string()),
             Err(_) => Some("the store did not answer in time".to_owned()),
@@ -200,17 +230,41 @@ pub(super) async fn lookup(state: &AppState, value: &str) -> Result<ShownAdvice,
         tracing::debug!("a button value that is not an advice id");
         return Err(ephemeral_text(EXPIRED));
     }
-    if let Some(shown) = state.shown.find(value) {
-        return Ok(shown);
+    let row = match state.shown.find(value) {
+        Some(row) => row,
+        None => match state.store.shown_question(value).await {
+            Ok(Some(row)) => row,
+            Ok(None) => return Err(ephemeral_text(EXPIRED)),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look up the advice behind a button");
+                return Err(ephemeral_text(LOOKUP_FAILED));
+            }
+        },
+    };
+    recall(state, row).ok_or_else(|| ephemeral_text(EXPIRED))
+}
+
+/// The advice shown for `row`, if advising on its question again gives the
+/// answer its id was made from.
+fn recall(state: &AppState, row: ShownQuestion) -> Option<ShownAdvice> {
+    let kb = &state.kb;
+    let from = read_place(&row.shown_in)?;
+    // Not counted in the advice metric: nobody asked anything new.
+    let advice = crate::advise(kb, &row.question);
+    let shown = render::shown(kb, &row.question, &advice, from);
+    if shown.id != row.id {
+        tracing::info!(
+            "the knowledge base answers a recorded question differently now; its buttons expired"
+        );
+        return None;
     }
-    match state.store.shown_advice(value).await {
-        Ok(Some(shown)) => Ok(shown),
-        Ok(None) => Err(ephemeral_text(EXPIRED)),
-        Err(e) => {
-            tracing::warn!(error = %e, "could not look up the advice behind a button");
-            Err(ephemeral_text(LOOKUP_FAILED))
-        }
-    }
+    Some(ShownAdvice {
+        id: row.id,
+        question: row.question,
+        advice,
+        from,
+        first: shown.first,
+    })
 }
 
 #[cfg(test)]
@@ -219,15 +273,11 @@ mod tests {
     use crate::store::Store;
     use crate::store::sqlite::SqliteStore;
 
-    fn row(id: &str, shown_at: i64) -> ShownAdvice {
-        ShownAdvice {
+    fn row(id: &str, shown_at: i64) -> ShownQuestion {
+        ShownQuestion {
             id: id.to_owned(),
             question: format!("question {id}"),
-            primary_scope: Some("unit".to_owned()),
-            stages: vec!["dev".to_owned()],
-            rules: vec![],
-            message: "{}".to_owned(),
-            details: "{}".to_owned(),
+            shown_in: "message".to_owned(),
             shown_at,
         }
     }
@@ -240,16 +290,16 @@ mod tests {
         log.push(row("b", 1));
         log.push(row("a", 2));
         assert_eq!(log.find("a").map(|r| r.shown_at), Some(2), "latest showing");
-        assert_eq!(store.shown_advice("a").await.unwrap(), None);
+        assert_eq!(store.shown_question("a").await.unwrap(), None);
 
         log.flush(&store).await;
 
         assert_eq!(log.find("a"), None, "written rows leave the queue");
         assert_eq!(
-            store.shown_advice("a").await.unwrap().map(|r| r.shown_at),
+            store.shown_question("a").await.unwrap().map(|r| r.shown_at),
             Some(2)
         );
-        assert!(store.shown_advice("b").await.unwrap().is_some());
+        assert!(store.shown_question("b").await.unwrap().is_some());
     }
 
     #[tokio::test]
@@ -261,6 +311,14 @@ mod tests {
         assert_eq!(log.lock().queue.len(), MAX_QUEUED);
         assert!(log.find("0").is_some(), "the oldest are kept");
         assert!(log.find(&format!("{}", MAX_QUEUED + 5)).is_none());
+    }
+
+    #[test]
+    fn every_place_an_answer_is_shown_reads_back() {
+        for from in [ReadFrom::Message, ReadFrom::Question, ReadFrom::Thread] {
+            assert_eq!(read_place(place(from)), Some(from));
+        }
+        assert_eq!(read_place("channel"), None);
     }
 
     #[test]

@@ -44,20 +44,19 @@ pub trait Store: Send + Sync + 'static {
     /// click cannot undo a newer one; with equal `at` the later call wins.
     async fn record_feedback(&self, feedback: &Feedback) -> Result<(), StoreError>;
 
-    /// Remembers pieces of advice as they were shown, each under its `id`,
-    /// so a button under one acts on what the person saw. All rows are
-    /// written in one transaction. Saving an id again replaces the row (the
-    /// same id is the same question and advice) and moves its `shown_at`
-    /// forward.
-    async fn save_advice(&self, rows: &[ShownAdvice]) -> Result<(), StoreError>;
+    /// Remembers questions as they were answered with buttons, each under
+    /// its answer's `id`, so a button acts on what the person saw. All rows
+    /// are written in one transaction. Saving an id again moves its
+    /// `shown_at` forward (the same id is the same question and answer).
+    async fn save_shown(&self, rows: &[ShownQuestion]) -> Result<(), StoreError>;
 
-    /// The advice shown under `id`, unless it was never saved or has been
-    /// purged.
-    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError>;
+    /// The question answered under `id`, unless it was never saved or has
+    /// been purged.
+    async fn shown_question(&self, id: &str) -> Result<Option<ShownQuestion>, StoreError>;
 
-    /// Deletes advice last shown strictly before `before` (unix seconds);
+    /// Deletes questions last shown strictly before `before` (unix seconds);
     /// returns how many rows went.
-    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError>;
+    async fn purge_shown(&self, before: i64) -> Result<u64, StoreError>;
 
     /// Stores what someone said an answer should have been ("Not quite",
     /// then the form). One report per person and answer: a second one
@@ -250,23 +249,20 @@ pub enum AnswerOutcome {
     NotOpen,
 }
 
-/// A piece of advice as it was shown with buttons: what the buttons act on.
+/// A question answered with buttons: what the buttons act on. The answer
+/// itself is not kept: a click advises on the question again and acts only
+/// if that gives the answer shown (its id is a hash of the question and the
+/// message), so a changed knowledge base cannot make a button act on advice
+/// nobody saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownAdvice {
+pub struct ShownQuestion {
     /// The id carried in the buttons' value.
     pub id: String,
     /// The question as the person typed it (the whole of it, not cut).
     pub question: String,
-    pub primary_scope: Option<String>,
-    pub stages: Vec<String>,
-    /// Ids of the rules that fired.
-    pub rules: Vec<String>,
-    /// The Block Kit message shown, without its buttons, as JSON text: what
-    /// "Share" posts.
-    pub message: String,
-    /// The full advice (every check, each trap explained, what was read
-    /// from the message) as Block Kit JSON text: what "Details" shows.
-    pub details: String,
+    /// Where the answer was shown (`message` or `thread`), which words its
+    /// "what was read" line and so its id.
+    pub shown_in: String,
     /// When it was last shown, unix seconds; purging counts from here.
     pub shown_at: i64,
 }
@@ -274,7 +270,7 @@ pub struct ShownAdvice {
 /// What someone said an answer should have been, with the answer given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissReport {
-    /// The answer's id ([`ShownAdvice::id`]).
+    /// The answer's id ([`ShownQuestion::id`]).
     pub advice_id: String,
     pub team_id: String,
     pub channel_id: String,

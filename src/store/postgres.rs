@@ -80,7 +80,7 @@ use tokio_postgres::{Config, NoTls, Row};
 
 use super::sqlite::MISS_COLUMNS;
 use super::{
-    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownAdvice,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownQuestion,
     Store, StoreError, Subscription, Verdict,
 };
 
@@ -212,6 +212,16 @@ static MIGRATIONS: &[&str] = &[
         PRIMARY KEY (advice_id, user_id)
     );
     CREATE INDEX feedback_misses_at ON feedback_misses (at);"#,
+    // 8: what was asked, not the rendered advice: a click advises again and
+    // checks the id still matches, so a row is a few hundred bytes.
+    r#"DROP TABLE advice_shown;
+    CREATE TABLE shown_questions (
+        id       TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        question TEXT NOT NULL,
+        shown_in TEXT NOT NULL,
+        shown_at BIGINT NOT NULL
+    );
+    CREATE INDEX shown_questions_shown_at ON shown_questions (shown_at);"#,
 ];
 
 /// The PostgreSQL backend. Usually obtained through [`super::open`].
@@ -467,48 +477,20 @@ impl Store for PostgresStore {
         Ok(deleted)
     }
 
-    async fn save_advice(&self, rows: &[ShownAdvice]) -> Result<(), StoreError> {
-        let encode = |list: &[String]| {
-            serde_json::to_string(list)
-                .map_err(|e| StoreError::Other(format!("cannot encode a list: {e}")))
-        };
-        let lists = rows
-            .iter()
-            .map(|a| Ok((encode(&a.stages)?, encode(&a.rules)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        self.run("save_advice", |mut client| async move {
+    async fn save_shown(&self, rows: &[ShownQuestion]) -> Result<(), StoreError> {
+        self.run("save_shown", |mut client| async move {
             let tx = client.transaction().await?;
             let insert = tx
                 .prepare_cached(
-                    "INSERT INTO advice_shown
-                         (id, question, primary_scope, stages_json, rules_json, message_json,
-                          details_json, shown_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    "INSERT INTO shown_questions (id, question, shown_in, shown_at)
+                     VALUES ($1, $2, $3, $4)
                      ON CONFLICT (id) DO UPDATE SET
-                         question = excluded.question,
-                         primary_scope = excluded.primary_scope,
-                         stages_json = excluded.stages_json,
-                         rules_json = excluded.rules_json,
-                         message_json = excluded.message_json,
-                         details_json = excluded.details_json,
-                         shown_at = GREATEST(advice_shown.shown_at, excluded.shown_at)",
+                         shown_at = GREATEST(shown_questions.shown_at, excluded.shown_at)",
                 )
                 .await?;
-            for (a, (stages, rules)) in rows.iter().zip(&lists) {
-                tx.execute(
-                    &insert,
-                    &[
-                        &a.id,
-                        &a.question,
-                        &a.primary_scope,
-                        stages,
-                        rules,
-                        &a.message,
-                        &a.details,
-                        &a.shown_at,
-                    ],
-                )
-                .await?;
+            for q in rows {
+                tx.execute(&insert, &[&q.id, &q.question, &q.shown_in, &q.shown_at])
+                    .await?;
             }
             tx.commit().await?;
             Ok(())
@@ -516,55 +498,28 @@ impl Store for PostgresStore {
         .await
     }
 
-    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError> {
-        let row = self
-            .run("shown_advice", |client| async move {
-                let stmt = client
-                    .prepare_cached(
-                        "SELECT id, question, primary_scope, stages_json, rules_json,
-                                message_json, details_json, shown_at
-                         FROM advice_shown WHERE id = $1",
-                    )
-                    .await?;
-                Ok(client.query_opt(&stmt, &[&id]).await?.map(|r| {
-                    (
-                        r.get::<_, String>(0),
-                        r.get::<_, String>(1),
-                        r.get::<_, Option<String>>(2),
-                        r.get::<_, String>(3),
-                        r.get::<_, String>(4),
-                        r.get::<_, String>(5),
-                        r.get::<_, String>(6),
-                        r.get::<_, i64>(7),
-                    )
-                }))
-            })
-            .await?;
-        let decode = |text: &str| {
-            serde_json::from_str::<Vec<String>>(text)
-                .map_err(|e| StoreError::Other(format!("a stored list is not JSON: {e}")))
-        };
-        row.map(
-            |(id, question, primary_scope, stages, rules, message, details, shown_at)| {
-                Ok(ShownAdvice {
-                    id,
-                    question,
-                    primary_scope,
-                    stages: decode(&stages)?,
-                    rules: decode(&rules)?,
-                    message,
-                    details,
-                    shown_at,
-                })
-            },
-        )
-        .transpose()
+    async fn shown_question(&self, id: &str) -> Result<Option<ShownQuestion>, StoreError> {
+        self.run("shown_question", |client| async move {
+            let stmt = client
+                .prepare_cached(
+                    "SELECT id, question, shown_in, shown_at FROM shown_questions WHERE id = $1",
+                )
+                .await?;
+            let row = client.query_opt(&stmt, &[&id]).await?;
+            Ok(row.map(|r| ShownQuestion {
+                id: r.get(0),
+                question: r.get(1),
+                shown_in: r.get(2),
+                shown_at: r.get(3),
+            }))
+        })
+        .await
     }
 
-    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError> {
-        self.run("purge_advice", |client| async move {
+    async fn purge_shown(&self, before: i64) -> Result<u64, StoreError> {
+        self.run("purge_shown", |client| async move {
             let stmt = client
-                .prepare_cached("DELETE FROM advice_shown WHERE shown_at < $1")
+                .prepare_cached("DELETE FROM shown_questions WHERE shown_at < $1")
                 .await?;
             Ok(client.execute(&stmt, &[&before]).await?)
         })

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownAdvice,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownQuestion,
     Store, StoreError, Subscription, Verdict,
 };
 
@@ -137,6 +137,16 @@ static MIGRATIONS: &[&str] = &[
         PRIMARY KEY (advice_id, user_id)
     );
     CREATE INDEX feedback_misses_at ON feedback_misses (at);",
+    // 8: what was asked, not the rendered advice: a click advises again and
+    // checks the id still matches, so a row is a few hundred bytes.
+    "DROP TABLE advice_shown;
+    CREATE TABLE shown_questions (
+        id       TEXT NOT NULL PRIMARY KEY,
+        question TEXT NOT NULL,
+        shown_in TEXT NOT NULL,
+        shown_at INTEGER NOT NULL
+    );
+    CREATE INDEX shown_questions_shown_at ON shown_questions (shown_at);",
 ];
 
 /// The SQLite backend. Usually obtained through [`super::open`].
@@ -317,39 +327,19 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn save_advice(&self, rows: &[ShownAdvice]) -> Result<(), StoreError> {
-        let rows = rows
-            .iter()
-            .map(|a| Ok((a.clone(), to_json(&a.stages)?, to_json(&a.rules)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        self.call("save_advice", move |conn| {
+    async fn save_shown(&self, rows: &[ShownQuestion]) -> Result<(), StoreError> {
+        let rows = rows.to_vec();
+        self.call("save_shown", move |conn| {
             let tx = conn.transaction()?;
             {
                 let mut insert = tx.prepare_cached(
-                    "INSERT INTO advice_shown
-                         (id, question, primary_scope, stages_json, rules_json, message_json,
-                          details_json, shown_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                    "INSERT INTO shown_questions (id, question, shown_in, shown_at)
+                     VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (id) DO UPDATE SET
-                         question = excluded.question,
-                         primary_scope = excluded.primary_scope,
-                         stages_json = excluded.stages_json,
-                         rules_json = excluded.rules_json,
-                         message_json = excluded.message_json,
-                         details_json = excluded.details_json,
-                         shown_at = MAX(advice_shown.shown_at, excluded.shown_at)",
+                         shown_at = MAX(shown_questions.shown_at, excluded.shown_at)",
                 )?;
-                for (a, stages, rules) in &rows {
-                    insert.execute(params![
-                        a.id,
-                        a.question,
-                        a.primary_scope,
-                        stages,
-                        rules,
-                        a.message,
-                        a.details,
-                        a.shown_at
-                    ])?;
+                for q in &rows {
+                    insert.execute(params![q.id, q.question, q.shown_in, q.shown_at])?;
                 }
             }
             tx.commit()
@@ -357,51 +347,29 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn shown_advice(&self, id: &str) -> Result<Option<ShownAdvice>, StoreError> {
+    async fn shown_question(&self, id: &str) -> Result<Option<ShownQuestion>, StoreError> {
         let id = id.to_owned();
-        let row = self
-            .call("shown_advice", move |conn| {
-                conn.prepare_cached(
-                    "SELECT id, question, primary_scope, stages_json, rules_json, message_json,
-                            details_json, shown_at
-                     FROM advice_shown WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, i64>(7)?,
-                    ))
+        self.call("shown_question", move |conn| {
+            conn.prepare_cached(
+                "SELECT id, question, shown_in, shown_at FROM shown_questions WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(ShownQuestion {
+                    id: r.get(0)?,
+                    question: r.get(1)?,
+                    shown_in: r.get(2)?,
+                    shown_at: r.get(3)?,
                 })
-                .optional()
             })
-            .await?;
-        row.map(
-            |(id, question, primary_scope, stages, rules, message, details, shown_at)| {
-                Ok(ShownAdvice {
-                    id,
-                    question,
-                    primary_scope,
-                    stages: from_json(&stages)?,
-                    rules: from_json(&rules)?,
-                    message,
-                    details,
-                    shown_at,
-                })
-            },
-        )
-        .transpose()
+            .optional()
+        })
+        .await
     }
 
-    async fn purge_advice(&self, before: i64) -> Result<u64, StoreError> {
+    async fn purge_shown(&self, before: i64) -> Result<u64, StoreError> {
         let deleted = self
-            .call("purge_advice", move |conn| {
-                conn.prepare_cached("DELETE FROM advice_shown WHERE shown_at < ?1")?
+            .call("purge_shown", move |conn| {
+                conn.prepare_cached("DELETE FROM shown_questions WHERE shown_at < ?1")?
                     .execute([before])
             })
             .await?;

@@ -129,11 +129,11 @@ async fn advice_is_private_and_carries_share_helpful_and_not_quite_buttons() {
         ],
         "the user should see Share / Helpful / Not quite / Details, each carrying the answer's id"
     );
-    let shown = recorded_advice(&app, id)
+    let shown = recorded_question(&app, id)
         .await
         .expect("the answer the buttons point at was recorded");
     assert_eq!(shown.question, question);
-    assert_eq!(shown.primary_scope.as_deref(), Some("integration"));
+    assert_eq!(shown.shown_in, "message");
 }
 
 #[tokio::test]

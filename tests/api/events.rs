@@ -136,10 +136,10 @@ async fn a_vague_mention_in_a_thread_is_answered_from_the_humans_in_the_thread()
         .expect("a Details button under the thread reply");
     assert_eq!(details["action_id"], "details");
     let id = details["value"].as_str().unwrap();
-    let shown = recorded_advice(&app, id).await;
+    let shown = recorded_question(&app, id).await;
     assert!(
-        shown.is_some_and(|s| s.details.contains("Read from the thread")),
-        "the details behind the button were recorded, saying they were read from the thread"
+        shown.is_some_and(|s| s.shown_in == "thread"),
+        "the question behind the button was recorded as answered in a thread"
     );
 }
 
@@ -708,7 +708,7 @@ async fn a_direct_message_is_answered_once_in_the_dm_with_the_buttons() {
         .map(|b| b["elements"][0]["value"].as_str().unwrap().to_owned())
         .unwrap();
     assert!(
-        recorded_advice(&app, &id).await.is_some(),
+        recorded_question(&app, &id).await.is_some(),
         "the buttons' answer was recorded"
     );
 }

@@ -136,7 +136,7 @@ pub(crate) struct TestApp {
     /// Set while the app is running (and kept after it stops, for the store).
     state: Option<AppState>,
     clock: Arc<dyn Clock>,
-    options: TestOptions,
+    pub(crate) options: TestOptions,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<io::Result<()>>>,
     client: reqwest::Client,
@@ -485,18 +485,18 @@ pub(crate) fn response_url_ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_string("ok")
 }
 
-/// The advice recorded under `id`, waiting for the background writer (the
+/// The question recorded under `id`, waiting for the background writer (the
 /// reply goes out before its record is written); `None` if it never is.
-pub(crate) async fn recorded_advice(
+pub(crate) async fn recorded_question(
     app: &TestApp,
     id: &str,
-) -> Option<testscope::store::ShownAdvice> {
+) -> Option<testscope::store::ShownQuestion> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let found = app
             .state()
             .store
-            .shown_advice(id)
+            .shown_question(id)
             .await
             .expect("store readable");
         if found.is_some() || Instant::now() > deadline {

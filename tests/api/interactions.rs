@@ -347,7 +347,12 @@ async fn an_answer_given_just_before_a_stop_keeps_working_buttons_after_the_rest
 
     // Assert: shutdown wrote the record, so the new process finds it.
     assert!(
-        app.state().store.shown_advice(&id).await.unwrap().is_some(),
+        app.state()
+            .store
+            .shown_question(&id)
+            .await
+            .unwrap()
+            .is_some(),
         "the record must be written before the process exits"
     );
     let reply = wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
@@ -389,6 +394,29 @@ async fn a_button_pointing_at_an_unknown_answer_says_it_expired_and_records_noth
 }
 
 #[tokio::test]
+async fn buttons_under_an_answer_the_knowledge_base_no_longer_gives_say_it_expired() {
+    // Arrange: an answer shown, then the service restarted with the generic
+    // platform, which words this answer differently.
+    let mut app = spawn_app().await;
+    let (_, id) = ask(&app, "changed the job schedule in resources yaml").await;
+    app.options.platform = "generic";
+    app.restart().await;
+    mount_response_url(&app, 1).await;
+
+    // Act
+    click(&app, "feedback_helpful", &id).await;
+    let replies = wait_for_requests(&app.slack, RESPONSE_PATH, 1, WAIT).await;
+
+    // Assert: nothing acts on advice the person was not shown.
+    let msg = json_body(&replies[0]);
+    assert!(
+        msg["text"].as_str().unwrap_or_default().contains("expired"),
+        "{msg}"
+    );
+    assert_eq!(app.state().store.feedback_counts().await.unwrap(), (0, 0));
+}
+
+#[tokio::test]
 async fn an_answer_not_shown_for_a_week_is_purged_and_its_buttons_expire() {
     // Arrange: an answer shown, then eight days pass and the service
     // restarts (the purge runs at start and every ten minutes).
@@ -396,19 +424,31 @@ async fn an_answer_not_shown_for_a_week_is_purged_and_its_buttons_expire() {
     let clock = std::sync::Arc::new(testscope::clock::FixedClock::new(start));
     let mut app = spawn_app_with(TestOptions::default().with_clock(clock.clone())).await;
     let (_, id) = ask(&app, QUESTION).await;
-    assert!(recorded_advice(&app, &id).await.is_some());
+    assert!(recorded_question(&app, &id).await.is_some());
     clock.set(start + 6 * 86_400);
     app.restart().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
-        app.state().store.shown_advice(&id).await.unwrap().is_some(),
+        app.state()
+            .store
+            .shown_question(&id)
+            .await
+            .unwrap()
+            .is_some(),
         "six days on, the answer must still be there"
     );
     clock.set(start + 8 * 86_400);
     app.restart().await;
     mount_response_url(&app, 1).await;
     let gone = async {
-        while app.state().store.shown_advice(&id).await.unwrap().is_some() {
+        while app
+            .state()
+            .store
+            .shown_question(&id)
+            .await
+            .unwrap()
+            .is_some()
+        {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
