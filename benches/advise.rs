@@ -1,6 +1,7 @@
 //! `cargo bench --bench advise`: the advisor on a short, a typical and a
-//! maximal (Slack's 40,000-character message limit) input, plus a size sweep
-//! that shows the cost grows linearly with input length.
+//! maximal (Slack's 40,000-character message limit) input, a size sweep
+//! that shows the cost grows linearly with input length, and the whole
+//! private reply (advise, render, serialise) for the typical message.
 
 use std::hint::black_box;
 
@@ -167,6 +168,16 @@ fn bench(c: &mut Criterion) {
         });
     }
     sweep.finish();
+
+    // What a slash command costs in-process beyond the HTTP layer: advise,
+    // render the private reply with its buttons, and serialise it.
+    c.bench_function("private_reply_typical", |b| {
+        b.iter(|| {
+            let advice = advise(&kb, black_box(TYPICAL));
+            let (reply, _) = testscope::render::private_reply(&kb, TYPICAL, &advice);
+            reply.to_json()
+        })
+    });
 
     c.bench_function("load_embedded_knowledge_base", |b| {
         b.iter(|| KnowledgeBase::embedded().expect("loads"));

@@ -16,8 +16,7 @@
 //! [`ShownLog`] and goes out at once, and one writer saves whatever has
 //! queued in a single transaction. A click is a human's, seconds later, but
 //! a lookup checks the queue first anyway. Waiting for each save before
-//! replying cost three quarters of the throughput on new questions, because
-//! SQLite writes one row at a time.
+//! replying held every answer behind SQLite's one write at a time.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
