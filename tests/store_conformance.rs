@@ -1099,7 +1099,16 @@ mod pg_only {
         let versions: Vec<(i32, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
         assert_eq!(
             versions,
-            [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1)]
+            [
+                (1, 1),
+                (2, 1),
+                (3, 1),
+                (4, 1),
+                (5, 1),
+                (6, 1),
+                (7, 1),
+                (8, 1)
+            ]
         );
         // Both are fully usable and see one database.
         assert!(a.claim_event("EvBoth", 1).await.unwrap());
@@ -1111,7 +1120,7 @@ mod pg_only {
             .await
             .unwrap()
             .get(0);
-        assert_eq!(count, 7);
+        assert_eq!(count, 8);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,6 @@
 mod ack;
 pub mod commands;
 pub mod config;
-mod deadline;
 mod edge;
 mod events;
 mod feedback;
@@ -202,16 +201,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The whole service: the router behind the edge layer (request ids,
-/// metrics, panics, deadlines).
-///
-/// The layer wraps the router once instead of going through
-/// `Router::layer`, which wraps every route separately and so boxes and
-/// clones a service per layer on every request.
-pub(crate) fn app(state: AppState) -> edge::Edge<Router> {
-    tower::ServiceBuilder::new()
-        .layer(edge::EdgeLayer)
-        .service(router(state))
+/// The whole service: the router behind the edge (request ids, metrics,
+/// panics, the request time limit).
+pub(crate) fn app(state: AppState, request_timeout: Duration) -> Router {
+    router(state).layer(axum::middleware::from_fn_with_state(
+        edge::RequestTimeout(request_timeout),
+        edge::edge,
+    ))
 }
 
 /// A bound, configured server, ready to run.
@@ -372,7 +368,7 @@ impl Application {
         }
         let http = serve(
             listener,
-            app(state),
+            app(state, limits.request_timeout),
             stop.clone().cancelled_owned(),
             grace,
             limits,
@@ -400,7 +396,9 @@ impl Application {
     }
 }
 
-/// How long clients may take; see [`deadline`].
+/// How long clients may take: `header_timeout` to send a request's headers
+/// (also while a kept-alive connection waits for its next request), and
+/// `request_timeout` from the headers to the answer.
 #[derive(Debug, Clone, Copy)]
 struct Limits {
     header_timeout: Duration,
@@ -412,7 +410,7 @@ struct Limits {
 /// their requests for up to `grace`.
 async fn serve(
     listener: TcpListener,
-    app: edge::Edge<Router>,
+    app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
     limits: Limits,
@@ -425,6 +423,10 @@ async fn serve(
     // Slack speaks HTTP/1.1 to webhooks, so no protocol detection.
     let mut builder = http1::Builder::new();
     builder.keep_alive(true);
+    // Silent, idle and slowloris clients alike are closed once they take
+    // longer than this to send a request's headers.
+    builder.timer(hyper_util::rt::TokioTimer::new());
+    builder.header_read_timeout(limits.header_timeout);
     // A client may shut its sending side once the request is out (`nc -N`,
     // some proxies) and still wait for the answer; by default hyper would
     // take that for a disconnect and drop the response.
@@ -464,23 +466,12 @@ async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let deadlines = Arc::new(deadline::Deadlines::new(std::time::Instant::now()));
-                let service = TowerToHyperService::new(app.for_connection(Arc::clone(&deadlines)));
+                let service = TowerToHyperService::new(app.clone());
                 let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
                     let _slot = slot;
-                    tokio::select! {
-                        // Fixed order: the connection is what wakes this task
-                        // nearly every time, and no random draw per poll.
-                        biased;
-                        result = conn => {
-                            if let Err(e) = result {
-                                tracing::debug!(error = %e, "connection ended with an error");
-                            }
-                        }
-                        () = overdue(&deadlines, limits) => {
-                            tracing::debug!("closed a connection that was idle or slow for too long");
-                        }
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, "connection ended with an error");
                     }
                 });
             }
@@ -493,22 +484,6 @@ async fn serve(
         .is_err()
     {
         tracing::warn!("shutdown grace period over; closing open connections");
-    }
-}
-
-/// Resolves once the connection has been idle, or one request has run,
-/// longer than its limit. Wakes once per deadline, not once per request.
-async fn overdue(deadlines: &deadline::Deadlines, limits: Limits) {
-    let due = |d: &deadline::Deadlines| d.due(limits.header_timeout, limits.request_timeout);
-    let timer = tokio::time::sleep_until(due(deadlines).into());
-    tokio::pin!(timer);
-    loop {
-        timer.as_mut().await;
-        let next = due(deadlines);
-        if next <= std::time::Instant::now() {
-            return;
-        }
-        timer.as_mut().reset(next.into());
     }
 }
 
