@@ -104,6 +104,9 @@ pub(crate) struct Lexicon {
     corrections: Vec<String>,
     /// Words that concede an objection in a thread ("fair", "good point").
     concessions: Vec<String>,
+    /// Words that put something off ("not yet", "postponed"): in answer to
+    /// a question they answer it, and nothing more.
+    postponements: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -374,9 +377,15 @@ impl Lexicon {
         self.template_empty_values = empty_values;
     }
 
-    pub(crate) fn set_thread_cues(&mut self, corrections: Vec<String>, concessions: Vec<String>) {
+    pub(crate) fn set_thread_cues(
+        &mut self,
+        corrections: Vec<String>,
+        concessions: Vec<String>,
+        postponements: Vec<String>,
+    ) {
         self.corrections = corrections;
         self.concessions = concessions;
+        self.postponements = postponements;
     }
 
     pub(crate) fn corrections(&self) -> &[String] {
@@ -385,6 +394,10 @@ impl Lexicon {
 
     pub(crate) fn concessions(&self) -> &[String] {
         &self.concessions
+    }
+
+    pub(crate) fn postponements(&self) -> &[String] {
+        &self.postponements
     }
 
     pub(crate) fn template_fields(&self) -> &[String] {

@@ -126,6 +126,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         Cow::Borrowed(&cleaned),
         engine.lexicon.corrections(),
         engine.lexicon.concessions(),
+        engine.lexicon.postponements(),
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));

@@ -777,7 +777,11 @@ fn build_lexicon(
         lower(&raw.template_fields),
         lower(&raw.template_empty_values),
     );
-    lex.set_thread_cues(lower(&raw.corrections), lower(&raw.concessions));
+    lex.set_thread_cues(
+        lower(&raw.corrections),
+        lower(&raw.concessions),
+        lower(&raw.postponements),
+    );
     for (short, long) in &raw.shorthand {
         let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
             .into_iter()

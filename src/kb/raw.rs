@@ -239,6 +239,9 @@ pub(crate) struct LexiconFile {
     /// Words that concede an objection in a thread transcript.
     #[serde(default)]
     pub(crate) concessions: Vec<Spanned<String>>,
+    /// Words that put off what a thread message asked about.
+    #[serde(default)]
+    pub(crate) postponements: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
