@@ -318,7 +318,14 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let dated = sentence
         .iter()
         .any(|w| matches!(w.raw, "today" | "tomorrow" | "tonight"));
-    let general = general && !dated;
+    // "if the upstream team changes their tables, that's on them": a
+    // sentence that opens with a condition states a rule for every time it
+    // holds, not one occasion. "if you approve it, it deploys" tells the
+    // listener what one action of theirs will do.
+    let conditional = !question_mark
+        && matches!(sentence[first].raw, "if" | "whenever" | "unless")
+        && !sentence.iter().any(|w| w.raw == "you");
+    let general = (general || conditional) && !dated;
     // "isn't" reaches here as "is not": it claims as "isnt" does.
     let contracted_claim = |k: usize| {
         k > 0
@@ -721,6 +728,20 @@ mod tests {
         // A prediction inside a claim points at nothing in particular.
         assert!(!mood("whatever passes in dev will pass in prod, honestly").points_at);
         assert!(mood("it will go out tomorrow").points_at);
+    }
+
+    #[test]
+    fn a_sentence_that_opens_with_a_condition_states_a_rule() {
+        assert!(general_at(
+            "if the upstream team changes their source tables that's on them",
+            "changes"
+        ));
+        // addressed to the listener: what one action of theirs will do
+        assert!(!general_at(
+            "if you approve it the rule deploys it to the prod endpoint",
+            "deploys"
+        ));
+        assert!(!general_at("if the tests pass we ship it today", "ship"));
     }
 
     #[test]
