@@ -105,19 +105,29 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     if general_article {
         k = 1;
     }
+    let plural = |w: &Word<'_>| w.raw.len() > 3 && w.raw.ends_with('s') && !w.raw.ends_with("ss");
     let Some(subject) = words.get(k) else {
         return false;
     };
-    let bare_plural =
-        subject.raw.len() > 3 && subject.raw.ends_with('s') && !subject.raw.ends_with("ss");
-    if !general_article && !bare_plural {
+    // "tuning knobs like depth are ...", "feature tables belong to ...": a
+    // noun before the plural names the kind; "updated weights are in the
+    // registry" reports.
+    let compound = !general_article
+        && !plural(subject)
+        && !subject.raw.ends_with("ed")
+        && words.get(k + 1).is_some_and(|w| w.kind == TokenKind::Word && plural(w));
+    if compound {
+        k += 1;
+    }
+    if !general_article && !compound && !plural(subject) {
         return false;
     }
-    // "a table that lives in our own schema is only read by us": a
-    // relative clause puts the verb further away.
+    // "a table that lives in our own schema is only read by us", "knobs
+    // like depth or learning rate are ...": a relative clause or examples
+    // put the verb further away.
     let relative = words
         .get(k + 1)
-        .is_some_and(|w| matches!(w.raw, "that" | "which" | "who"));
+        .is_some_and(|w| matches!(w.raw, "that" | "which" | "who" | "like"));
     let reach = if relative { 10 } else { 5 };
     words[k + 1..].iter().take(reach).any(|w| {
         matches!(
@@ -725,6 +735,10 @@ mod tests {
         let m = mood("a table that lives in our own schema is only read by our own jobs");
         assert!(m.claims);
         assert!(!m.general.is_empty());
+        // A kind named by two nouns, with examples before its verdict.
+        let m = mood("tuning knobs like depth or learning rate are the data scientists' playground");
+        assert!(!m.general.is_empty() && !m.reports);
+        assert!(mood("updated weights are in the registry").general.is_empty());
         // A prediction inside a claim points at nothing in particular.
         assert!(!mood("whatever passes in dev will pass in prod, honestly").points_at);
         assert!(mood("it will go out tomorrow").points_at);
