@@ -58,6 +58,8 @@ pub(crate) mod class {
     /// A word that makes a sentence speak of all cases rather than one
     /// ("every", "whenever", "always").
     pub(crate) const GENERAL: u32 = 1 << 16;
+    /// A verb that reports what someone else holds ("says", "assumes").
+    pub(crate) const BELIEF_VERB: u32 = 1 << 17;
 }
 
 /// One token of the analysed message.

@@ -250,7 +250,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         let group = match (rule.kind, rule.fallback) {
             // Asked about, not held: reminded, but it does not make the
             // message a belief ("... or is the offline comparison enough?").
-            (RuleKind::Trap, _) if asking && hit.reach == Reach::Signal => 4,
+            // So is one someone else holds, in a message that asks ("the lead
+            // says params only affect training. what's wrong with that?").
+            (RuleKind::Trap, _)
+                if (asking
+                    || (mood.asks
+                        && mood.is_reported_at(items[hit.start as usize].start as usize)))
+                    && hit.reach == Reach::Signal =>
+            {
+                4
+            }
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
             // A question's topic ("the staging endpoint") must not hide the

@@ -65,6 +65,10 @@ pub(crate) struct Mood {
     /// change ("I'll run the whole suite in staging plus a canary"): what
     /// they name is a plan for testing, not a change.
     pub(crate) proposing: Vec<(usize, usize)>,
+    /// Byte ranges of sentences that report what someone else holds ("the
+    /// lead says params only affect training"): in a message that asks, a
+    /// belief named there is asked about, not held.
+    pub(crate) reported: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -78,6 +82,10 @@ impl Mood {
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
         within(&self.deferring, pos)
+    }
+
+    pub(crate) fn is_reported_at(&self, pos: usize) -> bool {
+        within(&self.reported, pos)
     }
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
@@ -335,7 +343,18 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let conditional = !question_mark
         && matches!(sentence[first].raw, "if" | "whenever" | "unless")
         && !sentence.iter().any(|w| w.raw == "you");
-    let general = (general || conditional) && !dated;
+    // "someone on the team says changing params only affects training":
+    // what a third person holds is a belief voiced, not a change made.
+    let reported_belief = sentence.iter().any(|w| {
+        w.kind == TokenKind::Word
+            && lex.has(w.tok, class::BELIEF_VERB)
+            && w.raw.ends_with('s')
+            && !w.raw.ends_with("ss")
+    });
+    if reported_belief {
+        mood.reported.push((sentence[first].start, end));
+    }
+    let general = (general || conditional || reported_belief) && !dated;
     // "isn't" reaches here as "is not": it claims as "isnt" does.
     let contracted_claim = |k: usize| {
         k > 0
@@ -756,6 +775,16 @@ mod tests {
             "deploys"
         ));
         assert!(!general_at("if the tests pass we ship it today", "ship"));
+    }
+
+    #[test]
+    fn what_someone_else_holds_is_reported_not_done() {
+        let text = "someone on the team says changing model params only affects training";
+        let m = mood(text);
+        assert!(!m.mentions_change && !m.reports);
+        assert!(m.is_reported_at(text.find("changing").expect("in the text")));
+        // the insurance noun is no verb of belief, and "I think" hedges a report
+        assert!(mood("I think we bumped the lr for the claims model").reports);
     }
 
     #[test]

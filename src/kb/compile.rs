@@ -814,6 +814,7 @@ fn build_lexicon(
         (&raw.question_words, class::ASK, "question word"),
         (&raw.claim_words, class::CLAIM, "claim word"),
         (&raw.general_words, class::GENERAL, "general word"),
+        (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

@@ -230,6 +230,9 @@ pub(crate) struct LexiconFile {
     /// Words that make a sentence speak of all cases, not one.
     #[serde(default)]
     pub(crate) general_words: Vec<Spanned<String>>,
+    /// Verbs that report what someone else holds.
+    #[serde(default)]
+    pub(crate) belief_verbs: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
