@@ -313,7 +313,21 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         let definite = sentence
             .iter()
             .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
-        if !definite {
+        // "when is it OK to skip the end-to-end run?", "is it normal to
+        // ...": asks what is acceptable in general, whatever it names; "is
+        // it fine to only unit test a change to the feature pipeline?" asks
+        // about a kind of change.
+        let practice = sentence[first..].iter().take(4).any(|w| w.raw == "it")
+            && !sentence
+                .iter()
+                .any(|w| matches!(w.raw, "change" | "changes" | "changing"))
+            && sentence[first..].iter().take(6).any(|w| {
+                matches!(
+                    w.raw,
+                    "ok" | "okay" | "fine" | "normal" | "safe" | "acceptable" | "reasonable" | "worth"
+                )
+            });
+        if !definite || practice {
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
@@ -674,6 +688,15 @@ mod tests {
         ));
         assert!(!mood("is a hyperparameter change ever really training-only?").mentions_change);
         assert!(mood("do I need release gates for a learning rate change?").mentions_change);
+    }
+
+    #[test]
+    fn a_question_about_what_is_acceptable_is_general() {
+        assert!(general_at(
+            "when is it OK to only write unit tests and skip the end-to-end run?",
+            "end-to-end"
+        ));
+        assert!(!mood("when is it OK to only write unit tests and skip the end-to-end run?").mentions_change);
     }
 
     #[test]
