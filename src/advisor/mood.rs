@@ -344,7 +344,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
             // "the first ever release" is one occasion.
             && !(k > 0 && sentence[k - 1].raw == "first")
-    }) || generic_statement(&sentence[first..]);
+    });
+    // "a table in our own schema is ours to change": a sentence shaped as a
+    // statement about a kind of thing reports no change of one.
+    let statement = generic_statement(&sentence[first..]);
+    let general = general || statement;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
     let dated = sentence
@@ -632,7 +636,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     mood.denies |= claims && negates && !mood.reports;
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
     // no change: it asks about canaries.
-    if asks_in_general {
+    let about_a_kind = statement
+        && sentence
+            .get(first)
+            .is_some_and(|w| matches!(w.raw, "a" | "an" | "every" | "any"));
+    if asks_in_general || ((about_a_kind || conditional) && !dated) {
         mood.reports = false;
     }
     mood.reports |= reported_before;
@@ -781,6 +789,9 @@ mod tests {
         let m = mood("tuning knobs like depth or learning rate are the data scientists' playground");
         assert!(!m.general.is_empty() && !m.reports);
         assert!(mood("updated weights are in the registry").general.is_empty());
+        // a kind of thing, or a condition: no change reported
+        assert!(!mood("a table in our own schema is ours to change").reports);
+        assert!(!mood("if someone downstream reads it without telling us, that's their problem").reports);
         // A prediction inside a claim points at nothing in particular.
         assert!(!mood("whatever passes in dev will pass in prod, honestly").points_at);
         assert!(mood("it will go out tomorrow").points_at);
