@@ -423,6 +423,24 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         })
         .unwrap_or(sentence.len());
     let main_claims = general || (0..main_clause_end).any(claim_at);
+    // Per word: whether its own clause claims. "member_features gets a new
+    // column, and I honestly don't know who reads it" reports in its first
+    // clause and doubts in its second.
+    let mut clause_claims = vec![false; sentence.len()];
+    {
+        let is_break = |w: &Word<'_>| {
+            w.kind == TokenKind::Comma
+                || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
+        };
+        let mut from = 0;
+        for k in 0..=sentence.len() {
+            if k == sentence.len() || is_break(&sentence[k]) {
+                let any = general || (from..k).any(claim_at);
+                clause_claims[from..k].iter_mut().for_each(|c| *c = any);
+                from = k + 1;
+            }
+        }
+    }
     mood.claims |= claims;
     if general {
         mood.general.push((sentence[first].start, end));
@@ -576,7 +594,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !opens_with_question
             && !idiom
             && !hypothetical
-            && (!claims || looks_back)
+            // "the new version" in a claiming sentence names a thing
+            // already spoken of.
+            && (!claims
+                || looks_back
+                || (!clause_claims[k] && prev.is_none_or(|p| p.raw != "the")))
         {
             mood.reports = true;
         }
@@ -752,6 +774,12 @@ mod tests {
         assert!(value_moves("job schedule daily → hourly"));
         assert!(!value_moves("'verify one function' → which test?"));
         assert!(!value_moves("dev → staging → prod"));
+    }
+
+    #[test]
+    fn a_clause_that_reports_is_not_hidden_by_a_doubt_in_the_next() {
+        assert!(mood("member_features gets a new column, and I honestly don't know who else reads that table").reports);
+        assert!(!mood("honestly the new version is a waste of time").reports);
     }
 
     #[test]
