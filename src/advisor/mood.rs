@@ -123,7 +123,9 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     let compound = !general_article
         && !plural(subject)
         && !subject.raw.ends_with("ed")
-        && words.get(k + 1).is_some_and(|w| w.kind == TokenKind::Word && plural(w));
+        && words
+            .get(k + 1)
+            .is_some_and(|w| w.kind == TokenKind::Word && plural(w));
     if compound {
         k += 1;
     }
@@ -324,7 +326,13 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && sentence[first..].iter().take(6).any(|w| {
                 matches!(
                     w.raw,
-                    "ok" | "okay" | "fine" | "normal" | "safe" | "acceptable" | "reasonable" | "worth"
+                    "ok" | "okay"
+                        | "fine"
+                        | "normal"
+                        | "safe"
+                        | "acceptable"
+                        | "reasonable"
+                        | "worth"
                 )
             });
         if !definite || practice {
@@ -726,7 +734,10 @@ mod tests {
             "when is it OK to only write unit tests and skip the end-to-end run?",
             "end-to-end"
         ));
-        assert!(!mood("when is it OK to only write unit tests and skip the end-to-end run?").mentions_change);
+        assert!(
+            !mood("when is it OK to only write unit tests and skip the end-to-end run?")
+                .mentions_change
+        );
     }
 
     #[test]
@@ -814,12 +825,20 @@ mod tests {
         assert!(m.claims);
         assert!(!m.general.is_empty());
         // A kind named by two nouns, with examples before its verdict.
-        let m = mood("tuning knobs like depth or learning rate are the data scientists' playground");
+        let m =
+            mood("tuning knobs like depth or learning rate are the data scientists' playground");
         assert!(!m.general.is_empty() && !m.reports);
-        assert!(mood("updated weights are in the registry").general.is_empty());
+        assert!(
+            mood("updated weights are in the registry")
+                .general
+                .is_empty()
+        );
         // a kind of thing, or a condition: no change reported
         assert!(!mood("a table in our own schema is ours to change").reports);
-        assert!(!mood("if someone downstream reads it without telling us, that's their problem").reports);
+        assert!(
+            !mood("if someone downstream reads it without telling us, that's their problem")
+                .reports
+        );
         // A prediction inside a claim points at nothing in particular.
         assert!(!mood("whatever passes in dev will pass in prod, honestly").points_at);
         assert!(mood("it will go out tomorrow").points_at);
