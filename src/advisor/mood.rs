@@ -431,24 +431,25 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         })
         .unwrap_or(sentence.len());
     let main_claims = general || (0..main_clause_end).any(claim_at);
-    // Per word: whether its own clause claims. "member_features gets a new
+    // Whether the clause around word `k` claims: "member_features gets a new
     // column, and I honestly don't know who reads it" reports in its first
-    // clause and doubts in its second.
-    let mut clause_claims = vec![false; sentence.len()];
-    {
-        let is_break = |w: &Word<'_>| {
-            w.kind == TokenKind::Comma
-                || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
-        };
-        let mut from = 0;
-        for k in 0..=sentence.len() {
-            if k == sentence.len() || is_break(&sentence[k]) {
-                let any = general || (from..k).any(claim_at);
-                clause_claims[from..k].iter_mut().for_each(|c| *c = any);
-                from = k + 1;
-            }
-        }
-    }
+    // clause and doubts in its second. Asked only of a few words, so it scans
+    // on demand.
+    let is_break = |w: &Word<'_>| {
+        w.kind == TokenKind::Comma
+            || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
+    };
+    let clause_claims = |k: usize| {
+        let from = sentence[..k]
+            .iter()
+            .rposition(is_break)
+            .map_or(0, |b| b + 1);
+        let to = sentence[k..]
+            .iter()
+            .position(is_break)
+            .map_or(sentence.len(), |b| k + b);
+        general || (from..to).any(claim_at)
+    };
     mood.claims |= claims;
     if general {
         mood.general.push((sentence[first].start, end));
@@ -606,7 +607,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // already spoken of.
             && (!claims
                 || looks_back
-                || (!clause_claims[k] && prev.is_none_or(|p| p.raw != "the")))
+                || (prev.is_none_or(|p| p.raw != "the") && !clause_claims(k)))
         {
             mood.reports = true;
         }
