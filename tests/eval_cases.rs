@@ -2,7 +2,7 @@
 //! `testscope eval`, so a knowledge-base edit that makes answers worse fails
 //! here with the list of misses.
 //!
-//! `advice.jsonl` to `advice6.jsonl` are development sets:
+//! `advice.jsonl` to `advice7.jsonl` are development sets:
 //! written by people who never saw the engine's answers, each scored once on
 //! first sight (README.md has the figures), then tuned against.
 //! `heldout.jsonl` is never tuned against; its floor only guards against a
@@ -46,7 +46,7 @@ fn third_development_set() {
 
 #[test]
 fn fourth_development_set() {
-    score("advice4.jsonl", 0.85);
+    score("advice4.jsonl", 0.86);
 }
 
 #[test]
@@ -57,6 +57,11 @@ fn fifth_development_set() {
 #[test]
 fn sixth_development_set() {
     score("advice6.jsonl", 0.82);
+}
+
+#[test]
+fn seventh_development_set() {
+    score("advice7.jsonl", 0.84);
 }
 
 #[test]

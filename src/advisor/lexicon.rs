@@ -58,6 +58,8 @@ pub(crate) mod class {
     /// A word that makes a sentence speak of all cases rather than one
     /// ("every", "whenever", "always").
     pub(crate) const GENERAL: u32 = 1 << 16;
+    /// A verb that reports what someone else holds ("says", "assumes").
+    pub(crate) const BELIEF_VERB: u32 = 1 << 17;
 }
 
 /// One token of the analysed message.
@@ -104,6 +106,9 @@ pub(crate) struct Lexicon {
     corrections: Vec<String>,
     /// Words that concede an objection in a thread ("fair", "good point").
     concessions: Vec<String>,
+    /// Words that put something off ("not yet", "postponed"): in answer to
+    /// a question they answer it, and nothing more.
+    postponements: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -374,9 +379,15 @@ impl Lexicon {
         self.template_empty_values = empty_values;
     }
 
-    pub(crate) fn set_thread_cues(&mut self, corrections: Vec<String>, concessions: Vec<String>) {
+    pub(crate) fn set_thread_cues(
+        &mut self,
+        corrections: Vec<String>,
+        concessions: Vec<String>,
+        postponements: Vec<String>,
+    ) {
         self.corrections = corrections;
         self.concessions = concessions;
+        self.postponements = postponements;
     }
 
     pub(crate) fn corrections(&self) -> &[String] {
@@ -385,6 +396,10 @@ impl Lexicon {
 
     pub(crate) fn concessions(&self) -> &[String] {
         &self.concessions
+    }
+
+    pub(crate) fn postponements(&self) -> &[String] {
+        &self.postponements
     }
 
     pub(crate) fn template_fields(&self) -> &[String] {

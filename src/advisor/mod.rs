@@ -126,6 +126,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         Cow::Borrowed(&cleaned),
         engine.lexicon.corrections(),
         engine.lexicon.concessions(),
+        engine.lexicon.postponements(),
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
@@ -249,7 +250,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         let group = match (rule.kind, rule.fallback) {
             // Asked about, not held: reminded, but it does not make the
             // message a belief ("... or is the offline comparison enough?").
-            (RuleKind::Trap, _) if asking && hit.reach == Reach::Signal => 4,
+            // So is one someone else holds, in a message that asks ("the lead
+            // says params only affect training. what's wrong with that?").
+            (RuleKind::Trap, _)
+                if (asking
+                    || (mood.asks
+                        && mood.is_reported_at(items[hit.start as usize].start as usize)))
+                    && hit.reach == Reach::Signal =>
+            {
+                4
+            }
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
             // A question's topic ("the staging endpoint") must not hide the
@@ -322,12 +332,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .get(&n)
             .is_some_and(|&(early, last)| early && !last)
     };
+    // "the serving container still ships the old vocab file": what still
+    // holds describes a state, it releases nothing.
+    let still = |h: &Hit| {
+        cleaned[..items[h.start as usize].start as usize]
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("still"))
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter(|h| {
             let n = sentence_of[h.start as usize];
             engine.rules[h.rule as usize].kind != RuleKind::Promote
-                || !(covered.contains(&n) || staging_only(n))
+                || !(covered.contains(&n) || staging_only(n) || still(h))
         })
         .collect();
     // "only touches `docs/`: a new section on sample rates": a docs or

@@ -65,6 +65,10 @@ pub(crate) struct Mood {
     /// change ("I'll run the whole suite in staging plus a canary"): what
     /// they name is a plan for testing, not a change.
     pub(crate) proposing: Vec<(usize, usize)>,
+    /// Byte ranges of sentences that report what someone else holds ("the
+    /// lead says params only affect training"): in a message that asks, a
+    /// belief named there is asked about, not held.
+    pub(crate) reported: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -78,6 +82,10 @@ impl Mood {
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
         within(&self.deferring, pos)
+    }
+
+    pub(crate) fn is_reported_at(&self, pos: usize) -> bool {
+        within(&self.reported, pos)
     }
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
@@ -105,19 +113,31 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     if general_article {
         k = 1;
     }
+    let plural = |w: &Word<'_>| w.raw.len() > 3 && w.raw.ends_with('s') && !w.raw.ends_with("ss");
     let Some(subject) = words.get(k) else {
         return false;
     };
-    let bare_plural =
-        subject.raw.len() > 3 && subject.raw.ends_with('s') && !subject.raw.ends_with("ss");
-    if !general_article && !bare_plural {
+    // "tuning knobs like depth are ...", "feature tables belong to ...": a
+    // noun before the plural names the kind; "updated weights are in the
+    // registry" reports.
+    let compound = !general_article
+        && !plural(subject)
+        && !subject.raw.ends_with("ed")
+        && words
+            .get(k + 1)
+            .is_some_and(|w| w.kind == TokenKind::Word && plural(w));
+    if compound {
+        k += 1;
+    }
+    if !general_article && !compound && !plural(subject) {
         return false;
     }
-    // "a table that lives in our own schema is only read by us": a
-    // relative clause puts the verb further away.
+    // "a table that lives in our own schema is only read by us", "knobs
+    // like depth or learning rate are ...": a relative clause or examples
+    // put the verb further away.
     let relative = words
         .get(k + 1)
-        .is_some_and(|w| matches!(w.raw, "that" | "which" | "who"));
+        .is_some_and(|w| matches!(w.raw, "that" | "which" | "who" | "like"));
     let reach = if relative { 10 } else { 5 };
     words[k + 1..].iter().take(reach).any(|w| {
         matches!(
@@ -295,7 +315,27 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         let definite = sentence
             .iter()
             .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
-        if !definite {
+        // "when is it OK to skip the end-to-end run?", "is it normal to
+        // ...": asks what is acceptable in general, whatever it names; "is
+        // it fine to only unit test a change to the feature pipeline?" asks
+        // about a kind of change.
+        let practice = sentence[first..].iter().take(4).any(|w| w.raw == "it")
+            && !sentence
+                .iter()
+                .any(|w| matches!(w.raw, "change" | "changes" | "changing"))
+            && sentence[first..].iter().take(6).any(|w| {
+                matches!(
+                    w.raw,
+                    "ok" | "okay"
+                        | "fine"
+                        | "normal"
+                        | "safe"
+                        | "acceptable"
+                        | "reasonable"
+                        | "worth"
+                )
+            });
+        if !definite || practice {
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
@@ -312,13 +352,35 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
             // "the first ever release" is one occasion.
             && !(k > 0 && sentence[k - 1].raw == "first")
-    }) || generic_statement(&sentence[first..]);
+    });
+    // "a table in our own schema is ours to change": a sentence shaped as a
+    // statement about a kind of thing reports no change of one.
+    let statement = generic_statement(&sentence[first..]);
+    let general = general || statement;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
     let dated = sentence
         .iter()
         .any(|w| matches!(w.raw, "today" | "tomorrow" | "tonight"));
-    let general = general && !dated;
+    // "if the upstream team changes their tables, that's on them": a
+    // sentence that opens with a condition states a rule for every time it
+    // holds, not one occasion. "if you approve it, it deploys" tells the
+    // listener what one action of theirs will do.
+    let conditional = !question_mark
+        && matches!(sentence[first].raw, "if" | "whenever" | "unless")
+        && !sentence.iter().any(|w| w.raw == "you");
+    // "someone on the team says changing params only affects training":
+    // what a third person holds is a belief voiced, not a change made.
+    let reported_belief = sentence.iter().any(|w| {
+        w.kind == TokenKind::Word
+            && lex.has(w.tok, class::BELIEF_VERB)
+            && w.raw.ends_with('s')
+            && !w.raw.ends_with("ss")
+    });
+    if reported_belief {
+        mood.reported.push((sentence[first].start, end));
+    }
+    let general = (general || conditional || reported_belief) && !dated;
     // "isn't" reaches here as "is not": it claims as "isnt" does.
     let contracted_claim = |k: usize| {
         k > 0
@@ -369,6 +431,25 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         })
         .unwrap_or(sentence.len());
     let main_claims = general || (0..main_clause_end).any(claim_at);
+    // Whether the clause around word `k` claims: "member_features gets a new
+    // column, and I honestly don't know who reads it" reports in its first
+    // clause and doubts in its second. Asked only of a few words, so it scans
+    // on demand.
+    let is_break = |w: &Word<'_>| {
+        w.kind == TokenKind::Comma
+            || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
+    };
+    let clause_claims = |k: usize| {
+        let from = sentence[..k]
+            .iter()
+            .rposition(is_break)
+            .map_or(0, |b| b + 1);
+        let to = sentence[k..]
+            .iter()
+            .position(is_break)
+            .map_or(sentence.len(), |b| k + b);
+        general || (from..to).any(claim_at)
+    };
     mood.claims |= claims;
     if general {
         mood.general.push((sentence[first].start, end));
@@ -522,7 +603,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !opens_with_question
             && !idiom
             && !hypothetical
-            && (!claims || looks_back)
+            // "the new version" in a claiming sentence names a thing
+            // already spoken of.
+            && (!claims
+                || looks_back
+                || (prev.is_none_or(|p| p.raw != "the") && !clause_claims(k)))
         {
             mood.reports = true;
         }
@@ -582,7 +667,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     mood.denies |= claims && negates && !mood.reports;
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
     // no change: it asks about canaries.
-    if asks_in_general {
+    let about_a_kind = statement
+        && sentence
+            .get(first)
+            .is_some_and(|w| matches!(w.raw, "a" | "an" | "every" | "any"));
+    if asks_in_general || ((about_a_kind || conditional) && !dated) {
         mood.reports = false;
     }
     mood.reports |= reported_before;
@@ -641,6 +730,18 @@ mod tests {
     }
 
     #[test]
+    fn a_question_about_what_is_acceptable_is_general() {
+        assert!(general_at(
+            "when is it OK to only write unit tests and skip the end-to-end run?",
+            "end-to-end"
+        ));
+        assert!(
+            !mood("when is it OK to only write unit tests and skip the end-to-end run?")
+                .mentions_change
+        );
+    }
+
+    #[test]
     fn a_rhetorical_why_argues_rather_than_asks() {
         let m = mood("why would a param tweak need anything beyond a retrain?");
         assert!(m.claims);
@@ -688,6 +789,12 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_that_reports_is_not_hidden_by_a_doubt_in_the_next() {
+        assert!(mood("member_features gets a new column, and I honestly don't know who else reads that table").reports);
+        assert!(!mood("honestly the new version is a waste of time").reports);
+    }
+
+    #[test]
     fn before_what_comes_next_does_not_look_back() {
         let m =
             mood("literally the same commit, so no checks before the new version is registered");
@@ -718,9 +825,48 @@ mod tests {
         let m = mood("a table that lives in our own schema is only read by our own jobs");
         assert!(m.claims);
         assert!(!m.general.is_empty());
+        // A kind named by two nouns, with examples before its verdict.
+        let m =
+            mood("tuning knobs like depth or learning rate are the data scientists' playground");
+        assert!(!m.general.is_empty() && !m.reports);
+        assert!(
+            mood("updated weights are in the registry")
+                .general
+                .is_empty()
+        );
+        // a kind of thing, or a condition: no change reported
+        assert!(!mood("a table in our own schema is ours to change").reports);
+        assert!(
+            !mood("if someone downstream reads it without telling us, that's their problem")
+                .reports
+        );
         // A prediction inside a claim points at nothing in particular.
         assert!(!mood("whatever passes in dev will pass in prod, honestly").points_at);
         assert!(mood("it will go out tomorrow").points_at);
+    }
+
+    #[test]
+    fn a_sentence_that_opens_with_a_condition_states_a_rule() {
+        assert!(general_at(
+            "if the upstream team changes their source tables that's on them",
+            "changes"
+        ));
+        // addressed to the listener: what one action of theirs will do
+        assert!(!general_at(
+            "if you approve it the rule deploys it to the prod endpoint",
+            "deploys"
+        ));
+        assert!(!general_at("if the tests pass we ship it today", "ship"));
+    }
+
+    #[test]
+    fn what_someone_else_holds_is_reported_not_done() {
+        let text = "someone on the team says changing model params only affects training";
+        let m = mood(text);
+        assert!(!m.mentions_change && !m.reports);
+        assert!(m.is_reported_at(text.find("changing").expect("in the text")));
+        // the insurance noun is no verb of belief, and "I think" hedges a report
+        assert!(mood("I think we bumped the lr for the claims model").reports);
     }
 
     #[test]

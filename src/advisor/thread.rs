@@ -50,6 +50,7 @@ pub(crate) fn latest_word<'a>(
     text: Cow<'a, str>,
     corrections: &[String],
     concessions: &[String],
+    postponements: &[String],
 ) -> Cow<'a, str> {
     let mut messages: Vec<Message<'_>> = Vec::new();
     let mut offset = 0;
@@ -86,6 +87,7 @@ pub(crate) fn latest_word<'a>(
         corrections
             .iter()
             .chain(concessions)
+            .chain(postponements)
             .filter(|cue| joined.contains(&format!(" {cue} ")))
             .collect()
     };
@@ -102,11 +104,16 @@ pub(crate) fn latest_word<'a>(
         let body = &text[m.body..m.end];
         let mut found = opening(body);
         // "wait, does the online service use it too?" asks; it takes
-        // nothing back. "no" still answers a question with one.
+        // nothing back. "no" still answers a question with one ("shall we
+        // promote v9?" / "no, staging first?"), but after a statement "no
+        // code changes?" asks for a confirmation and contradicts nothing.
+        let before = &messages[k - 1];
+        let answers_a_question = text[before.body..before.end].trim_end().ends_with('?');
         if body.trim_end().ends_with('?')
-            && found
-                .iter()
-                .all(|c| !matches!(c.as_str(), "no" | "nope" | "nah"))
+            && (!answers_a_question
+                || found
+                    .iter()
+                    .all(|c| !matches!(c.as_str(), "no" | "nope" | "nah")))
         {
             found.clear();
         }
@@ -120,10 +127,13 @@ pub(crate) fn latest_word<'a>(
         if !concedes {
             taken_back[k - 1] = true;
         }
-        // "no" and its kin only answer; the others also withdraw.
-        let answer_only = found
-            .iter()
-            .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
+        // "no" and its kin only answer; the others also withdraw. "not
+        // yet" in reply to "did you bump it in serving too?" puts off what
+        // was asked, not what its speaker said before.
+        let answer_only = found.iter().all(|c| {
+            matches!(c.as_str(), "no" | "nope" | "nah")
+                || (answers_a_question && postponements.contains(c))
+        });
         if !answer_only {
             // Each speaker's earlier messages, taken back once: a long
             // thread of corrections stays linear.
@@ -167,10 +177,19 @@ mod tests {
         vec!["fair".to_owned()]
     }
 
+    fn postponements() -> Vec<String> {
+        vec!["not yet".to_owned(), "postponed".to_owned()]
+    }
+
     #[test]
     fn a_correction_replaces_the_messages_before_it() {
         let text = "alice: promoting v14 to prod today\nbob: wait, no, nobody touches prod. only the lr change\nalice: ok";
-        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
+        let out = latest_word(
+            Cow::Borrowed(text),
+            &cues(),
+            &concessions(),
+            &postponements(),
+        );
         assert_eq!(out.len(), text.len());
         assert!(!out.contains("promoting"));
         assert!(out.contains("only the lr change"));
@@ -181,7 +200,12 @@ mod tests {
     #[test]
     fn a_thread_copied_with_its_times_is_a_transcript() {
         let text = "[09:14] ana: bumped lr to 3e-4\n[09:20] bob: which model?\n[09:41] ana: actually scratch that, only the docs";
-        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
+        let out = latest_word(
+            Cow::Borrowed(text),
+            &cues(),
+            &concessions(),
+            &postponements(),
+        );
         assert!(!out.contains("bumped"), "{out}");
         assert!(out.contains("only the docs"));
     }
@@ -190,17 +214,32 @@ mod tests {
     fn no_correction_or_no_transcript_leaves_the_text_alone() {
         let plain = "no, we did not change the schema";
         assert_eq!(
-            latest_word(Cow::Borrowed(plain), &cues(), &concessions()),
+            latest_word(
+                Cow::Borrowed(plain),
+                &cues(),
+                &concessions(),
+                &postponements()
+            ),
             plain
         );
         let agree = "a: bumped lr\nb: looks good";
         assert_eq!(
-            latest_word(Cow::Borrowed(agree), &cues(), &concessions()),
+            latest_word(
+                Cow::Borrowed(agree),
+                &cues(),
+                &concessions(),
+                &postponements()
+            ),
             agree
         );
         let urls = "see https://x.io/a\nand https://x.io/b";
         assert_eq!(
-            latest_word(Cow::Borrowed(urls), &cues(), &concessions()),
+            latest_word(
+                Cow::Borrowed(urls),
+                &cues(),
+                &concessions(),
+                &postponements()
+            ),
             urls
         );
     }
@@ -209,17 +248,70 @@ mod tests {
     fn a_question_that_opens_with_wait_takes_nothing_back() {
         let text = "ana: merging the tokenizer change today\nbo: wait, does the online service use it too?\nana: yes, both use it";
         assert_eq!(
-            latest_word(Cow::Borrowed(text), &cues(), &concessions()),
+            latest_word(
+                Cow::Borrowed(text),
+                &cues(),
+                &concessions(),
+                &postponements()
+            ),
             text
         );
         let answered = "ana: shall we promote v9?\nbo: no, staging first?";
-        assert!(!latest_word(Cow::Borrowed(answered), &cues(), &concessions()).contains("promote"));
+        assert!(
+            !latest_word(
+                Cow::Borrowed(answered),
+                &cues(),
+                &concessions(),
+                &postponements()
+            )
+            .contains("promote")
+        );
+    }
+
+    #[test]
+    fn a_question_that_opens_with_no_confirms_a_statement() {
+        let text = "kai: the PR adds tests for `dedupe_events()`, nothing else\nlou: no code changes?\nkai: none, just tests";
+        assert_eq!(
+            latest_word(
+                Cow::Borrowed(text),
+                &cues(),
+                &concessions(),
+                &postponements()
+            ),
+            text
+        );
+    }
+
+    #[test]
+    fn putting_off_what_was_asked_keeps_what_was_said() {
+        let text = "lee: I bumped lightgbm to 4.3 in the training env\nkim: did you bump it in the serving image too?\nlee: not yet, serving is still on 3.3";
+        let out = latest_word(
+            Cow::Borrowed(text),
+            &cues(),
+            &concessions(),
+            &postponements(),
+        );
+        assert!(out.contains("bumped lightgbm"), "{out}");
+        assert!(!out.contains("serving image too"), "{out}");
+        let plan = "dev: deploying to prod at 3\nops: there's a freeze until monday\ndev: ok, postponed. only the docstrings today";
+        let out = latest_word(
+            Cow::Borrowed(plan),
+            &cues(),
+            &concessions(),
+            &postponements(),
+        );
+        assert!(!out.contains("deploying"), "{out}");
     }
 
     #[test]
     fn a_concession_withdraws_its_own_words_and_keeps_the_objection() {
         let text = "fer: skipping staging for the new feature\ngus: it lands in the table two models train on\nfer: fair. running the feature job on the test target first";
-        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
+        let out = latest_word(
+            Cow::Borrowed(text),
+            &cues(),
+            &concessions(),
+            &postponements(),
+        );
         assert!(!out.contains("skipping staging"), "{out}");
         assert!(out.contains("two models train on"), "{out}");
     }
@@ -227,7 +319,12 @@ mod tests {
     #[test]
     fn multibyte_text_before_the_cut_keeps_offsets() {
         let text = "ana: déploiement en prod 🚀\nbo: actually just the docs";
-        let out = latest_word(Cow::Borrowed(text), &cues(), &concessions());
+        let out = latest_word(
+            Cow::Borrowed(text),
+            &cues(),
+            &concessions(),
+            &postponements(),
+        );
         assert_eq!(out.len(), text.len());
         assert!(out.ends_with("bo: actually just the docs"));
     }

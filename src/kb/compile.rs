@@ -1078,7 +1078,11 @@ fn build_lexicon(
         lower(&raw.template_fields),
         lower(&raw.template_empty_values),
     );
-    lex.set_thread_cues(lower(&raw.corrections), lower(&raw.concessions));
+    lex.set_thread_cues(
+        lower(&raw.corrections),
+        lower(&raw.concessions),
+        lower(&raw.postponements),
+    );
     for (short, long) in &raw.shorthand {
         let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
             .into_iter()
@@ -1111,6 +1115,7 @@ fn build_lexicon(
         (&raw.question_words, class::ASK, "question word"),
         (&raw.claim_words, class::CLAIM, "claim word"),
         (&raw.general_words, class::GENERAL, "general word"),
+        (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

@@ -240,6 +240,9 @@ pub(crate) struct LexiconFile {
     /// Words that make a sentence speak of all cases, not one.
     #[serde(default)]
     pub(crate) general_words: Vec<Spanned<String>>,
+    /// Verbs that report what someone else holds.
+    #[serde(default)]
+    pub(crate) belief_verbs: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
@@ -249,6 +252,9 @@ pub(crate) struct LexiconFile {
     /// Words that concede an objection in a thread transcript.
     #[serde(default)]
     pub(crate) concessions: Vec<Spanned<String>>,
+    /// Words that put off what a thread message asked about.
+    #[serde(default)]
+    pub(crate) postponements: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
