@@ -303,6 +303,99 @@ async fn a_429_during_the_post_is_retried_and_posts_once() {
     assert_eq!(posted(&w.tick("2026-11-25T09:01:00Z").await), 0);
 }
 
+/// How many `chat.postMessage` calls outside threads each channel got.
+async fn posts_per_channel(w: &World) -> std::collections::BTreeMap<String, usize> {
+    let mut per = std::collections::BTreeMap::new();
+    for msg in w.posts_to_slack().await {
+        *per.entry(msg["channel"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    per
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_channels_due_together_are_posted_at_once_each_exactly_once() {
+    // Arrange: 40 channels due at the same minute; Slack takes 100 ms a post.
+    const CHANNELS: usize = 40;
+    const SLACK_TAKES: Duration = Duration::from_millis(100);
+    let w = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(SLACK_TAKES)
+                .set_body_json(json!({"ok": true, "channel": "C", "ts": "1700000000.000100"})),
+        )
+        .mount(&w.server)
+        .await;
+    for i in 0..CHANNELS {
+        w.subscribe(&format!("C{i:03}"), "09:00 UTC everyday").await;
+    }
+    let settings = QuizSettings {
+        concurrency: 8,
+        ..QuizSettings::default()
+    };
+
+    // Act
+    let started = std::time::Instant::now();
+    let outcomes = runner::tick(w.ctx(), secs("2026-11-25T09:00:05Z"), settings).await;
+    let took = started.elapsed();
+    let again = runner::tick(w.ctx(), secs("2026-11-25T09:00:25Z"), settings).await;
+
+    // Assert
+    assert_eq!(posted(&outcomes), CHANNELS, "{outcomes:?}");
+    let per = posts_per_channel(&w).await;
+    assert_eq!(per.len(), CHANNELS, "channels that got no quiz: {per:?}");
+    assert!(
+        per.values().all(|&n| n == 1),
+        "a channel got its quiz twice: {per:?}"
+    );
+    assert_eq!(posted(&again), 0, "the next tick posted again: {again:?}");
+    // One at a time could not be faster than every post's time end to end.
+    assert!(
+        took < SLACK_TAKES * CHANNELS as u32,
+        "posting {CHANNELS} channels took {took:?}, as long as one at a time"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_during_a_fan_out_are_waited_out_and_nobody_is_posted_twice() {
+    // Arrange: Slack refuses the first ten posts of the minute with a 429.
+    const CHANNELS: usize = 30;
+    let w = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(10)
+        .with_priority(1)
+        .mount(&w.server)
+        .await;
+    slack_accepts_posts(&w.server).await;
+    for i in 0..CHANNELS {
+        w.subscribe(&format!("C{i:03}"), "09:00 UTC everyday").await;
+    }
+    let settings = QuizSettings {
+        concurrency: 8,
+        ..QuizSettings::default()
+    };
+
+    // Act
+    let outcomes = runner::tick(w.ctx(), secs("2026-11-25T09:00:05Z"), settings).await;
+
+    // Assert: every channel's quiz is out, and only the refused attempts
+    // were sent again.
+    assert_eq!(posted(&outcomes), CHANNELS, "{outcomes:?}");
+    let per = posts_per_channel(&w).await;
+    assert_eq!(per.len(), CHANNELS);
+    assert_eq!(
+        per.values().sum::<usize>(),
+        CHANNELS + 10,
+        "one post per channel plus one per refused attempt: {per:?}"
+    );
+    let stored = w.store.unposted_quiz_posts("2026-11-25").await.unwrap();
+    assert!(stored.is_empty(), "posts left unrecorded: {stored:?}");
+}
+
 #[tokio::test]
 async fn slack_down_when_due_posts_once_when_it_returns_the_same_day() {
     let w = World::new().await;

@@ -867,6 +867,38 @@ mod cases {
         want.sort();
         assert_eq!(due, want);
     }
+
+    pub(crate) async fn unposted_quiz_posts_are_the_claimed_ones_without_a_message_since_a_day(
+        store: Arc<dyn Store>,
+    ) {
+        let (a, b) = (unique("C"), unique("C"));
+        posted(store.as_ref(), &a, "2024-05-02", 9_000).await;
+        for (channel, post) in [(&a, "2024-05-01"), (&a, "2024-05-03"), (&b, "2024-05-02#2")] {
+            store
+                .claim_quiz_post(&post_claim(channel, post, "q-flaky-tests"), 10)
+                .await
+                .unwrap();
+        }
+        // A released claim is still unposted: the next tick may retry it.
+        store
+            .release_quiz_claim(&b, "2024-05-02#2", 70)
+            .await
+            .unwrap();
+        let unposted: Vec<(String, String)> = store
+            .unposted_quiz_posts("2024-05-02")
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.channel_id == a || p.channel_id == b)
+            .map(|p| (p.channel_id, p.post_id))
+            .collect();
+        let mut want = vec![
+            (a.clone(), "2024-05-03".to_owned()),
+            (b.clone(), "2024-05-02#2".to_owned()),
+        ];
+        want.sort();
+        assert_eq!(unposted, want);
+    }
 }
 
 /// One `#[tokio::test]` per case, each on a store from `$factory` (an async
@@ -897,6 +929,7 @@ macro_rules! conformance {
             a_subscription_pauses_once_per_team_and_resumes_when_renewed,
             a_quiz_answer_is_stored_only_on_an_open_post_of_its_question,
             posts_to_close_are_the_posted_open_ones_whose_day_ended,
+            unposted_quiz_posts_are_the_claimed_ones_without_a_message_since_a_day,
         );
     };
     (@cases $factory:path; $($case:ident),* $(,)?) => {

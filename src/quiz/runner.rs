@@ -2,6 +2,9 @@
 //! recording answers. The store's claim is what makes "once" hold across
 //! racing ticks, restarts and replicas; Slack calls happen only after it.
 
+use std::collections::HashSet;
+
+use futures_util::{StreamExt as _, stream};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -31,6 +34,12 @@ pub struct QuizSettings {
     pub lease_secs: i64,
     /// How long after a failed post it is tried again.
     pub retry_secs: i64,
+    /// How many channels a tick posts to (or closes) at once. Each channel
+    /// gets its own post, so Slack's per-channel limit is not the bound;
+    /// this keeps a tick with thousands of due channels from holding
+    /// thousands of requests (and their messages) in memory, and a rate
+    /// limit honoured by one post holds back only its own slot.
+    pub concurrency: usize,
 }
 
 impl Default for QuizSettings {
@@ -39,6 +48,7 @@ impl Default for QuizSettings {
             late_limit: SignedDuration::from_hours(4),
             lease_secs: 120,
             retry_secs: 60,
+            concurrency: 16,
         }
     }
 }
@@ -547,26 +557,33 @@ fn is_closed(posts: &[QuizPost], post: &QuizPost) -> bool {
             .any(|p| p.message_ts.is_some() && p.post_id > post.post_id)
 }
 
-/// Closes the posts whose day has ended.
-async fn close_due(ctx: QuizCtx<'_>, now: i64) {
+/// Closes the posts whose day has ended, `limit` at a time: at midnight in
+/// a busy time zone that can be every channel's post.
+async fn close_due(ctx: QuizCtx<'_>, now: i64, limit: usize) {
     match ctx.store.quiz_posts_to_close(now).await {
         Ok(due) => {
-            for post in &due {
-                close(ctx, post, now).await;
-            }
+            stream::iter(&due)
+                .for_each_concurrent(limit, |post| close(ctx, post, now))
+                .await;
         }
         Err(e) => tracing::warn!(error = %e, "cannot read quiz posts to close"),
     }
 }
 
 /// Closes the posts whose day has ended, then posts every subscribed
-/// channel's quiz that is due at `now`.
+/// channel's quiz that is due at `now`, [`QuizSettings::concurrency`]
+/// channels at a time. Due channels are found as the posts go out rather
+/// than all up front, so only that many posts are in progress at once
+/// however many channels are due. Replicas ticking together share the
+/// work through the store's claim: each channel is posted by whichever
+/// claims it first.
 pub async fn tick(
     ctx: QuizCtx<'_>,
     now: i64,
     settings: QuizSettings,
 ) -> Vec<(String, PostOutcome)> {
-    close_due(ctx, now).await;
+    let limit = settings.concurrency.max(1);
+    close_due(ctx, now, limit).await;
     let subs = match ctx.store.subscriptions().await {
         Ok(s) => s,
         Err(e) => {
@@ -574,7 +591,7 @@ pub async fn tick(
             return Vec::new();
         }
     };
-    let paused: std::collections::HashSet<String> = match ctx.store.paused_subscriptions().await {
+    let paused: HashSet<String> = match ctx.store.paused_subscriptions().await {
         Ok(p) => p.into_iter().map(|(channel, _)| channel).collect(),
         Err(e) => {
             tracing::warn!(error = %e, "cannot read paused quiz subscriptions");
@@ -582,39 +599,38 @@ pub async fn tick(
         }
     };
     let at = timestamp(now);
-    let mut outcomes = Vec::new();
-    for sub in subs.into_iter().filter(|s| !paused.contains(&s.channel_id)) {
-        let schedule = match Schedule::parse(&sub.schedule) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!(channel = %sub.channel_id, error = %e, "skipping an unreadable quiz schedule");
-                continue;
+    let unposted = unposted(ctx, at).await;
+    let due = subs
+        .into_iter()
+        .filter(|s| !paused.contains(&s.channel_id))
+        .filter_map(|sub| {
+            let schedule = match Schedule::parse(&sub.schedule) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(channel = %sub.channel_id, error = %e, "skipping an unreadable quiz schedule");
+                    return None;
+                }
+            };
+            // A post that failed earlier today is retried until the day
+            // ends, even past the late limit: it was due, just not delivered.
+            let date = schedule
+                .due(at, settings.late_limit)
+                .or_else(|| retry_due(&unposted, &sub, &schedule, at))?;
+            Some((sub, schedule, date))
+        });
+    stream::iter(due)
+        .map(|(sub, schedule, date)| async move {
+            let post_id = date.to_string();
+            let channel = sub.channel_id.as_str();
+            let outcome = post(ctx, channel, &schedule, date, &post_id, now, settings).await;
+            if let PostOutcome::Refused { code } = &outcome {
+                pause(ctx, &sub, code, now).await;
             }
-        };
-        let date = match schedule.due(at, settings.late_limit) {
-            Some(d) => Some(d),
-            // A post that failed earlier today is retried until the day ends,
-            // even past the late limit: it was due, just not delivered.
-            None => retry_due(ctx, &sub, &schedule, at).await,
-        };
-        let Some(date) = date else { continue };
-        let post_id = date.to_string();
-        let outcome = post(
-            ctx,
-            &sub.channel_id,
-            &schedule,
-            date,
-            &post_id,
-            now,
-            settings,
-        )
-        .await;
-        if let PostOutcome::Refused { code } = &outcome {
-            pause(ctx, &sub, code, now).await;
-        }
-        outcomes.push((sub.channel_id, outcome));
-    }
-    outcomes
+            (sub.channel_id, outcome)
+        })
+        .buffer_unordered(limit)
+        .collect()
+        .await
 }
 
 /// Pauses a subscription Slack refuses for good and, the first time, tells
@@ -671,20 +687,35 @@ pub fn refusal_fix(channel: &str, code: &str) -> String {
     format!("Slack refused the quiz post in <#{channel}> ({code}). {why}")
 }
 
-async fn retry_due(
-    ctx: QuizCtx<'_>,
+/// `(channel, post_id)` of the claimed posts still without a message that
+/// may be some channel's today. A failed read only means no retries this
+/// tick; the posts that are due go out all the same.
+async fn unposted(ctx: QuizCtx<'_>, at: Timestamp) -> HashSet<(String, String)> {
+    // No time zone's day starts more than a day before UTC's.
+    let utc_today = at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let since = utc_today.yesterday().unwrap_or(utc_today).to_string();
+    match ctx.store.unposted_quiz_posts(&since).await {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|p| (p.channel_id, p.post_id))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read unposted quiz posts; no retries this tick");
+            HashSet::new()
+        }
+    }
+}
+
+/// Today's date in the channel's zone when its post for today was claimed
+/// but not made, and its time has come.
+fn retry_due(
+    unposted: &HashSet<(String, String)>,
     sub: &Subscription,
     schedule: &Schedule,
     at: Timestamp,
 ) -> Option<Date> {
     let today = schedule.local_date(at);
-    let pending = ctx
-        .store
-        .quiz_posts(&sub.channel_id)
-        .await
-        .ok()?
-        .into_iter()
-        .any(|p| p.post_id == today.to_string() && p.message_ts.is_none());
+    let pending = unposted.contains(&(sub.channel_id.clone(), today.to_string()));
     (pending && schedule.post_time_on(today).timestamp() <= at).then_some(today)
 }
 

@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// replica takes the post over.
     #[arg(long, env = "TESTSCOPE_QUIZ_LEASE_SECS", default_value_t = 120)]
     pub quiz_lease_secs: u32,
+    /// How many channels the quiz scheduler posts to at once when many are
+    /// due in the same minute.
+    #[arg(long, env = "TESTSCOPE_QUIZ_CONCURRENCY", default_value_t = 16)]
+    pub quiz_concurrency: usize,
     /// Days a "Not quite" report (with the question it quotes) is kept
     /// before it is purged.
     #[arg(long, env = "TESTSCOPE_FEEDBACK_RETENTION_DAYS", default_value_t = 90)]
@@ -273,6 +277,7 @@ impl Settings {
         let quiz = QuizSettings {
             late_limit: jiff::SignedDuration::from_mins(i64::from(args.quiz_late_minutes)),
             lease_secs: i64::from(args.quiz_lease_secs.max(1)),
+            concurrency: args.quiz_concurrency.max(1),
             ..QuizSettings::default()
         };
         let quiz_admins = QuizAdmins::parse(&args.quiz_admins)?;

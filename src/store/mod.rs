@@ -153,6 +153,12 @@ pub trait Store: Send + Sync + 'static {
     /// A channel's quiz posts (claimed or posted), oldest first.
     async fn quiz_posts(&self, channel_id: &str) -> Result<Vec<QuizPost>, StoreError>;
 
+    /// Claimed posts that have no Slack message yet, in every channel, for
+    /// local days from `since` (`YYYY-MM-DD`) on: the ones a tick may have
+    /// to retry. One read for all channels, so a tick does not read every
+    /// subscribed channel's posts to find the few that failed.
+    async fn unposted_quiz_posts(&self, since: &str) -> Result<Vec<QuizPost>, StoreError>;
+
     /// Records a person's answer to a posted question. Only the first answer
     /// per person and post counts; a later click returns the one locked in.
     /// The check that the post exists, is posted, asks `question_id` and is

@@ -1006,6 +1006,21 @@ impl Store for PostgresStore {
         .await
     }
 
+    async fn unposted_quiz_posts(&self, since: &str) -> Result<Vec<QuizPost>, StoreError> {
+        self.run("unposted_quiz_posts", |client| async move {
+            let stmt = client
+                .prepare_cached(&format!(
+                    "SELECT {POST_COLUMNS} FROM quiz_posts
+                     WHERE message_ts IS NULL AND local_date >= $1
+                     ORDER BY channel_id, local_date, post_id"
+                ))
+                .await?;
+            let rows = client.query(&stmt, &[&since]).await?;
+            rows.iter().map(post_row).collect()
+        })
+        .await
+    }
+
     async fn record_quiz_answer(&self, answer: &QuizAnswer) -> Result<AnswerOutcome, StoreError> {
         let a = answer;
         self.run("record_quiz_answer", |client| async move {

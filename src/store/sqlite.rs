@@ -744,6 +744,20 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn unposted_quiz_posts(&self, since: &str) -> Result<Vec<QuizPost>, StoreError> {
+        let since = since.to_owned();
+        self.call("unposted_quiz_posts", move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {POST_COLUMNS} FROM quiz_posts
+                 WHERE message_ts IS NULL AND local_date >= ?1
+                 ORDER BY channel_id, local_date, post_id"
+            ))?;
+            let rows = stmt.query_map([since], post_row)?;
+            rows.collect()
+        })
+        .await
+    }
+
     async fn record_quiz_answer(&self, answer: &QuizAnswer) -> Result<AnswerOutcome, StoreError> {
         let a = answer.clone();
         self.call("record_quiz_answer", move |conn| {
