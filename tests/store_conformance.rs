@@ -1153,7 +1153,7 @@ mod pg_only {
             .await
             .unwrap()
             .get(0);
-        assert_eq!(count, 8);
+        assert_eq!(count, 9);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -222,6 +222,12 @@ static MIGRATIONS: &[&str] = &[
         shown_at BIGINT NOT NULL
     );
     CREATE INDEX shown_questions_shown_at ON shown_questions (shown_at);"#,
+    // 9: what every quiz tick looks for, without reading every post ever
+    // made: open posts by when they close, and unposted claims by day.
+    r#"CREATE INDEX quiz_posts_open ON quiz_posts (closes_at)
+        WHERE message_ts IS NOT NULL AND closed_at IS NULL;
+    CREATE INDEX quiz_posts_unposted ON quiz_posts (local_date)
+        WHERE message_ts IS NULL;"#,
 ];
 
 /// The PostgreSQL backend. Usually obtained through [`super::open`].
