@@ -1132,16 +1132,7 @@ mod pg_only {
         let versions: Vec<(i32, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
         assert_eq!(
             versions,
-            [
-                (1, 1),
-                (2, 1),
-                (3, 1),
-                (4, 1),
-                (5, 1),
-                (6, 1),
-                (7, 1),
-                (8, 1)
-            ]
+            (1..=9).map(|v| (v, 1)).collect::<Vec<(i32, i64)>>()
         );
         // Both are fully usable and see one database.
         assert!(a.claim_event("EvBoth", 1).await.unwrap());
