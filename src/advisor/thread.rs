@@ -181,15 +181,21 @@ mod tests {
         vec!["not yet".to_owned(), "postponed".to_owned()]
     }
 
-    #[test]
-    fn a_correction_replaces_the_messages_before_it() {
-        let text = "alice: promoting v14 to prod today\nbob: wait, no, nobody touches prod. only the lr change\nalice: ok";
-        let out = latest_word(
+    /// What the thread reader keeps of `text`, with the cues above.
+    fn latest(text: &str) -> String {
+        latest_word(
             Cow::Borrowed(text),
             &cues(),
             &concessions(),
             &postponements(),
-        );
+        )
+        .into_owned()
+    }
+
+    #[test]
+    fn a_correction_replaces_the_messages_before_it() {
+        let text = "alice: promoting v14 to prod today\nbob: wait, no, nobody touches prod. only the lr change\nalice: ok";
+        let out = latest(text);
         assert_eq!(out.len(), text.len());
         assert!(!out.contains("promoting"));
         assert!(out.contains("only the lr change"));
@@ -200,12 +206,7 @@ mod tests {
     #[test]
     fn a_thread_copied_with_its_times_is_a_transcript() {
         let text = "[09:14] ana: bumped lr to 3e-4\n[09:20] bob: which model?\n[09:41] ana: actually scratch that, only the docs";
-        let out = latest_word(
-            Cow::Borrowed(text),
-            &cues(),
-            &concessions(),
-            &postponements(),
-        );
+        let out = latest(text);
         assert!(!out.contains("bumped"), "{out}");
         assert!(out.contains("only the docs"));
     }
@@ -213,105 +214,42 @@ mod tests {
     #[test]
     fn no_correction_or_no_transcript_leaves_the_text_alone() {
         let plain = "no, we did not change the schema";
-        assert_eq!(
-            latest_word(
-                Cow::Borrowed(plain),
-                &cues(),
-                &concessions(),
-                &postponements()
-            ),
-            plain
-        );
+        assert_eq!(latest(plain), plain);
         let agree = "a: bumped lr\nb: looks good";
-        assert_eq!(
-            latest_word(
-                Cow::Borrowed(agree),
-                &cues(),
-                &concessions(),
-                &postponements()
-            ),
-            agree
-        );
+        assert_eq!(latest(agree), agree);
         let urls = "see https://x.io/a\nand https://x.io/b";
-        assert_eq!(
-            latest_word(
-                Cow::Borrowed(urls),
-                &cues(),
-                &concessions(),
-                &postponements()
-            ),
-            urls
-        );
+        assert_eq!(latest(urls), urls);
     }
 
     #[test]
     fn a_question_that_opens_with_wait_takes_nothing_back() {
         let text = "ana: merging the tokenizer change today\nbo: wait, does the online service use it too?\nana: yes, both use it";
-        assert_eq!(
-            latest_word(
-                Cow::Borrowed(text),
-                &cues(),
-                &concessions(),
-                &postponements()
-            ),
-            text
-        );
+        assert_eq!(latest(text), text);
         let answered = "ana: shall we promote v9?\nbo: no, staging first?";
-        assert!(
-            !latest_word(
-                Cow::Borrowed(answered),
-                &cues(),
-                &concessions(),
-                &postponements()
-            )
-            .contains("promote")
-        );
+        assert!(!latest(answered).contains("promote"));
     }
 
     #[test]
     fn a_question_that_opens_with_no_confirms_a_statement() {
         let text = "kai: the PR adds tests for `dedupe_events()`, nothing else\nlou: no code changes?\nkai: none, just tests";
-        assert_eq!(
-            latest_word(
-                Cow::Borrowed(text),
-                &cues(),
-                &concessions(),
-                &postponements()
-            ),
-            text
-        );
+        assert_eq!(latest(text), text);
     }
 
     #[test]
     fn putting_off_what_was_asked_keeps_what_was_said() {
         let text = "lee: I bumped lightgbm to 4.3 in the training env\nkim: did you bump it in the serving image too?\nlee: not yet, serving is still on 3.3";
-        let out = latest_word(
-            Cow::Borrowed(text),
-            &cues(),
-            &concessions(),
-            &postponements(),
-        );
+        let out = latest(text);
         assert!(out.contains("bumped lightgbm"), "{out}");
         assert!(!out.contains("serving image too"), "{out}");
         let plan = "dev: deploying to prod at 3\nops: there's a freeze until monday\ndev: ok, postponed. only the docstrings today";
-        let out = latest_word(
-            Cow::Borrowed(plan),
-            &cues(),
-            &concessions(),
-            &postponements(),
-        );
+        let out = latest(plan);
         assert!(!out.contains("deploying"), "{out}");
     }
 
     #[test]
     fn a_concession_withdraws_its_own_words_and_keeps_the_objection() {
         let text = "fer: skipping staging for the new feature\ngus: it lands in the table two models train on\nfer: fair. running the feature job on the test target first";
-        let out = latest_word(
-            Cow::Borrowed(text),
-            &cues(),
-            &concessions(),
-            &postponements(),
-        );
+        let out = latest(text);
         assert!(!out.contains("skipping staging"), "{out}");
         assert!(out.contains("two models train on"), "{out}");
     }
@@ -319,12 +257,7 @@ mod tests {
     #[test]
     fn multibyte_text_before_the_cut_keeps_offsets() {
         let text = "ana: déploiement en prod 🚀\nbo: actually just the docs";
-        let out = latest_word(
-            Cow::Borrowed(text),
-            &cues(),
-            &concessions(),
-            &postponements(),
-        );
+        let out = latest(text);
         assert_eq!(out.len(), text.len());
         assert!(out.ends_with("bo: actually just the docs"));
     }
