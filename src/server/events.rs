@@ -50,23 +50,14 @@ pub(crate) async fn dispatch(
                         tracing::debug!(event = %cb.event_id, "ignoring a bot's own mention");
                         return Ok(Ack::Empty);
                     }
-                    // A place for the answer first: with none left, the
-                    // delivery is acknowledged and counted, and nothing is
-                    // claimed.
-                    let Some(slot) = state.reserve("answer mention") else {
-                        crate::telemetry::event("overflow");
-                        return Ok(Ack::Empty);
-                    };
                     // Claiming the event id and answering are one unit of
                     // work that outlives this request: were the claim made
                     // here, a delivery cancelled after it (Slack giving up
                     // after 3 s while the database waits on a lock, the
                     // client going away, the request deadline) would leave a
                     // claim with no answer, and Slack's retry ignored.
-                    let s = state.clone();
-                    let event_id = cb.event_id;
-                    let retry = retry.to_owned();
-                    slot.spawn(async move {
+                    let (s, event_id, retry) = (state.clone(), cb.event_id, retry.to_owned());
+                    in_background(state, "answer mention", async move {
                         if claim(&s, &event_id, &retry, &m.channel).await {
                             answer_mention(&s, &m, &event_id).await;
                         }
@@ -86,14 +77,8 @@ pub(crate) async fn dispatch(
                         tracing::debug!(event = %cb.event_id, "ignoring a direct message that is not a person's new message");
                         return Ok(Ack::Empty);
                     }
-                    let Some(slot) = state.reserve("answer direct message") else {
-                        crate::telemetry::event("overflow");
-                        return Ok(Ack::Empty);
-                    };
-                    let s = state.clone();
-                    let event_id = cb.event_id;
-                    let retry = retry.to_owned();
-                    slot.spawn(async move {
+                    let (s, event_id, retry) = (state.clone(), cb.event_id, retry.to_owned());
+                    in_background(state, "answer direct message", async move {
                         if claim(&s, &event_id, &retry, &m.channel).await {
                             answer_direct_message(&s, &m).await;
                         }
@@ -102,12 +87,10 @@ pub(crate) async fn dispatch(
                 Event::AppHomeOpened { user, tab } if tab == "home" => {
                     // Built and published in the background: the ack never
                     // waits for the store or Slack.
-                    let Some(slot) = state.reserve("publish home") else {
-                        crate::telemetry::event("overflow");
-                        return Ok(Ack::Empty);
-                    };
                     let s = state.clone();
-                    slot.spawn(async move { super::home::publish(&s, &user).await });
+                    in_background(state, "publish home", async move {
+                        super::home::publish(&s, &user).await;
+                    });
                 }
                 Event::Message(_) | Event::AppHomeOpened { .. } | Event::Other { .. } => {}
             }
@@ -121,6 +104,21 @@ pub(crate) async fn dispatch(
             tracing::debug!(%kind, "ignoring an unknown event envelope");
             Ok(Ack::Empty)
         }
+    }
+}
+
+/// Runs an event's work in the background when there is room. With none
+/// left the delivery is still acknowledged, counted as overflow, and nothing
+/// runs: in particular no event id is claimed, so Slack's retry can be
+/// answered.
+fn in_background(
+    state: &AppState,
+    name: &'static str,
+    work: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    match state.reserve(name) {
+        Some(slot) => slot.spawn(work),
+        None => crate::telemetry::event("overflow"),
     }
 }
 
