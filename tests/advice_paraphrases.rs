@@ -398,6 +398,9 @@ const CASES: &[Case] = &[
     // (this case expected unit + over-testing before the code-wins rule).
     ("- src/features/ratios.py\n- conf/params.yaml\n- README.md", I, &[INTEG], &[T1, T2]),
     ("new feature table + new endpoint for real-time lookups, going live next week", R, &[INTEG, GATE], &[T2, T3, T5, T8]),
+    // A template pasted on one line: its fields are sentences, and "Testing
+    // done" and "Rollback: revert" are boilerplate, not a belief or a release.
+    ("Summary: rename the cols in the churn feature table. Testing done: unit suite green. Rollback: revert", I, &[INTEG], &[T2, T8]),
     // Code and docs: judged by the code (expected over-testing before).
     ("we tweaked the cleaning helper and also fixed typos in the readme", U, &[UNIT], &[]),
     // Code and its tests: judged by the code, so no over-testing reminder

@@ -49,6 +49,31 @@ fn heading(line: &str) -> Option<String> {
     (inner.split_whitespace().count() <= 2).then(|| inner.to_lowercase())
 }
 
+/// A line cut after each ". ", "; " or " | ", the separators kept with the
+/// sentence before them, so the pieces concatenate back to the line.
+fn sentences(line: &str) -> impl Iterator<Item = &str> {
+    let bytes = line.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if start >= line.len() {
+            return None;
+        }
+        while i + 1 < bytes.len() {
+            let cut = matches!(bytes[i], b'.' | b';' | b'|') && bytes[i + 1] == b' ';
+            i += 1;
+            if cut {
+                let piece = &line[start..=i];
+                start = i + 1;
+                return Some(piece);
+            }
+        }
+        let piece = &line[start..];
+        start = line.len();
+        Some(piece)
+    })
+}
+
 /// Blanks headings, template fields (`fields`), fields whose value is empty
 /// or routine (`empty_values`), and the body of a template section up to the
 /// next heading.
@@ -68,21 +93,29 @@ pub(crate) fn blank<'a>(
         if i > 0 {
             out.push('\n');
         }
-        let blank_it = if let Some(h) = heading(line) {
+        let whole_line = if let Some(h) = heading(line) {
             in_template_section = fields.contains(&h);
             true
-        } else if in_template_section {
-            true
-        } else if let Some((label, value)) = field(line) {
-            fields.contains(&label) || routine(value)
         } else {
-            false
+            in_template_section
         };
-        if blank_it {
+        if whole_line {
             changed = true;
             out.extend(std::iter::repeat_n(' ', line.len()));
-        } else {
-            out.push_str(line);
+            continue;
+        }
+        // A template pasted into a one-line slash command keeps its fields
+        // as sentences: "Summary: new column. Testing done: suite green.
+        // Rollback: revert". Each sentence is judged as its own field.
+        for sentence in sentences(line) {
+            let boilerplate = field(sentence)
+                .is_some_and(|(label, value)| fields.contains(&label) || routine(value));
+            if boilerplate {
+                changed = true;
+                out.extend(std::iter::repeat_n(' ', sentence.len()));
+            } else {
+                out.push_str(sentence);
+            }
         }
     }
     if changed { Cow::Owned(out) } else { text }
@@ -107,6 +140,37 @@ mod tests {
         assert!(out.lines().nth(1).is_some_and(|l| l.trim().is_empty()));
         assert!(out.lines().nth(2).is_some_and(|l| l.trim().is_empty()));
         assert!(out.contains("touches the prod endpoint"));
+    }
+
+    #[test]
+    fn fields_pasted_on_one_line_are_blanked_sentence_by_sentence() {
+        let text = "Summary: rename the cols in the churn table. Testing done: unit suite green. Rollback: revert";
+        let out = run(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.starts_with("Summary: rename the cols in the churn table. "));
+        assert_eq!(
+            out.trim_end(),
+            "Summary: rename the cols in the churn table."
+        );
+    }
+
+    #[test]
+    fn a_field_does_not_swallow_the_sentences_after_it() {
+        let out = run("Testing: none. Also bumped lr to 3e-4 in params.yaml");
+        assert!(out.trim_start().starts_with("Also bumped lr"));
+    }
+
+    #[test]
+    fn sentences_rebuild_the_line() {
+        for line in [
+            "a. b; c | d",
+            "no separators",
+            "ends with a dot.",
+            ". ",
+            "x.y. z",
+        ] {
+            assert_eq!(sentences(line).collect::<String>(), line);
+        }
     }
 
     #[test]
