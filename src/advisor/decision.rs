@@ -75,6 +75,9 @@ pub(crate) struct Facts {
     /// Scopes and stages the message names in words ("unit tests", "staging").
     pub(crate) named_scopes: Vec<usize>,
     pub(crate) named_stages: Vec<usize>,
+    /// A question asks what something is for ("what is staging for?"), not
+    /// which tests belong there ("which tests belong in prod?").
+    pub(crate) asks_purpose: bool,
 }
 
 /// Applies the policy to the facts.
@@ -99,6 +102,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         denies,
         named_scopes,
         named_stages,
+        asks_purpose,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
@@ -380,7 +384,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     }
 
     // A question is answered for the scopes it names; with none named, for
-    // what its topic needs; with neither, for the stages it names.
+    // what its topic needs; with neither, for the stages it names. A question
+    // about the stages or scopes in general ("how deep should tests go in dev
+    // compared to prod?") is answered with the plan but has no primary scope,
+    // and so has a question about a belief ("someone says params only affect
+    // training, what's wrong with that?"): it is answered with the trap.
+    let mut no_primary = false;
     if reading == Reading::Question {
         let kind_of_test = positive.iter().any(|f| {
             let r = &engine.rules[f.rule as usize];
@@ -393,8 +402,19 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         let answer: Option<Vec<usize>> = if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)
-        } else if (kind_of_test && named_stages.len() <= 1) || stage_plan {
+        } else if !kind_of_test && !asked.is_empty() {
+            trace.push("a question about a belief: answered with its trap".to_owned());
+            Some(Vec::new())
+        } else if kind_of_test && named_stages.len() <= 1 {
             None
+        } else if stage_plan {
+            trace.push("a question about stages in general: answered with the plan".to_owned());
+            no_primary = true;
+            None
+        } else if named_stages.len() == 1 && asks_purpose {
+            // "what is staging for?": what that stage is for.
+            trace.push("a question about one stage: answered with what it is for".to_owned());
+            Some(Vec::new())
         } else if named_stages.len() == 1 {
             // "which tests belong in prod?": the scopes of that stage.
             trace.push(
@@ -408,6 +428,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         } else if named_stages.len() == engine.stages.len() {
             // "dev vs staging vs prod": the whole plan.
             trace.push("a question about every stage: answered with the plan".to_owned());
+            no_primary = true;
             Some((0..n_scopes).collect())
         } else if named_stages.len() > 1 {
             // "dev or staging?": what each of those stages is for.
@@ -499,7 +520,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let confident = reading != Reading::Nothing;
     Advice {
         reading,
-        primary_scope: scopes.last().map(|&s| engine.scopes[s].id.clone()),
+        primary_scope: scopes
+            .last()
+            .filter(|_| !no_primary)
+            .map(|&s| engine.scopes[s].id.clone()),
         scopes: scopes
             .iter()
             .map(|&s| engine.scopes[s].id.clone())

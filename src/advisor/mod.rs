@@ -581,6 +581,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         fixes: mood.fixes,
         claims: mood.claims,
         denies: mood.denies,
+        asks_purpose: mood.asks_purpose,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {

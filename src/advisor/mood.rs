@@ -69,6 +69,9 @@ pub(crate) struct Mood {
     /// lead says params only affect training"): in a message that asks, a
     /// belief named there is asked about, not held.
     pub(crate) reported: Vec<(usize, usize)>,
+    /// Some question asks what a thing is for ("what is staging for?",
+    /// "what's the point of a dev workspace?"), not which tests it runs.
+    pub(crate) asks_purpose: bool,
 }
 
 impl Mood {
@@ -344,6 +347,20 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .last()
         .is_some_and(|&(s, _)| s == sentence[first].start);
     mood.asks |= opens_with_question || question_mark;
+    // "what is the staging env for, really?", "the purpose of dev", "what's
+    // the point of staging": the question asks what something is for.
+    if opens_with_question || question_mark {
+        mood.asks_purpose |= sentence.iter().enumerate().any(|(k, w)| {
+            let next = sentence.get(k + 1);
+            w.kind == TokenKind::Word
+                && match w.raw {
+                    "purpose" => true,
+                    "point" => next.is_some_and(|n| n.raw == "of"),
+                    "for" => next.is_none_or(|n| n.kind != TokenKind::Word),
+                    _ => false,
+                }
+        });
+    }
     // "every PR gets a full retrain", "shadow deployments are a waste":
     // the sentence speaks of all cases, not of one change.
     let general = sentence.iter().enumerate().any(|(k, w)| {
