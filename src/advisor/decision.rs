@@ -405,7 +405,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         } else if !kind_of_test && !asked.is_empty() {
             trace.push("a question about a belief: answered with its trap".to_owned());
             Some(Vec::new())
-        } else if kind_of_test && named_stages.len() <= 1 {
+        } else if kind_of_test {
+            // "does the champion vs challenger comparison belong to staging
+            // or to prod?": the kind of test decides where it belongs.
             None
         } else if stage_plan {
             trace.push("a question about stages in general: answered with the plan".to_owned());
