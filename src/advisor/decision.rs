@@ -78,6 +78,9 @@ pub(crate) struct Facts {
     /// A question asks what something is for ("what is staging for?"), not
     /// which tests belong there ("which tests belong in prod?").
     pub(crate) asks_purpose: bool,
+    /// The message says "test" in any form: a question with it is about
+    /// testing ("how small is too small for a test?").
+    pub(crate) says_test: bool,
 }
 
 /// Applies the policy to the facts.
@@ -103,6 +106,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         named_scopes,
         named_stages,
         asks_purpose,
+        says_test,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
@@ -230,8 +234,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // ("the feature pipeline feeding training and serving") still describe a
     // change when they neither ask nor claim.
     let reports = reports || !code_units.is_empty();
-    let about_testing =
-        changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
+    let about_testing = changes
+        || topics
+        || beliefs
+        || says_test
+        || !named_stages.is_empty()
+        || !named_scopes.is_empty();
     let promotes = positive.iter().any(|f| kind(f) == RuleKind::Promote);
     // "we can ship", "let's promote v9": someone intends a release.
     let intends_release = promotes && intends && (personal || points_at);

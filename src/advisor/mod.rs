@@ -632,6 +632,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // in a question about tests, a scope's bare name names it too.
     let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
         || !facts.named_scopes.is_empty();
+    facts.says_test = items.iter().any(|i| engine.lexicon.name(i.tok) == "test");
     if mood.asks && about_tests {
         for item in &items {
             for &(tok, s) in &engine.scope_words {
