@@ -388,11 +388,13 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         && !sentence.iter().any(|w| w.raw == "you");
     // "someone on the team says changing params only affects training":
     // what a third person holds is a belief voiced, not a change made.
-    let reported_belief = sentence.iter().any(|w| {
+    // So does a sentence that opens by naming a belief as an assumption
+    // ("assuming a param change only affects training."): it holds nothing.
+    let reported_belief = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::BELIEF_VERB)
-            && w.raw.ends_with('s')
-            && !w.raw.ends_with("ss")
+            && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
+                || (k == first && w.raw.ends_with("ing")))
     });
     if reported_belief {
         mood.reported.push((sentence[first].start, end));
