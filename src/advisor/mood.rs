@@ -394,7 +394,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::BELIEF_VERB)
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
-                || (k == first && w.raw.ends_with("ing")))
+                || (k == first && w.raw.ends_with("ing"))
+                // "why does the guide say ...?": asked in the third person.
+                || sentence[first..k].iter().any(|p| p.raw == "does"))
     });
     if reported_belief {
         mood.reported.push((sentence[first].start, end));
