@@ -288,6 +288,19 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let Some(first) = first else {
         return;
     };
+    // "per the guide, can a wall of green unit tests prove the system
+    // works?": a question may open after a short lead-in and a comma.
+    let first = if question_mark && !lex.has(sentence[first].tok, class::ASK) {
+        sentence
+            .iter()
+            .take(6)
+            .position(|w| w.kind == TokenKind::Comma)
+            .and_then(|c| sentence.get(c + 1).map(|w| (c + 1, w)))
+            .filter(|(_, w)| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK))
+            .map_or(first, |(k, _)| k)
+    } else {
+        first
+    };
     // "don't overthink it" opens with "do" but tells, it does not ask; "when
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
     // "why would a param tweak need more than a retrain?" argues; it
