@@ -81,6 +81,9 @@ pub(crate) struct Facts {
     /// The message says "test" in any form: a question with it is about
     /// testing ("how small is too small for a test?").
     pub(crate) says_test: bool,
+    /// A release is named in a sentence that states rather than asks ("the
+    /// model is next in line for production"): the situation at hand.
+    pub(crate) stated_release: bool,
 }
 
 /// Applies the policy to the facts.
@@ -107,6 +110,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         named_stages,
         asks_purpose,
         says_test,
+        stated_release,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
@@ -242,7 +246,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         || !named_scopes.is_empty();
     let promotes = positive.iter().any(|f| kind(f) == RuleKind::Promote);
     // "we can ship", "let's promote v9": someone intends a release.
-    let intends_release = promotes && intends && (personal || points_at);
+    // A situation set out before a question about it ("the team is weighing
+    // promotion from test to prod. which tests fit?") intends its release.
+    let situation = stated_release && asks && !claims;
+    let intends_release = promotes && intends && (personal || points_at || situation);
     let reading =
         if (reports || (asks && mentions_change) || (points_at && beliefs) || intends_release)
             && changes

@@ -418,6 +418,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // a function of its own.
     let mut claimed = rustc_hash::FxHashSet::default();
     let mut intends = false;
+    let mut stated_release = false;
     for hit in &hits {
         let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
@@ -464,10 +465,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // "every PR gets a canary", "how long should a canary sit at 5%?":
         // a release named in a general sentence or a question is talked
         // about, not intended.
-        intends |= !is_negated
+        let intended = !is_negated
             && rule.kind == RuleKind::Promote
             && hit.reach == Reach::Signal
             && !mood.is_general_at(s as usize);
+        intends |= intended;
+        // "the team is weighing promotion from test to prod. which tests?":
+        // a release stated, not asked about, describes the situation at hand.
+        stated_release |= intended && !mood.is_in_question_at(s as usize);
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
@@ -582,6 +587,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         claims: mood.claims,
         denies: mood.denies,
         asks_purpose: mood.asks_purpose,
+        stated_release,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {

@@ -72,6 +72,9 @@ pub(crate) struct Mood {
     /// Some question asks what a thing is for ("what is staging for?",
     /// "what's the point of a dev workspace?"), not which tests it runs.
     pub(crate) asks_purpose: bool,
+    /// Byte ranges of sentences that end in `?` without opening with a
+    /// question word ("in which stage does the canary run?", "..., right?").
+    pub(crate) question_marked: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -81,6 +84,12 @@ impl Mood {
 
     pub(crate) fn is_general_at(&self, pos: usize) -> bool {
         within(&self.general, pos) || within(&self.asking_in_general, pos)
+    }
+
+    /// Whether `pos` lies in a sentence that asks in any way: it opens with
+    /// a question word or ends in `?`.
+    pub(crate) fn is_in_question_at(&self, pos: usize) -> bool {
+        within(&self.asking, pos) || within(&self.question_marked, pos)
     }
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
@@ -360,6 +369,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .last()
         .is_some_and(|&(s, _)| s == sentence[first].start);
     mood.asks |= opens_with_question || question_mark;
+    if question_mark && !opens_with_question {
+        mood.question_marked.push((sentence[first].start, end));
+    }
     // "what is the staging env for, really?", "the purpose of dev", "what's
     // the point of staging": the question asks what something is for.
     if opens_with_question || question_mark {
