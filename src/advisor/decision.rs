@@ -422,8 +422,17 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             Some(Vec::new())
         } else if kind_of_test {
             // "does the champion vs challenger comparison belong to staging
-            // or to prod?": the kind of test decides where it belongs.
-            None
+            // or to prod?": the kind of test decides where it belongs, and
+            // what it tests ("a train/serve skew test") adds no scope.
+            trace.push("a question about one kind of test: answered for that kind".to_owned());
+            Some(
+                positive
+                    .iter()
+                    .map(|f| &engine.rules[f.rule as usize])
+                    .filter(|r| r.kind == RuleKind::Topic && !r.fallback)
+                    .flat_map(|r| r.scopes.iter().copied())
+                    .collect(),
+            )
         } else if stage_plan {
             trace.push("a question about stages in general: answered with the plan".to_owned());
             no_primary = true;
