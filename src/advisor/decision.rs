@@ -807,6 +807,75 @@ mod tests {
     }
 
     #[test]
+    fn a_question_about_the_stages_in_general_gets_the_plan_without_a_primary() {
+        let mut f = facts(&["stages"]);
+        f.reports = false;
+        f.asks = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope, None);
+        assert_eq!(advice.scopes, ["unit", "integration", "release-gating"]);
+        assert_eq!(advice.stages, ["dev", "test", "prod"]);
+    }
+
+    #[test]
+    fn a_question_about_what_one_stage_is_for_gets_the_stage_alone() {
+        let ask = |asks_purpose| Facts {
+            asks: true,
+            asks_purpose,
+            named_stages: vec![stage("test")],
+            ..Facts::default()
+        };
+        let advice = decide(&KB.engine, ask(true));
+        assert_eq!(advice.primary_scope, None);
+        assert_eq!(advice.stages, ["test"]);
+        // "which tests belong in staging?": the tests of that stage.
+        let advice = decide(&KB.engine, ask(false));
+        assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
+    fn a_question_about_a_belief_is_answered_with_its_trap_alone() {
+        // "someone says params only affect training. what's wrong with that?"
+        let mut f = facts(&["pipeline"]);
+        f.reports = false;
+        f.asks = true;
+        f.asked = vec![fired("unit-enough")];
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope, None);
+        assert!(advice.scopes.is_empty());
+        assert!(!advice.traps.is_empty());
+    }
+
+    #[test]
+    fn a_situation_set_out_before_a_question_intends_its_release() {
+        // "the team is weighing promotion from test to prod. which tests?"
+        let mut f = facts(&["promote"]);
+        f.reports = false;
+        f.asks = true;
+        f.intends = true;
+        f.stated_release = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
+    }
+
+    #[test]
+    fn a_question_that_says_test_is_about_testing() {
+        let advice = decide(
+            &KB.engine,
+            Facts {
+                asks: true,
+                says_test: true,
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope, None);
+    }
+
+    #[test]
     fn a_question_about_one_kind_of_test_gets_that_kind() {
         let mut f = facts(&["stages", "load-tests"]);
         f.reports = false;

@@ -849,6 +849,31 @@ mod tests {
     }
 
     #[test]
+    fn a_question_about_what_a_stage_is_for_asks_its_purpose() {
+        assert!(mood("what's the staging env for, really?").asks_purpose);
+        assert!(mood("whats the point of a dev workspace if CI runs everything").asks_purpose);
+        assert!(mood("what's the actual purpose of staging?").asks_purpose);
+        assert!(!mood("which tests belong in prod?").asks_purpose);
+        assert!(!mood("what needs to pass before prod? asking for a friend").asks_purpose);
+    }
+
+    #[test]
+    fn a_question_may_open_after_a_lead_in() {
+        let m = mood("per the guide, can a wall of green unit tests prove the system works?");
+        assert_eq!(m.asking.len(), 1);
+        assert!(mood("bumped lr, right?").asking.is_empty());
+    }
+
+    #[test]
+    fn an_assumption_or_a_third_person_question_reports_a_belief() {
+        let text = "guide trap: assuming a param change only affects training. what else?";
+        assert!(!mood(text).reported.is_empty());
+        let text = "why does the guide say config changes ripple beyond one function?";
+        let m = mood(text);
+        assert!(!m.reported.is_empty() && !m.mentions_change);
+    }
+
+    #[test]
     fn a_need_denied_is_a_claim() {
         assert!(mood("only our own models read it, no need to check consumers").claims);
         assert!(!mood("we need a new column for the churn model").claims);
