@@ -634,6 +634,31 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // "dev, test and prod", "dev/test/prod": between the names of the stages
+    // before and after it, "test" names the stage between them.
+    let stage_of = |i: &Item| {
+        engine
+            .stage_names
+            .iter()
+            .find(|&&(t, _)| t == i.tok)
+            .map(|&(_, s)| s)
+    };
+    let listed = |i: &&Item| {
+        i.tok != COMMA && !engine.lexicon.has(i.tok, class::JOINER)
+    };
+    for (k, item) in items.iter().enumerate() {
+        if engine.lexicon.name(item.tok) != "test" {
+            continue;
+        }
+        let before = items[..k].iter().rev().find(listed).and_then(stage_of);
+        let after = items[k + 1..].iter().find(listed).and_then(stage_of);
+        if let (Some(a), Some(b)) = (before, after)
+            && a + 2 == b
+            && !facts.named_stages.contains(&(a + 1))
+        {
+            facts.named_stages.push(a + 1);
+        }
+    }
     // "the difference between unit, integration and release-gating tests":
     // in a question about tests, a scope's bare name names it too.
     let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
