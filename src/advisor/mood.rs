@@ -392,8 +392,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::GENERAL)
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
-            // "the first ever release" is one occasion.
-            && !(k > 0 && sentence[k - 1].raw == "first")
+            // "the first ever release" is one occasion, and so is what a
+            // past verb did ("the model passed everything in staging").
+            && !(k > 0 && (sentence[k - 1].raw == "first" || sentence[k - 1].raw.ends_with("ed")))
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
@@ -465,6 +466,8 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !forbids(k)
             && !compound(k)
             && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k))
+            // "passed everything in staging" says what happened once.
+            && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
     let claims = general || rhetorical || (0..sentence.len()).any(claim_at);
     // The claim of the main clause, before a reason or a contrast: "setting
@@ -855,6 +858,13 @@ mod tests {
         assert!(mood("what's the actual purpose of staging?").asks_purpose);
         assert!(!mood("which tests belong in prod?").asks_purpose);
         assert!(!mood("what needs to pass before prod? asking for a friend").asks_purpose);
+    }
+
+    #[test]
+    fn what_a_past_verb_did_to_everything_happened_once() {
+        let m = mood("the model passed everything in the test environment");
+        assert!(!m.claims && m.general.is_empty());
+        assert!(mood("we test everything everywhere").claims);
     }
 
     #[test]
