@@ -423,16 +423,31 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         } else if kind_of_test {
             // "does the champion vs challenger comparison belong to staging
             // or to prod?": the kind of test decides where it belongs, and
-            // what it tests ("a train/serve skew test") adds no scope.
-            trace.push("a question about one kind of test: answered for that kind".to_owned());
-            Some(
-                positive
-                    .iter()
-                    .map(|f| &engine.rules[f.rule as usize])
-                    .filter(|r| r.kind == RuleKind::Topic && !r.fallback)
-                    .flat_map(|r| r.scopes.iter().copied())
-                    .collect(),
-            )
+            // what it tests ("a train/serve skew test") adds no scope. A kind
+            // that runs in several of the stages asked about ("data
+            // validation: dev or staging?") belongs to each of them.
+            let kind_scopes: Vec<usize> = positive
+                .iter()
+                .map(|f| &engine.rules[f.rule as usize])
+                .filter(|r| r.kind == RuleKind::Topic && !r.fallback)
+                .flat_map(|r| r.scopes.iter().copied())
+                .collect();
+            let mut in_named: Vec<usize> = kind_scopes
+                .iter()
+                .map(|&s| engine.scopes[s].stage)
+                .filter(|st| named_stages.contains(st))
+                .collect();
+            in_named.sort_unstable();
+            in_named.dedup();
+            if in_named.len() > 1 {
+                trace.push(
+                    "a question about a kind of test that runs in each stage asked about".to_owned(),
+                );
+                Some(Vec::new())
+            } else {
+                trace.push("a question about one kind of test: answered for that kind".to_owned());
+                Some(kind_scopes)
+            }
         } else if stage_plan {
             trace.push("a question about stages in general: answered with the plan".to_owned());
             no_primary = true;
