@@ -545,9 +545,19 @@ fn a_question_about_every_stage_gets_the_plan_without_a_primary_scope() {
 
 const KNOWN_GAPS: &[Case] = &[
     // A verbless clause after "no staging step" inherits its negation.
-    ("dev to prod in one go, no staging step - is that acceptable for a hotfix?", R, &[UNIT, INTEG, GATE], &[T2, T3]),
+    (
+        "dev to prod in one go, no staging step - is that acceptable for a hotfix?",
+        R,
+        &[UNIT, INTEG, GATE],
+        &[T2, T3],
+    ),
     // A job mentioned by name ("the scoring job") reads as a change to it.
-    ("need to give the SP read access on the gold schema for the scoring job", I, &[INTEG], &[T3]),
+    (
+        "need to give the SP read access on the gold schema for the scoring job",
+        I,
+        &[INTEG],
+        &[T3],
+    ),
 ];
 
 #[test]

@@ -441,7 +441,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             in_named.dedup();
             if in_named.len() > 1 {
                 trace.push(
-                    "a question about a kind of test that runs in each stage asked about".to_owned(),
+                    "a question about a kind of test that runs in each stage asked about"
+                        .to_owned(),
                 );
                 Some(Vec::new())
             } else {

@@ -643,9 +643,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .find(|&&(t, _)| t == i.tok)
             .map(|&(_, s)| s)
     };
-    let listed = |i: &&Item| {
-        i.tok != COMMA && !engine.lexicon.has(i.tok, class::JOINER)
-    };
+    let listed = |i: &&Item| i.tok != COMMA && !engine.lexicon.has(i.tok, class::JOINER);
     for (k, item) in items.iter().enumerate() {
         if engine.lexicon.name(item.tok) != "test" {
             continue;

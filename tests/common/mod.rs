@@ -155,7 +155,11 @@ pub(crate) fn assert_plan_questions(texts: &[&str]) {
         let advice = advise(&KB, text);
         assert_eq!(advice.reading, testscope::Reading::Question, "{text:?}");
         assert_eq!(advice.primary_scope, None, "{text:?}");
-        assert_eq!(advice.scopes, ["unit", "integration", "release-gating"], "{text:?}");
+        assert_eq!(
+            advice.scopes,
+            ["unit", "integration", "release-gating"],
+            "{text:?}"
+        );
         assert_eq!(advice.stages, ["dev", "test", "prod"], "{text:?}");
         assert_eq!(advice.traps, ["stage-blind"], "{text:?}");
     }
