@@ -526,11 +526,6 @@ fn paraphrase_table() {
     assert_table("advice paraphrases", CASES);
 }
 
-/// Known gaps: phrasings the engine still reads differently from what a
-/// person means. Kept here, with the answer we want, so they stay visible;
-/// `known_gaps_are_still_gaps` fails once one is fixed, so it can move into
-/// the table above.
-#[rustfmt::skip]
 /// Questions about every stage at once: the plan, no primary scope.
 #[rustfmt::skip]
 const PLAN_QUESTIONS: &[&str] = &[
@@ -543,21 +538,16 @@ fn a_question_about_every_stage_gets_the_plan_without_a_primary_scope() {
     assert_plan_questions(PLAN_QUESTIONS);
 }
 
+/// Known gaps: phrasings the engine still reads differently from what a
+/// person means. Kept here, with the answer we want, so they stay visible;
+/// `known_gaps_are_still_gaps` fails once one is fixed, so it can move into
+/// the table above.
+#[rustfmt::skip]
 const KNOWN_GAPS: &[Case] = &[
     // A verbless clause after "no staging step" inherits its negation.
-    (
-        "dev to prod in one go, no staging step - is that acceptable for a hotfix?",
-        R,
-        &[UNIT, INTEG, GATE],
-        &[T2, T3],
-    ),
+    ("dev to prod in one go, no staging step - is that acceptable for a hotfix?", R, &[UNIT, INTEG, GATE], &[T2, T3]),
     // A job mentioned by name ("the scoring job") reads as a change to it.
-    (
-        "need to give the SP read access on the gold schema for the scoring job",
-        I,
-        &[INTEG],
-        &[T3],
-    ),
+    ("need to give the SP read access on the gold schema for the scoring job", I, &[INTEG], &[T3]),
 ];
 
 #[test]
