@@ -43,7 +43,6 @@ const CASES: &[Case] = &[
     ("unit tests are passing, so we're good to ship, yeah?", R, &[INTEG, GATE], &[T2, T3]),
     ("we use identical tests across dev, test and prod", R, &[UNIT, INTEG, GATE], &[T3]),
     ("need a test that checks FE, training, eval and deploy all play nicely together", I, &[INTEG], &[T2]),
-    ("what changes between dev, staging and prod when it comes to testing?", R, &[UNIT, INTEG, GATE], &[T3]),
 
     // ---------------------------------------------------------------- X01 one transformation / utility function
     ("tweaked the normalise_phone fn so it strips the +44 prefix, same return type", U, &[UNIT], &[]),
@@ -326,7 +325,6 @@ const CASES: &[Case] = &[
     // the skip-staging belief was told apart from "same tests everywhere").
     ("can we deploy straight to production and skip staging this time?", R, &[INTEG, GATE], &[T3]),
     ("our CI/CD runs identical tests at every stage", R, &[UNIT, INTEG, GATE], &[T3]),
-    ("which tests belong in dev vs staging vs prod for our fraud pipeline?", R, &[UNIT, INTEG, GATE], &[T3]),
 
     // ---------------------------------------------------------------- T4 belief: no code change, no tests
     ("code is unchanged, it's just a fresh batch of data, so no tests needed?", I, &[INTEG], &[T4]),
@@ -529,6 +527,18 @@ fn paraphrases_are_new_sentences() {
 #[test]
 fn paraphrase_table() {
     assert_table("advice paraphrases", CASES);
+}
+
+/// Questions about every stage at once: the plan, no primary scope.
+#[rustfmt::skip]
+const PLAN_QUESTIONS: &[&str] = &[
+    "what changes between dev, staging and prod when it comes to testing?",
+    "which tests belong in dev vs staging vs prod for our fraud pipeline?",
+];
+
+#[test]
+fn a_question_about_every_stage_gets_the_plan_without_a_primary_scope() {
+    assert_plan_questions(PLAN_QUESTIONS);
 }
 
 /// Known gaps: phrasings the engine still reads differently from what a

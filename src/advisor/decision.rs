@@ -75,6 +75,15 @@ pub(crate) struct Facts {
     /// Scopes and stages the message names in words ("unit tests", "staging").
     pub(crate) named_scopes: Vec<usize>,
     pub(crate) named_stages: Vec<usize>,
+    /// A question asks what something is for ("what is staging for?"), not
+    /// which tests belong there ("which tests belong in prod?").
+    pub(crate) asks_purpose: bool,
+    /// The message says "test" in any form: a question with it is about
+    /// testing ("how small is too small for a test?").
+    pub(crate) says_test: bool,
+    /// A release is named in a sentence that states rather than asks ("the
+    /// model is next in line for production"): the situation at hand.
+    pub(crate) stated_release: bool,
 }
 
 /// Applies the policy to the facts.
@@ -99,6 +108,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         denies,
         named_scopes,
         named_stages,
+        asks_purpose,
+        says_test,
+        stated_release,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
@@ -226,11 +238,18 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // ("the feature pipeline feeding training and serving") still describe a
     // change when they neither ask nor claim.
     let reports = reports || !code_units.is_empty();
-    let about_testing =
-        changes || topics || beliefs || !named_stages.is_empty() || !named_scopes.is_empty();
+    let about_testing = changes
+        || topics
+        || beliefs
+        || says_test
+        || !named_stages.is_empty()
+        || !named_scopes.is_empty();
     let promotes = positive.iter().any(|f| kind(f) == RuleKind::Promote);
     // "we can ship", "let's promote v9": someone intends a release.
-    let intends_release = promotes && intends && (personal || points_at);
+    // A situation set out before a question about it ("the team is weighing
+    // promotion from test to prod. which tests fit?") intends its release.
+    let situation = stated_release && asks && !claims;
+    let intends_release = promotes && intends && (personal || points_at || situation);
     let reading =
         if (reports || (asks && mentions_change) || (points_at && beliefs) || intends_release)
             && changes
@@ -380,7 +399,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     }
 
     // A question is answered for the scopes it names; with none named, for
-    // what its topic needs; with neither, for the stages it names.
+    // what its topic needs; with neither, for the stages it names. A question
+    // about the stages or scopes in general ("how deep should tests go in dev
+    // compared to prod?") is answered with the plan but has no primary scope,
+    // and so has a question about a belief ("someone says params only affect
+    // training, what's wrong with that?"): it is answered with the trap.
+    let mut no_primary = false;
     if reading == Reading::Question {
         let kind_of_test = positive.iter().any(|f| {
             let r = &engine.rules[f.rule as usize];
@@ -393,8 +417,46 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         let answer: Option<Vec<usize>> = if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)
-        } else if (kind_of_test && named_stages.len() <= 1) || stage_plan {
+        } else if !kind_of_test && !asked.is_empty() {
+            trace.push("a question about a belief: answered with its trap".to_owned());
+            Some(Vec::new())
+        } else if kind_of_test {
+            // "does the champion vs challenger comparison belong to staging
+            // or to prod?": the kind of test decides where it belongs, and
+            // what it tests ("a train/serve skew test") adds no scope. A kind
+            // that runs in several of the stages asked about ("data
+            // validation: dev or staging?") belongs to each of them.
+            let kind_scopes: Vec<usize> = positive
+                .iter()
+                .map(|f| &engine.rules[f.rule as usize])
+                .filter(|r| r.kind == RuleKind::Topic && !r.fallback)
+                .flat_map(|r| r.scopes.iter().copied())
+                .collect();
+            let mut in_named: Vec<usize> = kind_scopes
+                .iter()
+                .map(|&s| engine.scopes[s].stage)
+                .filter(|st| named_stages.contains(st))
+                .collect();
+            in_named.sort_unstable();
+            in_named.dedup();
+            if in_named.len() > 1 {
+                trace.push(
+                    "a question about a kind of test that runs in each stage asked about"
+                        .to_owned(),
+                );
+                Some(Vec::new())
+            } else {
+                trace.push("a question about one kind of test: answered for that kind".to_owned());
+                Some(kind_scopes)
+            }
+        } else if stage_plan {
+            trace.push("a question about stages in general: answered with the plan".to_owned());
+            no_primary = true;
             None
+        } else if named_stages.len() == 1 && asks_purpose {
+            // "what is staging for?": what that stage is for.
+            trace.push("a question about one stage: answered with what it is for".to_owned());
+            Some(Vec::new())
         } else if named_stages.len() == 1 {
             // "which tests belong in prod?": the scopes of that stage.
             trace.push(
@@ -408,6 +470,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         } else if named_stages.len() == engine.stages.len() {
             // "dev vs staging vs prod": the whole plan.
             trace.push("a question about every stage: answered with the plan".to_owned());
+            no_primary = true;
             Some((0..n_scopes).collect())
         } else if named_stages.len() > 1 {
             // "dev or staging?": what each of those stages is for.
@@ -499,7 +562,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let confident = reading != Reading::Nothing;
     Advice {
         reading,
-        primary_scope: scopes.last().map(|&s| engine.scopes[s].id.clone()),
+        primary_scope: scopes
+            .last()
+            .filter(|_| !no_primary)
+            .map(|&s| engine.scopes[s].id.clone()),
         scopes: scopes
             .iter()
             .map(|&s| engine.scopes[s].id.clone())
@@ -754,6 +820,75 @@ mod tests {
         );
         assert_eq!(advice.primary_scope, None);
         assert_eq!(advice.stages, ["dev", "test"]);
+    }
+
+    #[test]
+    fn a_question_about_the_stages_in_general_gets_the_plan_without_a_primary() {
+        let mut f = facts(&["stages"]);
+        f.reports = false;
+        f.asks = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope, None);
+        assert_eq!(advice.scopes, ["unit", "integration", "release-gating"]);
+        assert_eq!(advice.stages, ["dev", "test", "prod"]);
+    }
+
+    #[test]
+    fn a_question_about_what_one_stage_is_for_gets_the_stage_alone() {
+        let ask = |asks_purpose| Facts {
+            asks: true,
+            asks_purpose,
+            named_stages: vec![stage("test")],
+            ..Facts::default()
+        };
+        let advice = decide(&KB.engine, ask(true));
+        assert_eq!(advice.primary_scope, None);
+        assert_eq!(advice.stages, ["test"]);
+        // "which tests belong in staging?": the tests of that stage.
+        let advice = decide(&KB.engine, ask(false));
+        assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
+    fn a_question_about_a_belief_is_answered_with_its_trap_alone() {
+        // "someone says params only affect training. what's wrong with that?"
+        let mut f = facts(&["pipeline"]);
+        f.reports = false;
+        f.asks = true;
+        f.asked = vec![fired("unit-enough")];
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope, None);
+        assert!(advice.scopes.is_empty());
+        assert!(!advice.traps.is_empty());
+    }
+
+    #[test]
+    fn a_situation_set_out_before_a_question_intends_its_release() {
+        // "the team is weighing promotion from test to prod. which tests?"
+        let mut f = facts(&["promote"]);
+        f.reports = false;
+        f.asks = true;
+        f.intends = true;
+        f.stated_release = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
+    }
+
+    #[test]
+    fn a_question_that_says_test_is_about_testing() {
+        let advice = decide(
+            &KB.engine,
+            Facts {
+                asks: true,
+                says_test: true,
+                ..Facts::default()
+            },
+        );
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope, None);
     }
 
     #[test]

@@ -418,6 +418,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // a function of its own.
     let mut claimed = rustc_hash::FxHashSet::default();
     let mut intends = false;
+    let mut stated_release = false;
     for hit in &hits {
         let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
@@ -464,10 +465,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // "every PR gets a canary", "how long should a canary sit at 5%?":
         // a release named in a general sentence or a question is talked
         // about, not intended.
-        intends |= !is_negated
+        let intended = !is_negated
             && rule.kind == RuleKind::Promote
             && hit.reach == Reach::Signal
             && !mood.is_general_at(s as usize);
+        intends |= intended;
+        // "the team is weighing promotion from test to prod. which tests?":
+        // a release stated, not asked about, describes the situation at hand.
+        stated_release |= intended && !mood.is_in_question_at(s as usize);
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
@@ -581,6 +586,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         fixes: mood.fixes,
         claims: mood.claims,
         denies: mood.denies,
+        asks_purpose: mood.asks_purpose,
+        stated_release,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {
@@ -627,10 +634,34 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // "dev, test and prod", "dev/test/prod": between the names of the stages
+    // before and after it, "test" names the stage between them.
+    let stage_of = |i: &Item| {
+        engine
+            .stage_names
+            .iter()
+            .find(|&&(t, _)| t == i.tok)
+            .map(|&(_, s)| s)
+    };
+    let listed = |i: &&Item| i.tok != COMMA && !engine.lexicon.has(i.tok, class::JOINER);
+    for (k, item) in items.iter().enumerate() {
+        if engine.lexicon.name(item.tok) != "test" {
+            continue;
+        }
+        let before = items[..k].iter().rev().find(listed).and_then(stage_of);
+        let after = items[k + 1..].iter().find(listed).and_then(stage_of);
+        if let (Some(a), Some(b)) = (before, after)
+            && a + 2 == b
+            && !facts.named_stages.contains(&(a + 1))
+        {
+            facts.named_stages.push(a + 1);
+        }
+    }
     // "the difference between unit, integration and release-gating tests":
     // in a question about tests, a scope's bare name names it too.
     let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
         || !facts.named_scopes.is_empty();
+    facts.says_test = items.iter().any(|i| engine.lexicon.name(i.tok) == "test");
     if mood.asks && about_tests {
         for item in &items {
             for &(tok, s) in &engine.scope_words {

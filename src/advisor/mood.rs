@@ -69,6 +69,12 @@ pub(crate) struct Mood {
     /// lead says params only affect training"): in a message that asks, a
     /// belief named there is asked about, not held.
     pub(crate) reported: Vec<(usize, usize)>,
+    /// Some question asks what a thing is for ("what is staging for?",
+    /// "what's the point of a dev workspace?"), not which tests it runs.
+    pub(crate) asks_purpose: bool,
+    /// Byte ranges of sentences that end in `?` without opening with a
+    /// question word ("in which stage does the canary run?", "..., right?").
+    pub(crate) question_marked: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -78,6 +84,12 @@ impl Mood {
 
     pub(crate) fn is_general_at(&self, pos: usize) -> bool {
         within(&self.general, pos) || within(&self.asking_in_general, pos)
+    }
+
+    /// Whether `pos` lies in a sentence that asks in any way: it opens with
+    /// a question word or ends in `?`.
+    pub(crate) fn is_in_question_at(&self, pos: usize) -> bool {
+        within(&self.asking, pos) || within(&self.question_marked, pos)
     }
 
     pub(crate) fn is_deferring_at(&self, pos: usize) -> bool {
@@ -285,6 +297,19 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let Some(first) = first else {
         return;
     };
+    // "per the guide, can a wall of green unit tests prove the system
+    // works?": a question may open after a short lead-in and a comma.
+    let first = if question_mark && !lex.has(sentence[first].tok, class::ASK) {
+        sentence
+            .iter()
+            .take(6)
+            .position(|w| w.kind == TokenKind::Comma)
+            .and_then(|c| sentence.get(c + 1).map(|w| (c + 1, w)))
+            .filter(|(_, w)| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK))
+            .map_or(first, |(k, _)| k)
+    } else {
+        first
+    };
     // "don't overthink it" opens with "do" but tells, it does not ask; "when
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
     // "why would a param tweak need more than a retrain?" argues; it
@@ -344,14 +369,32 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .last()
         .is_some_and(|&(s, _)| s == sentence[first].start);
     mood.asks |= opens_with_question || question_mark;
+    if question_mark && !opens_with_question {
+        mood.question_marked.push((sentence[first].start, end));
+    }
+    // "what is the staging env for, really?", "the purpose of dev", "what's
+    // the point of staging": the question asks what something is for.
+    if opens_with_question || question_mark {
+        mood.asks_purpose |= sentence.iter().enumerate().any(|(k, w)| {
+            let next = sentence.get(k + 1);
+            w.kind == TokenKind::Word
+                && match w.raw {
+                    "purpose" => true,
+                    "point" => next.is_some_and(|n| n.raw == "of"),
+                    "for" => next.is_none_or(|n| n.kind != TokenKind::Word),
+                    _ => false,
+                }
+        });
+    }
     // "every PR gets a full retrain", "shadow deployments are a waste":
     // the sentence speaks of all cases, not of one change.
     let general = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::GENERAL)
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
-            // "the first ever release" is one occasion.
-            && !(k > 0 && sentence[k - 1].raw == "first")
+            // "the first ever release" is one occasion, and so is what a
+            // past verb did ("the model passed everything in staging").
+            && !(k > 0 && (sentence[k - 1].raw == "first" || sentence[k - 1].raw.ends_with("ed")))
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
@@ -371,11 +414,15 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         && !sentence.iter().any(|w| w.raw == "you");
     // "someone on the team says changing params only affects training":
     // what a third person holds is a belief voiced, not a change made.
-    let reported_belief = sentence.iter().any(|w| {
+    // So does a sentence that opens by naming a belief as an assumption
+    // ("assuming a param change only affects training."): it holds nothing.
+    let reported_belief = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::BELIEF_VERB)
-            && w.raw.ends_with('s')
-            && !w.raw.ends_with("ss")
+            && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
+                || (k == first && w.raw.ends_with("ing"))
+                // "why does the guide say ...?": asked in the third person.
+                || sentence[first..k].iter().any(|p| p.raw == "does"))
     });
     if reported_belief {
         mood.reported.push((sentence[first].start, end));
@@ -419,6 +466,8 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && !forbids(k)
             && !compound(k)
             && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k))
+            // "passed everything in staging" says what happened once.
+            && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
     let claims = general || rhetorical || (0..sentence.len()).any(claim_at);
     // The claim of the main clause, before a reason or a contrast: "setting
@@ -800,6 +849,38 @@ mod tests {
             mood("literally the same commit, so no checks before the new version is registered");
         assert!(!m.reports && m.denies);
         assert!(mood("the new threshold, 0.4 before").reports);
+    }
+
+    #[test]
+    fn a_question_about_what_a_stage_is_for_asks_its_purpose() {
+        assert!(mood("what's the staging env for, really?").asks_purpose);
+        assert!(mood("whats the point of a dev workspace if CI runs everything").asks_purpose);
+        assert!(mood("what's the actual purpose of staging?").asks_purpose);
+        assert!(!mood("which tests belong in prod?").asks_purpose);
+        assert!(!mood("what needs to pass before prod? asking for a friend").asks_purpose);
+    }
+
+    #[test]
+    fn what_a_past_verb_did_to_everything_happened_once() {
+        let m = mood("the model passed everything in the test environment");
+        assert!(!m.claims && m.general.is_empty());
+        assert!(mood("we test everything everywhere").claims);
+    }
+
+    #[test]
+    fn a_question_may_open_after_a_lead_in() {
+        let m = mood("per the guide, can a wall of green unit tests prove the system works?");
+        assert_eq!(m.asking.len(), 1);
+        assert!(mood("bumped lr, right?").asking.is_empty());
+    }
+
+    #[test]
+    fn an_assumption_or_a_third_person_question_reports_a_belief() {
+        let text = "guide trap: assuming a param change only affects training. what else?";
+        assert!(!mood(text).reported.is_empty());
+        let text = "why does the guide say config changes ripple beyond one function?";
+        let m = mood(text);
+        assert!(!m.reported.is_empty() && !m.mentions_change);
     }
 
     #[test]

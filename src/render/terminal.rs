@@ -28,8 +28,11 @@ pub fn summary_line(kb: &KnowledgeBase, advice: &Advice) -> String {
                 .filter_map(|s| kb.scope(s))
                 .map(|s| format!("{} in {}", s.title, kb.stages[s.stage].title))
                 .collect();
+            // A question about every stage has the plan's scopes but no
+            // primary one: it is still worded with its scopes.
             let about = match verdict {
                 Some(_) => scopes.join("; "),
+                None if !scopes.is_empty() => scopes.join("; "),
                 None => {
                     let stages: Vec<&str> =
                         advice.stages.iter().map(|s| stage_title(kb, s)).collect();

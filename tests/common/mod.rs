@@ -144,3 +144,23 @@ pub(crate) fn assert_table(label: &str, cases: &[Case]) {
         cases.len()
     );
 }
+
+/// Questions about every stage at once are answered with the whole plan,
+/// every scope in its stage, but with no primary scope, since they ask about
+/// no change (README, "How an answer is decided", step 1). A table's own
+/// shape (primary = deepest scope) cannot say that, so they are listed apart.
+#[allow(dead_code)]
+pub(crate) fn assert_plan_questions(texts: &[&str]) {
+    for text in texts {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.reading, testscope::Reading::Question, "{text:?}");
+        assert_eq!(advice.primary_scope, None, "{text:?}");
+        assert_eq!(
+            advice.scopes,
+            ["unit", "integration", "release-gating"],
+            "{text:?}"
+        );
+        assert_eq!(advice.stages, ["dev", "test", "prod"], "{text:?}");
+        assert_eq!(advice.traps, ["stage-blind"], "{text:?}");
+    }
+}
