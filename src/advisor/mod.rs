@@ -276,7 +276,27 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .flat_map(keep_outermost)
         .collect();
-    let hits = nearest_object(engine, &items, &kept);
+    let mut hits = nearest_object(engine, &items, &kept);
+    // "fixed the learning-rate warmup helper", "bugfix in the label encoder
+    // helper": words between a change verb and the function it governs say
+    // what the function is about; they are not a change of their own.
+    let function_spans: Vec<(u32, u32)> = hits
+        .iter()
+        .filter(|h| {
+            h.reach == Reach::Signal && engine.rules[h.rule as usize].subject == Subject::Function
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    if !function_spans.is_empty() {
+        hits.retain(|h| {
+            let r = &engine.rules[h.rule as usize];
+            !(r.kind == RuleKind::Change
+                && r.subject == Subject::Other
+                && function_spans
+                    .iter()
+                    .any(|&(s, e)| s < h.start && h.end < e))
+        });
+    }
     // "we'll just test it in prod": the release words of a sentence that
     // voices such a belief are the belief's, not an intent to release.
     // "prd: @champ → v19": a label of a word or two before a colon heads
