@@ -420,6 +420,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut later: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Rules named only where the message proposes tests.
     let mut planned: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Sentences that name a file of code.
+    let code_file_sentences: rustc_hash::FxHashSet<u32> = paths
+        .iter()
+        .filter(|(p, _, _)| paths::is_code_file(p))
+        .filter_map(|&(_, start, _)| {
+            let k = items.partition_point(|i| (i.start as usize) < start);
+            sentence_of.get(k).copied()
+        })
+        .collect();
     // Line numbers by binary search over the newline offsets, found once, so
     // long messages stay linear.
     let newlines: Vec<usize> = cleaned
@@ -488,6 +497,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && rule.kind == RuleKind::Promote
             && hit.reach == Reach::Signal
             && !mood.is_general_at(s as usize);
+        // "the dedupe step in clean_events.py": a place named in the sentence
+        // of a code file is a part of that file, not a change of its own.
+        if hit.reach == Reach::Place && code_file_sentences.contains(&sentence_of[span.start]) {
+            continue;
+        }
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
