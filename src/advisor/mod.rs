@@ -407,6 +407,41 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 && is_owned(h.start))
         })
         .collect();
+    // "one-line fix in `safe_div()`. I know integration tests check that
+    // training and serving work together": a sentence about a kind of test
+    // that reports no change of its own describes the tests, not the change,
+    // when the change is told elsewhere in the message.
+    let mut scope_sentences = rustc_hash::FxHashSet::default();
+    let mut verb_sentences = rustc_hash::FxHashSet::default();
+    for (item, &n) in items.iter().zip(&sentence_of) {
+        if engine.scope_names.iter().any(|&(tok, _)| tok == item.tok) {
+            scope_sentences.insert(n);
+        }
+        if engine.lexicon.has(item.tok, class::CHANGE) {
+            verb_sentences.insert(n);
+        }
+    }
+    let about_tests = |n: u32| scope_sentences.contains(&n) && !verb_sentences.contains(&n);
+    let told_elsewhere = named_code.iter().any(|&(item, _, _)| {
+        !about_tests(sentence_of.get(item as usize).copied().unwrap_or(u32::MAX))
+    }) || hits.iter().any(|h| {
+        let r = &engine.rules[h.rule as usize];
+        matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && h.reach == Reach::Signal
+            && !about_tests(sentence_of[h.start as usize])
+    });
+    let hits: Vec<Hit> = if told_elsewhere {
+        hits.into_iter()
+            .filter(|h| {
+                let r = &engine.rules[h.rule as usize];
+                !(r.kind == RuleKind::Change
+                    && r.subject == Subject::Other
+                    && about_tests(sentence_of[h.start as usize]))
+            })
+            .collect()
+    } else {
+        hits
+    };
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Belief topics, kept apart: they count only if the message reads as a
