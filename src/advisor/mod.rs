@@ -276,7 +276,27 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .flat_map(keep_outermost)
         .collect();
-    let hits = nearest_object(engine, &items, &kept);
+    let mut hits = nearest_object(engine, &items, &kept);
+    // "fixed the learning-rate warmup helper", "bugfix in the label encoder
+    // helper": words between a change verb and the function it governs say
+    // what the function is about; they are not a change of their own.
+    let function_spans: Vec<(u32, u32)> = hits
+        .iter()
+        .filter(|h| {
+            h.reach == Reach::Signal && engine.rules[h.rule as usize].subject == Subject::Function
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    if !function_spans.is_empty() {
+        hits.retain(|h| {
+            let r = &engine.rules[h.rule as usize];
+            !(r.kind == RuleKind::Change
+                && r.subject == Subject::Other
+                && function_spans
+                    .iter()
+                    .any(|&(s, e)| s < h.start && h.end < e))
+        });
+    }
     // "we'll just test it in prod": the release words of a sentence that
     // voices such a belief are the belief's, not an intent to release.
     // "prd: @champ → v19": a label of a word or two before a colon heads
@@ -387,6 +407,41 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 && is_owned(h.start))
         })
         .collect();
+    // "one-line fix in `safe_div()`. I know integration tests check that
+    // training and serving work together": a sentence about a kind of test
+    // that reports no change of its own describes the tests, not the change,
+    // when the change is told elsewhere in the message.
+    let mut scope_sentences = rustc_hash::FxHashSet::default();
+    let mut verb_sentences = rustc_hash::FxHashSet::default();
+    for (item, &n) in items.iter().zip(&sentence_of) {
+        if engine.scope_names.iter().any(|&(tok, _)| tok == item.tok) {
+            scope_sentences.insert(n);
+        }
+        if engine.lexicon.has(item.tok, class::CHANGE) {
+            verb_sentences.insert(n);
+        }
+    }
+    let about_tests = |n: u32| scope_sentences.contains(&n) && !verb_sentences.contains(&n);
+    let told_elsewhere = named_code.iter().any(|&(item, _, _)| {
+        !about_tests(sentence_of.get(item as usize).copied().unwrap_or(u32::MAX))
+    }) || hits.iter().any(|h| {
+        let r = &engine.rules[h.rule as usize];
+        matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && h.reach == Reach::Signal
+            && !about_tests(sentence_of[h.start as usize])
+    });
+    let hits: Vec<Hit> = if told_elsewhere {
+        hits.into_iter()
+            .filter(|h| {
+                let r = &engine.rules[h.rule as usize];
+                !(r.kind == RuleKind::Change
+                    && r.subject == Subject::Other
+                    && about_tests(sentence_of[h.start as usize]))
+            })
+            .collect()
+    } else {
+        hits
+    };
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Belief topics, kept apart: they count only if the message reads as a
@@ -400,6 +455,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut later: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Rules named only where the message proposes tests.
     let mut planned: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Sentences that name a file of code.
+    let code_file_sentences: rustc_hash::FxHashSet<u32> = paths
+        .iter()
+        .filter(|(p, _, _)| paths::is_code_file(p))
+        .filter_map(|&(_, start, _)| {
+            let k = items.partition_point(|i| (i.start as usize) < start);
+            sentence_of.get(k).copied()
+        })
+        .collect();
     // Line numbers by binary search over the newline offsets, found once, so
     // long messages stay linear.
     let newlines: Vec<usize> = cleaned
@@ -473,6 +537,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // "the team is weighing promotion from test to prod. which tests?":
         // a release stated, not asked about, describes the situation at hand.
         stated_release |= intended && !mood.is_in_question_at(s as usize);
+        // "the dedupe step in clean_events.py": a place named in the sentence
+        // of a code file is a part of that file, not a change of its own.
+        if hit.reach == Reach::Place && code_file_sentences.contains(&sentence_of[span.start]) {
+            continue;
+        }
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {

@@ -7,6 +7,16 @@ const EXTENSIONS: &[&str] = &[
     "sh", "scala", "r", "tf", "hcl", "conf", "env", "csv", "parquet", "pkl", "whl", "jar",
 ];
 
+/// Endings of files that hold code: a step or stage named next to one is a
+/// part of that code ("the dedupe step in `clean_events.py`").
+const CODE_EXTENSIONS: &[&str] = &["py", "ipynb", "scala", "r", "sql"];
+
+/// Whether a path names a file of code.
+pub(crate) fn is_code_file(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| CODE_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
 /// Extracts the path-looking words of a message, with their byte ranges.
 ///
 /// A word is a path when it names a file with a known extension or ends in
@@ -228,6 +238,15 @@ fn segment_matches(pattern: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_files_are_told_from_config_and_data() {
+        assert!(is_code_file("src/clean_events.py"));
+        assert!(is_code_file("jobs/Join.scala"));
+        assert!(!is_code_file("resources/train.job.yml"));
+        assert!(!is_code_file("features/"));
+        assert!(!is_code_file("data.parquet"));
+    }
 
     #[test]
     fn globs_match_like_gitignore_lite() {
