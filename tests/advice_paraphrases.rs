@@ -399,6 +399,10 @@ const CASES: &[Case] = &[
     // A template pasted on one line: its fields are sentences, and "Testing
     // done" and "Rollback: revert" are boilerplate, not a belief or a release.
     ("Summary: rename the cols in the churn feature table. Testing done: unit suite green. Rollback: revert", I, &[INTEG], &[T2, T8]),
+    // Vocabulary: a loss named by its name changes what the model learns;
+    // A/B as a verb on users is a release on live traffic.
+    ("the loss went from mse to huber in the trainer", I, &[INTEG], &[T1, T2]),
+    ("we want to A/B the new recsys against the current one on 5% of users", R, &[GATE], &[T3, T5]),
     // Code and docs: judged by the code (expected over-testing before).
     ("we tweaked the cleaning helper and also fixed typos in the readme", U, &[UNIT], &[]),
     // Code and its tests: judged by the code, so no over-testing reminder
