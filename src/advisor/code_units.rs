@@ -115,10 +115,24 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
         let headline = opens_line
             && described
             && word.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        // After a colon, a name is a value ("model: xgb_ranker_v2",
+        // "task_key: ModelValidation") unless a word heads the line and a
+        // sentence follows the name ("fix: strip_html handles nested tags").
+        let after_label = prev == Some(b':') && {
+            let key = text[..start].trim_end_matches([' ', ':']);
+            let from = key
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(0, |(k, c)| k + c.len_utf8());
+            let key = &key[from..];
+            let rest = text[end..].lines().next().unwrap_or_default();
+            !key.contains('_') && rest.split_whitespace().count() >= 2
+        };
         let assigned = !described
             && (valued
                 || matches!(next, Some(b'=' | b':'))
-                || (!called && matches!(prev, Some(b'=' | b':'))));
+                || (!called && !after_label && matches!(prev, Some(b'=' | b':'))));
         if assigned && !valued {
             continue;
         }
@@ -221,6 +235,16 @@ mod tests {
         assert!(names("alias on prod.ml.fraud_model").is_empty());
         assert!(names("timestamp_lookup_key=event_ts").is_empty());
         assert!(names("task_key: ModelValidation").is_empty());
+        assert!(names("model: xgb_ranker_v2").is_empty());
+        assert_eq!(
+            names("fix: strip_html handles nested tags now"),
+            [("strip_html", false)]
+        );
+        assert_eq!(
+            names("tweak: normalizeEmail lowercases the domain"),
+            [("normalizeEmail", false)]
+        );
+        assert!(names("é_x: strip_html").is_empty());
         assert_eq!(
             names("jaccard_sim: early return 0.0 when both sets are empty"),
             [("jaccard_sim", true)]
