@@ -403,6 +403,9 @@ const CASES: &[Case] = &[
     // A/B as a verb on users is a release on live traffic.
     ("the loss went from mse to huber in the trainer", I, &[INTEG], &[T1, T2]),
     ("we want to A/B the new recsys against the current one on 5% of users", R, &[GATE], &[T3, T5]),
+    // Words compounded before a docs noun say what the docs are about.
+    ("updated the tokenizer README", U, &[UNIT], &[T6]),
+    ("fixed a typo in the scaler docstring", U, &[UNIT], &[T6]),
     // Code and docs: judged by the code (expected over-testing before).
     ("we tweaked the cleaning helper and also fixed typos in the readme", U, &[UNIT], &[]),
     // Code and its tests: judged by the code, so no over-testing reminder

@@ -371,7 +371,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .collect();
     // "only touches `docs/`: a new section on sample rates": a docs or
     // tests path owns what follows it as a docs or tests phrase does.
-    let path_anchors: Vec<u32> = paths
+    let path_anchors: Vec<(u32, u32, u32)> = paths
         .iter()
         .zip(&path_rules)
         .filter(|(_, rule)| {
@@ -382,7 +382,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 )
             })
         })
-        .map(|(&(_, _, end), _)| items.partition_point(|i| (i.start as usize) < end) as u32)
+        .map(|(&(_, start, end), _)| {
+            let at = |offset: usize| items.partition_point(|i| (i.start as usize) < offset) as u32;
+            (at(start), start as u32, at(end))
+        })
         .collect();
     let owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits, &path_anchors);
     // The furthest end among the ranges that start at or before each one,
@@ -1031,15 +1034,18 @@ pub(crate) fn analyse(
 /// What a tests-only or docs-only phrase is about: "tests for the batch
 /// inference output schema", "a comment in the ModelValidation notebook".
 /// The words after it, up to the next change verb or the end of the
-/// sentence, name what the tests or docs cover, not a change of their own.
+/// sentence, name what the tests or docs cover, not a change of their own;
+/// so do the words compounded right before it ("the tokenizer README").
+/// `path_anchors` holds, for each docs or tests path, the item at its start,
+/// its byte offset and the item after it.
 fn owned_by_tests_or_docs(
     engine: &Engine,
     cleaned: &str,
     items: &[Item],
     hits: &[Hit],
-    path_anchors: &[u32],
+    path_anchors: &[(u32, u32, u32)],
 ) -> Vec<std::ops::Range<u32>> {
-    let mut owned: Vec<std::ops::Range<u32>> = hits
+    let docs_or_tests: Vec<(u32, u32, u32)> = hits
         .iter()
         .filter(|h| {
             matches!(
@@ -1047,39 +1053,71 @@ fn owned_by_tests_or_docs(
                 Subject::Docs | Subject::Tests
             )
         })
-        .map(|h| h.end)
+        .map(|h| (h.start, items[h.start as usize].start, h.end))
         .chain(path_anchors.iter().copied())
-        .map(|anchor| {
-            // "docs: new page on how promotion works": a heading's colon
-            // does not end what it is about.
-            let heading = items
-                .get(anchor as usize)
-                .is_some_and(|i| i.tok == BREAK && cleaned[i.start as usize..].starts_with(':'));
-            let from = anchor as usize + usize::from(heading);
-            // A change verb that opens a new clause ("... and fixed the bug")
-            // ends what the tests are about; "the split helper" does not.
-            // Nor does a list's next item ("a docstring typo, a new test,
-            // and pyarrow 14 → 16").
-            let next_item = |k: usize| {
-                let after = cleaned[items[k].end as usize..].trim_start();
-                ["and ", "plus ", "a ", "an ", "also "]
-                    .iter()
-                    .any(|w| after.starts_with(w))
-            };
-            let end = (from..items.len())
-                .find(|&k| {
-                    items[k].tok == BREAK
-                        || (items[k].tok == COMMA && next_item(k))
-                        || (engine.lexicon.has(items[k].tok, class::CHANGE)
-                            && items.get(k.wrapping_sub(1)).is_some_and(|p| {
-                                p.tok == COMMA || engine.lexicon.has(p.tok, class::JOINER)
-                            }))
-                })
-                .unwrap_or(items.len());
-            anchor..end as u32
-        })
-        .filter(|r| !r.is_empty())
         .collect();
+    // A noun compound: words joined to the next by nothing but a space or a
+    // hyphen ("tokenizer README", "feature-table tests"). A stop word, a
+    // comma, a verb or "and" in between ends it: "changed the scaler with
+    // tests" changes the scaler.
+    let compound = |k: usize, next: u32| {
+        // Words expanded from one typed word ("lr") share its span.
+        let (end, next) = (items[k].end as usize, next as usize);
+        let gap = cleaned.get(end..next.max(end)).unwrap_or("?");
+        let item = &items[k];
+        gap.chars().all(|c| c == ' ' || c == '-' || c == '`')
+            && item.tok != BREAK
+            && item.tok != COMMA
+            && !engine
+                .lexicon
+                .has(item.tok, class::CHANGE | class::JOINER | class::NEG_FORWARD)
+    };
+    let mut owned: Vec<std::ops::Range<u32>> = docs_or_tests
+        .iter()
+        .filter_map(|&(head, offset, _)| {
+            let first = (0..head as usize)
+                .rev()
+                .take(3)
+                .take_while(|&k| compound(k, items.get(k + 1).map_or(offset, |i| i.start)))
+                .last()?;
+            Some(first as u32..head)
+        })
+        .collect();
+    owned.extend(
+        docs_or_tests
+            .iter()
+            .map(|&(_, _, anchor)| anchor)
+            .map(|anchor| {
+                // "docs: new page on how promotion works": a heading's colon
+                // does not end what it is about.
+                let heading = items.get(anchor as usize).is_some_and(|i| {
+                    i.tok == BREAK && cleaned[i.start as usize..].starts_with(':')
+                });
+                let from = anchor as usize + usize::from(heading);
+                // A change verb that opens a new clause ("... and fixed the bug")
+                // ends what the tests are about; "the split helper" does not.
+                // Nor does a list's next item ("a docstring typo, a new test,
+                // and pyarrow 14 → 16").
+                let next_item = |k: usize| {
+                    let after = cleaned[items[k].end as usize..].trim_start();
+                    ["and ", "plus ", "a ", "an ", "also "]
+                        .iter()
+                        .any(|w| after.starts_with(w))
+                };
+                let end = (from..items.len())
+                    .find(|&k| {
+                        items[k].tok == BREAK
+                            || (items[k].tok == COMMA && next_item(k))
+                            || (engine.lexicon.has(items[k].tok, class::CHANGE)
+                                && items.get(k.wrapping_sub(1)).is_some_and(|p| {
+                                    p.tok == COMMA || engine.lexicon.has(p.tok, class::JOINER)
+                                }))
+                    })
+                    .unwrap_or(items.len());
+                anchor..end as u32
+            }),
+    );
+    owned.retain(|r| !r.is_empty());
     // "rewrote the batch scoring job's tests": the words a docs or tests
     // signal spans between its own are what the tests are about.
     for h in hits.iter().filter(|h| {
