@@ -406,6 +406,8 @@ const CASES: &[Case] = &[
     // Words compounded before a docs noun say what the docs are about.
     ("updated the tokenizer README", U, &[UNIT], &[T6]),
     ("fixed a typo in the scaler docstring", U, &[UNIT], &[T6]),
+    // An apology opens a correction; it claims nothing.
+    ("raj: changed the tokenizer vocab\nmia: wait, that was only the README for the tokenizer, right?\nraj: yeah sorry, just docs", U, &[UNIT], &[T6]),
     // Code and docs: judged by the code (expected over-testing before).
     ("we tweaked the cleaning helper and also fixed typos in the readme", U, &[UNIT], &[]),
     // Code and its tests: judged by the code, so no over-testing reminder
