@@ -75,6 +75,11 @@ pub(crate) struct Mood {
     /// Byte ranges of sentences that end in `?` without opening with a
     /// question word ("in which stage does the canary run?", "..., right?").
     pub(crate) question_marked: Vec<(usize, usize)>,
+    /// Byte ranges of sentences that claim something and report no change
+    /// ("pretty sure nobody reads that column", "its backtest is better, so
+    /// shadow traffic is overkill"): next to a change told elsewhere, the
+    /// belief a topic of theirs stands for is voiced about that change.
+    pub(crate) claiming: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -102,6 +107,10 @@ impl Mood {
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
+    }
+
+    pub(crate) fn is_claiming_at(&self, pos: usize) -> bool {
+        within(&self.claiming, pos)
     }
 }
 
@@ -714,6 +723,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
     });
     mood.denies |= claims && negates && !mood.reports;
+    // A sentence that opens with a question word asks about a belief; one
+    // that claims, with or without a tag ("..., right?"), holds it.
+    if claims && !mood.reports && !opens_with_question {
+        mood.claiming.push((sentence[first].start, end));
+    }
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
     // no change: it asks about canaries.
     let about_a_kind = statement
