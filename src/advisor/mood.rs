@@ -122,6 +122,42 @@ fn within(ranges: &[(usize, usize)], pos: usize) -> bool {
     k > 0 && pos < ranges[k - 1].1
 }
 
+/// "retraining on new data is just pressing a button", "setting it to dry
+/// run is harmless": an activity named as the subject (a gerund) and given a
+/// verdict with "is" speaks of that kind of change, not of one made.
+fn activity_judged(words: &[Word<'_>]) -> bool {
+    let Some(subject) = words.first() else {
+        return false;
+    };
+    let gerund = subject.kind == TokenKind::Word
+        && subject.raw.len() > 5
+        && subject.raw.ends_with("ing")
+        && !subject.raw.ends_with("thing");
+    gerund
+        && words.windows(2).take(10).any(|pair| {
+            matches!(pair[0].raw, "is" | "isnt")
+                && matches!(
+                    pair[1].raw,
+                    "just"
+                        | "only"
+                        | "a"
+                        | "an"
+                        | "not"
+                        | "no"
+                        | "never"
+                        | "always"
+                        | "purely"
+                        | "simply"
+                        | "basically"
+                        | "harmless"
+                        | "fine"
+                        | "safe"
+                        | "pointless"
+                        | "overkill"
+                )
+        })
+}
+
 /// "retrains don't need tests", "feature tables belong to whoever builds
 /// them", "a model that wins offline wins online": a sentence whose subject is
 /// a kind of thing (a bare plural, or "a", "every", "any" before a noun)
@@ -407,7 +443,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
-    let statement = generic_statement(&sentence[first..]);
+    let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
     let general = general || statement;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
@@ -478,17 +514,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
-    let claims = general || rhetorical || (0..sentence.len()).any(claim_at);
-    // The claim of the main clause, before a reason or a contrast: "setting
-    // run_mode to dry_run so deploys aren't blocked" still reports.
-    let main_clause_end = sentence
-        .iter()
-        .position(|w| {
-            w.kind == TokenKind::Comma
-                || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
-        })
-        .unwrap_or(sentence.len());
-    let main_claims = general || (0..main_clause_end).any(claim_at);
+    // A clause after a comma may judge an activity of its own ("the gate is
+    // red tape, setting it to dry run is harmless").
+    let judged_later = sentence.iter().enumerate().any(|(k, w)| {
+        w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..])
+    });
+    let claims = general || rhetorical || judged_later || (0..sentence.len()).any(claim_at);
     // Whether the clause around word `k` claims: "member_features gets a new
     // column, and I honestly don't know who reads it" reports in its first
     // clause and doubts in its second. Asked only of a few words, so it scans
@@ -592,7 +623,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
-            let opens = opens_clause && !main_claims;
+            // The clause it opens is judged on its own: "the gate is red
+            // tape, setting it to dry run is harmless" claims in both.
+            let opens = opens_clause && !clause_claims(k) && !activity_judged(&sentence[k..]);
             // "let's swap it", "we'll move", "gonna drop", "going to add".
             // "just doubles the terraform" describes what something does.
             let third_person = w.raw.ends_with('s') && !w.raw.ends_with("ss");
@@ -655,8 +688,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             mood.reports = true;
         }
         // "they would have told us by now" dates nothing.
-        let idiom =
-            w.raw == "now" && prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"));
+        // Nor does "now and then".
+        let idiom = w.raw == "now"
+            && (prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"))
+                || (sentence.get(k + 1).is_some_and(|n| n.raw == "and")
+                    && sentence.get(k + 2).is_some_and(|n| n.raw == "then")));
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
@@ -895,6 +931,33 @@ mod tests {
         let text = "why does the guide say config changes ripple beyond one function?";
         let m = mood(text);
         assert!(!m.reported.is_empty() && !m.mentions_change);
+    }
+
+    #[test]
+    fn an_activity_given_a_verdict_is_a_claim_not_a_report() {
+        for text in [
+            "retraining on new data is just pressing a button, it doesn't need validating",
+            "the validation gate is just red tape, setting it to dry run is harmless",
+            "lowering the gate thresholds a bit now and then is no big deal, right?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && !m.reports, "{text}");
+        }
+        // A clause that sets a value reports, whatever the next one claims.
+        assert!(mood("setting run_mode to dry_run so deploys aren't blocked").reports);
+        assert!(mood("bumped dropout, setting it higher is fine").reports);
+    }
+
+    #[test]
+    fn a_claim_beside_a_report_is_a_sentence_of_its_own() {
+        let text = "we plan to push the retrained model on monday. its backtest is better, so shadow traffic feels like overkill";
+        let m = mood(text);
+        assert!(m.reports);
+        assert!(!m.is_claiming_at(text.find("push").unwrap()));
+        assert!(m.is_claiming_at(text.find("backtest").unwrap()));
+        // A question that opens with a question word asks about a belief.
+        let text = "bumped lr. is a unit test enough?";
+        assert!(!mood(text).is_claiming_at(text.find("unit").unwrap()));
     }
 
     #[test]
