@@ -413,7 +413,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .asking_in_general
         .last()
         .is_some_and(|&(s, _)| s == sentence[first].start);
-    mood.asks |= opens_with_question || question_mark;
+    mood.asks |= opens_with_question;
     if question_mark && !opens_with_question {
         mood.question_marked.push((sentence[first].start, end));
     }
@@ -520,6 +520,22 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..])
     });
     let claims = general || rhetorical || judged_later || (0..sentence.len()).any(claim_at);
+    // A claim with a tag ("..., right?", "isn't an e2e run redundant?")
+    // argues; a sentence that ends in `?` and claims nothing asks, and so
+    // does one with a question word near the start of a clause ("in which
+    // stage should ...?", "if the stem says X, what's ...?") or a rhetorical
+    // "why" ("why bother with staging for ...?").
+    let wh = |w: &Word<'_>| {
+        matches!(
+            w.raw,
+            "which" | "what" | "where" | "when" | "how" | "who" | "why" | "whats"
+        )
+    };
+    let wh_near_start = sentence[first..].iter().take(3).any(wh)
+        || sentence
+            .windows(2)
+            .any(|p| p[0].kind == TokenKind::Comma && wh(&p[1]));
+    mood.asks |= question_mark && (!claims || rhetorical || wh_near_start);
     // Whether the clause around word `k` claims: "member_features gets a new
     // column, and I honestly don't know who reads it" reports in its first
     // clause and doubts in its second. Asked only of a few words, so it scans
@@ -958,6 +974,25 @@ mod tests {
         // A question that opens with a question word asks about a belief.
         let text = "bumped lr. is a unit test enough?";
         assert!(!mood(text).is_claiming_at(text.find("unit").unwrap()));
+    }
+
+    #[test]
+    fn a_claim_with_a_tag_argues_rather_than_asks() {
+        for text in [
+            "each module has its own tests, isn't an end-to-end run redundant?",
+            "canaries are overkill when the offline eval is solid, aren't they?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && !m.asks, "{text}");
+        }
+        for text in [
+            "in which environment should the integration run happen?",
+            "if the stem says 'integration test', what's the strong reading?",
+            "why bother with staging for the new memory limits?",
+            "no code changes?",
+        ] {
+            assert!(mood(text).asks, "{text}");
+        }
     }
 
     #[test]
