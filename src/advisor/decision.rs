@@ -121,7 +121,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let mut trace: Vec<String> = Vec::new();
     // Kept for a change reading when the message denies a need, or where a
     // sentence of its own claims something about the change.
-    let voiced_in_change = if denies { voiced.clone() } else { voiced_in_claims };
+    let voiced_in_change = if denies {
+        voiced.clone()
+    } else {
+        voiced_in_claims
+    };
     let mut asked = asked;
 
     // A release put later is not the decision at hand when something changed

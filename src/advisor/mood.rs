@@ -196,26 +196,32 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
         .get(k + 1)
         .is_some_and(|w| matches!(w.raw, "that" | "which" | "who" | "like"));
     let reach = if relative { 10 } else { 5 };
+    // "any cluster will do": what any or every one of a kind will do is a
+    // rule; "a new model will go live" is one plan.
+    let every_one = words
+        .first()
+        .is_some_and(|w| matches!(w.raw, "any" | "every"));
     words[k + 1..].iter().take(reach).any(|w| {
-        matches!(
-            w.raw,
-            "is" | "are"
-                | "do"
-                | "does"
-                | "dont"
-                | "should"
-                | "must"
-                | "never"
-                | "always"
-                | "belong"
-                | "need"
-                | "deserve"
-                | "deserves"
-                | "ca"
-                | "wo"
-                | "win"
-                | "wins"
-        )
+        (every_one && w.raw == "will")
+            || matches!(
+                w.raw,
+                "is" | "are"
+                    | "do"
+                    | "does"
+                    | "dont"
+                    | "should"
+                    | "must"
+                    | "never"
+                    | "always"
+                    | "belong"
+                    | "need"
+                    | "deserve"
+                    | "deserves"
+                    | "ca"
+                    | "wo"
+                    | "win"
+                    | "wins"
+            )
     })
 }
 
@@ -516,9 +522,10 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     };
     // A clause after a comma may judge an activity of its own ("the gate is
     // red tape, setting it to dry run is harmless").
-    let judged_later = sentence.iter().enumerate().any(|(k, w)| {
-        w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..])
-    });
+    let judged_later = sentence
+        .iter()
+        .enumerate()
+        .any(|(k, w)| w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..]));
     let claims = general || rhetorical || judged_later || (0..sentence.len()).any(claim_at);
     // A claim with a tag ("..., right?", "isn't an e2e run redundant?")
     // argues; a sentence that ends in `?` and claims nothing asks, and so
@@ -993,6 +1000,12 @@ mod tests {
         ] {
             assert!(mood(text).asks, "{text}");
         }
+    }
+
+    #[test]
+    fn what_any_one_of_a_kind_will_do_is_a_rule() {
+        assert!(general_at("any cluster will do for the test run, right?", "cluster"));
+        assert!(!general_at("a new model will go live tomorrow", "model"));
     }
 
     #[test]
