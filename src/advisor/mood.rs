@@ -1004,7 +1004,10 @@ mod tests {
 
     #[test]
     fn what_any_one_of_a_kind_will_do_is_a_rule() {
-        assert!(general_at("any cluster will do for the test run, right?", "cluster"));
+        assert!(general_at(
+            "any cluster will do for the test run, right?",
+            "cluster"
+        ));
         assert!(!general_at("a new model will go live tomorrow", "model"));
     }
 
