@@ -527,22 +527,50 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .enumerate()
         .any(|(k, w)| w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..]));
     let claims = general || rhetorical || judged_later || (0..sentence.len()).any(claim_at);
-    // A claim with a tag ("..., right?", "isn't an e2e run redundant?")
-    // argues; a sentence that ends in `?` and claims nothing asks, and so
-    // does one with a question word near the start of a clause ("in which
-    // stage should ...?", "if the stem says X, what's ...?") or a rhetorical
-    // "why" ("why bother with staging for ...?").
-    let wh = |w: &Word<'_>| {
+    // A claim that ends in a tag ("..., right?", "..., will it?") or whose
+    // clause opens with a negated auxiliary ("..., isn't an e2e run
+    // redundant?") argues; any other sentence that ends in `?` asks ("what
+    // should the gate check?", "anything to test?").
+    let auxiliary = |w: &Word<'_>| {
         matches!(
             w.raw,
-            "which" | "what" | "where" | "when" | "how" | "who" | "why" | "whats"
+            "is" | "are"
+                | "was"
+                | "were"
+                | "will"
+                | "would"
+                | "do"
+                | "does"
+                | "did"
+                | "can"
+                | "could"
+                | "should"
+                | "has"
+                | "have"
+                | "wo"
+                | "ca"
         )
     };
-    let wh_near_start = sentence[first..].iter().take(3).any(wh)
-        || sentence
-            .windows(2)
-            .any(|p| p[0].kind == TokenKind::Comma && wh(&p[1]));
-    mood.asks |= question_mark && (!claims || rhetorical || wh_near_start);
+    let n = sentence.len();
+    let tagged = n >= 2
+        && (matches!(
+            sentence[n - 1].raw,
+            "right" | "no" | "yeah" | "yes" | "correct" | "eh" | "ya" | "yep" | "surely"
+        ) && sentence[n - 2].kind == TokenKind::Comma
+            || n >= 3
+                && matches!(
+                    sentence[n - 1].raw,
+                    "it" | "they" | "we" | "you" | "there" | "i"
+                )
+                && (auxiliary(&sentence[n - 2]) || sentence[n - 2].raw == "not")
+                && (sentence[n - 3].kind == TokenKind::Comma
+                    || (sentence[n - 2].raw == "not" && auxiliary(&sentence[n - 3]))));
+    let negated_opening = sentence
+        .windows(3)
+        .any(|w| w[0].kind == TokenKind::Comma && auxiliary(&w[1]) && w[2].raw == "not")
+        || (auxiliary(&sentence[first]) && sentence.get(first + 1).is_some_and(|w| w.raw == "not"));
+    let argues = claims && (tagged || negated_opening);
+    mood.asks |= question_mark && !argues;
     // Whether the clause around word `k` claims: "member_features gets a new
     // column, and I honestly don't know who reads it" reports in its first
     // clause and doubts in its second. Asked only of a few words, so it scans
@@ -782,9 +810,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
     });
     mood.denies |= claims && negates && !mood.reports;
-    // A sentence that opens with a question word asks about a belief; one
-    // that claims, with or without a tag ("..., right?"), holds it.
-    if claims && !mood.reports && !opens_with_question {
+    // A question asks about a belief ("... - what should the gate
+    // check?"); a claim, with or without a tag ("..., right?"), holds it.
+    if claims && !mood.reports && !opens_with_question && (!question_mark || argues) {
         mood.claiming.push((sentence[first].start, end));
     }
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
@@ -988,6 +1016,7 @@ mod tests {
         for text in [
             "each module has its own tests, isn't an end-to-end run redundant?",
             "canaries are overkill when the offline eval is solid, aren't they?",
+            "a bigger learning rate won't affect the endpoint, will it?",
         ] {
             let m = mood(text);
             assert!(m.claims && !m.asks, "{text}");
@@ -997,6 +1026,8 @@ mod tests {
             "if the stem says 'integration test', what's the strong reading?",
             "why bother with staging for the new memory limits?",
             "no code changes?",
+            "the retrain job auto-promotes the new version - what should the gate check?",
+            "the nightly retraining pipeline will pick up the new month of data, anything to test?",
         ] {
             assert!(mood(text).asks, "{text}");
         }
