@@ -46,6 +46,10 @@ pub(crate) struct Facts {
     /// Beliefs whose topic the message names while making a claim; they
     /// count only if the message reads as a belief.
     pub(crate) voiced: Vec<Fired>,
+    /// Of those, the ones named in a sentence that claims and reports no
+    /// change ("pretty sure nobody reads it"): next to a change told
+    /// elsewhere, they are voiced about that change.
+    pub(crate) voiced_in_claims: Vec<Fired>,
     /// Generic rules triggered by a bare file path, which stay even next to a
     /// specific change elsewhere in the message.
     pub(crate) sticky: FxHashSet<u32>,
@@ -95,6 +99,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         asked,
         deferred,
         voiced,
+        voiced_in_claims,
         sticky,
         code_units,
         reports,
@@ -114,8 +119,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
-    // Kept for a change reading only when the message denies a need.
-    let voiced_in_change = if denies { voiced.clone() } else { Vec::new() };
+    // Kept for a change reading when the message denies a need, or where a
+    // sentence of its own claims something about the change.
+    let voiced_in_change = if denies {
+        voiced.clone()
+    } else {
+        voiced_in_claims
+    };
     let mut asked = asked;
 
     // A release put later is not the decision at hand when something changed
@@ -332,15 +342,14 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             !harmless
         });
         // "... so there's nothing to test": a change whose message denies a
-        // need for tests voices the beliefs its topics stand for. They are
-        // reminded; they add no scope of their own.
-        if denies {
-            for f in &voiced_in_change {
-                let r = &engine.rules[f.rule as usize];
-                if !harmless(r) && !asked.iter().any(|a| a.rule == f.rule) {
-                    trace.push(format!("{}: voiced about this change", r.title));
-                    asked.push(f.clone());
-                }
+        // need for tests, or claims something in a sentence of its own,
+        // voices the beliefs its topics stand for. They are reminded; they
+        // add no scope of their own.
+        for f in &voiced_in_change {
+            let r = &engine.rules[f.rule as usize];
+            if !harmless(r) && !asked.iter().any(|a| a.rule == f.rule) {
+                trace.push(format!("{}: voiced about this change", r.title));
+                asked.push(f.clone());
             }
         }
     }

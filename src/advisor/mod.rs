@@ -215,7 +215,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .index
         .find(&items, &engine.lexicon)
         .into_iter()
-        .filter(|h| in_context(h) && (h.reach != Reach::About || believing))
+        .filter(|h| {
+            in_context(h)
+                && (h.reach != Reach::About
+                    || believing
+                    || mood.is_claiming_at(items[h.start as usize].start as usize))
+        })
         .collect();
     let (named_code, code_spans, named_other) = code_units_named(
         engine,
@@ -687,7 +692,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     for (rule, (at, positive, words)) in voiced {
         if positive && !facts.positive.iter().any(|f| f.rule == rule) {
-            facts.voiced.push(decision::Fired { at, rule, words });
+            // Voiced in a sentence that claims: about the change told
+            // elsewhere in the message, if it tells one.
+            let claimed = mood.is_claiming_at(at);
+            let f = decision::Fired { at, rule, words };
+            if claimed {
+                facts.voiced_in_claims.push(f.clone());
+            }
+            facts.voiced.push(f);
         }
     }
     let context = domain_at.iter().any(|&k| !everyday_item[k as usize]);

@@ -75,6 +75,11 @@ pub(crate) struct Mood {
     /// Byte ranges of sentences that end in `?` without opening with a
     /// question word ("in which stage does the canary run?", "..., right?").
     pub(crate) question_marked: Vec<(usize, usize)>,
+    /// Byte ranges of sentences that claim something and report no change
+    /// ("pretty sure nobody reads that column", "its backtest is better, so
+    /// shadow traffic is overkill"): next to a change told elsewhere, the
+    /// belief a topic of theirs stands for is voiced about that change.
+    pub(crate) claiming: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -103,6 +108,10 @@ impl Mood {
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
     }
+
+    pub(crate) fn is_claiming_at(&self, pos: usize) -> bool {
+        within(&self.claiming, pos)
+    }
 }
 
 /// Whether `pos` lies in one of `ranges`, which are disjoint and in text
@@ -111,6 +120,42 @@ impl Mood {
 fn within(ranges: &[(usize, usize)], pos: usize) -> bool {
     let k = ranges.partition_point(|&(start, _)| start <= pos);
     k > 0 && pos < ranges[k - 1].1
+}
+
+/// "retraining on new data is just pressing a button", "setting it to dry
+/// run is harmless": an activity named as the subject (a gerund) and given a
+/// verdict with "is" speaks of that kind of change, not of one made.
+fn activity_judged(words: &[Word<'_>]) -> bool {
+    let Some(subject) = words.first() else {
+        return false;
+    };
+    let gerund = subject.kind == TokenKind::Word
+        && subject.raw.len() > 5
+        && subject.raw.ends_with("ing")
+        && !subject.raw.ends_with("thing");
+    gerund
+        && words.windows(2).take(10).any(|pair| {
+            matches!(pair[0].raw, "is" | "isnt")
+                && matches!(
+                    pair[1].raw,
+                    "just"
+                        | "only"
+                        | "a"
+                        | "an"
+                        | "not"
+                        | "no"
+                        | "never"
+                        | "always"
+                        | "purely"
+                        | "simply"
+                        | "basically"
+                        | "harmless"
+                        | "fine"
+                        | "safe"
+                        | "pointless"
+                        | "overkill"
+                )
+        })
 }
 
 /// "retrains don't need tests", "feature tables belong to whoever builds
@@ -151,26 +196,32 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
         .get(k + 1)
         .is_some_and(|w| matches!(w.raw, "that" | "which" | "who" | "like"));
     let reach = if relative { 10 } else { 5 };
+    // "any cluster will do": what any or every one of a kind will do is a
+    // rule; "a new model will go live" is one plan.
+    let every_one = words
+        .first()
+        .is_some_and(|w| matches!(w.raw, "any" | "every"));
     words[k + 1..].iter().take(reach).any(|w| {
-        matches!(
-            w.raw,
-            "is" | "are"
-                | "do"
-                | "does"
-                | "dont"
-                | "should"
-                | "must"
-                | "never"
-                | "always"
-                | "belong"
-                | "need"
-                | "deserve"
-                | "deserves"
-                | "ca"
-                | "wo"
-                | "win"
-                | "wins"
-        )
+        (every_one && w.raw == "will")
+            || matches!(
+                w.raw,
+                "is" | "are"
+                    | "do"
+                    | "does"
+                    | "dont"
+                    | "should"
+                    | "must"
+                    | "never"
+                    | "always"
+                    | "belong"
+                    | "need"
+                    | "deserve"
+                    | "deserves"
+                    | "ca"
+                    | "wo"
+                    | "win"
+                    | "wins"
+            )
     })
 }
 
@@ -368,7 +419,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .asking_in_general
         .last()
         .is_some_and(|&(s, _)| s == sentence[first].start);
-    mood.asks |= opens_with_question || question_mark;
+    mood.asks |= opens_with_question;
     if question_mark && !opens_with_question {
         mood.question_marked.push((sentence[first].start, end));
     }
@@ -398,7 +449,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
-    let statement = generic_statement(&sentence[first..]);
+    let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
     let general = general || statement;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
@@ -469,17 +520,57 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
-    let claims = general || rhetorical || (0..sentence.len()).any(claim_at);
-    // The claim of the main clause, before a reason or a contrast: "setting
-    // run_mode to dry_run so deploys aren't blocked" still reports.
-    let main_clause_end = sentence
+    // A clause after a comma may judge an activity of its own ("the gate is
+    // red tape, setting it to dry run is harmless").
+    let judged_later = sentence
         .iter()
-        .position(|w| {
-            w.kind == TokenKind::Comma
-                || matches!(w.raw, "so" | "because" | "since" | "but" | "cause" | "coz")
-        })
-        .unwrap_or(sentence.len());
-    let main_claims = general || (0..main_clause_end).any(claim_at);
+        .enumerate()
+        .any(|(k, w)| w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..]));
+    let claims = general || rhetorical || judged_later || (0..sentence.len()).any(claim_at);
+    // A claim that ends in a tag ("..., right?", "..., will it?") or whose
+    // clause opens with a negated auxiliary ("..., isn't an e2e run
+    // redundant?") argues; any other sentence that ends in `?` asks ("what
+    // should the gate check?", "anything to test?").
+    let auxiliary = |w: &Word<'_>| {
+        matches!(
+            w.raw,
+            "is" | "are"
+                | "was"
+                | "were"
+                | "will"
+                | "would"
+                | "do"
+                | "does"
+                | "did"
+                | "can"
+                | "could"
+                | "should"
+                | "has"
+                | "have"
+                | "wo"
+                | "ca"
+        )
+    };
+    let n = sentence.len();
+    let tagged = n >= 2
+        && (matches!(
+            sentence[n - 1].raw,
+            "right" | "no" | "yeah" | "yes" | "correct" | "eh" | "ya" | "yep" | "surely"
+        ) && sentence[n - 2].kind == TokenKind::Comma
+            || n >= 3
+                && matches!(
+                    sentence[n - 1].raw,
+                    "it" | "they" | "we" | "you" | "there" | "i"
+                )
+                && (auxiliary(&sentence[n - 2]) || sentence[n - 2].raw == "not")
+                && (sentence[n - 3].kind == TokenKind::Comma
+                    || (sentence[n - 2].raw == "not" && auxiliary(&sentence[n - 3]))));
+    let negated_opening = sentence
+        .windows(3)
+        .any(|w| w[0].kind == TokenKind::Comma && auxiliary(&w[1]) && w[2].raw == "not")
+        || (auxiliary(&sentence[first]) && sentence.get(first + 1).is_some_and(|w| w.raw == "not"));
+    let argues = claims && (tagged || negated_opening);
+    mood.asks |= question_mark && !argues;
     // Whether the clause around word `k` claims: "member_features gets a new
     // column, and I honestly don't know who reads it" reports in its first
     // clause and doubts in its second. Asked only of a few words, so it scans
@@ -583,7 +674,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
-            let opens = opens_clause && !main_claims;
+            // The clause it opens is judged on its own: "the gate is red
+            // tape, setting it to dry run is harmless" claims in both.
+            let opens = opens_clause && !clause_claims(k) && !activity_judged(&sentence[k..]);
             // "let's swap it", "we'll move", "gonna drop", "going to add".
             // "just doubles the terraform" describes what something does.
             let third_person = w.raw.ends_with('s') && !w.raw.ends_with("ss");
@@ -646,8 +739,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             mood.reports = true;
         }
         // "they would have told us by now" dates nothing.
-        let idiom =
-            w.raw == "now" && prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"));
+        // Nor does "now and then".
+        let idiom = w.raw == "now"
+            && (prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"))
+                || (sentence.get(k + 1).is_some_and(|n| n.raw == "and")
+                    && sentence.get(k + 2).is_some_and(|n| n.raw == "then")));
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
@@ -714,6 +810,11 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
     });
     mood.denies |= claims && negates && !mood.reports;
+    // A question asks about a belief ("... - what should the gate
+    // check?"); a claim, with or without a tag ("..., right?"), holds it.
+    if claims && !mood.reports && !opens_with_question && (!question_mark || argues) {
+        mood.claiming.push((sentence[first].start, end));
+    }
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
     // no change: it asks about canaries.
     let about_a_kind = statement
@@ -881,6 +982,64 @@ mod tests {
         let text = "why does the guide say config changes ripple beyond one function?";
         let m = mood(text);
         assert!(!m.reported.is_empty() && !m.mentions_change);
+    }
+
+    #[test]
+    fn an_activity_given_a_verdict_is_a_claim_not_a_report() {
+        for text in [
+            "retraining on new data is just pressing a button, it doesn't need validating",
+            "the validation gate is just red tape, setting it to dry run is harmless",
+            "lowering the gate thresholds a bit now and then is no big deal, right?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && !m.reports, "{text}");
+        }
+        // A clause that sets a value reports, whatever the next one claims.
+        assert!(mood("setting run_mode to dry_run so deploys aren't blocked").reports);
+        assert!(mood("bumped dropout, setting it higher is fine").reports);
+    }
+
+    #[test]
+    fn a_claim_beside_a_report_is_a_sentence_of_its_own() {
+        let text = "we plan to push the retrained model on monday. its backtest is better, so shadow traffic feels like overkill";
+        let m = mood(text);
+        assert!(m.reports);
+        assert!(!m.is_claiming_at(text.find("push").unwrap()));
+        assert!(m.is_claiming_at(text.find("backtest").unwrap()));
+        // A question that opens with a question word asks about a belief.
+        let text = "bumped lr. is a unit test enough?";
+        assert!(!mood(text).is_claiming_at(text.find("unit").unwrap()));
+    }
+
+    #[test]
+    fn a_claim_with_a_tag_argues_rather_than_asks() {
+        for text in [
+            "each module has its own tests, isn't an end-to-end run redundant?",
+            "canaries are overkill when the offline eval is solid, aren't they?",
+            "a bigger learning rate won't affect the endpoint, will it?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && !m.asks, "{text}");
+        }
+        for text in [
+            "in which environment should the integration run happen?",
+            "if the stem says 'integration test', what's the strong reading?",
+            "why bother with staging for the new memory limits?",
+            "no code changes?",
+            "the retrain job auto-promotes the new version - what should the gate check?",
+            "the nightly retraining pipeline will pick up the new month of data, anything to test?",
+        ] {
+            assert!(mood(text).asks, "{text}");
+        }
+    }
+
+    #[test]
+    fn what_any_one_of_a_kind_will_do_is_a_rule() {
+        assert!(general_at(
+            "any cluster will do for the test run, right?",
+            "cluster"
+        ));
+        assert!(!general_at("a new model will go live tomorrow", "model"));
     }
 
     #[test]
