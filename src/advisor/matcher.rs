@@ -22,6 +22,8 @@ pub(crate) enum Reach {
 
 #[derive(Debug)]
 struct Pattern {
+    /// Order of compilation: hits at one position keep it.
+    seq: u32,
     rule: u32,
     toks: Box<[Tok]>,
     /// The signal itself contains a negation word ("no champion").
@@ -36,10 +38,24 @@ struct Pattern {
     code_like: bool,
 }
 
-/// Every rule signal, keyed by its first token, plus the path globs.
+/// What follows a signal's first word: nothing, the next word, or a word
+/// after a `..` gap.
+const ALONE: u8 = 1;
+const NEXT: u8 = 2;
+const AFTER_GAP: u8 = 4;
+
+/// Every rule signal, keyed by its first two words, plus the path globs.
 #[derive(Debug, Default)]
 pub(crate) struct RuleIndex {
-    by_first: FxHashMap<Tok, Vec<Pattern>>,
+    /// Signals by (first word, second word, kind of link between them), so
+    /// a word tries only the signals its neighbours could complete: the cost
+    /// per word stays flat as a knowledge base grows (measured: keyed by the
+    /// first word alone, a 10x knowledge base spent 2.5x as long matching,
+    /// since copies of a rule share concept words such as `@change`).
+    by_start: FxHashMap<(Tok, Tok, u8), Vec<Pattern>>,
+    /// Per first word, which of the links above its signals use.
+    starts: Vec<u8>,
+    signals: u32,
     globs: Vec<(u32, Glob)>,
     /// Globs by the extension their name must end in (`py` for `*.py`), and
     /// the rest, so a path is tried only against patterns it could match:
@@ -150,7 +166,19 @@ impl RuleIndex {
             .iter()
             .any(|&t| t != GAP && lex.has(t, class::NEG_CLAUSE | class::NEG_FORWARD));
         let weight = toks.iter().filter(|&&t| t != GAP).count() as u32;
-        self.by_first.entry(toks[0]).or_default().push(Pattern {
+        let key = match toks[..] {
+            [first, GAP, after, ..] => (first, after, AFTER_GAP),
+            [first, next, ..] => (first, next, NEXT),
+            _ => (toks[0], BREAK, ALONE),
+        };
+        let first = key.0 as usize;
+        if self.starts.len() <= first {
+            self.starts.resize(first + 1, 0);
+        }
+        self.starts[first] |= key.2;
+        self.signals += 1;
+        self.by_start.entry(key).or_default().push(Pattern {
+            seq: self.signals,
             rule,
             toks: toks.into(),
             own_cue,
@@ -176,11 +204,43 @@ impl RuleIndex {
     /// All signal hits, in message order.
     pub(crate) fn find(&self, items: &[Item], lex: &Lexicon) -> Vec<Hit> {
         let mut hits = Vec::new();
+        let mut tried: Vec<&Pattern> = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let Some(patterns) = self.by_first.get(&item.tok) else {
+            let links = self.starts.get(item.tok as usize).copied().unwrap_or(0);
+            if links == 0 {
                 continue;
+            }
+            let mut look = |next: Tok, link: u8| {
+                if let Some(list) = self.by_start.get(&(item.tok, next, link)) {
+                    tried.extend(list);
+                }
             };
-            for p in patterns {
+            if links & ALONE != 0 {
+                look(BREAK, ALONE);
+            }
+            let after = &items[i + 1..];
+            if links & NEXT != 0
+                && let Some(next) = after.iter().find(|a| !transparent(a.tok, lex))
+            {
+                look(next.tok, NEXT);
+            }
+            if links & AFTER_GAP != 0 {
+                // Every word a gap could end at, as `match_at` walks it.
+                let mut words = 0;
+                for (n, a) in after.iter().enumerate() {
+                    if a.tok == BREAK || words > MAX_GAP {
+                        break;
+                    }
+                    if !after[..n].iter().any(|b| b.tok == a.tok) {
+                        look(a.tok, AFTER_GAP);
+                    }
+                    words += usize::from(!transparent(a.tok, lex));
+                }
+            }
+            // Signals are tried in the order they were written, as hits at
+            // one position later compete in that order.
+            tried.sort_unstable_by_key(|p| p.seq);
+            for p in tried.drain(..) {
                 if let Some((end, named)) = match_at(items, i, &p.toks, lex) {
                     hits.push(Hit {
                         rule: p.rule,
