@@ -1321,7 +1321,7 @@ fn rules(
         }
         for p in &rule.paths {
             match Glob::parse(p.get_ref()) {
-                Ok(g) => index.add_glob(n, g),
+                Ok(g) => index.add_glob(n, p.get_ref(), g),
                 Err(msg) => r.at(p.span(), msg),
             }
         }
