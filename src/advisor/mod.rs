@@ -127,6 +127,13 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         engine.lexicon.corrections(),
         engine.lexicon.concessions(),
         engine.lexicon.postponements(),
+        &|word: &str| {
+            let tok = engine.lexicon.exact(&text::stem(word));
+            engine.lexicon.has(
+                tok,
+                class::NEG_CLAUSE | class::NEG_FORWARD,
+            )
+        },
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));

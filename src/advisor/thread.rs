@@ -51,6 +51,7 @@ pub(crate) fn latest_word<'a>(
     corrections: &[String],
     concessions: &[String],
     postponements: &[String],
+    negates: &dyn Fn(&str) -> bool,
 ) -> Cow<'a, str> {
     let mut messages: Vec<Message<'_>> = Vec::new();
     let mut offset = 0;
@@ -109,6 +110,24 @@ pub(crate) fn latest_word<'a>(
         // code changes?" asks for a confirmation and contradicts nothing.
         let before = &messages[k - 1];
         let answers_a_question = text[before.body..before.end].trim_end().ends_with('?');
+        // An answer from someone else that opens by denying ("untouched",
+        // "none, just tests", "not me") denies what the question asked: the
+        // question is taken back and the answer withdraws nothing else.
+        if answers_a_question
+            && before.speaker != m.speaker
+            && !body.trim_end().ends_with('?')
+            && found
+                .iter()
+                .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"))
+            && body
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .find(|w| !w.is_empty())
+                .is_some_and(|w| negates(&w.to_lowercase()))
+        {
+            taken_back[k - 1] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         if body.trim_end().ends_with('?')
             && (!answers_a_question
                 || found
@@ -145,22 +164,75 @@ pub(crate) fn latest_word<'a>(
         }
         by_speaker.entry(m.speaker).or_default().0.push(k);
     }
-    if !taken_back.iter().any(|&t| t) {
+    // What is blanked: whole messages taken back, and in the messages that
+    // stand, each clause that puts something off ("the rollout is
+    // cancelled", "canary postponed to next month"): it names what will not
+    // happen now.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (m, &back) in messages.iter().zip(&taken_back) {
+        if back {
+            cuts.push((m.start, m.end));
+        } else {
+            cuts.extend(put_off_clauses(&text, m.body, m.end, postponements));
+        }
+    }
+    if cuts.is_empty() {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    for (m, _) in messages.iter().zip(&taken_back).filter(|(_, t)| **t) {
-        out.push_str(&text[from..m.start]);
+    for (start, end) in cuts {
+        out.push_str(&text[from..start]);
         out.extend(
-            text[m.start..m.end].chars().flat_map(|c| {
+            text[start..end].chars().flat_map(|c| {
                 std::iter::repeat_n(if c == '\n' { '\n' } else { ' ' }, c.len_utf8())
             }),
         );
-        from = m.end;
+        from = end;
     }
     out.push_str(&text[from..]);
     Cow::Owned(out)
+}
+
+/// The byte ranges of the clauses of `text[from..to]` that hold one of the
+/// `postponements` as words of their own. Clauses end at punctuation that
+/// closes a clause (`,` `;` `.` `!` `?` `:` and line ends).
+fn put_off_clauses(
+    text: &str,
+    from: usize,
+    to: usize,
+    postponements: &[String],
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let body = &text[from..to];
+    let ends = body
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, ',' | ';' | '!' | '?' | '\n')
+                // "3.5" and "v1.2" keep their dot; "prod: ..." is a clause.
+                || (matches!(c, '.' | ':')
+                    && !body[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
+        })
+        .map(|(i, _)| from + i)
+        .chain(std::iter::once(to));
+    for end in ends {
+        let clause = &text[start..end];
+        let words: Vec<String> = clause
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let joined = format!(" {} ", words.join(" "));
+        if postponements
+            .iter()
+            .any(|cue| joined.contains(&format!(" {cue} ")))
+        {
+            out.push((start, end));
+        }
+        start = (end + 1).min(to);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -188,6 +260,7 @@ mod tests {
             &cues(),
             &concessions(),
             &postponements(),
+            &|w: &str| matches!(w, "untouched" | "none" | "not" | "nothing"),
         )
         .into_owned()
     }
