@@ -250,7 +250,11 @@ mod tests {
     }
 
     fn postponements() -> Vec<String> {
-        vec!["not yet".to_owned(), "postponed".to_owned()]
+        vec![
+            "not yet".to_owned(),
+            "postponed".to_owned(),
+            "cancelled".to_owned(),
+        ]
     }
 
     /// What the thread reader keeps of `text`, with the cues above.
@@ -305,7 +309,11 @@ mod tests {
     #[test]
     fn a_question_that_opens_with_no_confirms_a_statement() {
         let text = "kai: the PR adds tests for `dedupe_events()`, nothing else\nlou: no code changes?\nkai: none, just tests";
-        assert_eq!(latest(text), text);
+        let out = latest(text);
+        // The statement stands; "none" answers the question (and so denies
+        // what it asked, which was a denial already).
+        assert!(out.contains("the PR adds tests"), "{out}");
+        assert!(out.contains("none, just tests"), "{out}");
     }
 
     #[test]
@@ -325,6 +333,32 @@ mod tests {
         let out = latest(text);
         assert!(!out.contains("skipping staging"), "{out}");
         assert!(out.contains("two models train on"), "{out}");
+    }
+
+    #[test]
+    fn an_answer_that_opens_by_denying_takes_back_the_question() {
+        let text = "pm: did the label encoder change?\nmle: no, only a docstring\npm: and the model?\nmle: untouched";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("label encoder"), "{out}");
+        assert!(!out.contains("the model?"), "{out}");
+        assert!(out.contains("only a docstring"), "{out}");
+        // A denial that is its speaker's own earlier question is no answer.
+        let own = "kai: any schema change?\nkai: none that I know of";
+        assert_eq!(latest(own), own);
+    }
+
+    #[test]
+    fn a_clause_that_puts_something_off_is_set_aside() {
+        let text = "mle: canary on 5% of prod tomorrow\nmle: update: canary postponed to next month, tomorrow is only the `round_price()` fix";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("canary"), "{out}");
+        assert!(out.contains("only the `round_price()` fix"), "{out}");
+        // Version numbers keep their dot inside a clause.
+        let versions = "a: bumping torch 2.1 to 2.3\nb: and the promotion?\na: postponed. torch 2.3 only";
+        let out = latest(versions);
+        assert!(out.contains("torch 2.3 only"), "{out}");
     }
 
     #[test]
