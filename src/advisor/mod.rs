@@ -134,6 +134,10 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
                 class::NEG_CLAUSE | class::NEG_FORWARD,
             )
         },
+        &|word: &str| {
+            let tok = engine.lexicon.exact(&text::stem(word));
+            engine.lexicon.has(tok, class::ASK)
+        },
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));

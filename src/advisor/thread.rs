@@ -52,6 +52,7 @@ pub(crate) fn latest_word<'a>(
     concessions: &[String],
     postponements: &[String],
     negates: &dyn Fn(&str) -> bool,
+    asks: &dyn Fn(&str) -> bool,
 ) -> Cow<'a, str> {
     let mut messages: Vec<Message<'_>> = Vec::new();
     let mut offset = 0;
@@ -93,6 +94,9 @@ pub(crate) fn latest_word<'a>(
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
+    // Messages that answer the question before them and neither deny nor
+    // correct it.
+    let mut confirmed = vec![false; messages.len()];
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -137,6 +141,15 @@ pub(crate) fn latest_word<'a>(
             found.clear();
         }
         if found.is_empty() {
+            // Only a bare answer ("yep", "yes, same PR") confirms: one that
+            // says more carries its own words, and the question stays the
+            // context it answers.
+            confirmed[k] = answers_a_question
+                && body
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .filter(|w| !w.is_empty())
+                    .count()
+                    <= 3;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -169,13 +182,37 @@ pub(crate) fn latest_word<'a>(
     // cancelled", "canary postponed to next month"): it names what will not
     // happen now.
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for (m, &back) in messages.iter().zip(&taken_back) {
+    for (k, (m, &back)) in messages.iter().zip(&taken_back).enumerate() {
         if back {
             cuts.push((m.start, m.end));
         } else {
             cuts.extend(put_off_clauses(&text, m.body, m.end, postponements));
+        // A question that someone else answers with a bare "yes" ("are you
+        // promoting v8 today?" / "yep") is confirmed: it is read as said,
+        // its question word and mark set aside.
+        let asked = text[m.body..m.end].trim_end();
+        if let Some(next) = messages.get(k + 1)
+            && asked.ends_with('?')
+            && !taken_back[k + 1]
+            && next.speaker != m.speaker
+            && !text[next.body..next.end].trim_end().ends_with('?')
+            && confirmed[k + 1]
+        {
+            let lead = asked.len() - asked.trim_start().len();
+            let first = asked
+                .trim_start()
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .next()
+                .unwrap_or_default();
+            if asks(&first.to_lowercase()) {
+                cuts.push((m.body + lead, m.body + lead + first.len()));
+            }
+            cuts.push((m.body + asked.len() - 1, m.body + asked.len()));
+        }
         }
     }
+    cuts.sort_unstable();
+    cuts.dedup_by(|later, earlier| later.0 < earlier.1);
     if cuts.is_empty() {
         return text;
     }
@@ -265,6 +302,7 @@ mod tests {
             &concessions(),
             &postponements(),
             &|w: &str| matches!(w, "untouched" | "none" | "not" | "nothing"),
+            &|w: &str| matches!(w, "are" | "is" | "which"),
         )
         .into_owned()
     }
@@ -346,6 +384,17 @@ mod tests {
         // A denial that is its speaker's own earlier question is no answer.
         let own = "kai: any schema change?\nkai: none that I know of";
         assert_eq!(latest(own), own);
+    }
+
+    #[test]
+    fn a_bare_yes_confirms_the_question_it_answers() {
+        let text = "ana: are you promoting v8 to prod today?\nbo: yep";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.starts_with("ana:     you promoting v8 to prod today "), "{out}");
+        // An answer with words of its own leaves the question as it is.
+        let said = "ana: is it read downstream?\nbo: yes, by the online scorer";
+        assert_eq!(latest(said), said);
     }
 
     #[test]
