@@ -128,15 +128,9 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         engine.lexicon.concessions(),
         engine.lexicon.postponements(),
         &|word: &str| {
-            let tok = engine.lexicon.exact(&text::stem(word));
-            engine.lexicon.has(
-                tok,
-                class::NEG_CLAUSE | class::NEG_FORWARD,
-            )
-        },
-        &|word: &str| {
-            let tok = engine.lexicon.exact(&text::stem(word));
-            engine.lexicon.has(tok, class::ASK)
+            engine
+                .lexicon
+                .class(engine.lexicon.exact(&text::stem(word)))
         },
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.

@@ -5,17 +5,22 @@
 
 use std::borrow::Cow;
 
+use super::lexicon::class;
+
 /// The byte offset where a line's message starts after a speaker prefix
 /// ("alice: ", "*bob*: ", "<@U123>: " once cleaned), if it has one.
 fn speaker_prefix(line: &str) -> Option<usize> {
-    // "[09:14] ci-bot: ..." as Slack copies a thread with its times.
+    // "[09:14] ci-bot: ..." or "[9:14 AM] ana: ..." as Slack copies a
+    // thread with its times.
     let stamp = line
         .strip_prefix('[')
         .and_then(|rest| rest.find(']'))
         .filter(|&end| {
-            line[1..end + 1]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b == b':')
+            let time = line[1..end + 1].trim_end_matches(|c: char| {
+                matches!(c, 'a' | 'A' | 'p' | 'P' | 'm' | 'M' | '.' | ' ')
+            });
+            time.bytes().any(|b| b.is_ascii_digit())
+                && time.bytes().all(|b| b.is_ascii_digit() || b == b':')
         })
         .map_or(0, |end| end + 2);
     let colon = stamp + line[stamp..].find(':')?;
@@ -51,9 +56,11 @@ pub(crate) fn latest_word<'a>(
     corrections: &[String],
     concessions: &[String],
     postponements: &[String],
-    negates: &dyn Fn(&str) -> bool,
-    asks: &dyn Fn(&str) -> bool,
+    class_of: &dyn Fn(&str) -> u32,
 ) -> Cow<'a, str> {
+    let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
+    let asks = |w: &str| class_of(w) & class::ASK != 0;
+    let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
     let mut messages: Vec<Message<'_>> = Vec::new();
     let mut offset = 0;
     for line in text.split('\n') {
@@ -97,6 +104,8 @@ pub(crate) fn latest_word<'a>(
     // Messages that answer the question before them and neither deny nor
     // correct it.
     let mut confirmed = vec![false; messages.len()];
+    // Messages that take back the one before them.
+    let mut corrects = vec![false; messages.len()];
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -129,6 +138,7 @@ pub(crate) fn latest_word<'a>(
                 .is_some_and(|w| negates(&w.to_lowercase()))
         {
             taken_back[k - 1] = true;
+            corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -158,6 +168,7 @@ pub(crate) fn latest_word<'a>(
         let concedes = found.iter().all(|c| concessions.contains(c));
         if !concedes {
             taken_back[k - 1] = true;
+            corrects[k] = true;
         }
         // "no" and its kin only answer; the others also withdraw. "not
         // yet" in reply to "did you bump it in serving too?" puts off what
@@ -186,7 +197,21 @@ pub(crate) fn latest_word<'a>(
         if back {
             cuts.push((m.start, m.end));
         } else {
-            cuts.extend(put_off_clauses(&text, m.body, m.end, postponements));
+            cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                holds(w, postponements)
+            }));
+            // In a message that corrects, a clause that denies ("no, nobody
+            // touches prod", "serving doesn't use it") is the taking back
+            // itself; what stands is what the message puts in its place.
+            if corrects[k] {
+                // A denial that names what is left ("nothing left except
+                // the CHANGELOG entry") says what stands.
+                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                    w.iter()
+                        .any(|w| negates(w) && !corrections.iter().any(|c| c == w))
+                        && !w.iter().any(|w| contrasts(w))
+                }));
+            }
         // A question that someone else answers with a bare "yes" ("are you
         // promoting v8 today?" / "yep") is confirmed: it is read as said,
         // its question word and mark set aside.
@@ -231,14 +256,14 @@ pub(crate) fn latest_word<'a>(
     Cow::Owned(out)
 }
 
-/// The byte ranges of the clauses of `text[from..to]` that hold one of the
-/// `postponements` as words of their own. Clauses end at punctuation that
-/// closes a clause (`,` `;` `.` `!` `?` `:` and line ends).
-fn put_off_clauses(
+/// The byte ranges of the clauses of `text[from..to]` whose lower-case words
+/// satisfy `keep`. Clauses end at punctuation that closes a clause (`,` `;`
+/// `.` `!` `?` `:` and line ends).
+fn clauses_where(
     text: &str,
     from: usize,
     to: usize,
-    postponements: &[String],
+    keep: impl Fn(&[String]) -> bool,
 ) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = from;
@@ -254,22 +279,23 @@ fn put_off_clauses(
         .map(|(i, _)| from + i)
         .chain(std::iter::once(to));
     for end in ends {
-        let clause = &text[start..end];
-        let words: Vec<String> = clause
+        let words: Vec<String> = text[start..end]
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect();
-        let joined = format!(" {} ", words.join(" "));
-        if postponements
-            .iter()
-            .any(|cue| joined.contains(&format!(" {cue} ")))
-        {
+        if keep(&words) {
             out.push((start, end));
         }
         start = (end + 1).min(to);
     }
     out
+}
+
+/// Whether `words` hold one of `cues` as words of their own.
+fn holds(words: &[String], cues: &[String]) -> bool {
+    let joined = format!(" {} ", words.join(" "));
+    cues.iter().any(|cue| joined.contains(&format!(" {cue} ")))
 }
 
 #[cfg(test)]
@@ -301,8 +327,12 @@ mod tests {
             &cues(),
             &concessions(),
             &postponements(),
-            &|w: &str| matches!(w, "untouched" | "none" | "not" | "nothing"),
-            &|w: &str| matches!(w, "are" | "is" | "which"),
+            &|w: &str| match w {
+                "untouched" | "none" | "not" | "nothing" | "nobody" => class::NEG_FORWARD,
+                "are" | "is" | "which" => class::ASK,
+                "only" | "just" | "except" => class::CONTRAST,
+                _ => 0,
+            },
         )
         .into_owned()
     }
@@ -324,6 +354,8 @@ mod tests {
         let out = latest(text);
         assert!(!out.contains("bumped"), "{out}");
         assert!(out.contains("only the docs"));
+        let clock = "[9:14 AM] ana: bumped lr to 3e-4\n[9:41 AM] ana: actually scratch that, only the docs";
+        assert!(!latest(clock).contains("bumped"));
     }
 
     #[test]
@@ -351,7 +383,7 @@ mod tests {
         // The statement stands; "none" answers the question (and so denies
         // what it asked, which was a denial already).
         assert!(out.contains("the PR adds tests"), "{out}");
-        assert!(out.contains("none, just tests"), "{out}");
+        assert!(out.contains("just tests"), "{out}");
     }
 
     #[test]
@@ -395,6 +427,18 @@ mod tests {
         // An answer with words of its own leaves the question as it is.
         let said = "ana: is it read downstream?\nbo: yes, by the online scorer";
         assert_eq!(latest(said), said);
+    }
+
+    #[test]
+    fn a_clause_that_denies_in_a_correction_is_the_taking_back() {
+        let text = "ana: promoting v14 to prod today\nbo: no, nobody touches prod. only the docstring fix";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("nobody touches prod"), "{out}");
+        assert!(out.contains("only the docstring fix"), "{out}");
+        // A denial that names what is left says what stands.
+        let left = "mia: pinning protobuf in serving\nmia: actually nothing left except the changelog";
+        assert!(latest(left).contains("nothing left except the changelog"));
     }
 
     #[test]
