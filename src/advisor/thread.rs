@@ -1,7 +1,9 @@
 //! Thread transcripts: "alice: ...\nbob: ...". In a thread the latest word
 //! wins: a message that opens with a correction ("no, ...", "wait", "actually",
 //! "scratch that") replaces what came before it, so everything before the last
-//! such message is blanked (byte offsets kept) before the thread is read.
+//! such message is blanked (byte offsets kept) before the thread is read. An
+//! answer is read with its question: a denial takes the question back, a
+//! bare "yes" confirms it.
 
 use std::borrow::Cow;
 
@@ -188,10 +190,11 @@ pub(crate) fn latest_word<'a>(
         }
         by_speaker.entry(m.speaker).or_default().0.push(k);
     }
-    // What is blanked: whole messages taken back, and in the messages that
+    // What is blanked: whole messages taken back and, in the messages that
     // stand, each clause that puts something off ("the rollout is
-    // cancelled", "canary postponed to next month"): it names what will not
-    // happen now.
+    // cancelled", "canary postponed to next month": it names what will not
+    // happen now), the denials of a correction, and the question word and
+    // mark of a question confirmed by a bare "yes".
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for (k, (m, &back)) in messages.iter().zip(&taken_back).enumerate() {
         if back {
@@ -212,28 +215,28 @@ pub(crate) fn latest_word<'a>(
                         && !w.iter().any(|w| contrasts(w))
                 }));
             }
-        // A question that someone else answers with a bare "yes" ("are you
-        // promoting v8 today?" / "yep") is confirmed: it is read as said,
-        // its question word and mark set aside.
-        let asked = text[m.body..m.end].trim_end();
-        if let Some(next) = messages.get(k + 1)
-            && asked.ends_with('?')
-            && !taken_back[k + 1]
-            && next.speaker != m.speaker
-            && !text[next.body..next.end].trim_end().ends_with('?')
-            && confirmed[k + 1]
-        {
-            let lead = asked.len() - asked.trim_start().len();
-            let first = asked
-                .trim_start()
-                .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                .next()
-                .unwrap_or_default();
-            if asks(&first.to_lowercase()) {
-                cuts.push((m.body + lead, m.body + lead + first.len()));
+            // A question that someone else answers with a bare "yes" ("are you
+            // promoting v8 today?" / "yep") is confirmed: it is read as said,
+            // its question word and mark set aside.
+            let asked = text[m.body..m.end].trim_end();
+            if let Some(next) = messages.get(k + 1)
+                && asked.ends_with('?')
+                && !taken_back[k + 1]
+                && next.speaker != m.speaker
+                && !text[next.body..next.end].trim_end().ends_with('?')
+                && confirmed[k + 1]
+            {
+                let lead = asked.len() - asked.trim_start().len();
+                let first = asked
+                    .trim_start()
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .next()
+                    .unwrap_or_default();
+                if asks(&first.to_lowercase()) {
+                    cuts.push((m.body + lead, m.body + lead + first.len()));
+                }
+                cuts.push((m.body + asked.len() - 1, m.body + asked.len()));
             }
-            cuts.push((m.body + asked.len() - 1, m.body + asked.len()));
-        }
         }
     }
     cuts.sort_unstable();
@@ -354,7 +357,8 @@ mod tests {
         let out = latest(text);
         assert!(!out.contains("bumped"), "{out}");
         assert!(out.contains("only the docs"));
-        let clock = "[9:14 AM] ana: bumped lr to 3e-4\n[9:41 AM] ana: actually scratch that, only the docs";
+        let clock =
+            "[9:14 AM] ana: bumped lr to 3e-4\n[9:41 AM] ana: actually scratch that, only the docs";
         assert!(!latest(clock).contains("bumped"));
     }
 
@@ -423,7 +427,10 @@ mod tests {
         let text = "ana: are you promoting v8 to prod today?\nbo: yep";
         let out = latest(text);
         assert_eq!(out.len(), text.len());
-        assert!(out.starts_with("ana:     you promoting v8 to prod today "), "{out}");
+        assert!(
+            out.starts_with("ana:     you promoting v8 to prod today "),
+            "{out}"
+        );
         // An answer with words of its own leaves the question as it is.
         let said = "ana: is it read downstream?\nbo: yes, by the online scorer";
         assert_eq!(latest(said), said);
@@ -431,13 +438,15 @@ mod tests {
 
     #[test]
     fn a_clause_that_denies_in_a_correction_is_the_taking_back() {
-        let text = "ana: promoting v14 to prod today\nbo: no, nobody touches prod. only the docstring fix";
+        let text =
+            "ana: promoting v14 to prod today\nbo: no, nobody touches prod. only the docstring fix";
         let out = latest(text);
         assert_eq!(out.len(), text.len());
         assert!(!out.contains("nobody touches prod"), "{out}");
         assert!(out.contains("only the docstring fix"), "{out}");
         // A denial that names what is left says what stands.
-        let left = "mia: pinning protobuf in serving\nmia: actually nothing left except the changelog";
+        let left =
+            "mia: pinning protobuf in serving\nmia: actually nothing left except the changelog";
         assert!(latest(left).contains("nothing left except the changelog"));
     }
 
@@ -449,7 +458,8 @@ mod tests {
         assert!(!out.contains("canary"), "{out}");
         assert!(out.contains("only the `round_price()` fix"), "{out}");
         // Version numbers keep their dot inside a clause.
-        let versions = "a: bumping torch 2.1 to 2.3\nb: and the promotion?\na: postponed. torch 2.3 only";
+        let versions =
+            "a: bumping torch 2.1 to 2.3\nb: and the promotion?\na: postponed. torch 2.3 only";
         let out = latest(versions);
         assert!(out.contains("torch 2.3 only"), "{out}");
     }
