@@ -127,6 +127,11 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         engine.lexicon.corrections(),
         engine.lexicon.concessions(),
         engine.lexicon.postponements(),
+        &|word: &str| {
+            engine
+                .lexicon
+                .class(engine.lexicon.exact(&text::stem(word)))
+        },
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));

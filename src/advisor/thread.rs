@@ -1,21 +1,28 @@
 //! Thread transcripts: "alice: ...\nbob: ...". In a thread the latest word
 //! wins: a message that opens with a correction ("no, ...", "wait", "actually",
 //! "scratch that") replaces what came before it, so everything before the last
-//! such message is blanked (byte offsets kept) before the thread is read.
+//! such message is blanked (byte offsets kept) before the thread is read. An
+//! answer is read with its question: a denial takes the question back, a
+//! bare "yes" confirms it.
 
 use std::borrow::Cow;
+
+use super::lexicon::class;
 
 /// The byte offset where a line's message starts after a speaker prefix
 /// ("alice: ", "*bob*: ", "<@U123>: " once cleaned), if it has one.
 fn speaker_prefix(line: &str) -> Option<usize> {
-    // "[09:14] ci-bot: ..." as Slack copies a thread with its times.
+    // "[09:14] ci-bot: ..." or "[9:14 AM] ana: ..." as Slack copies a
+    // thread with its times.
     let stamp = line
         .strip_prefix('[')
         .and_then(|rest| rest.find(']'))
         .filter(|&end| {
-            line[1..end + 1]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b == b':')
+            let time = line[1..end + 1].trim_end_matches(|c: char| {
+                matches!(c, 'a' | 'A' | 'p' | 'P' | 'm' | 'M' | '.' | ' ')
+            });
+            time.bytes().any(|b| b.is_ascii_digit())
+                && time.bytes().all(|b| b.is_ascii_digit() || b == b':')
         })
         .map_or(0, |end| end + 2);
     let colon = stamp + line[stamp..].find(':')?;
@@ -51,7 +58,11 @@ pub(crate) fn latest_word<'a>(
     corrections: &[String],
     concessions: &[String],
     postponements: &[String],
+    class_of: &dyn Fn(&str) -> u32,
 ) -> Cow<'a, str> {
+    let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
+    let asks = |w: &str| class_of(w) & class::ASK != 0;
+    let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
     let mut messages: Vec<Message<'_>> = Vec::new();
     let mut offset = 0;
     for line in text.split('\n') {
@@ -92,6 +103,11 @@ pub(crate) fn latest_word<'a>(
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
+    // Messages that answer the question before them and neither deny nor
+    // correct it.
+    let mut confirmed = vec![false; messages.len()];
+    // Messages that take back the one before them.
+    let mut corrects = vec![false; messages.len()];
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -109,6 +125,25 @@ pub(crate) fn latest_word<'a>(
         // code changes?" asks for a confirmation and contradicts nothing.
         let before = &messages[k - 1];
         let answers_a_question = text[before.body..before.end].trim_end().ends_with('?');
+        // An answer from someone else that opens by denying ("untouched",
+        // "none, just tests", "not me") denies what the question asked: the
+        // question is taken back and the answer withdraws nothing else.
+        if answers_a_question
+            && before.speaker != m.speaker
+            && !body.trim_end().ends_with('?')
+            && found
+                .iter()
+                .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"))
+            && body
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .find(|w| !w.is_empty())
+                .is_some_and(|w| negates(&w.to_lowercase()))
+        {
+            taken_back[k - 1] = true;
+            corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         if body.trim_end().ends_with('?')
             && (!answers_a_question
                 || found
@@ -118,6 +153,15 @@ pub(crate) fn latest_word<'a>(
             found.clear();
         }
         if found.is_empty() {
+            // Only a bare answer ("yep", "yes, same PR") confirms: one that
+            // says more carries its own words, and the question stays the
+            // context it answers.
+            confirmed[k] = answers_a_question
+                && body
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .filter(|w| !w.is_empty())
+                    .count()
+                    <= 3;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -126,6 +170,7 @@ pub(crate) fn latest_word<'a>(
         let concedes = found.iter().all(|c| concessions.contains(c));
         if !concedes {
             taken_back[k - 1] = true;
+            corrects[k] = true;
         }
         // "no" and its kin only answer; the others also withdraw. "not
         // yet" in reply to "did you bump it in serving too?" puts off what
@@ -145,22 +190,115 @@ pub(crate) fn latest_word<'a>(
         }
         by_speaker.entry(m.speaker).or_default().0.push(k);
     }
-    if !taken_back.iter().any(|&t| t) {
+    // What is blanked: whole messages taken back and, in the messages that
+    // stand, each clause that puts something off ("the rollout is
+    // cancelled", "canary postponed to next month": it names what will not
+    // happen now), the denials of a correction, and the question word and
+    // mark of a question confirmed by a bare "yes".
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (k, (m, &back)) in messages.iter().zip(&taken_back).enumerate() {
+        if back {
+            cuts.push((m.start, m.end));
+        } else {
+            cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                holds(w, postponements)
+            }));
+            // In a message that corrects, a clause that denies ("no, nobody
+            // touches prod", "serving doesn't use it") is the taking back
+            // itself; what stands is what the message puts in its place.
+            if corrects[k] {
+                // A denial that names what is left ("nothing left except
+                // the CHANGELOG entry") says what stands.
+                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                    w.iter()
+                        .any(|w| negates(w) && !corrections.iter().any(|c| c == w))
+                        && !w.iter().any(|w| contrasts(w))
+                }));
+            }
+            // A question that someone else answers with a bare "yes" ("are you
+            // promoting v8 today?" / "yep") is confirmed: it is read as said,
+            // its question word and mark set aside.
+            let asked = text[m.body..m.end].trim_end();
+            if let Some(next) = messages.get(k + 1)
+                && asked.ends_with('?')
+                && !taken_back[k + 1]
+                && next.speaker != m.speaker
+                && !text[next.body..next.end].trim_end().ends_with('?')
+                && confirmed[k + 1]
+            {
+                let lead = asked.len() - asked.trim_start().len();
+                let first = asked
+                    .trim_start()
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .next()
+                    .unwrap_or_default();
+                if asks(&first.to_lowercase()) {
+                    cuts.push((m.body + lead, m.body + lead + first.len()));
+                }
+                cuts.push((m.body + asked.len() - 1, m.body + asked.len()));
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup_by(|later, earlier| later.0 < earlier.1);
+    if cuts.is_empty() {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    for (m, _) in messages.iter().zip(&taken_back).filter(|(_, t)| **t) {
-        out.push_str(&text[from..m.start]);
+    for (start, end) in cuts {
+        out.push_str(&text[from..start]);
         out.extend(
-            text[m.start..m.end].chars().flat_map(|c| {
+            text[start..end].chars().flat_map(|c| {
                 std::iter::repeat_n(if c == '\n' { '\n' } else { ' ' }, c.len_utf8())
             }),
         );
-        from = m.end;
+        from = end;
     }
     out.push_str(&text[from..]);
     Cow::Owned(out)
+}
+
+/// The byte ranges of the clauses of `text[from..to]` whose lower-case words
+/// satisfy `keep`. Clauses end at punctuation that closes a clause (`,` `;`
+/// `.` `!` `?` `:` and line ends).
+fn clauses_where(
+    text: &str,
+    from: usize,
+    to: usize,
+    keep: impl Fn(&[String]) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let body = &text[from..to];
+    let ends = body
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, ',' | ';' | '!' | '?' | '\n')
+                // "3.5" and "v1.2" keep their dot; "prod: ..." is a clause.
+                || (matches!(c, '.' | ':')
+                    && !body[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
+        })
+        .map(|(i, _)| from + i)
+        .chain(std::iter::once(to));
+    for end in ends {
+        let words: Vec<String> = text[start..end]
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if keep(&words) {
+            out.push((start, end));
+        }
+        start = (end + 1).min(to);
+    }
+    out
+}
+
+/// Whether `words` hold one of `cues` as words of their own.
+fn holds(words: &[String], cues: &[String]) -> bool {
+    let joined = format!(" {} ", words.join(" "));
+    cues.iter().any(|cue| joined.contains(&format!(" {cue} ")))
 }
 
 #[cfg(test)]
@@ -178,7 +316,11 @@ mod tests {
     }
 
     fn postponements() -> Vec<String> {
-        vec!["not yet".to_owned(), "postponed".to_owned()]
+        vec![
+            "not yet".to_owned(),
+            "postponed".to_owned(),
+            "cancelled".to_owned(),
+        ]
     }
 
     /// What the thread reader keeps of `text`, with the cues above.
@@ -188,6 +330,12 @@ mod tests {
             &cues(),
             &concessions(),
             &postponements(),
+            &|w: &str| match w {
+                "untouched" | "none" | "not" | "nothing" | "nobody" => class::NEG_FORWARD,
+                "are" | "is" | "which" => class::ASK,
+                "only" | "just" | "except" => class::CONTRAST,
+                _ => 0,
+            },
         )
         .into_owned()
     }
@@ -209,6 +357,9 @@ mod tests {
         let out = latest(text);
         assert!(!out.contains("bumped"), "{out}");
         assert!(out.contains("only the docs"));
+        let clock =
+            "[9:14 AM] ana: bumped lr to 3e-4\n[9:41 AM] ana: actually scratch that, only the docs";
+        assert!(!latest(clock).contains("bumped"));
     }
 
     #[test]
@@ -232,7 +383,11 @@ mod tests {
     #[test]
     fn a_question_that_opens_with_no_confirms_a_statement() {
         let text = "kai: the PR adds tests for `dedupe_events()`, nothing else\nlou: no code changes?\nkai: none, just tests";
-        assert_eq!(latest(text), text);
+        let out = latest(text);
+        // The statement stands; "none" answers the question (and so denies
+        // what it asked, which was a denial already).
+        assert!(out.contains("the PR adds tests"), "{out}");
+        assert!(out.contains("just tests"), "{out}");
     }
 
     #[test]
@@ -252,6 +407,61 @@ mod tests {
         let out = latest(text);
         assert!(!out.contains("skipping staging"), "{out}");
         assert!(out.contains("two models train on"), "{out}");
+    }
+
+    #[test]
+    fn an_answer_that_opens_by_denying_takes_back_the_question() {
+        let text = "pm: did the label encoder change?\nmle: no, only a docstring\npm: and the model?\nmle: untouched";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("label encoder"), "{out}");
+        assert!(!out.contains("the model?"), "{out}");
+        assert!(out.contains("only a docstring"), "{out}");
+        // A denial that is its speaker's own earlier question is no answer.
+        let own = "kai: any schema change?\nkai: none that I know of";
+        assert_eq!(latest(own), own);
+    }
+
+    #[test]
+    fn a_bare_yes_confirms_the_question_it_answers() {
+        let text = "ana: are you promoting v8 to prod today?\nbo: yep";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(
+            out.starts_with("ana:     you promoting v8 to prod today "),
+            "{out}"
+        );
+        // An answer with words of its own leaves the question as it is.
+        let said = "ana: is it read downstream?\nbo: yes, by the online scorer";
+        assert_eq!(latest(said), said);
+    }
+
+    #[test]
+    fn a_clause_that_denies_in_a_correction_is_the_taking_back() {
+        let text =
+            "ana: promoting v14 to prod today\nbo: no, nobody touches prod. only the docstring fix";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("nobody touches prod"), "{out}");
+        assert!(out.contains("only the docstring fix"), "{out}");
+        // A denial that names what is left says what stands.
+        let left =
+            "mia: pinning protobuf in serving\nmia: actually nothing left except the changelog";
+        assert!(latest(left).contains("nothing left except the changelog"));
+    }
+
+    #[test]
+    fn a_clause_that_puts_something_off_is_set_aside() {
+        let text = "mle: canary on 5% of prod tomorrow\nmle: update: canary postponed to next month, tomorrow is only the `round_price()` fix";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("canary"), "{out}");
+        assert!(out.contains("only the `round_price()` fix"), "{out}");
+        // Version numbers keep their dot inside a clause.
+        let versions =
+            "a: bumping torch 2.1 to 2.3\nb: and the promotion?\na: postponed. torch 2.3 only";
+        let out = latest(versions);
+        assert!(out.contains("torch 2.3 only"), "{out}");
     }
 
     #[test]
