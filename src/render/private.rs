@@ -14,15 +14,18 @@ use crate::kb::KnowledgeBase;
 pub const ADVICE_ID_HEX: usize = 32;
 
 /// The id a private answer's buttons carry: a hash of the question and the
-/// message shown for it. The same question with the same advice always
-/// gets the same id (asking again refreshes one record); a knowledge base
-/// that answers differently gives a new one.
-pub fn advice_id(question: &str, message_json: &str) -> String {
+/// message shown for it (its Block Kit JSON). The same question with the
+/// same advice always gets the same id (asking again refreshes one record);
+/// a knowledge base that answers differently gives a new one.
+pub fn advice_id(question: &str, shown: &Message) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(question.as_bytes());
     h.update([0]);
-    h.update(message_json.as_bytes());
+    // The hasher is an `io::Write`: the JSON is hashed as it is written,
+    // the same bytes as `to_json` without building them as a string.
+    // Writing into a hasher cannot fail, nor can serialising a message.
+    let _ = serde_json::to_writer(&mut h, shown);
     hex::encode(&h.finalize()[..ADVICE_ID_HEX / 2])
 }
 
@@ -41,25 +44,52 @@ pub struct Shown {
 pub fn shown(kb: &KnowledgeBase, question: &str, advice: &Advice, from: ReadFrom) -> Shown {
     let first = read_from(kb, advice_message(kb, advice), from);
     Shown {
-        id: advice_id(question, &first.to_json()),
+        id: advice_id(question, &first),
         first,
     }
 }
 
-/// The private reply to `question`, and what its buttons point at (`None`
-/// when nothing matched: no buttons, nothing to record).
+/// The private reply to `question`, and the id its buttons point at
+/// (`None` when nothing matched: no buttons, nothing to record).
 pub fn private_reply(
     kb: &KnowledgeBase,
     question: &str,
     advice: &Advice,
-) -> (Message, Option<Shown>) {
+) -> (Message, Option<String>) {
     if !advice.confident {
         return (advice_reply(kb, advice, ""), None);
     }
-    let shown = shown(kb, question, advice, ReadFrom::Message);
-    let mut reply = shown.first.clone();
+    let Shown {
+        id,
+        first: mut reply,
+    } = shown(kb, question, advice, ReadFrom::Message);
     reply
         .blocks
-        .push(action_buttons(kb, &shown.id, true, has_details(advice)));
-    (reply.ephemeral(), Some(shown))
+        .push(action_buttons(kb, &id, true, has_details(advice)));
+    (reply.ephemeral(), Some(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Block;
+
+    /// Ids already on buttons in Slack and in the store stay valid: hashing
+    /// while serialising sees exactly the bytes of the JSON text.
+    #[test]
+    fn the_id_hashes_the_question_and_the_json_text_of_the_message() {
+        use sha2::{Digest, Sha256};
+        let msg = Message::new(
+            "fallback & <text>",
+            vec![
+                Block::header("Unit tests in dev"),
+                Block::section("*Why:* \"ü\"\n"),
+            ],
+        );
+        let mut h = Sha256::new();
+        h.update(b"we bumped the learning rate\0");
+        h.update(msg.to_json().as_bytes());
+        let expected = hex::encode(&h.finalize()[..ADVICE_ID_HEX / 2]);
+        assert_eq!(advice_id("we bumped the learning rate", &msg), expected);
+    }
 }
