@@ -94,12 +94,11 @@ pub(crate) fn latest_word<'a>(
             .take(5)
             .map(str::to_lowercase)
             .collect();
-        let joined = format!(" {} ", head.join(" "));
         corrections
             .iter()
             .chain(concessions)
             .chain(postponements)
-            .filter(|cue| joined.contains(&format!(" {cue} ")))
+            .filter(|cue| says(&head, cue))
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
@@ -200,9 +199,14 @@ pub(crate) fn latest_word<'a>(
         if back {
             cuts.push((m.start, m.end));
         } else {
-            cuts.extend(clauses_where(&text, m.body, m.end, |w| {
-                holds(w, postponements)
-            }));
+            // Most messages hold no postponement at all: one look at the
+            // whole message spares reading it clause by clause.
+            let lower = text[m.body..m.end].to_lowercase();
+            if postponements.iter().any(|p| lower.contains(p.as_str())) {
+                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                    holds(w, postponements)
+                }));
+            }
             // In a message that corrects, a clause that denies ("no, nobody
             // touches prod", "serving doesn't use it") is the taking back
             // itself; what stands is what the message puts in its place.
@@ -297,8 +301,17 @@ fn clauses_where(
 
 /// Whether `words` hold one of `cues` as words of their own.
 fn holds(words: &[String], cues: &[String]) -> bool {
-    let joined = format!(" {} ", words.join(" "));
-    cues.iter().any(|cue| joined.contains(&format!(" {cue} ")))
+    cues.iter().any(|cue| says(words, cue))
+}
+
+/// Whether `words` hold `cue` ("scratch that") as consecutive words. Compared
+/// word by word: a long transcript has hundreds of messages and every cue
+/// is tried on each, so nothing is allocated per try.
+fn says(words: &[String], cue: &str) -> bool {
+    let n = cue.split(' ').count();
+    words
+        .windows(n)
+        .any(|w| w.iter().map(String::as_str).eq(cue.split(' ')))
 }
 
 #[cfg(test)]
