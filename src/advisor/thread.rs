@@ -304,10 +304,14 @@ fn holds(words: &[String], cues: &[String]) -> bool {
     cues.iter().any(|cue| says(words, cue))
 }
 
-/// Whether `words` hold `cue` ("scratch that") as consecutive words. Compared
-/// word by word: a long transcript has hundreds of messages and every cue
-/// is tried on each, so nothing is allocated per try.
+/// Whether `words` hold `cue` ("wait", "scratch that") as consecutive words.
+/// A long transcript has hundreds of messages and every cue is tried on each,
+/// so a try allocates nothing, and a one-word cue (most of them) is a plain
+/// comparison per word.
 fn says(words: &[String], cue: &str) -> bool {
+    if !cue.contains(' ') {
+        return words.iter().any(|w| w == cue);
+    }
     let n = cue.split(' ').count();
     words
         .windows(n)
@@ -351,6 +355,22 @@ mod tests {
             },
         )
         .into_owned()
+    }
+
+    #[test]
+    fn a_cue_is_found_only_as_words_of_its_own() {
+        let words = [
+            "no".to_owned(),
+            "wait".to_owned(),
+            "scratch".to_owned(),
+            "that".to_owned(),
+        ];
+        assert!(says(&words, "wait"));
+        assert!(says(&words, "scratch that"));
+        assert!(!says(&words, "wai"));
+        assert!(!says(&words, "wait scratch that no"));
+        assert!(!says(&words, ""));
+        assert!(!says(&["nowait".to_owned()], "wait"));
     }
 
     #[test]
