@@ -14,8 +14,8 @@
 
 // The only line that names the crate.
 use testscope::store::{
-    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, ShownQuestion, Store,
-    StoreError, Subscription, Verdict, open,
+    AnswerOutcome, Claim, Feedback, MissReport, PostClaim, QuizAnswer, QuizPost, ShownQuestion,
+    Store, StoreError, Subscription, Verdict, open,
 };
 
 use std::sync::Arc;
@@ -852,20 +852,8 @@ mod cases {
                 .await
                 .unwrap()
         );
-        let due: Vec<(String, String)> = store
-            .quiz_posts_to_close(3_000)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|p| p.channel_id == a || p.channel_id == b)
-            .map(|p| (p.channel_id, p.post_id))
-            .collect();
-        let mut want = vec![
-            (a.clone(), "2024-05-01".to_owned()),
-            (b.clone(), "2024-05-01".to_owned()),
-        ];
-        want.sort();
-        assert_eq!(due, want);
+        let due = posts_in(store.quiz_posts_to_close(3_000).await.unwrap(), &a, &b);
+        assert_eq!(due, sorted([(&a, "2024-05-01"), (&b, "2024-05-01")]));
     }
 
     pub(crate) async fn unposted_quiz_posts_are_the_claimed_ones_without_a_message_since_a_day(
@@ -884,20 +872,31 @@ mod cases {
             .release_quiz_claim(&b, "2024-05-02#2", 70)
             .await
             .unwrap();
-        let unposted: Vec<(String, String)> = store
-            .unposted_quiz_posts("2024-05-02")
-            .await
-            .unwrap()
+        let unposted = posts_in(
+            store.unposted_quiz_posts("2024-05-02").await.unwrap(),
+            &a,
+            &b,
+        );
+        assert_eq!(unposted, sorted([(&a, "2024-05-03"), (&b, "2024-05-02#2")]));
+    }
+
+    /// The (channel, post) pairs of `posts` in channels `a` and `b`, in the
+    /// store's order: other tests' channels share the database.
+    fn posts_in(posts: Vec<QuizPost>, a: &str, b: &str) -> Vec<(String, String)> {
+        posts
             .into_iter()
             .filter(|p| p.channel_id == a || p.channel_id == b)
             .map(|p| (p.channel_id, p.post_id))
+            .collect()
+    }
+
+    fn sorted<const N: usize>(pairs: [(&String, &str); N]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = pairs
+            .into_iter()
+            .map(|(c, p)| (c.clone(), p.to_owned()))
             .collect();
-        let mut want = vec![
-            (a.clone(), "2024-05-03".to_owned()),
-            (b.clone(), "2024-05-02#2".to_owned()),
-        ];
-        want.sort();
-        assert_eq!(unposted, want);
+        out.sort();
+        out
     }
 }
 
