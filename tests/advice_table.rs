@@ -224,6 +224,8 @@ const CASES: &[Case] = &[
     ("+++ b/docs/architecture.md", U, &[UNIT], &[T6]),
     ("docstring updates in src/features/x.py, no logic changes", U, &[UNIT], &[T6]),
     ("+++ b/README.md\n+ fixed a typo in the setup instructions", U, &[UNIT], &[T6]),
+    ("fixed typos in the model card", U, &[UNIT], &[T6]),
+    ("updated the model card for v7", U, &[UNIT], &[T6]),
 
     // ---------------------------------------------------------------- X26 tests only (T6)
     ("added more tests for the split fn, no prod code touched", U, &[UNIT], &[T6]),
@@ -329,6 +331,8 @@ const CASES: &[Case] = &[
     ("PR touches train.py, conda.yaml and resources/model-workflow-resource.yml", I, &[INTEG], &[T1, T2, T3, T7]),
     // Docs and code: judged by the code (expected unit + over-testing before).
     ("fixed a typo in the README and bumped the learning rate", I, &[INTEG], &[T1]),
+    // A retrain beside docs is a new model version, not a docs change.
+    ("retrained the model, model card updated", I, &[INTEG], &[T1]),
     ("schema change upstream plus a new scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),
 
     // ---------------------------------------------------------------- pasted diffs and paths

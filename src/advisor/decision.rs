@@ -176,16 +176,26 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     }
 
     // Step 2: generic wording and bare paths count only when nothing more
-    // specific was said. A named function is specific.
-    let specific = !code_units.is_empty()
-        || positive.iter().any(|f| {
-            let r = &engine.rules[f.rule as usize];
-            matches!(r.kind, RuleKind::Change | RuleKind::Promote) && !r.fallback
-        });
-    if specific {
+    // specific was said. A named function is specific. Docs and tests are
+    // specific about themselves only: "retrained the model, model card
+    // updated" still changed the model.
+    let specific = |docs_or_tests: bool| {
+        !code_units.is_empty()
+            || positive.iter().any(|f| {
+                let r = &engine.rules[f.rule as usize];
+                matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+                    && !r.fallback
+                    && (docs_or_tests || !matches!(r.subject, Subject::Docs | Subject::Tests))
+            })
+    };
+    let (specific_code, specific_any) = (specific(false), specific(true));
+    if specific_any {
         positive.retain(|f| {
             let r = &engine.rules[f.rule as usize];
-            !r.fallback || (sticky.contains(&f.rule) && code_units.is_empty())
+            let generic_change = matches!(r.kind, RuleKind::Change | RuleKind::Promote);
+            !r.fallback
+                || (generic_change && !specific_code)
+                || (sticky.contains(&f.rule) && code_units.is_empty())
         });
     }
 
@@ -699,6 +709,18 @@ mod tests {
         );
         let advice = decide(&KB.engine, facts(&["generic-code", "pipeline"]));
         assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
+    fn docs_beside_generic_wording_do_not_hide_the_change() {
+        // "retrained the model, model card updated": the docs are specific
+        // about themselves, the model still changed, and code moved.
+        let advice = decide(&KB.engine, facts(&["docs", "generic-code"]));
+        let rules: Vec<&str> = advice.matched.iter().map(|m| m.rule.as_str()).collect();
+        assert_eq!(rules, ["generic-code"]);
+        // A question's generic topic still gives way to the docs change.
+        let advice = decide(&KB.engine, facts(&["docs", "stages"]));
+        assert_eq!(advice.scopes, ["unit"]);
     }
 
     #[test]

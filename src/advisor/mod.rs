@@ -411,13 +411,38 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         let k = owned.partition_point(|r| r.start <= item);
         k > 0 && reach[k - 1] > item
     };
+    // Beside a docs or tests change, generic wording is a change of its own
+    // only when it says something changed ("retrained the model, model card
+    // updated"), not when it only names a thing ("tests over both model
+    // versions") or an activity ("retraining because of a readme change").
+    let docs_or_tests = hits.iter().any(|h| {
+        matches!(
+            engine.rules[h.rule as usize].subject,
+            Subject::Docs | Subject::Tests
+        )
+    });
+    // "updated the model card": a signal of another rule that ends inside a
+    // docs or tests phrase ("update .. model") is about the docs too.
+    let phrases: Vec<std::ops::Range<u32>> = hits
+        .iter()
+        .filter(|h| docs_phrase(engine, &items, h))
+        .map(|h| h.start..h.end)
+        .collect();
+    let ends_in_phrase = |h: &Hit| phrases.iter().any(|p| p.contains(&(h.end - 1)));
+    let says_change = |h: &Hit| {
+        items[h.start as usize..h.end as usize].iter().any(|i| {
+            engine.lexicon.has(i.tok, class::CHANGE)
+                && mood::past_form(&cleaned[i.start as usize..i.end as usize])
+        })
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter(|h| {
             let r = &engine.rules[h.rule as usize];
-            !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
-                && !matches!(r.subject, Subject::Docs | Subject::Tests)
-                && is_owned(h.start))
+            let change = matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+                && !matches!(r.subject, Subject::Docs | Subject::Tests);
+            !(change && (is_owned(h.start) || ends_in_phrase(h)))
+                && !(change && r.fallback && docs_or_tests && !says_change(h))
         })
         .collect();
     // "one-line fix in `safe_div()`. I know integration tests check that
@@ -1145,8 +1170,29 @@ fn owned_by_tests_or_docs(
     }) {
         owned.push(h.start + 1..h.end - 1);
     }
+    // "refactored the test fixtures": the verb right before a docs or tests
+    // phrase acts on it, and so do signals that start inside it.
+    for h in hits.iter().filter(|h| docs_phrase(engine, items, h)) {
+        let verb_before = h.start > 0
+            && engine
+                .lexicon
+                .has(items[h.start as usize - 1].tok, class::CHANGE);
+        owned.push(h.start - u32::from(verb_before)..h.end);
+    }
     owned.sort_by_key(|r| r.start);
     owned
+}
+
+/// A docs or tests signal of adjacent words that ends on a noun ("model
+/// card", "test fixtures"): a phrase that names what was changed.
+fn docs_phrase(engine: &Engine, items: &[Item], h: &Hit) -> bool {
+    matches!(
+        engine.rules[h.rule as usize].subject,
+        Subject::Docs | Subject::Tests
+    ) && h.end - h.start == h.weight
+        && !engine
+            .lexicon
+            .has(items[h.end as usize - 1].tok, class::CHANGE)
 }
 
 /// Two signals that start at the same verb ("updated .. unit test",

@@ -271,6 +271,12 @@ fn names_a_version(word: &str) -> bool {
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
 
+/// A change verb in a past form ("retrained", "rewrote"): it reports what
+/// was done rather than naming an activity ("retraining").
+pub(crate) fn past_form(raw: &str) -> bool {
+    (raw.ends_with("ed") && raw.len() > 4) || IRREGULAR_PAST.contains(&raw)
+}
+
 /// Irregular past forms of change verbs.
 const IRREGULAR_PAST: [&str; 8] = [
     "rewrote",
@@ -668,9 +674,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
-            let past = ((w.raw.ends_with("ed") && w.raw.len() > 4)
-                || IRREGULAR_PAST.contains(&w.raw))
-                && !adjective;
+            let past = past_form(w.raw) && !adjective;
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
