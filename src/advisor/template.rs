@@ -33,8 +33,8 @@ fn field(line: &str) -> Option<(String, &str)> {
     Some((label, value))
 }
 
-/// A markdown heading of at most two words, or a line that is only a bold
-/// label ("**Why**").
+/// A markdown heading that names a section (at most two words, four below
+/// the top level), or a line that is only a bold label ("**Why**").
 fn heading(line: &str) -> Option<String> {
     let t = line.trim();
     let hashes = t.len() - t.trim_start_matches('#').len();
@@ -45,8 +45,20 @@ fn heading(line: &str) -> Option<String> {
     } else {
         return None;
     };
-    let inner = inner.trim_end_matches(':');
-    (inner.split_whitespace().count() <= 2).then(|| inner.to_lowercase())
+    let inner = inner.trim_end_matches([':', '?']);
+    // "## Type of change": below the top level a heading of a few words
+    // names a section; a top-level one may be the PR's title.
+    let limit = if hashes >= 2 { 4 } else { 2 };
+    (inner.split_whitespace().count() <= limit).then(|| inner.to_lowercase())
+}
+
+/// An unticked task-list item ("- [ ] New feature"): an option of the
+/// template that nobody picked.
+fn unchecked(line: &str) -> bool {
+    line.trim_start()
+        .trim_start_matches(['-', '*', '+'])
+        .trim_start()
+        .starts_with("[ ]")
 }
 
 /// A line cut after each ". ", "; " or " | ", the separators kept with the
@@ -97,7 +109,7 @@ pub(crate) fn blank<'a>(
             in_template_section = fields.contains(&h);
             true
         } else {
-            in_template_section
+            in_template_section || unchecked(line)
         };
         if whole_line {
             changed = true;
@@ -177,6 +189,16 @@ mod tests {
     fn code_ending_in_a_colon_is_not_a_field() {
         let text = "@@ -10,7 +10,7 @@ def add_ratio(df):";
         assert_eq!(run(text), text);
+    }
+
+    #[test]
+    fn unticked_options_are_blanked_and_ticked_ones_kept() {
+        let out =
+            run("## Kind\n- [ ] Bug fix\n- [ ] New feature\n- [x] Documentation\n* [ ] breaking");
+        assert!(!out.contains("New feature"));
+        assert!(!out.contains("Bug fix"));
+        assert!(!out.contains("breaking"));
+        assert!(out.contains("- [x] Documentation"));
     }
 
     #[test]
