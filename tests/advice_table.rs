@@ -226,6 +226,10 @@ const CASES: &[Case] = &[
     ("+++ b/README.md\n+ fixed a typo in the setup instructions", U, &[UNIT], &[T6]),
     ("fixed typos in the model card", U, &[UNIT], &[T6]),
     ("updated the model card for v7", U, &[UNIT], &[T6]),
+    // The files a PR lists are what it changes: prose about the endpoint
+    // says what the docs explain.
+    ("## Summary\nExplain how the fraud endpoint autoscales\n## Files\n- docs/serving/autoscale.md\n- mkdocs.yml", U, &[UNIT], &[T6]),
+    ("## Summary\nnew timeout for the fraud endpoint\n## Files\n- serving/app.py\n- docs/serving.md", I, &[UNIT, INTEG], &[T3]),
 
     // ---------------------------------------------------------------- X26 tests only (T6)
     ("added more tests for the split fn, no prod code touched", U, &[UNIT], &[T6]),

@@ -397,7 +397,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             (at(start), start as u32, at(end))
         })
         .collect();
-    let owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits, &path_anchors);
+    let mut owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits, &path_anchors);
+    // "## Summary\nDocument the on-call steps for when the endpoint's p99
+    // ...\n## Files\n- `docs/oncall.md`": the files a message lists are
+    // what it changes, so when each is docs or tests, its prose says what
+    // they are about.
+    if listed_files_are_docs_or_tests(engine, &cleaned, &paths, &path_rules) {
+        owned.insert(0, 0..items.len() as u32);
+    }
     // The furthest end among the ranges that start at or before each one,
     // so "is this item owned?" is one binary search.
     let reach: Vec<u32> = owned
@@ -1181,6 +1188,53 @@ fn owned_by_tests_or_docs(
     }
     owned.sort_by_key(|r| r.start);
     owned
+}
+
+/// The message lists its files (lines that open with a path, under a label
+/// such as "## Files" or "Changes:") and every listed file is docs or tests.
+fn listed_files_are_docs_or_tests(
+    engine: &Engine,
+    cleaned: &str,
+    paths: &[(&str, usize, usize)],
+    path_rules: &[Option<u32>],
+) -> bool {
+    let mut listed = paths.iter().zip(path_rules).filter(|&(&(_, start, _), _)| {
+        let line_start = cleaned[..start].rfind('\n').map_or(0, |n| n + 1);
+        cleaned[line_start..start]
+            .trim_start_matches(['-', '*', '+', '>', '`', ' ', '\t'])
+            .trim_start_matches("a/")
+            .trim_start_matches("b/")
+            .is_empty()
+    });
+    // The list must be the message's list of files ("## Files", "Changes:"),
+    // not a file that prose points at ("docs in\n- docs/features.md").
+    let mut any = false;
+    let all = listed.all(|(&(_, start, _), &rule)| {
+        if !any {
+            // A heading was blanked to spaces before the message was read.
+            let above = cleaned[..start]
+                .rsplit('\n')
+                .skip(1)
+                .find(|l| !l.is_empty() && !l.trim_start().starts_with(['-', '*', '+']));
+            let label = above.is_some_and(|l| {
+                let l = l
+                    .trim_matches(['#', '*', '_', ':', ' ', '\t'])
+                    .to_lowercase();
+                l.is_empty() || (l.len() <= 24 && (l.contains("file") || l.contains("change")))
+            });
+            if !label {
+                return false;
+            }
+        }
+        any = true;
+        rule.is_some_and(|r| {
+            matches!(
+                engine.rules[r as usize].subject,
+                Subject::Docs | Subject::Tests
+            )
+        })
+    });
+    any && all
 }
 
 /// A docs or tests signal of adjacent words that ends on a noun ("model
