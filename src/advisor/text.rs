@@ -326,7 +326,11 @@ pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     } else if let Some(base) = s.strip_suffix("ion").filter(|b| b.len() >= 4) {
         s = base;
         stripped = false;
-    } else if let Some(base) = s.strip_suffix("ment").filter(|b| b.len() >= 4) {
+    } else if let Some(base) = s
+        .strip_suffix("ment")
+        // A shipment is freight, not a release.
+        .filter(|b| b.len() >= 4 && *b != "ship")
+    {
         s = base;
         stripped = false;
     }
@@ -388,6 +392,7 @@ mod tests {
         assert_eq!(stem("versioning"), stem("version"));
         assert_eq!(stem("integration"), stem("integrate"));
         assert_eq!(stem("deployment"), stem("deploy"));
+        assert_ne!(stem("shipments"), stem("ship"));
         assert_eq!(stem("notes"), "note");
         assert_eq!(stem("noted"), "note");
         assert_ne!(stem("note"), "not");
