@@ -60,6 +60,9 @@ pub(crate) struct Facts {
     pub(crate) reports: bool,
     /// Some sentence asks a question.
     pub(crate) asks: bool,
+    /// Some sentence that ends in `?` argues a point rather than asks
+    /// ("..., right?", "who on earth reads it?").
+    pub(crate) argues: bool,
     /// Some word says "change" in any form.
     pub(crate) mentions_change: bool,
     /// The message points at a particular thing ("this", a version, code).
@@ -104,6 +107,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         code_units,
         reports,
         asks,
+        argues,
         mentions_change,
         points_at,
         personal,
@@ -260,22 +264,24 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // promotion from test to prod. which tests fit?") intends its release.
     let situation = stated_release && asks && !claims;
     let intends_release = promotes && intends && (personal || points_at || situation);
-    let reading =
-        if (reports || (asks && mentions_change) || (points_at && beliefs) || intends_release)
-            && changes
-        {
-            Reading::Change
-        } else if asks && !beliefs && about_testing {
-            Reading::Question
-        } else if beliefs || (claims && (changes || topics || !voiced.is_empty())) {
-            Reading::Belief
-        } else if changes {
-            Reading::Change
-        } else if topics || (asks && about_testing) {
-            Reading::Question
-        } else {
-            Reading::Nothing
-        };
+    let reading = if (reports
+        || ((asks || argues) && mentions_change)
+        || (points_at && beliefs)
+        || intends_release)
+        && changes
+    {
+        Reading::Change
+    } else if asks && !beliefs && about_testing {
+        Reading::Question
+    } else if beliefs || (claims && (changes || topics || !voiced.is_empty())) {
+        Reading::Belief
+    } else if changes {
+        Reading::Change
+    } else if topics || (asks && about_testing) {
+        Reading::Question
+    } else {
+        Reading::Nothing
+    };
     trace.push(format!("read as {}", reading.name()));
     if reading == Reading::Nothing {
         // A lone risk word ("outage") or a test kind named outside a
@@ -775,6 +781,25 @@ mod tests {
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Belief);
         assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+    }
+
+    #[test]
+    fn a_rhetorical_question_about_a_change_keeps_the_change() {
+        // "why bother with staging for the new pipeline join?": it argues,
+        // and the change it mentions still counts, with the belief reminded.
+        let arguing = |mentions_change| Facts {
+            reports: false,
+            claims: true,
+            argues: true,
+            mentions_change,
+            ..facts(&["pipeline", "unit-enough"])
+        };
+        let advice = decide(&KB.engine, arguing(true));
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.scopes, ["integration"]);
+        assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+        // One that mentions no change voices the belief alone.
+        assert_eq!(decide(&KB.engine, arguing(false)).reading, Reading::Belief);
     }
 
     #[test]

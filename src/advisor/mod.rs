@@ -661,6 +661,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         code_units,
         reports: mood.reports || paths.iter().any(|(p, _, _)| !p.ends_with('/')),
         asks: mood.asks,
+        argues: mood.argues,
         mentions_change: mood.mentions_change,
         points_at: mood.points_at,
         personal: mood.personal,

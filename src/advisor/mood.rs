@@ -25,6 +25,12 @@ pub(crate) struct Mood {
     pub(crate) reports: bool,
     /// Some sentence asks: it opens with a question word or ends in `?`.
     pub(crate) asks: bool,
+    /// Some sentence ends in `?` but argues rather than asks: a tag ("...,
+    /// right?"), a negated auxiliary ("isn't an e2e run redundant?") or a
+    /// rhetorical opening ("who on earth reads it?", "why bother with
+    /// staging for the new limits?"). Like a question, it is about the change
+    /// it mentions.
+    pub(crate) argues: bool,
     /// Some word says "change" in any form ("a learning rate change", "if
     /// we change the docs"): a question with one is about a change.
     pub(crate) mentions_change: bool,
@@ -324,9 +330,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         ..Mood::default()
     };
     let mut sentence: Vec<Word<'_>> = Vec::new();
-    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool| {
+    // "proposal: from next sprint we rely on the unit suite alone": a short
+    // label before a colon that presents a position makes the sentence after
+    // it speak of all cases.
+    let mut positioned = false;
+    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, positioned| {
         if !sentence.is_empty() {
-            judge(sentence, end, question_mark, lex, &mut mood);
+            judge(sentence, end, question_mark, positioned, lex, &mut mood);
         }
         sentence.clear();
     };
@@ -334,16 +344,33 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         match w.kind {
             TokenKind::Break => {
                 let question_mark = text[w.start..].starts_with('?');
-                flush(&mut sentence, w.start + 1, question_mark);
+                let label = text[w.start..].starts_with(':')
+                    && sentence.len() <= 6
+                    && sentence
+                        .iter()
+                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::POSITION));
+                let was = std::mem::replace(&mut positioned, label);
+                if label {
+                    sentence.clear();
+                } else {
+                    flush(&mut sentence, w.start + 1, question_mark, was);
+                }
             }
             _ => sentence.push(*w),
         }
     }
-    flush(&mut sentence, text.len(), false);
+    flush(&mut sentence, text.len(), false, positioned);
     mood
 }
 
-fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, mood: &mut Mood) {
+fn judge(
+    sentence: &[Word<'_>],
+    end: usize,
+    question_mark: bool,
+    positioned: bool,
+    lex: &Lexicon,
+    mood: &mut Mood,
+) {
     let first = sentence.iter().position(|w| w.kind == TokenKind::Word);
     let Some(first) = first else {
         return;
@@ -365,10 +392,17 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
     // "why would a param tweak need more than a retrain?" argues; it
     // does not ask.
-    let rhetorical = sentence[first].raw == "why"
+    // So does a question word followed closely by a word that argues: "who
+    // on earth reads that output?", "what exactly would we be testing?".
+    let rhetorical = (sentence[first].raw == "why"
         && sentence
             .get(first + 1)
-            .is_some_and(|n| matches!(n.raw, "would" | "should" | "bother" | "even"));
+            .is_some_and(|n| matches!(n.raw, "would" | "should" | "bother" | "even")))
+        || (lex.has(sentence[first].tok, class::ASK)
+            && sentence[first + 1..]
+                .iter()
+                .take(2)
+                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)));
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
@@ -446,11 +480,16 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             // "the first ever release" is one occasion, and so is what a
             // past verb did ("the model passed everything in staging").
             && !(k > 0 && (sentence[k - 1].raw == "first" || sentence[k - 1].raw.ends_with("ed")))
+            // "the best logloss we've ever seen" looks back to now; it
+            // speaks of no other case.
+            && !(k > 0
+                && w.raw == "ever"
+                && matches!(sentence[k - 1].raw, "ve" | "have" | "has" | "had" | "weve" | "ive"))
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
     let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
-    let general = general || statement;
+    let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
     let dated = sentence
@@ -511,12 +550,24 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                 "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
             )
     };
+    // "it's our table", "the output is ours": data or ML work declared ours
+    // is claimed, whatever is done to it next ("it's" reaches here as "it";
+    // "it's our real situation" owns nothing).
+    let owned = |k: usize| {
+        sentence[k].raw == "ours"
+            || (sentence[k].raw == "our"
+                && k > 0
+                && matches!(sentence[k - 1].raw, "it" | "its")
+                && sentence[k + 1..].iter().take(2).any(|n| {
+                    n.kind == TokenKind::Word && lex.has(n.tok, class::DATA_NOUN | class::DOMAIN)
+                }))
+    };
     let claim_at = |k: usize| {
         let w = &sentence[k];
         w.kind == TokenKind::Word
             && !forbids(k)
             && !compound(k)
-            && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k))
+            && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k) || owned(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
@@ -569,8 +620,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .windows(3)
         .any(|w| w[0].kind == TokenKind::Comma && auxiliary(&w[1]) && w[2].raw == "not")
         || (auxiliary(&sentence[first]) && sentence.get(first + 1).is_some_and(|w| w.raw == "not"));
-    let argues = claims && (tagged || negated_opening);
+    let argues = claims && (tagged || negated_opening || rhetorical);
     mood.asks |= question_mark && !argues;
+    mood.argues |= question_mark && argues;
     // Whether the clause around word `k` claims: "member_features gets a new
     // column, and I honestly don't know who reads it" reports in its first
     // clause and doubts in its second. Asked only of a few words, so it scans
@@ -636,6 +688,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                     .is_none_or(|n| n.kind != TokenKind::Word))
     });
     let mut hypothetical = false;
+    let mut figurative = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     for (k, w) in sentence.iter().enumerate() {
@@ -659,11 +712,16 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
         // "whatever passes in dev will pass in prod" predicts in general;
         // "it will go out tomorrow" points at one release.
-        mood.points_at |= matches!(
-            w.raw,
-            "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
-        ) || (w.raw == "will" && !claims)
-            || names_a_version(w.raw);
+        // "hyperparameters are like my gym membership": what a comparison
+        // likens a thing to is a figure of speech; it points at nothing.
+        figurative |=
+            w.raw == "like" && prev.is_some_and(|p| matches!(p.raw, "is" | "are" | "s" | "just"));
+        mood.points_at |= !figurative
+            && (matches!(
+                w.raw,
+                "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
+            ) || (w.raw == "will" && !claims)
+                || names_a_version(w.raw));
         if change && !hypothetical {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
@@ -902,6 +960,65 @@ mod tests {
     }
 
     #[test]
+    fn a_question_word_followed_by_a_word_that_argues_is_rhetorical() {
+        for text in [
+            "who on earth would be reading our scoring output besides the dashboard?",
+            "who really checks whether the recall floor is 0.8 or 0.75?",
+            "does it really matter which environment the tests run in?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && m.argues && !m.asks, "{text}");
+            assert!(m.is_claiming_at(0), "{text}");
+        }
+        // The same question word without one asks.
+        for text in [
+            "who reads our scoring output?",
+            "what exactly should an integration test cover in an ML repo?",
+            "do we even need integration tests if we only ever do batch inference?",
+        ] {
+            let m = mood(text);
+            assert!(m.asks && !m.argues, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_position_label_before_a_colon_makes_what_follows_general() {
+        let text =
+            "proposal: from next sprint we rely on the unit suite alone and retire the e2e job";
+        let m = mood(text);
+        assert!(m.claims && !m.reports);
+        assert!(m.is_general_at(text.find("retire").unwrap()));
+        assert!(mood("our lead's motto: 'empty diff, empty test plan'").claims);
+        // A label that presents no position heads a report as before.
+        let m = mood("fix: clamp_scores() now returns 0 for empty input");
+        assert!(m.reports && !m.claims);
+    }
+
+    #[test]
+    fn what_a_comparison_likens_a_thing_to_points_at_nothing() {
+        assert!(
+            !mood("hyperparameters are like my gym membership, they only matter at training")
+                .points_at
+        );
+        assert!(mood("my PR bumps the learning rate").points_at);
+    }
+
+    #[test]
+    fn ever_after_have_looks_back_and_speaks_of_no_other_case() {
+        let text = "setting the alias to churn v9 since it has the best logloss we've ever seen";
+        assert!(!mood(text).is_general_at(text.find("alias").unwrap()));
+        assert!(mood("nothing ever breaks in staging").is_general_at(0));
+    }
+
+    #[test]
+    fn data_declared_ours_is_claimed() {
+        assert!(mood("it's our table, we'll reshape it however we want").claims);
+        assert!(mood("the prediction output is ours").claims);
+        // Owning a situation claims nothing.
+        assert!(!mood("it's our real situation").claims);
+    }
+
+    #[test]
     fn a_schedule_is_not_a_generalisation() {
         assert!(!general_at(
             "retraining the model every sunday, promotion is automatic",
@@ -1021,10 +1138,13 @@ mod tests {
             let m = mood(text);
             assert!(m.claims && !m.asks, "{text}");
         }
+        // A rhetorical "why bother" argues too; like a question, it is
+        // still about the change it mentions.
+        let m = mood("why bother with staging for the new memory limits?");
+        assert!(m.claims && m.argues && m.mentions_change && !m.asks);
         for text in [
             "in which environment should the integration run happen?",
             "if the stem says 'integration test', what's the strong reading?",
-            "why bother with staging for the new memory limits?",
             "no code changes?",
             "the retrain job auto-promotes the new version - what should the gate check?",
             "the nightly retraining pipeline will pick up the new month of data, anything to test?",
