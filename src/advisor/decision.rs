@@ -50,6 +50,10 @@ pub(crate) struct Facts {
     /// change ("pretty sure nobody reads it"): next to a change told
     /// elsewhere, they are voiced about that change.
     pub(crate) voiced_in_claims: Vec<Fired>,
+    /// Some of those claims are the writer's own, not reported as someone
+    /// else's ("in my last company dev was enough"): a question next to one
+    /// argues for it rather than asks ("why we need staging env? ...").
+    pub(crate) holds_claim: bool,
     /// Generic rules triggered by a bare file path, which stay even next to a
     /// specific change elsewhere in the message.
     pub(crate) sticky: FxHashSet<u32>,
@@ -103,6 +107,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         deferred,
         voiced,
         voiced_in_claims,
+        holds_claim,
         sticky,
         code_units,
         reports,
@@ -271,7 +276,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         && changes
     {
         Reading::Change
-    } else if asks && !beliefs && about_testing {
+    } else if asks && !beliefs && !holds_claim && about_testing {
         Reading::Question
     } else if beliefs || (claims && (changes || topics || !voiced.is_empty())) {
         Reading::Belief
@@ -800,6 +805,27 @@ mod tests {
         assert_eq!(advice.traps, ["unit-for-system-confidence"]);
         // One that mentions no change voices the belief alone.
         assert_eq!(decide(&KB.engine, arguing(false)).reading, Reading::Belief);
+    }
+
+    #[test]
+    fn a_question_beside_a_claim_of_the_writers_own_argues_for_it() {
+        // "why we need staging env? in my last company dev was enough":
+        // the claim is the writer's, so the question argues.
+        let asking = |holds_claim| Facts {
+            voiced: vec![fired("unit-enough")],
+            voiced_in_claims: vec![fired("unit-enough")],
+            asks: true,
+            claims: true,
+            says_test: true,
+            holds_claim,
+            ..Facts::default()
+        };
+        let advice = decide(&KB.engine, asking(true));
+        assert_eq!(advice.reading, Reading::Belief);
+        assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+        // Someone else's claim asked about ("the lead says ..., is that
+        // right?") stays a question.
+        assert_eq!(decide(&KB.engine, asking(false)).reading, Reading::Question);
     }
 
     #[test]

@@ -496,6 +496,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut claimed = rustc_hash::FxHashSet::default();
     let mut intends = false;
     let mut stated_release = false;
+    let mut holds_claim = false;
     for hit in &hits {
         let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
@@ -555,6 +556,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         if hit.reach == Reach::Place && code_file_sentences.contains(&sentence_of[span.start]) {
             continue;
         }
+        // A belief's topic in a claim of the writer's own, not one reported
+        // as someone else's: a question beside it argues for it.
+        holds_claim |= hit.reach == Reach::About
+            && !is_negated
+            && mood.is_claiming_at(s as usize)
+            && !mood.is_reported_at(s as usize);
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
@@ -671,6 +678,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         denies: mood.denies,
         asks_purpose: mood.asks_purpose,
         stated_release,
+        holds_claim,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {
