@@ -1004,6 +1004,18 @@ mod tests {
     }
 
     #[test]
+    fn what_is_said_of_any_change_speaks_of_all_of_them() {
+        // A canary named in such a sentence is a standard, not a release.
+        let text = "I don't trust any change, even renaming a variable, until it has gone through a canary in prod";
+        assert!(general_at(text, "canary"));
+        // What a past verb did to "any" happened once.
+        assert!(!general_at(
+            "we haven't touched the schema, nor changed any code in prod",
+            "prod"
+        ));
+    }
+
+    #[test]
     fn ever_after_have_looks_back_and_speaks_of_no_other_case() {
         let text = "setting the alias to churn v9 since it has the best logloss we've ever seen";
         assert!(!mood(text).is_general_at(text.find("alias").unwrap()));
