@@ -50,6 +50,9 @@ pub(crate) struct Facts {
     /// change ("pretty sure nobody reads it"): next to a change told
     /// elsewhere, they are voiced about that change.
     pub(crate) voiced_in_claims: Vec<Fired>,
+    /// The deepest scope that a proposal of tests names by a scope's or a
+    /// stage's name ("the lead wants the full staging e2e").
+    pub(crate) proposed_depth: Option<usize>,
     /// Some of those claims are the writer's own, not reported as someone
     /// else's ("in my last company dev was enough"): a question next to one
     /// argues for it rather than asks ("why we need staging env? ...").
@@ -108,6 +111,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         voiced,
         voiced_in_claims,
         holds_claim,
+        proposed_depth,
         sticky,
         code_units,
         reports,
@@ -158,7 +162,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             .iter()
             .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
     let mut deeper_proposal = false;
-    if other_change && !proposed.is_empty() {
+    if other_change && (!proposed.is_empty() || proposed_depth.is_some()) {
         let deepest = |list: &[Fired]| {
             list.iter()
                 .filter(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
@@ -166,8 +170,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 .max()
         };
         let unit_only = code_units.is_empty() || deepest(&positive).unwrap_or(0) == 0;
-        deeper_proposal =
-            unit_only && deepest(&proposed).unwrap_or(0) > deepest(&positive).unwrap_or(0);
+        deeper_proposal = unit_only
+            && deepest(&proposed).max(proposed_depth).unwrap_or(0)
+                > deepest(&positive).unwrap_or(0);
         trace.push("tests proposed in the message are a plan, not a change".to_owned());
     } else {
         positive.extend(proposed);
@@ -826,6 +831,22 @@ mod tests {
         // Someone else's claim asked about ("the lead says ..., is that
         // right?") stays a question.
         assert_eq!(decide(&KB.engine, asking(false)).reading, Reading::Question);
+    }
+
+    #[test]
+    fn a_proposal_that_names_a_deeper_scope_than_the_change_is_over_testing() {
+        // "renamed a variable in `parse_events()`; the lead wants the full
+        // staging e2e": the proposal names integration, the change needs unit.
+        let proposing = |proposed_depth| Facts {
+            code_units: vec![(0, "parse_events".to_owned())],
+            proposed_depth,
+            ..facts(&["one-function"])
+        };
+        let advice = decide(&KB.engine, proposing(Some(scope("integration"))));
+        assert_eq!(advice.scopes, ["unit"]);
+        assert_eq!(advice.traps, ["over-testing"]);
+        let advice = decide(&KB.engine, proposing(Some(scope("unit"))));
+        assert!(advice.traps.is_empty());
     }
 
     #[test]

@@ -771,6 +771,25 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     facts.named_scopes.sort_unstable();
     facts.named_stages.sort_unstable();
+    // "the lead wants the full staging e2e": the deepest scope a proposal of
+    // tests names, directly or by the stage it runs in.
+    facts.proposed_depth = items
+        .iter()
+        .filter(|i| mood.is_proposing_at(i.start as usize))
+        .filter_map(|i| {
+            let scope = engine
+                .scope_names
+                .iter()
+                .find(|&&(tok, _)| tok == i.tok)
+                .map(|&(_, s)| s);
+            let staged = engine
+                .stage_names
+                .iter()
+                .find(|&&(tok, _)| tok == i.tok)
+                .and_then(|&(_, stage)| engine.scopes.iter().rposition(|s| s.stage == stage));
+            scope.max(staged)
+        })
+        .max();
     facts
 }
 

@@ -480,6 +480,13 @@ fn judge(
             // "the first ever release" is one occasion, and so is what a
             // past verb did ("the model passed everything in staging").
             && !(k > 0 && (sentence[k - 1].raw == "first" || sentence[k - 1].raw.ends_with("ed")))
+            // "I don't trust any change" speaks of all changes; "before we
+            // switch any traffic", "did you change any code?" of some one.
+            && (w.raw != "any"
+                || (!question_mark
+                    && sentence.iter().any(|v| {
+                        v.kind == TokenKind::Word && lex.has(v.tok, class::CLAIM)
+                    })))
             // "the best logloss we've ever seen" looks back to now; it
             // speaks of no other case.
             && !(k > 0
@@ -689,11 +696,15 @@ fn judge(
     });
     let mut hypothetical = false;
     let mut figurative = false;
+    // "the lead wants a staging run before we merge": a clause that only
+    // says when something will happen reports no change of its own.
+    let mut timing = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
+            timing = false;
             prev = None;
             clause_start = true;
             continue;
@@ -701,6 +712,9 @@ fn judge(
         let opens_clause = std::mem::replace(&mut clause_start, false);
         if HYPOTHETICAL.contains(&w.raw) {
             hypothetical = true;
+        }
+        if matches!(w.raw, "before" | "until" | "till" | "once") {
+            timing = true;
         }
         // "rewritten" and "swapped" do not stem to their verb.
         let change = lex.has(w.tok, class::CHANGE)
@@ -764,7 +778,7 @@ fn judge(
                     "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was"
                 )
             });
-            if past || opens || progressive || intent {
+            if past || ((opens || progressive || intent) && !timing) {
                 mood.reports = true;
             }
         }
@@ -1008,11 +1022,30 @@ mod tests {
         // A canary named in such a sentence is a standard, not a release.
         let text = "I don't trust any change, even renaming a variable, until it has gone through a canary in prod";
         assert!(general_at(text, "canary"));
+        // Without a verdict, or in a question, "any" is some one.
+        assert!(!general_at(
+            "shadow deploy it in prod for a week before we switch any traffic",
+            "shadow"
+        ));
+        assert!(!general_at(
+            "will you send any traffic to it in prod?",
+            "traffic"
+        ));
         // What a past verb did to "any" happened once.
         assert!(!general_at(
             "we haven't touched the schema, nor changed any code in prod",
             "prod"
         ));
+    }
+
+    #[test]
+    fn a_clause_that_says_when_reports_nothing() {
+        let text = "the lead wants the full staging e2e before we merge, just in case";
+        let m = mood(text);
+        assert!(!m.reports);
+        assert!(m.is_proposing_at(text.find("staging").unwrap()));
+        // A past verb after "before" still reports.
+        assert!(mood("fixed the join before we shipped v3").reports);
     }
 
     #[test]
