@@ -627,7 +627,16 @@ fn judge(
         .windows(3)
         .any(|w| w[0].kind == TokenKind::Comma && auxiliary(&w[1]) && w[2].raw == "not")
         || (auxiliary(&sentence[first]) && sentence.get(first + 1).is_some_and(|w| w.raw == "not"));
-    let argues = claims && (tagged || negated_opening || rhetorical);
+    // "no code diff, so skipping validation this time", "I'll skip the
+    // staging run": a plan to skip tests denies a need for them, whatever
+    // else its sentence reports ("skipped" tells what happened); with a tag
+    // ("we can skip data validation, yeah?") it argues for the plan. "don't
+    // skip staging" forbids it.
+    let skips = sentence.iter().enumerate().any(|(k, w)| {
+        matches!(w.raw, "skip" | "skipping" | "skips")
+            && !(k > 0 && matches!(sentence[k - 1].raw, "not" | "dont" | "never" | "no"))
+    });
+    let argues = (claims || skips) && (tagged || negated_opening || rhetorical);
     mood.asks |= question_mark && !argues;
     mood.argues |= question_mark && argues;
     // Whether the clause around word `k` claims: "member_features gets a new
@@ -882,6 +891,8 @@ fn judge(
             && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
     });
     mood.denies |= claims && negates && !mood.reports;
+    // A plan to skip tests denies a need for them (see `skips`).
+    mood.denies |= skips && !opens_with_question && (!question_mark || argues);
     // A question asks about a belief ("... - what should the gate
     // check?"); a claim, with or without a tag ("..., right?"), holds it.
     if claims && !mood.reports && !opens_with_question && (!question_mark || argues) {
@@ -1036,6 +1047,20 @@ mod tests {
             "we haven't touched the schema, nor changed any code in prod",
             "prod"
         ));
+    }
+
+    #[test]
+    fn a_plan_to_skip_tests_denies_a_need_for_them() {
+        for text in [
+            "retrained the ltv model on Q3 data, no code diff, so skipping validation this time",
+            "the repo is untouched so we can skip data validation, yeah?",
+            "I'll skip the serving smoke test since only the trainer reads that value",
+        ] {
+            assert!(mood(text).denies, "{text}");
+        }
+        // What was skipped happened; a question about skipping asks.
+        assert!(!mood("the flaky test was skipped in CI last night").denies);
+        assert!(!mood("when is it OK to skip the end-to-end run?").denies);
     }
 
     #[test]
