@@ -473,8 +473,17 @@ fn judge(
     }
     // "every PR gets a full retrain", "shadow deployments are a waste":
     // the sentence speaks of all cases, not of one change.
+    // "making the step non-blocking because the new segment trips it every
+    // single time": what a reason says of all cases explains one change; it
+    // does not make the sentence a rule.
+    let reason_from = sentence
+        .iter()
+        .position(|w| matches!(w.raw, "because" | "cause" | "coz" | "since"))
+        .filter(|&b| b > first)
+        .unwrap_or(sentence.len());
     let general = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
+            && k < reason_from
             && lex.has(w.tok, class::GENERAL)
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
             // "the first ever release" is one occasion, and so is what a
@@ -1061,6 +1070,16 @@ mod tests {
         // What was skipped happened; a question about skipping asks.
         assert!(!mood("the flaky test was skipped in CI last night").denies);
         assert!(!mood("when is it OK to skip the end-to-end run?").denies);
+    }
+
+    #[test]
+    fn what_a_reason_says_of_all_cases_does_not_make_a_rule() {
+        let text = "making the fairness check non-blocking because the new segment trips it every single time";
+        let m = mood(text);
+        assert!(m.reports);
+        assert!(!m.is_general_at(text.find("making").unwrap()));
+        // Before the reason, it still does.
+        assert!(mood("we always retrain because the data drifts").claims);
     }
 
     #[test]
