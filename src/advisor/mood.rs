@@ -160,6 +160,8 @@ fn activity_judged(words: &[Word<'_>]) -> bool {
                         | "safe"
                         | "pointless"
                         | "overkill"
+                        // "renaming columns in our table is our call"
+                        | "our"
                 )
         })
 }
@@ -405,9 +407,22 @@ fn judge(
                 .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)));
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
+    // "where the tests run is an infra detail": a clause that opens with a
+    // question word and is then given a verdict, with no `?`, is the subject
+    // of a claim, not a question.
+    let free_relative = !question_mark
+        && matches!(sentence[first].raw, "where" | "what" | "how" | "whatever")
+        && sentence[first + 1..]
+            .iter()
+            .skip(2)
+            .any(|w| matches!(w.raw, "is" | "are" | "doesnt" | "dont" | "isnt") || w.raw == "not")
+        && sentence
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
         && !rhetorical
         && !title
+        && !free_relative
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not")
         && (question_mark || sentence[first].raw != "when");
     // "can we skip staging?" proposes; "is a unit test enough?" asks.
@@ -558,13 +573,17 @@ fn judge(
                 .is_some_and(|n| matches!(n.raw, "tune" | "tuned" | "tuning" | "tunes" | "grained"))
     };
     // "no need to check consumers", "it doesn't need staging": a need denied.
+    // "no canary needed": the same, with the thing between.
     let need_denied = |k: usize| {
         matches!(sentence[k].raw, "need" | "needed" | "needs")
             && k > 0
-            && matches!(
+            && (matches!(
                 sentence[k - 1].raw,
                 "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
-            )
+            ) || (sentence[k].raw == "needed"
+                && sentence[k.saturating_sub(4)..k - 1]
+                    .iter()
+                    .any(|w| w.raw == "no")))
     };
     // "it's our table", "the output is ours": data or ML work declared ours
     // is claimed, whatever is done to it next ("it's" reaches here as "it";
@@ -641,9 +660,11 @@ fn judge(
     // else its sentence reports ("skipped" tells what happened); with a tag
     // ("we can skip data validation, yeah?") it argues for the plan. "don't
     // skip staging" forbids it.
+    // So does a need denied ("..., no canary needed").
     let skips = sentence.iter().enumerate().any(|(k, w)| {
-        matches!(w.raw, "skip" | "skipping" | "skips")
-            && !(k > 0 && matches!(sentence[k - 1].raw, "not" | "dont" | "never" | "no"))
+        (matches!(w.raw, "skip" | "skipping" | "skips")
+            && !(k > 0 && matches!(sentence[k - 1].raw, "not" | "dont" | "never" | "no")))
+            || need_denied(k)
     });
     let argues = (claims || skips) && (tagged || negated_opening || rhetorical);
     mood.asks |= question_mark && !argues;
@@ -758,9 +779,13 @@ fn judge(
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
+            // "nothing changed in the repo", "nobody touched the code":
+            // a past verb whose subject is nothing reports no change.
+            let nothing = prev.is_some_and(|p| matches!(p.raw, "nothing" | "nobody" | "noone"));
             let past = ((w.raw.ends_with("ed") && w.raw.len() > 4)
                 || IRREGULAR_PAST.contains(&w.raw))
-                && !adjective;
+                && !adjective
+                && !nothing;
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
@@ -1080,6 +1105,37 @@ mod tests {
         assert!(!m.is_general_at(text.find("making").unwrap()));
         // Before the reason, it still does.
         assert!(mood("we always retrain because the data drifts").claims);
+    }
+
+    #[test]
+    fn a_clause_that_opens_with_a_question_word_and_is_given_a_verdict_claims() {
+        let m = mood("where the tests run is an infra detail, not a testing concern");
+        assert!(m.claims && !m.asks);
+        // With a `?`, or with no verdict, it still asks.
+        assert!(mood("where do the tests run, is that a detail?").asks);
+        assert!(mood("what the gate checks is listed where?").asks);
+    }
+
+    #[test]
+    fn a_past_verb_whose_subject_is_nothing_reports_no_change() {
+        let m = mood("nothing changed in the repo, so the new training data can't break anything");
+        assert!(!m.reports && m.claims);
+        assert!(mood("the schema changed in the repo").reports);
+    }
+
+    #[test]
+    fn a_need_denied_after_the_thing_denies_it_whatever_else_is_reported() {
+        let m = mood(
+            "v5 beats v4 on the holdout, promoting it to prod this afternoon, no canary needed",
+        );
+        assert!(m.reports && m.denies);
+    }
+
+    #[test]
+    fn an_activity_called_our_business_is_judged() {
+        let m =
+            mood("renaming columns in our own output table is our call, no need to warn anyone");
+        assert!(m.claims && !m.reports);
     }
 
     #[test]
