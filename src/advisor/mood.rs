@@ -929,8 +929,35 @@ fn judge(
     mood.denies |= skips && !opens_with_question && (!question_mark || argues);
     // A question asks about a belief ("... - what should the gate
     // check?"); a claim, with or without a tag ("..., right?"), holds it.
-    if claims && !mood.reports && !opens_with_question && (!question_mark || argues) {
-        mood.claiming.push((sentence[first].start, end));
+    if claims && !opens_with_question && (!question_mark || argues) {
+        if !mood.reports {
+            mood.claiming.push((sentence[first].start, end));
+        } else {
+            // "relaxed the latency bound in the gate, it's only a threshold":
+            // in a sentence that reports, a clause that claims and reports
+            // nothing (no change word, no "new" or "now", no number) claims
+            // on its own.
+            let mut from = first;
+            for k in first..=sentence.len() {
+                if k < sentence.len() && !is_break(&sentence[k]) {
+                    continue;
+                }
+                let clause = &sentence[from..k];
+                let reports_here = clause.iter().any(|w| {
+                    lex.has(w.tok, class::CHANGE)
+                        || matches!(w.raw, "now" | "new" | "instead")
+                        || w.raw.starts_with(|c: char| c.is_ascii_digit())
+                });
+                if let Some(opening) = clause.first()
+                    && (from..k).any(claim_at)
+                    && !reports_here
+                {
+                    let stop = sentence.get(k).map_or(end, |w| w.start);
+                    mood.claiming.push((opening.start, stop));
+                }
+                from = k + 1;
+            }
+        }
     }
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
     // no change: it asks about canaries.
@@ -1136,6 +1163,19 @@ mod tests {
         let m =
             mood("renaming columns in our own output table is our call, no need to warn anyone");
         assert!(m.claims && !m.reports);
+    }
+
+    #[test]
+    fn a_clause_that_claims_beside_one_that_reports_claims_on_its_own() {
+        let text =
+            "dropped the raw column from the predictions export, nobody should be using it anyway";
+        let m = mood(text);
+        assert!(m.reports);
+        assert!(m.is_claiming_at(text.find("nobody").unwrap()));
+        assert!(!m.is_claiming_at(text.find("dropped").unwrap()));
+        // A clause with a change word or a value of its own still reports.
+        let text = "bumped dropout, setting it to 0.3 is always fine";
+        assert!(!mood(text).is_claiming_at(text.find("setting").unwrap()));
     }
 
     #[test]
