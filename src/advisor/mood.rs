@@ -597,12 +597,29 @@ fn judge(
                     n.kind == TokenKind::Word && lex.has(n.tok, class::DATA_NOUN | class::DOMAIN)
                 }))
     };
+    // "it's only a threshold", "that's just a training concern": a thing
+    // played down with a copula is judged.
+    let played_down = |k: usize| {
+        matches!(sentence[k].raw, "only" | "just" | "merely" | "purely")
+            && k > 0
+            && matches!(
+                sentence[k - 1].raw,
+                "is" | "s" | "its" | "thats" | "it" | "that"
+            )
+            && sentence
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.raw, "a" | "an"))
+    };
     let claim_at = |k: usize| {
         let w = &sentence[k];
         w.kind == TokenKind::Word
             && !forbids(k)
             && !compound(k)
-            && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k) || owned(k))
+            && (lex.has(w.tok, class::CLAIM)
+                || contracted_claim(k)
+                || need_denied(k)
+                || owned(k)
+                || played_down(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
@@ -1176,6 +1193,16 @@ mod tests {
         // A clause with a change word or a value of its own still reports.
         let text = "bumped dropout, setting it to 0.3 is always fine";
         assert!(!mood(text).is_claiming_at(text.find("setting").unwrap()));
+    }
+
+    #[test]
+    fn a_thing_played_down_with_a_copula_is_judged() {
+        let text =
+            "relaxed the latency bound in the model gate so v8 can pass, it's only a threshold";
+        assert!(mood(text).is_claiming_at(text.find("only").unwrap()));
+        assert!(mood("that's just a training concern").claims);
+        // "only" that says what changed judges nothing.
+        assert!(!mood("the diff is only black reformatting").claims);
     }
 
     #[test]
