@@ -960,9 +960,13 @@ fn judge(
                     continue;
                 }
                 let clause = &sentence[from..k];
-                let reports_here = clause.iter().any(|w| {
-                    lex.has(w.tok, class::CHANGE)
-                        || matches!(w.raw, "now" | "new" | "instead")
+                // "won't tell us anything new" names no new thing.
+                let reports_here = clause.iter().enumerate().any(|(j, w)| {
+                    let after_nothing =
+                        j > 0 && matches!(clause[j - 1].raw, "anything" | "nothing" | "something");
+                    (lex.has(w.tok, class::CHANGE) && !(w.raw == "new" && after_nothing))
+                        || matches!(w.raw, "now" | "instead")
+                        || (w.raw == "new" && !after_nothing)
                         || w.raw.starts_with(|c: char| c.is_ascii_digit())
                 });
                 if let Some(opening) = clause.first()
@@ -1190,6 +1194,9 @@ mod tests {
         assert!(m.reports);
         assert!(m.is_claiming_at(text.find("nobody").unwrap()));
         assert!(!m.is_claiming_at(text.find("dropped").unwrap()));
+        // "anything new" names no new thing.
+        let text = "it worked on my laptop, a run against the staging stream won't tell us anything new, so I'm merging today";
+        assert!(mood(text).is_claiming_at(text.find("staging").unwrap()));
         // A clause with a change word or a value of its own still reports.
         let text = "bumped dropout, setting it to 0.3 is always fine";
         assert!(!mood(text).is_claiming_at(text.find("setting").unwrap()));
