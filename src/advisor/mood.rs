@@ -464,6 +464,10 @@ fn judge(
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
+    let rhetorical_in_general = rhetorical
+        && !sentence
+            .iter()
+            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
     let asks_in_general = mood
         .asking_in_general
         .last()
@@ -778,8 +782,14 @@ fn judge(
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
-        mood.mentions_change |=
-            change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
+        // So does a rhetorical question that names nothing in particular
+        // ("why would a param tweak need more than a retrain?"); "why bother
+        // with staging for the new limits?" is about one change.
+        mood.mentions_change |= change
+            && !general
+            && !asks_in_general
+            && !rhetorical_in_general
+            && !lex.has(w.tok, class::INTENT);
         // "whatever passes in dev will pass in prod" predicts in general;
         // "it will go out tomorrow" points at one release.
         // "hyperparameters are like my gym membership": what a comparison
@@ -1361,6 +1371,9 @@ mod tests {
         // still about the change it mentions.
         let m = mood("why bother with staging for the new memory limits?");
         assert!(m.claims && m.argues && m.mentions_change && !m.asks);
+        // One about a kind of change mentions none in particular.
+        let m = mood("why would a param tweak need anything beyond kicking off a retrain?");
+        assert!(m.claims && m.argues && !m.mentions_change);
         for text in [
             "in which environment should the integration run happen?",
             "if the stem says 'integration test', what's the strong reading?",
