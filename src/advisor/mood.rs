@@ -395,11 +395,21 @@ fn judge(
     // "why would a param tweak need more than a retrain?" argues; it
     // does not ask.
     // So does a question word followed closely by a word that argues: "who
-    // on earth reads that output?", "what exactly would we be testing?".
+    // on earth reads that output?", "does it really matter where it runs?",
+    // and "why" before a bare verb ("why test a model when only the data
+    // moved?"): "why do we test ...?" or "why we need ...?" still ask.
+    let bare_verb = |n: &Word<'_>| {
+        n.kind == TokenKind::Word
+            && !lex.has(n.tok, class::ASK | class::STOP)
+            && !matches!(n.raw, "not" | "no")
+            && !n.raw.ends_with("nt")
+            && !n.raw.ends_with("ing")
+            && !n.raw.ends_with('s')
+    };
     let rhetorical = (sentence[first].raw == "why"
-        && sentence
-            .get(first + 1)
-            .is_some_and(|n| matches!(n.raw, "would" | "should" | "bother" | "even")))
+        && sentence.get(first + 1).is_some_and(|n| {
+            matches!(n.raw, "would" | "should" | "bother" | "even") || bare_verb(n)
+        }))
         || (lex.has(sentence[first].tok, class::ASK)
             && sentence[first + 1..]
                 .iter()
@@ -1087,6 +1097,9 @@ mod tests {
             assert!(m.claims && m.argues && !m.asks, "{text}");
             assert!(m.is_claiming_at(0), "{text}");
         }
+        // "why" before a bare verb argues; before an auxiliary it asks.
+        assert!(mood("why test a model when only the data moved?").argues);
+        assert!(mood("why do we test the model in staging?").asks);
         // The same question word without one asks.
         for text in [
             "who reads our scoring output?",
