@@ -534,6 +534,9 @@ fn judge(
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
     let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
+    // "proposal: add a column to the feature table" proposes one change;
+    // a position is what follows a label without opening on a change verb.
+    let positioned = positioned && !lex.has(sentence[first].tok, class::CHANGE);
     let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
@@ -1119,6 +1122,9 @@ mod tests {
         assert!(m.claims && !m.reports);
         assert!(m.is_general_at(text.find("retire").unwrap()));
         assert!(mood("our lead's motto: 'empty diff, empty test plan'").claims);
+        // A change proposed under such a label is one change.
+        let m = mood("proposal: add a `days_since_last_order` column to the customer features");
+        assert!(m.reports && !m.claims);
         // A label that presents no position heads a report as before.
         let m = mood("fix: clamp_scores() now returns 0 for empty input");
         assert!(m.reports && !m.claims);
