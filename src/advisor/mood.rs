@@ -590,10 +590,13 @@ fn judge(
                 .is_some_and(|n| matches!(n.raw, "tune" | "tuned" | "tuning" | "tunes" | "grained"))
     };
     // "no need to check consumers", "it doesn't need staging": a need denied.
-    // "no canary needed": the same, with the thing between.
+    // "no canary needed": the same, with the thing between. "no point in a
+    // staging run", "no reason to re-validate" deny a need too.
     let need_denied = |k: usize| {
-        matches!(sentence[k].raw, "need" | "needed" | "needs")
-            && k > 0
+        matches!(
+            sentence[k].raw,
+            "need" | "needed" | "needs" | "point" | "reason"
+        ) && k > 0
             && (matches!(
                 sentence[k - 1].raw,
                 "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
@@ -616,13 +619,15 @@ fn judge(
     };
     // "it's only a threshold", "that's just a training concern": a thing
     // played down with a copula is judged.
+    // So is one played down in a sentence of its own ("just a number").
     let played_down = |k: usize| {
         matches!(sentence[k].raw, "only" | "just" | "merely" | "purely")
-            && k > 0
-            && matches!(
-                sentence[k - 1].raw,
-                "is" | "s" | "its" | "thats" | "it" | "that"
-            )
+            && (k == first
+                || (k > 0
+                    && matches!(
+                        sentence[k - 1].raw,
+                        "is" | "s" | "its" | "thats" | "it" | "that"
+                    )))
             && sentence
                 .get(k + 1)
                 .is_some_and(|n| matches!(n.raw, "a" | "an"))
@@ -1206,6 +1211,7 @@ mod tests {
             "v5 beats v4 on the holdout, promoting it to prod this afternoon, no canary needed",
         );
         assert!(m.reports && m.denies);
+        assert!(mood("no point in a staging run, dev is the same").claims);
     }
 
     #[test]
@@ -1237,6 +1243,7 @@ mod tests {
             "relaxed the latency bound in the model gate so v8 can pass, it's only a threshold";
         assert!(mood(text).is_claiming_at(text.find("only").unwrap()));
         assert!(mood("that's just a training concern").claims);
+        assert!(mood("just a number").claims);
         // "only" that says what changed judges nothing.
         assert!(!mood("the diff is only black reformatting").claims);
     }
