@@ -619,6 +619,12 @@ fn judge(
     };
     // "it's only a threshold", "that's just a training concern": a thing
     // played down with a copula is judged.
+    // "monitoring can wait": a check put off is judged not needed now.
+    let put_off = |k: usize| {
+        sentence[k].raw == "wait"
+            && k > 0
+            && matches!(sentence[k - 1].raw, "can" | "could" | "will" | "ll")
+    };
     // So is one played down in a sentence of its own ("just a number").
     let played_down = |k: usize| {
         matches!(sentence[k].raw, "only" | "just" | "merely" | "purely")
@@ -641,7 +647,8 @@ fn judge(
                 || contracted_claim(k)
                 || need_denied(k)
                 || owned(k)
-                || played_down(k))
+                || played_down(k)
+                || put_off(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
@@ -1244,6 +1251,8 @@ mod tests {
         assert!(mood(text).is_claiming_at(text.find("only").unwrap()));
         assert!(mood("that's just a training concern").claims);
         assert!(mood("just a number").claims);
+        let text = "releasing the churn model to prod on monday, backtest looked great so monitoring can wait";
+        assert!(mood(text).is_claiming_at(text.find("monitoring").unwrap()));
         // "only" that says what changed judges nothing.
         assert!(!mood("the diff is only black reformatting").claims);
     }
