@@ -999,10 +999,13 @@ fn judge(
                 let reports_here = clause.iter().enumerate().any(|(j, w)| {
                     let after_nothing =
                         j > 0 && matches!(clause[j - 1].raw, "anything" | "nothing" | "something");
-                    (lex.has(w.tok, class::CHANGE) && !(w.raw == "new" && after_nothing))
-                        || matches!(w.raw, "now" | "instead")
-                        || (w.raw == "new" && !after_nothing)
-                        || w.raw.starts_with(|c: char| c.is_ascii_digit())
+                    if w.raw == "new" {
+                        !after_nothing
+                    } else {
+                        lex.has(w.tok, class::CHANGE)
+                            || matches!(w.raw, "now" | "instead")
+                            || w.raw.starts_with(|c: char| c.is_ascii_digit())
+                    }
                 });
                 if let Some(opening) = clause.first()
                     && (from..k).any(claim_at)
