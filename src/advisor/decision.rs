@@ -50,6 +50,13 @@ pub(crate) struct Facts {
     /// change ("pretty sure nobody reads it"): next to a change told
     /// elsewhere, they are voiced about that change.
     pub(crate) voiced_in_claims: Vec<Fired>,
+    /// The deepest scope that a proposal of tests names by a scope's or a
+    /// stage's name ("the lead wants the full staging e2e").
+    pub(crate) proposed_depth: Option<usize>,
+    /// Some of those claims are the writer's own, not reported as someone
+    /// else's ("in my last company dev was enough"): a question next to one
+    /// argues for it rather than asks ("why we need staging env? ...").
+    pub(crate) holds_claim: bool,
     /// Generic rules triggered by a bare file path, which stay even next to a
     /// specific change elsewhere in the message.
     pub(crate) sticky: FxHashSet<u32>,
@@ -60,6 +67,9 @@ pub(crate) struct Facts {
     pub(crate) reports: bool,
     /// Some sentence asks a question.
     pub(crate) asks: bool,
+    /// Some sentence that ends in `?` argues a point rather than asks
+    /// ("..., right?", "who on earth reads it?").
+    pub(crate) argues: bool,
     /// Some word says "change" in any form.
     pub(crate) mentions_change: bool,
     /// The message points at a particular thing ("this", a version, code).
@@ -100,10 +110,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         deferred,
         voiced,
         voiced_in_claims,
+        holds_claim,
+        proposed_depth,
         sticky,
         code_units,
         reports,
         asks,
+        argues,
         mentions_change,
         points_at,
         personal,
@@ -149,7 +162,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             .iter()
             .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
     let mut deeper_proposal = false;
-    if other_change && !proposed.is_empty() {
+    if other_change && (!proposed.is_empty() || proposed_depth.is_some()) {
         let deepest = |list: &[Fired]| {
             list.iter()
                 .filter(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
@@ -157,8 +170,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 .max()
         };
         let unit_only = code_units.is_empty() || deepest(&positive).unwrap_or(0) == 0;
-        deeper_proposal =
-            unit_only && deepest(&proposed).unwrap_or(0) > deepest(&positive).unwrap_or(0);
+        deeper_proposal = unit_only
+            && deepest(&proposed).max(proposed_depth).unwrap_or(0)
+                > deepest(&positive).unwrap_or(0);
         trace.push("tests proposed in the message are a plan, not a change".to_owned());
     } else {
         positive.extend(proposed);
@@ -270,22 +284,24 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // promotion from test to prod. which tests fit?") intends its release.
     let situation = stated_release && asks && !claims;
     let intends_release = promotes && intends && (personal || points_at || situation);
-    let reading =
-        if (reports || (asks && mentions_change) || (points_at && beliefs) || intends_release)
-            && changes
-        {
-            Reading::Change
-        } else if asks && !beliefs && about_testing {
-            Reading::Question
-        } else if beliefs || (claims && (changes || topics || !voiced.is_empty())) {
-            Reading::Belief
-        } else if changes {
-            Reading::Change
-        } else if topics || (asks && about_testing) {
-            Reading::Question
-        } else {
-            Reading::Nothing
-        };
+    let reading = if (reports
+        || ((asks || argues) && mentions_change)
+        || (points_at && beliefs)
+        || intends_release)
+        && changes
+    {
+        Reading::Change
+    } else if asks && !beliefs && !holds_claim && about_testing {
+        Reading::Question
+    } else if beliefs || (claims && (changes || topics || !voiced.is_empty())) {
+        Reading::Belief
+    } else if changes {
+        Reading::Change
+    } else if topics || (asks && about_testing) {
+        Reading::Question
+    } else {
+        Reading::Nothing
+    };
     trace.push(format!("read as {}", reading.name()));
     if reading == Reading::Nothing {
         // A lone risk word ("outage") or a test kind named outside a
@@ -797,6 +813,62 @@ mod tests {
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Belief);
         assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+    }
+
+    #[test]
+    fn a_rhetorical_question_about_a_change_keeps_the_change() {
+        // "why bother with staging for the new pipeline join?": it argues,
+        // and the change it mentions still counts, with the belief reminded.
+        let arguing = |mentions_change| Facts {
+            reports: false,
+            claims: true,
+            argues: true,
+            mentions_change,
+            ..facts(&["pipeline", "unit-enough"])
+        };
+        let advice = decide(&KB.engine, arguing(true));
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.scopes, ["integration"]);
+        assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+        // One that mentions no change voices the belief alone.
+        assert_eq!(decide(&KB.engine, arguing(false)).reading, Reading::Belief);
+    }
+
+    #[test]
+    fn a_question_beside_a_claim_of_the_writers_own_argues_for_it() {
+        // "why we need staging env? in my last company dev was enough":
+        // the claim is the writer's, so the question argues.
+        let asking = |holds_claim| Facts {
+            voiced: vec![fired("unit-enough")],
+            voiced_in_claims: vec![fired("unit-enough")],
+            asks: true,
+            claims: true,
+            says_test: true,
+            holds_claim,
+            ..Facts::default()
+        };
+        let advice = decide(&KB.engine, asking(true));
+        assert_eq!(advice.reading, Reading::Belief);
+        assert_eq!(advice.traps, ["unit-for-system-confidence"]);
+        // Someone else's claim asked about ("the lead says ..., is that
+        // right?") stays a question.
+        assert_eq!(decide(&KB.engine, asking(false)).reading, Reading::Question);
+    }
+
+    #[test]
+    fn a_proposal_that_names_a_deeper_scope_than_the_change_is_over_testing() {
+        // "renamed a variable in `parse_events()`; the lead wants the full
+        // staging e2e": the proposal names integration, the change needs unit.
+        let proposing = |proposed_depth| Facts {
+            code_units: vec![(0, "parse_events".to_owned())],
+            proposed_depth,
+            ..facts(&["one-function"])
+        };
+        let advice = decide(&KB.engine, proposing(Some(scope("integration"))));
+        assert_eq!(advice.scopes, ["unit"]);
+        assert_eq!(advice.traps, ["over-testing"]);
+        let advice = decide(&KB.engine, proposing(Some(scope("unit"))));
+        assert!(advice.traps.is_empty());
     }
 
     #[test]

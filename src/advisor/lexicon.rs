@@ -60,6 +60,13 @@ pub(crate) mod class {
     pub(crate) const GENERAL: u32 = 1 << 16;
     /// A verb that reports what someone else holds ("says", "assumes").
     pub(crate) const BELIEF_VERB: u32 = 1 << 17;
+    /// A word that, right after a question word, makes the question argue
+    /// rather than ask ("who on earth reads it?", "what exactly would we
+    /// test?").
+    pub(crate) const RHETORICAL: u32 = 1 << 18;
+    /// A word in a short label before a colon that presents what follows as
+    /// a position held in general ("proposal:", "our motto:").
+    pub(crate) const POSITION: u32 = 1 << 19;
 }
 
 /// One token of the analysed message.

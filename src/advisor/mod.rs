@@ -528,6 +528,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut claimed = rustc_hash::FxHashSet::default();
     let mut intends = false;
     let mut stated_release = false;
+    let mut holds_claim = false;
     for hit in &hits {
         let rule = &engine.rules[hit.rule as usize];
         let span = hit.start as usize..hit.end as usize;
@@ -587,6 +588,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         if hit.reach == Reach::Place && code_file_sentences.contains(&sentence_of[span.start]) {
             continue;
         }
+        // A belief's topic in a claim of the writer's own, not one reported
+        // as someone else's: a question beside it argues for it.
+        holds_claim |= hit.reach == Reach::About
+            && !is_negated
+            && mood.is_claiming_at(s as usize)
+            && !mood.is_reported_at(s as usize);
         let into = if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
@@ -693,6 +700,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         code_units,
         reports: mood.reports || paths.iter().any(|(p, _, _)| !p.ends_with('/')),
         asks: mood.asks,
+        argues: mood.argues,
         mentions_change: mood.mentions_change,
         points_at: mood.points_at,
         personal: mood.personal,
@@ -702,6 +710,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         denies: mood.denies,
         asks_purpose: mood.asks_purpose,
         stated_release,
+        holds_claim,
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {
@@ -794,6 +803,25 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     facts.named_scopes.sort_unstable();
     facts.named_stages.sort_unstable();
+    // "the lead wants the full staging e2e": the deepest scope a proposal of
+    // tests names, directly or by the stage it runs in.
+    facts.proposed_depth = items
+        .iter()
+        .filter(|i| mood.is_proposing_at(i.start as usize))
+        .filter_map(|i| {
+            let scope = engine
+                .scope_names
+                .iter()
+                .find(|&&(tok, _)| tok == i.tok)
+                .map(|&(_, s)| s);
+            let staged = engine
+                .stage_names
+                .iter()
+                .find(|&&(tok, _)| tok == i.tok)
+                .and_then(|&(_, stage)| engine.scopes.iter().rposition(|s| s.stage == stage));
+            scope.max(staged)
+        })
+        .max();
     facts
 }
 

@@ -25,6 +25,12 @@ pub(crate) struct Mood {
     pub(crate) reports: bool,
     /// Some sentence asks: it opens with a question word or ends in `?`.
     pub(crate) asks: bool,
+    /// Some sentence ends in `?` but argues rather than asks: a tag ("...,
+    /// right?"), a negated auxiliary ("isn't an e2e run redundant?") or a
+    /// rhetorical opening ("who on earth reads it?", "why bother with
+    /// staging for the new limits?"). Like a question, it is about the change
+    /// it mentions.
+    pub(crate) argues: bool,
     /// Some word says "change" in any form ("a learning rate change", "if
     /// we change the docs"): a question with one is about a change.
     pub(crate) mentions_change: bool,
@@ -154,6 +160,8 @@ fn activity_judged(words: &[Word<'_>]) -> bool {
                         | "safe"
                         | "pointless"
                         | "overkill"
+                        // "renaming columns in our table is our call"
+                        | "our"
                 )
         })
 }
@@ -330,9 +338,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         ..Mood::default()
     };
     let mut sentence: Vec<Word<'_>> = Vec::new();
-    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool| {
+    // "proposal: from next sprint we rely on the unit suite alone": a short
+    // label before a colon that presents a position makes the sentence after
+    // it speak of all cases.
+    let mut positioned = false;
+    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, positioned| {
         if !sentence.is_empty() {
-            judge(sentence, end, question_mark, lex, &mut mood);
+            judge(sentence, end, question_mark, positioned, lex, &mut mood);
         }
         sentence.clear();
     };
@@ -340,16 +352,33 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         match w.kind {
             TokenKind::Break => {
                 let question_mark = text[w.start..].starts_with('?');
-                flush(&mut sentence, w.start + 1, question_mark);
+                let label = text[w.start..].starts_with(':')
+                    && sentence.len() <= 6
+                    && sentence
+                        .iter()
+                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::POSITION));
+                let was = std::mem::replace(&mut positioned, label);
+                if label {
+                    sentence.clear();
+                } else {
+                    flush(&mut sentence, w.start + 1, question_mark, was);
+                }
             }
             _ => sentence.push(*w),
         }
     }
-    flush(&mut sentence, text.len(), false);
+    flush(&mut sentence, text.len(), false, positioned);
     mood
 }
 
-fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, mood: &mut Mood) {
+fn judge(
+    sentence: &[Word<'_>],
+    end: usize,
+    question_mark: bool,
+    positioned: bool,
+    lex: &Lexicon,
+    mood: &mut Mood,
+) {
     let first = sentence.iter().position(|w| w.kind == TokenKind::Word);
     let Some(first) = first else {
         return;
@@ -371,15 +400,45 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
     // "why would a param tweak need more than a retrain?" argues; it
     // does not ask.
-    let rhetorical = sentence[first].raw == "why"
-        && sentence
-            .get(first + 1)
-            .is_some_and(|n| matches!(n.raw, "would" | "should" | "bother" | "even"));
+    // So does a question word followed closely by a word that argues: "who
+    // on earth reads that output?", "does it really matter where it runs?",
+    // and "why" before a bare verb ("why test a model when only the data
+    // moved?"): "why do we test ...?" or "why we need ...?" still ask.
+    let bare_verb = |n: &Word<'_>| {
+        n.kind == TokenKind::Word
+            && !lex.has(n.tok, class::ASK | class::STOP)
+            && !matches!(n.raw, "not" | "no")
+            && !n.raw.ends_with("nt")
+            && !n.raw.ends_with("ing")
+            && !n.raw.ends_with('s')
+    };
+    let rhetorical = (sentence[first].raw == "why"
+        && sentence.get(first + 1).is_some_and(|n| {
+            matches!(n.raw, "would" | "should" | "bother" | "even") || bare_verb(n)
+        }))
+        || (lex.has(sentence[first].tok, class::ASK)
+            && sentence[first + 1..]
+                .iter()
+                .take(2)
+                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)));
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
+    // "where the tests run is an infra detail": a clause that opens with a
+    // question word and is then given a verdict, with no `?`, is the subject
+    // of a claim, not a question.
+    let free_relative = !question_mark
+        && matches!(sentence[first].raw, "where" | "what" | "how" | "whatever")
+        && sentence[first + 1..]
+            .iter()
+            .skip(2)
+            .any(|w| matches!(w.raw, "is" | "are" | "doesnt" | "dont" | "isnt") || w.raw == "not")
+        && sentence
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
     let opens_with_question = lex.has(sentence[first].tok, class::ASK)
         && !rhetorical
         && !title
+        && !free_relative
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not")
         && (question_mark || sentence[first].raw != "when");
     // "can we skip staging?" proposes; "is a unit test enough?" asks.
@@ -421,6 +480,10 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
+    let rhetorical_in_general = rhetorical
+        && !sentence
+            .iter()
+            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
     let asks_in_general = mood
         .asking_in_general
         .last()
@@ -445,18 +508,42 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     }
     // "every PR gets a full retrain", "shadow deployments are a waste":
     // the sentence speaks of all cases, not of one change.
+    // "making the step non-blocking because the new segment trips it every
+    // single time": what a reason says of all cases explains one change; it
+    // does not make the sentence a rule.
+    let reason_from = sentence
+        .iter()
+        .position(|w| matches!(w.raw, "because" | "cause" | "coz" | "since"))
+        .filter(|&b| b > first)
+        .unwrap_or(sentence.len());
     let general = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
+            && k < reason_from
             && lex.has(w.tok, class::GENERAL)
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
             // "the first ever release" is one occasion, and so is what a
             // past verb did ("the model passed everything in staging").
             && !(k > 0 && (sentence[k - 1].raw == "first" || sentence[k - 1].raw.ends_with("ed")))
+            // "I don't trust any change" speaks of all changes; "before we
+            // switch any traffic", "did you change any code?" of some one.
+            && (w.raw != "any"
+                || (!question_mark
+                    && sentence.iter().any(|v| {
+                        v.kind == TokenKind::Word && lex.has(v.tok, class::CLAIM)
+                    })))
+            // "the best logloss we've ever seen" looks back to now; it
+            // speaks of no other case.
+            && !(k > 0
+                && w.raw == "ever"
+                && matches!(sentence[k - 1].raw, "ve" | "have" | "has" | "had" | "weve" | "ive"))
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
     let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
-    let general = general || statement;
+    // "proposal: add a column to the feature table" proposes one change;
+    // a position is what follows a label without opening on a change verb.
+    let positioned = positioned && !lex.has(sentence[first].tok, class::CHANGE);
+    let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
     let dated = sentence
@@ -509,20 +596,65 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                 .is_some_and(|n| matches!(n.raw, "tune" | "tuned" | "tuning" | "tunes" | "grained"))
     };
     // "no need to check consumers", "it doesn't need staging": a need denied.
+    // "no canary needed": the same, with the thing between. "no point in a
+    // staging run", "no reason to re-validate" deny a need too.
     let need_denied = |k: usize| {
-        matches!(sentence[k].raw, "need" | "needed" | "needs")
-            && k > 0
-            && matches!(
+        matches!(
+            sentence[k].raw,
+            "need" | "needed" | "needs" | "point" | "reason"
+        ) && k > 0
+            && (matches!(
                 sentence[k - 1].raw,
                 "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
-            )
+            ) || (sentence[k].raw == "needed"
+                && sentence[k.saturating_sub(4)..k - 1]
+                    .iter()
+                    .any(|w| w.raw == "no")))
+    };
+    // "it's our table", "the output is ours": data or ML work declared ours
+    // is claimed, whatever is done to it next ("it's" reaches here as "it";
+    // "it's our real situation" owns nothing).
+    let owned = |k: usize| {
+        sentence[k].raw == "ours"
+            || (sentence[k].raw == "our"
+                && k > 0
+                && matches!(sentence[k - 1].raw, "it" | "its")
+                && sentence[k + 1..].iter().take(2).any(|n| {
+                    n.kind == TokenKind::Word && lex.has(n.tok, class::DATA_NOUN | class::DOMAIN)
+                }))
+    };
+    // "it's only a threshold", "that's just a training concern": a thing
+    // played down with a copula is judged.
+    // "monitoring can wait": a check put off is judged not needed now.
+    let put_off = |k: usize| {
+        sentence[k].raw == "wait"
+            && k > 0
+            && matches!(sentence[k - 1].raw, "can" | "could" | "will" | "ll")
+    };
+    // So is one played down in a sentence of its own ("just a number").
+    let played_down = |k: usize| {
+        matches!(sentence[k].raw, "only" | "just" | "merely" | "purely")
+            && (k == first
+                || (k > 0
+                    && matches!(
+                        sentence[k - 1].raw,
+                        "is" | "s" | "its" | "thats" | "it" | "that"
+                    )))
+            && sentence
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.raw, "a" | "an"))
     };
     let claim_at = |k: usize| {
         let w = &sentence[k];
         w.kind == TokenKind::Word
             && !forbids(k)
             && !compound(k)
-            && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k))
+            && (lex.has(w.tok, class::CLAIM)
+                || contracted_claim(k)
+                || need_denied(k)
+                || owned(k)
+                || played_down(k)
+                || put_off(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
     };
@@ -575,8 +707,20 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         .windows(3)
         .any(|w| w[0].kind == TokenKind::Comma && auxiliary(&w[1]) && w[2].raw == "not")
         || (auxiliary(&sentence[first]) && sentence.get(first + 1).is_some_and(|w| w.raw == "not"));
-    let argues = claims && (tagged || negated_opening);
+    // "no code diff, so skipping validation this time", "I'll skip the
+    // staging run": a plan to skip tests denies a need for them, whatever
+    // else its sentence reports ("skipped" tells what happened); with a tag
+    // ("we can skip data validation, yeah?") it argues for the plan. "don't
+    // skip staging" forbids it.
+    // So does a need denied ("..., no canary needed").
+    let skips = sentence.iter().enumerate().any(|(k, w)| {
+        (matches!(w.raw, "skip" | "skipping" | "skips")
+            && !(k > 0 && matches!(sentence[k - 1].raw, "not" | "dont" | "never" | "no")))
+            || need_denied(k)
+    });
+    let argues = (claims || skips) && (tagged || negated_opening || rhetorical);
     mood.asks |= question_mark && !argues;
+    mood.argues |= question_mark && argues;
     // Whether the clause around word `k` claims: "member_features gets a new
     // column, and I honestly don't know who reads it" reports in its first
     // clause and doubts in its second. Asked only of a few words, so it scans
@@ -642,11 +786,16 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                     .is_none_or(|n| n.kind != TokenKind::Word))
     });
     let mut hypothetical = false;
+    let mut figurative = false;
+    // "the lead wants a staging run before we merge": a clause that only
+    // says when something will happen reports no change of its own.
+    let mut timing = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
+            timing = false;
             prev = None;
             clause_start = true;
             continue;
@@ -655,26 +804,43 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         if HYPOTHETICAL.contains(&w.raw) {
             hypothetical = true;
         }
+        if matches!(w.raw, "before" | "until" | "till" | "once") {
+            timing = true;
+        }
         // "rewritten" and "swapped" do not stem to their verb.
         let change = lex.has(w.tok, class::CHANGE)
             || matches!(w.raw, "rewritten" | "rewrote" | "wrote" | "swapped");
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
-        mood.mentions_change |=
-            change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
+        // So does a rhetorical question that names nothing in particular
+        // ("why would a param tweak need more than a retrain?"); "why bother
+        // with staging for the new limits?" is about one change.
+        mood.mentions_change |= change
+            && !general
+            && !asks_in_general
+            && !rhetorical_in_general
+            && !lex.has(w.tok, class::INTENT);
         // "whatever passes in dev will pass in prod" predicts in general;
         // "it will go out tomorrow" points at one release.
-        mood.points_at |= matches!(
-            w.raw,
-            "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
-        ) || (w.raw == "will" && !claims)
-            || names_a_version(w.raw);
+        // "hyperparameters are like my gym membership": what a comparison
+        // likens a thing to is a figure of speech; it points at nothing.
+        figurative |=
+            w.raw == "like" && prev.is_some_and(|p| matches!(p.raw, "is" | "are" | "s" | "just"));
+        mood.points_at |= !figurative
+            && (matches!(
+                w.raw,
+                "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
+            ) || (w.raw == "will" && !claims)
+                || names_a_version(w.raw));
         if change && !hypothetical {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
-            let past = past_form(w.raw) && !adjective;
+            // "nothing changed in the repo", "nobody touched the code":
+            // a past verb whose subject is nothing reports no change.
+            let nothing = prev.is_some_and(|p| matches!(p.raw, "nothing" | "nobody" | "noone"));
+            let past = past_form(w.raw) && !adjective && !nothing;
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
@@ -710,7 +876,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                     "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was"
                 )
             });
-            if past || opens || progressive || intent {
+            if past || ((opens || progressive || intent) && !timing) {
                 mood.reports = true;
             }
         }
@@ -814,10 +980,46 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && lex.has(w.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
     });
     mood.denies |= claims && negates && !mood.reports;
+    // A plan to skip tests denies a need for them (see `skips`).
+    mood.denies |= skips && !opens_with_question && (!question_mark || argues);
     // A question asks about a belief ("... - what should the gate
     // check?"); a claim, with or without a tag ("..., right?"), holds it.
-    if claims && !mood.reports && !opens_with_question && (!question_mark || argues) {
-        mood.claiming.push((sentence[first].start, end));
+    if claims && !opens_with_question && (!question_mark || argues) {
+        if !mood.reports {
+            mood.claiming.push((sentence[first].start, end));
+        } else {
+            // "relaxed the latency bound in the gate, it's only a threshold":
+            // in a sentence that reports, a clause that claims and reports
+            // nothing (no change word, no "new" or "now", no number) claims
+            // on its own.
+            let mut from = first;
+            for k in first..=sentence.len() {
+                if k < sentence.len() && !is_break(&sentence[k]) {
+                    continue;
+                }
+                let clause = &sentence[from..k];
+                // "won't tell us anything new" names no new thing.
+                let reports_here = clause.iter().enumerate().any(|(j, w)| {
+                    let after_nothing =
+                        j > 0 && matches!(clause[j - 1].raw, "anything" | "nothing" | "something");
+                    if w.raw == "new" {
+                        !after_nothing
+                    } else {
+                        lex.has(w.tok, class::CHANGE)
+                            || matches!(w.raw, "now" | "instead")
+                            || w.raw.starts_with(|c: char| c.is_ascii_digit())
+                    }
+                });
+                if let Some(opening) = clause.first()
+                    && (from..k).any(claim_at)
+                    && !reports_here
+                {
+                    let stop = sentence.get(k).map_or(end, |w| w.start);
+                    mood.claiming.push((opening.start, stop));
+                }
+                from = k + 1;
+            }
+        }
     }
     // "how long should a canary sit at 5% before we ramp to 100%?" reports
     // no change: it asks about canaries.
@@ -903,6 +1105,187 @@ mod tests {
         let m = mood("why did the prod alias move last night?");
         assert!(!m.claims);
         assert_eq!(m.asking.len(), 1);
+    }
+
+    #[test]
+    fn a_question_word_followed_by_a_word_that_argues_is_rhetorical() {
+        for text in [
+            "who on earth would be reading our scoring output besides the dashboard?",
+            "who really checks whether the recall floor is 0.8 or 0.75?",
+            "does it really matter which environment the tests run in?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && m.argues && !m.asks, "{text}");
+            assert!(m.is_claiming_at(0), "{text}");
+        }
+        // "why" before a bare verb argues; before an auxiliary it asks.
+        assert!(mood("why test a model when only the data moved?").argues);
+        assert!(mood("why do we test the model in staging?").asks);
+        // The same question word without one asks.
+        for text in [
+            "who reads our scoring output?",
+            "what exactly should an integration test cover in an ML repo?",
+            "do we even need integration tests if we only ever do batch inference?",
+        ] {
+            let m = mood(text);
+            assert!(m.asks && !m.argues, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_position_label_before_a_colon_makes_what_follows_general() {
+        let text =
+            "proposal: from next sprint we rely on the unit suite alone and retire the e2e job";
+        let m = mood(text);
+        assert!(m.claims && !m.reports);
+        assert!(m.is_general_at(text.find("retire").unwrap()));
+        assert!(mood("our lead's motto: 'empty diff, empty test plan'").claims);
+        // A change proposed under such a label is one change.
+        let m = mood("proposal: add a `days_since_last_order` column to the customer features");
+        assert!(m.reports && !m.claims);
+        // A label that presents no position heads a report as before.
+        let m = mood("fix: clamp_scores() now returns 0 for empty input");
+        assert!(m.reports && !m.claims);
+    }
+
+    #[test]
+    fn what_a_comparison_likens_a_thing_to_points_at_nothing() {
+        assert!(
+            !mood("hyperparameters are like my gym membership, they only matter at training")
+                .points_at
+        );
+        assert!(mood("my PR bumps the learning rate").points_at);
+    }
+
+    #[test]
+    fn what_is_said_of_any_change_speaks_of_all_of_them() {
+        // A canary named in such a sentence is a standard, not a release.
+        let text = "I don't trust any change, even renaming a variable, until it has gone through a canary in prod";
+        assert!(general_at(text, "canary"));
+        // Without a verdict, or in a question, "any" is some one.
+        assert!(!general_at(
+            "shadow deploy it in prod for a week before we switch any traffic",
+            "shadow"
+        ));
+        assert!(!general_at(
+            "will you send any traffic to it in prod?",
+            "traffic"
+        ));
+        // What a past verb did to "any" happened once.
+        assert!(!general_at(
+            "we haven't touched the schema, nor changed any code in prod",
+            "prod"
+        ));
+    }
+
+    #[test]
+    fn a_plan_to_skip_tests_denies_a_need_for_them() {
+        for text in [
+            "retrained the ltv model on Q3 data, no code diff, so skipping validation this time",
+            "the repo is untouched so we can skip data validation, yeah?",
+            "I'll skip the serving smoke test since only the trainer reads that value",
+        ] {
+            assert!(mood(text).denies, "{text}");
+        }
+        // What was skipped happened; a question about skipping asks.
+        assert!(!mood("the flaky test was skipped in CI last night").denies);
+        assert!(!mood("when is it OK to skip the end-to-end run?").denies);
+    }
+
+    #[test]
+    fn what_a_reason_says_of_all_cases_does_not_make_a_rule() {
+        let text = "making the fairness check non-blocking because the new segment trips it every single time";
+        let m = mood(text);
+        assert!(m.reports);
+        assert!(!m.is_general_at(text.find("making").unwrap()));
+        // Before the reason, it still does.
+        assert!(mood("we always retrain because the data drifts").claims);
+    }
+
+    #[test]
+    fn a_clause_that_opens_with_a_question_word_and_is_given_a_verdict_claims() {
+        let m = mood("where the tests run is an infra detail, not a testing concern");
+        assert!(m.claims && !m.asks);
+        // With a `?`, or with no verdict, it still asks.
+        assert!(mood("where do the tests run, is that a detail?").asks);
+        assert!(mood("what the gate checks is listed where?").asks);
+    }
+
+    #[test]
+    fn a_past_verb_whose_subject_is_nothing_reports_no_change() {
+        let m = mood("nothing changed in the repo, so the new training data can't break anything");
+        assert!(!m.reports && m.claims);
+        assert!(mood("the schema changed in the repo").reports);
+    }
+
+    #[test]
+    fn a_need_denied_after_the_thing_denies_it_whatever_else_is_reported() {
+        let m = mood(
+            "v5 beats v4 on the holdout, promoting it to prod this afternoon, no canary needed",
+        );
+        assert!(m.reports && m.denies);
+        assert!(mood("no point in a staging run, dev is the same").claims);
+    }
+
+    #[test]
+    fn an_activity_called_our_business_is_judged() {
+        let m =
+            mood("renaming columns in our own output table is our call, no need to warn anyone");
+        assert!(m.claims && !m.reports);
+    }
+
+    #[test]
+    fn a_clause_that_claims_beside_one_that_reports_claims_on_its_own() {
+        let text =
+            "dropped the raw column from the predictions export, nobody should be using it anyway";
+        let m = mood(text);
+        assert!(m.reports);
+        assert!(m.is_claiming_at(text.find("nobody").unwrap()));
+        assert!(!m.is_claiming_at(text.find("dropped").unwrap()));
+        // "anything new" names no new thing.
+        let text = "it worked on my laptop, a run against the staging stream won't tell us anything new, so I'm merging today";
+        assert!(mood(text).is_claiming_at(text.find("staging").unwrap()));
+        // A clause with a change word or a value of its own still reports.
+        let text = "bumped dropout, setting it to 0.3 is always fine";
+        assert!(!mood(text).is_claiming_at(text.find("setting").unwrap()));
+    }
+
+    #[test]
+    fn a_thing_played_down_with_a_copula_is_judged() {
+        let text =
+            "relaxed the latency bound in the model gate so v8 can pass, it's only a threshold";
+        assert!(mood(text).is_claiming_at(text.find("only").unwrap()));
+        assert!(mood("that's just a training concern").claims);
+        assert!(mood("just a number").claims);
+        let text = "releasing the churn model to prod on monday, backtest looked great so monitoring can wait";
+        assert!(mood(text).is_claiming_at(text.find("monitoring").unwrap()));
+        // "only" that says what changed judges nothing.
+        assert!(!mood("the diff is only black reformatting").claims);
+    }
+
+    #[test]
+    fn a_clause_that_says_when_reports_nothing() {
+        let text = "the lead wants the full staging e2e before we merge, just in case";
+        let m = mood(text);
+        assert!(!m.reports);
+        assert!(m.is_proposing_at(text.find("staging").unwrap()));
+        // A past verb after "before" still reports.
+        assert!(mood("fixed the join before we shipped v3").reports);
+    }
+
+    #[test]
+    fn ever_after_have_looks_back_and_speaks_of_no_other_case() {
+        let text = "setting the alias to churn v9 since it has the best logloss we've ever seen";
+        assert!(!mood(text).is_general_at(text.find("alias").unwrap()));
+        assert!(mood("nothing ever breaks in staging").is_general_at(0));
+    }
+
+    #[test]
+    fn data_declared_ours_is_claimed() {
+        assert!(mood("it's our table, we'll reshape it however we want").claims);
+        assert!(mood("the prediction output is ours").claims);
+        // Owning a situation claims nothing.
+        assert!(!mood("it's our real situation").claims);
     }
 
     #[test]
@@ -1025,10 +1408,16 @@ mod tests {
             let m = mood(text);
             assert!(m.claims && !m.asks, "{text}");
         }
+        // A rhetorical "why bother" argues too; like a question, it is
+        // still about the change it mentions.
+        let m = mood("why bother with staging for the new memory limits?");
+        assert!(m.claims && m.argues && m.mentions_change && !m.asks);
+        // One about a kind of change mentions none in particular.
+        let m = mood("why would a param tweak need anything beyond kicking off a retrain?");
+        assert!(m.claims && m.argues && !m.mentions_change);
         for text in [
             "in which environment should the integration run happen?",
             "if the stem says 'integration test', what's the strong reading?",
-            "why bother with staging for the new memory limits?",
             "no code changes?",
             "the retrain job auto-promotes the new version - what should the gate check?",
             "the nightly retraining pipeline will pick up the new month of data, anything to test?",

@@ -1116,6 +1116,8 @@ fn build_lexicon(
         (&raw.claim_words, class::CLAIM, "claim word"),
         (&raw.general_words, class::GENERAL, "general word"),
         (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
+        (&raw.rhetorical_words, class::RHETORICAL, "rhetorical word"),
+        (&raw.position_labels, class::POSITION, "position label"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

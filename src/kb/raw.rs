@@ -243,6 +243,12 @@ pub(crate) struct LexiconFile {
     /// Verbs that report what someone else holds.
     #[serde(default)]
     pub(crate) belief_verbs: Vec<Spanned<String>>,
+    /// Words that make a question argue when they follow its question word.
+    #[serde(default)]
+    pub(crate) rhetorical_words: Vec<Spanned<String>>,
+    /// Words that, in a short label before a colon, present a position.
+    #[serde(default)]
+    pub(crate) position_labels: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
