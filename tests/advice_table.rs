@@ -506,3 +506,18 @@ const PLAN_QUESTIONS: &[&str] = &[
 fn a_question_about_every_stage_gets_the_plan_without_a_primary_scope() {
     assert_plan_questions(PLAN_QUESTIONS);
 }
+
+/// Two stages joined by "and" or "or" name a choice, or both; only a move
+/// from one to the other ("staging to prod") is a promotion.
+#[test]
+fn two_stages_side_by_side_are_no_promotion() {
+    for text in [
+        "bumped max_depth 6 -> 8. staging or prod for the check?",
+        "bumped max_depth 6 -> 8, staging and prod run the same tests anyway",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.primary_scope.as_deref(), Some(INTEG), "{text:?}: {}", show(&advice));
+    }
+    let moved = advise(&KB, "bumped max_depth 6 -> 8, then staging to prod on friday");
+    assert_eq!(moved.primary_scope.as_deref(), Some(GATE), "{}", show(&moved));
+}

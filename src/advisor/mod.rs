@@ -222,6 +222,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|h| {
             in_context(h)
+                && !(engine.rules[h.rule as usize].kind == RuleKind::Promote
+                    && names_stages_side_by_side(engine, &items[h.start as usize..h.end as usize]))
                 && (h.reach != Reach::About
                     || believing
                     || mood.is_claiming_at(items[h.start as usize].start as usize))
@@ -922,6 +924,17 @@ fn record(
             entry.2.push(words.to_owned());
         }
     }
+}
+
+/// Whether `span` names two stages side by side, joined by "and" or "or"
+/// ("staging or prod for the check?", "staging and prod run the same
+/// tests"): a choice between them, or both, and not a move from one to the
+/// other ("staging to prod", where "to" is a stop word and leaves no trace).
+fn names_stages_side_by_side(engine: &Engine, span: &[Item]) -> bool {
+    let stage = |i: &Item| engine.stage_names.iter().any(|&(tok, _)| tok == i.tok);
+    span.windows(3).any(|w| {
+        stage(&w[0]) && engine.lexicon.has(w[1].tok, class::JOINER) && stage(&w[2])
+    })
 }
 
 fn truncate(s: &str, max: usize) -> &str {

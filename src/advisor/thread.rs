@@ -38,6 +38,152 @@ fn speaker_prefix(line: &str) -> Option<usize> {
     (is_name && after.is_none_or(char::is_whitespace)).then_some(colon + 1)
 }
 
+/// The speaker's name in a line that `speaker_prefix` opened at `at`.
+fn speaker_name(line: &str, at: usize) -> &str {
+    line[..at - 1]
+        .rsplit(']')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches(['*', '_', '@'])
+}
+
+/// Whether `line` is only a clock time, as Slack copies it under a display
+/// name ("9:41 AM", "10:02", "[9:41 AM]").
+fn clock_line(line: &str) -> bool {
+    let time = line
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches(|c: char| matches!(c, 'a' | 'A' | 'p' | 'P' | 'm' | 'M' | '.' | ' '));
+    time.split_once(':').is_some_and(|(h, m)| {
+        (1..=2).contains(&h.len())
+            && h.bytes().all(|b| b.is_ascii_digit())
+            && m.len() == 2
+            && m.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// `line` as a display name on a line of its own, as Slack copies a thread
+/// ("Priya Shah", "CI Bot  APP"): a few words and nothing that ends a
+/// sentence. It is a name only when a clock line follows it.
+fn display_name(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let name = line.strip_suffix("APP").map_or(line, str::trim_end);
+    let words = name.split_whitespace().count();
+    ((1..=4).contains(&words)
+        && name.len() <= 40
+        && name.starts_with(char::is_alphabetic)
+        && !name.ends_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '\'')))
+    .then_some(name)
+}
+
+/// A header line that holds a display name and its clock time ("Priya Shah
+/// 9:41 AM", "Tom Reed  [10:02]"): the name, when every word of it is
+/// capitalised, as display names are and sentences are not.
+fn name_and_clock(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let cut = |rest: &str| rest.trim_end().rfind(char::is_whitespace);
+    let mut name_end = cut(line)?;
+    if !clock_line(&line[name_end..]) {
+        // "9:41 AM": the clock is the last two words.
+        name_end = cut(&line[..name_end])?;
+        if !clock_line(&line[name_end..]) {
+            return None;
+        }
+    }
+    let name = display_name(&line[..name_end])?;
+    name.split_whitespace()
+        .all(|w| w.starts_with(char::is_uppercase))
+        .then_some(name)
+}
+
+/// The messages of a transcript, in order. A message opens with a speaker
+/// line ("ana: ...", "[09:14] ana: ..."), with a display name over a clock
+/// line or beside one (how Slack copies a thread), or with a quote ("> ...",
+/// a message quoted to reply to it: the lines after the quote are the
+/// reply). Any other line continues the message before it.
+fn split_messages(text: &str) -> Vec<Message<'_>> {
+    let mut messages: Vec<Message<'_>> = Vec::new();
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .scan(0, |offset, line| {
+            let at = *offset;
+            *offset += line.len() + 1;
+            Some((at, line))
+        })
+        .collect();
+    // Who writes the reply after a quote: the speaker of the message the
+    // quote sits in, or the one who pasted the whole text.
+    let mut quoting: Option<&str> = None;
+    let mut k = 0;
+    while k < lines.len() {
+        let (offset, line) = lines[k];
+        let next_line = |n: usize| lines.get(k + n).map_or(text.len(), |&(at, _)| at);
+        let header = match display_name(line) {
+            Some(name) if lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l)) => {
+                Some((name, 2))
+            }
+            _ => name_and_clock(line).map(|name| (name, 1)),
+        };
+        if let Some((speaker, height)) = header {
+            let body = next_line(height).min(text.len());
+            messages.push(Message {
+                start: offset,
+                body,
+                end: body,
+                speaker,
+            });
+            quoting = None;
+            k += height;
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if let Some(quoted) = trimmed.strip_prefix('>') {
+            let inner = quoted.trim_start();
+            let body = offset + (line.len() - inner.len());
+            if quoting.is_none() {
+                let replier = messages.last().map_or("", |m| m.speaker);
+                let (speaker, at) = match speaker_prefix(inner) {
+                    Some(at) => (speaker_name(inner, at), at),
+                    None => ("> quoted", 0),
+                };
+                messages.push(Message {
+                    start: offset,
+                    body: body + at,
+                    end: offset + line.len(),
+                    speaker,
+                });
+                quoting = Some(replier);
+            } else if let Some(last) = messages.last_mut() {
+                last.end = offset + line.len();
+            }
+        } else if let Some(at) = speaker_prefix(line) {
+            messages.push(Message {
+                start: offset,
+                body: offset + at,
+                end: offset + line.len(),
+                speaker: speaker_name(line, at),
+            });
+            quoting = None;
+        } else if let Some(replier) = quoting.take() {
+            messages.push(Message {
+                start: offset,
+                body: offset,
+                end: offset + line.len(),
+                speaker: replier,
+            });
+        } else if let Some(last) = messages.last_mut() {
+            last.end = offset + line.len();
+        }
+        k += 1;
+    }
+    messages
+}
+
 /// One message of a transcript: where its line starts, where its words
 /// start, where it ends, and who said it.
 struct Message<'t> {
@@ -63,26 +209,7 @@ pub(crate) fn latest_word<'a>(
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
     let asks = |w: &str| class_of(w) & class::ASK != 0;
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
-    let mut messages: Vec<Message<'_>> = Vec::new();
-    let mut offset = 0;
-    for line in text.split('\n') {
-        if let Some(at) = speaker_prefix(line) {
-            messages.push(Message {
-                start: offset,
-                body: offset + at,
-                end: offset + line.len(),
-                speaker: line[..at - 1]
-                    .rsplit(']')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .trim_matches(['*', '_', '@']),
-            });
-        } else if let Some(last) = messages.last_mut() {
-            last.end = offset + line.len();
-        }
-        offset += line.len() + 1;
-    }
+    let messages = split_messages(&text);
     if messages.len() < 2 {
         return text;
     }
@@ -495,6 +622,55 @@ mod tests {
             "a: bumping torch 2.1 to 2.3\nb: and the promotion?\na: postponed. torch 2.3 only";
         let out = latest(versions);
         assert!(out.contains("torch 2.3 only"), "{out}");
+    }
+
+    #[test]
+    fn a_thread_copied_with_display_names_is_a_transcript() {
+        // Slack copies a thread as the display name over the clock time.
+        let stacked = "Priya Shah\n9:41 AM\npromoting v3 to prod\nTom Reed\n9:43 AM\nactually, only the docs today";
+        let out = latest(stacked);
+        assert_eq!(out.len(), stacked.len());
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(out.contains("only the docs today"), "{out}");
+        // Or the name and the time on one line, the reply on the next.
+        let beside = "Priya Shah  9:41 AM\npromoting v3 to prod\nTom Reed  [9:43 AM]\nactually, only the docs today";
+        let out = latest(beside);
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(out.contains("only the docs today"), "{out}");
+        // A sentence that ends in a time is no header, and two lines of one
+        // message without names are no transcript.
+        let plain = "we deploy at 9:41 AM\npromoting v3 to prod\nactually, only the docs";
+        assert_eq!(latest(plain), plain);
+    }
+
+    #[test]
+    fn a_quote_is_the_message_its_reply_answers() {
+        let text = "> ana: promoting v5 to prod after lunch\n> and the embeddings too\nno wait, only the README after lunch";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(!out.contains("embeddings"), "{out}");
+        assert!(out.contains("only the README after lunch"), "{out}");
+        // A quoted question answered by a denial is taken back.
+        let asked = "> did you touch the serving config?\nno, untouched. only the tests";
+        let out = latest(asked);
+        assert!(!out.contains("serving config"), "{out}");
+        assert!(out.contains("only the tests"), "{out}");
+        // A quote with a reply that agrees keeps both.
+        let agree = "> bumped lr to 3e-4\nlooks good";
+        assert_eq!(latest(agree), agree);
+    }
+
+    #[test]
+    fn header_lines_are_told_from_sentences() {
+        assert!(clock_line("9:41 AM"));
+        assert!(clock_line("[10:02]"));
+        assert!(!clock_line("ratio 3:1 now"));
+        assert_eq!(display_name("Priya Shah"), Some("Priya Shah"));
+        assert_eq!(display_name("CI Bot  APP"), Some("CI Bot"));
+        assert_eq!(display_name("fixed it."), None);
+        assert_eq!(name_and_clock("Tom Reed  9:43 AM"), Some("Tom Reed"));
+        assert_eq!(name_and_clock("deploy at 9:43 AM"), None);
     }
 
     #[test]
