@@ -299,14 +299,31 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         })
         .map(|h| (h.start, h.end))
         .collect();
+    // So do the words right after it that "of", "for", "that" or "which"
+    // ties to it ("a small change in the function of normalize", "the
+    // helper for the tokenizer"): the function is named by what it is for.
+    let ties_to_function = |start: u32| {
+        function_spans.iter().any(|&(_, e)| {
+            e == start
+                && e > 0
+                && items.get(start as usize).is_some_and(|next| {
+                    let between = &cleaned[items[e as usize - 1].end as usize..next.start as usize];
+                    matches!(
+                        between.trim().to_lowercase().as_str(),
+                        "of" | "for" | "that" | "which"
+                    )
+                })
+        })
+    };
     if !function_spans.is_empty() {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
             !(r.kind == RuleKind::Change
                 && r.subject == Subject::Other
-                && function_spans
+                && (function_spans
                     .iter()
-                    .any(|&(s, e)| s < h.start && h.end < e))
+                    .any(|&(s, e)| s < h.start && h.end < e)
+                    || ties_to_function(h.start)))
         });
     }
     // "we'll just test it in prod": the release words of a sentence that
