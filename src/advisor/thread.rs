@@ -209,6 +209,7 @@ pub(crate) fn latest_word<'a>(
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
     let asks = |w: &str| class_of(w) & class::ASK != 0;
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
+    let defers = |w: &str| class_of(w) & class::DEFER != 0;
     let messages = split_messages(&text);
     if messages.len() < 2 {
         return text;
@@ -267,6 +268,29 @@ pub(crate) fn latest_word<'a>(
         {
             taken_back[k - 1] = true;
             corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
+        // "is v9 going live today?" / "the plan is next week. today only the
+        // `fill_na()` fix": an answer whose first clause puts what was asked
+        // later postpones it, as "not yet" does, and keeps the rest.
+        let first_clause = body
+            .trim_start()
+            .split(['.', ',', ';', '!', '?', ':'])
+            .next()
+            .unwrap_or_default();
+        if found.is_empty()
+            && answers_a_question
+            && before.speaker != m.speaker
+            && !body.trim_end().ends_with('?')
+            && first_clause
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .any(|w| !w.is_empty() && defers(&w.to_lowercase()))
+            // A bare "next week" confirms: what was asked still happens.
+            && body.trim_start()[first_clause.len()..]
+                .contains(char::is_alphanumeric)
+        {
+            taken_back[k - 1] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -477,6 +501,7 @@ mod tests {
             &|w: &str| match w {
                 "untouched" | "none" | "not" | "nothing" | "nobody" => class::NEG_FORWARD,
                 "are" | "is" | "which" => class::ASK,
+                "next" | "later" => class::DEFER,
                 "only" | "just" | "except" => class::CONTRAST,
                 _ => 0,
             },
@@ -659,6 +684,22 @@ mod tests {
         // A quote with a reply that agrees keeps both.
         let agree = "> bumped lr to 3e-4\nlooks good";
         assert_eq!(latest(agree), agree);
+    }
+
+    #[test]
+    fn an_answer_that_puts_what_was_asked_later_postpones_it() {
+        let text = "pm: is v9 going live today?\nmle: the plan is next week. today only the `fill_na()` fix";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("going live"), "{out}");
+        assert!(out.contains("today only the `fill_na()` fix"), "{out}");
+        // A bare "next week" confirms that it happens, later.
+        let bare = "pm: is v9 going live today?\nmle: next week";
+        assert!(latest(bare).contains("going live"));
+        // A later time in a statement's reply, or in one's own words, is no
+        // answer.
+        let said = "pm: v9 goes live today\nmle: next week I bump the lr";
+        assert_eq!(latest(said), said);
     }
 
     #[test]
