@@ -169,6 +169,8 @@ fn split_messages(text: &str) -> Vec<Message<'_>> {
                 speaker: speaker_name(line, at),
             });
             quoting = None;
+        } else if line.trim().is_empty() {
+            // A blank line neither replies nor continues anything.
         } else if let Some(replier) = quoting.take() {
             messages.push(Message {
                 start: offset,
@@ -307,11 +309,12 @@ pub(crate) fn latest_word<'a>(
             // says more carries its own words, and the question stays the
             // context it answers.
             confirmed[k] = answers_a_question
-                && body
-                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                    .filter(|w| !w.is_empty())
-                    .count()
-                    <= 3;
+                && (1..=3).contains(
+                    &body
+                        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                        .filter(|w| !w.is_empty())
+                        .count(),
+                );
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -681,6 +684,9 @@ mod tests {
         let out = latest(asked);
         assert!(!out.contains("serving config"), "{out}");
         assert!(out.contains("only the tests"), "{out}");
+        // A blank line after a quoted question is no answer to it.
+        let blank = "> are we ok with losing the comparison to the champion?\n\nauthor: yes that's intended, the old split leaked";
+        assert_eq!(latest(blank), blank);
         // A quote with a reply that agrees keeps both.
         let agree = "> bumped lr to 3e-4\nlooks good";
         assert_eq!(latest(agree), agree);
