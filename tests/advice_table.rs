@@ -516,8 +516,21 @@ fn two_stages_side_by_side_are_no_promotion() {
         "bumped max_depth 6 -> 8, staging and prod run the same tests anyway",
     ] {
         let advice = advise(&KB, text);
-        assert_eq!(advice.primary_scope.as_deref(), Some(INTEG), "{text:?}: {}", show(&advice));
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some(INTEG),
+            "{text:?}: {}",
+            show(&advice)
+        );
     }
-    let moved = advise(&KB, "bumped max_depth 6 -> 8, then staging to prod on friday");
-    assert_eq!(moved.primary_scope.as_deref(), Some(GATE), "{}", show(&moved));
+    let moved = advise(
+        &KB,
+        "bumped max_depth 6 -> 8, then staging to prod on friday",
+    );
+    assert_eq!(
+        moved.primary_scope.as_deref(),
+        Some(GATE),
+        "{}",
+        show(&moved)
+    );
 }

@@ -949,9 +949,8 @@ fn record(
 /// other ("staging to prod", where "to" is a stop word and leaves no trace).
 fn names_stages_side_by_side(engine: &Engine, span: &[Item]) -> bool {
     let stage = |i: &Item| engine.stage_names.iter().any(|&(tok, _)| tok == i.tok);
-    span.windows(3).any(|w| {
-        stage(&w[0]) && engine.lexicon.has(w[1].tok, class::JOINER) && stage(&w[2])
-    })
+    span.windows(3)
+        .any(|w| stage(&w[0]) && engine.lexicon.has(w[1].tok, class::JOINER) && stage(&w[2]))
 }
 
 fn truncate(s: &str, max: usize) -> &str {

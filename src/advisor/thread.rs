@@ -124,9 +124,7 @@ fn split_messages(text: &str) -> Vec<Message<'_>> {
         let (offset, line) = lines[k];
         let next_line = |n: usize| lines.get(k + n).map_or(text.len(), |&(at, _)| at);
         let header = match display_name(line) {
-            Some(name) if lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l)) => {
-                Some((name, 2))
-            }
+            Some(name) if lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l)) => Some((name, 2)),
             _ => name_and_clock(line).map(|name| (name, 1)),
         };
         if let Some((speaker, height)) = header {
