@@ -55,7 +55,7 @@ fn clock_line(line: &str) -> bool {
         .trim()
         .trim_start_matches('[')
         .trim_end_matches(']')
-        .trim_end_matches(|c: char| matches!(c, 'a' | 'A' | 'p' | 'P' | 'm' | 'M' | '.' | ' '));
+        .trim_end_matches(['a', 'A', 'p', 'P', 'm', 'M', '.', ' ']);
     time.split_once(':').is_some_and(|(h, m)| {
         (1..=2).contains(&h.len())
             && h.bytes().all(|b| b.is_ascii_digit())
