@@ -299,19 +299,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         })
         .map(|h| (h.start, h.end))
         .collect();
-    // So do the words right after it that "of", "for", "that" or "which"
-    // ties to it ("a small change in the function of normalize", "the
-    // helper for the tokenizer"): the function is named by what it is for.
+    // So do the words right after it that "of" or "for" ties to it ("a
+    // small change in the function of normalize", "the helper for the
+    // tokenizer"): the function is named by what it is for. A relative
+    // clause ("a util that writes to the shared feature table") says what
+    // it does, which may cross a boundary.
     let ties_to_function = |start: u32| {
         function_spans.iter().any(|&(_, e)| {
             e == start
                 && e > 0
                 && items.get(start as usize).is_some_and(|next| {
                     let between = &cleaned[items[e as usize - 1].end as usize..next.start as usize];
-                    matches!(
-                        between.trim().to_lowercase().as_str(),
-                        "of" | "for" | "that" | "which"
-                    )
+                    matches!(between.trim().to_lowercase().as_str(), "of" | "for")
                 })
         })
     };
