@@ -119,14 +119,38 @@ fn split_messages(text: &str) -> Vec<Message<'_>> {
     // Who writes the reply after a quote: the speaker of the message the
     // quote sits in, or the one who pasted the whole text.
     let mut quoting: Option<&str> = None;
+    // Whether the messages so far were opened by display names and times.
+    let mut by_header = false;
     let mut k = 0;
     while k < lines.len() {
         let (offset, line) = lines[k];
         let next_line = |n: usize| lines.get(k + n).map_or(text.len(), |&(at, _)| at);
-        let header = match display_name(line) {
-            Some(name) if lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l)) => Some((name, 2)),
-            _ => name_and_clock(line).map(|name| (name, 1)),
+        // Over a clock line, a name looks like one ("Tom Reed", "priya.shah")
+        // or was seen before; "nice catch" over a clock line is the last
+        // line of a message, and the clock opens its speaker's next one.
+        let looks_like_name = |name: &str| {
+            !name.contains(' ')
+                || name
+                    .split_whitespace()
+                    .all(|w| w.starts_with(char::is_uppercase))
+                || messages.iter().any(|m| m.speaker == name)
         };
+        let header = match display_name(line) {
+            Some(name)
+                if looks_like_name(name)
+                    && lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l)) =>
+            {
+                Some((name, 2))
+            }
+            _ => name_and_clock(line).map(|name| (name, 1)).or_else(|| {
+                // A clock alone, after a message that a header opened: the
+                // same speaker again.
+                (clock_line(line) && by_header)
+                    .then(|| messages.last().map(|m| (m.speaker, 1)))
+                    .flatten()
+            }),
+        };
+        by_header |= header.is_some();
         if let Some((speaker, height)) = header {
             let body = next_line(height).min(text.len());
             messages.push(Message {
@@ -661,6 +685,13 @@ mod tests {
         // Or the name and the time on one line, the reply on the next.
         let beside = "Priya Shah  9:41 AM\npromoting v3 to prod\nTom Reed  [9:43 AM]\nactually, only the docs today";
         let out = latest(beside);
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(out.contains("only the docs today"), "{out}");
+        // A clock alone opens its speaker's next message; a sentence over a
+        // clock line is no name.
+        let again =
+            "Priya Shah\n9:41 AM\npromoting v3 to prod\n9:42 AM\nactually, only the docs today";
+        let out = latest(again);
         assert!(!out.contains("promoting"), "{out}");
         assert!(out.contains("only the docs today"), "{out}");
         // A sentence that ends in a time is no header, and two lines of one
