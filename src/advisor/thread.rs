@@ -234,6 +234,33 @@ pub(crate) fn latest_word<'a>(
     let asks = |w: &str| class_of(w) & class::ASK != 0;
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
     let defers = |w: &str| class_of(w) & class::DEFER != 0;
+    let intends = |w: &str| class_of(w) & class::INTENT != 0;
+    // A clause that opens with a negating word and names a release in its
+    // next few words, with no second negation after it ("nothing ships
+    // without a canary" states a rule, it cancels nothing).
+    let denies_release = |body: &str| {
+        body.split(['.', ',', ';', '!', '?', ':', '\n'])
+            .any(|clause| {
+                let words: Vec<String> = clause
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                words
+                    .first()
+                    .is_some_and(|w| class_of(w) & class::NEG_FORWARD != 0)
+                    && words
+                        .iter()
+                        .skip(1)
+                        .take(3)
+                        .position(|w| intends(w))
+                        .is_some_and(|at| {
+                            !words[at + 2..].iter().any(|w| {
+                                class_of(w) & (class::NEG_FORWARD | class::NEG_CLAUSE) != 0
+                            })
+                        })
+            })
+    };
     let messages = split_messages(&text);
     if messages.len() < 2 {
         return text;
@@ -259,6 +286,8 @@ pub(crate) fn latest_word<'a>(
     let mut confirmed = vec![false; messages.len()];
     // Messages that take back the one before them.
     let mut corrects = vec![false; messages.len()];
+    // Messages whose announced releases a later message denies.
+    let mut release_denied = vec![false; messages.len()];
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -326,6 +355,27 @@ pub(crate) fn latest_word<'a>(
         {
             found.clear();
         }
+        // "it's a docs PR, nothing ships", "no deploys this week": a clause
+        // that opens by denying a release takes back the clauses of earlier
+        // messages that announced one, whoever wrote them, and is set aside
+        // itself; the rest of every message stands.
+        // "no deploys on friday" after a statement denies the release, not
+        // the whole message.
+        let only_no = !found.is_empty()
+            && found
+                .iter()
+                .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
+        if (found.is_empty() || (only_no && !answers_a_question))
+            && !body.trim_end().ends_with('?')
+            && denies_release(body)
+        {
+            for flag in &mut release_denied[..k] {
+                *flag = true;
+            }
+            corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         if found.is_empty() {
             // Only a bare answer ("yep", "yes, same PR") confirms: one that
             // says more carries its own words, and the question stays the
@@ -381,6 +431,11 @@ pub(crate) fn latest_word<'a>(
             if postponements.iter().any(|p| lower.contains(p.as_str())) {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     holds(w, postponements)
+                }));
+            }
+            if release_denied[k] {
+                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                    w.iter().any(|w| intends(w))
                 }));
             }
             // In a message that corrects, a clause that denies ("no, nobody
@@ -524,9 +579,12 @@ mod tests {
             &concessions(),
             &postponements(),
             &|w: &str| match w {
-                "untouched" | "none" | "not" | "nothing" | "nobody" => class::NEG_FORWARD,
+                "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
+                    class::NEG_FORWARD
+                }
                 "are" | "is" | "which" => class::ASK,
                 "next" | "later" => class::DEFER,
+                "ships" | "deploying" | "deploys" | "promoting" => class::INTENT,
                 "only" | "just" | "except" => class::CONTRAST,
                 _ => 0,
             },
@@ -735,6 +793,20 @@ mod tests {
         // answer.
         let said = "pm: v9 goes live today\nmle: next week I bump the lr";
         assert_eq!(latest(said), said);
+    }
+
+    #[test]
+    fn a_clause_that_denies_a_release_takes_back_the_releases_announced() {
+        let text = "ana: bumped lr, deploying tonight\nbo: nothing ships this week, monday then";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("bumped lr"), "{out}");
+        assert!(!out.contains("deploying"), "{out}");
+        assert!(!out.contains("nothing ships"), "{out}");
+        assert!(out.contains("monday then"), "{out}");
+        // A rule about releases cancels none.
+        let rule = "ana: deploying v9 tonight\nbo: nothing ships without a canary";
+        assert_eq!(latest(rule), rule);
     }
 
     #[test]
