@@ -986,13 +986,12 @@ pub(crate) fn analyse(
     }
     // Shorthand is read as its long form ("tbl" -> "table"), each word
     // keeping the position of what the user typed.
-    if raw
-        .iter()
-        .any(|t| t.kind == TokenKind::Word && lex.expand(&t.word).is_some())
-    {
+    if raw.iter().any(|t| {
+        t.kind == TokenKind::Word && lex.expand(&t.word, &cleaned[t.start..t.end]).is_some()
+    }) {
         let mut expanded = Vec::with_capacity(raw.len() + 8);
         for t in raw {
-            match lex.expand(&t.word) {
+            match lex.expand(&t.word, &cleaned[t.start..t.end]) {
                 Some(long) if t.kind == TokenKind::Word => {
                     for w in long {
                         expanded.push(text::RawToken {
