@@ -307,7 +307,10 @@ pub(crate) fn latest_word<'a>(
         let answers_a_question = text[before.body..before.end].trim_end().ends_with('?');
         // An answer from someone else that opens by denying ("untouched",
         // "none, just tests", "not me") denies what the question asked: the
-        // question is taken back and the answer withdraws nothing else.
+        // question is taken back and the answer withdraws nothing else. So
+        // does one that opens by restricting ("did the label definition
+        // change or just a bug?" / "just a bug in `make_label()`"): it keeps
+        // only what it names.
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -317,7 +320,10 @@ pub(crate) fn latest_word<'a>(
             && body
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .find(|w| !w.is_empty())
-                .is_some_and(|w| negates(&w.to_lowercase()))
+                .is_some_and(|w| {
+                    let w = w.to_lowercase();
+                    negates(&w) || matches!(w.as_str(), "only" | "just")
+                })
         {
             taken_back[k - 1] = true;
             corrects[k] = true;
@@ -685,6 +691,11 @@ mod tests {
         assert!(!out.contains("label encoder"), "{out}");
         assert!(!out.contains("the model?"), "{out}");
         assert!(out.contains("only a docstring"), "{out}");
+        // An answer that opens by restricting keeps only what it names.
+        let only = "lead: did the label definition change or just a bug?\nmle: just a bug in `make_label()`";
+        let out = latest(only);
+        assert!(!out.contains("label definition"), "{out}");
+        assert!(out.contains("just a bug in `make_label()`"), "{out}");
         // A denial that is its speaker's own earlier question is no answer.
         let own = "kai: any schema change?\nkai: none that I know of";
         assert_eq!(latest(own), own);
