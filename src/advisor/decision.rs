@@ -150,15 +150,20 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
     let mut deeper_proposal = false;
     if other_change && !proposed.is_empty() {
-        let deepest = |list: &[Fired]| {
+        // The change's depth comes from changes; a plan's also from the
+        // kinds of test it names ("the lead wants a load test").
+        let deepest = |list: &[Fired], test_kinds: bool| {
             list.iter()
-                .filter(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
+                .filter(|f| {
+                    matches!(kind(f), RuleKind::Change | RuleKind::Promote)
+                        || (test_kinds && kind(f) == RuleKind::Topic)
+                })
                 .flat_map(|f| engine.rules[f.rule as usize].scopes.iter().copied())
                 .max()
         };
-        let unit_only = code_units.is_empty() || deepest(&positive).unwrap_or(0) == 0;
-        deeper_proposal =
-            unit_only && deepest(&proposed).unwrap_or(0) > deepest(&positive).unwrap_or(0);
+        let unit_only = code_units.is_empty() || deepest(&positive, false).unwrap_or(0) == 0;
+        deeper_proposal = unit_only
+            && deepest(&proposed, true).unwrap_or(0) > deepest(&positive, false).unwrap_or(0);
         trace.push("tests proposed in the message are a plan, not a change".to_owned());
     } else {
         positive.extend(proposed);

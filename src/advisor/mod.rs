@@ -550,8 +550,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 owned_lines.insert(line_of(s as usize));
             }
         }
+        // "the lead wants a full integration run in staging": a kind of test
+        // named where the message proposes tests is part of the plan, as a
+        // change rule's words there are.
         let proposing = !is_negated
-            && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
+            && (matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
+                || (rule.kind == RuleKind::Topic
+                    && rule.questions_only
+                    && !mood.is_in_question_at(s as usize)))
             && mood.is_proposing_at(s as usize);
         let deferring = !is_negated
             && mood.present
