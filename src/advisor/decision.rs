@@ -944,6 +944,23 @@ mod tests {
     }
 
     #[test]
+    fn a_kind_of_test_proposed_for_one_function_is_over_testing() {
+        // "fixed `fmt_currency()`. the lead wants a load test": the plan
+        // names a test kind deeper than the change needs.
+        let mut f = facts(&[]);
+        f.code_units = vec![(0, "fmt_currency".to_owned())];
+        f.proposed = vec![fired("load-tests")];
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.scopes, ["unit"]);
+        assert_eq!(advice.traps, ["over-testing"]);
+        // A topic among the facts of the change itself does not deepen it.
+        let mut f = facts(&["stages"]);
+        f.code_units = vec![(0, "fmt_currency".to_owned())];
+        f.proposed = vec![fired("load-tests")];
+        assert_eq!(decide(&KB.engine, f).traps, ["over-testing"]);
+    }
+
+    #[test]
     fn a_claim_that_only_names_a_stage_voices_no_belief() {
         // "the canteen's new menu is in staging: the whole building gets it
         // next": a stage named in passing is no belief about testing.
