@@ -119,8 +119,10 @@ fn split_messages(text: &str) -> Vec<Message<'_>> {
     // Who writes the reply after a quote: the speaker of the message the
     // quote sits in, or the one who pasted the whole text.
     let mut quoting: Option<&str> = None;
-    // Whether the messages so far were opened by display names and times.
+    // Whether the messages so far were opened by display names and times,
+    // and the names seen so far.
     let mut by_header = false;
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut k = 0;
     while k < lines.len() {
         let (offset, line) = lines[k];
@@ -133,12 +135,12 @@ fn split_messages(text: &str) -> Vec<Message<'_>> {
                 || name
                     .split_whitespace()
                     .all(|w| w.starts_with(char::is_uppercase))
-                || messages.iter().any(|m| m.speaker == name)
+                || seen.contains(name)
         };
         let header = match display_name(line) {
             Some(name)
-                if looks_like_name(name)
-                    && lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l)) =>
+                if lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l))
+                    && looks_like_name(name) =>
             {
                 Some((name, 2))
             }
@@ -151,6 +153,9 @@ fn split_messages(text: &str) -> Vec<Message<'_>> {
             }),
         };
         by_header |= header.is_some();
+        if let Some((name, _)) = header {
+            seen.insert(name);
+        }
         if let Some((speaker, height)) = header {
             let body = next_line(height).min(text.len());
             messages.push(Message {
@@ -286,8 +291,9 @@ pub(crate) fn latest_word<'a>(
     let mut confirmed = vec![false; messages.len()];
     // Messages that take back the one before them.
     let mut corrects = vec![false; messages.len()];
-    // Messages whose announced releases a later message denies.
-    let mut release_denied = vec![false; messages.len()];
+    // Messages before this index have their announced releases denied by a
+    // later message.
+    let mut denied_before = 0;
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -375,9 +381,9 @@ pub(crate) fn latest_word<'a>(
             && !body.trim_end().ends_with('?')
             && denies_release(body)
         {
-            for flag in &mut release_denied[..k] {
-                *flag = true;
-            }
+            // Every message before this one; kept as a bound, so a long
+            // thread of denials stays linear.
+            denied_before = k;
             corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
@@ -439,7 +445,7 @@ pub(crate) fn latest_word<'a>(
                     holds(w, postponements)
                 }));
             }
-            if release_denied[k] {
+            if k < denied_before {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     w.iter().any(|w| intends(w))
                 }));
