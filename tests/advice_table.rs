@@ -534,3 +534,27 @@ fn two_stages_side_by_side_are_no_promotion() {
         show(&moved)
     );
 }
+
+/// A thread that opens with a general question and whose replies tell no
+/// change of their own is that question; one whose reply tells a change is a
+/// change.
+#[test]
+fn a_thread_that_answers_a_general_question_is_a_question() {
+    let asked = "new joiner: what is the staging workspace actually for?\nana: prod-like checks before anything goes live\nbo: and integration runs on real-sized data";
+    let advice = advise(&KB, asked);
+    assert_eq!(
+        advice.reading,
+        testscope::Reading::Question,
+        "{}",
+        show(&advice)
+    );
+    assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+    let told = "ana: did anyone change the feature schema?\nbo: yes, I renamed `txn_amt` to `transaction_amount` in the feature table, the training job reads it";
+    let advice = advise(&KB, told);
+    assert_eq!(
+        advice.reading,
+        testscope::Reading::Change,
+        "{}",
+        show(&advice)
+    );
+}

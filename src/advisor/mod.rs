@@ -143,6 +143,26 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         if whole.reading == Reading::Change {
             return whole;
         }
+        return advice;
+    }
+    // A thread that opens with a general question ("what is the staging
+    // workspace for?") and whose replies answer it, none of them telling a
+    // change of its own, is that question: the replies speak of all cases.
+    if advice.reading == Reading::Change {
+        let bodies = thread::message_bodies(&cleaned);
+        if let Some((first, replies)) = bodies.split_first()
+            && first.trim_end().ends_with('?')
+        {
+            let asked = decision::decide(engine, read(engine, Cow::Borrowed(first)));
+            if asked.reading == Reading::Question
+                && replies.iter().all(|reply| {
+                    decision::decide(engine, read(engine, Cow::Borrowed(reply))).reading
+                        != Reading::Change
+                })
+            {
+                return asked;
+            }
+        }
     }
     advice
 }

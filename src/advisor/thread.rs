@@ -213,6 +213,17 @@ fn split_messages(text: &str) -> Vec<Message<'_>> {
     messages
 }
 
+/// The words of each message of a transcript (without speaker, name or
+/// time), in order; empty when `text` is not a transcript of at least two
+/// messages.
+pub(crate) fn message_bodies(text: &str) -> Vec<&str> {
+    let messages = split_messages(text);
+    if messages.len() < 2 {
+        return Vec::new();
+    }
+    messages.iter().map(|m| &text[m.body..m.end]).collect()
+}
+
 /// One message of a transcript: where its line starts, where its words
 /// start, where it ends, and who said it.
 struct Message<'t> {
