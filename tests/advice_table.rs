@@ -514,3 +514,55 @@ const PLAN_QUESTIONS: &[&str] = &[
 fn a_question_about_every_stage_gets_the_plan_without_a_primary_scope() {
     assert_plan_questions(PLAN_QUESTIONS);
 }
+
+/// Two stages joined by "and" or "or" name a choice, or both; only a move
+/// from one to the other ("staging to prod") is a promotion.
+#[test]
+fn two_stages_side_by_side_are_no_promotion() {
+    for text in [
+        "bumped max_depth 6 -> 8. staging or prod for the check?",
+        "bumped max_depth 6 -> 8, staging and prod run the same tests anyway",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some(INTEG),
+            "{text:?}: {}",
+            show(&advice)
+        );
+    }
+    let moved = advise(
+        &KB,
+        "bumped max_depth 6 -> 8, then staging to prod on friday",
+    );
+    assert_eq!(
+        moved.primary_scope.as_deref(),
+        Some(GATE),
+        "{}",
+        show(&moved)
+    );
+}
+
+/// A thread that opens with a general question and whose replies tell no
+/// change of their own is that question; one whose reply tells a change is a
+/// change.
+#[test]
+fn a_thread_that_answers_a_general_question_is_a_question() {
+    let asked = "new joiner: what is the staging workspace actually for?\nana: prod-like checks before anything goes live\nbo: and integration runs on real-sized data";
+    let advice = advise(&KB, asked);
+    assert_eq!(
+        advice.reading,
+        testscope::Reading::Question,
+        "{}",
+        show(&advice)
+    );
+    assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+    let told = "ana: did anyone change the feature schema?\nbo: yes, I renamed `txn_amt` to `transaction_amount` in the feature table, the training job reads it";
+    let advice = advise(&KB, told);
+    assert_eq!(
+        advice.reading,
+        testscope::Reading::Change,
+        "{}",
+        show(&advice)
+    );
+}

@@ -163,16 +163,21 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
     let mut deeper_proposal = false;
     if other_change && (!proposed.is_empty() || proposed_depth.is_some()) {
-        let deepest = |list: &[Fired]| {
+        // The change's depth comes from changes; a plan's also from the
+        // kinds of test it names ("the lead wants a load test").
+        let deepest = |list: &[Fired], test_kinds: bool| {
             list.iter()
-                .filter(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
+                .filter(|f| {
+                    matches!(kind(f), RuleKind::Change | RuleKind::Promote)
+                        || (test_kinds && kind(f) == RuleKind::Topic)
+                })
                 .flat_map(|f| engine.rules[f.rule as usize].scopes.iter().copied())
                 .max()
         };
-        let unit_only = code_units.is_empty() || deepest(&positive).unwrap_or(0) == 0;
+        let unit_only = code_units.is_empty() || deepest(&positive, false).unwrap_or(0) == 0;
         deeper_proposal = unit_only
-            && deepest(&proposed).max(proposed_depth).unwrap_or(0)
-                > deepest(&positive).unwrap_or(0);
+            && deepest(&proposed, true).max(proposed_depth).unwrap_or(0)
+                > deepest(&positive, false).unwrap_or(0);
         trace.push("tests proposed in the message are a plan, not a change".to_owned());
     } else {
         positive.extend(proposed);
@@ -1030,6 +1035,23 @@ mod tests {
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.scopes, ["unit"]);
         assert_eq!(advice.traps, ["over-testing"]);
+    }
+
+    #[test]
+    fn a_kind_of_test_proposed_for_one_function_is_over_testing() {
+        // "fixed `fmt_currency()`. the lead wants a load test": the plan
+        // names a test kind deeper than the change needs.
+        let mut f = facts(&[]);
+        f.code_units = vec![(0, "fmt_currency".to_owned())];
+        f.proposed = vec![fired("load-tests")];
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.scopes, ["unit"]);
+        assert_eq!(advice.traps, ["over-testing"]);
+        // A topic among the facts of the change itself does not deepen it.
+        let mut f = facts(&["stages"]);
+        f.code_units = vec![(0, "fmt_currency".to_owned())];
+        f.proposed = vec![fired("load-tests")];
+        assert_eq!(decide(&KB.engine, f).traps, ["over-testing"]);
     }
 
     #[test]

@@ -106,6 +106,8 @@ pub(crate) struct Lexicon {
     everyday: rustc_hash::FxHashSet<Box<str>>,
     /// Shorthand as typed (lower case) and the words it stands for.
     shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
+    /// Shorthand read as its long form only when typed in lower case.
+    lowercase_shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
     /// PR-template field labels and routine values, lower case.
     template_fields: Vec<String>,
     template_empty_values: Vec<String>,
@@ -376,9 +378,24 @@ impl Lexicon {
             .insert(short.into(), long.into_iter().map(Into::into).collect());
     }
 
-    /// The long form of a word typed as shorthand ("tbl" -> "table").
-    pub(crate) fn expand(&self, word: &str) -> Option<&[Box<str>]> {
-        self.shorthand.get(word).map(|w| &**w)
+    /// Adds shorthand that counts only when typed in lower case (`svc` is a
+    /// service; `SVC` stays the classifier).
+    pub(crate) fn add_lowercase_shorthand(&mut self, short: &str, long: Vec<String>) {
+        self.lowercase_shorthand
+            .insert(short.into(), long.into_iter().map(Into::into).collect());
+    }
+
+    /// The long form of a word typed as shorthand ("tbl" -> "table"):
+    /// `word` is its folded form, `typed` the text as the user typed it.
+    pub(crate) fn expand(&self, word: &str, typed: &str) -> Option<&[Box<str>]> {
+        self.shorthand
+            .get(word)
+            .or_else(|| {
+                (!typed.contains(char::is_uppercase))
+                    .then(|| self.lowercase_shorthand.get(word))
+                    .flatten()
+            })
+            .map(|w| &**w)
     }
 
     pub(crate) fn set_template(&mut self, fields: Vec<String>, empty_values: Vec<String>) {
@@ -488,6 +505,27 @@ pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_shorthand_counts_only_as_typed_in_lower_case() {
+        let mut lex = Lexicon::default();
+        lex.add_shorthand("tbl", vec!["table".to_owned()]);
+        lex.add_lowercase_shorthand("svc", vec!["service".to_owned()]);
+        let long = |word: &str, typed: &str| {
+            lex.expand(word, typed).map(|w| {
+                w.iter()
+                    .map(|w| w.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        };
+        assert_eq!(long("svc", "svc").as_deref(), Some("service"));
+        // "SVC" is the classifier: it stays as typed.
+        assert_eq!(long("svc", "SVC"), None);
+        assert_eq!(long("svc", "Svc"), None);
+        // Plain shorthand counts in any case ("FS tbl", "TBL").
+        assert_eq!(long("tbl", "TBL").as_deref(), Some("table"));
+    }
 
     #[test]
     fn one_edit_distance() {

@@ -143,6 +143,26 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         if whole.reading == Reading::Change {
             return whole;
         }
+        return advice;
+    }
+    // A thread that opens with a general question ("what is the staging
+    // workspace for?") and whose replies answer it, none of them telling a
+    // change of its own, is that question: the replies speak of all cases.
+    if advice.reading == Reading::Change {
+        let bodies = thread::message_bodies(&cleaned);
+        if let Some((first, replies)) = bodies.split_first()
+            && first.trim_end().ends_with('?')
+        {
+            let asked = decision::decide(engine, read(engine, Cow::Borrowed(first)));
+            if asked.reading == Reading::Question
+                && replies.iter().all(|reply| {
+                    decision::decide(engine, read(engine, Cow::Borrowed(reply))).reading
+                        != Reading::Change
+                })
+            {
+                return asked;
+            }
+        }
     }
     advice
 }
@@ -222,6 +242,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|h| {
             in_context(h)
+                && !(engine.rules[h.rule as usize].kind == RuleKind::Promote
+                    && names_stages_side_by_side(engine, &items[h.start as usize..h.end as usize]))
                 && (h.reach != Reach::About
                     || believing
                     || mood.is_claiming_at(items[h.start as usize].start as usize))
@@ -297,14 +319,30 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         })
         .map(|h| (h.start, h.end))
         .collect();
+    // So do the words right after it that "of" or "for" ties to it ("a
+    // small change in the function of normalize", "the helper for the
+    // tokenizer"): the function is named by what it is for. A relative
+    // clause ("a util that writes to the shared feature table") says what
+    // it does, which may cross a boundary.
+    let ties_to_function = |start: u32| {
+        function_spans.iter().any(|&(_, e)| {
+            e == start
+                && e > 0
+                && items.get(start as usize).is_some_and(|next| {
+                    let between = &cleaned[items[e as usize - 1].end as usize..next.start as usize];
+                    matches!(between.trim().to_lowercase().as_str(), "of" | "for")
+                })
+        })
+    };
     if !function_spans.is_empty() {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
             !(r.kind == RuleKind::Change
                 && r.subject == Subject::Other
-                && function_spans
+                && (function_spans
                     .iter()
-                    .any(|&(s, e)| s < h.start && h.end < e))
+                    .any(|&(s, e)| s < h.start && h.end < e)
+                    || ties_to_function(h.start)))
         });
     }
     // "we'll just test it in prod": the release words of a sentence that
@@ -565,8 +603,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 owned_lines.insert(line_of(s as usize));
             }
         }
+        // "the lead wants a full integration run in staging": a kind of test
+        // named where the message proposes tests is part of the plan, as a
+        // change rule's words there are.
         let proposing = !is_negated
-            && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
+            && (matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
+                || (rule.kind == RuleKind::Topic
+                    && rule.questions_only
+                    && !mood.is_in_question_at(s as usize)))
             && mood.is_proposing_at(s as usize);
         let deferring = !is_negated
             && mood.present
@@ -984,6 +1028,16 @@ fn record(
     }
 }
 
+/// Whether `span` names two stages side by side, joined by "and" or "or"
+/// ("staging or prod for the check?", "staging and prod run the same
+/// tests"): a choice between them, or both, and not a move from one to the
+/// other ("staging to prod", where "to" is a stop word and leaves no trace).
+fn names_stages_side_by_side(engine: &Engine, span: &[Item]) -> bool {
+    let stage = |i: &Item| engine.stage_names.iter().any(|&(tok, _)| tok == i.tok);
+    span.windows(3)
+        .any(|w| stage(&w[0]) && engine.lexicon.has(w[1].tok, class::JOINER) && stage(&w[2]))
+}
+
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
@@ -1018,13 +1072,12 @@ pub(crate) fn analyse(
     }
     // Shorthand is read as its long form ("tbl" -> "table"), each word
     // keeping the position of what the user typed.
-    if raw
-        .iter()
-        .any(|t| t.kind == TokenKind::Word && lex.expand(&t.word).is_some())
-    {
+    if raw.iter().any(|t| {
+        t.kind == TokenKind::Word && lex.expand(&t.word, &cleaned[t.start..t.end]).is_some()
+    }) {
         let mut expanded = Vec::with_capacity(raw.len() + 8);
         for t in raw {
-            match lex.expand(&t.word) {
+            match lex.expand(&t.word, &cleaned[t.start..t.end]) {
                 Some(long) if t.kind == TokenKind::Word => {
                     for w in long {
                         expanded.push(text::RawToken {

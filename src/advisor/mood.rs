@@ -876,7 +876,18 @@ fn judge(
                     "am" | "is" | "are" | "be" | "been" | "im" | "were" | "was"
                 )
             });
-            if past || ((opens || progressive || intent) && !timing) {
+            // "I have only change the comments": a perfect tense whose
+            // participle lost its ending, with an adverb or two between.
+            // ("is only double work" describes; only "have" makes it a
+            // perfect.)
+            let perfect = sentence[..k]
+                .iter()
+                .rev()
+                .take_while(|p| p.kind != TokenKind::Comma)
+                .take(3)
+                .find(|p| !matches!(p.raw, "only" | "just" | "already" | "also" | "recently"))
+                .is_some_and(|p| matches!(p.raw, "have" | "has" | "had" | "ive"));
+            if past || perfect || ((opens || progressive || intent) && !timing) {
                 mood.reports = true;
             }
         }
@@ -1051,6 +1062,14 @@ mod tests {
 
     fn general_at(text: &str, word: &str) -> bool {
         mood(text).is_general_at(text.find(word).expect("the word is in the text"))
+    }
+
+    #[test]
+    fn a_perfect_tense_whose_participle_lost_its_ending_reports() {
+        assert!(mood("I have only change the comments in the code").reports);
+        assert!(mood("we has already fix the bug in the parser").reports);
+        // Only "have" makes a perfect: "is only double work" describes.
+        assert!(!mood("the integration test is only double work").reports);
     }
 
     #[test]

@@ -38,6 +38,192 @@ fn speaker_prefix(line: &str) -> Option<usize> {
     (is_name && after.is_none_or(char::is_whitespace)).then_some(colon + 1)
 }
 
+/// The speaker's name in a line that `speaker_prefix` opened at `at`.
+fn speaker_name(line: &str, at: usize) -> &str {
+    line[..at - 1]
+        .rsplit(']')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches(['*', '_', '@'])
+}
+
+/// Whether `line` is only a clock time, as Slack copies it under a display
+/// name ("9:41 AM", "10:02", "[9:41 AM]").
+fn clock_line(line: &str) -> bool {
+    let time = line
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches(['a', 'A', 'p', 'P', 'm', 'M', '.', ' ']);
+    time.split_once(':').is_some_and(|(h, m)| {
+        (1..=2).contains(&h.len())
+            && h.bytes().all(|b| b.is_ascii_digit())
+            && m.len() == 2
+            && m.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// `line` as a display name on a line of its own, as Slack copies a thread
+/// ("Priya Shah", "CI Bot  APP"): a few words and nothing that ends a
+/// sentence. It is a name only when a clock line follows it.
+fn display_name(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let name = line.strip_suffix("APP").map_or(line, str::trim_end);
+    let words = name.split_whitespace().count();
+    ((1..=4).contains(&words)
+        && name.len() <= 40
+        && name.starts_with(char::is_alphabetic)
+        && !name.ends_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '\'')))
+    .then_some(name)
+}
+
+/// A header line that holds a display name and its clock time ("Priya Shah
+/// 9:41 AM", "Tom Reed  [10:02]"): the name, when every word of it is
+/// capitalised, as display names are and sentences are not.
+fn name_and_clock(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let cut = |rest: &str| rest.trim_end().rfind(char::is_whitespace);
+    let mut name_end = cut(line)?;
+    if !clock_line(&line[name_end..]) {
+        // "9:41 AM": the clock is the last two words.
+        name_end = cut(&line[..name_end])?;
+        if !clock_line(&line[name_end..]) {
+            return None;
+        }
+    }
+    let name = display_name(&line[..name_end])?;
+    name.split_whitespace()
+        .all(|w| w.starts_with(char::is_uppercase))
+        .then_some(name)
+}
+
+/// The messages of a transcript, in order. A message opens with a speaker
+/// line ("ana: ...", "[09:14] ana: ..."), with a display name over a clock
+/// line or beside one (how Slack copies a thread), or with a quote ("> ...",
+/// a message quoted to reply to it: the lines after the quote are the
+/// reply). Any other line continues the message before it.
+fn split_messages(text: &str) -> Vec<Message<'_>> {
+    let mut messages: Vec<Message<'_>> = Vec::new();
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .scan(0, |offset, line| {
+            let at = *offset;
+            *offset += line.len() + 1;
+            Some((at, line))
+        })
+        .collect();
+    // Who writes the reply after a quote: the speaker of the message the
+    // quote sits in, or the one who pasted the whole text.
+    let mut quoting: Option<&str> = None;
+    // Whether the messages so far were opened by display names and times,
+    // and the names seen so far.
+    let mut by_header = false;
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut k = 0;
+    while k < lines.len() {
+        let (offset, line) = lines[k];
+        let next_line = |n: usize| lines.get(k + n).map_or(text.len(), |&(at, _)| at);
+        // Over a clock line, a name looks like one ("Tom Reed", "priya.shah")
+        // or was seen before; "nice catch" over a clock line is the last
+        // line of a message, and the clock opens its speaker's next one.
+        let looks_like_name = |name: &str| {
+            !name.contains(' ')
+                || name
+                    .split_whitespace()
+                    .all(|w| w.starts_with(char::is_uppercase))
+                || seen.contains(name)
+        };
+        let header = match display_name(line) {
+            Some(name)
+                if lines.get(k + 1).is_some_and(|&(_, l)| clock_line(l))
+                    && looks_like_name(name) =>
+            {
+                Some((name, 2))
+            }
+            _ => name_and_clock(line).map(|name| (name, 1)).or_else(|| {
+                // A clock alone, after a message that a header opened: the
+                // same speaker again.
+                (clock_line(line) && by_header)
+                    .then(|| messages.last().map(|m| (m.speaker, 1)))
+                    .flatten()
+            }),
+        };
+        by_header |= header.is_some();
+        if let Some((name, _)) = header {
+            seen.insert(name);
+        }
+        if let Some((speaker, height)) = header {
+            let body = next_line(height).min(text.len());
+            messages.push(Message {
+                start: offset,
+                body,
+                end: body,
+                speaker,
+            });
+            quoting = None;
+            k += height;
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if let Some(quoted) = trimmed.strip_prefix('>') {
+            let inner = quoted.trim_start();
+            let body = offset + (line.len() - inner.len());
+            if quoting.is_none() {
+                let replier = messages.last().map_or("", |m| m.speaker);
+                let (speaker, at) = match speaker_prefix(inner) {
+                    Some(at) => (speaker_name(inner, at), at),
+                    None => ("> quoted", 0),
+                };
+                messages.push(Message {
+                    start: offset,
+                    body: body + at,
+                    end: offset + line.len(),
+                    speaker,
+                });
+                quoting = Some(replier);
+            } else if let Some(last) = messages.last_mut() {
+                last.end = offset + line.len();
+            }
+        } else if let Some(at) = speaker_prefix(line) {
+            messages.push(Message {
+                start: offset,
+                body: offset + at,
+                end: offset + line.len(),
+                speaker: speaker_name(line, at),
+            });
+            quoting = None;
+        } else if line.trim().is_empty() {
+            // A blank line neither replies nor continues anything.
+        } else if let Some(replier) = quoting.take() {
+            messages.push(Message {
+                start: offset,
+                body: offset,
+                end: offset + line.len(),
+                speaker: replier,
+            });
+        } else if let Some(last) = messages.last_mut() {
+            last.end = offset + line.len();
+        }
+        k += 1;
+    }
+    messages
+}
+
+/// The words of each message of a transcript (without speaker, name or
+/// time), in order; empty when `text` is not a transcript of at least two
+/// messages.
+pub(crate) fn message_bodies(text: &str) -> Vec<&str> {
+    let messages = split_messages(text);
+    if messages.len() < 2 {
+        return Vec::new();
+    }
+    messages.iter().map(|m| &text[m.body..m.end]).collect()
+}
+
 /// One message of a transcript: where its line starts, where its words
 /// start, where it ends, and who said it.
 struct Message<'t> {
@@ -63,26 +249,35 @@ pub(crate) fn latest_word<'a>(
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
     let asks = |w: &str| class_of(w) & class::ASK != 0;
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
-    let mut messages: Vec<Message<'_>> = Vec::new();
-    let mut offset = 0;
-    for line in text.split('\n') {
-        if let Some(at) = speaker_prefix(line) {
-            messages.push(Message {
-                start: offset,
-                body: offset + at,
-                end: offset + line.len(),
-                speaker: line[..at - 1]
-                    .rsplit(']')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .trim_matches(['*', '_', '@']),
-            });
-        } else if let Some(last) = messages.last_mut() {
-            last.end = offset + line.len();
-        }
-        offset += line.len() + 1;
-    }
+    let defers = |w: &str| class_of(w) & class::DEFER != 0;
+    let intends = |w: &str| class_of(w) & class::INTENT != 0;
+    // A clause that opens with a negating word and names a release in its
+    // next few words, with no second negation after it ("nothing ships
+    // without a canary" states a rule, it cancels nothing).
+    let denies_release = |body: &str| {
+        body.split(['.', ',', ';', '!', '?', ':', '\n'])
+            .any(|clause| {
+                let words: Vec<String> = clause
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                words
+                    .first()
+                    .is_some_and(|w| class_of(w) & class::NEG_FORWARD != 0)
+                    && words
+                        .iter()
+                        .skip(1)
+                        .take(3)
+                        .position(|w| intends(w))
+                        .is_some_and(|at| {
+                            !words[at + 2..].iter().any(|w| {
+                                class_of(w) & (class::NEG_FORWARD | class::NEG_CLAUSE) != 0
+                            })
+                        })
+            })
+    };
+    let messages = split_messages(&text);
     if messages.len() < 2 {
         return text;
     }
@@ -107,6 +302,9 @@ pub(crate) fn latest_word<'a>(
     let mut confirmed = vec![false; messages.len()];
     // Messages that take back the one before them.
     let mut corrects = vec![false; messages.len()];
+    // Messages before this index have their announced releases denied by a
+    // later message.
+    let mut denied_before = 0;
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -126,7 +324,10 @@ pub(crate) fn latest_word<'a>(
         let answers_a_question = text[before.body..before.end].trim_end().ends_with('?');
         // An answer from someone else that opens by denying ("untouched",
         // "none, just tests", "not me") denies what the question asked: the
-        // question is taken back and the answer withdraws nothing else.
+        // question is taken back and the answer withdraws nothing else. So
+        // does one that opens by restricting ("did the label definition
+        // change or just a bug?" / "just a bug in `make_label()`"): it keeps
+        // only what it names.
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -136,10 +337,36 @@ pub(crate) fn latest_word<'a>(
             && body
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .find(|w| !w.is_empty())
-                .is_some_and(|w| negates(&w.to_lowercase()))
+                .is_some_and(|w| {
+                    let w = w.to_lowercase();
+                    negates(&w) || matches!(w.as_str(), "only" | "just")
+                })
         {
             taken_back[k - 1] = true;
             corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
+        // "is v9 going live today?" / "the plan is next week. today only the
+        // `fill_na()` fix": an answer whose first clause puts what was asked
+        // later postpones it, as "not yet" does, and keeps the rest.
+        let first_clause = body
+            .trim_start()
+            .split(['.', ',', ';', '!', '?', ':'])
+            .next()
+            .unwrap_or_default();
+        if found.is_empty()
+            && answers_a_question
+            && before.speaker != m.speaker
+            && !body.trim_end().ends_with('?')
+            && first_clause
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .any(|w| !w.is_empty() && defers(&w.to_lowercase()))
+            // A bare "next week" confirms: what was asked still happens.
+            && body.trim_start()[first_clause.len()..]
+                .contains(char::is_alphanumeric)
+        {
+            taken_back[k - 1] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -151,16 +378,38 @@ pub(crate) fn latest_word<'a>(
         {
             found.clear();
         }
+        // "it's a docs PR, nothing ships", "no deploys this week": a clause
+        // that opens by denying a release takes back the clauses of earlier
+        // messages that announced one, whoever wrote them, and is set aside
+        // itself; the rest of every message stands.
+        // "no deploys on friday" after a statement denies the release, not
+        // the whole message.
+        let only_no = !found.is_empty()
+            && found
+                .iter()
+                .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
+        if (found.is_empty() || (only_no && !answers_a_question))
+            && !body.trim_end().ends_with('?')
+            && denies_release(body)
+        {
+            // Every message before this one; kept as a bound, so a long
+            // thread of denials stays linear.
+            denied_before = k;
+            corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         if found.is_empty() {
             // Only a bare answer ("yep", "yes, same PR") confirms: one that
             // says more carries its own words, and the question stays the
             // context it answers.
             confirmed[k] = answers_a_question
-                && body
-                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                    .filter(|w| !w.is_empty())
-                    .count()
-                    <= 3;
+                && (1..=3).contains(
+                    &body
+                        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                        .filter(|w| !w.is_empty())
+                        .count(),
+                );
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -205,6 +454,11 @@ pub(crate) fn latest_word<'a>(
             if postponements.iter().any(|p| lower.contains(p.as_str())) {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     holds(w, postponements)
+                }));
+            }
+            if k < denied_before {
+                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                    w.iter().any(|w| intends(w))
                 }));
             }
             // In a message that corrects, a clause that denies ("no, nobody
@@ -348,8 +602,12 @@ mod tests {
             &concessions(),
             &postponements(),
             &|w: &str| match w {
-                "untouched" | "none" | "not" | "nothing" | "nobody" => class::NEG_FORWARD,
+                "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
+                    class::NEG_FORWARD
+                }
                 "are" | "is" | "which" => class::ASK,
+                "next" | "later" => class::DEFER,
+                "ships" | "deploying" | "deploys" | "promoting" => class::INTENT,
                 "only" | "just" | "except" => class::CONTRAST,
                 _ => 0,
             },
@@ -450,6 +708,11 @@ mod tests {
         assert!(!out.contains("label encoder"), "{out}");
         assert!(!out.contains("the model?"), "{out}");
         assert!(out.contains("only a docstring"), "{out}");
+        // An answer that opens by restricting keeps only what it names.
+        let only = "lead: did the label definition change or just a bug?\nmle: just a bug in `make_label()`";
+        let out = latest(only);
+        assert!(!out.contains("label definition"), "{out}");
+        assert!(out.contains("just a bug in `make_label()`"), "{out}");
         // A denial that is its speaker's own earlier question is no answer.
         let own = "kai: any schema change?\nkai: none that I know of";
         assert_eq!(latest(own), own);
@@ -495,6 +758,95 @@ mod tests {
             "a: bumping torch 2.1 to 2.3\nb: and the promotion?\na: postponed. torch 2.3 only";
         let out = latest(versions);
         assert!(out.contains("torch 2.3 only"), "{out}");
+    }
+
+    #[test]
+    fn a_thread_copied_with_display_names_is_a_transcript() {
+        // Slack copies a thread as the display name over the clock time.
+        let stacked = "Priya Shah\n9:41 AM\npromoting v3 to prod\nTom Reed\n9:43 AM\nactually, only the docs today";
+        let out = latest(stacked);
+        assert_eq!(out.len(), stacked.len());
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(out.contains("only the docs today"), "{out}");
+        // Or the name and the time on one line, the reply on the next.
+        let beside = "Priya Shah  9:41 AM\npromoting v3 to prod\nTom Reed  [9:43 AM]\nactually, only the docs today";
+        let out = latest(beside);
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(out.contains("only the docs today"), "{out}");
+        // A clock alone opens its speaker's next message; a sentence over a
+        // clock line is no name.
+        let again =
+            "Priya Shah\n9:41 AM\npromoting v3 to prod\n9:42 AM\nactually, only the docs today";
+        let out = latest(again);
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(out.contains("only the docs today"), "{out}");
+        // A sentence that ends in a time is no header, and two lines of one
+        // message without names are no transcript.
+        let plain = "we deploy at 9:41 AM\npromoting v3 to prod\nactually, only the docs";
+        assert_eq!(latest(plain), plain);
+    }
+
+    #[test]
+    fn a_quote_is_the_message_its_reply_answers() {
+        let text = "> ana: promoting v5 to prod after lunch\n> and the embeddings too\nno wait, only the README after lunch";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("promoting"), "{out}");
+        assert!(!out.contains("embeddings"), "{out}");
+        assert!(out.contains("only the README after lunch"), "{out}");
+        // A quoted question answered by a denial is taken back.
+        let asked = "> did you touch the serving config?\nno, untouched. only the tests";
+        let out = latest(asked);
+        assert!(!out.contains("serving config"), "{out}");
+        assert!(out.contains("only the tests"), "{out}");
+        // A blank line after a quoted question is no answer to it.
+        let blank = "> are we ok with losing the comparison to the champion?\n\nauthor: yes that's intended, the old split leaked";
+        assert_eq!(latest(blank), blank);
+        // A quote with a reply that agrees keeps both.
+        let agree = "> bumped lr to 3e-4\nlooks good";
+        assert_eq!(latest(agree), agree);
+    }
+
+    #[test]
+    fn an_answer_that_puts_what_was_asked_later_postpones_it() {
+        let text = "pm: is v9 going live today?\nmle: the plan is next week. today only the `fill_na()` fix";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("going live"), "{out}");
+        assert!(out.contains("today only the `fill_na()` fix"), "{out}");
+        // A bare "next week" confirms that it happens, later.
+        let bare = "pm: is v9 going live today?\nmle: next week";
+        assert!(latest(bare).contains("going live"));
+        // A later time in a statement's reply, or in one's own words, is no
+        // answer.
+        let said = "pm: v9 goes live today\nmle: next week I bump the lr";
+        assert_eq!(latest(said), said);
+    }
+
+    #[test]
+    fn a_clause_that_denies_a_release_takes_back_the_releases_announced() {
+        let text = "ana: bumped lr, deploying tonight\nbo: nothing ships this week, monday then";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("bumped lr"), "{out}");
+        assert!(!out.contains("deploying"), "{out}");
+        assert!(!out.contains("nothing ships"), "{out}");
+        assert!(out.contains("monday then"), "{out}");
+        // A rule about releases cancels none.
+        let rule = "ana: deploying v9 tonight\nbo: nothing ships without a canary";
+        assert_eq!(latest(rule), rule);
+    }
+
+    #[test]
+    fn header_lines_are_told_from_sentences() {
+        assert!(clock_line("9:41 AM"));
+        assert!(clock_line("[10:02]"));
+        assert!(!clock_line("ratio 3:1 now"));
+        assert_eq!(display_name("Priya Shah"), Some("Priya Shah"));
+        assert_eq!(display_name("CI Bot  APP"), Some("CI Bot"));
+        assert_eq!(display_name("fixed it."), None);
+        assert_eq!(name_and_clock("Tom Reed  9:43 AM"), Some("Tom Reed"));
+        assert_eq!(name_and_clock("deploy at 9:43 AM"), None);
     }
 
     #[test]

@@ -1083,7 +1083,12 @@ fn build_lexicon(
         lower(&raw.concessions),
         lower(&raw.postponements),
     );
-    for (short, long) in &raw.shorthand {
+    let typed_shorthand = raw
+        .shorthand
+        .iter()
+        .map(|entry| (entry, false))
+        .chain(raw.lowercase_shorthand.iter().map(|entry| (entry, true)));
+    for ((short, long), lowercase_only) in typed_shorthand {
         let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
             .into_iter()
             .filter(|t| t.kind == crate::advisor::text::TokenKind::Word)
@@ -1097,7 +1102,11 @@ fn build_lexicon(
             );
             continue;
         }
-        lex.add_shorthand(&short.to_lowercase(), words);
+        if lowercase_only {
+            lex.add_lowercase_shorthand(&short.to_lowercase(), words);
+        } else {
+            lex.add_shorthand(&short.to_lowercase(), words);
+        }
     }
     for w in &raw.everyday_words {
         let tokens = crate::advisor::text::tokenize(w.get_ref());

@@ -270,6 +270,9 @@ pub(crate) struct LexiconFile {
     /// Shorthand and the long form it is read as.
     #[serde(default)]
     pub(crate) shorthand: std::collections::BTreeMap<String, Spanned<String>>,
+    /// Shorthand read as its long form only when typed in lower case.
+    #[serde(default)]
+    pub(crate) lowercase_shorthand: std::collections::BTreeMap<String, Spanned<String>>,
     pub(crate) concept: Vec<RawConcept>,
 }
 
