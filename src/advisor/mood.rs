@@ -267,6 +267,35 @@ fn names_a_version(word: &str) -> bool {
     digits > 0 && !quantity
 }
 
+/// "today", "on monday", "this afternoon", "EOD", "last week": a word that
+/// dates one occasion. A weekday after "every", "each", "any" or "a" names a
+/// schedule or a kind of day ("every monday", "on a friday"), and after
+/// "happy" it greets; neither is one date.
+fn dates_an_occasion(words: &[Word<'_>]) -> bool {
+    let weekday = |w: &str| {
+        matches!(
+            w,
+            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+        )
+    };
+    let span = |w: &str| {
+        matches!(
+            w,
+            "week" | "sprint" | "morning" | "afternoon" | "evening" | "weekend" | "night"
+        ) || weekday(w)
+    };
+    words.iter().enumerate().any(|(k, w)| {
+        let prev = k.checked_sub(1).map(|p| words[p].raw);
+        let next = words.get(k + 1).map(|n| n.raw);
+        match w.raw {
+            "today" | "tomorrow" | "tonight" | "yesterday" | "eod" | "eow" => true,
+            "this" | "next" | "last" => next.is_some_and(span),
+            d if weekday(d) => !prev.is_some_and(|p| matches!(p, "every" | "each" | "any" | "a" | "happy")),
+            _ => false,
+        }
+    })
+}
+
 /// Words that open a hypothetical clause: a change verb inside one does not
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
@@ -411,7 +440,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                         | "worth"
                 )
             });
-        if !definite || practice {
+        // "would it be ok to put the new OCR model live on monday?" asks
+        // about one occasion, not what is acceptable in general.
+        if (!definite || practice) && !dates_an_occasion(sentence) {
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
@@ -453,9 +484,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     let general = general || statement;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
-    let dated = sentence
-        .iter()
-        .any(|w| matches!(w.raw, "today" | "tomorrow" | "tonight"));
+    let dated = dates_an_occasion(sentence);
     // "if the upstream team changes their tables, that's on them": a
     // sentence that opens with a condition states a rule for every time it
     // holds, not one occasion. "if you approve it, it deploys" tells the
@@ -770,10 +799,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         {
             mood.reports = true;
         }
-        // A dated plan ("goes to prod tomorrow") is a specific change.
-        if matches!(w.raw, "today" | "tomorrow" | "tonight" | "asap") && !claims {
+        // A dated plan ("goes to prod tomorrow", "ship v3 on thursday") is a
+        // specific change, and points at one occasion.
+        if (w.raw == "asap" || (k == 0 && dated)) && !claims {
             mood.reports = true;
         }
+        mood.points_at |= k == 0 && dated;
         if w.raw == "instead" && !claims {
             mood.reports = true;
         }
@@ -1031,6 +1062,24 @@ mod tests {
         ] {
             assert!(mood(text).asks, "{text}");
         }
+    }
+
+    #[test]
+    fn a_day_named_dates_one_occasion() {
+        // A plan on a condition, dated, is one release, not a rule.
+        let text = "if the backtest holds up, we'll ship demand model v3 to prod on thursday";
+        assert!(!general_at(text, "ship"));
+        // A question about what is acceptable, on one day, asks about that day.
+        assert!(!general_at(
+            "would it be ok to put the new OCR model live for the EU tenants on monday?",
+            "live"
+        ));
+        assert!(general_at("is it ok to put a model live on a friday?", "live"));
+        let m = mood("v23 goes to prod EOD");
+        assert!(m.points_at && m.reports);
+        // A schedule or a greeting dates nothing.
+        assert!(!mood("the ranker retrains every monday").points_at);
+        assert!(!mood("happy friday all, the demo was a hit").points_at);
     }
 
     #[test]
