@@ -225,6 +225,53 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     })
 }
 
+/// "a batch model that nobody consumes", "tests that should only run in
+/// prod": "that" after a word that is no auxiliary, followed by the subject or
+/// the verb of a clause, relates that clause to the noun before it; it points
+/// at nothing. "is that enough?", "does that need staging?" point.
+fn relative_that(words: &[Word<'_>], k: usize) -> bool {
+    let after_noun = k > 0
+        && words[k - 1].kind == TokenKind::Word
+        && !matches!(
+            words[k - 1].raw,
+            "is" | "are" | "was" | "were" | "do" | "does" | "did" | "and" | "or" | "but" | "so"
+                | "before" | "after" | "like" | "with" | "for" | "about" | "in" | "on" | "at"
+        );
+    let clause = words.get(k + 1).is_some_and(|n| {
+        matches!(
+            n.raw,
+            "nobody"
+                | "noone"
+                | "nothing"
+                | "no"
+                | "we"
+                | "i"
+                | "you"
+                | "they"
+                | "it"
+                | "everyone"
+                | "someone"
+                | "people"
+                | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "should"
+                | "can"
+                | "could"
+                | "will"
+                | "would"
+                | "must"
+                | "only"
+                | "always"
+                | "never"
+                | "has"
+                | "have"
+        )
+    });
+    after_noun && clause
+}
+
 /// "every week", "every sunday": a schedule, which speaks of one job, not of
 /// all cases.
 fn is_period(word: &str) -> bool {
@@ -417,9 +464,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // "how long should a canary sit at 5%?" asks about canaries;
         // "what's required before we flip the alias for the LTV model?"
         // asks about one release.
-        let definite = sentence
-            .iter()
-            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
+        // "a batch model that nobody consumes" relates a clause to a kind of
+        // thing; "that" points only where it stands for something itself.
+        let definite = sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "the" | "this" | "our" | "my" | "i")
+                || (w.raw == "that" && !relative_that(sentence, k))
+        });
         // "when is it OK to skip the end-to-end run?", "is it normal to
         // ...": asks what is acceptable in general, whatever it names; "is
         // it fine to only unit test a change to the feature pipeline?" asks
@@ -1062,6 +1112,20 @@ mod tests {
         ] {
             assert!(mood(text).asks, "{text}");
         }
+    }
+
+    #[test]
+    fn a_relative_that_points_at_nothing() {
+        assert!(general_at(
+            "do we really need a shadow deployment for a batch model that nobody consumes in real time?",
+            "shadow"
+        ));
+        assert!(general_at(
+            "are there tests that should only ever run in prod?",
+            "tests"
+        ));
+        // "that" standing for something points at it
+        assert!(!general_at("is that shadow deployment really needed?", "shadow"));
     }
 
     #[test]
