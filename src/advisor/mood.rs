@@ -598,6 +598,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             && (lex.has(w.tok, class::CLAIM) || contracted_claim(k) || need_denied(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
+            // "the staging deploy went fine", "the backfill ran fine": how
+            // something that happened turned out, not a verdict on a kind.
+            && !(k > 0
+                && matches!(w.raw, "fine" | "safe" | "better")
+                && (matches!(sentence[k - 1].raw, "went" | "ran" | "came" | "run" | "gone")
+                    || (sentence[k - 1].raw.ends_with("ed") && sentence[k - 1].raw.len() > 4)))
     };
     // A clause after a comma may judge an activity of its own ("the gate is
     // red tape, setting it to dry run is harmless").
@@ -1126,6 +1132,19 @@ mod tests {
         ));
         // "that" standing for something points at it
         assert!(!general_at("is that shadow deployment really needed?", "shadow"));
+    }
+
+    #[test]
+    fn how_something_that_happened_turned_out_is_no_claim() {
+        for text in [
+            "the staging deploy of the new ranker went fine",
+            "the backfill ran fine overnight",
+            "the shadow run worked fine on the replay",
+        ] {
+            assert!(!mood(text).claims, "{text}");
+        }
+        assert!(mood("skipping staging is fine for a hotfix").claims);
+        assert!(mood("a bigger model is always better").claims);
     }
 
     #[test]
