@@ -437,6 +437,21 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
     } else {
         first
     };
+    // "in which environment does the comparison run?", "at what point
+    // ...?": a preposition before the question word belongs to it.
+    let first = if question_mark
+        && matches!(
+            sentence[first].raw,
+            "in" | "at" | "on" | "for" | "from" | "to" | "by" | "during" | "into"
+        )
+        && sentence
+            .get(first + 1)
+            .is_some_and(|w| matches!(w.raw, "which" | "what" | "whose"))
+    {
+        first + 1
+    } else {
+        first
+    };
     // "don't overthink it" opens with "do" but tells, it does not ask; "when
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
     // "why would a param tweak need more than a retrain?" argues; it
@@ -490,9 +505,27 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                         | "worth"
                 )
             });
+        // "in which environment do we check the model against the
+        // champion?", "where does the skew check belong?": a question that
+        // asks which stage something happens in asks where that kind of
+        // work belongs, whatever it names, unless it names a version.
+        let which_stage = (sentence[first].raw == "where"
+            && sentence[first + 1..]
+                .iter()
+                .any(|w| matches!(w.raw, "belong" | "belongs" | "run" | "live" | "happen" | "go")))
+            || sentence[first..].windows(2).take(3).any(|pair| {
+                matches!(pair[0].raw, "which" | "what")
+                    && matches!(
+                        pair[1].raw,
+                        "stage" | "environment" | "env" | "workspace" | "stages" | "environments"
+                    )
+            });
+        let one_version = sentence.iter().any(|w| names_a_version(w.raw));
         // "would it be ok to put the new OCR model live on monday?" asks
         // about one occasion, not what is acceptable in general.
-        if (!definite || practice) && !dates_an_occasion(sentence) {
+        if (!definite || practice || (which_stage && !one_version))
+            && !dates_an_occasion(sentence)
+        {
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
@@ -1145,6 +1178,28 @@ mod tests {
         }
         assert!(mood("skipping staging is fine for a hotfix").claims);
         assert!(mood("a bigger model is always better").claims);
+    }
+
+    #[test]
+    fn a_question_about_which_stage_asks_where_a_kind_of_work_belongs() {
+        // A preposition before the question word opens the question.
+        let text = "in which environment do we check the model against the champion?";
+        assert_eq!(mood(text).asking.len(), 1);
+        assert!(general_at(text, "champion"));
+        assert!(general_at(
+            "where does the comparison against the champion belong?",
+            "champion"
+        ));
+        // A version named is one release.
+        assert!(!general_at(
+            "which stage does the churn model v9 go to first?",
+            "v9"
+        ));
+        // Other questions about a definite thing stay particular.
+        assert!(!general_at(
+            "what's required before we flip the alias for the LTV model?",
+            "alias"
+        ));
     }
 
     #[test]
