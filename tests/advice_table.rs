@@ -506,3 +506,30 @@ const PLAN_QUESTIONS: &[&str] = &[
 fn a_question_about_every_stage_gets_the_plan_without_a_primary_scope() {
     assert_plan_questions(PLAN_QUESTIONS);
 }
+
+/// A canary, shadow or alias move that its sentence places in staging, with
+/// no word of prod (or prod only denied), deploys into staging: an
+/// integration change that releases nothing. On prod traffic it is a release,
+/// and asked about in general it stays a question about that kind of test.
+#[test]
+fn a_release_step_in_staging_is_rehearsed_there() {
+    for text in [
+        "set the challenger alias on v12 in the staging catalog",
+        "canary for the new ranker in staging starts tomorrow, 10% of replayed traffic",
+        "moving @champion to v31 in the staging catalog, prod untouched",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.reading.name(), "change", "{text}");
+        assert_eq!(advice.primary_scope.as_deref(), Some(INTEG), "{text}");
+        assert_eq!(advice.stages, ["test"], "{text}");
+        assert!(
+            advice.matched.iter().any(|m| m.rule == "release-rehearsal"),
+            "{text}"
+        );
+    }
+    let advice = advise(&KB, "moving @champion to v31 in the prod catalog");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+    let advice = advise(&KB, "should the canary run in staging first?");
+    assert_eq!(advice.reading.name(), "question");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}

@@ -347,9 +347,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let last_stage = engine.stages.len().saturating_sub(1);
     // Per sentence: names an earlier stage, names the last stage.
     let mut names_stage: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
-    for (item, &n) in items.iter().zip(&sentence_of) {
+    // "prod untouched", "nothing goes to prod": a last stage named only to
+    // be denied is no word of it.
+    for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
             let seen = names_stage.entry(n).or_default();
+            if stage == last_stage && negated[k] {
+                continue;
+            }
             if stage == last_stage {
                 seen.1 = true;
             } else {
@@ -371,12 +376,30 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("still"))
     };
+    // What such a step does is deploy into that earlier stage: outside a
+    // question, it reads as the knowledge base's rehearsal rule ("canary
+    // for the new ranker in staging starts tomorrow"), and every later step
+    // (negation, proposals, docs that describe it) judges it as that.
     let hits: Vec<Hit> = hits
         .into_iter()
-        .filter(|h| {
+        .filter_map(|mut h| {
             let n = sentence_of[h.start as usize];
-            engine.rules[h.rule as usize].kind != RuleKind::Promote
-                || !(covered.contains(&n) || staging_only(n) || still(h))
+            if engine.rules[h.rule as usize].kind != RuleKind::Promote {
+                return Some(h);
+            }
+            if covered.contains(&n) || still(&h) {
+                return None;
+            }
+            if staging_only(n) {
+                let at = items[h.start as usize].start as usize;
+                let rehearsal = engine
+                    .special
+                    .rehearsal
+                    .filter(|_| h.reach == Reach::Signal && !mood.is_in_question_at(at))?;
+                h.rule = rehearsal;
+                return Some(h);
+            }
+            Some(h)
         })
         .collect();
     // "only touches `docs/`: a new section on sample rates": a docs or

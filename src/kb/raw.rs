@@ -125,6 +125,9 @@ pub(crate) enum RawSubject {
     Output,
     /// A setting named with its new value.
     Setting,
+    /// A release step placed in an earlier stage (a canary or shadow in
+    /// staging): what such a step reads as.
+    Rehearsal,
 }
 
 #[derive(Debug, Deserialize)]
