@@ -533,3 +533,30 @@ fn a_release_step_in_staging_is_rehearsed_there() {
     assert_eq!(advice.reading.name(), "question");
     assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
 }
+
+/// A release called off or put off in one clause of a single message is set
+/// aside for what the rest of the message changes; alone, it is still the
+/// release at hand.
+#[test]
+fn a_release_called_off_in_one_clause_leaves_the_rest_of_the_message() {
+    for (text, primary) in [
+        (
+            "the prod rollout of ranker v9 is cancelled; today's PR only fixes `dedupe_sessions()`",
+            UNIT,
+        ),
+        (
+            "the canary on prod traffic is on hold, this PR just adds tests for `parse_ts()`",
+            UNIT,
+        ),
+        (
+            "promotion of the churn model called off, we found leakage. bumping max_depth back to 6 instead",
+            INTEG,
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.primary_scope.as_deref(), Some(primary), "{text}");
+        assert!(!advice.scopes.iter().any(|s| s == GATE), "{text}");
+    }
+    let advice = advise(&KB, "go-live of the claims model is postponed to next month");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}

@@ -517,6 +517,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // identifier names what that change is about (a column, a library), not
     // a function of its own.
     let mut claimed = rustc_hash::FxHashSet::default();
+    // "the prod rollout is cancelled; today's PR only fixes `dedupe()`",
+    // "go-live is postponed, only the README changed": a clause that calls
+    // a release off or puts it off names what will not happen now, also
+    // outside a thread and with no word of what happens now. Most messages
+    // hold no such word: one look at the whole spares the clauses.
+    let postponements = engine.lexicon.postponements();
+    let lower = cleaned.to_lowercase();
+    let called_off: Vec<(usize, usize)> = if postponements.iter().any(|p| lower.contains(p.as_str()))
+    {
+        thread::clauses_where(&cleaned, 0, cleaned.len(), |w| {
+            thread::holds(w, postponements)
+        })
+    } else {
+        Vec::new()
+    };
+    let is_called_off = |pos: usize| called_off.iter().any(|&(s, e)| s <= pos && pos < e);
     let mut intends = false;
     let mut stated_release = false;
     for hit in &hits {
@@ -559,9 +575,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
             && mood.is_proposing_at(s as usize);
         let deferring = !is_negated
-            && mood.present
             && rule.kind == RuleKind::Promote
-            && mood.is_deferring_at(items[span.end - 1].start as usize);
+            && ((mood.present && mood.is_deferring_at(items[span.end - 1].start as usize))
+                || is_called_off(s as usize));
         // "every PR gets a canary", "how long should a canary sit at 5%?":
         // a release named in a general sentence or a question is talked
         // about, not intended.
