@@ -560,3 +560,17 @@ fn a_release_called_off_in_one_clause_leaves_the_rest_of_the_message() {
     let advice = advise(&KB, "go-live of the claims model is postponed to next month");
     assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
 }
+
+/// A question that reports no change has none for a place word ("the
+/// validation task", "the preprocessing step") to locate: it is answered for
+/// what it asks about.
+#[test]
+fn a_question_about_nothing_changed_has_no_place_of_a_change() {
+    let advice = advise(
+        &KB,
+        "what does the ModelValidation task actually check before the champion alias moves?",
+    );
+    assert_eq!(advice.reading.name(), "question");
+    assert_eq!(advice.scopes, [GATE]);
+    assert_eq!(advice.stages, ["prod"]);
+}

@@ -658,7 +658,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         || fired.iter().any(|(&r, &(_, positive, _))| {
             positive && engine.rules[r as usize].subject == Subject::Function
         });
-    if !function_named {
+    // "what does the validation task check before the alias moves?": a
+    // question that reports no change and says none has no change for a
+    // place to locate.
+    let asks_about_nothing_changed = mood.asks && !mood.reports && !mood.mentions_change;
+    if !function_named && !asks_about_nothing_changed {
         for (rule, (at, positive, words)) in placed {
             for w in words {
                 record(&mut fired, rule, at, positive, &w);

@@ -545,7 +545,15 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             w.kind == TokenKind::Word
                 && match w.raw {
                     "purpose" => true,
-                    "point" => next.is_some_and(|n| n.raw == "of"),
+                    // "what's the point of staging?", "is there any point in
+                    // a staging env?"; "point the alias at v12" moves it.
+                    "point" => {
+                        next.is_some_and(|n| n.raw == "of")
+                            || (k > 0
+                                && matches!(sentence[k - 1].raw, "any" | "no")
+                                && next.is_some_and(|n| n.raw == "in"))
+                    }
+                    "role" => next.is_some_and(|n| n.raw == "of"),
                     "for" => next.is_none_or(|n| n.kind != TokenKind::Word),
                     _ => false,
                 }
@@ -754,14 +762,38 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                     .is_none_or(|n| n.kind != TokenKind::Word))
     });
     let mut hypothetical = false;
+    // "what does the gate check before a new version becomes champion?": in
+    // a question, a clause of time with nobody acting in it says when the
+    // thing asked about happens, for every such event; its change words do
+    // not make the question about a change. "after I change the lr" and
+    // "after the lr change" still do.
+    let asks_here = opens_with_question || question_mark;
+    let mut timed = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
+            timed = false;
             prev = None;
             clause_start = true;
             continue;
+        }
+        if asks_here
+            && matches!(
+                w.raw,
+                "before" | "after" | "until" | "once" | "when" | "whenever"
+            )
+        {
+            timed = !sentence[k + 1..]
+                .iter()
+                .take_while(|n| n.kind != TokenKind::Comma)
+                .any(|n| {
+                    matches!(
+                        n.raw,
+                        "i" | "we" | "my" | "our" | "me" | "us" | "im" | "ill" | "well" | "were"
+                    )
+                });
         }
         let opens_clause = std::mem::replace(&mut clause_start, false);
         if HYPOTHETICAL.contains(&w.raw) {
@@ -773,8 +805,14 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
-        mood.mentions_change |=
-            change && !general && !asks_in_general && !lex.has(w.tok, class::INTENT);
+        let event = timed
+            && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
+                || prev.is_some_and(|p| matches!(p.raw, "a" | "an")));
+        mood.mentions_change |= change
+            && !general
+            && !asks_in_general
+            && !event
+            && !lex.has(w.tok, class::INTENT);
         // "whatever passes in dev will pass in prod" predicts in general;
         // "it will go out tomorrow" points at one release.
         mood.points_at |= matches!(
@@ -1200,6 +1238,30 @@ mod tests {
             "what's required before we flip the alias for the LTV model?",
             "alias"
         ));
+    }
+
+    #[test]
+    fn a_clause_of_time_with_nobody_acting_says_when_not_what_changed() {
+        for text in [
+            "what exactly does the validation gate check before a new version becomes champion?",
+            "what does the validation task check before the champion alias moves?",
+            "when a retrain produces a new version, what should happen before it replaces the champion?",
+        ] {
+            assert!(!mood(text).mentions_change, "{text}");
+        }
+        for text in [
+            "do I need to rerun the gate after I change the lr?",
+            "what do we run after the lr change?",
+        ] {
+            assert!(mood(text).mentions_change, "{text}");
+        }
+    }
+
+    #[test]
+    fn any_point_in_or_the_role_of_a_stage_asks_its_purpose() {
+        assert!(mood("is there any point in a staging env for batch jobs?").asks_purpose);
+        assert!(mood("what's the role of the test environment?").asks_purpose);
+        assert!(!mood("can we point the alias in staging at v12?").asks_purpose);
     }
 
     #[test]
