@@ -574,3 +574,15 @@ fn a_question_about_nothing_changed_has_no_place_of_a_change() {
     assert_eq!(advice.scopes, [GATE]);
     assert_eq!(advice.stages, ["prod"]);
 }
+
+/// Two stages joined by "or" are alternatives to choose from, not a move
+/// from one to the other.
+#[test]
+fn stages_joined_by_or_are_alternatives_not_a_promotion() {
+    let advice = advise(&KB, "e2e in stg or prod?");
+    assert_eq!(advice.reading.name(), "question");
+    assert_eq!(advice.primary_scope.as_deref(), Some(INTEG));
+    assert_eq!(advice.stages, ["test"]);
+    let advice = advise(&KB, "promoting v9 from staging to prod today");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}

@@ -376,6 +376,19 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("still"))
     };
+    // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
+    // alternatives to choose from, not a move from one to the other.
+    let alternatives = |h: &Hit| {
+        let span = &items[h.start as usize..h.end as usize];
+        let stages = span
+            .iter()
+            .filter(|i| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok))
+            .count();
+        stages >= 2
+            && span.iter().any(|i| {
+                cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("or")
+            })
+    };
     // What such a step does is deploy into that earlier stage: outside a
     // question, it reads as the knowledge base's rehearsal rule ("canary
     // for the new ranker in staging starts tomorrow"), and every later step
@@ -387,7 +400,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) {
+            if covered.contains(&n) || still(&h) || alternatives(&h) {
                 return None;
             }
             if staging_only(n) {
