@@ -554,6 +554,14 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
                                 && next.is_some_and(|n| n.raw == "in"))
                     }
                     "role" => next.is_some_and(|n| n.raw == "of"),
+                    // "why do we even have a staging env?", "explain why
+                    // staging exists": why something is kept asks its purpose.
+                    "why" => sentence[k + 1..].iter().take(6).any(|n| {
+                        matches!(
+                            n.raw,
+                            "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
+                        )
+                    }),
                     "for" => next.is_none_or(|n| n.kind != TokenKind::Word),
                     _ => false,
                 }
@@ -1258,10 +1266,13 @@ mod tests {
     }
 
     #[test]
-    fn any_point_in_or_the_role_of_a_stage_asks_its_purpose() {
+    fn any_point_in_the_role_of_or_why_we_keep_a_stage_asks_its_purpose() {
         assert!(mood("is there any point in a staging env for batch jobs?").asks_purpose);
         assert!(mood("what's the role of the test environment?").asks_purpose);
         assert!(!mood("can we point the alias in staging at v12?").asks_purpose);
+        assert!(mood("why do we even have a staging env?").asks_purpose);
+        assert!(mood("what's the best way to explain why staging exists?").asks_purpose);
+        assert!(!mood("why does staging fail so often?").asks_purpose);
     }
 
     #[test]
