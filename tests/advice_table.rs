@@ -557,7 +557,10 @@ fn a_release_called_off_in_one_clause_leaves_the_rest_of_the_message() {
         assert_eq!(advice.primary_scope.as_deref(), Some(primary), "{text}");
         assert!(!advice.scopes.iter().any(|s| s == GATE), "{text}");
     }
-    let advice = advise(&KB, "go-live of the claims model is postponed to next month");
+    let advice = advise(
+        &KB,
+        "go-live of the claims model is postponed to next month",
+    );
     assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
 }
 

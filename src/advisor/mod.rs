@@ -385,9 +385,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|i| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok))
             .count();
         stages >= 2
-            && span.iter().any(|i| {
-                cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("or")
-            })
+            && span
+                .iter()
+                .any(|i| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("or"))
     };
     // What such a step does is deploy into that earlier stage: outside a
     // question, it reads as the knowledge base's rehearsal rule ("canary
@@ -537,14 +537,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // hold no such word: one look at the whole spares the clauses.
     let postponements = engine.lexicon.postponements();
     let lower = cleaned.to_lowercase();
-    let called_off: Vec<(usize, usize)> = if postponements.iter().any(|p| lower.contains(p.as_str()))
-    {
-        thread::clauses_where(&cleaned, 0, cleaned.len(), |w| {
-            thread::holds(w, postponements)
-        })
-    } else {
-        Vec::new()
-    };
+    let called_off: Vec<(usize, usize)> =
+        if postponements.iter().any(|p| lower.contains(p.as_str())) {
+            thread::clauses_where(&cleaned, 0, cleaned.len(), |w| {
+                thread::holds(w, postponements)
+            })
+        } else {
+            Vec::new()
+        };
     let is_called_off = |pos: usize| called_off.iter().any(|&(s, e)| s <= pos && pos < e);
     let mut intends = false;
     let mut stated_release = false;

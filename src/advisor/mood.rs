@@ -234,8 +234,25 @@ fn relative_that(words: &[Word<'_>], k: usize) -> bool {
         && words[k - 1].kind == TokenKind::Word
         && !matches!(
             words[k - 1].raw,
-            "is" | "are" | "was" | "were" | "do" | "does" | "did" | "and" | "or" | "but" | "so"
-                | "before" | "after" | "like" | "with" | "for" | "about" | "in" | "on" | "at"
+            "is" | "are"
+                | "was"
+                | "were"
+                | "do"
+                | "does"
+                | "did"
+                | "and"
+                | "or"
+                | "but"
+                | "so"
+                | "before"
+                | "after"
+                | "like"
+                | "with"
+                | "for"
+                | "about"
+                | "in"
+                | "on"
+                | "at"
         );
     let clause = words.get(k + 1).is_some_and(|n| {
         matches!(
@@ -337,7 +354,9 @@ fn dates_an_occasion(words: &[Word<'_>]) -> bool {
         match w.raw {
             "today" | "tomorrow" | "tonight" | "yesterday" | "eod" | "eow" => true,
             "this" | "next" | "last" => next.is_some_and(span),
-            d if weekday(d) => !prev.is_some_and(|p| matches!(p, "every" | "each" | "any" | "a" | "happy")),
+            d if weekday(d) => {
+                !prev.is_some_and(|p| matches!(p, "every" | "each" | "any" | "a" | "happy"))
+            }
             _ => false,
         }
     })
@@ -510,9 +529,12 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // asks which stage something happens in asks where that kind of
         // work belongs, whatever it names, unless it names a version.
         let which_stage = (sentence[first].raw == "where"
-            && sentence[first + 1..]
-                .iter()
-                .any(|w| matches!(w.raw, "belong" | "belongs" | "run" | "live" | "happen" | "go")))
+            && sentence[first + 1..].iter().any(|w| {
+                matches!(
+                    w.raw,
+                    "belong" | "belongs" | "run" | "live" | "happen" | "go"
+                )
+            }))
             || sentence[first..].windows(2).take(3).any(|pair| {
                 matches!(pair[0].raw, "which" | "what")
                     && matches!(
@@ -523,8 +545,7 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         let one_version = sentence.iter().any(|w| names_a_version(w.raw));
         // "would it be ok to put the new OCR model live on monday?" asks
         // about one occasion, not what is acceptable in general.
-        if (!definite || practice || (which_stage && !one_version))
-            && !dates_an_occasion(sentence)
+        if (!definite || practice || (which_stage && !one_version)) && !dates_an_occasion(sentence)
         {
             mood.asking_in_general.push((sentence[first].start, end));
         }
@@ -816,11 +837,8 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         let event = timed
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || prev.is_some_and(|p| matches!(p.raw, "a" | "an")));
-        mood.mentions_change |= change
-            && !general
-            && !asks_in_general
-            && !event
-            && !lex.has(w.tok, class::INTENT);
+        mood.mentions_change |=
+            change && !general && !asks_in_general && !event && !lex.has(w.tok, class::INTENT);
         // "whatever passes in dev will pass in prod" predicts in general;
         // "it will go out tomorrow" points at one release.
         mood.points_at |= matches!(
@@ -1210,7 +1228,10 @@ mod tests {
             "tests"
         ));
         // "that" standing for something points at it
-        assert!(!general_at("is that shadow deployment really needed?", "shadow"));
+        assert!(!general_at(
+            "is that shadow deployment really needed?",
+            "shadow"
+        ));
     }
 
     #[test]
@@ -1285,7 +1306,10 @@ mod tests {
             "would it be ok to put the new OCR model live for the EU tenants on monday?",
             "live"
         ));
-        assert!(general_at("is it ok to put a model live on a friday?", "live"));
+        assert!(general_at(
+            "is it ok to put a model live on a friday?",
+            "live"
+        ));
         let m = mood("v23 goes to prod EOD");
         assert!(m.points_at && m.reports);
         // A schedule or a greeting dates nothing.
