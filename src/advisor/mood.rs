@@ -808,12 +808,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
             clause_start = true;
             continue;
         }
-        if asks_here
-            && matches!(
-                w.raw,
-                "before" | "after" | "until" | "once" | "when" | "whenever"
-            )
-        {
+        // "when only the metric code changes" names a kind of change, so
+        // only the words that order events open such a clause.
+        if asks_here && matches!(w.raw, "before" | "after" | "until" | "once") {
             timed = !sentence[k + 1..]
                 .iter()
                 .take_while(|n| n.kind != TokenKind::Comma)
@@ -834,7 +831,9 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
+        // "change" itself, in any form, still says a change.
         let event = timed
+            && !w.raw.starts_with("chang")
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || prev.is_some_and(|p| matches!(p.raw, "a" | "an")));
         mood.mentions_change |=
@@ -1274,13 +1273,15 @@ mod tests {
         for text in [
             "what exactly does the validation gate check before a new version becomes champion?",
             "what does the validation task check before the champion alias moves?",
-            "when a retrain produces a new version, what should happen before it replaces the champion?",
+            "what should happen to the old version after a retrain replaces the champion?",
         ] {
             assert!(!mood(text).mentions_change, "{text}");
         }
         for text in [
             "do I need to rerun the gate after I change the lr?",
             "what do we run after the lr change?",
+            "Is integration testing needed when only the evaluation metric's code changes?",
+            "what do we rerun after the schema changes?",
         ] {
             assert!(mood(text).mentions_change, "{text}");
         }
