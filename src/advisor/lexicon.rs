@@ -60,6 +60,9 @@ pub(crate) mod class {
     pub(crate) const GENERAL: u32 = 1 << 16;
     /// A verb that reports what someone else holds ("says", "assumes").
     pub(crate) const BELIEF_VERB: u32 = 1 << 17;
+    /// A noun that after "the" names a role every release has or a measure
+    /// ("the gate", "the champion", "the minimum"), not a particular thing.
+    pub(crate) const ROLE: u32 = 1 << 18;
 }
 
 /// One token of the analysed message.

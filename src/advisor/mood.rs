@@ -362,6 +362,17 @@ fn dates_an_occasion(words: &[Word<'_>]) -> bool {
     })
 }
 
+/// "v31", "v2.1", "rc3": a tag that names one version (a bare number may be
+/// a share or a count: "5%", "3 days").
+fn version_tag(word: &str) -> bool {
+    let rest = word
+        .strip_prefix("rc")
+        .or_else(|| word.strip_prefix('v'))
+        .unwrap_or_default();
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
 /// Words that open a hypothetical clause: a change verb inside one does not
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
@@ -500,9 +511,19 @@ fn judge(sentence: &[Word<'_>], end: usize, question_mark: bool, lex: &Lexicon, 
         // asks about one release.
         // "a batch model that nobody consumes" relates a clause to a kind of
         // thing; "that" points only where it stands for something itself.
+        // "the gate", "the champion alias", "the minimum": "the" before a
+        // role every release has, or before a measure, names no particular
+        // thing; "the LTV model" and a version ("v31") do.
+        let generic_after_the = |k: usize| {
+            sentence
+                .get(k + 1)
+                .is_some_and(|n| lex.has(n.tok, class::ROLE))
+        };
         let definite = sentence.iter().enumerate().any(|(k, w)| {
-            matches!(w.raw, "the" | "this" | "our" | "my" | "i")
+            matches!(w.raw, "this" | "our" | "my" | "i")
+                || (w.raw == "the" && !generic_after_the(k))
                 || (w.raw == "that" && !relative_that(sentence, k))
+                || version_tag(w.raw)
         });
         // "when is it OK to skip the end-to-end run?", "is it normal to
         // ...": asks what is acceptable in general, whatever it names; "is
@@ -1295,6 +1316,36 @@ mod tests {
         assert!(mood("why do we even have a staging env?").asks_purpose);
         assert!(mood("what's the best way to explain why staging exists?").asks_purpose);
         assert!(!mood("why does staging fail so often?").asks_purpose);
+    }
+
+    #[test]
+    fn the_before_a_role_or_a_measure_names_no_particular_thing() {
+        for (text, word) in [
+            (
+                "what's the minimum we must check before a hotfix goes to prod?",
+                "hotfix",
+            ),
+            (
+                "what does the gate compare a brand-new model against?",
+                "gate",
+            ),
+        ] {
+            assert!(general_at(text, word), "{text}");
+        }
+        // A particular model or a version tag points at one release.
+        assert!(!general_at(
+            "what's required before we flip the alias for the LTV model?",
+            "alias"
+        ));
+        assert!(!general_at(
+            "what has to pass before @champion moves to v31 in prod?",
+            "champion"
+        ));
+        // A share is no version.
+        assert!(general_at(
+            "how long should a canary sit at 5% before we ramp to 100%?",
+            "canary"
+        ));
     }
 
     #[test]

@@ -1116,6 +1116,7 @@ fn build_lexicon(
         (&raw.claim_words, class::CLAIM, "claim word"),
         (&raw.general_words, class::GENERAL, "general word"),
         (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
+        (&raw.role_nouns, class::ROLE, "role noun"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

@@ -246,6 +246,9 @@ pub(crate) struct LexiconFile {
     /// Verbs that report what someone else holds.
     #[serde(default)]
     pub(crate) belief_verbs: Vec<Spanned<String>>,
+    /// Nouns that after "the" name a role or a measure, not one thing.
+    #[serde(default)]
+    pub(crate) role_nouns: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
