@@ -566,3 +566,86 @@ fn a_thread_that_answers_a_general_question_is_a_question() {
         show(&advice)
     );
 }
+
+/// A canary, shadow or alias move that its sentence places in staging, with
+/// no word of prod (or prod only denied), deploys into staging: an
+/// integration change that releases nothing. On prod traffic it is a release,
+/// and asked about in general it stays a question about that kind of test.
+#[test]
+fn a_release_step_in_staging_is_rehearsed_there() {
+    for text in [
+        "set the challenger alias on v12 in the staging catalog",
+        "canary for the new ranker in staging starts tomorrow, 10% of replayed traffic",
+        "moving @champion to v31 in the staging catalog, prod untouched",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.reading.name(), "change", "{text}");
+        assert_eq!(advice.primary_scope.as_deref(), Some(INTEG), "{text}");
+        assert_eq!(advice.stages, ["test"], "{text}");
+        assert!(
+            advice.matched.iter().any(|m| m.rule == "release-rehearsal"),
+            "{text}"
+        );
+    }
+    let advice = advise(&KB, "moving @champion to v31 in the prod catalog");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+    let advice = advise(&KB, "should the canary run in staging first?");
+    assert_eq!(advice.reading.name(), "question");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}
+
+/// A release called off or put off in one clause of a single message is set
+/// aside for what the rest of the message changes; alone, it is still the
+/// release at hand.
+#[test]
+fn a_release_called_off_in_one_clause_leaves_the_rest_of_the_message() {
+    for (text, primary) in [
+        (
+            "the prod rollout of ranker v9 is cancelled; today's PR only fixes `dedupe_sessions()`",
+            UNIT,
+        ),
+        (
+            "the canary on prod traffic is on hold, this PR just adds tests for `parse_ts()`",
+            UNIT,
+        ),
+        (
+            "promotion of the churn model called off, we found leakage. bumping max_depth back to 6 instead",
+            INTEG,
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.primary_scope.as_deref(), Some(primary), "{text}");
+        assert!(!advice.scopes.iter().any(|s| s == GATE), "{text}");
+    }
+    let advice = advise(
+        &KB,
+        "go-live of the claims model is postponed to next month",
+    );
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}
+
+/// A question that reports no change has none for a place word ("the
+/// validation task", "the preprocessing step") to locate: it is answered for
+/// what it asks about.
+#[test]
+fn a_question_about_nothing_changed_has_no_place_of_a_change() {
+    let advice = advise(
+        &KB,
+        "what does the ModelValidation task actually check before the champion alias moves?",
+    );
+    assert_eq!(advice.reading.name(), "question");
+    assert_eq!(advice.scopes, [GATE]);
+    assert_eq!(advice.stages, ["prod"]);
+}
+
+/// Two stages joined by "or" are alternatives to choose from, not a move
+/// from one to the other.
+#[test]
+fn stages_joined_by_or_are_alternatives_not_a_promotion() {
+    let advice = advise(&KB, "e2e in stg or prod?");
+    assert_eq!(advice.reading.name(), "question");
+    assert_eq!(advice.primary_scope.as_deref(), Some(INTEG));
+    assert_eq!(advice.stages, ["test"]);
+    let advice = advise(&KB, "promoting v9 from staging to prod today");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}

@@ -96,6 +96,11 @@ fn fifteenth_development_set_threads_shorthand_english() {
 }
 
 #[test]
+fn fourteenth_development_set() {
+    score("advice14.jsonl", 0.84);
+}
+
+#[test]
 fn held_out_set() {
     score("heldout.jsonl", 0.84);
 }

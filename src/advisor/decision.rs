@@ -512,6 +512,19 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             trace.push("a question about every stage: answered with the plan".to_owned());
             no_primary = true;
             Some((0..n_scopes).collect())
+        } else if named_stages.len() > 1 && says_test && !asks_purpose {
+            // "how deep should testing go in dev vs staging?": the plan for
+            // those stages, every scope in its stage, and no primary.
+            trace.push(
+                "a question comparing the tests of some stages: answered with the tests of each"
+                    .to_owned(),
+            );
+            no_primary = true;
+            Some(
+                (0..n_scopes)
+                    .filter(|&s| named_stages.contains(&engine.scopes[s].stage))
+                    .collect(),
+            )
         } else if named_stages.len() > 1 {
             // "dev or staging?": what each of those stages is for.
             trace.push("a question comparing stages: answered with what each is for".to_owned());
@@ -956,6 +969,26 @@ mod tests {
         // "which tests belong in staging?": the tests of that stage.
         let advice = decide(&KB.engine, ask(false));
         assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
+    fn a_question_comparing_the_tests_of_two_stages_gets_their_tests() {
+        let ask = |says_test| Facts {
+            asks: true,
+            says_test,
+            named_stages: vec![stage("test"), stage("prod")],
+            ..Facts::default()
+        };
+        // "how is a test in staging different from the checks in prod?"
+        let advice = decide(&KB.engine, ask(true));
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope, None);
+        assert_eq!(advice.scopes, ["integration", "release-gating"]);
+        assert_eq!(advice.stages, ["test", "prod"]);
+        // "how does staging differ from prod?": what each is for.
+        let advice = decide(&KB.engine, ask(false));
+        assert!(advice.scopes.is_empty());
+        assert_eq!(advice.stages, ["test", "prod"]);
     }
 
     #[test]

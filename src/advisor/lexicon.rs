@@ -67,6 +67,9 @@ pub(crate) mod class {
     /// A word in a short label before a colon that presents what follows as
     /// a position held in general ("proposal:", "our motto:").
     pub(crate) const POSITION: u32 = 1 << 19;
+    /// A noun that after "the" names a role every release has or a measure
+    /// ("the gate", "the champion", "the minimum"), not a particular thing.
+    pub(crate) const ROLE: u32 = 1 << 20;
 }
 
 /// One token of the analysed message.

@@ -385,9 +385,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let last_stage = engine.stages.len().saturating_sub(1);
     // Per sentence: names an earlier stage, names the last stage.
     let mut names_stage: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
-    for (item, &n) in items.iter().zip(&sentence_of) {
+    // "prod untouched", "nothing goes to prod": a last stage named only to
+    // be denied is no word of it.
+    for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
             let seen = names_stage.entry(n).or_default();
+            if stage == last_stage && negated[k] {
+                continue;
+            }
             if stage == last_stage {
                 seen.1 = true;
             } else {
@@ -409,12 +414,43 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("still"))
     };
+    // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
+    // alternatives to choose from, not a move from one to the other.
+    let alternatives = |h: &Hit| {
+        let span = &items[h.start as usize..h.end as usize];
+        let stages = span
+            .iter()
+            .filter(|i| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok))
+            .count();
+        stages >= 2
+            && span
+                .iter()
+                .any(|i| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("or"))
+    };
+    // What such a step does is deploy into that earlier stage: outside a
+    // question, it reads as the knowledge base's rehearsal rule ("canary
+    // for the new ranker in staging starts tomorrow"), and every later step
+    // (negation, proposals, docs that describe it) judges it as that.
     let hits: Vec<Hit> = hits
         .into_iter()
-        .filter(|h| {
+        .filter_map(|mut h| {
             let n = sentence_of[h.start as usize];
-            engine.rules[h.rule as usize].kind != RuleKind::Promote
-                || !(covered.contains(&n) || staging_only(n) || still(h))
+            if engine.rules[h.rule as usize].kind != RuleKind::Promote {
+                return Some(h);
+            }
+            if covered.contains(&n) || still(&h) || alternatives(&h) {
+                return None;
+            }
+            if staging_only(n) {
+                let at = items[h.start as usize].start as usize;
+                let rehearsal = engine
+                    .special
+                    .rehearsal
+                    .filter(|_| h.reach == Reach::Signal && !mood.is_in_question_at(at))?;
+                h.rule = rehearsal;
+                return Some(h);
+            }
+            Some(h)
         })
         .collect();
     // "only touches `docs/`: a new section on sample rates": a docs or
@@ -564,6 +600,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // identifier names what that change is about (a column, a library), not
     // a function of its own.
     let mut claimed = rustc_hash::FxHashSet::default();
+    // "the prod rollout is cancelled; today's PR only fixes `dedupe()`",
+    // "go-live is postponed, only the README changed": a clause that calls
+    // a release off or puts it off names what will not happen now, also
+    // outside a thread and with no word of what happens now. Most messages
+    // hold no such word: one look at the whole spares the clauses.
+    let postponements = engine.lexicon.postponements();
+    let lower = cleaned.to_lowercase();
+    let called_off: Vec<(usize, usize)> =
+        if postponements.iter().any(|p| lower.contains(p.as_str())) {
+            thread::clauses_where(&cleaned, 0, cleaned.len(), |w| {
+                thread::holds(w, postponements)
+            })
+        } else {
+            Vec::new()
+        };
+    let is_called_off = |pos: usize| called_off.iter().any(|&(s, e)| s <= pos && pos < e);
     let mut intends = false;
     let mut stated_release = false;
     let mut holds_claim = false;
@@ -613,9 +665,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     && !mood.is_in_question_at(s as usize)))
             && mood.is_proposing_at(s as usize);
         let deferring = !is_negated
-            && mood.present
             && rule.kind == RuleKind::Promote
-            && mood.is_deferring_at(items[span.end - 1].start as usize);
+            && ((mood.present && mood.is_deferring_at(items[span.end - 1].start as usize))
+                || is_called_off(s as usize));
         // "every PR gets a canary", "how long should a canary sit at 5%?":
         // a release named in a general sentence or a question is talked
         // about, not intended.
@@ -702,7 +754,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         || fired.iter().any(|(&r, &(_, positive, _))| {
             positive && engine.rules[r as usize].subject == Subject::Function
         });
-    if !function_named {
+    // "what does the validation task check before the alias moves?": a
+    // question that reports no change and says none has no change for a
+    // place to locate.
+    let asks_about_nothing_changed = mood.asks && !mood.reports && !mood.mentions_change;
+    if !function_named && !asks_about_nothing_changed {
         for (rule, (at, positive, words)) in placed {
             for w in words {
                 record(&mut fired, rule, at, positive, &w);

@@ -31,6 +31,10 @@ pub enum Subject {
     /// A setting named with its new value (`max_seq_len` from 512 to 256)
     /// reads as this rule when nothing else knows the setting.
     Setting,
+    /// A release step (canary, shadow, alias move) that its sentence places
+    /// in an earlier stage reads as this rule: it deploys into that stage
+    /// and releases nothing.
+    Rehearsal,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +115,8 @@ pub(crate) struct SpecialRules {
     pub(crate) setting: Option<u32>,
     /// Reminded when heavier tests are proposed than a change needs.
     pub(crate) over_testing: Option<u32>,
+    /// A release step placed in an earlier stage reads as this rule.
+    pub(crate) rehearsal: Option<u32>,
 }
 
 impl SpecialRules {
@@ -126,6 +132,7 @@ impl SpecialRules {
             tests: first(&|r| r.subject == Subject::Tests),
             setting: first(&|r| r.subject == Subject::Setting),
             over_testing: first(&|r| r.on_deeper_proposal),
+            rehearsal: first(&|r| r.subject == Subject::Rehearsal),
         }
     }
 }

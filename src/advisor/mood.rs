@@ -233,6 +233,70 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     })
 }
 
+/// "a batch model that nobody consumes", "tests that should only run in
+/// prod": "that" after a word that is no auxiliary, followed by the subject or
+/// the verb of a clause, relates that clause to the noun before it; it points
+/// at nothing. "is that enough?", "does that need staging?" point.
+fn relative_that(words: &[Word<'_>], k: usize) -> bool {
+    let after_noun = k > 0
+        && words[k - 1].kind == TokenKind::Word
+        && !matches!(
+            words[k - 1].raw,
+            "is" | "are"
+                | "was"
+                | "were"
+                | "do"
+                | "does"
+                | "did"
+                | "and"
+                | "or"
+                | "but"
+                | "so"
+                | "before"
+                | "after"
+                | "like"
+                | "with"
+                | "for"
+                | "about"
+                | "in"
+                | "on"
+                | "at"
+        );
+    let clause = words.get(k + 1).is_some_and(|n| {
+        matches!(
+            n.raw,
+            "nobody"
+                | "noone"
+                | "nothing"
+                | "no"
+                | "we"
+                | "i"
+                | "you"
+                | "they"
+                | "it"
+                | "everyone"
+                | "someone"
+                | "people"
+                | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "should"
+                | "can"
+                | "could"
+                | "will"
+                | "would"
+                | "must"
+                | "only"
+                | "always"
+                | "never"
+                | "has"
+                | "have"
+        )
+    });
+    after_noun && clause
+}
+
 /// "every week", "every sunday": a schedule, which speaks of one job, not of
 /// all cases.
 fn is_period(word: &str) -> bool {
@@ -273,6 +337,48 @@ fn names_a_version(word: &str) -> bool {
             "x" | "h" | "d" | "s" | "m" | "ms" | "k" | "gb" | "mb" | "tb" | "min" | "hrs" | "days"
         );
     digits > 0 && !quantity
+}
+
+/// "today", "on monday", "this afternoon", "EOD", "last week": a word that
+/// dates one occasion. A weekday after "every", "each", "any" or "a" names a
+/// schedule or a kind of day ("every monday", "on a friday"), and after
+/// "happy" it greets; neither is one date.
+fn dates_an_occasion(words: &[Word<'_>]) -> bool {
+    let weekday = |w: &str| {
+        matches!(
+            w,
+            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+        )
+    };
+    let span = |w: &str| {
+        matches!(
+            w,
+            "week" | "sprint" | "morning" | "afternoon" | "evening" | "weekend" | "night"
+        ) || weekday(w)
+    };
+    words.iter().enumerate().any(|(k, w)| {
+        let prev = k.checked_sub(1).map(|p| words[p].raw);
+        let next = words.get(k + 1).map(|n| n.raw);
+        match w.raw {
+            "today" | "tomorrow" | "tonight" | "yesterday" | "eod" | "eow" => true,
+            "this" | "next" | "last" => next.is_some_and(span),
+            d if weekday(d) => {
+                !prev.is_some_and(|p| matches!(p, "every" | "each" | "any" | "a" | "happy"))
+            }
+            _ => false,
+        }
+    })
+}
+
+/// "v31", "v2.1", "rc3": a tag that names one version (a bare number may be
+/// a share or a count: "5%", "3 days").
+fn version_tag(word: &str) -> bool {
+    let rest = word
+        .strip_prefix("rc")
+        .or_else(|| word.strip_prefix('v'))
+        .unwrap_or_default();
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 /// Words that open a hypothetical clause: a change verb inside one does not
@@ -396,6 +502,21 @@ fn judge(
     } else {
         first
     };
+    // "in which environment does the comparison run?", "at what point
+    // ...?": a preposition before the question word belongs to it.
+    let first = if question_mark
+        && matches!(
+            sentence[first].raw,
+            "in" | "at" | "on" | "for" | "from" | "to" | "by" | "during" | "into"
+        )
+        && sentence
+            .get(first + 1)
+            .is_some_and(|w| matches!(w.raw, "which" | "what" | "whose"))
+    {
+        first + 1
+    } else {
+        first
+    };
     // "don't overthink it" opens with "do" but tells, it does not ask; "when
     // all unit tests pass, ..." sets a condition unless it ends in `?`.
     // "why would a param tweak need more than a retrain?" argues; it
@@ -453,9 +574,22 @@ fn judge(
         // "how long should a canary sit at 5%?" asks about canaries;
         // "what's required before we flip the alias for the LTV model?"
         // asks about one release.
-        let definite = sentence
-            .iter()
-            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
+        // "a batch model that nobody consumes" relates a clause to a kind of
+        // thing; "that" points only where it stands for something itself.
+        // "the gate", "the champion alias", "the minimum": "the" before a
+        // role every release has, or before a measure, names no particular
+        // thing; "the LTV model" and a version ("v31") do.
+        let generic_after_the = |k: usize| {
+            sentence
+                .get(k + 1)
+                .is_some_and(|n| lex.has(n.tok, class::ROLE))
+        };
+        let definite = sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "this" | "our" | "my" | "i")
+                || (w.raw == "the" && !generic_after_the(k))
+                || (w.raw == "that" && !relative_that(sentence, k))
+                || version_tag(w.raw)
+        });
         // "when is it OK to skip the end-to-end run?", "is it normal to
         // ...": asks what is acceptable in general, whatever it names; "is
         // it fine to only unit test a change to the feature pipeline?" asks
@@ -476,14 +610,43 @@ fn judge(
                         | "worth"
                 )
             });
-        if !definite || practice {
+        // "in which environment do we check the model against the
+        // champion?", "where does the skew check belong?": a question that
+        // asks which stage something happens in asks where that kind of
+        // work belongs, whatever it names, unless it names a version.
+        let which_stage = (sentence[first].raw == "where"
+            && sentence[first + 1..].iter().any(|w| {
+                matches!(
+                    w.raw,
+                    "belong" | "belongs" | "run" | "live" | "happen" | "go"
+                )
+            }))
+            || sentence[first..].windows(2).take(3).any(|pair| {
+                matches!(pair[0].raw, "which" | "what")
+                    && matches!(
+                        pair[1].raw,
+                        "stage" | "environment" | "env" | "workspace" | "stages" | "environments"
+                    )
+            });
+        let one_version = sentence.iter().any(|w| names_a_version(w.raw));
+        // "would it be ok to put the new OCR model live on monday?" asks
+        // about one occasion, not what is acceptable in general.
+        if (!definite || practice || (which_stage && !one_version)) && !dates_an_occasion(sentence)
+        {
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
+    // "do we really need a shadow deployment for a batch model that nobody
+    // consumes?" argues about a kind of thing, as a question would ask.
     let rhetorical_in_general = rhetorical
-        && !sentence
-            .iter()
-            .any(|w| matches!(w.raw, "the" | "this" | "that" | "our" | "my" | "i"));
+        && !sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "this" | "our" | "my" | "i")
+                || (w.raw == "the"
+                    && !sentence
+                        .get(k + 1)
+                        .is_some_and(|n| lex.has(n.tok, class::ROLE)))
+                || (w.raw == "that" && !relative_that(sentence, k))
+        });
     let asks_in_general = mood
         .asking_in_general
         .last()
@@ -500,7 +663,23 @@ fn judge(
             w.kind == TokenKind::Word
                 && match w.raw {
                     "purpose" => true,
-                    "point" => next.is_some_and(|n| n.raw == "of"),
+                    // "what's the point of staging?", "is there any point in
+                    // a staging env?"; "point the alias at v12" moves it.
+                    "point" => {
+                        next.is_some_and(|n| n.raw == "of")
+                            || (k > 0
+                                && matches!(sentence[k - 1].raw, "any" | "no")
+                                && next.is_some_and(|n| n.raw == "in"))
+                    }
+                    "role" => next.is_some_and(|n| n.raw == "of"),
+                    // "why do we even have a staging env?", "explain why
+                    // staging exists": why something is kept asks its purpose.
+                    "why" => sentence[k + 1..].iter().take(6).any(|n| {
+                        matches!(
+                            n.raw,
+                            "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
+                        )
+                    }),
                     "for" => next.is_none_or(|n| n.kind != TokenKind::Word),
                     _ => false,
                 }
@@ -546,9 +725,7 @@ fn judge(
     let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
-    let dated = sentence
-        .iter()
-        .any(|w| matches!(w.raw, "today" | "tomorrow" | "tonight"));
+    let dated = dates_an_occasion(sentence);
     // "if the upstream team changes their tables, that's on them": a
     // sentence that opens with a condition states a rule for every time it
     // holds, not one occasion. "if you approve it, it deploys" tells the
@@ -571,7 +748,8 @@ fn judge(
     if reported_belief {
         mood.reported.push((sentence[first].start, end));
     }
-    let general = (general || conditional || reported_belief) && !dated;
+    // A position announced by a label stays general whenever it starts.
+    let general = ((general || conditional || reported_belief) && !dated) || positioned;
     // "isn't" reaches here as "is not": it claims as "isnt" does.
     let contracted_claim = |k: usize| {
         k > 0
@@ -657,6 +835,12 @@ fn judge(
                 || put_off(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
+            // "the staging deploy went fine", "the backfill ran fine": how
+            // something that happened turned out, not a verdict on a kind.
+            && !(k > 0
+                && matches!(w.raw, "fine" | "safe" | "better")
+                && (matches!(sentence[k - 1].raw, "went" | "ran" | "came" | "run" | "gone")
+                    || (sentence[k - 1].raw.ends_with("ed") && sentence[k - 1].raw.len() > 4)))
     };
     // A clause after a comma may judge an activity of its own ("the gate is
     // red tape, setting it to dry run is harmless").
@@ -741,7 +925,7 @@ fn judge(
         general || (from..to).any(claim_at)
     };
     mood.claims |= claims;
-    if general {
+    if general || rhetorical_in_general {
         mood.general.push((sentence[first].start, end));
     }
 
@@ -790,15 +974,36 @@ fn judge(
     // "the lead wants a staging run before we merge": a clause that only
     // says when something will happen reports no change of its own.
     let mut timing = false;
+    // "what does the gate check before a new version becomes champion?": in
+    // a question, a clause of time with nobody acting in it says when the
+    // thing asked about happens, for every such event; its change words do
+    // not make the question about a change. "after I change the lr" and
+    // "after the lr change" still do.
+    let asks_here = opens_with_question || question_mark;
+    let mut timed = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
             timing = false;
+            timed = false;
             prev = None;
             clause_start = true;
             continue;
+        }
+        // "when only the metric code changes" names a kind of change, so
+        // only the words that order events open such a clause.
+        if asks_here && matches!(w.raw, "before" | "after" | "until" | "once") {
+            timed = !sentence[k + 1..]
+                .iter()
+                .take_while(|n| n.kind != TokenKind::Comma)
+                .any(|n| {
+                    matches!(
+                        n.raw,
+                        "i" | "we" | "my" | "our" | "me" | "us" | "im" | "ill" | "well" | "were"
+                    )
+                });
         }
         let opens_clause = std::mem::replace(&mut clause_start, false);
         if HYPOTHETICAL.contains(&w.raw) {
@@ -816,10 +1021,16 @@ fn judge(
         // So does a rhetorical question that names nothing in particular
         // ("why would a param tweak need more than a retrain?"); "why bother
         // with staging for the new limits?" is about one change.
+        // "change" itself, in any form, still says a change.
+        let event = timed
+            && !w.raw.starts_with("chang")
+            && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
+                || prev.is_some_and(|p| matches!(p.raw, "a" | "an")));
         mood.mentions_change |= change
             && !general
             && !asks_in_general
             && !rhetorical_in_general
+            && !event
             && !lex.has(w.tok, class::INTENT);
         // "whatever passes in dev will pass in prod" predicts in general;
         // "it will go out tomorrow" points at one release.
@@ -951,10 +1162,12 @@ fn judge(
         {
             mood.reports = true;
         }
-        // A dated plan ("goes to prod tomorrow") is a specific change.
-        if matches!(w.raw, "today" | "tomorrow" | "tonight" | "asap") && !claims {
+        // A dated plan ("goes to prod tomorrow", "ship v3 on thursday") is a
+        // specific change, and points at one occasion.
+        if (w.raw == "asap" || (k == 0 && dated)) && !claims {
             mood.reports = true;
         }
+        mood.points_at |= k == 0 && dated;
         if w.raw == "instead" && !claims {
             mood.reports = true;
         }
@@ -1443,6 +1656,138 @@ mod tests {
         ] {
             assert!(mood(text).asks, "{text}");
         }
+    }
+
+    #[test]
+    fn a_relative_that_points_at_nothing() {
+        assert!(general_at(
+            "do we really need a shadow deployment for a batch model that nobody consumes in real time?",
+            "shadow"
+        ));
+        assert!(general_at(
+            "are there tests that should only ever run in prod?",
+            "tests"
+        ));
+        // "that" standing for something points at it
+        assert!(!general_at(
+            "is that shadow deployment really needed?",
+            "shadow"
+        ));
+    }
+
+    #[test]
+    fn how_something_that_happened_turned_out_is_no_claim() {
+        for text in [
+            "the staging deploy of the new ranker went fine",
+            "the backfill ran fine overnight",
+            "the shadow run worked fine on the replay",
+        ] {
+            assert!(!mood(text).claims, "{text}");
+        }
+        assert!(mood("skipping staging is fine for a hotfix").claims);
+        assert!(mood("a bigger model is always better").claims);
+    }
+
+    #[test]
+    fn a_question_about_which_stage_asks_where_a_kind_of_work_belongs() {
+        // A preposition before the question word opens the question.
+        let text = "in which environment do we check the model against the champion?";
+        assert_eq!(mood(text).asking.len(), 1);
+        assert!(general_at(text, "champion"));
+        assert!(general_at(
+            "where does the comparison against the champion belong?",
+            "champion"
+        ));
+        // A version named is one release.
+        assert!(!general_at(
+            "which stage does the churn model v9 go to first?",
+            "v9"
+        ));
+        // Other questions about a definite thing stay particular.
+        assert!(!general_at(
+            "what's required before we flip the alias for the LTV model?",
+            "alias"
+        ));
+    }
+
+    #[test]
+    fn a_clause_of_time_with_nobody_acting_says_when_not_what_changed() {
+        for text in [
+            "what exactly does the validation gate check before a new version becomes champion?",
+            "what does the validation task check before the champion alias moves?",
+            "what should happen to the old version after a retrain replaces the champion?",
+        ] {
+            assert!(!mood(text).mentions_change, "{text}");
+        }
+        for text in [
+            "do I need to rerun the gate after I change the lr?",
+            "what do we run after the lr change?",
+            "Is integration testing needed when only the evaluation metric's code changes?",
+            "what do we rerun after the schema changes?",
+        ] {
+            assert!(mood(text).mentions_change, "{text}");
+        }
+    }
+
+    #[test]
+    fn any_point_in_the_role_of_or_why_we_keep_a_stage_asks_its_purpose() {
+        assert!(mood("is there any point in a staging env for batch jobs?").asks_purpose);
+        assert!(mood("what's the role of the test environment?").asks_purpose);
+        assert!(!mood("can we point the alias in staging at v12?").asks_purpose);
+        assert!(mood("why do we even have a staging env?").asks_purpose);
+        assert!(mood("what's the best way to explain why staging exists?").asks_purpose);
+        assert!(!mood("why does staging fail so often?").asks_purpose);
+    }
+
+    #[test]
+    fn the_before_a_role_or_a_measure_names_no_particular_thing() {
+        for (text, word) in [
+            (
+                "what's the minimum we must check before a hotfix goes to prod?",
+                "hotfix",
+            ),
+            (
+                "what does the gate compare a brand-new model against?",
+                "gate",
+            ),
+        ] {
+            assert!(general_at(text, word), "{text}");
+        }
+        // A particular model or a version tag points at one release.
+        assert!(!general_at(
+            "what's required before we flip the alias for the LTV model?",
+            "alias"
+        ));
+        assert!(!general_at(
+            "what has to pass before @champion moves to v31 in prod?",
+            "champion"
+        ));
+        // A share is no version.
+        assert!(general_at(
+            "how long should a canary sit at 5% before we ramp to 100%?",
+            "canary"
+        ));
+    }
+
+    #[test]
+    fn a_day_named_dates_one_occasion() {
+        // A plan on a condition, dated, is one release, not a rule.
+        let text = "if the backtest holds up, we'll ship demand model v3 to prod on thursday";
+        assert!(!general_at(text, "ship"));
+        // A question about what is acceptable, on one day, asks about that day.
+        assert!(!general_at(
+            "would it be ok to put the new OCR model live for the EU tenants on monday?",
+            "live"
+        ));
+        assert!(general_at(
+            "is it ok to put a model live on a friday?",
+            "live"
+        ));
+        let m = mood("v23 goes to prod EOD");
+        assert!(m.points_at && m.reports);
+        // A schedule or a greeting dates nothing.
+        assert!(!mood("the ranker retrains every monday").points_at);
+        assert!(!mood("happy friday all, the demo was a hit").points_at);
     }
 
     #[test]

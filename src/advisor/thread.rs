@@ -520,7 +520,7 @@ pub(crate) fn latest_word<'a>(
 /// The byte ranges of the clauses of `text[from..to]` whose lower-case words
 /// satisfy `keep`. Clauses end at punctuation that closes a clause (`,` `;`
 /// `.` `!` `?` `:` and line ends).
-fn clauses_where(
+pub(crate) fn clauses_where(
     text: &str,
     from: usize,
     to: usize,
@@ -554,7 +554,7 @@ fn clauses_where(
 }
 
 /// Whether `words` hold one of `cues` as words of their own.
-fn holds(words: &[String], cues: &[String]) -> bool {
+pub(crate) fn holds(words: &[String], cues: &[String]) -> bool {
     cues.iter().any(|cue| says(words, cue))
 }
 

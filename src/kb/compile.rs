@@ -1127,6 +1127,7 @@ fn build_lexicon(
         (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
         (&raw.rhetorical_words, class::RHETORICAL, "rhetorical word"),
         (&raw.position_labels, class::POSITION, "position label"),
+        (&raw.role_nouns, class::ROLE, "role noun"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
@@ -1270,6 +1271,7 @@ fn rules(
     let mut out = Vec::with_capacity(raw.rule.len());
     let mut function_rules = 0;
     let mut setting_rules = 0;
+    let mut rehearsal_rules = 0;
     for (n, rule) in raw.rule.into_iter().enumerate() {
         let id = r.id(&rule.id, "rule", &mut seen);
         if rule.signals.is_empty() && rule.paths.is_empty() {
@@ -1312,6 +1314,11 @@ fn rules(
         for (subject, name, count) in [
             (raw::RawSubject::Function, "function", &mut function_rules),
             (raw::RawSubject::Setting, "setting", &mut setting_rules),
+            (
+                raw::RawSubject::Rehearsal,
+                "rehearsal",
+                &mut rehearsal_rules,
+            ),
         ] {
             if rule.subject == subject {
                 *count += 1;
@@ -1368,6 +1375,7 @@ fn rules(
             raw::RawSubject::Tests => Subject::Tests,
             raw::RawSubject::Output => Subject::Output,
             raw::RawSubject::Setting => Subject::Setting,
+            raw::RawSubject::Rehearsal => Subject::Rehearsal,
         };
         let generic = rule.generic.as_ref();
         if let Some(note) = generic.and_then(|g| g.note.as_ref())

@@ -125,6 +125,9 @@ pub(crate) enum RawSubject {
     Output,
     /// A setting named with its new value.
     Setting,
+    /// A release step placed in an earlier stage (a canary or shadow in
+    /// staging): what such a step reads as.
+    Rehearsal,
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,6 +252,9 @@ pub(crate) struct LexiconFile {
     /// Words that, in a short label before a colon, present a position.
     #[serde(default)]
     pub(crate) position_labels: Vec<Spanned<String>>,
+    /// Nouns that after "the" name a role or a measure, not one thing.
+    #[serde(default)]
+    pub(crate) role_nouns: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
