@@ -60,6 +60,10 @@ pub(crate) mod class {
     pub(crate) const GENERAL: u32 = 1 << 16;
     /// A verb that reports what someone else holds ("says", "assumes").
     pub(crate) const BELIEF_VERB: u32 = 1 << 17;
+    /// A verb that names a reader of the changed thing when its object
+    /// points back at it ("both jobs call it") or it is passive with "by"
+    /// ("it is read by the churn job").
+    pub(crate) const READER_VERB: u32 = 1 << 18;
 }
 
 /// One token of the analysed message.
@@ -109,6 +113,9 @@ pub(crate) struct Lexicon {
     /// Words that put something off ("not yet", "postponed"): in answer to
     /// a question they answer it, and nothing more.
     postponements: Vec<String>,
+    /// Words that point back at what the message changed ("it", "that"),
+    /// lower case: the object of a reader verb.
+    pointers: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -388,6 +395,15 @@ impl Lexicon {
         self.corrections = corrections;
         self.concessions = concessions;
         self.postponements = postponements;
+    }
+
+    pub(crate) fn set_pointers(&mut self, pointers: Vec<String>) {
+        self.pointers = pointers;
+    }
+
+    /// Words that point back at what the message changed ("it", "that").
+    pub(crate) fn pointers(&self) -> &[String] {
+        &self.pointers
     }
 
     pub(crate) fn corrections(&self) -> &[String] {

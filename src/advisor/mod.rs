@@ -14,6 +14,7 @@ pub mod model;
 mod mood;
 mod negation;
 pub(crate) mod paths;
+mod readers;
 mod template;
 pub(crate) mod text;
 mod thread;
@@ -245,9 +246,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             let k = (p - hit.start) as usize;
             k >= 64 || hit.named & (1 << k) != 0
         };
+        // "changing the rounding in `to_bucket_label()`": a change verb
+        // whose object is a word of the name changes that function; the
+        // label is not a subject of its own either.
+        let verb = |p: u32| engine.lexicon.has(items[p as usize].tok, class::CHANGE);
         if code_spans.iter().any(|&(s, e)| {
-            (s.max(hit.start)..e.min(hit.end)).any(named)
-                && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p))
+            (s.max(hit.start)..e.min(hit.end)).any(|p| named(p) && !verb(p))
+                && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p) || verb(p))
         }) {
             continue;
         }
@@ -301,10 +306,25 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
             !(r.kind == RuleKind::Change
-                && r.subject == Subject::Other
+                && matches!(r.subject, Subject::Other | Subject::Readers)
                 && function_spans
                     .iter()
                     .any(|&(s, e)| s < h.start && h.end < e))
+        });
+    }
+    // "both the weekly retrain and the backfill job call it": readers named
+    // for the change are a boundary it crosses, and the words that name them
+    // are readers, not changes of their own.
+    let readers = match engine.special.readers {
+        Some(_) => readers::find(&items, &cleaned, &engine.lexicon, &negated),
+        None => Vec::new(),
+    };
+    if !readers.is_empty() {
+        hits.retain(|h| {
+            let r = &engine.rules[h.rule as usize];
+            !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+                && !matches!(r.subject, Subject::Function | Subject::Readers)
+                && readers.iter().any(|c| c.start <= h.start && h.end <= c.end))
         });
     }
     // "we'll just test it in prod": the release words of a sentence that
@@ -448,7 +468,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|h| {
                 let r = &engine.rules[h.rule as usize];
                 !(r.kind == RuleKind::Change
-                    && r.subject == Subject::Other
+                    && matches!(r.subject, Subject::Other | Subject::Readers)
                     && about_tests(sentence_of[h.start as usize]))
             })
             .collect()
@@ -580,12 +600,41 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // Readers, kept apart: they count only when something moved beside them.
+    let mut named_readers: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    if let Some(rule) = engine.special.readers {
+        for c in &readers {
+            record(
+                &mut named_readers,
+                rule,
+                c.text.0,
+                true,
+                &cleaned[c.text.0..c.text.1],
+            );
+        }
+    }
     // Lines where a pasted path names a specific change (`requirements.txt`).
     let path_lines: rustc_hash::FxHashSet<usize> = paths
         .iter()
         .zip(&path_rules)
         .filter(|(_, rule)| rule.is_some_and(|r| !engine.rules[r as usize].fallback))
         .map(|(&(_, start, _), _)| line_of(start))
+        .collect();
+    // "fixed `count_emojis` in src/featurization/text_utils.py": the file of
+    // code after a name is where that function lives, not a change of its
+    // own, and the name stays a function on the path's line.
+    let home_of = |at: usize, name: &str| {
+        let rest = cleaned[at + name.len()..].trim_start_matches(['`', ' ', '(', ')']);
+        let rest = rest.strip_prefix("in ")?.trim_start_matches(['`', ' ']);
+        let offset = cleaned.len() - rest.len();
+        paths
+            .iter()
+            .find(|&&(p, start, _)| start == offset && paths::is_code_file(p))
+            .map(|&(_, start, _)| start)
+    };
+    let homes: rustc_hash::FxHashSet<usize> = named_code
+        .iter()
+        .filter_map(|(_, at, name)| home_of(*at, name))
         .collect();
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
@@ -605,6 +654,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .any(|w| after.trim_start_matches(['`', ' ']).starts_with(w));
             after.starts_with('(')
                 || returns
+                || home_of(*at, name).is_some()
                 || !claimed.contains(&line_of(*at)) && !path_lines.contains(&line_of(*at))
         })
         .map(|(_, at, name)| (at, name))
@@ -639,6 +689,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         if let Some(rule) = rule {
             let line = line_of(start);
             let r = &engine.rules[rule as usize];
+            if homes.contains(&start) && !matches!(r.subject, Subject::Docs | Subject::Tests) {
+                continue;
+            }
             if owned_lines.contains(&line) && !r.owns_line_paths {
                 continue;
             }
@@ -679,6 +732,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         } else {
             facts.ignored.push(f);
         }
+    }
+    for (rule, (at, _, words)) in named_readers {
+        facts.readers.push(decision::Fired { at, rule, words });
     }
     for (rule, (at, _, words)) in asked {
         if !facts.positive.iter().any(|f| f.rule == rule) {

@@ -31,6 +31,10 @@ pub enum Subject {
     /// A setting named with its new value (`max_seq_len` from 512 to 256)
     /// reads as this rule when nothing else knows the setting.
     Setting,
+    /// Readers of the changed thing, named in a clause whose reader verb
+    /// points back at it ("both the retrain and the backfill call it"): a
+    /// boundary the change crosses.
+    Readers,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +113,8 @@ pub(crate) struct SpecialRules {
     pub(crate) tests: Option<u32>,
     /// A setting given a new value reads as this rule.
     pub(crate) setting: Option<u32>,
+    /// Readers named for the changed thing read as this rule.
+    pub(crate) readers: Option<u32>,
     /// Reminded when heavier tests are proposed than a change needs.
     pub(crate) over_testing: Option<u32>,
 }
@@ -125,6 +131,7 @@ impl SpecialRules {
             function: first(&|r| r.subject == Subject::Function),
             tests: first(&|r| r.subject == Subject::Tests),
             setting: first(&|r| r.subject == Subject::Setting),
+            readers: first(&|r| r.subject == Subject::Readers),
             over_testing: first(&|r| r.on_deeper_proposal),
         }
     }

@@ -1078,6 +1078,7 @@ fn build_lexicon(
         lower(&raw.template_fields),
         lower(&raw.template_empty_values),
     );
+    lex.set_pointers(lower(&raw.pointers));
     lex.set_thread_cues(
         lower(&raw.corrections),
         lower(&raw.concessions),
@@ -1116,6 +1117,7 @@ fn build_lexicon(
         (&raw.claim_words, class::CLAIM, "claim word"),
         (&raw.general_words, class::GENERAL, "general word"),
         (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
+        (&raw.reader_verbs, class::READER_VERB, "reader verb"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
@@ -1259,6 +1261,7 @@ fn rules(
     let mut out = Vec::with_capacity(raw.rule.len());
     let mut function_rules = 0;
     let mut setting_rules = 0;
+    let mut reader_rules = 0;
     for (n, rule) in raw.rule.into_iter().enumerate() {
         let id = r.id(&rule.id, "rule", &mut seen);
         if rule.signals.is_empty() && rule.paths.is_empty() {
@@ -1301,6 +1304,7 @@ fn rules(
         for (subject, name, count) in [
             (raw::RawSubject::Function, "function", &mut function_rules),
             (raw::RawSubject::Setting, "setting", &mut setting_rules),
+            (raw::RawSubject::Readers, "readers", &mut reader_rules),
         ] {
             if rule.subject == subject {
                 *count += 1;
@@ -1357,6 +1361,7 @@ fn rules(
             raw::RawSubject::Tests => Subject::Tests,
             raw::RawSubject::Output => Subject::Output,
             raw::RawSubject::Setting => Subject::Setting,
+            raw::RawSubject::Readers => Subject::Readers,
         };
         let generic = rule.generic.as_ref();
         if let Some(note) = generic.and_then(|g| g.note.as_ref())

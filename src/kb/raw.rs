@@ -125,6 +125,8 @@ pub(crate) enum RawSubject {
     Output,
     /// A setting named with its new value.
     Setting,
+    /// Readers named for the changed thing ("both jobs call it").
+    Readers,
 }
 
 #[derive(Debug, Deserialize)]
@@ -243,6 +245,12 @@ pub(crate) struct LexiconFile {
     /// Verbs that report what someone else holds.
     #[serde(default)]
     pub(crate) belief_verbs: Vec<Spanned<String>>,
+    /// Verbs that name a reader of the changed thing ("call", "import").
+    #[serde(default)]
+    pub(crate) reader_verbs: Vec<Spanned<String>>,
+    /// Words that point back at the changed thing as a reader verb's object.
+    #[serde(default)]
+    pub(crate) pointers: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
