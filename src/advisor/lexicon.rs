@@ -64,6 +64,8 @@ pub(crate) mod class {
     /// points back at it ("both jobs call it") or it is passive with "by"
     /// ("it is read by the churn job").
     pub(crate) const READER_VERB: u32 = 1 << 18;
+    /// A word that makes readers more than one ("both", "all", "other").
+    pub(crate) const MANY: u32 = 1 << 19;
 }
 
 /// One token of the analysed message.

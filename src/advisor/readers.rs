@@ -7,7 +7,7 @@
 //! that name them ("weekly retrain", "backfill job") are readers, not changes
 //! of their own.
 
-use super::lexicon::{BREAK, COMMA, Item, Lexicon, class};
+use super::lexicon::{BREAK, COMMA, Item, Lexicon, NUMBER, class};
 
 /// Readers named in one clause: the items that name them (`start..end`) and
 /// the byte range of the whole clause, verb included, for the answer's words.
@@ -134,7 +134,13 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             negated.get(p).copied().unwrap_or(false)
                 || lex.has(items[p].tok, class::NEG_FORWARD | class::NEG_CLAUSE)
         });
-        if !named || tested || denied {
+        // "the billing export uses it": every function has a caller; one
+        // named is no boundary. Two or more ("the retrain and the backfill",
+        // "three other teams", "all pipelines") share what changed.
+        let many = items[start..end].iter().any(|i| {
+            i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
+        });
+        if !named || tested || denied || !many {
             continue;
         }
         let first = items[start.min(k)].start as usize;
@@ -197,6 +203,15 @@ mod tests {
         assert_eq!(
             readers("`clean_text()` changed. it is read by the churn job and the ltv model"),
             ["churn job and the ltv model"]
+        );
+    }
+
+    #[test]
+    fn one_caller_is_no_boundary() {
+        assert!(readers("the only change is `to_cents()`, the billing export uses it").is_empty());
+        assert_eq!(
+            readers("the only change is `to_cents()`, billing and tax exports use it"),
+            ["billing and tax exports use it"]
         );
     }
 

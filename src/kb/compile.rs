@@ -1118,6 +1118,7 @@ fn build_lexicon(
         (&raw.general_words, class::GENERAL, "general word"),
         (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
         (&raw.reader_verbs, class::READER_VERB, "reader verb"),
+        (&raw.many_words, class::MANY, "many word"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

@@ -248,6 +248,9 @@ pub(crate) struct LexiconFile {
     /// Verbs that name a reader of the changed thing ("call", "import").
     #[serde(default)]
     pub(crate) reader_verbs: Vec<Spanned<String>>,
+    /// Words that make the readers of a change more than one ("both").
+    #[serde(default)]
+    pub(crate) many_words: Vec<Spanned<String>>,
     /// Words that point back at the changed thing as a reader verb's object.
     #[serde(default)]
     pub(crate) pointers: Vec<Spanned<String>>,
