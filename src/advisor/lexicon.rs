@@ -118,6 +118,8 @@ pub(crate) struct Lexicon {
     /// Words that point back at what the message changed ("it", "that"),
     /// lower case: the object of a reader verb.
     pointers: Vec<String>,
+    /// Words that open a noun phrase ("the", "a"), lower case.
+    determiners: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -399,8 +401,14 @@ impl Lexicon {
         self.postponements = postponements;
     }
 
-    pub(crate) fn set_pointers(&mut self, pointers: Vec<String>) {
+    pub(crate) fn set_pointers(&mut self, pointers: Vec<String>, determiners: Vec<String>) {
         self.pointers = pointers;
+        self.determiners = determiners;
+    }
+
+    /// Words that open a noun phrase ("the", "a").
+    pub(crate) fn determiners(&self) -> &[String] {
+        &self.determiners
     }
 
     /// Words that point back at what the message changed ("it", "that").

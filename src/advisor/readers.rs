@@ -35,6 +35,24 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     let stops = |i: &Item| {
         i.tok == BREAK || lex.has(i.tok, class::CHANGE | class::CONTRAST | class::READER_VERB)
     };
+    // "the weekly retrain", "a new ranker": a change word in a noun phrase
+    // (a determiner before it, or before the one word that qualifies it)
+    // names a reader, it does not report a change; the walk goes on.
+    let noun = |k: usize| {
+        let before: Vec<&str> = cleaned[..items[k].start as usize]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .collect();
+        let det = |w: &&str| lex.determiners().iter().any(|d| d.eq_ignore_ascii_case(w));
+        before.first().is_some_and(det)
+            || (before.get(1).is_some_and(det)
+                && k > 0
+                && !lex.has(items[k - 1].tok, class::CHANGE)
+                && items[k - 1].tok != COMMA)
+    };
+    let stops_at =
+        |k: usize| stops(&items[k]) && !(lex.has(items[k].tok, class::CHANGE) && noun(k));
     for (k, verb) in items.iter().enumerate() {
         if !lex.has(verb.tok, class::READER_VERB) || negated.get(k).copied().unwrap_or(false) {
             continue;
@@ -61,7 +79,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             let mut start = k;
             while start > 0 {
                 let prev = &items[start - 1];
-                if stops(prev) {
+                if stops_at(start - 1) {
                     break;
                 }
                 if prev.tok == COMMA {
@@ -186,7 +204,7 @@ mod tests {
                 "refactored build_training_set so the label window is 30 days instead of 14, \
                  both the weekly retrain and the backfill job call it"
             ),
-            ["weekly retrain and the backfill job call it"]
+            ["both the weekly retrain and the backfill job call it"]
         );
         assert_eq!(
             readers("three other teams pin that package"),

@@ -1078,7 +1078,7 @@ fn build_lexicon(
         lower(&raw.template_fields),
         lower(&raw.template_empty_values),
     );
-    lex.set_pointers(lower(&raw.pointers));
+    lex.set_pointers(lower(&raw.pointers), lower(&raw.determiners));
     lex.set_thread_cues(
         lower(&raw.corrections),
         lower(&raw.concessions),

@@ -251,6 +251,9 @@ pub(crate) struct LexiconFile {
     /// Words that make the readers of a change more than one ("both").
     #[serde(default)]
     pub(crate) many_words: Vec<Spanned<String>>,
+    /// Words that open a noun phrase: a change word after one is a noun.
+    #[serde(default)]
+    pub(crate) determiners: Vec<Spanned<String>>,
     /// Words that point back at the changed thing as a reader verb's object.
     #[serde(default)]
     pub(crate) pointers: Vec<Spanned<String>>,
