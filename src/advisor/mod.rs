@@ -312,6 +312,33 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     .any(|&(s, e)| s < h.start && h.end < e))
         });
     }
+    // "switch the churn model's loss to focal loss": a word in the
+    // possessive qualifies the noun after it; it is not the object of the
+    // verb before it. A phrase from a change verb that ends on it names what
+    // owns the change, not what changed ("the serving container's python"
+    // has no verb: the container is where the change is).
+    hits.retain(|h| {
+        let r = &engine.rules[h.rule as usize];
+        let last = &items[h.end as usize - 1];
+        let word = &cleaned[last.start as usize..last.end as usize];
+        let rest = &cleaned[last.end as usize..];
+        let tail = if word.ends_with("'s") || word.ends_with("’s") {
+            Some(rest)
+        } else {
+            rest.strip_prefix("'s").or_else(|| rest.strip_prefix("’s"))
+        };
+        let possessive = tail.is_some_and(|t| {
+            t.strip_prefix(' ')
+                .is_some_and(|t| t.starts_with(char::is_alphanumeric))
+        });
+        !(possessive
+            && h.end - h.start > 1
+            && engine
+                .lexicon
+                .has(items[h.start as usize].tok, class::CHANGE)
+            && matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && r.subject == Subject::Other)
+    });
     // "both the weekly retrain and the backfill job call it": readers named
     // for the change are a boundary it crosses, and the words that name them
     // are readers, not changes of their own.
