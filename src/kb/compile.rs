@@ -1302,10 +1302,25 @@ fn rules(
                 format!("rule `{id}`: only a kind = \"topic\" rule can set `questions_only`"),
             );
         }
-        for (subject, name, count) in [
-            (raw::RawSubject::Function, "function", &mut function_rules),
-            (raw::RawSubject::Setting, "setting", &mut setting_rules),
-            (raw::RawSubject::Readers, "readers", &mut reader_rules),
+        for (subject, name, what, count) in [
+            (
+                raw::RawSubject::Function,
+                "function",
+                "a named function",
+                &mut function_rules,
+            ),
+            (
+                raw::RawSubject::Setting,
+                "setting",
+                "a named setting",
+                &mut setting_rules,
+            ),
+            (
+                raw::RawSubject::Readers,
+                "readers",
+                "readers named for a change",
+                &mut reader_rules,
+            ),
         ] {
             if rule.subject == subject {
                 *count += 1;
@@ -1313,7 +1328,7 @@ fn rules(
                     r.at(
                         rule.id.span(),
                         format!(
-                            "rule `{id}`: only one rule can have subject = \"{name}\" (a named {name} reads as that rule)"
+                            "rule `{id}`: only one rule can have subject = \"{name}\" ({what} reads as that rule)"
                         ),
                     );
                 }
