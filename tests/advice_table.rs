@@ -569,6 +569,35 @@ fn readers_and_names_are_read_as_an_engineer_reads_them() {
     );
 }
 
+/// A bug fix told by its symptom: the clause whose subject is the named
+/// function says what it did wrong; its nouns are the failing case.
+#[test]
+fn a_symptom_names_the_failing_case_not_a_change() {
+    for text in [
+        "helper `pad_sequence()` padded on the wrong side for batch size 1. fixed + a test case added",
+        "`merge_sessions()` dropped the last event for users with one session in the feature table. fixed",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some("unit"),
+            "{text:?}: {}",
+            show(&advice)
+        );
+    }
+    // A change of its own in another clause still counts.
+    let advice = advise(
+        &KB,
+        "fix in `iso_country()` for 'UK' vs 'GB', plus the serving endpoint now has scale_to_zero enabled",
+    );
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some("integration"),
+        "{}",
+        show(&advice)
+    );
+}
+
 /// Exam prose sets a scene with "a team is about to ...": one occasion, so a
 /// promotion it describes is intended and gated.
 #[test]

@@ -426,6 +426,66 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || !(covered.contains(&n) || staging_only(n) || still(h))
         })
         .collect();
+    // "helper `pad_sequence()` padded on the wrong side for batch size 1.
+    // fixed": in a bug fix, a sentence whose subject is the named function
+    // tells what it did wrong; the nouns there (a batch size, a table) are
+    // the case it failed on, not changes of their own. A phrase with a change
+    // word of its own ("now adds a new column") still reports one.
+    let symptoms: Vec<(u32, u32)> = if mood.fixes {
+        named_code
+            .iter()
+            .filter_map(|&(item, _, _)| {
+                let k = item as usize;
+                // The name opens its sentence, after at most one word
+                // ("helper", "the").
+                let lead = items[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|i| i.tok != BREAK)
+                    .count();
+                // Its own verb is not a change verb ("fixed `x()`" is the fix,
+                // not the symptom).
+                // "(" and ")" read as commas; after a name they are its call.
+                let typed_comma =
+                    |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
+                let after = items[k + 1..]
+                    .iter()
+                    .position(|i| i.tok != COMMA || typed_comma(i))
+                    .map_or(items.len(), |p| k + 1 + p);
+                let own_verb = items.get(after).filter(|i| i.tok != BREAK);
+                if lead > 1 || own_verb.is_some_and(|i| engine.lexicon.has(i.tok, class::CHANGE)) {
+                    return None;
+                }
+                // The symptom runs to the end of the name's clause: "plus the
+                // endpoint now scales to zero" is a change of its own.
+                let end = items[after..]
+                    .iter()
+                    .position(|i| {
+                        i.tok == BREAK
+                            || typed_comma(i)
+                            || engine.lexicon.has(i.tok, class::JOINER | class::CONTRAST)
+                    })
+                    .map_or(items.len(), |p| after + p);
+                Some((after as u32, end as u32))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let hits: Vec<Hit> = if symptoms.is_empty() {
+        hits
+    } else {
+        hits.into_iter()
+            .filter(|h| {
+                let r = &engine.rules[h.rule as usize];
+                !(r.kind == RuleKind::Change
+                    && r.subject == Subject::Other
+                    && symptoms.iter().any(|&(s, e)| s <= h.start && h.end <= e)
+                    && !(h.start..h.end)
+                        .any(|p| engine.lexicon.has(items[p as usize].tok, class::CHANGE)))
+            })
+            .collect()
+    };
     // "only touches `docs/`: a new section on sample rates": a docs or
     // tests path owns what follows it as a docs or tests phrase does.
     let path_anchors: Vec<(u32, u32, u32)> = paths
