@@ -160,9 +160,11 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         // "the billing export uses it": every function has a caller; one
         // named is no boundary. Two or more ("the retrain and the backfill",
         // "three other teams", "all pipelines") share what changed.
+        // "is also used by the serving API": "also" before the verb adds a
+        // reader to the ones the change already has.
         let many = items[start..end].iter().any(|i| {
             i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
-        });
+        }) || (k > 0 && lex.has(items[k - 1].tok, class::MANY));
         if !named || tested || denied || !many {
             continue;
         }
@@ -232,6 +234,10 @@ mod tests {
     #[test]
     fn one_caller_is_no_boundary() {
         assert!(readers("the only change is `to_cents()`, the billing export uses it").is_empty());
+        assert_eq!(
+            readers("`price_bucket()` is also used by the serving API, and I changed its bins"),
+            ["used by the serving API"]
+        );
         assert_eq!(
             readers("the only change is `to_cents()`, billing and tax exports use it"),
             ["billing and tax exports use it"]
