@@ -65,6 +65,14 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 .iter()
                 .position(&stops)
                 .map_or(items.len(), |p| k + 1 + p);
+            // ", and I changed its bins": a comma or joiner that ends the
+            // list opens the next clause.
+            let mut end = end;
+            while end > k + 1
+                && (items[end - 1].tok == COMMA || lex.has(items[end - 1].tok, class::JOINER))
+            {
+                end -= 1;
+            }
             (k + 1, end)
         } else if lex.pointers().contains(&object) {
             // "... and call it done": a verb joined to an earlier one shares
