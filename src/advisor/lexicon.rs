@@ -120,6 +120,8 @@ pub(crate) struct Lexicon {
     pointers: Vec<String>,
     /// Words that open a noun phrase ("the", "a"), lower case.
     determiners: Vec<String>,
+    /// Verbs that say what something is ("is", "are"), lower case.
+    copulas: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -404,6 +406,15 @@ impl Lexicon {
     pub(crate) fn set_pointers(&mut self, pointers: Vec<String>, determiners: Vec<String>) {
         self.pointers = pointers;
         self.determiners = determiners;
+    }
+
+    pub(crate) fn set_copulas(&mut self, copulas: Vec<String>) {
+        self.copulas = copulas;
+    }
+
+    /// Verbs that say what something is ("is", "are").
+    pub(crate) fn copulas(&self) -> &[String] {
+        &self.copulas
     }
 
     /// Words that open a noun phrase ("the", "a").

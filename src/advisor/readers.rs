@@ -191,6 +191,69 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             text: (first, text_end.max(last)),
         });
     }
+    // "that flag is the retention model's label and also a filter on serving
+    // candidates": a sentence whose subject points back at what changed and
+    // whose verb is a copula says what the change is to its readers; what
+    // follows names them.
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let copula = |w: &String| lex.copulas().contains(w);
+    let pointer = |w: &String| lex.pointers().contains(w);
+    for s in 0..items.len() {
+        if items[s].tok == BREAK || (s > 0 && items[s - 1].tok != BREAK) {
+            continue;
+        }
+        let from = if s == 0 { 0 } else { items[s - 1].end as usize };
+        // Items may share bytes ("can't" reads as "ca not"): slice with care.
+        let lead = words(
+            cleaned
+                .get(from..items[s].start as usize)
+                .unwrap_or_default(),
+        );
+        let start = match lead.as_slice() {
+            [p, c] if pointer(p) && copula(c) => s,
+            [p] if pointer(p) => {
+                let gap = items
+                    .get(s + 1)
+                    .and_then(|n| cleaned.get(items[s].end as usize..n.start as usize))
+                    .unwrap_or_default();
+                if !words(gap).iter().any(copula) {
+                    continue;
+                }
+                s + 1
+            }
+            _ => continue,
+        };
+        let end = items[start..]
+            .iter()
+            .position(|i| i.tok == BREAK || lex.has(i.tok, class::CONTRAST))
+            .map_or(items.len(), |p| start + p);
+        let span = &items[start..end];
+        let many = span.iter().any(|i| {
+            i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
+        });
+        let about_ml = span.iter().any(|i| lex.has(i.tok, class::DOMAIN));
+        // "it is read by ..." is the passive reader clause above.
+        let reports = span
+            .iter()
+            .any(|i| lex.has(i.tok, class::CHANGE | class::READER_VERB));
+        let tested = span.iter().any(|i| lex.name(i.tok).contains("test"));
+        let denied = (start..end).any(|p| negated.get(p).copied().unwrap_or(false));
+        if start < end && many && about_ml && !reports && !tested && !denied {
+            out.push(Readers {
+                start: start as u32,
+                end: end as u32,
+                text: {
+                    let a = from + cleaned[from..].len() - cleaned[from..].trim_start().len();
+                    (a, (items[end - 1].end as usize).max(a))
+                },
+            });
+        }
+    }
     out
 }
 
@@ -237,6 +300,18 @@ mod tests {
             readers("`clean_text()` changed. it is read by the churn job and the ltv model"),
             ["read by the churn job and the ltv model"]
         );
+    }
+
+    #[test]
+    fn a_pointer_and_a_copula_name_what_the_change_is_to_its_readers() {
+        assert_eq!(
+            readers(
+                "made `is_active_user()` look back 28 days instead of 7. that flag is the \
+                 retention model's label and also a filter on serving candidates"
+            ),
+            ["that flag is the retention model's label and also a filter on serving candidates"]
+        );
+        assert!(readers("renamed `foo()`. it is fine and good").is_empty());
     }
 
     #[test]

@@ -251,6 +251,9 @@ pub(crate) struct LexiconFile {
     /// Words that make the readers of a change more than one ("both").
     #[serde(default)]
     pub(crate) many_words: Vec<Spanned<String>>,
+    /// Verbs that say what something is: after a pointer, they name readers.
+    #[serde(default)]
+    pub(crate) copulas: Vec<Spanned<String>>,
     /// Words that open a noun phrase: a change word after one is a noun.
     #[serde(default)]
     pub(crate) determiners: Vec<Spanned<String>>,
