@@ -649,3 +649,111 @@ fn stages_joined_by_or_are_alternatives_not_a_promotion() {
     let advice = advise(&KB, "promoting v9 from staging to prod today");
     assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
 }
+
+/// Who reads a function's output, and what a message's words name: callers
+/// named for the change are a boundary, a change word among them is a caller,
+/// a word inside a function's name or in the possessive is not the subject.
+#[test]
+fn readers_and_names_are_read_as_an_engineer_reads_them() {
+    let scope = |text: &str| {
+        let a = advise(&KB, text);
+        let rules: Vec<String> = a.matched.iter().map(|m| m.rule.clone()).collect();
+        (a.primary_scope.unwrap_or_default(), a.stages, rules)
+    };
+    // Two callers of a function whose output changes meaning: integration, in
+    // staging; "the weekly retrain" is a caller, not a retrain to gate.
+    let (primary, stages, rules) = scope(
+        "refactored build_training_set so the label window is 30 days instead of 14, \
+         both the weekly retrain and the backfill job call it",
+    );
+    assert_eq!(primary, "integration", "{rules:?}");
+    assert_eq!(stages, ["test"], "{rules:?}");
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r == "scheduled-retrain" || r == "upstream-data"),
+        "{rules:?}"
+    );
+    // Teams that pin a shared package read the helper's new output.
+    assert_eq!(
+        scope("the `tokenize()` helper in our shared nlp-utils package now lowercases everything; three other teams pin that package").0,
+        "integration"
+    );
+    // One caller named, or callers of what did not change: still one function.
+    for text in [
+        "fixed `to_cents()` for negative amounts, the billing export uses it",
+        "we never touched `parse_ts()`, but both the feature job and the scorer call it",
+        "renamed locals in `calc_margin()`, the pricing job and the tax job import it the same way",
+    ] {
+        let (primary, stages, rules) = scope(text);
+        assert_eq!(
+            (primary.as_str(), stages),
+            ("unit", vec!["dev".to_owned()]),
+            "{text:?}: {rules:?}"
+        );
+    }
+    // A word of the function's name is not a label change; the file a
+    // function lives in is not a feature-path change; a method on a class
+    // is a function.
+    for text in [
+        "does changing the rounding in `to_bucket_label()` need anything beyond a unit test?",
+        "fixed `count_emojis` in src/featurization/text_utils.py, it counted a skin-tone modifier as a second emoji",
+        "refactored OrderFeaturizer.encode_weekday to a dict lookup, same outputs for all seven days",
+    ] {
+        assert_eq!(scope(text).0, "unit", "{text:?}: {:?}", scope(text).2);
+    }
+    // "the churn model's loss": the loss changed, not the architecture.
+    let (primary, _, rules) = scope("switch the churn model's loss to focal loss");
+    assert_eq!(primary, "integration");
+    assert!(rules.iter().any(|r| r == "training-code"), "{rules:?}");
+    assert!(
+        !rules.iter().any(|r| r == "model-architecture"),
+        "{rules:?}"
+    );
+}
+
+/// A bug fix told by its symptom: the clause whose subject is the named
+/// function says what it did wrong; its nouns are the failing case.
+#[test]
+fn a_symptom_names_the_failing_case_not_a_change() {
+    for text in [
+        "helper `pad_sequence()` padded on the wrong side for batch size 1. fixed + a test case added",
+        "`merge_sessions()` dropped the last event for users with one session in the feature table. fixed",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some("unit"),
+            "{text:?}: {}",
+            show(&advice)
+        );
+    }
+    // A change of its own in another clause still counts.
+    let advice = advise(
+        &KB,
+        "fix in `iso_country()` for 'UK' vs 'GB', plus the serving endpoint now has scale_to_zero enabled",
+    );
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some("integration"),
+        "{}",
+        show(&advice)
+    );
+}
+
+/// Exam prose sets a scene with "a team is about to ...": one occasion, so a
+/// promotion it describes is intended and gated.
+#[test]
+fn a_scene_set_with_a_team_about_to_promote_is_a_release() {
+    let advice = advise(
+        &KB,
+        "A team is about to move a retrained model from staging into production. Which checks should gate that move?",
+    );
+    assert_eq!(
+        advice.reading,
+        testscope::Reading::Change,
+        "{}",
+        show(&advice)
+    );
+    assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
+}

@@ -85,6 +85,11 @@ fn eleventh_development_set() {
 }
 
 #[test]
+fn twelfth_development_set() {
+    score("advice12.jsonl", 0.94);
+}
+
+#[test]
 fn thirteenth_development_set() {
     // Beliefs voiced without a change and traps voiced about one.
     score("advice13.jsonl", 0.86);

@@ -78,7 +78,20 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
                 .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_');
         let chain_quoted =
             chain > 0 && bytes[chain - 1] == b'`' && matches!(bytes.get(end), Some(b'`' | b'('));
-        if (dotted_before && !called && !chain_quoted) || dotted_after {
+        // `OrderFeaturizer.encode_weekday`: a method on a class (the chain's
+        // head is one PascalCase word) is code; tables and modules are lower
+        // case.
+        let head = if dotted_before {
+            &text[chain..start - 1]
+        } else {
+            ""
+        };
+        let method = dotted_before
+            && !head.contains('.')
+            && head.starts_with(|c: char| c.is_ascii_uppercase())
+            && head.bytes().any(|b| b.is_ascii_lowercase())
+            && word.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        if (dotted_before && !called && !chain_quoted && !method) || dotted_after {
             continue;
         }
         // `key=value` and `key: value` name a setting; `=value` a value.
@@ -233,6 +246,11 @@ mod tests {
             [("_apply_surcharge", true)]
         );
         assert!(names("alias on prod.ml.fraud_model").is_empty());
+        assert_eq!(
+            names("refactored OrderFeaturizer.encode_weekday to a dict lookup"),
+            [("encode_weekday", false)]
+        );
+        assert!(names("wrote to Prod.ml.fraud_scores").is_empty());
         assert!(names("timestamp_lookup_key=event_ts").is_empty());
         assert!(names("task_key: ModelValidation").is_empty());
         assert!(names("model: xgb_ranker_v2").is_empty());

@@ -98,6 +98,9 @@ pub(crate) struct Facts {
     /// A release is named in a sentence that states rather than asks ("the
     /// model is next in line for production"): the situation at hand.
     pub(crate) stated_release: bool,
+    /// Readers named for the change ("both the retrain and the backfill job
+    /// call it"): a boundary it crosses, when code or data moved beside them.
+    pub(crate) readers: Vec<Fired>,
 }
 
 /// Applies the policy to the facts.
@@ -129,6 +132,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         asks_purpose,
         says_test,
         stated_release,
+        readers,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
@@ -239,6 +243,35 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         positive.retain(|f| engine.rules[f.rule as usize].subject != Subject::Output);
         if positive.len() < before {
             trace.push("a bug fix that keeps the function's promise stays unit".to_owned());
+        }
+    }
+
+    // Readers named for the change are a boundary it crosses when code,
+    // data or a model moved beside them; next to a docs or tests edit, or
+    // nothing at all, they consume nothing new.
+    // A change reported in words no rule knows ("the embedding job now
+    // emits 384-dim vectors instead of 768") moved something too.
+    let docs_or_tests = positive.iter().any(|f| {
+        matches!(
+            engine.rules[f.rule as usize].subject,
+            Subject::Docs | Subject::Tests
+        )
+    });
+    let moved = !code_units.is_empty()
+        || (reports && !docs_or_tests)
+        || positive.iter().any(|f| {
+            let r = &engine.rules[f.rule as usize];
+            matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+                && !matches!(r.subject, Subject::Docs | Subject::Tests)
+        });
+    if moved {
+        for f in readers {
+            if let Some(p) = positive.iter_mut().find(|p| p.rule == f.rule) {
+                p.words.extend(f.words);
+            } else {
+                trace.push("readers named for the change are a boundary it crosses".to_owned());
+                positive.push(f);
+            }
         }
     }
 

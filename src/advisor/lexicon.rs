@@ -70,6 +70,12 @@ pub(crate) mod class {
     /// A noun that after "the" names a role every release has or a measure
     /// ("the gate", "the champion", "the minimum"), not a particular thing.
     pub(crate) const ROLE: u32 = 1 << 20;
+    /// A verb that names a reader of the changed thing when its object
+    /// points back at it ("both jobs call it") or it is passive with "by"
+    /// ("it is read by the churn job").
+    pub(crate) const READER_VERB: u32 = 1 << 21;
+    /// A word that makes readers more than one ("both", "all", "other").
+    pub(crate) const MANY: u32 = 1 << 22;
 }
 
 /// One token of the analysed message.
@@ -121,6 +127,13 @@ pub(crate) struct Lexicon {
     /// Words that put something off ("not yet", "postponed"): in answer to
     /// a question they answer it, and nothing more.
     postponements: Vec<String>,
+    /// Words that point back at what the message changed ("it", "that"),
+    /// lower case: the object of a reader verb.
+    pointers: Vec<String>,
+    /// Words that open a noun phrase ("the", "a"), lower case.
+    determiners: Vec<String>,
+    /// Verbs that say what something is ("is", "are"), lower case.
+    copulas: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -415,6 +428,30 @@ impl Lexicon {
         self.corrections = corrections;
         self.concessions = concessions;
         self.postponements = postponements;
+    }
+
+    pub(crate) fn set_pointers(&mut self, pointers: Vec<String>, determiners: Vec<String>) {
+        self.pointers = pointers;
+        self.determiners = determiners;
+    }
+
+    pub(crate) fn set_copulas(&mut self, copulas: Vec<String>) {
+        self.copulas = copulas;
+    }
+
+    /// Verbs that say what something is ("is", "are").
+    pub(crate) fn copulas(&self) -> &[String] {
+        &self.copulas
+    }
+
+    /// Words that open a noun phrase ("the", "a").
+    pub(crate) fn determiners(&self) -> &[String] {
+        &self.determiners
+    }
+
+    /// Words that point back at what the message changed ("it", "that").
+    pub(crate) fn pointers(&self) -> &[String] {
+        &self.pointers
     }
 
     pub(crate) fn corrections(&self) -> &[String] {

@@ -14,6 +14,7 @@ pub mod model;
 mod mood;
 mod negation;
 pub(crate) mod paths;
+mod readers;
 mod template;
 pub(crate) mod text;
 mod thread;
@@ -267,9 +268,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             let k = (p - hit.start) as usize;
             k >= 64 || hit.named & (1 << k) != 0
         };
+        // "changing the rounding in `to_bucket_label()`": a change verb
+        // whose object is a word of the name changes that function; the
+        // label is not a subject of its own either.
+        let verb = |p: u32| engine.lexicon.has(items[p as usize].tok, class::CHANGE);
         if code_spans.iter().any(|&(s, e)| {
-            (s.max(hit.start)..e.min(hit.end)).any(named)
-                && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p))
+            (s.max(hit.start)..e.min(hit.end)).any(|p| named(p) && !verb(p))
+                && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p) || verb(p))
         }) {
             continue;
         }
@@ -338,11 +343,53 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
             !(r.kind == RuleKind::Change
-                && r.subject == Subject::Other
+                && matches!(r.subject, Subject::Other | Subject::Readers)
                 && (function_spans
                     .iter()
                     .any(|&(s, e)| s < h.start && h.end < e)
                     || ties_to_function(h.start)))
+        });
+    }
+    // "switch the churn model's loss to focal loss": a word in the
+    // possessive qualifies the noun after it; it is not the object of the
+    // verb before it. A phrase from a change verb that ends on it names what
+    // owns the change, not what changed ("the serving container's python"
+    // has no verb: the container is where the change is).
+    hits.retain(|h| {
+        let r = &engine.rules[h.rule as usize];
+        let last = &items[h.end as usize - 1];
+        let word = &cleaned[last.start as usize..last.end as usize];
+        let rest = &cleaned[last.end as usize..];
+        let tail = if word.ends_with("'s") || word.ends_with("’s") {
+            Some(rest)
+        } else {
+            rest.strip_prefix("'s").or_else(|| rest.strip_prefix("’s"))
+        };
+        let possessive = tail.is_some_and(|t| {
+            t.strip_prefix(' ')
+                .is_some_and(|t| t.starts_with(char::is_alphanumeric))
+        });
+        !(possessive
+            && h.end - h.start > 1
+            && engine
+                .lexicon
+                .has(items[h.start as usize].tok, class::CHANGE)
+            && matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && r.subject == Subject::Other)
+    });
+    // "both the weekly retrain and the backfill job call it": readers named
+    // for the change are a boundary it crosses, and the words that name them
+    // are readers, not changes of their own.
+    let readers = match engine.special.readers {
+        Some(_) => readers::find(&items, &cleaned, &engine.lexicon, &negated),
+        None => Vec::new(),
+    };
+    if !readers.is_empty() {
+        hits.retain(|h| {
+            let r = &engine.rules[h.rule as usize];
+            !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+                && !matches!(r.subject, Subject::Function | Subject::Readers)
+                && readers.iter().any(|c| c.start <= h.start && h.end <= c.end))
         });
     }
     // "we'll just test it in prod": the release words of a sentence that
@@ -453,6 +500,66 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             Some(h)
         })
         .collect();
+    // "helper `pad_sequence()` padded on the wrong side for batch size 1.
+    // fixed": in a bug fix, a sentence whose subject is the named function
+    // tells what it did wrong; the nouns there (a batch size, a table) are
+    // the case it failed on, not changes of their own. A phrase with a change
+    // word of its own ("now adds a new column") still reports one.
+    let symptoms: Vec<(u32, u32)> = if mood.fixes {
+        named_code
+            .iter()
+            .filter_map(|&(item, _, _)| {
+                let k = item as usize;
+                // The name opens its sentence, after at most one word
+                // ("helper", "the").
+                let lead = items[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|i| i.tok != BREAK)
+                    .count();
+                // Its own verb is not a change verb ("fixed `x()`" is the fix,
+                // not the symptom).
+                // "(" and ")" read as commas; after a name they are its call.
+                let typed_comma =
+                    |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
+                let after = items[k + 1..]
+                    .iter()
+                    .position(|i| i.tok != COMMA || typed_comma(i))
+                    .map_or(items.len(), |p| k + 1 + p);
+                let own_verb = items.get(after).filter(|i| i.tok != BREAK);
+                if lead > 1 || own_verb.is_some_and(|i| engine.lexicon.has(i.tok, class::CHANGE)) {
+                    return None;
+                }
+                // The symptom runs to the end of the name's clause: "plus the
+                // endpoint now scales to zero" is a change of its own.
+                let end = items[after..]
+                    .iter()
+                    .position(|i| {
+                        i.tok == BREAK
+                            || typed_comma(i)
+                            || engine.lexicon.has(i.tok, class::JOINER | class::CONTRAST)
+                    })
+                    .map_or(items.len(), |p| after + p);
+                Some((after as u32, end as u32))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let hits: Vec<Hit> = if symptoms.is_empty() {
+        hits
+    } else {
+        hits.into_iter()
+            .filter(|h| {
+                let r = &engine.rules[h.rule as usize];
+                !(r.kind == RuleKind::Change
+                    && r.subject == Subject::Other
+                    && symptoms.iter().any(|&(s, e)| s <= h.start && h.end <= e)
+                    && !(h.start..h.end)
+                        .any(|p| engine.lexicon.has(items[p as usize].tok, class::CHANGE)))
+            })
+            .collect()
+    };
     // "only touches `docs/`: a new section on sample rates": a docs or
     // tests path owns what follows it as a docs or tests phrase does.
     let path_anchors: Vec<(u32, u32, u32)> = paths
@@ -554,7 +661,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|h| {
                 let r = &engine.rules[h.rule as usize];
                 !(r.kind == RuleKind::Change
-                    && r.subject == Subject::Other
+                    && matches!(r.subject, Subject::Other | Subject::Readers)
                     && about_tests(sentence_of[h.start as usize]))
             })
             .collect()
@@ -715,12 +822,41 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // Readers, kept apart: they count only when something moved beside them.
+    let mut named_readers: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    if let Some(rule) = engine.special.readers {
+        for c in &readers {
+            record(
+                &mut named_readers,
+                rule,
+                c.text.0,
+                true,
+                &cleaned[c.text.0..c.text.1],
+            );
+        }
+    }
     // Lines where a pasted path names a specific change (`requirements.txt`).
     let path_lines: rustc_hash::FxHashSet<usize> = paths
         .iter()
         .zip(&path_rules)
         .filter(|(_, rule)| rule.is_some_and(|r| !engine.rules[r as usize].fallback))
         .map(|(&(_, start, _), _)| line_of(start))
+        .collect();
+    // "fixed `count_emojis` in src/featurization/text_utils.py": the file of
+    // code after a name is where that function lives, not a change of its
+    // own, and the name stays a function on the path's line.
+    let home_of = |at: usize, name: &str| {
+        let rest = cleaned[at + name.len()..].trim_start_matches(['`', ' ', '(', ')']);
+        let rest = rest.strip_prefix("in ")?.trim_start_matches(['`', ' ']);
+        let offset = cleaned.len() - rest.len();
+        paths
+            .iter()
+            .find(|&&(p, start, _)| start == offset && paths::is_code_file(p))
+            .map(|&(_, start, _)| start)
+    };
+    let homes: rustc_hash::FxHashSet<usize> = named_code
+        .iter()
+        .filter_map(|(_, at, name)| home_of(*at, name))
         .collect();
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
@@ -740,6 +876,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .any(|w| after.trim_start_matches(['`', ' ']).starts_with(w));
             after.starts_with('(')
                 || returns
+                || home_of(*at, name).is_some()
                 || !claimed.contains(&line_of(*at)) && !path_lines.contains(&line_of(*at))
         })
         .map(|(_, at, name)| (at, name))
@@ -778,6 +915,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         if let Some(rule) = rule {
             let line = line_of(start);
             let r = &engine.rules[rule as usize];
+            if homes.contains(&start) && !matches!(r.subject, Subject::Docs | Subject::Tests) {
+                continue;
+            }
             if owned_lines.contains(&line) && !r.owns_line_paths {
                 continue;
             }
@@ -820,6 +960,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         } else {
             facts.ignored.push(f);
         }
+    }
+    for (rule, (at, _, words)) in named_readers {
+        facts.readers.push(decision::Fired { at, rule, words });
     }
     for (rule, (at, _, words)) in asked {
         if !facts.positive.iter().any(|f| f.rule == rule) {

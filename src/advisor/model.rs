@@ -35,6 +35,10 @@ pub enum Subject {
     /// in an earlier stage reads as this rule: it deploys into that stage
     /// and releases nothing.
     Rehearsal,
+    /// Readers of the changed thing, named in a clause whose reader verb
+    /// points back at it ("both the retrain and the backfill call it"): a
+    /// boundary the change crosses.
+    Readers,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +117,8 @@ pub(crate) struct SpecialRules {
     pub(crate) tests: Option<u32>,
     /// A setting given a new value reads as this rule.
     pub(crate) setting: Option<u32>,
+    /// Readers named for the changed thing read as this rule.
+    pub(crate) readers: Option<u32>,
     /// Reminded when heavier tests are proposed than a change needs.
     pub(crate) over_testing: Option<u32>,
     /// A release step placed in an earlier stage reads as this rule.
@@ -131,6 +137,7 @@ impl SpecialRules {
             function: first(&|r| r.subject == Subject::Function),
             tests: first(&|r| r.subject == Subject::Tests),
             setting: first(&|r| r.subject == Subject::Setting),
+            readers: first(&|r| r.subject == Subject::Readers),
             over_testing: first(&|r| r.on_deeper_proposal),
             rehearsal: first(&|r| r.subject == Subject::Rehearsal),
         }

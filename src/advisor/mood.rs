@@ -209,7 +209,8 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     let every_one = words
         .first()
         .is_some_and(|w| matches!(w.raw, "any" | "every"));
-    words[k + 1..].iter().take(reach).any(|w| {
+    let after = &words[k + 1..];
+    let verdict = after.iter().take(reach).position(|w| {
         (every_one && w.raw == "will")
             || matches!(
                 w.raw,
@@ -230,7 +231,25 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
                     | "win"
                     | "wins"
             )
-    })
+    });
+    // "a team is about to move a retrained model into prod", "a data
+    // scientist is changing the label": "is" before a verb in -ing or "about
+    // to" narrates one occasion (exam prose sets a scene this way); it is no
+    // verdict on a kind of thing.
+    let narrates = |p: usize| {
+        matches!(after[p].raw, "is" | "are")
+            && after.get(p + 1).is_some_and(|n| {
+                matches!(n.raw, "about" | "going" | "being")
+                    || (n.raw.len() > 4
+                        && n.raw.ends_with("ing")
+                        && !n.raw.ends_with("thing")
+                        // a verb takes an object; "is misleading." ends
+                        && after
+                            .get(p + 2)
+                            .is_some_and(|o| o.kind == TokenKind::Word))
+            })
+    };
+    verdict.is_some_and(|p| !narrates(p))
 }
 
 /// "a batch model that nobody consumes", "tests that should only run in
@@ -1833,6 +1852,11 @@ mod tests {
         );
         // a kind of thing, or a condition: no change reported
         assert!(!mood("a table in our own schema is ours to change").reports);
+        // one occasion narrated, as exam prose sets a scene
+        assert!(!general_at(
+            "A team is about to move a retrained model from staging into production. Which checks?",
+            "production"
+        ));
         assert!(
             !mood("if someone downstream reads it without telling us, that's their problem")
                 .reports

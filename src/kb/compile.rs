@@ -1078,6 +1078,8 @@ fn build_lexicon(
         lower(&raw.template_fields),
         lower(&raw.template_empty_values),
     );
+    lex.set_pointers(lower(&raw.pointers), lower(&raw.determiners));
+    lex.set_copulas(lower(&raw.copulas));
     lex.set_thread_cues(
         lower(&raw.corrections),
         lower(&raw.concessions),
@@ -1128,6 +1130,8 @@ fn build_lexicon(
         (&raw.rhetorical_words, class::RHETORICAL, "rhetorical word"),
         (&raw.position_labels, class::POSITION, "position label"),
         (&raw.role_nouns, class::ROLE, "role noun"),
+        (&raw.reader_verbs, class::READER_VERB, "reader verb"),
+        (&raw.many_words, class::MANY, "many word"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
@@ -1272,6 +1276,7 @@ fn rules(
     let mut function_rules = 0;
     let mut setting_rules = 0;
     let mut rehearsal_rules = 0;
+    let mut reader_rules = 0;
     for (n, rule) in raw.rule.into_iter().enumerate() {
         let id = r.id(&rule.id, "rule", &mut seen);
         if rule.signals.is_empty() && rule.paths.is_empty() {
@@ -1311,12 +1316,29 @@ fn rules(
                 format!("rule `{id}`: only a kind = \"topic\" rule can set `questions_only`"),
             );
         }
-        for (subject, name, count) in [
-            (raw::RawSubject::Function, "function", &mut function_rules),
-            (raw::RawSubject::Setting, "setting", &mut setting_rules),
+        for (subject, name, what, count) in [
+            (
+                raw::RawSubject::Function,
+                "function",
+                "a named function",
+                &mut function_rules,
+            ),
+            (
+                raw::RawSubject::Setting,
+                "setting",
+                "a named setting",
+                &mut setting_rules,
+            ),
+            (
+                raw::RawSubject::Readers,
+                "readers",
+                "readers named for a change",
+                &mut reader_rules,
+            ),
             (
                 raw::RawSubject::Rehearsal,
                 "rehearsal",
+                "a release step placed in staging",
                 &mut rehearsal_rules,
             ),
         ] {
@@ -1326,7 +1348,7 @@ fn rules(
                     r.at(
                         rule.id.span(),
                         format!(
-                            "rule `{id}`: only one rule can have subject = \"{name}\" (a named {name} reads as that rule)"
+                            "rule `{id}`: only one rule can have subject = \"{name}\" ({what} reads as that rule)"
                         ),
                     );
                 }
@@ -1376,6 +1398,7 @@ fn rules(
             raw::RawSubject::Output => Subject::Output,
             raw::RawSubject::Setting => Subject::Setting,
             raw::RawSubject::Rehearsal => Subject::Rehearsal,
+            raw::RawSubject::Readers => Subject::Readers,
         };
         let generic = rule.generic.as_ref();
         if let Some(note) = generic.and_then(|g| g.note.as_ref())

@@ -128,6 +128,8 @@ pub(crate) enum RawSubject {
     /// A release step placed in an earlier stage (a canary or shadow in
     /// staging): what such a step reads as.
     Rehearsal,
+    /// Readers named for the changed thing ("both jobs call it").
+    Readers,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +257,21 @@ pub(crate) struct LexiconFile {
     /// Nouns that after "the" name a role or a measure, not one thing.
     #[serde(default)]
     pub(crate) role_nouns: Vec<Spanned<String>>,
+    /// Verbs that name a reader of the changed thing ("call", "import").
+    #[serde(default)]
+    pub(crate) reader_verbs: Vec<Spanned<String>>,
+    /// Words that make the readers of a change more than one ("both").
+    #[serde(default)]
+    pub(crate) many_words: Vec<Spanned<String>>,
+    /// Verbs that say what something is: after a pointer, they name readers.
+    #[serde(default)]
+    pub(crate) copulas: Vec<Spanned<String>>,
+    /// Words that open a noun phrase: a change word after one is a noun.
+    #[serde(default)]
+    pub(crate) determiners: Vec<Spanned<String>>,
+    /// Words that point back at the changed thing as a reader verb's object.
+    #[serde(default)]
+    pub(crate) pointers: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,

@@ -1,0 +1,342 @@
+//! Readers named for a change. "both the weekly retrain and the backfill job
+//! call it", "three other teams pin that package", "the pricing, churn and
+//! ltv pipelines all import it", "it is read by the churn job": a clause whose
+//! reader verb (`reader_verbs` in `lexicon.toml`) points back at what changed
+//! (`pointers`: "it", "that", ...) or is passive with "by" names who consumes
+//! the change. Those readers are a boundary the change crosses, and the words
+//! that name them ("weekly retrain", "backfill job") are readers, not changes
+//! of their own.
+
+use super::lexicon::{BREAK, COMMA, Item, Lexicon, NUMBER, class};
+
+/// Readers named in one clause: the items that name them (`start..end`) and
+/// the byte range of the whole clause, verb included, for the answer's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Readers {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) text: (usize, usize),
+}
+
+/// The next word typed after byte `from`, lower case.
+fn next_word(cleaned: &str, from: usize) -> String {
+    cleaned[from..]
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .next()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// Every clause of `items` that names readers of the change. `negated` marks
+/// items in negated clauses ("nobody else calls it" names no reader).
+pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool]) -> Vec<Readers> {
+    let mut out = Vec::new();
+    let stops = |i: &Item| {
+        i.tok == BREAK || lex.has(i.tok, class::CHANGE | class::CONTRAST | class::READER_VERB)
+    };
+    // "the weekly retrain", "a new ranker": a change word in a noun phrase
+    // (a determiner before it, or before the one word that qualifies it)
+    // names a reader, it does not report a change; the walk goes on.
+    let noun = |k: usize| {
+        let before: Vec<&str> = cleaned[..items[k].start as usize]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .collect();
+        let det = |w: &&str| lex.determiners().iter().any(|d| d.eq_ignore_ascii_case(w));
+        before.first().is_some_and(det)
+            || (before.get(1).is_some_and(det)
+                && k > 0
+                && !lex.has(items[k - 1].tok, class::CHANGE)
+                && items[k - 1].tok != COMMA)
+    };
+    let stops_at =
+        |k: usize| stops(&items[k]) && !(lex.has(items[k].tok, class::CHANGE) && noun(k));
+    for (k, verb) in items.iter().enumerate() {
+        if !lex.has(verb.tok, class::READER_VERB) || negated.get(k).copied().unwrap_or(false) {
+            continue;
+        }
+        let object = next_word(cleaned, verb.end as usize);
+        let (start, end) = if object == "by" {
+            // "it is read by the churn job and the LTV model": the readers
+            // follow, up to the end of the clause.
+            let end = items[k + 1..]
+                .iter()
+                .position(&stops)
+                .map_or(items.len(), |p| k + 1 + p);
+            // ", and I changed its bins": a comma or joiner that ends the
+            // list opens the next clause.
+            let mut end = end;
+            while end > k + 1
+                && (items[end - 1].tok == COMMA || lex.has(items[end - 1].tok, class::JOINER))
+            {
+                end -= 1;
+            }
+            (k + 1, end)
+        } else if lex.pointers().contains(&object) {
+            // "... and call it done": a verb joined to an earlier one shares
+            // that one's subject; it names no reader.
+            if k > 0 && lex.has(items[k - 1].tok, class::JOINER) {
+                continue;
+            }
+            // "both the retrain and the backfill call it": the readers come
+            // before the verb, back to the start of the clause. A comma ends
+            // the clause unless what precedes it is one short list item ("the
+            // pricing, churn and ltv pipelines").
+            let mut start = k;
+            while start > 0 {
+                let prev = &items[start - 1];
+                if stops_at(start - 1) {
+                    break;
+                }
+                if prev.tok == COMMA {
+                    let seg = items[..start - 1]
+                        .iter()
+                        .rev()
+                        .take_while(|i| i.tok != COMMA && !stops(i))
+                        .count();
+                    // A list runs between commas as typed ("(" reads as a
+                    // comma too, but opens an aside, not a list).
+                    let list_comma = |i: &Item| {
+                        i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *","
+                    };
+                    let reaches_clause_start = start - 1 - seg == 0
+                        || items[start - 2 - seg].tok == BREAK
+                        || list_comma(&items[start - 2 - seg]);
+                    if seg == 0 || seg > 2 || !reaches_clause_start {
+                        break;
+                    }
+                }
+                start -= 1;
+            }
+            (start, k)
+        } else {
+            continue;
+        };
+        // "we never touched `parse_ts()`, but the feature job calls it", "the
+        // scorer calls it the same way": readers of what did not change, or
+        // whose use does not change, cross no boundary. The clause the
+        // pointer looks back to is the one just before the readers (for a
+        // passive verb, the one that holds it); the rest of the reader
+        // clause runs to its end.
+        let sep = |i: &Item| i.tok == BREAK || i.tok == COMMA || lex.has(i.tok, class::CONTRAST);
+        let before = if object == "by" { k } else { start };
+        let mut ante_end = before;
+        while ante_end > 0 && sep(&items[ante_end - 1]) && object != "by" {
+            ante_end -= 1;
+        }
+        let ante_start = items[..ante_end]
+            .iter()
+            .rposition(&sep)
+            .map_or(0, |p| p + 1);
+        let rest_end = items[k + 1..]
+            .iter()
+            .position(sep)
+            .map_or(items.len(), |p| k + 1 + p);
+        let rest = if object == "by" {
+            end..end
+        } else {
+            k + 1..rest_end
+        };
+        let clause_end = items
+            .get(rest_end)
+            .map_or(cleaned.len(), |i| i.start as usize);
+        let unchanged = (ante_start..ante_end)
+            .chain(rest.clone())
+            .any(|p| negated.get(p).copied().unwrap_or(false))
+            || (object != "by"
+                && cleaned[verb.end as usize..clause_end.max(verb.end as usize)]
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case("same")));
+        if unchanged {
+            continue;
+        }
+        // "we call it", "the unit test calls it": a person or a test is not
+        // a reader of the change.
+        let named = items[start..end].iter().any(|i| {
+            i.tok != COMMA && !lex.has(i.tok, class::JOINER) && !lex.name(i.tok).contains("test")
+        });
+        let tested = items[start..end]
+            .iter()
+            .any(|i| lex.name(i.tok).contains("test"));
+        // "no other model uses it", "none of the pipelines call it".
+        let denied = (start..end).any(|p| {
+            negated.get(p).copied().unwrap_or(false)
+                || lex.has(items[p].tok, class::NEG_FORWARD | class::NEG_CLAUSE)
+        });
+        // "the billing export uses it": every function has a caller; one
+        // named is no boundary. Two or more ("the retrain and the backfill",
+        // "three other teams", "all pipelines") share what changed.
+        // "is also used by the serving API": "also" before the verb adds a
+        // reader to the ones the change already has.
+        let many = items[start..end].iter().any(|i| {
+            i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
+        }) || (k > 0 && lex.has(items[k - 1].tok, class::MANY));
+        if !named || tested || denied || !many {
+            continue;
+        }
+        let first = items[start.min(k)].start as usize;
+        let last = items[(end.max(k + 1)) - 1].end as usize;
+        let text_end = if object == "by" {
+            last
+        } else {
+            cleaned[verb.end as usize..]
+                .find(&object)
+                .map_or(verb.end as usize, |p| verb.end as usize + p + object.len())
+        };
+        out.push(Readers {
+            start: start as u32,
+            end: end as u32,
+            text: (first, text_end.max(last)),
+        });
+    }
+    // "that flag is the retention model's label and also a filter on serving
+    // candidates": a sentence whose subject points back at what changed and
+    // whose verb is a copula says what the change is to its readers; what
+    // follows names them.
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let copula = |w: &String| lex.copulas().contains(w);
+    let pointer = |w: &String| lex.pointers().contains(w);
+    for s in 0..items.len() {
+        if items[s].tok == BREAK || (s > 0 && items[s - 1].tok != BREAK) {
+            continue;
+        }
+        let from = if s == 0 { 0 } else { items[s - 1].end as usize };
+        // Items may share bytes ("can't" reads as "ca not"): slice with care.
+        let lead = words(
+            cleaned
+                .get(from..items[s].start as usize)
+                .unwrap_or_default(),
+        );
+        let start = match lead.as_slice() {
+            [p, c] if pointer(p) && copula(c) => s,
+            [p] if pointer(p) => {
+                let gap = items
+                    .get(s + 1)
+                    .and_then(|n| cleaned.get(items[s].end as usize..n.start as usize))
+                    .unwrap_or_default();
+                if !words(gap).iter().any(copula) {
+                    continue;
+                }
+                s + 1
+            }
+            _ => continue,
+        };
+        let end = items[start..]
+            .iter()
+            .position(|i| i.tok == BREAK || lex.has(i.tok, class::CONTRAST))
+            .map_or(items.len(), |p| start + p);
+        let span = &items[start..end];
+        let many = span.iter().any(|i| {
+            i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
+        });
+        let about_ml = span.iter().any(|i| lex.has(i.tok, class::DOMAIN));
+        // "it is read by ..." is the passive reader clause above.
+        let reports = span
+            .iter()
+            .any(|i| lex.has(i.tok, class::CHANGE | class::READER_VERB));
+        let tested = span.iter().any(|i| lex.name(i.tok).contains("test"));
+        let denied = (start..end).any(|p| negated.get(p).copied().unwrap_or(false));
+        if start < end && many && about_ml && !reports && !tested && !denied {
+            out.push(Readers {
+                start: start as u32,
+                end: end as u32,
+                text: {
+                    let a = from + cleaned[from..].len() - cleaned[from..].trim_start().len();
+                    (a, (items[end - 1].end as usize).max(a))
+                },
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    static KB: LazyLock<crate::kb::KnowledgeBase> =
+        LazyLock::new(|| crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads"));
+
+    /// The words of each reader clause, as typed.
+    fn readers(text: &str) -> Vec<String> {
+        let engine = &KB.engine;
+        let (items, _) = super::super::analyse(engine, text, &[]);
+        let negated = super::super::negation::negated(&items, text, &engine.lexicon);
+        super::find(&items, text, &engine.lexicon, &negated)
+            .into_iter()
+            .map(|r| text[r.text.0..r.text.1].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn callers_named_before_a_verb_that_points_back_are_readers() {
+        assert_eq!(
+            readers(
+                "refactored build_training_set so the label window is 30 days instead of 14, \
+                 both the weekly retrain and the backfill job call it"
+            ),
+            ["both the weekly retrain and the backfill job call it"]
+        );
+        assert_eq!(
+            readers("three other teams pin that package"),
+            ["three other teams pin that"]
+        );
+        assert_eq!(
+            readers("the pricing, churn and ltv pipelines all import it"),
+            ["pricing, churn and ltv pipelines all import it"]
+        );
+    }
+
+    #[test]
+    fn a_passive_reader_verb_names_its_readers_after_by() {
+        assert_eq!(
+            readers("`clean_text()` changed. it is read by the churn job and the ltv model"),
+            ["read by the churn job and the ltv model"]
+        );
+    }
+
+    #[test]
+    fn a_pointer_and_a_copula_name_what_the_change_is_to_its_readers() {
+        assert_eq!(
+            readers(
+                "made `is_active_user()` look back 28 days instead of 7. that flag is the \
+                 retention model's label and also a filter on serving candidates"
+            ),
+            ["that flag is the retention model's label and also a filter on serving candidates"]
+        );
+        assert!(readers("renamed `foo()`. it is fine and good").is_empty());
+    }
+
+    #[test]
+    fn one_caller_is_no_boundary() {
+        assert!(readers("the only change is `to_cents()`, the billing export uses it").is_empty());
+        assert_eq!(
+            readers("`price_bucket()` is also used by the serving API, and I changed its bins"),
+            ["used by the serving API"]
+        );
+        assert_eq!(
+            readers("the only change is `to_cents()`, billing and tax exports use it"),
+            ["billing and tax exports use it"]
+        );
+    }
+
+    #[test]
+    fn people_tests_and_negated_readers_are_not_readers() {
+        assert!(readers("we call it from the notebook").is_empty());
+        assert!(readers("the unit test calls it with an empty list").is_empty());
+        assert!(readers("nobody else imports it").is_empty());
+        assert!(readers("we never touched `parse_ts()`, but the feature job calls it").is_empty());
+        assert!(readers("renamed `foo()`, the scorer calls it the same way").is_empty());
+        assert!(readers("the job reads the table every night").is_empty());
+        assert!(
+            readers("I'll validate the new table against prod data and call it done").is_empty()
+        );
+    }
+}
