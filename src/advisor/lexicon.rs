@@ -99,6 +99,9 @@ pub(crate) struct Lexicon {
     everyday: rustc_hash::FxHashSet<Box<str>>,
     /// Shorthand as typed (lower case) and the words it stands for.
     shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
+    /// The length of the longest shorthand: a longer word is never one, and
+    /// is not looked up.
+    shorthand_len: usize,
     /// PR-template field labels and routine values, lower case.
     template_fields: Vec<String>,
     template_empty_values: Vec<String>,
@@ -365,12 +368,16 @@ impl Lexicon {
     }
 
     pub(crate) fn add_shorthand(&mut self, short: &str, long: Vec<String>) {
+        self.shorthand_len = self.shorthand_len.max(short.len());
         self.shorthand
             .insert(short.into(), long.into_iter().map(Into::into).collect());
     }
 
     /// The long form of a word typed as shorthand ("tbl" -> "table").
     pub(crate) fn expand(&self, word: &str) -> Option<&[Box<str>]> {
+        if word.len() > self.shorthand_len {
+            return None;
+        }
         self.shorthand.get(word).map(|w| &**w)
     }
 
@@ -432,6 +439,23 @@ impl Lexicon {
 
     /// A phrase ("going live") is everyday when each of its words is.
     pub(crate) fn is_everyday(&self, word: &str) -> bool {
+        // ASCII (nearly every phrase) splits and lower-cases word by word,
+        // copying only a word that has a capital.
+        if word.is_ascii() {
+            let mut words = word
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .peekable();
+            return words.peek().is_some()
+                && words.all(|w| {
+                    if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                        let w = w.to_ascii_lowercase();
+                        self.everyday.contains(text::stem(&w).as_ref())
+                    } else {
+                        self.everyday.contains(text::stem(w).as_ref())
+                    }
+                });
+        }
         let lower = word.to_lowercase();
         let mut words = lower
             .split(|c: char| !c.is_alphanumeric())

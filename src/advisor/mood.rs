@@ -287,6 +287,11 @@ const IRREGULAR_PAST: [&str; 8] = [
 /// value on either side reports a value that moved. An arrow between words ("'verify one
 /// function' → which test?") does not.
 fn value_moves(text: &str) -> bool {
+    // Every arrow holds `>` or opens with the byte 0xE2 ("→", "⇒"): one scan
+    // rules out the usual message with none.
+    if memchr::memchr2(b'>', 0xE2, text.as_bytes()).is_none() {
+        return false;
+    }
     ["->", "→", "=>", "⇒"].iter().any(|arrow| {
         text.match_indices(arrow).any(|(i, a)| {
             let before = text[..i].trim_end().chars().next_back();

@@ -24,34 +24,31 @@ pub(crate) fn is_code_file(path: &str) -> bool {
 /// prefixes (`a/`, `b/`) are removed.
 pub(crate) fn extract(text: &str) -> Vec<(&str, usize, usize)> {
     let mut out = Vec::new();
-    // Byte scan: separators are ASCII, and a chunk with no '.' or '/' is
-    // never a path, so most words cost one pass and no further work.
+    // Separators are ASCII, and a chunk (a run of bytes between separators)
+    // with no '.' or '/' is never a path: only the chunks around those bytes,
+    // found by `memchr`, are looked at, each once.
     let bytes = text.as_bytes();
-    let is_sep = |b: u8| {
+    let is_sep = |b: &u8| {
         b.is_ascii_whitespace()
             || matches!(
                 b,
                 b'`' | b'"' | b'\'' | b'<' | b'>' | b'|' | b'(' | b')' | b'[' | b']' | b','
             )
     };
-    let mut start = None;
-    let mut candidate = false;
-    for i in 0..=bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or(b' ');
-        if is_sep(b) {
-            if let Some(s) = start.take()
-                && candidate
-                && let Some(found) = path_in(text, s, i)
-            {
-                out.push(found);
-            }
-            candidate = false;
-        } else {
-            if start.is_none() {
-                start = Some(i);
-            }
-            candidate |= b == b'.' || b == b'/';
+    let mut done = 0;
+    for hit in memchr::memchr2_iter(b'.', b'/', bytes) {
+        if hit < done {
+            continue;
         }
+        let start = bytes[..hit].iter().rposition(is_sep).map_or(0, |k| k + 1);
+        let end = bytes[hit..]
+            .iter()
+            .position(is_sep)
+            .map_or(bytes.len(), |k| hit + k);
+        if let Some(found) = path_in(text, start, end) {
+            out.push(found);
+        }
+        done = end;
     }
     out
 }

@@ -313,9 +313,27 @@ fn says(words: &[String], cue: &str) -> bool {
         return words.iter().any(|w| w == cue);
     }
     let n = cue.split(' ').count();
-    words
-        .windows(n)
-        .any(|w| w.iter().map(String::as_str).eq(cue.split(' ')))
+    words.windows(n).any(|w| spells(w, cue))
+}
+
+/// Whether `words`, joined by single spaces, are exactly `cue`; compared in
+/// place, word by word, so a window that differs in its first word costs one
+/// comparison.
+fn spells(words: &[String], cue: &str) -> bool {
+    let mut rest = cue;
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            match rest.strip_prefix(' ') {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(word.as_str()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 #[cfg(test)]
