@@ -258,6 +258,10 @@ fn is_period(word: &str) -> bool {
 /// "v9", "1290", "ckpt-12000" point at one thing; "40x", "24h", "500ms" are
 /// quantities, which a general claim uses as readily as a report.
 fn names_a_version(word: &str) -> bool {
+    // Asked of every word; most hold no digit at all.
+    if !word.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let digits = word.bytes().filter(u8::is_ascii_digit).count();
     let quantity = word.starts_with(|c: char| c.is_ascii_digit())
         && matches!(

@@ -17,6 +17,17 @@ fn field(line: &str) -> Option<(String, &str)> {
     if t[..colon].contains(['(', ')', '=', '[', '{', '"', '\'']) {
         return None;
     }
+    // The label's words are the words before the colon that hold a letter
+    // or digit: counted first (no further than five), so prose with a colon
+    // ("quick one for this PR: ...") is let go without building a label.
+    let words = t[..colon]
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(5)
+        .count();
+    if words == 0 || words > 4 {
+        return None;
+    }
     let label: String = t[..colon]
         .chars()
         .filter(|c| c.is_alphanumeric() || c.is_whitespace())
