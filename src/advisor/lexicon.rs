@@ -526,6 +526,31 @@ mod tests {
     }
 
     #[test]
+    fn an_everyday_phrase_is_read_the_same_in_any_case() {
+        let mut lex = Lexicon::new();
+        lex.add_everyday(&text::stem("going"));
+        lex.add_everyday(&text::stem("live"));
+        for phrase in ["going live", "Going LIVE", "going-live", "GOING  live!"] {
+            assert!(lex.is_everyday(phrase), "{phrase}");
+        }
+        for phrase in ["going live model", "", "--", "gOing lives now"] {
+            assert!(!lex.is_everyday(phrase), "{phrase}");
+        }
+        // Non-ASCII phrases take the general path and agree with it.
+        assert!(lex.is_everyday("Going live \u{2014} live"));
+        assert!(!lex.is_everyday("going caf\u{e9}"));
+    }
+
+    #[test]
+    fn shorthand_longer_than_any_known_is_not_looked_up() {
+        let mut lex = Lexicon::new();
+        lex.add_shorthand("tbl", vec!["table".to_owned()]);
+        assert_eq!(lex.expand("tbl").map(|w| w.len()), Some(1));
+        assert!(lex.expand("tbls").is_none());
+        assert!(lex.expand("tb").is_none());
+    }
+
+    #[test]
     fn typo_repair_is_unambiguous_and_length_limited() {
         let mut lex = Lexicon::new();
         lex.phrase_words("transformation hyperparameter staging serve promote learning launch");

@@ -281,6 +281,28 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_suffix_is_compared_at_the_end_of_the_name() {
+        assert!(ends_with(b"train.py", b".py"));
+        assert!(ends_with(b"train.py", b""));
+        assert!(!ends_with(b"train.pyc", b".py"));
+        assert!(!ends_with(b"py", b".py"));
+        let glob = Glob::parse("*.py").unwrap();
+        assert!(glob.matches("src/Models/Wrapper.PY"));
+        assert!(!glob.matches("src/models/wrapper.pyi"));
+    }
+
+    #[test]
+    fn paths_are_found_around_dots_and_slashes_only() {
+        // Each chunk is read once, however many dots and slashes it holds,
+        // and in text order.
+        let text = "see src/b/c.py, then x.y.z.md and `conf/params.yaml`. done.";
+        let found: Vec<&str> = extract(text).into_iter().map(|(p, _, _)| p).collect();
+        assert_eq!(found, ["src/b/c.py", "x.y.z.md", "conf/params.yaml"]);
+        assert!(extract("no paths here, just words").is_empty());
+        assert!(extract("").is_empty());
+    }
+
+    #[test]
     fn paths_are_found_in_diffs_and_prose() {
         let text = "diff --git a/src/features/x.py b/src/features/x.py\n+++ b/requirements.txt\nWe ran it in dev/test/prod, see train.py.";
         let found: Vec<&str> = extract(text).into_iter().map(|(p, _, _)| p).collect();

@@ -350,6 +350,18 @@ mod tests {
         vec!["fair".to_owned()]
     }
 
+    #[test]
+    fn a_cue_of_several_words_is_found_only_as_those_words_in_a_row() {
+        let words = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert!(says(&words("ok scratch that one"), "scratch that"));
+        assert!(says(&words("scratch that"), "scratch that"));
+        assert!(!says(&words("scratch thatch"), "scratch that"));
+        assert!(!says(&words("scratchthat"), "scratch that"));
+        assert!(!says(&words("that scratch"), "scratch that"));
+        assert!(!says(&words("scratch"), "scratch that"));
+        assert!(says(&words("no wait really"), "wait"));
+    }
+
     fn postponements() -> Vec<String> {
         vec![
             "not yet".to_owned(),
