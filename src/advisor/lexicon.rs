@@ -99,9 +99,6 @@ pub(crate) struct Lexicon {
     everyday: rustc_hash::FxHashSet<Box<str>>,
     /// Shorthand as typed (lower case) and the words it stands for.
     shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
-    /// The length of the longest shorthand: a longer word is never one, and
-    /// is not looked up.
-    shorthand_len: usize,
     /// PR-template field labels and routine values, lower case.
     template_fields: Vec<String>,
     template_empty_values: Vec<String>,
@@ -368,16 +365,12 @@ impl Lexicon {
     }
 
     pub(crate) fn add_shorthand(&mut self, short: &str, long: Vec<String>) {
-        self.shorthand_len = self.shorthand_len.max(short.len());
         self.shorthand
             .insert(short.into(), long.into_iter().map(Into::into).collect());
     }
 
     /// The long form of a word typed as shorthand ("tbl" -> "table").
     pub(crate) fn expand(&self, word: &str) -> Option<&[Box<str>]> {
-        if word.len() > self.shorthand_len {
-            return None;
-        }
         self.shorthand.get(word).map(|w| &**w)
     }
 
@@ -539,15 +532,6 @@ mod tests {
         // Non-ASCII phrases take the general path and agree with it.
         assert!(lex.is_everyday("Going live \u{2014} live"));
         assert!(!lex.is_everyday("going caf\u{e9}"));
-    }
-
-    #[test]
-    fn shorthand_longer_than_any_known_is_not_looked_up() {
-        let mut lex = Lexicon::new();
-        lex.add_shorthand("tbl", vec!["table".to_owned()]);
-        assert_eq!(lex.expand("tbl").map(|w| w.len()), Some(1));
-        assert!(lex.expand("tbls").is_none());
-        assert!(lex.expand("tb").is_none());
     }
 
     #[test]
