@@ -124,7 +124,8 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
                 .trim_start_matches(['`', ' '])
                 .strip_prefix(':')
                 .and_then(|rest| rest.lines().next())
-                .is_some_and(|rest| rest.split_whitespace().count() >= 3);
+                // At least three words, counted no further than the third.
+                .is_some_and(|rest| rest.split_whitespace().nth(2).is_some());
         let headline = opens_line
             && described
             && word.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
@@ -140,7 +141,7 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
                 .map_or(0, |(k, c)| k + c.len_utf8());
             let key = &key[from..];
             let rest = text[end..].lines().next().unwrap_or_default();
-            !key.contains('_') && rest.split_whitespace().count() >= 2
+            !key.contains('_') && rest.split_whitespace().nth(1).is_some()
         };
         let assigned = !described
             && (valued

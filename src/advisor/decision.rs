@@ -443,11 +443,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 for &s in &rule.scopes {
                     scope_on[s] = true;
                 }
-                trace.push(format!(
-                    "{} → {}",
-                    rule.title,
-                    scope_list(engine, &rule.scopes)
-                ));
+                // "title → unit + integration", without the format machinery.
+                let scopes = scope_list(engine, &rule.scopes);
+                let mut line = String::with_capacity(rule.title.len() + 5 + scopes.len());
+                line.push_str(&rule.title);
+                line.push_str(" → ");
+                line.push_str(&scopes);
+                trace.push(line);
             }
         }
         for &t in &rule.traps {
@@ -680,11 +682,14 @@ fn switched_on(ids: &[String], on: &[bool]) -> Vec<String> {
 }
 
 fn scope_list(engine: &Engine, scopes: &[usize]) -> String {
-    let names: Vec<&str> = scopes
-        .iter()
-        .map(|&s| engine.scopes[s].id.as_str())
-        .collect();
-    names.join(" + ")
+    let mut out = String::new();
+    for (k, &s) in scopes.iter().enumerate() {
+        if k > 0 {
+            out.push_str(" + ");
+        }
+        out.push_str(&engine.scopes[s].id);
+    }
+    out
 }
 
 #[cfg(test)]

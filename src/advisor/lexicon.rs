@@ -496,6 +496,23 @@ impl Lexicon {
 
     /// A phrase ("going live") is everyday when each of its words is.
     pub(crate) fn is_everyday(&self, word: &str) -> bool {
+        // ASCII (nearly every phrase) splits and lower-cases word by word,
+        // copying only a word that has a capital.
+        if word.is_ascii() {
+            let mut words = word
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .peekable();
+            return words.peek().is_some()
+                && words.all(|w| {
+                    if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                        let w = w.to_ascii_lowercase();
+                        self.everyday.contains(text::stem(&w).as_ref())
+                    } else {
+                        self.everyday.contains(text::stem(w).as_ref())
+                    }
+                });
+        }
         let lower = word.to_lowercase();
         let mut words = lower
             .split(|c: char| !c.is_alphanumeric())
@@ -584,6 +601,22 @@ mod tests {
         ] {
             assert_eq!(within_one_edit(a, b), expected, "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn an_everyday_phrase_is_read_the_same_in_any_case() {
+        let mut lex = Lexicon::new();
+        lex.add_everyday(&text::stem("going"));
+        lex.add_everyday(&text::stem("live"));
+        for phrase in ["going live", "Going LIVE", "going-live", "GOING  live!"] {
+            assert!(lex.is_everyday(phrase), "{phrase}");
+        }
+        for phrase in ["going live model", "", "--", "gOing lives now"] {
+            assert!(!lex.is_everyday(phrase), "{phrase}");
+        }
+        // Non-ASCII phrases take the general path and agree with it.
+        assert!(lex.is_everyday("Going live \u{2014} live"));
+        assert!(!lex.is_everyday("going caf\u{e9}"));
     }
 
     #[test]

@@ -278,7 +278,12 @@ impl RuleIndex {
     /// when no other rule claims the path. One path, one reading: a test
     /// file under `training/` is a test change, not a training change.
     pub(crate) fn path_rule(&self, path: &str, is_fallback: impl Fn(u32) -> bool) -> Option<u32> {
-        let lower = path.to_ascii_lowercase();
+        // Most pasted paths are lower case already: no copy for them.
+        let lower = if path.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(path.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(path)
+        };
         let parts = super::paths::split_path(&lower);
         let ext = parts
             .last()

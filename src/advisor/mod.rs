@@ -178,13 +178,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     );
     let paths = paths::extract(&cleaned);
     let (items, mood) = analyse(engine, &cleaned, &paths);
-    // The rule each pasted path belongs to, found once.
+    // The rule each pasted path belongs to, found once per distinct path: a
+    // long thread pastes the same few files again and again.
+    let mut rule_of_path: FxHashMap<&str, Option<u32>> = FxHashMap::default();
     let path_rules: Vec<Option<u32>> = paths
         .iter()
         .map(|&(p, _, _)| {
-            engine
-                .index
-                .path_rule(p, |r| engine.rules[r as usize].fallback)
+            *rule_of_path.entry(p).or_insert_with(|| {
+                engine
+                    .index
+                    .path_rule(p, |r| engine.rules[r as usize].fallback)
+            })
         })
         .collect();
     let negated = negation::negated(&items, &cleaned, &engine.lexicon);
@@ -1540,15 +1544,19 @@ fn nearest_object(engine: &Engine, items: &[Item], hits: &[Hit]) -> Vec<Hit> {
                 .lexicon
                 .has(items[h.start as usize].tok, class::CHANGE)
     };
-    // Hits that start at the same item, found by their start.
-    let mut by_start: FxHashMap<u32, Vec<Hit>> = FxHashMap::default();
-    for h in hits {
-        by_start.entry(h.start).or_default().push(*h);
-    }
+    // Hits that start at the same item, found by a binary search over one
+    // copy sorted by start (no map of small vectors).
+    let mut by_start = hits.to_vec();
+    by_start.sort_by_key(|h| h.start);
+    let same_start = |at: u32| {
+        let from = by_start.partition_point(|o| o.start < at);
+        let to = by_start.partition_point(|o| o.start <= at);
+        &by_start[from..to]
+    };
     hits.iter()
         .filter(|h| {
             !(gapped(h)
-                && by_start[&h.start].iter().any(|o| {
+                && same_start(h.start).iter().any(|o| {
                     o.rule != h.rule
                         && o.end < h.end
                         && o.weight >= h.weight
@@ -1581,19 +1589,27 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
         let k = p - h.start as usize;
         k >= 64 || h.named & (1 << k) != 0
     };
-    let mut cover: Vec<Option<Hit>> = vec![None; span_end];
-    let mut kept = Vec::with_capacity(hits.len());
+    // Each position holds the index in `kept` of that hit (`u32::MAX`: none),
+    // so the map stays small however long the message is.
+    const NONE: u32 = u32::MAX;
+    let mut cover: Vec<u32> = vec![NONE; span_end];
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
         let (from, to) = (h.start as usize, h.end as usize);
         let inside = (from..to).filter(|&p| is_named(&h, p)).all(|p| {
-            cover[p].is_some_and(|c| c.weight > h.weight && c.start <= h.start && h.end <= c.end)
+            let c = cover[p];
+            c != NONE && {
+                let c = &kept[c as usize];
+                c.weight > h.weight && c.start <= h.start && h.end <= c.end
+            }
         });
         if inside {
             continue;
         }
+        let at = kept.len() as u32;
         for (p, c) in cover.iter_mut().enumerate().take(to).skip(from) {
-            if is_named(&h, p) && c.is_none_or(|c| c.weight < h.weight) {
-                *c = Some(h);
+            if is_named(&h, p) && (*c == NONE || kept[*c as usize].weight < h.weight) {
+                *c = at;
             }
         }
         kept.push(h);

@@ -349,6 +349,10 @@ fn is_period(word: &str) -> bool {
 /// "v9", "1290", "ckpt-12000" point at one thing; "40x", "24h", "500ms" are
 /// quantities, which a general claim uses as readily as a report.
 fn names_a_version(word: &str) -> bool {
+    // Asked of every word; most hold no digit at all.
+    if !word.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let digits = word.bytes().filter(u8::is_ascii_digit).count();
     let quantity = word.starts_with(|c: char| c.is_ascii_digit())
         && matches!(
@@ -426,6 +430,11 @@ const IRREGULAR_PAST: [&str; 8] = [
 /// value on either side reports a value that moved. An arrow between words ("'verify one
 /// function' → which test?") does not.
 fn value_moves(text: &str) -> bool {
+    // Every arrow holds `>` or opens with the byte 0xE2 ("→", "⇒"): one scan
+    // rules out the usual message with none.
+    if memchr::memchr2(b'>', 0xE2, text.as_bytes()).is_none() {
+        return false;
+    }
     ["->", "→", "=>", "⇒"].iter().any(|arrow| {
         text.match_indices(arrow).any(|(i, a)| {
             let before = text[..i].trim_end().chars().next_back();

@@ -24,34 +24,31 @@ pub(crate) fn is_code_file(path: &str) -> bool {
 /// prefixes (`a/`, `b/`) are removed.
 pub(crate) fn extract(text: &str) -> Vec<(&str, usize, usize)> {
     let mut out = Vec::new();
-    // Byte scan: separators are ASCII, and a chunk with no '.' or '/' is
-    // never a path, so most words cost one pass and no further work.
+    // Separators are ASCII, and a chunk (a run of bytes between separators)
+    // with no '.' or '/' is never a path: only the chunks around those bytes,
+    // found by `memchr`, are looked at, each once.
     let bytes = text.as_bytes();
-    let is_sep = |b: u8| {
+    let is_sep = |b: &u8| {
         b.is_ascii_whitespace()
             || matches!(
                 b,
                 b'`' | b'"' | b'\'' | b'<' | b'>' | b'|' | b'(' | b')' | b'[' | b']' | b','
             )
     };
-    let mut start = None;
-    let mut candidate = false;
-    for i in 0..=bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or(b' ');
-        if is_sep(b) {
-            if let Some(s) = start.take()
-                && candidate
-                && let Some(found) = path_in(text, s, i)
-            {
-                out.push(found);
-            }
-            candidate = false;
-        } else {
-            if start.is_none() {
-                start = Some(i);
-            }
-            candidate |= b == b'.' || b == b'/';
+    let mut done = 0;
+    for hit in memchr::memchr2_iter(b'.', b'/', bytes) {
+        if hit < done {
+            continue;
         }
+        let start = bytes[..hit].iter().rposition(is_sep).map_or(0, |k| k + 1);
+        let end = bytes[hit..]
+            .iter()
+            .position(is_sep)
+            .map_or(bytes.len(), |k| hit + k);
+        if let Some(found) = path_in(text, start, end) {
+            out.push(found);
+        }
+        done = end;
     }
     out
 }
@@ -169,7 +166,7 @@ impl Glob {
         let (Some(last_pat), Some(last_part)) = (self.segments.last(), parts.last()) else {
             return false;
         };
-        if !last_part.ends_with(self.suffix.as_str())
+        if !ends_with(last_part.as_bytes(), self.suffix.as_bytes())
             || (last_pat != "**" && !segment_matches(last_pat, last_part))
         {
             return false;
@@ -192,6 +189,17 @@ impl Glob {
         }
         (0..parts.len()).any(|start| match_from(&self.segments, &parts[start..]))
     }
+}
+
+/// `str::ends_with` for the few bytes of a pattern's suffix, compared byte by
+/// byte: a path is tried against every candidate pattern, and a call to the C
+/// library's `memcmp` for three bytes cost more than the rest of the check.
+fn ends_with(s: &[u8], suffix: &[u8]) -> bool {
+    s.len() >= suffix.len()
+        && s[s.len() - suffix.len()..]
+            .iter()
+            .zip(suffix)
+            .all(|(a, b)| a == b)
 }
 
 /// The non-empty segments of a lower-cased path.
@@ -270,6 +278,28 @@ mod tests {
             let glob = Glob::parse(pattern).unwrap();
             assert_eq!(glob.matches(path), expected, "{pattern} vs {path}");
         }
+    }
+
+    #[test]
+    fn a_pattern_suffix_is_compared_at_the_end_of_the_name() {
+        assert!(ends_with(b"train.py", b".py"));
+        assert!(ends_with(b"train.py", b""));
+        assert!(!ends_with(b"train.pyc", b".py"));
+        assert!(!ends_with(b"py", b".py"));
+        let glob = Glob::parse("*.py").unwrap();
+        assert!(glob.matches("src/Models/Wrapper.PY"));
+        assert!(!glob.matches("src/models/wrapper.pyi"));
+    }
+
+    #[test]
+    fn paths_are_found_around_dots_and_slashes_only() {
+        // Each chunk is read once, however many dots and slashes it holds,
+        // and in text order.
+        let text = "see src/b/c.py, then x.y.z.md and `conf/params.yaml`. done.";
+        let found: Vec<&str> = extract(text).into_iter().map(|(p, _, _)| p).collect();
+        assert_eq!(found, ["src/b/c.py", "x.y.z.md", "conf/params.yaml"]);
+        assert!(extract("no paths here, just words").is_empty());
+        assert!(extract("").is_empty());
     }
 
     #[test]

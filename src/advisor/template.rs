@@ -17,6 +17,17 @@ fn field(line: &str) -> Option<(String, &str)> {
     if t[..colon].contains(['(', ')', '=', '[', '{', '"', '\'']) {
         return None;
     }
+    // The label's words are the words before the colon that hold a letter
+    // or digit: counted first (no further than five), so prose with a colon
+    // ("quick one for this PR: ...") is let go without building a label.
+    let words = t[..colon]
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(5)
+        .count();
+    if words == 0 || words > 4 {
+        return None;
+    }
     let label: String = t[..colon]
         .chars()
         .filter(|c| c.is_alphanumeric() || c.is_whitespace())
@@ -98,13 +109,12 @@ pub(crate) fn blank<'a>(
         let v = v.to_lowercase();
         v.is_empty() || empty_values.contains(&v)
     };
-    let mut changed = false;
-    let mut out = String::with_capacity(text.len());
+    // The byte ranges to blank, found first: most messages hold none, and
+    // then the text is returned as it came, without a copy.
+    let mut blanks: Vec<(usize, usize)> = Vec::new();
     let mut in_template_section = false;
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    let mut offset = 0;
+    for line in text.split('\n') {
         let whole_line = if let Some(h) = heading(line) {
             in_template_section = fields.contains(&h);
             true
@@ -112,25 +122,36 @@ pub(crate) fn blank<'a>(
             in_template_section || unchecked(line)
         };
         if whole_line {
-            changed = true;
-            out.extend(std::iter::repeat_n(' ', line.len()));
-            continue;
-        }
-        // A template pasted into a one-line slash command keeps its fields
-        // as sentences: "Summary: new column. Testing done: suite green.
-        // Rollback: revert". Each sentence is judged as its own field.
-        for sentence in sentences(line) {
-            let boilerplate = field(sentence)
-                .is_some_and(|(label, value)| fields.contains(&label) || routine(value));
-            if boilerplate {
-                changed = true;
-                out.extend(std::iter::repeat_n(' ', sentence.len()));
-            } else {
-                out.push_str(sentence);
+            blanks.push((offset, offset + line.len()));
+        } else {
+            // A template pasted into a one-line slash command keeps its
+            // fields as sentences: "Summary: new column. Testing done: suite
+            // green. Rollback: revert". Each sentence is judged as its own
+            // field.
+            let mut at = offset;
+            for sentence in sentences(line) {
+                let boilerplate = field(sentence)
+                    .is_some_and(|(label, value)| fields.contains(&label) || routine(value));
+                if boilerplate {
+                    blanks.push((at, at + sentence.len()));
+                }
+                at += sentence.len();
             }
         }
+        offset += line.len() + 1;
     }
-    if changed { Cow::Owned(out) } else { text }
+    if blanks.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (start, end) in blanks {
+        out.push_str(&text[from..start]);
+        out.extend(std::iter::repeat_n(' ', end - start));
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

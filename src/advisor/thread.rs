@@ -567,9 +567,27 @@ fn says(words: &[String], cue: &str) -> bool {
         return words.iter().any(|w| w == cue);
     }
     let n = cue.split(' ').count();
-    words
-        .windows(n)
-        .any(|w| w.iter().map(String::as_str).eq(cue.split(' ')))
+    words.windows(n).any(|w| spells(w, cue))
+}
+
+/// Whether `words`, joined by single spaces, are exactly `cue`; compared in
+/// place, word by word, so a window that differs in its first word costs one
+/// comparison.
+fn spells(words: &[String], cue: &str) -> bool {
+    let mut rest = cue;
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            match rest.strip_prefix(' ') {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(word.as_str()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 #[cfg(test)]
@@ -584,6 +602,18 @@ mod tests {
 
     fn concessions() -> Vec<String> {
         vec!["fair".to_owned()]
+    }
+
+    #[test]
+    fn a_cue_of_several_words_is_found_only_as_those_words_in_a_row() {
+        let words = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert!(says(&words("ok scratch that one"), "scratch that"));
+        assert!(says(&words("scratch that"), "scratch that"));
+        assert!(!says(&words("scratch thatch"), "scratch that"));
+        assert!(!says(&words("scratchthat"), "scratch that"));
+        assert!(!says(&words("that scratch"), "scratch that"));
+        assert!(!says(&words("scratch"), "scratch that"));
+        assert!(says(&words("no wait really"), "wait"));
     }
 
     fn postponements() -> Vec<String> {
