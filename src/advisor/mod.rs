@@ -371,12 +371,33 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("still"))
     };
+    // "our TL says green unit tests = safe to ship": a release word among
+    // the words of a belief that someone else holds is part of that
+    // belief, not an intent to release ("unit tests pass, so we're good to
+    // ship" still intends one).
+    let belief_spans: Vec<(u32, u32)> = hits
+        .iter()
+        .chain(&asked_hits)
+        .filter(|h| {
+            engine.rules[h.rule as usize].kind == RuleKind::Trap
+                && h.reach == Reach::Signal
+                && !negated[h.end as usize - 1]
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    let in_belief = |h: &Hit| {
+        mood.is_reported_at(items[h.start as usize].start as usize)
+            && belief_spans
+                .iter()
+                .any(|&(s, e)| s <= h.start && h.end <= e)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter(|h| {
             let n = sentence_of[h.start as usize];
-            engine.rules[h.rule as usize].kind != RuleKind::Promote
-                || !(covered.contains(&n) || staging_only(n) || still(h))
+            !listed_stages(engine, &items, h)
+                && (engine.rules[h.rule as usize].kind != RuleKind::Promote
+                    || !(covered.contains(&n) || staging_only(n) || still(h) || in_belief(h)))
         })
         .collect();
     // "only touches `docs/`: a new section on sample rates": a docs or
@@ -1348,4 +1369,28 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
     }
     kept.sort_by_key(|h| (h.start, h.rule));
     kept
+}
+
+/// "dev, staging, prod, whatever, it's the same test": stage names written as
+/// a list, with a comma between them, name the stages; they move nothing
+/// from one stage to the next, so a signal that reads a move ("staging to
+/// prod") from them does not hold.
+fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
+    let named: Vec<usize> = (h.start..h.end)
+        .filter(|&p| {
+            let k = (p - h.start) as usize;
+            k < 64 && h.named & (1 << k) != 0
+        })
+        .map(|p| p as usize)
+        .collect();
+    named.len() >= 2
+        && named.iter().all(|&p| {
+            engine
+                .stage_names
+                .iter()
+                .any(|(tok, _)| *tok == items[p].tok)
+        })
+        && named
+            .windows(2)
+            .all(|pair| items[pair[0]..pair[1]].iter().any(|i| i.tok == COMMA))
 }
