@@ -86,6 +86,12 @@ pub(crate) struct Mood {
     /// shadow traffic is overkill"): next to a change told elsewhere, the
     /// belief a topic of theirs stands for is voiced about that change.
     pub(crate) claiming: Vec<(usize, usize)>,
+    /// Byte ranges of statements that end in a tag and report no change,
+    /// with no word that judges ("dev, staging, prod, it's the same test
+    /// wherever it runs, right?"). Next to a change told elsewhere they hold
+    /// what they state about it, as a claim does; alone they may only ask
+    /// for a confirmation ("data validation belongs in staging, right?").
+    pub(crate) tagged: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -116,7 +122,7 @@ impl Mood {
     }
 
     pub(crate) fn is_claiming_at(&self, pos: usize) -> bool {
-        within(&self.claiming, pos)
+        within(&self.claiming, pos) || (self.reports && within(&self.tagged, pos))
     }
 }
 
@@ -984,6 +990,9 @@ fn judge(
     mood.denies |= skips && !opens_with_question && (!question_mark || argues);
     // A question asks about a belief ("... - what should the gate
     // check?"); a claim, with or without a tag ("..., right?"), holds it.
+    if !claims && tagged && question_mark && !opens_with_question && !mood.reports {
+        mood.tagged.push((sentence[first].start, end));
+    }
     if claims && !opens_with_question && (!question_mark || argues) {
         if !mood.reports {
             mood.claiming.push((sentence[first].start, end));
@@ -1396,6 +1405,19 @@ mod tests {
         // A question that opens with a question word asks about a belief.
         let text = "bumped lr. is a unit test enough?";
         assert!(!mood(text).is_claiming_at(text.find("unit").unwrap()));
+    }
+
+    #[test]
+    fn a_statement_with_a_tag_holds_what_it_states_about_a_change() {
+        let text = "moved the resize into the shared lib. it's the same test wherever it runs, right?";
+        assert!(mood(text).is_claiming_at(text.find("same").unwrap()));
+        // Alone, it may only ask for a confirmation.
+        let text = "data validation belongs in staging, right?";
+        let m = mood(text);
+        assert!(!m.is_claiming_at(text.find("staging").unwrap()) && m.asks);
+        // One that reports is not a claim.
+        let text = "we bumped lr on the ranker, right?";
+        assert!(!mood(text).is_claiming_at(text.find("lr").unwrap()));
     }
 
     #[test]
