@@ -67,6 +67,10 @@ pub(crate) mod class {
     /// A word in a short label before a colon that presents what follows as
     /// a position held in general ("proposal:", "our motto:").
     pub(crate) const POSITION: u32 = 1 << 19;
+    /// A verb that, ending a question about what something would do ("what
+    /// would an e2e run add?"), asks what it is worth: the question argues
+    /// that it is worth nothing.
+    pub(crate) const WORTH: u32 = 1 << 20;
 }
 
 /// One token of the analysed message.

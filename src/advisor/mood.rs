@@ -239,6 +239,27 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     })
 }
 
+/// "what would an e2e run add?", "what more could staging tell us?": a
+/// question that opens with "what" and a modal and ends on a verb of worth
+/// asks what something is worth, and argues that it is worth nothing.
+fn worth_asked(words: &[Word<'_>], lex: &Lexicon) -> bool {
+    // The question may follow a lead-in clause ("mocks pass, so what would
+    // an e2e run add?").
+    let words: Vec<&Word<'_>> = words.iter().filter(|w| w.kind == TokenKind::Word).collect();
+    let opens = words.iter().enumerate().any(|(k, w)| {
+        w.raw == "what"
+            && words[k + 1..]
+                .iter()
+                .take(2)
+                .any(|n| matches!(n.raw, "would" | "could" | "will" | "does" | "do" | "can"))
+    });
+    let last = words
+        .iter()
+        .rev()
+        .find(|w| !matches!(w.raw, "us" | "me" | "here" | "anyway" | "exactly" | "really"));
+    opens && last.is_some_and(|w| lex.has(w.tok, class::WORTH))
+}
+
 /// "every week", "every sunday": a schedule, which speaks of one job, not of
 /// all cases.
 fn is_period(word: &str) -> bool {
@@ -426,7 +447,8 @@ fn judge(
             && sentence[first + 1..]
                 .iter()
                 .take(2)
-                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)));
+                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
+        || worth_asked(&sentence[first..], lex);
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
     // "where the tests run is an infra detail": a clause that opens with a
@@ -1405,6 +1427,20 @@ mod tests {
         // A question that opens with a question word asks about a belief.
         let text = "bumped lr. is a unit test enough?";
         assert!(!mood(text).is_claiming_at(text.find("unit").unwrap()));
+    }
+
+    #[test]
+    fn a_question_about_what_a_thing_would_add_argues() {
+        for text in [
+            "mocks pass, so what would an e2e run add?",
+            "what more could staging tell us?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && m.argues && !m.asks, "{text}");
+        }
+        for text in ["what would the e2e run catch?", "what does staging check?"] {
+            assert!(mood(text).asks, "{text}");
+        }
     }
 
     #[test]

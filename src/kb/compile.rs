@@ -1118,6 +1118,7 @@ fn build_lexicon(
         (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
         (&raw.rhetorical_words, class::RHETORICAL, "rhetorical word"),
         (&raw.position_labels, class::POSITION, "position label"),
+        (&raw.worth_verbs, class::WORTH, "worth verb"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

@@ -249,6 +249,9 @@ pub(crate) struct LexiconFile {
     /// Words that, in a short label before a colon, present a position.
     #[serde(default)]
     pub(crate) position_labels: Vec<Spanned<String>>,
+    /// Verbs that end a question asking what something would be worth.
+    #[serde(default)]
+    pub(crate) worth_verbs: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
