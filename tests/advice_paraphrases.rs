@@ -566,15 +566,27 @@ fn a_release_inside_a_belief_or_a_list_of_stages_releases_nothing() {
         ),
     ] {
         let advice = advise(&KB, text);
-        assert_eq!(advice.primary_scope.as_deref(), Some("integration"), "{text}");
-        assert!(advice.traps.iter().any(|t| t == trap), "{text}: {:?}", advice.traps);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some("integration"),
+            "{text}"
+        );
+        assert!(
+            advice.traps.iter().any(|t| t == trap),
+            "{text}: {:?}",
+            advice.traps
+        );
     }
     for text in [
         "unit tests are green, promoting v8 of the churn model to prod tonight",
         "the resize change in the shared training and serving lib passed staging, we promote from staging to prod tomorrow",
     ] {
         let advice = advise(&KB, text);
-        assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"), "{text}");
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some("release-gating"),
+            "{text}"
+        );
     }
 }
 

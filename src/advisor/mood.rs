@@ -253,10 +253,12 @@ fn worth_asked(words: &[Word<'_>], lex: &Lexicon) -> bool {
                 .take(2)
                 .any(|n| matches!(n.raw, "would" | "could" | "will" | "does" | "do" | "can"))
     });
-    let last = words
-        .iter()
-        .rev()
-        .find(|w| !matches!(w.raw, "us" | "me" | "here" | "anyway" | "exactly" | "really"));
+    let last = words.iter().rev().find(|w| {
+        !matches!(
+            w.raw,
+            "us" | "me" | "here" | "anyway" | "exactly" | "really"
+        )
+    });
     opens && last.is_some_and(|w| lex.has(w.tok, class::WORTH))
 }
 
@@ -1445,7 +1447,8 @@ mod tests {
 
     #[test]
     fn a_statement_with_a_tag_holds_what_it_states_about_a_change() {
-        let text = "moved the resize into the shared lib. it's the same test wherever it runs, right?";
+        let text =
+            "moved the resize into the shared lib. it's the same test wherever it runs, right?";
         assert!(mood(text).is_claiming_at(text.find("same").unwrap()));
         // Alone, it may only ask for a confirmation.
         let text = "data validation belongs in staging, right?";
