@@ -550,6 +550,46 @@ fn a_question_about_every_stage_gets_the_plan_without_a_primary_scope() {
     assert_plan_questions(PLAN_QUESTIONS);
 }
 
+/// A release word that a belief's own words hold ("green unit tests = safe to
+/// ship") or stage names written as a list ("dev, staging, prod") release
+/// nothing; a release the writer intends still does.
+#[test]
+fn a_release_inside_a_belief_or_a_list_of_stages_releases_nothing() {
+    for (text, trap) in [
+        (
+            "our lead says green unit tests = safe to ship. I rewired how the batch scorer reads the feature table the training job writes",
+            "unit-for-system-confidence",
+        ),
+        (
+            "the image resize now happens in the lib shared by training and the online endpoint. dev, staging, prod, whatever, the test is the same wherever it runs, right?",
+            "stage-blind",
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some("integration"),
+            "{text}"
+        );
+        assert!(
+            advice.traps.iter().any(|t| t == trap),
+            "{text}: {:?}",
+            advice.traps
+        );
+    }
+    for text in [
+        "unit tests are green, promoting v8 of the churn model to prod tonight",
+        "the resize change in the shared training and serving lib passed staging, we promote from staging to prod tomorrow",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some("release-gating"),
+            "{text}"
+        );
+    }
+}
+
 /// Known gaps: phrasings the engine still reads differently from what a
 /// person means. Kept here, with the answer we want, so they stay visible;
 /// `known_gaps_are_still_gaps` fails once one is fixed, so it can move into

@@ -76,6 +76,10 @@ pub(crate) mod class {
     pub(crate) const READER_VERB: u32 = 1 << 21;
     /// A word that makes readers more than one ("both", "all", "other").
     pub(crate) const MANY: u32 = 1 << 22;
+    /// A verb that, ending a question about what something would do ("what
+    /// would an e2e run add?"), asks what it is worth: the question argues
+    /// that it is worth nothing.
+    pub(crate) const WORTH: u32 = 1 << 23;
 }
 
 /// One token of the analysed message.

@@ -482,14 +482,39 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // question, it reads as the knowledge base's rehearsal rule ("canary
     // for the new ranker in staging starts tomorrow"), and every later step
     // (negation, proposals, docs that describe it) judges it as that.
+    // "our TL says green unit tests = safe to ship": a release word among
+    // the words of a belief that someone else holds is part of that
+    // belief, not an intent to release ("unit tests pass, so we're good to
+    // ship" still intends one).
+    let belief_spans: Vec<(u32, u32)> = hits
+        .iter()
+        .chain(&asked_hits)
+        .filter(|h| {
+            engine.rules[h.rule as usize].kind == RuleKind::Trap
+                && h.reach == Reach::Signal
+                && !negated[h.end as usize - 1]
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    let in_belief = |h: &Hit| {
+        mood.is_reported_at(items[h.start as usize].start as usize)
+            && belief_spans
+                .iter()
+                .any(|&(s, e)| s <= h.start && h.end <= e)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
             let n = sentence_of[h.start as usize];
+            // "dev, staging, prod, whatever" lists the stages; it moves
+            // nothing from one to the next.
+            if listed_stages(engine, &items, &h) {
+                return None;
+            }
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || alternatives(&h) {
+            if covered.contains(&n) || still(&h) || alternatives(&h) || in_belief(&h) {
                 return None;
             }
             if staging_only(n) {
@@ -1616,4 +1641,28 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
     }
     kept.sort_by_key(|h| (h.start, h.rule));
     kept
+}
+
+/// "dev, staging, prod, whatever, it's the same test": stage names written as
+/// a list, with a comma between them, name the stages; they move nothing
+/// from one stage to the next, so a signal that reads a move ("staging to
+/// prod") from them does not hold.
+fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
+    let named: Vec<usize> = (h.start..h.end)
+        .filter(|&p| {
+            let k = (p - h.start) as usize;
+            k < 64 && h.named & (1 << k) != 0
+        })
+        .map(|p| p as usize)
+        .collect();
+    named.len() >= 2
+        && named.iter().all(|&p| {
+            engine
+                .stage_names
+                .iter()
+                .any(|(tok, _)| *tok == items[p].tok)
+        })
+        && named
+            .windows(2)
+            .all(|pair| items[pair[0]..pair[1]].iter().any(|i| i.tok == COMMA))
 }

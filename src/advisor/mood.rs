@@ -86,6 +86,12 @@ pub(crate) struct Mood {
     /// shadow traffic is overkill"): next to a change told elsewhere, the
     /// belief a topic of theirs stands for is voiced about that change.
     pub(crate) claiming: Vec<(usize, usize)>,
+    /// Byte ranges of statements that end in a tag and report no change,
+    /// with no word that judges ("dev, staging, prod, it's the same test
+    /// wherever it runs, right?"). Next to a change told elsewhere they hold
+    /// what they state about it, as a claim does; alone they may only ask
+    /// for a confirmation ("data validation belongs in staging, right?").
+    pub(crate) tagged: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -116,7 +122,7 @@ impl Mood {
     }
 
     pub(crate) fn is_claiming_at(&self, pos: usize) -> bool {
-        within(&self.claiming, pos)
+        within(&self.claiming, pos) || (self.reports && within(&self.tagged, pos))
     }
 }
 
@@ -314,6 +320,29 @@ fn relative_that(words: &[Word<'_>], k: usize) -> bool {
         )
     });
     after_noun && clause
+}
+
+/// "what would an e2e run add?", "what more could staging tell us?": a
+/// question with "what" and "would" or "could" that ends on a verb of worth
+/// asks what something is worth, and argues that it is worth nothing.
+fn worth_asked(words: &[Word<'_>], lex: &Lexicon) -> bool {
+    // The question may follow a lead-in clause ("mocks pass, so what would
+    // an e2e run add?").
+    let words: Vec<&Word<'_>> = words.iter().filter(|w| w.kind == TokenKind::Word).collect();
+    let opens = words.iter().enumerate().any(|(k, w)| {
+        w.raw == "what"
+            && words[k + 1..]
+                .iter()
+                .take(2)
+                .any(|n| matches!(n.raw, "would" | "could"))
+    });
+    let last = words.iter().rev().find(|w| {
+        !matches!(
+            w.raw,
+            "us" | "me" | "here" | "anyway" | "exactly" | "really"
+        )
+    });
+    opens && last.is_some_and(|w| lex.has(w.tok, class::WORTH))
 }
 
 /// "every week", "every sunday": a schedule, which speaks of one job, not of
@@ -569,7 +598,8 @@ fn judge(
             && sentence[first + 1..]
                 .iter()
                 .take(2)
-                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)));
+                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
+        || worth_asked(&sentence[first..], lex);
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
     // "where the tests run is an infra detail": a clause that opens with a
@@ -1236,6 +1266,9 @@ fn judge(
     mood.denies |= skips && !opens_with_question && (!question_mark || argues);
     // A question asks about a belief ("... - what should the gate
     // check?"); a claim, with or without a tag ("..., right?"), holds it.
+    if !claims && tagged && question_mark && !opens_with_question && !mood.reports {
+        mood.tagged.push((sentence[first].start, end));
+    }
     if claims && !opens_with_question && (!question_mark || argues) {
         if !mood.reports {
             mood.claiming.push((sentence[first].start, end));
@@ -1656,6 +1689,39 @@ mod tests {
         // A question that opens with a question word asks about a belief.
         let text = "bumped lr. is a unit test enough?";
         assert!(!mood(text).is_claiming_at(text.find("unit").unwrap()));
+    }
+
+    #[test]
+    fn a_question_about_what_a_thing_would_add_argues() {
+        for text in [
+            "mocks pass, so what would an e2e run add?",
+            "what more could staging tell us?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims && m.argues && !m.asks, "{text}");
+        }
+        // "does" asks what a thing does add: "what does this PR add?".
+        for text in [
+            "what would the e2e run catch?",
+            "what does staging check?",
+            "what does this PR add?",
+        ] {
+            assert!(mood(text).asks, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_statement_with_a_tag_holds_what_it_states_about_a_change() {
+        let text =
+            "moved the resize into the shared lib. it's the same test wherever it runs, right?";
+        assert!(mood(text).is_claiming_at(text.find("same").unwrap()));
+        // Alone, it may only ask for a confirmation.
+        let text = "data validation belongs in staging, right?";
+        let m = mood(text);
+        assert!(!m.is_claiming_at(text.find("staging").unwrap()) && m.asks);
+        // One that reports is not a claim.
+        let text = "we bumped lr on the ranker, right?";
+        assert!(!mood(text).is_claiming_at(text.find("lr").unwrap()));
     }
 
     #[test]

@@ -1132,6 +1132,7 @@ fn build_lexicon(
         (&raw.role_nouns, class::ROLE, "role noun"),
         (&raw.reader_verbs, class::READER_VERB, "reader verb"),
         (&raw.many_words, class::MANY, "many word"),
+        (&raw.worth_verbs, class::WORTH, "worth verb"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

@@ -272,6 +272,9 @@ pub(crate) struct LexiconFile {
     /// Words that point back at the changed thing as a reader verb's object.
     #[serde(default)]
     pub(crate) pointers: Vec<Spanned<String>>,
+    /// Verbs that end a question asking what something would be worth.
+    #[serde(default)]
+    pub(crate) worth_verbs: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
