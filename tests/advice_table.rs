@@ -177,6 +177,9 @@ const CASES: &[Case] = &[
     ("prod deployment of the churn pipeline is scheduled for friday", R, &[GATE], &[T3]),
     ("depolyment to prod tonight, anything to check?", R, &[GATE], &[T3]),
     ("ready to promtoe to production", R, &[GATE], &[T3]),
+    // A belief voiced about a change adds no deeper test than the change
+    // needs (the every-stage plan made this release-gating before).
+    ("fixed the off-by-one in `clip_scores()`. we run the same tests in dev, staging and prod anyway", U, &[UNIT], &[T3, T6]),
     // A promotion its asker holds ("ok, holding") is put off: what is left
     // is the function fix.
     ("maya: can I promote churn-v12 to prod this afternoon?\nli: validation's still red on the EU slice\nmaya: ok, holding. I'll just merge the fix to `eu_region_map()` today", U, &[UNIT], &[]),

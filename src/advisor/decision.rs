@@ -430,6 +430,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let mut notes: Vec<String> = Vec::new();
     let mut escalators = Vec::new();
 
+    // The deepest scope the change itself needs.
+    let change_depth = positive
+        .iter()
+        .filter(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
+        .flat_map(|f| engine.rules[f.rule as usize].scopes.iter().copied())
+        .max()
+        .unwrap_or(0);
     // Rationale and checks follow the knowledge base's rule order, which runs
     // from narrow changes to release decisions.
     let mut by_rule: Vec<u32> = positive.iter().map(|f| f.rule).collect();
@@ -439,6 +446,19 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         let rule = &engine.rules[r as usize];
         match rule.kind {
             RuleKind::Escalate => escalators.push(rule),
+            // A belief voiced about a change adds the tests it would skip,
+            // never deeper ones than the change needs: "unit tests pass, so
+            // ship it" adds the staging run, "fixed `clip()`, we run the
+            // same tests everywhere anyway" is still one function.
+            RuleKind::Trap if reading == Reading::Change => {
+                for &s in rule.scopes.iter().filter(|&&s| s <= change_depth) {
+                    scope_on[s] = true;
+                }
+                let mut line = String::with_capacity(rule.title.len() + 32);
+                line.push_str(&rule.title);
+                line.push_str(": reminded, within the change's depth");
+                trace.push(line);
+            }
             _ => {
                 for &s in &rule.scopes {
                     scope_on[s] = true;
@@ -793,6 +813,18 @@ mod tests {
         // A question's generic topic still gives way to the docs change.
         let advice = decide(&KB.engine, facts(&["docs", "stages"]));
         assert_eq!(advice.scopes, ["unit"]);
+    }
+
+    #[test]
+    fn a_belief_about_a_change_adds_no_deeper_test_than_the_change_needs() {
+        // "fixed `clip()`, we run the same tests everywhere anyway".
+        let advice = decide(&KB.engine, facts(&["generic-code", "same-everywhere"]));
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.scopes, ["unit"]);
+        assert!(advice.traps.iter().any(|t| t == "stage-blind"));
+        // "unit tests pass, so ship it": the staging run it skips comes back.
+        let advice = decide(&KB.engine, facts(&["promote", "unit-enough"]));
+        assert_eq!(advice.scopes, ["integration", "release-gating"]);
     }
 
     #[test]
