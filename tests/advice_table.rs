@@ -101,6 +101,7 @@ const CASES: &[Case] = &[
 
     // ---------------------------------------------------------------- X04 hyperparameters
     ("bumped lr from 1e-3 to 3e-4", I, &[INTEG], &[T1]),
+    ("bumped the embedding dim to 256 in the recommender config", I, &[INTEG], &[T1]),
     ("set `max_depth` to 8 and n_estimators to 400", I, &[INTEG], &[T1]),
     ("changed the hyperparamter grid", I, &[INTEG], &[T1]),
     ("hyper-parameters changed for the churn model", I, &[INTEG], &[T1]),
@@ -177,6 +178,7 @@ const CASES: &[Case] = &[
     ("prod deployment of the churn pipeline is scheduled for friday", R, &[GATE], &[T3]),
     ("depolyment to prod tonight, anything to check?", R, &[GATE], &[T3]),
     ("ready to promtoe to production", R, &[GATE], &[T3]),
+    ("changed the decision threshold from 0.5 to 0.4 on the fraud endpoint; offline precision looks great so we can flip it for everyone tonight", R, &[UNIT, INTEG, GATE], &[T1, T3, T5]),
     // A belief voiced about a change adds no deeper test than the change
     // needs (the every-stage plan made this release-gating before).
     ("fixed the off-by-one in `clip_scores()`. we run the same tests in dev, staging and prod anyway", U, &[UNIT], &[T3, T6]),
