@@ -899,6 +899,9 @@ fn judge(
                 && matches!(w.raw, "fine" | "safe" | "better")
                 && (matches!(sentence[k - 1].raw, "went" | "ran" | "came" | "run" | "gone")
                     || (sentence[k - 1].raw.ends_with("ed") && sentence[k - 1].raw.len() > 4)))
+            // "the new optional field": a word after "new" describes the new
+            // thing; it is no verdict.
+            && !(k > 0 && sentence[k - 1].raw == "new")
     };
     // A clause after a comma may judge an activity of its own ("the gate is
     // red tape, setting it to dry run is harmless").
@@ -1336,6 +1339,13 @@ mod tests {
 
     fn general_at(text: &str, word: &str) -> bool {
         mood(text).is_general_at(text.find(word).expect("the word is in the text"))
+    }
+
+    #[test]
+    fn a_word_after_new_describes_the_new_thing() {
+        let m = mood("we now log the model with a signature that includes the new optional field");
+        assert!(m.reports && !m.claims);
+        assert!(mood("the staging run is optional for this kind of change").claims);
     }
 
     #[test]
