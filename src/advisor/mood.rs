@@ -634,10 +634,6 @@ fn judge(
     ) && sentence
         .get(first + 1)
         .is_some_and(|n| matches!(n.raw, "we" | "i" | "us"));
-    // A dated sentence is about one occasion ("goes to prod today because
-    // the job crashes every night"). Read once: a question asks about it
-    // below, and the sentence's generality after.
-    let dated = dates_an_occasion(sentence);
     if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
         // "how long should a canary sit at 5%?" asks about canaries;
@@ -700,7 +696,8 @@ fn judge(
         let one_version = sentence.iter().any(|w| names_a_version(w.raw));
         // "would it be ok to put the new OCR model live on monday?" asks
         // about one occasion, not what is acceptable in general.
-        if (!definite || practice || (which_stage && !one_version)) && !dated {
+        if (!definite || practice || (which_stage && !one_version)) && !dates_an_occasion(sentence)
+        {
             mood.asking_in_general.push((sentence[first].start, end));
         }
     }
@@ -791,6 +788,9 @@ fn judge(
     // a position is what follows a label without opening on a change verb.
     let positioned = positioned && !lex.has(sentence[first].tok, class::CHANGE);
     let general = general || statement || positioned;
+    // A dated sentence is about one occasion ("goes to prod today because
+    // the job crashes every night").
+    let dated = dates_an_occasion(sentence);
     // "if the upstream team changes their tables, that's on them": a
     // sentence that opens with a condition states a rule for every time it
     // holds, not one occasion. "if you approve it, it deploys" tells the
