@@ -1103,7 +1103,10 @@ fn judge(
         // likens a thing to is a figure of speech; it points at nothing.
         figurative |=
             w.raw == "like" && prev.is_some_and(|p| matches!(p.raw, "is" | "are" | "s" | "just"));
-        mood.points_at |= !figurative
+        // Once the message points at something, no later word can take it
+        // back, so the words (and their digits) need not be read again.
+        mood.points_at |= !mood.points_at
+            && !figurative
             && (matches!(
                 w.raw,
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
