@@ -1648,21 +1648,27 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
 /// from one stage to the next, so a signal that reads a move ("staging to
 /// prod") from them does not hold.
 fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
-    let named: Vec<usize> = (h.start..h.end)
+    // The named words are walked once, in order, with no list built: most
+    // hits name no stage and stop at their first named word.
+    let named = (h.start..h.end)
         .filter(|&p| {
             let k = (p - h.start) as usize;
             k < 64 && h.named & (1 << k) != 0
         })
-        .map(|p| p as usize)
-        .collect();
-    named.len() >= 2
-        && named.iter().all(|&p| {
-            engine
-                .stage_names
-                .iter()
-                .any(|(tok, _)| *tok == items[p].tok)
-        })
-        && named
-            .windows(2)
-            .all(|pair| items[pair[0]..pair[1]].iter().any(|i| i.tok == COMMA))
+        .map(|p| p as usize);
+    let mut count = 0;
+    let mut prev: Option<usize> = None;
+    for p in named {
+        let stage = engine
+            .stage_names
+            .iter()
+            .any(|(tok, _)| *tok == items[p].tok);
+        let comma_before = prev.is_none_or(|q| items[q..p].iter().any(|i| i.tok == COMMA));
+        if !stage || !comma_before {
+            return false;
+        }
+        prev = Some(p);
+        count += 1;
+    }
+    count >= 2
 }

@@ -327,22 +327,29 @@ fn relative_that(words: &[Word<'_>], k: usize) -> bool {
 /// asks what something is worth, and argues that it is worth nothing.
 fn worth_asked(words: &[Word<'_>], lex: &Lexicon) -> bool {
     // The question may follow a lead-in clause ("mocks pass, so what would
-    // an e2e run add?").
-    let words: Vec<&Word<'_>> = words.iter().filter(|w| w.kind == TokenKind::Word).collect();
-    let opens = words.iter().enumerate().any(|(k, w)| {
-        w.raw == "what"
-            && words[k + 1..]
-                .iter()
-                .take(2)
-                .any(|n| matches!(n.raw, "would" | "could"))
-    });
-    let last = words.iter().rev().find(|w| {
+    // an e2e run add?"). Its last word is read first: most sentences end on
+    // no verb of worth, and then the opening need not be looked for.
+    let mut plain = words.iter().filter(|w| w.kind == TokenKind::Word);
+    let last = plain.clone().rev().find(|w| {
         !matches!(
             w.raw,
             "us" | "me" | "here" | "anyway" | "exactly" | "really"
         )
     });
-    opens && last.is_some_and(|w| lex.has(w.tok, class::WORTH))
+    if !last.is_some_and(|w| lex.has(w.tok, class::WORTH)) {
+        return false;
+    }
+    while let Some(w) = plain.next() {
+        if w.raw == "what"
+            && plain
+                .clone()
+                .take(2)
+                .any(|n| matches!(n.raw, "would" | "could"))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// "every week", "every sunday": a schedule, which speaks of one job, not of
@@ -1099,7 +1106,10 @@ fn judge(
         // likens a thing to is a figure of speech; it points at nothing.
         figurative |=
             w.raw == "like" && prev.is_some_and(|p| matches!(p.raw, "is" | "are" | "s" | "just"));
-        mood.points_at |= !figurative
+        // Once the message points at something, no later word can take it
+        // back, so the words (and their digits) need not be read again.
+        mood.points_at |= !mood.points_at
+            && !figurative
             && (matches!(
                 w.raw,
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"

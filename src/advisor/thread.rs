@@ -70,9 +70,10 @@ fn clock_line(line: &str) -> bool {
 fn display_name(line: &str) -> Option<&str> {
     let line = line.trim();
     let name = line.strip_suffix("APP").map_or(line, str::trim_end);
-    let words = name.split_whitespace().count();
-    ((1..=4).contains(&words)
-        && name.len() <= 40
+    // The length first: a sentence is usually longer than any name, and
+    // counting its words is the costly test.
+    (name.len() <= 40
+        && (1..=4).contains(&name.split_whitespace().count())
         && name.starts_with(char::is_alphabetic)
         && !name.ends_with('.')
         && name
