@@ -140,18 +140,7 @@ pub(crate) fn blank<'a>(
         }
         offset += line.len() + 1;
     }
-    if blanks.is_empty() {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (start, end) in blanks {
-        out.push_str(&text[from..start]);
-        out.extend(std::iter::repeat_n(' ', end - start));
-        from = end;
-    }
-    out.push_str(&text[from..]);
-    Cow::Owned(out)
+    super::text::blank_ranges(text, &blanks)
 }
 
 #[cfg(test)]

@@ -140,19 +140,23 @@ pub(crate) fn strike_out(text: Cow<'_, str>) -> Cow<'_, str> {
             _ => {}
         }
     }
-    if spans.is_empty() {
+    blank_ranges(text, &spans)
+}
+
+/// Replaces each byte range (in order, not overlapping, on character
+/// boundaries) with as many spaces as it has bytes, so every offset into the
+/// text still points at the same place. Returns the text as it came when
+/// there is nothing to blank.
+pub(crate) fn blank_ranges<'a>(text: Cow<'a, str>, ranges: &[(usize, usize)]) -> Cow<'a, str> {
+    if ranges.is_empty() {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    for (s, e) in spans {
-        out.push_str(&text[from..s]);
-        out.extend(
-            text[s..e]
-                .chars()
-                .flat_map(|c| std::iter::repeat_n(' ', c.len_utf8())),
-        );
-        from = e;
+    for &(start, end) in ranges {
+        out.push_str(&text[from..start]);
+        out.extend(std::iter::repeat_n(' ', end - start));
+        from = end;
     }
     out.push_str(&text[from..]);
     Cow::Owned(out)
