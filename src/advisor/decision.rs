@@ -544,14 +544,17 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 trace.push("a question about one kind of test: answered for that kind".to_owned());
                 Some(kind_scopes)
             }
+        } else if named_stages.len() == 1 && asks_purpose {
+            // "what is staging for?": what that stage is for, also when the
+            // question says it asks from a testing point of view ("the point
+            // of the prod stage from a testing point of view"), which words of
+            // the stage plan would otherwise answer.
+            trace.push("a question about one stage: answered with what it is for".to_owned());
+            Some(Vec::new())
         } else if stage_plan {
             trace.push("a question about stages in general: answered with the plan".to_owned());
             no_primary = true;
             None
-        } else if named_stages.len() == 1 && asks_purpose {
-            // "what is staging for?": what that stage is for.
-            trace.push("a question about one stage: answered with what it is for".to_owned());
-            Some(Vec::new())
         } else if named_stages.len() == 1 {
             // "which tests belong in prod?": the scopes of that stage.
             trace.push(
