@@ -310,9 +310,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // ("the feature pipeline feeding training and serving") still describe a
     // change when they neither ask nor claim.
     let reports = reports || !code_units.is_empty();
+    // A belief asked about ("guide trap: ... what's the better rule?") is
+    // about testing though the scope it names is part of it.
     let about_testing = changes
         || topics
         || beliefs
+        || !asked.is_empty()
         || says_test
         || !named_stages.is_empty()
         || !named_scopes.is_empty();

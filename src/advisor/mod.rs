@@ -1031,11 +1031,23 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         }
     }
     let context = domain_at.iter().any(|&k| !everyday_item[k as usize]);
-    for (item, &everyday) in items.iter().zip(&everyday_item) {
+    // "guide trap: using unit tests to stand in for whole-system confidence.
+    // what's the better rule?": a scope named in the words of a belief that
+    // is only asked about is part of that belief, not a scope asked about.
+    let in_asked_belief = |k: usize| {
+        asked_hits.iter().any(|h| {
+            (h.start as usize..h.end as usize).contains(&k)
+                && engine.rules[h.rule as usize].kind == RuleKind::Trap
+        })
+    };
+    for (k, (item, &everyday)) in items.iter().zip(&everyday_item).enumerate() {
         if !context && everyday {
             continue;
         }
         for &(tok, scope) in &engine.scope_names {
+            if in_asked_belief(k) {
+                break;
+            }
             if item.tok == tok && !facts.named_scopes.contains(&scope) {
                 facts.named_scopes.push(scope);
             }

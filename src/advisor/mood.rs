@@ -511,10 +511,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     // "proposal: from next sprint we rely on the unit suite alone": a short
     // label before a colon that presents a position makes the sentence after
     // it speak of all cases.
-    let mut positioned = false;
-    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, positioned| {
+    // "guide trap: using unit tests to stand in for whole-system
+    // confidence. what's the better rule?": a label that cites presents the
+    // words after it as someone else's, to be asked about.
+    let mut positioned = Label::None;
+    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, label| {
         if !sentence.is_empty() {
-            judge(sentence, end, question_mark, positioned, lex, &mut mood);
+            judge(sentence, end, question_mark, label, lex, &mut mood);
         }
         sentence.clear();
     };
@@ -522,13 +525,22 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         match w.kind {
             TokenKind::Break => {
                 let question_mark = text[w.start..].starts_with('?');
-                let label = text[w.start..].starts_with(':')
-                    && sentence.len() <= 6
-                    && sentence
-                        .iter()
-                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::POSITION));
+                let short_label = text[w.start..].starts_with(':') && sentence.len() <= 6;
+                let labelled = |cls| {
+                    short_label
+                        && sentence
+                            .iter()
+                            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, cls))
+                };
+                let label = if labelled(class::POSITION) {
+                    Label::Position
+                } else if labelled(class::CITATION) {
+                    Label::Citation
+                } else {
+                    Label::None
+                };
                 let was = std::mem::replace(&mut positioned, label);
-                if label {
+                if label != Label::None {
                     sentence.clear();
                 } else {
                     flush(&mut sentence, w.start + 1, question_mark, was);
@@ -541,11 +553,21 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     mood
 }
 
+/// What a short label before a colon makes of the sentence after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    None,
+    /// "proposal:", "motto:": a position held in general.
+    Position,
+    /// "guide trap:", "exam stem:": words cited from elsewhere.
+    Citation,
+}
+
 fn judge(
     sentence: &[Word<'_>],
     end: usize,
     question_mark: bool,
-    positioned: bool,
+    label: Label,
     lex: &Lexicon,
     mood: &mut Mood,
 ) {
@@ -786,7 +808,8 @@ fn judge(
     let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
     // "proposal: add a column to the feature table" proposes one change;
     // a position is what follows a label without opening on a change verb.
-    let positioned = positioned && !lex.has(sentence[first].tok, class::CHANGE);
+    let positioned = label == Label::Position && !lex.has(sentence[first].tok, class::CHANGE);
+    let cited = label == Label::Citation;
     let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
@@ -810,6 +833,8 @@ fn judge(
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first..k].iter().any(|p| p.raw == "does"))
     });
+    // Cited words are held by their source, as a reported belief is.
+    let reported_belief = reported_belief || cited;
     if reported_belief {
         mood.reported.push((sentence[first].start, end));
     }
