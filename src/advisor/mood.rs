@@ -539,8 +539,19 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                 } else {
                     Label::None
                 };
+                // "after the outage everyone's asking me this: who decides
+                // ...?": a lead-in that announces a question only hands over
+                // to it; whoever it names does not speak in the question.
+                let announces = text[w.start..].starts_with(':')
+                    && sentence.len() <= 12
+                    && sentence.iter().any(|w| {
+                        matches!(
+                            w.raw,
+                            "ask" | "asks" | "asking" | "asked" | "wondering" | "question" | "q"
+                        )
+                    });
                 let was = std::mem::replace(&mut positioned, label);
-                if label != Label::None {
+                if label != Label::None || announces {
                     sentence.clear();
                 } else {
                     flush(&mut sentence, w.start + 1, question_mark, was);
