@@ -72,6 +72,7 @@ pub(crate) struct Facts {
     pub(crate) argues: bool,
     /// Some word says "change" in any form.
     pub(crate) mentions_change: bool,
+    pub(crate) says_change: bool,
     /// The message points at a particular thing ("this", a version, code).
     pub(crate) points_at: bool,
     /// Someone speaks for themselves ("we", "I").
@@ -121,6 +122,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         asks,
         argues,
         mentions_change,
+        says_change,
         points_at,
         personal,
         intends,
@@ -512,7 +514,30 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             let r = &engine.rules[f.rule as usize];
             r.kind == RuleKind::Topic && r.fallback
         });
-        let answer: Option<Vec<usize>> = if !named_scopes.is_empty() {
+        // "are unit tests enough when you change hyperparameters?": a
+        // question that names a kind of change asks whether the scope it
+        // names fits that change, so the change decides the answer, as it
+        // decides a proposal's.
+        let subject = says_change && positive.iter().any(|f| {
+            let r = &engine.rules[f.rule as usize];
+            r.kind == RuleKind::Change && !r.fallback
+        });
+        let answer: Option<Vec<usize>> = if subject && !named_scopes.is_empty() {
+            trace.push(
+                "a question about a kind of change: answered for that change, not the scope it names"
+                    .to_owned(),
+            );
+            // The kind of test asked about is weighed, as a proposal is; the
+            // change's own rules name the scopes.
+            Some(
+                positive
+                    .iter()
+                    .map(|f| &engine.rules[f.rule as usize])
+                    .filter(|r| r.kind == RuleKind::Change)
+                    .flat_map(|r| r.scopes.iter().copied())
+                    .collect(),
+            )
+        } else if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)
         } else if !kind_of_test && !asked.is_empty() {

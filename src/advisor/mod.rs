@@ -981,6 +981,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         asks: mood.asks,
         argues: mood.argues,
         mentions_change: mood.mentions_change,
+        says_change: mood.says_change,
         points_at: mood.points_at,
         personal: mood.personal,
         intends,

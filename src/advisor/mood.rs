@@ -34,6 +34,10 @@ pub(crate) struct Mood {
     /// Some word says "change" in any form ("a learning rate change", "if
     /// we change the docs"): a question with one is about a change.
     pub(crate) mentions_change: bool,
+    /// Some word says something changes, in a particular case or in general
+    /// ("when you change hyperparameters"): a question about a kind of
+    /// change, not only about a kind of test.
+    pub(crate) says_change: bool,
     /// The message points at a particular thing or plan: "this", "my",
     /// "let's", "I'll", "planning to", a number or a version, code in
     /// backticks. A belief voiced
@@ -1130,6 +1134,11 @@ fn judge(
             && !w.raw.starts_with("chang")
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || prev.is_some_and(|p| matches!(p.raw, "a" | "an")));
+        // "is there any point in ...": after a determiner, "point" is the
+        // noun, not the verb that points an alias.
+        let noun_point = w.raw == "point"
+            && prev.is_some_and(|p| matches!(p.raw, "any" | "the" | "no" | "a" | "what"));
+        mood.says_change |= change && !noun_point && !lex.has(w.tok, class::INTENT);
         mood.mentions_change |= change
             && !general
             && !asks_in_general
