@@ -518,10 +518,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         // question that names a kind of change asks whether the scope it
         // names fits that change, so the change decides the answer, as it
         // decides a proposal's.
-        let subject = says_change && positive.iter().any(|f| {
-            let r = &engine.rules[f.rule as usize];
-            r.kind == RuleKind::Change && !r.fallback
-        });
+        let subject = says_change
+            && positive.iter().any(|f| {
+                let r = &engine.rules[f.rule as usize];
+                r.kind == RuleKind::Change && !r.fallback
+            });
         let answer: Option<Vec<usize>> = if subject && !named_scopes.is_empty() {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"

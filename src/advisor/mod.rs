@@ -478,10 +478,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .iter()
             .filter(|i| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok))
             .count();
-        let bare = span
-            .iter()
-            .filter(|i| is_test_word(&cleaned, i))
-            .count();
+        let bare = span.iter().filter(|i| is_test_word(&cleaned, i)).count();
         named >= 1
             && named + bare >= 2
             && span

@@ -1889,6 +1889,27 @@ mod tests {
     }
 
     #[test]
+    fn a_question_says_a_change_of_any_kind_but_not_any_point() {
+        assert!(mood("are unit tests enough when you change hyperparameters?").says_change);
+        assert!(mood("do we need e2e tests for a config change?").says_change);
+        assert!(!mood("is there any point running integration tests in dev?").says_change);
+        assert!(!mood("what's the point of a dev workspace?").says_change);
+    }
+
+    #[test]
+    fn a_citing_label_reports_what_follows_and_a_lead_in_hands_over() {
+        let text = "guide trap: using unit tests to stand in for whole-system confidence. what's the better rule?";
+        let m = mood(text);
+        assert!(m.is_reported_at(text.find("using").expect("in the text")));
+        assert!(!m.is_reported_at(text.find("better").expect("in the text")));
+        // A position label makes what follows general, not someone else's.
+        let text = "proposal: we rely on the unit suite alone";
+        assert!(!mood(text).is_reported_at(text.find("rely").expect("in the text")));
+        assert!(!mood("everyone's asking me this: who decides what goes to prod?").personal);
+        assert!(mood("I was asking: can we ship v9 today?").personal);
+    }
+
+    #[test]
     fn any_point_in_the_role_of_or_why_we_keep_a_stage_asks_its_purpose() {
         assert!(mood("is there any point in a staging env for batch jobs?").asks_purpose);
         assert!(mood("what's the role of the test environment?").asks_purpose);
