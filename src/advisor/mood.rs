@@ -551,7 +551,14 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                     && sentence.iter().any(|w| {
                         matches!(
                             w.raw,
-                            "ask" | "asks" | "asking" | "asked" | "wondering" | "question" | "q"
+                            "ask"
+                                | "asks"
+                                | "asking"
+                                | "asked"
+                                | "wondering"
+                                | "curious"
+                                | "question"
+                                | "q"
                         )
                     });
                 let was = std::mem::replace(&mut positioned, label);
@@ -782,7 +789,23 @@ fn judge(
                             "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
                         )
                     }),
-                    "for" => next.is_none_or(|n| n.kind != TokenKind::Word),
+                    // "what's staging for if we already have CI?": "for"
+                    // ends its clause when what follows opens another one.
+                    "for" => next.is_none_or(|n| {
+                        n.kind != TokenKind::Word
+                            || matches!(
+                                n.raw,
+                                "if" | "when"
+                                    | "since"
+                                    | "given"
+                                    | "because"
+                                    | "then"
+                                    | "anyway"
+                                    | "really"
+                                    | "exactly"
+                                    | "actually"
+                            )
+                    }),
                     _ => false,
                 }
         });
@@ -1907,6 +1930,16 @@ mod tests {
         assert!(!mood(text).is_reported_at(text.find("rely").expect("in the text")));
         assert!(!mood("everyone's asking me this: who decides what goes to prod?").personal);
         assert!(mood("I was asking: can we ship v9 today?").personal);
+        assert!(
+            !mood("not a change, just curious: which tests block a prod release?").mentions_change
+        );
+    }
+
+    #[test]
+    fn for_that_ends_its_clause_asks_a_purpose() {
+        assert!(mood("real question: what's staging for if we already have CI?").asks_purpose);
+        assert!(mood("what is the dev workspace for, really?").asks_purpose);
+        assert!(!mood("what tests run for the ranker in staging?").asks_purpose);
     }
 
     #[test]
