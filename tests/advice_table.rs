@@ -61,6 +61,8 @@ const CASES: &[Case] = &[
     ("coverage is 95% so that's enough right?", I, &[INTEG], &[T2]),
     ("we run the same tests in dev, test and prod", R, &[UNIT, INTEG, GATE], &[T3]),
     ("same test suite runs in every environment, is that fine?", R, &[UNIT, INTEG, GATE], &[T3]),
+    // The study guide's own wording of the trap.
+    ("honestly ignoring the environment stage when we design tests is fine, dev, test and prod serve the same purpose", R, &[UNIT, INTEG, GATE], &[T3]),
     ("can we skip staging and deploy straight to prod?", R, &[UNIT, INTEG, GATE], &[T3]),
     // Testing in prod instead of staging is answered with what staging is
     // for (expected the every-stage plan before the skip-staging belief was
@@ -764,4 +766,130 @@ fn a_scene_set_with_a_team_about_to_promote_is_a_release() {
         show(&advice)
     );
     assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
+}
+
+/// A general question that names a kind of change and a kind of test asks
+/// whether that test fits the change: the change decides, and a deeper test
+/// than it needs is the over-testing trap.
+#[test]
+fn a_question_about_a_kind_of_change_is_answered_for_the_change() {
+    for (text, scope) in [
+        (
+            "are unit tests enough when you change hyperparameters?",
+            INTEG,
+        ),
+        (
+            "do we need an integration test for a docstring change?",
+            UNIT,
+        ),
+        (
+            "do integration tests make sense for a one-function change?",
+            UNIT,
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.reading.name(),
+            "question",
+            "{text}: {}",
+            show(&advice)
+        );
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some(scope),
+            "{text}: {}",
+            show(&advice)
+        );
+    }
+    let advice = advise(
+        &KB,
+        "do we need an integration test for a docstring change?",
+    );
+    assert!(
+        advice.traps.iter().any(|t| t == "over-testing"),
+        "{}",
+        show(&advice)
+    );
+    // With no change named, the kind of test asked about decides.
+    let advice = advise(
+        &KB,
+        "is there any point running integration tests in dev if staging runs them anyway?",
+    );
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(INTEG),
+        "{}",
+        show(&advice)
+    );
+}
+
+/// Words cited under a label ("guide trap:") are asked about, not held, and
+/// a scope named inside them is part of the belief.
+#[test]
+fn a_cited_trap_is_asked_about() {
+    let advice = advise(
+        &KB,
+        "guide trap: using unit tests to stand in for whole-system confidence. what's the better rule?",
+    );
+    assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
+    assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+    assert!(
+        advice
+            .traps
+            .iter()
+            .any(|t| t == "unit-for-system-confidence"),
+        "{}",
+        show(&advice)
+    );
+}
+
+/// A lead-in that announces a question hands over to it: "me" there does not
+/// make the question's release one of the writer's own.
+#[test]
+fn a_lead_in_that_announces_a_question_speaks_for_nobody() {
+    let advice = advise(
+        &KB,
+        "after last week's outage everyone's asking me this: who decides whether a model is allowed to go to production?",
+    );
+    assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(GATE),
+        "{}",
+        show(&advice)
+    );
+}
+
+/// A stage named in a choice or a list ("dev or staging?", "dev, test and
+/// prod") moves nothing, for a merge as for a promotion; what one stage is
+/// for is its purpose, also asked "from a testing point of view".
+#[test]
+fn stages_in_a_choice_or_list_move_nothing() {
+    for text in [
+        "which stage do our drift checks belong to, dev or staging?",
+        "dev, test and prod exist for different reasons, right?",
+    ] {
+        let advice = advise(&KB, text);
+        assert!(
+            !advice.matched.iter().any(|m| m.rule == "pr-merge"),
+            "{text}: {}",
+            show(&advice)
+        );
+    }
+    let advice = advise(
+        &KB,
+        "what is the point of the prod stage from a testing point of view?",
+    );
+    assert_eq!(advice.scopes, Vec::<String>::new(), "{}", show(&advice));
+    assert_eq!(advice.stages, ["prod"], "{}", show(&advice));
+}
+
+/// A thread opened by a general question stays that question when a reply
+/// answers with a claim rather than telling a change.
+#[test]
+fn a_claim_that_answers_a_general_question_keeps_the_question() {
+    let text = "ana: what's staging supposed to catch that dev doesn't?\nraj: anything that crosses a boundary, feature store to training to serving\nana: makes sense";
+    let advice = advise(&KB, text);
+    assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
+    assert_eq!(advice.primary_scope, None, "{}", show(&advice));
 }

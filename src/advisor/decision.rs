@@ -72,6 +72,7 @@ pub(crate) struct Facts {
     pub(crate) argues: bool,
     /// Some word says "change" in any form.
     pub(crate) mentions_change: bool,
+    pub(crate) says_change: bool,
     /// The message points at a particular thing ("this", a version, code).
     pub(crate) points_at: bool,
     /// Someone speaks for themselves ("we", "I").
@@ -121,6 +122,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         asks,
         argues,
         mentions_change,
+        says_change,
         points_at,
         personal,
         intends,
@@ -310,9 +312,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // ("the feature pipeline feeding training and serving") still describe a
     // change when they neither ask nor claim.
     let reports = reports || !code_units.is_empty();
+    // A belief asked about ("guide trap: ... what's the better rule?") is
+    // about testing though the scope it names is part of it.
     let about_testing = changes
         || topics
         || beliefs
+        || !asked.is_empty()
         || says_test
         || !named_stages.is_empty()
         || !named_scopes.is_empty();
@@ -509,7 +514,31 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             let r = &engine.rules[f.rule as usize];
             r.kind == RuleKind::Topic && r.fallback
         });
-        let answer: Option<Vec<usize>> = if !named_scopes.is_empty() {
+        // "are unit tests enough when you change hyperparameters?": a
+        // question that names a kind of change asks whether the scope it
+        // names fits that change, so the change decides the answer, as it
+        // decides a proposal's.
+        let subject = says_change
+            && positive.iter().any(|f| {
+                let r = &engine.rules[f.rule as usize];
+                r.kind == RuleKind::Change && !r.fallback
+            });
+        let answer: Option<Vec<usize>> = if subject && !named_scopes.is_empty() {
+            trace.push(
+                "a question about a kind of change: answered for that change, not the scope it names"
+                    .to_owned(),
+            );
+            // The kind of test asked about is weighed, as a proposal is; the
+            // change's own rules name the scopes.
+            Some(
+                positive
+                    .iter()
+                    .map(|f| &engine.rules[f.rule as usize])
+                    .filter(|r| r.kind == RuleKind::Change)
+                    .flat_map(|r| r.scopes.iter().copied())
+                    .collect(),
+            )
+        } else if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)
         } else if !kind_of_test && !asked.is_empty() {
@@ -544,14 +573,17 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 trace.push("a question about one kind of test: answered for that kind".to_owned());
                 Some(kind_scopes)
             }
+        } else if named_stages.len() == 1 && asks_purpose {
+            // "what is staging for?": what that stage is for, also when the
+            // question says it asks from a testing point of view ("the point
+            // of the prod stage from a testing point of view"), which words of
+            // the stage plan would otherwise answer.
+            trace.push("a question about one stage: answered with what it is for".to_owned());
+            Some(Vec::new())
         } else if stage_plan {
             trace.push("a question about stages in general: answered with the plan".to_owned());
             no_primary = true;
             None
-        } else if named_stages.len() == 1 && asks_purpose {
-            // "what is staging for?": what that stage is for.
-            trace.push("a question about one stage: answered with what it is for".to_owned());
-            Some(Vec::new())
         } else if named_stages.len() == 1 {
             // "which tests belong in prod?": the scopes of that stage.
             trace.push(

@@ -80,6 +80,10 @@ pub(crate) mod class {
     /// would an e2e run add?"), asks what it is worth: the question argues
     /// that it is worth nothing.
     pub(crate) const WORTH: u32 = 1 << 23;
+    /// A word in a short label before a colon that presents what follows as
+    /// words cited from elsewhere, to be asked about ("guide trap:", "exam
+    /// stem:"): the writer neither holds nor reports them.
+    pub(crate) const CITATION: u32 = 1 << 24;
 }
 
 /// One token of the analysed message.

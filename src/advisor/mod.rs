@@ -140,16 +140,17 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.
     if corrected && advice.reading == Reading::Belief {
-        let whole = decision::decide(engine, read(engine, cleaned));
+        let whole = decision::decide(engine, read(engine, Cow::Borrowed(&cleaned)));
         if whole.reading == Reading::Change {
             return whole;
         }
-        return advice;
     }
     // A thread that opens with a general question ("what is the staging
     // workspace for?") and whose replies answer it, none of them telling a
     // change of its own, is that question: the replies speak of all cases.
-    if advice.reading == Reading::Change {
+    // A reply's claim there ("anything that crosses a boundary") answers the
+    // question; it is not a belief of the thread's own.
+    if matches!(advice.reading, Reading::Change | Reading::Belief) {
         let bodies = thread::message_bodies(&cleaned);
         if let Some((first, replies)) = bodies.split_first()
             && first.trim_end().ends_with('?')
@@ -467,13 +468,19 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     };
     // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
     // alternatives to choose from, not a move from one to the other.
+    // The same holds for every rule that reads a move between stages ("dev
+    // .. staging" for a merge): "dev or staging?" moves nothing. The test
+    // stage's own word ("dev or test?") is a stage here, next to a stage
+    // name, though alone it is too common a word to name one.
     let alternatives = |h: &Hit| {
         let span = &items[h.start as usize..h.end as usize];
-        let stages = span
+        let named = span
             .iter()
             .filter(|i| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok))
             .count();
-        stages >= 2
+        let bare = span.iter().filter(|i| is_test_word(&cleaned, i)).count();
+        named >= 1
+            && named + bare >= 2
             && span
                 .iter()
                 .any(|i| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("or"))
@@ -508,13 +515,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             let n = sentence_of[h.start as usize];
             // "dev, staging, prod, whatever" lists the stages; it moves
             // nothing from one to the next.
-            if listed_stages(engine, &items, &h) {
+            if listed_stages(engine, &cleaned, &items, &h) || alternatives(&h) {
                 return None;
             }
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || alternatives(&h) || in_belief(&h) {
+            if covered.contains(&n) || still(&h) || in_belief(&h) {
                 return None;
             }
             if staging_only(n) {
@@ -971,6 +978,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         asks: mood.asks,
         argues: mood.argues,
         mentions_change: mood.mentions_change,
+        says_change: mood.says_change,
         points_at: mood.points_at,
         personal: mood.personal,
         intends,
@@ -1021,11 +1029,23 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         }
     }
     let context = domain_at.iter().any(|&k| !everyday_item[k as usize]);
-    for (item, &everyday) in items.iter().zip(&everyday_item) {
+    // "guide trap: using unit tests to stand in for whole-system confidence.
+    // what's the better rule?": a scope named in the words of a belief that
+    // is only asked about is part of that belief, not a scope asked about.
+    let in_asked_belief = |k: usize| {
+        asked_hits.iter().any(|h| {
+            (h.start as usize..h.end as usize).contains(&k)
+                && engine.rules[h.rule as usize].kind == RuleKind::Trap
+        })
+    };
+    for (k, (item, &everyday)) in items.iter().zip(&everyday_item).enumerate() {
         if !context && everyday {
             continue;
         }
         for &(tok, scope) in &engine.scope_names {
+            if in_asked_belief(k) {
+                break;
+            }
             if item.tok == tok && !facts.named_scopes.contains(&scope) {
                 facts.named_scopes.push(scope);
             }
@@ -1643,11 +1663,19 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
     kept
 }
 
+/// Whether `item` is the word "test" itself, which names the test stage
+/// only beside another stage's name ("dev, test and prod").
+fn is_test_word(cleaned: &str, item: &Item) -> bool {
+    cleaned
+        .get(item.start as usize..item.end as usize)
+        .is_some_and(|w| w.eq_ignore_ascii_case("test"))
+}
+
 /// "dev, staging, prod, whatever, it's the same test": stage names written as
 /// a list, with a comma between them, name the stages; they move nothing
 /// from one stage to the next, so a signal that reads a move ("staging to
 /// prod") from them does not hold.
-fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
+fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> bool {
     // The named words are walked once, in order, with no list built: most
     // hits name no stage and stop at their first named word.
     let named = (h.start..h.end)
@@ -1657,6 +1685,7 @@ fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
         })
         .map(|p| p as usize);
     let mut count = 0;
+    let mut real = 0;
     let mut prev: Option<usize> = None;
     for p in named {
         let stage = engine
@@ -1664,11 +1693,12 @@ fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
             .iter()
             .any(|(tok, _)| *tok == items[p].tok);
         let comma_before = prev.is_none_or(|q| items[q..p].iter().any(|i| i.tok == COMMA));
-        if !stage || !comma_before {
+        if !(stage || is_test_word(cleaned, &items[p])) || !comma_before {
             return false;
         }
         prev = Some(p);
         count += 1;
+        real += usize::from(stage);
     }
-    count >= 2
+    count >= 2 && real >= 1
 }

@@ -34,6 +34,10 @@ pub(crate) struct Mood {
     /// Some word says "change" in any form ("a learning rate change", "if
     /// we change the docs"): a question with one is about a change.
     pub(crate) mentions_change: bool,
+    /// Some word says something changes, in a particular case or in general
+    /// ("when you change hyperparameters"): a question about a kind of
+    /// change, not only about a kind of test.
+    pub(crate) says_change: bool,
     /// The message points at a particular thing or plan: "this", "my",
     /// "let's", "I'll", "planning to", a number or a version, code in
     /// backticks. A belief voiced
@@ -511,10 +515,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     // "proposal: from next sprint we rely on the unit suite alone": a short
     // label before a colon that presents a position makes the sentence after
     // it speak of all cases.
-    let mut positioned = false;
-    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, positioned| {
+    // "guide trap: using unit tests to stand in for whole-system
+    // confidence. what's the better rule?": a label that cites presents the
+    // words after it as someone else's, to be asked about.
+    let mut positioned = Label::None;
+    let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, label| {
         if !sentence.is_empty() {
-            judge(sentence, end, question_mark, positioned, lex, &mut mood);
+            judge(sentence, end, question_mark, label, lex, &mut mood);
         }
         sentence.clear();
     };
@@ -522,13 +529,40 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         match w.kind {
             TokenKind::Break => {
                 let question_mark = text[w.start..].starts_with('?');
-                let label = text[w.start..].starts_with(':')
-                    && sentence.len() <= 6
-                    && sentence
-                        .iter()
-                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::POSITION));
+                let short_label = text[w.start..].starts_with(':') && sentence.len() <= 6;
+                let labelled = |cls| {
+                    short_label
+                        && sentence
+                            .iter()
+                            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, cls))
+                };
+                let label = if labelled(class::POSITION) {
+                    Label::Position
+                } else if labelled(class::CITATION) {
+                    Label::Citation
+                } else {
+                    Label::None
+                };
+                // "after the outage everyone's asking me this: who decides
+                // ...?": a lead-in that announces a question only hands over
+                // to it; whoever it names does not speak in the question.
+                let announces = text[w.start..].starts_with(':')
+                    && sentence.len() <= 12
+                    && sentence.iter().any(|w| {
+                        matches!(
+                            w.raw,
+                            "ask"
+                                | "asks"
+                                | "asking"
+                                | "asked"
+                                | "wondering"
+                                | "curious"
+                                | "question"
+                                | "q"
+                        )
+                    });
                 let was = std::mem::replace(&mut positioned, label);
-                if label {
+                if label != Label::None || announces {
                     sentence.clear();
                 } else {
                     flush(&mut sentence, w.start + 1, question_mark, was);
@@ -541,11 +575,21 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     mood
 }
 
+/// What a short label before a colon makes of the sentence after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    None,
+    /// "proposal:", "motto:": a position held in general.
+    Position,
+    /// "guide trap:", "exam stem:": words cited from elsewhere.
+    Citation,
+}
+
 fn judge(
     sentence: &[Word<'_>],
     end: usize,
     question_mark: bool,
-    positioned: bool,
+    label: Label,
     lex: &Lexicon,
     mood: &mut Mood,
 ) {
@@ -745,7 +789,23 @@ fn judge(
                             "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
                         )
                     }),
-                    "for" => next.is_none_or(|n| n.kind != TokenKind::Word),
+                    // "what's staging for if we already have CI?": "for"
+                    // ends its clause when what follows opens another one.
+                    "for" => next.is_none_or(|n| {
+                        n.kind != TokenKind::Word
+                            || matches!(
+                                n.raw,
+                                "if" | "when"
+                                    | "since"
+                                    | "given"
+                                    | "because"
+                                    | "then"
+                                    | "anyway"
+                                    | "really"
+                                    | "exactly"
+                                    | "actually"
+                            )
+                    }),
                     _ => false,
                 }
         });
@@ -786,7 +846,8 @@ fn judge(
     let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
     // "proposal: add a column to the feature table" proposes one change;
     // a position is what follows a label without opening on a change verb.
-    let positioned = positioned && !lex.has(sentence[first].tok, class::CHANGE);
+    let positioned = label == Label::Position && !lex.has(sentence[first].tok, class::CHANGE);
+    let cited = label == Label::Citation;
     let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
@@ -810,6 +871,8 @@ fn judge(
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first..k].iter().any(|p| p.raw == "does"))
     });
+    // Cited words are held by their source, as a reported belief is.
+    let reported_belief = reported_belief || cited;
     if reported_belief {
         mood.reported.push((sentence[first].start, end));
     }
@@ -1094,6 +1157,11 @@ fn judge(
             && !w.raw.starts_with("chang")
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || prev.is_some_and(|p| matches!(p.raw, "a" | "an")));
+        // "is there any point in ...": after a determiner, "point" is the
+        // noun, not the verb that points an alias.
+        let noun_point = w.raw == "point"
+            && prev.is_some_and(|p| matches!(p.raw, "any" | "the" | "no" | "a" | "what"));
+        mood.says_change |= change && !noun_point && !lex.has(w.tok, class::INTENT);
         mood.mentions_change |= change
             && !general
             && !asks_in_general
@@ -1841,6 +1909,37 @@ mod tests {
         ] {
             assert!(mood(text).mentions_change, "{text}");
         }
+    }
+
+    #[test]
+    fn a_question_says_a_change_of_any_kind_but_not_any_point() {
+        assert!(mood("are unit tests enough when you change hyperparameters?").says_change);
+        assert!(mood("do we need e2e tests for a config change?").says_change);
+        assert!(!mood("is there any point running integration tests in dev?").says_change);
+        assert!(!mood("what's the point of a dev workspace?").says_change);
+    }
+
+    #[test]
+    fn a_citing_label_reports_what_follows_and_a_lead_in_hands_over() {
+        let text = "guide trap: using unit tests to stand in for whole-system confidence. what's the better rule?";
+        let m = mood(text);
+        assert!(m.is_reported_at(text.find("using").expect("in the text")));
+        assert!(!m.is_reported_at(text.find("better").expect("in the text")));
+        // A position label makes what follows general, not someone else's.
+        let text = "proposal: we rely on the unit suite alone";
+        assert!(!mood(text).is_reported_at(text.find("rely").expect("in the text")));
+        assert!(!mood("everyone's asking me this: who decides what goes to prod?").personal);
+        assert!(mood("I was asking: can we ship v9 today?").personal);
+        assert!(
+            !mood("not a change, just curious: which tests block a prod release?").mentions_change
+        );
+    }
+
+    #[test]
+    fn for_that_ends_its_clause_asks_a_purpose() {
+        assert!(mood("real question: what's staging for if we already have CI?").asks_purpose);
+        assert!(mood("what is the dev workspace for, really?").asks_purpose);
+        assert!(!mood("what tests run for the ranker in staging?").asks_purpose);
     }
 
     #[test]

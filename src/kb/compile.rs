@@ -1129,6 +1129,7 @@ fn build_lexicon(
         (&raw.belief_verbs, class::BELIEF_VERB, "belief verb"),
         (&raw.rhetorical_words, class::RHETORICAL, "rhetorical word"),
         (&raw.position_labels, class::POSITION, "position label"),
+        (&raw.citation_labels, class::CITATION, "citation label"),
         (&raw.role_nouns, class::ROLE, "role noun"),
         (&raw.reader_verbs, class::READER_VERB, "reader verb"),
         (&raw.many_words, class::MANY, "many word"),

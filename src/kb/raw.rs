@@ -254,6 +254,9 @@ pub(crate) struct LexiconFile {
     /// Words that, in a short label before a colon, present a position.
     #[serde(default)]
     pub(crate) position_labels: Vec<Spanned<String>>,
+    /// Words that, in a short label before a colon, present cited words.
+    #[serde(default)]
+    pub(crate) citation_labels: Vec<Spanned<String>>,
     /// Nouns that after "the" name a role or a measure, not one thing.
     #[serde(default)]
     pub(crate) role_nouns: Vec<Spanned<String>>,
