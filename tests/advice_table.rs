@@ -765,3 +765,31 @@ fn a_scene_set_with_a_team_about_to_promote_is_a_release() {
     );
     assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
 }
+
+/// A clause of reason or purpose says why the change was made: what it names
+/// is the situation around the change, unless nothing else names one.
+#[test]
+fn a_reason_clause_is_the_situation_not_a_second_change() {
+    let advice = advise(
+        &KB,
+        "I changed `dedupe_orders()` because the upstream table now sends duplicate rows on retries",
+    );
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some("unit"),
+        "{}",
+        show(&advice)
+    );
+    assert_eq!(advice.scopes, ["unit"], "{}", show(&advice));
+    // The reason alone is still what the message is about.
+    let advice = advise(
+        &KB,
+        "because the upstream schema changed last night, what should we re-test?",
+    );
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some("integration"),
+        "{}",
+        show(&advice)
+    );
+}

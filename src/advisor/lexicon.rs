@@ -131,6 +131,7 @@ pub(crate) struct Lexicon {
     /// Words that put something off ("not yet", "postponed"): in answer to
     /// a question they answer it, and nothing more.
     postponements: Vec<String>,
+    circumstances: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
     /// lower case: the object of a reader verb.
     pointers: Vec<String>,
@@ -432,6 +433,16 @@ impl Lexicon {
         self.corrections = corrections;
         self.concessions = concessions;
         self.postponements = postponements;
+    }
+
+    pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {
+        self.circumstances = circumstances;
+    }
+
+    /// Words that open a clause giving why a change was made ("because",
+    /// "so that").
+    pub(crate) fn circumstances(&self) -> &[String] {
+        &self.circumstances
     }
 
     pub(crate) fn set_pointers(&mut self, pointers: Vec<String>, determiners: Vec<String>) {

@@ -1085,6 +1085,7 @@ fn build_lexicon(
         lower(&raw.concessions),
         lower(&raw.postponements),
     );
+    lex.set_circumstances(lower(&raw.circumstances));
     let typed_shorthand = raw
         .shorthand
         .iter()

@@ -287,6 +287,9 @@ pub(crate) struct LexiconFile {
     /// Words that put off what a thread message asked about.
     #[serde(default)]
     pub(crate) postponements: Vec<Spanned<String>>,
+    /// Words that open a clause giving a change's reason or purpose.
+    #[serde(default)]
+    pub(crate) circumstances: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
