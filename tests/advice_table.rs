@@ -377,6 +377,9 @@ const CASES: &[Case] = &[
     ("facilities is rolling out the new badge readers in building B next week", None, &[], &[]),
     ("who has the label maker? the supply room shelves need relabelling", None, &[], &[]),
     ("the canteen's new menu is in staging: the whole building gets it next", None, &[], &[]),
+    // A signal word that modifies the noun after it names that noun's thing.
+    ("the serving team is out on friday for their offsite", None, &[], &[]),
+    ("can someone review my feature request for the annotation tool?", None, &[], &[]),
 ];
 
 #[test]

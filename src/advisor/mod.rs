@@ -247,6 +247,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|h| {
             in_context(h)
+                // "adding a feature flag", "the serving team": a signal whose
+                // last word modifies the noun after it names that noun's
+                // thing, not the signal's.
+                && !modifies_next(&cleaned, items[h.end as usize - 1].end as usize, engine)
                 && !(engine.rules[h.rule as usize].kind == RuleKind::Promote
                     && names_stages_side_by_side(engine, &items[h.start as usize..h.end as usize]))
                 && (h.reach != Reach::About
@@ -1258,6 +1262,23 @@ struct NamedOther {
     tests: Vec<NamedCode>,
     /// Settings given a new value (`max_seq_len` 512 -> 256).
     settings: Vec<NamedCode>,
+}
+
+/// Whether the word right after byte `end` of `cleaned` is a compound head
+/// ("flag" after "feature"), so the word before it is a modifier.
+fn modifies_next(cleaned: &str, end: usize, engine: &Engine) -> bool {
+    let rest = &cleaned[end..];
+    let after = rest.trim_start_matches(' ');
+    if after.len() == rest.len() {
+        return false;
+    }
+    let word_end = after
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(after.len());
+    word_end > 0
+        && engine
+            .lexicon
+            .is_compound_head(&after[..word_end].to_ascii_lowercase())
 }
 
 /// The byte ranges from each word of `cues` found in `lower` to the end of

@@ -217,6 +217,9 @@ pub(crate) struct LexiconFile {
     /// Nouns for data and configuration; an identifier next to one is not code.
     #[serde(default)]
     pub(crate) data_nouns: Vec<Spanned<String>>,
+    /// Nouns that make the signal word before them a modifier.
+    #[serde(default)]
+    pub(crate) compound_heads: Vec<Spanned<String>>,
     /// Words that open a question.
     #[serde(default)]
     pub(crate) question_words: Vec<Spanned<String>>,
