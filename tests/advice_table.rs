@@ -379,6 +379,9 @@ const CASES: &[Case] = &[
     ("facilities is rolling out the new badge readers in building B next week", None, &[], &[]),
     ("who has the label maker? the supply room shelves need relabelling", None, &[], &[]),
     ("the canteen's new menu is in staging: the whole building gets it next", None, &[], &[]),
+    // A signal word that modifies the noun after it names that noun's thing.
+    ("the serving team is out on friday for their offsite", None, &[], &[]),
+    ("can someone review my feature request for the annotation tool?", None, &[], &[]),
 ];
 
 #[test]
@@ -892,4 +895,32 @@ fn a_claim_that_answers_a_general_question_keeps_the_question() {
     let advice = advise(&KB, text);
     assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
     assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+}
+
+/// A clause of reason or purpose says why the change was made: what it names
+/// is the situation around the change, unless nothing else names one.
+#[test]
+fn a_reason_clause_is_the_situation_not_a_second_change() {
+    let advice = advise(
+        &KB,
+        "I changed `dedupe_orders()` because the upstream table now sends duplicate rows on retries",
+    );
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some("unit"),
+        "{}",
+        show(&advice)
+    );
+    assert_eq!(advice.scopes, ["unit"], "{}", show(&advice));
+    // The reason alone is still what the message is about.
+    let advice = advise(
+        &KB,
+        "because the upstream schema changed last night, what should we re-test?",
+    );
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some("integration"),
+        "{}",
+        show(&advice)
+    );
 }

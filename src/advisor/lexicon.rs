@@ -135,6 +135,8 @@ pub(crate) struct Lexicon {
     /// Words that put something off ("not yet", "postponed"): in answer to
     /// a question they answer it, and nothing more.
     postponements: Vec<String>,
+    circumstances: Vec<String>,
+    compound_heads: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
     /// lower case: the object of a reader verb.
     pointers: Vec<String>,
@@ -436,6 +438,26 @@ impl Lexicon {
         self.corrections = corrections;
         self.concessions = concessions;
         self.postponements = postponements;
+    }
+
+    pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {
+        self.circumstances = circumstances;
+    }
+
+    pub(crate) fn set_compound_heads(&mut self, heads: Vec<String>) {
+        self.compound_heads = heads;
+    }
+
+    /// Whether `word` (lower case) is a noun that makes the word before it a
+    /// modifier ("flag" in "feature flag").
+    pub(crate) fn is_compound_head(&self, word: &str) -> bool {
+        self.compound_heads.iter().any(|h| h == word)
+    }
+
+    /// Words that open a clause giving why a change was made ("because",
+    /// "so that").
+    pub(crate) fn circumstances(&self) -> &[String] {
+        &self.circumstances
     }
 
     pub(crate) fn set_pointers(&mut self, pointers: Vec<String>, determiners: Vec<String>) {

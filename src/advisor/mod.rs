@@ -248,6 +248,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .into_iter()
         .filter(|h| {
             in_context(h)
+                // "adding a feature flag", "the serving team": a signal whose
+                // last word modifies the noun after it names that noun's
+                // thing, not the signal's.
+                && !modifies_next(&cleaned, items[h.end as usize - 1].end as usize, engine)
                 && !(engine.rules[h.rule as usize].kind == RuleKind::Promote
                     && names_stages_side_by_side(engine, &items[h.start as usize..h.end as usize]))
                 && (h.reach != Reach::About
@@ -749,7 +753,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // outside a thread and with no word of what happens now. Most messages
     // hold no such word: one look at the whole spares the clauses.
     let postponements = engine.lexicon.postponements();
-    let lower = cleaned.to_lowercase();
+    // ASCII lower-casing keeps byte offsets, so ranges found in `lower` are
+    // ranges of `cleaned`.
+    let lower = cleaned.to_ascii_lowercase();
     let called_off: Vec<(usize, usize)> =
         if postponements.iter().any(|p| lower.contains(p.as_str())) {
             thread::clauses_where(&cleaned, 0, cleaned.len(), |w| {
@@ -759,6 +765,23 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             Vec::new()
         };
     let is_called_off = |pos: usize| called_off.iter().any(|&(s, e)| s <= pos && pos < e);
+    let circumstances = circumstance_clauses(&lower, engine.lexicon.circumstances());
+    let in_circumstance = |pos: usize| circumstances.iter().any(|&(s, e)| s <= pos && pos < e);
+    // "rewrote `dedupe()` because the upstream table now resends rows",
+    // "added a kill switch so that on-call can turn it off in prod": what a
+    // clause of reason or purpose names is the situation around the change,
+    // set aside when the message names a change outside such clauses.
+    let outside = |pos: usize| !in_circumstance(pos);
+    let aside_circumstances = !circumstances.is_empty()
+        && (named_code.iter().any(|&(_, at, _)| outside(at))
+            || hits.iter().any(|h| {
+                let rule = &engine.rules[h.rule as usize];
+                rule.kind == RuleKind::Change
+                    && !rule.fallback
+                    && h.reach == Reach::Signal
+                    && !(rule.negatable && negated[h.end as usize - 1])
+                    && outside(items[h.start as usize].start as usize)
+            }));
     let mut intends = false;
     let mut stated_release = false;
     let mut holds_claim = false;
@@ -778,6 +801,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && hit.reach != Reach::About
             && negated[span.end - 1];
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
+        if aside_circumstances
+            && hit.reach == Reach::Signal
+            && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
+            && in_circumstance(s as usize)
+        {
+            continue;
+        }
         let words = &cleaned[s as usize..e as usize];
         if !is_negated
             && matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
@@ -1252,6 +1282,50 @@ struct NamedOther {
     tests: Vec<NamedCode>,
     /// Settings given a new value (`max_seq_len` 512 -> 256).
     settings: Vec<NamedCode>,
+}
+
+/// Whether the word right after byte `end` of `cleaned` is a compound head
+/// ("flag" after "feature"), so the word before it is a modifier.
+fn modifies_next(cleaned: &str, end: usize, engine: &Engine) -> bool {
+    let rest = &cleaned[end..];
+    let after = rest.trim_start_matches(' ');
+    if after.len() == rest.len() {
+        return false;
+    }
+    let word_end = after
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(after.len());
+    word_end > 0
+        && engine
+            .lexicon
+            .is_compound_head(&after[..word_end].to_ascii_lowercase())
+}
+
+/// The byte ranges from each word of `cues` found in `lower` to the end of
+/// its clause (`,` `;` `!` `?` a line end, or a `.` or `:` that ends a
+/// sentence).
+fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = lower.as_bytes();
+    let boundary = |i: usize| i >= bytes.len() || !bytes[i].is_ascii_alphanumeric();
+    for cue in cues {
+        for (at, _) in lower.match_indices(cue.as_str()) {
+            if !(at == 0 || boundary(at - 1)) || !boundary(at + cue.len()) {
+                continue;
+            }
+            let rest = &lower[at..];
+            let end = rest
+                .char_indices()
+                .find(|&(i, c)| {
+                    matches!(c, ',' | ';' | '!' | '?' | '\n')
+                        || (matches!(c, '.' | ':')
+                            && !rest[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
+                })
+                .map_or(lower.len(), |(i, _)| at + i);
+            out.push((at, end));
+        }
+    }
+    out
 }
 
 fn record(

@@ -1085,6 +1085,8 @@ fn build_lexicon(
         lower(&raw.concessions),
         lower(&raw.postponements),
     );
+    lex.set_circumstances(lower(&raw.circumstances));
+    lex.set_compound_heads(lower(&raw.compound_heads));
     let typed_shorthand = raw
         .shorthand
         .iter()

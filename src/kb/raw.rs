@@ -217,6 +217,9 @@ pub(crate) struct LexiconFile {
     /// Nouns for data and configuration; an identifier next to one is not code.
     #[serde(default)]
     pub(crate) data_nouns: Vec<Spanned<String>>,
+    /// Nouns that make the signal word before them a modifier.
+    #[serde(default)]
+    pub(crate) compound_heads: Vec<Spanned<String>>,
     /// Words that open a question.
     #[serde(default)]
     pub(crate) question_words: Vec<Spanned<String>>,
@@ -290,6 +293,9 @@ pub(crate) struct LexiconFile {
     /// Words that put off what a thread message asked about.
     #[serde(default)]
     pub(crate) postponements: Vec<Spanned<String>>,
+    /// Words that open a clause giving a change's reason or purpose.
+    #[serde(default)]
+    pub(crate) circumstances: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
