@@ -434,8 +434,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // scoring": a canary or an alias move that its sentence places in an
     // earlier stage, with no word of the last one, releases nothing.
     let last_stage = engine.stages.len().saturating_sub(1);
-    // Per sentence: names an earlier stage, names the last stage.
-    let mut names_stage: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
+    // Per sentence: names an earlier stage, names the last stage, names a
+    // stage past the first.
+    let mut names_stage: FxHashMap<u32, (bool, bool, bool)> = FxHashMap::default();
     // "prod untouched", "nothing goes to prod": a last stage named only to
     // be denied is no word of it.
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
@@ -449,12 +450,20 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             } else {
                 seen.0 = true;
             }
+            seen.2 |= stage > 0;
         }
     }
     let staging_only = |n: u32| {
         names_stage
             .get(&n)
-            .is_some_and(|&(early, last)| early && !last)
+            .is_some_and(|&(early, last, _)| early && !last)
+    };
+    // "build 1422 deployed to dev workspace": a step into the first stage
+    // is part of development; it rehearses no release.
+    let first_only = |n: u32| {
+        names_stage
+            .get(&n)
+            .is_some_and(|&(early, _, past_first)| early && !past_first)
     };
     // "the serving container still ships the old vocab file": what still
     // holds describes a state, it releases nothing.
@@ -519,6 +528,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
             if staging_only(n) {
                 let at = items[h.start as usize].start as usize;
+                if first_only(n) && !mood.is_in_question_at(at) {
+                    return None;
+                }
                 let rehearsal = engine
                     .special
                     .rehearsal

@@ -414,6 +414,23 @@ pub(crate) fn latest_word<'a>(
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
+        // "bumped lr and promoting v3 today" / "prod promotion paused this
+        // week": what can be put off is what has yet to happen, the release;
+        // what was already done stands. A postponement that does not answer
+        // a question takes back the releases announced before it, as a
+        // denial of one does, when the message it answers announced one.
+        if !answers_a_question
+            && found.iter().all(|c| postponements.contains(c))
+            && !clauses_where(&text, before.body, before.end, |w| {
+                w.iter().any(|w| intends(w))
+            })
+            .is_empty()
+        {
+            denied_before = k;
+            corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         // "fair", "good point": conceding an objection withdraws one's own
         // earlier words; the objection itself still stands.
         let concedes = found.iter().all(|c| concessions.contains(c));
@@ -458,9 +475,20 @@ pub(crate) fn latest_word<'a>(
                 }));
             }
             if k < denied_before {
-                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                // "bumping lr and promoting v3 today": the release is the
+                // part after "and", the lr bump stands.
+                for (from, to) in clauses_where(&text, m.body, m.end, |w| {
                     w.iter().any(|w| intends(w))
-                }));
+                }) {
+                    cuts.extend(clauses_where(&text, from, to, |w| {
+                        w.iter().any(|w| intends(w))
+                    }).into_iter().flat_map(|(a, b)| joined_parts(&text, a, b))
+                    .filter(|&(a, b)| {
+                        text[a..b]
+                            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                            .any(|w| !w.is_empty() && intends(&w.to_lowercase()))
+                    }));
+                }
             }
             // In a message that corrects, a clause that denies ("no, nobody
             // touches prod", "serving doesn't use it") is the taking back
@@ -551,6 +579,24 @@ pub(crate) fn clauses_where(
         }
         start = (end + 1).min(to);
     }
+    out
+}
+
+/// The parts of `text[from..to]` that "and", "plus" or "also" join, as
+/// byte ranges; the whole range when nothing joins it.
+fn joined_parts(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let mut at = from;
+    for word in text[from..to].split_inclusive(char::is_whitespace) {
+        let bare = word.trim_end().to_lowercase();
+        if matches!(bare.as_str(), "and" | "plus" | "also") && at > start {
+            out.push((start, at));
+            start = at;
+        }
+        at += word.len();
+    }
+    out.push((start, to));
     out
 }
 
