@@ -146,6 +146,25 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         }
         return advice;
     }
+    // "promoting v3 to prod today" / "holding, the on-call is out": a
+    // release put off is set aside when something else changed, and is
+    // still the subject when nothing else did, as outside a thread.
+    if corrected
+        && advice.reading == Reading::Nothing
+        && thread::puts_off(&cleaned, engine.lexicon.postponements(), &|word: &str| {
+            engine
+                .lexicon
+                .has(engine.lexicon.exact(&text::stem(word)), class::DEFER)
+        })
+    {
+        let whole = decision::decide(engine, read(engine, cleaned));
+        if whole.reading == Reading::Change
+            && whole.primary_scope.as_deref() == Some("release-gating")
+        {
+            return whole;
+        }
+        return advice;
+    }
     // A thread that opens with a general question ("what is the staging
     // workspace for?") and whose replies answer it, none of them telling a
     // change of its own, is that question: the replies speak of all cases.

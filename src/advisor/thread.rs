@@ -582,6 +582,22 @@ pub(crate) fn clauses_where(
     out
 }
 
+/// Whether a reply in a transcript puts something off: it holds one of
+/// `postponements` ("paused", "not yet") or a word of `defers` ("next
+/// week").
+pub(crate) fn puts_off(text: &str, postponements: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
+    let messages = split_messages(text);
+    messages.len() >= 2
+        && messages[1..].iter().any(|m| {
+            let words: Vec<String> = text[m.body..m.end]
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            holds(&words, postponements) || words.iter().any(|w| defers(w))
+        })
+}
+
 /// The parts of `text[from..to]` that "and", "plus" or "also" join, as
 /// byte ranges; the whole range when nothing joins it.
 fn joined_parts(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
