@@ -252,6 +252,9 @@ pub(crate) fn latest_word<'a>(
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
     let defers = |w: &str| class_of(w) & class::DEFER != 0;
     let intends = |w: &str| class_of(w) & class::INTENT != 0;
+    // "merged the fix": a release word in the past tense tells what already
+    // happened, and only what has yet to happen can be put off or denied.
+    let intends_ahead = |w: &str| intends(w) && !w.ends_with("ed");
     // A clause that opens with a negating word and names a release in its
     // next few words, with no second negation after it ("nothing ships
     // without a canary" states a rule, it cancels nothing).
@@ -422,7 +425,7 @@ pub(crate) fn latest_word<'a>(
         if !answers_a_question
             && found.iter().all(|c| postponements.contains(c))
             && !clauses_where(&text, before.body, before.end, |w| {
-                w.iter().any(|w| intends(w))
+                w.iter().any(|w| intends_ahead(w))
             })
             .is_empty()
         {
@@ -477,18 +480,18 @@ pub(crate) fn latest_word<'a>(
             if k < denied_before {
                 // "bumping lr and promoting v3 today": the release is the
                 // part after "and", the lr bump stands.
-                for (from, to) in clauses_where(&text, m.body, m.end, |w| {
-                    w.iter().any(|w| intends(w))
-                }) {
-                    cuts.extend(clauses_where(&text, from, to, |w| {
-                        w.iter().any(|w| intends(w))
-                    }).into_iter().flat_map(|(a, b)| joined_parts(&text, a, b))
+                cuts.extend(
+                    clauses_where(&text, m.body, m.end, |w| {
+                        w.iter().any(|w| intends_ahead(w))
+                    })
+                    .into_iter()
+                    .flat_map(|(a, b)| joined_parts(&text, a, b))
                     .filter(|&(a, b)| {
                         text[a..b]
                             .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                            .any(|w| !w.is_empty() && intends(&w.to_lowercase()))
-                    }));
-                }
+                            .any(|w| !w.is_empty() && intends_ahead(&w.to_lowercase()))
+                    }),
+                );
             }
             // In a message that corrects, a clause that denies ("no, nobody
             // touches prod", "serving doesn't use it") is the taking back
