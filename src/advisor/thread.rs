@@ -332,6 +332,15 @@ pub(crate) fn latest_word<'a>(
         // does one that opens by restricting ("did the label definition
         // change or just a bug?" / "just a bug in `make_label()`"): it keeps
         // only what it names.
+        // "did the tokenizer change go into the serving image too?" /
+        // "nope, only training": a question that opens the thread and asks
+        // whether a change reached somewhere else too presupposes the
+        // change; a "no" denies only the "too".
+        let presupposes = k == 1
+            && answers_a_question
+            && text[before.body..before.end]
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .any(|w| matches!(w.to_lowercase().as_str(), "too" | "also" | "either"));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -346,7 +355,7 @@ pub(crate) fn latest_word<'a>(
                     negates(&w) || matches!(w.as_str(), "only" | "just")
                 })
         {
-            taken_back[k - 1] = true;
+            taken_back[k - 1] = !presupposes;
             corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
@@ -437,8 +446,11 @@ pub(crate) fn latest_word<'a>(
         // "fair", "good point": conceding an objection withdraws one's own
         // earlier words; the objection itself still stands.
         let concedes = found.iter().all(|c| concessions.contains(c));
+        let only_no = found
+            .iter()
+            .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
         if !concedes {
-            taken_back[k - 1] = true;
+            taken_back[k - 1] = !(presupposes && only_no);
             corrects[k] = true;
         }
         // "no" and its kin only answer; the others also withdraw. "not
