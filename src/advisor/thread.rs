@@ -336,11 +336,17 @@ pub(crate) fn latest_word<'a>(
         // "nope, only training": a question that opens the thread and asks
         // whether a change reached somewhere else too presupposes the
         // change; a "no" denies only the "too".
-        let presupposes = k == 1
-            && answers_a_question
-            && text[before.body..before.end]
+        // So does one that proposes a shortcut ("can we skip staging for
+        // the lr tweak?" / "no"): the "no" refuses the shortcut, not the
+        // change.
+        let asked_words = || {
+            text[before.body..before.end]
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                .any(|w| matches!(w.to_lowercase().as_str(), "too" | "also" | "either"));
+                .map(str::to_lowercase)
+        };
+        let presupposes = answers_a_question
+            && ((k == 1 && asked_words().any(|w| matches!(w.as_str(), "too" | "also" | "either")))
+                || asked_words().any(|w| matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
