@@ -114,6 +114,13 @@ fn sixteenth_development_set() {
 }
 
 #[test]
+fn eighteenth_development_set_threads_and_several_changes() {
+    // Threads where the latest word narrows, denies or puts off a change,
+    // and messages that join two or three changes.
+    score("advice18.jsonl", 0.88);
+}
+
+#[test]
 fn held_out_set() {
     score("heldout.jsonl", 0.86);
 }

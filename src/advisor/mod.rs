@@ -136,7 +136,6 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
-    if std::env::var_os("TS_DEBUG").is_some() { eprintln!("LATEST<<{latest}>>"); }
     let advice = decision::decide(engine, read(engine, latest));
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.

@@ -746,6 +746,60 @@ mod tests {
     }
 
     #[test]
+    fn joined_parts_split_at_and_plus_also() {
+        let text = "bumping lr and promoting v3 plus also x";
+        assert_eq!(
+            joined_parts(text, 0, text.len()),
+            [(0, 11), (11, 28), (28, 33), (33, text.len())]
+        );
+        // A joiner that opens the range splits nothing off before it.
+        let text = "and promoting v3";
+        assert_eq!(joined_parts(text, 0, text.len()), [(0, text.len())]);
+        assert_eq!(joined_parts("standing", 0, 8), [(0, 8)]);
+    }
+
+    #[test]
+    fn a_postponement_takes_back_only_the_release_yet_to_happen() {
+        let text = "ana: bumping lr and promoting v3 today\nbob: postponed to monday\nana: ok";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("ana: bumping lr "), "{out}");
+        assert!(!out.contains("promoting"), "{out}");
+        // What already happened is not put off.
+        let text = "ana: merged the fix\nana: and promoting v3 friday\nbob: postponed, freeze\nana: ok";
+        let out = latest(text);
+        assert!(out.contains("merged the fix"), "{out}");
+        assert!(!out.contains("promoting"), "{out}");
+        // A message with no release in it is taken back whole.
+        let text = "ana: bumping lr today\nbob: postponed\nana: ok";
+        assert!(!latest(text).contains("bumping"));
+    }
+
+    #[test]
+    fn a_no_to_a_question_that_presupposes_a_change_keeps_it() {
+        // "too": the change happened; the "no" denies only where else.
+        let text = "ana: did the tokenizer change reach serving too?\nbob: no, only training";
+        assert!(latest(text).contains("tokenizer change"));
+        // A shortcut refused keeps the change it was asked for.
+        let text = "ana: can we skip staging for the lr tweak?\nbob: no";
+        assert!(latest(text).contains("lr tweak"));
+        // Otherwise a "no" takes the question back.
+        let text = "ana: are you promoting v8 today?\nbob: no, only the fix";
+        assert!(!latest(text).contains("promoting"));
+    }
+
+    #[test]
+    fn puts_off_finds_a_postponement_in_a_reply() {
+        let defers = |w: &str| w == "next";
+        let p = postponements();
+        assert!(puts_off("ana: ship v3 today\nbob: postponed", &p, &defers));
+        assert!(puts_off("ana: ship v3 today\nbob: next week", &p, &defers));
+        // The first message is what is put off, not a reply.
+        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &defers));
+        assert!(!puts_off("postponed until next week", &p, &defers));
+    }
+
+    #[test]
     fn a_correction_replaces_the_messages_before_it() {
         let text = "alice: promoting v14 to prod today\nbob: wait, no, nobody touches prod. only the lr change\nalice: ok";
         let out = latest(text);
