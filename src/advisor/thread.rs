@@ -346,7 +346,8 @@ pub(crate) fn latest_word<'a>(
         };
         let presupposes = answers_a_question
             && ((k == 1 && asked_words().any(|w| matches!(w.as_str(), "too" | "also" | "either")))
-                || asked_words().any(|w| matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")));
+                || asked_words()
+                    .any(|w| matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -499,16 +500,14 @@ pub(crate) fn latest_word<'a>(
                 // "bumping lr and promoting v3 today": the release is the
                 // part after "and", the lr bump stands.
                 cuts.extend(
-                    clauses_where(&text, m.body, m.end, |w| {
-                        w.iter().any(|w| intends_ahead(w))
-                    })
-                    .into_iter()
-                    .flat_map(|(a, b)| joined_parts(&text, a, b))
-                    .filter(|&(a, b)| {
-                        text[a..b]
-                            .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                            .any(|w| !w.is_empty() && intends_ahead(&w.to_lowercase()))
-                    }),
+                    clauses_where(&text, m.body, m.end, |w| w.iter().any(|w| intends_ahead(w)))
+                        .into_iter()
+                        .flat_map(|(a, b)| joined_parts(&text, a, b))
+                        .filter(|&(a, b)| {
+                            text[a..b]
+                                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                                .any(|w| !w.is_empty() && intends_ahead(&w.to_lowercase()))
+                        }),
                 );
             }
             // In a message that corrects, a clause that denies ("no, nobody
@@ -606,7 +605,11 @@ pub(crate) fn clauses_where(
 /// Whether a reply in a transcript puts something off: it holds one of
 /// `postponements` ("paused", "not yet") or a word of `defers` ("next
 /// week").
-pub(crate) fn puts_off(text: &str, postponements: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
+pub(crate) fn puts_off(
+    text: &str,
+    postponements: &[String],
+    defers: &dyn Fn(&str) -> bool,
+) -> bool {
     let messages = split_messages(text);
     messages.len() >= 2
         && messages[1..].iter().any(|m| {
@@ -766,7 +769,8 @@ mod tests {
         assert!(out.contains("ana: bumping lr "), "{out}");
         assert!(!out.contains("promoting"), "{out}");
         // What already happened is not put off.
-        let text = "ana: merged the fix\nana: and promoting v3 friday\nbob: postponed, freeze\nana: ok";
+        let text =
+            "ana: merged the fix\nana: and promoting v3 friday\nbob: postponed, freeze\nana: ok";
         let out = latest(text);
         assert!(out.contains("merged the fix"), "{out}");
         assert!(!out.contains("promoting"), "{out}");
