@@ -365,11 +365,12 @@ const CASES: &[Case] = &[
     ("<@U024BE7LH> <#C0123|ml-platform> _feature pipeline_ got a new rolling window, is that integration?", I, &[INTEG], &[T2]),
 
     // ---------------------------------------------------------------- several changes in one message
-    // A feature as the subject of a change; a value moving on a threshold; a
+    // A feature as the subject of a change; a threshold moved; a
     // drift measure's alert given a value is a monitor setting, not drift.
     ("the `age_bucket` feature now uses 5-year buckets instead of 10", I, &[INTEG], &[T2]),
     ("moved the threshold from 0.5 to 0.45", I, &[UNIT, INTEG], &[T1, T5]),
     ("moved the PSI alert in monitoring to 0.2", I, &[INTEG], &[T3]),
+    ("PSI alert on the income feature fired, retraining tonight", R, &[GATE], &[T4, T5]),
     // A gap does not reach across "and" into a second change: no retrain for a README.
     ("retrained on fresh data and updated the README", I, &[INTEG], &[T4]),
     // A deploy into dev is development; a shadow run named alone is a release step.
