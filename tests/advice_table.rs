@@ -366,6 +366,19 @@ const CASES: &[Case] = &[
     ("<!channel> *heads up*: we're moving the `champion` alias to v9 after lunch", R, &[GATE], &[T3, T5]),
     ("<@U024BE7LH> <#C0123|ml-platform> _feature pipeline_ got a new rolling window, is that integration?", I, &[INTEG], &[T2]),
 
+    // ---------------------------------------------------------------- several changes in one message
+    // A feature as the subject of a change; a threshold moved; a
+    // drift measure's alert given a value is a monitor setting, not drift.
+    ("the `age_bucket` feature now uses 5-year buckets instead of 10", I, &[INTEG], &[T2]),
+    ("moved the threshold from 0.5 to 0.45", I, &[UNIT, INTEG], &[T1, T5]),
+    ("moved the PSI alert in monitoring to 0.2", I, &[INTEG], &[T3]),
+    ("PSI alert on the income feature fired, retraining tonight", R, &[GATE], &[T4, T5]),
+    // A gap does not reach across "and" into a second change: no retrain for a README.
+    ("retrained on fresh data and updated the README", I, &[INTEG], &[T4]),
+    // A deploy into dev is development; a shadow run named alone is a release step.
+    ("merged the `clip()` fix, build 88 deployed to the dev workspace", U, &[UNIT], &[]),
+    ("retrained the ranker, shadow for 2 days", R, &[GATE], &[T3, T5]),
+
     // ---------------------------------------------------------------- nothing ML-related
     ("lunch at noon?", None, &[], &[]),
     ("who's on call this weekend", None, &[], &[]),
@@ -769,6 +782,48 @@ fn a_scene_set_with_a_team_about_to_promote_is_a_release() {
         show(&advice)
     );
     assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
+}
+
+/// In a thread, what can be put off is what has yet to happen: a
+/// postponement takes back the release, the change already made stands, and
+/// a release put off with nothing else said is still the subject.
+#[test]
+fn a_thread_puts_off_only_what_has_yet_to_happen() {
+    for (text, primary) in [
+        (
+            "ana: bumping lr to 0.01 and promoting ranker v3 to prod today\nbo: prod promotion paused this week\nana: ok",
+            "integration",
+        ),
+        (
+            "ana: merged the `clip_ctr()` fix\nana: and we are promoting ranker v5 to prod friday\nbo: friday is paused, the freeze got extended\nana: ok",
+            "unit",
+        ),
+        (
+            "ana: promoting ranker v3 to prod today\nbo: holding, the on-call is out\nana: ok",
+            "release-gating",
+        ),
+        // A "no" that denies only the "too", or refuses a shortcut.
+        (
+            "Jo Kim  9:12 AM\ndid the tokenizer change go into the serving image too?\nSam Ortiz  9:15 AM\nnope, only training for now",
+            "integration",
+        ),
+        (
+            "lead: can we skip staging for the lr tweak?\nmle: no",
+            "integration",
+        ),
+        (
+            "ops-bot: Deploy requested: fraud-scorer v19 to production\nnina: cancel that, wrong button\nnina: only the `clip()` fix today",
+            "unit",
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some(primary),
+            "{text:?}: {}",
+            show(&advice)
+        );
+    }
 }
 
 /// A general question that names a kind of change and a kind of test asks

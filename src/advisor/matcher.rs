@@ -334,6 +334,16 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
                 if tok == next {
                     break;
                 }
+                // "retrained on fresh data and updated the README": a
+                // joiner before a change verb opens a second change; a gap
+                // does not reach into it.
+                if transparent(tok, lex)
+                    && items
+                        .get(pos + 1)
+                        .is_some_and(|i| i.tok != next && lex.has(i.tok, class::CHANGE))
+                {
+                    return None;
+                }
                 if !transparent(tok, lex) {
                     skipped += 1;
                     if skipped > MAX_GAP {

@@ -145,6 +145,25 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
             return whole;
         }
     }
+    // "promoting v3 to prod today" / "holding, the on-call is out": a
+    // release put off is set aside when something else changed, and is
+    // still the subject when nothing else did, as outside a thread.
+    if corrected
+        && advice.reading == Reading::Nothing
+        && thread::puts_off(&cleaned, engine.lexicon.postponements(), &|word: &str| {
+            engine
+                .lexicon
+                .has(engine.lexicon.exact(&text::stem(word)), class::DEFER)
+        })
+    {
+        let whole = decision::decide(engine, read(engine, cleaned));
+        if whole.reading == Reading::Change
+            && whole.primary_scope.as_deref() == Some("release-gating")
+        {
+            return whole;
+        }
+        return advice;
+    }
     // A thread that opens with a general question ("what is the staging
     // workspace for?") and whose replies answer it, none of them telling a
     // change of its own, is that question: the replies speak of all cases.
@@ -439,8 +458,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // scoring": a canary or an alias move that its sentence places in an
     // earlier stage, with no word of the last one, releases nothing.
     let last_stage = engine.stages.len().saturating_sub(1);
-    // Per sentence: names an earlier stage, names the last stage.
-    let mut names_stage: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
+    // Per sentence: names an earlier stage, names the last stage, names a
+    // stage past the first.
+    let mut names_stage: FxHashMap<u32, (bool, bool, bool)> = FxHashMap::default();
     // "prod untouched", "nothing goes to prod": a last stage named only to
     // be denied is no word of it.
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
@@ -454,12 +474,20 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             } else {
                 seen.0 = true;
             }
+            seen.2 |= stage > 0;
         }
     }
     let staging_only = |n: u32| {
         names_stage
             .get(&n)
-            .is_some_and(|&(early, last)| early && !last)
+            .is_some_and(|&(early, last, _)| early && !last)
+    };
+    // "build 1422 deployed to dev workspace": a step into the first stage
+    // is part of development; it rehearses no release.
+    let first_only = |n: u32| {
+        names_stage
+            .get(&n)
+            .is_some_and(|&(early, _, past_first)| early && !past_first)
     };
     // "the serving container still ships the old vocab file": what still
     // holds describes a state, it releases nothing.
@@ -530,6 +558,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
             if staging_only(n) {
                 let at = items[h.start as usize].start as usize;
+                if first_only(n) && !mood.is_in_question_at(at) {
+                    return None;
+                }
                 let rehearsal = engine
                     .special
                     .rehearsal

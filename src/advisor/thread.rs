@@ -252,6 +252,9 @@ pub(crate) fn latest_word<'a>(
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
     let defers = |w: &str| class_of(w) & class::DEFER != 0;
     let intends = |w: &str| class_of(w) & class::INTENT != 0;
+    // "merged the fix": a release word in the past tense tells what already
+    // happened, and only what has yet to happen can be put off or denied.
+    let intends_ahead = |w: &str| intends(w) && !w.ends_with("ed");
     // A clause that opens with a negating word and names a release in its
     // next few words, with no second negation after it ("nothing ships
     // without a canary" states a rule, it cancels nothing).
@@ -329,6 +332,22 @@ pub(crate) fn latest_word<'a>(
         // does one that opens by restricting ("did the label definition
         // change or just a bug?" / "just a bug in `make_label()`"): it keeps
         // only what it names.
+        // "did the tokenizer change go into the serving image too?" /
+        // "nope, only training": a question that opens the thread and asks
+        // whether a change reached somewhere else too presupposes the
+        // change; a "no" denies only the "too".
+        // So does one that proposes a shortcut ("can we skip staging for
+        // the lr tweak?" / "no"): the "no" refuses the shortcut, not the
+        // change.
+        let asked_words = || {
+            text[before.body..before.end]
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .map(str::to_lowercase)
+        };
+        let presupposes = answers_a_question
+            && ((k == 1 && asked_words().any(|w| matches!(w.as_str(), "too" | "also" | "either")))
+                || asked_words()
+                    .any(|w| matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -343,7 +362,7 @@ pub(crate) fn latest_word<'a>(
                     negates(&w) || matches!(w.as_str(), "only" | "just")
                 })
         {
-            taken_back[k - 1] = true;
+            taken_back[k - 1] = !presupposes;
             corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
@@ -414,11 +433,31 @@ pub(crate) fn latest_word<'a>(
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
+        // "bumped lr and promoting v3 today" / "prod promotion paused this
+        // week": what can be put off is what has yet to happen, the release;
+        // what was already done stands. A postponement that does not answer
+        // a question takes back the releases announced before it, as a
+        // denial of one does, when the message it answers announced one.
+        if !answers_a_question
+            && found.iter().all(|c| postponements.contains(c))
+            && !clauses_where(&text, before.body, before.end, |w| {
+                w.iter().any(|w| intends_ahead(w))
+            })
+            .is_empty()
+        {
+            denied_before = k;
+            corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         // "fair", "good point": conceding an objection withdraws one's own
         // earlier words; the objection itself still stands.
         let concedes = found.iter().all(|c| concessions.contains(c));
+        let only_no = found
+            .iter()
+            .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
         if !concedes {
-            taken_back[k - 1] = true;
+            taken_back[k - 1] = !(presupposes && only_no);
             corrects[k] = true;
         }
         // "no" and its kin only answer; the others also withdraw. "not
@@ -458,9 +497,18 @@ pub(crate) fn latest_word<'a>(
                 }));
             }
             if k < denied_before {
-                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
-                    w.iter().any(|w| intends(w))
-                }));
+                // "bumping lr and promoting v3 today": the release is the
+                // part after "and", the lr bump stands.
+                cuts.extend(
+                    clauses_where(&text, m.body, m.end, |w| w.iter().any(|w| intends_ahead(w)))
+                        .into_iter()
+                        .flat_map(|(a, b)| joined_parts(&text, a, b))
+                        .filter(|&(a, b)| {
+                            text[a..b]
+                                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                                .any(|w| !w.is_empty() && intends_ahead(&w.to_lowercase()))
+                        }),
+                );
             }
             // In a message that corrects, a clause that denies ("no, nobody
             // touches prod", "serving doesn't use it") is the taking back
@@ -551,6 +599,44 @@ pub(crate) fn clauses_where(
         }
         start = (end + 1).min(to);
     }
+    out
+}
+
+/// Whether a reply in a transcript puts something off: it holds one of
+/// `postponements` ("paused", "not yet") or a word of `defers` ("next
+/// week").
+pub(crate) fn puts_off(
+    text: &str,
+    postponements: &[String],
+    defers: &dyn Fn(&str) -> bool,
+) -> bool {
+    let messages = split_messages(text);
+    messages.len() >= 2
+        && messages[1..].iter().any(|m| {
+            let words: Vec<String> = text[m.body..m.end]
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            holds(&words, postponements) || words.iter().any(|w| defers(w))
+        })
+}
+
+/// The parts of `text[from..to]` that "and", "plus" or "also" join, as
+/// byte ranges; the whole range when nothing joins it.
+fn joined_parts(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let mut at = from;
+    for word in text[from..to].split_inclusive(char::is_whitespace) {
+        let bare = word.trim_end().to_lowercase();
+        if matches!(bare.as_str(), "and" | "plus" | "also") && at > start {
+            out.push((start, at));
+            start = at;
+        }
+        at += word.len();
+    }
+    out.push((start, to));
     out
 }
 
@@ -660,6 +746,61 @@ mod tests {
         assert!(!says(&words, "wait scratch that no"));
         assert!(!says(&words, ""));
         assert!(!says(&["nowait".to_owned()], "wait"));
+    }
+
+    #[test]
+    fn joined_parts_split_at_and_plus_also() {
+        let text = "bumping lr and promoting v3 plus also x";
+        assert_eq!(
+            joined_parts(text, 0, text.len()),
+            [(0, 11), (11, 28), (28, 33), (33, text.len())]
+        );
+        // A joiner that opens the range splits nothing off before it.
+        let text = "and promoting v3";
+        assert_eq!(joined_parts(text, 0, text.len()), [(0, text.len())]);
+        assert_eq!(joined_parts("standing", 0, 8), [(0, 8)]);
+    }
+
+    #[test]
+    fn a_postponement_takes_back_only_the_release_yet_to_happen() {
+        let text = "ana: bumping lr and promoting v3 today\nbob: postponed to monday\nana: ok";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("ana: bumping lr "), "{out}");
+        assert!(!out.contains("promoting"), "{out}");
+        // What already happened is not put off.
+        let text =
+            "ana: merged the fix\nana: and promoting v3 friday\nbob: postponed, freeze\nana: ok";
+        let out = latest(text);
+        assert!(out.contains("merged the fix"), "{out}");
+        assert!(!out.contains("promoting"), "{out}");
+        // A message with no release in it is taken back whole.
+        let text = "ana: bumping lr today\nbob: postponed\nana: ok";
+        assert!(!latest(text).contains("bumping"));
+    }
+
+    #[test]
+    fn a_no_to_a_question_that_presupposes_a_change_keeps_it() {
+        // "too": the change happened; the "no" denies only where else.
+        let text = "ana: did the tokenizer change reach serving too?\nbob: no, only training";
+        assert!(latest(text).contains("tokenizer change"));
+        // A shortcut refused keeps the change it was asked for.
+        let text = "ana: can we skip staging for the lr tweak?\nbob: no";
+        assert!(latest(text).contains("lr tweak"));
+        // Otherwise a "no" takes the question back.
+        let text = "ana: are you promoting v8 today?\nbob: no, only the fix";
+        assert!(!latest(text).contains("promoting"));
+    }
+
+    #[test]
+    fn puts_off_finds_a_postponement_in_a_reply() {
+        let defers = |w: &str| w == "next";
+        let p = postponements();
+        assert!(puts_off("ana: ship v3 today\nbob: postponed", &p, &defers));
+        assert!(puts_off("ana: ship v3 today\nbob: next week", &p, &defers));
+        // The first message is what is put off, not a reply.
+        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &defers));
+        assert!(!puts_off("postponed until next week", &p, &defers));
     }
 
     #[test]
