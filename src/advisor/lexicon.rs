@@ -80,6 +80,9 @@ pub(crate) mod class {
     /// would an e2e run add?"), asks what it is worth: the question argues
     /// that it is worth nothing.
     pub(crate) const WORTH: u32 = 1 << 23;
+    /// A noun that, right before a word, gives it its everyday sense ("sales
+    /// pipeline", "role model"): that word shows no ML context.
+    pub(crate) const EVERYDAY_MODIFIER: u32 = 1 << 24;
 }
 
 /// One token of the analysed message.
