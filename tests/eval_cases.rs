@@ -114,6 +114,13 @@ fn sixteenth_development_set() {
 }
 
 #[test]
+fn twenty_first_development_set() {
+    // Engineers' shorthand and emoji, learners' English, and the names
+    // teams give models, settings and data loaders.
+    score("advice21.jsonl", 0.9);
+}
+
+#[test]
 fn held_out_set() {
     score("heldout.jsonl", 0.86);
 }

@@ -450,10 +450,22 @@ const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
 /// is what tells that someone else holds the belief.
 fn third_person_subject(before: &[Word<'_>]) -> bool {
     match before {
-        [.., p] if matches!(p.raw, "he" | "she" | "they" | "someone" | "somebody" | "everyone" | "everybody" | "people") => true,
+        [.., p]
+            if matches!(
+                p.raw,
+                "he" | "she"
+                    | "they"
+                    | "someone"
+                    | "somebody"
+                    | "everyone"
+                    | "everybody"
+                    | "people"
+            ) =>
+        {
+            true
+        }
         [.., d, n] => {
-            n.kind == TokenKind::Word
-                && matches!(d.raw, "my" | "our" | "his" | "her" | "their")
+            n.kind == TokenKind::Word && matches!(d.raw, "my" | "our" | "his" | "her" | "their")
         }
         _ => false,
     }
@@ -1252,8 +1264,20 @@ fn judge(
                         && !lex.has(p.tok, class::CHANGE)
                         && !matches!(
                             p.raw,
-                            "new" | "last" | "next" | "first" | "full" | "same" | "big" | "small"
-                                | "quick" | "minor" | "major" | "latest" | "planned" | "usual"
+                            "new"
+                                | "last"
+                                | "next"
+                                | "first"
+                                | "full"
+                                | "same"
+                                | "big"
+                                | "small"
+                                | "quick"
+                                | "minor"
+                                | "major"
+                                | "latest"
+                                | "planned"
+                                | "usual"
                         )
                 })
                 && sentence
@@ -1440,17 +1464,6 @@ mod tests {
 
     fn mood(text: &str) -> Mood {
         super::super::analyse(&KB.engine, text, &[]).1
-    }
-
-    #[test]
-    fn words_dbg() {
-        for t in [
-            "the batch size i put 64 instead of 32, so serving is not affect",
-            "the model retrain with the new data of this month, code is same so i think not need any test",
-            "the model retrain with the new data of this month",
-        ] {
-            eprintln!("{t}\n{:?}", mood(t));
-        }
     }
 
     fn general_at(text: &str, word: &str) -> bool {
@@ -2117,5 +2130,52 @@ mod tests {
         let m = mood("bumped lr to 3e-4 for the ranker");
         assert!(m.reports);
         assert!(m.general.is_empty());
+    }
+
+    #[test]
+    fn a_learners_bare_verb_after_a_named_subject_reports() {
+        assert!(mood("the model retrain with the new data of this month").reports);
+        assert!(mood("the model retrain with the new data of this month, code is same so i think not need any test").reports);
+        // An adjective before it makes the verb a noun.
+        assert!(!mood("the weekly retrain on sunday is a waste of compute").reports);
+    }
+
+    #[test]
+    fn a_third_person_that_lost_its_ending_reports_a_belief() {
+        assert!(
+            !mood("my colleague he say we don't need to test the serving")
+                .reported
+                .is_empty()
+        );
+        assert!(
+            !mood("our lead say unit tests are enough")
+                .reported
+                .is_empty()
+        );
+        assert!(mood("I say unit tests are enough").reported.is_empty());
+    }
+
+    #[test]
+    fn a_closing_is_it_correct_is_a_tag() {
+        let m = mood("we don't need to test the serving for a param change, is it correct?");
+        assert!(m.argues && !m.asks);
+        let m = mood("the lead says no need to retest, it's true?");
+        assert!(m.argues && !m.asks);
+        // A question of its own is still asked.
+        assert!(mood("which tests do we need, is staging enough?").asks);
+    }
+
+    #[test]
+    fn someone_elses_belief_after_a_comma_is_a_sentence_of_its_own() {
+        let m = mood(
+            "the model is same code but retrain with data of october, my colleague say no need test because code not change, is true?",
+        );
+        assert!(m.mentions_change && !m.reported.is_empty());
+    }
+
+    #[test]
+    fn instead_reports_unless_its_own_clause_claims() {
+        assert!(mood("the batch size i put 64 instead of 32, so serving is not affect").reports);
+        assert!(!mood("a canary instead of a staging run is always fine").reports);
     }
 }

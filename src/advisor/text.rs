@@ -390,6 +390,14 @@ mod tests {
     }
 
     #[test]
+    fn an_arrow_after_a_version_moves_it() {
+        assert_eq!(words("v7 → prd"), ["v7", "mov", "prd"]);
+        assert_eq!(words("rc3 -> stg"), ["rc3", "mov", "stg"]);
+        assert_eq!(words("xgboost → lightgbm"), ["xgboost", "to", "lightgbm"]);
+        assert_eq!(words("6 -> 10"), ["6", "to", "10"]);
+    }
+
+    #[test]
     fn inflections_share_a_stem() {
         for group in [
             ["change", "changed", "changes", "changing"],
