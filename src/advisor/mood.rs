@@ -191,7 +191,13 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     // "tuning knobs like depth are ...", "feature tables belong to ...": a
     // noun before the plural names the kind; "updated weights are in the
     // registry" reports.
+    // "the changes are only in the README": a determiner makes the plural
+    // after it particular, not a kind.
     let compound = !general_article
+        && !matches!(
+            subject.raw,
+            "the" | "our" | "my" | "your" | "their" | "these" | "those" | "this" | "its"
+        )
         && !plural(subject)
         && !subject.raw.ends_with("ed")
         && words
@@ -2171,6 +2177,30 @@ mod tests {
             "the model is same code but retrain with data of october, my colleague say no need test because code not change, is true?",
         );
         assert!(m.mentions_change && !m.reported.is_empty());
+    }
+
+    #[test]
+    fn a_plural_after_a_determiner_is_particular_not_a_kind() {
+        assert!(
+            mood("the changes are only in the README")
+                .general
+                .is_empty()
+        );
+        assert!(
+            mood("these changes are only in the README")
+                .general
+                .is_empty()
+        );
+        assert!(
+            !mood("feature tables belong to the platform team")
+                .general
+                .is_empty()
+        );
+        assert!(
+            !mood("tuning knobs are the data scientists business")
+                .general
+                .is_empty()
+        );
     }
 
     #[test]
