@@ -348,6 +348,11 @@ const CASES: &[Case] = &[
     // A retrain beside docs is a new model version, not a docs change.
     ("retrained the model, model card updated", I, &[INTEG], &[T1]),
     ("schema change upstream plus a new scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),
+    // Shorthand: an arrow after a version moves it; a checkpoint swap is a new artifact.
+    (":rocket: churn v7 → prd", R, &[GATE], &[T3]),
+    ("ckpt swap for the ranker svc, same arch", I, &[INTEG], &[T1]),
+    // A learner's report beside the belief it voices.
+    ("the batch size i put 64 instead of 32, for training only, so serving is not affect", I, &[INTEG], &[T1]),
 
     // ---------------------------------------------------------------- pasted diffs and paths
     // One hunk inside one function: the path says where the function lives,
@@ -392,6 +397,8 @@ const CASES: &[Case] = &[
     ("facilities is rolling out the new badge readers in building B next week", None, &[], &[]),
     ("who has the label maker? the supply room shelves need relabelling", None, &[], &[]),
     ("the canteen's new menu is in staging: the whole building gets it next", None, &[], &[]),
+    // "sales" gives "pipeline" its everyday sense, so "champion" is a person.
+    ("our sales pipeline looks thin and the champion rep is on leave", None, &[], &[]),
     // A signal word that modifies the noun after it names that noun's thing.
     ("the serving team is out on friday for their offsite", None, &[], &[]),
     ("can someone review my feature request for the annotation tool?", None, &[], &[]),

@@ -114,6 +114,13 @@ fn sixteenth_development_set() {
 }
 
 #[test]
+fn twenty_first_development_set() {
+    // Engineers' shorthand and emoji, learners' English, and the names
+    // teams give models, settings and data loaders.
+    score("advice21.jsonl", 0.92);
+}
+
+#[test]
 fn eighteenth_development_set_threads_and_several_changes() {
     // Threads where the latest word narrows, denies or puts off a change,
     // and messages that join two or three changes.

@@ -84,6 +84,9 @@ pub(crate) mod class {
     /// words cited from elsewhere, to be asked about ("guide trap:", "exam
     /// stem:"): the writer neither holds nor reports them.
     pub(crate) const CITATION: u32 = 1 << 24;
+    /// A noun that, right before a word, gives it its everyday sense ("sales
+    /// pipeline", "role model"): that word shows no ML context.
+    pub(crate) const EVERYDAY_MODIFIER: u32 = 1 << 25;
 }
 
 /// One token of the analysed message.

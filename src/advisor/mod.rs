@@ -229,15 +229,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .any(|p| cleaned[..i.start as usize].trim_end().ends_with(p))
     };
+    // "our sales pipeline", "a role model": a noun before a word can give it
+    // its everyday sense.
     let everyday_item: Vec<bool> = items
         .iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(k, i)| {
             i.tok != BREAK
                 && i.tok != COMMA
                 && !environment(i)
-                && engine
+                && (engine
                     .lexicon
                     .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
+                    || (k > 0
+                        && engine
+                            .lexicon
+                            .has(items[k - 1].tok, class::EVERYDAY_MODIFIER)))
         })
         .collect();
     // An everyday word gives no context to another: "deploying the new

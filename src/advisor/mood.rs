@@ -195,7 +195,13 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     // "tuning knobs like depth are ...", "feature tables belong to ...": a
     // noun before the plural names the kind; "updated weights are in the
     // registry" reports.
+    // "the changes are only in the README": a determiner makes the plural
+    // after it particular, not a kind.
     let compound = !general_article
+        && !matches!(
+            subject.raw,
+            "the" | "our" | "my" | "your" | "their" | "these" | "those" | "this" | "its"
+        )
         && !plural(subject)
         && !subject.raw.ends_with("ed")
         && words
@@ -448,6 +454,71 @@ fn version_tag(word: &str) -> bool {
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
 
+/// Whether the words before a verb end on a third-person subject: "he",
+/// "she", "they", "someone", or a noun after a possessive ("my colleague",
+/// "our lead"). A learner drops the verb's ending ("he say"), so the subject
+/// is what tells that someone else holds the belief.
+fn third_person_subject(before: &[Word<'_>]) -> bool {
+    match before {
+        [.., p]
+            if matches!(
+                p.raw,
+                "he" | "she"
+                    | "they"
+                    | "someone"
+                    | "somebody"
+                    | "everyone"
+                    | "everybody"
+                    | "people"
+            ) =>
+        {
+            true
+        }
+        [.., d, n] => {
+            n.kind == TokenKind::Word && matches!(d.raw, "my" | "our" | "his" | "her" | "their")
+        }
+        _ => false,
+    }
+}
+
+/// Whether the words after a comma open with someone else's belief: a
+/// third-person subject of at most three words and a belief verb ("my
+/// colleague say", "the lead says", "he thinks").
+fn belief_follows(rest: &[Word<'_>], lex: &Lexicon) -> bool {
+    rest.iter()
+        .take(4)
+        .take_while(|w| w.kind == TokenKind::Word)
+        .enumerate()
+        .any(|(k, w)| {
+            k > 0
+                && lex.has(w.tok, class::BELIEF_VERB)
+                && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
+                    || third_person_subject(&rest[..k]))
+        })
+}
+
+/// "..., is it correct?", "..., it's true?", "..., is that right?": a short
+/// closing clause that only asks whether what came before is true, as a
+/// learner writes the tag "right?".
+fn truth_tag(sentence: &[Word<'_>]) -> bool {
+    let Some(comma) = sentence.iter().rposition(|w| w.kind == TokenKind::Comma) else {
+        return false;
+    };
+    let tail = &sentence[comma + 1..];
+    match tail {
+        [between @ .., last] if !between.is_empty() && between.len() <= 3 => {
+            matches!(last.raw, "correct" | "true" | "right")
+                && between.iter().all(|w| {
+                    matches!(
+                        w.raw,
+                        "it" | "that" | "this" | "is" | "s" | "was" | "he" | "she" | "they" | "are"
+                    )
+                })
+        }
+        _ => false,
+    }
+}
+
 /// A change verb in a past form ("retrained", "rewrote"): it reports what
 /// was done rather than naming an activity ("retraining").
 pub(crate) fn past_form(raw: &str) -> bool {
@@ -525,8 +596,16 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         }
         sentence.clear();
     };
-    for w in words {
+    for (i, w) in words.iter().enumerate() {
         match w.kind {
+            // "the model is same code but retrain with data of october, my
+            // colleague say no need test": what someone else holds, after a
+            // comma, is a sentence of its own; the change before it stays
+            // reported.
+            TokenKind::Comma if belief_follows(&words[i + 1..], lex) => {
+                flush(&mut sentence, w.start, false, positioned);
+                positioned = Label::None;
+            }
             TokenKind::Break => {
                 let question_mark = text[w.start..].starts_with('?');
                 let short_label = text[w.start..].starts_with(':') && sentence.len() <= 6;
@@ -869,7 +948,10 @@ fn judge(
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || (k == first && w.raw.ends_with("ing"))
                 // "why does the guide say ...?": asked in the third person.
-                || sentence[first..k].iter().any(|p| p.raw == "does"))
+                || sentence[first..k].iter().any(|p| p.raw == "does")
+                // "my colleague he say", "our lead say": a learner's third
+                // person that lost its ending, known by its subject.
+                || third_person_subject(&sentence[first..k]))
     });
     // Cited words are held by their source, as a reported belief is.
     let reported_belief = reported_belief || cited;
@@ -1017,7 +1099,8 @@ fn judge(
                 )
                 && (auxiliary(&sentence[n - 2]) || sentence[n - 2].raw == "not")
                 && (sentence[n - 3].kind == TokenKind::Comma
-                    || (sentence[n - 2].raw == "not" && auxiliary(&sentence[n - 3]))));
+                    || (sentence[n - 2].raw == "not" && auxiliary(&sentence[n - 3])))
+            || truth_tag(sentence));
     let negated_opening = sentence
         .windows(3)
         .any(|w| w[0].kind == TokenKind::Comma && auxiliary(&w[1]) && w[2].raw == "not")
@@ -1237,7 +1320,47 @@ fn judge(
                 .take(3)
                 .find(|p| !matches!(p.raw, "only" | "just" | "already" | "also" | "recently"))
                 .is_some_and(|p| matches!(p.raw, "have" | "has" | "had" | "ive"));
-            if past || perfect || ((opens || progressive || intent) && !timing) {
+            // "the model retrain with the data of this month": a learner's
+            // report whose verb lost its tense, told of a named subject and
+            // followed by what it was done with. An adjective before the
+            // verb makes it a noun ("the weekly retrain on sunday").
+            let bare_after_subject = !third_person
+                && !w.raw.ends_with("ed")
+                && !w.raw.ends_with("ing")
+                && k >= 2
+                && matches!(
+                    sentence[k - 2].raw,
+                    "the" | "our" | "my" | "this" | "that" | "their" | "your"
+                )
+                && prev.is_some_and(|p| {
+                    p.kind == TokenKind::Word
+                        && !p.raw.ends_with("ly")
+                        && !lex.has(p.tok, class::CHANGE)
+                        && !matches!(
+                            p.raw,
+                            "new"
+                                | "last"
+                                | "next"
+                                | "first"
+                                | "full"
+                                | "same"
+                                | "big"
+                                | "small"
+                                | "quick"
+                                | "minor"
+                                | "major"
+                                | "latest"
+                                | "planned"
+                                | "usual"
+                        )
+                })
+                && sentence
+                    .get(k + 1)
+                    .is_some_and(|n| matches!(n.raw, "with" | "on" | "from" | "into" | "using"));
+            if past
+                || perfect
+                || ((opens || progressive || intent || bare_after_subject) && !timing)
+            {
                 mood.reports = true;
             }
         }
@@ -1307,7 +1430,9 @@ fn judge(
             mood.reports = true;
         }
         mood.points_at |= k == 0 && dated;
-        if w.raw == "instead" && !claims {
+        // "the batch size i put 64 instead of 32, so serving is not
+        // affected": the claim is the next clause's; the value still moved.
+        if w.raw == "instead" && !clause_claims(k) {
             mood.reports = true;
         }
         // "from 200 to 500", "dropout to 0.3": a value set, unless it is a
@@ -2110,5 +2235,76 @@ mod tests {
         let m = mood("bumped lr to 3e-4 for the ranker");
         assert!(m.reports);
         assert!(m.general.is_empty());
+    }
+
+    #[test]
+    fn a_learners_bare_verb_after_a_named_subject_reports() {
+        assert!(mood("the model retrain with the new data of this month").reports);
+        assert!(mood("the model retrain with the new data of this month, code is same so i think not need any test").reports);
+        // An adjective before it makes the verb a noun.
+        assert!(!mood("the weekly retrain on sunday is a waste of compute").reports);
+    }
+
+    #[test]
+    fn a_third_person_that_lost_its_ending_reports_a_belief() {
+        assert!(
+            !mood("my colleague he say we don't need to test the serving")
+                .reported
+                .is_empty()
+        );
+        assert!(
+            !mood("our lead say unit tests are enough")
+                .reported
+                .is_empty()
+        );
+        assert!(mood("I say unit tests are enough").reported.is_empty());
+    }
+
+    #[test]
+    fn a_closing_is_it_correct_is_a_tag() {
+        let m = mood("we don't need to test the serving for a param change, is it correct?");
+        assert!(m.argues && !m.asks);
+        let m = mood("the lead says no need to retest, it's true?");
+        assert!(m.argues && !m.asks);
+        // A question of its own is still asked.
+        assert!(mood("which tests do we need, is staging enough?").asks);
+    }
+
+    #[test]
+    fn someone_elses_belief_after_a_comma_is_a_sentence_of_its_own() {
+        let m = mood(
+            "the model is same code but retrain with data of october, my colleague say no need test because code not change, is true?",
+        );
+        assert!(m.mentions_change && !m.reported.is_empty());
+    }
+
+    #[test]
+    fn a_plural_after_a_determiner_is_particular_not_a_kind() {
+        assert!(
+            mood("the changes are only in the README")
+                .general
+                .is_empty()
+        );
+        assert!(
+            mood("these changes are only in the README")
+                .general
+                .is_empty()
+        );
+        assert!(
+            !mood("feature tables belong to the platform team")
+                .general
+                .is_empty()
+        );
+        assert!(
+            !mood("tuning knobs are the data scientists business")
+                .general
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn instead_reports_unless_its_own_clause_claims() {
+        assert!(mood("the batch size i put 64 instead of 32, so serving is not affect").reports);
+        assert!(!mood("a canary instead of a staging run is always fine").reports);
     }
 }

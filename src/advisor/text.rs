@@ -213,7 +213,13 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
             if len == 2 {
                 chars.next();
             }
-            tokens.push(word_token(Cow::Borrowed("to"), i, i + len));
+            // "v7 → prd", "rc3 -> stg": after a version tag the arrow moves
+            // that version somewhere, as "moved to" says it.
+            let moved = tokens
+                .last()
+                .is_some_and(|t| t.kind == TokenKind::Word && version_tag(&t.word));
+            let word = if moved { "moved" } else { "to" };
+            tokens.push(word_token(Cow::Borrowed(word), i, i + len));
             continue;
         }
         let kind = match c {
@@ -264,6 +270,16 @@ fn push_word<'a>(tokens: &mut Vec<RawToken<'a>>, raw: &'a str, start: usize, end
         return;
     }
     tokens.push(word_token(lower, start, end));
+}
+
+/// "v7", "v2.1", "rc3": a tag that names one version of a model or release.
+fn version_tag(word: &str) -> bool {
+    let rest = word
+        .strip_prefix('v')
+        .or_else(|| word.strip_prefix("rc"))
+        .unwrap_or("");
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 fn word_token(word: Cow<'_, str>, start: usize, end: usize) -> RawToken<'_> {
@@ -371,6 +387,14 @@ mod tests {
                 TokenKind::Break => ".".to_owned(),
             })
             .collect()
+    }
+
+    #[test]
+    fn an_arrow_after_a_version_moves_it() {
+        assert_eq!(words("v7 → prd"), ["v7", "mov", "prd"]);
+        assert_eq!(words("rc3 -> stg"), ["rc3", "mov", "stg"]);
+        assert_eq!(words("xgboost → lightgbm"), ["xgboost", "to", "lightgbm"]);
+        assert_eq!(words("6 -> 10"), ["6", "to", "10"]);
     }
 
     #[test]

@@ -1136,6 +1136,11 @@ fn build_lexicon(
         (&raw.reader_verbs, class::READER_VERB, "reader verb"),
         (&raw.many_words, class::MANY, "many word"),
         (&raw.worth_verbs, class::WORTH, "worth verb"),
+        (
+            &raw.everyday_modifiers,
+            class::EVERYDAY_MODIFIER,
+            "everyday modifier",
+        ),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),

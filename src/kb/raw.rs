@@ -281,6 +281,9 @@ pub(crate) struct LexiconFile {
     /// Verbs that end a question asking what something would be worth.
     #[serde(default)]
     pub(crate) worth_verbs: Vec<Spanned<String>>,
+    /// Nouns that give the word after them its everyday sense ("sales").
+    #[serde(default)]
+    pub(crate) everyday_modifiers: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
