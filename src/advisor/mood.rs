@@ -592,15 +592,17 @@ fn judge(
         return;
     };
     // "per the guide, can a wall of green unit tests prove the system
-    // works?": a question may open after a short lead-in and a comma.
+    // works?": a question may open after a short lead-in and a comma, and
+    // the lead-in may be a short list ("same repo, same config — why would
+    // that need validation?").
     let first = if question_mark && !lex.has(sentence[first].tok, class::ASK) {
-        sentence
-            .iter()
-            .take(6)
-            .position(|w| w.kind == TokenKind::Comma)
-            .and_then(|c| sentence.get(c + 1).map(|w| (c + 1, w)))
-            .filter(|(_, w)| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK))
-            .map_or(first, |(k, _)| k)
+        (1..sentence.len().min(8))
+            .find(|&k| {
+                sentence[k - 1].kind == TokenKind::Comma
+                    && sentence[k].kind == TokenKind::Word
+                    && lex.has(sentence[k].tok, class::ASK)
+            })
+            .unwrap_or(first)
     } else {
         first
     };
@@ -1127,8 +1129,17 @@ fn judge(
         if matches!(w.raw, "before" | "until" | "till" | "once") {
             timing = true;
         }
-        // "rewritten" and "swapped" do not stem to their verb.
+        // "rewritten" and "swapped" do not stem to their verb. "turned" is
+        // one when a particle says what it turned into ("turned the
+        // comparison into warn-only", "turned off the bias check").
+        let turned = w.raw == "turned"
+            && sentence[k + 1..]
+                .iter()
+                .take(8)
+                .take_while(|n| n.kind != TokenKind::Comma)
+                .any(|n| matches!(n.raw, "into" | "off" | "down"));
         let change = lex.has(w.tok, class::CHANGE)
+            || turned
             || matches!(w.raw, "rewritten" | "rewrote" | "wrote" | "swapped");
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
