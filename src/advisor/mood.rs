@@ -591,6 +591,9 @@ fn judge(
     let Some(first) = first else {
         return;
     };
+    // A claim takes in its lead-in: "same repo, same config — why would
+    // that need validation?" argues from the repo.
+    let opening = sentence[first].start;
     // "per the guide, can a wall of green unit tests prove the system
     // works?": a question may open after a short lead-in and a comma, and
     // the lead-in may be a short list ("same repo, same config — why would
@@ -1350,7 +1353,7 @@ fn judge(
     }
     if claims && !opens_with_question && (!question_mark || argues) {
         if !mood.reports {
-            mood.claiming.push((sentence[first].start, end));
+            mood.claiming.push((opening, end));
         } else {
             // "relaxed the latency bound in the gate, it's only a threshold":
             // in a sentence that reports, a clause that claims and reports
