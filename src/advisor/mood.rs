@@ -1302,6 +1302,32 @@ fn judge(
         {
             mood.reports = true;
         }
+        // "it's only a config tweak", "that's just a typo fix": a pointer
+        // that opens its clause and calls what it points at a change names
+        // one change in front of the reader, as "this" does.
+        if opens_clause && matches!(w.raw, "it" | "its" | "that" | "thats") {
+            let rest = &sentence[k + 1..];
+            let lead = rest
+                .iter()
+                .take_while(|n| {
+                    matches!(
+                        n.raw,
+                        "is" | "s" | "only" | "just" | "purely" | "simply" | "merely" | "literally"
+                    )
+                })
+                .count();
+            let called_a_change = lead > 0
+                && rest.get(lead).is_some_and(|n| matches!(n.raw, "a" | "an"))
+                && rest[lead + 1..]
+                    .iter()
+                    .take(3)
+                    .take_while(|n| n.kind == TokenKind::Word)
+                    .any(|n| lex.has(n.tok, class::CHANGE));
+            if called_a_change {
+                mood.reports = true;
+                mood.points_at = true;
+            }
+        }
         // A dated plan ("goes to prod tomorrow", "ship v3 on thursday") is a
         // specific change, and points at one occasion.
         if (w.raw == "asap" || (k == 0 && dated)) && !claims {
