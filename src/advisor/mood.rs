@@ -859,9 +859,23 @@ fn judge(
             && lex.has(w.tok, class::BELIEF_VERB)
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || (k == first && w.raw.ends_with("ing"))
+                // "Ravi keeps telling everyone ...", "she is always
+                // saying ...": a habit of someone else's is theirs.
+                || (w.raw.ends_with("ing")
+                    && sentence[first..k]
+                        .iter()
+                        .rev()
+                        .take(2)
+                        .any(|p| matches!(p.raw, "keeps" | "kept" | "is" | "was"))
+                    && !sentence[first..k]
+                        .iter()
+                        .any(|p| matches!(p.raw, "i" | "we" | "im" | "were")))
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first..k].iter().any(|p| p.raw == "does"))
-    });
+    }) || sentence
+        // "according to Sam, retrains need no review": what follows is Sam's.
+        .windows(2)
+        .any(|pair| pair[0].raw == "according" && pair[1].raw == "to");
     if reported_belief {
         mood.reported.push((sentence[first].start, end));
     }
@@ -901,7 +915,10 @@ fn judge(
             && (matches!(
                 sentence[k - 1].raw,
                 "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
-            ) || (sentence[k].raw == "needed"
+            // "retrains need no review": the need denied after the verb.
+            ) || (matches!(sentence[k].raw, "need" | "needs")
+                && sentence.get(k + 1).is_some_and(|n| n.raw == "no"))
+                || (sentence[k].raw == "needed"
                 && sentence[k.saturating_sub(4)..k - 1]
                     .iter()
                     .any(|w| w.raw == "no")))
@@ -1103,9 +1120,11 @@ fn judge(
     let mut timed = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
+    let mut likened = false;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
+            likened = false;
             timing = false;
             timed = false;
             prev = None;
@@ -1156,6 +1175,7 @@ fn judge(
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || prev.is_some_and(|p| matches!(p.raw, "a" | "an")));
         mood.mentions_change |= change
+            && !likened
             && !general
             && !asks_in_general
             && !rhetorical_in_general
@@ -1167,6 +1187,15 @@ fn judge(
         // likens a thing to is a figure of speech; it points at nothing.
         figurative |=
             w.raw == "like" && prev.is_some_and(|p| matches!(p.raw, "is" | "are" | "s" | "just"));
+        // "feels like a speed bump": what a clause likens something to
+        // changes nothing.
+        likened |= w.raw == "like"
+            && prev.is_some_and(|p| {
+                matches!(
+                    p.raw,
+                    "is" | "are" | "s" | "just" | "feels" | "feel" | "looks" | "sounds" | "seems"
+                )
+            });
         // Once the message points at something, no later word can take it
         // back, so the words (and their digits) need not be read again.
         mood.points_at |= !mood.points_at
@@ -1176,7 +1205,7 @@ fn judge(
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
             ) || (w.raw == "will" && !claims)
                 || names_a_version(w.raw));
-        if change && !hypothetical {
+        if change && !hypothetical && !likened {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
