@@ -508,7 +508,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             let n = sentence_of[h.start as usize];
             // "dev, staging, prod, whatever" lists the stages; it moves
             // nothing from one to the next.
-            if listed_stages(engine, &items, &h) {
+            if listed_stages(engine, &items, &cleaned, &h) {
                 return None;
             }
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
@@ -1644,10 +1644,10 @@ fn keep_outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
 }
 
 /// "dev, staging, prod, whatever, it's the same test": stage names written as
-/// a list, with a comma between them, name the stages; they move nothing
-/// from one stage to the next, so a signal that reads a move ("staging to
-/// prod") from them does not hold.
-fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
+/// a list, with a comma or a slash between them ("the dev/staging/prod
+/// split"), name the stages; they move nothing from one stage to the next, so
+/// a signal that reads a move ("staging to prod") from them does not hold.
+fn listed_stages(engine: &Engine, items: &[Item], cleaned: &str, h: &Hit) -> bool {
     // The named words are walked once, in order, with no list built: most
     // hits name no stage and stop at their first named word.
     let named = (h.start..h.end)
@@ -1663,7 +1663,12 @@ fn listed_stages(engine: &Engine, items: &[Item], h: &Hit) -> bool {
             .stage_names
             .iter()
             .any(|(tok, _)| *tok == items[p].tok);
-        let comma_before = prev.is_none_or(|q| items[q..p].iter().any(|i| i.tok == COMMA));
+        let comma_before = prev.is_none_or(|q| {
+            items[q..p].iter().any(|i| i.tok == COMMA)
+                || cleaned
+                    .get(items[q].end as usize..items[p].start as usize)
+                    .is_some_and(|gap| gap.trim() == "/")
+        });
         if !stage || !comma_before {
             return false;
         }
