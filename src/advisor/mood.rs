@@ -155,15 +155,17 @@ fn activity_judged(words: &[Word<'_>], lex: &Lexicon) -> bool {
             .any(|w| lex.has(w.tok, class::CLAIM))
     };
     gerund
-        && words.windows(2).enumerate().take(10).any(|(k, pair)| {
-            matches!(pair[0].raw, "is" | "isnt") && verdict_after(k)
-        })
+        && words
+            .windows(2)
+            .enumerate()
+            .take(10)
+            .any(|(k, pair)| matches!(pair[0].raw, "is" | "isnt") && verdict_after(k))
         || gerund
-        && words.windows(2).take(10).any(|pair| {
-            matches!(pair[0].raw, "is" | "isnt")
-                && matches!(
-                    pair[1].raw,
-                    "just"
+            && words.windows(2).take(10).any(|pair| {
+                matches!(pair[0].raw, "is" | "isnt")
+                    && matches!(
+                        pair[1].raw,
+                        "just"
                         | "only"
                         | "a"
                         | "an"
@@ -181,8 +183,8 @@ fn activity_judged(words: &[Word<'_>], lex: &Lexicon) -> bool {
                         | "overkill"
                         // "renaming columns in our table is our call"
                         | "our"
-                )
-        })
+                    )
+            })
 }
 
 /// "retrains don't need tests", "feature tables belong to whoever builds
@@ -207,19 +209,16 @@ fn generic_statement(words: &[Word<'_>], lex: &Lexicon) -> bool {
     // "green unit tests mean ...", "passing unit tests are ...": a modifier
     // may come before the noun that names the kind.
     let head = (1..=2).find(|&j| {
-        words
-            .get(k..k + j)
-            .is_some_and(|m| {
-                m.iter().all(|w| {
-                    w.kind == TokenKind::Word
-                        && !plural(w)
-                        && !w.raw.ends_with("ed")
-                        && !lex.has(w.tok, class::STOP | class::ASK)
-                })
+        words.get(k..k + j).is_some_and(|m| {
+            m.iter().all(|w| {
+                w.kind == TokenKind::Word
+                    && !plural(w)
+                    && !w.raw.ends_with("ed")
+                    && !lex.has(w.tok, class::STOP | class::ASK)
             })
-            && words.get(k + j).is_some_and(|w| {
-                w.kind == TokenKind::Word && plural(w) && !lex.has(w.tok, class::STOP)
-            })
+        }) && words
+            .get(k + j)
+            .is_some_and(|w| w.kind == TokenKind::Word && plural(w) && !lex.has(w.tok, class::STOP))
     });
     let next_plural = words
         .get(k + 1)
@@ -645,7 +644,10 @@ fn judge(
     let rhetorical = (sentence[first].raw == "why"
         && (sentence.get(first + 1).is_some_and(|n| {
             matches!(n.raw, "would" | "should" | "bother" | "even") || bare_verb(n)
-        }) || sentence[first + 1..].iter().take(5).any(|n| n.raw == "bother")))
+        }) || sentence[first + 1..]
+            .iter()
+            .take(5)
+            .any(|n| n.raw == "bother")))
         || (lex.has(sentence[first].tok, class::ASK)
             && sentence[first + 1..]
                 .iter()
@@ -666,10 +668,9 @@ fn judge(
     let free_relative = !question_mark
         && matches!(sentence[first].raw, "where" | "what" | "how" | "whatever")
         && (subject_follows
-            || sentence[first + 1..]
-                .iter()
-                .skip(2)
-                .any(|w| matches!(w.raw, "is" | "are" | "doesnt" | "dont" | "isnt") || w.raw == "not"))
+            || sentence[first + 1..].iter().skip(2).any(|w| {
+                matches!(w.raw, "is" | "are" | "doesnt" | "dont" | "isnt") || w.raw == "not"
+            }))
         && sentence
             .iter()
             .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
@@ -835,7 +836,8 @@ fn judge(
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
-    let statement = generic_statement(&sentence[first..], lex) || activity_judged(&sentence[first..], lex);
+    let statement =
+        generic_statement(&sentence[first..], lex) || activity_judged(&sentence[first..], lex);
     // "proposal: add a column to the feature table" proposes one change;
     // a position is what follows a label without opening on a change verb.
     let positioned = positioned && !lex.has(sentence[first].tok, class::CHANGE);
@@ -914,14 +916,13 @@ fn judge(
         ) && k > 0
             && (matches!(
                 sentence[k - 1].raw,
-                "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
-            // "retrains need no review": the need denied after the verb.
+                "no" | "not" | "dont" | "doesnt" | "didnt" | "wont" // "retrains need no review": the need denied after the verb.
             ) || (matches!(sentence[k].raw, "need" | "needs")
                 && sentence.get(k + 1).is_some_and(|n| n.raw == "no"))
                 || (sentence[k].raw == "needed"
-                && sentence[k.saturating_sub(4)..k - 1]
-                    .iter()
-                    .any(|w| w.raw == "no")))
+                    && sentence[k.saturating_sub(4)..k - 1]
+                        .iter()
+                        .any(|w| w.raw == "no")))
     };
     // "it's our table", "the output is ours": data or ML work declared ours
     // is claimed, whatever is done to it next ("it's" reaches here as "it";
@@ -1471,17 +1472,110 @@ mod tests {
         super::super::analyse(&KB.engine, text, &[]).1
     }
 
-    #[test]
-    #[ignore]
-    fn zz_debug_mood() {
-        for t in std::env::var("MOODTXT").unwrap_or_default().split("||") {
-            let a = super::super::analyse(&KB.engine, t, &[]);
-            println!("{t}\n{:?}\n", a.1);
-        }
-    }
-
     fn general_at(text: &str, word: &str) -> bool {
         mood(text).is_general_at(text.find(word).expect("the word is in the text"))
+    }
+
+    #[test]
+    fn a_kind_named_with_its_modifiers_is_judged() {
+        let m = mood("green unit tests mean the system works, end of story");
+        assert!(m.claims && !m.reports && m.general.len() == 1);
+        // "if this is" is no kind of thing.
+        let asked =
+            "sorry if this is a dumb one, but where are the integration tests supposed to run?";
+        assert!(mood(asked).general.is_empty());
+    }
+
+    #[test]
+    fn a_gerund_judged_a_few_words_after_is_claims() {
+        let m = mood(
+            "swapping the optimizer is the trainer's business, nothing at serving time goes through it",
+        );
+        assert!(m.claims && !m.reports);
+    }
+
+    #[test]
+    fn bother_anywhere_in_a_why_question_argues() {
+        let m = mood(
+            "why do people still bother with integration runs when every function has coverage?",
+        );
+        assert!(m.argues && !m.asks);
+        assert!(mood("why do we run integration tests in staging?").asks);
+    }
+
+    #[test]
+    fn a_question_word_before_a_subject_without_a_question_mark_opens_a_claim() {
+        let m = mood("where a test runs makes zero difference, a passing test is a passing test");
+        assert!(!m.asks && m.claims);
+        assert!(mood("where do the integration tests run?").asks);
+    }
+
+    #[test]
+    fn to_after_a_verdict_permits_rather_than_intends() {
+        let text =
+            "nobody goes through our scoring output except us, so the columns are ours to rename";
+        assert!(!mood(text).reports);
+        assert!(mood("we are going to rename the column").reports);
+    }
+
+    #[test]
+    fn a_lead_in_may_be_a_short_list_and_belongs_to_the_claim() {
+        let text = "re-training the demand model with 2 extra weeks of sales. same repo, same config \u{2014} why would that need validation?";
+        let m = mood(text);
+        assert!(m.reports && m.argues && !m.asks);
+        assert_eq!(
+            m.claiming,
+            vec![(text.find("same repo").unwrap(), text.len())]
+        );
+    }
+
+    #[test]
+    fn turned_with_a_particle_reports() {
+        assert!(
+            mood("turned the champion comparison in the validation job into warn-only").reports
+        );
+        assert!(!mood("the canary turned out fine").reports);
+    }
+
+    #[test]
+    fn a_pointer_called_a_change_points_at_one() {
+        let m = mood("it's only a config tweak so unit tests are plenty");
+        assert!(m.reports && m.points_at);
+        assert!(!mood("it's only a threshold").reports);
+    }
+
+    #[test]
+    fn a_habit_of_someone_else_or_according_to_reports_a_belief() {
+        assert_eq!(
+            mood("Ravi keeps telling everyone the dev workspace is as good as staging")
+                .reported
+                .len(),
+            1
+        );
+        assert_eq!(
+            mood("according to Sam, retrains with the same code need no review")
+                .reported
+                .len(),
+            1
+        );
+        assert!(
+            mood("we was thinking to skip the staging")
+                .reported
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_need_denied_after_its_verb_claims() {
+        let m = mood("a retrain with the same code needs no review");
+        assert!(m.claims && m.denies);
+    }
+
+    #[test]
+    fn what_a_clause_likens_a_thing_to_changes_nothing() {
+        let m = mood("the test workspace feels like a speed bump");
+        assert!(!m.reports && !m.mentions_change);
+        assert!(mood("feels like a speed bump, so I bumped the timeout").reports);
     }
 
     #[test]

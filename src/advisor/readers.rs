@@ -329,6 +329,20 @@ mod tests {
     }
 
     #[test]
+    fn a_relative_clause_whose_verb_takes_no_object_names_the_nouns_readers() {
+        assert_eq!(
+            readers(
+                "moved the text cleaning into the `prep` package that the serving image now imports too"
+            ),
+            ["serving image now imports too"]
+        );
+        // One reader, and no "too": every package has an importer.
+        assert!(
+            readers("moved it into the `prep` package that the serving image imports").is_empty()
+        );
+    }
+
+    #[test]
     fn a_passive_reader_verb_names_its_readers_after_by() {
         assert_eq!(
             readers("`clean_text()` changed. it is read by the churn job and the ltv model"),

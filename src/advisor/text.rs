@@ -218,7 +218,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
                 && let Some(verb) = tokens.pop()
             {
                 tokens.pop();
-                tokens.push(word_token(Cow::Owned(format!("re{}", verb.word)), from, verb.end));
+                tokens.push(word_token(
+                    Cow::Owned(format!("re{}", verb.word)),
+                    from,
+                    verb.end,
+                ));
             }
             continue;
         }
@@ -390,6 +394,15 @@ mod tests {
                 TokenKind::Break => ".".to_owned(),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_re_prefix_joins_its_verb() {
+        let raw: Vec<String> = tokenize("re-training and re-run, not re - run")
+            .into_iter()
+            .map(|t| t.word.into_owned())
+            .collect();
+        assert_eq!(raw, ["retraining", "and", "rerun", "", "not", "re", "run"]);
     }
 
     #[test]
