@@ -114,6 +114,13 @@ fn sixteenth_development_set() {
 }
 
 #[test]
+fn nineteenth_development_set() {
+    // Traps voiced as a claim or a rhetorical question about one change, and
+    // beliefs voiced with no change.
+    score("advice19.jsonl", 0.88);
+}
+
+#[test]
 fn held_out_set() {
     score("heldout.jsonl", 0.86);
 }
