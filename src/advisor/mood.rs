@@ -155,15 +155,10 @@ fn activity_judged(words: &[Word<'_>], lex: &Lexicon) -> bool {
             .any(|w| lex.has(w.tok, class::CLAIM))
     };
     gerund
-        && words
-            .windows(2)
-            .enumerate()
-            .take(10)
-            .any(|(k, pair)| matches!(pair[0].raw, "is" | "isnt") && verdict_after(k))
-        || gerund
-            && words.windows(2).take(10).any(|pair| {
-                matches!(pair[0].raw, "is" | "isnt")
-                    && matches!(
+        && words.windows(2).enumerate().take(10).any(|(k, pair)| {
+            matches!(pair[0].raw, "is" | "isnt")
+                && (verdict_after(k)
+                    || matches!(
                         pair[1].raw,
                         "just"
                         | "only"
@@ -183,8 +178,8 @@ fn activity_judged(words: &[Word<'_>], lex: &Lexicon) -> bool {
                         | "overkill"
                         // "renaming columns in our table is our call"
                         | "our"
-                    )
-            })
+                    ))
+        })
 }
 
 /// "retrains don't need tests", "feature tables belong to whoever builds
