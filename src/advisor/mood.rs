@@ -146,13 +146,14 @@ fn activity_judged(words: &[Word<'_>], lex: &Lexicon) -> bool {
         && subject.raw.ends_with("ing")
         && !subject.raw.ends_with("thing");
     // "swapping the optimizer is the trainer's business": the verdict may
-    // come a few words after the copula, as any claim word.
+    // come a few words after the copula, as any claim word or a say over it
+    // ("business" alone is no verdict: "business wants the threshold at 0.3").
     let verdict_after = |k: usize| {
         words[k + 1..]
             .iter()
             .take(4)
             .take_while(|w| w.kind == TokenKind::Word)
-            .any(|w| lex.has(w.tok, class::CLAIM))
+            .any(|w| lex.has(w.tok, class::CLAIM) || matches!(w.raw, "business" | "call"))
     };
     gerund
         && words.windows(2).enumerate().take(10).any(|(k, pair)| {
