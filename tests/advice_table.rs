@@ -58,6 +58,11 @@ const CASES: &[Case] = &[
     ("<@U024BE7LH> can we *ship* it? unit tests are all green", R, &[INTEG, GATE], &[T2, T3]),
     ("all unit tests are green so we don't need an integration run", I, &[INTEG], &[T2]),
     ("unit tests cover it, skipping the integration tests this time", I, &[INTEG], &[T2]),
+    // a pointer called a change, a verb with a particle, a kind judged with its modifiers
+    ("it's only a config tweak so unit tests are plenty", I, &[INTEG], &[T2]),
+    ("turned the champion comparison in the validation job into warn-only, nothing to test", I, &[INTEG], &[T7]),
+    ("green unit tests mean the system works, end of story", I, &[INTEG], &[T2]),
+    ("moved the text cleaning into the prep package that the serving image now imports too", I, &[INTEG], &[]),
     ("coverage is 95% so that's enough right?", I, &[INTEG], &[T2]),
     ("we run the same tests in dev, test and prod", R, &[UNIT, INTEG, GATE], &[T3]),
     ("same test suite runs in every environment, is that fine?", R, &[UNIT, INTEG, GATE], &[T3]),

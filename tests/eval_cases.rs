@@ -114,6 +114,13 @@ fn sixteenth_development_set() {
 }
 
 #[test]
+fn nineteenth_development_set() {
+    // Traps voiced as a claim or a rhetorical question about one change, and
+    // beliefs voiced with no change.
+    score("advice19.jsonl", 0.88);
+}
+
+#[test]
 fn twenty_first_development_set() {
     // Engineers' shorthand and emoji, learners' English, and the names
     // teams give models, settings and data loaders.

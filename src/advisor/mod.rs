@@ -1784,9 +1784,9 @@ fn is_test_word(cleaned: &str, item: &Item) -> bool {
 }
 
 /// "dev, staging, prod, whatever, it's the same test": stage names written as
-/// a list, with a comma between them, name the stages; they move nothing
-/// from one stage to the next, so a signal that reads a move ("staging to
-/// prod") from them does not hold.
+/// a list, with a comma or a slash between them ("the dev/staging/prod
+/// split"), name the stages; they move nothing from one stage to the next, so
+/// a signal that reads a move ("staging to prod") from them does not hold.
 fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> bool {
     // The named words are walked once, in order, with no list built: most
     // hits name no stage and stop at their first named word.
@@ -1804,7 +1804,12 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
             .stage_names
             .iter()
             .any(|(tok, _)| *tok == items[p].tok);
-        let comma_before = prev.is_none_or(|q| items[q..p].iter().any(|i| i.tok == COMMA));
+        let comma_before = prev.is_none_or(|q| {
+            items[q..p].iter().any(|i| i.tok == COMMA)
+                || cleaned
+                    .get(items[q].end as usize..items[p].start as usize)
+                    .is_some_and(|gap| gap.trim() == "/")
+        });
         if !(stage || is_test_word(cleaned, &items[p])) || !comma_before {
             return false;
         }

@@ -141,7 +141,7 @@ fn within(ranges: &[(usize, usize)], pos: usize) -> bool {
 /// "retraining on new data is just pressing a button", "setting it to dry
 /// run is harmless": an activity named as the subject (a gerund) and given a
 /// verdict with "is" speaks of that kind of change, not of one made.
-fn activity_judged(words: &[Word<'_>]) -> bool {
+fn activity_judged(words: &[Word<'_>], lex: &Lexicon) -> bool {
     let Some(subject) = words.first() else {
         return false;
     };
@@ -149,12 +149,23 @@ fn activity_judged(words: &[Word<'_>]) -> bool {
         && subject.raw.len() > 5
         && subject.raw.ends_with("ing")
         && !subject.raw.ends_with("thing");
+    // "swapping the optimizer is the trainer's business": the verdict may
+    // come a few words after the copula, as any claim word or a say over it
+    // ("business" alone is no verdict: "business wants the threshold at 0.3").
+    let verdict_after = |k: usize| {
+        words[k + 1..]
+            .iter()
+            .take(4)
+            .take_while(|w| w.kind == TokenKind::Word)
+            .any(|w| lex.has(w.tok, class::CLAIM) || matches!(w.raw, "business" | "call"))
+    };
     gerund
-        && words.windows(2).take(10).any(|pair| {
+        && words.windows(2).enumerate().take(10).any(|(k, pair)| {
             matches!(pair[0].raw, "is" | "isnt")
-                && matches!(
-                    pair[1].raw,
-                    "just"
+                && (verdict_after(k)
+                    || matches!(
+                        pair[1].raw,
+                        "just"
                         | "only"
                         | "a"
                         | "an"
@@ -172,7 +183,7 @@ fn activity_judged(words: &[Word<'_>]) -> bool {
                         | "overkill"
                         // "renaming columns in our table is our call"
                         | "our"
-                )
+                    ))
         })
 }
 
@@ -180,7 +191,7 @@ fn activity_judged(words: &[Word<'_>]) -> bool {
 /// them", "a model that wins offline wins online": a sentence whose subject is
 /// a kind of thing (a bare plural, or "a", "every", "any" before a noun)
 /// followed soon by a present-tense verdict states something general.
-fn generic_statement(words: &[Word<'_>]) -> bool {
+fn generic_statement(words: &[Word<'_>], lex: &Lexicon) -> bool {
     let mut k = 0;
     let general_article = words
         .first()
@@ -197,18 +208,32 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
     // registry" reports.
     // "the changes are only in the README": a determiner makes the plural
     // after it particular, not a kind.
+    // "green unit tests mean ...", "passing unit tests are ...": a modifier
+    // may come before the noun that names the kind.
+    let head = (1..=2).find(|&j| {
+        words.get(k..k + j).is_some_and(|m| {
+            m.iter().all(|w| {
+                w.kind == TokenKind::Word
+                    && !plural(w)
+                    && !w.raw.ends_with("ed")
+                    && !lex.has(w.tok, class::STOP | class::ASK)
+            })
+        }) && words
+            .get(k + j)
+            .is_some_and(|w| w.kind == TokenKind::Word && plural(w) && !lex.has(w.tok, class::STOP))
+    });
+    let next_plural = words
+        .get(k + 1)
+        .is_some_and(|w| w.kind == TokenKind::Word && plural(w));
     let compound = !general_article
         && !matches!(
             subject.raw,
             "the" | "our" | "my" | "your" | "their" | "these" | "those" | "this" | "its"
         )
         && !plural(subject)
-        && !subject.raw.ends_with("ed")
-        && words
-            .get(k + 1)
-            .is_some_and(|w| w.kind == TokenKind::Word && plural(w));
+        && (head.is_some() || (!subject.raw.ends_with("ed") && next_plural));
     if compound {
-        k += 1;
+        k += if next_plural { 1 } else { head.unwrap_or(1) };
     }
     if !general_article && !compound && !plural(subject) {
         return false;
@@ -246,6 +271,14 @@ fn generic_statement(words: &[Word<'_>]) -> bool {
                     | "wo"
                     | "win"
                     | "wins"
+                    // "green unit tests mean the system works": what a kind
+                    // of thing means or proves is a rule.
+                    | "mean"
+                    | "means"
+                    | "prove"
+                    | "proves"
+                    | "guarantee"
+                    | "guarantees"
             )
     });
     // "a team is about to move a retrained model into prod", "a data
@@ -676,16 +709,21 @@ fn judge(
     let Some(first) = first else {
         return;
     };
+    // A claim takes in its lead-in: "same repo, same config — why would
+    // that need validation?" argues from the repo.
+    let opening = sentence[first].start;
     // "per the guide, can a wall of green unit tests prove the system
-    // works?": a question may open after a short lead-in and a comma.
+    // works?": a question may open after a short lead-in and a comma, and
+    // the lead-in may be a short list ("same repo, same config — why would
+    // that need validation?").
     let first = if question_mark && !lex.has(sentence[first].tok, class::ASK) {
-        sentence
-            .iter()
-            .take(6)
-            .position(|w| w.kind == TokenKind::Comma)
-            .and_then(|c| sentence.get(c + 1).map(|w| (c + 1, w)))
-            .filter(|(_, w)| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK))
-            .map_or(first, |(k, _)| k)
+        (1..sentence.len().min(8))
+            .find(|&k| {
+                sentence[k - 1].kind == TokenKind::Comma
+                    && sentence[k].kind == TokenKind::Word
+                    && lex.has(sentence[k].tok, class::ASK)
+            })
+            .unwrap_or(first)
     } else {
         first
     };
@@ -720,10 +758,15 @@ fn judge(
             && !n.raw.ends_with("ing")
             && !n.raw.ends_with('s')
     };
+    // "why do people still bother with integration runs?": "bother" in a
+    // why-question argues wherever its subject puts it.
     let rhetorical = (sentence[first].raw == "why"
-        && sentence.get(first + 1).is_some_and(|n| {
+        && (sentence.get(first + 1).is_some_and(|n| {
             matches!(n.raw, "would" | "should" | "bother" | "even") || bare_verb(n)
-        }))
+        }) || sentence[first + 1..]
+            .iter()
+            .take(5)
+            .any(|n| n.raw == "bother")))
         || (lex.has(sentence[first].tok, class::ASK)
             && sentence[first + 1..]
                 .iter()
@@ -735,12 +778,18 @@ fn judge(
     // "where the tests run is an infra detail": a clause that opens with a
     // question word and is then given a verdict, with no `?`, is the subject
     // of a claim, not a question.
+    // "where a test runs makes zero difference": without a `?`, a
+    // question word followed by a subject rather than an auxiliary opens a
+    // clause that is the subject of what follows, whatever its verb.
+    let subject_follows = sentence
+        .get(first + 1)
+        .is_some_and(|n| matches!(n.raw, "a" | "an" | "the" | "our" | "your" | "their" | "we"));
     let free_relative = !question_mark
         && matches!(sentence[first].raw, "where" | "what" | "how" | "whatever")
-        && sentence[first + 1..]
-            .iter()
-            .skip(2)
-            .any(|w| matches!(w.raw, "is" | "are" | "doesnt" | "dont" | "isnt") || w.raw == "not")
+        && (subject_follows
+            || sentence[first + 1..].iter().skip(2).any(|w| {
+                matches!(w.raw, "is" | "are" | "doesnt" | "dont" | "isnt") || w.raw == "not"
+            }))
         && sentence
             .iter()
             .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CLAIM));
@@ -922,7 +971,8 @@ fn judge(
     });
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
-    let statement = generic_statement(&sentence[first..]) || activity_judged(&sentence[first..]);
+    let statement =
+        generic_statement(&sentence[first..], lex) || activity_judged(&sentence[first..], lex);
     // "proposal: add a column to the feature table" proposes one change;
     // a position is what follows a label without opening on a change verb.
     let positioned = label == Label::Position && !lex.has(sentence[first].tok, class::CHANGE);
@@ -947,12 +997,26 @@ fn judge(
             && lex.has(w.tok, class::BELIEF_VERB)
             && ((w.raw.ends_with('s') && !w.raw.ends_with("ss"))
                 || (k == first && w.raw.ends_with("ing"))
+                // "Ravi keeps telling everyone ...", "she is always
+                // saying ...": a habit of someone else's is theirs.
+                || (w.raw.ends_with("ing")
+                    && sentence[first..k]
+                        .iter()
+                        .rev()
+                        .take(2)
+                        .any(|p| matches!(p.raw, "keeps" | "kept" | "is" | "was"))
+                    && !sentence[first..k]
+                        .iter()
+                        .any(|p| matches!(p.raw, "i" | "we" | "im" | "were")))
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first..k].iter().any(|p| p.raw == "does")
                 // "my colleague he say", "our lead say": a learner's third
                 // person that lost its ending, known by its subject.
                 || third_person_subject(&sentence[first..k]))
-    });
+    }) || sentence
+        // "according to Sam, retrains need no review": what follows is Sam's.
+        .windows(2)
+        .any(|pair| pair[0].raw == "according" && pair[1].raw == "to");
     // Cited words are held by their source, as a reported belief is.
     let reported_belief = reported_belief || cited;
     if reported_belief {
@@ -993,11 +1057,13 @@ fn judge(
         ) && k > 0
             && (matches!(
                 sentence[k - 1].raw,
-                "no" | "not" | "dont" | "doesnt" | "didnt" | "wont"
-            ) || (sentence[k].raw == "needed"
-                && sentence[k.saturating_sub(4)..k - 1]
-                    .iter()
-                    .any(|w| w.raw == "no")))
+                "no" | "not" | "dont" | "doesnt" | "didnt" | "wont" // "retrains need no review": the need denied after the verb.
+            ) || (matches!(sentence[k].raw, "need" | "needs")
+                && sentence.get(k + 1).is_some_and(|n| n.raw == "no"))
+                || (sentence[k].raw == "needed"
+                    && sentence[k.saturating_sub(4)..k - 1]
+                        .iter()
+                        .any(|w| w.raw == "no")))
     };
     // "it's our table", "the output is ours": data or ML work declared ours
     // is claimed, whatever is done to it next ("it's" reaches here as "it";
@@ -1060,7 +1126,7 @@ fn judge(
     let judged_later = sentence
         .iter()
         .enumerate()
-        .any(|(k, w)| w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..]));
+        .any(|(k, w)| w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..], lex));
     let claims = general || rhetorical || judged_later || (0..sentence.len()).any(claim_at);
     // A claim that ends in a tag ("..., right?", "..., will it?") or whose
     // clause opens with a negated auxiliary ("..., isn't an e2e run
@@ -1197,9 +1263,11 @@ fn judge(
     let mut timed = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
+    let mut likened = false;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
+            likened = false;
             timing = false;
             timed = false;
             prev = None;
@@ -1226,8 +1294,17 @@ fn judge(
         if matches!(w.raw, "before" | "until" | "till" | "once") {
             timing = true;
         }
-        // "rewritten" and "swapped" do not stem to their verb.
+        // "rewritten" and "swapped" do not stem to their verb. "turned" is
+        // one when a particle says what it turned into ("turned the
+        // comparison into warn-only", "turned off the bias check").
+        let turned = w.raw == "turned"
+            && sentence[k + 1..]
+                .iter()
+                .take(8)
+                .take_while(|n| n.kind != TokenKind::Comma)
+                .any(|n| matches!(n.raw, "into" | "off" | "down"));
         let change = lex.has(w.tok, class::CHANGE)
+            || turned
             || matches!(w.raw, "rewritten" | "rewrote" | "wrote" | "swapped");
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
@@ -1246,6 +1323,7 @@ fn judge(
             && prev.is_some_and(|p| matches!(p.raw, "any" | "the" | "no" | "a" | "what"));
         mood.says_change |= change && !noun_point && !lex.has(w.tok, class::INTENT);
         mood.mentions_change |= change
+            && !likened
             && !general
             && !asks_in_general
             && !rhetorical_in_general
@@ -1257,6 +1335,15 @@ fn judge(
         // likens a thing to is a figure of speech; it points at nothing.
         figurative |=
             w.raw == "like" && prev.is_some_and(|p| matches!(p.raw, "is" | "are" | "s" | "just"));
+        // "feels like a speed bump": what a clause likens something to
+        // changes nothing.
+        likened |= w.raw == "like"
+            && prev.is_some_and(|p| {
+                matches!(
+                    p.raw,
+                    "is" | "are" | "s" | "just" | "feels" | "feel" | "looks" | "sounds" | "seems"
+                )
+            });
         // Once the message points at something, no later word can take it
         // back, so the words (and their digits) need not be read again.
         mood.points_at |= !mood.points_at
@@ -1266,7 +1353,7 @@ fn judge(
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
             ) || (w.raw == "will" && !claims)
                 || names_a_version(w.raw));
-        if change && !hypothetical {
+        if change && !hypothetical && !likened {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
@@ -1279,11 +1366,19 @@ fn judge(
             // claim ("changing the lr can't break inference").
             // The clause it opens is judged on its own: "the gate is red
             // tape, setting it to dry run is harmless" claims in both.
-            let opens = opens_clause && !clause_claims(k) && !activity_judged(&sentence[k..]);
+            let opens = opens_clause && !clause_claims(k) && !activity_judged(&sentence[k..], lex);
             // "let's swap it", "we'll move", "gonna drop", "going to add".
             // "just doubles the terraform" describes what something does.
             let third_person = w.raw.ends_with('s') && !w.raw.ends_with("ss");
+            // "the columns are ours to rename", "it's safe to drop": "to"
+            // after a verdict says what may be done, not what will be.
+            let permitted = k >= 2
+                && sentence[k - 1].raw == "to"
+                && (sentence[k - 2].raw == "ours"
+                    || (sentence[k - 2].kind == TokenKind::Word
+                        && lex.has(sentence[k - 2].tok, class::CLAIM)));
             let intent = !third_person
+                && !permitted
                 && prev.is_some_and(|p| {
                     matches!(
                         p.raw,
@@ -1424,6 +1519,32 @@ fn judge(
         {
             mood.reports = true;
         }
+        // "it's only a config tweak", "that's just a typo fix": a pointer
+        // that opens its clause and calls what it points at a change names
+        // one change in front of the reader, as "this" does.
+        if opens_clause && matches!(w.raw, "it" | "its" | "that" | "thats") {
+            let rest = &sentence[k + 1..];
+            let lead = rest
+                .iter()
+                .take_while(|n| {
+                    matches!(
+                        n.raw,
+                        "is" | "s" | "only" | "just" | "purely" | "simply" | "merely" | "literally"
+                    )
+                })
+                .count();
+            let called_a_change = lead > 0
+                && rest.get(lead).is_some_and(|n| matches!(n.raw, "a" | "an"))
+                && rest[lead + 1..]
+                    .iter()
+                    .take(3)
+                    .take_while(|n| n.kind == TokenKind::Word)
+                    .any(|n| lex.has(n.tok, class::CHANGE));
+            if called_a_change {
+                mood.reports = true;
+                mood.points_at = true;
+            }
+        }
         // A dated plan ("goes to prod tomorrow", "ship v3 on thursday") is a
         // specific change, and points at one occasion.
         if (w.raw == "asap" || (k == 0 && dated)) && !claims {
@@ -1477,7 +1598,7 @@ fn judge(
     }
     if claims && !opens_with_question && (!question_mark || argues) {
         if !mood.reports {
-            mood.claiming.push((sentence[first].start, end));
+            mood.claiming.push((opening, end));
         } else {
             // "relaxed the latency bound in the gate, it's only a threshold":
             // in a sentence that reports, a clause that claims and reports
@@ -1542,6 +1663,108 @@ mod tests {
 
     fn general_at(text: &str, word: &str) -> bool {
         mood(text).is_general_at(text.find(word).expect("the word is in the text"))
+    }
+
+    #[test]
+    fn a_kind_named_with_its_modifiers_is_judged() {
+        let m = mood("green unit tests mean the system works, end of story");
+        assert!(m.claims && !m.reports && m.general.len() == 1);
+        // "if this is" is no kind of thing.
+        let asked =
+            "sorry if this is a dumb one, but where are the integration tests supposed to run?";
+        assert!(mood(asked).general.is_empty());
+    }
+
+    #[test]
+    fn a_gerund_judged_a_few_words_after_is_claims() {
+        let m = mood(
+            "swapping the optimizer is the trainer's business, nothing at serving time goes through it",
+        );
+        assert!(m.claims && !m.reports);
+    }
+
+    #[test]
+    fn bother_anywhere_in_a_why_question_argues() {
+        let m = mood(
+            "why do people still bother with integration runs when every function has coverage?",
+        );
+        assert!(m.argues && !m.asks);
+        assert!(mood("why do we run integration tests in staging?").asks);
+    }
+
+    #[test]
+    fn a_question_word_before_a_subject_without_a_question_mark_opens_a_claim() {
+        let m = mood("where a test runs makes zero difference, a passing test is a passing test");
+        assert!(!m.asks && m.claims);
+        assert!(mood("where do the integration tests run?").asks);
+    }
+
+    #[test]
+    fn to_after_a_verdict_permits_rather_than_intends() {
+        let text =
+            "nobody goes through our scoring output except us, so the columns are ours to rename";
+        assert!(!mood(text).reports);
+        assert!(mood("we are going to rename the column").reports);
+    }
+
+    #[test]
+    fn a_lead_in_may_be_a_short_list_and_belongs_to_the_claim() {
+        let text = "re-training the demand model with 2 extra weeks of sales. same repo, same config \u{2014} why would that need validation?";
+        let m = mood(text);
+        assert!(m.reports && m.argues && !m.asks);
+        assert_eq!(
+            m.claiming,
+            vec![(text.find("same repo").unwrap(), text.len())]
+        );
+    }
+
+    #[test]
+    fn turned_with_a_particle_reports() {
+        assert!(
+            mood("turned the champion comparison in the validation job into warn-only").reports
+        );
+        assert!(!mood("the canary turned out fine").reports);
+    }
+
+    #[test]
+    fn a_pointer_called_a_change_points_at_one() {
+        let m = mood("it's only a config tweak so unit tests are plenty");
+        assert!(m.reports && m.points_at);
+        assert!(!mood("it's only a threshold").reports);
+    }
+
+    #[test]
+    fn a_habit_of_someone_else_or_according_to_reports_a_belief() {
+        assert_eq!(
+            mood("Ravi keeps telling everyone the dev workspace is as good as staging")
+                .reported
+                .len(),
+            1
+        );
+        assert_eq!(
+            mood("according to Sam, retrains with the same code need no review")
+                .reported
+                .len(),
+            1
+        );
+        assert!(
+            mood("we was thinking to skip the staging")
+                .reported
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_need_denied_after_its_verb_claims() {
+        let m = mood("a retrain with the same code needs no review");
+        assert!(m.claims && m.denies);
+    }
+
+    #[test]
+    fn what_a_clause_likens_a_thing_to_changes_nothing() {
+        let m = mood("the test workspace feels like a speed bump");
+        assert!(!m.reports && !m.mentions_change);
+        assert!(mood("feels like a speed bump, so I bumped the timeout").reports);
     }
 
     #[test]

@@ -53,6 +53,32 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     };
     let stops_at =
         |k: usize| stops(&items[k]) && !(lex.has(items[k].tok, class::CHANGE) && noun(k));
+    // The start of the readers of a reader verb at `k` whose clause opens with
+    // "that" or "which" after a noun and which ends at the verb (nothing or
+    // "too" after it): the verb's object is the noun the clause hangs on.
+    let relative_readers = |k: usize| -> Option<usize> {
+        let after = next_word(cleaned, items[k].end as usize);
+        let ends = items
+            .get(k + 1)
+            .is_none_or(|n| n.tok == BREAK || n.tok == COMMA);
+        if !(ends || matches!(after.as_str(), "too" | "also")) {
+            return None;
+        }
+        let relative_before = |start: usize| {
+            let lead = cleaned[..items[start].start as usize]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .find(|w| {
+                    !w.is_empty() && !lex.determiners().iter().any(|d| d.eq_ignore_ascii_case(w))
+                })
+                .unwrap_or_default()
+                .to_lowercase();
+            matches!(lead.as_str(), "that" | "which")
+        };
+        (k.saturating_sub(6)..k)
+            .rev()
+            .take_while(|&p| !stops_at(p) && items[p].tok != COMMA)
+            .find(|&p| relative_before(p))
+    };
     for (k, verb) in items.iter().enumerate() {
         if !lex.has(verb.tok, class::READER_VERB) || negated.get(k).copied().unwrap_or(false) {
             continue;
@@ -110,6 +136,11 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 }
                 start -= 1;
             }
+            (start, k)
+        } else if let Some(start) = relative_readers(k) {
+            // "the `prep` package that the serving image now imports too":
+            // a relative clause whose verb takes no object of its own names
+            // the readers of the noun it hangs on.
             (start, k)
         } else {
             continue;
@@ -172,7 +203,10 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         // reader to the ones the change already has.
         let many = items[start..end].iter().any(|i| {
             i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
-        }) || (k > 0 && lex.has(items[k - 1].tok, class::MANY));
+        }) || (k > 0 && lex.has(items[k - 1].tok, class::MANY))
+            // "... that the serving image imports too": a reader added to
+            // the ones the noun already has.
+            || matches!(object.as_str(), "too" | "also");
         if !named || tested || denied || !many {
             continue;
         }
@@ -291,6 +325,20 @@ mod tests {
         assert_eq!(
             readers("the pricing, churn and ltv pipelines all import it"),
             ["pricing, churn and ltv pipelines all import it"]
+        );
+    }
+
+    #[test]
+    fn a_relative_clause_whose_verb_takes_no_object_names_the_nouns_readers() {
+        assert_eq!(
+            readers(
+                "moved the text cleaning into the `prep` package that the serving image now imports too"
+            ),
+            ["serving image now imports too"]
+        );
+        // One reader, and no "too": every package has an importer.
+        assert!(
+            readers("moved it into the `prep` package that the serving image imports").is_empty()
         );
     }
 

@@ -168,7 +168,7 @@ pub(crate) fn blank_ranges<'a>(text: Cow<'a, str>, ranges: &[(usize, usize)]) ->
 /// a full stop only ends a sentence when followed by a space (so `train.py` and
 /// `1.7` do not; `1.7` stays one word), and "n't" becomes a separate "not".
 pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let mut tokens: Vec<RawToken<'_>> = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -200,7 +200,30 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
                     break;
                 }
             }
+            // "re-training", "re-run": the prefix belongs to its verb, so it
+            // reads as "retraining" rather than "re" and "training".
+            let prefix = tokens
+                .last()
+                .filter(|t| {
+                    t.kind == TokenKind::Word
+                        && t.word == "re"
+                        && t.end + 1 == i
+                        && bytes[t.end] == b'-'
+                })
+                .map(|t| t.start);
+            let before = tokens.len();
             push_word(&mut tokens, &text[i..end], i, end);
+            if let Some(from) = prefix
+                && tokens.len() == before + 1
+                && let Some(verb) = tokens.pop()
+            {
+                tokens.pop();
+                tokens.push(word_token(
+                    Cow::Owned(format!("re{}", verb.word)),
+                    from,
+                    verb.end,
+                ));
+            }
             continue;
         }
         // "xgboost → lightgbm", "6 -> 10": an arrow reads as "to".
@@ -395,6 +418,15 @@ mod tests {
         assert_eq!(words("rc3 -> stg"), ["rc3", "mov", "stg"]);
         assert_eq!(words("xgboost → lightgbm"), ["xgboost", "to", "lightgbm"]);
         assert_eq!(words("6 -> 10"), ["6", "to", "10"]);
+    }
+
+    #[test]
+    fn a_re_prefix_joins_its_verb() {
+        let raw: Vec<String> = tokenize("re-training and re-run, not re - run")
+            .into_iter()
+            .map(|t| t.word.into_owned())
+            .collect();
+        assert_eq!(raw, ["retraining", "and", "rerun", "", "not", "re", "run"]);
     }
 
     #[test]
