@@ -277,7 +277,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 // "adding a feature flag", "the serving team": a signal whose
                 // last word modifies the noun after it names that noun's
                 // thing, not the signal's.
-                && !modifies_next(&cleaned, items[h.end as usize - 1].end as usize, engine)
+                && !(matches!(
+                    engine.rules[h.rule as usize].kind,
+                    RuleKind::Change | RuleKind::Promote
+                ) && modifies_next(&cleaned, items[h.end as usize - 1].end as usize, engine))
                 && !(engine.rules[h.rule as usize].kind == RuleKind::Promote
                     && names_stages_side_by_side(engine, &items[h.start as usize..h.end as usize]))
                 && (h.reach != Reach::About
