@@ -393,7 +393,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             let r = &engine.rules[h.rule as usize];
             !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
                 && !matches!(r.subject, Subject::Function | Subject::Readers)
-                && readers.iter().any(|c| c.start <= h.start && h.end <= c.end))
+                && readers
+                    .iter()
+                    .any(|c| !c.flows && c.start <= h.start && h.end <= c.end))
         });
     }
     // "we'll just test it in prod": the release words of a sentence that

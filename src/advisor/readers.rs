@@ -16,6 +16,10 @@ pub(crate) struct Readers {
     pub(crate) start: u32,
     pub(crate) end: u32,
     pub(crate) text: (usize, usize),
+    /// Named after a verb that hands the change on ("it goes into the
+    /// feature table that churn and upsell train on"): the words there say
+    /// where the change lands, which stays a change of its own.
+    pub(crate) flows: bool,
 }
 
 /// The next word typed after byte `from`, lower case.
@@ -189,6 +193,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             start: start as u32,
             end: end as u32,
             text: (first, text_end.max(last)),
+            flows: false,
         });
     }
     // "that flag is the retention model's label and also a filter on serving
@@ -203,6 +208,15 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     };
     let copula = |w: &String| lex.copulas().contains(w);
     let pointer = |w: &String| lex.pointers().contains(w);
+    // "it feeds ...", "that feature goes into ...": a verb that hands what
+    // changed on is a word of its own, so it is an item, not a gap word.
+    let flows = |k: usize| {
+        items.get(k).is_some_and(|i| {
+            cleaned
+                .get(i.start as usize..i.end as usize)
+                .is_some_and(|w| lex.flow_verbs().iter().any(|f| f.eq_ignore_ascii_case(w)))
+        })
+    };
     for s in 0..items.len() {
         if items[s].tok == BREAK || (s > 0 && items[s - 1].tok != BREAK) {
             continue;
@@ -214,8 +228,11 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 .get(from..items[s].start as usize)
                 .unwrap_or_default(),
         );
+        let flowing = matches!(lead.as_slice(), [p] if pointer(p) && (flows(s) || flows(s + 1)));
         let start = match lead.as_slice() {
             [p, c] if pointer(p) && copula(c) => s,
+            [p] if pointer(p) && flows(s) => s + 1,
+            [p] if pointer(p) && flows(s + 1) => s + 2,
             [p] if pointer(p) => {
                 let gap = items
                     .get(s + 1)
@@ -251,6 +268,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                     let a = from + cleaned[from..].len() - cleaned[from..].trim_start().len();
                     (a, (items[end - 1].end as usize).max(a))
                 },
+                flows: flowing,
             });
         }
     }
