@@ -196,6 +196,32 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             flows: false,
         });
     }
+    // "the session features join on it": what changed is a join key, so
+    // whatever is joined on it reads it, however many readers are named.
+    for (k, verb) in items.iter().enumerate() {
+        let typed = cleaned
+            .get(verb.start as usize..verb.end as usize)
+            .unwrap_or_default()
+            .to_lowercase();
+        if !matches!(typed.as_str(), "join" | "joins" | "joined")
+            || negated.get(k).copied().unwrap_or(false)
+            || next_word(cleaned, verb.end as usize) != "on"
+        {
+            continue;
+        }
+        let on = cleaned[verb.end as usize..].find("on").map_or(0, |p| p + 2) + verb.end as usize;
+        let object = next_word(cleaned, on);
+        if !lex.pointers().contains(&object) {
+            continue;
+        }
+        let end = cleaned[on..].find(&object).map_or(on, |p| on + p + object.len());
+        out.push(Readers {
+            start: k as u32,
+            end: k as u32 + 1,
+            text: (verb.start as usize, end),
+            flows: false,
+        });
+    }
     // "that flag is the retention model's label and also a filter on serving
     // candidates": a sentence whose subject points back at what changed and
     // whose verb is a copula says what the change is to its readers; what
