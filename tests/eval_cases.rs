@@ -114,6 +114,13 @@ fn sixteenth_development_set() {
 }
 
 #[test]
+fn twentieth_development_set_boundaries_and_one_function() {
+    // Boundaries that interact (new columns, units, join keys, online and
+    // offline paths, rewired workflow steps) against one function changed.
+    score("advice20.jsonl", 0.9);
+}
+
+#[test]
 fn held_out_set() {
     score("heldout.jsonl", 0.86);
 }

@@ -982,6 +982,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         asks_purpose: mood.asks_purpose,
         stated_release,
         holds_claim,
+        no_readers: engine.special.readers.is_some()
+            && readers::denied(&items, &cleaned, &engine.lexicon, &negated),
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {

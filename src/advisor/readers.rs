@@ -214,7 +214,9 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         if !lex.pointers().contains(&object) {
             continue;
         }
-        let end = cleaned[on..].find(&object).map_or(on, |p| on + p + object.len());
+        let end = cleaned[on..]
+            .find(&object)
+            .map_or(on, |p| on + p + object.len());
         out.push(Readers {
             start: k as u32,
             end: k as u32 + 1,
@@ -301,6 +303,35 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     out
 }
 
+/// Whether the message says what changed has no reader beyond its own code:
+/// a reader verb that points back at it, negated by its own subject ("nobody
+/// else calls it", "no other job reads it").
+pub(crate) fn denied(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool]) -> bool {
+    items.iter().enumerate().any(|(k, verb)| {
+        if !lex.has(verb.tok, class::READER_VERB)
+            || !negated.get(k).copied().unwrap_or(false)
+            || !lex
+                .pointers()
+                .contains(&next_word(cleaned, verb.end as usize))
+        {
+            return false;
+        }
+        // The negation is the subject's ("nobody", "no other job"), not a
+        // denied change before it ("we never touched it, the job calls it").
+        let from = items[..k]
+            .iter()
+            .rposition(|i| i.tok == BREAK || i.tok == COMMA || lex.has(i.tok, class::CONTRAST))
+            .map_or(0, |p| items[p].end as usize);
+        let subject = cleaned
+            .get(from..verb.start as usize)
+            .unwrap_or_default()
+            .to_lowercase();
+        subject
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "nobody" | "noone" | "no" | "none" | "nothing"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::LazyLock;
@@ -356,6 +387,55 @@ mod tests {
             ["that flag is the retention model's label and also a filter on serving candidates"]
         );
         assert!(readers("renamed `foo()`. it is fine and good").is_empty());
+    }
+
+    #[test]
+    fn a_pointer_and_a_verb_that_hands_it_on_name_its_readers() {
+        assert_eq!(
+            readers(
+                "updated the revenue feature to use daily fx rates; that feature goes into both \
+                 the forecasting model and the finance report"
+            ),
+            ["that feature goes into both the forecasting model and the finance report"]
+        );
+        assert_eq!(
+            readers(
+                "changed the bucketing of tenure. it feeds the churn model and the upsell model"
+            ),
+            ["it feeds the churn model and the upsell model"]
+        );
+        // One reader is still no boundary.
+        assert!(readers("changed the bucketing. it feeds the churn model").is_empty());
+    }
+
+    #[test]
+    fn what_is_joined_on_it_is_a_join_key() {
+        assert_eq!(
+            readers("changed the session_id hashing to xxhash, the session features join on it"),
+            ["join on it"]
+        );
+        assert!(readers("we never join on it").is_empty());
+        assert!(readers("joined on user_id as before").is_empty());
+    }
+
+    /// Whether the text says nobody else reads what changed.
+    fn denied(text: &str) -> bool {
+        let engine = &KB.engine;
+        let (items, _) = super::super::analyse(engine, text, &[]);
+        let negated = super::super::negation::negated(&items, text, &engine.lexicon);
+        super::denied(&items, text, &engine.lexicon, &negated)
+    }
+
+    #[test]
+    fn a_reader_denied_by_its_own_subject_leaves_no_reader() {
+        assert!(denied(
+            "changed `safe_div()` to return 0.0, nobody else calls it yet"
+        ));
+        assert!(denied("no other job reads it"));
+        assert!(!denied(
+            "we never touched `parse_ts()`, but the feature job calls it"
+        ));
+        assert!(!denied("the billing export uses it"));
     }
 
     #[test]
