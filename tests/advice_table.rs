@@ -80,6 +80,14 @@ const CASES: &[Case] = &[
     ("this change touches the boundary between training and serving", I, &[INTEG], &[T2]),
     // Readers named by what they share or pull.
     ("80 → 128 mel bins in `compute_fbank()`; training and the streaming recognizer share it", I, &[UNIT, INTEG], &[]),
+    // Readers after a verb that hands the change on, and a join key pointed back at.
+    ("updated the revenue feature to use daily fx rates; that feature goes into both the forecasting model and the finance report", I, &[INTEG], &[]),
+    ("changed the session_id hashing from md5 to xxhash, the session features join on it", I, &[UNIT, INTEG], &[]),
+    // A value that moves from one unit to another means something else to its readers.
+    ("switched `dwell_time` from seconds to milliseconds in the events transform", I, &[UNIT, INTEG], &[T8]),
+    ("dbt macro `cents_to_dollars` was doing integer division, now casts to numeric first", U, &[UNIT], &[]),
+    // A new meaning nobody else reads stays one function.
+    ("changed `safe_div()` to return 0.0 instead of NaN, nobody else calls it yet", U, &[UNIT], &[]),
     ("assume model or config changes can ripple beyond one isolated function", I, &[INTEG], &[T1, T2]),
 
     // ---------------------------------------------------------------- X01 one transformation / utility function

@@ -114,6 +114,13 @@ fn sixteenth_development_set() {
 }
 
 #[test]
+fn twentieth_development_set_boundaries_and_one_function() {
+    // Boundaries that interact (new columns, units, join keys, online and
+    // offline paths, rewired workflow steps) against one function changed.
+    score("advice20.jsonl", 0.9);
+}
+
+#[test]
 fn nineteenth_development_set() {
     // Traps voiced as a claim or a rhetorical question about one change, and
     // beliefs voiced with no change.

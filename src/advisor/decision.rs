@@ -102,6 +102,9 @@ pub(crate) struct Facts {
     /// Readers named for the change ("both the retrain and the backfill job
     /// call it"): a boundary it crosses, when code or data moved beside them.
     pub(crate) readers: Vec<Fired>,
+    /// The message says what changed has no reader beyond its own code
+    /// ("nobody else calls it yet").
+    pub(crate) no_readers: bool,
 }
 
 /// Applies the policy to the facts.
@@ -135,9 +138,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         says_test,
         stated_release,
         readers,
+        no_readers,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
+    // "nobody should be reading it anyway" voices a belief about consumers:
+    // it is reminded, and it settles nothing about who reads the output.
+    let no_readers = no_readers && voiced.is_empty() && voiced_in_claims.is_empty();
     // Kept for a change reading when the message denies a need, or where a
     // sentence of its own claims something about the change.
     let voiced_in_change = if denies {
@@ -239,12 +246,18 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     }
 
     // A fix that makes a named function do what it promised stays a unit
-    // change even though its output values move.
-    if fixes && !code_units.is_empty() {
+    // change even though its output values move; so does a function whose
+    // message says nobody else reads its output: no consumer sees the new
+    // meaning.
+    if (fixes || no_readers) && !code_units.is_empty() {
         let before = positive.len();
         positive.retain(|f| engine.rules[f.rule as usize].subject != Subject::Output);
         if positive.len() < before {
-            trace.push("a bug fix that keeps the function's promise stays unit".to_owned());
+            trace.push(if fixes {
+                "a bug fix that keeps the function's promise stays unit".to_owned()
+            } else {
+                "nobody else reads the function's output, so it stays unit".to_owned()
+            });
         }
     }
 

@@ -147,6 +147,7 @@ pub(crate) struct Lexicon {
     determiners: Vec<String>,
     /// Verbs that say what something is ("is", "are"), lower case.
     copulas: Vec<String>,
+    flow_verbs: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -468,8 +469,14 @@ impl Lexicon {
         self.determiners = determiners;
     }
 
-    pub(crate) fn set_copulas(&mut self, copulas: Vec<String>) {
+    pub(crate) fn set_copulas(&mut self, copulas: Vec<String>, flow_verbs: Vec<String>) {
         self.copulas = copulas;
+        self.flow_verbs = flow_verbs;
+    }
+
+    /// Verbs that hand what changed on to its readers ("feeds", "goes").
+    pub(crate) fn flow_verbs(&self) -> &[String] {
+        &self.flow_verbs
     }
 
     /// Verbs that say what something is ("is", "are").

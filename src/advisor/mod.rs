@@ -427,7 +427,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             let r = &engine.rules[h.rule as usize];
             !(matches!(r.kind, RuleKind::Change | RuleKind::Promote)
                 && !matches!(r.subject, Subject::Function | Subject::Readers)
-                && readers.iter().any(|c| c.start <= h.start && h.end <= c.end))
+                && readers
+                    .iter()
+                    .any(|c| !c.flows && c.start <= h.start && h.end <= c.end))
         });
     }
     // "we'll just test it in prod": the release words of a sentence that
@@ -1059,6 +1061,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         asks_purpose: mood.asks_purpose,
         stated_release,
         holds_claim,
+        no_readers: engine.special.readers.is_some()
+            && readers::denied(&items, &cleaned, &engine.lexicon, &negated),
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {
@@ -1197,6 +1201,10 @@ type NamedCode = (u32, usize, String);
 /// its sentence says something changed; never when the knowledge base knows
 /// the whole name (`max_depth`, `log_model`) or it sits next to a data noun
 /// ("the `user_id` column").
+/// The concept of units a value is measured in (`lexicon.toml`): words that
+/// a function's name may hold without making the name vocabulary.
+const MEASURE_UNIT: &str = "@measure-unit";
+
 fn code_units_named(
     engine: &Engine,
     reports: bool,
@@ -1246,10 +1254,12 @@ fn code_units_named(
         // code (`log_model`), it names an API.
         let (known, api) = exact.get(&(first, last)).copied().unwrap_or((false, false));
         // Names made only of known terms (`max_depth`, `lightgbm`) are
-        // vocabulary, not code.
-        let vocabulary = items[first as usize..last as usize]
-            .iter()
-            .all(|i| lex.name(i.tok).starts_with('@'));
+        // vocabulary, not code. A unit of measure in a name says what the
+        // code converts (`to_celsius`, `cents_to_dollars`): that is code.
+        let vocabulary = items[first as usize..last as usize].iter().all(|i| {
+            let name = lex.name(i.tok);
+            name.starts_with('@') && name != MEASURE_UNIT
+        });
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
         if vocabulary || api || (known && !ident.marked) {

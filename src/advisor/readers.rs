@@ -16,6 +16,10 @@ pub(crate) struct Readers {
     pub(crate) start: u32,
     pub(crate) end: u32,
     pub(crate) text: (usize, usize),
+    /// Named after a verb that hands the change on ("it goes into the
+    /// feature table that churn and upsell train on"): the words there say
+    /// where the change lands, which stays a change of its own.
+    pub(crate) flows: bool,
 }
 
 /// The next word typed after byte `from`, lower case.
@@ -223,6 +227,35 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             start: start as u32,
             end: end as u32,
             text: (first, text_end.max(last)),
+            flows: false,
+        });
+    }
+    // "the session features join on it": what changed is a join key, so
+    // whatever is joined on it reads it, however many readers are named.
+    for (k, verb) in items.iter().enumerate() {
+        let typed = cleaned
+            .get(verb.start as usize..verb.end as usize)
+            .unwrap_or_default()
+            .to_lowercase();
+        if !matches!(typed.as_str(), "join" | "joins" | "joined")
+            || negated.get(k).copied().unwrap_or(false)
+            || next_word(cleaned, verb.end as usize) != "on"
+        {
+            continue;
+        }
+        let on = cleaned[verb.end as usize..].find("on").map_or(0, |p| p + 2) + verb.end as usize;
+        let object = next_word(cleaned, on);
+        if !lex.pointers().contains(&object) {
+            continue;
+        }
+        let end = cleaned[on..]
+            .find(&object)
+            .map_or(on, |p| on + p + object.len());
+        out.push(Readers {
+            start: k as u32,
+            end: k as u32 + 1,
+            text: (verb.start as usize, end),
+            flows: false,
         });
     }
     // "that flag is the retention model's label and also a filter on serving
@@ -237,6 +270,15 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     };
     let copula = |w: &String| lex.copulas().contains(w);
     let pointer = |w: &String| lex.pointers().contains(w);
+    // "it feeds ...", "that feature goes into ...": a verb that hands what
+    // changed on is a word of its own, so it is an item, not a gap word.
+    let flows = |k: usize| {
+        items.get(k).is_some_and(|i| {
+            cleaned
+                .get(i.start as usize..i.end as usize)
+                .is_some_and(|w| lex.flow_verbs().iter().any(|f| f.eq_ignore_ascii_case(w)))
+        })
+    };
     for s in 0..items.len() {
         if items[s].tok == BREAK || (s > 0 && items[s - 1].tok != BREAK) {
             continue;
@@ -248,8 +290,11 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 .get(from..items[s].start as usize)
                 .unwrap_or_default(),
         );
+        let flowing = matches!(lead.as_slice(), [p] if pointer(p) && (flows(s) || flows(s + 1)));
         let start = match lead.as_slice() {
             [p, c] if pointer(p) && copula(c) => s,
+            [p] if pointer(p) && flows(s) => s + 1,
+            [p] if pointer(p) && flows(s + 1) => s + 2,
             [p] if pointer(p) => {
                 let gap = items
                     .get(s + 1)
@@ -285,10 +330,40 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                     let a = from + cleaned[from..].len() - cleaned[from..].trim_start().len();
                     (a, (items[end - 1].end as usize).max(a))
                 },
+                flows: flowing,
             });
         }
     }
     out
+}
+
+/// Whether the message says what changed has no reader beyond its own code:
+/// a reader verb that points back at it, negated by its own subject ("nobody
+/// else calls it", "no other job reads it").
+pub(crate) fn denied(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool]) -> bool {
+    items.iter().enumerate().any(|(k, verb)| {
+        if !lex.has(verb.tok, class::READER_VERB)
+            || !negated.get(k).copied().unwrap_or(false)
+            || !lex
+                .pointers()
+                .contains(&next_word(cleaned, verb.end as usize))
+        {
+            return false;
+        }
+        // The negation is the subject's ("nobody", "no other job"), not a
+        // denied change before it ("we never touched it, the job calls it").
+        let from = items[..k]
+            .iter()
+            .rposition(|i| i.tok == BREAK || i.tok == COMMA || lex.has(i.tok, class::CONTRAST))
+            .map_or(0, |p| items[p].end as usize);
+        let subject = cleaned
+            .get(from..verb.start as usize)
+            .unwrap_or_default()
+            .to_lowercase();
+        subject
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "nobody" | "noone" | "no" | "none" | "nothing"))
+    })
 }
 
 #[cfg(test)]
@@ -360,6 +435,55 @@ mod tests {
             ["that flag is the retention model's label and also a filter on serving candidates"]
         );
         assert!(readers("renamed `foo()`. it is fine and good").is_empty());
+    }
+
+    #[test]
+    fn a_pointer_and_a_verb_that_hands_it_on_name_its_readers() {
+        assert_eq!(
+            readers(
+                "updated the revenue feature to use daily fx rates; that feature goes into both \
+                 the forecasting model and the finance report"
+            ),
+            ["that feature goes into both the forecasting model and the finance report"]
+        );
+        assert_eq!(
+            readers(
+                "changed the bucketing of tenure. it feeds the churn model and the upsell model"
+            ),
+            ["it feeds the churn model and the upsell model"]
+        );
+        // One reader is still no boundary.
+        assert!(readers("changed the bucketing. it feeds the churn model").is_empty());
+    }
+
+    #[test]
+    fn what_is_joined_on_it_is_a_join_key() {
+        assert_eq!(
+            readers("changed the session_id hashing to xxhash, the session features join on it"),
+            ["join on it"]
+        );
+        assert!(readers("we never join on it").is_empty());
+        assert!(readers("joined on user_id as before").is_empty());
+    }
+
+    /// Whether the text says nobody else reads what changed.
+    fn denied(text: &str) -> bool {
+        let engine = &KB.engine;
+        let (items, _) = super::super::analyse(engine, text, &[]);
+        let negated = super::super::negation::negated(&items, text, &engine.lexicon);
+        super::denied(&items, text, &engine.lexicon, &negated)
+    }
+
+    #[test]
+    fn a_reader_denied_by_its_own_subject_leaves_no_reader() {
+        assert!(denied(
+            "changed `safe_div()` to return 0.0, nobody else calls it yet"
+        ));
+        assert!(denied("no other job reads it"));
+        assert!(!denied(
+            "we never touched `parse_ts()`, but the feature job calls it"
+        ));
+        assert!(!denied("the billing export uses it"));
     }
 
     #[test]

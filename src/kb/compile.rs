@@ -1079,7 +1079,7 @@ fn build_lexicon(
         lower(&raw.template_empty_values),
     );
     lex.set_pointers(lower(&raw.pointers), lower(&raw.determiners));
-    lex.set_copulas(lower(&raw.copulas));
+    lex.set_copulas(lower(&raw.copulas), lower(&raw.flow_verbs));
     lex.set_thread_cues(
         lower(&raw.corrections),
         lower(&raw.concessions),

@@ -272,6 +272,9 @@ pub(crate) struct LexiconFile {
     /// Verbs that say what something is: after a pointer, they name readers.
     #[serde(default)]
     pub(crate) copulas: Vec<Spanned<String>>,
+    /// Verbs that hand what changed on: after a pointer, they name readers.
+    #[serde(default)]
+    pub(crate) flow_verbs: Vec<Spanned<String>>,
     /// Words that open a noun phrase: a change word after one is a noun.
     #[serde(default)]
     pub(crate) determiners: Vec<Spanned<String>>,
