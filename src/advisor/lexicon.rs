@@ -452,10 +452,12 @@ impl Lexicon {
         self.compound_heads = heads;
     }
 
-    /// Whether `word` (lower case) is a noun that makes the word before it a
+    /// Whether `word`, in any case, is a noun that makes the word before it a
     /// modifier ("flag" in "feature flag").
     pub(crate) fn is_compound_head(&self, word: &str) -> bool {
-        self.compound_heads.iter().any(|h| h == word)
+        self.compound_heads
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(word))
     }
 
     /// Words that open a clause giving why a change was made ("because",

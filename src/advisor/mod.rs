@@ -1346,10 +1346,7 @@ fn modifies_next(cleaned: &str, end: usize, engine: &Engine) -> bool {
     let word_end = after
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(after.len());
-    word_end > 0
-        && engine
-            .lexicon
-            .is_compound_head(&after[..word_end].to_ascii_lowercase())
+    word_end > 0 && engine.lexicon.is_compound_head(&after[..word_end])
 }
 
 /// The byte ranges from each word of `cues` found in `lower` to the end of
@@ -1359,22 +1356,28 @@ fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let bytes = lower.as_bytes();
     let boundary = |i: usize| i >= bytes.len() || !bytes[i].is_ascii_alphanumeric();
-    for cue in cues {
-        for (at, _) in lower.match_indices(cue.as_str()) {
-            if !(at == 0 || boundary(at - 1)) || !boundary(at + cue.len()) {
-                continue;
-            }
-            let rest = &lower[at..];
-            let end = rest
-                .char_indices()
-                .find(|&(i, c)| {
-                    matches!(c, ',' | ';' | '!' | '?' | '\n')
-                        || (matches!(c, '.' | ':')
-                            && !rest[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
-                })
-                .map_or(lower.len(), |(i, _)| at + i);
-            out.push((at, end));
+    // One pass over the words; most words share no first letter with a cue.
+    for at in 0..bytes.len() {
+        if !(at == 0 || boundary(at - 1)) || boundary(at) {
+            continue;
         }
+        let rest = &lower[at..];
+        let Some(cue) = cues.iter().find(|c| {
+            c.as_bytes().first() == Some(&bytes[at])
+                && rest.starts_with(c.as_str())
+                && boundary(at + c.len())
+        }) else {
+            continue;
+        };
+        let end = rest[cue.len()..]
+            .char_indices()
+            .find(|&(i, c)| {
+                let after = &rest[cue.len() + i + c.len_utf8()..];
+                matches!(c, ',' | ';' | '!' | '?' | '\n')
+                    || (matches!(c, '.' | ':') && !after.starts_with(|n: char| n.is_alphanumeric()))
+            })
+            .map_or(lower.len(), |(i, _)| at + cue.len() + i);
+        out.push((at, end));
     }
     out
 }

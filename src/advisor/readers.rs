@@ -235,9 +235,10 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     for (k, verb) in items.iter().enumerate() {
         let typed = cleaned
             .get(verb.start as usize..verb.end as usize)
-            .unwrap_or_default()
-            .to_lowercase();
-        if !matches!(typed.as_str(), "join" | "joins" | "joined")
+            .unwrap_or_default();
+        if !["join", "joins", "joined"]
+            .iter()
+            .any(|w| typed.eq_ignore_ascii_case(w))
             || negated.get(k).copied().unwrap_or(false)
             || next_word(cleaned, verb.end as usize) != "on"
         {
