@@ -47,6 +47,8 @@ const CASES: &[Case] = &[
     ("thinking about promoting from test to prod this week", R, &[GATE], &[T3]),
     ("hyperparameters or artifact packaging changed", I, &[INTEG], &[T1]),
     ("hyperparameters and the artifact packaging both changed in this pr", I, &[INTEG], &[T1]),
+    // Undoing a change, when nothing else is told, is a change of its own.
+    ("reverted yesterday's lr change on the ranker, we're back to 0.01", I, &[INTEG], &[T1]),
     // Moving a model between registries changes what serving and jobs load.
     ("we're moving the churn model from the workspace registry to Unity Catalog, same artifact", I, &[INTEG], &[T1]),
 

@@ -140,6 +140,7 @@ pub(crate) struct Lexicon {
     postponements: Vec<String>,
     circumstances: Vec<String>,
     compound_heads: Vec<String>,
+    reverts: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
     /// lower case: the object of a reader verb.
     pointers: Vec<String>,
@@ -446,6 +447,15 @@ impl Lexicon {
 
     pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {
         self.circumstances = circumstances;
+    }
+
+    pub(crate) fn set_reverts(&mut self, reverts: Vec<String>) {
+        self.reverts = reverts;
+    }
+
+    /// Words that undo a change ("reverted").
+    pub(crate) fn reverts(&self) -> &[String] {
+        &self.reverts
     }
 
     pub(crate) fn set_compound_heads(&mut self, heads: Vec<String>) {

@@ -164,6 +164,20 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         }
         return advice;
     }
+    // "reverted yesterday's lr change on the ranker": undoing a change is a
+    // change of its own when the message tells nothing else. In a thread, or
+    // beside another change ("reverted the onnx part, only the docs now"), a
+    // revert takes back what it names, as it always has.
+    if advice.reading == Reading::Nothing && !corrected {
+        let reverts = words_at(&cleaned, engine.lexicon.reverts());
+        if !reverts.is_empty() && thread::message_bodies(&cleaned).is_empty() {
+            let undone = text::blank_ranges(Cow::Borrowed(&cleaned), &reverts);
+            let whole = decision::decide(engine, read(engine, undone));
+            if whole.reading == Reading::Change {
+                return whole;
+            }
+        }
+    }
     // A thread that opens with a general question ("what is the staging
     // workspace for?") and whose replies answer it, none of them telling a
     // change of its own, is that question: the replies speak of all cases.
@@ -1349,6 +1363,29 @@ fn modifies_next(cleaned: &str, end: usize, engine: &Engine) -> bool {
     word_end > 0 && engine.lexicon.is_compound_head(&after[..word_end])
 }
 
+/// The byte ranges of the words of `text` that are one of `words` (lower
+/// case), in text order.
+fn words_at(text: &str, words: &[String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if words.iter().any(|w| w.eq_ignore_ascii_case(&text[s..i])) {
+                    out.push((s, i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The byte ranges from each word of `cues` found in `lower` to the end of
 /// its clause (`,` `;` `!` `?` a line end, or a `.` or `:` that ends a
 /// sentence).
@@ -1834,4 +1871,34 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
         real += usize::from(stage);
     }
     count >= 2 && real >= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_at_finds_whole_words_in_any_case() {
+        let words = ["reverted".to_owned(), "revert".to_owned()];
+        // "reverting" is another word; a hyphen ends one.
+        let text = "Reverted the bump; reverting is not reverted-ish, revert!";
+        assert_eq!(words_at(text, &words), [(0, 8), (36, 44), (50, 56)]);
+    }
+
+    #[test]
+    fn circumstance_clauses_run_from_the_cue_to_the_clause_end() {
+        let cues = ["because".to_owned(), "so that".to_owned()];
+        let text = "fixed dedupe() because rows repeat, and so that ops can see it. done";
+        let because = text.find("because").unwrap();
+        let so = text.find("so that").unwrap();
+        assert_eq!(
+            circumstance_clauses(text, &cues),
+            [
+                (because, text.find(',').unwrap()),
+                (so, text.find(". done").unwrap())
+            ]
+        );
+        // "so that" inside "also thatch" is no cue.
+        assert!(circumstance_clauses("also thatched roofs", &cues).is_empty());
+    }
 }

@@ -220,6 +220,9 @@ pub(crate) struct LexiconFile {
     /// Nouns that make the signal word before them a modifier.
     #[serde(default)]
     pub(crate) compound_heads: Vec<Spanned<String>>,
+    /// Words that undo a change.
+    #[serde(default)]
+    pub(crate) reverts: Vec<Spanned<String>>,
     /// Words that open a question.
     #[serde(default)]
     pub(crate) question_words: Vec<Spanned<String>>,
