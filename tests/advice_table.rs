@@ -47,6 +47,8 @@ const CASES: &[Case] = &[
     ("thinking about promoting from test to prod this week", R, &[GATE], &[T3]),
     ("hyperparameters or artifact packaging changed", I, &[INTEG], &[T1]),
     ("hyperparameters and the artifact packaging both changed in this pr", I, &[INTEG], &[T1]),
+    // Data checks added to a pipeline: fixtures in dev, real tables in staging.
+    ("added great_expectations suites for the orders table, they run at the start of the nightly feature job", I, &[UNIT, INTEG], &[T3]),
     // Undoing a change, when nothing else is told, is a change of its own.
     ("reverted yesterday's lr change on the ranker, we're back to 0.01", I, &[INTEG], &[T1]),
     // Moving a model between registries changes what serving and jobs load.
