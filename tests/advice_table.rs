@@ -402,6 +402,9 @@ const CASES: &[Case] = &[
     // A deploy into dev is development; a shadow run named alone is a release step.
     ("merged the `clip()` fix, build 88 deployed to the dev workspace", U, &[UNIT], &[]),
     ("retrained the ranker, shadow for 2 days", R, &[GATE], &[T3, T5]),
+    // Docs named where tests are proposed are what changed; the rest is the plan.
+    ("should we run a canary for a docstring change?", U, &[UNIT], &[T6]),
+    ("can we do a shadow deployment for the README update?", U, &[UNIT], &[T6]),
 
     // ---------------------------------------------------------------- nothing ML-related
     ("lunch at noon?", None, &[], &[]),

@@ -112,7 +112,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let Facts {
         mut positive,
         mut ignored,
-        proposed,
+        mut proposed,
         asked,
         deferred,
         voiced,
@@ -165,6 +165,32 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         ignored.extend(deferred);
     } else {
         positive.extend(deferred);
+    }
+
+    // "should we run a canary for a docstring change?": docs or tests named
+    // in the sentence that proposes tests are what changed, and the rest is
+    // the plan. Docs and tests cannot be a plan for testing themselves. ("even
+    // a comment change should get the full e2e run" claims, and asks nothing:
+    // a belief, left to step 1.)
+    let docs_or_tests_fact = |f: &Fired| {
+        kind(f) == RuleKind::Change
+            && matches!(
+                engine.rules[f.rule as usize].subject,
+                Subject::Docs | Subject::Tests
+            )
+    };
+    if code_units.is_empty()
+        && (asks || !claims)
+        && !positive
+            .iter()
+            .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote))
+        && proposed.iter().any(docs_or_tests_fact)
+        && proposed.iter().any(|f| !docs_or_tests_fact(f))
+    {
+        let (changed, plan): (Vec<Fired>, Vec<Fired>) =
+            proposed.into_iter().partition(docs_or_tests_fact);
+        positive.extend(changed);
+        proposed = plan;
     }
 
     // Tests proposed next to a change are judged against it: a canary for a

@@ -1352,6 +1352,8 @@ fn judge(
                 w.raw,
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
             ) || (w.raw == "will" && !claims)
+                // "the new ranker", "our new tokenizer": one new thing.
+                || (w.raw == "new" && prev.is_some_and(|p| matches!(p.raw, "the" | "our")))
                 || names_a_version(w.raw));
         if change && !hypothetical && !likened {
             // "a fixed bar", "a reworded log message": a participle after
