@@ -221,10 +221,14 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     } else {
         positive.extend(proposed);
     }
+    // The reminder added here is the engine's, not a belief the message
+    // voices: it does not make the message a belief.
+    let mut reminded = None;
     if deeper_proposal
         && let Some(r) = engine.special.over_testing
         && !positive.iter().any(|f| f.rule == r)
     {
+        reminded = Some(r);
         trace.push("heavier tests proposed than the change needs".to_owned());
         positive.push(Fired {
             at: usize::MAX,
@@ -336,7 +340,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let changes = positive
         .iter()
         .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
-    let beliefs = positive.iter().any(|f| kind(f) == RuleKind::Trap);
+    let beliefs = positive
+        .iter()
+        .any(|f| kind(f) == RuleKind::Trap && Some(f.rule) != reminded);
     // A topic that only a question can raise ("load tests") needs the
     // message to ask.
     let topics = positive.iter().any(|f| {
