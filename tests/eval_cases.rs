@@ -173,6 +173,13 @@ fn twenty_second_development_set() {
 }
 
 #[test]
+fn twenty_eighth_development_set() {
+    // Messages tried by hand at the start of the round of `advice23` to
+    // `advice27`, several of them known misreads, mixed kinds.
+    score("advice28.jsonl", 0.5);
+}
+
+#[test]
 fn a_bad_line_is_reported_with_file_and_line() {
     let text = "{\"text\": \"bumped lr\", \"primary\": \"integration\"}\n\
                 {\"text\": \"x\", \"primary\": \"everything\"}\n\
