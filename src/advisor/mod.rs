@@ -282,9 +282,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = (mood.claims && !mood.reports) || mood.denies;
-    let found: Vec<Hit> = engine
-        .index
-        .find(&items, &engine.lexicon)
+    let all_hits = engine.index.find(&items, &engine.lexicon);
+    // "unit tests pass, ship it", "CI passed, lets ship": the words of a
+    // belief that some level of testing suffices (a trap rule that is
+    // harmless for some scope), by its signal or its topic, premise a
+    // release word later in their sentence (see `concluded`). One pass over
+    // the hits.
+    let premise_spans: Vec<(u32, u32)> = all_hits
+        .iter()
+        .filter(|h| {
+            let r = &engine.rules[h.rule as usize];
+            r.kind == RuleKind::Trap && !r.harmless_for.is_empty() && !negated[h.end as usize - 1]
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    let found: Vec<Hit> = all_hits
         .into_iter()
         .filter(|h| {
             in_context(h)
@@ -567,6 +579,19 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .any(|&(s, e)| s <= h.start && h.end <= e)
     };
+    // "all 212 unit tests pass, ship it", "unit tests pass, good enough to
+    // ship": a bare release word that a belief that tests suffice leads up
+    // to, earlier in its sentence, is that belief's conclusion, not a
+    // release of its own, when the sentence names no stage ("unit tests
+    // pass so we ship v8 to prod tonight" still releases).
+    let concluded = |h: &Hit| {
+        let n = sentence_of[h.start as usize];
+        h.end - h.start == 1
+            && !names_stage.contains_key(&n)
+            && premise_spans
+                .iter()
+                .any(|&(s, _)| s < h.start && sentence_of[s as usize] == n)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -579,7 +604,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || in_belief(&h) {
+            if covered.contains(&n) || still(&h) || in_belief(&h) || concluded(&h) {
                 return None;
             }
             if staging_only(n) {
