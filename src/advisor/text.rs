@@ -247,6 +247,16 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
         }
         let kind = match c {
             ',' | '(' | ')' | '\u{2013}' | '\u{2014}' => Some(TokenKind::Comma),
+            // "from 2 to 4 - the endpoint doesn't care": a hyphen with a
+            // space on each side, inside a line, is a dash as "—" is (a
+            // bullet opens its line: the token before it is a break).
+            '-' if i > 0
+                && bytes[i - 1] == b' '
+                && bytes.get(i + 1) == Some(&b' ')
+                && tokens.last().is_some_and(|t| t.kind != TokenKind::Break) =>
+            {
+                Some(TokenKind::Comma)
+            }
             '!' | '?' | ';' | '\n' => Some(TokenKind::Break),
             '.' | ':' => {
                 let next = bytes.get(i + 1).copied();
