@@ -549,11 +549,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|i| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok))
             .count();
         let bare = span.iter().filter(|i| is_test_word(&cleaned, i)).count();
-        named >= 1
-            && named + bare >= 2
-            && span
-                .iter()
-                .any(|i| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("or"))
+        let word = |i: &Item| &cleaned[i.start as usize..i.end as usize];
+        let stage = |i: &Item| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok);
+        // "going to staging or straight to prod?": the choice may open just
+        // before the span, with a stage and "or".
+        let chosen_before = h.start >= 2
+            && named >= 1
+            && word(&items[h.start as usize - 1]).eq_ignore_ascii_case("or")
+            && stage(&items[h.start as usize - 2]);
+        chosen_before
+            || (named >= 1
+                && named + bare >= 2
+                && span.iter().any(|i| word(i).eq_ignore_ascii_case("or")))
     };
     // What such a step does is deploy into that earlier stage: outside a
     // question, it reads as the knowledge base's rehearsal rule ("canary

@@ -436,7 +436,24 @@ mod tests {
             .into_iter()
             .map(|t| t.word.into_owned())
             .collect();
-        assert_eq!(raw, ["retraining", "and", "rerun", "", "not", "re", "run"]);
+        // The spaced hyphen is a dash (a comma token), so "re - run" stays
+        // two words.
+        assert_eq!(
+            raw,
+            ["retraining", "and", "rerun", "", "not", "re", "", "run"]
+        );
+    }
+
+    #[test]
+    fn a_spaced_hyphen_inside_a_line_is_a_dash_and_a_bullet_is_not() {
+        let kinds =
+            |text: &str| -> Vec<TokenKind> { tokenize(text).into_iter().map(|t| t.kind).collect() };
+        assert_eq!(
+            kinds("from 2 to 4 - fine"),
+            kinds("from 2 to 4, fine"),
+            "a dash inside a line"
+        );
+        assert!(!kinds("- item\n  - other").contains(&TokenKind::Comma));
     }
 
     #[test]
