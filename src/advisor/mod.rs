@@ -433,6 +433,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             t.strip_prefix(' ')
                 .is_some_and(|t| t.starts_with(char::is_alphanumeric))
         });
+        // "refreshing the recommender with this quarter's interactions": a
+        // period in the possessive dates the data; it owns nothing.
+        let period = {
+            let bare = word
+                .strip_suffix("'s")
+                .or_else(|| word.strip_suffix("’s"))
+                .unwrap_or(word);
+            mood::is_period(&bare.to_ascii_lowercase())
+        };
+        let possessive = possessive && !period;
         !(possessive
             && h.end - h.start > 1
             && engine

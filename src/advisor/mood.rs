@@ -397,7 +397,7 @@ fn worth_asked(words: &[Word<'_>], lex: &Lexicon) -> bool {
 
 /// "every week", "every sunday": a schedule, which speaks of one job, not of
 /// all cases.
-fn is_period(word: &str) -> bool {
+pub(crate) fn is_period(word: &str) -> bool {
     matches!(
         word,
         "day"
