@@ -1582,6 +1582,46 @@ fn judge(
     });
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
+    } else if proposes {
+        // "renamed a local in `clip_outliers()`, behaviour unchanged, and the
+        // lead wants a full staging run plus a canary for it": in a sentence
+        // that reports, a clause after a comma that asks for tests, with no
+        // change told in the past, is a plan for testing. One more pass over
+        // the sentence, only when it both reports and proposes.
+        let mut from = first;
+        for k in first..=sentence.len() {
+            if k < sentence.len() && sentence[k].kind != TokenKind::Comma {
+                continue;
+            }
+            let clause = &sentence[from..k];
+            let asks_for_tests = clause.iter().any(|w| {
+                w.kind == TokenKind::Word
+                    && lex.has(w.tok, class::TEST_VERB)
+                    && (!w.raw.ends_with("ed")
+                        || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
+                    && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
+            });
+            // A change told there ("the endpoint now reads ...", "we want
+            // (to) move the alias") makes the clause no plan for testing.
+            let told = clause.iter().enumerate().any(|(j, w)| {
+                w.kind == TokenKind::Word
+                    && (matches!(w.raw, "now" | "instead")
+                        || (lex.has(w.tok, class::CHANGE)
+                            && (past_form(w.raw)
+                                || (j > 0
+                                    && (clause[j - 1].raw == "to"
+                                        || lex.has(clause[j - 1].tok, class::TEST_VERB))))))
+            });
+            if from > first
+                && asks_for_tests
+                && !told
+                && let Some(opening) = clause.first()
+            {
+                let stop = sentence.get(k).map_or(end, |w| w.start);
+                mood.proposing.push((opening.start, stop));
+            }
+            from = k + 1;
+        }
     }
     let negates = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
