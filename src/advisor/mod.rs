@@ -601,13 +601,33 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // to, earlier in its sentence, is that belief's conclusion, not a
     // release of its own, when the sentence names no stage ("unit tests
     // pass so we ship v8 to prod tonight" still releases).
+    // Someone who speaks for themselves between the premise and the release
+    // word intends it ("unit tests are passing, so we're good to ship").
+    let speaks = |from: usize, to: usize| {
+        cleaned[from..to]
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .any(|w| {
+                let w = w.trim_end_matches(|c| c == '\'' || c == '’');
+                [
+                    "we", "i", "we're", "i'm", "we'll", "i'll", "let's", "lets", "we’re", "i’m",
+                    "we’ll", "i’ll", "let’s",
+                ]
+                .iter()
+                .any(|p| w.eq_ignore_ascii_case(p))
+            })
+    };
     let concluded = |h: &Hit| {
         let n = sentence_of[h.start as usize];
         h.end - h.start == 1
             && !names_stage.contains_key(&n)
-            && premise_spans
-                .iter()
-                .any(|&(s, _)| s < h.start && sentence_of[s as usize] == n)
+            && premise_spans.iter().any(|&(s, _)| {
+                s < h.start
+                    && sentence_of[s as usize] == n
+                    && !speaks(
+                        items[s as usize].start as usize,
+                        items[h.start as usize].start as usize,
+                    )
+            })
     };
     let hits: Vec<Hit> = hits
         .into_iter()
