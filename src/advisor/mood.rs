@@ -948,7 +948,8 @@ fn judge(
         .position(|w| matches!(w.raw, "because" | "cause" | "coz" | "since"))
         .filter(|&b| b > first)
         .unwrap_or(sentence.len());
-    let general = sentence.iter().enumerate().any(|(k, w)| {
+    let general_word = |k: usize| {
+        let w = &sentence[k];
         w.kind == TokenKind::Word
             && k < reason_from
             && lex.has(w.tok, class::GENERAL)
@@ -968,7 +969,8 @@ fn judge(
             && !(k > 0
                 && w.raw == "ever"
                 && matches!(sentence[k - 1].raw, "ve" | "have" | "has" | "had" | "weve" | "ive"))
-    });
+    };
+    let general = (0..sentence.len()).any(general_word);
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
     let statement =
@@ -1023,6 +1025,8 @@ fn judge(
         mood.reported.push((sentence[first].start, end));
     }
     // A position announced by a label stays general whenever it starts.
+    let shape_general =
+        ((statement || positioned || conditional || reported_belief) && !dated) || positioned;
     let general = ((general || conditional || reported_belief) && !dated) || positioned;
     // "isn't" reaches here as "is not": it claims as "isnt" does.
     let contracted_claim = |k: usize| {
@@ -1202,7 +1206,10 @@ fn judge(
             .iter()
             .position(is_break)
             .map_or(sentence.len(), |b| k + b);
-        general || (from..to).any(claim_at)
+        // A sentence shaped as a rule claims in every clause; a word that
+        // speaks of all cases ("the holdout never lies, so I'm promoting the
+        // new ranker") claims in its own clause only.
+        shape_general || (from..to).any(|j| claim_at(j) || general_word(j))
     };
     mood.claims |= claims;
     if general || rhetorical_in_general {
@@ -1497,11 +1504,11 @@ fn judge(
             && !opens_with_question
             && !idiom
             && !hypothetical
-            // "the new version" in a claiming sentence names a thing
-            // already spoken of.
-            && (!claims
-                || looks_back
-                || (prev.is_none_or(|p| p.raw != "the") && !clause_claims(k)))
+            // "the new version" in a claiming clause names a thing already
+            // spoken of; in a clause of its own after the claim ("since
+            // staging mirrors dev anyway, I'm skipping it for the new
+            // tokenizer vocab") it is the change the claim is about.
+            && (!claims || looks_back || !clause_claims(k))
         {
             mood.reports = true;
         }
