@@ -1508,7 +1508,11 @@ fn judge(
             // spoken of; in a clause of its own after the claim ("since
             // staging mirrors dev anyway, I'm skipping it for the new
             // tokenizer vocab") it is the change the claim is about.
-            && (!claims || looks_back || !clause_claims(k))
+            // ("... no checks before the new version is registered" names
+            // when, not what changed.)
+            && (!claims
+                || looks_back
+                || (!clause_claims(k) && (prev.is_none_or(|p| p.raw != "the") || !timing)))
         {
             mood.reports = true;
         }
