@@ -245,6 +245,30 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
             tokens.push(word_token(Cow::Borrowed(word), i, i + len));
             continue;
         }
+        // "mocks pass = pipeline works": an equals sign between phrases of
+        // words (two on each side) equates them, as "means" does; a setting
+        // ("lr = 3e-4", "optimizer = adam") keeps it a sign.
+        if c == '='
+            && i > 0
+            && bytes[i - 1] == b' '
+            && bytes.get(i + 1) == Some(&b' ')
+            && tokens.len() >= 2
+            && tokens[tokens.len() - 2..]
+                .iter()
+                .all(|t| t.kind == TokenKind::Word)
+            && text[i + 1..]
+                .split_whitespace()
+                .take(2)
+                .filter(|w| {
+                    let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                    !w.is_empty() && w.chars().all(char::is_alphabetic)
+                })
+                .count()
+                == 2
+        {
+            tokens.push(word_token(Cow::Borrowed("means"), i, i + 1));
+            continue;
+        }
         let kind = match c {
             ',' | '(' | ')' | '\u{2013}' | '\u{2014}' => Some(TokenKind::Comma),
             // "from 2 to 4 - the endpoint doesn't care": a hyphen with a
