@@ -607,7 +607,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         cleaned[from..to]
             .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
             .any(|w| {
-                let w = w.trim_end_matches(|c| c == '\'' || c == '’');
+                let w = w.trim_end_matches(['\'', '’']);
                 [
                     "we", "i", "we're", "i'm", "we'll", "i'll", "let's", "lets", "we’re", "i’m",
                     "we’ll", "i’ll", "let’s",

@@ -244,7 +244,7 @@ fn value_set(items: &[Item], text: &str, k: usize) -> bool {
         return false;
     }
     let gap = text[items[k - 1].end as usize..items[k].start as usize].trim_end();
-    let set = gap.ends_with("->") || gap.ends_with('\u{2192}') || {
+    gap.ends_with("->") || gap.ends_with('\u{2192}') || {
         let before = gap.strip_suffix("to").or_else(|| gap.strip_suffix("TO"));
         before.is_some_and(|b| {
             (b.is_empty() || b.ends_with(|c: char| !c.is_alphanumeric()))
@@ -257,8 +257,7 @@ fn value_set(items: &[Item], text: &str, k: usize) -> bool {
                 && !text[items[k - 1].start as usize..items[k - 1].end as usize]
                     .eq_ignore_ascii_case("up")
         })
-    };
-    set
+    }
 }
 
 fn mark(out: &mut [bool], from: usize, to: usize) {
