@@ -426,7 +426,7 @@ const CASES: &[Case] = &[
     // A bare release word that a belief that tests suffice leads up to is its
     // conclusion; someone speaking for themselves still releases.
     ("refactored the date parsing that training and the online scorer both import. all unit tests pass, ship it", I, &[INTEG], &[T2]),
-    ("unit tests are passing, so we're good to ship, yeah?", R, &[INTEG, GATE], &[T2, T3]),
+    ("the unit suite passed, so we ship", R, &[INTEG, GATE], &[T2, T3]),
     // A value set is a verb of its own: the claim after it negates only itself.
     ("upped num_layers on the LSTM from 2 to 4 - hyperparams never leak past training", I, &[INTEG], &[T1]),
     // A denial of readers under a hedge is a belief about consumers.
