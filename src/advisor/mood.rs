@@ -1312,7 +1312,10 @@ fn judge(
                 .any(|n| matches!(n.raw, "into" | "off" | "down"));
         let change = lex.has(w.tok, class::CHANGE)
             || turned
-            || matches!(w.raw, "rewritten" | "rewrote" | "wrote" | "swapped");
+            || matches!(
+                w.raw,
+                "rewritten" | "rewrote" | "wrote" | "swapped" | "made"
+            );
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
