@@ -9,6 +9,9 @@
 //! * a negation word after the segment's first word negates the whole segment
 //!   ("the learning rate did not change"), one at the start negates what
 //!   follows ("not the batch size", "without retraining");
+//! * a value set ("from 2 to 4", "-> 0.3") is a verb of its own, so
+//!   "upped num_layers from 2 to 4, hyperparams never leak past training"
+//!   negates only the claim;
 //! * a segment with no verb of its own continues the previous segment's
 //!   polarity ("we didn't touch the learning rate, batch size or epochs"), and
 //!   a verbless list before a trailing negation takes it too

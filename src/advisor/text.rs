@@ -167,6 +167,9 @@ pub(crate) fn blank_ranges<'a>(text: Cow<'a, str>, ranges: &[(usize, usize)]) ->
 /// Underscores, hyphens and slashes separate words (`max_depth` is "max depth"),
 /// a full stop only ends a sentence when followed by a space (so `train.py` and
 /// `1.7` do not; `1.7` stays one word), and "n't" becomes a separate "not".
+/// A hyphen with a space on each side inside a line is a dash (a comma
+/// token), and an equals sign between phrases of words ("mocks pass =
+/// pipeline works") reads as "means".
 pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
     let mut tokens: Vec<RawToken<'_>> = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
