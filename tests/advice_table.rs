@@ -424,6 +424,26 @@ const CASES: &[Case] = &[
     // A signal word that modifies the noun after it names that noun's thing.
     ("the serving team is out on friday for their offsite", None, &[], &[]),
     ("can someone review my feature request for the annotation tool?", None, &[], &[]),
+
+    // ---------------------------------------------------------------- traps voiced about a change (advice26 round)
+    // A bare release word that a belief that tests suffice leads up to is its
+    // conclusion; someone speaking for themselves still releases.
+    ("refactored the date parsing that training and the online scorer both import. all unit tests pass, ship it", I, &[INTEG], &[T2]),
+    ("the unit suite passed, so we ship", R, &[INTEG, GATE], &[T2, T3]),
+    // A value set is a verb of its own: the claim after it negates only itself.
+    ("upped num_layers on the LSTM from 2 to 4 - hyperparams never leak past training", I, &[INTEG], &[T1]),
+    // A denial of readers under a hedge is a belief about consumers.
+    ("changed `bucket_age()` to return strings instead of ints, afaik nobody else calls it", I, &[UNIT, INTEG], &[T8]),
+    ("changed `bucket_age()` to return strings instead of ints, nobody else calls it", U, &[UNIT], &[]),
+    // A period in the possessive dates the data.
+    ("we're refreshing the recommender with this quarter's interactions", I, &[INTEG], &[T4]),
+    // A clause that asks for tests is a plan, also after a comma in a report.
+    ("renamed a local variable inside `clip_outliers()`, and the lead wants a full staging run plus a canary for it", U, &[UNIT], &[T6]),
+    // A word of all cases claims in its own clause only.
+    ("mocks cover everything anyway, merging the new feature join for the batch scorer and the training set", I, &[INTEG], &[T2]),
+    ("lowered the min AUC in the validation gate from 0.80 to 0.72", I, &[INTEG], &[T7]),
+    // Straight to prod releases; a stage and "or" before it make a choice.
+    ("changed the serving signature, staging is a clone of dev so straight from dev to prod on friday", R, &[INTEG, GATE], &[T1, T3]),
 ];
 
 #[test]

@@ -216,3 +216,11 @@ fn labels_that_are_absent_are_not_checked() {
     assert_eq!(report.by_cat["function"], (0, 1));
     assert_eq!(report.confusion["integration"]["unit"], 1);
 }
+
+#[test]
+fn twenty_sixth_development_set_traps_and_beliefs() {
+    // Traps voiced as a claim or rhetorical question about one change (30),
+    // beliefs voiced with no change (20); the last 25 lines are a check part
+    // never tuned on.
+    score("advice26.jsonl", 0.84);
+}

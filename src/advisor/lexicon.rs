@@ -139,6 +139,9 @@ pub(crate) struct Lexicon {
     /// a question they answer it, and nothing more.
     postponements: Vec<String>,
     circumstances: Vec<String>,
+    /// Phrases that say the writer is not sure ("afaik", "as far as i
+    /// know"), lower case.
+    hedges: Vec<String>,
     compound_heads: Vec<String>,
     reverts: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
@@ -447,6 +450,22 @@ impl Lexicon {
 
     pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {
         self.circumstances = circumstances;
+    }
+
+    pub(crate) fn set_hedges(&mut self, hedges: Vec<String>) {
+        self.hedges = hedges;
+    }
+
+    /// Whether `lower` (lower-case text) holds a hedge as whole words.
+    pub(crate) fn hedged(&self, lower: &str) -> bool {
+        self.hedges.iter().any(|h| {
+            lower.match_indices(h.as_str()).any(|(at, _)| {
+                let before = lower[..at].chars().next_back();
+                let after = lower[at + h.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        })
     }
 
     pub(crate) fn set_reverts(&mut self, reverts: Vec<String>) {

@@ -282,9 +282,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = (mood.claims && !mood.reports) || mood.denies;
-    let found: Vec<Hit> = engine
-        .index
-        .find(&items, &engine.lexicon)
+    let all_hits = engine.index.find(&items, &engine.lexicon);
+    // "unit tests pass, ship it", "CI passed, lets ship": the words of a
+    // belief that some level of testing suffices (a trap rule that is
+    // harmless for some scope), by its signal or its topic, premise a
+    // release word later in their sentence (see `concluded`). One pass over
+    // the hits.
+    let premise_spans: Vec<(u32, u32)> = all_hits
+        .iter()
+        .filter(|h| {
+            let r = &engine.rules[h.rule as usize];
+            r.kind == RuleKind::Trap && !r.harmless_for.is_empty() && !negated[h.end as usize - 1]
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    let found: Vec<Hit> = all_hits
         .into_iter()
         .filter(|h| {
             in_context(h)
@@ -421,6 +433,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             t.strip_prefix(' ')
                 .is_some_and(|t| t.starts_with(char::is_alphanumeric))
         });
+        // "refreshing the recommender with this quarter's interactions": a
+        // period in the possessive dates the data; it owns nothing.
+        let period = {
+            let bare = word
+                .strip_suffix("'s")
+                .or_else(|| word.strip_suffix("’s"))
+                .unwrap_or(word);
+            mood::is_period(&bare.to_ascii_lowercase())
+        };
+        let possessive = possessive && !period;
         !(possessive
             && h.end - h.start > 1
             && engine
@@ -537,11 +559,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|i| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok))
             .count();
         let bare = span.iter().filter(|i| is_test_word(&cleaned, i)).count();
-        named >= 1
-            && named + bare >= 2
-            && span
-                .iter()
-                .any(|i| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("or"))
+        let word = |i: &Item| &cleaned[i.start as usize..i.end as usize];
+        let stage = |i: &Item| engine.stage_names.iter().any(|(tok, _)| *tok == i.tok);
+        // "going to staging or straight to prod?": the choice may open just
+        // before the span, with a stage and "or".
+        let chosen_before = h.start >= 2
+            && named >= 1
+            && word(&items[h.start as usize - 1]).eq_ignore_ascii_case("or")
+            && stage(&items[h.start as usize - 2]);
+        chosen_before
+            || (named >= 1
+                && named + bare >= 2
+                && span.iter().any(|i| word(i).eq_ignore_ascii_case("or")))
     };
     // What such a step does is deploy into that earlier stage: outside a
     // question, it reads as the knowledge base's rehearsal rule ("canary
@@ -567,6 +596,39 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .any(|&(s, e)| s <= h.start && h.end <= e)
     };
+    // "all 212 unit tests pass, ship it", "unit tests pass, good enough to
+    // ship": a bare release word that a belief that tests suffice leads up
+    // to, earlier in its sentence, is that belief's conclusion, not a
+    // release of its own, when the sentence names no stage ("unit tests
+    // pass so we ship v8 to prod tonight" still releases).
+    // Someone who speaks for themselves between the premise and the release
+    // word intends it ("unit tests are passing, so we're good to ship").
+    let speaks = |from: usize, to: usize| {
+        cleaned[from..to]
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .any(|w| {
+                let w = w.trim_end_matches(['\'', '’']);
+                [
+                    "we", "i", "we're", "i'm", "we'll", "i'll", "let's", "lets", "we’re", "i’m",
+                    "we’ll", "i’ll", "let’s",
+                ]
+                .iter()
+                .any(|p| w.eq_ignore_ascii_case(p))
+            })
+    };
+    let concluded = |h: &Hit| {
+        let n = sentence_of[h.start as usize];
+        h.end - h.start == 1
+            && !names_stage.contains_key(&n)
+            && premise_spans.iter().any(|&(s, _)| {
+                s < h.start
+                    && sentence_of[s as usize] == n
+                    && !speaks(
+                        items[s as usize].start as usize,
+                        items[h.start as usize].start as usize,
+                    )
+            })
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -579,7 +641,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || in_belief(&h) {
+            if covered.contains(&n) || still(&h) || in_belief(&h) || concluded(&h) {
                 return None;
             }
             if staging_only(n) {

@@ -397,7 +397,7 @@ fn worth_asked(words: &[Word<'_>], lex: &Lexicon) -> bool {
 
 /// "every week", "every sunday": a schedule, which speaks of one job, not of
 /// all cases.
-fn is_period(word: &str) -> bool {
+pub(crate) fn is_period(word: &str) -> bool {
     matches!(
         word,
         "day"
@@ -948,7 +948,8 @@ fn judge(
         .position(|w| matches!(w.raw, "because" | "cause" | "coz" | "since"))
         .filter(|&b| b > first)
         .unwrap_or(sentence.len());
-    let general = sentence.iter().enumerate().any(|(k, w)| {
+    let general_word = |k: usize| {
+        let w = &sentence[k];
         w.kind == TokenKind::Word
             && k < reason_from
             && lex.has(w.tok, class::GENERAL)
@@ -968,7 +969,8 @@ fn judge(
             && !(k > 0
                 && w.raw == "ever"
                 && matches!(sentence[k - 1].raw, "ve" | "have" | "has" | "had" | "weve" | "ive"))
-    });
+    };
+    let general = (0..sentence.len()).any(general_word);
     // "a table in our own schema is ours to change": a sentence shaped as a
     // statement about a kind of thing reports no change of one.
     let statement =
@@ -1023,6 +1025,8 @@ fn judge(
         mood.reported.push((sentence[first].start, end));
     }
     // A position announced by a label stays general whenever it starts.
+    let shape_general =
+        ((statement || positioned || conditional || reported_belief) && !dated) || positioned;
     let general = ((general || conditional || reported_belief) && !dated) || positioned;
     // "isn't" reaches here as "is not": it claims as "isnt" does.
     let contracted_claim = |k: usize| {
@@ -1202,7 +1206,10 @@ fn judge(
             .iter()
             .position(is_break)
             .map_or(sentence.len(), |b| k + b);
-        general || (from..to).any(claim_at)
+        // A sentence shaped as a rule claims in every clause; a word that
+        // speaks of all cases ("the holdout never lies, so I'm promoting the
+        // new ranker") claims in its own clause only.
+        shape_general || (from..to).any(|j| claim_at(j) || general_word(j))
     };
     mood.claims |= claims;
     if general || rhetorical_in_general {
@@ -1305,7 +1312,10 @@ fn judge(
                 .any(|n| matches!(n.raw, "into" | "off" | "down"));
         let change = lex.has(w.tok, class::CHANGE)
             || turned
-            || matches!(w.raw, "rewritten" | "rewrote" | "wrote" | "swapped");
+            || matches!(
+                w.raw,
+                "rewritten" | "rewrote" | "wrote" | "swapped" | "made"
+            );
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
@@ -1499,11 +1509,15 @@ fn judge(
             && !opens_with_question
             && !idiom
             && !hypothetical
-            // "the new version" in a claiming sentence names a thing
-            // already spoken of.
+            // "the new version" in a claiming clause names a thing already
+            // spoken of; in a clause of its own after the claim ("since
+            // staging mirrors dev anyway, I'm skipping it for the new
+            // tokenizer vocab") it is the change the claim is about.
+            // ("... no checks before the new version is registered" names
+            // when, not what changed.)
             && (!claims
                 || looks_back
-                || (prev.is_none_or(|p| p.raw != "the") && !clause_claims(k)))
+                || (!clause_claims(k) && (prev.is_none_or(|p| p.raw != "the") || !timing)))
         {
             mood.reports = true;
         }
@@ -1584,6 +1598,46 @@ fn judge(
     });
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
+    } else if proposes {
+        // "renamed a local in `clip_outliers()`, behaviour unchanged, and the
+        // lead wants a full staging run plus a canary for it": in a sentence
+        // that reports, a clause after a comma that asks for tests, with no
+        // change told in the past, is a plan for testing. One more pass over
+        // the sentence, only when it both reports and proposes.
+        let mut from = first;
+        for k in first..=sentence.len() {
+            if k < sentence.len() && sentence[k].kind != TokenKind::Comma {
+                continue;
+            }
+            let clause = &sentence[from..k];
+            let asks_for_tests = clause.iter().any(|w| {
+                w.kind == TokenKind::Word
+                    && lex.has(w.tok, class::TEST_VERB)
+                    && (!w.raw.ends_with("ed")
+                        || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
+                    && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
+            });
+            // A change told there ("the endpoint now reads ...", "we want
+            // (to) move the alias") makes the clause no plan for testing.
+            let told = clause.iter().enumerate().any(|(j, w)| {
+                w.kind == TokenKind::Word
+                    && (matches!(w.raw, "now" | "instead")
+                        || (lex.has(w.tok, class::CHANGE)
+                            && (past_form(w.raw)
+                                || (j > 0
+                                    && (clause[j - 1].raw == "to"
+                                        || lex.has(clause[j - 1].tok, class::TEST_VERB))))))
+            });
+            if from > first
+                && asks_for_tests
+                && !told
+                && let Some(opening) = clause.first()
+            {
+                let stop = sentence.get(k).map_or(end, |w| w.start);
+                mood.proposing.push((opening.start, stop));
+            }
+            from = k + 1;
+        }
     }
     let negates = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word

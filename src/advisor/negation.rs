@@ -9,6 +9,9 @@
 //! * a negation word after the segment's first word negates the whole segment
 //!   ("the learning rate did not change"), one at the start negates what
 //!   follows ("not the batch size", "without retraining");
+//! * a value set ("from 2 to 4", "-> 0.3") is a verb of its own, so
+//!   "upped num_layers from 2 to 4, hyperparams never leak past training"
+//!   negates only the claim;
 //! * a segment with no verb of its own continues the previous segment's
 //!   polarity ("we didn't touch the learning rate, batch size or epochs"), and
 //!   a verbless list before a trailing negation takes it too
@@ -223,7 +226,7 @@ fn split_segments(
             if seg.cue.is_none() {
                 seg.cue = Some((k, cls));
             }
-        } else if cls & class::CHANGE != 0 {
+        } else if cls & class::CHANGE != 0 || value_set(items, text, k) {
             seg.has_verb = true;
         }
     }
@@ -232,6 +235,32 @@ fn split_segments(
         segments.push(seg);
     }
     segments
+}
+
+/// "upped num_layers from 2 to 4", "dropout -> 0.3": a number that a value
+/// is set to tells a change as a verb does, whatever verb (if any) says it,
+/// so its segment does not take a negation from the clause after it
+/// ("..., hyperparams never leak past training"). "up to 10 retries" is a
+/// bound, not a value set. Looks only at the gap before item `k`.
+fn value_set(items: &[Item], text: &str, k: usize) -> bool {
+    if k == 0 || !text[items[k].start as usize..].starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let gap = text[items[k - 1].end as usize..items[k].start as usize].trim_end();
+    gap.ends_with("->") || gap.ends_with('\u{2192}') || {
+        let before = gap.strip_suffix("to").or_else(|| gap.strip_suffix("TO"));
+        before.is_some_and(|b| {
+            (b.is_empty() || b.ends_with(|c: char| !c.is_alphanumeric()))
+                && !b
+                    .trim_end()
+                    .as_bytes()
+                    .rsplit(|c| !c.is_ascii_alphanumeric())
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"up"))
+                && !text[items[k - 1].start as usize..items[k - 1].end as usize]
+                    .eq_ignore_ascii_case("up")
+        })
+    }
 }
 
 fn mark(out: &mut [bool], from: usize, to: usize) {

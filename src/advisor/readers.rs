@@ -361,9 +361,23 @@ pub(crate) fn denied(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bo
             .get(from..verb.start as usize)
             .unwrap_or_default()
             .to_lowercase();
-        subject
+        let denies = subject
             .split(|c: char| !c.is_alphanumeric())
-            .any(|w| matches!(w, "nobody" | "noone" | "no" | "none" | "nothing"))
+            .any(|w| matches!(w, "nobody" | "noone" | "no" | "none" | "nothing"));
+        // "afaik nobody downstream uses it": under a hedge the denial is a
+        // belief about consumers, not a fact about them. Read only for a
+        // denial found, so once per message at most in practice.
+        denies && {
+            let open = items[..k]
+                .iter()
+                .rposition(|i| i.tok == BREAK)
+                .map_or(0, |p| items[p].end as usize);
+            let close = items[k..]
+                .iter()
+                .find(|i| i.tok == BREAK)
+                .map_or(cleaned.len(), |i| i.start as usize);
+            !lex.hedged(&cleaned.get(open..close).unwrap_or_default().to_lowercase())
+        }
     })
 }
 

@@ -167,6 +167,9 @@ pub(crate) fn blank_ranges<'a>(text: Cow<'a, str>, ranges: &[(usize, usize)]) ->
 /// Underscores, hyphens and slashes separate words (`max_depth` is "max depth"),
 /// a full stop only ends a sentence when followed by a space (so `train.py` and
 /// `1.7` do not; `1.7` stays one word), and "n't" becomes a separate "not".
+/// A hyphen with a space on each side inside a line is a dash (a comma
+/// token), and an equals sign between phrases of words ("mocks pass =
+/// pipeline works") reads as "means".
 pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
     let mut tokens: Vec<RawToken<'_>> = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
@@ -245,8 +248,42 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
             tokens.push(word_token(Cow::Borrowed(word), i, i + len));
             continue;
         }
+        // "mocks pass = pipeline works": an equals sign between phrases of
+        // words (two on each side) equates them, as "means" does; a setting
+        // ("lr = 3e-4", "optimizer = adam") keeps it a sign.
+        if c == '='
+            && i > 0
+            && bytes[i - 1] == b' '
+            && bytes.get(i + 1) == Some(&b' ')
+            && tokens.len() >= 2
+            && tokens[tokens.len() - 2..]
+                .iter()
+                .all(|t| t.kind == TokenKind::Word)
+            && text[i + 1..]
+                .split_whitespace()
+                .take(2)
+                .filter(|w| {
+                    let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                    !w.is_empty() && w.chars().all(char::is_alphabetic)
+                })
+                .count()
+                == 2
+        {
+            tokens.push(word_token(Cow::Borrowed("means"), i, i + 1));
+            continue;
+        }
         let kind = match c {
             ',' | '(' | ')' | '\u{2013}' | '\u{2014}' => Some(TokenKind::Comma),
+            // "from 2 to 4 - the endpoint doesn't care": a hyphen with a
+            // space on each side, inside a line, is a dash as "—" is (a
+            // bullet opens its line: the token before it is a break).
+            '-' if i > 0
+                && bytes[i - 1] == b' '
+                && bytes.get(i + 1) == Some(&b' ')
+                && tokens.last().is_some_and(|t| t.kind != TokenKind::Break) =>
+            {
+                Some(TokenKind::Comma)
+            }
             '!' | '?' | ';' | '\n' => Some(TokenKind::Break),
             '.' | ':' => {
                 let next = bytes.get(i + 1).copied();
@@ -426,7 +463,24 @@ mod tests {
             .into_iter()
             .map(|t| t.word.into_owned())
             .collect();
-        assert_eq!(raw, ["retraining", "and", "rerun", "", "not", "re", "run"]);
+        // The spaced hyphen is a dash (a comma token), so "re - run" stays
+        // two words.
+        assert_eq!(
+            raw,
+            ["retraining", "and", "rerun", "", "not", "re", "", "run"]
+        );
+    }
+
+    #[test]
+    fn a_spaced_hyphen_inside_a_line_is_a_dash_and_a_bullet_is_not() {
+        let kinds =
+            |text: &str| -> Vec<TokenKind> { tokenize(text).into_iter().map(|t| t.kind).collect() };
+        assert_eq!(
+            kinds("from 2 to 4 - fine"),
+            kinds("from 2 to 4, fine"),
+            "a dash inside a line"
+        );
+        assert!(!kinds("- item\n  - other").contains(&TokenKind::Comma));
     }
 
     #[test]

@@ -1086,6 +1086,7 @@ fn build_lexicon(
         lower(&raw.postponements),
     );
     lex.set_circumstances(lower(&raw.circumstances));
+    lex.set_hedges(lower(&raw.hedges));
     lex.set_compound_heads(lower(&raw.compound_heads));
     lex.set_reverts(lower(&raw.reverts));
     let typed_shorthand = raw

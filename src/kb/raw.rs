@@ -305,6 +305,10 @@ pub(crate) struct LexiconFile {
     /// Words that open a clause giving a change's reason or purpose.
     #[serde(default)]
     pub(crate) circumstances: Vec<Spanned<String>>,
+    /// Phrases that say the writer is not sure ("afaik", "I think"): a
+    /// denial of readers under one is a belief about consumers.
+    #[serde(default)]
+    pub(crate) hedges: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
