@@ -320,6 +320,14 @@ pub(crate) fn latest_word<'a>(
         let m = &messages[k];
         let body = &text[m.body..m.end];
         let mut found = opening(body);
+        // "ugh right, canary pushed to the 16th": moving something to a
+        // later time in the first sentence puts it off, as "postponed" does.
+        if let Some(marker) = postponements.first()
+            && !found.iter().any(|c| postponements.contains(c))
+            && reschedules(&sentence_words(first_sentence(body)), &defers)
+        {
+            found.push(marker);
+        }
         // "wait, does the online service use it too?" asks; it takes
         // nothing back. "no" still answers a question with one ("shall we
         // promote v9?" / "no, staging first?"), but after a statement "no
@@ -395,6 +403,32 @@ pub(crate) fn latest_word<'a>(
                 || found
                     .iter()
                     .all(|c| !matches!(c.as_str(), "no" | "nope" | "nah")))
+        {
+            // "holding. anything else going out?": a first sentence that
+            // puts something off and does not ask still puts it off; only
+            // the question after it asks.
+            let first = first_sentence(body);
+            if first.trim_end().ends_with('?') || first.trim() == body.trim() {
+                found.clear();
+            } else {
+                let said = sentence_words(first);
+                let moved = reschedules(&said, &defers);
+                found.retain(|c| postponements.contains(c) && (moved || says(&said, c)));
+            }
+        }
+        // "wait, half the feature jobs join on usr_id": someone else's
+        // "wait" or "hold on" before a statement with no denial in it
+        // objects; it takes nothing back. The change stands until its
+        // speaker answers.
+        if !found.is_empty()
+            && before.speaker != m.speaker
+            && !answers_a_question
+            && found
+                .iter()
+                .all(|c| matches!(c.as_str(), "wait" | "hold on"))
+            && !sentence_words(first_sentence(body))
+                .iter()
+                .any(|w| negates(w) || matches!(w.as_str(), "no" | "nope" | "nah"))
         {
             found.clear();
         }
@@ -491,10 +525,18 @@ pub(crate) fn latest_word<'a>(
             // Most messages hold no postponement at all: one look at the
             // whole message spares reading it clause by clause.
             let lower = text[m.body..m.end].to_lowercase();
-            if postponements.iter().any(|p| lower.contains(p.as_str())) {
+            if postponements.iter().any(|p| lower.contains(p.as_str())) || lower.contains(" to ")
+            {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
-                    holds(w, postponements)
+                    holds(w, postponements) || reschedules(w, &defers)
                 }));
+            }
+            // "that's one function, unit tests cover it, ship it": a bare
+            // "ship it" in reply to someone else is a reviewer's go-ahead,
+            // not a release of its own; a release with a target or a time
+            // ("ship it to prod tonight") still counts.
+            if k > 0 && messages[k - 1].speaker != m.speaker && lower.contains("ship") {
+                cuts.extend(go_ahead(&text, m.body, m.end));
             }
             if k < denied_before {
                 // "bumping lr and promoting v3 today": the release is the
@@ -618,8 +660,106 @@ pub(crate) fn puts_off(
                 .filter(|w| !w.is_empty())
                 .map(str::to_lowercase)
                 .collect();
-            holds(&words, postponements) || words.iter().any(|w| defers(w))
+            holds(&words, postponements)
+                || words.iter().any(|w| defers(w))
+                || reschedules(&words, defers)
         })
+}
+
+/// The first sentence of `body`: up to the first `.`, `!`, `?`, `;` or line
+/// end that closes one ("v1.2" keeps its dot), with its closing mark.
+fn first_sentence(body: &str) -> &str {
+    let body = body.trim_start();
+    body.char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '!' | '?' | ';' | '\n')
+                || (c == '.' && !body[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
+        })
+        .map_or(body, |(i, c)| &body[..i + c.len_utf8()])
+}
+
+/// The lower-case words of `text`.
+fn sentence_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `words` move something to a later time: a verb of moving
+/// ("pushed", "moving", "slipped") and, within the next four words, "to",
+/// "till" or "until" before a word that names a later time ("next", a
+/// weekday, "tomorrow", a date such as "16th"). "pushed to prod" and "moved
+/// the alias to v9" name a place or a version, not a time.
+fn reschedules(words: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
+    let later = |w: &str| {
+        defers(w)
+            || matches!(
+                w,
+                "tomorrow"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "saturday"
+                    | "sunday"
+            )
+            || (w.len() > 2
+                && w.starts_with(|c: char| c.is_ascii_digit())
+                && matches!(
+                    w.trim_start_matches(|c: char| c.is_ascii_digit()),
+                    "st" | "nd" | "rd" | "th"
+                ))
+    };
+    words.iter().enumerate().any(|(k, w)| {
+        matches!(
+            w.as_str(),
+            "pushed" | "pushing" | "moved" | "moving" | "shifted" | "shifting" | "slipped"
+                | "slipping" | "postponing" | "rescheduled" | "bumped"
+        ) && words[k + 1..].iter().take(4).enumerate().any(|(j, to)| {
+            matches!(to.as_str(), "to" | "till" | "until")
+                && words[k + 2 + j..]
+                    .iter()
+                    .take(2)
+                    .any(|t| later(t))
+        })
+    })
+}
+
+/// The byte ranges of `text[from..to]` that give a bare go-ahead: a clause
+/// that ends on "ship" or "ship it" / "ship this", an emoji code or two
+/// allowed after it ("lgtm, ship it :rocket:", "unit test it and ship"), from
+/// the word "ship" to the clause's end.
+fn go_ahead(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    clauses_where(text, from, to, |w| w.iter().any(|w| w == "ship"))
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let lower = text[a..b].to_ascii_lowercase();
+            let at = lower
+                .match_indices("ship")
+                .map(|(i, _)| i)
+                .filter(|&i| i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
+                .last()?;
+            let rest = lower[at + 4..].trim_start();
+            let rest = ["it", "this"]
+                .iter()
+                .find_map(|p| {
+                    rest.strip_prefix(p)
+                        .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
+                })
+                .unwrap_or(rest);
+            // What is left may only be emoji codes (":rocket:") and marks.
+            let bare = rest
+                .split(':')
+                .enumerate()
+                .all(|(i, part)| {
+                    i % 2 == 1 && !part.contains(char::is_whitespace)
+                        || !part.contains(char::is_alphanumeric)
+                });
+            bare.then_some((a + at, b))
+        })
+        .collect()
 }
 
 /// The parts of `text[from..to]` that "and", "plus" or "also" join, as
