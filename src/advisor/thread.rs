@@ -301,6 +301,17 @@ pub(crate) fn latest_word<'a>(
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
+    // Whether each message announces a release yet to happen, read once.
+    let announced: Vec<std::cell::OnceCell<bool>> =
+        (0..messages.len()).map(|_| std::cell::OnceCell::new()).collect();
+    let announces = |j: usize| {
+        *announced[j].get_or_init(|| {
+            !clauses_where(&text, messages[j].body, messages[j].end, |w| {
+                w.iter().any(|w| intends_ahead(w))
+            })
+            .is_empty()
+        })
+    };
     // Messages that answer the question before them and neither deny nor
     // correct it.
     let mut confirmed = vec![false; messages.len()];
@@ -324,7 +335,10 @@ pub(crate) fn latest_word<'a>(
         // later time in the first sentence puts it off, as "postponed" does.
         if let Some(marker) = postponements.first()
             && !found.iter().any(|c| postponements.contains(c))
-            && reschedules(&sentence_words(first_sentence(body)), &defers)
+            && reschedules(
+                &sentence_words(body).into_iter().take(8).collect::<Vec<_>>(),
+                &defers,
+            )
         {
             found.push(marker);
         }
@@ -472,12 +486,12 @@ pub(crate) fn latest_word<'a>(
         // what was already done stands. A postponement that does not answer
         // a question takes back the releases announced before it, as a
         // denial of one does, when the message it answers announced one.
+        // The release may be a message or two back, with an objection
+        // between ("promoting v9 at 4" / "the drift monitor is red" /
+        // "holding."); each message is read for one once.
         if !answers_a_question
             && found.iter().all(|c| postponements.contains(c))
-            && !clauses_where(&text, before.body, before.end, |w| {
-                w.iter().any(|w| intends_ahead(w))
-            })
-            .is_empty()
+            && (0..k).any(|j| !taken_back[j] && announces(j))
         {
             denied_before = k;
             corrects[k] = true;
@@ -525,7 +539,10 @@ pub(crate) fn latest_word<'a>(
             // Most messages hold no postponement at all: one look at the
             // whole message spares reading it clause by clause.
             let lower = text[m.body..m.end].to_lowercase();
-            if postponements.iter().any(|p| lower.contains(p.as_str())) || lower.contains(" to ")
+            if postponements.iter().any(|p| lower.contains(p.as_str()))
+                || [" to ", " till ", " until ", " into ", " in "]
+                    .iter()
+                    .any(|p| lower.contains(p))
             {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     holds(w, postponements) || reschedules(w, &defers)
@@ -631,8 +648,9 @@ pub(crate) fn clauses_where(
         .map(|(i, _)| from + i)
         .chain(std::iter::once(to));
     for end in ends {
+        // "#91" keeps its mark: a pull request, not a number.
         let words: Vec<String> = text[start..end]
-            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect();
@@ -680,7 +698,7 @@ fn first_sentence(body: &str) -> &str {
 
 /// The lower-case words of `text`.
 fn sentence_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+    text.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
@@ -712,17 +730,39 @@ fn reschedules(words: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
                     "st" | "nd" | "rd" | "th"
                 ))
     };
+    // "#91", "its own PR", "a follow-up": another pull request.
+    let another_pr = |w: &str| {
+        w.strip_prefix('#')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            || matches!(w, "pr" | "prs" | "mr" | "followup" | "follow")
+    };
     words.iter().enumerate().any(|(k, w)| {
         matches!(
             w.as_str(),
-            "pushed" | "pushing" | "moved" | "moving" | "shifted" | "shifting" | "slipped"
-                | "slipping" | "postponing" | "rescheduled" | "bumped"
+            "pushed"
+                | "pushing"
+                | "moved"
+                | "moving"
+                | "shifted"
+                | "shifting"
+                | "slipped"
+                | "slipping"
+                | "postponing"
+                | "rescheduled"
+                | "bumped"
+                | "split"
+                | "goes"
         ) && words[k + 1..].iter().take(4).enumerate().any(|(j, to)| {
-            matches!(to.as_str(), "to" | "till" | "until")
-                && words[k + 2 + j..]
-                    .iter()
-                    .take(2)
-                    .any(|t| later(t))
+            // "to the 16th", "to next week": the time right after "to", not
+            // a place before it ("goes to prod tomorrow" releases).
+            let after = || words[k + 2 + j..].iter().take(3);
+            let time = match &words[k + 2 + j..] {
+                [the, t, ..] if the == "the" => later(t),
+                [t, ..] => later(t),
+                [] => false,
+            };
+            (w != "goes" && matches!(to.as_str(), "to" | "till" | "until") && time)
+                || (matches!(to.as_str(), "to" | "into" | "in") && after().any(|t| another_pr(t)))
         })
     })
 }
