@@ -489,8 +489,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut names_stage: FxHashMap<u32, (bool, bool, bool)> = FxHashMap::default();
     // "prod untouched", "nothing goes to prod": a last stage named only to
     // be denied is no word of it.
+    // "move the alias after the staging checks": a stage right after
+    // "after", "before", "once" or "until" says when, not where.
+    let says_when = |k: usize| {
+        items[k.saturating_sub(2)..k].iter().any(|i| {
+            i.tok != BREAK
+                && ["after", "before", "once", "until"]
+                    .iter()
+                    .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
+        })
+    };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
+            if says_when(k) {
+                continue;
+            }
             let seen = names_stage.entry(n).or_default();
             if stage == last_stage && negated[k] {
                 continue;
