@@ -1208,4 +1208,57 @@ mod tests {
         assert_eq!(out.len(), text.len());
         assert!(out.ends_with("bo: actually just the docs"));
     }
+    #[test]
+    fn a_bare_ship_it_in_reply_is_a_go_ahead() {
+        let text = "ana: fixed `clip()`\nbo: lgtm, ship it :rocket:";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("ship"), "{out}");
+        assert!(out.contains("lgtm"), "{out}");
+        // A release with a target or a time still counts, and so do one's
+        // own words.
+        let target = "ana: retrained the ranker\nbo: ok, ship it to prod tonight";
+        assert_eq!(latest(target), target);
+        let own = "ana: fixed `clip()`\nana: ship it";
+        assert_eq!(latest(own), own);
+    }
+
+    #[test]
+    fn a_postponing_sentence_before_a_question_still_puts_off() {
+        let text = "ops: deploying v9 to prod at 4\nmle: the eval job is red\nops: postponed. anything else?";
+        let out = latest(text);
+        assert!(!out.contains("deploying"), "{out}");
+        assert!(out.contains("the eval job is red"), "{out}");
+        // A question that opens with the cue only asks.
+        let asked = "ops: deploying v9 to prod at 4\nmle: postponed until when?";
+        assert!(latest(asked).contains("deploying v9"));
+    }
+
+    #[test]
+    fn someone_elses_wait_before_a_statement_objects() {
+        let text = "ali: renaming `cust_id` in the orders table\nbea: wait, the feature jobs join on it";
+        assert_eq!(latest(text), text);
+        // With a denial it still takes back.
+        let denied = "ali: promoting v3 today\nbea: wait, nobody touches prod today";
+        assert!(!latest(denied).contains("promoting"));
+    }
+
+    #[test]
+    fn moving_to_a_later_time_or_another_pr_puts_off() {
+        let defers = |w: &str| w == "next";
+        let moved = |s: &str| reschedules(&sentence_words(s), &defers);
+        assert!(moved("canary pushed to the 16th"));
+        assert!(moved("ok, moving it to next tuesday"));
+        assert!(moved("the sklearn bump moved to #91"));
+        assert!(moved("lr bump goes in #13"));
+        assert!(moved("moved to a separate PR"));
+        assert!(!moved("new ranker goes to prod tomorrow"));
+        assert!(!moved("bumped max_depth to 12"));
+        assert!(!moved("moved the alias to v9"));
+        let text = "ana: bumping torch and fixing `pad()`\nana: actually #88 is only the `pad()` fix, the torch bump moved to #91";
+        let out = latest(text);
+        assert!(!out.contains("torch"), "{out}");
+        assert!(out.contains("only the `pad()` fix"), "{out}");
+    }
 }
+
