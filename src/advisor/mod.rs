@@ -537,6 +537,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("still"))
     };
+    // "@champion stays v6 for now": a release step whose next word says it
+    // stays where it is moves nothing.
+    let stays = |h: &Hit| {
+        cleaned[items[h.end as usize - 1].end as usize..]
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| {
+                ["stays", "remains", "stay", "remain"]
+                    .iter()
+                    .any(|s| w.eq_ignore_ascii_case(s))
+            })
+    };
     // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
     // alternatives to choose from, not a move from one to the other.
     // The same holds for every rule that reads a move between stages ("dev
@@ -592,7 +604,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || in_belief(&h) {
+            if covered.contains(&n) || still(&h) || stays(&h) || in_belief(&h) {
                 return None;
             }
             if staging_only(n) {
