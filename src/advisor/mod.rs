@@ -604,7 +604,30 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || stays(&h) || in_belief(&h) {
+            // "a canary would be overkill": a release step that is the
+            // subject of a verdict is talked about, not intended.
+            let judged = {
+                let mut after = cleaned[items[h.end as usize - 1].end as usize..]
+                    .split_whitespace()
+                    .take(5)
+                    // Up to the word that closes the clause, that word kept.
+                    .scan(false, |closed, w| {
+                        let this = (!*closed).then_some(w);
+                        *closed |= w.ends_with(['.', ',', ';', '?', '!']);
+                        this
+                    })
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+                after.next().is_some_and(|w| {
+                    ["is", "would", "feels", "seems", "sounds", "was"]
+                        .iter()
+                        .any(|c| w.eq_ignore_ascii_case(c))
+                }) && after.take(3).any(|w| {
+                    engine
+                        .lexicon
+                        .has(engine.lexicon.exact(&text::stem(w)), class::CLAIM)
+                })
+            };
+            if covered.contains(&n) || still(&h) || stays(&h) || in_belief(&h) || judged {
                 return None;
             }
             if staging_only(n) {
