@@ -467,6 +467,21 @@ pub(crate) fn latest_word<'a>(
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
+        // "fine, only the `clip_amount()` fix in this one", "ok ok, just the
+        // lr then": a speaker who opens, after at most a short
+        // acknowledgement, with "only" or "just" narrows what they said
+        // before to what is left ("just merged it" tells when, not what).
+        if found.is_empty() && !answers_a_question && !body.trim_end().ends_with('?') {
+            let said = by_speaker.entry(m.speaker).or_default();
+            if said.0.len() > said.1 && narrows(body) {
+                for &j in &said.0[said.1..] {
+                    taken_back[j] = true;
+                }
+                said.1 = said.0.len();
+                said.0.push(k);
+                continue;
+            }
+        }
         if found.is_empty() {
             // Only a bare answer ("yep", "yes, same PR") confirms: one that
             // says more carries its own words, and the question stays the
@@ -694,6 +709,28 @@ fn first_sentence(body: &str) -> &str {
                 || (c == '.' && !body[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
         })
         .map_or(body, |(i, c)| &body[..i + c.len_utf8()])
+}
+
+/// Whether `body` opens, after at most a short acknowledgement and a comma
+/// ("fine,", "ok ok,"), with "only" or "just" before what is left; "just"
+/// before a past verb ("just merged it") tells when, not what.
+fn narrows(body: &str) -> bool {
+    let body = body.trim_start();
+    let rest = match body.split_once(',') {
+        Some((ack, rest)) if ack.split_whitespace().count() <= 2 => rest,
+        _ => body,
+    };
+    let mut words = rest
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    match (words.next().as_deref(), words.next()) {
+        (Some("only"), Some(_)) => true,
+        (Some("just"), Some(next)) => {
+            !next.ends_with("ed") && !matches!(next.as_str(), "did" | "made" | "ran" | "got")
+        }
+        _ => false,
+    }
 }
 
 /// The lower-case words of `text`.
@@ -1259,6 +1296,18 @@ mod tests {
         let out = latest(text);
         assert!(!out.contains("torch"), "{out}");
         assert!(out.contains("only the `pad()` fix"), "{out}");
+    }
+    #[test]
+    fn an_acknowledgement_then_only_narrows_ones_own_words() {
+        let text = "ana: bumping `n_estimators` and fixing `clip()`\nbo: keep the PR small\nana: fine, only the `clip()` fix in this one";
+        let out = latest(text);
+        assert!(!out.contains("n_estimators"), "{out}");
+        assert!(out.contains("only the `clip()` fix"), "{out}");
+        // "just" before a past verb tells when.
+        let when = "ana: bumping torch\nbo: careful\nana: ok, just merged the pin";
+        assert_eq!(latest(when), when);
+        assert!(narrows("ok ok, just the lr then"));
+        assert!(!narrows("we only touched the docs"));
     }
 }
 
