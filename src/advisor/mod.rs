@@ -537,6 +537,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("still"))
     };
+    // "AUC is worse than the champion": what a comparison measures against
+    // is the current model, not a move of it.
+    let compared = |h: &Hit| {
+        cleaned[..items[h.start as usize].start as usize]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(3)
+            .find(|w| !["the", "our", "current", "existing"].iter().any(|d| w.eq_ignore_ascii_case(d)))
+            .is_some_and(|w| w.eq_ignore_ascii_case("than"))
+    };
     // "@champion stays v6 for now": a release step whose next word says it
     // stays where it is moves nothing.
     let stays = |h: &Hit| {
@@ -627,7 +637,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                         .has(engine.lexicon.exact(&text::stem(w)), class::CLAIM)
                 })
             };
-            if covered.contains(&n) || still(&h) || stays(&h) || in_belief(&h) || judged {
+            if covered.contains(&n) || still(&h) || stays(&h) || compared(&h) || in_belief(&h) || judged {
                 return None;
             }
             if staging_only(n) {
