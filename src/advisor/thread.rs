@@ -97,9 +97,13 @@ fn name_and_clock(line: &str) -> Option<&str> {
         }
     }
     let name = display_name(&line[..name_end])?;
-    name.split_whitespace()
-        .all(|w| w.starts_with(char::is_uppercase))
-        .then_some(name)
+    // "deploy-bot  APP  4:30 PM": Slack's badge marks an app, whatever the
+    // case of its name.
+    let app = line[..name_end].trim_end().ends_with("APP");
+    (app || name
+        .split_whitespace()
+        .all(|w| w.starts_with(char::is_uppercase)))
+    .then_some(name)
 }
 
 /// The messages of a transcript, in order. A message opens with a speaker
@@ -1236,6 +1240,7 @@ mod tests {
         assert_eq!(display_name("fixed it."), None);
         assert_eq!(name_and_clock("Tom Reed  9:43 AM"), Some("Tom Reed"));
         assert_eq!(name_and_clock("deploy at 9:43 AM"), None);
+        assert_eq!(name_and_clock("deploy-bot  APP  4:30 PM"), Some("deploy-bot"));
     }
 
     #[test]
