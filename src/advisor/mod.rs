@@ -544,7 +544,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .rsplit(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .take(3)
-            .find(|w| !["the", "our", "current", "existing"].iter().any(|d| w.eq_ignore_ascii_case(d)))
+            .find(|w| {
+                !["the", "our", "current", "existing"]
+                    .iter()
+                    .any(|d| w.eq_ignore_ascii_case(d))
+            })
             .is_some_and(|w| w.eq_ignore_ascii_case("than"))
     };
     // "@champion stays v6 for now": a release step whose next word says it
@@ -637,7 +641,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                         .has(engine.lexicon.exact(&text::stem(w)), class::CLAIM)
                 })
             };
-            if covered.contains(&n) || still(&h) || stays(&h) || compared(&h) || in_belief(&h) || judged {
+            if covered.contains(&n)
+                || still(&h)
+                || stays(&h)
+                || compared(&h)
+                || in_belief(&h)
+                || judged
+            {
                 return None;
             }
             if staging_only(n) {

@@ -174,9 +174,10 @@ fn name_and_clock(line: &str) -> Option<&str> {
     // "deploy-bot  APP  4:30 PM", "**ana** 10:02", "ana — 10:02": a badge,
     // bold type or a dash before the time marks a name, whatever its case.
     let marked = undecorated(&line[..name_end]).1;
-    (marked || name
-        .split_whitespace()
-        .all(|w| w.starts_with(char::is_uppercase)))
+    (marked
+        || name
+            .split_whitespace()
+            .all(|w| w.starts_with(char::is_uppercase)))
     .then_some(name)
 }
 
@@ -380,8 +381,9 @@ pub(crate) fn latest_word<'a>(
     };
     let mut taken_back = vec![false; messages.len()];
     // Whether each message announces a release yet to happen, read once.
-    let announced: Vec<std::cell::OnceCell<bool>> =
-        (0..messages.len()).map(|_| std::cell::OnceCell::new()).collect();
+    let announced: Vec<std::cell::OnceCell<bool>> = (0..messages.len())
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
     let announces = |j: usize| {
         *announced[j].get_or_init(|| {
             !clauses_where(&text, messages[j].body, messages[j].end, |w| {
@@ -910,13 +912,10 @@ fn go_ahead(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
                 })
                 .unwrap_or(rest);
             // What is left may only be emoji codes (":rocket:") and marks.
-            let bare = rest
-                .split(':')
-                .enumerate()
-                .all(|(i, part)| {
-                    i % 2 == 1 && !part.contains(char::is_whitespace)
-                        || !part.contains(char::is_alphanumeric)
-                });
+            let bare = rest.split(':').enumerate().all(|(i, part)| {
+                i % 2 == 1 && !part.contains(char::is_whitespace)
+                    || !part.contains(char::is_alphanumeric)
+            });
             bare.then_some((a + at, b))
         })
         .collect()
@@ -1319,7 +1318,10 @@ mod tests {
         assert_eq!(display_name("fixed it."), None);
         assert_eq!(name_and_clock("Tom Reed  9:43 AM"), Some("Tom Reed"));
         assert_eq!(name_and_clock("deploy at 9:43 AM"), None);
-        assert_eq!(name_and_clock("deploy-bot  APP  4:30 PM"), Some("deploy-bot"));
+        assert_eq!(
+            name_and_clock("deploy-bot  APP  4:30 PM"),
+            Some("deploy-bot")
+        );
     }
 
     #[test]
@@ -1358,7 +1360,8 @@ mod tests {
 
     #[test]
     fn someone_elses_wait_before_a_statement_objects() {
-        let text = "ali: renaming `cust_id` in the orders table\nbea: wait, the feature jobs join on it";
+        let text =
+            "ali: renaming `cust_id` in the orders table\nbea: wait, the feature jobs join on it";
         assert_eq!(latest(text), text);
         // With a denial it still takes back.
         let denied = "ali: promoting v3 today\nbea: wait, nobody touches prod today";
@@ -1416,4 +1419,3 @@ mod tests {
         assert_eq!(latest(plain), plain);
     }
 }
-
