@@ -553,12 +553,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     };
     // "@champion stays v6 for now": a release step whose next word says it
     // stays where it is moves nothing.
+    // So does one that "is still" or "is unchanged" ("champion is still
+    // v21").
     let stays = |h: &Hit| {
         cleaned[items[h.end as usize - 1].end as usize..]
             .split(|c: char| !c.is_alphanumeric())
-            .find(|w| !w.is_empty())
-            .is_some_and(|w| {
-                ["stays", "remains", "stay", "remain"]
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .any(|w| {
+                ["stays", "remains", "stay", "remain", "still", "unchanged", "untouched"]
                     .iter()
                     .any(|s| w.eq_ignore_ascii_case(s))
             })
