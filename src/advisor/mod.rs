@@ -561,9 +561,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|w| !w.is_empty())
             .take(2)
             .any(|w| {
-                ["stays", "remains", "stay", "remain", "still", "unchanged", "untouched"]
-                    .iter()
-                    .any(|s| w.eq_ignore_ascii_case(s))
+                [
+                    "stays",
+                    "remains",
+                    "stay",
+                    "remain",
+                    "still",
+                    "unchanged",
+                    "untouched",
+                ]
+                .iter()
+                .any(|s| w.eq_ignore_ascii_case(s))
             })
     };
     // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
