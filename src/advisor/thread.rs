@@ -96,6 +96,10 @@ fn clock_line(line: &str) -> bool {
 /// ("Priya Shah", "CI Bot  APP"): a few words and nothing that ends a
 /// sentence. It is a name only when a clock line follows it.
 fn display_name(line: &str) -> Option<&str> {
+    // A sentence is usually longer than any name with its decorations.
+    if line.len() > 80 {
+        return None;
+    }
     let name = undecorated(line).0;
     // The length first: a sentence is usually longer than any name, and
     // counting its words is the costly test.
@@ -415,10 +419,7 @@ pub(crate) fn latest_word<'a>(
         // later time in the first sentence puts it off, as "postponed" does.
         if let Some(marker) = postponements.first()
             && !found.iter().any(|c| postponements.contains(c))
-            && reschedules(
-                &sentence_words(body).into_iter().take(8).collect::<Vec<_>>(),
-                &defers,
-            )
+            && reschedules(&head_words(body, 8), &defers)
         {
             found.push(marker);
         }
@@ -816,6 +817,15 @@ fn narrows(body: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The first `n` lower-case words of `text`, read no further.
+fn head_words(text: &str, n: usize) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
+        .filter(|w| !w.is_empty())
+        .take(n)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// The lower-case words of `text`.
