@@ -139,6 +139,10 @@ pub(crate) struct Lexicon {
     /// a question they answer it, and nothing more.
     postponements: Vec<String>,
     circumstances: Vec<String>,
+    /// Verbs that move something later ("pushed", "slipped"), lower case.
+    reschedule_verbs: Vec<String>,
+    /// Words that say a release step stays put ("stays", "still").
+    state_words: Vec<String>,
     compound_heads: Vec<String>,
     reverts: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
@@ -447,6 +451,19 @@ impl Lexicon {
 
     pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {
         self.circumstances = circumstances;
+    }
+
+    pub(crate) fn set_moves(&mut self, reschedule_verbs: Vec<String>, state_words: Vec<String>) {
+        self.reschedule_verbs = reschedule_verbs;
+        self.state_words = state_words;
+    }
+
+    pub(crate) fn reschedule_verbs(&self) -> &[String] {
+        &self.reschedule_verbs
+    }
+
+    pub(crate) fn state_words(&self) -> &[String] {
+        &self.state_words
     }
 
     pub(crate) fn set_reverts(&mut self, reverts: Vec<String>) {

@@ -128,6 +128,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         engine.lexicon.corrections(),
         engine.lexicon.concessions(),
         engine.lexicon.postponements(),
+        engine.lexicon.reschedule_verbs(),
         &|word: &str| {
             engine
                 .lexicon
@@ -150,11 +151,16 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // still the subject when nothing else did, as outside a thread.
     if corrected
         && advice.reading == Reading::Nothing
-        && thread::puts_off(&cleaned, engine.lexicon.postponements(), &|word: &str| {
-            engine
-                .lexicon
-                .has(engine.lexicon.exact(&text::stem(word)), class::DEFER)
-        })
+        && thread::puts_off(
+            &cleaned,
+            engine.lexicon.postponements(),
+            engine.lexicon.reschedule_verbs(),
+            &|word: &str| {
+                engine
+                    .lexicon
+                    .has(engine.lexicon.exact(&text::stem(word)), class::DEFER)
+            },
+        )
     {
         let whole = decision::decide(engine, read(engine, cleaned));
         if whole.reading == Reading::Change
@@ -561,17 +567,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|w| !w.is_empty())
             .take(2)
             .any(|w| {
-                [
-                    "stays",
-                    "remains",
-                    "stay",
-                    "remain",
-                    "still",
-                    "unchanged",
-                    "untouched",
-                ]
-                .iter()
-                .any(|s| w.eq_ignore_ascii_case(s))
+                engine
+                    .lexicon
+                    .state_words()
+                    .iter()
+                    .any(|s| w.eq_ignore_ascii_case(s))
             })
     };
     // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are

@@ -328,6 +328,7 @@ pub(crate) fn latest_word<'a>(
     corrections: &[String],
     concessions: &[String],
     postponements: &[String],
+    moves: &[String],
     class_of: &dyn Fn(&str) -> u32,
 ) -> Cow<'a, str> {
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
@@ -419,7 +420,7 @@ pub(crate) fn latest_word<'a>(
         // later time in the first sentence puts it off, as "postponed" does.
         if let Some(marker) = postponements.first()
             && !found.iter().any(|c| postponements.contains(c))
-            && reschedules(&head_words(body, 8), &defers)
+            && reschedules(&head_words(body, 8), moves, &defers)
         {
             found.push(marker);
         }
@@ -507,7 +508,7 @@ pub(crate) fn latest_word<'a>(
                 found.clear();
             } else {
                 let said = sentence_words(first);
-                let moved = reschedules(&said, &defers);
+                let moved = reschedules(&said, moves, &defers);
                 found.retain(|c| postponements.contains(c) && (moved || says(&said, c)));
             }
         }
@@ -646,7 +647,7 @@ pub(crate) fn latest_word<'a>(
                     .any(|p| lower.contains(p))
             {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
-                    holds(w, postponements) || reschedules(w, &defers)
+                    holds(w, postponements) || reschedules(w, moves, &defers)
                 }));
             }
             // "that's one function, unit tests cover it, ship it": a bare
@@ -769,6 +770,7 @@ pub(crate) fn clauses_where(
 pub(crate) fn puts_off(
     text: &str,
     postponements: &[String],
+    moves: &[String],
     defers: &dyn Fn(&str) -> bool,
 ) -> bool {
     let messages = split_messages(text);
@@ -781,7 +783,7 @@ pub(crate) fn puts_off(
                 .collect();
             holds(&words, postponements)
                 || words.iter().any(|w| defers(w))
-                || reschedules(&words, defers)
+                || reschedules(&words, moves, defers)
         })
 }
 
@@ -836,12 +838,12 @@ fn sentence_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `words` move something to a later time: a verb of moving
+/// Whether `words` move something to a later time: a verb of `moves`
 /// ("pushed", "moving", "slipped") and, within the next four words, "to",
 /// "till" or "until" before a word that names a later time ("next", a
 /// weekday, "tomorrow", a date such as "16th"). "pushed to prod" and "moved
 /// the alias to v9" name a place or a version, not a time.
-fn reschedules(words: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
+fn reschedules(words: &[String], moves: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
     let later = |w: &str| {
         defers(w)
             || matches!(
@@ -869,33 +871,20 @@ fn reschedules(words: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
             || matches!(w, "pr" | "prs" | "mr" | "followup" | "follow")
     };
     words.iter().enumerate().any(|(k, w)| {
-        matches!(
-            w.as_str(),
-            "pushed"
-                | "pushing"
-                | "moved"
-                | "moving"
-                | "shifted"
-                | "shifting"
-                | "slipped"
-                | "slipping"
-                | "postponing"
-                | "rescheduled"
-                | "bumped"
-                | "split"
-                | "goes"
-        ) && words[k + 1..].iter().take(4).enumerate().any(|(j, to)| {
-            // "to the 16th", "to next week": the time right after "to", not
-            // a place before it ("goes to prod tomorrow" releases).
-            let after = || words[k + 2 + j..].iter().take(3);
-            let time = match &words[k + 2 + j..] {
-                [the, t, ..] if the == "the" => later(t),
-                [t, ..] => later(t),
-                [] => false,
-            };
-            (w != "goes" && matches!(to.as_str(), "to" | "till" | "until") && time)
-                || (matches!(to.as_str(), "to" | "into" | "in") && after().any(|t| another_pr(t)))
-        })
+        moves.contains(w)
+            && words[k + 1..].iter().take(4).enumerate().any(|(j, to)| {
+                // "to the 16th", "to next week": the time right after "to", not
+                // a place before it ("goes to prod tomorrow" releases).
+                let after = || words[k + 2 + j..].iter().take(3);
+                let time = match &words[k + 2 + j..] {
+                    [the, t, ..] if the == "the" => later(t),
+                    [t, ..] => later(t),
+                    [] => false,
+                };
+                (w != "goes" && matches!(to.as_str(), "to" | "till" | "until") && time)
+                    || (matches!(to.as_str(), "to" | "into" | "in")
+                        && after().any(|t| another_pr(t)))
+            })
     })
 }
 
@@ -996,6 +985,12 @@ mod tests {
             .to_vec()
     }
 
+    fn moves() -> Vec<String> {
+        ["pushed", "moving", "moved", "goes", "bumped"]
+            .map(String::from)
+            .to_vec()
+    }
+
     fn concessions() -> Vec<String> {
         vec!["fair".to_owned()]
     }
@@ -1027,6 +1022,7 @@ mod tests {
             &cues(),
             &concessions(),
             &postponements(),
+            &moves(),
             &|w: &str| match w {
                 "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
                     class::NEG_FORWARD
@@ -1105,11 +1101,21 @@ mod tests {
     fn puts_off_finds_a_postponement_in_a_reply() {
         let defers = |w: &str| w == "next";
         let p = postponements();
-        assert!(puts_off("ana: ship v3 today\nbob: postponed", &p, &defers));
-        assert!(puts_off("ana: ship v3 today\nbob: next week", &p, &defers));
+        assert!(puts_off(
+            "ana: ship v3 today\nbob: postponed",
+            &p,
+            &[],
+            &defers
+        ));
+        assert!(puts_off(
+            "ana: ship v3 today\nbob: next week",
+            &p,
+            &[],
+            &defers
+        ));
         // The first message is what is put off, not a reply.
-        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &defers));
-        assert!(!puts_off("postponed until next week", &p, &defers));
+        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &[], &defers));
+        assert!(!puts_off("postponed until next week", &p, &[], &defers));
     }
 
     #[test]
@@ -1381,7 +1387,8 @@ mod tests {
     #[test]
     fn moving_to_a_later_time_or_another_pr_puts_off() {
         let defers = |w: &str| w == "next";
-        let moved = |s: &str| reschedules(&sentence_words(s), &defers);
+        let m = moves();
+        let moved = |s: &str| reschedules(&sentence_words(s), &m, &defers);
         assert!(moved("canary pushed to the 16th"));
         assert!(moved("ok, moving it to next tuesday"));
         assert!(moved("the sklearn bump moved to #91"));

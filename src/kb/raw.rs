@@ -305,6 +305,12 @@ pub(crate) struct LexiconFile {
     /// Words that open a clause giving a change's reason or purpose.
     #[serde(default)]
     pub(crate) circumstances: Vec<Spanned<String>>,
+    /// Verbs that move something to a later time or another PR.
+    #[serde(default)]
+    pub(crate) reschedule_verbs: Vec<Spanned<String>>,
+    /// Words after a release step that say it stays where it is.
+    #[serde(default)]
+    pub(crate) state_words: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
