@@ -1028,3 +1028,103 @@ fn a_reason_clause_is_the_situation_not_a_second_change() {
         show(&advice)
     );
 }
+
+/// Thread shapes read in the `advice24` round: a bare "ship it" in reply is
+/// a reviewer's go-ahead; a first sentence that puts something off before a
+/// question still puts it off; someone else's "wait" before a statement
+/// objects and takes nothing back; a part moved to another PR or to a later
+/// time is put off, and a postponement reaches a release announced a message
+/// or two before, and the objection between them with it; a stage right
+/// after "after" or "once" says when, not where; a release step that stays,
+/// that a comparison measures against, or that a verdict judges moves
+/// nothing; headers copied from other tools open messages.
+#[test]
+fn thread_shapes_of_the_advice24_round() {
+    for (text, primary, scopes, stages) in [
+        (
+            "noor: fixed the null check in `mask_email()`\ntariq: lgtm, ship it :rocket:",
+            "unit",
+            &[UNIT][..],
+            &["dev"][..],
+        ),
+        (
+            "ops: prod deploy of fraud v9 at 16:00\nmle: hold that, the eval job is still running\nops: holding. anything else going out?\nmle: only the new unit tests for `amount_bucket()`",
+            "unit",
+            &[UNIT],
+            &["dev"],
+        ),
+        (
+            "ali: renaming the column `cust_id` to `customer_id` in the orders table\nbea: wait, three feature jobs join on cust_id\nali: ok, I will keep a view with the old name",
+            "integration",
+            &[UNIT, INTEG],
+            &["dev", "test"],
+        ),
+        (
+            "ana: PR #12 has the lr bump and the `clip()` fix\nbo: split them pls\nana: done, #12 is now only the `clip()` fix, the lr bump goes in #13",
+            "unit",
+            &[UNIT],
+            &["dev"],
+        ),
+        (
+            "ops: retrained churn v9, promoting to prod at 4\nmle: the eval job is still running\nops: ugh. promotion moved to next week",
+            "integration",
+            &[INTEG],
+            &["test"],
+        ),
+        (
+            "retrained the ranker on october clicks, we flip the champion alias once staging is green",
+            "release-gating",
+            &[GATE],
+            &["prod"],
+        ),
+        // A release step that stays, one compared against, one judged.
+        (
+            "new model v9 registered, the champion alias stays on v8 until the review",
+            "integration",
+            &[INTEG],
+            &["test"],
+        ),
+        (
+            "li: v9 retrain done\nmo: ship?\nli: no, logloss is higher than our champion",
+            "integration",
+            &[INTEG],
+            &["test"],
+        ),
+        (
+            "raj: fixed the docstring of `rank_items()`\nlee: canary first?\nraj: nah, a canary would be pointless for a docstring",
+            "unit",
+            &[UNIT],
+            &["dev"],
+        ),
+        // An acknowledgement then "just" narrows; headers copied with
+        // pronouns, a status emoji or a clock before the colon.
+        (
+            "jo: swapping the GBM for a small MLP in the claims model and fixing `cap_claims()`\nkai: too much for one PR\njo: ok, just the `cap_claims()` fix here",
+            "unit",
+            &[UNIT],
+            &["dev"],
+        ),
+        (
+            "Nora Diaz (they/them)  2:10 PM\nbumping max_depth 6 -> 10 on the fraud gbm and promoting it tonight\nKen Oduya :coffee:  2:12 PM\nno promotions this week, freeze\nNora Diaz (they/them)  2:13 PM\nfair, just the max_depth bump then",
+            "integration",
+            &[INTEG],
+            &["test"],
+        ),
+        (
+            "raj 4:02 PM: promoting recsys v7 to prod at 5\nops 4:05 PM: hold off, the feature store is down\nraj 4:06 PM: ok, on hold. only the `dedupe()` unit tests today",
+            "unit",
+            &[UNIT],
+            &["dev"],
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some(primary),
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
+        assert_eq!(advice.stages, stages, "{text:?}: {}", show(&advice));
+    }
+}

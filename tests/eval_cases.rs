@@ -180,6 +180,13 @@ fn twenty_eighth_development_set() {
 }
 
 #[test]
+fn twenty_fourth_development_set() {
+    // Threads (postponed, narrowed, objected to, moved to another PR, Slack
+    // copy formats) and several changes in one message; last 25 a check part.
+    score("advice24.jsonl", 0.84);
+}
+
+#[test]
 fn a_bad_line_is_reported_with_file_and_line() {
     let text = "{\"text\": \"bumped lr\", \"primary\": \"integration\"}\n\
                 {\"text\": \"x\", \"primary\": \"everything\"}\n\

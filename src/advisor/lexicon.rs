@@ -142,6 +142,10 @@ pub(crate) struct Lexicon {
     /// Phrases that say the writer is not sure ("afaik", "as far as i
     /// know"), lower case.
     hedges: Vec<String>,
+    /// Verbs that move something later ("pushed", "slipped"), lower case.
+    reschedule_verbs: Vec<String>,
+    /// Words that say a release step stays put ("stays", "still").
+    state_words: Vec<String>,
     compound_heads: Vec<String>,
     reverts: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
@@ -466,6 +470,19 @@ impl Lexicon {
                     && !after.is_some_and(char::is_alphanumeric)
             })
         })
+    }
+
+    pub(crate) fn set_moves(&mut self, reschedule_verbs: Vec<String>, state_words: Vec<String>) {
+        self.reschedule_verbs = reschedule_verbs;
+        self.state_words = state_words;
+    }
+
+    pub(crate) fn reschedule_verbs(&self) -> &[String] {
+        &self.reschedule_verbs
+    }
+
+    pub(crate) fn state_words(&self) -> &[String] {
+        &self.state_words
     }
 
     pub(crate) fn set_reverts(&mut self, reverts: Vec<String>) {

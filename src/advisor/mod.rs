@@ -128,6 +128,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         engine.lexicon.corrections(),
         engine.lexicon.concessions(),
         engine.lexicon.postponements(),
+        engine.lexicon.reschedule_verbs(),
         &|word: &str| {
             engine
                 .lexicon
@@ -150,11 +151,16 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // still the subject when nothing else did, as outside a thread.
     if corrected
         && advice.reading == Reading::Nothing
-        && thread::puts_off(&cleaned, engine.lexicon.postponements(), &|word: &str| {
-            engine
-                .lexicon
-                .has(engine.lexicon.exact(&text::stem(word)), class::DEFER)
-        })
+        && thread::puts_off(
+            &cleaned,
+            engine.lexicon.postponements(),
+            engine.lexicon.reschedule_verbs(),
+            &|word: &str| {
+                engine
+                    .lexicon
+                    .has(engine.lexicon.exact(&text::stem(word)), class::DEFER)
+            },
+        )
     {
         let whole = decision::decide(engine, read(engine, cleaned));
         if whole.reading == Reading::Change
@@ -511,8 +517,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut names_stage: FxHashMap<u32, (bool, bool, bool)> = FxHashMap::default();
     // "prod untouched", "nothing goes to prod": a last stage named only to
     // be denied is no word of it.
+    // "move the alias after the staging checks": a stage right after
+    // "after", "before", "once" or "until" says when, not where.
+    let says_when = |k: usize| {
+        items[k.saturating_sub(2)..k].iter().any(|i| {
+            i.tok != BREAK
+                && ["after", "before", "once", "until"]
+                    .iter()
+                    .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
+        })
+    };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
+            if says_when(k) {
+                continue;
+            }
             let seen = names_stage.entry(n).or_default();
             if stage == last_stage && negated[k] {
                 continue;
@@ -545,6 +564,37 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case("still"))
+    };
+    // "AUC is worse than the champion": what a comparison measures against
+    // is the current model, not a move of it.
+    let compared = |h: &Hit| {
+        cleaned[..items[h.start as usize].start as usize]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(3)
+            .find(|w| {
+                !["the", "our", "current", "existing"]
+                    .iter()
+                    .any(|d| w.eq_ignore_ascii_case(d))
+            })
+            .is_some_and(|w| w.eq_ignore_ascii_case("than"))
+    };
+    // "@champion stays v6 for now": a release step whose next word says it
+    // stays where it is moves nothing.
+    // So does one that "is still" or "is unchanged" ("champion is still
+    // v21").
+    let stays = |h: &Hit| {
+        cleaned[items[h.end as usize - 1].end as usize..]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .any(|w| {
+                engine
+                    .lexicon
+                    .state_words()
+                    .iter()
+                    .any(|s| w.eq_ignore_ascii_case(s))
+            })
     };
     // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
     // alternatives to choose from, not a move from one to the other.
@@ -641,7 +691,37 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || in_belief(&h) || concluded(&h) {
+            // "a canary would be overkill": a release step that is the
+            // subject of a verdict is talked about, not intended.
+            let judged = {
+                let mut after = cleaned[items[h.end as usize - 1].end as usize..]
+                    .split_whitespace()
+                    .take(5)
+                    // Up to the word that closes the clause, that word kept.
+                    .scan(false, |closed, w| {
+                        let this = (!*closed).then_some(w);
+                        *closed |= w.ends_with(['.', ',', ';', '?', '!']);
+                        this
+                    })
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+                after.next().is_some_and(|w| {
+                    ["is", "would", "feels", "seems", "sounds", "was"]
+                        .iter()
+                        .any(|c| w.eq_ignore_ascii_case(c))
+                }) && after.take(3).any(|w| {
+                    engine
+                        .lexicon
+                        .has(engine.lexicon.exact(&text::stem(w)), class::CLAIM)
+                })
+            };
+            if covered.contains(&n)
+                || still(&h)
+                || stays(&h)
+                || compared(&h)
+                || in_belief(&h)
+                || concluded(&h)
+                || judged
+            {
                 return None;
             }
             if staging_only(n) {

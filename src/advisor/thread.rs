@@ -25,8 +25,21 @@ fn speaker_prefix(line: &str) -> Option<usize> {
                 && time.bytes().all(|b| b.is_ascii_digit() || b == b':')
         })
         .map_or(0, |end| end + 2);
-    let colon = stamp + line[stamp..].find(':')?;
-    let name = line[stamp..colon].trim().trim_matches(['*', '_', '@']);
+    // The colon that ends the name: one followed by a space or the line's
+    // end; a colon inside a clock ("ana 10:02 AM: ...") is passed over.
+    let mut colon = stamp;
+    loop {
+        colon += line[colon..].find(':')?;
+        let bytes = line.as_bytes();
+        let in_clock = colon > 0
+            && bytes[colon - 1].is_ascii_digit()
+            && bytes.get(colon + 1).is_some_and(u8::is_ascii_digit);
+        if !in_clock {
+            break;
+        }
+        colon += 1;
+    }
+    let name = without_clock(&line[stamp..colon]);
     let is_name = !name.is_empty()
         && name.len() <= 24
         && name.split_whitespace().count() <= 2
@@ -40,12 +53,27 @@ fn speaker_prefix(line: &str) -> Option<usize> {
 
 /// The speaker's name in a line that `speaker_prefix` opened at `at`.
 fn speaker_name(line: &str, at: usize) -> &str {
-    line[..at - 1]
-        .rsplit(']')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .trim_matches(['*', '_', '@'])
+    without_clock(line[..at - 1].rsplit(']').next().unwrap_or_default())
+}
+
+/// A speaker's name without a clock time after it, as some tools copy a
+/// thread ("ana 10:02 AM", "ana (10:02)"), and without markup around it.
+fn without_clock(name: &str) -> &str {
+    let name = name.trim();
+    let name = match name.strip_suffix(')').and_then(|n| n.rsplit_once('(')) {
+        Some((before, time)) if clock_line(time) => before,
+        _ => {
+            let cut = |n: &str| n.trim_end().rfind(char::is_whitespace);
+            let one = cut(name).filter(|&at| clock_line(&name[at..]));
+            let two = || {
+                cut(name)
+                    .and_then(|at| cut(&name[..at]))
+                    .filter(|&at| clock_line(&name[at..]))
+            };
+            one.or_else(two).map_or(name, |at| &name[..at])
+        }
+    };
+    name.trim().trim_matches(['*', '_', '@'])
 }
 
 /// Whether `line` is only a clock time, as Slack copies it under a display
@@ -68,8 +96,11 @@ fn clock_line(line: &str) -> bool {
 /// ("Priya Shah", "CI Bot  APP"): a few words and nothing that ends a
 /// sentence. It is a name only when a clock line follows it.
 fn display_name(line: &str) -> Option<&str> {
-    let line = line.trim();
-    let name = line.strip_suffix("APP").map_or(line, str::trim_end);
+    // A sentence is usually longer than any name with its decorations.
+    if line.len() > 80 {
+        return None;
+    }
+    let name = undecorated(line).0;
     // The length first: a sentence is usually longer than any name, and
     // counting its words is the costly test.
     (name.len() <= 40
@@ -80,6 +111,53 @@ fn display_name(line: &str) -> Option<&str> {
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '\'')))
     .then_some(name)
+}
+
+/// `line` without what Slack and other tools put around a display name:
+/// Slack's "APP" badge, a status emoji (":palm_tree:"), pronouns
+/// ("(she/her)"), "Today at" before a time, a dash before it, bold type.
+/// Also whether a badge, a dash or bold type marked it as a name.
+fn undecorated(line: &str) -> (&str, bool) {
+    let mut name = line.trim();
+    let mut marked = false;
+    loop {
+        let before = name.len();
+        let dashed = name.trim_end_matches(['—', '–', '-', '·', '|']).trim_end();
+        marked |= dashed.len() < name.len();
+        name = dashed;
+        for day in ["today at", "yesterday at"] {
+            if name.len() > day.len()
+                && name.is_char_boundary(name.len() - day.len())
+                && name[name.len() - day.len()..].eq_ignore_ascii_case(day)
+            {
+                name = name[..name.len() - day.len()].trim_end();
+            }
+        }
+        if let Some((rest, code)) = name.strip_suffix(':').and_then(|n| n.rsplit_once(':'))
+            && !code.is_empty()
+            && code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+        {
+            name = rest.trim_end();
+        }
+        if let Some((rest, inside)) = name.strip_suffix(')').and_then(|n| n.rsplit_once('('))
+            && inside.contains('/')
+        {
+            name = rest.trim_end();
+        }
+        if let Some(rest) = name.strip_suffix("APP") {
+            name = rest.trim_end();
+            marked = true;
+        }
+        if name.len() > 2 && name.starts_with('*') && name.ends_with('*') {
+            name = name.trim_matches('*').trim();
+            marked = true;
+        }
+        if name.len() == before {
+            return (name, marked);
+        }
+    }
 }
 
 /// A header line that holds a display name and its clock time ("Priya Shah
@@ -97,9 +175,14 @@ fn name_and_clock(line: &str) -> Option<&str> {
         }
     }
     let name = display_name(&line[..name_end])?;
-    name.split_whitespace()
-        .all(|w| w.starts_with(char::is_uppercase))
-        .then_some(name)
+    // "deploy-bot  APP  4:30 PM", "**ana** 10:02", "ana — 10:02": a badge,
+    // bold type or a dash before the time marks a name, whatever its case.
+    let marked = undecorated(&line[..name_end]).1;
+    (marked
+        || name
+            .split_whitespace()
+            .all(|w| w.starts_with(char::is_uppercase)))
+    .then_some(name)
 }
 
 /// The messages of a transcript, in order. A message opens with a speaker
@@ -245,6 +328,7 @@ pub(crate) fn latest_word<'a>(
     corrections: &[String],
     concessions: &[String],
     postponements: &[String],
+    moves: &[String],
     class_of: &dyn Fn(&str) -> u32,
 ) -> Cow<'a, str> {
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
@@ -301,6 +385,18 @@ pub(crate) fn latest_word<'a>(
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
+    // Whether each message announces a release yet to happen, read once.
+    let announced: Vec<std::cell::OnceCell<bool>> = (0..messages.len())
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
+    let announces = |j: usize| {
+        *announced[j].get_or_init(|| {
+            !clauses_where(&text, messages[j].body, messages[j].end, |w| {
+                w.iter().any(|w| intends_ahead(w))
+            })
+            .is_empty()
+        })
+    };
     // Messages that answer the question before them and neither deny nor
     // correct it.
     let mut confirmed = vec![false; messages.len()];
@@ -320,6 +416,14 @@ pub(crate) fn latest_word<'a>(
         let m = &messages[k];
         let body = &text[m.body..m.end];
         let mut found = opening(body);
+        // "ugh right, canary pushed to the 16th": moving something to a
+        // later time in the first sentence puts it off, as "postponed" does.
+        if let Some(marker) = postponements.first()
+            && !found.iter().any(|c| postponements.contains(c))
+            && reschedules(&head_words(body, 8), moves, &defers)
+        {
+            found.push(marker);
+        }
         // "wait, does the online service use it too?" asks; it takes
         // nothing back. "no" still answers a question with one ("shall we
         // promote v9?" / "no, staging first?"), but after a statement "no
@@ -396,6 +500,32 @@ pub(crate) fn latest_word<'a>(
                     .iter()
                     .all(|c| !matches!(c.as_str(), "no" | "nope" | "nah")))
         {
+            // "holding. anything else going out?": a first sentence that
+            // puts something off and does not ask still puts it off; only
+            // the question after it asks.
+            let first = first_sentence(body);
+            if first.trim_end().ends_with('?') || first.trim() == body.trim() {
+                found.clear();
+            } else {
+                let said = sentence_words(first);
+                let moved = reschedules(&said, moves, &defers);
+                found.retain(|c| postponements.contains(c) && (moved || says(&said, c)));
+            }
+        }
+        // "wait, half the feature jobs join on usr_id": someone else's
+        // "wait" or "hold on" before a statement with no denial in it
+        // objects; it takes nothing back. The change stands until its
+        // speaker answers.
+        if !found.is_empty()
+            && before.speaker != m.speaker
+            && !answers_a_question
+            && found
+                .iter()
+                .all(|c| matches!(c.as_str(), "wait" | "hold on"))
+            && !sentence_words(first_sentence(body))
+                .iter()
+                .any(|w| negates(w) || matches!(w.as_str(), "no" | "nope" | "nah"))
+        {
             found.clear();
         }
         // "it's a docs PR, nothing ships", "no deploys this week": a clause
@@ -419,6 +549,21 @@ pub(crate) fn latest_word<'a>(
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
+        // "fine, only the `clip_amount()` fix in this one", "ok ok, just the
+        // lr then": a speaker who opens, after at most a short
+        // acknowledgement, with "only" or "just" narrows what they said
+        // before to what is left ("just merged it" tells when, not what).
+        if found.is_empty() && !answers_a_question && !body.trim_end().ends_with('?') {
+            let said = by_speaker.entry(m.speaker).or_default();
+            if said.0.len() > said.1 && narrows(body) {
+                for &j in &said.0[said.1..] {
+                    taken_back[j] = true;
+                }
+                said.1 = said.0.len();
+                said.0.push(k);
+                continue;
+            }
+        }
         if found.is_empty() {
             // Only a bare answer ("yep", "yes, same PR") confirms: one that
             // says more carries its own words, and the question stays the
@@ -438,13 +583,18 @@ pub(crate) fn latest_word<'a>(
         // what was already done stands. A postponement that does not answer
         // a question takes back the releases announced before it, as a
         // denial of one does, when the message it answers announced one.
+        // The release may be a message or two back, with an objection
+        // between ("promoting v9 at 4" / "the drift monitor is red" /
+        // "holding."); each message is read for one once.
         if !answers_a_question
             && found.iter().all(|c| postponements.contains(c))
-            && !clauses_where(&text, before.body, before.end, |w| {
-                w.iter().any(|w| intends_ahead(w))
-            })
-            .is_empty()
+            && (0..k).any(|j| !taken_back[j] && announces(j))
         {
+            // The objection in between ("the feature store is down") is why
+            // the release waits, not a change of its own.
+            if !announces(k - 1) && before.speaker != m.speaker {
+                taken_back[k - 1] = true;
+            }
             denied_before = k;
             corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
@@ -491,10 +641,21 @@ pub(crate) fn latest_word<'a>(
             // Most messages hold no postponement at all: one look at the
             // whole message spares reading it clause by clause.
             let lower = text[m.body..m.end].to_lowercase();
-            if postponements.iter().any(|p| lower.contains(p.as_str())) {
+            if postponements.iter().any(|p| lower.contains(p.as_str()))
+                || [" to ", " till ", " until ", " into ", " in "]
+                    .iter()
+                    .any(|p| lower.contains(p))
+            {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
-                    holds(w, postponements)
+                    holds(w, postponements) || reschedules(w, moves, &defers)
                 }));
+            }
+            // "that's one function, unit tests cover it, ship it": a bare
+            // "ship it" in reply to someone else is a reviewer's go-ahead,
+            // not a release of its own; a release with a target or a time
+            // ("ship it to prod tonight") still counts.
+            if k > 0 && messages[k - 1].speaker != m.speaker && lower.contains("ship") {
+                cuts.extend(go_ahead(&text, m.body, m.end));
             }
             if k < denied_before {
                 // "bumping lr and promoting v3 today": the release is the
@@ -589,8 +750,9 @@ pub(crate) fn clauses_where(
         .map(|(i, _)| from + i)
         .chain(std::iter::once(to));
     for end in ends {
+        // "#91" keeps its mark: a pull request, not a number.
         let words: Vec<String> = text[start..end]
-            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect();
@@ -608,6 +770,7 @@ pub(crate) fn clauses_where(
 pub(crate) fn puts_off(
     text: &str,
     postponements: &[String],
+    moves: &[String],
     defers: &dyn Fn(&str) -> bool,
 ) -> bool {
     let messages = split_messages(text);
@@ -618,8 +781,143 @@ pub(crate) fn puts_off(
                 .filter(|w| !w.is_empty())
                 .map(str::to_lowercase)
                 .collect();
-            holds(&words, postponements) || words.iter().any(|w| defers(w))
+            holds(&words, postponements)
+                || words.iter().any(|w| defers(w))
+                || reschedules(&words, moves, defers)
         })
+}
+
+/// The first sentence of `body`: up to the first `.`, `!`, `?`, `;` or line
+/// end that closes one ("v1.2" keeps its dot), with its closing mark.
+fn first_sentence(body: &str) -> &str {
+    let body = body.trim_start();
+    body.char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '!' | '?' | ';' | '\n')
+                || (c == '.' && !body[i + 1..].starts_with(|n: char| n.is_alphanumeric()))
+        })
+        .map_or(body, |(i, c)| &body[..i + c.len_utf8()])
+}
+
+/// Whether `body` opens, after at most a short acknowledgement and a comma
+/// ("fine,", "ok ok,"), with "only" or "just" before what is left; "just"
+/// before a past verb ("just merged it") tells when, not what.
+fn narrows(body: &str) -> bool {
+    let body = body.trim_start();
+    let rest = match body.split_once(',') {
+        Some((ack, rest)) if ack.split_whitespace().count() <= 2 => rest,
+        _ => body,
+    };
+    let mut words = rest
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    match (words.next().as_deref(), words.next()) {
+        (Some("only"), Some(_)) => true,
+        (Some("just"), Some(next)) => {
+            !next.ends_with("ed") && !matches!(next.as_str(), "did" | "made" | "ran" | "got")
+        }
+        _ => false,
+    }
+}
+
+/// The first `n` lower-case words of `text`, read no further.
+fn head_words(text: &str, n: usize) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
+        .filter(|w| !w.is_empty())
+        .take(n)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The lower-case words of `text`.
+fn sentence_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `words` move something to a later time: a verb of `moves`
+/// ("pushed", "moving", "slipped") and, within the next four words, "to",
+/// "till" or "until" before a word that names a later time ("next", a
+/// weekday, "tomorrow", a date such as "16th"). "pushed to prod" and "moved
+/// the alias to v9" name a place or a version, not a time.
+fn reschedules(words: &[String], moves: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
+    let later = |w: &str| {
+        defers(w)
+            || matches!(
+                w,
+                "tomorrow"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "saturday"
+                    | "sunday"
+            )
+            || (w.len() > 2
+                && w.starts_with(|c: char| c.is_ascii_digit())
+                && matches!(
+                    w.trim_start_matches(|c: char| c.is_ascii_digit()),
+                    "st" | "nd" | "rd" | "th"
+                ))
+    };
+    // "#91", "its own PR", "a follow-up": another pull request.
+    let another_pr = |w: &str| {
+        w.strip_prefix('#')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            || matches!(w, "pr" | "prs" | "mr" | "followup" | "follow")
+    };
+    words.iter().enumerate().any(|(k, w)| {
+        moves.contains(w)
+            && words[k + 1..].iter().take(4).enumerate().any(|(j, to)| {
+                // "to the 16th", "to next week": the time right after "to", not
+                // a place before it ("goes to prod tomorrow" releases).
+                let after = || words[k + 2 + j..].iter().take(3);
+                let time = match &words[k + 2 + j..] {
+                    [the, t, ..] if the == "the" => later(t),
+                    [t, ..] => later(t),
+                    [] => false,
+                };
+                (w != "goes" && matches!(to.as_str(), "to" | "till" | "until") && time)
+                    || (matches!(to.as_str(), "to" | "into" | "in")
+                        && after().any(|t| another_pr(t)))
+            })
+    })
+}
+
+/// The byte ranges of `text[from..to]` that give a bare go-ahead: a clause
+/// that ends on "ship" or "ship it" / "ship this", an emoji code or two
+/// allowed after it ("lgtm, ship it :rocket:", "unit test it and ship"), from
+/// the word "ship" to the clause's end.
+fn go_ahead(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    clauses_where(text, from, to, |w| w.iter().any(|w| w == "ship"))
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let lower = text[a..b].to_ascii_lowercase();
+            let at = lower
+                .match_indices("ship")
+                .map(|(i, _)| i)
+                .filter(|&i| i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
+                .last()?;
+            let rest = lower[at + 4..].trim_start();
+            let rest = ["it", "this"]
+                .iter()
+                .find_map(|p| {
+                    rest.strip_prefix(p)
+                        .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
+                })
+                .unwrap_or(rest);
+            // What is left may only be emoji codes (":rocket:") and marks.
+            let bare = rest.split(':').enumerate().all(|(i, part)| {
+                i % 2 == 1 && !part.contains(char::is_whitespace)
+                    || !part.contains(char::is_alphanumeric)
+            });
+            bare.then_some((a + at, b))
+        })
+        .collect()
 }
 
 /// The parts of `text[from..to]` that "and", "plus" or "also" join, as
@@ -687,6 +985,12 @@ mod tests {
             .to_vec()
     }
 
+    fn moves() -> Vec<String> {
+        ["pushed", "moving", "moved", "goes", "bumped"]
+            .map(String::from)
+            .to_vec()
+    }
+
     fn concessions() -> Vec<String> {
         vec!["fair".to_owned()]
     }
@@ -718,6 +1022,7 @@ mod tests {
             &cues(),
             &concessions(),
             &postponements(),
+            &moves(),
             &|w: &str| match w {
                 "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
                     class::NEG_FORWARD
@@ -796,11 +1101,21 @@ mod tests {
     fn puts_off_finds_a_postponement_in_a_reply() {
         let defers = |w: &str| w == "next";
         let p = postponements();
-        assert!(puts_off("ana: ship v3 today\nbob: postponed", &p, &defers));
-        assert!(puts_off("ana: ship v3 today\nbob: next week", &p, &defers));
+        assert!(puts_off(
+            "ana: ship v3 today\nbob: postponed",
+            &p,
+            &[],
+            &defers
+        ));
+        assert!(puts_off(
+            "ana: ship v3 today\nbob: next week",
+            &p,
+            &[],
+            &defers
+        ));
         // The first message is what is put off, not a reply.
-        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &defers));
-        assert!(!puts_off("postponed until next week", &p, &defers));
+        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &[], &defers));
+        assert!(!puts_off("postponed until next week", &p, &[], &defers));
     }
 
     #[test]
@@ -1019,6 +1334,10 @@ mod tests {
         assert_eq!(display_name("fixed it."), None);
         assert_eq!(name_and_clock("Tom Reed  9:43 AM"), Some("Tom Reed"));
         assert_eq!(name_and_clock("deploy at 9:43 AM"), None);
+        assert_eq!(
+            name_and_clock("deploy-bot  APP  4:30 PM"),
+            Some("deploy-bot")
+        );
     }
 
     #[test]
@@ -1027,5 +1346,93 @@ mod tests {
         let out = latest(text);
         assert_eq!(out.len(), text.len());
         assert!(out.ends_with("bo: actually just the docs"));
+    }
+    #[test]
+    fn a_bare_ship_it_in_reply_is_a_go_ahead() {
+        let text = "ana: fixed `clip()`\nbo: lgtm, ship it :rocket:";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("ship"), "{out}");
+        assert!(out.contains("lgtm"), "{out}");
+        // A release with a target or a time still counts, and so do one's
+        // own words.
+        let target = "ana: retrained the ranker\nbo: ok, ship it to prod tonight";
+        assert_eq!(latest(target), target);
+        let own = "ana: fixed `clip()`\nana: ship it";
+        assert_eq!(latest(own), own);
+    }
+
+    #[test]
+    fn a_postponing_sentence_before_a_question_still_puts_off() {
+        let text = "ops: deploying v9 to prod at 4\nmle: the eval job is red\nops: postponed. anything else?";
+        let out = latest(text);
+        assert!(!out.contains("deploying"), "{out}");
+        // The objection in between is why it waits, not a change.
+        assert!(!out.contains("the eval job is red"), "{out}");
+        // A question that opens with the cue only asks.
+        let asked = "ops: deploying v9 to prod at 4\nmle: postponed until when?";
+        assert!(latest(asked).contains("deploying v9"));
+    }
+
+    #[test]
+    fn someone_elses_wait_before_a_statement_objects() {
+        let text =
+            "ali: renaming `cust_id` in the orders table\nbea: wait, the feature jobs join on it";
+        assert_eq!(latest(text), text);
+        // With a denial it still takes back.
+        let denied = "ali: promoting v3 today\nbea: wait, nobody touches prod today";
+        assert!(!latest(denied).contains("promoting"));
+    }
+
+    #[test]
+    fn moving_to_a_later_time_or_another_pr_puts_off() {
+        let defers = |w: &str| w == "next";
+        let m = moves();
+        let moved = |s: &str| reschedules(&sentence_words(s), &m, &defers);
+        assert!(moved("canary pushed to the 16th"));
+        assert!(moved("ok, moving it to next tuesday"));
+        assert!(moved("the sklearn bump moved to #91"));
+        assert!(moved("lr bump goes in #13"));
+        assert!(moved("moved to a separate PR"));
+        assert!(!moved("new ranker goes to prod tomorrow"));
+        assert!(!moved("bumped max_depth to 12"));
+        assert!(!moved("moved the alias to v9"));
+        let text = "ana: bumping torch and fixing `pad()`\nana: actually #88 is only the `pad()` fix, the torch bump moved to #91";
+        let out = latest(text);
+        assert!(!out.contains("torch"), "{out}");
+        assert!(out.contains("only the `pad()` fix"), "{out}");
+    }
+    #[test]
+    fn an_acknowledgement_then_only_narrows_ones_own_words() {
+        let text = "ana: bumping `n_estimators` and fixing `clip()`\nbo: keep the PR small\nana: fine, only the `clip()` fix in this one";
+        let out = latest(text);
+        assert!(!out.contains("n_estimators"), "{out}");
+        assert!(out.contains("only the `clip()` fix"), "{out}");
+        // "just" before a past verb tells when.
+        let when = "ana: bumping torch\nbo: careful\nana: ok, just merged the pin";
+        assert_eq!(latest(when), when);
+        assert!(narrows("ok ok, just the lr then"));
+        assert!(!narrows("we only touched the docs"));
+    }
+    #[test]
+    fn headers_copied_from_other_tools_open_messages() {
+        // A status emoji, pronouns, "Today at", bold type or a dash around
+        // the name; a clock between the name and the colon.
+        for text in [
+            "Priya Shah :palm_tree:  9:41 AM\npromoting v3 to prod\nTom Reed  9:43 AM\nactually, only the docs today",
+            "Priya Shah (she/her)  9:41 AM\npromoting v3 to prod\nTom Reed  9:43 AM\nactually, only the docs today",
+            "Priya Shah  Today at 9:41 AM\npromoting v3 to prod\nTom Reed  Today at 9:43 AM\nactually, only the docs today",
+            "**priya** 9:41\npromoting v3 to prod\n**tom** 9:43\nactually, only the docs today",
+            "priya \u{2014} 9:41\npromoting v3 to prod\ntom \u{2014} 9:43\nactually, only the docs today",
+            "priya 9:41 AM: promoting v3 to prod\ntom 9:43 AM: actually, only the docs today",
+            "priya (9:41): promoting v3 to prod\ntom (9:43): actually, only the docs today",
+        ] {
+            let out = latest(text);
+            assert!(!out.contains("promoting"), "{text:?}: {out}");
+            assert!(out.contains("only the docs today"), "{text:?}: {out}");
+        }
+        // A lower-case sentence that ends in a time is still no header.
+        let plain = "we deploy at 9:41 AM\npromoting v3 to prod\nactually, only the docs";
+        assert_eq!(latest(plain), plain);
     }
 }

@@ -309,6 +309,12 @@ pub(crate) struct LexiconFile {
     /// denial of readers under one is a belief about consumers.
     #[serde(default)]
     pub(crate) hedges: Vec<Spanned<String>>,
+    /// Verbs that move something to a later time or another PR.
+    #[serde(default)]
+    pub(crate) reschedule_verbs: Vec<Spanned<String>>,
+    /// Words after a release step that say it stays where it is.
+    #[serde(default)]
+    pub(crate) state_words: Vec<Spanned<String>>,
     /// PR-template field labels whose lines are boilerplate.
     #[serde(default)]
     pub(crate) template_fields: Vec<Spanned<String>>,
