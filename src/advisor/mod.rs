@@ -1127,7 +1127,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 && engine.rules[h.rule as usize].kind == RuleKind::Trap
         })
     };
+    // "is it normal that staging has less data than prod?", "what makes a
+    // test release-gating as opposed to an integration test?": in a
+    // question, a stage or scope named from a comparison marker to the end of
+    // its clause is the standard the subject is measured against. It is set
+    // aside when the question names another one of its kind outside such a
+    // span. One pass over the items, no allocation unless a marker is found.
+    let mut measured_scopes: Vec<usize> = Vec::new();
+    let mut measured_stages: Vec<usize> = Vec::new();
+    let mut in_standard = false;
     for (k, (item, &everyday)) in items.iter().zip(&everyday_item).enumerate() {
+        if item.tok == BREAK || item.tok == COMMA || engine.lexicon.has(item.tok, class::JOINER) {
+            in_standard = false;
+        } else if mood.asks && engine.lexicon.has(item.tok, class::COMPARE) {
+            in_standard = true;
+        }
         if !context && everyday {
             continue;
         }
@@ -1135,13 +1149,35 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if in_asked_belief(k) {
                 break;
             }
-            if item.tok == tok && !facts.named_scopes.contains(&scope) {
-                facts.named_scopes.push(scope);
+            if item.tok == tok {
+                if in_standard {
+                    measured_scopes.push(scope);
+                } else if !facts.named_scopes.contains(&scope) {
+                    facts.named_scopes.push(scope);
+                }
             }
         }
         for &(tok, stage) in &engine.stage_names {
-            if item.tok == tok && !facts.named_stages.contains(&stage) {
-                facts.named_stages.push(stage);
+            if item.tok == tok {
+                if in_standard {
+                    measured_stages.push(stage);
+                } else if !facts.named_stages.contains(&stage) {
+                    facts.named_stages.push(stage);
+                }
+            }
+        }
+    }
+    if facts.named_scopes.is_empty() {
+        for s in measured_scopes {
+            if !facts.named_scopes.contains(&s) {
+                facts.named_scopes.push(s);
+            }
+        }
+    }
+    if facts.named_stages.is_empty() {
+        for s in measured_stages {
+            if !facts.named_stages.contains(&s) {
+                facts.named_stages.push(s);
             }
         }
     }

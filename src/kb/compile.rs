@@ -1133,6 +1133,7 @@ fn build_lexicon(
         (&raw.rhetorical_words, class::RHETORICAL, "rhetorical word"),
         (&raw.position_labels, class::POSITION, "position label"),
         (&raw.citation_labels, class::CITATION, "citation label"),
+        (&raw.comparison_markers, class::COMPARE, "comparison marker"),
         (&raw.role_nouns, class::ROLE, "role noun"),
         (&raw.reader_verbs, class::READER_VERB, "reader verb"),
         (&raw.many_words, class::MANY, "many word"),

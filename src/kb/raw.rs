@@ -263,6 +263,9 @@ pub(crate) struct LexiconFile {
     /// Words that, in a short label before a colon, present cited words.
     #[serde(default)]
     pub(crate) citation_labels: Vec<Spanned<String>>,
+    /// Words that open the standard of a comparison ("than prod").
+    #[serde(default)]
+    pub(crate) comparison_markers: Vec<Spanned<String>>,
     /// Nouns that after "the" name a role or a measure, not one thing.
     #[serde(default)]
     pub(crate) role_nouns: Vec<Spanned<String>>,
