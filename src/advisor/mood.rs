@@ -361,6 +361,16 @@ fn relative_that(words: &[Word<'_>], k: usize) -> bool {
                 | "has"
                 | "have"
         )
+    // "the gate that decides if ...", "a job that reads it": a verb in its
+    // third-person form after "that" opens a clause about the noun; a plural
+    // noun never follows a pointing "that".
+    }) || words.get(k + 1).is_some_and(|n| {
+        n.kind == TokenKind::Word
+            && n.raw.len() > 3
+            && n.raw.ends_with('s')
+            && !n.raw.ends_with("ss")
+            && !n.raw.ends_with("us")
+            && !n.raw.ends_with("is")
     });
     after_noun && clause
 }
