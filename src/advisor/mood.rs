@@ -880,7 +880,10 @@ fn judge(
         // about one occasion, not what is acceptable in general.
         if (!definite || practice || (which_stage && !one_version)) && !dates_an_occasion(sentence)
         {
-            mood.asking_in_general.push((sentence[first].start, end));
+            // The span takes in a lead-in before the question word ("after
+            // a model goes live, what keeps testing it?"): it was read for
+            // what it points at with the rest of the sentence.
+            mood.asking_in_general.push((opening, end));
         }
     }
     // "do we really need a shadow deployment for a batch model that nobody
@@ -897,7 +900,7 @@ fn judge(
     let asks_in_general = mood
         .asking_in_general
         .last()
-        .is_some_and(|&(s, _)| s == sentence[first].start);
+        .is_some_and(|&(s, _)| s == opening);
     mood.asks |= opens_with_question;
     if question_mark && !opens_with_question {
         mood.question_marked.push((sentence[first].start, end));
