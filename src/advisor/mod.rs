@@ -576,6 +576,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if listed_stages(engine, &cleaned, &items, &h) || alternatives(&h) {
                 return None;
             }
+            // "the study guide's trap about hyperparameters: what is the
+            // wrong assumption?": what a trap is about is no change.
+            if mood.asks
+                && engine.rules[h.rule as usize].kind == RuleKind::Change
+                && mood.is_naming_a_trap_at(items[h.start as usize].start as usize)
+            {
+                return None;
+            }
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
@@ -920,7 +928,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && !is_negated
             && mood.is_claiming_at(s as usize)
             && !mood.is_reported_at(s as usize);
-        let into = if hit.reach == Reach::About {
+        // "the study guide's trap about hyperparameters: what is the wrong
+        // assumption?": the belief a trap is named for is asked about.
+        let into = if hit.reach == Reach::About && mood.asks && mood.is_naming_a_trap_at(s as usize)
+        {
+            &mut asked
+        } else if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
             &mut placed

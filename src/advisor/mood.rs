@@ -96,6 +96,10 @@ pub(crate) struct Mood {
     /// what they state about it, as a claim does; alone they may only ask
     /// for a confirmation ("data validation belongs in staging, right?").
     pub(crate) tagged: Vec<(usize, usize)>,
+    /// Byte ranges of sentences whose subject is a trap ("the study guide's
+    /// trap about hyperparameters: ..."): what they name is the belief the
+    /// trap stands for, not a change, in a message that asks about it.
+    pub(crate) naming_traps: Vec<(usize, usize)>,
 }
 
 impl Mood {
@@ -123,6 +127,10 @@ impl Mood {
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
+    }
+
+    pub(crate) fn is_naming_a_trap_at(&self, pos: usize) -> bool {
+        within(&self.naming_traps, pos)
     }
 
     pub(crate) fn is_claiming_at(&self, pos: usize) -> bool {
@@ -361,9 +369,9 @@ fn relative_that(words: &[Word<'_>], k: usize) -> bool {
                 | "has"
                 | "have"
         )
-    // "the gate that decides if ...", "a job that reads it": a verb in its
-    // third-person form after "that" opens a clause about the noun; a plural
-    // noun never follows a pointing "that".
+        // "the gate that decides if ...", "a job that reads it": a verb in its
+        // third-person form after "that" opens a clause about the noun; a plural
+        // noun never follows a pointing "that".
     }) || words.get(k + 1).is_some_and(|n| {
         n.kind == TokenKind::Word
             && n.raw.len() > 3
@@ -633,6 +641,7 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     // confidence. what's the better rule?": a label that cites presents the
     // words after it as someone else's, to be asked about.
     let mut positioned = Label::None;
+    let mut cited_labels: Vec<(usize, usize)> = Vec::new();
     let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, label| {
         if !sentence.is_empty() {
             judge(sentence, end, question_mark, label, lex, &mut mood);
@@ -658,9 +667,16 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                             .iter()
                             .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, cls))
                 };
+                // "guide trap no. 3, ignoring the environment stage ...": a
+                // label of three words or fewer may end on a full stop.
+                let numbered = text[w.start..].starts_with('.')
+                    && sentence.len() <= 3
+                    && sentence
+                        .iter()
+                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CITATION));
                 let label = if labelled(class::POSITION) {
                     Label::Position
-                } else if labelled(class::CITATION) {
+                } else if labelled(class::CITATION) || numbered {
                     Label::Citation
                 } else {
                     Label::None
@@ -683,6 +699,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                                 | "q"
                         )
                     });
+                // "the study guide's trap about hyperparameters:": what a
+                // label that cites is about is the belief it names.
+                if label == Label::Citation
+                    && let Some(w0) = sentence.first()
+                {
+                    cited_labels.push((w0.start, w.start));
+                }
                 let was = std::mem::replace(&mut positioned, label);
                 if label != Label::None || announces {
                     sentence.clear();
@@ -694,6 +717,10 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         }
     }
     flush(&mut sentence, text.len(), false, positioned);
+    if !cited_labels.is_empty() {
+        mood.naming_traps.extend(cited_labels);
+        mood.naming_traps.sort_unstable();
+    }
     mood
 }
 
@@ -989,7 +1016,24 @@ fn judge(
     // "proposal: add a column to the feature table" proposes one change;
     // a position is what follows a label without opening on a change verb.
     let positioned = label == Label::Position && !lex.has(sentence[first].tok, class::CHANGE);
-    let cited = label == Label::Citation;
+    // "the trap about unit tests standing in for whole-system confidence:
+    // ...", "the guide's common traps list has '...'": a sentence whose
+    // subject is a trap cites the belief it names, as a label does.
+    let names_trap = !question_mark
+        && sentence[first..].iter().take(5).enumerate().any(|(k, w)| {
+            w.kind == TokenKind::Word
+                && lex.has(w.tok, class::CITATION)
+                && sentence.get(first + k + 1).is_some_and(|n| {
+                    matches!(
+                        n.raw,
+                        "about" | "of" | "no" | "number" | "list" | "from" | "here"
+                    )
+                })
+        });
+    if names_trap {
+        mood.naming_traps.push((opening, end));
+    }
+    let cited = label == Label::Citation || names_trap;
     let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
