@@ -536,6 +536,27 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 let r = &engine.rules[f.rule as usize];
                 r.kind == RuleKind::Change && !r.fallback
             });
+        // The scopes of the kinds of work the question names, if any.
+        // A rule fired by the stages' own names ("dev vs staging" read as a
+        // merge) names no work: the stages are what is asked about.
+        let names_a_stage = |f: &Fired| {
+            f.words.iter().flat_map(|w| w.split_whitespace()).any(|w| {
+                let tok = engine
+                    .lexicon
+                    .exact(&super::text::stem(&w.to_ascii_lowercase()));
+                engine.stage_names.iter().any(|&(t, _)| t == tok)
+            })
+        };
+        let work_scopes: Option<Vec<usize>> = {
+            let v: Vec<usize> = positive
+                .iter()
+                .filter(|f| !names_a_stage(f))
+                .map(|f| &engine.rules[f.rule as usize])
+                .filter(|r| matches!(r.kind, RuleKind::Change | RuleKind::Promote) && !r.fallback)
+                .flat_map(|r| r.scopes.iter().copied())
+                .collect();
+            (!v.is_empty()).then_some(v)
+        };
         let answer: Option<Vec<usize>> = if subject && !named_scopes.is_empty() {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"
@@ -612,6 +633,14 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             trace.push("a question about every stage: answered with the plan".to_owned());
             no_primary = true;
             Some((0..n_scopes).collect())
+        } else if named_stages.len() > 1 && !asks_purpose && work_scopes.is_some() {
+            // "where does model validation against the champion happen,
+            // staging or prod?": a kind of work whose place is asked belongs
+            // where its own rule puts it, as a kind of test does.
+            trace.push(
+                "a question about where a kind of work belongs: answered for that work".to_owned(),
+            );
+            work_scopes
         } else if named_stages.len() > 1 && says_test && !asks_purpose {
             // "how deep should testing go in dev vs staging?": the plan for
             // those stages, every scope in its stage, and no primary.
