@@ -642,6 +642,16 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     // words after it as someone else's, to be asked about.
     let mut positioned = Label::None;
     let mut cited_labels: Vec<(usize, usize)> = Vec::new();
+    // "guide row: 'feature path through training and deployment changed'.
+    // what's the better first move?": in a message that asks, a clause
+    // quoted whole is cited, not said; it reports, claims and asks nothing.
+    // What it names still counts.
+    let quoted = if text.contains('?') {
+        quoted_clauses(text)
+    } else {
+        Vec::new()
+    };
+    let mut next_quote = 0;
     let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, label| {
         if !sentence.is_empty() {
             judge(sentence, end, question_mark, label, lex, &mut mood);
@@ -649,6 +659,12 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         sentence.clear();
     };
     for (i, w) in words.iter().enumerate() {
+        while next_quote < quoted.len() && quoted[next_quote].1 <= w.start {
+            next_quote += 1;
+        }
+        if next_quote < quoted.len() && quoted[next_quote].0 <= w.start {
+            continue;
+        }
         match w.kind {
             // "the model is same code but retrain with data of october, my
             // colleague say no need test": what someone else holds, after a
@@ -722,6 +738,67 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         mood.naming_traps.sort_unstable();
     }
     mood
+}
+
+/// Byte ranges of clauses quoted whole: three words or more between a
+/// pair of quotes ('…', "…", “…”, ‘…’). An opening quote follows the start,
+/// a space, a colon or a bracket; a closing one is followed by the end, a
+/// space or punctuation, so the apostrophe of "don't" or "the guide's"
+/// neither opens nor closes a quote. A quote after "my", "our", "I" or "we"
+/// in its sentence holds the writer's own words and is left out.
+fn quoted_clauses(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut iter = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((i, c)) = iter.next() {
+        let opens = matches!(c, '\'' | '"' | '“' | '‘')
+            && prev.is_none_or(|p| p.is_whitespace() || matches!(p, ':' | '(' | '['));
+        prev = Some(c);
+        if !opens {
+            continue;
+        }
+        let close = |d: char| match c {
+            '“' => d == '”',
+            '‘' => d == '’',
+            _ => d == c || (c == '\'' && d == '’'),
+        };
+        let body = i + c.len_utf8();
+        let end = text[body..].char_indices().find(|&(j, d)| {
+            let at = body + j;
+            close(d)
+                && j > 0
+                && !text[..at].ends_with(char::is_whitespace)
+                && text[at + d.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation())
+        });
+        let Some((j, d)) = end else {
+            continue;
+        };
+        let at = body + j;
+        let words = text[body..at]
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count();
+        // "my commit message says 'bumped lr to 3e-4'": the writer's own
+        // words, quoted, still say what they did.
+        let lead = text[..i]
+            .rfind(['.', '?', '!', '\n'])
+            .map_or(&text[..i], |k| &text[k + 1..i]);
+        let own = lead
+            .split(|ch: char| !ch.is_alphanumeric())
+            .any(|w| matches!(w, "my" | "our" | "I" | "i" | "we" | "We" | "My" | "Our"));
+        if words >= 3 && !own {
+            out.push((i, at + d.len_utf8()));
+            // Skip past the closing quote.
+            while iter.peek().is_some_and(|&(k, _)| k < at + d.len_utf8()) {
+                iter.next();
+            }
+            prev = Some(d);
+        }
+    }
+    out
 }
 
 /// What a short label before a colon makes of the sentence after it.
@@ -1378,8 +1455,18 @@ fn judge(
         // noun, not the verb that points an alias.
         let noun_point = w.raw == "point"
             && prev.is_some_and(|p| matches!(p.raw, "any" | "the" | "no" | "a" | "what"));
-        mood.says_change |= change && !noun_point && !lex.has(w.tok, class::INTENT);
+        // "what's the better first move?": after a word that ranks it,
+        // "move" is a step in a plan, not something moved.
+        let noun_move = matches!(w.raw, "move" | "moves")
+            && prev.is_some_and(|p| {
+                matches!(
+                    p.raw,
+                    "first" | "next" | "best" | "better" | "right" | "wrong" | "good" | "smart"
+                )
+            });
+        mood.says_change |= change && !noun_point && !noun_move && !lex.has(w.tok, class::INTENT);
         mood.mentions_change |= change
+            && !noun_move
             && !likened
             && !general
             && !asks_in_general
@@ -2586,5 +2673,42 @@ mod tests {
     fn instead_reports_unless_its_own_clause_claims() {
         assert!(mood("the batch size i put 64 instead of 32, so serving is not affect").reports);
         assert!(!mood("a canary instead of a staging run is always fine").reports);
+    }
+
+    #[test]
+    fn a_clause_quoted_whole_in_a_question_reports_nothing() {
+        let m = mood(
+            "guide row: 'feature path through training and deployment changed'. what's the better first move?",
+        );
+        assert!(!m.reports && !m.mentions_change);
+        // The writer's own words, quoted, still report.
+        assert!(
+            mood("my commit message says 'bumped lr to 3e-4 for the ranker', ok to merge?").reports
+        );
+        // "don't" and "the guide's" open no quote.
+        assert!(quoted_clauses("don't the guide's rows say it? it's fine").is_empty());
+    }
+
+    #[test]
+    fn a_sentence_whose_subject_is_a_trap_cites_it() {
+        let text =
+            "the trap about unit tests standing in for the whole system: what's the better rule?";
+        assert!(mood(text).is_reported_at(text.find("unit").expect("in the text")));
+        assert!(mood(text).is_naming_a_trap_at(text.find("unit").expect("in the text")));
+    }
+
+    #[test]
+    fn a_verb_after_that_opens_a_relative_clause() {
+        let text = "who owns the gate that decides if a new model version goes live?";
+        assert!(!mood(text).reports);
+        assert!(general_at(text, "goes live"));
+    }
+
+    #[test]
+    fn a_questions_lead_in_is_part_of_its_general_span() {
+        assert!(general_at(
+            "after a model goes live, what keeps testing it?",
+            "goes live"
+        ));
     }
 }
