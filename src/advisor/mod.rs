@@ -1143,9 +1143,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // "is it normal that staging has less data than prod?", "what makes a
     // test release-gating as opposed to an integration test?": in a
     // question, a stage or scope named from a comparison marker to the end of
-    // its clause is the standard the subject is measured against. It is set
-    // aside when the question names another one of its kind outside such a
-    // span. One pass over the items, no allocation unless a marker is found.
+    // its clause is the standard the subject is measured against, and one
+    // named in a condition after the question ("..., if staging already
+    // mirrors it?") the circumstance it is asked in. Either is set aside when
+    // the question names a stage or scope outside such a span. One pass over
+    // the items and the text between them, no allocation unless a stage or
+    // scope is named in such a span.
     let mut measured_scopes: Vec<usize> = Vec::new();
     let mut measured_stages: Vec<usize> = Vec::new();
     let mut in_standard = false;
@@ -1153,6 +1156,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         if item.tok == BREAK || item.tok == COMMA || engine.lexicon.has(item.tok, class::JOINER) {
             in_standard = false;
         } else if mood.asks && engine.lexicon.has(item.tok, class::COMPARE) {
+            in_standard = true;
+        } else if mood.asks
+            && k > 0
+            && items[k - 1].tok != BREAK
+            && cleaned
+                .get(items[k - 1].end as usize..item.start as usize)
+                .unwrap_or("")
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .any(|w| w.eq_ignore_ascii_case("if") || w.eq_ignore_ascii_case("since"))
+        {
+            // "what's prod for, if staging already mirrors it?": a condition
+            // after the question is the circumstance it is asked in.
             in_standard = true;
         }
         if !context && everyday {
@@ -1180,14 +1195,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
-    if facts.named_scopes.is_empty() {
+    let named_outside = !facts.named_scopes.is_empty() || !facts.named_stages.is_empty();
+    if !named_outside {
         for s in measured_scopes {
             if !facts.named_scopes.contains(&s) {
                 facts.named_scopes.push(s);
             }
         }
     }
-    if facts.named_stages.is_empty() {
+    if !named_outside {
         for s in measured_stages {
             if !facts.named_stages.contains(&s) {
                 facts.named_stages.push(s);
