@@ -173,6 +173,13 @@ fn twenty_second_development_set() {
 }
 
 #[test]
+fn twenty_third_development_set() {
+    // General questions and the study guide's rows restated; the last 25
+    // lines are a check part never tuned on.
+    score("advice23.jsonl", 0.78);
+}
+
+#[test]
 fn a_bad_line_is_reported_with_file_and_line() {
     let text = "{\"text\": \"bumped lr\", \"primary\": \"integration\"}\n\
                 {\"text\": \"x\", \"primary\": \"everything\"}\n\
