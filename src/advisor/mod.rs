@@ -310,6 +310,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         &items,
         &found,
     );
+    // A question that points back asks about the practice told only when
+    // nothing changed: "unit tests passed so we shipped. is that a problem?"
+    // still holds the belief about that release.
+    let asks_back = mood.asks_back
+        && named_code.is_empty()
+        && !found.iter().any(|h| {
+            h.reach == Reach::Signal
+                && matches!(
+                    engine.rules[h.rule as usize].kind,
+                    RuleKind::Change | RuleKind::Promote
+                )
+        });
     let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
@@ -344,7 +356,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             (RuleKind::Trap, _)
                 if (asking
                     || (mood.asks
-                        && mood.is_reported_at(items[hit.start as usize].start as usize)))
+                        && mood.is_reported_at(items[hit.start as usize].start as usize))
+                    // "the team designed its tests without thinking about
+                    // the stages. which trap is that?": a practice told, not
+                    // claimed, and asked about.
+                    || (asks_back
+                        && !mood.is_claiming_at(items[hit.start as usize].start as usize)
+                        && !mood.is_in_question_at(items[hit.start as usize].start as usize)))
                     && hit.reach == Reach::Signal =>
             {
                 4

@@ -100,6 +100,9 @@ pub(crate) struct Mood {
     /// trap about hyperparameters: ..."): what they name is the belief the
     /// trap stands for, not a change, in a message that asks about it.
     pub(crate) naming_traps: Vec<(usize, usize)>,
+    /// A short question points back at what the message told ("which trap
+    /// is that?", "is that a problem?").
+    pub(crate) asks_back: bool,
 }
 
 impl Mood {
@@ -1006,6 +1009,13 @@ fn judge(
         .last()
         .is_some_and(|&(s, _)| s == opening);
     mood.asks |= opens_with_question;
+    // "... which trap is that?", "is that a problem?": a short question that
+    // points back at what the message told asks about it.
+    mood.asks_back |= (opens_with_question || question_mark)
+        && sentence.len() - first <= 6
+        && sentence[first..]
+            .iter()
+            .any(|w| matches!(w.raw, "that" | "trap" | "mistake" | "mistakes" | "problem"));
     if question_mark && !opens_with_question {
         mood.question_marked.push((sentence[first].start, end));
     }
