@@ -367,6 +367,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             {
                 4
             }
+            // Asked-only beliefs: where stated, other rules speak for them.
+            (RuleKind::Trap, _) if rule.asked_only => continue,
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
             // A question's topic ("the staging endpoint") must not hide the

@@ -1310,6 +1310,7 @@ fn rules(
             ("about", !rule.about.is_empty()),
             ("harmless_for", !rule.harmless_for.is_empty()),
             ("stated_only", rule.stated_only),
+            ("asked_only", rule.asked_only),
             ("on_deeper_proposal", rule.on_deeper_proposal),
             ("covers_release", rule.covers_release),
         ];
@@ -1432,6 +1433,7 @@ fn rules(
             subject,
             harmless_for: r.refs(&rule.harmless_for, "scope", &names.scopes),
             stated_only: rule.stated_only,
+            asked_only: rule.asked_only,
             on_deeper_proposal: rule.on_deeper_proposal,
             questions_only: rule.questions_only,
             covers_release: rule.covers_release,
