@@ -1065,4 +1065,11 @@ fn a_stage_named_as_a_standard_or_a_condition_is_not_asked_about() {
     );
     assert!(advice.scopes.is_empty(), "{}", show(&advice));
     assert_eq!(advice.stages, ["prod"], "{}", show(&advice));
+    // One stage under two names, asked how they differ: what it is.
+    let advice = advise(
+        &KB,
+        "what's the difference between the test stage and staging? same thing?",
+    );
+    assert!(advice.scopes.is_empty(), "{}", show(&advice));
+    assert_eq!(advice.stages, ["test"], "{}", show(&advice));
 }

@@ -93,6 +93,9 @@ pub(crate) struct Facts {
     /// A question asks what something is for ("what is staging for?"), not
     /// which tests belong there ("which tests belong in prod?").
     pub(crate) asks_purpose: bool,
+    /// A question asks how two names of one stage differ or whether they
+    /// are the same ("the test stage and staging: same thing?").
+    pub(crate) asks_difference: bool,
     /// The message says "test" in any form: a question with it is about
     /// testing ("how small is too small for a test?").
     pub(crate) says_test: bool,
@@ -135,6 +138,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         named_scopes,
         named_stages,
         asks_purpose,
+        asks_difference,
         says_test,
         stated_release,
         readers,
@@ -607,7 +611,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 trace.push("a question about one kind of test: answered for that kind".to_owned());
                 Some(kind_scopes)
             }
-        } else if named_stages.len() == 1 && asks_purpose {
+        } else if named_stages.len() == 1 && (asks_purpose || asks_difference) {
+            // "what's the difference between the test stage and staging?":
+            // two names of one stage, asked how they differ, ask what it is.
             // "what is staging for?": what that stage is for, also when the
             // question says it asks from a testing point of view ("the point
             // of the prod stage from a testing point of view"), which words of

@@ -1106,6 +1106,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         claims: mood.claims,
         denies: mood.denies,
         asks_purpose: mood.asks_purpose,
+        asks_difference: false,
         stated_release,
         holds_claim,
         no_readers: engine.special.readers.is_some()
@@ -1172,6 +1173,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut measured_scopes: Vec<usize> = Vec::new();
     let mut measured_stages: Vec<usize> = Vec::new();
     let mut in_standard = false;
+    // "the test stage and staging": one stage under two names.
+    let mut stage_word: [Option<&str>; 8] = [None; 8];
+    let mut two_names = false;
     for (k, (item, &everyday)) in items.iter().zip(&everyday_item).enumerate() {
         if item.tok == BREAK || item.tok == COMMA || engine.lexicon.has(item.tok, class::JOINER) {
             in_standard = false;
@@ -1207,6 +1211,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         }
         for &(tok, stage) in &engine.stage_names {
             if item.tok == tok {
+                let typed = cleaned
+                    .get(item.start as usize..item.end as usize)
+                    .unwrap_or("");
+                if let Some(seen) = stage_word.get_mut(stage) {
+                    two_names |= seen.is_some_and(|w| !w.eq_ignore_ascii_case(typed));
+                    seen.get_or_insert(typed);
+                }
                 if in_standard {
                     measured_stages.push(stage);
                 } else if !facts.named_stages.contains(&stage) {
@@ -1269,6 +1280,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     facts.named_scopes.sort_unstable();
     facts.named_stages.sort_unstable();
+    // "what's the difference between the test stage and staging?": asked
+    // how one stage's two names differ, the question asks what it is.
+    facts.asks_difference = mood.asks_difference && two_names;
     // "the lead wants the full staging e2e": the deepest scope a proposal of
     // tests names, directly or by the stage it runs in.
     facts.proposed_depth = items

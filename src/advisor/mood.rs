@@ -103,6 +103,10 @@ pub(crate) struct Mood {
     /// A short question points back at what the message told ("which trap
     /// is that?", "is that a problem?").
     pub(crate) asks_back: bool,
+    /// A question asks how things differ or whether they are the same
+    /// ("what's the difference between the test stage and staging? same
+    /// thing?").
+    pub(crate) asks_difference: bool,
 }
 
 impl Mood {
@@ -1018,6 +1022,15 @@ fn judge(
             .any(|w| matches!(w.raw, "that" | "trap" | "mistake" | "mistakes" | "problem"));
     if question_mark && !opens_with_question {
         mood.question_marked.push((sentence[first].start, end));
+    }
+    if opens_with_question || question_mark {
+        mood.asks_difference |= sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "difference" | "different" | "differ")
+                || (w.raw == "same"
+                    && sentence
+                        .get(k + 1)
+                        .is_some_and(|n| matches!(n.raw, "thing" | "as")))
+        });
     }
     // "what is the staging env for, really?", "the purpose of dev", "what's
     // the point of staging": the question asks what something is for.
