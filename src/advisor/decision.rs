@@ -93,6 +93,8 @@ pub(crate) struct Facts {
     /// A question asks what something is for ("what is staging for?"), not
     /// which tests belong there ("which tests belong in prod?").
     pub(crate) asks_purpose: bool,
+    /// A question asks how tests split between two occasions.
+    pub(crate) asks_split: bool,
     /// A question asks how two names of one stage differ or whether they
     /// are the same ("the test stage and staging: same thing?").
     pub(crate) asks_difference: bool,
@@ -139,6 +141,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         named_stages,
         asks_purpose,
         asks_difference,
+        asks_split,
         says_test,
         stated_release,
         readers,
@@ -667,6 +670,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         } else {
             None
         };
+        // "which tests run on every PR and which only before a release?":
+        // a split between occasions has no leading scope.
+        if asks_split && !subject {
+            trace.push("a question about how tests split between occasions".to_owned());
+            no_primary = true;
+        }
         if let Some(scopes) = answer {
             scope_on.iter_mut().for_each(|s| *s = false);
             for s in scopes {

@@ -1107,6 +1107,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         denies: mood.denies,
         asks_purpose: mood.asks_purpose,
         asks_difference: false,
+        asks_split: mood.asks_split,
         stated_release,
         holds_claim,
         no_readers: engine.special.readers.is_some()

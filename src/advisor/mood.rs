@@ -107,6 +107,10 @@ pub(crate) struct Mood {
     /// ("what's the difference between the test stage and staging? same
     /// thing?").
     pub(crate) asks_difference: bool,
+    /// A question asks how tests split between two occasions ("which tests
+    /// run on every PR and which only before a release?", "which tests
+    /// block a merge vs a prod deploy?").
+    pub(crate) asks_split: bool,
 }
 
 impl Mood {
@@ -1024,6 +1028,23 @@ fn judge(
         mood.question_marked.push((sentence[first].start, end));
     }
     if opens_with_question || question_mark {
+        // "which tests ...": the split is of tests, not of one kind of work
+        // ("in which environment does the champion-vs-challenger check run?").
+        let which = sentence.windows(2).position(|pair| {
+            pair[0].raw == "which"
+                && matches!(
+                    pair[1].raw,
+                    "test" | "tests" | "check" | "checks" | "suites"
+                )
+        });
+        mood.asks_split |= which.is_some_and(|at| {
+            sentence[at + 1..]
+                .windows(2)
+                .any(|pair| matches!(pair[0].raw, "and" | "or") && pair[1].raw == "which")
+                || sentence[at + 1..]
+                    .iter()
+                    .any(|w| matches!(w.raw, "vs" | "versus"))
+        });
         mood.asks_difference |= sentence.iter().enumerate().any(|(k, w)| {
             matches!(w.raw, "difference" | "different" | "differ")
                 || (w.raw == "same"
