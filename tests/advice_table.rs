@@ -425,6 +425,17 @@ const CASES: &[Case] = &[
     ("the serving team is out on friday for their offsite", None, &[], &[]),
     ("can someone review my feature request for the annotation tool?", None, &[], &[]),
 
+    // ---------------------------------------------------------------- general questions (advice23 round)
+    // The standard of a comparison, or a condition after the question, is not asked about.
+    ("when should we write an integration test rather than a unit test?", I, &[INTEG], &[]),
+    // A verb after "that" opens a relative clause; a lead-in belongs to the general question.
+    ("who owns the gate that decides if a new model version goes live?", R, &[GATE], &[T3]),
+    ("after a model goes live, what keeps testing it?", R, &[GATE], &[T3]),
+    // Which of two stages a kind of work belongs to: that work's rule answers.
+    ("where does model validation against the current champion happen, staging or prod?", R, &[GATE], &[T3, T5]),
+    // A guide row quoted whole is cited: a question answered for the row.
+    ("guide row: 'feature path through training and deployment changed'. what's the better first move?", I, &[INTEG], &[T2]),
+
     // ---------------------------------------------------------------- traps voiced about a change (advice26 round)
     // A bare release word that a belief that tests suffice leads up to is its
     // conclusion; someone speaking for themselves still releases.
@@ -1027,6 +1038,63 @@ fn a_reason_clause_is_the_situation_not_a_second_change() {
         "{}",
         show(&advice)
     );
+}
+
+/// A trap named as a sentence's subject ("the study guide's trap about
+/// hyperparameters: ..."), or unit tests standing in for the whole system
+/// asked about, is a question about the belief: its trap, and no scope.
+#[test]
+fn a_question_about_a_trap_named_or_described_gets_the_trap_alone() {
+    for (text, trap) in [
+        (
+            "the study guide's trap about hyperparameters: what exactly is the wrong assumption?",
+            T1,
+        ),
+        (
+            "the trap about unit tests standing in for whole-system confidence: what's the better rule?",
+            T2,
+        ),
+        (
+            "can green unit tests be our evidence that the whole system is fine?",
+            T2,
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.reading,
+            testscope::Reading::Question,
+            "{}",
+            show(&advice)
+        );
+        assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+        assert!(advice.scopes.is_empty(), "{}", show(&advice));
+        assert_eq!(advice.traps, [trap], "{}", show(&advice));
+    }
+}
+
+/// A stage named as the standard of a comparison ("than prod") or in a
+/// condition after the question ("if staging already mirrors it") is not the
+/// stage asked about.
+#[test]
+fn a_stage_named_as_a_standard_or_a_condition_is_not_asked_about() {
+    let advice = advise(
+        &KB,
+        "is it normal to run training in staging with fewer iterations than prod?",
+    );
+    assert_eq!(advice.stages, ["test"], "{}", show(&advice));
+    let advice = advise(
+        &KB,
+        "what's prod for, testing-wise, if staging already mirrors it?",
+    );
+    assert!(advice.scopes.is_empty(), "{}", show(&advice));
+    assert_eq!(advice.stages, ["prod"], "{}", show(&advice));
+    // One stage under two names, asked how they differ: what it is.
+    let advice = advise(
+        &KB,
+        "what's the difference between the test stage and staging? same thing?",
+    );
+    assert!(advice.scopes.is_empty(), "{}", show(&advice));
+    assert_eq!(advice.stages, ["test"], "{}", show(&advice));
 }
 
 /// Thread shapes read in the `advice24` round: a bare "ship it" in reply is

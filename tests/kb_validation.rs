@@ -291,13 +291,18 @@ fn the_decision_policy_is_enforced_on_the_rules() {
         dir.path(),
         "rules.toml",
         "id = \"hyperparameters\"\n",
-        "id = \"hyperparameters\"\nstated_only = true\nsubject = \"function\"\n",
+        "id = \"hyperparameters\"\nstated_only = true\nasked_only = true\nsubject = \"function\"\n",
     );
     let err = load_err(dir.path());
     let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
     assert!(
         messages
             .contains(&"rule `hyperparameters`: only a kind = \"trap\" rule can set `stated_only`"),
+        "{err}"
+    );
+    assert!(
+        messages
+            .contains(&"rule `hyperparameters`: only a kind = \"trap\" rule can set `asked_only`"),
         "{err}"
     );
     assert!(

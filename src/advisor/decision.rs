@@ -93,6 +93,11 @@ pub(crate) struct Facts {
     /// A question asks what something is for ("what is staging for?"), not
     /// which tests belong there ("which tests belong in prod?").
     pub(crate) asks_purpose: bool,
+    /// A question asks how tests split between two occasions.
+    pub(crate) asks_split: bool,
+    /// A question asks how two names of one stage differ or whether they
+    /// are the same ("the test stage and staging: same thing?").
+    pub(crate) asks_difference: bool,
     /// The message says "test" in any form: a question with it is about
     /// testing ("how small is too small for a test?").
     pub(crate) says_test: bool,
@@ -135,6 +140,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         named_scopes,
         named_stages,
         asks_purpose,
+        asks_difference,
+        asks_split,
         says_test,
         stated_release,
         readers,
@@ -568,6 +575,27 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 let r = &engine.rules[f.rule as usize];
                 r.kind == RuleKind::Change && !r.fallback
             });
+        // The scopes of the kinds of work the question names, if any.
+        // A rule fired by the stages' own names ("dev vs staging" read as a
+        // merge) names no work: the stages are what is asked about.
+        let names_a_stage = |f: &Fired| {
+            f.words.iter().flat_map(|w| w.split_whitespace()).any(|w| {
+                let tok = engine
+                    .lexicon
+                    .exact(&super::text::stem(&w.to_ascii_lowercase()));
+                engine.stage_names.iter().any(|&(t, _)| t == tok)
+            })
+        };
+        let work_scopes: Option<Vec<usize>> = {
+            let v: Vec<usize> = positive
+                .iter()
+                .filter(|f| !names_a_stage(f))
+                .map(|f| &engine.rules[f.rule as usize])
+                .filter(|r| matches!(r.kind, RuleKind::Change | RuleKind::Promote) && !r.fallback)
+                .flat_map(|r| r.scopes.iter().copied())
+                .collect();
+            (!v.is_empty()).then_some(v)
+        };
         let answer: Option<Vec<usize>> = if subject && !named_scopes.is_empty() {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"
@@ -618,7 +646,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 trace.push("a question about one kind of test: answered for that kind".to_owned());
                 Some(kind_scopes)
             }
-        } else if named_stages.len() == 1 && asks_purpose {
+        } else if named_stages.len() == 1 && (asks_purpose || asks_difference) {
+            // "what's the difference between the test stage and staging?":
+            // two names of one stage, asked how they differ, ask what it is.
             // "what is staging for?": what that stage is for, also when the
             // question says it asks from a testing point of view ("the point
             // of the prod stage from a testing point of view"), which words of
@@ -644,6 +674,14 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             trace.push("a question about every stage: answered with the plan".to_owned());
             no_primary = true;
             Some((0..n_scopes).collect())
+        } else if named_stages.len() > 1 && !asks_purpose && work_scopes.is_some() {
+            // "where does model validation against the champion happen,
+            // staging or prod?": a kind of work whose place is asked belongs
+            // where its own rule puts it, as a kind of test does.
+            trace.push(
+                "a question about where a kind of work belongs: answered for that work".to_owned(),
+            );
+            work_scopes
         } else if named_stages.len() > 1 && says_test && !asks_purpose {
             // "how deep should testing go in dev vs staging?": the plan for
             // those stages, every scope in its stage, and no primary.
@@ -664,6 +702,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         } else {
             None
         };
+        // "which tests run on every PR and which only before a release?":
+        // a split between occasions has no leading scope.
+        if asks_split && !subject {
+            trace.push("a question about how tests split between occasions".to_owned());
+            no_primary = true;
+        }
         if let Some(scopes) = answer {
             scope_on.iter_mut().for_each(|s| *s = false);
             for s in scopes {

@@ -87,6 +87,11 @@ pub(crate) mod class {
     /// A noun that, right before a word, gives it its everyday sense ("sales
     /// pipeline", "role model"): that word shows no ML context.
     pub(crate) const EVERYDAY_MODIFIER: u32 = 1 << 25;
+    /// A word that opens the standard of a comparison ("less data than
+    /// prod", "release-gating as opposed to integration", "instead of unit
+    /// tests"): in a question, a stage or scope named there is what the
+    /// subject is measured against, not what is asked about.
+    pub(crate) const COMPARE: u32 = 1 << 26;
 }
 
 /// One token of the analysed message.

@@ -328,6 +328,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         &items,
         &found,
     );
+    // A question that points back asks about the practice told only when
+    // nothing changed: "unit tests passed so we shipped. is that a problem?"
+    // still holds the belief about that release.
+    let asks_back = mood.asks_back
+        && named_code.is_empty()
+        && !found.iter().any(|h| {
+            h.reach == Reach::Signal
+                && matches!(
+                    engine.rules[h.rule as usize].kind,
+                    RuleKind::Change | RuleKind::Promote
+                )
+        });
     let mut groups: [Vec<Hit>; 6] = Default::default();
     for hit in found {
         // Words inside a named function are its name, not a subject of their
@@ -362,11 +374,19 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             (RuleKind::Trap, _)
                 if (asking
                     || (mood.asks
-                        && mood.is_reported_at(items[hit.start as usize].start as usize)))
+                        && mood.is_reported_at(items[hit.start as usize].start as usize))
+                    // "the team designed its tests without thinking about
+                    // the stages. which trap is that?": a practice told, not
+                    // claimed, and asked about.
+                    || (asks_back
+                        && !mood.is_claiming_at(items[hit.start as usize].start as usize)
+                        && !mood.is_in_question_at(items[hit.start as usize].start as usize)))
                     && hit.reach == Reach::Signal =>
             {
                 4
             }
+            // Asked-only beliefs: where stated, other rules speak for them.
+            (RuleKind::Trap, _) if rule.asked_only => continue,
             (RuleKind::Trap, _) => 0,
             (RuleKind::Escalate, _) => 3,
             // A question's topic ("the staging endpoint") must not hide the
@@ -686,6 +706,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             // "dev, staging, prod, whatever" lists the stages; it moves
             // nothing from one to the next.
             if listed_stages(engine, &cleaned, &items, &h) || alternatives(&h) {
+                return None;
+            }
+            // "the study guide's trap about hyperparameters: what is the
+            // wrong assumption?": what a trap is about is no change.
+            if mood.asks
+                && engine.rules[h.rule as usize].kind == RuleKind::Change
+                && mood.is_naming_a_trap_at(items[h.start as usize].start as usize)
+            {
                 return None;
             }
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
@@ -1062,7 +1090,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && !is_negated
             && mood.is_claiming_at(s as usize)
             && !mood.is_reported_at(s as usize);
-        let into = if hit.reach == Reach::About {
+        // "the study guide's trap about hyperparameters: what is the wrong
+        // assumption?": the belief a trap is named for is asked about.
+        let into = if hit.reach == Reach::About && mood.asks && mood.is_naming_a_trap_at(s as usize)
+        {
+            &mut asked
+        } else if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
             &mut placed
@@ -1215,6 +1248,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         claims: mood.claims,
         denies: mood.denies,
         asks_purpose: mood.asks_purpose,
+        asks_difference: false,
+        asks_split: mood.asks_split,
         stated_release,
         holds_claim,
         no_readers: engine.special.readers.is_some()
@@ -1269,7 +1304,39 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 && engine.rules[h.rule as usize].kind == RuleKind::Trap
         })
     };
+    // "is it normal that staging has less data than prod?", "what makes a
+    // test release-gating as opposed to an integration test?": in a
+    // question, a stage or scope named from a comparison marker to the end of
+    // its clause is the standard the subject is measured against, and one
+    // named in a condition after the question ("..., if staging already
+    // mirrors it?") the circumstance it is asked in. Either is set aside when
+    // the question names a stage or scope outside such a span. One pass over
+    // the items and the text between them, no allocation unless a stage or
+    // scope is named in such a span.
+    let mut measured_scopes: Vec<usize> = Vec::new();
+    let mut measured_stages: Vec<usize> = Vec::new();
+    let mut in_standard = false;
+    // "the test stage and staging": one stage under two names.
+    let mut stage_word: [Option<&str>; 8] = [None; 8];
+    let mut two_names = false;
     for (k, (item, &everyday)) in items.iter().zip(&everyday_item).enumerate() {
+        if item.tok == BREAK || item.tok == COMMA || engine.lexicon.has(item.tok, class::JOINER) {
+            in_standard = false;
+        } else if mood.asks && engine.lexicon.has(item.tok, class::COMPARE) {
+            in_standard = true;
+        } else if mood.asks
+            && k > 0
+            && items[k - 1].tok != BREAK
+            && cleaned
+                .get(items[k - 1].end as usize..item.start as usize)
+                .unwrap_or("")
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .any(|w| w.eq_ignore_ascii_case("if") || w.eq_ignore_ascii_case("since"))
+        {
+            // "what's prod for, if staging already mirrors it?": a condition
+            // after the question is the circumstance it is asked in.
+            in_standard = true;
+        }
         if !context && everyday {
             continue;
         }
@@ -1277,13 +1344,43 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if in_asked_belief(k) {
                 break;
             }
-            if item.tok == tok && !facts.named_scopes.contains(&scope) {
-                facts.named_scopes.push(scope);
+            if item.tok == tok {
+                if in_standard {
+                    measured_scopes.push(scope);
+                } else if !facts.named_scopes.contains(&scope) {
+                    facts.named_scopes.push(scope);
+                }
             }
         }
         for &(tok, stage) in &engine.stage_names {
-            if item.tok == tok && !facts.named_stages.contains(&stage) {
-                facts.named_stages.push(stage);
+            if item.tok == tok {
+                let typed = cleaned
+                    .get(item.start as usize..item.end as usize)
+                    .unwrap_or("");
+                if let Some(seen) = stage_word.get_mut(stage) {
+                    two_names |= seen.is_some_and(|w| !w.eq_ignore_ascii_case(typed));
+                    seen.get_or_insert(typed);
+                }
+                if in_standard {
+                    measured_stages.push(stage);
+                } else if !facts.named_stages.contains(&stage) {
+                    facts.named_stages.push(stage);
+                }
+            }
+        }
+    }
+    let named_outside = !facts.named_scopes.is_empty() || !facts.named_stages.is_empty();
+    if !named_outside {
+        for s in measured_scopes {
+            if !facts.named_scopes.contains(&s) {
+                facts.named_scopes.push(s);
+            }
+        }
+    }
+    if !named_outside {
+        for s in measured_stages {
+            if !facts.named_stages.contains(&s) {
+                facts.named_stages.push(s);
             }
         }
     }
@@ -1326,6 +1423,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     facts.named_scopes.sort_unstable();
     facts.named_stages.sort_unstable();
+    // "what's the difference between the test stage and staging?": asked
+    // how one stage's two names differ, the question asks what it is.
+    facts.asks_difference = mood.asks_difference && two_names;
     // "the lead wants the full staging e2e": the deepest scope a proposal of
     // tests names, directly or by the stage it runs in.
     facts.proposed_depth = items

@@ -51,6 +51,8 @@ pub struct Rule {
     pub harmless_for: Vec<usize>,
     /// The belief counts only where it is stated, not where it is asked about.
     pub stated_only: bool,
+    /// The belief counts only where it is asked about, not where it is stated.
+    pub asked_only: bool,
     /// Reminded when the message proposes tests deeper than its change needs.
     pub on_deeper_proposal: bool,
     /// Counts only in a general question.

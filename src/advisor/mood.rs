@@ -96,6 +96,21 @@ pub(crate) struct Mood {
     /// what they state about it, as a claim does; alone they may only ask
     /// for a confirmation ("data validation belongs in staging, right?").
     pub(crate) tagged: Vec<(usize, usize)>,
+    /// Byte ranges of sentences whose subject is a trap ("the study guide's
+    /// trap about hyperparameters: ..."): what they name is the belief the
+    /// trap stands for, not a change, in a message that asks about it.
+    pub(crate) naming_traps: Vec<(usize, usize)>,
+    /// A short question points back at what the message told ("which trap
+    /// is that?", "is that a problem?").
+    pub(crate) asks_back: bool,
+    /// A question asks how things differ or whether they are the same
+    /// ("what's the difference between the test stage and staging? same
+    /// thing?").
+    pub(crate) asks_difference: bool,
+    /// A question asks how tests split between two occasions ("which tests
+    /// run on every PR and which only before a release?", "which tests
+    /// block a merge vs a prod deploy?").
+    pub(crate) asks_split: bool,
 }
 
 impl Mood {
@@ -123,6 +138,10 @@ impl Mood {
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
+    }
+
+    pub(crate) fn is_naming_a_trap_at(&self, pos: usize) -> bool {
+        within(&self.naming_traps, pos)
     }
 
     pub(crate) fn is_claiming_at(&self, pos: usize) -> bool {
@@ -361,6 +380,16 @@ fn relative_that(words: &[Word<'_>], k: usize) -> bool {
                 | "has"
                 | "have"
         )
+        // "the gate that decides if ...", "a job that reads it": a verb in its
+        // third-person form after "that" opens a clause about the noun; a plural
+        // noun never follows a pointing "that".
+    }) || words.get(k + 1).is_some_and(|n| {
+        n.kind == TokenKind::Word
+            && n.raw.len() > 3
+            && n.raw.ends_with('s')
+            && !n.raw.ends_with("ss")
+            && !n.raw.ends_with("us")
+            && !n.raw.ends_with("is")
     });
     after_noun && clause
 }
@@ -623,6 +652,17 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     // confidence. what's the better rule?": a label that cites presents the
     // words after it as someone else's, to be asked about.
     let mut positioned = Label::None;
+    let mut cited_labels: Vec<(usize, usize)> = Vec::new();
+    // "guide row: 'feature path through training and deployment changed'.
+    // what's the better first move?": in a message that asks, a clause
+    // quoted whole is cited, not said; it reports, claims and asks nothing.
+    // What it names still counts.
+    let quoted = if text.contains('?') {
+        quoted_clauses(text)
+    } else {
+        Vec::new()
+    };
+    let mut next_quote = 0;
     let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, label| {
         if !sentence.is_empty() {
             judge(sentence, end, question_mark, label, lex, &mut mood);
@@ -630,6 +670,12 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         sentence.clear();
     };
     for (i, w) in words.iter().enumerate() {
+        while next_quote < quoted.len() && quoted[next_quote].1 <= w.start {
+            next_quote += 1;
+        }
+        if next_quote < quoted.len() && quoted[next_quote].0 <= w.start {
+            continue;
+        }
         match w.kind {
             // "the model is same code but retrain with data of october, my
             // colleague say no need test": what someone else holds, after a
@@ -648,9 +694,16 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                             .iter()
                             .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, cls))
                 };
+                // "guide trap no. 3, ignoring the environment stage ...": a
+                // label of three words or fewer may end on a full stop.
+                let numbered = text[w.start..].starts_with('.')
+                    && sentence.len() <= 3
+                    && sentence
+                        .iter()
+                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CITATION));
                 let label = if labelled(class::POSITION) {
                     Label::Position
-                } else if labelled(class::CITATION) {
+                } else if labelled(class::CITATION) || numbered {
                     Label::Citation
                 } else {
                     Label::None
@@ -673,6 +726,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                                 | "q"
                         )
                     });
+                // "the study guide's trap about hyperparameters:": what a
+                // label that cites is about is the belief it names.
+                if label == Label::Citation
+                    && let Some(w0) = sentence.first()
+                {
+                    cited_labels.push((w0.start, w.start));
+                }
                 let was = std::mem::replace(&mut positioned, label);
                 if label != Label::None || announces {
                     sentence.clear();
@@ -684,7 +744,72 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         }
     }
     flush(&mut sentence, text.len(), false, positioned);
+    if !cited_labels.is_empty() {
+        mood.naming_traps.extend(cited_labels);
+        mood.naming_traps.sort_unstable();
+    }
     mood
+}
+
+/// Byte ranges of clauses quoted whole: three words or more between a
+/// pair of quotes ('…', "…", “…”, ‘…’). An opening quote follows the start,
+/// a space, a colon or a bracket; a closing one is followed by the end, a
+/// space or punctuation, so the apostrophe of "don't" or "the guide's"
+/// neither opens nor closes a quote. A quote after "my", "our", "I" or "we"
+/// in its sentence holds the writer's own words and is left out.
+fn quoted_clauses(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut iter = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((i, c)) = iter.next() {
+        let opens = matches!(c, '\'' | '"' | '“' | '‘')
+            && prev.is_none_or(|p| p.is_whitespace() || matches!(p, ':' | '(' | '['));
+        prev = Some(c);
+        if !opens {
+            continue;
+        }
+        let close = |d: char| match c {
+            '“' => d == '”',
+            '‘' => d == '’',
+            _ => d == c || (c == '\'' && d == '’'),
+        };
+        let body = i + c.len_utf8();
+        let end = text[body..].char_indices().find(|&(j, d)| {
+            let at = body + j;
+            close(d)
+                && j > 0
+                && !text[..at].ends_with(char::is_whitespace)
+                && text[at + d.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation())
+        });
+        let Some((j, d)) = end else {
+            continue;
+        };
+        let at = body + j;
+        let words = text[body..at]
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count();
+        // "my commit message says 'bumped lr to 3e-4'": the writer's own
+        // words, quoted, still say what they did.
+        let lead = text[..i]
+            .rfind(['.', '?', '!', '\n'])
+            .map_or(&text[..i], |k| &text[k + 1..i]);
+        let own = lead
+            .split(|ch: char| !ch.is_alphanumeric())
+            .any(|w| matches!(w, "my" | "our" | "I" | "i" | "we" | "We" | "My" | "Our"));
+        if words >= 3 && !own {
+            out.push((i, at + d.len_utf8()));
+            // Skip past the closing quote.
+            while iter.peek().is_some_and(|&(k, _)| k < at + d.len_utf8()) {
+                iter.next();
+            }
+            prev = Some(d);
+        }
+    }
+    out
 }
 
 /// What a short label before a colon makes of the sentence after it.
@@ -870,7 +995,10 @@ fn judge(
         // about one occasion, not what is acceptable in general.
         if (!definite || practice || (which_stage && !one_version)) && !dates_an_occasion(sentence)
         {
-            mood.asking_in_general.push((sentence[first].start, end));
+            // The span takes in a lead-in before the question word ("after
+            // a model goes live, what keeps testing it?"): it was read for
+            // what it points at with the rest of the sentence.
+            mood.asking_in_general.push((opening, end));
         }
     }
     // "do we really need a shadow deployment for a batch model that nobody
@@ -887,10 +1015,43 @@ fn judge(
     let asks_in_general = mood
         .asking_in_general
         .last()
-        .is_some_and(|&(s, _)| s == sentence[first].start);
+        .is_some_and(|&(s, _)| s == opening);
     mood.asks |= opens_with_question;
+    // "... which trap is that?", "is that a problem?": a short question that
+    // points back at what the message told asks about it.
+    mood.asks_back |= (opens_with_question || question_mark)
+        && sentence.len() - first <= 6
+        && sentence[first..]
+            .iter()
+            .any(|w| matches!(w.raw, "that" | "trap" | "mistake" | "mistakes" | "problem"));
     if question_mark && !opens_with_question {
         mood.question_marked.push((sentence[first].start, end));
+    }
+    if opens_with_question || question_mark {
+        // "which tests ...": the split is of tests, not of one kind of work
+        // ("in which environment does the champion-vs-challenger check run?").
+        let which = sentence.windows(2).position(|pair| {
+            pair[0].raw == "which"
+                && matches!(
+                    pair[1].raw,
+                    "test" | "tests" | "check" | "checks" | "suites"
+                )
+        });
+        mood.asks_split |= which.is_some_and(|at| {
+            sentence[at + 1..]
+                .windows(2)
+                .any(|pair| matches!(pair[0].raw, "and" | "or") && pair[1].raw == "which")
+                || sentence[at + 1..]
+                    .iter()
+                    .any(|w| matches!(w.raw, "vs" | "versus"))
+        });
+        mood.asks_difference |= sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "difference" | "different" | "differ")
+                || (w.raw == "same"
+                    && sentence
+                        .get(k + 1)
+                        .is_some_and(|n| matches!(n.raw, "thing" | "as")))
+        });
     }
     // "what is the staging env for, really?", "the purpose of dev", "what's
     // the point of staging": the question asks what something is for.
@@ -978,7 +1139,24 @@ fn judge(
     // "proposal: add a column to the feature table" proposes one change;
     // a position is what follows a label without opening on a change verb.
     let positioned = label == Label::Position && !lex.has(sentence[first].tok, class::CHANGE);
-    let cited = label == Label::Citation;
+    // "the trap about unit tests standing in for whole-system confidence:
+    // ...", "the guide's common traps list has '...'": a sentence whose
+    // subject is a trap cites the belief it names, as a label does.
+    let names_trap = !question_mark
+        && sentence[first..].iter().take(5).enumerate().any(|(k, w)| {
+            w.kind == TokenKind::Word
+                && lex.has(w.tok, class::CITATION)
+                && sentence.get(first + k + 1).is_some_and(|n| {
+                    matches!(
+                        n.raw,
+                        "about" | "of" | "no" | "number" | "list" | "from" | "here"
+                    )
+                })
+        });
+    if names_trap {
+        mood.naming_traps.push((opening, end));
+    }
+    let cited = label == Label::Citation || names_trap;
     let general = general || statement || positioned;
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
@@ -1331,8 +1509,18 @@ fn judge(
         // noun, not the verb that points an alias.
         let noun_point = w.raw == "point"
             && prev.is_some_and(|p| matches!(p.raw, "any" | "the" | "no" | "a" | "what"));
-        mood.says_change |= change && !noun_point && !lex.has(w.tok, class::INTENT);
+        // "what's the better first move?": after a word that ranks it,
+        // "move" is a step in a plan, not something moved.
+        let noun_move = matches!(w.raw, "move" | "moves")
+            && prev.is_some_and(|p| {
+                matches!(
+                    p.raw,
+                    "first" | "next" | "best" | "better" | "right" | "wrong" | "good" | "smart"
+                )
+            });
+        mood.says_change |= change && !noun_point && !noun_move && !lex.has(w.tok, class::INTENT);
         mood.mentions_change |= change
+            && !noun_move
             && !likened
             && !general
             && !asks_in_general
@@ -2585,5 +2773,42 @@ mod tests {
     fn instead_reports_unless_its_own_clause_claims() {
         assert!(mood("the batch size i put 64 instead of 32, so serving is not affect").reports);
         assert!(!mood("a canary instead of a staging run is always fine").reports);
+    }
+
+    #[test]
+    fn a_clause_quoted_whole_in_a_question_reports_nothing() {
+        let m = mood(
+            "guide row: 'feature path through training and deployment changed'. what's the better first move?",
+        );
+        assert!(!m.reports && !m.mentions_change);
+        // The writer's own words, quoted, still report.
+        assert!(
+            mood("my commit message says 'bumped lr to 3e-4 for the ranker', ok to merge?").reports
+        );
+        // "don't" and "the guide's" open no quote.
+        assert!(quoted_clauses("don't the guide's rows say it? it's fine").is_empty());
+    }
+
+    #[test]
+    fn a_sentence_whose_subject_is_a_trap_cites_it() {
+        let text =
+            "the trap about unit tests standing in for the whole system: what's the better rule?";
+        assert!(mood(text).is_reported_at(text.find("unit").expect("in the text")));
+        assert!(mood(text).is_naming_a_trap_at(text.find("unit").expect("in the text")));
+    }
+
+    #[test]
+    fn a_verb_after_that_opens_a_relative_clause() {
+        let text = "who owns the gate that decides if a new model version goes live?";
+        assert!(!mood(text).reports);
+        assert!(general_at(text, "goes live"));
+    }
+
+    #[test]
+    fn a_questions_lead_in_is_part_of_its_general_span() {
+        assert!(general_at(
+            "after a model goes live, what keeps testing it?",
+            "goes live"
+        ));
     }
 }

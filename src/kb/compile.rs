@@ -1135,6 +1135,7 @@ fn build_lexicon(
         (&raw.rhetorical_words, class::RHETORICAL, "rhetorical word"),
         (&raw.position_labels, class::POSITION, "position label"),
         (&raw.citation_labels, class::CITATION, "citation label"),
+        (&raw.comparison_markers, class::COMPARE, "comparison marker"),
         (&raw.role_nouns, class::ROLE, "role noun"),
         (&raw.reader_verbs, class::READER_VERB, "reader verb"),
         (&raw.many_words, class::MANY, "many word"),
@@ -1311,6 +1312,7 @@ fn rules(
             ("about", !rule.about.is_empty()),
             ("harmless_for", !rule.harmless_for.is_empty()),
             ("stated_only", rule.stated_only),
+            ("asked_only", rule.asked_only),
             ("on_deeper_proposal", rule.on_deeper_proposal),
             ("covers_release", rule.covers_release),
         ];
@@ -1433,6 +1435,7 @@ fn rules(
             subject,
             harmless_for: r.refs(&rule.harmless_for, "scope", &names.scopes),
             stated_only: rule.stated_only,
+            asked_only: rule.asked_only,
             on_deeper_proposal: rule.on_deeper_proposal,
             questions_only: rule.questions_only,
             covers_release: rule.covers_release,

@@ -165,6 +165,11 @@ pub(crate) struct RawRule {
     /// sentence that asks about it ("is a unit test enough for ...?").
     #[serde(default)]
     pub(crate) stated_only: bool,
+    /// Trap rules only: the belief counts only where it is asked about (a
+    /// question, or someone else's words in a message that asks); where it
+    /// is stated, other rules and the topics it voices speak for it.
+    #[serde(default)]
+    pub(crate) asked_only: bool,
     /// Words that only say where a change is ("preprocessing", "feature
     /// pipeline"): they count only when no function is named there.
     #[serde(default)]
@@ -263,6 +268,9 @@ pub(crate) struct LexiconFile {
     /// Words that, in a short label before a colon, present cited words.
     #[serde(default)]
     pub(crate) citation_labels: Vec<Spanned<String>>,
+    /// Words that open the standard of a comparison ("than prod").
+    #[serde(default)]
+    pub(crate) comparison_markers: Vec<Spanned<String>>,
     /// Nouns that after "the" name a role or a measure, not one thing.
     #[serde(default)]
     pub(crate) role_nouns: Vec<Spanned<String>>,
