@@ -602,6 +602,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // tells what it did wrong; the nouns there (a batch size, a table) are
     // the case it failed on, not changes of their own. A phrase with a change
     // word of its own ("now adds a new column") still reports one.
+    let typed_comma =
+        |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
     let symptoms: Vec<(u32, u32)> = if mood.fixes {
         named_code
             .iter()
@@ -617,8 +619,6 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 // Its own verb is not a change verb ("fixed `x()`" is the fix,
                 // not the symptom).
                 // "(" and ")" read as commas; after a name they are its call.
-                let typed_comma =
-                    |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
                 let after = items[k + 1..]
                     .iter()
                     .position(|i| i.tok != COMMA || typed_comma(i))
@@ -643,17 +643,133 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     } else {
         Vec::new()
     };
-    let hits: Vec<Hit> = if symptoms.is_empty() {
+    // "bug in `trim_outliers()`: it used > instead of >= for the 99th pct
+    // cutoff", "fixed a bug in `levenshtein_norm()`, it normalized by the
+    // shorter length": in a bug fix, a clause after the name whose subject is
+    // "it" tells what the function did wrong, as a clause the name opens
+    // does. One that says "now" reports the fix; one with a verb of readers
+    // or of handing on ("it feeds the ranker") names where the output goes.
+    // Spans that tell no change even where a change word stands in them:
+    // the verb after "it" is what the function did ("it normalized by the
+    // shorter length"), and a check that outputs stayed the same names the
+    // data it ran on ("same outputs for the validation split fixtures").
+    let mut told: Vec<(u32, u32)> = Vec::new();
+    if let Some(first) = named_code
+        .iter()
+        .filter(|_| mood.fixes)
+        .map(|&(item, _, _)| item as usize)
+        .min()
+    {
+        for b in first..items.len() {
+            // "`levenshtein_norm()`, it ...": a typed comma after a call's
+            // brackets is one run of punctuation with them.
+            let comma_typed = items[b].tok == COMMA
+                && items.get(b + 1).is_some_and(|n| {
+                    cleaned[items[b].start as usize..n.start as usize].contains(',')
+                });
+            if !(items[b].tok == BREAK || comma_typed) || b + 1 >= items.len() {
+                continue;
+            }
+            let from = items[b].end as usize;
+            let mut lead = cleaned[from..]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(2);
+            if !lead.next().is_some_and(|w| w.eq_ignore_ascii_case("it"))
+                || lead
+                    .next()
+                    .is_some_and(|w| matches!(w, "s" | "is" | "will" | "ll"))
+            {
+                continue;
+            }
+            // "it used > instead of >=": a contrast inside the symptom is
+            // part of it.
+            let end = items[b + 1..]
+                .iter()
+                .position(|i| {
+                    i.tok == BREAK || typed_comma(i) || engine.lexicon.has(i.tok, class::JOINER)
+                })
+                .map_or(items.len(), |p| b + 1 + p);
+            let clause_end = items.get(end).map_or(cleaned.len(), |i| i.start as usize);
+            // "it used > instead of >=" has the function as the subject of
+            // its verb; "it is read by the ranker" names a reader.
+            let hands_on =
+                items[b + 1..end].iter().any(|i| {
+                    (engine.lexicon.has(i.tok, class::READER_VERB)
+                        && cleaned[i.end as usize..].trim_start().starts_with("by "))
+                        || engine.lexicon.flow_verbs().iter().any(|f| {
+                            f.eq_ignore_ascii_case(&cleaned[i.start as usize..i.end as usize])
+                        })
+                });
+            let now = cleaned[from..clause_end.max(from)]
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case("now"));
+            if !hands_on && !now {
+                told.push(((b + 1) as u32, end as u32));
+            }
+        }
+    }
+    // "swapped the .replace chain for one re.sub, identical output on 10k
+    // sampled titles": a clause that says the output stayed the same tells
+    // how that was checked; the data it names ("sampled titles", "the golden
+    // files") is what the check ran on, not a change. One pass over the
+    // words of the message.
+    {
+        let mut words = cleaned
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(|w| (w.as_ptr() as usize - cleaned.as_ptr() as usize, w))
+            .peekable();
+        while let Some((at, w)) = words.next() {
+            if !(w.eq_ignore_ascii_case("same") || w.eq_ignore_ascii_case("identical")) {
+                continue;
+            }
+            let Some(&(_, next)) = words.peek() else {
+                break;
+            };
+            let output = [
+                "output",
+                "outputs",
+                "result",
+                "results",
+                "values",
+                "predictions",
+                "scores",
+            ]
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(next));
+            if !output {
+                continue;
+            }
+            let start = items.partition_point(|i| (i.start as usize) < at);
+            let end = items[start..]
+                .iter()
+                .position(|i| {
+                    i.tok == BREAK
+                        || typed_comma(i)
+                        || engine.lexicon.has(i.tok, class::JOINER | class::CONTRAST)
+                })
+                .map_or(items.len(), |p| start + p);
+            if start < end {
+                told.push((start as u32, end as u32));
+            }
+        }
+    }
+    let hits: Vec<Hit> = if symptoms.is_empty() && told.is_empty() {
         hits
     } else {
         hits.into_iter()
             .filter(|h| {
                 let r = &engine.rules[h.rule as usize];
+                let within =
+                    |spans: &[(u32, u32)]| spans.iter().any(|&(s, e)| s <= h.start && h.end <= e);
                 !(r.kind == RuleKind::Change
                     && r.subject == Subject::Other
-                    && symptoms.iter().any(|&(s, e)| s <= h.start && h.end <= e)
-                    && !(h.start..h.end)
-                        .any(|p| engine.lexicon.has(items[p as usize].tok, class::CHANGE)))
+                    && (within(&told)
+                        || (within(&symptoms)
+                            && !(h.start..h.end).any(|p| {
+                                engine.lexicon.has(items[p as usize].tok, class::CHANGE)
+                            }))))
             })
             .collect()
     };
@@ -948,7 +1064,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // Readers, kept apart: they count only when something moved beside them.
     let mut named_readers: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     if let Some(rule) = engine.special.readers {
-        for c in &readers {
+        for c in readers.iter().filter(|c| !c.one) {
             record(
                 &mut named_readers,
                 rule,

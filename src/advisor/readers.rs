@@ -20,6 +20,10 @@ pub(crate) struct Readers {
     /// feature table that churn and upsell train on"): the words there say
     /// where the change lands, which stays a change of its own.
     pub(crate) flows: bool,
+    /// One reader named ("it is only used by my sampling script"): every
+    /// function has a caller, so it is no boundary, but the words that name
+    /// it are still a caller, not a change of their own.
+    pub(crate) one: bool,
 }
 
 /// The next word typed after byte `from`, lower case.
@@ -98,6 +102,20 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             // ", and I changed its bins": a comma or joiner that ends the
             // list opens the next clause.
             let mut end = end;
+            // "used by my sampling script, nothing is persisted": a comma
+            // ends the readers unless a list goes on after it ("by the
+            // retrain, the backfill and the dashboard").
+            let typed_comma =
+                |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
+            if let Some(c) = items[k + 1..end].iter().position(typed_comma) {
+                let c = k + 1 + c;
+                if !items[c + 1..end]
+                    .iter()
+                    .any(|i| lex.has(i.tok, class::JOINER))
+                {
+                    end = c;
+                }
+            }
             while end > k + 1
                 && (items[end - 1].tok == COMMA || lex.has(items[end - 1].tok, class::JOINER))
             {
@@ -211,7 +229,16 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             // "... that the serving image imports too": a reader added to
             // the ones the noun already has.
             || matches!(object.as_str(), "too" | "also");
-        if !named || tested || denied || !many {
+        // "only used by my sampling script", "only the notebook calls it":
+        // one reader, said to be the only one. It is no boundary, but its
+        // words name a caller, not a change.
+        let typed_only = |p: usize| {
+            cleaned
+                .get(items[p].start as usize..items[p].end as usize)
+                .is_some_and(|w| w.eq_ignore_ascii_case("only"))
+        };
+        let only = (k > 0 && typed_only(k - 1)) || (start > 0 && typed_only(start - 1));
+        if !named || tested || denied || !(many || only) {
             continue;
         }
         let first = items[start.min(k)].start as usize;
@@ -228,6 +255,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             end: end as u32,
             text: (first, text_end.max(last)),
             flows: false,
+            one: !many,
         });
     }
     // "the session features join on it": what changed is a join key, so
@@ -257,6 +285,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             end: k as u32 + 1,
             text: (verb.start as usize, end),
             flows: false,
+            one: false,
         });
     }
     // "that flag is the retention model's label and also a filter on serving
@@ -332,6 +361,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                     (a, (items[end - 1].end as usize).max(a))
                 },
                 flows: flowing,
+                one: false,
             });
         }
     }
@@ -381,6 +411,7 @@ mod tests {
         let negated = super::super::negation::negated(&items, text, &engine.lexicon);
         super::find(&items, text, &engine.lexicon, &negated)
             .into_iter()
+            .filter(|r| !r.one)
             .map(|r| text[r.text.0..r.text.1].to_owned())
             .collect()
     }
