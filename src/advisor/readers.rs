@@ -91,7 +91,24 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         if !lex.has(verb.tok, class::READER_VERB) || negated.get(k).copied().unwrap_or(false) {
             continue;
         }
-        let object = next_word(cleaned, verb.end as usize);
+        // "both filter on it", "depend on that": a preposition between the
+        // verb and the pointer leaves the pointer its object.
+        let object = {
+            let first = next_word(cleaned, verb.end as usize);
+            if matches!(first.as_str(), "on" | "upon" | "from") {
+                let after = cleaned[verb.end as usize..]
+                    .find(first.as_str())
+                    .map_or(verb.end as usize, |p| verb.end as usize + p + first.len());
+                let second = next_word(cleaned, after);
+                if lex.pointers().contains(&second) {
+                    second
+                } else {
+                    first
+                }
+            } else {
+                first
+            }
+        };
         let (start, end) = if object == "by" {
             // "it is read by the churn job and the LTV model": the readers
             // follow, up to the end of the clause.
@@ -347,9 +364,18 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         });
         let about_ml = span.iter().any(|i| lex.has(i.tok, class::DOMAIN));
         // "it is read by ..." is the passive reader clause above.
-        let reports = span
-            .iter()
-            .any(|i| lex.has(i.tok, class::CHANGE | class::READER_VERB));
+        // "a filter on serving candidates": a reader verb after a
+        // determiner is a noun.
+        let after_determiner = |i: &Item| {
+            cleaned[..i.start as usize]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .is_some_and(|w| lex.determiners().iter().any(|d| d.eq_ignore_ascii_case(w)))
+        };
+        let reports = span.iter().any(|i| {
+            lex.has(i.tok, class::CHANGE)
+                || (lex.has(i.tok, class::READER_VERB) && !after_determiner(i))
+        });
         let tested = span.iter().any(|i| lex.name(i.tok).contains("test"));
         let denied = (start..end).any(|p| negated.get(p).copied().unwrap_or(false));
         if start < end && many && about_ml && !reports && !tested && !denied {
