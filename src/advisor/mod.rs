@@ -1419,8 +1419,20 @@ fn code_units_named(
             k.and_then(|k| items.get(k))
                 .is_some_and(|i| lex.has(i.tok, class::DATA_NOUN))
         };
+        // "a local var in `bucketize_income`", "the regex for order ids in
+        // `extract_order_id`": a noun that "in" ties to a name marked as code
+        // lives in it; the name is the code, not data. ("the schema of
+        // `events_clean`" and "the join in build_labels" may name tables.)
+        let inside = ident.marked
+            && cleaned[..ident.start]
+                .trim_end_matches(['`', ' '])
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .is_some_and(|w| matches!(w, "in" | "inside" | "within"));
         let called = cleaned[ident.end..].starts_with('(');
-        if !called && (beside(Some(last as usize)) || beside((first as usize).checked_sub(1))) {
+        if !called
+            && (beside(Some(last as usize)) || (!inside && beside((first as usize).checked_sub(1))))
+        {
             continue;
         }
         let changed = || changed_sentence[sentence_of[first as usize] as usize];
