@@ -22,7 +22,11 @@ fn is_ident_byte(b: u8) -> bool {
 /// Identifiers that look like code: called, backticked, `snake_case` or
 /// `camelCase`. Ranges inside file paths are skipped (the path is the
 /// subject there), and so are ALL_CAPS constants and plain words.
-pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
+pub(crate) fn find(
+    text: &str,
+    paths: &[(&str, usize, usize)],
+    pattern_suffixes: &[String],
+) -> Vec<Ident> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut next_path = 0;
@@ -162,9 +166,18 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
                 .windows(2)
                 .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
         let all_caps = !word.bytes().any(|b| b.is_ascii_lowercase());
+        // `MASK_EMAIL_RE`, `SKU_PATTERN`: a constant whose last part says it
+        // is a compiled pattern is code, as a regex helper is.
+        let pattern = all_caps
+            && snake
+            && word.rsplit('_').next().is_some_and(|last| {
+                pattern_suffixes
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(last))
+            });
         // An unquoted ALL_CAPS name is a constant or an acronym; quoted or
         // called, case says nothing.
-        if (all_caps && !(called || quoted))
+        if (all_caps && !(called || quoted || pattern))
             || word.bytes().filter(u8::is_ascii_alphabetic).count() < 3
         {
             continue;
@@ -196,7 +209,7 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<(&str, bool)> {
-        find(text, &[])
+        find(text, &[], &["re".to_owned()])
             .into_iter()
             .filter(|i| !i.setting)
             .map(|i| (&text[i.start..i.end], i.marked))
@@ -204,7 +217,7 @@ mod tests {
     }
 
     fn settings(text: &str) -> Vec<&str> {
-        find(text, &[])
+        find(text, &[], &["re".to_owned()])
             .into_iter()
             .filter(|i| i.setting)
             .map(|i| &text[i.start..i.end])

@@ -149,6 +149,9 @@ pub(crate) struct Lexicon {
     /// Verbs that say what something is ("is", "are"), lower case.
     copulas: Vec<String>,
     flow_verbs: Vec<String>,
+    /// Last parts of an ALL_CAPS name that make it a pattern ("re"), lower
+    /// case.
+    pattern_suffixes: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -484,6 +487,16 @@ impl Lexicon {
     pub(crate) fn set_copulas(&mut self, copulas: Vec<String>, flow_verbs: Vec<String>) {
         self.copulas = copulas;
         self.flow_verbs = flow_verbs;
+    }
+
+    pub(crate) fn set_pattern_suffixes(&mut self, suffixes: Vec<String>) {
+        self.pattern_suffixes = suffixes;
+    }
+
+    /// Last parts of an ALL_CAPS name that make it a compiled pattern
+    /// (`EMAIL_RE`), code rather than a constant or an acronym.
+    pub(crate) fn pattern_suffixes(&self) -> &[String] {
+        &self.pattern_suffixes
     }
 
     /// Verbs that hand what changed on to its readers ("feeds", "goes").

@@ -1372,7 +1372,7 @@ fn code_units_named(
             changed_sentence[n] = true;
         }
     }
-    for ident in code_units::find(cleaned, paths) {
+    for ident in code_units::find(cleaned, paths, lex.pattern_suffixes()) {
         let (s, e) = (ident.start as u32, ident.end as u32);
         let first = items.partition_point(|i| i.start < s);
         let last = items.partition_point(|i| i.end <= e);

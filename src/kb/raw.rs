@@ -278,6 +278,10 @@ pub(crate) struct LexiconFile {
     /// Verbs that hand what changed on: after a pointer, they name readers.
     #[serde(default)]
     pub(crate) flow_verbs: Vec<Spanned<String>>,
+    /// Last parts of an ALL_CAPS name that make it a compiled pattern, code
+    /// (`EMAIL_RE`, `SKU_PATTERN`).
+    #[serde(default)]
+    pub(crate) pattern_suffixes: Vec<Spanned<String>>,
     /// Words that open a noun phrase: a change word after one is a noun.
     #[serde(default)]
     pub(crate) determiners: Vec<Spanned<String>>,
