@@ -152,6 +152,8 @@ pub(crate) struct Lexicon {
     /// Last parts of an ALL_CAPS name that make it a pattern ("re"), lower
     /// case.
     pattern_suffixes: Vec<String>,
+    /// Data types ("int", "string"), lower case.
+    data_types: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -487,6 +489,15 @@ impl Lexicon {
     pub(crate) fn set_copulas(&mut self, copulas: Vec<String>, flow_verbs: Vec<String>) {
         self.copulas = copulas;
         self.flow_verbs = flow_verbs;
+    }
+
+    pub(crate) fn set_data_types(&mut self, types: Vec<String>) {
+        self.data_types = types;
+    }
+
+    /// Data types a value can have ("int", "string", "timestamp").
+    pub(crate) fn data_types(&self) -> &[String] {
+        &self.data_types
     }
 
     pub(crate) fn set_pattern_suffixes(&mut self, suffixes: Vec<String>) {

@@ -1061,6 +1061,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // "`model_version` is an int now, not a string", "`ts` became a string
+    // instead of a timestamp": a value that moves from one data type to
+    // another changes what it is to whoever reads it, as a new unit does.
+    if let Some(rule) = engine.special.output {
+        for (s, e) in type_moves(&lower, engine.lexicon.data_types()) {
+            if !mood.is_in_question_at(s) && !mood.is_general_at(s) {
+                record(&mut fired, rule, s, true, &cleaned[s..e]);
+            }
+        }
+    }
     // Readers, kept apart: they count only when something moved beside them.
     let mut named_readers: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     if let Some(rule) = engine.special.readers {
@@ -1544,6 +1554,88 @@ fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
             .map_or(lower.len(), |(i, _)| at + cue.len() + i);
         out.push((at, end));
     }
+    out
+}
+
+/// The spans of the sentences of `lower` in which a value changes its data
+/// type: two different types with a word of a move or a contrast between
+/// them ("from int to string", "a string instead of a timestamp", "an
+/// int now, not a string", "float rather than int"), or one type after "a",
+/// "an" or "as" in a sentence that says "now" ("is a string now"). A type
+/// that is called (`int()`) is code. One pass over the words; most sentences
+/// name no type.
+fn type_moves(lower: &str, types: &[String]) -> Vec<(usize, usize)> {
+    const MOVES: [&str; 8] = [
+        "instead", "rather", "not", "was", "were", "became", "becomes", "used",
+    ];
+    let mut out = Vec::new();
+    if types.is_empty() {
+        return out;
+    }
+    let mut flush = |first: &mut Option<(usize, usize, String)>,
+                     second: &mut Option<usize>,
+                     moved: &mut bool,
+                     now: &mut bool,
+                     single: &mut bool| {
+        if let Some((s, e, _)) = first.take() {
+            let end = second.take().unwrap_or(e);
+            if (*moved && end > e) || (*now && *single) {
+                out.push((s, end));
+            }
+        }
+        *second = None;
+        *moved = false;
+        *now = false;
+        *single = false;
+    };
+    let (mut first, mut second, mut moved, mut now, mut single) = (None, None, false, false, false);
+    let mut prev = "";
+    let mut from = false;
+    let mut at = 0;
+    for piece in lower.split_inclusive(['.', '?', '!', ';', '\n']) {
+        for w in piece.split(|c: char| !c.is_alphanumeric() && c != '_') {
+            let start = w.as_ptr() as usize - lower.as_ptr() as usize;
+            if w.is_empty() {
+                continue;
+            }
+            // `int()` is a call, not a type.
+            let called = lower[start + w.len()..].starts_with('(');
+            if !called && types.iter().any(|t| t == w) {
+                match &first {
+                    None => {
+                        // "casts to numeric first" is how the code computes.
+                        single = matches!(prev, "a" | "an" | "as");
+                        first = Some((start, start + w.len(), w.to_owned()));
+                    }
+                    Some((_, _, t)) if t != w => second = Some(start + w.len()),
+                    Some(_) => {}
+                }
+            } else if w == "now" {
+                now = true;
+            } else if w == "from" && first.is_none() {
+                from = true;
+            } else if first.is_some()
+                && second.is_none()
+                && (MOVES.contains(&w) || (w == "to" && from))
+            {
+                // The move sits between the two types: "was doing integer
+                // division, now casts to numeric" moves no value.
+                moved = true;
+            }
+            prev = w;
+        }
+        at += piece.len();
+        // A sentence ends at a stop followed by a space or the end.
+        let ends = piece.ends_with(['?', '!', ';', '\n'])
+            || lower[at..].starts_with([' ', '\n'])
+            || at == lower.len();
+        if ends {
+            flush(&mut first, &mut second, &mut moved, &mut now, &mut single);
+            prev = "";
+            from = false;
+        }
+    }
+    flush(&mut first, &mut second, &mut moved, &mut now, &mut single);
     out
 }
 

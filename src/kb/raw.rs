@@ -278,6 +278,10 @@ pub(crate) struct LexiconFile {
     /// Verbs that hand what changed on: after a pointer, they name readers.
     #[serde(default)]
     pub(crate) flow_verbs: Vec<Spanned<String>>,
+    /// Data types (`int`, `string`): two as a move, or one given "now",
+    /// change what a value is to its readers.
+    #[serde(default)]
+    pub(crate) data_types: Vec<Spanned<String>>,
     /// Last parts of an ALL_CAPS name that make it a compiled pattern, code
     /// (`EMAIL_RE`, `SKU_PATTERN`).
     #[serde(default)]
