@@ -154,6 +154,8 @@ pub(crate) struct Lexicon {
     pattern_suffixes: Vec<String>,
     /// Data types ("int", "string"), lower case.
     data_types: Vec<String>,
+    /// Words after "still" that report health ("works"), lower case.
+    steady_words: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -489,6 +491,16 @@ impl Lexicon {
     pub(crate) fn set_copulas(&mut self, copulas: Vec<String>, flow_verbs: Vec<String>) {
         self.copulas = copulas;
         self.flow_verbs = flow_verbs;
+    }
+
+    pub(crate) fn set_steady_words(&mut self, words: Vec<String>) {
+        self.steady_words = words;
+    }
+
+    /// Words after "still" that say something is healthy ("passes",
+    /// "works"), not that it works the old way.
+    pub(crate) fn steady_words(&self) -> &[String] {
+        &self.steady_words
     }
 
     pub(crate) fn set_data_types(&mut self, types: Vec<String>) {

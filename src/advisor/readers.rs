@@ -391,7 +391,125 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             });
         }
     }
+    // "the serving transformer still scales before imputing", "but the
+    // online feature service does not": beside a change, a clause whose
+    // subject is a part of the ML system and that says it still works the
+    // old way (or, cut short, that it does not) names a reader on the other
+    // side of a boundary that now disagrees with what changed.
+    let mut cs = 0;
+    while cs < items.len() {
+        let ce = items[cs..]
+            .iter()
+            .position(|i| {
+                i.tok == BREAK
+                    || (i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",")
+                    || lex.has(i.tok, class::CONTRAST)
+            })
+            .map_or(items.len(), |p| cs + p);
+        if let Some(skew) = holds_old_way(items, cleaned, lex, negated, cs, ce) {
+            out.push(skew);
+        }
+        cs = ce + 1;
+    }
     out
+}
+
+/// The subject of the clause `items[cs..ce]` when the clause says it "still"
+/// works the old way or, cut short, "does not" ("doesn't yet"): a part of the
+/// ML system, not a test and not itself a change.
+fn holds_old_way(
+    items: &[Item],
+    cleaned: &str,
+    lex: &Lexicon,
+    negated: &[bool],
+    cs: usize,
+    ce: usize,
+) -> Option<Readers> {
+    if cs >= ce {
+        return None;
+    }
+    let from = items[cs].start as usize;
+    let to = items.get(ce).map_or(cleaned.len(), |i| i.start as usize);
+    let clause = cleaned.get(from..to)?;
+    let words: Vec<(usize, &str)> = clause
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.as_ptr() as usize - cleaned.as_ptr() as usize, w))
+        .collect();
+    let lowered = |w: &str| w.to_ascii_lowercase();
+    // Where the subject ends: at "still", or at a "does not" that ends
+    // the clause (with at most "yet" after it).
+    let still = words.iter().position(|(_, w)| lowered(w) == "still");
+    const AUX: [&str; 15] = [
+        "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't",
+        "doesnt", "dont", "didnt", "hasnt", "havent",
+    ];
+    let cut_short = || {
+        let mut tail = words.iter().rev().map(|(_, w)| lowered(w)).peekable();
+        if tail.peek().is_some_and(|w| w == "yet") {
+            tail.next();
+        }
+        let last = tail.next()?;
+        let contracted = last.ends_with('t') && last != "not" && AUX.contains(&last.as_str());
+        let spelled = last == "not" && tail.next().is_some_and(|w| AUX.contains(&w.as_str()));
+        if !(contracted || spelled) {
+            return None;
+        }
+        words
+            .iter()
+            .rposition(|(_, w)| AUX.contains(&lowered(w).as_str()))
+    };
+    // "the endpoint still returns 200", "tests still pass": health, not an
+    // old way of working.
+    let steady = still.is_some_and(|k| {
+        words
+            .get(k + 1)
+            .is_some_and(|(_, w)| lex.steady_words().iter().any(|s| s.eq_ignore_ascii_case(w)))
+    });
+    // "it still splits the same way": a reader whose use does not change,
+    // as for the reader verbs above.
+    if steady || words.iter().any(|(_, w)| w.eq_ignore_ascii_case("same")) {
+        return None;
+    }
+    let at = still.or_else(cut_short)?;
+    let until = words.get(at)?.0;
+    let subject: Vec<usize> = (cs..ce)
+        .filter(|&k| (items[k].end as usize) <= until)
+        .collect();
+    let (&first, &last) = (subject.first()?, subject.last()?);
+    let about_ml = subject
+        .iter()
+        .any(|&k| lex.has(items[k].tok, class::DOMAIN));
+    // "the serving featurizer hasn't been updated and still hashes into
+    // 1024": a change denied of the subject is no change of its own.
+    let reports = subject.iter().any(|&k| {
+        lex.has(items[k].tok, class::CHANGE) && !negated.get(k).copied().unwrap_or(false)
+    });
+    let tested = subject
+        .iter()
+        .any(|&k| lex.name(items[k].tok).contains("test"));
+    // "no other job still reads it": a subject that opens with a negation
+    // names nobody. A negation later in the clause ("hasn't been updated
+    // and still hashes into 1024", "does not") is what it says of the
+    // subject.
+    let denied = lex.has(items[first].tok, class::NEG_FORWARD | class::NEG_CLAUSE)
+        || cleaned[..items[first].start as usize]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "no" | "nobody" | "none"));
+    if !about_ml || reports || tested || denied {
+        return None;
+    }
+    Some(Readers {
+        start: first as u32,
+        end: last as u32 + 1,
+        text: (
+            items[first].start as usize,
+            to.max(items[last].end as usize),
+        ),
+        flows: false,
+        one: false,
+    })
 }
 
 /// Whether the message says what changed has no reader beyond its own code:

@@ -1082,6 +1082,7 @@ fn build_lexicon(
     lex.set_copulas(lower(&raw.copulas), lower(&raw.flow_verbs));
     lex.set_pattern_suffixes(lower(&raw.pattern_suffixes));
     lex.set_data_types(lower(&raw.data_types));
+    lex.set_steady_words(lower(&raw.steady_words));
     lex.set_thread_cues(
         lower(&raw.corrections),
         lower(&raw.concessions),

@@ -278,6 +278,10 @@ pub(crate) struct LexiconFile {
     /// Verbs that hand what changed on: after a pointer, they name readers.
     #[serde(default)]
     pub(crate) flow_verbs: Vec<Spanned<String>>,
+    /// Words after "still" that report health, not an old way of working
+    /// ("the endpoint still returns 200", "tests still pass").
+    #[serde(default)]
+    pub(crate) steady_words: Vec<Spanned<String>>,
     /// Data types (`int`, `string`): two as a move, or one given "now",
     /// change what a value is to its readers.
     #[serde(default)]
