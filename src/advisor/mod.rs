@@ -604,7 +604,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // word of its own ("now adds a new column") still reports one.
     let typed_comma =
         |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
-    let symptoms: Vec<(u32, u32)> = if mood.fixes {
+    let mut symptoms: Vec<(u32, u32)> = if mood.fixes {
         named_code
             .iter()
             .filter_map(|&(item, _, _)| {
@@ -675,8 +675,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .take(2);
-            if !lead.next().is_some_and(|w| w.eq_ignore_ascii_case("it"))
-                || lead
+            let pointer = lead.next().is_some_and(|w| w.eq_ignore_ascii_case("it"));
+            if pointer
+                && lead
                     .next()
                     .is_some_and(|w| matches!(w, "s" | "is" | "will" | "ll"))
             {
@@ -691,6 +692,31 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 })
                 .map_or(items.len(), |p| b + 1 + p);
             let clause_end = items.get(end).map_or(cleaned.len(), |i| i.start as usize);
+            let clause = &cleaned[from..clause_end.max(from)];
+            let mut words = clause
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty());
+            // "ISO weeks at year boundaries were wrong for the training data
+            // we backfill": a clause in the past of "was" or "were", with no
+            // change word before it, tells the state the fix ended.
+            let told_state = !pointer
+                && words
+                    .by_ref()
+                    .take(8)
+                    .position(|w| w.eq_ignore_ascii_case("was") || w.eq_ignore_ascii_case("were"))
+                    .is_some_and(|p| {
+                        let before = clause
+                            .split(|c: char| !c.is_alphanumeric())
+                            .filter(|w| !w.is_empty())
+                            .nth(p)
+                            .map_or(from, |w| w.as_ptr() as usize - cleaned.as_ptr() as usize);
+                        !items[b + 1..end].iter().any(|i| {
+                            (i.start as usize) < before && engine.lexicon.has(i.tok, class::CHANGE)
+                        })
+                    });
+            if !pointer && !told_state {
+                continue;
+            }
             // "it used > instead of >=" has the function as the subject of
             // its verb; "it is read by the ranker" names a reader.
             let hands_on =
@@ -701,11 +727,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                             f.eq_ignore_ascii_case(&cleaned[i.start as usize..i.end as usize])
                         })
                 });
-            let now = cleaned[from..clause_end.max(from)]
+            let now = clause
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| w.eq_ignore_ascii_case("now"));
-            if !hands_on && !now {
+            if hands_on || now {
+                continue;
+            }
+            if pointer {
                 told.push(((b + 1) as u32, end as u32));
+            } else {
+                symptoms.push(((b + 1) as u32, end as u32));
             }
         }
     }
