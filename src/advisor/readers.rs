@@ -415,8 +415,9 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
 }
 
 /// The subject of the clause `items[cs..ce]` when the clause says it "still"
-/// works the old way or, cut short, "does not" ("doesn't yet"): a part of the
-/// ML system, not a test and not itself a change.
+/// works the old way, or, cut short, "does not" ("doesn't yet"), or was
+/// "trained on the old" form of it: a part of the ML system, not a test and
+/// not itself a change.
 fn holds_old_way(
     items: &[Item],
     cleaned: &str,
@@ -471,11 +472,31 @@ fn holds_old_way(
     if steady || words.iter().any(|(_, w)| w.eq_ignore_ascii_case("same")) {
         return None;
     }
-    let at = still.or_else(cut_short)?;
+    // "the model in prod was trained on the old buckets": a model built on
+    // the old form of what changed reads it the old way.
+    let built_on_old = || {
+        let l = |k: usize| words.get(k).map(|(_, w)| lowered(w)).unwrap_or_default();
+        (0..words.len()).find(|&k| {
+            matches!(l(k).as_str(), "trained" | "fitted" | "fit" | "built")
+                && matches!(l(k + 1).as_str(), "on" | "with" | "against")
+                && (k + 2..k + 7).any(|j| matches!(l(j).as_str(), "old" | "previous" | "original"))
+        })
+    };
+    let built = still.or_else(cut_short).is_none();
+    let at = still.or_else(cut_short).or_else(built_on_old)?;
     let until = words.get(at)?.0;
-    let subject: Vec<usize> = (cs..ce)
+    let mut subject: Vec<usize> = (cs..ce)
         .filter(|&k| (items[k].end as usize) <= until)
         .collect();
+    // "changed the edges and the model in prod was trained on the old
+    // buckets": the model's clause opens after the last "and".
+    if built
+        && let Some(j) = subject
+            .iter()
+            .rposition(|&k| lex.has(items[k].tok, class::JOINER))
+    {
+        subject.drain(..=j);
+    }
     let (&first, &last) = (subject.first()?, subject.last()?);
     let about_ml = subject
         .iter()
