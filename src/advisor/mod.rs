@@ -567,6 +567,24 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .any(|&(s, e)| s <= h.start && h.end <= e)
     };
+    // "the deploy task reads the alias that step sets", "the batch job
+    // loads the champion alias": a release word that is the object of a
+    // reader verb right before it names what a step reads, not a move.
+    let read_object = |h: &Hit| {
+        let k = h.start as usize;
+        k > 0 && engine.lexicon.has(items[k - 1].tok, class::READER_VERB) && !negated[k - 1] && {
+            let gap = &cleaned[items[k - 1].end as usize..items[k].start as usize];
+            gap.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    engine
+                        .lexicon
+                        .determiners()
+                        .iter()
+                        .any(|d| d.eq_ignore_ascii_case(w))
+                })
+        }
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -579,7 +597,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if engine.rules[h.rule as usize].kind != RuleKind::Promote {
                 return Some(h);
             }
-            if covered.contains(&n) || still(&h) || in_belief(&h) {
+            if covered.contains(&n) || still(&h) || in_belief(&h) || read_object(&h) {
                 return None;
             }
             if staging_only(n) {
