@@ -391,6 +391,72 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             });
         }
     }
+    // "the serving wrapper now calls the same `preprocess()` as training",
+    // "the batch scorer uses the same tokenizer as training": a reader verb
+    // whose object is "the same" thing "as" another part of the ML system
+    // shares it across a boundary; what follows "as" is the other reader.
+    for (k, verb) in items.iter().enumerate() {
+        if !lex.has(verb.tok, class::READER_VERB) || negated.get(k).copied().unwrap_or(false) {
+            continue;
+        }
+        let ce = items[k + 1..]
+            .iter()
+            .position(|i| {
+                i.tok == BREAK
+                    || (i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",")
+            })
+            .map_or(items.len(), |p| k + 1 + p);
+        let clause_end = items.get(ce).map_or(cleaned.len(), |i| i.start as usize);
+        let rest = cleaned
+            .get(verb.end as usize..clause_end)
+            .unwrap_or_default();
+        let words: Vec<(usize, &str)> = rest
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(|w| (w.as_ptr() as usize - cleaned.as_ptr() as usize, w))
+            .collect();
+        let Some(same) = words
+            .iter()
+            .take(4)
+            .position(|(_, w)| w.eq_ignore_ascii_case("same"))
+        else {
+            continue;
+        };
+        let Some(&(as_at, _)) = words[same + 1..]
+            .iter()
+            .take(5)
+            .find(|(_, w)| w.eq_ignore_ascii_case("as"))
+        else {
+            continue;
+        };
+        let other: Vec<usize> = (k + 1..ce)
+            .filter(|&p| items[p].start as usize > as_at)
+            .collect();
+        let (Some(&first), Some(&last)) = (other.first(), other.last()) else {
+            continue;
+        };
+        // "the same config as the old version did" compares with the past.
+        let past = words.iter().any(|(at, w)| {
+            *at > as_at
+                && matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "old" | "before" | "previous" | "previously" | "original" | "earlier"
+                )
+        });
+        if past || !other.iter().any(|&p| lex.has(items[p].tok, class::DOMAIN)) {
+            continue;
+        }
+        out.push(Readers {
+            start: first as u32,
+            end: last as u32 + 1,
+            text: (
+                verb.start as usize,
+                clause_end.max(items[last].end as usize),
+            ),
+            flows: false,
+            one: false,
+        });
+    }
     // "the serving transformer still scales before imputing", "but the
     // online feature service does not": beside a change, a clause whose
     // subject is a part of the ML system and that says it still works the
