@@ -173,6 +173,15 @@ fn twenty_second_development_set() {
 }
 
 #[test]
+fn twenty_fifth_development_set() {
+    // Boundaries that interact (columns, types, join keys, online and
+    // offline paths, rewired workflow steps) against one function, helper,
+    // UDF or regex changed; the last 25 lines are a check part never tuned
+    // on.
+    score("advice25.jsonl", 0.93);
+}
+
+#[test]
 fn a_bad_line_is_reported_with_file_and_line() {
     let text = "{\"text\": \"bumped lr\", \"primary\": \"integration\"}\n\
                 {\"text\": \"x\", \"primary\": \"everything\"}\n\

@@ -236,6 +236,15 @@ mod tests {
     }
 
     #[test]
+    fn an_all_caps_pattern_is_code_and_other_constants_are_not() {
+        assert_eq!(
+            names("fixed the lookbehind in MASK_EMAIL_RE"),
+            [("MASK_EMAIL_RE", false)]
+        );
+        assert!(names("bumped MAX_SEQ_LEN again").is_empty());
+    }
+
+    #[test]
     fn called_quoted_and_shaped_identifiers() {
         assert_eq!(
             names("fix the off-by-one in clamp_scores()"),
@@ -300,6 +309,6 @@ mod tests {
     fn identifiers_inside_paths_are_left_to_the_path() {
         let text = "edited features/clean_text.py";
         let paths = [("features/clean_text.py", 7, text.len())];
-        assert!(find(text, &paths).is_empty());
+        assert!(find(text, &paths, &[]).is_empty());
     }
 }

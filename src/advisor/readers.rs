@@ -750,7 +750,49 @@ mod tests {
     }
 
     #[test]
+    fn a_pointer_after_a_preposition_or_before_a_particle_is_the_object() {
+        assert_eq!(
+            readers("the churn model and the pricing api both filter on it"),
+            ["churn model and the pricing api both filter on it"]
+        );
+        assert_eq!(
+            readers("the retrieval service and the nightly retrain both look it up by name"),
+            ["retrieval service and the nightly retrain both look it"]
+        );
+    }
+
+    #[test]
+    fn a_part_that_still_works_the_old_way_is_a_reader() {
+        assert_eq!(
+            readers("we swapped two steps. the serving transformer still scales before imputing"),
+            ["serving transformer still scales before imputing"]
+        );
+        assert_eq!(
+            readers("training now uses log1p, but the online scorer does not"),
+            ["online scorer does not"]
+        );
+        assert_eq!(
+            readers("changed the edges and the model in prod was trained on the old buckets"),
+            ["model in prod was trained on the old buckets"]
+        );
+        assert!(readers("fixed it. the unit tests still pass").is_empty());
+        assert!(readers("the endpoint still returns 200").is_empty());
+        assert!(readers("the model still splits the same way").is_empty());
+    }
+
+    #[test]
+    fn the_same_thing_as_another_part_is_shared_with_it() {
+        assert_eq!(
+            readers("the batch scorer now uses the same tokenizer as training"),
+            ["uses the same tokenizer as training"]
+        );
+        assert!(readers("it uses the same formula as before").is_empty());
+    }
+
+    #[test]
     fn one_caller_is_no_boundary() {
+        // Said to be the only one, it is still no boundary.
+        assert!(readers("it is only used by my local sampling script").is_empty());
         assert!(readers("the only change is `to_cents()`, the billing export uses it").is_empty());
         assert_eq!(
             readers("`price_bucket()` is also used by the serving API, and I changed its bins"),
