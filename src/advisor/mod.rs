@@ -1113,7 +1113,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // "`model_version` is an int now, not a string", "`ts` became a string
     // instead of a timestamp": a value that moves from one data type to
     // another changes what it is to whoever reads it, as a new unit does.
-    if let Some(rule) = engine.special.output {
+    // A message that already names the kind of change ("source schema
+    // changed", "the feature view") has said what the type move says.
+    let kind_named = fired.iter().any(|(&r, &(_, positive, _))| {
+        let r = &engine.rules[r as usize];
+        positive && r.kind == RuleKind::Change && !r.fallback && r.subject != Subject::Function
+    });
+    if let Some(rule) = engine.special.output.filter(|_| !kind_named) {
         for (s, e) in type_moves(&lower, engine.lexicon.data_types()) {
             if !mood.is_in_question_at(s) && !mood.is_general_at(s) {
                 record(&mut fired, rule, s, true, &cleaned[s..e]);
