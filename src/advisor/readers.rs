@@ -438,10 +438,16 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         // "the same config as the old version did" compares with the past.
         let past = words.iter().any(|(at, w)| {
             *at > as_at
-                && matches!(
-                    w.to_ascii_lowercase().as_str(),
-                    "old" | "before" | "previous" | "previously" | "original" | "earlier"
-                )
+                && [
+                    "old",
+                    "before",
+                    "previous",
+                    "previously",
+                    "original",
+                    "earlier",
+                ]
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(w))
         });
         if past || !other.iter().any(|&p| lex.has(items[p].tok, class::DOMAIN)) {
             continue;
@@ -503,28 +509,27 @@ fn holds_old_way(
         .filter(|w| !w.is_empty())
         .map(|w| (w.as_ptr() as usize - cleaned.as_ptr() as usize, w))
         .collect();
-    let lowered = |w: &str| w.to_ascii_lowercase();
+    // Compared without allocating: `is(w, &["a", "b"])`.
+    let is = |w: &str, any: &[&str]| any.iter().any(|a| a.eq_ignore_ascii_case(w));
     // Where the subject ends: at "still", or at a "does not" that ends
     // the clause (with at most "yet" after it).
-    let still = words.iter().position(|(_, w)| lowered(w) == "still");
+    let still = words.iter().position(|(_, w)| is(w, &["still"]));
     const AUX: [&str; 15] = [
         "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't",
         "doesnt", "dont", "didnt", "hasnt", "havent",
     ];
     let cut_short = || {
-        let mut tail = words.iter().rev().map(|(_, w)| lowered(w)).peekable();
-        if tail.peek().is_some_and(|w| w == "yet") {
+        let mut tail = words.iter().rev().map(|&(_, w)| w).peekable();
+        if tail.peek().is_some_and(|w| is(w, &["yet"])) {
             tail.next();
         }
         let last = tail.next()?;
-        let contracted = last.ends_with('t') && last != "not" && AUX.contains(&last.as_str());
-        let spelled = last == "not" && tail.next().is_some_and(|w| AUX.contains(&w.as_str()));
+        let contracted = !is(last, &["not"]) && last.ends_with(['t', 'T']) && is(last, &AUX);
+        let spelled = is(last, &["not"]) && tail.next().is_some_and(|w| is(w, &AUX));
         if !(contracted || spelled) {
             return None;
         }
-        words
-            .iter()
-            .rposition(|(_, w)| AUX.contains(&lowered(w).as_str()))
+        words.iter().rposition(|(_, w)| is(w, &AUX))
     };
     // "the endpoint still returns 200", "tests still pass": health, not an
     // old way of working.
@@ -541,11 +546,11 @@ fn holds_old_way(
     // "the model in prod was trained on the old buckets": a model built on
     // the old form of what changed reads it the old way.
     let built_on_old = || {
-        let l = |k: usize| words.get(k).map(|(_, w)| lowered(w)).unwrap_or_default();
+        let at = |k: usize, any: &[&str]| words.get(k).is_some_and(|(_, w)| is(w, any));
         (0..words.len()).find(|&k| {
-            matches!(l(k).as_str(), "trained" | "fitted" | "fit" | "built")
-                && matches!(l(k + 1).as_str(), "on" | "with" | "against")
-                && (k + 2..k + 7).any(|j| matches!(l(j).as_str(), "old" | "previous" | "original"))
+            at(k, &["trained", "fitted", "fit", "built"])
+                && at(k + 1, &["on", "with", "against"])
+                && (k + 2..k + 7).any(|j| at(j, &["old", "previous", "original"]))
         })
     };
     let built = still.or_else(cut_short).is_none();
