@@ -553,18 +553,20 @@ fn holds_old_way(
                 && (k + 2..k + 7).any(|j| at(j, &["old", "previous", "original"]))
         })
     };
-    let built = still.or_else(cut_short).is_none();
     let at = still.or_else(cut_short).or_else(built_on_old)?;
     let until = words.get(at)?.0;
     let mut subject: Vec<usize> = (cs..ce)
         .filter(|&k| (items[k].end as usize) <= until)
         .collect();
     // "changed the edges and the model in prod was trained on the old
-    // buckets": the model's clause opens after the last "and".
-    if built
-        && let Some(j) = subject
-            .iter()
-            .rposition(|&k| lex.has(items[k].tok, class::JOINER))
+    // buckets", "the index was built with titles and the query side still
+    // embeds titles": the subject's clause opens after the last "and" that
+    // has words after it ("the serving featurizer hasn't been updated and
+    // still hashes" keeps its subject).
+    if let Some(j) = subject
+        .iter()
+        .rposition(|&k| lex.has(items[k].tok, class::JOINER))
+        .filter(|&j| j + 1 < subject.len())
     {
         subject.drain(..=j);
     }
