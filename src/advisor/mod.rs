@@ -1494,6 +1494,23 @@ fn code_units_named(
                 .rsplit(|c: char| !c.is_alphanumeric())
                 .next()
                 .is_some_and(|w| matches!(w, "in" | "inside" | "within"));
+        // "`build_features` now runs before `dedupe_users`": a name that
+        // runs before or after another is a step of a workflow, not a
+        // function changed.
+        let step = {
+            let after = cleaned[ident.end..]
+                .trim_start_matches(['`', ' '])
+                .trim_start_matches("now ")
+                .trim_start_matches("also ");
+            let before = cleaned[..ident.start].trim_end_matches(['`', ' ']);
+            const ORDER: [&str; 4] = ["runs before", "runs after", "run before", "run after"];
+            ORDER
+                .iter()
+                .any(|w| after.starts_with(w) || before.ends_with(w))
+        };
+        if step {
+            continue;
+        }
         let called = cleaned[ident.end..].starts_with('(');
         if !called
             && (beside(Some(last as usize)) || (!inside && beside((first as usize).checked_sub(1))))
