@@ -1508,10 +1508,12 @@ fn code_units_named(
                 .iter()
                 .any(|w| after.starts_with(w) || before.ends_with(w))
         };
-        if step {
+        // Called ("`strip_html()` now runs before `lowercase()`"), they are
+        // code put in a new order inside a function.
+        let called = cleaned[ident.end..].starts_with('(');
+        if step && !called {
             continue;
         }
-        let called = cleaned[ident.end..].starts_with('(');
         if !called
             && (beside(Some(last as usize)) || (!inside && beside((first as usize).checked_sub(1))))
         {
