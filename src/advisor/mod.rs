@@ -812,13 +812,20 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 let r = &engine.rules[h.rule as usize];
                 let within =
                     |spans: &[(u32, u32)]| spans.iter().any(|&(s, e)| s <= h.start && h.end <= e);
-                !(r.kind == RuleKind::Change
-                    && r.subject == Subject::Other
-                    && (within(&told)
-                        || (within(&symptoms)
-                            && !(h.start..h.end).any(|p| {
-                                engine.lexicon.has(items[p as usize].tok, class::CHANGE)
-                            }))))
+                // "it produced models:/name/Champion instead of ...": a
+                // release word in what the function did is the failing case.
+                let told_here = within(&told)
+                    && matches!(r.kind, RuleKind::Promote)
+                    && matches!(r.subject, Subject::Other)
+                    || within(&told) && matches!(r.subject, Subject::Rehearsal);
+                !told_here
+                    && !(r.kind == RuleKind::Change
+                        && r.subject == Subject::Other
+                        && (within(&told)
+                            || (within(&symptoms)
+                                && !(h.start..h.end).any(|p| {
+                                    engine.lexicon.has(items[p as usize].tok, class::CHANGE)
+                                }))))
             })
             .collect()
     };
