@@ -156,6 +156,8 @@ pub(crate) struct Lexicon {
     data_types: Vec<String>,
     /// Words after "still" that report health ("works"), lower case.
     steady_words: Vec<String>,
+    /// Labels before a colon that name readers ("consumers"), lower case.
+    reader_labels: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -491,6 +493,16 @@ impl Lexicon {
     pub(crate) fn set_copulas(&mut self, copulas: Vec<String>, flow_verbs: Vec<String>) {
         self.copulas = copulas;
         self.flow_verbs = flow_verbs;
+    }
+
+    pub(crate) fn set_reader_labels(&mut self, labels: Vec<String>) {
+        self.reader_labels = labels;
+    }
+
+    /// Labels before a colon that name the readers listed after it
+    /// ("consumers:", "downstream:").
+    pub(crate) fn reader_labels(&self) -> &[String] {
+        &self.reader_labels
     }
 
     pub(crate) fn set_steady_words(&mut self, words: Vec<String>) {

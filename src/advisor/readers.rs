@@ -463,6 +463,45 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             one: false,
         });
     }
+    // "consumers: the BI dashboard and the replenishment service": a label
+    // before a colon that names readers lists them after it; more than one
+    // is a boundary. Only the colons of the message are looked at.
+    // The message must be about ML ("readers: the book club meets on
+    // thursday and friday" lists people).
+    let about_ml = || items.iter().any(|i| lex.has(i.tok, class::DOMAIN));
+    for (c, _) in cleaned.match_indices(':') {
+        let head = cleaned[..c].trim_end();
+        let labelled = lex.reader_labels().iter().any(|l| {
+            head.len() >= l.len()
+                && head.is_char_boundary(head.len() - l.len())
+                && head[head.len() - l.len()..].eq_ignore_ascii_case(l)
+                && head[..head.len() - l.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|b| !b.is_alphanumeric())
+        });
+        if !labelled {
+            continue;
+        }
+        let start = items.partition_point(|i| (i.start as usize) <= c);
+        let end = items[start..]
+            .iter()
+            .position(|i| i.tok == BREAK)
+            .map_or(items.len(), |p| start + p);
+        let span = &items[start..end];
+        let many = span.iter().any(|i| {
+            i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
+        });
+        if start < end && many && about_ml() {
+            out.push(Readers {
+                start: start as u32,
+                end: end as u32,
+                text: (items[start].start as usize, items[end - 1].end as usize),
+                flows: false,
+                one: false,
+            });
+        }
+    }
     // "the serving transformer still scales before imputing", "but the
     // online feature service does not": beside a change, a clause whose
     // subject is a part of the ML system and that says it still works the
@@ -785,6 +824,18 @@ mod tests {
         assert!(readers("fixed it. the unit tests still pass").is_empty());
         assert!(readers("the endpoint still returns 200").is_empty());
         assert!(readers("the model still splits the same way").is_empty());
+    }
+
+    #[test]
+    fn a_label_before_a_colon_lists_the_readers() {
+        assert_eq!(
+            readers(
+                "new column in the predictions output. consumers: the BI dashboard and the replenishment service"
+            ),
+            ["BI dashboard and the replenishment service"]
+        );
+        assert!(readers("fixed the column. callers: only the admin notebook").is_empty());
+        assert!(readers("readers: the book club meets thursday and friday").is_empty());
     }
 
     #[test]

@@ -1083,6 +1083,7 @@ fn build_lexicon(
     lex.set_pattern_suffixes(lower(&raw.pattern_suffixes));
     lex.set_data_types(lower(&raw.data_types));
     lex.set_steady_words(lower(&raw.steady_words));
+    lex.set_reader_labels(lower(&raw.reader_labels));
     lex.set_thread_cues(
         lower(&raw.corrections),
         lower(&raw.concessions),

@@ -278,6 +278,10 @@ pub(crate) struct LexiconFile {
     /// Verbs that hand what changed on: after a pointer, they name readers.
     #[serde(default)]
     pub(crate) flow_verbs: Vec<Spanned<String>>,
+    /// Labels before a colon that name the readers listed after it
+    /// ("consumers: the BI dashboard and the replenishment service").
+    #[serde(default)]
+    pub(crate) reader_labels: Vec<Spanned<String>>,
     /// Words after "still" that report health, not an old way of working
     /// ("the endpoint still returns 200", "tests still pass").
     #[serde(default)]
