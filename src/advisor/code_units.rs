@@ -21,7 +21,9 @@ fn is_ident_byte(b: u8) -> bool {
 
 /// Identifiers that look like code: called, backticked, `snake_case` or
 /// `camelCase`. Ranges inside file paths are skipped (the path is the
-/// subject there), and so are ALL_CAPS constants and plain words.
+/// subject there), and so are ALL_CAPS constants and plain words, unless the
+/// constant's last part says it is a compiled pattern (`pattern_suffixes`:
+/// `MASK_EMAIL_RE`).
 pub(crate) fn find(
     text: &str,
     paths: &[(&str, usize, usize)],

@@ -6,6 +6,19 @@
 //! the change. Those readers are a boundary the change crosses, and the words
 //! that name them ("weekly retrain", "backfill job") are readers, not changes
 //! of their own.
+//!
+//! The same holds for readers named in other shapes: the pointer after a
+//! preposition or before a particle ("both filter on it", "look it up"); a
+//! label before a colon (`reader_labels`: "consumers: the BI dashboard and the
+//! replenishment service"); a reader verb whose object is "the same" thing
+//! "as" another part of the system ("the batch scorer uses the same tokenizer
+//! as training"); and a part of the ML system that still works the old way
+//! beside a change ("the serving transformer still scales before imputing",
+//! "but the online scorer does not", "the model in prod was trained on the old
+//! buckets"; `steady_words` after "still" report health instead). One reader
+//! said to be the only one ("only used by my sampling script") is no boundary,
+//! but its words are still a caller's. Each shape is one pass over the items
+//! or over the words of one clause.
 
 use super::lexicon::{BREAK, COMMA, Item, Lexicon, NUMBER, class};
 
