@@ -424,6 +424,25 @@ const CASES: &[Case] = &[
     // A signal word that modifies the noun after it names that noun's thing.
     ("the serving team is out on friday for their offsite", None, &[], &[]),
     ("can someone review my feature request for the annotation tool?", None, &[], &[]),
+    // ---------------------------------------------------------------- one function against a boundary
+    // In a fix, a clause after the name whose subject is "it", or told in the
+    // past of "was", tells the symptom; a check that outputs stayed the same
+    // names its data; the only reader is a caller.
+    ("fixed `dedupe_rows()`, it kept the first duplicate per session instead of the last", U, &[UNIT], &[]),
+    ("quick fix in get_week_of_year(): ISO weeks at year boundaries were wrong for the training data we backfill", U, &[UNIT], &[]),
+    ("rewrote `cosine_sim()` in numpy, identical outputs on the sampled eval pairs", U, &[UNIT], &[]),
+    ("sped up `load_vocab()`, it is only used by my local sampling script", U, &[UNIT], &[]),
+    // A noun "in" a name marked as code lives there; a compiled pattern is code.
+    ("tidied a local var in `score_bm25` and fixed the tie-break", U, &[UNIT], &[]),
+    ("tightened PHONE_RE so it stops matching phone extensions", U, &[UNIT], &[]),
+    // Readers through a preposition, a type that moves, a part that still
+    // works the old way, a model trained on the old form, "the same ... as".
+    ("the `segment` column now has 7 values, the campaign model and the pricing api both filter on it", I, &[INTEG], &[]),
+    ("`model_version` in the prediction log is an int now, not a string", I, &[UNIT, INTEG], &[T8]),
+    ("we swapped the `impute` and `scale` steps in the feature pipeline. the serving transformer still scales before imputing", I, &[UNIT, INTEG], &[]),
+    ("training now uses log1p on `price`, the online scorer does not", I, &[UNIT, INTEG], &[T5]),
+    ("changed the bucket edges in `age_bucket()` and the model in prod was trained on the old buckets", I, &[UNIT, INTEG], &[]),
+    ("the batch scorer now uses the same tokenizer as training", I, &[INTEG], &[]),
 
     // ---------------------------------------------------------------- general questions (advice23 round)
     // The standard of a comparison, or a condition after the question, is not asked about.

@@ -21,8 +21,14 @@ fn is_ident_byte(b: u8) -> bool {
 
 /// Identifiers that look like code: called, backticked, `snake_case` or
 /// `camelCase`. Ranges inside file paths are skipped (the path is the
-/// subject there), and so are ALL_CAPS constants and plain words.
-pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
+/// subject there), and so are ALL_CAPS constants and plain words, unless the
+/// constant's last part says it is a compiled pattern (`pattern_suffixes`:
+/// `MASK_EMAIL_RE`).
+pub(crate) fn find(
+    text: &str,
+    paths: &[(&str, usize, usize)],
+    pattern_suffixes: &[String],
+) -> Vec<Ident> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut next_path = 0;
@@ -162,9 +168,18 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
                 .windows(2)
                 .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
         let all_caps = !word.bytes().any(|b| b.is_ascii_lowercase());
+        // `MASK_EMAIL_RE`, `SKU_PATTERN`: a constant whose last part says it
+        // is a compiled pattern is code, as a regex helper is.
+        let pattern = all_caps
+            && snake
+            && word.rsplit('_').next().is_some_and(|last| {
+                pattern_suffixes
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(last))
+            });
         // An unquoted ALL_CAPS name is a constant or an acronym; quoted or
         // called, case says nothing.
-        if (all_caps && !(called || quoted))
+        if (all_caps && !(called || quoted || pattern))
             || word.bytes().filter(u8::is_ascii_alphabetic).count() < 3
         {
             continue;
@@ -196,7 +211,7 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<(&str, bool)> {
-        find(text, &[])
+        find(text, &[], &["re".to_owned()])
             .into_iter()
             .filter(|i| !i.setting)
             .map(|i| (&text[i.start..i.end], i.marked))
@@ -204,7 +219,7 @@ mod tests {
     }
 
     fn settings(text: &str) -> Vec<&str> {
-        find(text, &[])
+        find(text, &[], &["re".to_owned()])
             .into_iter()
             .filter(|i| i.setting)
             .map(|i| &text[i.start..i.end])
@@ -220,6 +235,15 @@ mod tests {
         );
         assert!(settings("task_key: ModelValidation").is_empty());
         assert!(settings("fixed `clamp_scores()`").is_empty());
+    }
+
+    #[test]
+    fn an_all_caps_pattern_is_code_and_other_constants_are_not() {
+        assert_eq!(
+            names("fixed the lookbehind in MASK_EMAIL_RE"),
+            [("MASK_EMAIL_RE", false)]
+        );
+        assert!(names("bumped MAX_SEQ_LEN again").is_empty());
     }
 
     #[test]
@@ -287,6 +311,6 @@ mod tests {
     fn identifiers_inside_paths_are_left_to_the_path() {
         let text = "edited features/clean_text.py";
         let paths = [("features/clean_text.py", 7, text.len())];
-        assert!(find(text, &paths).is_empty());
+        assert!(find(text, &paths, &[]).is_empty());
     }
 }

@@ -161,6 +161,15 @@ pub(crate) struct Lexicon {
     /// Verbs that say what something is ("is", "are"), lower case.
     copulas: Vec<String>,
     flow_verbs: Vec<String>,
+    /// Last parts of an ALL_CAPS name that make it a pattern ("re"), lower
+    /// case.
+    pattern_suffixes: Vec<String>,
+    /// Data types ("int", "string"), lower case.
+    data_types: Vec<String>,
+    /// Words after "still" that report health ("works"), lower case.
+    steady_words: Vec<String>,
+    /// Labels before a colon that name readers ("consumers"), lower case.
+    reader_labels: Vec<String>,
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -525,6 +534,45 @@ impl Lexicon {
     pub(crate) fn set_copulas(&mut self, copulas: Vec<String>, flow_verbs: Vec<String>) {
         self.copulas = copulas;
         self.flow_verbs = flow_verbs;
+    }
+
+    pub(crate) fn set_reader_labels(&mut self, labels: Vec<String>) {
+        self.reader_labels = labels;
+    }
+
+    /// Labels before a colon that name the readers listed after it
+    /// ("consumers:", "downstream:").
+    pub(crate) fn reader_labels(&self) -> &[String] {
+        &self.reader_labels
+    }
+
+    pub(crate) fn set_steady_words(&mut self, words: Vec<String>) {
+        self.steady_words = words;
+    }
+
+    /// Words after "still" that say something is healthy ("passes",
+    /// "works"), not that it works the old way.
+    pub(crate) fn steady_words(&self) -> &[String] {
+        &self.steady_words
+    }
+
+    pub(crate) fn set_data_types(&mut self, types: Vec<String>) {
+        self.data_types = types;
+    }
+
+    /// Data types a value can have ("int", "string", "timestamp").
+    pub(crate) fn data_types(&self) -> &[String] {
+        &self.data_types
+    }
+
+    pub(crate) fn set_pattern_suffixes(&mut self, suffixes: Vec<String>) {
+        self.pattern_suffixes = suffixes;
+    }
+
+    /// Last parts of an ALL_CAPS name that make it a compiled pattern
+    /// (`EMAIL_RE`), code rather than a constant or an acronym.
+    pub(crate) fn pattern_suffixes(&self) -> &[String] {
+        &self.pattern_suffixes
     }
 
     /// Verbs that hand what changed on to its readers ("feeds", "goes").

@@ -699,6 +699,24 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     )
             })
     };
+    // "the deploy task reads the alias that step sets", "the batch job
+    // loads the champion alias": a release word that is the object of a
+    // reader verb right before it names what a step reads, not a move.
+    let read_object = |h: &Hit| {
+        let k = h.start as usize;
+        k > 0 && engine.lexicon.has(items[k - 1].tok, class::READER_VERB) && !negated[k - 1] && {
+            let gap = &cleaned[items[k - 1].end as usize..items[k].start as usize];
+            gap.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    engine
+                        .lexicon
+                        .determiners()
+                        .iter()
+                        .any(|d| d.eq_ignore_ascii_case(w))
+                })
+        }
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -749,6 +767,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || in_belief(&h)
                 || concluded(&h)
                 || judged
+                || read_object(&h)
             {
                 return None;
             }
@@ -772,7 +791,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // tells what it did wrong; the nouns there (a batch size, a table) are
     // the case it failed on, not changes of their own. A phrase with a change
     // word of its own ("now adds a new column") still reports one.
-    let symptoms: Vec<(u32, u32)> = if mood.fixes {
+    let typed_comma =
+        |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
+    let mut symptoms: Vec<(u32, u32)> = if mood.fixes {
         named_code
             .iter()
             .filter_map(|&(item, _, _)| {
@@ -787,8 +808,6 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 // Its own verb is not a change verb ("fixed `x()`" is the fix,
                 // not the symptom).
                 // "(" and ")" read as commas; after a name they are its call.
-                let typed_comma =
-                    |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
                 let after = items[k + 1..]
                     .iter()
                     .position(|i| i.tok != COMMA || typed_comma(i))
@@ -813,17 +832,171 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     } else {
         Vec::new()
     };
-    let hits: Vec<Hit> = if symptoms.is_empty() {
+    // "bug in `trim_outliers()`: it used > instead of >= for the 99th pct
+    // cutoff", "fixed a bug in `levenshtein_norm()`, it normalized by the
+    // shorter length": in a bug fix, a clause after the name whose subject is
+    // "it" tells what the function did wrong, as a clause the name opens
+    // does. One that says "now" reports the fix; one with a verb of readers
+    // or of handing on ("it feeds the ranker") names where the output goes.
+    // Spans that tell no change even where a change word stands in them:
+    // the verb after "it" is what the function did ("it normalized by the
+    // shorter length"), and a check that outputs stayed the same names the
+    // data it ran on ("same outputs for the validation split fixtures").
+    let mut told: Vec<(u32, u32)> = Vec::new();
+    if let Some(first) = named_code
+        .iter()
+        .filter(|_| mood.fixes)
+        .map(|&(item, _, _)| item as usize)
+        .min()
+    {
+        for b in first..items.len() {
+            // "`levenshtein_norm()`, it ...": a typed comma after a call's
+            // brackets is one run of punctuation with them.
+            let comma_typed = items[b].tok == COMMA
+                && items.get(b + 1).is_some_and(|n| {
+                    cleaned[items[b].start as usize..n.start as usize].contains(',')
+                });
+            if !(items[b].tok == BREAK || comma_typed) || b + 1 >= items.len() {
+                continue;
+            }
+            let from = items[b].end as usize;
+            let mut lead = cleaned[from..]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(2);
+            let pointer = lead.next().is_some_and(|w| w.eq_ignore_ascii_case("it"));
+            if pointer
+                && lead
+                    .next()
+                    .is_some_and(|w| matches!(w, "s" | "is" | "will" | "ll"))
+            {
+                continue;
+            }
+            // "it used > instead of >=": a contrast inside the symptom is
+            // part of it.
+            let end = items[b + 1..]
+                .iter()
+                .position(|i| {
+                    i.tok == BREAK || typed_comma(i) || engine.lexicon.has(i.tok, class::JOINER)
+                })
+                .map_or(items.len(), |p| b + 1 + p);
+            let clause_end = items.get(end).map_or(cleaned.len(), |i| i.start as usize);
+            let clause = &cleaned[from..clause_end.max(from)];
+            let mut words = clause
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty());
+            // "ISO weeks at year boundaries were wrong for the training data
+            // we backfill": a clause in the past of "was" or "were", with no
+            // change word before it, tells the state the fix ended.
+            let told_state = !pointer
+                && words
+                    .by_ref()
+                    .take(8)
+                    .position(|w| w.eq_ignore_ascii_case("was") || w.eq_ignore_ascii_case("were"))
+                    .is_some_and(|p| {
+                        let before = clause
+                            .split(|c: char| !c.is_alphanumeric())
+                            .filter(|w| !w.is_empty())
+                            .nth(p)
+                            .map_or(from, |w| w.as_ptr() as usize - cleaned.as_ptr() as usize);
+                        !items[b + 1..end].iter().any(|i| {
+                            (i.start as usize) < before && engine.lexicon.has(i.tok, class::CHANGE)
+                        })
+                    });
+            if !pointer && !told_state {
+                continue;
+            }
+            // "it used > instead of >=" has the function as the subject of
+            // its verb; "it is read by the ranker" names a reader.
+            let hands_on =
+                items[b + 1..end].iter().any(|i| {
+                    (engine.lexicon.has(i.tok, class::READER_VERB)
+                        && cleaned[i.end as usize..].trim_start().starts_with("by "))
+                        || engine.lexicon.flow_verbs().iter().any(|f| {
+                            f.eq_ignore_ascii_case(&cleaned[i.start as usize..i.end as usize])
+                        })
+                });
+            let now = clause
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case("now"));
+            if hands_on || now {
+                continue;
+            }
+            if pointer {
+                told.push(((b + 1) as u32, end as u32));
+            } else {
+                symptoms.push(((b + 1) as u32, end as u32));
+            }
+        }
+    }
+    // "swapped the .replace chain for one re.sub, identical output on 10k
+    // sampled titles": a clause that says the output stayed the same tells
+    // how that was checked; the data it names ("sampled titles", "the golden
+    // files") is what the check ran on, not a change. One pass over the
+    // words of the message.
+    {
+        let mut words = cleaned
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(|w| (w.as_ptr() as usize - cleaned.as_ptr() as usize, w))
+            .peekable();
+        while let Some((at, w)) = words.next() {
+            if !(w.eq_ignore_ascii_case("same") || w.eq_ignore_ascii_case("identical")) {
+                continue;
+            }
+            let Some(&(_, next)) = words.peek() else {
+                break;
+            };
+            let output = [
+                "output",
+                "outputs",
+                "result",
+                "results",
+                "values",
+                "predictions",
+                "scores",
+            ]
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(next));
+            if !output {
+                continue;
+            }
+            let start = items.partition_point(|i| (i.start as usize) < at);
+            let end = items[start..]
+                .iter()
+                .position(|i| {
+                    i.tok == BREAK
+                        || typed_comma(i)
+                        || engine.lexicon.has(i.tok, class::JOINER | class::CONTRAST)
+                })
+                .map_or(items.len(), |p| start + p);
+            if start < end {
+                told.push((start as u32, end as u32));
+            }
+        }
+    }
+    let hits: Vec<Hit> = if symptoms.is_empty() && told.is_empty() {
         hits
     } else {
         hits.into_iter()
             .filter(|h| {
                 let r = &engine.rules[h.rule as usize];
-                !(r.kind == RuleKind::Change
-                    && r.subject == Subject::Other
-                    && symptoms.iter().any(|&(s, e)| s <= h.start && h.end <= e)
-                    && !(h.start..h.end)
-                        .any(|p| engine.lexicon.has(items[p as usize].tok, class::CHANGE)))
+                let within =
+                    |spans: &[(u32, u32)]| spans.iter().any(|&(s, e)| s <= h.start && h.end <= e);
+                // "it produced models:/name/Champion instead of ...": a
+                // release word in what the function did is the failing case.
+                let told_here = within(&told)
+                    && matches!(r.kind, RuleKind::Promote)
+                    && matches!(r.subject, Subject::Other)
+                    || within(&told) && matches!(r.subject, Subject::Rehearsal);
+                !told_here
+                    && !(r.kind == RuleKind::Change
+                        && r.subject == Subject::Other
+                        && (within(&told)
+                            || (within(&symptoms)
+                                && !(h.start..h.end).any(|p| {
+                                    engine.lexicon.has(items[p as usize].tok, class::CHANGE)
+                                }))))
             })
             .collect()
     };
@@ -1120,10 +1293,26 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // "`model_version` is an int now, not a string", "`ts` became a string
+    // instead of a timestamp": a value that moves from one data type to
+    // another changes what it is to whoever reads it, as a new unit does.
+    // A message that already names the kind of change ("source schema
+    // changed", "the feature view") has said what the type move says.
+    let kind_named = fired.iter().any(|(&r, &(_, positive, _))| {
+        let r = &engine.rules[r as usize];
+        positive && r.kind == RuleKind::Change && !r.fallback && r.subject != Subject::Function
+    });
+    if let Some(rule) = engine.special.output.filter(|_| !kind_named) {
+        for (s, e) in type_moves(&lower, engine.lexicon.data_types()) {
+            if !mood.is_in_question_at(s) && !mood.is_general_at(s) {
+                record(&mut fired, rule, s, true, &cleaned[s..e]);
+            }
+        }
+    }
     // Readers, kept apart: they count only when something moved beside them.
     let mut named_readers: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     if let Some(rule) = engine.special.readers {
-        for c in &readers {
+        for c in readers.iter().filter(|c| !c.one) {
             record(
                 &mut named_readers,
                 rule,
@@ -1498,7 +1687,7 @@ fn code_units_named(
             changed_sentence[n] = true;
         }
     }
-    for ident in code_units::find(cleaned, paths) {
+    for ident in code_units::find(cleaned, paths, lex.pattern_suffixes()) {
         let (s, e) = (ident.start as u32, ident.end as u32);
         let first = items.partition_point(|i| i.start < s);
         let last = items.partition_point(|i| i.end <= e);
@@ -1545,8 +1734,39 @@ fn code_units_named(
             k.and_then(|k| items.get(k))
                 .is_some_and(|i| lex.has(i.tok, class::DATA_NOUN))
         };
+        // "a local var in `bucketize_income`", "the regex for order ids in
+        // `extract_order_id`": a noun that "in" ties to a name marked as code
+        // lives in it; the name is the code, not data. ("the schema of
+        // `events_clean`" and "the join in build_labels" may name tables.)
+        let inside = ident.marked
+            && cleaned[..ident.start]
+                .trim_end_matches(['`', ' '])
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .is_some_and(|w| matches!(w, "in" | "inside" | "within"));
+        // "`build_features` now runs before `dedupe_users`": a name that
+        // runs before or after another is a step of a workflow, not a
+        // function changed.
+        let step = {
+            let after = cleaned[ident.end..]
+                .trim_start_matches(['`', ' '])
+                .trim_start_matches("now ")
+                .trim_start_matches("also ");
+            let before = cleaned[..ident.start].trim_end_matches(['`', ' ']);
+            const ORDER: [&str; 4] = ["runs before", "runs after", "run before", "run after"];
+            ORDER
+                .iter()
+                .any(|w| after.starts_with(w) || before.ends_with(w))
+        };
+        // Called ("`strip_html()` now runs before `lowercase()`"), they are
+        // code put in a new order inside a function.
         let called = cleaned[ident.end..].starts_with('(');
-        if !called && (beside(Some(last as usize)) || beside((first as usize).checked_sub(1))) {
+        if step && !called {
+            continue;
+        }
+        if !called
+            && (beside(Some(last as usize)) || (!inside && beside((first as usize).checked_sub(1))))
+        {
             continue;
         }
         let changed = || changed_sentence[sentence_of[first as usize] as usize];
@@ -1658,6 +1878,88 @@ fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
             .map_or(lower.len(), |(i, _)| at + cue.len() + i);
         out.push((at, end));
     }
+    out
+}
+
+/// The spans of the sentences of `lower` in which a value changes its data
+/// type: two different types with a word of a move or a contrast between
+/// them ("from int to string", "a string instead of a timestamp", "an
+/// int now, not a string", "float rather than int"), or one type after "a",
+/// "an" or "as" in a sentence that says "now" ("is a string now"). A type
+/// that is called (`int()`) is code. One pass over the words; most sentences
+/// name no type.
+fn type_moves(lower: &str, types: &[String]) -> Vec<(usize, usize)> {
+    const MOVES: [&str; 8] = [
+        "instead", "rather", "not", "was", "were", "became", "becomes", "used",
+    ];
+    let mut out = Vec::new();
+    if types.is_empty() {
+        return out;
+    }
+    let mut flush = |first: &mut Option<(usize, usize, String)>,
+                     second: &mut Option<usize>,
+                     moved: &mut bool,
+                     now: &mut bool,
+                     single: &mut bool| {
+        if let Some((s, e, _)) = first.take() {
+            let end = second.take().unwrap_or(e);
+            if (*moved && end > e) || (*now && *single) {
+                out.push((s, end));
+            }
+        }
+        *second = None;
+        *moved = false;
+        *now = false;
+        *single = false;
+    };
+    let (mut first, mut second, mut moved, mut now, mut single) = (None, None, false, false, false);
+    let mut prev = "";
+    let mut from = false;
+    let mut at = 0;
+    for piece in lower.split_inclusive(['.', '?', '!', ';', '\n']) {
+        for w in piece.split(|c: char| !c.is_alphanumeric() && c != '_') {
+            let start = w.as_ptr() as usize - lower.as_ptr() as usize;
+            if w.is_empty() {
+                continue;
+            }
+            // `int()` is a call, not a type.
+            let called = lower[start + w.len()..].starts_with('(');
+            if !called && types.iter().any(|t| t == w) {
+                match &first {
+                    None => {
+                        // "casts to numeric first" is how the code computes.
+                        single = matches!(prev, "a" | "an" | "as");
+                        first = Some((start, start + w.len(), w.to_owned()));
+                    }
+                    Some((_, _, t)) if t != w => second = Some(start + w.len()),
+                    Some(_) => {}
+                }
+            } else if w == "now" {
+                now = true;
+            } else if w == "from" && first.is_none() {
+                from = true;
+            } else if first.is_some()
+                && second.is_none()
+                && (MOVES.contains(&w) || (w == "to" && from))
+            {
+                // The move sits between the two types: "was doing integer
+                // division, now casts to numeric" moves no value.
+                moved = true;
+            }
+            prev = w;
+        }
+        at += piece.len();
+        // A sentence ends at a stop followed by a space or the end.
+        let ends = piece.ends_with(['?', '!', ';', '\n'])
+            || lower[at..].starts_with([' ', '\n'])
+            || at == lower.len();
+        if ends {
+            flush(&mut first, &mut second, &mut moved, &mut now, &mut single);
+            prev = "";
+            from = false;
+        }
+    }
+    flush(&mut first, &mut second, &mut moved, &mut now, &mut single);
     out
 }
 

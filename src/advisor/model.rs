@@ -121,6 +121,8 @@ pub(crate) struct SpecialRules {
     pub(crate) setting: Option<u32>,
     /// Readers named for the changed thing read as this rule.
     pub(crate) readers: Option<u32>,
+    /// A value that changes what it is (a new type) reads as this rule.
+    pub(crate) output: Option<u32>,
     /// Reminded when heavier tests are proposed than a change needs.
     pub(crate) over_testing: Option<u32>,
     /// A release step placed in an earlier stage reads as this rule.
@@ -140,6 +142,7 @@ impl SpecialRules {
             tests: first(&|r| r.subject == Subject::Tests),
             setting: first(&|r| r.subject == Subject::Setting),
             readers: first(&|r| r.subject == Subject::Readers),
+            output: first(&|r| r.subject == Subject::Output),
             over_testing: first(&|r| r.on_deeper_proposal),
             rehearsal: first(&|r| r.subject == Subject::Rehearsal),
         }

@@ -6,6 +6,19 @@
 //! the change. Those readers are a boundary the change crosses, and the words
 //! that name them ("weekly retrain", "backfill job") are readers, not changes
 //! of their own.
+//!
+//! The same holds for readers named in other shapes: the pointer after a
+//! preposition or before a particle ("both filter on it", "look it up"); a
+//! label before a colon (`reader_labels`: "consumers: the BI dashboard and the
+//! replenishment service"); a reader verb whose object is "the same" thing
+//! "as" another part of the system ("the batch scorer uses the same tokenizer
+//! as training"); and a part of the ML system that still works the old way
+//! beside a change ("the serving transformer still scales before imputing",
+//! "but the online scorer does not", "the model in prod was trained on the old
+//! buckets"; `steady_words` after "still" report health instead). One reader
+//! said to be the only one ("only used by my sampling script") is no boundary,
+//! but its words are still a caller's. Each shape is one pass over the items
+//! or over the words of one clause.
 
 use super::lexicon::{BREAK, COMMA, Item, Lexicon, NUMBER, class};
 
@@ -20,6 +33,10 @@ pub(crate) struct Readers {
     /// feature table that churn and upsell train on"): the words there say
     /// where the change lands, which stays a change of its own.
     pub(crate) flows: bool,
+    /// One reader named ("it is only used by my sampling script"): every
+    /// function has a caller, so it is no boundary, but the words that name
+    /// it are still a caller, not a change of their own.
+    pub(crate) one: bool,
 }
 
 /// The next word typed after byte `from`, lower case.
@@ -87,7 +104,24 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         if !lex.has(verb.tok, class::READER_VERB) || negated.get(k).copied().unwrap_or(false) {
             continue;
         }
-        let object = next_word(cleaned, verb.end as usize);
+        // "both filter on it", "depend on that": a preposition between the
+        // verb and the pointer leaves the pointer its object.
+        let object = {
+            let first = next_word(cleaned, verb.end as usize);
+            if matches!(first.as_str(), "on" | "upon" | "from") {
+                let after = cleaned[verb.end as usize..]
+                    .find(first.as_str())
+                    .map_or(verb.end as usize, |p| verb.end as usize + p + first.len());
+                let second = next_word(cleaned, after);
+                if lex.pointers().contains(&second) {
+                    second
+                } else {
+                    first
+                }
+            } else {
+                first
+            }
+        };
         let (start, end) = if object == "by" {
             // "it is read by the churn job and the LTV model": the readers
             // follow, up to the end of the clause.
@@ -98,6 +132,20 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             // ", and I changed its bins": a comma or joiner that ends the
             // list opens the next clause.
             let mut end = end;
+            // "used by my sampling script, nothing is persisted": a comma
+            // ends the readers unless a list goes on after it ("by the
+            // retrain, the backfill and the dashboard").
+            let typed_comma =
+                |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
+            if let Some(c) = items[k + 1..end].iter().position(typed_comma) {
+                let c = k + 1 + c;
+                if !items[c + 1..end]
+                    .iter()
+                    .any(|i| lex.has(i.tok, class::JOINER))
+                {
+                    end = c;
+                }
+            }
             while end > k + 1
                 && (items[end - 1].tok == COMMA || lex.has(items[end - 1].tok, class::JOINER))
             {
@@ -211,7 +259,16 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             // "... that the serving image imports too": a reader added to
             // the ones the noun already has.
             || matches!(object.as_str(), "too" | "also");
-        if !named || tested || denied || !many {
+        // "only used by my sampling script", "only the notebook calls it":
+        // one reader, said to be the only one. It is no boundary, but its
+        // words name a caller, not a change.
+        let typed_only = |p: usize| {
+            cleaned
+                .get(items[p].start as usize..items[p].end as usize)
+                .is_some_and(|w| w.eq_ignore_ascii_case("only"))
+        };
+        let only = (k > 0 && typed_only(k - 1)) || (start > 0 && typed_only(start - 1));
+        if !named || tested || denied || !(many || only) {
             continue;
         }
         let first = items[start.min(k)].start as usize;
@@ -228,6 +285,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             end: end as u32,
             text: (first, text_end.max(last)),
             flows: false,
+            one: !many,
         });
     }
     // "the session features join on it": what changed is a join key, so
@@ -257,6 +315,7 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             end: k as u32 + 1,
             text: (verb.start as usize, end),
             flows: false,
+            one: false,
         });
     }
     // "that flag is the retention model's label and also a filter on serving
@@ -318,9 +377,18 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         });
         let about_ml = span.iter().any(|i| lex.has(i.tok, class::DOMAIN));
         // "it is read by ..." is the passive reader clause above.
-        let reports = span
-            .iter()
-            .any(|i| lex.has(i.tok, class::CHANGE | class::READER_VERB));
+        // "a filter on serving candidates": a reader verb after a
+        // determiner is a noun.
+        let after_determiner = |i: &Item| {
+            cleaned[..i.start as usize]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .is_some_and(|w| lex.determiners().iter().any(|d| d.eq_ignore_ascii_case(w)))
+        };
+        let reports = span.iter().any(|i| {
+            lex.has(i.tok, class::CHANGE)
+                || (lex.has(i.tok, class::READER_VERB) && !after_determiner(i))
+        });
         let tested = span.iter().any(|i| lex.name(i.tok).contains("test"));
         let denied = (start..end).any(|p| negated.get(p).copied().unwrap_or(false));
         if start < end && many && about_ml && !reports && !tested && !denied {
@@ -332,10 +400,262 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                     (a, (items[end - 1].end as usize).max(a))
                 },
                 flows: flowing,
+                one: false,
             });
         }
     }
+    // "the serving wrapper now calls the same `preprocess()` as training",
+    // "the batch scorer uses the same tokenizer as training": a reader verb
+    // whose object is "the same" thing "as" another part of the ML system
+    // shares it across a boundary; what follows "as" is the other reader.
+    for (k, verb) in items.iter().enumerate() {
+        if !lex.has(verb.tok, class::READER_VERB) || negated.get(k).copied().unwrap_or(false) {
+            continue;
+        }
+        let ce = items[k + 1..]
+            .iter()
+            .position(|i| {
+                i.tok == BREAK
+                    || (i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",")
+            })
+            .map_or(items.len(), |p| k + 1 + p);
+        let clause_end = items.get(ce).map_or(cleaned.len(), |i| i.start as usize);
+        let rest = cleaned
+            .get(verb.end as usize..clause_end)
+            .unwrap_or_default();
+        let words: Vec<(usize, &str)> = rest
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(|w| (w.as_ptr() as usize - cleaned.as_ptr() as usize, w))
+            .collect();
+        let Some(same) = words
+            .iter()
+            .take(4)
+            .position(|(_, w)| w.eq_ignore_ascii_case("same"))
+        else {
+            continue;
+        };
+        let Some(&(as_at, _)) = words[same + 1..]
+            .iter()
+            .take(5)
+            .find(|(_, w)| w.eq_ignore_ascii_case("as"))
+        else {
+            continue;
+        };
+        let other: Vec<usize> = (k + 1..ce)
+            .filter(|&p| items[p].start as usize > as_at)
+            .collect();
+        let (Some(&first), Some(&last)) = (other.first(), other.last()) else {
+            continue;
+        };
+        // "the same config as the old version did" compares with the past.
+        let past = words.iter().any(|(at, w)| {
+            *at > as_at
+                && [
+                    "old",
+                    "before",
+                    "previous",
+                    "previously",
+                    "original",
+                    "earlier",
+                ]
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(w))
+        });
+        if past || !other.iter().any(|&p| lex.has(items[p].tok, class::DOMAIN)) {
+            continue;
+        }
+        out.push(Readers {
+            start: first as u32,
+            end: last as u32 + 1,
+            text: (
+                verb.start as usize,
+                clause_end.max(items[last].end as usize),
+            ),
+            flows: false,
+            one: false,
+        });
+    }
+    // "consumers: the BI dashboard and the replenishment service": a label
+    // before a colon that names readers lists them after it; more than one
+    // is a boundary. Only the colons of the message are looked at.
+    // The message must be about ML ("readers: the book club meets on
+    // thursday and friday" lists people).
+    let about_ml = || items.iter().any(|i| lex.has(i.tok, class::DOMAIN));
+    for (c, _) in cleaned.match_indices(':') {
+        let head = cleaned[..c].trim_end();
+        let labelled = lex.reader_labels().iter().any(|l| {
+            head.len() >= l.len()
+                && head.is_char_boundary(head.len() - l.len())
+                && head[head.len() - l.len()..].eq_ignore_ascii_case(l)
+                && head[..head.len() - l.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|b| !b.is_alphanumeric())
+        });
+        if !labelled {
+            continue;
+        }
+        let start = items.partition_point(|i| (i.start as usize) <= c);
+        let end = items[start..]
+            .iter()
+            .position(|i| i.tok == BREAK)
+            .map_or(items.len(), |p| start + p);
+        let span = &items[start..end];
+        let many = span.iter().any(|i| {
+            i.tok == COMMA || i.tok == NUMBER || lex.has(i.tok, class::JOINER | class::MANY)
+        });
+        if start < end && many && about_ml() {
+            out.push(Readers {
+                start: start as u32,
+                end: end as u32,
+                text: (items[start].start as usize, items[end - 1].end as usize),
+                flows: false,
+                one: false,
+            });
+        }
+    }
+    // "the serving transformer still scales before imputing", "but the
+    // online feature service does not": beside a change, a clause whose
+    // subject is a part of the ML system and that says it still works the
+    // old way (or, cut short, that it does not) names a reader on the other
+    // side of a boundary that now disagrees with what changed.
+    let mut cs = 0;
+    while cs < items.len() {
+        let ce = items[cs..]
+            .iter()
+            .position(|i| {
+                i.tok == BREAK
+                    || (i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",")
+                    || lex.has(i.tok, class::CONTRAST)
+            })
+            .map_or(items.len(), |p| cs + p);
+        if let Some(skew) = holds_old_way(items, cleaned, lex, negated, cs, ce) {
+            out.push(skew);
+        }
+        cs = ce + 1;
+    }
     out
+}
+
+/// The subject of the clause `items[cs..ce]` when the clause says it "still"
+/// works the old way, or, cut short, "does not" ("doesn't yet"), or was
+/// "trained on the old" form of it: a part of the ML system, not a test and
+/// not itself a change.
+fn holds_old_way(
+    items: &[Item],
+    cleaned: &str,
+    lex: &Lexicon,
+    negated: &[bool],
+    cs: usize,
+    ce: usize,
+) -> Option<Readers> {
+    if cs >= ce {
+        return None;
+    }
+    let from = items[cs].start as usize;
+    let to = items.get(ce).map_or(cleaned.len(), |i| i.start as usize);
+    let clause = cleaned.get(from..to)?;
+    let words: Vec<(usize, &str)> = clause
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.as_ptr() as usize - cleaned.as_ptr() as usize, w))
+        .collect();
+    // Compared without allocating: `is(w, &["a", "b"])`.
+    let is = |w: &str, any: &[&str]| any.iter().any(|a| a.eq_ignore_ascii_case(w));
+    // Where the subject ends: at "still", or at a "does not" that ends
+    // the clause (with at most "yet" after it).
+    let still = words.iter().position(|(_, w)| is(w, &["still"]));
+    const AUX: [&str; 15] = [
+        "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't",
+        "doesnt", "dont", "didnt", "hasnt", "havent",
+    ];
+    let cut_short = || {
+        let mut tail = words.iter().rev().map(|&(_, w)| w).peekable();
+        if tail.peek().is_some_and(|w| is(w, &["yet"])) {
+            tail.next();
+        }
+        let last = tail.next()?;
+        let contracted = !is(last, &["not"]) && last.ends_with(['t', 'T']) && is(last, &AUX);
+        let spelled = is(last, &["not"]) && tail.next().is_some_and(|w| is(w, &AUX));
+        if !(contracted || spelled) {
+            return None;
+        }
+        words.iter().rposition(|(_, w)| is(w, &AUX))
+    };
+    // "the endpoint still returns 200", "tests still pass": health, not an
+    // old way of working.
+    let steady = still.is_some_and(|k| {
+        words
+            .get(k + 1)
+            .is_some_and(|(_, w)| lex.steady_words().iter().any(|s| s.eq_ignore_ascii_case(w)))
+    });
+    // "it still splits the same way": a reader whose use does not change,
+    // as for the reader verbs above.
+    if steady || words.iter().any(|(_, w)| w.eq_ignore_ascii_case("same")) {
+        return None;
+    }
+    // "the model in prod was trained on the old buckets": a model built on
+    // the old form of what changed reads it the old way.
+    let built_on_old = || {
+        let at = |k: usize, any: &[&str]| words.get(k).is_some_and(|(_, w)| is(w, any));
+        (0..words.len()).find(|&k| {
+            at(k, &["trained", "fitted", "fit", "built"])
+                && at(k + 1, &["on", "with", "against"])
+                && (k + 2..k + 7).any(|j| at(j, &["old", "previous", "original"]))
+        })
+    };
+    let at = still.or_else(cut_short).or_else(built_on_old)?;
+    let until = words.get(at)?.0;
+    let mut subject: Vec<usize> = (cs..ce)
+        .filter(|&k| (items[k].end as usize) <= until)
+        .collect();
+    // "changed the edges and the model in prod was trained on the old
+    // buckets", "the index was built with titles and the query side still
+    // embeds titles": the subject's clause opens after the last "and" that
+    // has words after it ("the serving featurizer hasn't been updated and
+    // still hashes" keeps its subject).
+    if let Some(j) = subject
+        .iter()
+        .rposition(|&k| lex.has(items[k].tok, class::JOINER))
+        .filter(|&j| j + 1 < subject.len())
+    {
+        subject.drain(..=j);
+    }
+    let (&first, &last) = (subject.first()?, subject.last()?);
+    let about_ml = subject
+        .iter()
+        .any(|&k| lex.has(items[k].tok, class::DOMAIN));
+    // "the serving featurizer hasn't been updated and still hashes into
+    // 1024": a change denied of the subject is no change of its own.
+    let reports = subject.iter().any(|&k| {
+        lex.has(items[k].tok, class::CHANGE) && !negated.get(k).copied().unwrap_or(false)
+    });
+    let tested = subject
+        .iter()
+        .any(|&k| lex.name(items[k].tok).contains("test"));
+    // "no other job still reads it": a subject that opens with a negation
+    // names nobody. A negation later in the clause ("hasn't been updated
+    // and still hashes into 1024", "does not") is what it says of the
+    // subject.
+    let denied = lex.has(items[first].tok, class::NEG_FORWARD | class::NEG_CLAUSE)
+        || cleaned[..items[first].start as usize]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "no" | "nobody" | "none"));
+    if !about_ml || reports || tested || denied {
+        return None;
+    }
+    Some(Readers {
+        start: first as u32,
+        end: last as u32 + 1,
+        text: (
+            items[first].start as usize,
+            to.max(items[last].end as usize),
+        ),
+        flows: false,
+        one: false,
+    })
 }
 
 /// Whether the message says what changed has no reader beyond its own code:
@@ -395,6 +715,7 @@ mod tests {
         let negated = super::super::negation::negated(&items, text, &engine.lexicon);
         super::find(&items, text, &engine.lexicon, &negated)
             .into_iter()
+            .filter(|r| !r.one)
             .map(|r| text[r.text.0..r.text.1].to_owned())
             .collect()
     }
@@ -502,7 +823,61 @@ mod tests {
     }
 
     #[test]
+    fn a_pointer_after_a_preposition_or_before_a_particle_is_the_object() {
+        assert_eq!(
+            readers("the churn model and the pricing api both filter on it"),
+            ["churn model and the pricing api both filter on it"]
+        );
+        assert_eq!(
+            readers("the retrieval service and the nightly retrain both look it up by name"),
+            ["retrieval service and the nightly retrain both look it"]
+        );
+    }
+
+    #[test]
+    fn a_part_that_still_works_the_old_way_is_a_reader() {
+        assert_eq!(
+            readers("we swapped two steps. the serving transformer still scales before imputing"),
+            ["serving transformer still scales before imputing"]
+        );
+        assert_eq!(
+            readers("training now uses log1p, but the online scorer does not"),
+            ["online scorer does not"]
+        );
+        assert_eq!(
+            readers("changed the edges and the model in prod was trained on the old buckets"),
+            ["model in prod was trained on the old buckets"]
+        );
+        assert!(readers("fixed it. the unit tests still pass").is_empty());
+        assert!(readers("the endpoint still returns 200").is_empty());
+        assert!(readers("the model still splits the same way").is_empty());
+    }
+
+    #[test]
+    fn a_label_before_a_colon_lists_the_readers() {
+        assert_eq!(
+            readers(
+                "new column in the predictions output. consumers: the BI dashboard and the replenishment service"
+            ),
+            ["BI dashboard and the replenishment service"]
+        );
+        assert!(readers("fixed the column. callers: only the admin notebook").is_empty());
+        assert!(readers("readers: the book club meets thursday and friday").is_empty());
+    }
+
+    #[test]
+    fn the_same_thing_as_another_part_is_shared_with_it() {
+        assert_eq!(
+            readers("the batch scorer now uses the same tokenizer as training"),
+            ["uses the same tokenizer as training"]
+        );
+        assert!(readers("it uses the same formula as before").is_empty());
+    }
+
+    #[test]
     fn one_caller_is_no_boundary() {
+        // Said to be the only one, it is still no boundary.
+        assert!(readers("it is only used by my local sampling script").is_empty());
         assert!(readers("the only change is `to_cents()`, the billing export uses it").is_empty());
         assert_eq!(
             readers("`price_bucket()` is also used by the serving API, and I changed its bins"),

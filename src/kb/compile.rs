@@ -1080,6 +1080,10 @@ fn build_lexicon(
     );
     lex.set_pointers(lower(&raw.pointers), lower(&raw.determiners));
     lex.set_copulas(lower(&raw.copulas), lower(&raw.flow_verbs));
+    lex.set_pattern_suffixes(lower(&raw.pattern_suffixes));
+    lex.set_data_types(lower(&raw.data_types));
+    lex.set_steady_words(lower(&raw.steady_words));
+    lex.set_reader_labels(lower(&raw.reader_labels));
     lex.set_thread_cues(
         lower(&raw.corrections),
         lower(&raw.concessions),

@@ -286,6 +286,22 @@ pub(crate) struct LexiconFile {
     /// Verbs that hand what changed on: after a pointer, they name readers.
     #[serde(default)]
     pub(crate) flow_verbs: Vec<Spanned<String>>,
+    /// Labels before a colon that name the readers listed after it
+    /// ("consumers: the BI dashboard and the replenishment service").
+    #[serde(default)]
+    pub(crate) reader_labels: Vec<Spanned<String>>,
+    /// Words after "still" that report health, not an old way of working
+    /// ("the endpoint still returns 200", "tests still pass").
+    #[serde(default)]
+    pub(crate) steady_words: Vec<Spanned<String>>,
+    /// Data types (`int`, `string`): two as a move, or one given "now",
+    /// change what a value is to its readers.
+    #[serde(default)]
+    pub(crate) data_types: Vec<Spanned<String>>,
+    /// Last parts of an ALL_CAPS name that make it a compiled pattern, code
+    /// (`EMAIL_RE`, `SKU_PATTERN`).
+    #[serde(default)]
+    pub(crate) pattern_suffixes: Vec<Spanned<String>>,
     /// Words that open a noun phrase: a change word after one is a noun.
     #[serde(default)]
     pub(crate) determiners: Vec<Spanned<String>>,
