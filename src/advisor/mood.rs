@@ -4,7 +4,7 @@
 //! belief in "changing the learning rate can't break inference"; tense and
 //! sentence shape tell them apart, not the nouns.
 
-use super::lexicon::{Lexicon, Tok, class};
+use super::lexicon::{COMMA, Lexicon, Tok, class};
 use super::text::TokenKind;
 
 /// One word or separator of the message, before stop words are dropped.
@@ -507,8 +507,15 @@ fn third_person_subject(before: &[Word<'_>]) -> bool {
         {
             true
         }
-        [.., d, n] => {
-            n.kind == TokenKind::Word && matches!(d.raw, "my" | "our" | "his" | "her" | "their")
+        // "my colleague", "our data scientist": a noun or two after a
+        // possessive.
+        [.., m, n] => {
+            let possessive = |w: &Word<'_>| matches!(w.raw, "my" | "our" | "his" | "her" | "their");
+            n.kind == TokenKind::Word
+                && (possessive(m)
+                    || (m.kind == TokenKind::Word
+                        && before.len() >= 3
+                        && possessive(&before[before.len() - 3])))
         }
         _ => false,
     }
@@ -537,8 +544,16 @@ fn truth_tag(sentence: &[Word<'_>]) -> bool {
     let Some(comma) = sentence.iter().rposition(|w| w.kind == TokenKind::Comma) else {
         return false;
     };
-    let tail = &sentence[comma + 1..];
-    match tail {
+    truth_question(&sentence[comma + 1..])
+}
+
+/// Words that only ask whether what came before holds: "is it correct",
+/// "he is right", "is true", "what you think", "how would you answer that".
+/// After a comma they are a tag; as a sentence of their own after a
+/// statement ("My lead says X. Is true?") they are that statement's tag.
+fn truth_question(words: &[Word<'_>]) -> bool {
+    let raws = |k: usize| words.get(k).map(|w| w.raw);
+    match words {
         [between @ .., last] if !between.is_empty() && between.len() <= 3 => {
             matches!(last.raw, "correct" | "true" | "right")
                 && between.iter().all(|w| {
@@ -548,8 +563,51 @@ fn truth_tag(sentence: &[Word<'_>]) -> bool {
                     )
                 })
         }
+        // "what you think", "what do you think", "what do u think"
+        [w, ..] if w.raw == "what" && (2..=4).contains(&words.len()) => {
+            matches!(words.last().map(|w| w.raw), Some("think"))
+                && words[1..words.len() - 1]
+                    .iter()
+                    .all(|w| matches!(w.raw, "do" | "you" | "u"))
+        }
+        // "how would you answer", "how would you answer that"
+        [w, ..] if w.raw == "how" && (4..=5).contains(&words.len()) => {
+            raws(1) == Some("would")
+                && matches!(raws(2), Some("you" | "u"))
+                && matches!(raws(3), Some("answer" | "respond" | "reply"))
+                && (words.len() == 4 || matches!(raws(4), Some("that" | "it" | "this" | "them")))
+        }
         _ => false,
     }
+}
+
+/// "why do we need the integration test if all unit tests pass?", "why we
+/// need a canary when the offline AUC is up?": a why-question about a need
+/// that gives, in a condition, what would meet it argues that the thing is
+/// not needed. "why do we need staging?" still asks.
+fn why_need_given(words: &[Word<'_>]) -> bool {
+    words.first().is_some_and(|w| w.raw == "why")
+        && words
+            .iter()
+            .take(5)
+            .any(|w| matches!(w.raw, "need" | "needed" | "needs"))
+        && words
+            .iter()
+            .enumerate()
+            .skip(3)
+            .any(|(k, w)| matches!(w.raw, "if" | "when" | "since") && words.len() >= k + 3)
+}
+
+/// Whether the words from `at` to the next break are a truth question that
+/// ends in `?` ("Is true?", "He is right?", "What you think?").
+fn truth_question_follows(words: &[Word<'_>], at: usize, text: &str) -> bool {
+    let rest = &words[at..];
+    let Some(end) = rest.iter().take(6).position(|w| w.kind == TokenKind::Break) else {
+        return false;
+    };
+    text[rest[end].start..].starts_with('?')
+        && rest[..end].iter().all(|w| w.kind == TokenKind::Word)
+        && truth_question(&rest[..end])
 }
 
 /// A change verb in a past form ("retrained", "rewrote"): it reports what
@@ -638,6 +696,20 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
             TokenKind::Comma if belief_follows(&words[i + 1..], lex) => {
                 flush(&mut sentence, w.start, false, positioned);
                 positioned = Label::None;
+            }
+            // "My manager say the canary is a waste of time. What you
+            // think?": a statement followed by a sentence that only asks
+            // whether it holds reads as the statement with a tag.
+            TokenKind::Break
+                if !sentence.is_empty()
+                    && matches!(text[w.start..].chars().next(), Some('.' | '!'))
+                    && truth_question_follows(words, i + 1, text) =>
+            {
+                sentence.push(Word {
+                    kind: TokenKind::Comma,
+                    tok: COMMA,
+                    ..*w
+                });
             }
             TokenKind::Break => {
                 let question_mark = text[w.start..].starts_with('?');
@@ -772,7 +844,8 @@ fn judge(
                 .iter()
                 .take(2)
                 .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
-        || worth_asked(&sentence[first..], lex);
+        || worth_asked(&sentence[first..], lex)
+        || why_need_given(&sentence[first..]);
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
     // "where the tests run is an infra detail": a clause that opens with a
@@ -1011,8 +1084,12 @@ fn judge(
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first..k].iter().any(|p| p.raw == "does")
                 // "my colleague he say", "our lead say": a learner's third
-                // person that lost its ending, known by its subject.
-                || third_person_subject(&sentence[first..k]))
+                // person that lost its ending, known by its subject, also
+                // after a stray auxiliary ("our data scientist is say").
+                || third_person_subject(&sentence[first..k])
+                || (k > first + 1
+                    && matches!(sentence[k - 1].raw, "is" | "was")
+                    && third_person_subject(&sentence[first..k - 1])))
     }) || sentence
         // "according to Sam, retrains need no review": what follows is Sam's.
         .windows(2)
@@ -1493,9 +1570,22 @@ fn judge(
             && (prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"))
                 || (sentence.get(k + 1).is_some_and(|n| n.raw == "and")
                     && sentence.get(k + 2).is_some_and(|n| n.raw == "then")));
+        // "I am new in the team", "we're new here": "new" said of a person
+        // after a copula describes them; nothing was changed.
+        let person_new = w.raw == "new"
+            && prev.is_some_and(|p| {
+                matches!(p.raw, "im" | "i'm")
+                    || (matches!(p.raw, "am" | "is" | "are" | "was" | "were" | "re" | "m")
+                        && k >= 2
+                        && matches!(
+                            sentence[k - 2].raw,
+                            "i" | "we" | "he" | "she" | "they" | "you" | "who"
+                        ))
+            });
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
+            && !person_new
             && !hypothetical
             // "the new version" in a claiming sentence names a thing
             // already spoken of.
