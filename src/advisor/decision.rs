@@ -96,6 +96,9 @@ pub(crate) struct Facts {
     /// The message says "test" in any form: a question with it is about
     /// testing ("how small is too small for a test?").
     pub(crate) says_test: bool,
+    /// Some word sets things side by side to tell them apart ("the
+    /// difference between ...").
+    pub(crate) compares: bool,
     /// A release is named in a sentence that states rather than asks ("the
     /// model is next in line for production"): the situation at hand.
     pub(crate) stated_release: bool,
@@ -136,6 +139,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         named_stages,
         asks_purpose,
         says_test,
+        compares,
         stated_release,
         readers,
         no_readers,
@@ -340,7 +344,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // promotion from test to prod. which tests fit?") intends its release.
     let situation = stated_release && asks && !claims;
     let intends_release = promotes && intends && (personal || points_at || situation);
-    let reading = if (reports
+    // "what is the difference between integration test and unit test for a
+    // ML pipeline?": a question that sets two scopes side by side is about
+    // them; what it names them for ("a ML pipeline") is no change.
+    let compares_scopes = asks && compares && named_scopes.len() > 1 && !reports;
+    let reading = if compares_scopes {
+        Reading::Question
+    } else if (reports
         || ((asks || argues) && mentions_change)
         || (points_at && beliefs)
         || intends_release)
@@ -536,7 +546,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 let r = &engine.rules[f.rule as usize];
                 r.kind == RuleKind::Change && !r.fallback
             });
-        let answer: Option<Vec<usize>> = if subject && !named_scopes.is_empty() {
+        let answer: Option<Vec<usize>> = if compares_scopes {
+            trace.push(
+                "a question comparing scopes: answered with each of them, no primary".to_owned(),
+            );
+            no_primary = true;
+            Some(named_scopes)
+        } else if subject && !named_scopes.is_empty() {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"
                     .to_owned(),

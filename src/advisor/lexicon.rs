@@ -87,6 +87,10 @@ pub(crate) mod class {
     /// A noun that, right before a word, gives it its everyday sense ("sales
     /// pipeline", "role model"): that word shows no ML context.
     pub(crate) const EVERYDAY_MODIFIER: u32 = 1 << 25;
+    /// A word that sets things side by side to tell them apart ("the
+    /// difference between unit and integration tests"): a question with one
+    /// that names several scopes is about those scopes, not about a change.
+    pub(crate) const COMPARISON: u32 = 1 << 26;
 }
 
 /// One token of the analysed message.

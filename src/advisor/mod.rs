@@ -1173,6 +1173,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
         || !facts.named_scopes.is_empty();
     facts.says_test = items.iter().any(|i| engine.lexicon.name(i.tok) == "test");
+    facts.compares = items
+        .iter()
+        .any(|i| engine.lexicon.has(i.tok, class::COMPARISON));
     if mood.asks && about_tests {
         for item in &items {
             for &(tok, s) in &engine.scope_words {

@@ -1430,7 +1430,19 @@ fn judge(
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
             ) || (w.raw == "will" && !claims)
                 || names_a_version(w.raw));
-        if change && !hypothetical && !likened {
+        // "I am new in the team", "we're new here": "new" said of a person
+        // after a copula describes them; nothing was changed.
+        let person_new = w.raw == "new"
+            && prev.is_some_and(|p| {
+                matches!(p.raw, "im" | "i'm")
+                    || (matches!(p.raw, "am" | "is" | "are" | "was" | "were" | "re" | "m")
+                        && k >= 2
+                        && matches!(
+                            sentence[k - 2].raw,
+                            "i" | "we" | "he" | "she" | "they" | "you" | "who"
+                        ))
+            });
+        if change && !hypothetical && !likened && !person_new {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
@@ -1570,18 +1582,6 @@ fn judge(
             && (prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"))
                 || (sentence.get(k + 1).is_some_and(|n| n.raw == "and")
                     && sentence.get(k + 2).is_some_and(|n| n.raw == "then")));
-        // "I am new in the team", "we're new here": "new" said of a person
-        // after a copula describes them; nothing was changed.
-        let person_new = w.raw == "new"
-            && prev.is_some_and(|p| {
-                matches!(p.raw, "im" | "i'm")
-                    || (matches!(p.raw, "am" | "is" | "are" | "was" | "were" | "re" | "m")
-                        && k >= 2
-                        && matches!(
-                            sentence[k - 2].raw,
-                            "i" | "we" | "he" | "she" | "they" | "you" | "who"
-                        ))
-            });
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom

@@ -1143,6 +1143,7 @@ fn build_lexicon(
             "everyday modifier",
         ),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
+        (&raw.comparison_words, class::COMPARISON, "comparison word"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
         (&raw.present_words, class::PRESENT, "present word"),

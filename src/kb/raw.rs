@@ -245,6 +245,9 @@ pub(crate) struct LexiconFile {
     /// proposes tests.
     #[serde(default)]
     pub(crate) test_verbs: Vec<Spanned<String>>,
+    /// Words that set things side by side to tell them apart ("difference").
+    #[serde(default)]
+    pub(crate) comparison_words: Vec<Spanned<String>>,
     /// Words that mark a general claim rather than a report of a change.
     #[serde(default)]
     pub(crate) claim_words: Vec<Spanned<String>>,
