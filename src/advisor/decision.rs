@@ -99,6 +99,9 @@ pub(crate) struct Facts {
     /// Some word sets things side by side to tell them apart ("the
     /// difference between ...").
     pub(crate) compares: bool,
+    /// Scopes offered as alternatives ("a unit test or an integration
+    /// test?").
+    pub(crate) offers_scopes: bool,
     /// A release is named in a sentence that states rather than asks ("the
     /// model is next in line for production"): the situation at hand.
     pub(crate) stated_release: bool,
@@ -140,6 +143,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         asks_purpose,
         says_test,
         compares,
+        offers_scopes,
         stated_release,
         readers,
         no_readers,
@@ -567,6 +571,29 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                     .flat_map(|r| r.scopes.iter().copied())
                     .collect(),
             )
+        } else if let Some(kind_scopes) = (offers_scopes && kind_of_test)
+            .then(|| {
+                // "what kind test is for check only one function, unit or
+                // integration?": the kind of test asked about chooses among
+                // the scopes offered as alternatives.
+                let mut chosen: Vec<usize> = positive
+                    .iter()
+                    .map(|f| &engine.rules[f.rule as usize])
+                    .filter(|r| r.kind == RuleKind::Topic && !r.fallback)
+                    .flat_map(|r| r.scopes.iter().copied())
+                    .filter(|s| named_scopes.contains(s))
+                    .collect();
+                chosen.sort_unstable();
+                chosen.dedup();
+                chosen
+            })
+            .filter(|chosen| !chosen.is_empty() && chosen.len() < named_scopes.len())
+        {
+            trace.push(
+                "a question offering scopes for one kind of test: answered for that kind"
+                    .to_owned(),
+            );
+            Some(kind_scopes)
         } else if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)

@@ -1184,6 +1184,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 }
             }
         }
+        // "..., a unit test or an integration test?": scopes offered as
+        // alternatives, for the kind of test asked about to choose from.
+        let scope_of = |i: &Item| {
+            engine
+                .scope_words
+                .iter()
+                .chain(&engine.scope_names)
+                .find(|&&(tok, _)| tok == i.tok)
+                .map(|&(_, s)| s)
+        };
+        facts.offers_scopes = items.windows(3).any(|w| {
+            engine.lexicon.name(w[1].tok) == "or"
+                && scope_of(&w[0])
+                    .zip(scope_of(&w[2]))
+                    .is_some_and(|(a, b)| a != b)
+        });
     }
     facts.named_scopes.sort_unstable();
     facts.named_stages.sort_unstable();
