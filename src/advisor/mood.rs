@@ -1635,6 +1635,28 @@ fn judge(
                 mood.points_at = true;
             }
         }
+        // "IT not needed for the FS join change", "unit tests pass, so no
+        // staging run for the lr change": "the" before a noun phrase whose
+        // head is "change" points at one change, outside a condition ("when
+        // only the data change" is a learner's verb).
+        if w.raw == "change"
+            && !hypothetical
+            && !mood.points_at
+            // "the lr change imo": a hedge after it; "the data change the
+            // output" would be a verb with its object.
+            && sentence.get(k + 1).is_none_or(|n| {
+                n.kind != TokenKind::Word || lex.has(n.tok, class::STOP | class::CLAIM)
+            })
+            && (1..=4).any(|d| {
+                k >= d
+                    && sentence[k - d].raw == "the"
+                    && sentence[k - d + 1..k]
+                        .iter()
+                        .all(|n| n.kind == TokenKind::Word && !lex.has(n.tok, class::STOP))
+            })
+        {
+            mood.points_at = true;
+        }
         // A dated plan ("goes to prod tomorrow", "ship v3 on thursday") is a
         // specific change, and points at one occasion.
         if (w.raw == "asap" || (k == 0 && dated)) && !claims {
