@@ -91,6 +91,9 @@ pub(crate) mod class {
     /// difference between unit and integration tests"): a question with one
     /// that names several scopes is about those scopes, not about a change.
     pub(crate) const COMPARISON: u32 = 1 << 26;
+    /// A verb whose object is a value it works out ("now it calculates
+    /// avg_basket on 30 days"): a name right after one is data, not code.
+    pub(crate) const COMPUTE: u32 = 1 << 27;
 }
 
 /// One token of the analysed message.

@@ -1326,6 +1326,20 @@ fn code_units_named(
         if !called && (beside(Some(last as usize)) || beside((first as usize).checked_sub(1))) {
             continue;
         }
+        // "now it calculates avg_basket on 30 days, this feature goes to
+        // training": what a computing verb works out is a value, when the
+        // message says it is a feature (otherwise the name is all it says).
+        let computed = (first as usize)
+            .checked_sub(1)
+            .and_then(|k| items.get(k))
+            .is_some_and(|i| lex.has(i.tok, class::COMPUTE));
+        if !called
+            && !ident.marked
+            && computed
+            && items.iter().any(|i| lex.name(i.tok).contains("featur"))
+        {
+            continue;
+        }
         let changed = || changed_sentence[sentence_of[first as usize] as usize];
         // "normalizeAmount was eating the minus sign. patched it": the name
         // opens its sentence and the message says it was changed.

@@ -1144,6 +1144,7 @@ fn build_lexicon(
         ),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.comparison_words, class::COMPARISON, "comparison word"),
+        (&raw.compute_verbs, class::COMPUTE, "compute verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
         (&raw.present_words, class::PRESENT, "present word"),

@@ -248,6 +248,9 @@ pub(crate) struct LexiconFile {
     /// Words that set things side by side to tell them apart ("difference").
     #[serde(default)]
     pub(crate) comparison_words: Vec<Spanned<String>>,
+    /// Verbs whose object is a value they work out ("calculate").
+    #[serde(default)]
+    pub(crate) compute_verbs: Vec<Spanned<String>>,
     /// Words that mark a general claim rather than a report of a change.
     #[serde(default)]
     pub(crate) claim_words: Vec<Spanned<String>>,
