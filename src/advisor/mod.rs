@@ -1569,6 +1569,12 @@ pub(crate) fn analyse(
             raw: &token.word,
             tok,
             start: token.start,
+            glued: token.kind == TokenKind::Word
+                && cleaned.as_bytes().get(token.end) == Some(&b'_')
+                && cleaned
+                    .as_bytes()
+                    .get(token.end + 1)
+                    .is_some_and(u8::is_ascii_alphanumeric),
         });
         if lex.has(tok, class::STOP) {
             // "without touching the architecture we halved the dropout": a new

@@ -14,6 +14,9 @@ pub(crate) struct Word<'a> {
     pub(crate) raw: &'a str,
     pub(crate) tok: Tok,
     pub(crate) start: usize,
+    /// Joined to the next word by `_`: part of one identifier
+    /// (`n_estimators`), not a word of a sentence about a kind.
+    pub(crate) glued: bool,
 }
 
 /// What the sentences of a message do.
@@ -203,6 +206,10 @@ fn generic_statement(words: &[Word<'_>], lex: &Lexicon) -> bool {
     let Some(subject) = words.get(k) else {
         return false;
     };
+    // "n_estimators is 800": an identifier names one setting, not a kind.
+    if subject.glued {
+        return false;
+    }
     // "tuning knobs like depth are ...", "feature tables belong to ...": a
     // noun before the plural names the kind; "updated weights are in the
     // registry" reports.
@@ -554,14 +561,17 @@ fn truth_tag(sentence: &[Word<'_>]) -> bool {
 fn truth_question(words: &[Word<'_>]) -> bool {
     let raws = |k: usize| words.get(k).map(|w| w.raw);
     match words {
-        [between @ .., last] if !between.is_empty() && between.len() <= 3 => {
-            matches!(last.raw, "correct" | "true" | "right")
-                && between.iter().all(|w| {
-                    matches!(
-                        w.raw,
-                        "it" | "that" | "this" | "is" | "s" | "was" | "he" | "she" | "they" | "are"
-                    )
-                })
+        [between @ .., last]
+            if !between.is_empty()
+                && between.len() <= 3
+                && matches!(last.raw, "correct" | "true" | "right") =>
+        {
+            between.iter().all(|w| {
+                matches!(
+                    w.raw,
+                    "it" | "that" | "this" | "is" | "s" | "was" | "he" | "she" | "they" | "are"
+                )
+            })
         }
         // "what you think", "what do you think", "what do u think"
         [w, ..] if w.raw == "what" && (2..=4).contains(&words.len()) => {
@@ -2593,6 +2603,47 @@ mod tests {
                 .is_empty()
         );
         assert!(mood("I say unit tests are enough").reported.is_empty());
+        // A stray auxiliary, and a subject of two words after the possessive.
+        assert!(
+            !mood("our data scientist is say max_depth only affects training")
+                .reported
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_sentence_that_only_asks_whether_the_last_holds_is_its_tag() {
+        for text in [
+            "my lead says unit tests are enough for the ranker. is it true?",
+            "my manager says unit tests are enough for the ranker. What you think?",
+            "our DS says params only affect training. He is right?",
+        ] {
+            let m = mood(text);
+            assert!(m.argues && !m.asks, "{text}");
+        }
+        // A question of its own still asks.
+        assert!(mood("my lead says unit tests are enough. what's wrong with that?").asks);
+    }
+
+    #[test]
+    fn new_said_of_a_person_reports_nothing() {
+        assert!(
+            !mood("what is the difference between unit and integration tests? I am new").reports
+        );
+        assert!(mood("we are change the lr").reports);
+    }
+
+    #[test]
+    fn an_identifier_is_no_kind_of_thing() {
+        assert!(!mood("n_estimators is 800 on the churn xgb").claims);
+        assert!(mood("feature tables belong to whoever builds them").claims);
+    }
+
+    #[test]
+    fn a_why_question_about_a_need_that_gives_what_meets_it_argues() {
+        let m = mood("why we need the integration test if all unit test are passing?");
+        assert!(m.argues && !m.asks);
+        assert!(mood("why do we need staging?").asks);
     }
 
     #[test]
