@@ -173,6 +173,13 @@ fn twenty_second_development_set() {
 }
 
 #[test]
+fn twenty_seventh_development_set_shorthand_english_vocabulary() {
+    // Shorthand and emoji, learners' English (a belief followed by "is
+    // true?", "I am new"), team vocabulary; last 25 a check part.
+    score("advice27.jsonl", 0.93);
+}
+
+#[test]
 fn a_bad_line_is_reported_with_file_and_line() {
     let text = "{\"text\": \"bumped lr\", \"primary\": \"integration\"}\n\
                 {\"text\": \"x\", \"primary\": \"everything\"}\n\
