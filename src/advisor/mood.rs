@@ -1495,6 +1495,11 @@ fn judge(
                             | "i"
                             | "just"
                     )
+                    // "we only rename the experiment", "i also bump lr": an
+                    // adverb between the speaker and the verb.
+                    || (matches!(p.raw, "only" | "also")
+                        && k >= 2
+                        && matches!(sentence[k - 2].raw, "we" | "i"))
                 });
             // "we're adding", and "we are change" as a learner writes it.
             let progressive = prev.is_some_and(|p| {
@@ -2631,6 +2636,12 @@ mod tests {
             !mood("what is the difference between unit and integration tests? I am new").reports
         );
         assert!(mood("we are change the lr").reports);
+    }
+
+    #[test]
+    fn an_adverb_between_the_speaker_and_a_bare_verb_still_reports() {
+        assert!(mood("i only change the docstring of clean_zip, nothing else").reports);
+        assert!(mood("we also bump the lr to 3e-4 on the ranker").reports);
     }
 
     #[test]
