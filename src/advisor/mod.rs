@@ -1522,8 +1522,26 @@ pub(crate) fn analyse(
         t.kind == TokenKind::Word && lex.expand(&t.word, &cleaned[t.start..t.end]).is_some()
     }) {
         let mut expanded = Vec::with_capacity(raw.len() + 8);
-        for t in raw {
-            match lex.expand(&t.word, &cleaned[t.start..t.end]) {
+        // "ep 3→5": a word followed by a number may be counted shorthand.
+        let counted: Vec<bool> = raw
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                t.kind == TokenKind::Word
+                    && raw.get(k + 1).is_some_and(|n| {
+                        n.kind == TokenKind::Word
+                            && n.word.starts_with(|c: char| c.is_ascii_digit())
+                    })
+            })
+            .collect();
+        for (k, t) in raw.into_iter().enumerate() {
+            let long = if counted[k] {
+                lex.expand_counted(&t.word)
+                    .or_else(|| lex.expand(&t.word, &cleaned[t.start..t.end]))
+            } else {
+                lex.expand(&t.word, &cleaned[t.start..t.end])
+            };
+            match long {
                 Some(long) if t.kind == TokenKind::Word => {
                     for w in long {
                         expanded.push(text::RawToken {

@@ -323,6 +323,9 @@ pub(crate) struct LexiconFile {
     /// Shorthand read as its long form only when typed in lower case.
     #[serde(default)]
     pub(crate) lowercase_shorthand: std::collections::BTreeMap<String, Spanned<String>>,
+    /// Shorthand read as another long form when a number follows it.
+    #[serde(default)]
+    pub(crate) counted_shorthand: std::collections::BTreeMap<String, Spanned<String>>,
     pub(crate) concept: Vec<RawConcept>,
 }
 
