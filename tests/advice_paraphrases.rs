@@ -529,7 +529,7 @@ const CASES: &[Case] = &[
     // An emoji glyph reads as its Slack name.
     ("fraud v9 \u{1F6A2} to prd tonight after the canary", R, &[GATE], &[T3, T5]),
     // A prompt or the sampling settings of a served language model.
-    ("rewrote the prompt template for the ticket classifier, same model", I, &[INTEG], &[T1, T5]),
+    ("rewrote the prompt template for the ticket classifier, same model", I, &[INTEG], &[T5]),
     // "ep" before a number counts epochs, not an endpoint.
     ("bs 256, lr 1e-5, ep 3 -> 5 on the ft, same data", I, &[INTEG], &[T1]),
     // What a computing verb works out, in a message about features, is data.
