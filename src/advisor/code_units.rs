@@ -19,6 +19,43 @@ fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Words that may stand between a name and the number it is given ("max_length
+/// was changed from 128 to 256"): they tell a value was set.
+const SETTING_WORDS: [&str; 32] = [
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "have",
+    "been",
+    "be",
+    "now",
+    "i",
+    "we",
+    "it",
+    "change",
+    "changed",
+    "changes",
+    "set",
+    "bump",
+    "bumped",
+    "raise",
+    "raised",
+    "lower",
+    "lowered",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "goes",
+    "go",
+    "went",
+    "moved",
+    "update",
+    "updated",
+];
+
 /// Identifiers that look like code: called, backticked, `snake_case` or
 /// `camelCase`. Ranges inside file paths are skipped (the path is the
 /// subject there), and so are ALL_CAPS constants and plain words.
@@ -115,42 +152,7 @@ pub(crate) fn find(text: &str, paths: &[(&str, usize, usize)]) -> Vec<Ident> {
             let words: Vec<&str> = clause.split_whitespace().take(7).collect();
             // Only the words that tell a value was set may come between:
             // "clamp_scores now clips to 1" tells what a function does.
-            let setting_word = |w: &str| {
-                matches!(
-                    w.to_ascii_lowercase().as_str(),
-                    "is" | "was"
-                        | "are"
-                        | "were"
-                        | "has"
-                        | "have"
-                        | "been"
-                        | "be"
-                        | "now"
-                        | "i"
-                        | "we"
-                        | "it"
-                        | "change"
-                        | "changed"
-                        | "changes"
-                        | "set"
-                        | "bump"
-                        | "bumped"
-                        | "raise"
-                        | "raised"
-                        | "lower"
-                        | "lowered"
-                        | "increase"
-                        | "increased"
-                        | "decrease"
-                        | "decreased"
-                        | "goes"
-                        | "go"
-                        | "went"
-                        | "moved"
-                        | "update"
-                        | "updated"
-                )
-            };
+            let setting_word = |w: &str| SETTING_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s));
             words.windows(2).enumerate().any(|(k, pair)| {
                 k <= 4
                     && matches!(pair[0], "from" | "to" | "now")
