@@ -512,6 +512,28 @@ const CASES: &[Case] = &[
     ("we'll move the champion alias later, for now just changed the loss function", I, &[INTEG], &[T1, T2]),
     // "Going live" with nothing else about ML is an everyday phrase.
     ("we're going live on the all-hands stream at 3pm", None, &[], &[]),
+    // ---------------------------------------------------------------- advice27 round
+    // A sentence that only asks whether the one before it holds is its tag.
+    ("my tech lead says green unit tests are enough to ship the ranker. is it true?", I, &[INTEG], &[T2]),
+    ("Our PM say if the offline precision is better we can skip the A/B test. He is right?", R, &[GATE], &[T5]),
+    // Scopes offered as alternatives: the kind of test asked about chooses.
+    ("checking one function with known inputs and outputs, unit or integration?", U, &[UNIT], &[]),
+    // A need denied reaches up to "for"; the change after it stands.
+    ("unit tests pass so no integration run needed for the lr change imo", I, &[INTEG], &[T1, T2]),
+    // A name given a number a few words later is a setting; an identifier is no kind.
+    ("the tokenizer max_length was changed from 128 to 256", I, &[UNIT, INTEG], &[T1, T2]),
+    ("n_estimators is 800 on the churn xgb", I, &[INTEG], &[T1]),
+    // Everyday words are not repaired into ML terms.
+    ("a simple fix in `parse_ts()`, tz offset was dropped", U, &[UNIT], &[]),
+    ("fixed `clip_scores()` for NaN inputs, review pending", U, &[UNIT], &[]),
+    // An emoji glyph reads as its Slack name.
+    ("fraud v9 \u{1F6A2} to prd tonight after the canary", R, &[GATE], &[T3, T5]),
+    // A prompt or the sampling settings of a served language model.
+    ("rewrote the prompt template for the ticket classifier, same model", I, &[INTEG], &[T5]),
+    // "ep" before a number counts epochs, not an endpoint.
+    ("bs 256, lr 1e-5, ep 3 -> 5 on the ft, same data", I, &[INTEG], &[T1]),
+    // What a computing verb works out, in a message about features, is data.
+    ("feature pipeline: now we compute basket_size_30d from orders instead of carts", I, &[INTEG], &[T2]),
 ];
 
 #[test]
@@ -610,5 +632,21 @@ fn known_gaps_are_still_gaps() {
             && advice.scopes == *scopes
             && advice.traps == *traps;
         assert!(!right, "{text:?} is answered right now: move it into CASES");
+    }
+}
+
+/// A question that sets scopes side by side ("the difference between ...")
+/// asks about those scopes: each of them, and no primary scope, whatever it
+/// names them for.
+#[test]
+fn a_question_comparing_scopes_has_no_primary() {
+    for text in [
+        "what is the difference between integration test and unit test?",
+        "how do unit tests and integration tests differ for a feature pipeline?",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.reading.name(), "question", "{text}");
+        assert_eq!(advice.primary_scope, None, "{text}");
+        assert_eq!(advice.scopes, ["unit", "integration"], "{text}");
     }
 }

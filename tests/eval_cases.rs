@@ -173,6 +173,13 @@ fn twenty_second_development_set() {
 }
 
 #[test]
+fn twenty_seventh_development_set_shorthand_english_vocabulary() {
+    // Shorthand and emoji, learners' English (a belief followed by "is
+    // true?", "I am new"), team vocabulary; last 25 a check part.
+    score("advice27.jsonl", 0.93);
+}
+
+#[test]
 fn twenty_fifth_development_set() {
     // Boundaries that interact (columns, types, join keys, online and
     // offline paths, rewired workflow steps) against one function, helper,

@@ -19,6 +19,43 @@ fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Words that may stand between a name and the number it is given ("max_length
+/// was changed from 128 to 256"): they tell a value was set.
+const SETTING_WORDS: [&str; 32] = [
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "have",
+    "been",
+    "be",
+    "now",
+    "i",
+    "we",
+    "it",
+    "change",
+    "changed",
+    "changes",
+    "set",
+    "bump",
+    "bumped",
+    "raise",
+    "raised",
+    "lower",
+    "lowered",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "goes",
+    "go",
+    "went",
+    "moved",
+    "update",
+    "updated",
+];
+
 /// Identifiers that look like code: called, backticked, `snake_case` or
 /// `camelCase`. Ranges inside file paths are skipped (the path is the
 /// subject there), and so are ALL_CAPS constants and plain words, unless the
@@ -110,8 +147,28 @@ pub(crate) fn find(
         let from_number = after
             .strip_prefix("from ")
             .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()));
+        // "max_length was changed from 128 to 256", "max_length is change
+        // to 256", "num_beams is now 6": a value given within a few words of
+        // the name, in the same clause.
+        let valued_later = {
+            let clause = after
+                .split(['\n', ',', ';', '.', '?', '!', '(', ':'])
+                .next()
+                .unwrap_or_default();
+            let words: Vec<&str> = clause.split_whitespace().take(7).collect();
+            // Only the words that tell a value was set may come between:
+            // "clamp_scores now clips to 1" tells what a function does.
+            let setting_word = |w: &str| SETTING_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s));
+            words.windows(2).enumerate().any(|(k, pair)| {
+                k <= 4
+                    && matches!(pair[0], "from" | "to" | "now")
+                    && pair[1].starts_with(|c: char| c.is_ascii_digit())
+                    && words[..k].iter().all(|w| setting_word(w))
+            })
+        };
         let valued = after.starts_with(|c: char| c.is_ascii_digit())
             || from_number
+            || (valued_later && !called)
             || ["->", "→", "=>"].iter().any(|a| after.starts_with(a));
         // "jaccard_sim: early return 0.0 when both sets are empty": a name
         // that opens its line and is followed by a sentence is the subject
@@ -234,6 +291,14 @@ mod tests {
             ["max_seq_len"]
         );
         assert!(settings("task_key: ModelValidation").is_empty());
+        // The value may come a few words later, after words that set it.
+        assert_eq!(
+            settings("the tokenizer max_length is change from 128 to 256"),
+            ["max_length"]
+        );
+        assert_eq!(settings("max_iter was bumped to 2000"), ["max_iter"]);
+        assert!(settings("clamp_scores now clips to 1 instead of 100").is_empty());
+        assert!(settings("fixed parse_ts, it returned 0 from 1970").is_empty());
         assert!(settings("fixed `clamp_scores()`").is_empty());
     }
 

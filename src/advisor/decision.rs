@@ -101,6 +101,12 @@ pub(crate) struct Facts {
     /// The message says "test" in any form: a question with it is about
     /// testing ("how small is too small for a test?").
     pub(crate) says_test: bool,
+    /// Some word sets things side by side to tell them apart ("the
+    /// difference between ...").
+    pub(crate) compares: bool,
+    /// Scopes offered as alternatives ("a unit test or an integration
+    /// test?").
+    pub(crate) offers_scopes: bool,
     /// A release is named in a sentence that states rather than asks ("the
     /// model is next in line for production"): the situation at hand.
     pub(crate) stated_release: bool,
@@ -143,6 +149,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         asks_difference,
         asks_split,
         says_test,
+        compares,
+        offers_scopes,
         stated_release,
         readers,
         no_readers,
@@ -379,7 +387,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // promotion from test to prod. which tests fit?") intends its release.
     let situation = stated_release && asks && !claims;
     let intends_release = promotes && intends && (personal || points_at || situation);
-    let reading = if (reports
+    // "what is the difference between integration test and unit test for a
+    // ML pipeline?": a question that sets two scopes side by side is about
+    // them; what it names them for ("a ML pipeline") is no change.
+    let compares_scopes = asks && compares && named_scopes.len() > 1 && !reports;
+    let reading = if compares_scopes {
+        Reading::Question
+    } else if (reports
         || ((asks || argues) && mentions_change)
         || (points_at && beliefs)
         || intends_release)
@@ -596,7 +610,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 .collect();
             (!v.is_empty()).then_some(v)
         };
-        let answer: Option<Vec<usize>> = if subject && !named_scopes.is_empty() {
+        let answer: Option<Vec<usize>> = if compares_scopes {
+            trace.push(
+                "a question comparing scopes: answered with each of them, no primary".to_owned(),
+            );
+            no_primary = true;
+            Some(named_scopes)
+        } else if subject && !named_scopes.is_empty() {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"
                     .to_owned(),
@@ -611,6 +631,29 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                     .flat_map(|r| r.scopes.iter().copied())
                     .collect(),
             )
+        } else if let Some(kind_scopes) = (offers_scopes && kind_of_test)
+            .then(|| {
+                // "what kind test is for check only one function, unit or
+                // integration?": the kind of test asked about chooses among
+                // the scopes offered as alternatives.
+                let mut chosen: Vec<usize> = positive
+                    .iter()
+                    .map(|f| &engine.rules[f.rule as usize])
+                    .filter(|r| r.kind == RuleKind::Topic && !r.fallback)
+                    .flat_map(|r| r.scopes.iter().copied())
+                    .filter(|s| named_scopes.contains(s))
+                    .collect();
+                chosen.sort_unstable();
+                chosen.dedup();
+                chosen
+            })
+            .filter(|chosen| !chosen.is_empty() && chosen.len() < named_scopes.len())
+        {
+            trace.push(
+                "a question offering scopes for one kind of test: answered for that kind"
+                    .to_owned(),
+            );
+            Some(kind_scopes)
         } else if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)

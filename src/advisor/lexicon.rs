@@ -92,6 +92,13 @@ pub(crate) mod class {
     /// tests"): in a question, a stage or scope named there is what the
     /// subject is measured against, not what is asked about.
     pub(crate) const COMPARE: u32 = 1 << 26;
+    /// A word that sets things side by side to tell them apart ("the
+    /// difference between unit and integration tests"): a question with one
+    /// that names several scopes is about those scopes, not about a change.
+    pub(crate) const COMPARISON: u32 = 1 << 27;
+    /// A verb whose object is a value it works out ("now it calculates
+    /// avg_basket on 30 days"): a name right after one is data, not code.
+    pub(crate) const COMPUTE: u32 = 1 << 28;
 }
 
 /// One token of the analysed message.
@@ -133,6 +140,9 @@ pub(crate) struct Lexicon {
     shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
     /// Shorthand read as its long form only when typed in lower case.
     lowercase_shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
+    /// Shorthand read as another long form before a number ("ep 3 -> 5"
+    /// counts epochs; "the ep" is an endpoint).
+    counted_shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
     /// PR-template field labels and routine values, lower case.
     template_fields: Vec<String>,
     template_empty_values: Vec<String>,
@@ -435,6 +445,17 @@ impl Lexicon {
     pub(crate) fn add_lowercase_shorthand(&mut self, short: &str, long: Vec<String>) {
         self.lowercase_shorthand
             .insert(short.into(), long.into_iter().map(Into::into).collect());
+    }
+
+    /// Adds shorthand read as `long` when a number follows it.
+    pub(crate) fn add_counted_shorthand(&mut self, short: &str, long: Vec<String>) {
+        self.counted_shorthand
+            .insert(short.into(), long.into_iter().map(Into::into).collect());
+    }
+
+    /// The long form of a shorthand word followed by a number ("ep 12").
+    pub(crate) fn expand_counted(&self, word: &str) -> Option<&[Box<str>]> {
+        self.counted_shorthand.get(word).map(|w| &**w)
     }
 
     /// The long form of a word typed as shorthand ("tbl" -> "table"):

@@ -603,11 +603,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // stays where it is moves nothing.
     // So does one that "is still" or "is unchanged" ("champion is still
     // v21").
+    // A measure in between ("canary p99 stays under 80ms") is what stays,
+    // not the step.
     let stays = |h: &Hit| {
         cleaned[items[h.end as usize - 1].end as usize..]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .take(2)
+            .take_while(|w| !w.bytes().any(|b| b.is_ascii_digit()))
             .any(|w| {
                 engine
                     .lexicon
@@ -1601,6 +1604,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
         || !facts.named_scopes.is_empty();
     facts.says_test = items.iter().any(|i| engine.lexicon.name(i.tok) == "test");
+    facts.compares = items
+        .iter()
+        .any(|i| engine.lexicon.has(i.tok, class::COMPARISON));
     if mood.asks && about_tests {
         for item in &items {
             for &(tok, s) in &engine.scope_words {
@@ -1609,6 +1615,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 }
             }
         }
+        // "..., a unit test or an integration test?": scopes offered as
+        // alternatives, for the kind of test asked about to choose from.
+        let scope_of = |i: &Item| {
+            engine
+                .scope_words
+                .iter()
+                .chain(&engine.scope_names)
+                .find(|&&(tok, _)| tok == i.tok)
+                .map(|&(_, s)| s)
+        };
+        facts.offers_scopes = items.windows(3).any(|w| {
+            engine.lexicon.name(w[1].tok) == "or"
+                && scope_of(&w[0])
+                    .zip(scope_of(&w[2]))
+                    .is_some_and(|(a, b)| a != b)
+        });
     }
     facts.named_scopes.sort_unstable();
     facts.named_stages.sort_unstable();
@@ -1766,6 +1788,20 @@ fn code_units_named(
         }
         if !called
             && (beside(Some(last as usize)) || (!inside && beside((first as usize).checked_sub(1))))
+        {
+            continue;
+        }
+        // "now it calculates avg_basket on 30 days, this feature goes to
+        // training": what a computing verb works out is a value, when the
+        // message says it is a feature (otherwise the name is all it says).
+        let computed = (first as usize)
+            .checked_sub(1)
+            .and_then(|k| items.get(k))
+            .is_some_and(|i| lex.has(i.tok, class::COMPUTE));
+        if !called
+            && !ident.marked
+            && computed
+            && items.iter().any(|i| lex.name(i.tok).contains("featur"))
         {
             continue;
         }
@@ -2033,8 +2069,26 @@ pub(crate) fn analyse(
         t.kind == TokenKind::Word && lex.expand(&t.word, &cleaned[t.start..t.end]).is_some()
     }) {
         let mut expanded = Vec::with_capacity(raw.len() + 8);
-        for t in raw {
-            match lex.expand(&t.word, &cleaned[t.start..t.end]) {
+        // "ep 3→5": a word followed by a number may be counted shorthand.
+        let counted: Vec<bool> = raw
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                t.kind == TokenKind::Word
+                    && raw.get(k + 1).is_some_and(|n| {
+                        n.kind == TokenKind::Word
+                            && n.word.starts_with(|c: char| c.is_ascii_digit())
+                    })
+            })
+            .collect();
+        for (k, t) in raw.into_iter().enumerate() {
+            let long = if counted[k] {
+                lex.expand_counted(&t.word)
+                    .or_else(|| lex.expand(&t.word, &cleaned[t.start..t.end]))
+            } else {
+                lex.expand(&t.word, &cleaned[t.start..t.end])
+            };
+            match long {
                 Some(long) if t.kind == TokenKind::Word => {
                     for w in long {
                         expanded.push(text::RawToken {
@@ -2080,6 +2134,12 @@ pub(crate) fn analyse(
             raw: &token.word,
             tok,
             start: token.start,
+            glued: token.kind == TokenKind::Word
+                && cleaned.as_bytes().get(token.end) == Some(&b'_')
+                && cleaned
+                    .as_bytes()
+                    .get(token.end + 1)
+                    .is_some_and(u8::is_ascii_alphanumeric),
         });
         if lex.has(tok, class::STOP) {
             // "without touching the architecture we halved the dropout": a new

@@ -4,7 +4,7 @@
 //! belief in "changing the learning rate can't break inference"; tense and
 //! sentence shape tell them apart, not the nouns.
 
-use super::lexicon::{Lexicon, Tok, class};
+use super::lexicon::{COMMA, Lexicon, Tok, class};
 use super::text::TokenKind;
 
 /// One word or separator of the message, before stop words are dropped.
@@ -14,6 +14,9 @@ pub(crate) struct Word<'a> {
     pub(crate) raw: &'a str,
     pub(crate) tok: Tok,
     pub(crate) start: usize,
+    /// Joined to the next word by `_`: part of one identifier
+    /// (`n_estimators`), not a word of a sentence about a kind.
+    pub(crate) glued: bool,
 }
 
 /// What the sentences of a message do.
@@ -222,6 +225,10 @@ fn generic_statement(words: &[Word<'_>], lex: &Lexicon) -> bool {
     let Some(subject) = words.get(k) else {
         return false;
     };
+    // "n_estimators is 800": an identifier names one setting, not a kind.
+    if subject.glued {
+        return false;
+    }
     // "tuning knobs like depth are ...", "feature tables belong to ...": a
     // noun before the plural names the kind; "updated weights are in the
     // registry" reports.
@@ -536,8 +543,15 @@ fn third_person_subject(before: &[Word<'_>]) -> bool {
         {
             true
         }
-        [.., d, n] => {
-            n.kind == TokenKind::Word && matches!(d.raw, "my" | "our" | "his" | "her" | "their")
+        // "my colleague", "our data scientist": a noun or two after a
+        // possessive.
+        [.., m, n] => {
+            let possessive = |w: &Word<'_>| matches!(w.raw, "my" | "our" | "his" | "her" | "their");
+            n.kind == TokenKind::Word
+                && (possessive(m)
+                    || (m.kind == TokenKind::Word
+                        && before.len() >= 3
+                        && possessive(&before[before.len() - 3])))
         }
         _ => false,
     }
@@ -566,19 +580,73 @@ fn truth_tag(sentence: &[Word<'_>]) -> bool {
     let Some(comma) = sentence.iter().rposition(|w| w.kind == TokenKind::Comma) else {
         return false;
     };
-    let tail = &sentence[comma + 1..];
-    match tail {
-        [between @ .., last] if !between.is_empty() && between.len() <= 3 => {
-            matches!(last.raw, "correct" | "true" | "right")
-                && between.iter().all(|w| {
-                    matches!(
-                        w.raw,
-                        "it" | "that" | "this" | "is" | "s" | "was" | "he" | "she" | "they" | "are"
-                    )
-                })
+    truth_question(&sentence[comma + 1..])
+}
+
+/// Words that only ask whether what came before holds: "is it correct",
+/// "he is right", "is true", "what you think", "how would you answer that".
+/// After a comma they are a tag; as a sentence of their own after a
+/// statement ("My lead says X. Is true?") they are that statement's tag.
+fn truth_question(words: &[Word<'_>]) -> bool {
+    let raws = |k: usize| words.get(k).map(|w| w.raw);
+    match words {
+        [between @ .., last]
+            if !between.is_empty()
+                && between.len() <= 3
+                && matches!(last.raw, "correct" | "true" | "right") =>
+        {
+            between.iter().all(|w| {
+                matches!(
+                    w.raw,
+                    "it" | "that" | "this" | "is" | "s" | "was" | "he" | "she" | "they" | "are"
+                )
+            })
+        }
+        // "what you think", "what do you think", "what do u think"
+        [w, ..] if w.raw == "what" && (2..=4).contains(&words.len()) => {
+            matches!(words.last().map(|w| w.raw), Some("think"))
+                && words[1..words.len() - 1]
+                    .iter()
+                    .all(|w| matches!(w.raw, "do" | "you" | "u"))
+        }
+        // "how would you answer", "how would you answer that"
+        [w, ..] if w.raw == "how" && (4..=5).contains(&words.len()) => {
+            raws(1) == Some("would")
+                && matches!(raws(2), Some("you" | "u"))
+                && matches!(raws(3), Some("answer" | "respond" | "reply"))
+                && (words.len() == 4 || matches!(raws(4), Some("that" | "it" | "this" | "them")))
         }
         _ => false,
     }
+}
+
+/// "why do we need the integration test if all unit tests pass?", "why we
+/// need a canary when the offline AUC is up?": a why-question about a need
+/// that gives, in a condition, what would meet it argues that the thing is
+/// not needed. "why do we need staging?" still asks.
+fn why_need_given(words: &[Word<'_>]) -> bool {
+    words.first().is_some_and(|w| w.raw == "why")
+        && words
+            .iter()
+            .take(5)
+            .any(|w| matches!(w.raw, "need" | "needed" | "needs"))
+        && words
+            .iter()
+            .enumerate()
+            .skip(3)
+            .any(|(k, w)| matches!(w.raw, "if" | "when" | "since") && words.len() >= k + 3)
+}
+
+/// Whether the words from `at` to the next break are a truth question that
+/// ends in `?` ("Is true?", "He is right?", "What you think?").
+fn truth_question_follows(words: &[Word<'_>], at: usize, text: &str) -> bool {
+    let rest = &words[at..];
+    let Some(end) = rest.iter().take(6).position(|w| w.kind == TokenKind::Break) else {
+        return false;
+    };
+    text[rest[end].start..].starts_with('?')
+        && rest[..end].iter().all(|w| w.kind == TokenKind::Word)
+        && truth_question(&rest[..end])
 }
 
 /// A change verb in a past form ("retrained", "rewrote"): it reports what
@@ -684,6 +752,20 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
             TokenKind::Comma if belief_follows(&words[i + 1..], lex) => {
                 flush(&mut sentence, w.start, false, positioned);
                 positioned = Label::None;
+            }
+            // "My manager say the canary is a waste of time. What you
+            // think?": a statement followed by a sentence that only asks
+            // whether it holds reads as the statement with a tag.
+            TokenKind::Break
+                if !sentence.is_empty()
+                    && matches!(text[w.start..].chars().next(), Some('.' | '!'))
+                    && truth_question_follows(words, i + 1, text) =>
+            {
+                sentence.push(Word {
+                    kind: TokenKind::Comma,
+                    tok: COMMA,
+                    ..*w
+                });
             }
             TokenKind::Break => {
                 let question_mark = text[w.start..].starts_with('?');
@@ -897,7 +979,8 @@ fn judge(
                 .iter()
                 .take(2)
                 .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
-        || worth_asked(&sentence[first..], lex);
+        || worth_asked(&sentence[first..], lex)
+        || why_need_given(&sentence[first..]);
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
     // "where the tests run is an infra detail": a clause that opens with a
@@ -1191,8 +1274,12 @@ fn judge(
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first..k].iter().any(|p| p.raw == "does")
                 // "my colleague he say", "our lead say": a learner's third
-                // person that lost its ending, known by its subject.
-                || third_person_subject(&sentence[first..k]))
+                // person that lost its ending, known by its subject, also
+                // after a stray auxiliary ("our data scientist is say").
+                || third_person_subject(&sentence[first..k])
+                || (k > first + 1
+                    && matches!(sentence[k - 1].raw, "is" | "was")
+                    && third_person_subject(&sentence[first..k - 1])))
     }) || sentence
         // "according to Sam, retrains need no review": what follows is Sam's.
         .windows(2)
@@ -1553,7 +1640,19 @@ fn judge(
                 // "the new ranker", "our new tokenizer": one new thing.
                 || (w.raw == "new" && prev.is_some_and(|p| matches!(p.raw, "the" | "our")))
                 || names_a_version(w.raw));
-        if change && !hypothetical && !likened {
+        // "I am new in the team", "we're new here": "new" said of a person
+        // after a copula describes them; nothing was changed.
+        let person_new = w.raw == "new"
+            && prev.is_some_and(|p| {
+                matches!(p.raw, "im" | "i'm")
+                    || (matches!(p.raw, "am" | "is" | "are" | "was" | "were" | "re" | "m")
+                        && k >= 2
+                        && matches!(
+                            sentence[k - 2].raw,
+                            "i" | "we" | "he" | "she" | "they" | "you" | "who"
+                        ))
+            });
+        if change && !hypothetical && !likened && !person_new {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
@@ -1596,6 +1695,11 @@ fn judge(
                             | "i"
                             | "just"
                     )
+                    // "we only rename the experiment", "i also bump lr": an
+                    // adverb between the speaker and the verb.
+                    || (matches!(p.raw, "only" | "also")
+                        && k >= 2
+                        && matches!(sentence[k - 2].raw, "we" | "i"))
                 });
             // "we're adding", and "we are change" as a learner writes it.
             let progressive = prev.is_some_and(|p| {
@@ -1696,6 +1800,7 @@ fn judge(
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
+            && !person_new
             && !hypothetical
             // "the new version" in a claiming clause names a thing already
             // spoken of; in a clause of its own after the claim ("since
@@ -1748,6 +1853,28 @@ fn judge(
                 mood.reports = true;
                 mood.points_at = true;
             }
+        }
+        // "IT not needed for the FS join change", "unit tests pass, so no
+        // staging run for the lr change": "the" before a noun phrase whose
+        // head is "change" points at one change, outside a condition ("when
+        // only the data change" is a learner's verb).
+        if w.raw == "change"
+            && !hypothetical
+            && !mood.points_at
+            // "the lr change imo": a hedge after it; "the data change the
+            // output" would be a verb with its object.
+            && sentence.get(k + 1).is_none_or(|n| {
+                n.kind != TokenKind::Word || lex.has(n.tok, class::STOP | class::CLAIM)
+            })
+            && (1..=4).any(|d| {
+                k >= d
+                    && sentence[k - d].raw == "the"
+                    && sentence[k - d + 1..k]
+                        .iter()
+                        .all(|n| n.kind == TokenKind::Word && !lex.has(n.tok, class::STOP))
+            })
+        {
+            mood.points_at = true;
         }
         // A dated plan ("goes to prod tomorrow", "ship v3 on thursday") is a
         // specific change, and points at one occasion.
@@ -2725,6 +2852,53 @@ mod tests {
                 .is_empty()
         );
         assert!(mood("I say unit tests are enough").reported.is_empty());
+        // A stray auxiliary, and a subject of two words after the possessive.
+        assert!(
+            !mood("our data scientist is say max_depth only affects training")
+                .reported
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_sentence_that_only_asks_whether_the_last_holds_is_its_tag() {
+        for text in [
+            "my lead says unit tests are enough for the ranker. is it true?",
+            "my manager says unit tests are enough for the ranker. What you think?",
+            "our DS says params only affect training. He is right?",
+        ] {
+            let m = mood(text);
+            assert!(m.argues && !m.asks, "{text}");
+        }
+        // A question of its own still asks.
+        assert!(mood("my lead says unit tests are enough. what's wrong with that?").asks);
+    }
+
+    #[test]
+    fn new_said_of_a_person_reports_nothing() {
+        assert!(
+            !mood("what is the difference between unit and integration tests? I am new").reports
+        );
+        assert!(mood("we are change the lr").reports);
+    }
+
+    #[test]
+    fn an_adverb_between_the_speaker_and_a_bare_verb_still_reports() {
+        assert!(mood("i only change the docstring of clean_zip, nothing else").reports);
+        assert!(mood("we also bump the lr to 3e-4 on the ranker").reports);
+    }
+
+    #[test]
+    fn an_identifier_is_no_kind_of_thing() {
+        assert!(!mood("n_estimators is 800 on the churn xgb").claims);
+        assert!(mood("feature tables belong to whoever builds them").claims);
+    }
+
+    #[test]
+    fn a_why_question_about_a_need_that_gives_what_meets_it_argues() {
+        let m = mood("why we need the integration test if all unit test are passing?");
+        assert!(m.argues && !m.asks);
+        assert!(mood("why do we need staging?").asks);
     }
 
     #[test]

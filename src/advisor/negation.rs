@@ -33,6 +33,7 @@ enum Polarity {
     Forward,
 }
 
+#[derive(Clone, Copy)]
 struct Segment {
     start: usize,
     end: usize,
@@ -117,6 +118,15 @@ fn analyse_sentence(
     let mut polarity = Vec::with_capacity(segments.len());
     let mut previous = Polarity::Plain;
     for seg in &segments {
+        // "IT not needed for the FS join change": a need denied reaches up
+        // to "for"; what follows is what the need was weighed for, and it
+        // changed.
+        let seg_end = need_for(items, text, seg.start, seg.end);
+        let seg = &Segment {
+            end: seg_end,
+            cue: seg.cue.filter(|&(at, _)| at < seg_end),
+            ..*seg
+        };
         let p = match seg.cue {
             Some((at, cls)) => {
                 let first_content = (seg.start..seg.end).find(|&k| {
@@ -163,6 +173,30 @@ fn analyse_sentence(
             j -= 1;
         }
     }
+}
+
+/// Where a need denied in `from..to` stops: at the first item after "for"
+/// that follows a word of need ("no staging run needed for the lr change",
+/// "IT not required for the join change"), or `to`.
+fn need_for(items: &[Item], text: &str, from: usize, to: usize) -> usize {
+    let word = |k: usize| &text[items[k].start as usize..items[k].end as usize];
+    let Some(need) = (from..to).find(|&k| {
+        ["need", "needed", "required", "necessary"]
+            .iter()
+            .any(|n| word(k).eq_ignore_ascii_case(n))
+    }) else {
+        return to;
+    };
+    (need + 1..to)
+        .find(|&k| {
+            // Items of one word folded together may overlap: no gap.
+            text.get(items[k - 1].end as usize..items[k].start as usize)
+                .is_some_and(|gap| {
+                    gap.split(|c: char| !c.is_ascii_alphabetic())
+                        .any(|w| w.eq_ignore_ascii_case("for"))
+                })
+        })
+        .unwrap_or(to)
 }
 
 /// "upping dropout won't change anything on the serving side": a negated

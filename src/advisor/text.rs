@@ -33,6 +33,40 @@ pub(crate) struct RawToken<'a> {
 /// contains a file path); entities are decoded; formatting characters are left
 /// for the tokenizer, which treats them as separators.
 pub(crate) fn clean_markup(input: &str) -> Cow<'_, str> {
+    name_emoji(strip_references(input))
+}
+
+/// Emoji glyphs that stand for a word, as a pasted or typed message carries
+/// them, with the name Slack gives them (`:ship:`): "ETA model → 🚢 today?"
+/// reads as "ship today?", as the same message with `:ship:` does.
+const EMOJI_NAMES: [(char, &str); 4] = [
+    ('\u{1F6A2}', "ship"),
+    ('\u{1F41B}', "bug"),
+    ('\u{1F680}', "rocket"),
+    ('\u{1F4DD}', "memo"),
+];
+
+fn name_emoji(text: Cow<'_, str>) -> Cow<'_, str> {
+    // Most messages are ASCII: one pass rules them out.
+    let named = |c: char| EMOJI_NAMES.iter().find(|&&(e, _)| e == c).map(|&(_, n)| n);
+    if text.is_ascii() || !text.chars().any(|c| named(c).is_some()) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match named(c) {
+            Some(name) => {
+                out.push(' ');
+                out.push_str(name);
+                out.push(' ');
+            }
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn strip_references(input: &str) -> Cow<'_, str> {
     if !input.contains(['<', '&']) {
         return Cow::Borrowed(input);
     }
@@ -537,6 +571,16 @@ mod tests {
             "https://github.com/o/r/blob/main/train.py"
         );
         assert_eq!(clean_markup("a < b and c > d"), "a < b and c > d");
+    }
+
+    #[test]
+    fn an_emoji_glyph_reads_as_its_slack_name() {
+        let cleaned = clean_markup("ETA model \u{2192} \u{1F6A2} today? \u{2705}");
+        assert_eq!(
+            cleaned.split_whitespace().collect::<Vec<_>>(),
+            ["ETA", "model", "\u{2192}", "ship", "today?", "\u{2705}"]
+        );
+        assert!(matches!(clean_markup("plain text"), Cow::Borrowed(_)));
     }
 
     #[test]

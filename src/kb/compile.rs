@@ -1094,6 +1094,21 @@ fn build_lexicon(
     lex.set_moves(lower(&raw.reschedule_verbs), lower(&raw.state_words));
     lex.set_compound_heads(lower(&raw.compound_heads));
     lex.set_reverts(lower(&raw.reverts));
+    for (short, long) in &raw.counted_shorthand {
+        let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
+            .into_iter()
+            .filter(|t| t.kind == crate::advisor::text::TokenKind::Word)
+            .map(|t| t.word.into_owned())
+            .collect();
+        if words.is_empty() || !short.chars().all(char::is_alphanumeric) || short.is_empty() {
+            r.at(
+                long.span(),
+                format!("shorthand `{short}` must be one word standing for at least one word"),
+            );
+            continue;
+        }
+        lex.add_counted_shorthand(&short.to_lowercase(), words);
+    }
     let typed_shorthand = raw
         .shorthand
         .iter()
@@ -1150,6 +1165,8 @@ fn build_lexicon(
             "everyday modifier",
         ),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
+        (&raw.comparison_words, class::COMPARISON, "comparison word"),
+        (&raw.compute_verbs, class::COMPUTE, "compute verb"),
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
         (&raw.present_words, class::PRESENT, "present word"),

@@ -250,6 +250,12 @@ pub(crate) struct LexiconFile {
     /// proposes tests.
     #[serde(default)]
     pub(crate) test_verbs: Vec<Spanned<String>>,
+    /// Words that set things side by side to tell them apart ("difference").
+    #[serde(default)]
+    pub(crate) comparison_words: Vec<Spanned<String>>,
+    /// Verbs whose object is a value they work out ("calculate").
+    #[serde(default)]
+    pub(crate) compute_verbs: Vec<Spanned<String>>,
     /// Words that mark a general claim rather than a report of a change.
     #[serde(default)]
     pub(crate) claim_words: Vec<Spanned<String>>,
@@ -351,6 +357,9 @@ pub(crate) struct LexiconFile {
     /// Shorthand read as its long form only when typed in lower case.
     #[serde(default)]
     pub(crate) lowercase_shorthand: std::collections::BTreeMap<String, Spanned<String>>,
+    /// Shorthand read as another long form when a number follows it.
+    #[serde(default)]
+    pub(crate) counted_shorthand: std::collections::BTreeMap<String, Spanned<String>>,
     pub(crate) concept: Vec<RawConcept>,
 }
 
