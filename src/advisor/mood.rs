@@ -448,17 +448,18 @@ pub(crate) fn is_period(word: &str) -> bool {
             | "hour"
             | "minute"
             | "weekend"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
             | "release"
             | "deploy"
             | "run"
-    ) || word.starts_with(|c: char| c.is_ascii_digit())
+    ) || is_weekday(word)
+        || word.starts_with(|c: char| c.is_ascii_digit())
+}
+
+pub(crate) fn is_weekday(word: &str) -> bool {
+    matches!(
+        word,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
 }
 
 /// "v9", "1290", "ckpt-12000" point at one thing; "40x", "24h", "500ms" are

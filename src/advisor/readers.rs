@@ -538,6 +538,12 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     out
 }
 
+/// Auxiliaries that cut a clause short ("the online scorer does not").
+const AUX: [&str; 15] = [
+    "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't", "doesnt",
+    "dont", "didnt", "hasnt", "havent",
+];
+
 /// The subject of the clause `items[cs..ce]` when the clause says it "still"
 /// works the old way, or, cut short, "does not" ("doesn't yet"), or was
 /// "trained on the old" form of it: a part of the ML system, not a test and
@@ -556,6 +562,26 @@ fn holds_old_way(
     let from = items[cs].start as usize;
     let to = items.get(ce).map_or(cleaned.len(), |i| i.start as usize);
     let clause = cleaned.get(from..to)?;
+    // Asked of every clause: most hold none of the words that could make it
+    // hold the old way, so they are turned away before being split.
+    let has = |needle: &str| {
+        clause
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    let mut tail = clause
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty());
+    let ends_denied = |w: Option<&str>| {
+        w.is_some_and(|w| w.eq_ignore_ascii_case("not") || AUX.iter().any(|a| a.eq_ignore_ascii_case(w)))
+    };
+    let last = tail.next();
+    let cut_possible = ends_denied(last)
+        || (last.is_some_and(|w| w.eq_ignore_ascii_case("yet")) && ends_denied(tail.next()));
+    if !(cut_possible || has("still") || has("old") || has("previous") || has("original")) {
+        return None;
+    }
     let words: Vec<(usize, &str)> = clause
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
@@ -566,10 +592,6 @@ fn holds_old_way(
     // Where the subject ends: at "still", or at a "does not" that ends
     // the clause (with at most "yet" after it).
     let still = words.iter().position(|(_, w)| is(w, &["still"]));
-    const AUX: [&str; 15] = [
-        "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't",
-        "doesnt", "dont", "didnt", "hasnt", "havent",
-    ];
     let cut_short = || {
         let mut tail = words.iter().rev().map(|&(_, w)| w).peekable();
         if tail.peek().is_some_and(|w| is(w, &["yet"])) {

@@ -846,17 +846,8 @@ fn sentence_words(text: &str) -> Vec<String> {
 fn reschedules(words: &[String], moves: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
     let later = |w: &str| {
         defers(w)
-            || matches!(
-                w,
-                "tomorrow"
-                    | "monday"
-                    | "tuesday"
-                    | "wednesday"
-                    | "thursday"
-                    | "friday"
-                    | "saturday"
-                    | "sunday"
-            )
+            || w == "tomorrow"
+            || super::mood::is_weekday(w)
             || (w.len() > 2
                 && w.starts_with(|c: char| c.is_ascii_digit())
                 && matches!(
