@@ -1,6 +1,9 @@
 //! Slack Block Kit messages. Every text is clipped to Slack's limits and any
 //! words quoted from the user are escaped, so a message is never rejected.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use super::message::{Block, Button, Message};
 use super::{check_text, clip, pipeline_picture, scope_title, stage_title, summary_line};
 use crate::advisor::{Advice, Reading};
@@ -57,50 +60,74 @@ const SHORT_LINE: usize = 160;
 
 fn first_screen(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
-    let mut lines = Vec::new();
+    // The lines are written into one string: no string per line, no join.
+    let mut lines = String::new();
+    let mut line = |label: &str, text: &str, more: usize| {
+        if !lines.is_empty() {
+            lines.push('\n');
+        }
+        lines.push('*');
+        lines.push_str(label);
+        lines.push_str(":* ");
+        lines.push_str(&short(text));
+        if more > 0 {
+            let _ = write!(lines, " (+{more} more in {DETAILS_LABEL})");
+        }
+    };
     let mut checks = advice.checks.iter().map(|c| check_text(kb, c));
     if let Some(first) = checks.next() {
-        lines.push(format!("*{FIRST_CHECK}:* {}", short(first)));
+        line(FIRST_CHECK, first, 0);
     }
     if let Some(why) = advice.why.first() {
-        lines.push(format!("*{}:* {}", l.why, short(why)));
+        line(&l.why, why, 0);
     }
-    let rest: Vec<&str> = checks.collect();
-    if let Some(next) = rest.first() {
-        let more = match rest.len() - 1 {
-            0 => String::new(),
-            n => format!(" (+{n} more in {DETAILS_LABEL})"),
-        };
-        lines.push(format!("*{THEN}:* {}{more}", short(next)));
+    if let Some(next) = checks.next() {
+        line(THEN, next, checks.count());
     }
-    let traps: Vec<&str> = advice
-        .traps
-        .iter()
-        .filter_map(|t| kb.trap(t))
-        .map(|t| t.title.as_str())
-        .collect();
+    let traps = trap_titles(kb, advice, 0);
     if !traps.is_empty() {
-        lines.push(format!("*{WATCH_OUT}:* {}", short(&traps.join("; "))));
+        line(WATCH_OUT, &traps, 0);
     }
-    let mut blocks = vec![header(&summary_line(kb, advice))];
+    let summary = summary_line(kb, advice);
+    let mut blocks = vec![Block::header(&summary)];
     if !lines.is_empty() {
-        blocks.push(section(&lines.join("\n")));
+        blocks.push(Block::section(&lines));
     }
-    Message::new(&fallback(kb, advice), blocks)
+    Message::new(&fallback(kb, advice, &summary), blocks)
+}
+
+/// The titles of the advice's traps, `; `-separated, leaving out the first
+/// `skip`.
+fn trap_titles(kb: &KnowledgeBase, advice: &Advice, skip: usize) -> String {
+    let mut titles = String::new();
+    for trap in advice.traps.iter().skip(skip).filter_map(|t| kb.trap(t)) {
+        if !titles.is_empty() {
+            titles.push_str("; ");
+        }
+        titles.push_str(&trap.title);
+    }
+    titles
 }
 
 /// A first-screen line: the text up to [`SHORT_LINE`] characters, cut at a
 /// word, with an ellipsis when cut.
-fn short(text: &str) -> String {
-    if text.chars().count() <= SHORT_LINE {
-        return text.to_owned();
+fn short(text: &str) -> Cow<'_, str> {
+    // No more bytes than that: no more characters either.
+    if text.len() <= SHORT_LINE {
+        return Cow::Borrowed(text);
     }
-    let head: String = text.chars().take(SHORT_LINE - 1).collect();
+    let mut starts = text.char_indices().map(|(i, _)| i);
+    // Longer than `SHORT_LINE` characters: keep the first `SHORT_LINE - 1`,
+    // back to a word (`head_end` is where the `SHORT_LINE`th starts).
+    let (Some(head_end), Some(_)) = (starts.nth(SHORT_LINE - 1), starts.next()) else {
+        return Cow::Borrowed(text);
+    };
+    let head = &text[..head_end];
     let cut = head
         .rfind(' ')
-        .map_or(head.as_str(), |i| &head[..i])
+        .map_or(head, |i| &head[..i])
         .trim_end_matches([',', ';', ':', ' ']);
-    format!("{cut}…")
+    Cow::Owned(format!("{cut}…"))
 }
 
 /// Labels of the first screen. Service wording, like the button labels.
@@ -122,7 +149,8 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let Some(primary) = &advice.primary_scope else {
         return no_match_message(kb);
     };
-    let mut blocks = vec![header(&summary_line(kb, advice))];
+    let summary = summary_line(kb, advice);
+    let mut blocks = vec![header(&summary)];
 
     let others: Vec<&str> = advice
         .scopes
@@ -160,7 +188,7 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
     }
     blocks.push(context(&matched_line(kb, advice)));
 
-    Message::new(&fallback(kb, advice), blocks)
+    Message::new(&fallback(kb, advice, &summary), blocks)
 }
 
 /// A general question gets what its scopes and stages are for; a belief
@@ -168,7 +196,8 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
 /// radius, because nothing changed.
 fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
-    let mut blocks = vec![header(&summary_line(kb, advice))];
+    let summary = summary_line(kb, advice);
+    let mut blocks = vec![header(&summary)];
     let traps = trap_lines(kb, advice);
     let belief = advice.reading == Reading::Belief;
     if belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
@@ -198,7 +227,7 @@ fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
     if !advice.matched.is_empty() {
         blocks.push(context(&matched_line(kb, advice)));
     }
-    Message::new(&fallback(kb, advice), blocks)
+    Message::new(&fallback(kb, advice, &summary), blocks)
 }
 
 /// Trap lines for Slack: the title in bold, then the reminder.
@@ -305,21 +334,15 @@ pub(super) fn action_buttons(
 
 /// The notification text: what someone sees in a push notification or a
 /// client that cannot show blocks.
-fn fallback(kb: &KnowledgeBase, advice: &Advice) -> String {
-    let mut text = format!("testscope: {}.", summary_line(kb, advice));
+fn fallback(kb: &KnowledgeBase, advice: &Advice, summary: &str) -> String {
     // A belief's header already names its first trap.
     let named = usize::from(advice.reading == Reading::Belief);
-    let titles: Vec<&str> = advice
-        .traps
-        .iter()
-        .skip(named)
-        .filter_map(|t| kb.trap(t))
-        .map(|t| t.title.as_str())
-        .collect();
-    if !titles.is_empty() {
-        text.push_str(&format!(" Watch out: {}.", titles.join("; ")));
+    let titles = trap_titles(kb, advice, named);
+    if titles.is_empty() {
+        format!("testscope: {summary}.")
+    } else {
+        format!("testscope: {summary}. Watch out: {titles}.")
     }
-    text
 }
 
 fn no_match_message(kb: &KnowledgeBase) -> Message {
