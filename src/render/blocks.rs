@@ -16,18 +16,6 @@ pub(crate) fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn header(text: &str) -> Block {
-    Block::header(text)
-}
-
-fn section(text: &str) -> Block {
-    Block::section(text)
-}
-
-fn context(text: &str) -> Block {
-    Block::context(text)
-}
-
 fn bullets<'a>(title: &str, items: impl Iterator<Item = &'a str>) -> Option<String> {
     let lines: Vec<String> = items.map(|i| format!("• {i}")).collect();
     (!lines.is_empty()).then(|| format!("*{title}*\n{}", lines.join("\n")))
@@ -89,11 +77,12 @@ fn first_screen(kb: &KnowledgeBase, advice: &Advice) -> Message {
         line(WATCH_OUT, &traps, 0);
     }
     let summary = summary_line(kb, advice);
-    let mut blocks = vec![Block::header(&summary)];
+    let fallback = fallback(kb, advice, &summary);
+    let mut blocks = vec![Block::header(summary)];
     if !lines.is_empty() {
-        blocks.push(Block::section(&lines));
+        blocks.push(Block::section(lines));
     }
-    Message::new(&fallback(kb, advice, &summary), blocks)
+    Message::new(fallback, blocks)
 }
 
 /// The titles of the advice's traps, `; `-separated, leaving out the first
@@ -150,7 +139,7 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
         return no_match_message(kb);
     };
     let summary = summary_line(kb, advice);
-    let mut blocks = vec![header(&summary)];
+    let mut blocks = vec![Block::header(&summary)];
 
     let others: Vec<&str> = advice
         .scopes
@@ -163,30 +152,30 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
         scope_line.push_str(&format!(" (also: {})", others.join(", ")));
     }
     let stages: Vec<&str> = advice.stages.iter().map(|s| stage_title(kb, s)).collect();
-    blocks.push(section(&format!(
+    blocks.push(Block::section(&format!(
         "{scope_line}\n*{}:* {}",
         l.stage,
         stages.join(" → ")
     )));
     if let Some(text) = bullets(&l.why, advice.why.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
-    blocks.push(section(&format!(
+    blocks.push(Block::section(&format!(
         "*{}*\n`{}`",
         l.blast_radius,
         pipeline_picture(kb, advice)
     )));
     let traps = trap_lines(kb, advice);
     if let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.notes, advice.notes.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
-    blocks.push(context(&matched_line(kb, advice)));
+    blocks.push(Block::context(&matched_line(kb, advice)));
 
     Message::new(&fallback(kb, advice, &summary), blocks)
 }
@@ -197,11 +186,11 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
 fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
     let summary = summary_line(kb, advice);
-    let mut blocks = vec![header(&summary)];
+    let mut blocks = vec![Block::header(&summary)];
     let traps = trap_lines(kb, advice);
     let belief = advice.reading == Reading::Belief;
     if belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     let (scopes, stages) = super::terminal::concept_lines(kb, advice);
     let scope_title = if belief {
@@ -210,22 +199,22 @@ fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
         &l.what_scopes_prove
     };
     if let Some(text) = bullets(scope_title, scopes.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.what_stages_are_for, stages.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.why, advice.why.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if !belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if !advice.matched.is_empty() {
-        blocks.push(context(&matched_line(kb, advice)));
+        blocks.push(Block::context(&matched_line(kb, advice)));
     }
     Message::new(&fallback(kb, advice, &summary), blocks)
 }
@@ -274,7 +263,7 @@ pub fn thread_guidance(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let mut msg = advice_message(kb, advice);
     msg.text = clip(hint, super::message::FALLBACK_TEXT);
     let at = msg.blocks.len().min(1);
-    msg.blocks.insert(at, section(hint));
+    msg.blocks.insert(at, Block::section(hint));
     msg
 }
 
@@ -357,10 +346,10 @@ fn no_match_message(kb: &KnowledgeBase) -> Message {
     Message::new(
         &format!("testscope: {}", m.no_match),
         vec![
-            header(&m.labels.no_match_header),
-            section(&m.no_match),
-            section(&format!("*Decision order*\n{}", steps.join("\n"))),
-            section(&format!("*Try, for example*\n{}", examples.join("\n"))),
+            Block::header(&m.labels.no_match_header),
+            Block::section(&m.no_match),
+            Block::section(&format!("*Decision order*\n{}", steps.join("\n"))),
+            Block::section(&format!("*Try, for example*\n{}", examples.join("\n"))),
         ],
     )
 }
@@ -374,17 +363,17 @@ pub fn help_message(kb: &KnowledgeBase, command: &str) -> Message {
     Message::new(
         &intro,
         vec![
-            header("testscope"),
-            section(&intro),
-            section(&commands),
-            context(&kb.messages.principle),
+            Block::header("testscope"),
+            Block::section(&intro),
+            Block::section(&commands),
+            Block::context(&kb.messages.principle),
         ],
     )
 }
 
 /// The decision table, grouped so it stays under Slack's block limits.
 pub fn rules_message(kb: &KnowledgeBase) -> Message {
-    let mut blocks = vec![header("Decision table"), context(&kb.messages.principle)];
+    let mut blocks = vec![Block::header("Decision table"), Block::context(&kb.messages.principle)];
     let steps: Vec<String> = kb
         .messages
         .decision_order
@@ -392,7 +381,7 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
         .enumerate()
         .map(|(i, s)| format!("{}. {s}", i + 1))
         .collect();
-    blocks.push(section(&format!("*Decision order*\n{}", steps.join("\n"))));
+    blocks.push(Block::section(&format!("*Decision order*\n{}", steps.join("\n"))));
     for scope_index in 0..kb.scopes.len() {
         let scope = &kb.scopes[scope_index];
         let lines: Vec<String> = kb
@@ -409,7 +398,7 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
         if lines.is_empty() {
             continue;
         }
-        blocks.push(section(&format!(
+        blocks.push(Block::section(&format!(
             "*{} → {}*\n_{}_\n{}",
             scope.title,
             kb.stages[scope.stage].title,
@@ -422,13 +411,13 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
 
 /// The trap catalogue.
 pub fn traps_message(kb: &KnowledgeBase) -> Message {
-    let mut blocks = vec![header("Traps to avoid")];
+    let mut blocks = vec![Block::header("Traps to avoid")];
     for chunk in kb.traps.chunks(4) {
         let text: Vec<String> = chunk
             .iter()
             .map(|t| format!("*{}* (`{}`)\n{}", t.title, t.id, t.reminder))
             .collect();
-        blocks.push(section(&text.join("\n\n")));
+        blocks.push(Block::section(&text.join("\n\n")));
     }
     Message::new("testscope traps", blocks)
 }

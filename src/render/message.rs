@@ -35,6 +35,15 @@ pub struct Message {
     pub replace_original: Option<bool>,
 }
 
+/// `text` cut to `max` characters; kept, not copied, when it fits.
+fn fit(text: String, max: usize) -> String {
+    if text.len() <= max || text.chars().count() <= max {
+        text
+    } else {
+        clip(&text, max)
+    }
+}
+
 /// Who sees a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,9 +56,9 @@ pub enum ResponseType {
 
 impl Message {
     /// A message of `blocks` whose notification says `text`.
-    pub fn new(text: &str, blocks: Vec<Block>) -> Message {
+    pub fn new(text: impl Into<String>, blocks: Vec<Block>) -> Message {
         Message {
-            text: clip(text, FALLBACK_TEXT),
+            text: fit(text.into(), FALLBACK_TEXT),
             blocks,
             response_type: None,
             replace_original: None,
@@ -133,23 +142,23 @@ pub enum Block {
 
 impl Block {
     /// Large bold plain text.
-    pub fn header(text: &str) -> Block {
+    pub fn header(text: impl Into<String>) -> Block {
         Block::Header {
-            text: Text::plain(clip(text, limits::HEADER)),
+            text: Text::plain(fit(text.into(), limits::HEADER)),
         }
     }
 
     /// A paragraph of mrkdwn.
-    pub fn section(text: &str) -> Block {
+    pub fn section(text: impl Into<String>) -> Block {
         Block::Section {
-            text: Text::mrkdwn(clip(text, limits::SECTION)),
+            text: Text::mrkdwn(fit(text.into(), limits::SECTION)),
         }
     }
 
     /// Small grey mrkdwn.
-    pub fn context(text: &str) -> Block {
+    pub fn context(text: impl Into<String>) -> Block {
         Block::Context {
-            elements: vec![Text::mrkdwn(clip(text, limits::SECTION))],
+            elements: vec![Text::mrkdwn(fit(text.into(), limits::SECTION))],
         }
     }
 
