@@ -373,7 +373,10 @@ pub fn help_message(kb: &KnowledgeBase, command: &str) -> Message {
 
 /// The decision table, grouped so it stays under Slack's block limits.
 pub fn rules_message(kb: &KnowledgeBase) -> Message {
-    let mut blocks = vec![Block::header("Decision table"), Block::context(&kb.messages.principle)];
+    let mut blocks = vec![
+        Block::header("Decision table"),
+        Block::context(&kb.messages.principle),
+    ];
     let steps: Vec<String> = kb
         .messages
         .decision_order
@@ -381,7 +384,10 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
         .enumerate()
         .map(|(i, s)| format!("{}. {s}", i + 1))
         .collect();
-    blocks.push(Block::section(&format!("*Decision order*\n{}", steps.join("\n"))));
+    blocks.push(Block::section(&format!(
+        "*Decision order*\n{}",
+        steps.join("\n")
+    )));
     for scope_index in 0..kb.scopes.len() {
         let scope = &kb.scopes[scope_index];
         let lines: Vec<String> = kb
