@@ -152,7 +152,7 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
         scope_line.push_str(&format!(" (also: {})", others.join(", ")));
     }
     let stages: Vec<&str> = advice.stages.iter().map(|s| stage_title(kb, s)).collect();
-    blocks.push(Block::section(&format!(
+    blocks.push(Block::section(format!(
         "{scope_line}\n*{}:* {}",
         l.stage,
         stages.join(" → ")
@@ -163,7 +163,7 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
     if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
         blocks.push(Block::section(&text));
     }
-    blocks.push(Block::section(&format!(
+    blocks.push(Block::section(format!(
         "*{}*\n`{}`",
         l.blast_radius,
         pipeline_picture(kb, advice)
@@ -175,9 +175,9 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
     if let Some(text) = bullets(&l.notes, advice.notes.iter().map(String::as_str)) {
         blocks.push(Block::section(&text));
     }
-    blocks.push(Block::context(&matched_line(kb, advice)));
+    blocks.push(Block::context(matched_line(kb, advice)));
 
-    Message::new(&fallback(kb, advice, &summary), blocks)
+    Message::new(fallback(kb, advice, &summary), blocks)
 }
 
 /// A general question gets what its scopes and stages are for; a belief
@@ -214,9 +214,9 @@ fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
         blocks.push(Block::section(&text));
     }
     if !advice.matched.is_empty() {
-        blocks.push(Block::context(&matched_line(kb, advice)));
+        blocks.push(Block::context(matched_line(kb, advice)));
     }
-    Message::new(&fallback(kb, advice, &summary), blocks)
+    Message::new(fallback(kb, advice, &summary), blocks)
 }
 
 /// Trap lines for Slack: the title in bold, then the reminder.
@@ -344,12 +344,12 @@ fn no_match_message(kb: &KnowledgeBase) -> Message {
         .collect();
     let examples: Vec<String> = m.examples.iter().map(|e| format!("• `{e}`")).collect();
     Message::new(
-        &format!("testscope: {}", m.no_match),
+        format!("testscope: {}", m.no_match),
         vec![
             Block::header(&m.labels.no_match_header),
             Block::section(&m.no_match),
-            Block::section(&format!("*Decision order*\n{}", steps.join("\n"))),
-            Block::section(&format!("*Try, for example*\n{}", examples.join("\n"))),
+            Block::section(format!("*Decision order*\n{}", steps.join("\n"))),
+            Block::section(format!("*Try, for example*\n{}", examples.join("\n"))),
         ],
     )
 }
@@ -384,7 +384,7 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
         .enumerate()
         .map(|(i, s)| format!("{}. {s}", i + 1))
         .collect();
-    blocks.push(Block::section(&format!(
+    blocks.push(Block::section(format!(
         "*Decision order*\n{}",
         steps.join("\n")
     )));
@@ -404,7 +404,7 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
         if lines.is_empty() {
             continue;
         }
-        blocks.push(Block::section(&format!(
+        blocks.push(Block::section(format!(
             "*{} → {}*\n_{}_\n{}",
             scope.title,
             kb.stages[scope.stage].title,
@@ -423,7 +423,7 @@ pub fn traps_message(kb: &KnowledgeBase) -> Message {
             .iter()
             .map(|t| format!("*{}* (`{}`)\n{}", t.title, t.id, t.reminder))
             .collect();
-        blocks.push(Block::section(&text.join("\n\n")));
+        blocks.push(Block::section(text.join("\n\n")));
     }
     Message::new("testscope traps", blocks)
 }
