@@ -151,16 +151,36 @@ type HttpHandles =
 
 thread_local! {
     static HTTP_HANDLES: std::cell::RefCell<HttpHandles> = std::cell::RefCell::default();
+    static ADVICE_HANDLES: std::cell::RefCell<AdviceHandles> = std::cell::RefCell::default();
 }
 
 pub fn signature_failure(reason: &'static str) {
     metrics::counter!("testscope_signature_failures_total", "reason" => reason).increment(1);
 }
 
+/// Records one answer. As for [`http_request`], each thread keeps the
+/// handles it has looked up (one per primary scope, a handful).
 pub fn advice(primary: Option<&str>, took: Duration) {
-    metrics::counter!("testscope_advice_total", "primary_scope" => primary.unwrap_or("none").to_owned()).increment(1);
-    metrics::histogram!("testscope_advise_duration_seconds").record(took.as_secs_f64());
+    let primary = primary.unwrap_or("none");
+    ADVICE_HANDLES.with_borrow_mut(|(by_scope, duration)| {
+        match by_scope.get(primary) {
+            Some(count) => count.increment(1),
+            None => {
+                let count = metrics::counter!("testscope_advice_total", "primary_scope" => primary.to_owned());
+                count.increment(1);
+                by_scope.insert(primary.into(), count);
+            }
+        }
+        duration
+            .get_or_insert_with(|| metrics::histogram!("testscope_advise_duration_seconds"))
+            .record(took.as_secs_f64());
+    });
 }
+
+type AdviceHandles = (
+    rustc_hash::FxHashMap<Box<str>, metrics::Counter>,
+    Option<metrics::Histogram>,
+);
 
 /// A Helpful / Not quite vote, counted once per rule that produced the
 /// answer (rule ids come from the knowledge base, so the label set is

@@ -57,8 +57,8 @@ if [[ " $POLICIES " == *" batch "* ]] && ! command -v chrt >/dev/null; then
 fi
 
 cargo build --release --quiet --bin testscope --example floor
-BIN=target/release/testscope
-FLOOR=target/release/examples/floor
+BIN=${CARGO_TARGET_DIR:-target}/release/testscope
+FLOOR=${CARGO_TARGET_DIR:-target}/release/examples/floor
 
 # BODY, the questions and the wrk script that sends them.
 # shellcheck source=deploy/bench/requests.sh

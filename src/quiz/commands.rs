@@ -271,7 +271,7 @@ async fn reply(
 fn board_message(header: &str, lines: &[String]) -> Message {
     Message::new(
         header,
-        vec![Block::header(header), Block::section(&lines.join("\n"))],
+        vec![Block::header(header), Block::section(lines.join("\n"))],
     )
     .ephemeral()
 }

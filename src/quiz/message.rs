@@ -89,11 +89,11 @@ pub fn daily_post(
     }
     blocks.push(section(&question_text(q)));
     blocks.push(buttons(q, value));
-    blocks.push(Block::context(&fill(
+    blocks.push(Block::context(fill(
         &t.answered_count,
         &[("answered", &answered.to_string())],
     )));
-    Message::new(&fallback(&t.header, q), blocks)
+    Message::new(fallback(&t.header, q), blocks)
 }
 
 /// "*Last week's top three:* 1. <@U1> (5 of 5), 2. ..."
@@ -131,7 +131,7 @@ pub fn closed_post(kb: &KnowledgeBase, q: &Question, answered: u32, correct: u32
         ],
     );
     Message::new(
-        &fallback(&t.header, q),
+        fallback(&t.header, q),
         vec![
             Block::header(&t.header),
             section(&question_text(q)),
@@ -175,7 +175,7 @@ pub fn closed_reply(kb: &KnowledgeBase, q: &Question) -> String {
 pub fn practice(kb: &KnowledgeBase, q: &Question) -> Message {
     let t = &kb.messages.quiz;
     Message::new(
-        &fallback(&t.practice_header, q),
+        fallback(&t.practice_header, q),
         vec![
             Block::context(&t.practice_header),
             section(&question_text(q)),

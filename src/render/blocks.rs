@@ -1,6 +1,9 @@
 //! Slack Block Kit messages. Every text is clipped to Slack's limits and any
 //! words quoted from the user are escaped, so a message is never rejected.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use super::message::{Block, Button, Message};
 use super::{check_text, clip, pipeline_picture, scope_title, stage_title, summary_line};
 use crate::advisor::{Advice, Reading};
@@ -11,18 +14,6 @@ pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-fn header(text: &str) -> Block {
-    Block::header(text)
-}
-
-fn section(text: &str) -> Block {
-    Block::section(text)
-}
-
-fn context(text: &str) -> Block {
-    Block::context(text)
 }
 
 fn bullets<'a>(title: &str, items: impl Iterator<Item = &'a str>) -> Option<String> {
@@ -57,50 +48,75 @@ const SHORT_LINE: usize = 160;
 
 fn first_screen(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
-    let mut lines = Vec::new();
+    // The lines are written into one string: no string per line, no join.
+    let mut lines = String::new();
+    let mut line = |label: &str, text: &str, more: usize| {
+        if !lines.is_empty() {
+            lines.push('\n');
+        }
+        lines.push('*');
+        lines.push_str(label);
+        lines.push_str(":* ");
+        lines.push_str(&short(text));
+        if more > 0 {
+            let _ = write!(lines, " (+{more} more in {DETAILS_LABEL})");
+        }
+    };
     let mut checks = advice.checks.iter().map(|c| check_text(kb, c));
     if let Some(first) = checks.next() {
-        lines.push(format!("*{FIRST_CHECK}:* {}", short(first)));
+        line(FIRST_CHECK, first, 0);
     }
     if let Some(why) = advice.why.first() {
-        lines.push(format!("*{}:* {}", l.why, short(why)));
+        line(&l.why, why, 0);
     }
-    let rest: Vec<&str> = checks.collect();
-    if let Some(next) = rest.first() {
-        let more = match rest.len() - 1 {
-            0 => String::new(),
-            n => format!(" (+{n} more in {DETAILS_LABEL})"),
-        };
-        lines.push(format!("*{THEN}:* {}{more}", short(next)));
+    if let Some(next) = checks.next() {
+        line(THEN, next, checks.count());
     }
-    let traps: Vec<&str> = advice
-        .traps
-        .iter()
-        .filter_map(|t| kb.trap(t))
-        .map(|t| t.title.as_str())
-        .collect();
+    let traps = trap_titles(kb, advice, 0);
     if !traps.is_empty() {
-        lines.push(format!("*{WATCH_OUT}:* {}", short(&traps.join("; "))));
+        line(WATCH_OUT, &traps, 0);
     }
-    let mut blocks = vec![header(&summary_line(kb, advice))];
+    let summary = summary_line(kb, advice);
+    let fallback = fallback(kb, advice, &summary);
+    let mut blocks = vec![Block::header(summary)];
     if !lines.is_empty() {
-        blocks.push(section(&lines.join("\n")));
+        blocks.push(Block::section(lines));
     }
-    Message::new(&fallback(kb, advice), blocks)
+    Message::new(fallback, blocks)
+}
+
+/// The titles of the advice's traps, `; `-separated, leaving out the first
+/// `skip`.
+fn trap_titles(kb: &KnowledgeBase, advice: &Advice, skip: usize) -> String {
+    let mut titles = String::new();
+    for trap in advice.traps.iter().skip(skip).filter_map(|t| kb.trap(t)) {
+        if !titles.is_empty() {
+            titles.push_str("; ");
+        }
+        titles.push_str(&trap.title);
+    }
+    titles
 }
 
 /// A first-screen line: the text up to [`SHORT_LINE`] characters, cut at a
 /// word, with an ellipsis when cut.
-fn short(text: &str) -> String {
-    if text.chars().count() <= SHORT_LINE {
-        return text.to_owned();
+fn short(text: &str) -> Cow<'_, str> {
+    // No more bytes than that: no more characters either.
+    if text.len() <= SHORT_LINE {
+        return Cow::Borrowed(text);
     }
-    let head: String = text.chars().take(SHORT_LINE - 1).collect();
+    let mut starts = text.char_indices().map(|(i, _)| i);
+    // Longer than `SHORT_LINE` characters: keep the first `SHORT_LINE - 1`,
+    // back to a word (`head_end` is where the `SHORT_LINE`th starts).
+    let (Some(head_end), Some(_)) = (starts.nth(SHORT_LINE - 1), starts.next()) else {
+        return Cow::Borrowed(text);
+    };
+    let head = &text[..head_end];
     let cut = head
         .rfind(' ')
-        .map_or(head.as_str(), |i| &head[..i])
+        .map_or(head, |i| &head[..i])
         .trim_end_matches([',', ';', ':', ' ']);
-    format!("{cut}…")
+    Cow::Owned(format!("{cut}…"))
 }
 
 /// Labels of the first screen. Service wording, like the button labels.
@@ -122,7 +138,8 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let Some(primary) = &advice.primary_scope else {
         return no_match_message(kb);
     };
-    let mut blocks = vec![header(&summary_line(kb, advice))];
+    let summary = summary_line(kb, advice);
+    let mut blocks = vec![Block::header(&summary)];
 
     let others: Vec<&str> = advice
         .scopes
@@ -135,32 +152,32 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
         scope_line.push_str(&format!(" (also: {})", others.join(", ")));
     }
     let stages: Vec<&str> = advice.stages.iter().map(|s| stage_title(kb, s)).collect();
-    blocks.push(section(&format!(
+    blocks.push(Block::section(format!(
         "{scope_line}\n*{}:* {}",
         l.stage,
         stages.join(" → ")
     )));
     if let Some(text) = bullets(&l.why, advice.why.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
-    blocks.push(section(&format!(
+    blocks.push(Block::section(format!(
         "*{}*\n`{}`",
         l.blast_radius,
         pipeline_picture(kb, advice)
     )));
     let traps = trap_lines(kb, advice);
     if let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.notes, advice.notes.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
-    blocks.push(context(&matched_line(kb, advice)));
+    blocks.push(Block::context(matched_line(kb, advice)));
 
-    Message::new(&fallback(kb, advice), blocks)
+    Message::new(fallback(kb, advice, &summary), blocks)
 }
 
 /// A general question gets what its scopes and stages are for; a belief
@@ -168,11 +185,12 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
 /// radius, because nothing changed.
 fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let l = &kb.messages.labels;
-    let mut blocks = vec![header(&summary_line(kb, advice))];
+    let summary = summary_line(kb, advice);
+    let mut blocks = vec![Block::header(&summary)];
     let traps = trap_lines(kb, advice);
     let belief = advice.reading == Reading::Belief;
     if belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     let (scopes, stages) = super::terminal::concept_lines(kb, advice);
     let scope_title = if belief {
@@ -181,24 +199,24 @@ fn concept_message(kb: &KnowledgeBase, advice: &Advice) -> Message {
         &l.what_scopes_prove
     };
     if let Some(text) = bullets(scope_title, scopes.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.what_stages_are_for, stages.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.why, advice.why.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if !belief && let Some(text) = bullets(&l.traps, traps.iter().map(String::as_str)) {
-        blocks.push(section(&text));
+        blocks.push(Block::section(&text));
     }
     if !advice.matched.is_empty() {
-        blocks.push(context(&matched_line(kb, advice)));
+        blocks.push(Block::context(matched_line(kb, advice)));
     }
-    Message::new(&fallback(kb, advice), blocks)
+    Message::new(fallback(kb, advice, &summary), blocks)
 }
 
 /// Trap lines for Slack: the title in bold, then the reminder.
@@ -245,7 +263,7 @@ pub fn thread_guidance(kb: &KnowledgeBase, advice: &Advice) -> Message {
     let mut msg = advice_message(kb, advice);
     msg.text = clip(hint, super::message::FALLBACK_TEXT);
     let at = msg.blocks.len().min(1);
-    msg.blocks.insert(at, section(hint));
+    msg.blocks.insert(at, Block::section(hint));
     msg
 }
 
@@ -305,21 +323,15 @@ pub(super) fn action_buttons(
 
 /// The notification text: what someone sees in a push notification or a
 /// client that cannot show blocks.
-fn fallback(kb: &KnowledgeBase, advice: &Advice) -> String {
-    let mut text = format!("testscope: {}.", summary_line(kb, advice));
+fn fallback(kb: &KnowledgeBase, advice: &Advice, summary: &str) -> String {
     // A belief's header already names its first trap.
     let named = usize::from(advice.reading == Reading::Belief);
-    let titles: Vec<&str> = advice
-        .traps
-        .iter()
-        .skip(named)
-        .filter_map(|t| kb.trap(t))
-        .map(|t| t.title.as_str())
-        .collect();
-    if !titles.is_empty() {
-        text.push_str(&format!(" Watch out: {}.", titles.join("; ")));
+    let titles = trap_titles(kb, advice, named);
+    if titles.is_empty() {
+        format!("testscope: {summary}.")
+    } else {
+        format!("testscope: {summary}. Watch out: {titles}.")
     }
-    text
 }
 
 fn no_match_message(kb: &KnowledgeBase) -> Message {
@@ -332,12 +344,12 @@ fn no_match_message(kb: &KnowledgeBase) -> Message {
         .collect();
     let examples: Vec<String> = m.examples.iter().map(|e| format!("• `{e}`")).collect();
     Message::new(
-        &format!("testscope: {}", m.no_match),
+        format!("testscope: {}", m.no_match),
         vec![
-            header(&m.labels.no_match_header),
-            section(&m.no_match),
-            section(&format!("*Decision order*\n{}", steps.join("\n"))),
-            section(&format!("*Try, for example*\n{}", examples.join("\n"))),
+            Block::header(&m.labels.no_match_header),
+            Block::section(&m.no_match),
+            Block::section(format!("*Decision order*\n{}", steps.join("\n"))),
+            Block::section(format!("*Try, for example*\n{}", examples.join("\n"))),
         ],
     )
 }
@@ -351,17 +363,20 @@ pub fn help_message(kb: &KnowledgeBase, command: &str) -> Message {
     Message::new(
         &intro,
         vec![
-            header("testscope"),
-            section(&intro),
-            section(&commands),
-            context(&kb.messages.principle),
+            Block::header("testscope"),
+            Block::section(&intro),
+            Block::section(&commands),
+            Block::context(&kb.messages.principle),
         ],
     )
 }
 
 /// The decision table, grouped so it stays under Slack's block limits.
 pub fn rules_message(kb: &KnowledgeBase) -> Message {
-    let mut blocks = vec![header("Decision table"), context(&kb.messages.principle)];
+    let mut blocks = vec![
+        Block::header("Decision table"),
+        Block::context(&kb.messages.principle),
+    ];
     let steps: Vec<String> = kb
         .messages
         .decision_order
@@ -369,7 +384,10 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
         .enumerate()
         .map(|(i, s)| format!("{}. {s}", i + 1))
         .collect();
-    blocks.push(section(&format!("*Decision order*\n{}", steps.join("\n"))));
+    blocks.push(Block::section(format!(
+        "*Decision order*\n{}",
+        steps.join("\n")
+    )));
     for scope_index in 0..kb.scopes.len() {
         let scope = &kb.scopes[scope_index];
         let lines: Vec<String> = kb
@@ -386,7 +404,7 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
         if lines.is_empty() {
             continue;
         }
-        blocks.push(section(&format!(
+        blocks.push(Block::section(format!(
             "*{} → {}*\n_{}_\n{}",
             scope.title,
             kb.stages[scope.stage].title,
@@ -399,13 +417,13 @@ pub fn rules_message(kb: &KnowledgeBase) -> Message {
 
 /// The trap catalogue.
 pub fn traps_message(kb: &KnowledgeBase) -> Message {
-    let mut blocks = vec![header("Traps to avoid")];
+    let mut blocks = vec![Block::header("Traps to avoid")];
     for chunk in kb.traps.chunks(4) {
         let text: Vec<String> = chunk
             .iter()
             .map(|t| format!("*{}* (`{}`)\n{}", t.title, t.id, t.reminder))
             .collect();
-        blocks.push(section(&text.join("\n\n")));
+        blocks.push(Block::section(text.join("\n\n")));
     }
     Message::new("testscope traps", blocks)
 }

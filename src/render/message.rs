@@ -17,6 +17,8 @@ pub(crate) const FALLBACK_TEXT: usize = 4000;
 const ACCESSIBILITY_LABEL: usize = 75;
 /// Slack caps a button value at 2000 characters.
 const BUTTON_VALUE: usize = 1900;
+/// Bytes reserved for a message's JSON.
+const JSON_CAPACITY: usize = 4096;
 
 /// A message: the notification text, its blocks, and for replies through
 /// a `response_url` or a slash command's ack, who sees it.
@@ -33,6 +35,15 @@ pub struct Message {
     pub replace_original: Option<bool>,
 }
 
+/// `text` cut to `max` characters; kept, not copied, when it fits.
+fn fit(text: String, max: usize) -> String {
+    if text.len() <= max || text.chars().count() <= max {
+        text
+    } else {
+        clip(&text, max)
+    }
+}
+
 /// Who sees a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,9 +56,9 @@ pub enum ResponseType {
 
 impl Message {
     /// A message of `blocks` whose notification says `text`.
-    pub fn new(text: &str, blocks: Vec<Block>) -> Message {
+    pub fn new(text: impl Into<String>, blocks: Vec<Block>) -> Message {
         Message {
-            text: clip(text, FALLBACK_TEXT),
+            text: fit(text.into(), FALLBACK_TEXT),
             blocks,
             response_type: None,
             replace_original: None,
@@ -89,6 +100,16 @@ impl Message {
         // Strings, vectors and enums of them always serialise.
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// The same JSON as bytes, for a response body or a hash, written into
+    /// a buffer large enough for a typical answer with its buttons (about
+    /// 2 kB) so that it is not grown step by step.
+    pub(crate) fn json_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(JSON_CAPACITY);
+        // As in `to_json`, this cannot fail.
+        let _ = serde_json::to_writer(&mut out, self);
+        out
+    }
 }
 
 /// The Block Kit JSON, as Slack gets it.
@@ -121,23 +142,23 @@ pub enum Block {
 
 impl Block {
     /// Large bold plain text.
-    pub fn header(text: &str) -> Block {
+    pub fn header(text: impl Into<String>) -> Block {
         Block::Header {
-            text: Text::plain(&clip(text, limits::HEADER)),
+            text: Text::plain(fit(text.into(), limits::HEADER)),
         }
     }
 
     /// A paragraph of mrkdwn.
-    pub fn section(text: &str) -> Block {
+    pub fn section(text: impl Into<String>) -> Block {
         Block::Section {
-            text: Text::mrkdwn(&clip(text, limits::SECTION)),
+            text: Text::mrkdwn(fit(text.into(), limits::SECTION)),
         }
     }
 
     /// Small grey mrkdwn.
-    pub fn context(text: &str) -> Block {
+    pub fn context(text: impl Into<String>) -> Block {
         Block::Context {
-            elements: vec![Text::mrkdwn(&clip(text, limits::SECTION))],
+            elements: vec![Text::mrkdwn(fit(text.into(), limits::SECTION))],
         }
     }
 
@@ -174,17 +195,15 @@ fn yes() -> bool {
 }
 
 impl Text {
-    pub fn plain(text: &str) -> Text {
+    pub fn plain(text: impl Into<String>) -> Text {
         Text::PlainText {
-            text: text.to_owned(),
+            text: text.into(),
             emoji: true,
         }
     }
 
-    pub fn mrkdwn(text: &str) -> Text {
-        Text::Mrkdwn {
-            text: text.to_owned(),
-        }
+    pub fn mrkdwn(text: impl Into<String>) -> Text {
+        Text::Mrkdwn { text: text.into() }
     }
 
     /// The words, whichever kind.
@@ -226,7 +245,7 @@ impl Button {
     pub fn new(action_id: &str, label: &str, value: &str) -> Button {
         Button {
             action_id: action_id.to_owned(),
-            text: Text::plain(&clip(label, limits::BUTTON)),
+            text: Text::plain(clip(label, limits::BUTTON)),
             value: clip(value, BUTTON_VALUE),
             style: None,
             accessibility_label: None,

@@ -60,7 +60,8 @@ fn check_text<'a>(kb: &'a KnowledgeBase, id: &'a str) -> &'a str {
 
 /// Cuts `s` to at most `max` characters, ending with an ellipsis when cut.
 pub(crate) fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    // Counting characters is only needed when there are more bytes.
+    if s.len() <= max || s.chars().count() <= max {
         return s.to_owned();
     }
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();

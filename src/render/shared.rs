@@ -44,7 +44,7 @@ pub fn read_from(kb: &KnowledgeBase, mut msg: Message, from: ReadFrom) -> Messag
                 .first()
                 .and_then(|e| e.as_str().strip_prefix(&prefix))
         {
-            *block = Block::context(&format!("{label}:{rest}"));
+            *block = Block::context(format!("{label}:{rest}"));
         }
     }
     msg
@@ -62,7 +62,7 @@ pub fn shared_answer(kb: &KnowledgeBase, shown: Message, question: &str, user_id
         .replace("{user}", &format!("<@{user_id}>"));
     let after_header = usize::from(matches!(msg.blocks.first(), Some(Block::Header { .. })));
     msg.blocks
-        .insert(after_header, Block::section(&quote(question)));
+        .insert(after_header, Block::section(quote(question)));
     msg.blocks.push(Block::context(&by));
     msg.in_channel().replacing(false)
 }

@@ -4,7 +4,8 @@
 
 use std::borrow::Cow;
 
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
@@ -37,7 +38,12 @@ impl IntoResponse for Ack {
     fn into_response(self) -> Response {
         match self {
             Ack::Empty => StatusCode::OK.into_response(),
-            Ack::Message(msg) => axum::Json(msg).into_response(),
+            // The body `axum::Json` would write, into a buffer sized for it.
+            Ack::Message(msg) => (
+                [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                msg.json_bytes(),
+            )
+                .into_response(),
             Ack::Json(value) => axum::Json(value).into_response(),
         }
     }

@@ -289,13 +289,13 @@ pub(crate) fn summary_message(
     let header = format!("Feedback: {helpful} of {total} answers rated helpful");
     let mut blocks = vec![Block::header(&header)];
     if !rule_lines.is_empty() {
-        blocks.push(Block::section(&format!(
+        blocks.push(Block::section(format!(
             "*By rule, least helpful first*\n{}",
             rule_lines.join("\n")
         )));
     }
     if !miss_lines.is_empty() {
-        blocks.push(Block::section(&format!(
+        blocks.push(Block::section(format!(
             "*Latest misses*\n{}",
             miss_lines.join("\n")
         )));

@@ -81,7 +81,7 @@ pub(crate) fn home_view(kb: &KnowledgeBase, channels: &[ChannelQuiz], votes: &[F
         .collect();
     let mut blocks = vec![
         Block::header("testscope"),
-        Block::section(&format!(
+        Block::section(format!(
             "Describe a change and I say which tests it needs and in which stage. Use `/testscope` anywhere, \
              mention me in a review thread, or write to me here in Messages.\n{}",
             examples.join("\n")
