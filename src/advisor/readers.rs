@@ -540,8 +540,8 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
 
 /// Auxiliaries that cut a clause short ("the online scorer does not").
 const AUX: [&str; 15] = [
-    "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't", "doesnt",
-    "dont", "didnt", "hasnt", "havent",
+    "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't",
+    "doesnt", "dont", "didnt", "hasnt", "havent",
 ];
 
 /// The subject of the clause `items[cs..ce]` when the clause says it "still"
@@ -574,7 +574,9 @@ fn holds_old_way(
         .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty());
     let ends_denied = |w: Option<&str>| {
-        w.is_some_and(|w| w.eq_ignore_ascii_case("not") || AUX.iter().any(|a| a.eq_ignore_ascii_case(w)))
+        w.is_some_and(|w| {
+            w.eq_ignore_ascii_case("not") || AUX.iter().any(|a| a.eq_ignore_ascii_case(w))
+        })
     };
     let last = tail.next();
     let cut_possible = ends_denied(last)
