@@ -564,12 +564,6 @@ fn holds_old_way(
     let clause = cleaned.get(from..to)?;
     // Asked of every clause: most hold none of the words that could make it
     // hold the old way, so they are turned away before being split.
-    let has = |needle: &str| {
-        clause
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
     let mut tail = clause
         .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty());
@@ -581,7 +575,14 @@ fn holds_old_way(
     let last = tail.next();
     let cut_possible = ends_denied(last)
         || (last.is_some_and(|w| w.eq_ignore_ascii_case("yet")) && ends_denied(tail.next()));
-    if !(cut_possible || has("still") || has("old") || has("previous") || has("original")) {
+    let names_old_way = || {
+        clause.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            ["still", "old", "previous", "original"]
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(w))
+        })
+    };
+    if !(cut_possible || names_old_way()) {
         return None;
     }
     let words: Vec<(usize, &str)> = clause
