@@ -405,6 +405,9 @@ const CASES: &[Case] = &[
     // Docs named where tests are proposed are what changed; the rest is the plan.
     ("should we run a canary for a docstring change?", U, &[UNIT], &[T6]),
     ("can we do a shadow deployment for the README update?", U, &[UNIT], &[T6]),
+    // A model named by its class beside its setting names the model; the setting changed.
+    ("bumped max_depth on the xgb fraud model from 6 to 8", I, &[INTEG], &[T1]),
+    ("lgbm num_leaves 31 -> 63", I, &[INTEG], &[T1]),
 
     // ---------------------------------------------------------------- nothing ML-related
     ("lunch at noon?", None, &[], &[]),
