@@ -534,6 +534,8 @@ const CASES: &[Case] = &[
     ("bs 256, lr 1e-5, ep 3 -> 5 on the ft, same data", I, &[INTEG], &[T1]),
     // What a computing verb works out, in a message about features, is data.
     ("feature pipeline: now we compute basket_size_30d from orders instead of carts", I, &[INTEG], &[T2]),
+    // CatBoost's "iterations" moved by a verb in a message about ML.
+    ("raised iterations to 2000 on the catboost churn model", I, &[INTEG], &[T1]),
 ];
 
 #[test]
