@@ -641,10 +641,9 @@ pub(crate) fn latest_word<'a>(
             // Most messages hold no postponement at all: one look at the
             // whole message spares reading it clause by clause.
             let lower = text[m.body..m.end].to_lowercase();
+            // A move to a later time needs one of the move verbs.
             if postponements.iter().any(|p| lower.contains(p.as_str()))
-                || [" to ", " till ", " until ", " into ", " in "]
-                    .iter()
-                    .any(|p| lower.contains(p))
+                || moves.iter().any(|m| lower.contains(m.as_str()))
             {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     holds(w, postponements) || reschedules(w, moves, &defers)
