@@ -938,11 +938,15 @@ pub(crate) fn holds(words: &[String], cues: &[String]) -> bool {
 /// so a try allocates nothing, and a one-word cue (most of them) is a plain
 /// comparison per word.
 fn says(words: &[String], cue: &str) -> bool {
-    if !cue.contains(' ') {
+    let Some((head, _)) = cue.split_once(' ') else {
         return words.iter().any(|w| w == cue);
-    }
-    let n = cue.split(' ').count();
-    words.windows(n).any(|w| spells(w, cue))
+    };
+    // Asked for every cue of every message: only a window that opens with
+    // the cue's first word is spelled out.
+    let n = cue.bytes().filter(|&b| b == b' ').count() + 1;
+    words.iter().enumerate().any(|(i, w)| {
+        w == head && words.get(i..i + n).is_some_and(|window| spells(window, cue))
+    })
 }
 
 /// Whether `words`, joined by single spaces, are exactly `cue`; compared in
