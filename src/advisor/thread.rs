@@ -945,7 +945,10 @@ fn says(words: &[String], cue: &str) -> bool {
     // the cue's first word is spelled out.
     let n = cue.bytes().filter(|&b| b == b' ').count() + 1;
     words.iter().enumerate().any(|(i, w)| {
-        w == head && words.get(i..i + n).is_some_and(|window| spells(window, cue))
+        w == head
+            && words
+                .get(i..i + n)
+                .is_some_and(|window| spells(window, cue))
     })
 }
 
