@@ -537,6 +537,47 @@ async fn a_click_is_scored_only_on_a_posted_question_of_its_own_channel() {
 }
 
 #[tokio::test]
+async fn a_click_before_the_post_is_recorded_asks_to_click_again_and_counts_once_recorded() {
+    // Arrange: the post is claimed and (as far as Slack goes) made, but the
+    // replica that made it has not stored its message yet.
+    let w = World::new().await;
+    let q = &w.kb.quiz[0];
+    let claim = store::PostClaim {
+        channel_id: "C1".into(),
+        post_id: "2026-11-25".into(),
+        local_date: "2026-11-25".into(),
+        question_id: q.id.clone(),
+        lease_secs: 60,
+    };
+    w.store
+        .claim_quiz_post(&claim, secs("2026-11-25T09:00:00Z"))
+        .await
+        .unwrap();
+    let value = format!("quiz|C1|2026-11-25|{}|{}", q.id, q.correct);
+
+    // Act
+    let early = click(&w, "U1", "C1", &value, "2026-11-25T09:00:01Z").await;
+
+    // Assert: told to click again, nothing scored; once recorded it counts.
+    let early = early.expect("a click on a post being made must not be dropped in silence");
+    assert_eq!(early.text, runner::NOT_SAVED);
+    assert!(w.store.quiz_answers("C1").await.unwrap().is_empty());
+    w.store
+        .mark_quiz_posted(
+            "C1",
+            "2026-11-25",
+            "1700000000.000100",
+            secs("2026-11-25T09:00:02Z"),
+            secs("2026-11-26T00:00:00Z"),
+        )
+        .await
+        .unwrap();
+    let again = click(&w, "U1", "C1", &value, "2026-11-25T09:00:30Z").await;
+    assert_ne!(again.map(|r| r.text).as_deref(), Some(runner::NOT_SAVED));
+    assert_eq!(w.store.quiz_answers("C1").await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn the_next_post_closes_the_previous_one_and_a_late_click_gets_the_answer() {
     let w = World::new().await;
     slack_accepts_posts(&w.server).await;

@@ -210,6 +210,10 @@ async fn a_quiz_answer_clicked_on_both_replicas_keeps_the_first() {
         !posts.is_empty(),
         "the channel never got today's quiz, so there is nothing to answer"
     );
+    // A person clicks only after Slack has shown the post, by which time the
+    // replica that made it has recorded it; a click inside that window is
+    // asked to click again (tests/quiz.rs).
+    wait_until_recorded(&schema, CHANNEL).await;
     let buttons = quiz_buttons(&json_body(&posts[0]));
     assert!(buttons.len() >= 2, "the quiz post needs two answer buttons");
     let (first, second) = (&buttons[0], &buttons[1]);
@@ -862,6 +866,23 @@ async fn execute(url: &str, sql: &str) {
 }
 
 /// The replicas' store, opened the way the service opens it.
+/// Waits until the quiz post in `channel` has its Slack message recorded.
+async fn wait_until_recorded(schema: &Schema, channel: &str) {
+    let store = open_store(schema).await;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let posts = store.quiz_posts(channel).await.unwrap_or_default();
+        if posts.iter().any(|p| p.message_ts.is_some()) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the quiz post in {channel} was made but never recorded: {posts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 async fn open_store(schema: &Schema) -> Arc<dyn Store> {
     testscope::store::open(&schema.url())
         .await

@@ -834,14 +834,22 @@ async fn daily_answer(
             return Some(not_saved());
         }
     };
-    let Some(post) = posts
-        .iter()
-        .find(|p| p.post_id == d.post_id && p.message_ts.is_some())
-    else {
+    let Some(post) = posts.iter().find(|p| p.post_id == d.post_id) else {
         return refuse("post");
     };
     if post.question_id != q.id {
         return refuse("question");
+    }
+    if post.message_ts.is_none() {
+        // Slack showed the post, so it was made, but the replica that made
+        // it has not recorded it yet (or failed to, and a later tick will
+        // find it). Silence would lose the click; asking again does not.
+        tracing::warn!(
+            post_id = d.post_id,
+            "a quiz click on a post not recorded yet; asked to click again"
+        );
+        crate::telemetry::quiz_answer("unrecorded");
+        return Some(not_saved());
     }
     let revealed = posts
         .iter()
