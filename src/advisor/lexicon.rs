@@ -147,12 +147,12 @@ pub(crate) struct Lexicon {
     template_fields: Vec<String>,
     template_empty_values: Vec<String>,
     /// Words that open a correction in a thread ("no,", "actually").
-    corrections: Vec<String>,
+    corrections: Cues,
     /// Words that concede an objection in a thread ("fair", "good point").
-    concessions: Vec<String>,
+    concessions: Cues,
     /// Words that put something off ("not yet", "postponed"): in answer to
     /// a question they answer it, and nothing more.
-    postponements: Vec<String>,
+    postponements: Cues,
     circumstances: Vec<String>,
     /// Phrases that say the writer is not sure ("afaik", "as far as i
     /// know"), lower case.
@@ -180,6 +180,40 @@ pub(crate) struct Lexicon {
     steady_words: Vec<String>,
     /// Labels before a colon that name readers ("consumers"), lower case.
     reader_labels: Vec<String>,
+}
+
+/// Cue phrases of one or more lower-case words ("wait", "scratch that"),
+/// with the set of their first words. A long transcript asks every message
+/// for every cue; a message none of whose words can start a cue is let go
+/// after one lookup per word.
+#[derive(Debug, Default)]
+pub(crate) struct Cues {
+    list: Vec<String>,
+    firsts: rustc_hash::FxHashSet<Box<str>>,
+}
+
+impl Cues {
+    pub(crate) fn new(list: Vec<String>) -> Self {
+        let firsts = list
+            .iter()
+            .filter_map(|c| c.split(' ').next())
+            .map(Into::into)
+            .collect();
+        Cues { list, firsts }
+    }
+
+    /// Whether some cue opens with `word`.
+    pub(crate) fn could_start(&self, word: &str) -> bool {
+        self.firsts.contains(word)
+    }
+}
+
+impl std::ops::Deref for Cues {
+    type Target = [String];
+
+    fn deref(&self) -> &[String] {
+        &self.list
+    }
 }
 
 /// Shortest word that is ever repaired as a typo; shorter words are too
@@ -482,9 +516,9 @@ impl Lexicon {
         concessions: Vec<String>,
         postponements: Vec<String>,
     ) {
-        self.corrections = corrections;
-        self.concessions = concessions;
-        self.postponements = postponements;
+        self.corrections = Cues::new(corrections);
+        self.concessions = Cues::new(concessions);
+        self.postponements = Cues::new(postponements);
     }
 
     pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {
@@ -616,15 +650,15 @@ impl Lexicon {
         &self.pointers
     }
 
-    pub(crate) fn corrections(&self) -> &[String] {
+    pub(crate) fn corrections(&self) -> &Cues {
         &self.corrections
     }
 
-    pub(crate) fn concessions(&self) -> &[String] {
+    pub(crate) fn concessions(&self) -> &Cues {
         &self.concessions
     }
 
-    pub(crate) fn postponements(&self) -> &[String] {
+    pub(crate) fn postponements(&self) -> &Cues {
         &self.postponements
     }
 

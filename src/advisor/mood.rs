@@ -842,6 +842,9 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
 /// in its sentence holds the writer's own words and is left out.
 fn quoted_clauses(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    if !text.contains(['\'', '"', '“', '‘']) {
+        return out;
+    }
     let mut iter = text.char_indices().peekable();
     let mut prev: Option<char> = None;
     while let Some((i, c)) = iter.next() {

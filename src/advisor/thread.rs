@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::lexicon::class;
+use super::lexicon::{Cues, class};
 
 /// The byte offset where a line's message starts after a speaker prefix
 /// ("alice: ", "*bob*: ", "<@U123>: " once cleaned), if it has one.
@@ -325,9 +325,9 @@ struct Message<'t> {
 /// back what its own speaker said earlier ("no wait, I reverted the bump").
 pub(crate) fn latest_word<'a>(
     text: Cow<'a, str>,
-    corrections: &[String],
-    concessions: &[String],
-    postponements: &[String],
+    corrections: &Cues,
+    concessions: &Cues,
+    postponements: &Cues,
     moves: &[String],
     class_of: &dyn Fn(&str) -> u32,
 ) -> Cow<'a, str> {
@@ -377,10 +377,13 @@ pub(crate) fn latest_word<'a>(
             .take(5)
             .map(str::to_lowercase)
             .collect();
-        corrections
-            .iter()
-            .chain(concessions)
-            .chain(postponements)
+        let lists = [corrections, concessions, postponements];
+        if !head.iter().any(|w| lists.iter().any(|l| l.could_start(w))) {
+            return Vec::new();
+        }
+        lists
+            .into_iter()
+            .flat_map(|l| l.iter())
             .filter(|cue| says(&head, cue))
             .collect()
     };
@@ -443,15 +446,14 @@ pub(crate) fn latest_word<'a>(
         // So does one that proposes a shortcut ("can we skip staging for
         // the lr tweak?" / "no"): the "no" refuses the shortcut, not the
         // change.
-        let asked_words = || {
+        let asks_with = |cues: &[&str]| {
             text[before.body..before.end]
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                .map(str::to_lowercase)
+                .any(|w| cues.iter().any(|c| w.eq_ignore_ascii_case(c)))
         };
         let presupposes = answers_a_question
-            && ((k == 1 && asked_words().any(|w| matches!(w.as_str(), "too" | "also" | "either")))
-                || asked_words()
-                    .any(|w| matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")));
+            && ((k == 1 && asks_with(&["too", "also", "either"]))
+                || asks_with(&["skip", "skipping", "without", "bypass"]));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -748,14 +750,15 @@ pub(crate) fn clauses_where(
         })
         .map(|(i, _)| from + i)
         .chain(std::iter::once(to));
+    // One buffer of words for all clauses: a long thread has thousands.
+    let mut words: Vec<String> = Vec::new();
     for end in ends {
         // "#91" keeps its mark: a pull request, not a number.
-        let words: Vec<String> = text[start..end]
-            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        if keep(&words) {
+        let n = lower_words_into(
+            &mut words,
+            text[start..end].split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#')),
+        );
+        if keep(&words[..n]) {
             out.push((start, end));
         }
         start = (end + 1).min(to);
@@ -763,12 +766,33 @@ pub(crate) fn clauses_where(
     out
 }
 
+/// Puts the lower-case forms of the non-empty `parts` into the first
+/// strings of `words`, reusing them, and returns how many there are.
+fn lower_words_into<'t>(words: &mut Vec<String>, parts: impl Iterator<Item = &'t str>) -> usize {
+    let mut n = 0;
+    for part in parts.filter(|p| !p.is_empty()) {
+        if n == words.len() {
+            words.push(String::new());
+        }
+        let word = &mut words[n];
+        word.clear();
+        if part.is_ascii() {
+            word.push_str(part);
+            word.make_ascii_lowercase();
+        } else {
+            word.push_str(&part.to_lowercase());
+        }
+        n += 1;
+    }
+    n
+}
+
 /// Whether a reply in a transcript puts something off: it holds one of
 /// `postponements` ("paused", "not yet") or a word of `defers` ("next
 /// week").
 pub(crate) fn puts_off(
     text: &str,
-    postponements: &[String],
+    postponements: &Cues,
     moves: &[String],
     defers: &dyn Fn(&str) -> bool,
 ) -> bool {
@@ -929,8 +953,8 @@ fn joined_parts(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
 }
 
 /// Whether `words` hold one of `cues` as words of their own.
-pub(crate) fn holds(words: &[String], cues: &[String]) -> bool {
-    cues.iter().any(|cue| says(words, cue))
+pub(crate) fn holds(words: &[String], cues: &Cues) -> bool {
+    words.iter().any(|w| cues.could_start(w)) && cues.iter().any(|cue| says(words, cue))
 }
 
 /// Whether `words` hold `cue` ("wait", "scratch that") as consecutive words.
@@ -976,10 +1000,12 @@ fn spells(words: &[String], cue: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn cues() -> Vec<String> {
-        ["no", "wait", "actually", "scratch that"]
-            .map(String::from)
-            .to_vec()
+    fn cues() -> Cues {
+        Cues::new(
+            ["no", "wait", "actually", "scratch that"]
+                .map(String::from)
+                .to_vec(),
+        )
     }
 
     fn moves() -> Vec<String> {
@@ -988,8 +1014,8 @@ mod tests {
             .to_vec()
     }
 
-    fn concessions() -> Vec<String> {
-        vec!["fair".to_owned()]
+    fn concessions() -> Cues {
+        Cues::new(vec!["fair".to_owned()])
     }
 
     #[test]
@@ -1004,12 +1030,12 @@ mod tests {
         assert!(says(&words("no wait really"), "wait"));
     }
 
-    fn postponements() -> Vec<String> {
-        vec![
+    fn postponements() -> Cues {
+        Cues::new(vec![
             "not yet".to_owned(),
             "postponed".to_owned(),
             "cancelled".to_owned(),
-        ]
+        ])
     }
 
     /// What the thread reader keeps of `text`, with the cues above.
