@@ -1671,6 +1671,8 @@ type NamedCode = (u32, usize, String);
 /// The concept of units a value is measured in (`lexicon.toml`): words that
 /// a function's name may hold without making the name vocabulary.
 const MEASURE_UNIT: &str = "@measure-unit";
+/// A time format in a name says what the code converts to (`to_epoch_ms`).
+const EPOCH_TIME: &str = "@epoch-time";
 
 fn code_units_named(
     engine: &Engine,
@@ -1725,7 +1727,7 @@ fn code_units_named(
         // code converts (`to_celsius`, `cents_to_dollars`): that is code.
         let vocabulary = items[first as usize..last as usize].iter().all(|i| {
             let name = lex.name(i.tok);
-            name.starts_with('@') && name != MEASURE_UNIT
+            name.starts_with('@') && name != MEASURE_UNIT && name != EPOCH_TIME
         });
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
@@ -1808,7 +1810,14 @@ fn code_units_named(
         let changed = || changed_sentence[sentence_of[first as usize] as usize];
         // "normalizeAmount was eating the minus sign. patched it": the name
         // opens its sentence and the message says it was changed.
-        let opens_sentence = first == 0 || items[first as usize - 1].tok == BREAK;
+        let opens_at = |k: usize| k == 0 || items[k - 1].tok == BREAK;
+        // "DateUtils.to_epoch_ms now raises ...": a method opens its sentence
+        // when its class does.
+        let head = cleaned[..ident.start]
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        let opens_sentence = opens_at(first as usize)
+            || (head.len() + 1 < ident.start
+                && opens_at(items.partition_point(|i| (i.start as usize) < head.len())));
         if ident.marked || changed() || (opens_sentence && reports) {
             units.push((
                 first,

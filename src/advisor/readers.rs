@@ -122,7 +122,16 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 first
             }
         };
-        let (start, end) = if object == "by" {
+        // "it's called from the training dataloader and from Triton": what it
+        // is called from calls it (what it is read or loaded from is a source).
+        let called_from = object == "from"
+            && cleaned
+                .get(verb.start as usize..verb.end as usize)
+                .is_some_and(|w| {
+                    let w = w.to_ascii_lowercase();
+                    w.starts_with("call") || w.starts_with("invok")
+                });
+        let (start, end) = if object == "by" || called_from {
             // "it is read by the churn job and the LTV model": the readers
             // follow, up to the end of the clause.
             let end = items[k + 1..]
