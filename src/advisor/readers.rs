@@ -218,10 +218,28 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         while ante_end > 0 && sep(&items[ante_end - 1]) && object != "by" {
             ante_end -= 1;
         }
-        let ante_start = items[..ante_end]
+        let mut ante_start = items[..ante_end]
             .iter()
             .rposition(&sep)
             .map_or(0, |p| p + 1);
+        // "simplified haversine (no behaviour change), only called from the
+        // ETA job": an aside in parentheses qualifies the clause before it;
+        // that clause is the one the pointer looks back to.
+        let aside = ante_start > 1
+            && ante_end > ante_start
+            && cleaned[..items[ante_start].start as usize]
+                .trim_end()
+                .ends_with('(')
+            && cleaned[items[ante_end - 1].end as usize..]
+                .trim_start()
+                .starts_with(')');
+        if aside {
+            ante_end = ante_start - 1;
+            ante_start = items[..ante_end]
+                .iter()
+                .rposition(&sep)
+                .map_or(0, |p| p + 1);
+        }
         let rest_end = items[k + 1..]
             .iter()
             .position(sep)
