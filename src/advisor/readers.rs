@@ -814,6 +814,34 @@ mod tests {
     }
 
     #[test]
+    fn what_a_function_is_called_from_calls_it() {
+        assert_eq!(
+            readers(
+                "`normalize_audio()` now resamples to 16k. it's called from the training \
+                 dataloader and from the Triton model"
+            ),
+            ["called from the training dataloader and from the Triton model"]
+        );
+        // What it is loaded from is where it comes from.
+        assert!(readers("the model is loaded from the registry and from the cache").is_empty());
+    }
+
+    #[test]
+    fn an_aside_in_parentheses_leaves_the_clause_before_it_the_change() {
+        // The one caller named is found (its words name a caller, not a
+        // change), though the aside says the behaviour stays.
+        let text = "refactored `pad_batch` (no logic change), only the training loop calls it";
+        let engine = &KB.engine;
+        let (items, _) = super::super::analyse(engine, text, &[]);
+        let negated = super::super::negation::negated(&items, text, &engine.lexicon);
+        let found: Vec<(&str, bool)> = super::find(&items, text, &engine.lexicon, &negated)
+            .into_iter()
+            .map(|r| (&text[r.text.0..r.text.1], r.one))
+            .collect();
+        assert_eq!(found, [("training loop calls it", true)]);
+    }
+
+    #[test]
     fn a_pointer_and_a_copula_name_what_the_change_is_to_its_readers() {
         assert_eq!(
             readers(
