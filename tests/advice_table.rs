@@ -108,6 +108,8 @@ const CASES: &[Case] = &[
     // sentence with its class; a time format in a name is what it converts.
     ("cleaned up `collate_fn` in the dataloader, same tensors out", U, &[UNIT], &[]),
     ("DateUtils.to_epoch_ms now raises on naive datetimes", U, &[UNIT], &[]),
+    // Data after a preposition is what the function handles, not its noun.
+    ("fixed `to_snake_case` for strings with digits", U, &[UNIT], &[]),
     // An aside in parentheses does not hide the change from its one caller.
     ("refactored `pad_batch` (same output), only the training loop calls it", U, &[UNIT], &[]),
     // Unless its output changes shape for its callers.

@@ -1758,6 +1758,16 @@ fn code_units_named(
             k.and_then(|k| items.get(k))
                 .is_some_and(|i| lex.has(i.tok, class::DATA_NOUN))
         };
+        // "fixed `to_snake_case` for strings with digits": the data a
+        // preposition puts after a name is what the code handles, not the
+        // name's noun ("the `user_id` column").
+        let handles = |k: usize| {
+            items.get(k).is_some_and(|n| {
+                let gap = cleaned.get(ident.end..n.start as usize).unwrap_or_default();
+                gap.split(|c: char| !c.is_alphanumeric())
+                    .any(|w| matches!(w, "for" | "with" | "on" | "when"))
+            })
+        };
         // "a local var in `bucketize_income`", "the regex for order ids in
         // `extract_order_id`": a noun that "in" ties to a name marked as code
         // lives in it; the name is the code, not data. ("the schema of
@@ -1789,7 +1799,8 @@ fn code_units_named(
             continue;
         }
         if !called
-            && (beside(Some(last as usize)) || (!inside && beside((first as usize).checked_sub(1))))
+            && ((beside(Some(last as usize)) && !handles(last as usize))
+                || (!inside && beside((first as usize).checked_sub(1))))
         {
             continue;
         }
