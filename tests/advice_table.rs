@@ -104,6 +104,16 @@ const CASES: &[Case] = &[
     ("only edited one fucntion in the cleaning module", U, &[UNIT], &[]),
     ("changed a pure function in transforms.py, known inputs give the same outputs", U, &[UNIT], &[]),
     ("only touched one pure function in src/features/x.py, same output, it already has tests", U, &[UNIT], &[]),
+    // The data loader says where a named function lives; a method opens its
+    // sentence with its class; a time format in a name is what it converts.
+    ("cleaned up `collate_fn` in the dataloader, same tensors out", U, &[UNIT], &[]),
+    ("DateUtils.to_epoch_ms now raises on naive datetimes", U, &[UNIT], &[]),
+    // Data after a preposition is what the function handles, not its noun.
+    ("fixed `to_snake_case` for strings with digits", U, &[UNIT], &[]),
+    // An aside in parentheses does not hide the change from its one caller.
+    ("refactored `pad_batch` (same output), only the training loop calls it", U, &[UNIT], &[]),
+    // Unless its output changes shape for its callers.
+    ("`collate_fn` now pads to a multiple of 8, so the batch tensors have a different shape", I, &[UNIT, INTEG], &[T8]),
 
     // ---------------------------------------------------------------- X02 feature engineering path
     ("rewrote the feature engineering logic for the pickup windows", I, &[INTEG], &[T2]),
@@ -185,6 +195,9 @@ const CASES: &[Case] = &[
     ("changed the primary key of the customer feature table", I, &[INTEG], &[T2, T8]),
     ("publishing the features to an online table for lookups", I, &[INTEG], &[T2, T8]),
     ("does a change to the feature table need integration tests or are unit tests enough?", I, &[INTEG], &[T2, T8]),
+    // A client of the store is a boundary; it adds no model input.
+    ("added retries to the feature store client", I, &[INTEG], &[T2]),
+    ("the model registry client now retries on 429", I, &[INTEG], &[T2]),
 
     // ---------------------------------------------------------------- X14 PR / merge (dev -> test)
     ("opening a PR to merge to main, what runs?", I, &[UNIT, INTEG], &[T3]),
@@ -329,7 +342,8 @@ const CASES: &[Case] = &[
     ("edited one helper function used by the realtime scoring service", I, &[UNIT, INTEG], &[T5]),
     ("refactored the parsing helper; there are no existing tests for it", I, &[UNIT, INTEG], &[]),
     ("one function changed in the loan approval code", I, &[UNIT, INTEG], &[]),
-    ("after last week's outage we changed the retry helper in the scoring client", I, &[UNIT, INTEG], &[]),
+    // (A client's retries are also a boundary of their own: the service-client rule.)
+    ("after last week's outage we changed the retry helper in the scoring client", I, &[UNIT, INTEG], &[T2]),
     ("small fix in a util that writes to the feature table shared by several models", I, &[UNIT, INTEG], &[T2, T8]),
     ("the feature pipeline change is for a real-time model", I, &[INTEG], &[T2, T5]),
     ("bumped max_depth on the credit scoring model, it's regulated", I, &[INTEG], &[T1]),
@@ -393,7 +407,8 @@ const CASES: &[Case] = &[
     // ---------------------------------------------------------------- several changes in one message
     // A feature as the subject of a change; a threshold moved; a
     // drift measure's alert given a value is a monitor setting, not drift.
-    ("the `age_bucket` feature now uses 5-year buckets instead of 10", I, &[INTEG], &[T2]),
+    // New buckets change what the feature means to whoever reads it (T8).
+    ("the `age_bucket` feature now uses 5-year buckets instead of 10", I, &[INTEG], &[T2, T8]),
     ("moved the threshold from 0.5 to 0.45", I, &[UNIT, INTEG], &[T1, T5]),
     ("moved the PSI alert in monitoring to 0.2", I, &[INTEG], &[T3]),
     ("PSI alert on the income feature fired, retraining tonight", R, &[GATE], &[T4, T5]),

@@ -203,6 +203,15 @@ fn twenty_eighth_development_set() {
 }
 
 #[test]
+fn thirty_first_development_set_boundaries_and_one_function() {
+    // Boundaries that interact (output types, units and shapes, join keys,
+    // wire formats, clients of other services) against one function, method,
+    // UDF or regex changed; the last 25 lines are a check part never tuned
+    // on.
+    score("advice31.jsonl", 0.9);
+}
+
+#[test]
 fn twenty_fourth_development_set() {
     // Threads (postponed, narrowed, objected to, moved to another PR, Slack
     // copy formats) and several changes in one message; last 25 a check part.

@@ -1671,6 +1671,8 @@ type NamedCode = (u32, usize, String);
 /// The concept of units a value is measured in (`lexicon.toml`): words that
 /// a function's name may hold without making the name vocabulary.
 const MEASURE_UNIT: &str = "@measure-unit";
+/// A time format in a name says what the code converts to (`to_epoch_ms`).
+const EPOCH_TIME: &str = "@epoch-time";
 
 fn code_units_named(
     engine: &Engine,
@@ -1725,7 +1727,7 @@ fn code_units_named(
         // code converts (`to_celsius`, `cents_to_dollars`): that is code.
         let vocabulary = items[first as usize..last as usize].iter().all(|i| {
             let name = lex.name(i.tok);
-            name.starts_with('@') && name != MEASURE_UNIT
+            name.starts_with('@') && name != MEASURE_UNIT && name != EPOCH_TIME
         });
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
@@ -1755,6 +1757,16 @@ fn code_units_named(
         let beside = |k: Option<usize>| {
             k.and_then(|k| items.get(k))
                 .is_some_and(|i| lex.has(i.tok, class::DATA_NOUN))
+        };
+        // "fixed `to_snake_case` for strings with digits": the data a
+        // preposition puts after a name is what the code handles, not the
+        // name's noun ("the `user_id` column").
+        let handles = |k: usize| {
+            items.get(k).is_some_and(|n| {
+                let gap = cleaned.get(ident.end..n.start as usize).unwrap_or_default();
+                gap.split(|c: char| !c.is_alphanumeric())
+                    .any(|w| matches!(w, "for" | "with" | "on" | "when"))
+            })
         };
         // "a local var in `bucketize_income`", "the regex for order ids in
         // `extract_order_id`": a noun that "in" ties to a name marked as code
@@ -1787,7 +1799,8 @@ fn code_units_named(
             continue;
         }
         if !called
-            && (beside(Some(last as usize)) || (!inside && beside((first as usize).checked_sub(1))))
+            && ((beside(Some(last as usize)) && !handles(last as usize))
+                || (!inside && beside((first as usize).checked_sub(1))))
         {
             continue;
         }
@@ -1808,7 +1821,14 @@ fn code_units_named(
         let changed = || changed_sentence[sentence_of[first as usize] as usize];
         // "normalizeAmount was eating the minus sign. patched it": the name
         // opens its sentence and the message says it was changed.
-        let opens_sentence = first == 0 || items[first as usize - 1].tok == BREAK;
+        let opens_at = |k: usize| k == 0 || items[k - 1].tok == BREAK;
+        // "DateUtils.to_epoch_ms now raises ...": a method opens its sentence
+        // when its class does.
+        let head = cleaned[..ident.start]
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        let opens_sentence = opens_at(first as usize)
+            || (head.len() + 1 < ident.start
+                && opens_at(items.partition_point(|i| (i.start as usize) < head.len())));
         if ident.marked || changed() || (opens_sentence && reports) {
             units.push((
                 first,

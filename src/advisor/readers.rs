@@ -122,7 +122,16 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 first
             }
         };
-        let (start, end) = if object == "by" {
+        // "it's called from the training dataloader and from Triton": what it
+        // is called from calls it (what it is read or loaded from is a source).
+        let called_from = object == "from"
+            && cleaned
+                .get(verb.start as usize..verb.end as usize)
+                .is_some_and(|w| {
+                    let w = w.to_ascii_lowercase();
+                    w.starts_with("call") || w.starts_with("invok")
+                });
+        let (start, end) = if object == "by" || called_from {
             // "it is read by the churn job and the LTV model": the readers
             // follow, up to the end of the clause.
             let end = items[k + 1..]
@@ -209,10 +218,28 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         while ante_end > 0 && sep(&items[ante_end - 1]) && object != "by" {
             ante_end -= 1;
         }
-        let ante_start = items[..ante_end]
+        let mut ante_start = items[..ante_end]
             .iter()
             .rposition(&sep)
             .map_or(0, |p| p + 1);
+        // "simplified haversine (no behaviour change), only called from the
+        // ETA job": an aside in parentheses qualifies the clause before it;
+        // that clause is the one the pointer looks back to.
+        let aside = ante_start > 1
+            && ante_end > ante_start
+            && cleaned[..items[ante_start].start as usize]
+                .trim_end()
+                .ends_with('(')
+            && cleaned[items[ante_end - 1].end as usize..]
+                .trim_start()
+                .starts_with(')');
+        if aside {
+            ante_end = ante_start - 1;
+            ante_start = items[..ante_end]
+                .iter()
+                .rposition(&sep)
+                .map_or(0, |p| p + 1);
+        }
         let rest_end = items[k + 1..]
             .iter()
             .position(sep)
@@ -784,6 +811,34 @@ mod tests {
             readers("`clean_text()` changed. it is read by the churn job and the ltv model"),
             ["read by the churn job and the ltv model"]
         );
+    }
+
+    #[test]
+    fn what_a_function_is_called_from_calls_it() {
+        assert_eq!(
+            readers(
+                "`normalize_audio()` now resamples to 16k. it's called from the training \
+                 dataloader and from the Triton model"
+            ),
+            ["called from the training dataloader and from the Triton model"]
+        );
+        // What it is loaded from is where it comes from.
+        assert!(readers("the model is loaded from the registry and from the cache").is_empty());
+    }
+
+    #[test]
+    fn an_aside_in_parentheses_leaves_the_clause_before_it_the_change() {
+        // The one caller named is found (its words name a caller, not a
+        // change), though the aside says the behaviour stays.
+        let text = "refactored `pad_batch` (no logic change), only the training loop calls it";
+        let engine = &KB.engine;
+        let (items, _) = super::super::analyse(engine, text, &[]);
+        let negated = super::super::negation::negated(&items, text, &engine.lexicon);
+        let found: Vec<(&str, bool)> = super::find(&items, text, &engine.lexicon, &negated)
+            .into_iter()
+            .map(|r| (&text[r.text.0..r.text.1], r.one))
+            .collect();
+        assert_eq!(found, [("training loop calls it", true)]);
     }
 
     #[test]
