@@ -477,6 +477,21 @@ const CASES: &[Case] = &[
     ("lowered the min AUC in the validation gate from 0.80 to 0.72", I, &[INTEG], &[T7]),
     // Straight to prod releases; a stage and "or" before it make a choice.
     ("changed the serving signature, staging is a clone of dev so straight from dev to prod on friday", R, &[INTEG, GATE], &[T1, T3]),
+    // A negated release verb is not revived by a noun past the clause break.
+    ("we're not promoting v9 today, only registering the churn model in UC for QA", I, &[INTEG], &[T1]),
+    // Test cases reported green are a result, not a change to the tests.
+    ("rebuilt the session features; all the pytest cases are green so we're covered", I, &[INTEG], &[T2]),
+    // Trap claims and beliefs in the brief's shapes.
+    ("ok to merge the new median imputer without the staging run? my dev notebook looked fine", I, &[UNIT, INTEG], &[T2, T3]),
+    ("the input schema didn't change so the scoring endpoint can't break, right? we switched the upstream vendor", I, &[INTEG], &[T4]),
+    ("same xgboost as before, just retrained on june data, nothing to validate", I, &[INTEG], &[T4]),
+    ("if it works on my laptop it works in the job", I, &[INTEG], &[T3]),
+    ("integration tests just duplicate what the unit tests already check", I, &[INTEG], &[T2]),
+    ("mocked feature store tests are just as good as the real thing", I, &[INTEG], &[T2]),
+    // A new log line is a small code change; a changed column is a schema change.
+    ("no schema change, just a new log line", U, &[UNIT], &[]),
+    ("changed the `risk_score` column in the scores table from 0-100 to 0-1", I, &[UNIT, INTEG], &[T2]),
+    ("merging the new lag features for the demand model", I, &[INTEG], &[T2]),
 ];
 
 #[test]
