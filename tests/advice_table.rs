@@ -492,6 +492,9 @@ const CASES: &[Case] = &[
     ("no schema change, just a new log line", U, &[UNIT], &[]),
     ("changed the `risk_score` column in the scores table from 0-100 to 0-1", I, &[UNIT, INTEG], &[T2]),
     ("merging the new lag features for the demand model", I, &[INTEG], &[T2]),
+    // A dismissive verdict on the gate or on green CI voices its belief.
+    ("the validation gate is a rubber stamp, might as well turn it off", R, &[GATE], &[T7]),
+    ("CI being green is all the evidence we need", I, &[INTEG], &[T2]),
 ];
 
 #[test]
