@@ -1236,3 +1236,20 @@ fn thread_shapes_of_the_advice24_round() {
         assert_eq!(advice.stages, stages, "{text:?}: {}", show(&advice));
     }
 }
+
+/// A release word followed by its pace ("we ship faster") speaks of shipping
+/// in general: beside a belief about staging it is part of the belief, not a
+/// release rehearsed in staging. A release with an object still releases.
+#[test]
+fn a_release_word_with_its_pace_releases_nothing() {
+    for text in [
+        "staging slows everyone down, we ship faster without it",
+        "the staging workspace is pure overhead, we ship quicker straight from dev",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.reading.name(), "belief", "{text}");
+        assert_eq!(advice.traps, [T3], "{text}");
+    }
+    let advice = advise(&KB, "staging is overhead, shipping v9 straight to prod today");
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}
