@@ -1250,6 +1250,9 @@ fn a_release_word_with_its_pace_releases_nothing() {
         assert_eq!(advice.reading.name(), "belief", "{text}");
         assert_eq!(advice.traps, [T3], "{text}");
     }
-    let advice = advise(&KB, "staging is overhead, shipping v9 straight to prod today");
+    let advice = advise(
+        &KB,
+        "staging is overhead, shipping v9 straight to prod today",
+    );
     assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
 }
