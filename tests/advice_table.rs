@@ -492,6 +492,24 @@ const CASES: &[Case] = &[
     ("lowered the min AUC in the validation gate from 0.80 to 0.72", I, &[INTEG], &[T7]),
     // Straight to prod releases; a stage and "or" before it make a choice.
     ("changed the serving signature, staging is a clone of dev so straight from dev to prod on friday", R, &[INTEG, GATE], &[T1, T3]),
+    // A negated release verb is not revived by a noun past the clause break.
+    ("we're not promoting v9 today, only registering the churn model in UC for QA", I, &[INTEG], &[T1]),
+    // Test cases reported green are a result, not a change to the tests.
+    ("rebuilt the session features; all the pytest cases are green so we're covered", I, &[INTEG], &[T2]),
+    // Trap claims and beliefs in the brief's shapes.
+    ("ok to merge the new median imputer without the staging run? my dev notebook looked fine", I, &[UNIT, INTEG], &[T2, T3]),
+    ("the input schema didn't change so the scoring endpoint can't break, right? we switched the upstream vendor", I, &[INTEG], &[T4]),
+    ("same xgboost as before, just retrained on june data, nothing to validate", I, &[INTEG], &[T4]),
+    ("if it works on my laptop it works in the job", I, &[INTEG], &[T3]),
+    ("integration tests just duplicate what the unit tests already check", I, &[INTEG], &[T2]),
+    ("mocked feature store tests are just as good as the real thing", I, &[INTEG], &[T2]),
+    // A new log line is a small code change; a changed column is a schema change.
+    ("no schema change, just a new log line", U, &[UNIT], &[]),
+    ("changed the `risk_score` column in the scores table from 0-100 to 0-1", I, &[UNIT, INTEG], &[T2]),
+    ("merging the new lag features for the demand model", I, &[INTEG], &[T2]),
+    // A dismissive verdict on the gate or on green CI voices its belief.
+    ("the validation gate is a rubber stamp, might as well turn it off", R, &[GATE], &[T7]),
+    ("CI being green is all the evidence we need", I, &[INTEG], &[T2]),
 ];
 
 #[test]
@@ -1232,4 +1250,24 @@ fn thread_shapes_of_the_advice24_round() {
         assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
         assert_eq!(advice.stages, stages, "{text:?}: {}", show(&advice));
     }
+}
+
+/// A release word followed by its pace ("we ship faster") speaks of shipping
+/// in general: beside a belief about staging it is part of the belief, not a
+/// release rehearsed in staging. A release with an object still releases.
+#[test]
+fn a_release_word_with_its_pace_releases_nothing() {
+    for text in [
+        "staging slows everyone down, we ship faster without it",
+        "the staging workspace is pure overhead, we ship quicker straight from dev",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.reading.name(), "belief", "{text}");
+        assert_eq!(advice.traps, [T3], "{text}");
+    }
+    let advice = advise(
+        &KB,
+        "staging is overhead, shipping v9 straight to prod today",
+    );
+    assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
 }

@@ -263,3 +263,11 @@ fn twenty_sixth_development_set_traps_and_beliefs() {
     // never tuned on.
     score("advice26.jsonl", 0.84);
 }
+
+#[test]
+fn thirty_second_development_set_trap_claims_beliefs_negation() {
+    // Traps voiced as a claim or rhetorical question about a change (37),
+    // beliefs with no specific change (23) and negation (15); the last 25
+    // lines are a check part never tuned on.
+    score("advice32.jsonl", 0.85);
+}

@@ -1198,11 +1198,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         let names_same = span.clone().any(|k| {
             cleaned[items[k].start as usize..items[k].end as usize].eq_ignore_ascii_case("same")
         });
+        // "not promoting today, only registering v7 of the model": a release
+        // signal whose first word is negated and whose last word stands past
+        // a clause break is led by the negated word, so it is negated too.
+        let straddles = || {
+            rule.kind == RuleKind::Promote
+                && negated[span.start]
+                && !negated[span.end - 1]
+                && span.clone().any(|k| {
+                    items[k].tok == COMMA || engine.lexicon.has(items[k].tok, class::CONTRAST)
+                })
+        };
         let is_negated = rule.negatable
             && !hit.own_cue
             && !names_same
             && hit.reach != Reach::About
-            && negated[span.end - 1];
+            && (negated[span.end - 1] || straddles());
         let (s, e) = (items[span.start].start, items[span.end - 1].end);
         if aside_circumstances
             && hit.reach == Reach::Signal
