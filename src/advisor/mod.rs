@@ -251,20 +251,33 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     };
     // "our sales pipeline", "a role model": a noun before a word can give it
     // its everyday sense.
+    // A noun after a word can do the same ("model UN", "a model kit"), and
+    // after a topic opener the rest of its clause names what a talk or a
+    // course is about ("intro to gradient boosting, pizza provided").
+    let mut topic = false;
     let everyday_item: Vec<bool> = items
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            i.tok != BREAK
+            if i.tok == BREAK || i.tok == COMMA {
+                topic = false;
+            }
+            let everyday = i.tok != BREAK
                 && i.tok != COMMA
                 && !environment(i)
-                && (engine
-                    .lexicon
-                    .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
+                && (topic
+                    || engine
+                        .lexicon
+                        .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
                     || (k > 0
                         && engine
                             .lexicon
-                            .has(items[k - 1].tok, class::EVERYDAY_MODIFIER)))
+                            .has(items[k - 1].tok, class::EVERYDAY_MODIFIER))
+                    || items
+                        .get(k + 1)
+                        .is_some_and(|n| engine.lexicon.has(n.tok, class::EVERYDAY_HEAD)));
+            topic |= engine.lexicon.has(i.tok, class::TOPIC);
+            everyday
         })
         .collect();
     // An everyday word gives no context to another: "deploying the new
