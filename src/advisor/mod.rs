@@ -1742,7 +1742,11 @@ fn code_units_named(
         });
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
-        if vocabulary || api || (known && !ident.marked) {
+        // A class the rules know, called with its arguments
+        // (`KFold(n_splits=5)`), is the library's, not the team's code.
+        let library_class = known
+            && cleaned[ident.start..ident.end].starts_with(|c: char| c.is_ascii_uppercase());
+        if vocabulary || api || library_class || (known && !ident.marked) {
             continue;
         }
         // `max_seq_len` 512 -> 256: a setting the rules do not know.
