@@ -259,23 +259,27 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            if i.tok == BREAK || i.tok == COMMA {
+            // A title may follow its opener's colon ("webinar tomorrow:
+            // deploying LLMs to production").
+            if (i.tok == BREAK && &cleaned[i.start as usize..i.end as usize] != ":")
+                || i.tok == COMMA
+            {
                 topic = false;
             }
             let everyday = i.tok != BREAK
                 && i.tok != COMMA
-                && !environment(i)
                 && (topic
-                    || engine
-                        .lexicon
-                        .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
-                    || (k > 0
-                        && engine
+                    || (!environment(i)
+                        && (engine
                             .lexicon
-                            .has(items[k - 1].tok, class::EVERYDAY_MODIFIER))
-                    || items
-                        .get(k + 1)
-                        .is_some_and(|n| engine.lexicon.has(n.tok, class::EVERYDAY_HEAD)));
+                            .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
+                            || (k > 0
+                                && engine
+                                    .lexicon
+                                    .has(items[k - 1].tok, class::EVERYDAY_MODIFIER))
+                            || items
+                                .get(k + 1)
+                                .is_some_and(|n| engine.lexicon.has(n.tok, class::EVERYDAY_HEAD)))));
             topic |= engine.lexicon.has(i.tok, class::TOPIC);
             everyday
         })
