@@ -564,9 +564,27 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
         })
     };
+    // "stg e2e green, promoting mv 9 to @champion", "e2e passed in
+    // staging": an earlier stage beside an end-to-end run says where the
+    // tests ran, not where the release goes.
+    let e2e = engine.lexicon.concept("integration-test");
+    let tested_in = |k: usize, stage: usize| {
+        stage != last_stage
+            && e2e.is_some()
+            && !mood.is_claiming_at(items[k].start as usize)
+            && !mood.is_proposing_at(items[k].start as usize)
+            && !mood.is_in_question_at(items[k].start as usize)
+            && items[k.saturating_sub(2)..(k + 2).min(items.len())]
+                .iter()
+                .any(|i| Some(i.tok) == e2e)
+    };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
             if says_when(k) {
+                continue;
+            }
+            if tested_in(k, stage) {
+                names_stage.entry(n).or_default();
                 continue;
             }
             let seen = names_stage.entry(n).or_default();
