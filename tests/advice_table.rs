@@ -1229,22 +1229,46 @@ fn shorthand_vocabulary_and_everyday_senses_are_read_in_context() {
     for &(text, primary) in &[
         ("prd promo of v18 blocked – approvals pending", R),
         ("prd promo of mv 22 on hold, waiting on approvals", R),
-        ("re-logged the model with an explicit signature and input_example, weights unchanged", I),
-        ("stg e2e green, promoting mv 9 to @champion after standup", R),
-        ("e2e passed in staging, moving the champion alias to v9 now", R),
+        (
+            "re-logged the model with an explicit signature and input_example, weights unchanged",
+            I,
+        ),
+        (
+            "stg e2e green, promoting mv 9 to @champion after standup",
+            R,
+        ),
+        (
+            "e2e passed in staging, moving the champion alias to v9 now",
+            R,
+        ),
         ("moving the champion alias to v9 in staging", I),
         ("switched KFold(n_splits=5) to StratifiedKFold", I),
         ("changed the Keras Dense head from 64 to 128 units", I),
         ("the drift monitor now uses the training set as baseline", I),
-        ("search embeddings go from all-MiniLM-L6-v2 to bge-small-en", I),
+        (
+            "search embeddings go from all-MiniLM-L6-v2 to bge-small-en",
+            I,
+        ),
         ("wrote unit tests for our custom collate_fn", U),
         ("we have update the version of sklearn in the cluster", I),
-        ("lunch & learn: intro to gradient boosting, thursday noon, pizza provided", None),
+        (
+            "lunch & learn: intro to gradient boosting, thursday noon, pizza provided",
+            None,
+        ),
         ("our model UN club took champion at regionals", None),
-        ("can we change the dashboard colors? the red and green look the same", None),
-        ("webinar tomorrow: deploying LLMs to production with MLflow, link in thread", None),
+        (
+            "can we change the dashboard colors? the red and green look the same",
+            None,
+        ),
+        (
+            "webinar tomorrow: deploying LLMs to production with MLflow, link in thread",
+            None,
+        ),
         ("new parking rules start monday, badge required", None),
-        ("our intern's poster on drift detection won best poster", None),
+        (
+            "our intern's poster on drift detection won best poster",
+            None,
+        ),
     ] {
         let advice = advise(&KB, text);
         assert_eq!(
@@ -1253,6 +1277,11 @@ fn shorthand_vocabulary_and_everyday_senses_are_read_in_context() {
             "{text:?}: {}",
             show(&advice)
         );
-        assert_eq!(advice.confident, primary.is_some(), "{text:?}: {}", show(&advice));
+        assert_eq!(
+            advice.confident,
+            primary.is_some(),
+            "{text:?}: {}",
+            show(&advice)
+        );
     }
 }

@@ -277,9 +277,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                                 && engine
                                     .lexicon
                                     .has(items[k - 1].tok, class::EVERYDAY_MODIFIER))
-                            || items
-                                .get(k + 1)
-                                .is_some_and(|n| engine.lexicon.has(n.tok, class::EVERYDAY_HEAD)))));
+                            || items.get(k + 1).is_some_and(|n| {
+                                engine.lexicon.has(n.tok, class::EVERYDAY_HEAD)
+                            }))));
             topic |= engine.lexicon.has(i.tok, class::TOPIC);
             everyday
         })
@@ -1766,8 +1766,8 @@ fn code_units_named(
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
         // A class the rules know, called with its arguments
         // (`KFold(n_splits=5)`), is the library's, not the team's code.
-        let library_class = known
-            && cleaned[ident.start..ident.end].starts_with(|c: char| c.is_ascii_uppercase());
+        let library_class =
+            known && cleaned[ident.start..ident.end].starts_with(|c: char| c.is_ascii_uppercase());
         if vocabulary || api || library_class || (known && !ident.marked) {
             continue;
         }
