@@ -1251,6 +1251,9 @@ fn shorthand_vocabulary_and_everyday_senses_are_read_in_context() {
         ),
         ("wrote unit tests for our custom collate_fn", U),
         ("we have update the version of sklearn in the cluster", I),
+        ("rb'd the ranker to v11 in prd, v12 had a nan bug", R),
+        ("v7→v8 for the churn mdl in stg, e2e running now", I),
+        ("moved our model review meeting to thursday 2pm", None),
         (
             "lunch & learn: intro to gradient boosting, thursday noon, pizza provided",
             None,
