@@ -1254,6 +1254,8 @@ fn shorthand_vocabulary_and_everyday_senses_are_read_in_context() {
         ("rb'd the ranker to v11 in prd, v12 had a nan bug", R),
         ("v7→v8 for the churn mdl in stg, e2e running now", I),
         ("moved our model review meeting to thursday 2pm", None),
+        ("tok: added [URL] special token, emb resized", I),
+        ("throughput is 40 tok/s on the A10", None),
         (
             "lunch & learn: intro to gradient boosting, thursday noon, pizza provided",
             None,
