@@ -1256,6 +1256,7 @@ fn shorthand_vocabulary_and_everyday_senses_are_read_in_context() {
         ("moved our model review meeting to thursday 2pm", None),
         ("tok: added [URL] special token, emb resized", I),
         ("throughput is 40 tok/s on the A10", None),
+        ("the monitor's slicing_exprs now include `country`", I),
         (
             "lunch & learn: intro to gradient boosting, thursday noon, pizza provided",
             None,
