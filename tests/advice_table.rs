@@ -1270,4 +1270,75 @@ fn a_release_word_with_its_pace_releases_nothing() {
         "staging is overhead, shipping v9 straight to prod today",
     );
     assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+/// Shorthand, library vocabulary and everyday senses: "promo" is a
+/// promotion, a known library class called with its arguments is
+/// vocabulary, a stage beside a reported end-to-end run says where the tests
+/// ran, and a talk's title, a "model UN" or a badge "required" shows no ML
+/// work.
+#[test]
+fn shorthand_vocabulary_and_everyday_senses_are_read_in_context() {
+    for &(text, primary) in &[
+        ("prd promo of v18 blocked – approvals pending", R),
+        ("prd promo of mv 22 on hold, waiting on approvals", R),
+        (
+            "re-logged the model with an explicit signature and input_example, weights unchanged",
+            I,
+        ),
+        (
+            "stg e2e green, promoting mv 9 to @champion after standup",
+            R,
+        ),
+        (
+            "e2e passed in staging, moving the champion alias to v9 now",
+            R,
+        ),
+        ("moving the champion alias to v9 in staging", I),
+        ("switched KFold(n_splits=5) to StratifiedKFold", I),
+        ("changed the Keras Dense head from 64 to 128 units", I),
+        ("the drift monitor now uses the training set as baseline", I),
+        (
+            "search embeddings go from all-MiniLM-L6-v2 to bge-small-en",
+            I,
+        ),
+        ("wrote unit tests for our custom collate_fn", U),
+        ("we have update the version of sklearn in the cluster", I),
+        ("rb'd the ranker to v11 in prd, v12 had a nan bug", R),
+        ("v7→v8 for the churn mdl in stg, e2e running now", I),
+        ("moved our model review meeting to thursday 2pm", None),
+        ("tok: added [URL] special token, emb resized", I),
+        ("throughput is 40 tok/s on the A10", None),
+        ("the monitor's slicing_exprs now include `country`", I),
+        (
+            "lunch & learn: intro to gradient boosting, thursday noon, pizza provided",
+            None,
+        ),
+        ("our model UN club took champion at regionals", None),
+        (
+            "can we change the dashboard colors? the red and green look the same",
+            None,
+        ),
+        (
+            "webinar tomorrow: deploying LLMs to production with MLflow, link in thread",
+            None,
+        ),
+        ("new parking rules start monday, badge required", None),
+        (
+            "our intern's poster on drift detection won best poster",
+            None,
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            primary,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(
+            advice.confident,
+            primary.is_some(),
+            "{text:?}: {}",
+            show(&advice)
+        );
+    }
 }

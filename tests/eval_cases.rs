@@ -196,6 +196,14 @@ fn twenty_third_development_set() {
 }
 
 #[test]
+fn thirty_third_development_set_shorthand_vocabulary_offtopic() {
+    // Engineers' shorthand and emoji, library and platform vocabulary,
+    // learners' English, chatter with ML-ish words in everyday senses; the
+    // last 25 lines are a check part never tuned on.
+    score("advice33.jsonl", 0.9);
+}
+
+#[test]
 fn twenty_eighth_development_set() {
     // Messages tried by hand at the start of the round of `advice23` to
     // `advice27`, several of them known misreads, mixed kinds.

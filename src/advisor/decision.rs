@@ -171,10 +171,20 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
 
     // A release put later is not the decision at hand when something changed
     // now; alone, it is the subject.
+    // Generic wording inside the release's own words is what is released,
+    // not another change ("prd promo of mv 22 on hold": "mv" is no update).
+    let inside_deferred = |f: &Fired| {
+        engine.rules[f.rule as usize].fallback
+            && deferred.iter().any(|d| {
+                d.words
+                    .first()
+                    .is_some_and(|w| f.at >= d.at && f.at < d.at + w.len())
+            })
+    };
     let changed_now = !code_units.is_empty()
-        || positive
-            .iter()
-            .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
+        || positive.iter().any(|f| {
+            matches!(kind(f), RuleKind::Change | RuleKind::Promote) && !inside_deferred(f)
+        });
     if changed_now && !deferred.is_empty() {
         trace.push("a release planned for later is not the decision at hand".to_owned());
         ignored.extend(deferred);

@@ -99,6 +99,13 @@ pub(crate) mod class {
     /// A verb whose object is a value it works out ("now it calculates
     /// avg_basket on 30 days"): a name right after one is data, not code.
     pub(crate) const COMPUTE: u32 = 1 << 28;
+    /// A noun that, right after a word, gives it its everyday sense ("model
+    /// UN", "model kit"): that word shows no ML context.
+    pub(crate) const EVERYDAY_HEAD: u32 = 1 << 29;
+    /// A word that opens the title of a talk or a course ("intro to
+    /// gradient boosting", "webinar on feature stores"): the rest of its
+    /// clause names a topic, not work being done.
+    pub(crate) const TOPIC: u32 = 1 << 30;
 }
 
 /// One token of the analysed message.

@@ -251,20 +251,37 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     };
     // "our sales pipeline", "a role model": a noun before a word can give it
     // its everyday sense.
+    // A noun after a word can do the same ("model UN", "a model kit"), and
+    // after a topic opener the rest of its clause names what a talk or a
+    // course is about ("intro to gradient boosting, pizza provided").
+    let mut topic = false;
     let everyday_item: Vec<bool> = items
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            i.tok != BREAK
+            // A title may follow its opener's colon ("webinar tomorrow:
+            // deploying LLMs to production").
+            if (i.tok == BREAK && &cleaned[i.start as usize..i.end as usize] != ":")
+                || i.tok == COMMA
+            {
+                topic = false;
+            }
+            let everyday = i.tok != BREAK
                 && i.tok != COMMA
-                && !environment(i)
-                && (engine
-                    .lexicon
-                    .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
-                    || (k > 0
-                        && engine
+                && (topic
+                    || (!environment(i)
+                        && (engine
                             .lexicon
-                            .has(items[k - 1].tok, class::EVERYDAY_MODIFIER)))
+                            .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
+                            || (k > 0
+                                && engine
+                                    .lexicon
+                                    .has(items[k - 1].tok, class::EVERYDAY_MODIFIER))
+                            || items.get(k + 1).is_some_and(|n| {
+                                engine.lexicon.has(n.tok, class::EVERYDAY_HEAD)
+                            }))));
+            topic |= engine.lexicon.has(i.tok, class::TOPIC);
+            everyday
         })
         .collect();
     // An everyday word gives no context to another: "deploying the new
@@ -547,9 +564,27 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
         })
     };
+    // "stg e2e green, promoting mv 9 to @champion", "e2e passed in
+    // staging": an earlier stage beside an end-to-end run says where the
+    // tests ran, not where the release goes.
+    let e2e = engine.lexicon.concept("integration-test");
+    let tested_in = |k: usize, stage: usize| {
+        stage != last_stage
+            && e2e.is_some()
+            && !mood.is_claiming_at(items[k].start as usize)
+            && !mood.is_proposing_at(items[k].start as usize)
+            && !mood.is_in_question_at(items[k].start as usize)
+            && items[k.saturating_sub(2)..(k + 2).min(items.len())]
+                .iter()
+                .any(|i| Some(i.tok) == e2e)
+    };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
             if says_when(k) {
+                continue;
+            }
+            if tested_in(k, stage) {
+                names_stage.entry(n).or_default();
                 continue;
             }
             let seen = names_stage.entry(n).or_default();
@@ -1742,7 +1777,11 @@ fn code_units_named(
         });
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
-        if vocabulary || api || (known && !ident.marked) {
+        // A class the rules know, called with its arguments
+        // (`KFold(n_splits=5)`), is the library's, not the team's code.
+        let library_class =
+            known && cleaned[ident.start..ident.end].starts_with(|c: char| c.is_ascii_uppercase());
+        if vocabulary || api || library_class || (known && !ident.marked) {
             continue;
         }
         // `max_seq_len` 512 -> 256: a setting the rules do not know.

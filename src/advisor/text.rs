@@ -400,8 +400,12 @@ fn lowercase(s: &str) -> Cow<'_, str> {
 /// "-ies"/"-ied" to "-y" rewrite allocates.
 pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     // "staging", "packaging" and "serving" name things of their own in ML
-    // work; stemmed, they would collide with "stage", "package" and "serves".
-    if word.len() <= 3 || !word.is_ascii() || matches!(word, "staging" | "packaging" | "serving") {
+    // work; stemmed, they would collide with "stage", "package" and "serves"
+    // ("requirements", a dependency file, with "required").
+    if word.len() <= 3
+        || !word.is_ascii()
+        || matches!(word, "staging" | "packaging" | "serving" | "requirements")
+    {
         return Cow::Borrowed(word);
     }
     // Plurals and third person.

@@ -1164,6 +1164,8 @@ fn build_lexicon(
             class::EVERYDAY_MODIFIER,
             "everyday modifier",
         ),
+        (&raw.everyday_heads, class::EVERYDAY_HEAD, "everyday head"),
+        (&raw.topic_openers, class::TOPIC, "topic opener"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.comparison_words, class::COMPARISON, "comparison word"),
         (&raw.compute_verbs, class::COMPUTE, "compute verb"),

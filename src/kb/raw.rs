@@ -320,6 +320,12 @@ pub(crate) struct LexiconFile {
     /// Nouns that give the word after them its everyday sense ("sales").
     #[serde(default)]
     pub(crate) everyday_modifiers: Vec<Spanned<String>>,
+    /// Nouns that give the word before them its everyday sense ("model UN").
+    #[serde(default)]
+    pub(crate) everyday_heads: Vec<Spanned<String>>,
+    /// Words that open the title of a talk or course ("intro to ...").
+    #[serde(default)]
+    pub(crate) topic_openers: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
