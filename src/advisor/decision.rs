@@ -395,6 +395,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         Reading::Question
     } else if (reports
         || ((asks || argues) && mentions_change)
+        // A plan heavier than the change it is judged against makes the
+        // message about that change ("do we need a canary for this?" /
+        // "it's only docstrings").
+        || (deeper_proposal && asks)
         || (points_at && beliefs)
         || intends_release)
         && changes

@@ -99,6 +99,10 @@ pub(crate) mod class {
     /// A verb whose object is a value it works out ("now it calculates
     /// avg_basket on 30 days"): a name right after one is data, not code.
     pub(crate) const COMPUTE: u32 = 1 << 28;
+    /// A word that asks whether tests are needed ("do we need a canary for
+    /// it?", "is a staging run required?"): in a question, it proposes the
+    /// tests the sentence names.
+    pub(crate) const NEED: u32 = 1 << 29;
 }
 
 /// One token of the analysed message.

@@ -1903,14 +1903,18 @@ fn judge(
     }
     // "run", "rerun", "doing": a plan. "ran", "triggered", "runs": what
     // happened or happens anyway.
+    let asks_here = question_mark || opens_with_question;
     let proposes = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && !(k == first && opens_with_question)
-            && lex.has(w.tok, class::TEST_VERB)
+            && ((lex.has(w.tok, class::TEST_VERB)
             // "ran" and "runs" happened or happen anyway; "wants" and
             // "booked" still ask for it.
             && (!w.raw.ends_with("ed") || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
-            && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
+            && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires")))
+                // "do we need a canary for a docstring change?": a question
+                // whether tests are needed proposes them.
+                || (asks_here && lex.has(w.tok, class::NEED)))
     });
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));

@@ -1165,6 +1165,7 @@ fn build_lexicon(
             "everyday modifier",
         ),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
+        (&raw.need_words, class::NEED, "need word"),
         (&raw.comparison_words, class::COMPARISON, "comparison word"),
         (&raw.compute_verbs, class::COMPUTE, "compute verb"),
         (&raw.release_words, class::INTENT, "release word"),
