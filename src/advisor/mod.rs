@@ -547,9 +547,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
         })
     };
+    // "v5 passed everything in staging and is about to be promoted": a stage
+    // where tests passed says where the model was proven, not where it goes.
+    let proven_in = |k: usize| {
+        items[k.saturating_sub(4)..k]
+            .iter()
+            .rev()
+            .take_while(|i| i.tok != BREAK)
+            .any(|i| {
+                ["passed", "validated", "verified", "tested"]
+                    .iter()
+                    .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
+            })
+    };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
-            if says_when(k) {
+            if says_when(k) || (stage < last_stage && proven_in(k)) {
                 continue;
             }
             let seen = names_stage.entry(n).or_default();
