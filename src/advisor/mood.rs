@@ -323,6 +323,11 @@ fn generic_statement(words: &[Word<'_>], lex: &Lexicon) -> bool {
                             .get(p + 2)
                             .is_some_and(|o| o.kind == TokenKind::Word))
             })
+            // "a new model version is registered and ...": a new thing that
+            // something was done to is one thing in the scene.
+            || (matches!(after[p].raw, "is" | "are" | "was" | "were")
+                && after.get(p + 1).is_some_and(|n| n.raw.len() > 4 && n.raw.ends_with("ed"))
+                && words[..k + 1 + p].iter().any(|w| w.raw == "new"))
     };
     verdict.is_some_and(|p| !narrates(p))
 }
