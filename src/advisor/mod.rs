@@ -733,6 +733,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 })
         }
     };
+    // "the cron schedule of the retrain job": a release word inside the
+    // longer words of a change names what that change is to.
+    let change_spans: Vec<(u32, u32)> = hits
+        .iter()
+        .filter(|h| {
+            engine.rules[h.rule as usize].kind == RuleKind::Change
+                && h.reach == Reach::Signal
+                && !negated[h.end as usize - 1]
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    let inside_change = |h: &Hit| {
+        change_spans
+            .iter()
+            .any(|&(s, e)| s <= h.start && h.end <= e && e - s > h.end - h.start)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -784,6 +800,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || concluded(&h)
                 || judged
                 || read_object(&h)
+                || inside_change(&h)
             {
                 return None;
             }
