@@ -203,6 +203,14 @@ fn twenty_eighth_development_set() {
 }
 
 #[test]
+fn twenty_ninth_development_set() {
+    // General questions about testing (which stage, what gates a release,
+    // "do we need a canary for ...?") and the study guide's rows restated;
+    // the last 25 lines are a check part never tuned on.
+    score("advice29.jsonl", 0.80);
+}
+
+#[test]
 fn twenty_fourth_development_set() {
     // Threads (postponed, narrowed, objected to, moved to another PR, Slack
     // copy formats) and several changes in one message; last 25 a check part.

@@ -734,7 +734,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         }
     };
     // "the cron schedule of the retrain job": a release word inside the
-    // longer words of a change names what that change is to.
+    // longer words of a change, before the noun it modifies there ("job",
+    // "step"), names what that change is to.
     let change_spans: Vec<(u32, u32)> = hits
         .iter()
         .filter(|h| {
@@ -745,9 +746,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .map(|h| (h.start, h.end))
         .collect();
     let inside_change = |h: &Hit| {
-        change_spans
-            .iter()
-            .any(|&(s, e)| s <= h.start && h.end <= e && e - s > h.end - h.start)
+        items
+            .get(h.end as usize)
+            .is_some_and(|n| engine.lexicon.has(n.tok, class::DATA_NOUN))
+            && change_spans
+                .iter()
+                .any(|&(s, e)| s <= h.start && h.end < e)
     };
     let hits: Vec<Hit> = hits
         .into_iter()

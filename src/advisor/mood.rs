@@ -2384,6 +2384,17 @@ mod tests {
     }
 
     #[test]
+    fn a_question_whether_tests_are_needed_proposes_them() {
+        let text = "do we need a canary for this?";
+        assert!(mood(text).is_proposing_at(text.find("canary").unwrap()));
+        let text = "is a staging run required for the README fix?";
+        assert!(mood(text).is_proposing_at(text.find("staging").unwrap()));
+        // Stated, not asked: a need is no proposal.
+        let text = "we need a canary for v9 before friday";
+        assert!(!mood(text).is_proposing_at(text.find("canary").unwrap()));
+    }
+
+    #[test]
     fn ever_after_have_looks_back_and_speaks_of_no_other_case() {
         let text = "setting the alias to churn v9 since it has the best logloss we've ever seen";
         assert!(!mood(text).is_general_at(text.find("alias").unwrap()));
