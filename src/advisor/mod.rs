@@ -749,9 +749,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         items
             .get(h.end as usize)
             .is_some_and(|n| engine.lexicon.has(n.tok, class::DATA_NOUN))
-            && change_spans
-                .iter()
-                .any(|&(s, e)| s <= h.start && h.end < e)
+            && change_spans.iter().any(|&(s, e)| s <= h.start && h.end < e)
     };
     let hits: Vec<Hit> = hits
         .into_iter()
