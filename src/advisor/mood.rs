@@ -78,6 +78,10 @@ pub(crate) struct Mood {
     /// change ("I'll run the whole suite in staging plus a canary"): what
     /// they name is a plan for testing, not a change.
     pub(crate) proposing: Vec<(usize, usize)>,
+    /// Of those, the questions whether tests are needed ("do we need a full
+    /// staging e2e for a comment fix?"): a kind of test named there is part
+    /// of the plan, not what the question is about.
+    pub(crate) asking_need: Vec<(usize, usize)>,
     /// Byte ranges of sentences that report what someone else holds ("the
     /// lead says params only affect training"): in a message that asks, a
     /// belief named there is asked about, not held.
@@ -141,6 +145,10 @@ impl Mood {
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
+    }
+
+    pub(crate) fn is_asking_need_at(&self, pos: usize) -> bool {
+        within(&self.asking_need, pos)
     }
 
     pub(crate) fn is_naming_a_trap_at(&self, pos: usize) -> bool {
@@ -1906,23 +1914,28 @@ fn judge(
         }
         prev = Some(w);
     }
+    // "do we need a canary for a docstring change?", "is a staging run
+    // required?": a question whether tests are needed proposes them.
+    let asks_need = (question_mark || opens_with_question)
+        && sentence
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::NEED));
     // "run", "rerun", "doing": a plan. "ran", "triggered", "runs": what
     // happened or happens anyway.
-    let asks_here = question_mark || opens_with_question;
     let proposes = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && !(k == first && opens_with_question)
-            && ((lex.has(w.tok, class::TEST_VERB)
+            && lex.has(w.tok, class::TEST_VERB)
             // "ran" and "runs" happened or happen anyway; "wants" and
             // "booked" still ask for it.
             && (!w.raw.ends_with("ed") || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
-            && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires")))
-                // "do we need a canary for a docstring change?": a question
-                // whether tests are needed proposes them.
-                || (asks_here && lex.has(w.tok, class::NEED)))
-    });
+            && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
+    }) || asks_need;
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
+        if asks_need {
+            mood.asking_need.push((sentence[first].start, end));
+        }
     } else if proposes {
         // "renamed a local in `clip_outliers()`, behaviour unchanged, and the
         // lead wants a full staging run plus a canary for it": in a sentence
