@@ -1270,7 +1270,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && (matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
                 || (rule.kind == RuleKind::Topic
                     && rule.questions_only
-                    && (!mood.is_in_question_at(s as usize) || mood.is_asking_need_at(s as usize))))
+                    && (!mood.is_in_question_at(s as usize)
+                        || mood.is_asking_need_at(s as usize))))
             && mood.is_proposing_at(s as usize);
         let deferring = !is_negated
             && rule.kind == RuleKind::Promote
