@@ -420,6 +420,20 @@ const CASES: &[Case] = &[
     // Docs named where tests are proposed are what changed; the rest is the plan.
     ("should we run a canary for a docstring change?", U, &[UNIT], &[T6]),
     ("can we do a shadow deployment for the README update?", U, &[UNIT], &[T6]),
+    // A question whether tests are needed proposes them, as "run" does; asked
+    // next to a smaller change, the message is about that change.
+    ("do we need a canary for a docstring change?", U, &[UNIT], &[T6]),
+    ("fixed a typo in the README. is a canary needed?", U, &[UNIT], &[T6]),
+    ("maya: do we need a canary for this?\nraj: for what?\nmaya: only docstrings and a README typo", U, &[UNIT], &[T6]),
+    // Testing a change in dev alone skips the stage that proves it.
+    ("can we test the embedding size bump (384 -> 768) only in dev?", I, &[INTEG], &[T1, T3]),
+    // Where a model passed its tests is not where it is released.
+    ("v5 passed everything in staging and is about to be promoted", R, &[GATE], &[T3]),
+    // "a new X is <done>" sets one scene, it is no rule about a kind of thing.
+    ("a new model version is registered and the team wants to point the champion alias at it. which tests gate that?", R, &[GATE], &[T3, T5]),
+    // A release word inside the words of a change names what changed.
+    ("moved the cron schedule of the retrain job to sundays", I, &[INTEG], &[T3, T7]),
+    ("after swapping the random forest for xgboost the team only ran unit tests. enough?", I, &[INTEG], &[T1, T2]),
     // A model named by its class beside its setting names the model; the setting changed.
     ("bumped max_depth on the xgb fraud model from 6 to 8", I, &[INTEG], &[T1]),
     ("lgbm num_leaves 31 -> 63", I, &[INTEG], &[T1]),

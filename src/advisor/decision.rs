@@ -405,6 +405,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         Reading::Question
     } else if (reports
         || ((asks || argues) && mentions_change)
+        // A plan heavier than the change it is judged against makes the
+        // message about that change when it points at one ("do we need a
+        // canary for this?" / "it's only docstrings"); "for a docstring
+        // change?" still asks in general.
+        || (deeper_proposal && asks && points_at)
         || (points_at && beliefs)
         || intends_release)
         && changes

@@ -106,6 +106,10 @@ pub(crate) mod class {
     /// gradient boosting", "webinar on feature stores"): the rest of its
     /// clause names a topic, not work being done.
     pub(crate) const TOPIC: u32 = 1 << 30;
+    /// A word that asks whether tests are needed ("do we need a canary for
+    /// it?", "is a staging run required?"): in a question, it proposes the
+    /// tests the sentence names.
+    pub(crate) const NEED: u32 = 1 << 31;
 }
 
 /// One token of the analysed message.

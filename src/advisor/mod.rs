@@ -578,9 +578,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .any(|i| Some(i.tok) == e2e)
     };
+    // "v5 passed everything in staging and is about to be promoted": a stage
+    // where tests passed says where the model was proven, not where it goes.
+    let proven_in = |k: usize| {
+        items[k.saturating_sub(4)..k]
+            .iter()
+            .rev()
+            .take_while(|i| i.tok != BREAK)
+            .any(|i| {
+                ["passed", "validated", "verified", "tested"]
+                    .iter()
+                    .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
+            })
+    };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
-            if says_when(k) {
+            if says_when(k) || (stage < last_stage && proven_in(k)) {
                 continue;
             }
             if tested_in(k, stage) {
@@ -755,6 +768,24 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 })
         }
     };
+    // "the cron schedule of the retrain job": a release word inside the
+    // longer words of a change, before the noun it modifies there ("job",
+    // "step"), names what that change is to.
+    let change_spans: Vec<(u32, u32)> = hits
+        .iter()
+        .filter(|h| {
+            engine.rules[h.rule as usize].kind == RuleKind::Change
+                && h.reach == Reach::Signal
+                && !negated[h.end as usize - 1]
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    let inside_change = |h: &Hit| {
+        items
+            .get(h.end as usize)
+            .is_some_and(|n| engine.lexicon.has(n.tok, class::DATA_NOUN))
+            && change_spans.iter().any(|&(s, e)| s <= h.start && h.end < e)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -806,6 +837,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || concluded(&h)
                 || judged
                 || read_object(&h)
+                || inside_change(&h)
             {
                 return None;
             }
@@ -1284,7 +1316,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && (matches!(rule.kind, RuleKind::Change | RuleKind::Promote)
                 || (rule.kind == RuleKind::Topic
                     && rule.questions_only
-                    && !mood.is_in_question_at(s as usize)))
+                    && (!mood.is_in_question_at(s as usize)
+                        || mood.is_asking_need_at(s as usize))))
             && mood.is_proposing_at(s as usize);
         let deferring = !is_negated
             && rule.kind == RuleKind::Promote

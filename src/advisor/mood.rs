@@ -78,6 +78,10 @@ pub(crate) struct Mood {
     /// change ("I'll run the whole suite in staging plus a canary"): what
     /// they name is a plan for testing, not a change.
     pub(crate) proposing: Vec<(usize, usize)>,
+    /// Of those, the questions whether tests are needed ("do we need a full
+    /// staging e2e for a comment fix?"): a kind of test named there is part
+    /// of the plan, not what the question is about.
+    pub(crate) asking_need: Vec<(usize, usize)>,
     /// Byte ranges of sentences that report what someone else holds ("the
     /// lead says params only affect training"): in a message that asks, a
     /// belief named there is asked about, not held.
@@ -141,6 +145,10 @@ impl Mood {
 
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
+    }
+
+    pub(crate) fn is_asking_need_at(&self, pos: usize) -> bool {
+        within(&self.asking_need, pos)
     }
 
     pub(crate) fn is_naming_a_trap_at(&self, pos: usize) -> bool {
@@ -323,6 +331,11 @@ fn generic_statement(words: &[Word<'_>], lex: &Lexicon) -> bool {
                             .get(p + 2)
                             .is_some_and(|o| o.kind == TokenKind::Word))
             })
+            // "a new model version is registered and ...": a new thing that
+            // something was done to is one thing in the scene.
+            || (matches!(after[p].raw, "is" | "are" | "was" | "were")
+                && after.get(p + 1).is_some_and(|n| n.raw.len() > 4 && n.raw.ends_with("ed"))
+                && words[..k + 1 + p].iter().any(|w| w.raw == "new"))
     };
     verdict.is_some_and(|p| !narrates(p))
 }
@@ -1904,6 +1917,12 @@ fn judge(
         }
         prev = Some(w);
     }
+    // "do we need a canary for a docstring change?", "is a staging run
+    // required?": a question whether tests are needed proposes them.
+    let asks_need = (question_mark || opens_with_question)
+        && sentence
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::NEED));
     // "run", "rerun", "doing": a plan. "ran", "triggered", "runs": what
     // happened or happens anyway.
     let proposes = sentence.iter().enumerate().any(|(k, w)| {
@@ -1914,9 +1933,12 @@ fn judge(
             // "booked" still ask for it.
             && (!w.raw.ends_with("ed") || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
             && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
-    });
+    }) || asks_need;
     if proposes && !mood.reports {
         mood.proposing.push((sentence[first].start, end));
+        if asks_need {
+            mood.asking_need.push((sentence[first].start, end));
+        }
     } else if proposes {
         // "renamed a local in `clip_outliers()`, behaviour unchanged, and the
         // lead wants a full staging run plus a canary for it": in a sentence
@@ -2375,6 +2397,17 @@ mod tests {
         assert!(m.is_proposing_at(text.find("staging").unwrap()));
         // A past verb after "before" still reports.
         assert!(mood("fixed the join before we shipped v3").reports);
+    }
+
+    #[test]
+    fn a_question_whether_tests_are_needed_proposes_them() {
+        let text = "do we need a canary for this?";
+        assert!(mood(text).is_proposing_at(text.find("canary").unwrap()));
+        let text = "is a staging run required for the README fix?";
+        assert!(mood(text).is_proposing_at(text.find("staging").unwrap()));
+        // Stated, not asked: a need is no proposal.
+        let text = "we need a canary for v9 before friday";
+        assert!(!mood(text).is_proposing_at(text.find("canary").unwrap()));
     }
 
     #[test]

@@ -1167,6 +1167,7 @@ fn build_lexicon(
         (&raw.everyday_heads, class::EVERYDAY_HEAD, "everyday head"),
         (&raw.topic_openers, class::TOPIC, "topic opener"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
+        (&raw.need_words, class::NEED, "need word"),
         (&raw.comparison_words, class::COMPARISON, "comparison word"),
         (&raw.compute_verbs, class::COMPUTE, "compute verb"),
         (&raw.release_words, class::INTENT, "release word"),

@@ -250,6 +250,10 @@ pub(crate) struct LexiconFile {
     /// proposes tests.
     #[serde(default)]
     pub(crate) test_verbs: Vec<Spanned<String>>,
+    /// Words that ask whether tests are needed ("need", "required"); a
+    /// question with one proposes the tests it names.
+    #[serde(default)]
+    pub(crate) need_words: Vec<Spanned<String>>,
     /// Words that set things side by side to tell them apart ("difference").
     #[serde(default)]
     pub(crate) comparison_words: Vec<Spanned<String>>,
