@@ -605,19 +605,31 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // v21").
     // A measure in between ("canary p99 stays under 80ms") is what stays,
     // not the step.
+    // A state word before a verb in "-ing" ("the canary is still going out
+    // today") tells that the step goes on as planned.
     let stays = |h: &Hit| {
-        cleaned[items[h.end as usize - 1].end as usize..]
+        let mut after = cleaned[items[h.end as usize - 1].end as usize..]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .take(2)
+            .take(3)
             .take_while(|w| !w.bytes().any(|b| b.is_ascii_digit()))
-            .any(|w| {
-                engine
-                    .lexicon
-                    .state_words()
-                    .iter()
-                    .any(|s| w.eq_ignore_ascii_case(s))
-            })
+            .peekable();
+        let mut seen = 0;
+        while let Some(w) = after.next() {
+            seen += 1;
+            if seen > 2 {
+                break;
+            }
+            if engine
+                .lexicon
+                .state_words()
+                .iter()
+                .any(|s| w.eq_ignore_ascii_case(s))
+            {
+                return !after.peek().is_some_and(|next| next.ends_with("ing"));
+            }
+        }
+        false
     };
     // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
     // alternatives to choose from, not a move from one to the other.

@@ -565,16 +565,24 @@ pub(crate) fn latest_word<'a>(
             }
         }
         if found.is_empty() {
-            // Only a bare answer ("yep", "yes, same PR") confirms: one that
-            // says more carries its own words, and the question stays the
-            // context it answers.
+            // A bare answer ("yep", "yes, same PR") confirms, and so does
+            // one that opens with "yes" to a question about what happens
+            // ("still going out today?" / "yes, 14:30, pipeline is green"):
+            // what it says after the "yes" stands beside the question. An
+            // answer about tests ("does it need more than unit tests?" /
+            // "yes, ...") or any other answer carries its own words, and
+            // the question stays the context it answers.
+            let mut words = body
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty());
             confirmed[k] = answers_a_question
-                && (1..=3).contains(
-                    &body
-                        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                        .filter(|w| !w.is_empty())
-                        .count(),
-                );
+                && words.next().is_some_and(|w| {
+                    (matches!(
+                        w.to_lowercase().as_str(),
+                        "yes" | "yep" | "yeah" | "yup" | "yea"
+                    ) && !asked_words().any(|w| w.starts_with("test")))
+                        || (..=2).contains(&words.by_ref().take(3).count())
+                });
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
