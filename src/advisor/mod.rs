@@ -191,8 +191,13 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // question; it is not a belief of the thread's own.
     if matches!(advice.reading, Reading::Change | Reading::Belief) {
         let bodies = thread::message_bodies(&cleaned);
+        // A question tied to the present ("can we get v12 into prod
+        // today?") asks about this change, not about all cases.
         if let Some((first, replies)) = bodies.split_first()
             && first.trim_end().ends_with('?')
+            && !first
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| !w.is_empty() && engine.lexicon.has(engine.lexicon.exact(&text::stem(w)), class::PRESENT))
         {
             let asked = decision::decide(engine, read(engine, Cow::Borrowed(first)));
             if asked.reading == Reading::Question
