@@ -1218,3 +1218,39 @@ fn thread_shapes_of_the_advice24_round() {
         assert_eq!(advice.stages, stages, "{text:?}: {}", show(&advice));
     }
 }
+
+/// Answers read with what they answer: a "yes" that says more still confirms
+/// a question about what happens, a change moved to another PR leaves the
+/// one that stays, a step "still going out" goes on, and a thread opened by
+/// a question about today is about that change, so a reply's plan counts.
+#[test]
+fn an_answer_keeps_or_moves_what_it_answers() {
+    for (text, primary) in [
+        (
+            "kim: is the ranker v6 rollout still going ahead tonight?\nops: yes, 9pm, dashboards are ready",
+            "release-gating",
+        ),
+        (
+            "jo: this PR bumps numpy and fixes `trim_tail()`\nkai: split it please\njo: ok, the numpy bump moves to #58, this one is just the `trim_tail()` fix",
+            "unit",
+        ),
+        ("the churn canary is still going out at 4", "release-gating"),
+        (
+            "ana: can we get the claims model into prod today?\nbo: the new one, v4?\nana: yes\nbo: not today, the shadow run ends tomorrow. I'll promote friday",
+            "release-gating",
+        ),
+        // A name placed in a config and given a value is a setting.
+        ("changed `min_count` in the word2vec config from 1 to 3", "integration"),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some(primary),
+            "{text:?}: {}",
+            show(&advice)
+        );
+    }
+    // "is still v21" stays where it is.
+    let advice = advise(&KB, "the champion alias is still v21");
+    assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+}

@@ -203,6 +203,13 @@ fn twenty_eighth_development_set() {
 }
 
 #[test]
+fn thirtieth_development_set() {
+    // Threads (corrected, answered, moved to another PR, approved, Slack copy
+    // formats) and several changes in one message; last 25 a check part.
+    score("advice30.jsonl", 0.80);
+}
+
+#[test]
 fn twenty_fourth_development_set() {
     // Threads (postponed, narrowed, objected to, moved to another PR, Slack
     // copy formats) and several changes in one message; last 25 a check part.
