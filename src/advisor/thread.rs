@@ -442,7 +442,8 @@ pub(crate) fn latest_word<'a>(
         // change; a "no" denies only the "too".
         // So does one that proposes a shortcut ("can we skip staging for
         // the lr tweak?" / "no"): the "no" refuses the shortcut, not the
-        // change.
+        // change. And one that asks for objections ("anyone object to
+        // bumping dropout?" / "nope"): the "no" is a go-ahead.
         let asked_words = || {
             text[before.body..before.end]
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
@@ -451,7 +452,20 @@ pub(crate) fn latest_word<'a>(
         let presupposes = answers_a_question
             && ((k == 1 && asked_words().any(|w| matches!(w.as_str(), "too" | "also" | "either")))
                 || asked_words()
-                    .any(|w| matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")));
+                    .any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "skip"
+                                | "skipping"
+                                | "without"
+                                | "bypass"
+                                | "object"
+                                | "objections"
+                                | "objection"
+                                | "mind"
+                                | "concerns"
+                        )
+                    }));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
