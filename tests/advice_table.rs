@@ -1241,6 +1241,23 @@ fn an_answer_keeps_or_moves_what_it_answers() {
         ),
         // A name placed in a config and given a value is a setting.
         ("changed `min_count` in the word2vec config from 1 to 3", "integration"),
+        // A "no" to "anyone object?" is a go-ahead: the change stands.
+        (
+            "ben: anyone object to bumping `dropout` 0.1 -> 0.2?\ncara: nope\nben: cool, PR up",
+            "integration",
+        ),
+        // "#90 has only the fix" narrows the PR to the fix.
+        (
+            "author: this PR fixes `tz_convert()` and adds a new `holiday` feature\nrev: split please\nauthor: done: #90 has only the `tz_convert()` fix, the feature moved to #91",
+            "unit",
+        ),
+        // Batch and online readers named together cross a boundary.
+        (
+            "a: merged the `parse_amount()` fix\nb: does the feature pipeline call it?\na: yes, both the batch features and the online scorer",
+            "integration",
+        ),
+        // A response that gains a field changes what its readers parse.
+        ("the prediction API response now includes `model_version`", "integration"),
     ] {
         let advice = advise(&KB, text);
         assert_eq!(
