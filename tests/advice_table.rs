@@ -1240,7 +1240,10 @@ fn an_answer_keeps_or_moves_what_it_answers() {
             "release-gating",
         ),
         // A name placed in a config and given a value is a setting.
-        ("changed `min_count` in the word2vec config from 1 to 3", "integration"),
+        (
+            "changed `min_count` in the word2vec config from 1 to 3",
+            "integration",
+        ),
         // A "no" to "anyone object?" is a go-ahead: the change stands.
         (
             "ben: anyone object to bumping `dropout` 0.1 -> 0.2?\ncara: nope\nben: cool, PR up",
@@ -1257,7 +1260,10 @@ fn an_answer_keeps_or_moves_what_it_answers() {
             "integration",
         ),
         // A response that gains a field changes what its readers parse.
-        ("the prediction API response now includes `model_version`", "integration"),
+        (
+            "the prediction API response now includes `model_version`",
+            "integration",
+        ),
     ] {
         let advice = advise(&KB, text);
         assert_eq!(

@@ -195,9 +195,12 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         // today?") asks about this change, not about all cases.
         if let Some((first, replies)) = bodies.split_first()
             && first.trim_end().ends_with('?')
-            && !first
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| !w.is_empty() && engine.lexicon.has(engine.lexicon.exact(&text::stem(w)), class::PRESENT))
+            && !first.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                !w.is_empty()
+                    && engine
+                        .lexicon
+                        .has(engine.lexicon.exact(&text::stem(w)), class::PRESENT)
+            })
         {
             let asked = decision::decide(engine, read(engine, Cow::Borrowed(first)));
             if asked.reading == Reading::Question

@@ -451,21 +451,20 @@ pub(crate) fn latest_word<'a>(
         };
         let presupposes = answers_a_question
             && ((k == 1 && asked_words().any(|w| matches!(w.as_str(), "too" | "also" | "either")))
-                || asked_words()
-                    .any(|w| {
-                        matches!(
-                            w.as_str(),
-                            "skip"
-                                | "skipping"
-                                | "without"
-                                | "bypass"
-                                | "object"
-                                | "objections"
-                                | "objection"
-                                | "mind"
-                                | "concerns"
-                        )
-                    }));
+                || asked_words().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "skip"
+                            | "skipping"
+                            | "without"
+                            | "bypass"
+                            | "object"
+                            | "objections"
+                            | "objection"
+                            | "mind"
+                            | "concerns"
+                    )
+                }));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -580,12 +579,11 @@ pub(crate) fn latest_word<'a>(
         }
         if found.is_empty() {
             // A bare answer ("yep", "yes, same PR") confirms, and so does
-            // one that opens with "yes" to a question about what happens
-            // ("still going out today?" / "yes, 14:30, pipeline is green"):
-            // what it says after the "yes" stands beside the question. An
-            // answer about tests ("does it need more than unit tests?" /
-            // "yes, ...") or any other answer carries its own words, and
-            // the question stays the context it answers.
+            // one that opens with "yes" to a question about when something
+            // happens ("still going out today?" / "yes, 14:30, pipeline is
+            // green"): what it says after the "yes" stands beside the
+            // question. Any other answer carries its own words, and the
+            // question stays the context it answers.
             let mut words = body
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .filter(|w| !w.is_empty());
@@ -594,8 +592,10 @@ pub(crate) fn latest_word<'a>(
                     (matches!(
                         w.to_lowercase().as_str(),
                         "yes" | "yep" | "yeah" | "yup" | "yea"
-                    ) && !asked_words().any(|w| w.starts_with("test")))
-                        || (..=2).contains(&words.by_ref().take(3).count())
+                    ) && asked_words().any(|w| {
+                        matches!(w.as_str(), "still" | "tonight" | "tomorrow")
+                            || class_of(&w) & (class::PRESENT | class::DEFER) != 0
+                    })) || (..=2).contains(&words.by_ref().take(3).count())
                 });
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
@@ -1236,6 +1236,14 @@ mod tests {
         // An answer with words of its own leaves the question as it is.
         let said = "ana: is it read downstream?\nbo: yes, by the online scorer";
         assert_eq!(latest(said), said);
+        // Unless it asks when something happens: then a "yes" confirms.
+        let when = "ana: is the v3 canary still going out today?\nbo: yes, 14:30, CI is green";
+        let out = latest(when);
+        assert!(out.starts_with("ana:    the v3 canary"), "{out}");
+        assert!(out.contains("today "), "{out}");
+        // A "no" to "anyone object?" keeps what it was asked about.
+        let object = "ana: anyone object to bumping dropout to 0.2?\nbo: nope";
+        assert!(latest(object).contains("bumping dropout to 0.2"));
     }
 
     #[test]
