@@ -1259,6 +1259,16 @@ fn an_answer_keeps_or_moves_what_it_answers() {
             "a: merged the `parse_amount()` fix\nb: does the feature pipeline call it?\na: yes, both the batch features and the online scorer",
             "integration",
         ),
+        // A concession that adds ("good catch, ... too") withdraws nothing.
+        (
+            "a: changing the embedding dim from 256 to 128\nb: the ANN index was built with 256\na: good catch, rebuilding the index too",
+            "integration",
+        ),
+        // "not until" puts a release off; it is still the subject.
+        (
+            "a: promote the churn model?\nb: not until the fairness review signs off\na: ok, waiting",
+            "release-gating",
+        ),
         // A response that gains a field changes what its readers parse.
         (
             "the prediction API response now includes `model_version`",

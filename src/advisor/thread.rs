@@ -635,10 +635,17 @@ pub(crate) fn latest_word<'a>(
         // "no" and its kin only answer; the others also withdraw. "not
         // yet" in reply to "did you bump it in serving too?" puts off what
         // was asked, not what its speaker said before.
-        let answer_only = found.iter().all(|c| {
-            matches!(c.as_str(), "no" | "nope" | "nah")
-                || (answers_a_question && postponements.contains(c))
-        });
+        // "good catch, rebuilding the index too": a concession that adds
+        // to what its speaker said withdraws nothing.
+        let adds = concedes
+            && sentence_words(body)
+                .iter()
+                .any(|w| matches!(w.as_str(), "too" | "also" | "additionally"));
+        let answer_only = adds
+            || found.iter().all(|c| {
+                matches!(c.as_str(), "no" | "nope" | "nah")
+                    || (answers_a_question && postponements.contains(c))
+            });
         if !answer_only {
             // Each speaker's earlier messages, taken back once: a long
             // thread of corrections stays linear.
