@@ -1284,6 +1284,8 @@ fn a_release_word_with_its_pace_releases_nothing() {
         "staging is overhead, shipping v9 straight to prod today",
     );
     assert_eq!(advice.primary_scope.as_deref(), Some(GATE));
+}
+
 /// Shorthand, library vocabulary and everyday senses: "promo" is a
 /// promotion, a known library class called with its arguments is
 /// vocabulary, a stage beside a reported end-to-end run says where the tests
@@ -1355,4 +1357,73 @@ fn shorthand_vocabulary_and_everyday_senses_are_read_in_context() {
             show(&advice)
         );
     }
+}
+
+/// Answers read with what they answer: a "yes" that says more still confirms
+/// a question about what happens, a change moved to another PR leaves the
+/// one that stays, a step "still going out" goes on, and a thread opened by
+/// a question about today is about that change, so a reply's plan counts.
+#[test]
+fn an_answer_keeps_or_moves_what_it_answers() {
+    for (text, primary) in [
+        (
+            "kim: is the ranker v6 rollout still going ahead tonight?\nops: yes, 9pm, dashboards are ready",
+            "release-gating",
+        ),
+        (
+            "jo: this PR bumps numpy and fixes `trim_tail()`\nkai: split it please\njo: ok, the numpy bump moves to #58, this one is just the `trim_tail()` fix",
+            "unit",
+        ),
+        ("the churn canary is still going out at 4", "release-gating"),
+        (
+            "ana: can we get the claims model into prod today?\nbo: the new one, v4?\nana: yes\nbo: not today, the shadow run ends tomorrow. I'll promote friday",
+            "release-gating",
+        ),
+        // A name placed in a config and given a value is a setting.
+        (
+            "changed `min_count` in the word2vec config from 1 to 3",
+            "integration",
+        ),
+        // A "no" to "anyone object?" is a go-ahead: the change stands.
+        (
+            "ben: anyone object to bumping `dropout` 0.1 -> 0.2?\ncara: nope\nben: cool, PR up",
+            "integration",
+        ),
+        // "#90 has only the fix" narrows the PR to the fix.
+        (
+            "author: this PR fixes `tz_convert()` and adds a new `holiday` feature\nrev: split please\nauthor: done: #90 has only the `tz_convert()` fix, the feature moved to #91",
+            "unit",
+        ),
+        // Batch and online readers named together cross a boundary.
+        (
+            "a: merged the `parse_amount()` fix\nb: does the feature pipeline call it?\na: yes, both the batch features and the online scorer",
+            "integration",
+        ),
+        // A concession that adds ("good catch, ... too") withdraws nothing.
+        (
+            "a: changing the embedding dim from 256 to 128\nb: the ANN index was built with 256\na: good catch, rebuilding the index too",
+            "integration",
+        ),
+        // "not until" puts a release off; it is still the subject.
+        (
+            "a: promote the churn model?\nb: not until the fairness review signs off\na: ok, waiting",
+            "release-gating",
+        ),
+        // A response that gains a field changes what its readers parse.
+        (
+            "the prediction API response now includes `model_version`",
+            "integration",
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            Some(primary),
+            "{text:?}: {}",
+            show(&advice)
+        );
+    }
+    // "is still v21" stays where it is.
+    let advice = advise(&KB, "the champion alias is still v21");
+    assert_eq!(advice.primary_scope, None, "{}", show(&advice));
 }

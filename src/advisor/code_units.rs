@@ -159,11 +159,19 @@ pub(crate) fn find(
             // Only the words that tell a value was set may come between:
             // "clamp_scores now clips to 1" tells what a function does.
             let setting_word = |w: &str| SETTING_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s));
+            // "`min_df` in the tfidf config from 2 to 5": the name's place,
+            // a config, may come between as well.
+            let in_config = |between: &[&str]| {
+                between.first() == Some(&"in")
+                    && between.last().is_some_and(|w| {
+                        matches!(w.to_ascii_lowercase().as_str(), "config" | "cfg" | "yaml")
+                    })
+            };
             words.windows(2).enumerate().any(|(k, pair)| {
-                k <= 4
-                    && matches!(pair[0], "from" | "to" | "now")
+                matches!(pair[0], "from" | "to" | "now")
                     && pair[1].starts_with(|c: char| c.is_ascii_digit())
-                    && words[..k].iter().all(|w| setting_word(w))
+                    && ((k <= 4 && words[..k].iter().all(|w| setting_word(w)))
+                        || in_config(&words[..k]))
             })
         };
         let valued = after.starts_with(|c: char| c.is_ascii_digit())

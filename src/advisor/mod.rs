@@ -191,8 +191,16 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // question; it is not a belief of the thread's own.
     if matches!(advice.reading, Reading::Change | Reading::Belief) {
         let bodies = thread::message_bodies(&cleaned);
+        // A question tied to the present ("can we get v12 into prod
+        // today?") asks about this change, not about all cases.
         if let Some((first, replies)) = bodies.split_first()
             && first.trim_end().ends_with('?')
+            && !first.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                !w.is_empty()
+                    && engine
+                        .lexicon
+                        .has(engine.lexicon.exact(&text::stem(w)), class::PRESENT)
+            })
         {
             let asked = decision::decide(engine, read(engine, Cow::Borrowed(first)));
             if asked.reading == Reading::Question
@@ -593,11 +601,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
         if let Some(&(_, stage)) = engine.stage_names.iter().find(|(tok, _)| *tok == item.tok) {
-            if says_when(k) || (stage < last_stage && proven_in(k)) {
+            if says_when(k) {
                 continue;
             }
             if tested_in(k, stage) {
                 names_stage.entry(n).or_default();
+                continue;
+            }
+            if stage < last_stage && proven_in(k) {
                 continue;
             }
             let seen = names_stage.entry(n).or_default();
@@ -653,19 +664,31 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // v21").
     // A measure in between ("canary p99 stays under 80ms") is what stays,
     // not the step.
+    // A state word before a verb in "-ing" ("the canary is still going out
+    // today") tells that the step goes on as planned.
     let stays = |h: &Hit| {
-        cleaned[items[h.end as usize - 1].end as usize..]
+        let mut after = cleaned[items[h.end as usize - 1].end as usize..]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .take(2)
+            .take(3)
             .take_while(|w| !w.bytes().any(|b| b.is_ascii_digit()))
-            .any(|w| {
-                engine
-                    .lexicon
-                    .state_words()
-                    .iter()
-                    .any(|s| w.eq_ignore_ascii_case(s))
-            })
+            .peekable();
+        let mut seen = 0;
+        while let Some(w) = after.next() {
+            seen += 1;
+            if seen > 2 {
+                break;
+            }
+            if engine
+                .lexicon
+                .state_words()
+                .iter()
+                .any(|s| w.eq_ignore_ascii_case(s))
+            {
+                return !after.peek().is_some_and(|next| next.ends_with("ing"));
+            }
+        }
+        false
     };
     // "e2e in stg or prod?", "dev or staging?": stages joined by "or" are
     // alternatives to choose from, not a move from one to the other.

@@ -445,7 +445,8 @@ pub(crate) fn latest_word<'a>(
         // change; a "no" denies only the "too".
         // So does one that proposes a shortcut ("can we skip staging for
         // the lr tweak?" / "no"): the "no" refuses the shortcut, not the
-        // change.
+        // change. And one that asks for objections ("anyone object to
+        // bumping dropout?" / "nope"): the "no" is a go-ahead.
         let asks_with = |cues: &[&str]| {
             text[before.body..before.end]
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
@@ -453,7 +454,17 @@ pub(crate) fn latest_word<'a>(
         };
         let presupposes = answers_a_question
             && ((k == 1 && asks_with(&["too", "also", "either"]))
-                || asks_with(&["skip", "skipping", "without", "bypass"]));
+                || asks_with(&[
+                    "skip",
+                    "skipping",
+                    "without",
+                    "bypass",
+                    "object",
+                    "objections",
+                    "objection",
+                    "mind",
+                    "concerns",
+                ]));
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -567,16 +578,30 @@ pub(crate) fn latest_word<'a>(
             }
         }
         if found.is_empty() {
-            // Only a bare answer ("yep", "yes, same PR") confirms: one that
-            // says more carries its own words, and the question stays the
-            // context it answers.
+            // A bare answer ("yep", "yes, same PR") confirms, and so does
+            // one that opens with "yes" to a question about when something
+            // happens ("still going out today?" / "yes, 14:30, pipeline is
+            // green"): what it says after the "yes" stands beside the
+            // question. Any other answer carries its own words, and the
+            // question stays the context it answers.
+            let mut words = body
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty());
             confirmed[k] = answers_a_question
-                && (1..=3).contains(
-                    &body
+                && words.next().is_some_and(|w| {
+                    (matches!(
+                        w.to_lowercase().as_str(),
+                        "yes" | "yep" | "yeah" | "yup" | "yea"
+                    ) && text[before.body..before.end]
                         .split(|c: char| !c.is_alphanumeric() && c != '\'')
                         .filter(|w| !w.is_empty())
-                        .count(),
-                );
+                        .any(|w| {
+                            let w = w.to_lowercase();
+                            matches!(w.as_str(), "still" | "tonight" | "tomorrow")
+                                || class_of(&w) & (class::PRESENT | class::DEFER) != 0
+                        }))
+                        || (..=2).contains(&words.by_ref().take(3).count())
+                });
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
@@ -615,10 +640,17 @@ pub(crate) fn latest_word<'a>(
         // "no" and its kin only answer; the others also withdraw. "not
         // yet" in reply to "did you bump it in serving too?" puts off what
         // was asked, not what its speaker said before.
-        let answer_only = found.iter().all(|c| {
-            matches!(c.as_str(), "no" | "nope" | "nah")
-                || (answers_a_question && postponements.contains(c))
-        });
+        // "good catch, rebuilding the index too": a concession that adds
+        // to what its speaker said withdraws nothing.
+        let adds = concedes
+            && sentence_words(body)
+                .iter()
+                .any(|w| matches!(w.as_str(), "too" | "also" | "additionally"));
+        let answer_only = adds
+            || found.iter().all(|c| {
+                matches!(c.as_str(), "no" | "nope" | "nah")
+                    || (answers_a_question && postponements.contains(c))
+            });
         if !answer_only {
             // Each speaker's earlier messages, taken back once: a long
             // thread of corrections stays linear.
@@ -1240,6 +1272,14 @@ mod tests {
         // An answer with words of its own leaves the question as it is.
         let said = "ana: is it read downstream?\nbo: yes, by the online scorer";
         assert_eq!(latest(said), said);
+        // Unless it asks when something happens: then a "yes" confirms.
+        let when = "ana: is the v3 canary still going out today?\nbo: yes, 14:30, CI is green";
+        let out = latest(when);
+        assert!(out.starts_with("ana:    the v3 canary"), "{out}");
+        assert!(out.contains("today "), "{out}");
+        // A "no" to "anyone object?" keeps what it was asked about.
+        let object = "ana: anyone object to bumping dropout to 0.2?\nbo: nope";
+        assert!(latest(object).contains("bumping dropout to 0.2"));
     }
 
     #[test]
