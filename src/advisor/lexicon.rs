@@ -169,7 +169,7 @@ pub(crate) struct Lexicon {
     /// know"), lower case.
     hedges: Vec<String>,
     /// Verbs that move something later ("pushed", "slipped"), lower case.
-    reschedule_verbs: Vec<String>,
+    reschedule_verbs: Cues,
     /// Words that say a release step stays put ("stays", "still").
     state_words: Vec<String>,
     compound_heads: Vec<String>,
@@ -194,28 +194,30 @@ pub(crate) struct Lexicon {
 }
 
 /// Cue phrases of one or more lower-case words ("wait", "scratch that"),
-/// with the set of their first words. A long transcript asks every message
-/// for every cue; a message none of whose words can start a cue is let go
-/// after one lookup per word.
+/// indexed by their first word. A long transcript asks every message for
+/// every cue; looking a message's words up in the index finds the few cues
+/// that could start at each word, so the cost follows the message's length,
+/// not the number of cues times its length.
 #[derive(Debug, Default)]
 pub(crate) struct Cues {
     list: Vec<String>,
-    firsts: rustc_hash::FxHashSet<Box<str>>,
+    by_first: FxHashMap<Box<str>, Vec<u32>>,
 }
 
 impl Cues {
     pub(crate) fn new(list: Vec<String>) -> Self {
-        let firsts = list
-            .iter()
-            .filter_map(|c| c.split(' ').next())
-            .map(Into::into)
-            .collect();
-        Cues { list, firsts }
+        let mut by_first: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        for (k, cue) in list.iter().enumerate() {
+            let first = cue.split(' ').next().unwrap_or_default();
+            by_first.entry(first.into()).or_default().push(k as u32);
+        }
+        Cues { list, by_first }
     }
 
-    /// Whether some cue opens with `word`.
-    pub(crate) fn could_start(&self, word: &str) -> bool {
-        self.firsts.contains(word)
+    /// The positions in the list of the cues that open with `word`, in list
+    /// order.
+    pub(crate) fn starting_with(&self, word: &str) -> &[u32] {
+        self.by_first.get(word).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -553,11 +555,11 @@ impl Lexicon {
     }
 
     pub(crate) fn set_moves(&mut self, reschedule_verbs: Vec<String>, state_words: Vec<String>) {
-        self.reschedule_verbs = reschedule_verbs;
+        self.reschedule_verbs = Cues::new(reschedule_verbs);
         self.state_words = state_words;
     }
 
-    pub(crate) fn reschedule_verbs(&self) -> &[String] {
+    pub(crate) fn reschedule_verbs(&self) -> &Cues {
         &self.reschedule_verbs
     }
 

@@ -72,29 +72,33 @@ fn unchecked(line: &str) -> bool {
         .starts_with("[ ]")
 }
 
-/// A line cut after each ". ", "; " or " | ", the separators kept with the
-/// sentence before them, so the pieces concatenate back to the line.
-fn sentences(line: &str) -> impl Iterator<Item = &str> {
+/// The sentences of `line` that hold a colon, with their offsets: only
+/// those can be a `label: value` field. A line is cut after each ". ", "; "
+/// or " | ", the separator and its space kept with the sentence before it. Each sentence
+/// is found from its first colon outwards, so the cost follows the line's
+/// length however many colons it has.
+fn sentences_with_colon(line: &str) -> Vec<(usize, &str)> {
     let bytes = line.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        if start >= line.len() {
-            return None;
+    let cut_after =
+        |i: usize| matches!(bytes[i], b'.' | b';' | b'|') && bytes.get(i + 1) == Some(&b' ');
+    let mut out = Vec::new();
+    // Where the sentence after the last one found starts.
+    let mut from = 0;
+    for (colon, _) in line.match_indices(':') {
+        if colon < from {
+            continue;
         }
-        while i + 1 < bytes.len() {
-            let cut = matches!(bytes[i], b'.' | b';' | b'|') && bytes[i + 1] == b' ';
-            i += 1;
-            if cut {
-                let piece = &line[start..=i];
-                start = i + 1;
-                return Some(piece);
-            }
-        }
-        let piece = &line[start..];
-        start = line.len();
-        Some(piece)
-    })
+        let start = (from..colon)
+            .rev()
+            .find(|&i| cut_after(i))
+            .map_or(from, |i| i + 2);
+        let end = (colon..bytes.len())
+            .find(|&i| cut_after(i))
+            .map_or(line.len(), |i| i + 2);
+        out.push((start, &line[start..end]));
+        from = end;
+    }
+    out
 }
 
 /// Blanks headings, template fields (`fields`), fields whose value is empty
@@ -128,14 +132,12 @@ pub(crate) fn blank<'a>(
             // fields as sentences: "Summary: new column. Testing done: suite
             // green. Rollback: revert". Each sentence is judged as its own
             // field.
-            let mut at = offset;
-            for sentence in sentences(line) {
+            for (at, sentence) in sentences_with_colon(line) {
                 let boilerplate = field(sentence)
                     .is_some_and(|(label, value)| fields.contains(&label) || routine(value));
                 if boilerplate {
-                    blanks.push((at, at + sentence.len()));
+                    blanks.push((offset + at, offset + at + sentence.len()));
                 }
-                at += sentence.len();
             }
         }
         offset += line.len() + 1;
@@ -182,16 +184,55 @@ mod tests {
         assert!(out.trim_start().starts_with("Also bumped lr"));
     }
 
+    /// A line cut after each ". ", "; " or " | ", the separators kept with the
+    /// sentence before them, so the pieces concatenate back to the line.
+    fn all_sentences(line: &str) -> impl Iterator<Item = &str> {
+        let bytes = line.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            if start >= line.len() {
+                return None;
+            }
+            while i + 1 < bytes.len() {
+                let cut = matches!(bytes[i], b'.' | b';' | b'|') && bytes[i + 1] == b' ';
+                i += 1;
+                if cut {
+                    let piece = &line[start..=i];
+                    start = i + 1;
+                    return Some(piece);
+                }
+            }
+            let piece = &line[start..];
+            start = line.len();
+            Some(piece)
+        })
+    }
+
     #[test]
-    fn sentences_rebuild_the_line() {
+    fn the_sentences_with_a_colon_are_those_of_the_whole_line_that_hold_one() {
         for line in [
             "a. b; c | d",
             "no separators",
             "ends with a dot.",
             ". ",
             "x.y. z",
+            "Summary: a. Testing done: green; Rollback: revert",
+            "a: b: c. d: e",
+            ":. :",
+            "quick one: x. y. z: w | v",
+            "tail with colon:",
         ] {
-            assert_eq!(sentences(line).collect::<String>(), line);
+            assert_eq!(all_sentences(line).collect::<String>(), line);
+            let mut at = 0;
+            let mut want = Vec::new();
+            for s in all_sentences(line) {
+                if s.contains(':') {
+                    want.push((at, s));
+                }
+                at += s.len();
+            }
+            assert_eq!(sentences_with_colon(line), want, "{line:?}");
         }
     }
 

@@ -328,7 +328,7 @@ pub(crate) fn latest_word<'a>(
     corrections: &Cues,
     concessions: &Cues,
     postponements: &Cues,
-    moves: &[String],
+    moves: &Cues,
     class_of: &dyn Fn(&str) -> u32,
 ) -> Cow<'a, str> {
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
@@ -377,14 +377,9 @@ pub(crate) fn latest_word<'a>(
             .take(5)
             .map(str::to_lowercase)
             .collect();
-        let lists = [corrections, concessions, postponements];
-        if !head.iter().any(|w| lists.iter().any(|l| l.could_start(w))) {
-            return Vec::new();
-        }
-        lists
+        [corrections, concessions, postponements]
             .into_iter()
-            .flat_map(|l| l.iter())
-            .filter(|cue| says(&head, cue))
+            .flat_map(|cues| cues_said(&head, cues))
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
@@ -825,7 +820,7 @@ fn lower_words_into<'t>(words: &mut Vec<String>, parts: impl Iterator<Item = &'t
 pub(crate) fn puts_off(
     text: &str,
     postponements: &Cues,
-    moves: &[String],
+    moves: &Cues,
     defers: &dyn Fn(&str) -> bool,
 ) -> bool {
     let messages = split_messages(text);
@@ -898,7 +893,7 @@ fn sentence_words(text: &str) -> Vec<String> {
 /// "till" or "until" before a word that names a later time ("next", a
 /// weekday, "tomorrow", a date such as "16th"). "pushed to prod" and "moved
 /// the alias to v9" name a place or a version, not a time.
-fn reschedules(words: &[String], moves: &[String], defers: &dyn Fn(&str) -> bool) -> bool {
+fn reschedules(words: &[String], moves: &Cues, defers: &dyn Fn(&str) -> bool) -> bool {
     let later = |w: &str| {
         defers(w)
             || w == "tomorrow"
@@ -917,7 +912,7 @@ fn reschedules(words: &[String], moves: &[String], defers: &dyn Fn(&str) -> bool
             || matches!(w, "pr" | "prs" | "mr" | "followup" | "follow")
     };
     words.iter().enumerate().any(|(k, w)| {
-        moves.contains(w)
+        !moves.starting_with(w).is_empty()
             && words[k + 1..].iter().take(4).enumerate().any(|(j, to)| {
                 // "to the 16th", "to next week": the time right after "to", not
                 // a place before it ("goes to prod tomorrow" releases).
@@ -986,7 +981,32 @@ fn joined_parts(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
 
 /// Whether `words` hold one of `cues` as words of their own.
 pub(crate) fn holds(words: &[String], cues: &Cues) -> bool {
-    words.iter().any(|w| cues.could_start(w)) && cues.iter().any(|cue| says(words, cue))
+    (0..words.len()).any(|i| {
+        cues.starting_with(&words[i])
+            .iter()
+            .any(|&k| opens_with(&words[i..], &cues[k as usize]))
+    })
+}
+
+/// The cues of `cues` that `words` hold as words of their own, each once, in
+/// the list's order.
+fn cues_said<'c>(words: &[String], cues: &'c Cues) -> Vec<&'c String> {
+    let mut found: Vec<u32> = Vec::new();
+    for i in 0..words.len() {
+        for &k in cues.starting_with(&words[i]) {
+            if !found.contains(&k) && opens_with(&words[i..], &cues[k as usize]) {
+                found.push(k);
+            }
+        }
+    }
+    found.sort_unstable();
+    found.into_iter().map(|k| &cues[k as usize]).collect()
+}
+
+/// Whether `words` open with `cue`, word for word.
+fn opens_with(words: &[String], cue: &str) -> bool {
+    let n = cue.bytes().filter(|&b| b == b' ').count() + 1;
+    words.get(..n).is_some_and(|window| spells(window, cue))
 }
 
 /// Whether `words` hold `cue` ("wait", "scratch that") as consecutive words.
@@ -1040,10 +1060,12 @@ mod tests {
         )
     }
 
-    fn moves() -> Vec<String> {
-        ["pushed", "moving", "moved", "goes", "bumped"]
-            .map(String::from)
-            .to_vec()
+    fn moves() -> Cues {
+        Cues::new(
+            ["pushed", "moving", "moved", "goes", "bumped"]
+                .map(String::from)
+                .to_vec(),
+        )
     }
 
     fn concessions() -> Cues {
@@ -1156,21 +1178,22 @@ mod tests {
     fn puts_off_finds_a_postponement_in_a_reply() {
         let defers = |w: &str| w == "next";
         let p = postponements();
+        let none = Cues::default();
         assert!(puts_off(
             "ana: ship v3 today\nbob: postponed",
             &p,
-            &[],
+            &none,
             &defers
         ));
         assert!(puts_off(
             "ana: ship v3 today\nbob: next week",
             &p,
-            &[],
+            &none,
             &defers
         ));
         // The first message is what is put off, not a reply.
-        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &[], &defers));
-        assert!(!puts_off("postponed until next week", &p, &[], &defers));
+        assert!(!puts_off("ana: postponed v3\nbob: ok", &p, &none, &defers));
+        assert!(!puts_off("postponed until next week", &p, &none, &defers));
     }
 
     #[test]
