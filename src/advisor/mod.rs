@@ -2018,8 +2018,14 @@ fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
     let bytes = lower.as_bytes();
     let boundary = |i: usize| i >= bytes.len() || !bytes[i].is_ascii_alphanumeric();
     // One pass over the words; most words share no first letter with a cue.
+    let mut opens = [false; 256];
+    for cue in cues {
+        if let Some(&b) = cue.as_bytes().first() {
+            opens[b as usize] = true;
+        }
+    }
     for at in 0..bytes.len() {
-        if !(at == 0 || boundary(at - 1)) || boundary(at) {
+        if !opens[bytes[at] as usize] || !(at == 0 || boundary(at - 1)) || boundary(at) {
             continue;
         }
         let rest = &lower[at..];

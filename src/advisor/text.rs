@@ -67,7 +67,7 @@ fn name_emoji(text: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 fn strip_references(input: &str) -> Cow<'_, str> {
-    if !input.contains(['<', '&']) {
+    if !input.bytes().any(|b| b == b'<' || b == b'&') {
         return Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len());
@@ -386,7 +386,12 @@ fn word_token(word: Cow<'_, str>, start: usize, end: usize) -> RawToken<'_> {
 }
 
 fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_uppercase) {
+    let upper = if s.is_ascii() {
+        s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.chars().any(char::is_uppercase)
+    };
+    if upper {
         Cow::Owned(s.to_lowercase())
     } else {
         Cow::Borrowed(s)
