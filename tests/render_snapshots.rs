@@ -477,3 +477,19 @@ fn a_generic_platform_answer() {
         wire(render::advice_details(&kb, &advice))
     );
 }
+
+/// The over-testing reminder the engine adds to "do we need a canary for a
+/// docstring change?" is not read from the message, so it is not quoted as
+/// if it were (it used to show as `belief-over-testing: ""`).
+#[test]
+fn a_reminder_the_engine_adds_is_not_shown_as_read_from_the_message() {
+    let advice = advise(
+        &KB,
+        "do we need a canary if we only changed the docstring of rank_candidates()?",
+    );
+    assert!(advice.traps.iter().any(|t| t == "over-testing"));
+    let text = render::advice_text(&KB, &advice);
+    assert!(!text.contains("\"\""), "an empty quote in:\n{text}");
+    let blocks = serde_json::to_string(&render::advice_message(&KB, &advice)).unwrap();
+    assert!(!blocks.contains("()"), "an empty quote in:\n{blocks}");
+}

@@ -239,9 +239,12 @@ fn quoted(words: &[String]) -> String {
 
 fn matched_line(kb: &KnowledgeBase, advice: &Advice) -> String {
     let l = &kb.messages.labels;
+    // A rule the engine added on its own (a reminder) has no words of the
+    // message to show.
     let read: Vec<String> = advice
         .matched
         .iter()
+        .filter(|m| !m.words.is_empty())
         .map(|m| format!("{} ({})", m.title, quoted(&m.words)))
         .collect();
     let mut line = format!("{}: {}", l.matched, read.join("; "));

@@ -170,9 +170,12 @@ fn trap_lines(kb: &KnowledgeBase, advice: &Advice) -> Vec<String> {
         .collect()
 }
 
-/// `rule: "words", "words"` for each rule read from the message.
+/// `rule: "words", "words"` for each rule read from the message. A rule the
+/// engine added on its own (a reminder with no words of the message) was not
+/// read from it.
 fn rule_lines(list: &[crate::advisor::Matched]) -> Vec<String> {
     list.iter()
+        .filter(|m| !m.words.is_empty())
         .map(|m| format!("{}: \"{}\"", m.rule, m.words.join("\", \"")))
         .collect()
 }
