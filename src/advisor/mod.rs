@@ -724,16 +724,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // the words of a belief that someone else holds is part of that
     // belief, not an intent to release ("unit tests pass, so we're good to
     // ship" still intends one).
-    let belief_spans: Vec<(u32, u32)> = hits
-        .iter()
-        .chain(&asked_hits)
-        .filter(|h| {
-            engine.rules[h.rule as usize].kind == RuleKind::Trap
-                && h.reach == Reach::Signal
-                && !negated[h.end as usize - 1]
-        })
-        .map(|h| (h.start, h.end))
-        .collect();
+    let belief_spans = standing_spans(
+        engine,
+        hits.iter().chain(&asked_hits),
+        &negated,
+        RuleKind::Trap,
+    );
     let in_belief = |h: &Hit| {
         mood.is_reported_at(items[h.start as usize].start as usize)
             && belief_spans
@@ -794,15 +790,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // "the cron schedule of the retrain job": a release word inside the
     // longer words of a change, before the noun it modifies there ("job",
     // "step"), names what that change is to.
-    let change_spans: Vec<(u32, u32)> = hits
-        .iter()
-        .filter(|h| {
-            engine.rules[h.rule as usize].kind == RuleKind::Change
-                && h.reach == Reach::Signal
-                && !negated[h.end as usize - 1]
-        })
-        .map(|h| (h.start, h.end))
-        .collect();
+    let change_spans = standing_spans(engine, hits.iter(), &negated, RuleKind::Change);
     let inside_change = |h: &Hit| {
         items
             .get(h.end as usize)
@@ -2511,6 +2499,23 @@ fn nearest_object(engine: &Engine, items: &[Item], hits: &[Hit]) -> Vec<Hit> {
         })
         .copied()
         .collect()
+}
+
+/// The item spans of the signal hits of rules of `kind` whose last word is
+/// not negated.
+fn standing_spans<'h>(
+    engine: &Engine,
+    hits: impl Iterator<Item = &'h Hit>,
+    negated: &[bool],
+    kind: RuleKind,
+) -> Vec<(u32, u32)> {
+    hits.filter(|h| {
+        engine.rules[h.rule as usize].kind == kind
+            && h.reach == Reach::Signal
+            && !negated[h.end as usize - 1]
+    })
+    .map(|h| (h.start, h.end))
+    .collect()
 }
 
 /// Drops hits that lie inside a more specific hit: "unit tests pass so we
