@@ -1216,12 +1216,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .collect();
     // Line numbers by binary search over the newline offsets, found once, so
     // long messages stay linear.
-    let newlines: Vec<usize> = cleaned
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', cleaned.as_bytes()).collect();
     let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
     // Lines naming a specific change in words, and lines saying the change is
     // docs or tests only ("only comments changed in train.py").

@@ -67,12 +67,12 @@ fn name_emoji(text: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 fn strip_references(input: &str) -> Cow<'_, str> {
-    if !input.bytes().any(|b| b == b'<' || b == b'&') {
+    if memchr::memchr2(b'<', b'&', input.as_bytes()).is_none() {
         return Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len());
     let mut rest = input;
-    while let Some(i) = rest.find(['<', '&']) {
+    while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('<') {
