@@ -874,6 +874,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // word of its own ("now adds a new column") still reports one.
     let typed_comma =
         |i: &Item| i.tok == COMMA && cleaned[i.start as usize..i.end as usize] == *",";
+    // Where the clause that starts at item `from` ends: a sentence break, a
+    // typed comma, or a word that joins or contrasts.
+    let clause_end = |from: usize| {
+        items[from..]
+            .iter()
+            .position(|i| {
+                i.tok == BREAK
+                    || typed_comma(i)
+                    || engine.lexicon.has(i.tok, class::JOINER | class::CONTRAST)
+            })
+            .map_or(items.len(), |p| from + p)
+    };
     let mut symptoms: Vec<(u32, u32)> = if mood.fixes {
         named_code
             .iter()
@@ -899,15 +911,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 }
                 // The symptom runs to the end of the name's clause: "plus the
                 // endpoint now scales to zero" is a change of its own.
-                let end = items[after..]
-                    .iter()
-                    .position(|i| {
-                        i.tok == BREAK
-                            || typed_comma(i)
-                            || engine.lexicon.has(i.tok, class::JOINER | class::CONTRAST)
-                    })
-                    .map_or(items.len(), |p| after + p);
-                Some((after as u32, end as u32))
+                Some((after as u32, clause_end(after) as u32))
             })
             .collect()
     } else {
@@ -1046,14 +1050,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 continue;
             }
             let start = items.partition_point(|i| (i.start as usize) < at);
-            let end = items[start..]
-                .iter()
-                .position(|i| {
-                    i.tok == BREAK
-                        || typed_comma(i)
-                        || engine.lexicon.has(i.tok, class::JOINER | class::CONTRAST)
-                })
-                .map_or(items.len(), |p| start + p);
+            let end = clause_end(start);
             if start < end {
                 told.push((start as u32, end as u32));
             }
