@@ -379,7 +379,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // whose object is a word of the name changes that function; the
         // label is not a subject of its own either.
         let verb = |p: u32| engine.lexicon.has(items[p as usize].tok, class::CHANGE);
-        if code_spans.iter().any(|&(s, e)| {
+        // Names are found in text order and never overlap, so only the few
+        // spans that reach into the hit are looked at: a long thread names
+        // hundreds of functions.
+        let from = code_spans.partition_point(|&(_, e)| e <= hit.start);
+        if code_spans[from..].iter().take_while(|&&(s, _)| s < hit.end).any(|&(s, e)| {
             (s.max(hit.start)..e.min(hit.end)).any(|p| named(p) && !verb(p))
                 && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p) || verb(p))
         }) {
@@ -1942,6 +1946,7 @@ fn code_units_named(
             }
         }
     }
+    debug_assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "names in text order");
     (units, spans, NamedOther { tests, settings })
 }
 
