@@ -383,10 +383,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // spans that reach into the hit are looked at: a long thread names
         // hundreds of functions.
         let from = code_spans.partition_point(|&(_, e)| e <= hit.start);
-        if code_spans[from..].iter().take_while(|&&(s, _)| s < hit.end).any(|&(s, e)| {
-            (s.max(hit.start)..e.min(hit.end)).any(|p| named(p) && !verb(p))
-                && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p) || verb(p))
-        }) {
+        if code_spans[from..]
+            .iter()
+            .take_while(|&&(s, _)| s < hit.end)
+            .any(|&(s, e)| {
+                (s.max(hit.start)..e.min(hit.end)).any(|p| named(p) && !verb(p))
+                    && (hit.start..hit.end).all(|p| !named(p) || (s..e).contains(&p) || verb(p))
+            })
+        {
             continue;
         }
         let rule = &engine.rules[hit.rule as usize];
@@ -1946,7 +1950,10 @@ fn code_units_named(
             }
         }
     }
-    debug_assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "names in text order");
+    debug_assert!(
+        spans.windows(2).all(|w| w[0].1 <= w[1].0),
+        "names in text order"
+    );
     (units, spans, NamedOther { tests, settings })
 }
 
