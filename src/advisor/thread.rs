@@ -704,10 +704,15 @@ pub(crate) fn latest_word<'a>(
                 cuts.extend(go_ahead(&text, m.body, m.end));
             }
             if conceded[k] {
-                // Only a clause that tells a change, and claims or assumes
-                // nothing, outlives the concession.
+                // Only a clause that tells a change, and claims, assumes or
+                // proposes a shortcut for nothing ("skipping staging for the
+                // new feature" is what was given up), outlives the
+                // concession.
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     !w.iter().any(|w| class_of(w) & class::CHANGE != 0)
+                        || w.iter().any(|w| {
+                            matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")
+                        })
                         || w.iter().any(|w| {
                             class_of(w)
                                 & (class::CLAIM
