@@ -524,6 +524,16 @@ const CASES: &[Case] = &[
     // A dismissive verdict on the gate or on green CI voices its belief.
     ("the validation gate is a rubber stamp, might as well turn it off", R, &[GATE], &[T7]),
     ("CI being green is all the evidence we need", I, &[INTEG], &[T2]),
+    // Owning up after someone else's objection concedes it: the objection stands.
+    ("zoe: it's a docs PR\nyan: it also bumps lightgbm 3.3 → 4.3 in requirements.txt\nzoe: oops, yes it does", I, &[INTEG], &[T2]),
+    // After one's own message it still takes that message back.
+    ("joe: bumped the lr to 0.1\njoe: my bad, only the docstring", U, &[UNIT], &[T6]),
+    // A concession gives up the claim, not the change the objection is about.
+    ("x: refactored `load_events()`, unit tests cover it\ny: both the batch scorer and the serving API call it\nx: fair point", I, &[UNIT, INTEG], &[]),
+    // "than sorry" weighs, it does not apologise.
+    ("ali: load test + e2e for my docstring PR, better safe than sorry", U, &[UNIT], &[T6]),
+    // The challenger is the candidate: registering one releases nothing.
+    ("registered v5 of the churn model as challenger", I, &[INTEG], &[T1]),
 ];
 
 #[test]

@@ -204,6 +204,14 @@ fn thirty_third_development_set_shorthand_vocabulary_offtopic() {
 }
 
 #[test]
+fn thirty_seventh_development_set_threads_and_several_changes() {
+    // Thread transcripts (corrections, concessions, scope creep, a release
+    // decided late) and messages with several changes at once; the last 25
+    // lines are a check part never tuned on.
+    score("advice37.jsonl", 0.8);
+}
+
+#[test]
 fn twenty_eighth_development_set() {
     // Messages tried by hand at the start of the round of `advice23` to
     // `advice27`, several of them known misreads, mixed kinds.

@@ -400,6 +400,8 @@ pub(crate) fn latest_word<'a>(
     let mut confirmed = vec![false; messages.len()];
     // Messages that take back the one before them.
     let mut corrects = vec![false; messages.len()];
+    // Messages whose speaker later conceded an objection to them.
+    let mut conceded = vec![false; messages.len()];
     // Messages before this index have their announced releases denied by a
     // later message.
     let mut denied_before = 0;
@@ -648,10 +650,26 @@ pub(crate) fn latest_word<'a>(
             });
         if !answer_only {
             // Each speaker's earlier messages, taken back once: a long
-            // thread of corrections stays linear.
+            // thread of corrections stays linear. What a concession gives
+            // up is its speaker's claim ("unit tests cover it"), not the
+            // change they reported ("this is just a refactor of
+            // `load_events()`"), which the objection is about.
+            // One that tells a change of its own ("fair, dropped that
+            // commit", "my bad, it only adds tests") puts it in their place.
+            let keeps_change = concedes
+                && before.speaker != m.speaker
+                && !sentence_words(body).iter().any(|w| {
+                    // The cue's own words ("good point") tell nothing.
+                    class_of(w) & class::CHANGE != 0
+                        && !found.iter().any(|c| c.split(' ').any(|p| p == w))
+                });
             let said = by_speaker.entry(m.speaker).or_default();
             for &j in &said.0[said.1..] {
-                taken_back[j] = true;
+                if keeps_change {
+                    conceded[j] = true;
+                } else {
+                    taken_back[j] = true;
+                }
             }
             said.1 = said.0.len();
         }
@@ -684,6 +702,26 @@ pub(crate) fn latest_word<'a>(
             // ("ship it to prod tonight") still counts.
             if k > 0 && messages[k - 1].speaker != m.speaker && lower.contains("ship") {
                 cuts.extend(go_ahead(&text, m.body, m.end));
+            }
+            if conceded[k] {
+                // Only a clause that tells a change, and claims, assumes or
+                // proposes a shortcut for nothing ("skipping staging for the
+                // new feature" is what was given up), outlives the
+                // concession.
+                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                    !w.iter().any(|w| class_of(w) & class::CHANGE != 0)
+                        || w.iter().any(|w| {
+                            matches!(w.as_str(), "skip" | "skipping" | "without" | "bypass")
+                        })
+                        || w.iter().any(|w| {
+                            class_of(w)
+                                & (class::CLAIM
+                                    | class::BELIEF_VERB
+                                    | class::NEG_CLAUSE
+                                    | class::NEG_FORWARD)
+                                != 0
+                        })
+                }));
             }
             if k < denied_before {
                 // "bumping lr and promoting v3 today": the release is the
@@ -993,6 +1031,11 @@ pub(crate) fn holds(words: &[String], cues: &Cues) -> bool {
 fn cues_said<'c>(words: &[String], cues: &'c Cues) -> Vec<&'c String> {
     let mut found: Vec<u32> = Vec::new();
     for i in 0..words.len() {
+        // "better safe than sorry": a word after "than" is what something
+        // is weighed against, not a cue its speaker says.
+        if i > 0 && words[i - 1] == "than" {
+            continue;
+        }
         for &k in cues.starting_with(&words[i]) {
             if !found.contains(&k) && opens_with(&words[i..], &cues[k as usize]) {
                 found.push(k);
