@@ -1273,6 +1273,9 @@ fn judge(
     // what a third person holds is a belief voiced, not a change made.
     // So does a sentence that opens by naming a belief as an assumption
     // ("assuming a param change only affects training."): it holds nothing.
+    // A belief verb may sit in the lead-in before the question proper
+    // ("the guide seems to say no, why?"), before `first`: the words
+    // before it in its own clause are then none, hence `first.min(k)`.
     let reported_belief = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::BELIEF_VERB)
@@ -1281,20 +1284,20 @@ fn judge(
                 // "Ravi keeps telling everyone ...", "she is always
                 // saying ...": a habit of someone else's is theirs.
                 || (w.raw.ends_with("ing")
-                    && sentence[first..k]
+                    && sentence[first.min(k)..k]
                         .iter()
                         .rev()
                         .take(2)
                         .any(|p| matches!(p.raw, "keeps" | "kept" | "is" | "was"))
-                    && !sentence[first..k]
+                    && !sentence[first.min(k)..k]
                         .iter()
                         .any(|p| matches!(p.raw, "i" | "we" | "im" | "were")))
                 // "why does the guide say ...?": asked in the third person.
-                || sentence[first..k].iter().any(|p| p.raw == "does")
+                || sentence[first.min(k)..k].iter().any(|p| p.raw == "does")
                 // "my colleague he say", "our lead say": a learner's third
                 // person that lost its ending, known by its subject, also
                 // after a stray auxiliary ("our data scientist is say").
-                || third_person_subject(&sentence[first..k])
+                || third_person_subject(&sentence[first.min(k)..k])
                 || (k > first + 1
                     && matches!(sentence[k - 1].raw, "is" | "was")
                     && third_person_subject(&sentence[first..k - 1])))
