@@ -408,6 +408,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 if (asking
                     || (mood.asks
                         && mood.is_reported_at(items[hit.start as usize].start as usize))
+                    // "guide trap: '...'. what's the better rule?": the
+                    // wording a trap is named by, in a message that asks.
+                    || (mood.asks
+                        && mood.is_naming_a_trap_at(items[hit.start as usize].start as usize))
                     // "the team designed its tests without thinking about
                     // the stages. which trap is that?": a practice told, not
                     // claimed, and asked about.

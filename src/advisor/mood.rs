@@ -756,6 +756,29 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
             next_quote += 1;
         }
         if next_quote < quoted.len() && quoted[next_quote].0 <= w.start {
+            // "guide trap: 'a model param change only affects training'.
+            // what's the better rule?", "guide trap 'ignoring the
+            // environment stage' — what's the fix?": a quote right after a
+            // label that cites a trap is the trap's own wording, asked about.
+            // A quoted row of the guide ("guide row: 'feature path ...
+            // changed'") is a scenario, and stays one.
+            let names_trap = |w: &Word<'_>| w.raw.starts_with("trap");
+            let after_citation = (positioned == Label::Citation
+                && cited_labels
+                    .last()
+                    .is_some_and(|&(a, b)| {
+                        text.as_bytes()[a..b]
+                            .windows(4)
+                            .any(|w| w.eq_ignore_ascii_case(b"trap"))
+                    }))
+                || (sentence.len() <= 3
+                    && sentence.iter().any(names_trap)
+                    && sentence
+                        .iter()
+                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CITATION)));
+            if after_citation && cited_labels.last() != Some(&quoted[next_quote]) {
+                cited_labels.push(quoted[next_quote]);
+            }
             continue;
         }
         match w.kind {
