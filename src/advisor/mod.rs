@@ -329,7 +329,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .collect();
     // "promotion from dev to test to prod", "dev → stg → prd": every stage
     // named in a row, in order, is the path itself, the way a release
-    // travels in general; none of its steps is a move made now.
+    // travels in general; none of its steps is a move made now, unless the
+    // message points at one thing that travels it ("for this pipeline").
     let in_stage_chain = stage_chain(engine, &cleaned, &items);
     let found: Vec<Hit> = all_hits
         .into_iter()
@@ -344,10 +345,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 ) && modifies_next(&cleaned, items[h.end as usize - 1].end as usize, engine))
                 && !(engine.rules[h.rule as usize].kind == RuleKind::Promote
                     && names_stages_side_by_side(engine, &items[h.start as usize..h.end as usize]))
-                && !(matches!(
-                    engine.rules[h.rule as usize].kind,
-                    RuleKind::Change | RuleKind::Promote
-                ) && (h.start..h.end).any(|p| in_stage_chain[p as usize]))
+                && !(!mood.points_at
+                    && matches!(
+                        engine.rules[h.rule as usize].kind,
+                        RuleKind::Change | RuleKind::Promote
+                    )
+                    && (h.start..h.end).any(|p| in_stage_chain[p as usize]))
                 && (h.reach != Reach::About
                     || believing
                     || mood.is_claiming_at(items[h.start as usize].start as usize))

@@ -764,13 +764,11 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
             // changed'") is a scenario, and stays one.
             let names_trap = |w: &Word<'_>| w.raw.starts_with("trap");
             let after_citation = (positioned == Label::Citation
-                && cited_labels
-                    .last()
-                    .is_some_and(|&(a, b)| {
-                        text.as_bytes()[a..b]
-                            .windows(4)
-                            .any(|w| w.eq_ignore_ascii_case(b"trap"))
-                    }))
+                && cited_labels.last().is_some_and(|&(a, b)| {
+                    text.as_bytes()[a..b]
+                        .windows(4)
+                        .any(|w| w.eq_ignore_ascii_case(b"trap"))
+                }))
                 || (sentence.len() <= 3
                     && sentence.iter().any(names_trap)
                     && sentence
@@ -1916,6 +1914,14 @@ fn judge(
                     && sentence[k - d + 1..k]
                         .iter()
                         .all(|n| n.kind == TokenKind::Word && !lex.has(n.tok, class::STOP))
+                    // "does the stage change which tests we run?": after an
+                    // auxiliary the noun phrase is a subject and "change"
+                    // its verb.
+                    && !(k > d
+                        && matches!(
+                            sentence[k - d - 1].raw,
+                            "does" | "do" | "did" | "can" | "could" | "would" | "will" | "should"
+                        ))
             })
         {
             mood.points_at = true;
