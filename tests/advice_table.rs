@@ -534,6 +534,13 @@ const CASES: &[Case] = &[
     ("ali: load test + e2e for my docstring PR, better safe than sorry", U, &[UNIT], &[T6]),
     // The challenger is the candidate: registering one releases nothing.
     ("registered v5 of the churn model as challenger", I, &[INTEG], &[T1]),
+    // ---------------------------------------------------------------- shorthand, vocabulary, guide rows (advice38 round)
+    // The challenger is a candidate: tagging it is a new model version, not a release.
+    ("registered v8 of the churn model in UC and tagged it challenger, not touching the champion alias yet", I, &[INTEG], &[T1]),
+    ("UC: registered churn_clf v9 w/ alias @challenger, no prd traffic yet", I, &[INTEG], &[T1]),
+    ("set the challenger alias on v12 in the staging catalog", I, &[INTEG], &[T1]),
+    // A challenger that takes prod traffic is released.
+    ("v7 is the challenger and gets 10% of prod traffic from today", R, &[GATE], &[T3, T5]),
 ];
 
 #[test]
@@ -739,7 +746,7 @@ fn a_thread_that_answers_a_general_question_is_a_question() {
 #[test]
 fn a_release_step_in_staging_is_rehearsed_there() {
     for text in [
-        "set the challenger alias on v12 in the staging catalog",
+        "point the champion alias at v12 in the staging catalog",
         "canary for the new ranker in staging starts tomorrow, 10% of replayed traffic",
         "moving @champion to v31 in the staging catalog, prod untouched",
     ] {
@@ -1436,4 +1443,30 @@ fn an_answer_keeps_or_moves_what_it_answers() {
     // "is still v21" stays where it is.
     let advice = advise(&KB, "the champion alias is still v21");
     assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+}
+
+/// The guide's rows and traps reworded as questions are read as questions:
+/// a chain of every stage, the decision order, a trap quoted after its label.
+#[test]
+fn guide_rows_reworded_are_questions() {
+    for text in [
+        "study guide: how should promotion dev → test → prod change what I test?",
+        "we're reasoning about promoting from dev to test to prod. does the stage change which tests we run?",
+        "the decision order starts with 'what scope of failure is the scenario trying to catch'. how do you use that?",
+        "guide trap: 'a model param change only affects training'. what's the better rule?",
+        "guide trap 'ignoring the environment stage in the test design' — what's the fix?",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(advice.reading.name(), "question", "{text}");
+        assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+    }
+    assert_eq!(
+        advise(
+            &KB,
+            "UC: registered churn_clf v9 w/ alias @challenger, no prd traffic yet"
+        )
+        .reading
+        .name(),
+        "change"
+    );
 }

@@ -327,6 +327,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         })
         .map(|h| (h.start, h.end))
         .collect();
+    // "promotion from dev to test to prod", "dev → stg → prd": every stage
+    // named in a row, in order, is the path itself, the way a release
+    // travels in general; none of its steps is a move made now, unless the
+    // message points at one thing that travels it ("for this pipeline").
+    let in_stage_chain = stage_chain(engine, &cleaned, &items);
     let found: Vec<Hit> = all_hits
         .into_iter()
         .filter(|h| {
@@ -340,6 +345,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 ) && modifies_next(&cleaned, items[h.end as usize - 1].end as usize, engine))
                 && !(engine.rules[h.rule as usize].kind == RuleKind::Promote
                     && names_stages_side_by_side(engine, &items[h.start as usize..h.end as usize]))
+                && !(!mood.points_at
+                    && matches!(
+                        engine.rules[h.rule as usize].kind,
+                        RuleKind::Change | RuleKind::Promote
+                    )
+                    && (h.start..h.end).any(|p| in_stage_chain[p as usize]))
                 && (h.reach != Reach::About
                     || believing
                     || mood.is_claiming_at(items[h.start as usize].start as usize))
@@ -408,6 +419,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 if (asking
                     || (mood.asks
                         && mood.is_reported_at(items[hit.start as usize].start as usize))
+                    // "guide trap: '...'. what's the better rule?": the
+                    // wording a trap is named by, in a message that asks.
+                    || (mood.asks
+                        && mood.is_naming_a_trap_at(items[hit.start as usize].start as usize))
                     // "the team designed its tests without thinking about
                     // the stages. which trap is that?": a practice told, not
                     // claimed, and asked about.
@@ -2153,6 +2168,44 @@ fn names_stages_side_by_side(engine: &Engine, span: &[Item]) -> bool {
     let stage = |i: &Item| engine.stage_names.iter().any(|&(tok, _)| tok == i.tok);
     span.windows(3)
         .any(|w| stage(&w[0]) && engine.lexicon.has(w[1].tok, class::JOINER) && stage(&w[2]))
+}
+
+/// Which items are stages in a chain that names every stage one after the
+/// other, each later than the one before ("dev test prod" once the arrows
+/// and "to" are dropped). The word "test" is the test stage there, as it is
+/// beside any stage's name.
+fn stage_chain(engine: &Engine, cleaned: &str, items: &[Item]) -> Vec<bool> {
+    let test_stage = engine.stages.iter().position(|s| s == "test");
+    let stage_of = |i: &Item| {
+        engine
+            .stage_names
+            .iter()
+            .find(|&&(tok, _)| tok == i.tok)
+            .map(|&(_, s)| s)
+            .or_else(|| test_stage.filter(|_| is_test_word(cleaned, i)))
+    };
+    let n_stages = engine.stages.len();
+    let mut chain = vec![false; items.len()];
+    let mut run_start = 0;
+    let mut last: Option<usize> = None;
+    for k in 0..=items.len() {
+        let here = items.get(k).and_then(stage_of);
+        match (here, last) {
+            (Some(s), Some(prev)) if s == prev + 1 => {}
+            _ => {
+                // The run that ends here is a chain when it climbs through
+                // every stage.
+                if let Some(prev) = last {
+                    if k - run_start == n_stages && prev + 1 == n_stages {
+                        chain[run_start..k].iter_mut().for_each(|c| *c = true);
+                    }
+                }
+                run_start = k;
+            }
+        }
+        last = here;
+    }
+    chain
 }
 
 fn truncate(s: &str, max: usize) -> &str {

@@ -756,6 +756,27 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
             next_quote += 1;
         }
         if next_quote < quoted.len() && quoted[next_quote].0 <= w.start {
+            // "guide trap: 'a model param change only affects training'.
+            // what's the better rule?", "guide trap 'ignoring the
+            // environment stage' — what's the fix?": a quote right after a
+            // label that cites a trap is the trap's own wording, asked about.
+            // A quoted row of the guide ("guide row: 'feature path ...
+            // changed'") is a scenario, and stays one.
+            let names_trap = |w: &Word<'_>| w.raw.starts_with("trap");
+            let after_citation = (positioned == Label::Citation
+                && cited_labels.last().is_some_and(|&(a, b)| {
+                    text.as_bytes()[a..b]
+                        .windows(4)
+                        .any(|w| w.eq_ignore_ascii_case(b"trap"))
+                }))
+                || (sentence.len() <= 3
+                    && sentence.iter().any(names_trap)
+                    && sentence
+                        .iter()
+                        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CITATION)));
+            if after_citation && cited_labels.last() != Some(&quoted[next_quote]) {
+                cited_labels.push(quoted[next_quote]);
+            }
             continue;
         }
         match w.kind {
@@ -1273,6 +1294,9 @@ fn judge(
     // what a third person holds is a belief voiced, not a change made.
     // So does a sentence that opens by naming a belief as an assumption
     // ("assuming a param change only affects training."): it holds nothing.
+    // A belief verb may sit in the lead-in before the question proper
+    // ("the guide seems to say no, why?"), before `first`: the words
+    // before it in its own clause are then none, hence `first.min(k)`.
     let reported_belief = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && lex.has(w.tok, class::BELIEF_VERB)
@@ -1281,20 +1305,20 @@ fn judge(
                 // "Ravi keeps telling everyone ...", "she is always
                 // saying ...": a habit of someone else's is theirs.
                 || (w.raw.ends_with("ing")
-                    && sentence[first..k]
+                    && sentence[first.min(k)..k]
                         .iter()
                         .rev()
                         .take(2)
                         .any(|p| matches!(p.raw, "keeps" | "kept" | "is" | "was"))
-                    && !sentence[first..k]
+                    && !sentence[first.min(k)..k]
                         .iter()
                         .any(|p| matches!(p.raw, "i" | "we" | "im" | "were")))
                 // "why does the guide say ...?": asked in the third person.
-                || sentence[first..k].iter().any(|p| p.raw == "does")
+                || sentence[first.min(k)..k].iter().any(|p| p.raw == "does")
                 // "my colleague he say", "our lead say": a learner's third
                 // person that lost its ending, known by its subject, also
                 // after a stray auxiliary ("our data scientist is say").
-                || third_person_subject(&sentence[first..k])
+                || third_person_subject(&sentence[first.min(k)..k])
                 || (k > first + 1
                     && matches!(sentence[k - 1].raw, "is" | "was")
                     && third_person_subject(&sentence[first..k - 1])))
@@ -1890,6 +1914,14 @@ fn judge(
                     && sentence[k - d + 1..k]
                         .iter()
                         .all(|n| n.kind == TokenKind::Word && !lex.has(n.tok, class::STOP))
+                    // "does the stage change which tests we run?": after an
+                    // auxiliary the noun phrase is a subject and "change"
+                    // its verb.
+                    && !(k > d
+                        && matches!(
+                            sentence[k - d - 1].raw,
+                            "does" | "do" | "did" | "can" | "could" | "would" | "will" | "should"
+                        ))
             })
         {
             mood.points_at = true;
