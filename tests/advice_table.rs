@@ -464,6 +464,12 @@ const CASES: &[Case] = &[
     ("quick fix in get_week_of_year(): ISO weeks at year boundaries were wrong for the training data we backfill", U, &[UNIT], &[]),
     ("rewrote `cosine_sim()` in numpy, identical outputs on the sampled eval pairs", U, &[UNIT], &[]),
     ("sped up `load_vocab()`, it is only used by my local sampling script", U, &[UNIT], &[]),
+    // The only caller keeps an output change unit, and a rule that ends on
+    // the caller's words is the caller, not a change of its own.
+    ("small one: `safe_divide` returns 0.0 instead of nan when the denominator is 0, only the report helpers call it", U, &[UNIT], &[]),
+    ("tidied up `haversine_km()` (no behaviour change), it is only called from the geo feature job", U, &[UNIT], &[]),
+    // "used in" names where it is used.
+    ("the `clean_text` UDF now lowercases too. It's used in the training SQL and in the streaming enrichment job", I, &[UNIT, INTEG], &[]),
     // A noun "in" a name marked as code lives there; a compiled pattern is code.
     ("tidied a local var in `score_bm25` and fixed the tie-break", U, &[UNIT], &[]),
     ("tightened PHONE_RE so it stops matching phone extensions", U, &[UNIT], &[]),

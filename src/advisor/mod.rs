@@ -509,6 +509,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         Some(_) => readers::find(&items, &cleaned, &engine.lexicon, &negated),
         None => Vec::new(),
     };
+    // A hit that ends among the readers names them as its object ("no
+    // behaviour change), it is only called from the geo feature job"): the
+    // feature job there calls the function, it is not what changed.
     if !readers.is_empty() {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
@@ -516,7 +519,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 && !matches!(r.subject, Subject::Function | Subject::Readers)
                 && readers
                     .iter()
-                    .any(|c| !c.flows && c.start <= h.start && h.end <= c.end))
+                    .any(|c| !c.flows && c.start < h.end && h.end <= c.end))
         });
     }
     // "we'll just test it in prod": the release words of a sentence that
@@ -1526,8 +1529,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         asks_split: mood.asks_split,
         stated_release,
         holds_claim,
+        // One reader said to be the only one ("only the report helpers call
+        // it") is the function's own caller: nobody else sees its output.
         no_readers: engine.special.readers.is_some()
-            && readers::denied(&items, &cleaned, &engine.lexicon, &negated),
+            && (readers::denied(&items, &cleaned, &engine.lexicon, &negated)
+                || (readers.iter().any(|c| c.one) && readers.iter().all(|c| c.one))),
         ..Default::default()
     };
     for (rule, (at, positive, words)) in fired {
