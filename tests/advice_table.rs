@@ -468,6 +468,8 @@ const CASES: &[Case] = &[
     // the caller's words is the caller, not a change of its own.
     ("small one: `safe_divide` returns 0.0 instead of nan when the denominator is 0, only the report helpers call it", U, &[UNIT], &[]),
     ("tidied up `haversine_km()` (no behaviour change), it is only called from the geo feature job", U, &[UNIT], &[]),
+    // A quoted method is code even on a class the rules know.
+    ("changed `Normalizer.fit` to ignore NaNs when computing the std, it returned nan for any column with a missing value", U, &[UNIT], &[]),
     // "used in" names where it is used.
     ("the `clean_text` UDF now lowercases too. It's used in the training SQL and in the streaming enrichment job", I, &[UNIT, INTEG], &[]),
     // A noun "in" a name marked as code lives there; a compiled pattern is code.

@@ -1823,9 +1823,16 @@ fn code_units_named(
         // (`KFold(n_splits=5)`), is the library's, not the team's code.
         let library_class =
             known && cleaned[ident.start..ident.end].starts_with(|c: char| c.is_ascii_uppercase());
-        if vocabulary || api || library_class || (known && !ident.marked) {
+        // `Normalizer.fit` quoted: a method changed is the team's code, even
+        // when the class and the method are words the rules know; the class
+        // is part of its name, not a change of its own.
+        let method = ident.class.filter(|_| ident.marked);
+        if method.is_none() && (vocabulary || api || library_class || (known && !ident.marked)) {
             continue;
         }
+        let first = method.map_or(first, |c| {
+            (items.partition_point(|i| (i.start as usize) < c) as u32).min(first)
+        });
         // `max_seq_len` 512 -> 256: a setting the rules do not know.
         if ident.setting {
             if !known {
