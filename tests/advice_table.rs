@@ -470,6 +470,10 @@ const CASES: &[Case] = &[
     ("tidied up `haversine_km()` (no behaviour change), it is only called from the geo feature job", U, &[UNIT], &[]),
     // A quoted method is code even on a class the rules know.
     ("changed `Normalizer.fit` to ignore NaNs when computing the std, it returned nan for any column with a missing value", U, &[UNIT], &[]),
+    // A reader verb that opens its sentence has the function as its subject;
+    // `split_train_test` is no test.
+    ("fix: `load_config()` ignored env overrides. reads them now, as documented", U, &[UNIT], &[]),
+    ("fixed `split_train_test()`, it ignored the seed argument", U, &[UNIT], &[]),
     // "used in" names where it is used.
     ("the `clean_text` UDF now lowercases too. It's used in the training SQL and in the streaming enrichment job", I, &[UNIT, INTEG], &[]),
     // A noun "in" a name marked as code lives there; a compiled pattern is code.

@@ -522,6 +522,25 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     .any(|c| !c.flows && c.start < h.end && h.end <= c.end))
         });
     }
+    // "fix: `load_config()` ignored env overrides. reads them now": a reader
+    // verb that opens its sentence has the thing just named as its elided
+    // subject; what it reads is its input, not a reader of the change
+    // ("read by the trainer" is passive and still names readers).
+    hits.retain(|h| {
+        let k = h.start as usize;
+        !(h.end == h.start + 1
+            && engine.rules[h.rule as usize].subject == Subject::Readers
+            && engine.lexicon.has(items[k].tok, class::READER_VERB)
+            && (k == 0 || items[k - 1].tok == BREAK)
+            // "who reads fct_orders?" has a subject the items skip.
+            && !cleaned
+                .get(k.checked_sub(1).map_or(0, |p| items[p].end as usize)..items[k].start as usize)
+                .unwrap_or_default()
+                .contains(|c: char| c.is_alphabetic())
+            && !cleaned[items[k].end as usize..]
+                .trim_start()
+                .starts_with("by "))
+    });
     // "we'll just test it in prod": the release words of a sentence that
     // voices such a belief are the belief's, not an intent to release.
     // "prd: @champ → v19": a label of a word or two before a colon heads
@@ -1848,7 +1867,13 @@ fn code_units_named(
         // `test_currency_convert`, `parser_test`: a test names what it checks;
         // it is a change to the tests, not to a function of the product.
         let name = &cleaned[ident.start..ident.end];
-        if name.starts_with("test_") || name.ends_with("_test") || name.starts_with("Test") {
+        // `split_train_test` ends in "_test" as a split does: the name says
+        // what it splits into, not that it is a test.
+        let split = name.ends_with("train_test");
+        if name.starts_with("test_")
+            || (name.ends_with("_test") && !split)
+            || name.starts_with("Test")
+        {
             tests.push((first, ident.start, name.to_owned()));
             spans.push((first, last));
             continue;
