@@ -474,6 +474,8 @@ const CASES: &[Case] = &[
     // `split_train_test` is no test.
     ("fix: `load_config()` ignored env overrides. reads them now, as documented", U, &[UNIT], &[]),
     ("fixed `split_train_test()`, it ignored the seed argument", U, &[UNIT], &[]),
+    // A check on an input is not an input added.
+    ("added input validation to `make_windows(seq, size)`, raises ValueError if size <= 0 instead of looping forever", U, &[UNIT], &[]),
     // "used in" names where it is used.
     ("the `clean_text` UDF now lowercases too. It's used in the training SQL and in the streaming enrichment job", I, &[UNIT, INTEG], &[]),
     // A noun "in" a name marked as code lives there; a compiled pattern is code.
