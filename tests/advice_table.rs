@@ -464,6 +464,20 @@ const CASES: &[Case] = &[
     ("quick fix in get_week_of_year(): ISO weeks at year boundaries were wrong for the training data we backfill", U, &[UNIT], &[]),
     ("rewrote `cosine_sim()` in numpy, identical outputs on the sampled eval pairs", U, &[UNIT], &[]),
     ("sped up `load_vocab()`, it is only used by my local sampling script", U, &[UNIT], &[]),
+    // The only caller keeps an output change unit, and a rule that ends on
+    // the caller's words is the caller, not a change of its own.
+    ("small one: `safe_divide` returns 0.0 instead of nan when the denominator is 0, only the report helpers call it", U, &[UNIT], &[]),
+    ("tidied up `haversine_km()` (no behaviour change), it is only called from the geo feature job", U, &[UNIT], &[]),
+    // A quoted method is code even on a class the rules know.
+    ("changed `Normalizer.fit` to ignore NaNs when computing the std, it returned nan for any column with a missing value", U, &[UNIT], &[]),
+    // A reader verb that opens its sentence has the function as its subject;
+    // `split_train_test` is no test.
+    ("fix: `load_config()` ignored env overrides. reads them now, as documented", U, &[UNIT], &[]),
+    ("fixed `split_train_test()`, it ignored the seed argument", U, &[UNIT], &[]),
+    // A check on an input is not an input added.
+    ("added input validation to `make_windows(seq, size)`, raises ValueError if size <= 0 instead of looping forever", U, &[UNIT], &[]),
+    // "used in" names where it is used.
+    ("the `clean_text` UDF now lowercases too. It's used in the training SQL and in the streaming enrichment job", I, &[UNIT, INTEG], &[]),
     // A noun "in" a name marked as code lives there; a compiled pattern is code.
     ("tidied a local var in `score_bm25` and fixed the tie-break", U, &[UNIT], &[]),
     ("tightened PHONE_RE so it stops matching phone extensions", U, &[UNIT], &[]),

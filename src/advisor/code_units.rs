@@ -13,6 +13,9 @@ pub(crate) struct Ident {
     /// Followed by its new value (`max_seq_len` 512 -> 256): a setting,
     /// not code.
     pub(crate) setting: bool,
+    /// Where the class of a method begins (`Normalizer` in
+    /// `Normalizer.fit`), when the name is a method on a class.
+    pub(crate) class: Option<usize>,
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -265,6 +268,7 @@ pub(crate) fn find(
                 end,
                 marked: called || quoted,
                 setting: assigned,
+                class: method.then_some(chain),
             });
         }
     }

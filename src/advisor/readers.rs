@@ -124,13 +124,20 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         };
         // "it's called from the training dataloader and from Triton": what it
         // is called from calls it (what it is read or loaded from is a source).
-        let called_from = object == "from"
+        let called_from = (object == "from"
             && cleaned
                 .get(verb.start as usize..verb.end as usize)
                 .is_some_and(|w| {
                     let w = w.to_ascii_lowercase();
                     w.starts_with("call") || w.starts_with("invok")
-                });
+                }))
+            // "it's used in the training SQL and in the streaming job": the
+            // participle with "in" names where it is used, and those places
+            // read it, as readers after "by" do.
+            || (object == "in"
+                && cleaned
+                    .get(verb.start as usize..verb.end as usize)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("used")));
         let (start, end) = if object == "by" || called_from {
             // "it is read by the churn job and the LTV model": the readers
             // follow, up to the end of the clause.
@@ -604,7 +611,7 @@ fn holds_old_way(
         || (last.is_some_and(|w| w.eq_ignore_ascii_case("yet")) && ends_denied(tail.next()));
     let names_old_way = || {
         clause.split(|c: char| !c.is_alphanumeric()).any(|w| {
-            ["still", "old", "previous", "original"]
+            ["still", "keeps", "old", "previous", "original"]
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case(w))
         })
@@ -621,7 +628,9 @@ fn holds_old_way(
     let is = |w: &str, any: &[&str]| any.iter().any(|a| a.eq_ignore_ascii_case(w));
     // Where the subject ends: at "still", or at a "does not" that ends
     // the clause (with at most "yet" after it).
-    let still = words.iter().position(|(_, w)| is(w, &["still"]));
+    // "the live service keeps calling the forecast API" says "still" in
+    // other words.
+    let still = words.iter().position(|(_, w)| is(w, &["still", "keeps"]));
     let cut_short = || {
         let mut tail = words.iter().rev().map(|&(_, w)| w).peekable();
         if tail.peek().is_some_and(|w| is(w, &["yet"])) {
