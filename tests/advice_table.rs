@@ -1427,3 +1427,59 @@ fn an_answer_keeps_or_moves_what_it_answers() {
     let advice = advise(&KB, "the champion alias is still v21");
     assert_eq!(advice.primary_scope, None, "{}", show(&advice));
 }
+
+/// A question about what a thing is for, or how two things compare, asks
+/// about kinds: "the" there names the team's usual parts, not one release.
+/// A pictograph between a lead-in and a question closes the lead-in.
+#[test]
+fn questions_about_kinds_and_questions_after_an_emoji() {
+    for (text, reading, primary, scopes) in [
+        (
+            "what's a canary actually for if we already have the offline eval?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "are release-gating tests the same thing as the approval step in the deploy job?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "sorry if obvious 🙈 whats the difference between an integration test and a release gate?",
+            "question",
+            None,
+            &[INTEG, GATE][..],
+        ),
+        // The emoji that stand for a word still do.
+        (
+            "UT all 🟢 → ship it? 🚀 (lr tweak only)",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // A question about one version stays about that release.
+        (
+            "what's the canary for v12 actually for if we already have the offline eval?",
+            "change",
+            Some(GATE),
+            &[GATE][..],
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.reading.name(),
+            reading,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            primary,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
+    }
+}
