@@ -1483,3 +1483,46 @@ fn questions_about_kinds_and_questions_after_an_emoji() {
         assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
     }
 }
+
+/// A stage followed by "or" is one side of a choice, whatever the other
+/// side is; a stage a model is "green" in is where it was proven, not where
+/// its promotion goes.
+#[test]
+fn a_stage_in_a_choice_or_where_a_model_is_green_moves_nothing_there() {
+    for (text, reading, primary, scopes) in [
+        (
+            "Should the comparison against the current champion happen in staging, or at deploy time in prod?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "situation: v8 of the fraud model is green in staging and the plan is to promote it thursday. what should gate that?",
+            "change",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        // A canary in staging still rehearses there.
+        (
+            "canary for the new ranker in staging starts tomorrow",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.reading.name(),
+            reading,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            primary,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
+    }
+}

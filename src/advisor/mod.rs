@@ -587,16 +587,26 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .any(|i| Some(i.tok) == e2e)
     };
     // "v5 passed everything in staging and is about to be promoted": a stage
-    // where tests passed says where the model was proven, not where it goes.
+    // where tests passed says where the model was proven, not where it goes;
+    // so does one it is "green" in ("v8 is green in staging, promoting it
+    // thursday").
     let proven_in = |k: usize| {
         items[k.saturating_sub(4)..k]
             .iter()
             .rev()
             .take_while(|i| i.tok != BREAK)
             .any(|i| {
-                ["passed", "validated", "verified", "tested"]
-                    .iter()
-                    .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
+                [
+                    "passed",
+                    "validated",
+                    "verified",
+                    "tested",
+                    "green",
+                    "passing",
+                    "succeeded",
+                ]
+                .iter()
+                .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
             })
     };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
@@ -711,7 +721,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && named >= 1
             && word(&items[h.start as usize - 1]).eq_ignore_ascii_case("or")
             && stage(&items[h.start as usize - 2]);
+        // "happen in staging, or at deploy time in prod?": a stage followed
+        // by "or" is one side of a choice, whatever the other side is.
+        let chosen_after = span.iter().enumerate().any(|(k, i)| {
+            stage(i)
+                && span[k + 1..]
+                    .iter()
+                    .find(|n| word(n).chars().any(char::is_alphanumeric))
+                    .is_some_and(|n| word(n).eq_ignore_ascii_case("or"))
+        });
         chosen_before
+            || chosen_after
             || (named >= 1
                 && named + bare >= 2
                 && span.iter().any(|i| word(i).eq_ignore_ascii_case("or")))
