@@ -1526,3 +1526,20 @@ fn a_stage_in_a_choice_or_where_a_model_is_green_moves_nothing_there() {
         assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
     }
 }
+
+/// "the current one", "the first move": "the" before the incumbent or a rank
+/// in a plan names no particular thing, so the question stays general.
+#[test]
+fn the_incumbent_or_a_ranked_step_names_nothing_particular() {
+    let advice = advise(
+        &KB,
+        "what should block a retrained model from replacing the current one in prod?",
+    );
+    assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(GATE),
+        "{}",
+        show(&advice)
+    );
+}
