@@ -1543,3 +1543,27 @@ fn the_incumbent_or_a_ranked_step_names_nothing_particular() {
         show(&advice)
     );
 }
+
+/// A reader verb whose reader is the writer ("Reading the guide again",
+/// "I was reading the docs") names no boundary; a job that reads still does.
+#[test]
+fn the_writer_reading_is_no_reader() {
+    let advice = advise(
+        &KB,
+        "Morning all. Reading the ML-PRO guide again and one thing confuses me: if only one transformation function changes, why does the guide say to start with unit tests and not integration tests?",
+    );
+    assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(UNIT),
+        "{}",
+        show(&advice)
+    );
+    let advice = advise(&KB, "I was reading the docs and changed `pad_batch()`");
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(UNIT),
+        "{}",
+        show(&advice)
+    );
+}

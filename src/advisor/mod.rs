@@ -309,7 +309,31 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             !named || everyday_item[p as usize]
         })
     };
-    let in_context = |h: &Hit| (!h.needs_domain && !everyday(h)) || domain_outside(h);
+    // "Reading the guide again, ...", "I was reading the docs": a reader
+    // verb whose reader is the writer (a person names no boundary) counts
+    // only by its own signal, not as a bare word in an ML message. A
+    // gerund that opens its sentence has the writer as its subject.
+    let person_reads = |h: &Hit| {
+        let k = h.start as usize;
+        h.needs_domain
+            && h.end - h.start == 1
+            && engine.rules[h.rule as usize].subject == Subject::Readers
+            && {
+                let word = &cleaned[items[k].start as usize..items[k].end as usize];
+                let before = cleaned[..items[k].start as usize]
+                    .rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                    .find(|w| !w.is_empty())
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                let opens = k == 0 || items[k - 1].tok == BREAK;
+                // "it was read by the churn job" is passive: its readers follow.
+                let progressive = word.to_ascii_lowercase().ends_with("ing");
+                (progressive && (opens || matches!(before.as_str(), "was" | "were" | "am")))
+                    || matches!(before.as_str(), "i" | "we" | "im" | "i'm" | "i’m" | "you")
+            }
+    };
+    let in_context =
+        |h: &Hit| ((!h.needs_domain && !everyday(h)) || domain_outside(h)) && !person_reads(h);
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = (mood.claims && !mood.reports) || mood.denies;
