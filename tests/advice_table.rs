@@ -1484,3 +1484,143 @@ fn guide_rows_reworded_are_questions() {
         "change"
     );
 }
+
+/// A question about what a thing is for, or how two things compare, asks
+/// about kinds: "the" there names the team's usual parts, not one release.
+/// A pictograph between a lead-in and a question closes the lead-in.
+#[test]
+fn questions_about_kinds_and_questions_after_an_emoji() {
+    for (text, reading, primary, scopes) in [
+        (
+            "what's a canary actually for if we already have the offline eval?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "are release-gating tests the same thing as the approval step in the deploy job?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "sorry if obvious 🙈 whats the difference between an integration test and a release gate?",
+            "question",
+            None,
+            &[INTEG, GATE][..],
+        ),
+        // The emoji that stand for a word still do.
+        (
+            "UT all 🟢 → ship it? 🚀 (lr tweak only)",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // A question about one version stays about that release.
+        (
+            "what's the canary for v12 actually for if we already have the offline eval?",
+            "change",
+            Some(GATE),
+            &[GATE][..],
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.reading.name(),
+            reading,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            primary,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
+    }
+}
+
+/// A stage followed by "or" is one side of a choice, whatever the other
+/// side is; a stage a model is "green" in is where it was proven, not where
+/// its promotion goes.
+#[test]
+fn a_stage_in_a_choice_or_where_a_model_is_green_moves_nothing_there() {
+    for (text, reading, primary, scopes) in [
+        (
+            "Should the comparison against the current champion happen in staging, or at deploy time in prod?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "situation: v8 of the fraud model is green in staging and the plan is to promote it thursday. what should gate that?",
+            "change",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        // A canary in staging still rehearses there.
+        (
+            "canary for the new ranker in staging starts tomorrow",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.reading.name(),
+            reading,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(
+            advice.primary_scope.as_deref(),
+            primary,
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
+    }
+}
+
+/// "the current one", "the first move": "the" before the incumbent or a rank
+/// in a plan names no particular thing, so the question stays general.
+#[test]
+fn the_incumbent_or_a_ranked_step_names_nothing_particular() {
+    let advice = advise(
+        &KB,
+        "what should block a retrained model from replacing the current one in prod?",
+    );
+    assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(GATE),
+        "{}",
+        show(&advice)
+    );
+}
+
+/// A reader verb whose reader is the writer ("Reading the guide again",
+/// "I was reading the docs") names no boundary; a job that reads still does.
+#[test]
+fn the_writer_reading_is_no_reader() {
+    let advice = advise(
+        &KB,
+        "Morning all. Reading the ML-PRO guide again and one thing confuses me: if only one transformation function changes, why does the guide say to start with unit tests and not integration tests?",
+    );
+    assert_eq!(advice.reading.name(), "question", "{}", show(&advice));
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(UNIT),
+        "{}",
+        show(&advice)
+    );
+    let advice = advise(&KB, "I was reading the docs and changed `pad_batch()`");
+    assert_eq!(
+        advice.primary_scope.as_deref(),
+        Some(UNIT),
+        "{}",
+        show(&advice)
+    );
+}

@@ -229,6 +229,15 @@ fn thirty_fifth_development_set_one_function_against_a_boundary() {
 }
 
 #[test]
+fn thirty_fourth_development_set_questions() {
+    // Questions: general ones about stages, scopes and kinds of test or of
+    // change, and ones about one change, with lead-ins, typos, emoji and
+    // longer messages around them; the last 25 lines are a check part never
+    // tuned on.
+    score("advice34.jsonl", 0.76);
+}
+
+#[test]
 fn twenty_eighth_development_set() {
     // Messages tried by hand at the start of the round of `advice23` to
     // `advice27`, several of them known misreads, mixed kinds.

@@ -309,7 +309,31 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             !named || everyday_item[p as usize]
         })
     };
-    let in_context = |h: &Hit| (!h.needs_domain && !everyday(h)) || domain_outside(h);
+    // "Reading the guide again, ...", "I was reading the docs": a reader
+    // verb whose reader is the writer (a person names no boundary) counts
+    // only by its own signal, not as a bare word in an ML message. A
+    // gerund that opens its sentence has the writer as its subject.
+    let person_reads = |h: &Hit| {
+        let k = h.start as usize;
+        h.needs_domain
+            && h.end - h.start == 1
+            && engine.rules[h.rule as usize].subject == Subject::Readers
+            && {
+                let word = &cleaned[items[k].start as usize..items[k].end as usize];
+                let before = cleaned[..items[k].start as usize]
+                    .rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                    .find(|w| !w.is_empty())
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                let opens = k == 0 || items[k - 1].tok == BREAK;
+                // "it was read by the churn job" is passive: its readers follow.
+                let progressive = word.to_ascii_lowercase().ends_with("ing");
+                (progressive && (opens || matches!(before.as_str(), "was" | "were" | "am")))
+                    || matches!(before.as_str(), "i" | "we" | "im" | "i'm" | "i’m" | "you")
+            }
+    };
+    let in_context =
+        |h: &Hit| ((!h.needs_domain && !everyday(h)) || domain_outside(h)) && !person_reads(h);
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = (mood.claims && !mood.reports) || mood.denies;
@@ -632,16 +656,26 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .any(|i| Some(i.tok) == e2e)
     };
     // "v5 passed everything in staging and is about to be promoted": a stage
-    // where tests passed says where the model was proven, not where it goes.
+    // where tests passed says where the model was proven, not where it goes;
+    // so does one it is "green" in ("v8 is green in staging, promoting it
+    // thursday").
     let proven_in = |k: usize| {
         items[k.saturating_sub(4)..k]
             .iter()
             .rev()
             .take_while(|i| i.tok != BREAK)
             .any(|i| {
-                ["passed", "validated", "verified", "tested"]
-                    .iter()
-                    .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
+                [
+                    "passed",
+                    "validated",
+                    "verified",
+                    "tested",
+                    "green",
+                    "passing",
+                    "succeeded",
+                ]
+                .iter()
+                .any(|w| cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case(w))
             })
     };
     for (k, (item, &n)) in items.iter().zip(&sentence_of).enumerate() {
@@ -756,7 +790,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && named >= 1
             && word(&items[h.start as usize - 1]).eq_ignore_ascii_case("or")
             && stage(&items[h.start as usize - 2]);
+        // "happen in staging, or at deploy time in prod?": a stage followed
+        // by "or" is one side of a choice, whatever the other side is.
+        let chosen_after = span.iter().enumerate().any(|(k, i)| {
+            stage(i)
+                && span[k + 1..]
+                    .iter()
+                    .find(|n| word(n).chars().any(char::is_alphanumeric))
+                    .is_some_and(|n| word(n).eq_ignore_ascii_case("or"))
+        });
         chosen_before
+            || chosen_after
             || (named >= 1
                 && named + bare >= 2
                 && span.iter().any(|i| word(i).eq_ignore_ascii_case("or")))

@@ -1053,6 +1053,61 @@ fn judge(
     ) && sentence
         .get(first + 1)
         .is_some_and(|n| matches!(n.raw, "we" | "i" | "us"));
+    // "what is the staging env for, really?", "the purpose of dev", "what's
+    // the point of staging": the question asks what something is for.
+    let purpose_here = (opens_with_question || question_mark)
+        && sentence.iter().enumerate().any(|(k, w)| {
+            let next = sentence.get(k + 1);
+            w.kind == TokenKind::Word
+                && match w.raw {
+                    "purpose" => true,
+                    // "what's the point of staging?", "is there any point in
+                    // a staging env?"; "point the alias at v12" moves it.
+                    "point" => {
+                        next.is_some_and(|n| n.raw == "of")
+                            || (k > 0
+                                && matches!(sentence[k - 1].raw, "any" | "no")
+                                && next.is_some_and(|n| n.raw == "in"))
+                    }
+                    "role" => next.is_some_and(|n| n.raw == "of"),
+                    // "why do we even have a staging env?", "explain why
+                    // staging exists": why something is kept asks its purpose.
+                    "why" => sentence[k + 1..].iter().take(6).any(|n| {
+                        matches!(
+                            n.raw,
+                            "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
+                        )
+                    }),
+                    // "what's staging for if we already have CI?": "for"
+                    // ends its clause when what follows opens another one.
+                    "for" => next.is_none_or(|n| {
+                        n.kind != TokenKind::Word
+                            || matches!(
+                                n.raw,
+                                "if" | "when"
+                                    | "since"
+                                    | "given"
+                                    | "because"
+                                    | "then"
+                                    | "anyway"
+                                    | "really"
+                                    | "exactly"
+                                    | "actually"
+                            )
+                    }),
+                    _ => false,
+                }
+        });
+    // "are release gates the same thing as the approval step?", "the
+    // difference between staging and prod": the question compares two things.
+    let difference_here = (opens_with_question || question_mark)
+        && sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "difference" | "different" | "differ")
+                || (w.raw == "same"
+                    && sentence
+                        .get(k + 1)
+                        .is_some_and(|n| matches!(n.raw, "thing" | "as")))
+        });
     if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
         // "how long should a canary sit at 5%?" asks about canaries;
@@ -1068,9 +1123,14 @@ fn judge(
                 .get(k + 1)
                 .is_some_and(|n| lex.has(n.tok, class::ROLE))
         };
+        // "what's a canary for if we already have the offline eval?", "are
+        // gates the same thing as the approval step?": a question about what
+        // a thing is for, or how two things compare, asks about kinds; "the"
+        // there names the team's usual parts, not one occasion.
+        let about_kinds = purpose_here || difference_here;
         let definite = sentence.iter().enumerate().any(|(k, w)| {
             matches!(w.raw, "this" | "our" | "my" | "i")
-                || (w.raw == "the" && !generic_after_the(k))
+                || (w.raw == "the" && !generic_after_the(k) && !about_kinds)
                 || (w.raw == "that" && !relative_that(sentence, k))
                 || version_tag(w.raw)
         });
@@ -1167,60 +1227,9 @@ fn judge(
                     .iter()
                     .any(|w| matches!(w.raw, "vs" | "versus"))
         });
-        mood.asks_difference |= sentence.iter().enumerate().any(|(k, w)| {
-            matches!(w.raw, "difference" | "different" | "differ")
-                || (w.raw == "same"
-                    && sentence
-                        .get(k + 1)
-                        .is_some_and(|n| matches!(n.raw, "thing" | "as")))
-        });
+        mood.asks_difference |= difference_here;
     }
-    // "what is the staging env for, really?", "the purpose of dev", "what's
-    // the point of staging": the question asks what something is for.
-    if opens_with_question || question_mark {
-        mood.asks_purpose |= sentence.iter().enumerate().any(|(k, w)| {
-            let next = sentence.get(k + 1);
-            w.kind == TokenKind::Word
-                && match w.raw {
-                    "purpose" => true,
-                    // "what's the point of staging?", "is there any point in
-                    // a staging env?"; "point the alias at v12" moves it.
-                    "point" => {
-                        next.is_some_and(|n| n.raw == "of")
-                            || (k > 0
-                                && matches!(sentence[k - 1].raw, "any" | "no")
-                                && next.is_some_and(|n| n.raw == "in"))
-                    }
-                    "role" => next.is_some_and(|n| n.raw == "of"),
-                    // "why do we even have a staging env?", "explain why
-                    // staging exists": why something is kept asks its purpose.
-                    "why" => sentence[k + 1..].iter().take(6).any(|n| {
-                        matches!(
-                            n.raw,
-                            "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
-                        )
-                    }),
-                    // "what's staging for if we already have CI?": "for"
-                    // ends its clause when what follows opens another one.
-                    "for" => next.is_none_or(|n| {
-                        n.kind != TokenKind::Word
-                            || matches!(
-                                n.raw,
-                                "if" | "when"
-                                    | "since"
-                                    | "given"
-                                    | "because"
-                                    | "then"
-                                    | "anyway"
-                                    | "really"
-                                    | "exactly"
-                                    | "actually"
-                            )
-                    }),
-                    _ => false,
-                }
-        });
-    }
+    mood.asks_purpose |= purpose_here;
     // "every PR gets a full retrain", "shadow deployments are a waste":
     // the sentence speaks of all cases, not of one change.
     // "making the step non-blocking because the new segment trips it every

@@ -39,8 +39,11 @@ pub(crate) fn clean_markup(input: &str) -> Cow<'_, str> {
 /// Emoji glyphs that stand for a word, as a pasted or typed message carries
 /// them, with the name Slack gives them (`:ship:`): "ETA model → 🚢 today?"
 /// reads as "ship today?", as the same message with `:ship:` does.
-const EMOJI_NAMES: [(char, &str); 4] = [
+const EMOJI_NAMES: [(char, &str); 6] = [
     ('\u{1F6A2}', "ship"),
+    // "UT all 🟢 → ship it?": a status light says how the tests came out.
+    ('\u{1F7E2}', "green"),
+    ('\u{1F534}', "red"),
     ('\u{1F41B}', "bug"),
     ('\u{1F680}', "rocket"),
     ('\u{1F4DD}', "memo"),
@@ -319,6 +322,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
                 Some(TokenKind::Comma)
             }
             '!' | '?' | ';' | '\n' => Some(TokenKind::Break),
+            // "sorry if obvious 🙈 whats the difference ...?": a pictograph
+            // closes what came before it, as its Slack code (":see_no_evil:")
+            // does with the colon and space after it. Glyphs that stand for
+            // a word were named before this point.
+            c if is_pictograph(c) => Some(TokenKind::Break),
             '.' | ':' => {
                 let next = bytes.get(i + 1).copied();
                 match next {
@@ -342,6 +350,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
         }
     }
     tokens
+}
+
+/// Emoji and pictographic symbols (the blocks Slack's picker draws from).
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{1F300}'..='\u{1FAFF}' | '\u{2600}'..='\u{2797}')
 }
 
 fn push_word<'a>(tokens: &mut Vec<RawToken<'a>>, raw: &'a str, start: usize, end: usize) {
