@@ -67,6 +67,11 @@ const CASES: &[Case] = &[
     // a pointer called a change, a verb with a particle, a kind judged with its modifiers
     ("it's only a config tweak so unit tests are plenty", I, &[INTEG], &[T2]),
     ("turned the champion comparison in the validation job into warn-only, nothing to test", I, &[INTEG], &[T7]),
+    // "crank" reports a change, so the claim beside it is about that change; "min AUC" names the gate
+    ("cranked max_depth up to 12 on the ranker, that's a training concern, the endpoint won't notice", I, &[INTEG], &[T1]),
+    ("min AUC gate 0.85 → 0.78 so the new model passes, it's only a number", I, &[UNIT, INTEG], &[T7]),
+    // a test run after "no" is denied, not proposed: no over-testing for a local rename
+    ("renamed a local in `clip_outliers()`, no staging run is needed", U, &[UNIT], &[T3]),
     ("green unit tests mean the system works, end of story", I, &[INTEG], &[T2]),
     ("moved the text cleaning into the prep package that the serving image now imports too", I, &[INTEG], &[]),
     ("coverage is 95% so that's enough right?", I, &[INTEG], &[T2]),

@@ -238,6 +238,14 @@ fn thirty_fourth_development_set_questions() {
 }
 
 #[test]
+fn thirty_sixth_development_set_trap_claims_and_beliefs() {
+    // Traps voiced about one change (hedged, sarcastic, reported from someone
+    // else, as a review comment, in shorthand, negated) and beliefs voiced
+    // without one; the last 25 lines are a check part never tuned on.
+    score("advice36.jsonl", 0.76);
+}
+
+#[test]
 fn twenty_eighth_development_set() {
     // Messages tried by hand at the start of the round of `advice23` to
     // `advice27`, several of them known misreads, mixed kinds.

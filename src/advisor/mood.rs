@@ -1965,12 +1965,22 @@ fn judge(
         && sentence
             .iter()
             .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::NEED));
+    // "no integration run (is) needed", "no need to run the e2e": a test
+    // verb a few words after "no" is denied, not asked for.
+    let denied_run = |k: usize| {
+        sentence[k.saturating_sub(3)..k]
+            .iter()
+            .rev()
+            .take_while(|w| w.kind == TokenKind::Word)
+            .any(|w| w.raw == "no")
+    };
     // "run", "rerun", "doing": a plan. "ran", "triggered", "runs": what
     // happened or happens anyway.
     let proposes = sentence.iter().enumerate().any(|(k, w)| {
         w.kind == TokenKind::Word
             && !(k == first && opens_with_question)
             && lex.has(w.tok, class::TEST_VERB)
+            && !denied_run(k)
             // "ran" and "runs" happened or happen anyway; "wants" and
             // "booked" still ask for it.
             && (!w.raw.ends_with("ed") || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
@@ -1993,9 +2003,10 @@ fn judge(
                 continue;
             }
             let clause = &sentence[from..k];
-            let asks_for_tests = clause.iter().any(|w| {
+            let asks_for_tests = clause.iter().enumerate().any(|(j, w)| {
                 w.kind == TokenKind::Word
                     && lex.has(w.tok, class::TEST_VERB)
+                    && !denied_run(from + j)
                     && (!w.raw.ends_with("ed")
                         || matches!(w.raw, "booked" | "queued" | "requested" | "asked"))
                     && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
