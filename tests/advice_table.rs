@@ -543,6 +543,11 @@ const CASES: &[Case] = &[
     // A dismissive verdict on the gate or on green CI voices its belief.
     ("the validation gate is a rubber stamp, might as well turn it off", R, &[GATE], &[T7]),
     ("CI being green is all the evidence we need", I, &[INTEG], &[T2]),
+    // "Where a test runs makes no difference" is answered with what the place
+    // adds, the staging run; running one suite in every stage with the plan.
+    ("where a test runs makes zero difference, a passing test is a passing test", I, &[INTEG], &[T3]),
+    ("any cluster will do for the test run, right?", I, &[INTEG], &[T3]),
+    ("we use identical tests across dev, test and prod", R, &[UNIT, INTEG, GATE], &[T3]),
     // Owning up after someone else's objection concedes it: the objection stands.
     ("zoe: it's a docs PR\nyan: it also bumps lightgbm 3.3 → 4.3 in requirements.txt\nzoe: oops, yes it does", I, &[INTEG], &[T2]),
     // After one's own message it still takes that message back.

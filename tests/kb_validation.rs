@@ -235,7 +235,7 @@ fn a_rule_that_can_never_fire_is_rejected() {
     let err = load_err(dir.path());
     assert!(
         err.problems.iter().any(|p| p.message
-            == "rule `model-code-unit` has no signals and no paths, so it can never fire"),
+            == "rule `model-code-unit` has no signals, topics or paths, so it can never fire"),
         "{err}"
     );
 }

@@ -1316,10 +1316,12 @@ fn rules(
     let mut reader_rules = 0;
     for (n, rule) in raw.rule.into_iter().enumerate() {
         let id = r.id(&rule.id, "rule", &mut seen);
-        if rule.signals.is_empty() && rule.paths.is_empty() {
+        // A belief voiced by its topic alone ("where a test runs is an infra
+        // detail") fires from `about`.
+        if rule.signals.is_empty() && rule.paths.is_empty() && rule.about.is_empty() {
             r.at(
                 rule.id.span(),
-                format!("rule `{id}` has no signals and no paths, so it can never fire"),
+                format!("rule `{id}` has no signals, topics or paths, so it can never fire"),
             );
         }
         for s in &rule.signals {
