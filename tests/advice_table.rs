@@ -1534,20 +1534,7 @@ fn questions_about_kinds_and_questions_after_an_emoji() {
             &[GATE][..],
         ),
     ] {
-        let advice = advise(&KB, text);
-        assert_eq!(
-            advice.reading.name(),
-            reading,
-            "{text:?}: {}",
-            show(&advice)
-        );
-        assert_eq!(
-            advice.primary_scope.as_deref(),
-            primary,
-            "{text:?}: {}",
-            show(&advice)
-        );
-        assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
+        assert_reads(text, reading, primary, scopes);
     }
 }
 
@@ -1577,20 +1564,7 @@ fn a_stage_in_a_choice_or_where_a_model_is_green_moves_nothing_there() {
             &[INTEG][..],
         ),
     ] {
-        let advice = advise(&KB, text);
-        assert_eq!(
-            advice.reading.name(),
-            reading,
-            "{text:?}: {}",
-            show(&advice)
-        );
-        assert_eq!(
-            advice.primary_scope.as_deref(),
-            primary,
-            "{text:?}: {}",
-            show(&advice)
-        );
-        assert_eq!(advice.scopes, scopes, "{text:?}: {}", show(&advice));
+        assert_reads(text, reading, primary, scopes);
     }
 }
 
@@ -1633,4 +1607,13 @@ fn the_writer_reading_is_no_reader() {
         "{}",
         show(&advice)
     );
+}
+
+/// The reading, primary scope and scopes `text` gets.
+fn assert_reads(text: &str, reading: &str, primary: Option<&str>, scopes: &[&str]) {
+    let advice = advise(&KB, text);
+    let why = format!("{text:?}: {}", show(&advice));
+    assert_eq!(advice.reading.name(), reading, "{why}");
+    assert_eq!(advice.primary_scope.as_deref(), primary, "{why}");
+    assert_eq!(advice.scopes, scopes, "{why}");
 }
