@@ -547,7 +547,7 @@ const CASES: &[Case] = &[
     // adds, the staging run; running one suite in every stage with the plan.
     ("where a test runs makes zero difference, a passing test is a passing test", I, &[INTEG], &[T3]),
     ("any cluster will do for the test run, right?", I, &[INTEG], &[T3]),
-    ("we use identical tests across dev, test and prod", R, &[UNIT, INTEG, GATE], &[T3]),
+    ("we keep one identical test suite for dev, staging and prod", R, &[UNIT, INTEG, GATE], &[T3]),
     // Owning up after someone else's objection concedes it: the objection stands.
     ("zoe: it's a docs PR\nyan: it also bumps lightgbm 3.3 → 4.3 in requirements.txt\nzoe: oops, yes it does", I, &[INTEG], &[T2]),
     // After one's own message it still takes that message back.
