@@ -100,6 +100,14 @@ fn check_invariants(text: &str) {
     for t in &advice.traps {
         assert!(KB.trap(t).is_some(), "trap {t} is defined");
     }
+    // No rule is both read from the message and shown as ruled out.
+    for m in &advice.matched {
+        assert!(
+            !advice.ignored.iter().any(|i| i.rule == m.rule),
+            "{} is read and ruled out at once",
+            m.rule
+        );
+    }
     for c in &advice.components {
         assert!(KB.components.iter().any(|k| k.id == *c));
     }

@@ -1617,3 +1617,23 @@ fn assert_reads(text: &str, reading: &str, primary: Option<&str>, scopes: &[&str
     assert_eq!(advice.primary_scope.as_deref(), primary, "{why}");
     assert_eq!(advice.scopes, scopes, "{why}");
 }
+
+/// Negated words of a rule that still stands elsewhere took back nothing, so
+/// the rule is not also listed as ruled out.
+#[test]
+fn a_rule_that_stands_is_not_also_ruled_out() {
+    let advice = advise(
+        &KB,
+        "lgtm on the PR, but are we really promoting the new xgb churn model to prod tomorrow without a shadow run?",
+    );
+    assert!(
+        advice.matched.iter().any(|m| m.rule == "model-promotion"),
+        "{}",
+        show(&advice)
+    );
+    assert!(
+        !advice.ignored.iter().any(|m| m.rule == "model-promotion"),
+        "{}",
+        show(&advice)
+    );
+}

@@ -506,6 +506,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
 
     positive.sort();
     ignored.sort();
+    // A rule that stands is not also shown as ruled out: words of it that a
+    // negation took ("prod tomorrow without a shadow run") took back nothing
+    // while others ("promoting the new churn model") still say it.
+    ignored.retain(|i| !positive.iter().any(|p| p.rule == i.rule));
 
     let n_scopes = engine.scopes.len();
     let mut scope_on = vec![false; n_scopes];
