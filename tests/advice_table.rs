@@ -216,6 +216,10 @@ const CASES: &[Case] = &[
     ("moving the pipeline from staging into production next week", R, &[GATE], &[T3]),
     ("prod deployment of the churn pipeline is scheduled for friday", R, &[GATE], &[T3]),
     ("depolyment to prod tonight, anything to check?", R, &[GATE], &[T3]),
+    // "goes" is "go" with an ending the stemmer does not remove; the
+    // everyday "goes into production" of a school play needs ML context.
+    ("the churn model goes to prod thursday", R, &[GATE], &[T3]),
+    ("the kids' school play goes into production next week", None, &[], &[]),
     ("ready to promtoe to production", R, &[GATE], &[T3]),
     ("changed the decision threshold from 0.5 to 0.4 on the fraud endpoint; offline precision looks great so we can flip it for everyone tonight", R, &[UNIT, INTEG, GATE], &[T1, T3, T5]),
     // A belief voiced about a change adds no deeper test than the change
