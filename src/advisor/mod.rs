@@ -1752,13 +1752,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     // "dev, test and prod", "dev/test/prod": between the names of the stages
     // before and after it, "test" names the stage between them.
-    let stage_of = |i: &Item| {
-        engine
-            .stage_names
-            .iter()
-            .find(|&&(t, _)| t == i.tok)
-            .map(|&(_, s)| s)
-    };
+    let stage_of = |i: &Item| engine.stage_named(i.tok);
     let listed = |i: &&Item| i.tok != COMMA && !engine.lexicon.has(i.tok, class::JOINER);
     for (k, item) in items.iter().enumerate() {
         if engine.lexicon.name(item.tok) != "test" {
@@ -1823,10 +1817,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .find(|&&(tok, _)| tok == i.tok)
                 .map(|&(_, s)| s);
             let staged = engine
-                .stage_names
-                .iter()
-                .find(|&&(tok, _)| tok == i.tok)
-                .and_then(|&(_, stage)| engine.scopes.iter().rposition(|s| s.stage == stage));
+                .stage_named(i.tok)
+                .and_then(|stage| engine.scopes.iter().rposition(|s| s.stage == stage));
             scope.max(staged)
         })
         .max();
@@ -2260,10 +2252,7 @@ fn stage_chain(engine: &Engine, cleaned: &str, items: &[Item]) -> Vec<bool> {
     let test_stage = engine.stages.iter().position(|s| s == "test");
     let stage_of = |i: &Item| {
         engine
-            .stage_names
-            .iter()
-            .find(|&&(tok, _)| tok == i.tok)
-            .map(|&(_, s)| s)
+            .stage_named(i.tok)
             .or_else(|| test_stage.filter(|_| is_test_word(cleaned, i)))
     };
     let n_stages = engine.stages.len();

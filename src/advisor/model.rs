@@ -110,6 +110,16 @@ pub struct Engine {
     pub(crate) special: SpecialRules,
 }
 
+impl Engine {
+    /// The stage a word names ("staging", "prd"), if it names one.
+    pub(crate) fn stage_named(&self, tok: Tok) -> Option<usize> {
+        self.stage_names
+            .iter()
+            .find(|&&(t, _)| t == tok)
+            .map(|&(_, s)| s)
+    }
+}
+
 /// Rules with a role of their own in the decision.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct SpecialRules {
