@@ -569,6 +569,20 @@ const CASES: &[Case] = &[
     ("set the challenger alias on v12 in the staging catalog", I, &[INTEG], &[T1]),
     // A challenger that takes prod traffic is released.
     ("v7 is the challenger and gets 10% of prod traffic from today", R, &[GATE], &[T3, T5]),
+    // ---------------------------------------------------------------- trap claims and shorthand (advice41 round)
+    // ".6→.45" moves a value as "0.6→0.45" does, so the claim after it takes nothing back.
+    ("thr .6→.45 on the churn ep, it's a cutoff not the model", I, &[INTEG], &[T3]),
+    // Tests named with their result report a run, and what follows "after" is a change of its own.
+    ("the 40 pytest cases pass after upgrading xgboost to 2.1, so training and scoring are fine", I, &[INTEG], &[T2]),
+    ("switched the feature join of the training set and the batch scorer to `account_id`. all the test cases are green, merging", I, &[INTEG], &[T2]),
+    // A noun compound headed by "fix" tells the change before the plan that follows the dash.
+    ("comment fix in `score_rows()` — running the whole staging suite and a retrain to be sure", U, &[UNIT], &[T6]),
+    // "one extra column" tells a value that moved, as "an extra column" does.
+    ("it's one extra column in the scores table, additive only, so nobody downstream can break", I, &[INTEG], &[T8]),
+    // Our own code standing still, so nothing to test: T4, whatever moved upstream.
+    ("the vendor moved `region` codes to ISO3; our code is untouched so no tests needed on our side", I, &[INTEG], &[T4]),
+    // A reviewer's comment is where the claim is made, not a docs change.
+    ("review comment: bumping max_depth is training-only, the serving checklist doesn't apply", I, &[INTEG], &[T1]),
 ];
 
 #[test]
@@ -1639,5 +1653,17 @@ fn a_rule_that_stands_is_not_also_ruled_out() {
         !advice.ignored.iter().any(|m| m.rule == "model-promotion"),
         "{}",
         show(&advice)
+    );
+}
+
+/// "change my mind" dares the reader; it changes nothing, so the claim before
+/// it stays a belief.
+#[test]
+fn a_dare_after_a_belief_changes_nothing() {
+    assert_reads(
+        "integration tests are flaky theatre for ML, change my mind",
+        "belief",
+        Some(INTEG),
+        &[INTEG],
     );
 }

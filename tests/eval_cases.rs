@@ -343,3 +343,12 @@ fn thirty_second_development_set_trap_claims_beliefs_negation() {
     // lines are a check part never tuned on.
     score("advice32.jsonl", 0.85);
 }
+
+#[test]
+fn forty_first_development_set_trap_claims_and_shorthand() {
+    // Trap claims about every kind of change (parameters, dependencies,
+    // features, schema, serving, retrains, docs and tests), rhetorical
+    // questions, shorthand and emoji, and a few beliefs with no change; the
+    // last 25 lines are a check part never tuned on.
+    score("advice41.jsonl", 0.88);
+}

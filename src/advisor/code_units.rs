@@ -101,6 +101,19 @@ pub(crate) fn find(
             continue;
         }
         let called = bytes.get(end) == Some(&b'(');
+        // "now decimal(18,2) instead of double", "varchar(255)": a plain
+        // lower-case word given only sizes is a column type, not a call.
+        if called
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && text[end + 1..].split_once(')').is_some_and(|(args, _)| {
+                !args.trim().is_empty()
+                    && args
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b',' || b == b' ')
+            })
+        {
+            continue;
+        }
         // Most words are plain lower-case words: skip them before anything
         // costlier is looked at.
         let shaped = called
@@ -382,6 +395,14 @@ mod tests {
         assert!(names("we changed the learning rate (a lot)").is_empty());
         assert!(names("MAX_LEN went up, v2_3 too").is_empty());
         assert!(names("the model is better now").is_empty());
+        // A column type with its sizes is no call.
+        let types = names("`amt` is now decimal(18,2), `sku` varchar(64)");
+        assert!(
+            types
+                .iter()
+                .all(|(n, _)| !matches!(*n, "decimal" | "varchar")),
+            "{types:?}"
+        );
     }
 
     #[test]

@@ -1188,6 +1188,32 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             (at(start), start as u32, at(end))
         })
         .collect();
+    // "all the pytest cases are green", "the test cases pass": tests named
+    // with their result report a run; nothing about the tests changed.
+    // ("added test cases, all pass" still adds them.)
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| {
+            let span = &items[h.start as usize..h.end as usize];
+            engine.rules[h.rule as usize].subject != Subject::Tests
+                || span.iter().any(|i| {
+                    engine.lexicon.has(i.tok, class::CHANGE)
+                        || cleaned[i.start as usize..i.end as usize].eq_ignore_ascii_case("new")
+                })
+                || !items[h.end as usize..]
+                    .iter()
+                    .take(3)
+                    .find(|i| !engine.lexicon.has(i.tok, class::STOP) || i.tok == BREAK)
+                    .is_some_and(|i| {
+                        matches!(
+                            cleaned[i.start as usize..i.end as usize]
+                                .to_ascii_lowercase()
+                                .as_str(),
+                            "green" | "pass" | "passed" | "passing" | "fail" | "failed" | "failing"
+                        )
+                    })
+        })
+        .collect();
     let mut owned = owned_by_tests_or_docs(engine, &cleaned, &items, &hits, &path_anchors);
     // "## Summary\nDocument the on-call steps for when the endpoint's p99
     // ...\n## Files\n- `docs/oncall.md`": the files a message lists are
@@ -2505,7 +2531,17 @@ fn owned_by_tests_or_docs(
                             || (items[k].tok == COMMA && next_item(k))
                             || (engine.lexicon.has(items[k].tok, class::CHANGE)
                                 && items.get(k.wrapping_sub(1)).is_some_and(|p| {
-                                    p.tok == COMMA || engine.lexicon.has(p.tok, class::JOINER)
+                                    p.tok == COMMA
+                                        || engine.lexicon.has(p.tok, class::JOINER)
+                                        // "all pytest cases green after bumping
+                                        // scikit-learn": a clause that says when
+                                        // or why opens a change of its own.
+                                        || matches!(
+                                            cleaned[p.start as usize..p.end as usize]
+                                                .to_ascii_lowercase()
+                                                .as_str(),
+                                            "after" | "since" | "once" | "because"
+                                        )
                                 }))
                     })
                     .unwrap_or(items.len());

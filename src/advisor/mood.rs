@@ -1807,8 +1807,31 @@ fn judge(
                 && sentence
                     .get(k + 1)
                     .is_some_and(|n| matches!(n.raw, "with" | "on" | "from" | "into" | "using"));
+            // "docstring fix in `compute_ctr()` — kicking off ...", "FS
+            // schema change on the user table": a statement that opens with
+            // a noun compound whose head is the change tells one change, as
+            // a verb would.
+            let noun_head = !question_mark
+                && !opens_with_question
+                && k > first
+                && k <= first + 3
+                && sentence[first..k].iter().all(|n| {
+                    n.kind == TokenKind::Word
+                        && !lex.has(
+                            n.tok,
+                            class::STOP
+                                | class::CHANGE
+                                | class::CLAIM
+                                | class::ASK
+                                | class::GENERAL,
+                        )
+                })
+                && sentence.get(k + 1).is_none_or(|n| {
+                    n.kind != TokenKind::Word || matches!(n.raw, "in" | "on" | "for" | "to" | "of")
+                });
             if past
                 || perfect
+                || noun_head
                 || ((opens || progressive || intent || bare_after_subject) && !timing)
             {
                 mood.reports = true;
@@ -1838,7 +1861,13 @@ fn judge(
                 | "wider"
                 | "extra"
                 | "different"
-        ) && prev.is_some_and(|p| matches!(p.raw, "a" | "an" | "the"));
+        ) && prev.is_some_and(|p| {
+            matches!(p.raw, "a" | "an" | "the")
+                // "one extra column", "2 extra weeks of data": a count
+                // before "extra" is an article as well.
+                || (w.raw == "extra"
+                    && (p.raw == "one" || p.raw.bytes().all(|b| b.is_ascii_digit())))
+        });
         if compared {
             mood.reports = true;
         }

@@ -281,6 +281,12 @@ fn value_set(items: &[Item], text: &str, k: usize) -> bool {
         return false;
     }
     let gap = text[items[k - 1].end as usize..items[k].start as usize].trim_end();
+    // ".1→.3": a decimal typed without its leading zero still moves a value.
+    let gap = gap
+        .strip_suffix('.')
+        .map(str::trim_end)
+        .filter(|g| g.ends_with(['>', '\u{2192}']) || g.ends_with("to") || g.ends_with("TO"))
+        .unwrap_or(gap);
     gap.ends_with("->") || gap.ends_with('\u{2192}') || {
         let before = gap.strip_suffix("to").or_else(|| gap.strip_suffix("TO"));
         before.is_some_and(|b| {
