@@ -1702,6 +1702,21 @@ fn thread_multi_and_guide_shapes_of_the_advice42_round() {
         Some("release-gating"),
         &["release-gating"],
     );
+    // A branch or PR that "still has" a fix holds it; it is no reader.
+    assert_reads(
+        "the branch still has the `strip_accents()` fix in it",
+        "change",
+        Some("unit"),
+        &["unit"],
+    );
+    // "that got reverted" answers the question about the bump; the answer's
+    // speaker keeps what they said before.
+    assert_reads(
+        "raj: this PR only adds tests for `parse_iso()`\nkim: what about the xgboost bump from yesterday?\nraj: that got reverted, it's not part of this PR",
+        "change",
+        Some("unit"),
+        &["unit"],
+    );
     // So is a quote that "trap" follows, before a dash and a question.
     assert_reads(
         "the 'ignoring the environment stage in test design' trap — how do we avoid it?",
