@@ -1717,6 +1717,15 @@ fn thread_multi_and_guide_shapes_of_the_advice42_round() {
         Some("unit"),
         &["unit"],
     );
+    // A general question answered stays the question: the answer's words
+    // (a release gate) are not what was asked, and the asker's "fair
+    // enough" gives up no claim, since a question is none.
+    assert_reads(
+        "ana: what is the dev workspace really for, if CI runs the tests anyway?\nbo: fast iteration on small data, the release gate is in prod\nana: fair enough, thanks",
+        "question",
+        None,
+        &[],
+    );
     // So is a quote that "trap" follows, before a dash and a question.
     assert_reads(
         "the 'ignoring the environment stage in test design' trap — how do we avoid it?",

@@ -224,7 +224,12 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // change of its own, is that question: the replies speak of all cases.
     // A reply's claim there ("anything that crosses a boundary") answers the
     // question; it is not a belief of the thread's own.
-    if matches!(advice.reading, Reading::Change | Reading::Belief) {
+    // So is one read as a question for the words of its answer ("what's
+    // the prod stage for?" / "real traffic, monitoring, the final gate").
+    if matches!(
+        advice.reading,
+        Reading::Change | Reading::Belief | Reading::Question
+    ) {
         let bodies = thread::message_bodies(&cleaned);
         // A question tied to the present ("can we get v12 into prod
         // today?") asks about this change, not about all cases.

@@ -690,6 +690,16 @@ pub(crate) fn latest_word<'a>(
                 });
             let said = by_speaker.entry(m.speaker).or_default();
             for &j in &said.0[said.1..] {
+                // "what's prod for?" / "real traffic, the final gate" /
+                // "makes sense, ty": a concession gives up claims; the
+                // speaker's own question was no claim, and stays asked.
+                if concedes
+                    && text[messages[j].body..messages[j].end]
+                        .trim_end()
+                        .ends_with('?')
+                {
+                    continue;
+                }
                 if keeps_change {
                     conceded[j] = true;
                 } else {
