@@ -1667,3 +1667,96 @@ fn a_dare_after_a_belief_changes_nothing() {
         &[INTEG],
     );
 }
+
+// advice42 round: threads, several changes, study-guide rows.
+#[test]
+fn thread_multi_and_guide_shapes_of_the_advice42_round() {
+    // A version tag shows that a release word is about a model; the bare
+    // "yes" confirms the question.
+    assert_reads(
+        "pm: is the recsys v3 release still on for tonight?\nmle: yep\npm: cool",
+        "change",
+        Some("release-gating"),
+        &["release-gating"],
+    );
+    // ...but it is no evidence for other words: the alias move stays a release.
+    assert_reads(
+        "shifting the champion alias to model v27 after lunch",
+        "change",
+        Some("release-gating"),
+        &["release-gating"],
+    );
+    // "going to prod" releases, as "goes to prod" does.
+    assert_reads(
+        "the retrained eta model is going to prod on monday",
+        "change",
+        Some("release-gating"),
+        &["release-gating"],
+    );
+    // "update:" reports progress; it takes back nothing.
+    assert_reads(
+        "ops: promoting the fraud model v12 to prod at 4\nops: update: done, canary clean",
+        "change",
+        Some("release-gating"),
+        &["release-gating"],
+    );
+    // A list item's letter does not hide a template field's routine value.
+    assert_reads(
+        "PR:\n(a) off-by-one fix in `pad_left()`\n(b) release plan: TBD",
+        "change",
+        Some("unit"),
+        &["unit"],
+    );
+    // The sentence after "guide trap:" is the trap's wording, asked about.
+    assert_reads(
+        "guide trap: believing a dropout bump only matters for training. what's the better rule?",
+        "question",
+        None,
+        &[],
+    );
+    // A correction that leaves the version in staging sends the release
+    // there; a postponement that says the same keeps the release.
+    assert_reads(
+        "sam: releasing the reranker v9 to prod at 3\nsam: actually no, it stays in staging until the latency numbers are in",
+        "change",
+        Some("integration"),
+        &["integration"],
+    );
+    assert_reads(
+        "sam: releasing the reranker v9 to prod at 3\nsam: holding, it stays in staging until the latency numbers are in",
+        "change",
+        Some("release-gating"),
+        &["release-gating"],
+    );
+    // A branch or PR that "still has" a fix holds it; it is no reader.
+    assert_reads(
+        "the branch still has the `strip_accents()` fix in it",
+        "change",
+        Some("unit"),
+        &["unit"],
+    );
+    // "that got reverted" answers the question about the bump; the answer's
+    // speaker keeps what they said before.
+    assert_reads(
+        "raj: this PR only adds tests for `parse_iso()`\nkim: what about the xgboost bump from yesterday?\nraj: that got reverted, it's not part of this PR",
+        "change",
+        Some("unit"),
+        &["unit"],
+    );
+    // A general question answered stays the question: the answer's words
+    // (a release gate) are not what was asked, and the asker's "fair
+    // enough" gives up no claim, since a question is none.
+    assert_reads(
+        "ana: what is the dev workspace really for, if CI runs the tests anyway?\nbo: fast iteration on small data, the release gate is in prod\nana: fair enough, thanks",
+        "question",
+        None,
+        &[],
+    );
+    // So is a quote that "trap" follows, before a dash and a question.
+    assert_reads(
+        "the 'ignoring the environment stage in test design' trap — how do we avoid it?",
+        "question",
+        None,
+        &[],
+    );
+}

@@ -352,3 +352,12 @@ fn forty_first_development_set_trap_claims_and_shorthand() {
     // last 25 lines are a check part never tuned on.
     score("advice41.jsonl", 0.88);
 }
+
+#[test]
+fn forty_second_development_set_threads_multi_guide() {
+    // Threads of two to six messages (corrections, postponements,
+    // confirmations, bots), several changes in one message, and the study
+    // guide's rows restated or asked about; the last 25 lines are a check
+    // part never tuned on.
+    score("advice42.jsonl", 0.90);
+}

@@ -137,7 +137,9 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
-    let advice = decision::decide(engine, read(engine, latest));
+    let facts = read(engine, latest);
+    let later_stages = facts.named_stages.clone();
+    let advice = decision::decide(engine, facts);
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.
     if corrected && advice.reading == Reading::Belief {
@@ -170,6 +172,39 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         }
         return advice;
     }
+    // "shipping the retrained model to prod tonight" / "actually no, it goes
+    // to staging only and waits there": a correction that leaves the thing
+    // in an earlier stage, and names no later one, sends the release there.
+    // It is deployed into that stage, as a release step placed there is
+    // (the rehearsal rule), and what else the thread told stands.
+    let last_stage = engine.stages.len().saturating_sub(1);
+    if corrected
+        && advice.reading == Reading::Nothing
+        && !later_stages.is_empty()
+        && later_stages.iter().all(|&s| s > 0 && s < last_stage)
+        && let Some(rehearsal) = engine.special.rehearsal
+    {
+        let mut whole = read(engine, Cow::Borrowed(&cleaned));
+        let mut moved = false;
+        for f in &mut whole.positive {
+            if engine.rules[f.rule as usize].kind == RuleKind::Promote {
+                f.rule = rehearsal;
+                moved = true;
+            }
+        }
+        if moved {
+            let mut seen = Vec::new();
+            whole.positive.retain(|f| {
+                let first = !seen.contains(&f.rule);
+                seen.push(f.rule);
+                first
+            });
+            let whole = decision::decide(engine, whole);
+            if whole.reading == Reading::Change {
+                return whole;
+            }
+        }
+    }
     // "reverted yesterday's lr change on the ranker": undoing a change is a
     // change of its own when the message tells nothing else. In a thread, or
     // beside another change ("reverted the onnx part, only the docs now"), a
@@ -189,7 +224,12 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // change of its own, is that question: the replies speak of all cases.
     // A reply's claim there ("anything that crosses a boundary") answers the
     // question; it is not a belief of the thread's own.
-    if matches!(advice.reading, Reading::Change | Reading::Belief) {
+    // So is one read as a question for the words of its answer ("what's
+    // the prod stage for?" / "real traffic, monitoring, the final gate").
+    if matches!(
+        advice.reading,
+        Reading::Change | Reading::Belief | Reading::Question
+    ) {
         let bodies = thread::message_bodies(&cleaned);
         // A question tied to the present ("can we get v12 into prod
         // today?") asks about this change, not about all cases.
@@ -300,7 +340,23 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .filter(|&(k, i)| engine.lexicon.has(i.tok, class::DOMAIN) && !everyday_item[k])
         .map(|(k, _)| k as u32)
         .collect();
-    let domain_outside = |h: &Hit| domain_at.iter().any(|&k| k < h.start || k >= h.end);
+    // "is the churn v8 release still on for tonight?": a version tag names
+    // what a release puts out, so it shows that a release word is about a
+    // model; it says nothing of other words ("moving the alias to model v19"
+    // moves no model).
+    let version_at: Vec<u32> = items
+        .iter()
+        .enumerate()
+        .filter(|&(_, i)| {
+            text::version_tag(&cleaned[i.start as usize..i.end as usize].to_ascii_lowercase())
+        })
+        .map(|(k, _)| k as u32)
+        .collect();
+    let domain_outside = |h: &Hit| {
+        domain_at.iter().any(|&k| k < h.start || k >= h.end)
+            || (engine.rules[h.rule as usize].kind == RuleKind::Promote
+                && version_at.iter().any(|&k| k < h.start || k >= h.end))
+    };
     // Words it names are all everyday words.
     let everyday = |h: &Hit| {
         (h.start..h.end).all(|p| {

@@ -774,7 +774,14 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                     && sentence
                         .iter()
                         .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CITATION)));
-            if after_citation && cited_labels.last() != Some(&quoted[next_quote]) {
+            // "the guide's 'unit tests standing in for whole-system
+            // confidence' trap — what's the fix?": a quote that the word
+            // "trap" follows is the trap's name.
+            let named_trap = words[i..]
+                .iter()
+                .find(|n| n.start >= quoted[next_quote].1)
+                .is_some_and(names_trap);
+            if (after_citation || named_trap) && cited_labels.last() != Some(&quoted[next_quote]) {
                 cited_labels.push(quoted[next_quote]);
             }
             continue;
@@ -854,11 +861,27 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                 if label != Label::None || announces {
                     sentence.clear();
                 } else {
+                    // "guide trap: thinking a param tweak stays inside
+                    // training. what's the better rule?": the sentence after
+                    // a label that cites a trap is the trap's wording, as a
+                    // quote there is.
+                    if was == Label::Citation
+                        && let Some(first) = sentence.first()
+                        && cites_trap(&cited_labels, text)
+                    {
+                        cited_labels.push((first.start, w.start));
+                    }
                     flush(&mut sentence, w.start + 1, question_mark, was);
                 }
             }
             _ => sentence.push(*w),
         }
+    }
+    if positioned == Label::Citation
+        && let Some(first) = sentence.first()
+        && cites_trap(&cited_labels, text)
+    {
+        cited_labels.push((first.start, text.len()));
     }
     flush(&mut sentence, text.len(), false, positioned);
     if !cited_labels.is_empty() {
@@ -866,6 +889,15 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         mood.naming_traps.sort_unstable();
     }
     mood
+}
+
+/// Whether the latest label that cites ("guide trap:") names a trap.
+fn cites_trap(cited_labels: &[(usize, usize)], text: &str) -> bool {
+    cited_labels.last().is_some_and(|&(a, b)| {
+        text.as_bytes()[a..b]
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"trap"))
+    })
 }
 
 /// Byte ranges of clauses quoted whole: three words or more between a

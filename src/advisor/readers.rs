@@ -704,7 +704,16 @@ fn holds_old_way(
             .rsplit(|c: char| !c.is_alphanumeric())
             .find(|w| !w.is_empty())
             .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "no" | "nobody" | "none"));
-    if !about_ml || reports || tested || denied {
+    // "the PR still has the `fillna` fix": a pull request or a diff holds
+    // changes; it reads nothing the old way.
+    let pull_request = lex.concept("pull-request");
+    let holds_changes = subject.iter().any(|&k| {
+        Some(items[k].tok) == pull_request
+            || ["diff", "branch", "commit", "changeset"].iter().any(|w| {
+                cleaned[items[k].start as usize..items[k].end as usize].eq_ignore_ascii_case(w)
+            })
+    });
+    if !about_ml || reports || tested || denied || holds_changes {
         return None;
     }
     Some(Readers {

@@ -9,9 +9,10 @@ use std::borrow::Cow;
 /// The label of a `label: value` line (markdown bold and list markers
 /// stripped) and the value after the colon.
 fn field(line: &str) -> Option<(String, &str)> {
-    let t = line
-        .trim_start()
-        .trim_start_matches(['-', '*', '>', '#', ' ', '_']);
+    let t = without_enumerator(
+        line.trim_start()
+            .trim_start_matches(['-', '*', '>', '#', ' ', '_', '•']),
+    );
     let colon = t.find(':')?;
     // A label is words; `def add_ratio(df):` is code.
     if t[..colon].contains(['(', ')', '=', '[', '{', '"', '\'']) {
@@ -42,6 +43,30 @@ fn field(line: &str) -> Option<(String, &str)> {
         .trim()
         .trim_matches(['*', '_', ' ', '`', '.']);
     Some((label, value))
+}
+
+/// A list item's letter or number taken off ("(c) rollout plan: TBD",
+/// "2. Tests: added", "b) rollback: revert"): the label follows it.
+fn without_enumerator(t: &str) -> &str {
+    let inner = t.strip_prefix('(').unwrap_or(t);
+    let mark = inner
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|&n| (1..=2).contains(&n))
+        .filter(|&n| {
+            let tag = &inner[..n];
+            tag.bytes().all(|b| b.is_ascii_digit()) || tag.bytes().all(|b| b.is_ascii_lowercase())
+        });
+    match mark {
+        Some(n)
+            if inner[n..].starts_with(") ")
+                || (inner.len() == t.len()
+                    && inner[..n].bytes().all(|b| b.is_ascii_digit())
+                    && inner[n..].starts_with(". ")) =>
+        {
+            inner[n + 1..].trim_start()
+        }
+        _ => t,
+    }
 }
 
 /// A markdown heading that names a section (at most two words, four below

@@ -380,7 +380,7 @@ fn push_word<'a>(tokens: &mut Vec<RawToken<'a>>, raw: &'a str, start: usize, end
 }
 
 /// "v7", "v2.1", "rc3": a tag that names one version of a model or release.
-fn version_tag(word: &str) -> bool {
+pub(crate) fn version_tag(word: &str) -> bool {
     let rest = word
         .strip_prefix('v')
         .or_else(|| word.strip_prefix("rc"))

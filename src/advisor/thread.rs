@@ -481,6 +481,31 @@ pub(crate) fn latest_word<'a>(
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
+        // "and the lgbm bump I saw?" / "that was reverted, not in this PR
+        // anymore": an answer from someone else that says its correction of
+        // a pointer to what was asked takes back the question, not what its
+        // own speaker said before.
+        if answers_a_question
+            && before.speaker != m.speaker
+            && !body.trim_end().ends_with('?')
+            && !found.is_empty()
+            && found
+                .iter()
+                .all(|c| corrections.contains(c) && !matches!(c.as_str(), "no" | "nope" | "nah"))
+            && body
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .find(|w| !w.is_empty())
+                .is_some_and(|w| {
+                    ["that", "it", "this", "those", "these", "that's", "it's"]
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case(w))
+                })
+        {
+            taken_back[k - 1] = true;
+            corrects[k] = true;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         // "is v9 going live today?" / "the plan is next week. today only the
         // `fill_na()` fix": an answer whose first clause puts what was asked
         // later postpones it, as "not yet" does, and keeps the rest.
@@ -665,6 +690,16 @@ pub(crate) fn latest_word<'a>(
                 });
             let said = by_speaker.entry(m.speaker).or_default();
             for &j in &said.0[said.1..] {
+                // "what's prod for?" / "real traffic, the final gate" /
+                // "makes sense, ty": a concession gives up claims; the
+                // speaker's own question was no claim, and stays asked.
+                if concedes
+                    && text[messages[j].body..messages[j].end]
+                        .trim_end()
+                        .ends_with('?')
+                {
+                    continue;
+                }
                 if keeps_change {
                     conceded[j] = true;
                 } else {
