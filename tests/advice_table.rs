@@ -569,6 +569,22 @@ const CASES: &[Case] = &[
     ("set the challenger alias on v12 in the staging catalog", I, &[INTEG], &[T1]),
     // A challenger that takes prod traffic is released.
     ("v7 is the challenger and gets 10% of prod traffic from today", R, &[GATE], &[T3, T5]),
+    // ---------------------------------------------------------------- outputs, monitors, sources (advice40 round)
+    // A value set against its old form, and a part of the system named in a
+    // later clause whatever its verb: the new form reaches that part.
+    ("`rank_items()` returns the ids best-first now instead of in input order. the mixer zips them with their scores", I, &[UNIT, INTEG], &[T8]),
+    ("`session_len()` gives minutes now (was seconds), the churn aggregator buckets on it", I, &[UNIT, INTEG], &[T8]),
+    // The output kept as it was shifts nothing, whoever calls it.
+    ("`join_tokens()` builds the list with a comprehension instead of a loop, same tokens out, the tagger calls it", U, &[UNIT], &[]),
+    // A fix that makes the function keep its promise stays unit.
+    ("fixed `clip_age()`, it returned 0 instead of None for missing ages as the docstring promised. the scorer calls it", U, &[UNIT], &[]),
+    // A monitor's own settings: the retrain it triggers is what it does.
+    ("raised the PSI alert threshold on the churn monitor to 0.3; the alert triggers the retraining job", I, &[INTEG], &[T3]),
+    ("the drift monitor for the ranker now measures KS instead of PSI", I, &[INTEG], &[T3]),
+    // The monitor fired: the retrain happened and faces the gate.
+    ("the drift alert fired last night and kicked off a retrain; I also raised the alert threshold to 0.3", R, &[INTEG, GATE], &[T3, T4, T5]),
+    // A source that now comes from elsewhere is upstream data.
+    ("the basket feed now comes from the new POS export instead of the old one", I, &[INTEG], &[T4]),
 ];
 
 #[test]

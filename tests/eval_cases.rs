@@ -336,3 +336,12 @@ fn thirty_second_development_set_trap_claims_beliefs_negation() {
     // lines are a check part never tuned on.
     score("advice32.jsonl", 0.85);
 }
+
+#[test]
+fn fortieth_development_set_outputs_monitors_and_sources() {
+    // Outputs that change form with a consumer named after them (often with
+    // a verb no reader list holds), bug fixes that keep the contract,
+    // monitor and alert settings, upstream sources, online and offline
+    // parity; the last 25 lines are a check part never tuned on.
+    score("advice40.jsonl", 0.88);
+}
