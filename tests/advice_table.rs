@@ -585,6 +585,11 @@ const CASES: &[Case] = &[
     ("the drift alert fired last night and kicked off a retrain; I also raised the alert threshold to 0.3", R, &[INTEG, GATE], &[T3, T4, T5]),
     // A source that now comes from elsewhere is upstream data.
     ("the basket feed now comes from the new POS export instead of the old one", I, &[INTEG], &[T4]),
+    ("the BI team rebuilt `dim_orders` on top of the new billing source", I, &[INTEG], &[T4]),
+    // One unit set against another ("pct not fraction") changes what the value means.
+    ("`churn_rate()` now gives pct not fraction, the weekly report reads it", I, &[UNIT, INTEG], &[T8]),
+    // New values a field can take reach whoever filters on it.
+    ("the `device_class` column gets three new values from the app team", I, &[INTEG], &[T8]),
 ];
 
 #[test]
