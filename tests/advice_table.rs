@@ -569,6 +569,27 @@ const CASES: &[Case] = &[
     ("set the challenger alias on v12 in the staging catalog", I, &[INTEG], &[T1]),
     // A challenger that takes prod traffic is released.
     ("v7 is the challenger and gets 10% of prod traffic from today", R, &[GATE], &[T3, T5]),
+    // ---------------------------------------------------------------- outputs, monitors, sources (advice40 round)
+    // A value set against its old form, and a part of the system named in a
+    // later clause whatever its verb: the new form reaches that part.
+    ("`rank_items()` returns the ids best-first now instead of in input order. the mixer zips them with their scores", I, &[UNIT, INTEG], &[T8]),
+    ("`session_len()` gives minutes now (was seconds), the churn aggregator buckets on it", I, &[UNIT, INTEG], &[T8]),
+    // The output kept as it was shifts nothing, whoever calls it.
+    ("`join_tokens()` builds the list with a comprehension instead of a loop, same tokens out, the tagger calls it", U, &[UNIT], &[]),
+    // A fix that makes the function keep its promise stays unit.
+    ("fixed `clip_age()`, it returned 0 instead of None for missing ages as the docstring promised. the scorer calls it", U, &[UNIT], &[]),
+    // A monitor's own settings: the retrain it triggers is what it does.
+    ("raised the PSI alert threshold on the churn monitor to 0.3; the alert triggers the retraining job", I, &[INTEG], &[T3]),
+    ("the drift monitor for the ranker now measures KS instead of PSI", I, &[INTEG], &[T3]),
+    // The monitor fired: the retrain happened and faces the gate.
+    ("the drift alert fired last night and kicked off a retrain; I also raised the alert threshold to 0.3", R, &[INTEG, GATE], &[T3, T4, T5]),
+    // A source that now comes from elsewhere is upstream data.
+    ("the basket feed now comes from the new POS export instead of the old one", I, &[INTEG], &[T4]),
+    ("the BI team rebuilt `dim_orders` on top of the new billing source", I, &[INTEG], &[T4]),
+    // One unit set against another ("pct not fraction") changes what the value means.
+    ("`churn_rate()` now gives pct not fraction, the weekly report reads it", I, &[UNIT, INTEG], &[T8]),
+    // New values a field can take reach whoever filters on it.
+    ("the `device_class` column gets three new values from the app team", I, &[INTEG], &[T8]),
     // ---------------------------------------------------------------- trap claims and shorthand (advice41 round)
     // ".6→.45" moves a value as "0.6→0.45" does, so the claim after it takes nothing back.
     ("thr .6→.45 on the churn ep, it's a cutoff not the model", I, &[INTEG], &[T3]),

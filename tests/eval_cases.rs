@@ -345,6 +345,15 @@ fn thirty_second_development_set_trap_claims_beliefs_negation() {
 }
 
 #[test]
+fn fortieth_development_set_outputs_monitors_and_sources() {
+    // Outputs that change form with a consumer named after them (often with
+    // a verb no reader list holds), bug fixes that keep the contract,
+    // monitor and alert settings, upstream sources, online and offline
+    // parity; the last 25 lines are a check part never tuned on.
+    score("advice40.jsonl", 0.89);
+}
+
+#[test]
 fn forty_first_development_set_trap_claims_and_shorthand() {
     // Trap claims about every kind of change (parameters, dependencies,
     // features, schema, serving, retrains, docs and tests), rhetorical

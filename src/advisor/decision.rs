@@ -116,6 +116,9 @@ pub(crate) struct Facts {
     /// The message says what changed has no reader beyond its own code
     /// ("nobody else calls it yet").
     pub(crate) no_readers: bool,
+    /// The message tells that a monitor fired ("the drift alert fired",
+    /// "kicked off a retrain"): a retrain it names happened.
+    pub(crate) monitor_fired: bool,
 }
 
 /// Applies the policy to the facts.
@@ -154,6 +157,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         stated_release,
         readers,
         no_readers,
+        monitor_fired,
     } = facts;
     let kind = |f: &Fired| engine.rules[f.rule as usize].kind;
     let mut trace: Vec<String> = Vec::new();
@@ -298,6 +302,23 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             rule: unit_rule,
             words: code_units.iter().map(|(_, n)| n.clone()).collect(),
         });
+    }
+
+    // "raised the PSI alert threshold to 0.3; the alert triggers the
+    // retraining job": when a monitor's own settings change, the drift it
+    // measures and the retrain it triggers say what the monitor does, not
+    // that a retrain happened. It did when the message tells the monitor
+    // fired ("the drift alert fired overnight and kicked off a retrain").
+    let subject = |f: &Fired| engine.rules[f.rule as usize].subject;
+    if !monitor_fired && positive.iter().any(|f| subject(f) == Subject::Monitor) {
+        let before = positive.len();
+        positive.retain(|f| subject(f) != Subject::Retrain);
+        if positive.len() < before {
+            trace.push(
+                "the retrain a changed monitor triggers is what it does, not a retrain that happened"
+                    .to_owned(),
+            );
+        }
     }
 
     // A fix that makes a named function do what it promised stays a unit

@@ -191,6 +191,14 @@ pub(crate) struct Lexicon {
     steady_words: Vec<String>,
     /// Labels before a colon that name readers ("consumers"), lower case.
     reader_labels: Vec<String>,
+    /// Words that tell a monitor fired ("fired"), lower case.
+    monitor_events: Vec<String>,
+    /// Words that set a new form against an old one ("instead of").
+    shift_markers: Vec<String>,
+    /// Nouns that name a part of the ML system ("ranker").
+    component_nouns: Vec<String>,
+    /// Words that keep an output as it was or deny it readers ("same").
+    kept_words: Vec<String>,
 }
 
 /// Cue phrases of one or more lower-case words ("wait", "scratch that"),
@@ -622,6 +630,40 @@ impl Lexicon {
     /// "works"), not that it works the old way.
     pub(crate) fn steady_words(&self) -> &[String] {
         &self.steady_words
+    }
+
+    pub(crate) fn set_boundary_words(
+        &mut self,
+        monitor_events: Vec<String>,
+        shift_markers: Vec<String>,
+        component_nouns: Vec<String>,
+        kept_words: Vec<String>,
+    ) {
+        self.kept_words = kept_words;
+        self.monitor_events = monitor_events;
+        self.shift_markers = shift_markers;
+        self.component_nouns = component_nouns;
+    }
+
+    /// Words that tell a monitor fired ("fired", "kicked off").
+    pub(crate) fn monitor_events(&self) -> &[String] {
+        &self.monitor_events
+    }
+
+    /// Words that set a value's new form against its old one ("instead of").
+    pub(crate) fn shift_markers(&self) -> &[String] {
+        &self.shift_markers
+    }
+
+    /// Nouns that name a part of the ML system ("ranker", "aggregator").
+    pub(crate) fn component_nouns(&self) -> &[String] {
+        &self.component_nouns
+    }
+
+    /// Words of a clause that keep an output as it was or deny it readers
+    /// ("same vocab out", "only our debug logging uses it").
+    pub(crate) fn kept_words(&self) -> &[String] {
+        &self.kept_words
     }
 
     pub(crate) fn set_data_types(&mut self, types: Vec<String>) {

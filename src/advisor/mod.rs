@@ -561,7 +561,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
             !(r.kind == RuleKind::Change
-                && matches!(r.subject, Subject::Other | Subject::Readers)
+                && matches!(
+                    r.subject,
+                    Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
+                )
                 && (function_spans
                     .iter()
                     .any(|&(s, e)| s < h.start && h.end < e)
@@ -603,7 +606,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .lexicon
                 .has(items[h.start as usize].tok, class::CHANGE)
             && matches!(r.kind, RuleKind::Change | RuleKind::Promote)
-            && r.subject == Subject::Other)
+            && r.subject.is_plain())
     });
     // "both the weekly retrain and the backfill job call it": readers named
     // for the change are a boundary it crosses, and the words that name them
@@ -1211,13 +1214,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     |spans: &[(u32, u32)]| spans.iter().any(|&(s, e)| s <= h.start && h.end <= e);
                 // "it produced models:/name/Champion instead of ...": a
                 // release word in what the function did is the failing case.
-                let told_here = within(&told)
-                    && matches!(r.kind, RuleKind::Promote)
-                    && matches!(r.subject, Subject::Other)
-                    || within(&told) && matches!(r.subject, Subject::Rehearsal);
+                let told_here =
+                    within(&told) && matches!(r.kind, RuleKind::Promote) && r.subject.is_plain()
+                        || within(&told) && matches!(r.subject, Subject::Rehearsal);
                 !told_here
                     && !(r.kind == RuleKind::Change
-                        && r.subject == Subject::Other
+                        && r.subject.is_plain()
                         && (within(&told)
                             || (within(&symptoms)
                                 && !(h.start..h.end).any(|p| {
@@ -1353,7 +1355,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .filter(|h| {
                 let r = &engine.rules[h.rule as usize];
                 !(r.kind == RuleKind::Change
-                    && matches!(r.subject, Subject::Other | Subject::Readers)
+                    && matches!(
+                        r.subject,
+                        Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
+                    )
                     && about_tests(sentence_of[h.start as usize]))
             })
             .collect()
@@ -1565,6 +1570,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
+    // "`predict_batch` returns a dict keyed by item id now, not a list in
+    // input order. the reranker zips it with its input list": a value set
+    // against its old form, and a part of the ML system named in a clause
+    // after it, whatever the verb: the new form reaches that part.
+    if let Some(rule) = engine.special.output {
+        for (s, e) in output_shifts(
+            &lower,
+            engine.lexicon.shift_markers(),
+            engine.lexicon.component_nouns(),
+            engine.lexicon.kept_words(),
+        ) {
+            if !mood.is_in_question_at(s) && !mood.is_general_at(s) {
+                record(&mut fired, rule, s, true, &cleaned[s..e]);
+            }
+        }
+    }
     // Readers, kept apart: they count only when something moved beside them.
     let mut named_readers: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     if let Some(rule) = engine.special.readers {
@@ -1699,6 +1720,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         holds_claim,
         // One reader said to be the only one ("only the report helpers call
         // it") is the function's own caller: nobody else sees its output.
+        monitor_fired: {
+            let words: Vec<&str> = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            engine.lexicon.monitor_events().iter().any(|e| {
+                let e: Vec<&str> = e.split_whitespace().collect();
+                !e.is_empty() && words.windows(e.len()).any(|w| w == e.as_slice())
+            })
+        },
         no_readers: engine.special.readers.is_some()
             && (readers::denied(&items, &cleaned, &engine.lexicon, &negated)
                 || (readers.iter().any(|c| c.one) && readers.iter().all(|c| c.one))),
@@ -2219,6 +2250,85 @@ fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
 /// "an" or "as" in a sentence that says "now" ("is a string now"). A type
 /// that is called (`int()`) is code. One pass over the words; most sentences
 /// name no type.
+/// Where a value is set against its old form (`markers`: "instead of",
+/// "(was") and a clause after the marker's own names a part of the ML system
+/// (`components`) in a clause that does not keep the output as it was or deny
+/// it readers (`kept`: "same vocab out", "only our logging uses it"): the
+/// marker's clause, as byte ranges of `lower`. A message that says the output
+/// is kept anywhere shifts nothing.
+fn output_shifts(
+    lower: &str,
+    markers: &[String],
+    components: &[String],
+    kept: &[String],
+) -> Vec<(usize, usize)> {
+    // A clause ends at a comma, a semicolon, a line or a sentence's end; a
+    // period inside a word or a number ("np.float32", "0.995") ends nothing.
+    let bytes = lower.as_bytes();
+    let ends_clause = |p: usize| match bytes[p] {
+        b',' | b';' | b'\n' | b'!' | b'?' | b':' => true,
+        b'.' => bytes.get(p + 1).is_none_or(|c| c.is_ascii_whitespace()),
+        _ => false,
+    };
+    let clause_end = |from: usize| {
+        (from..lower.len())
+            .find(|&p| ends_clause(p))
+            .unwrap_or(lower.len())
+    };
+    let clause_start = |to: usize| (0..to).rev().find(|&p| ends_clause(p)).map_or(0, |p| p + 1);
+    let is_word_at = |p: usize, w: &str| {
+        lower[p..].starts_with(w)
+            && (p == 0 || !lower[..p].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+            && !lower[p + w.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    };
+    let denied = |clause: &str| {
+        clause
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| kept.iter().any(|k| k == w))
+    };
+    let mut out = Vec::new();
+    if denied(lower) {
+        return out;
+    }
+    for m in markers {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(m.as_str()) {
+            let at = from + found;
+            from = at + m.len().max(1);
+            let alpha_edge = m.starts_with(|c: char| c.is_alphanumeric());
+            if alpha_edge
+                && at > 0
+                && lower[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let end = clause_end(at + m.len());
+            let start = clause_start(at);
+            if out.iter().any(|&(s, _)| s == start) {
+                continue;
+            }
+            // The clauses after the marker's own, one at a time.
+            let mut p = end;
+            while p < lower.len() {
+                let next = clause_end(p + 1);
+                let clause = &lower[p..next];
+                if !denied(clause)
+                    && components.iter().any(|c| {
+                        clause
+                            .match_indices(c.as_str())
+                            .any(|(k, _)| is_word_at(p + k, c))
+                    })
+                {
+                    out.push((start, end));
+                    break;
+                }
+                p = next;
+            }
+        }
+    }
+    out
+}
+
 fn type_moves(lower: &str, types: &[String]) -> Vec<(usize, usize)> {
     const MOVES: [&str; 8] = [
         "instead", "rather", "not", "was", "were", "became", "becomes", "used",

@@ -39,6 +39,20 @@ pub enum Subject {
     /// points back at it ("both the retrain and the backfill call it"): a
     /// boundary the change crosses.
     Readers,
+    /// A monitor's or an alert's own settings: its threshold, metric,
+    /// schedule or where it sends its alerts.
+    Monitor,
+    /// A retrain. Beside a change to a monitor's settings, the retrain the
+    /// monitor triggers is what the monitor does, not one that happened.
+    Retrain,
+}
+
+impl Subject {
+    /// A subject the reading of a message treats as any other change: the
+    /// monitor and the retrain matter only to the decision.
+    pub fn is_plain(self) -> bool {
+        matches!(self, Subject::Other | Subject::Monitor | Subject::Retrain)
+    }
 }
 
 #[derive(Debug, Clone)]

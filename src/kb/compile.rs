@@ -1082,6 +1082,12 @@ fn build_lexicon(
     lex.set_copulas(lower(&raw.copulas), lower(&raw.flow_verbs));
     lex.set_pattern_suffixes(lower(&raw.pattern_suffixes));
     lex.set_data_types(lower(&raw.data_types));
+    lex.set_boundary_words(
+        lower(&raw.monitor_events),
+        lower(&raw.shift_markers),
+        lower(&raw.component_nouns),
+        lower(&raw.kept_words),
+    );
     lex.set_steady_words(lower(&raw.steady_words));
     lex.set_reader_labels(lower(&raw.reader_labels));
     lex.set_thread_cues(
@@ -1439,6 +1445,8 @@ fn rules(
             raw::RawSubject::Setting => Subject::Setting,
             raw::RawSubject::Rehearsal => Subject::Rehearsal,
             raw::RawSubject::Readers => Subject::Readers,
+            raw::RawSubject::Monitor => Subject::Monitor,
+            raw::RawSubject::Retrain => Subject::Retrain,
         };
         let generic = rule.generic.as_ref();
         if let Some(note) = generic.and_then(|g| g.note.as_ref())

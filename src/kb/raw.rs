@@ -130,6 +130,11 @@ pub(crate) enum RawSubject {
     Rehearsal,
     /// Readers named for the changed thing ("both jobs call it").
     Readers,
+    /// A monitor's or an alert's own settings (threshold, metric, schedule).
+    Monitor,
+    /// A retrain: beside a change to a monitor's settings, the retrain the
+    /// monitor triggers is what it does, not a retrain that happened.
+    Retrain,
 }
 
 #[derive(Debug, Deserialize)]
@@ -308,6 +313,21 @@ pub(crate) struct LexiconFile {
     /// change what a value is to its readers.
     #[serde(default)]
     pub(crate) data_types: Vec<Spanned<String>>,
+    /// Words that tell a monitor fired ("fired", "kicked off"): a retrain
+    /// told with one happened.
+    #[serde(default)]
+    pub(crate) monitor_events: Vec<Spanned<String>>,
+    /// Words that set a value's new form against its old one ("instead
+    /// of", "(was").
+    #[serde(default)]
+    pub(crate) shift_markers: Vec<Spanned<String>>,
+    /// Nouns that name a part of the ML system ("ranker", "aggregator").
+    #[serde(default)]
+    pub(crate) component_nouns: Vec<Spanned<String>>,
+    /// Words of a clause that keep an output as it was or deny it readers
+    /// ("same vocab out", "only the report reads it").
+    #[serde(default)]
+    pub(crate) kept_words: Vec<Spanned<String>>,
     /// Last parts of an ALL_CAPS name that make it a compiled pattern, code
     /// (`EMAIL_RE`, `SKU_PATTERN`).
     #[serde(default)]
