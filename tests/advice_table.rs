@@ -1641,3 +1641,73 @@ fn a_rule_that_stands_is_not_also_ruled_out() {
         show(&advice)
     );
 }
+
+/// Questions about a kind of change (advice39 round): an unnamed agent, a
+/// habit, "a"/a bare plural, or a present-tense "if"/"when" clause make the
+/// change a kind, answered for that kind; the writer's own change, a
+/// particular thing right after the noun, or a verdict beside the question
+/// keep it one change.
+#[test]
+fn questions_about_a_kind_of_change_of_the_advice39_round() {
+    for (text, reading, primary, scopes) in [
+        (
+            "is a unit test run enough when somebody bumps numpy?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "do label definition changes normally go through the whole pipeline?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "when we tweak max_depth, does serving need checking too?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "is the e2e worth it for a change that only edits a docstring?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // Over-testing is the engine's reminder: the docs change still
+        // decides the answer.
+        (
+            "do we need the full regression suite for a typo fix in a docstring?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        (
+            "where does the champion vs challenger comparison run?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        // The writer's own change, a particular thing, a verdict.
+        (
+            "I tweaked max_depth on the churn model, does serving need checking too?",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "do we need integration tests for a change to the tokenizer vocab?",
+            "change",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        (
+            "e2e in stg for a comment fix? overkill no?",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}
