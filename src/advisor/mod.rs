@@ -1603,9 +1603,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // the kind ("when a team bumps pandas in requirements.txt, ...?").
         reports: mood.reports
             || paths.iter().any(|&(p, at, _)| {
-                !p.ends_with('/')
-                    && !mood.is_kind_question_at(at)
-                    && !(mood.is_general_at(at) && mood.is_in_question_at(at))
+                let example = mood.is_kind_question_at(at)
+                    || (mood.is_general_at(at) && mood.is_in_question_at(at));
+                !p.ends_with('/') && !example
             }),
         asks: mood.asks,
         argues: mood.argues,
