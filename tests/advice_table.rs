@@ -1682,6 +1682,13 @@ fn questions_about_a_kind_of_change_of_the_advice39_round() {
             Some(UNIT),
             &[UNIT][..],
         ),
+        // Stages asked about for a kind of change named apart from them.
+        (
+            "when we tweak dropout, is dev enough or does staging need to run too?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
         (
             "where does the champion vs challenger comparison run?",
             "question",

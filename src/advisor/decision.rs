@@ -642,7 +642,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 || (!asked.is_empty()
                     && asked
                         .iter()
-                        .all(|f| engine.rules[f.rule as usize].on_deeper_proposal)))
+                        .all(|f| engine.rules[f.rule as usize].on_deeper_proposal))
+                // "when we change the lr, which stages run what? is dev
+                // alone ok?": stages asked about for a kind of change that
+                // is named apart from them.
+                || (!named_stages.is_empty() && asked.is_empty() && work_scopes.is_some()))
         {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"
