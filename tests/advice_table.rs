@@ -1781,3 +1781,80 @@ fn thread_multi_and_guide_shapes_of_the_advice42_round() {
         &[],
     );
 }
+
+/// Questions about a kind of change (advice39 round): an unnamed agent, a
+/// habit, "a"/a bare plural, or a present-tense "if"/"when" clause make the
+/// change a kind, answered for that kind; the writer's own change, a
+/// particular thing right after the noun, or a verdict beside the question
+/// keep it one change.
+#[test]
+fn questions_about_a_kind_of_change_of_the_advice39_round() {
+    for (text, reading, primary, scopes) in [
+        (
+            "is a unit test run enough when somebody bumps numpy?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "do label definition changes normally go through the whole pipeline?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "when we tweak max_depth, does serving need checking too?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "is the e2e worth it for a change that only edits a docstring?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // Over-testing is the engine's reminder: the docs change still
+        // decides the answer.
+        (
+            "do we need the full regression suite for a typo fix in a docstring?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // Stages asked about for a kind of change named apart from them.
+        (
+            "when we tweak dropout, is dev enough or does staging need to run too?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "where does the champion vs challenger comparison run?",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        // The writer's own change, a particular thing, a verdict.
+        (
+            "I tweaked max_depth on the churn model, does serving need checking too?",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "do we need integration tests for a change to the tokenizer vocab?",
+            "change",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        (
+            "e2e in stg for a comment fix? overkill no?",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}

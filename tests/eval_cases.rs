@@ -345,6 +345,15 @@ fn thirty_second_development_set_trap_claims_beliefs_negation() {
 }
 
 #[test]
+fn thirty_ninth_development_set_questions_about_kinds_of_change() {
+    // Questions in many shapes (generic, hypothetical, about stages, scopes,
+    // gates and kinds of test, exam-style), questions about one's own change
+    // and belief contrasts, a few off-topic questions; the last 25 lines are
+    // a check part never tuned on.
+    score("advice39.jsonl", 0.72);
+}
+
+#[test]
 fn fortieth_development_set_outputs_monitors_and_sources() {
     // Outputs that change form with a consumer named after them (often with
     // a verb no reader list holds), bug fixes that keep the contract,

@@ -623,7 +623,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         // "are unit tests enough when you change hyperparameters?": a
         // question that names a kind of change asks whether the scope it
         // names fits that change, so the change decides the answer, as it
-        // decides a proposal's.
+        // decides a proposal's. So it does when the only belief asked about
+        // is over-testing, which the engine reminds of, not the writer ("do
+        // we need the full regression suite for a typo fix in a comment?").
         let subject = says_change
             && positive.iter().any(|f| {
                 let r = &engine.rules[f.rule as usize];
@@ -656,7 +658,17 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             );
             no_primary = true;
             Some(named_scopes)
-        } else if subject && !named_scopes.is_empty() {
+        } else if subject
+            && (!named_scopes.is_empty()
+                || (!asked.is_empty()
+                    && asked
+                        .iter()
+                        .all(|f| engine.rules[f.rule as usize].on_deeper_proposal))
+                // "when we change the lr, which stages run what? is dev
+                // alone ok?": stages asked about for a kind of change that
+                // is named apart from them.
+                || (!named_stages.is_empty() && asked.is_empty() && work_scopes.is_some()))
+        {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"
                     .to_owned(),

@@ -23,93 +23,98 @@ const FIRST_WORD: Tok = 4;
 
 /// Word classes used by clause and negation analysis.
 pub(crate) mod class {
-    pub(crate) const STOP: u32 = 1;
+    pub(crate) const STOP: u64 = 1;
     /// Negates its whole clause when it follows the subject ("X did not change").
-    pub(crate) const NEG_CLAUSE: u32 = 1 << 1;
+    pub(crate) const NEG_CLAUSE: u64 = 1 << 1;
     /// Negates only what follows ("without retraining", "no schema change").
-    pub(crate) const NEG_FORWARD: u32 = 1 << 2;
+    pub(crate) const NEG_FORWARD: u64 = 1 << 2;
     /// Starts a new clause that does not inherit negation ("but", "only").
-    pub(crate) const CONTRAST: u32 = 1 << 3;
+    pub(crate) const CONTRAST: u64 = 1 << 3;
     /// Joins list items; transparent to phrase matching ("and", "or").
-    pub(crate) const JOINER: u32 = 1 << 4;
+    pub(crate) const JOINER: u64 = 1 << 4;
     /// Marks a clause as describing a change of its own ("edited", "new").
-    pub(crate) const CHANGE: u32 = 1 << 5;
+    pub(crate) const CHANGE: u64 = 1 << 5;
     /// Never corrected as a typo, and never a typo target.
-    pub(crate) const EXACT: u32 = 1 << 6;
+    pub(crate) const EXACT: u64 = 1 << 6;
     /// Shows the message is about ML work ("model", "pipeline", "prod").
-    pub(crate) const DOMAIN: u32 = 1 << 7;
+    pub(crate) const DOMAIN: u64 = 1 << 7;
     /// A noun that names data or configuration, not code: an identifier next
     /// to it ("the `user_id` column") is not a function.
-    pub(crate) const DATA_NOUN: u32 = 1 << 8;
+    pub(crate) const DATA_NOUN: u64 = 1 << 8;
     /// A word that opens a question ("which", "should", "where").
-    pub(crate) const ASK: u32 = 1 << 9;
+    pub(crate) const ASK: u64 = 1 << 9;
     /// A word that marks a general claim ("never", "always", "waste").
-    pub(crate) const CLAIM: u32 = 1 << 10;
+    pub(crate) const CLAIM: u64 = 1 << 10;
     /// A verb that runs tests ("run", "rerun", "kick off").
-    pub(crate) const TEST_VERB: u32 = 1 << 11;
+    pub(crate) const TEST_VERB: u64 = 1 << 11;
     /// A word that names a release, not a change ("promotion", "ship").
-    pub(crate) const INTENT: u32 = 1 << 12;
+    pub(crate) const INTENT: u64 = 1 << 12;
     /// A word that puts a release later ("next month", "later").
-    pub(crate) const DEFER: u32 = 1 << 13;
+    pub(crate) const DEFER: u64 = 1 << 13;
     /// A word that marks what is done now ("today", "for now").
-    pub(crate) const PRESENT: u32 = 1 << 14;
+    pub(crate) const PRESENT: u64 = 1 << 14;
     /// A word that frames a change as a bug fix ("patched", "bug").
-    pub(crate) const FIX: u32 = 1 << 15;
+    pub(crate) const FIX: u64 = 1 << 15;
     /// A word that makes a sentence speak of all cases rather than one
     /// ("every", "whenever", "always").
-    pub(crate) const GENERAL: u32 = 1 << 16;
+    pub(crate) const GENERAL: u64 = 1 << 16;
     /// A verb that reports what someone else holds ("says", "assumes").
-    pub(crate) const BELIEF_VERB: u32 = 1 << 17;
+    pub(crate) const BELIEF_VERB: u64 = 1 << 17;
     /// A word that, right after a question word, makes the question argue
     /// rather than ask ("who on earth reads it?", "what exactly would we
     /// test?").
-    pub(crate) const RHETORICAL: u32 = 1 << 18;
+    pub(crate) const RHETORICAL: u64 = 1 << 18;
     /// A word in a short label before a colon that presents what follows as
     /// a position held in general ("proposal:", "our motto:").
-    pub(crate) const POSITION: u32 = 1 << 19;
+    pub(crate) const POSITION: u64 = 1 << 19;
     /// A noun that after "the" names a role every release has or a measure
     /// ("the gate", "the champion", "the minimum"), not a particular thing.
-    pub(crate) const ROLE: u32 = 1 << 20;
+    pub(crate) const ROLE: u64 = 1 << 20;
     /// A verb that names a reader of the changed thing when its object
     /// points back at it ("both jobs call it") or it is passive with "by"
     /// ("it is read by the churn job").
-    pub(crate) const READER_VERB: u32 = 1 << 21;
+    pub(crate) const READER_VERB: u64 = 1 << 21;
     /// A word that makes readers more than one ("both", "all", "other").
-    pub(crate) const MANY: u32 = 1 << 22;
+    pub(crate) const MANY: u64 = 1 << 22;
     /// A verb that, ending a question about what something would do ("what
     /// would an e2e run add?"), asks what it is worth: the question argues
     /// that it is worth nothing.
-    pub(crate) const WORTH: u32 = 1 << 23;
+    pub(crate) const WORTH: u64 = 1 << 23;
     /// A word in a short label before a colon that presents what follows as
     /// words cited from elsewhere, to be asked about ("guide trap:", "exam
     /// stem:"): the writer neither holds nor reports them.
-    pub(crate) const CITATION: u32 = 1 << 24;
+    pub(crate) const CITATION: u64 = 1 << 24;
     /// A noun that, right before a word, gives it its everyday sense ("sales
     /// pipeline", "role model"): that word shows no ML context.
-    pub(crate) const EVERYDAY_MODIFIER: u32 = 1 << 25;
+    pub(crate) const EVERYDAY_MODIFIER: u64 = 1 << 25;
     /// A word that opens the standard of a comparison ("less data than
     /// prod", "release-gating as opposed to integration", "instead of unit
     /// tests"): in a question, a stage or scope named there is what the
     /// subject is measured against, not what is asked about.
-    pub(crate) const COMPARE: u32 = 1 << 26;
+    pub(crate) const COMPARE: u64 = 1 << 26;
     /// A word that sets things side by side to tell them apart ("the
     /// difference between unit and integration tests"): a question with one
     /// that names several scopes is about those scopes, not about a change.
-    pub(crate) const COMPARISON: u32 = 1 << 27;
+    pub(crate) const COMPARISON: u64 = 1 << 27;
     /// A verb whose object is a value it works out ("now it calculates
     /// avg_basket on 30 days"): a name right after one is data, not code.
-    pub(crate) const COMPUTE: u32 = 1 << 28;
+    pub(crate) const COMPUTE: u64 = 1 << 28;
     /// A noun that, right after a word, gives it its everyday sense ("model
     /// UN", "model kit"): that word shows no ML context.
-    pub(crate) const EVERYDAY_HEAD: u32 = 1 << 29;
+    pub(crate) const EVERYDAY_HEAD: u64 = 1 << 29;
     /// A word that opens the title of a talk or a course ("intro to
     /// gradient boosting", "webinar on feature stores"): the rest of its
     /// clause names a topic, not work being done.
-    pub(crate) const TOPIC: u32 = 1 << 30;
+    pub(crate) const TOPIC: u64 = 1 << 30;
     /// A word that asks whether tests are needed ("do we need a canary for
     /// it?", "is a staging run required?"): in a question, it proposes the
     /// tests the sentence names.
-    pub(crate) const NEED: u32 = 1 << 31;
+    pub(crate) const NEED: u64 = 1 << 31;
+    /// A word that makes a question about a kind of change rather than one
+    /// change: someone unnamed does it ("when someone changes the
+    /// packaging"), or it is what usually happens ("do schema migrations
+    /// usually get an e2e run?").
+    pub(crate) const KIND: u64 = 1 << 32;
 }
 
 /// One token of the analysed message.
@@ -132,7 +137,7 @@ struct Phrase {
 pub(crate) struct Lexicon {
     ids: FxHashMap<Box<str>, Tok>,
     names: Vec<Box<str>>,
-    classes: Vec<u32>,
+    classes: Vec<u64>,
     /// Concept phrases keyed by their first token, longest first.
     phrases: FxHashMap<Tok, Vec<Phrase>>,
     /// Single words that stand for a concept ("lr" -> hyperparameter).
@@ -276,15 +281,15 @@ impl Lexicon {
         self.names.get(tok as usize).map_or("", |s| s)
     }
 
-    pub(crate) fn class(&self, tok: Tok) -> u32 {
+    pub(crate) fn class(&self, tok: Tok) -> u64 {
         self.classes.get(tok as usize).copied().unwrap_or(0)
     }
 
-    pub(crate) fn has(&self, tok: Tok, class: u32) -> bool {
+    pub(crate) fn has(&self, tok: Tok, class: u64) -> bool {
         self.class(tok) & class != 0
     }
 
-    pub(crate) fn add_class(&mut self, tok: Tok, class: u32) {
+    pub(crate) fn add_class(&mut self, tok: Tok, class: u64) {
         if let Some(c) = self.classes.get_mut(tok as usize) {
             *c |= class;
         }
@@ -388,7 +393,7 @@ impl Lexicon {
         self.phrases = phrases;
         // A concept behaves like its words in clause analysis: "released"
         // still marks a clause as a change after it becomes "promote".
-        let inherited: Vec<(Tok, u32)> = self
+        let inherited: Vec<(Tok, u64)> = self
             .aliases
             .iter()
             .map(|(&word, &concept)| (concept, self.class(word) & !class::STOP))

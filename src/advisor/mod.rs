@@ -1702,10 +1702,25 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut facts = decision::Facts {
         sticky,
         code_units,
-        reports: mood.reports || paths.iter().any(|(p, _, _)| !p.ends_with('/')),
+        // A file named in a question about a kind of change is an example of
+        // the kind ("when a team bumps pandas in requirements.txt, ...?").
+        reports: mood.reports
+            || paths.iter().any(|&(p, at, _)| {
+                let example = mood.is_kind_question_at(at)
+                    || (mood.is_general_at(at) && mood.is_in_question_at(at));
+                !p.ends_with('/') && !example
+            }),
         asks: mood.asks,
         argues: mood.argues,
-        mentions_change: mood.mentions_change,
+        // A question about a kind of change beside a verdict ("e2e in stg
+        // for a docstring fix? overkill no?") argues about the change.
+        mentions_change: mood.mentions_change
+            || ((mood.argues
+                || mood
+                    .claiming
+                    .iter()
+                    .any(|&(s, _)| !mood.is_kind_question_at(s)))
+                && !mood.kind_questions.is_empty()),
         says_change: mood.says_change,
         points_at: mood.points_at,
         personal: mood.personal,

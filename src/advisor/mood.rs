@@ -110,6 +110,10 @@ pub(crate) struct Mood {
     /// A short question points back at what the message told ("which trap
     /// is that?", "is that a problem?").
     pub(crate) asks_back: bool,
+    /// Byte ranges of questions about a kind of change ("when a team bumps
+    /// pandas in requirements.txt, is a unit test run enough?"): a file they
+    /// name is an example of the kind, not a change reported.
+    pub(crate) kind_questions: Vec<(usize, usize)>,
     /// A question asks how things differ or whether they are the same
     /// ("what's the difference between the test stage and staging? same
     /// thing?").
@@ -153,6 +157,10 @@ impl Mood {
 
     pub(crate) fn is_naming_a_trap_at(&self, pos: usize) -> bool {
         within(&self.naming_traps, pos)
+    }
+
+    pub(crate) fn is_kind_question_at(&self, pos: usize) -> bool {
+        within(&self.kind_questions, pos)
     }
 
     pub(crate) fn is_claiming_at(&self, pos: usize) -> bool {
@@ -412,6 +420,88 @@ fn relative_that(words: &[Word<'_>], k: usize) -> bool {
             && !n.raw.ends_with("is")
     });
     after_noun && clause
+}
+
+/// Whether the change word at `k` of a question names a kind of change
+/// rather than one: "a change that only touches the README", "config-only
+/// changes", "someone changes the packaging", "a team bumps pandas" (the
+/// noun phrase it heads or the subject before it is indefinite, a bare
+/// plural or an unnamed agent), or it sits in a clause opened by "if" or
+/// "when" ("when we change the learning rate", "if the only thing that
+/// changes is the lr schedule"). The caller rules out a past form and a
+/// question about the writer's own change.
+fn kind_of_change(sentence: &[Word<'_>], k: usize, lex: &Lexicon) -> bool {
+    let plural = |raw: &str| raw.len() > 3 && raw.ends_with('s') && !raw.ends_with("ss");
+    // Walk back over the modifiers of the noun phrase (or to the subject of
+    // the verb) until a determiner or a word that opens a phrase.
+    let mut head_plural = plural(sentence[k].raw);
+    let mut j = k;
+    let determiner = loop {
+        if j == 0 || k - j >= 4 {
+            break None;
+        }
+        j -= 1;
+        let p = &sentence[j];
+        if p.kind != TokenKind::Word {
+            break None;
+        }
+        match p.raw {
+            "a" | "an" => break Some(true),
+            "the" | "this" | "these" | "those" | "our" | "my" | "your" | "their" | "its" | "it"
+            | "we" | "i" | "you" | "they" | "he" | "she" => break Some(false),
+            // "a change that only touches the README": the relative clause
+            // is about the noun before it.
+            "that" if relative_that(sentence, j) => {
+                head_plural = false;
+                continue;
+            }
+            "that" => break Some(false),
+            _ if lex.has(p.tok, class::KIND) => break Some(true),
+            _ if lex.has(p.tok, class::ASK) || lex.has(p.tok, class::JOINER) => break None,
+            "for" | "to" | "of" | "in" | "on" | "with" | "after" | "before" | "like" | "about"
+            | "than" | "from" => break None,
+            // "schema changes", "packaging changes": a plural modifier is a
+            // noun too ("dependency upgrades").
+            _ => continue,
+        }
+    };
+    // "a change to the tokenizer vocab" names the team's own tokenizer: a
+    // definite thing right after the noun makes it one change. A relative
+    // clause does not ("a change that only touches the README").
+    let definite_at = |j: usize| {
+        sentence.get(j).is_some_and(|w| match w.raw {
+            "the" => !sentence
+                .get(j + 1)
+                .is_some_and(|n| n.raw == "only" || lex.has(n.tok, class::ROLE)),
+            "this" | "these" | "our" | "my" | "its" | "their" | "it" => true,
+            "that" => !relative_that(sentence, j),
+            _ => false,
+        })
+    };
+    let attached_definite = sentence
+        .get(k + 1)
+        .is_some_and(|n| matches!(n.raw, "to" | "of" | "in" | "on") && definite_at(k + 2));
+    let indefinite = determiner.unwrap_or(head_plural) && !attached_definite;
+    // "when we change the learning rate, ...", "if the only thing that
+    // changes is ...": a clause opened by a condition or a time says what
+    // happens each time, unless its subject is a particular thing ("when the
+    // diff only touches tests/", "when only the batch size is change").
+    let from = sentence[..k]
+        .iter()
+        .rposition(|w| w.kind == TokenKind::Comma)
+        .map_or(0, |c| c + 1);
+    let conditional = sentence[from..k]
+        .iter()
+        .rposition(|w| matches!(w.raw, "if" | "when" | "whenever"))
+        .is_some_and(|o| {
+            let o = from + o;
+            !(o + 1..k).any(definite_at)
+                && !matches!(
+                    sentence[k - 1].raw,
+                    "is" | "was" | "are" | "were" | "be" | "been" | "s"
+                )
+        });
+    indefinite || conditional
 }
 
 /// "what would an e2e run add?", "what more could staging tell us?": a
@@ -1509,7 +1599,11 @@ fn judge(
         && (matches!(
             sentence[n - 1].raw,
             "right" | "no" | "yeah" | "yes" | "correct" | "eh" | "ya" | "yep" | "surely"
-        ) && sentence[n - 2].kind == TokenKind::Comma
+        ) && (sentence[n - 2].kind == TokenKind::Comma
+            // "overkill no?": a verdict and its tag, the comma left out.
+            || (sentence[n - 1].raw == "no"
+                && sentence[n - 2].kind == TokenKind::Word
+                && lex.has(sentence[n - 2].tok, class::CLAIM)))
             || n >= 3
                 && matches!(
                     sentence[n - 1].raw,
@@ -1615,6 +1709,28 @@ fn judge(
     // not make the question about a change. "after I change the lr" and
     // "after the lr change" still do.
     let asks_here = opens_with_question || question_mark;
+    // "I changed the packaging, is a unit test enough?", "does this need
+    // staging?", "is v12 ready?": the writer asks about their own change.
+    let own_change = sentence.iter().any(|w| {
+        matches!(
+            w.raw,
+            "i" | "my" | "me" | "im" | "ive" | "ill" | "this" | "these"
+        ) || version_tag(w.raw)
+    });
+    // "do schema migrations usually get an e2e run?", "how do teams test
+    // ...?": the question is about what happens to any such change.
+    // "a retrain on last month's data" is one retrain.
+    let dated_here = dates_an_occasion(sentence)
+        || sentence.windows(2).any(|pair| {
+            matches!(pair[0].raw, "last" | "this" | "next" | "past")
+                && matches!(
+                    pair[1].raw.trim_end_matches('s'),
+                    "day" | "week" | "month" | "year" | "quarter" | "sprint" | "night"
+                )
+        });
+    let kind_sentence = sentence
+        .iter()
+        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::KIND));
     let mut timed = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
@@ -1689,6 +1805,17 @@ fn judge(
                 )
             });
         mood.says_change |= change && !noun_point && !noun_move && !lex.has(w.tok, class::INTENT);
+        // "do config-only changes need more than unit tests?", "is a unit
+        // test enough when someone changes the packaging?": a question about
+        // a kind of change, not about one; a past form reports one.
+        // A statement with a tag ("... a new key but ... fine right?") states.
+        let a_kind = change
+            && asks_here
+            && !tagged
+            && !own_change
+            && !dated_here
+            && !past_form(w.raw)
+            && (kind_sentence || kind_of_change(sentence, k, lex));
         mood.mentions_change |= change
             && !noun_move
             && !likened
@@ -1696,7 +1823,23 @@ fn judge(
             && !asks_in_general
             && !rhetorical_in_general
             && !event
+            && !a_kind
             && !lex.has(w.tok, class::INTENT);
+        // Only where the word would otherwise have said a change.
+        if (a_kind || (change && asks_in_general))
+            && !noun_move
+            && !likened
+            && !general
+            && !rhetorical_in_general
+            && !event
+            && !lex.has(w.tok, class::INTENT)
+            && mood
+                .kind_questions
+                .last()
+                .is_none_or(|&(s, _)| s != opening)
+        {
+            mood.kind_questions.push((opening, end));
+        }
         // "whatever passes in dev will pass in prod" predicts in general;
         // "it will go out tomorrow" points at one release.
         // "hyperparameters are like my gym membership": what a comparison
@@ -1735,7 +1878,7 @@ fn judge(
                             "i" | "we" | "he" | "she" | "they" | "you" | "who"
                         ))
             });
-        if change && !hypothetical && !likened && !person_new {
+        if change && !hypothetical && !likened && !person_new && !a_kind {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
@@ -1875,7 +2018,7 @@ fn judge(
         let next = sentence.get(k + 1).map(|n| n.raw);
         let moving = (change && w.raw.ends_with('s') && matches!(next, Some("from" | "to")))
             || (matches!(w.raw, "goes" | "go" | "going" | "went") && next == Some("from"));
-        if moving && !hypothetical && !general {
+        if moving && !hypothetical && !general && !a_kind {
             mood.reports = true;
         }
         // "a bigger learning rate", "the larger batch size": a value that
@@ -2776,6 +2919,30 @@ mod tests {
             "what do we run after the lr change?",
             "Is integration testing needed when only the evaluation metric's code changes?",
             "what do we rerun after the schema changes?",
+        ] {
+            assert!(mood(text).mentions_change, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_question_about_a_kind_of_change_mentions_none() {
+        for text in [
+            "is a unit test enough when someone changes the packaging of the model artifact?",
+            "do config-only changes (like a new threshold in the yaml) need more than unit tests?",
+            "do we need an end-to-end run for a change that only touches the README?",
+            "when we change the learning rate, which stages have to run what?",
+            "do schema migrations usually get an e2e run in staging?",
+        ] {
+            let m = mood(text);
+            assert!(!m.mentions_change && m.says_change, "{text}");
+            assert!(!m.kind_questions.is_empty(), "{text}");
+        }
+        // The writer's own change, a past form, a particular thing after the
+        // noun, a definite subject of the clause.
+        for text in [
+            "I changed the packaging of the model artifact, is a unit test enough?",
+            "do we need integration tests for a change to the tokenizer vocab?",
+            "is the staging run required when the diff only touches files under tests/?",
         ] {
             assert!(mood(text).mentions_change, "{text}");
         }

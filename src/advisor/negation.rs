@@ -40,7 +40,7 @@ struct Segment {
     /// Began with a contrast word, so it inherits nothing.
     after_contrast: bool,
     has_verb: bool,
-    cue: Option<(usize, u32)>,
+    cue: Option<(usize, u64)>,
 }
 
 /// Returns, for each item, whether it is negated. Negation cue words are

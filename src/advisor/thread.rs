@@ -329,7 +329,7 @@ pub(crate) fn latest_word<'a>(
     concessions: &Cues,
     postponements: &Cues,
     moves: &Cues,
-    class_of: &dyn Fn(&str) -> u32,
+    class_of: &dyn Fn(&str) -> u64,
 ) -> Cow<'a, str> {
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
     let asks = |w: &str| class_of(w) & class::ASK != 0;

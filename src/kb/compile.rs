@@ -1179,6 +1179,7 @@ fn build_lexicon(
         (&raw.release_words, class::INTENT, "release word"),
         (&raw.deferral_words, class::DEFER, "deferral word"),
         (&raw.present_words, class::PRESENT, "present word"),
+        (&raw.kind_words, class::KIND, "kind word"),
         (&raw.fix_words, class::FIX, "fix word"),
     ] {
         for w in list {
@@ -1295,7 +1296,7 @@ fn build_lexicon(
     }
 }
 
-const STRUCTURAL: u32 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
+const STRUCTURAL: u64 = class::NEG_CLAUSE | class::NEG_FORWARD | class::CONTRAST | class::JOINER;
 
 struct Names {
     scopes: Vec<String>,

@@ -274,6 +274,9 @@ pub(crate) struct LexiconFile {
     /// Verbs that report what someone else holds.
     #[serde(default)]
     pub(crate) belief_verbs: Vec<Spanned<String>>,
+    /// Words that make a question about a kind of change, not one change.
+    #[serde(default)]
+    pub(crate) kind_words: Vec<Spanned<String>>,
     /// Words that make a question argue when they follow its question word.
     #[serde(default)]
     pub(crate) rhetorical_words: Vec<Spanned<String>>,
