@@ -347,9 +347,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let version_at: Vec<u32> = items
         .iter()
         .enumerate()
-        .filter(|&(_, i)| {
-            text::version_tag(&cleaned[i.start as usize..i.end as usize].to_ascii_lowercase())
-        })
+        .filter(|&(_, i)| text::version_tag(&cleaned[i.start as usize..i.end as usize]))
         .map(|(k, _)| k as u32)
         .collect();
     let domain_outside = |h: &Hit| {
@@ -1735,16 +1733,6 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         holds_claim,
         // One reader said to be the only one ("only the report helpers call
         // it") is the function's own caller: nobody else sees its output.
-        monitor_fired: {
-            let words: Vec<&str> = lower
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            engine.lexicon.monitor_events().iter().any(|e| {
-                let e: Vec<&str> = e.split_whitespace().collect();
-                !e.is_empty() && words.windows(e.len()).any(|w| w == e.as_slice())
-            })
-        },
         no_readers: engine.special.readers.is_some()
             && (readers::denied(&items, &cleaned, &engine.lexicon, &negated)
                 || (readers.iter().any(|c| c.one) && readers.iter().all(|c| c.one))),
@@ -1787,6 +1775,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
             facts.voiced.push(f);
         }
+    }
+    // Whether a monitor fired matters only beside a monitor's own settings,
+    // so the words are looked for only then.
+    let monitor = |f: &decision::Fired| engine.rules[f.rule as usize].subject == Subject::Monitor;
+    if [
+        &facts.positive,
+        &facts.deferred,
+        &facts.proposed,
+        &facts.voiced,
+        &facts.asked,
+    ]
+    .iter()
+    .any(|list| list.iter().any(monitor))
+    {
+        facts.monitor_fired = tells_any(&lower, engine.lexicon.monitor_events());
     }
     let context = domain_at.iter().any(|&k| !everyday_item[k as usize]);
     // "guide trap: using unit tests to stand in for whole-system confidence.
@@ -2198,6 +2201,18 @@ fn modifies_next(cleaned: &str, end: usize, engine: &Engine) -> bool {
 
 /// The byte ranges of the words of `text` that are one of `words` (lower
 /// case), in text order.
+/// Whether `lower` says one of `phrases` (each one or more whole words).
+fn tells_any(lower: &str, phrases: &[String]) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    phrases.iter().any(|p| {
+        let p: Vec<&str> = p.split_whitespace().collect();
+        !p.is_empty() && words.windows(p.len()).any(|w| w == p.as_slice())
+    })
+}
+
 fn words_at(text: &str, words: &[String]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
@@ -2258,13 +2273,6 @@ fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
     out
 }
 
-/// The spans of the sentences of `lower` in which a value changes its data
-/// type: two different types with a word of a move or a contrast between
-/// them ("from int to string", "a string instead of a timestamp", "an
-/// int now, not a string", "float rather than int"), or one type after "a",
-/// "an" or "as" in a sentence that says "now" ("is a string now"). A type
-/// that is called (`int()`) is code. One pass over the words; most sentences
-/// name no type.
 /// Where a value is set against its old form (`markers`: "instead of",
 /// "(was") and a clause after the marker's own names a part of the ML system
 /// (`components`) in a clause that does not keep the output as it was or deny
@@ -2302,7 +2310,9 @@ fn output_shifts(
             .any(|w| kept.iter().any(|k| k == w))
     };
     let mut out = Vec::new();
-    if denied(lower) {
+    // Most messages hold no marker: the words that keep an output are
+    // looked for only when one is there.
+    if !markers.iter().any(|m| lower.contains(m.as_str())) || denied(lower) {
         return out;
     }
     for m in markers {
@@ -2344,6 +2354,13 @@ fn output_shifts(
     out
 }
 
+/// The spans of the sentences of `lower` in which a value changes its data
+/// type: two different types with a word of a move or a contrast between
+/// them ("from int to string", "a string instead of a timestamp", "an
+/// int now, not a string", "float rather than int"), or one type after "a",
+/// "an" or "as" in a sentence that says "now" ("is a string now"). A type
+/// that is called (`int()`) is code. One pass over the words; most sentences
+/// name no type.
 fn type_moves(lower: &str, types: &[String]) -> Vec<(usize, usize)> {
     const MOVES: [&str; 8] = [
         "instead", "rather", "not", "was", "were", "became", "becomes", "used",

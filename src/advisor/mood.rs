@@ -612,17 +612,6 @@ fn dates_an_occasion(words: &[Word<'_>]) -> bool {
     })
 }
 
-/// "v31", "v2.1", "rc3": a tag that names one version (a bare number may be
-/// a share or a count: "5%", "3 days").
-fn version_tag(word: &str) -> bool {
-    let rest = word
-        .strip_prefix("rc")
-        .or_else(|| word.strip_prefix('v'))
-        .unwrap_or_default();
-    rest.starts_with(|c: char| c.is_ascii_digit())
-        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
-}
-
 /// Words that open a hypothetical clause: a change verb inside one does not
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
@@ -1254,7 +1243,7 @@ fn judge(
             matches!(w.raw, "this" | "our" | "my" | "i")
                 || (w.raw == "the" && !generic_after_the(k) && !about_kinds)
                 || (w.raw == "that" && !relative_that(sentence, k))
-                || version_tag(w.raw)
+                || super::text::version_tag(w.raw)
         });
         // "when is it OK to skip the end-to-end run?", "is it normal to
         // ...": asks what is acceptable in general, whatever it names; "is
@@ -1715,7 +1704,7 @@ fn judge(
         matches!(
             w.raw,
             "i" | "my" | "me" | "im" | "ive" | "ill" | "this" | "these"
-        ) || version_tag(w.raw)
+        ) || super::text::version_tag(w.raw)
     });
     // "do schema migrations usually get an e2e run?", "how do teams test
     // ...?": the question is about what happens to any such change.

@@ -379,11 +379,13 @@ fn push_word<'a>(tokens: &mut Vec<RawToken<'a>>, raw: &'a str, start: usize, end
     tokens.push(word_token(lower, start, end));
 }
 
-/// "v7", "v2.1", "rc3": a tag that names one version of a model or release.
+/// "v7", "V2.1", "rc3": a tag that names one version of a model or release
+/// (a bare number may be a share or a count: "5%", "3 days").
 pub(crate) fn version_tag(word: &str) -> bool {
     let rest = word
-        .strip_prefix('v')
+        .strip_prefix(['v', 'V'])
         .or_else(|| word.strip_prefix("rc"))
+        .or_else(|| word.strip_prefix("RC"))
         .unwrap_or("");
     rest.starts_with(|c: char| c.is_ascii_digit())
         && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
