@@ -1754,6 +1754,18 @@ fn changes_in_unusual_words_are_changes() {
             &[INTEG][..],
         ),
         (
+            "the upstream clicks table now comes from the new streaming feed",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "first time the no-show model's scores reach the front desk in prod",
+            "change",
+            Some(GATE),
+            &[INTEG, GATE][..],
+        ),
+        (
             "flipped `use_bf16` to true in the serving config",
             "change",
             Some(INTEG),
