@@ -1706,6 +1706,12 @@ fn changes_in_unusual_words_are_changes() {
             &[INTEG][..],
         ),
         (
+            "the eviction policy of the embedding cache is now allkeys-lru",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
             "kafka on the beach was a great read",
             "nothing",
             None,
