@@ -1858,3 +1858,117 @@ fn questions_about_a_kind_of_change_of_the_advice39_round() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+/// advice43 round: a change said in unusual words. Training run again, or
+/// trained on a named stretch of data, is a retrain whatever the verb; a
+/// stream, queue or cache sits between a writer and its readers; the bare
+/// names of those systems and a bare rollback count only in an ML message.
+#[test]
+fn changes_in_unusual_words_are_changes() {
+    for &(text, reading, primary, scopes) in &[
+        (
+            "reran the pricing model training on last month's data",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "trained v3 of the eta model on the nov window",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "retrained the ranker with the same script on fresh clicks",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the redis ttl for session features went from 1h to 30m",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the stream job for the fraud features now reads from a new kafka topic",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the eviction policy of the embedding cache is now allkeys-lru",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "kafka on the beach was a great read",
+            "nothing",
+            None,
+            &[][..],
+        ),
+        (
+            "rolled back my laptop to the old OS",
+            "nothing",
+            None,
+            &[][..],
+        ),
+        (
+            "rolled the endpoint back to v12 after the latency alert",
+            "change",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "the ranker retraining job now pulls labels from the new annotations table",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the `device` column gets two new values, tablet and tv",
+            "change",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        (
+            "our new churn model replaces the old one for every customer on monday",
+            "change",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "the nightly scorer now writes to scores_v3 instead of scores_v2",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "we make new pipeline for the store features, what tests?",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the upstream clicks table now comes from the new streaming feed",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "first time the no-show model's scores reach the front desk in prod",
+            "change",
+            Some(GATE),
+            &[INTEG, GATE][..],
+        ),
+        (
+            "flipped `use_bf16` to true in the serving config",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}

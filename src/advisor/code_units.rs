@@ -183,9 +183,18 @@ pub(crate) fn find(
                         matches!(w.to_ascii_lowercase().as_str(), "config" | "cfg" | "yaml")
                     })
             };
+            // "flipped `use_fp16` to true": a switch's value is a word.
+            let value = |w: &str| {
+                w.starts_with(|c: char| c.is_ascii_digit())
+                    || ["true", "false"].iter().any(|b| {
+                        w.trim_end_matches(['`', '.', ',', ';', ')'])
+                            .trim_start_matches('`')
+                            .eq_ignore_ascii_case(b)
+                    })
+            };
             words.windows(2).enumerate().any(|(k, pair)| {
                 matches!(pair[0], "from" | "to" | "now")
-                    && pair[1].starts_with(|c: char| c.is_ascii_digit())
+                    && value(pair[1])
                     && ((k <= 4 && words[..k].iter().all(|w| setting_word(w)))
                         || in_config(&words[..k]))
             })
@@ -322,6 +331,10 @@ mod tests {
             ["max_length"]
         );
         assert_eq!(settings("max_iter was bumped to 2000"), ["max_iter"]);
+        assert_eq!(
+            settings("flipped `use_fp16` to true in the inference config"),
+            ["use_fp16"]
+        );
         assert!(settings("clamp_scores now clips to 1 instead of 100").is_empty());
         assert!(settings("fixed parse_ts, it returned 0 from 1970").is_empty());
         assert!(settings("fixed `clamp_scores()`").is_empty());
