@@ -588,8 +588,9 @@ const CASES: &[Case] = &[
     ("the BI team rebuilt `dim_orders` on top of the new billing source", I, &[INTEG], &[T4]),
     // One unit set against another ("pct not fraction") changes what the value means.
     ("`churn_rate()` now gives pct not fraction, the weekly report reads it", I, &[UNIT, INTEG], &[T8]),
-    // New values a field can take reach whoever filters on it.
-    ("the `device_class` column gets three new values from the app team", I, &[INTEG], &[T8]),
+    // New values a field can take reach whoever filters on it, and they are
+    // an input change too: the parsing of the column is unit tested first.
+    ("the `device_class` column gets three new values from the app team", I, &[UNIT, INTEG], &[T2, T8]),
     // ---------------------------------------------------------------- trap claims and shorthand (advice41 round)
     // ".6→.45" moves a value as "0.6→0.45" does, so the claim after it takes nothing back.
     ("thr .6→.45 on the churn ep, it's a cutoff not the model", I, &[INTEG], &[T3]),
