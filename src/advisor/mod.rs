@@ -2328,7 +2328,8 @@ fn output_shifts(
                 continue;
             }
             let end = clause_end(at + m.len());
-            let start = clause_start(at);
+            // The clause's words, without the space after the stop before it.
+            let start = at - lower[clause_start(at)..at].trim_start().len();
             if out.iter().any(|&(s, _)| s == start) {
                 continue;
             }
@@ -2986,6 +2987,39 @@ mod tests {
         // "reverting" is another word; a hyphen ends one.
         let text = "Reverted the bump; reverting is not reverted-ish, revert!";
         assert_eq!(words_at(text, &words), [(0, 8), (36, 44), (50, 56)]);
+    }
+
+    #[test]
+    fn an_output_shift_is_the_clause_of_its_marker_when_a_part_reads_it_later() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (markers, parts, kept) = (words(&["instead of"]), words(&["ranker"]), words(&["same"]));
+        let text = "heads up: `top_k()` returns ids instead of rows. the ranker zips them";
+        let start = text.find('`').unwrap();
+        // The span starts at the clause's first word, not at the space after
+        // the colon, so the answer quotes the user's words as typed.
+        assert_eq!(
+            output_shifts(text, &markers, &parts, &kept),
+            [(start, text.find(". the").unwrap())]
+        );
+        // Nobody named after it, or the output kept: no shift.
+        assert!(
+            output_shifts(
+                "`top_k()` returns ids instead of rows",
+                &markers,
+                &parts,
+                &kept
+            )
+            .is_empty()
+        );
+        assert!(
+            output_shifts(
+                text.replace("zips", "gets the same").as_str(),
+                &markers,
+                &parts,
+                &kept
+            )
+            .is_empty()
+        );
     }
 
     #[test]
