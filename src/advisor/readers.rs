@@ -572,6 +572,10 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
     out
 }
 
+fn word_of<'a>(cleaned: &'a str, i: &Item) -> &'a str {
+    &cleaned[i.start as usize..i.end as usize]
+}
+
 /// Auxiliaries that cut a clause short ("the online scorer does not").
 const AUX: [&str; 15] = [
     "does", "do", "did", "has", "have", "doesn't", "don't", "didn't", "hasn't", "haven't",
@@ -713,7 +717,26 @@ fn holds_old_way(
                 cleaned[items[k].start as usize..items[k].end as usize].eq_ignore_ascii_case(w)
             })
     });
-    if !about_ml || reports || tested || denied || holds_changes {
+    // "raised the PSI threshold on the drift monitor. the monitor still kicks
+    // off the retrain when it fires": a subject whose every word the message
+    // used before names the part that changed, still doing its job; it is no
+    // other reader. ("the serving transformer" after "the training
+    // transformer" names a new part.)
+    let word = |k: usize| word_of(cleaned, &items[k]);
+    let restated = cs > 0
+        && subject
+            .iter()
+            .filter(|&&k| {
+                !lex.determiners()
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(word(k)))
+            })
+            .all(|&k| {
+                items[..cs]
+                    .iter()
+                    .any(|i| word_of(cleaned, i).eq_ignore_ascii_case(word(k)))
+            });
+    if !about_ml || reports || tested || denied || holds_changes || restated {
         return None;
     }
     Some(Readers {
@@ -948,6 +971,11 @@ mod tests {
         );
         assert!(readers("fixed it. the unit tests still pass").is_empty());
         assert!(readers("the endpoint still returns 200").is_empty());
+        // The part that changed, named again, still doing its job.
+        assert!(
+            readers("raised the alert threshold on the drift monitor. the monitor still kicks off the retrain when it fires")
+                .is_empty()
+        );
         assert!(readers("the model still splits the same way").is_empty());
     }
 
