@@ -4,7 +4,9 @@
 //!
 //! The `advice*.jsonl` files are development sets:
 //! written by people who never saw the engine's answers, each scored once on
-//! first sight (README.md has the figures), then tuned against.
+//! first sight (README.md has the figures), then tuned against; their floors
+//! sit at the accuracy reached, rounded down to a whole percent, so an edit
+//! that loses cases fails here.
 //! `heldout.jsonl` and `heldout2.jsonl` to `heldout4.jsonl` are never tuned against; their
 //! floors only guard against a regression, and their figures are reported in
 //! README.md.
@@ -32,120 +34,120 @@ fn score(file: &str, min: f64) {
 
 #[test]
 fn development_set() {
-    score("advice.jsonl", 0.93);
+    score("advice.jsonl", 0.98);
 }
 
 #[test]
 fn second_development_set() {
-    score("advice2.jsonl", 0.98);
+    score("advice2.jsonl", 0.99);
 }
 
 #[test]
 fn third_development_set() {
-    score("advice3.jsonl", 0.92);
+    score("advice3.jsonl", 0.97);
 }
 
 #[test]
 fn fourth_development_set() {
-    score("advice4.jsonl", 0.86);
+    score("advice4.jsonl", 0.92);
 }
 
 #[test]
 fn fifth_development_set() {
-    score("advice5.jsonl", 0.87);
+    score("advice5.jsonl", 0.95);
 }
 
 #[test]
 fn sixth_development_set() {
-    score("advice6.jsonl", 0.82);
+    score("advice6.jsonl", 0.9);
 }
 
 #[test]
 fn seventh_development_set() {
-    score("advice7.jsonl", 0.84);
+    score("advice7.jsonl", 0.92);
 }
 
 #[test]
 fn eighth_development_set() {
-    score("advice8.jsonl", 0.81);
+    score("advice8.jsonl", 0.94);
 }
 
 #[test]
 fn ninth_development_set() {
-    score("advice9.jsonl", 0.95);
+    score("advice9.jsonl", 0.99);
 }
 
 #[test]
 fn tenth_development_set() {
-    score("advice10.jsonl", 0.84);
+    score("advice10.jsonl", 1.0);
 }
 
 #[test]
 fn eleventh_development_set() {
-    score("advice11.jsonl", 0.92);
+    score("advice11.jsonl", 1.0);
 }
 
 #[test]
 fn twelfth_development_set() {
-    score("advice12.jsonl", 0.94);
+    score("advice12.jsonl", 1.0);
 }
 
 #[test]
 fn thirteenth_development_set() {
     // Beliefs voiced without a change and traps voiced about one.
-    score("advice13.jsonl", 0.86);
+    score("advice13.jsonl", 0.9);
 }
 
 #[test]
 fn fifteenth_development_set_threads_shorthand_english() {
-    score("advice15.jsonl", 0.92);
+    score("advice15.jsonl", 0.96);
 }
 
 #[test]
 fn fourteenth_development_set() {
-    score("advice14.jsonl", 0.84);
+    score("advice14.jsonl", 0.9);
 }
 
 #[test]
 fn sixteenth_development_set() {
     // Traps voiced about a change in many sentence shapes, and the
     // vocabulary teams type every day.
-    score("advice16.jsonl", 0.84);
+    score("advice16.jsonl", 0.9);
 }
 
 #[test]
 fn twentieth_development_set_boundaries_and_one_function() {
     // Boundaries that interact (new columns, units, join keys, online and
     // offline paths, rewired workflow steps) against one function changed.
-    score("advice20.jsonl", 0.9);
+    score("advice20.jsonl", 0.98);
 }
 
 #[test]
 fn nineteenth_development_set() {
     // Traps voiced as a claim or a rhetorical question about one change, and
     // beliefs voiced with no change.
-    score("advice19.jsonl", 0.88);
+    score("advice19.jsonl", 1.0);
 }
 
 #[test]
 fn twenty_first_development_set() {
     // Engineers' shorthand and emoji, learners' English, and the names
     // teams give models, settings and data loaders.
-    score("advice21.jsonl", 0.92);
+    score("advice21.jsonl", 1.0);
 }
 
 #[test]
 fn eighteenth_development_set_threads_and_several_changes() {
     // Threads where the latest word narrows, denies or puts off a change,
     // and messages that join two or three changes.
-    score("advice18.jsonl", 0.88);
+    score("advice18.jsonl", 1.0);
 }
 
 #[test]
 fn seventeenth_development_set() {
     // General questions about testing and the study guide's own rows
     // restated; the last 25 lines are a check part never tuned on.
-    score("advice17.jsonl", 0.68);
+    score("advice17.jsonl", 0.88);
 }
 
 #[test]
@@ -176,14 +178,14 @@ fn fourth_held_out_set() {
 #[test]
 fn twenty_second_development_set() {
     // Words around a change: reasons, purposes, compound nouns.
-    score("advice22.jsonl", 0.8);
+    score("advice22.jsonl", 0.9);
 }
 
 #[test]
 fn twenty_seventh_development_set_shorthand_english_vocabulary() {
     // Shorthand and emoji, learners' English (a belief followed by "is
     // true?", "I am new"), team vocabulary; last 25 a check part.
-    score("advice27.jsonl", 0.93);
+    score("advice27.jsonl", 0.98);
 }
 
 #[test]
@@ -192,14 +194,14 @@ fn twenty_fifth_development_set() {
     // offline paths, rewired workflow steps) against one function, helper,
     // UDF or regex changed; the last 25 lines are a check part never tuned
     // on.
-    score("advice25.jsonl", 0.95);
+    score("advice25.jsonl", 0.98);
 }
 
 #[test]
 fn twenty_third_development_set() {
     // General questions and the study guide's rows restated; the last 25
     // lines are a check part never tuned on.
-    score("advice23.jsonl", 0.82);
+    score("advice23.jsonl", 0.89);
 }
 
 #[test]
@@ -207,7 +209,7 @@ fn thirty_third_development_set_shorthand_vocabulary_offtopic() {
     // Engineers' shorthand and emoji, library and platform vocabulary,
     // learners' English, chatter with ML-ish words in everyday senses; the
     // last 25 lines are a check part never tuned on.
-    score("advice33.jsonl", 0.9);
+    score("advice33.jsonl", 0.94);
 }
 
 #[test]
@@ -215,7 +217,7 @@ fn thirty_seventh_development_set_threads_and_several_changes() {
     // Thread transcripts (corrections, concessions, scope creep, a release
     // decided late) and messages with several changes at once; the last 25
     // lines are a check part never tuned on.
-    score("advice37.jsonl", 0.8);
+    score("advice37.jsonl", 0.88);
 }
 
 #[test]
@@ -223,7 +225,7 @@ fn thirty_eighth_development_set_shorthand_vocabulary_guide_rows() {
     // Chat shorthand, library class and parameter names, everyday words that
     // are ML terms only in context, and the study guide's rows reworded; the
     // last 25 lines are a check part never tuned on.
-    score("advice38.jsonl", 0.84);
+    score("advice38.jsonl", 0.88);
 }
 
 #[test]
@@ -232,7 +234,7 @@ fn thirty_fifth_development_set_one_function_against_a_boundary() {
     // output crosses a boundary (training and serving, join keys, schemas,
     // clients of other services); the last 25 lines are a check part never
     // tuned on.
-    score("advice35.jsonl", 0.9);
+    score("advice35.jsonl", 0.96);
 }
 
 #[test]
@@ -241,7 +243,7 @@ fn thirty_fourth_development_set_questions() {
     // change, and ones about one change, with lead-ins, typos, emoji and
     // longer messages around them; the last 25 lines are a check part never
     // tuned on.
-    score("advice34.jsonl", 0.76);
+    score("advice34.jsonl", 0.8);
 }
 
 #[test]
@@ -249,14 +251,14 @@ fn thirty_sixth_development_set_trap_claims_and_beliefs() {
     // Traps voiced about one change (hedged, sarcastic, reported from someone
     // else, as a review comment, in shorthand, negated) and beliefs voiced
     // without one; the last 25 lines are a check part never tuned on.
-    score("advice36.jsonl", 0.76);
+    score("advice36.jsonl", 0.85);
 }
 
 #[test]
 fn twenty_eighth_development_set() {
     // Messages tried by hand at the start of the round of `advice23` to
     // `advice27`, several of them known misreads, mixed kinds.
-    score("advice28.jsonl", 0.66);
+    score("advice28.jsonl", 0.83);
 }
 
 #[test]
@@ -265,7 +267,7 @@ fn thirty_first_development_set_boundaries_and_one_function() {
     // wire formats, clients of other services) against one function, method,
     // UDF or regex changed; the last 25 lines are a check part never tuned
     // on.
-    score("advice31.jsonl", 0.9);
+    score("advice31.jsonl", 0.98);
 }
 
 #[test]
@@ -273,21 +275,21 @@ fn twenty_ninth_development_set() {
     // General questions about testing (which stage, what gates a release,
     // "do we need a canary for ...?") and the study guide's rows restated;
     // the last 25 lines are a check part never tuned on.
-    score("advice29.jsonl", 0.80);
+    score("advice29.jsonl", 0.84);
 }
 
 #[test]
 fn thirtieth_development_set() {
     // Threads (corrected, answered, moved to another PR, approved, Slack copy
     // formats) and several changes in one message; last 25 a check part.
-    score("advice30.jsonl", 0.80);
+    score("advice30.jsonl", 0.88);
 }
 
 #[test]
 fn twenty_fourth_development_set() {
     // Threads (postponed, narrowed, objected to, moved to another PR, Slack
     // copy formats) and several changes in one message; last 25 a check part.
-    score("advice24.jsonl", 0.84);
+    score("advice24.jsonl", 0.92);
 }
 
 #[test]
@@ -333,7 +335,7 @@ fn twenty_sixth_development_set_traps_and_beliefs() {
     // Traps voiced as a claim or rhetorical question about one change (30),
     // beliefs voiced with no change (20); the last 25 lines are a check part
     // never tuned on.
-    score("advice26.jsonl", 0.84);
+    score("advice26.jsonl", 0.92);
 }
 
 #[test]
@@ -341,7 +343,7 @@ fn thirty_second_development_set_trap_claims_beliefs_negation() {
     // Traps voiced as a claim or rhetorical question about a change (37),
     // beliefs with no specific change (23) and negation (15); the last 25
     // lines are a check part never tuned on.
-    score("advice32.jsonl", 0.85);
+    score("advice32.jsonl", 0.93);
 }
 
 #[test]
@@ -359,7 +361,7 @@ fn fortieth_development_set_outputs_monitors_and_sources() {
     // a verb no reader list holds), bug fixes that keep the contract,
     // monitor and alert settings, upstream sources, online and offline
     // parity; the last 25 lines are a check part never tuned on.
-    score("advice40.jsonl", 0.89);
+    score("advice40.jsonl", 0.9);
 }
 
 #[test]
@@ -368,7 +370,7 @@ fn forty_first_development_set_trap_claims_and_shorthand() {
     // features, schema, serving, retrains, docs and tests), rhetorical
     // questions, shorthand and emoji, and a few beliefs with no change; the
     // last 25 lines are a check part never tuned on.
-    score("advice41.jsonl", 0.88);
+    score("advice41.jsonl", 0.89);
 }
 
 #[test]
@@ -387,5 +389,5 @@ fn forty_third_development_set_changes_in_unusual_words() {
     // vocabulary (torch, sklearn, xgboost, kafka, redis, mlflow), and ten
     // off-topic messages using the same words in everyday senses; the last
     // 25 lines are a check part never tuned on.
-    score("advice43.jsonl", 0.96);
+    score("advice43.jsonl", 0.97);
 }
