@@ -1698,28 +1698,33 @@ fn judge(
     // not make the question about a change. "after I change the lr" and
     // "after the lr change" still do.
     let asks_here = opens_with_question || question_mark;
+    // Whether a change word names a kind of change matters only in a
+    // question (`a_kind` below), so a statement skips the three scans.
     // "I changed the packaging, is a unit test enough?", "does this need
     // staging?", "is v12 ready?": the writer asks about their own change.
-    let own_change = sentence.iter().any(|w| {
-        matches!(
-            w.raw,
-            "i" | "my" | "me" | "im" | "ive" | "ill" | "this" | "these"
-        ) || super::text::version_tag(w.raw)
-    });
+    let own_change = !asks_here
+        || sentence.iter().any(|w| {
+            matches!(
+                w.raw,
+                "i" | "my" | "me" | "im" | "ive" | "ill" | "this" | "these"
+            ) || super::text::version_tag(w.raw)
+        });
     // "do schema migrations usually get an e2e run?", "how do teams test
     // ...?": the question is about what happens to any such change.
     // "a retrain on last month's data" is one retrain.
-    let dated_here = dates_an_occasion(sentence)
-        || sentence.windows(2).any(|pair| {
-            matches!(pair[0].raw, "last" | "this" | "next" | "past")
-                && matches!(
-                    pair[1].raw.trim_end_matches('s'),
-                    "day" | "week" | "month" | "year" | "quarter" | "sprint" | "night"
-                )
-        });
-    let kind_sentence = sentence
-        .iter()
-        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::KIND));
+    let dated_here = asks_here
+        && (dates_an_occasion(sentence)
+            || sentence.windows(2).any(|pair| {
+                matches!(pair[0].raw, "last" | "this" | "next" | "past")
+                    && matches!(
+                        pair[1].raw.trim_end_matches('s'),
+                        "day" | "week" | "month" | "year" | "quarter" | "sprint" | "night"
+                    )
+            }));
+    let kind_sentence = asks_here
+        && sentence
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::KIND));
     let mut timed = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
