@@ -216,6 +216,12 @@ const CASES: &[Case] = &[
     ("moving the pipeline from staging into production next week", R, &[GATE], &[T3]),
     ("prod deployment of the churn pipeline is scheduled for friday", R, &[GATE], &[T3]),
     ("depolyment to prod tonight, anything to check?", R, &[GATE], &[T3]),
+    // A model taking the place of the one that serves people is a release,
+    // whatever the verb; "make sure the prod model loads" is not.
+    ("the retrained fraud model becomes the prod model tomorrow", R, &[GATE], &[T3]),
+    ("make v5 of the ranker the one users hit", R, &[GATE], &[T3]),
+    ("publishing the churn model to production tonight", R, &[GATE], &[T3]),
+    ("the classifier v2 will serve all live traffic from friday", R, &[GATE], &[T3]),
     // "goes" is "go" with an ending the stemmer does not remove; the
     // everyday "goes into production" of a school play needs ML context.
     ("the churn model goes to prod thursday", R, &[GATE], &[T3]),

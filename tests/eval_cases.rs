@@ -398,3 +398,13 @@ fn forty_third_development_set_changes_in_unusual_words() {
     // 25 lines are a check part never tuned on.
     score("advice43.jsonl", 0.97);
 }
+
+#[test]
+fn forty_ninth_development_set_release_markup_offtopic() {
+    // Releases in everyday verbs (becomes the production model, cut over,
+    // publish, starts serving live traffic) beside deploys into staging,
+    // Slack markup and diffs, office chatter with stage-like words, PR
+    // templates, negations and tests-only changes; the last 25 lines are a
+    // check part never tuned on.
+    score("advice49.jsonl", 0.93);
+}
