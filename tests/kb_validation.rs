@@ -95,6 +95,20 @@ fn each_problem_names_file_line_and_what_is_wrong() {
             "signals = [\"the\",",
         ),
         (
+            "rules.toml",
+            "note_unless = \"integration\"",
+            "note_unless = \"integraton\"",
+            "unknown scope `integraton`",
+            "\"integraton\"",
+        ),
+        (
+            "rules.toml",
+            "id = \"hyperparameters\"\n",
+            "id = \"hyperparameters\"\nnote_unless = \"unit\"\n",
+            "rule `hyperparameters` has `note_unless` but no `note` for it to leave out",
+            "note_unless = \"unit\"\n",
+        ),
+        (
             "traps.toml",
             "id = \"stage-blind\"",
             "id = \"Stage Blind\"",

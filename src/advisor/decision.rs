@@ -538,7 +538,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let mut component_on = vec![false; engine.components.len()];
     let mut checks: Vec<usize> = Vec::new();
     let mut why: Vec<String> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    // With the scope past which each is moot ("if its output changes
+    // meaning, run the integration test as well" says nothing to an answer
+    // that already runs it).
+    let mut notes: Vec<(String, Option<usize>)> = Vec::new();
     let mut escalators = Vec::new();
 
     // The deepest scope the change itself needs.
@@ -598,9 +601,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             why.push(rule.why.clone());
         }
         if let Some(note) = &rule.note
-            && !notes.contains(note)
+            && !notes.iter().any(|(n, _)| n == note)
         {
-            notes.push(note.clone());
+            notes.push((note.clone(), rule.note_unless));
         }
     }
 
@@ -884,6 +887,12 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             .collect()
     };
     let confident = reading != Reading::Nothing;
+    let deepest = scopes.last().copied();
+    let notes = notes
+        .into_iter()
+        .filter(|(_, unless)| !unless.is_some_and(|u| deepest.is_some_and(|d| d >= u)))
+        .map(|(note, _)| note)
+        .collect();
     Advice {
         reading,
         primary_scope: scopes
@@ -1007,6 +1016,18 @@ mod tests {
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.scopes, ["unit", "integration"]);
         assert!(!advice.matched.iter().any(|m| m.rule == "generic-code"));
+    }
+
+    #[test]
+    fn a_note_about_going_deeper_is_left_out_once_the_answer_is_deeper() {
+        let alone = decide(&KB.engine, facts(&["one-function"]));
+        assert_eq!(
+            alone.notes,
+            ["if its output changes meaning, integration too"]
+        );
+        let deeper = decide(&KB.engine, facts(&["one-function", "pipeline"]));
+        assert_eq!(deeper.scopes, ["unit", "integration"]);
+        assert!(deeper.notes.is_empty(), "{:?}", deeper.notes);
     }
 
     #[test]

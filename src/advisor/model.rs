@@ -84,6 +84,9 @@ pub struct Rule {
     pub traps: Vec<usize>,
     pub why: String,
     pub note: Option<String>,
+    /// Index into [`Engine::scopes`]: the note is left out once the answer
+    /// reaches this scope.
+    pub note_unless: Option<usize>,
     pub negatable: bool,
     pub fallback: bool,
     pub owns_line_paths: bool,

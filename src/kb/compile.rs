@@ -1458,6 +1458,14 @@ fn rules(
                 format!("rule `{id}` has a generic note but no `note` for it to replace"),
             );
         }
+        if let Some(unless) = &rule.note_unless
+            && rule.note.is_none()
+        {
+            r.at(
+                unless.span(),
+                format!("rule `{id}` has `note_unless` but no `note` for it to leave out"),
+            );
+        }
         out.push(Rule {
             title: r.worded(
                 &rule.title,
@@ -1496,6 +1504,10 @@ fn rules(
                     "rule note",
                     limits::SECTION,
                 )
+            }),
+            note_unless: rule.note_unless.as_ref().and_then(|s| {
+                r.refs(std::slice::from_ref(s), "scope", &names.scopes)
+                    .pop()
             }),
             negatable: rule.negatable.unwrap_or(kind != RuleKind::Trap),
             fallback: rule.fallback,

@@ -196,6 +196,10 @@ pub(crate) struct RawRule {
     pub(crate) why: Spanned<String>,
     #[serde(default)]
     pub(crate) note: Option<Spanned<String>>,
+    /// The note is left out once the answer reaches this scope (it says
+    /// what would make the change need that scope).
+    #[serde(default)]
+    pub(crate) note_unless: Option<Spanned<String>>,
     /// Trap reveals usually stay true even inside a negated clause
     /// ("we don't need integration tests, unit tests pass").
     #[serde(default)]
