@@ -152,6 +152,9 @@ pub(crate) struct Lexicon {
     deletions: FxHashMap<Box<str>, Vec<u32>>,
     /// Stems of words that are ML terms only in context.
     everyday: rustc_hash::FxHashSet<Box<str>>,
+    /// Everyday words that a value right after them gives their ML sense
+    /// (`valued_shorthand`: "bs 64", "lr 3e-4").
+    valued: rustc_hash::FxHashSet<Box<str>>,
     /// Shorthand as typed (lower case) and the words it stands for.
     shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
     /// Shorthand read as its long form only when typed in lower case.
@@ -732,6 +735,16 @@ impl Lexicon {
 
     pub(crate) fn add_everyday(&mut self, stem: &str) {
         self.everyday.insert(stem.into());
+    }
+
+    pub(crate) fn add_valued(&mut self, stem: &str) {
+        self.valued.insert(stem.into());
+    }
+
+    /// True when `surface` (as typed, one word) is shorthand that a value
+    /// right after it makes an ML term ("bs 64").
+    pub(crate) fn is_valued(&self, surface: &str) -> bool {
+        !self.valued.is_empty() && self.valued.contains(text::stem(&surface.to_lowercase()).as_ref())
     }
 
     /// True when `word` (as typed) is an everyday word that is an ML term

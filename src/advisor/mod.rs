@@ -321,6 +321,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                         && (engine
                             .lexicon
                             .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
+                            && !valued_sense(engine, &cleaned, &items, k)
                             || (k > 0
                                 && engine
                                     .lexicon
@@ -2502,6 +2503,30 @@ fn stage_chain(engine: &Engine, cleaned: &str, items: &[Item]) -> Vec<bool> {
         last = here;
     }
     chain
+}
+
+/// Whether the everyday item `k` is shorthand read in its ML sense
+/// (`valued_shorthand`): a value right after it ("bs 64", "lr 3e-4"), a
+/// change verb right before it ("bumped lr"; not "a new wd drive", where the
+/// verb is an everyday word itself), or a second such shorthand in the
+/// message ("lr and bs"). Looked at only for items already found everyday.
+fn valued_sense(engine: &Engine, cleaned: &str, items: &[Item], k: usize) -> bool {
+    let lex = &engine.lexicon;
+    let surface = |i: &Item| &cleaned[i.start as usize..i.end as usize];
+    if !lex.is_valued(surface(&items[k])) {
+        return false;
+    }
+    items.get(k + 1).is_some_and(|n| n.tok == NUMBER)
+        || (k > 0
+            && lex.has(items[k - 1].tok, class::CHANGE)
+            && !lex.item_is_everyday(items[k - 1].tok, surface(&items[k - 1])))
+        || items.iter().enumerate().any(|(j, i)| {
+            j != k
+                && i.tok != BREAK
+                && i.tok != COMMA
+                && i.tok != NUMBER
+                && lex.is_valued(surface(i))
+        })
 }
 
 fn truncate(s: &str, max: usize) -> &str {

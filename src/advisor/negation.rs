@@ -136,6 +136,7 @@ fn analyse_sentence(
                 if cls & class::NEG_FORWARD != 0
                     || first_content == Some(at)
                     || predicts_no_effect(items, at, seg.end, lex)
+                    || contrasts(items, text, at, seg.end, lex)
                 {
                     mark(out, at, seg.end);
                     Polarity::Forward
@@ -208,6 +209,39 @@ fn predicts_no_effect(items: &[Item], cue: usize, end: usize, lex: &Lexicon) -> 
         || (cue > 0 && matches!(lex.name(items[cue - 1].tok), "wo" | "ca"));
     // The cue, its verb, and something the verb acts on.
     modal && end > cue + 2
+}
+
+/// "the job is now in spark not pandas", "float not int": a "not" between
+/// two words, with no auxiliary before it and no verb after it, sets what
+/// follows against what comes before; it negates only what follows. "the
+/// model not retrained" (a verb after it) and "it is not the model" (an
+/// auxiliary before it) still negate their clause.
+fn contrasts(items: &[Item], text: &str, cue: usize, end: usize, lex: &Lexicon) -> bool {
+    let word = |k: usize| &text[items[k].start as usize..items[k].end as usize];
+    if cue == 0 || cue + 1 >= end || !word(cue).eq_ignore_ascii_case("not") {
+        return false;
+    }
+    let before = text[..items[cue].start as usize]
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    const AUXILIARIES: [&str; 23] = [
+        "is", "are", "was", "were", "am", "be", "been", "do", "does", "did", "has", "have", "had",
+        "will", "would", "can", "could", "should", "must", "may", "might", "shall", "need",
+    ];
+    let (prev, next) = (items[cue - 1].tok, items[cue + 1].tok);
+    let verb_like = |k: usize, t| {
+        lex.has(t, class::CHANGE | class::NEG_CLAUSE | class::NEG_FORWARD)
+            || matches!(t, BREAK | COMMA)
+            || word(k).to_ascii_lowercase().ends_with("ed")
+    };
+    !before.is_empty()
+        && word(cue - 1).eq_ignore_ascii_case(&before)
+        && !AUXILIARIES.contains(&before.as_str())
+        && !verb_like(cue - 1, prev)
+        && !verb_like(cue + 1, next)
 }
 
 /// "signature and return type are the same": "the same" after a copula says
