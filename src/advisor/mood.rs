@@ -1351,12 +1351,20 @@ fn judge(
         .position(|w| matches!(w.raw, "because" | "cause" | "coz" | "since"))
         .filter(|&b| b > first)
         .unwrap_or(sentence.len());
+    // "lr schedule cosine → linear, everything else same", "nothing else":
+    // "else" limits the word to the rest of this change; it judges no kind
+    // (but "it goes through staging like everything else" likens it to all).
+    let rest_of_change = |k: usize| {
+        sentence.get(k + 1).is_some_and(|n| n.raw == "else")
+            && !(k > 0 && matches!(sentence[k - 1].raw, "like" | "as" | "than"))
+    };
     let general_word = |k: usize| {
         let w = &sentence[k];
         w.kind == TokenKind::Word
             && k < reason_from
             && lex.has(w.tok, class::GENERAL)
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
+            && !rest_of_change(k)
             // "the first ever release" is one occasion, and so is what a
             // past verb did ("the model passed everything in staging").
             && !(k > 0 && (sentence[k - 1].raw == "first" || sentence[k - 1].raw.ends_with("ed")))
@@ -1542,6 +1550,7 @@ fn judge(
                 || put_off(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
+            && !rest_of_change(k)
             // "the staging deploy went fine", "the backfill ran fine": how
             // something that happened turned out, not a verdict on a kind.
             && !(k > 0
