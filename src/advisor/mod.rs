@@ -2529,6 +2529,22 @@ fn valued_sense(engine: &Engine, cleaned: &str, items: &[Item], k: usize) -> boo
         })
 }
 
+/// Where the number starts in a word that is counted shorthand typed against
+/// its number ("ep12" is "ep 12"), if it is one. Looks only at words of a
+/// few letters followed by digits, as typed.
+fn glued_count(lex: &lexicon::Lexicon, t: &text::RawToken<'_>) -> Option<usize> {
+    let bytes = t.word.as_bytes();
+    if t.kind != TokenKind::Word || bytes.len() < 3 || !bytes[0].is_ascii_alphabetic() {
+        return None;
+    }
+    let at = bytes.iter().position(u8::is_ascii_digit)?;
+    (at <= 4
+        && bytes[at..].iter().all(u8::is_ascii_digit)
+        && t.end - t.start == bytes.len()
+        && lex.expand_counted(&t.word[..at]).is_some())
+    .then_some(at)
+}
+
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
@@ -2560,6 +2576,32 @@ pub(crate) fn analyse(
             }
             !(t.kind == TokenKind::Word && next < paths.len() && paths[next].1 <= t.start)
         });
+    }
+    // "the ep12 ckpt": counted shorthand typed against its number is read
+    // as the shorthand and the number ("ep 12").
+    if raw.iter().any(|t| glued_count(lex, t).is_some()) {
+        let mut split = Vec::with_capacity(raw.len() + 2);
+        for t in raw {
+            match glued_count(lex, &t) {
+                Some(at) => {
+                    let (short, count) = t.word.split_at(at);
+                    split.push(text::RawToken {
+                        kind: TokenKind::Word,
+                        word: Cow::Owned(short.to_string()),
+                        start: t.start,
+                        end: t.start + at,
+                    });
+                    split.push(text::RawToken {
+                        kind: TokenKind::Word,
+                        word: Cow::Owned(count.to_string()),
+                        start: t.start + at,
+                        end: t.end,
+                    });
+                }
+                None => split.push(t),
+            }
+        }
+        raw = split;
     }
     // Shorthand is read as its long form ("tbl" -> "table"), each word
     // keeping the position of what the user typed.
