@@ -794,7 +794,25 @@ fn value_moves(text: &str) -> bool {
             };
             let schedule = cadence(text[..i].split_whitespace().next_back())
                 && cadence(rest.split_whitespace().next());
-            digit(before) || digit(after) || (quote(before) && quote(after)) || version || schedule
+            // "user_id → (user_id, ts)", "cust_id -> customer_id": a name
+            // typed as an identifier on either side is a setting or a
+            // column that moved.
+            let identifier = |w: Option<&str>| {
+                w.map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
+                    .is_some_and(|w| {
+                        w.len() > 2
+                            && w.contains('_')
+                            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                            && w.bytes().any(|b| b.is_ascii_alphabetic())
+                    })
+            };
+            digit(before)
+                || digit(after)
+                || (quote(before) && quote(after))
+                || version
+                || schedule
+                || identifier(text[..i].split_whitespace().next_back())
+                || identifier(rest.split_whitespace().next())
         })
     })
 }
@@ -2720,6 +2738,9 @@ mod tests {
         assert!(value_moves("job schedule daily → hourly"));
         assert!(!value_moves("'verify one function' → which test?"));
         assert!(!value_moves("dev → staging → prod"));
+        assert!(value_moves("PK change (user_id → user_id, ts)"));
+        assert!(value_moves("cust_id -> customer_id"));
+        assert!(!value_moves("lunch → pizza"));
     }
 
     #[test]
