@@ -326,6 +326,15 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
         if want == GAP {
             let next = pat[k + 1];
             let mut skipped = 0;
+            // "docs only, README w/ the retrain cmd": a contrast word
+            // followed by a comma closes its phrase ("X only"); a gap does
+            // not carry it on to what follows.
+            if pos > start
+                && items.get(pos).is_some_and(|i| i.tok == COMMA)
+                && lex.has(items[pos - 1].tok, class::CONTRAST)
+            {
+                return None;
+            }
             loop {
                 let tok = items.get(pos)?.tok;
                 if tok == BREAK {
