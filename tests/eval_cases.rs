@@ -391,3 +391,13 @@ fn forty_third_development_set_changes_in_unusual_words() {
     // 25 lines are a check part never tuned on.
     score("advice43.jsonl", 0.97);
 }
+
+#[test]
+fn forty_sixth_development_set_shorthand_english_vocab() {
+    // Engineers' shorthand and emoji (lr, bs, wd, ckpt, FS, UC, DAB, k8s,
+    // arrows for changes), learners' English with typos, and library
+    // vocabulary (estimators swapped, settings by name, data loaders, pandas
+    // to Spark, serving thresholds), with off-topic chatter in the same
+    // shorthand; the last 25 lines are a check part never tuned on.
+    score("advice46.jsonl", 0.97);
+}

@@ -744,7 +744,10 @@ impl Lexicon {
     /// True when `surface` (as typed, one word) is shorthand that a value
     /// right after it makes an ML term ("bs 64").
     pub(crate) fn is_valued(&self, surface: &str) -> bool {
-        !self.valued.is_empty() && self.valued.contains(text::stem(&surface.to_lowercase()).as_ref())
+        !self.valued.is_empty()
+            && self
+                .valued
+                .contains(text::stem(&surface.to_lowercase()).as_ref())
     }
 
     /// True when `word` (as typed) is an everyday word that is an ML term
@@ -831,6 +834,15 @@ pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn valued_shorthand_is_known_in_any_case() {
+        let mut lex = Lexicon::default();
+        assert!(!lex.is_valued("bs"));
+        lex.add_valued(&text::stem("bs"));
+        assert!(lex.is_valued("bs") && lex.is_valued("BS"));
+        assert!(!lex.is_valued("batch"));
+    }
 
     #[test]
     fn lowercase_shorthand_counts_only_as_typed_in_lower_case() {

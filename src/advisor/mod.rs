@@ -3090,6 +3090,18 @@ mod tests {
     }
 
     #[test]
+    fn counted_shorthand_typed_against_its_number_splits() {
+        let mut lex = lexicon::Lexicon::default();
+        lex.add_counted_shorthand("ep", vec!["epoch".to_owned()]);
+        let at = |word: &str| glued_count(&lex, &text::tokenize(word)[0]);
+        assert_eq!(at("ep12"), Some(2));
+        // Another word, letters after the digits, or shorthand typed apart.
+        assert_eq!(at("step10"), None);
+        assert_eq!(at("ep12b"), None);
+        assert_eq!(at("ep"), None);
+    }
+
+    #[test]
     fn circumstance_clauses_run_from_the_cue_to_the_clause_end() {
         let cues = ["because".to_owned(), "so that".to_owned()];
         let text = "fixed dedupe() because rows repeat, and so that ops can see it. done";

@@ -2341,6 +2341,17 @@ mod tests {
     }
 
     #[test]
+    fn else_limits_a_general_word_to_the_rest_of_this_change() {
+        let m = mood("optimizer adam to sgd, everything else same");
+        assert!(!m.claims && m.general.is_empty());
+        // Likened to all other cases, it still speaks of them.
+        assert!(general_at(
+            "no, it goes through staging like everything else",
+            "like"
+        ));
+    }
+
+    #[test]
     fn a_kind_named_with_its_modifiers_is_judged() {
         let m = mood("green unit tests mean the system works, end of story");
         assert!(m.claims && !m.reports && m.general.len() == 1);
