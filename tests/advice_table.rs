@@ -1979,3 +1979,80 @@ fn changes_in_unusual_words_are_changes() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+/// The readings of the `advice46` round: shorthand that is an ML term only in
+/// context or before a value, a contrastive "not", a library set against
+/// another, "everything else same", counted shorthand typed against its
+/// number, an identifier moved by an arrow, and "X only," closing its phrase.
+#[test]
+fn shorthand_and_swaps_of_the_advice46_round() {
+    const U: &str = "unit";
+    const I: &str = "integration";
+    for (text, reading, primary, scopes) in [
+        (
+            "bs for the offsite dinner = 12 ppl, pls +1 if coming",
+            "nothing",
+            None,
+            &[][..],
+        ),
+        (
+            "the hp printer on floor 3 is jammed again",
+            "nothing",
+            None,
+            &[][..],
+        ),
+        ("lr 3e-4 → 1e-4", "change", Some(I), &[I][..]),
+        ("bumped lr", "change", Some(I), &[I][..]),
+        ("lr and wd both halved", "change", Some(I), &[I][..]),
+        (
+            "the feature job is in spark not pandas now",
+            "change",
+            Some(I),
+            &[I][..],
+        ),
+        (
+            "the FE job runs in spark now, not pandas",
+            "change",
+            Some(I),
+            &[I][..],
+        ),
+        (
+            "churn model is lightgbm now, not xgboost",
+            "change",
+            Some(I),
+            &[I][..],
+        ),
+        (
+            "optimizer adam → sgd, everything else same",
+            "change",
+            Some(I),
+            &[I][..],
+        ),
+        (
+            "serving points at the ep12 ckpt now",
+            "change",
+            Some(I),
+            &[I][..],
+        ),
+        (
+            "FS tbl PK (user_id → user_id, ts)",
+            "change",
+            Some(I),
+            &[I][..],
+        ),
+        (
+            "get_cosine_schedule_with_warmup instead of a constant lr",
+            "change",
+            Some(I),
+            &[I][..],
+        ),
+        (
+            "docs only, README w/ the retrain cmd",
+            "change",
+            Some(U),
+            &[U][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}

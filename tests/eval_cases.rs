@@ -408,3 +408,13 @@ fn forty_ninth_development_set_release_markup_offtopic() {
     // check part never tuned on.
     score("advice49.jsonl", 0.93);
 }
+
+#[test]
+fn forty_sixth_development_set_shorthand_english_vocab() {
+    // Engineers' shorthand and emoji (lr, bs, wd, ckpt, FS, UC, DAB, k8s,
+    // arrows for changes), learners' English with typos, and library
+    // vocabulary (estimators swapped, settings by name, data loaders, pandas
+    // to Spark, serving thresholds), with off-topic chatter in the same
+    // shorthand; the last 25 lines are a check part never tuned on.
+    score("advice46.jsonl", 0.97);
+}

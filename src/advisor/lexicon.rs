@@ -152,6 +152,9 @@ pub(crate) struct Lexicon {
     deletions: FxHashMap<Box<str>, Vec<u32>>,
     /// Stems of words that are ML terms only in context.
     everyday: rustc_hash::FxHashSet<Box<str>>,
+    /// Everyday words that a value right after them gives their ML sense
+    /// (`valued_shorthand`: "bs 64", "lr 3e-4").
+    valued: rustc_hash::FxHashSet<Box<str>>,
     /// Shorthand as typed (lower case) and the words it stands for.
     shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
     /// Shorthand read as its long form only when typed in lower case.
@@ -734,6 +737,19 @@ impl Lexicon {
         self.everyday.insert(stem.into());
     }
 
+    pub(crate) fn add_valued(&mut self, stem: &str) {
+        self.valued.insert(stem.into());
+    }
+
+    /// True when `surface` (as typed, one word) is shorthand that a value
+    /// right after it makes an ML term ("bs 64").
+    pub(crate) fn is_valued(&self, surface: &str) -> bool {
+        !self.valued.is_empty()
+            && self
+                .valued
+                .contains(text::stem(&surface.to_lowercase()).as_ref())
+    }
+
     /// True when `word` (as typed) is an everyday word that is an ML term
     /// only in context.
     /// Whether an item is an everyday word: by its token when it is one word
@@ -818,6 +834,15 @@ pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn valued_shorthand_is_known_in_any_case() {
+        let mut lex = Lexicon::default();
+        assert!(!lex.is_valued("bs"));
+        lex.add_valued(&text::stem("bs"));
+        assert!(lex.is_valued("bs") && lex.is_valued("BS"));
+        assert!(!lex.is_valued("batch"));
+    }
 
     #[test]
     fn lowercase_shorthand_counts_only_as_typed_in_lower_case() {

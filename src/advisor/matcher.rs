@@ -326,6 +326,15 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
         if want == GAP {
             let next = pat[k + 1];
             let mut skipped = 0;
+            // "docs only, README w/ the retrain cmd": a contrast word
+            // followed by a comma closes its phrase ("X only"); a gap does
+            // not carry it on to what follows.
+            if pos > start
+                && items.get(pos).is_some_and(|i| i.tok == COMMA)
+                && lex.has(items[pos - 1].tok, class::CONTRAST)
+            {
+                return None;
+            }
             loop {
                 let tok = items.get(pos)?.tok;
                 if tok == BREAK {
@@ -370,4 +379,31 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
         k += 1;
     }
     Some((pos, named))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    static KB: LazyLock<crate::kb::KnowledgeBase> =
+        LazyLock::new(|| crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads"));
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        let engine = &KB.engine;
+        let (items, _) = super::super::analyse(engine, text, &[]);
+        engine
+            .index
+            .find(&items, &engine.lexicon)
+            .iter()
+            .map(|h| engine.rules[h.rule as usize].id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_contrast_word_before_a_comma_closes_its_phrase() {
+        // "only .. retrain" (the belief that a change only needs a retrain)
+        // does not reach from "docs only," to the retrain the README is about.
+        assert!(!rules("docs only, README w/ the retrain cmd").contains(&"belief-training-only"));
+        assert!(rules("it's only a retrain").contains(&"belief-training-only"));
+    }
 }

@@ -321,6 +321,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                         && (engine
                             .lexicon
                             .item_is_everyday(i.tok, &cleaned[i.start as usize..i.end as usize])
+                            && !valued_sense(engine, &cleaned, &items, k)
                             || (k > 0
                                 && engine
                                     .lexicon
@@ -2504,6 +2505,46 @@ fn stage_chain(engine: &Engine, cleaned: &str, items: &[Item]) -> Vec<bool> {
     chain
 }
 
+/// Whether the everyday item `k` is shorthand read in its ML sense
+/// (`valued_shorthand`): a value right after it ("bs 64", "lr 3e-4"), a
+/// change verb right before it ("bumped lr"; not "a new wd drive", where the
+/// verb is an everyday word itself), or a second such shorthand in the
+/// message ("lr and bs"). Looked at only for items already found everyday.
+fn valued_sense(engine: &Engine, cleaned: &str, items: &[Item], k: usize) -> bool {
+    let lex = &engine.lexicon;
+    let surface = |i: &Item| &cleaned[i.start as usize..i.end as usize];
+    if !lex.is_valued(surface(&items[k])) {
+        return false;
+    }
+    items.get(k + 1).is_some_and(|n| n.tok == NUMBER)
+        || (k > 0
+            && lex.has(items[k - 1].tok, class::CHANGE)
+            && !lex.item_is_everyday(items[k - 1].tok, surface(&items[k - 1])))
+        || items.iter().enumerate().any(|(j, i)| {
+            j != k
+                && i.tok != BREAK
+                && i.tok != COMMA
+                && i.tok != NUMBER
+                && lex.is_valued(surface(i))
+        })
+}
+
+/// Where the number starts in a word that is counted shorthand typed against
+/// its number ("ep12" is "ep 12"), if it is one. Looks only at words of a
+/// few letters followed by digits, as typed.
+fn glued_count(lex: &lexicon::Lexicon, t: &text::RawToken<'_>) -> Option<usize> {
+    let bytes = t.word.as_bytes();
+    if t.kind != TokenKind::Word || bytes.len() < 3 || !bytes[0].is_ascii_alphabetic() {
+        return None;
+    }
+    let at = bytes.iter().position(u8::is_ascii_digit)?;
+    (at <= 4
+        && bytes[at..].iter().all(u8::is_ascii_digit)
+        && t.end - t.start == bytes.len()
+        && lex.expand_counted(&t.word[..at]).is_some())
+    .then_some(at)
+}
+
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
@@ -2535,6 +2576,32 @@ pub(crate) fn analyse(
             }
             !(t.kind == TokenKind::Word && next < paths.len() && paths[next].1 <= t.start)
         });
+    }
+    // "the ep12 ckpt": counted shorthand typed against its number is read
+    // as the shorthand and the number ("ep 12").
+    if raw.iter().any(|t| glued_count(lex, t).is_some()) {
+        let mut split = Vec::with_capacity(raw.len() + 2);
+        for t in raw {
+            match glued_count(lex, &t) {
+                Some(at) => {
+                    let (short, count) = t.word.split_at(at);
+                    split.push(text::RawToken {
+                        kind: TokenKind::Word,
+                        word: Cow::Owned(short.to_string()),
+                        start: t.start,
+                        end: t.start + at,
+                    });
+                    split.push(text::RawToken {
+                        kind: TokenKind::Word,
+                        word: Cow::Owned(count.to_string()),
+                        start: t.start + at,
+                        end: t.end,
+                    });
+                }
+                None => split.push(t),
+            }
+        }
+        raw = split;
     }
     // Shorthand is read as its long form ("tbl" -> "table"), each word
     // keeping the position of what the user typed.
@@ -3020,6 +3087,18 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn counted_shorthand_typed_against_its_number_splits() {
+        let mut lex = lexicon::Lexicon::default();
+        lex.add_counted_shorthand("ep", vec!["epoch".to_owned()]);
+        let at = |word: &str| glued_count(&lex, &text::tokenize(word)[0]);
+        assert_eq!(at("ep12"), Some(2));
+        // Another word, letters after the digits, or shorthand typed apart.
+        assert_eq!(at("step10"), None);
+        assert_eq!(at("ep12b"), None);
+        assert_eq!(at("ep"), None);
     }
 
     #[test]

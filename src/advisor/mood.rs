@@ -794,7 +794,25 @@ fn value_moves(text: &str) -> bool {
             };
             let schedule = cadence(text[..i].split_whitespace().next_back())
                 && cadence(rest.split_whitespace().next());
-            digit(before) || digit(after) || (quote(before) && quote(after)) || version || schedule
+            // "user_id → (user_id, ts)", "cust_id -> customer_id": a name
+            // typed as an identifier on either side is a setting or a
+            // column that moved.
+            let identifier = |w: Option<&str>| {
+                w.map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
+                    .is_some_and(|w| {
+                        w.len() > 2
+                            && w.contains('_')
+                            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                            && w.bytes().any(|b| b.is_ascii_alphabetic())
+                    })
+            };
+            digit(before)
+                || digit(after)
+                || (quote(before) && quote(after))
+                || version
+                || schedule
+                || identifier(text[..i].split_whitespace().next_back())
+                || identifier(rest.split_whitespace().next())
         })
     })
 }
@@ -1351,12 +1369,20 @@ fn judge(
         .position(|w| matches!(w.raw, "because" | "cause" | "coz" | "since"))
         .filter(|&b| b > first)
         .unwrap_or(sentence.len());
+    // "lr schedule cosine → linear, everything else same", "nothing else":
+    // "else" limits the word to the rest of this change; it judges no kind
+    // (but "it goes through staging like everything else" likens it to all).
+    let rest_of_change = |k: usize| {
+        sentence.get(k + 1).is_some_and(|n| n.raw == "else")
+            && !(k > 0 && matches!(sentence[k - 1].raw, "like" | "as" | "than"))
+    };
     let general_word = |k: usize| {
         let w = &sentence[k];
         w.kind == TokenKind::Word
             && k < reason_from
             && lex.has(w.tok, class::GENERAL)
             && !sentence.get(k + 1).is_some_and(|n| is_period(n.raw))
+            && !rest_of_change(k)
             // "the first ever release" is one occasion, and so is what a
             // past verb did ("the model passed everything in staging").
             && !(k > 0 && (sentence[k - 1].raw == "first" || sentence[k - 1].raw.ends_with("ed")))
@@ -1542,6 +1568,7 @@ fn judge(
                 || put_off(k))
             // "passed everything in staging" says what happened once.
             && !(k > 0 && lex.has(w.tok, class::GENERAL) && sentence[k - 1].raw.ends_with("ed"))
+            && !rest_of_change(k)
             // "the staging deploy went fine", "the backfill ran fine": how
             // something that happened turned out, not a verdict on a kind.
             && !(k > 0
@@ -2314,6 +2341,17 @@ mod tests {
     }
 
     #[test]
+    fn else_limits_a_general_word_to_the_rest_of_this_change() {
+        let m = mood("optimizer adam to sgd, everything else same");
+        assert!(!m.claims && m.general.is_empty());
+        // Likened to all other cases, it still speaks of them.
+        assert!(general_at(
+            "no, it goes through staging like everything else",
+            "like"
+        ));
+    }
+
+    #[test]
     fn a_kind_named_with_its_modifiers_is_judged() {
         let m = mood("green unit tests mean the system works, end of story");
         assert!(m.claims && !m.reports && m.general.len() == 1);
@@ -2711,6 +2749,9 @@ mod tests {
         assert!(value_moves("job schedule daily → hourly"));
         assert!(!value_moves("'verify one function' → which test?"));
         assert!(!value_moves("dev → staging → prod"));
+        assert!(value_moves("PK change (user_id → user_id, ts)"));
+        assert!(value_moves("cust_id -> customer_id"));
+        assert!(!value_moves("lunch → pizza"));
     }
 
     #[test]

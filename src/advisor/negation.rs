@@ -136,6 +136,7 @@ fn analyse_sentence(
                 if cls & class::NEG_FORWARD != 0
                     || first_content == Some(at)
                     || predicts_no_effect(items, at, seg.end, lex)
+                    || contrasts(items, text, at, seg.end, lex)
                 {
                     mark(out, at, seg.end);
                     Polarity::Forward
@@ -208,6 +209,52 @@ fn predicts_no_effect(items: &[Item], cue: usize, end: usize, lex: &Lexicon) -> 
         || (cue > 0 && matches!(lex.name(items[cue - 1].tok), "wo" | "ca"));
     // The cue, its verb, and something the verb acts on.
     modal && end > cue + 2
+}
+
+/// "the job is now in spark not pandas", "float not int": a "not" between
+/// two words, with no auxiliary before it and no verb after it, sets what
+/// follows against what comes before; it negates only what follows. "the
+/// model not retrained" (a verb after it), "it is not the model" (an
+/// auxiliary before it) and "a cutoff not the model" (a determiner after it)
+/// still negate their clause.
+fn contrasts(items: &[Item], text: &str, cue: usize, end: usize, lex: &Lexicon) -> bool {
+    let word = |k: usize| &text[items[k].start as usize..items[k].end as usize];
+    if cue == 0 || cue + 1 >= end || !word(cue).eq_ignore_ascii_case("not") {
+        return false;
+    }
+    let before = text[..items[cue].start as usize]
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    const AUXILIARIES: [&str; 23] = [
+        "is", "are", "was", "were", "am", "be", "been", "do", "does", "did", "has", "have", "had",
+        "will", "would", "can", "could", "should", "must", "may", "might", "shall", "need",
+    ];
+    let (prev, next) = (items[cue - 1].tok, items[cue + 1].tok);
+    let verb_like = |k: usize, t| {
+        lex.has(t, class::CHANGE | class::NEG_CLAUSE | class::NEG_FORWARD)
+            || matches!(t, BREAK | COMMA)
+            || word(k).to_ascii_lowercase().ends_with("ed")
+    };
+    // "it's a cutoff not the model": a noun phrase of its own after it
+    // still negates the clause, as it did before this reading.
+    let determiner = text[items[cue].end as usize..]
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "the" | "a" | "an" | "our" | "my"
+            )
+        });
+    !before.is_empty()
+        && !determiner
+        && word(cue - 1).eq_ignore_ascii_case(&before)
+        && !AUXILIARIES.contains(&before.as_str())
+        && !verb_like(cue - 1, prev)
+        && !verb_like(cue + 1, next)
 }
 
 /// "signature and return type are the same": "the same" after a copula says
@@ -306,5 +353,42 @@ fn value_set(items: &[Item], text: &str, k: usize) -> bool {
 fn mark(out: &mut [bool], from: usize, to: usize) {
     for flag in &mut out[from..to] {
         *flag = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use super::*;
+
+    static KB: LazyLock<crate::kb::KnowledgeBase> =
+        LazyLock::new(|| crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads"));
+
+    /// The words of `text`, as typed, that sit under a negation.
+    fn negated_words(text: &str) -> Vec<String> {
+        let (items, _) = super::super::analyse(&KB.engine, text, &[]);
+        let out = negated(&items, text, &KB.engine.lexicon);
+        items
+            .iter()
+            .zip(out)
+            .filter(|(i, n)| *n && i.tok != BREAK && i.tok != COMMA)
+            .map(|(i, _)| text[i.start as usize..i.end as usize].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_not_between_two_words_negates_only_what_follows() {
+        assert_eq!(
+            negated_words("the job is in spark not pandas now"),
+            ["not", "pandas"]
+        );
+        assert_eq!(
+            negated_words("the age column is float not int"),
+            ["not", "int"]
+        );
+        // A verb after it, or an auxiliary before it: the clause is negated.
+        assert!(negated_words("the model not retrained").contains(&"model".to_string()));
+        assert!(negated_words("the schema is not the problem").contains(&"schema".to_string()));
     }
 }

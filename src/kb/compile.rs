@@ -1140,11 +1140,20 @@ fn build_lexicon(
             lex.add_shorthand(&short.to_lowercase(), words);
         }
     }
-    for w in &raw.everyday_words {
+    for (w, valued) in raw
+        .everyday_words
+        .iter()
+        .map(|w| (w, false))
+        .chain(raw.valued_shorthand.iter().map(|w| (w, true)))
+    {
         let tokens = crate::advisor::text::tokenize(w.get_ref());
         match tokens.as_slice() {
             [one] if one.kind == crate::advisor::text::TokenKind::Word => {
-                lex.add_everyday(&crate::advisor::text::stem(&one.word));
+                let stem = crate::advisor::text::stem(&one.word);
+                lex.add_everyday(&stem);
+                if valued {
+                    lex.add_valued(&stem);
+                }
             }
             _ => r.at(
                 w.span(),

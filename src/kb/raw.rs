@@ -243,6 +243,10 @@ pub(crate) struct LexiconFile {
     /// Words that are ML terms only in context ("champion", "calibration").
     #[serde(default)]
     pub(crate) everyday_words: Vec<Spanned<String>>,
+    /// Shorthand that is an ML term only in ML context or right before a
+    /// value ("bs 64", but "bs for the offsite dinner", "the hp printer").
+    #[serde(default)]
+    pub(crate) valued_shorthand: Vec<Spanned<String>>,
     /// Words that name a release rather than a change to the system.
     #[serde(default)]
     pub(crate) release_words: Vec<Spanned<String>>,
