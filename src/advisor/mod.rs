@@ -125,10 +125,15 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     let cleaned = text::strike_out(text::clean_markup(input));
     let latest = thread::latest_word(
         Cow::Borrowed(&cleaned),
-        engine.lexicon.corrections(),
-        engine.lexicon.concessions(),
-        engine.lexicon.postponements(),
-        engine.lexicon.reschedule_verbs(),
+        &thread::ThreadCues {
+            corrections: engine.lexicon.corrections(),
+            concessions: engine.lexicon.concessions(),
+            postponements: engine.lexicon.postponements(),
+            moves: engine.lexicon.reschedule_verbs(),
+            self_corrections: engine.lexicon.self_corrections(),
+            pointers: engine.lexicon.pointers(),
+            copulas: engine.lexicon.copulas(),
+        },
         &|word: &str| {
             engine
                 .lexicon

@@ -317,6 +317,82 @@ struct Message<'t> {
     speaker: &'t str,
 }
 
+/// The cue lists the thread reader uses, all from the lexicon.
+#[derive(Clone, Copy)]
+pub(crate) struct ThreadCues<'c> {
+    /// Words that open a correction ("no", "actually", "scratch that").
+    pub(crate) corrections: &'c Cues,
+    /// Words that concede an objection ("fair", "good point").
+    pub(crate) concessions: &'c Cues,
+    /// Words that put something off ("not yet", "postponed").
+    pub(crate) postponements: &'c Cues,
+    /// Verbs that move something later or into another PR ("pushed").
+    pub(crate) moves: &'c Cues,
+    /// Words that open a sentence taking back the same message's earlier
+    /// sentences ("actually no", "scratch that").
+    pub(crate) self_corrections: &'c Cues,
+    /// Words that point back at what was said ("it", "that").
+    pub(crate) pointers: &'c [String],
+    /// Verbs that say what something is ("is", "are").
+    pub(crate) copulas: &'c [String],
+}
+
+/// Splits each message at a sentence that opens by taking back what its
+/// own speaker said before it in the same message ("shipping the retrained
+/// model to prod tonight. actually no, it only goes to staging"): from that
+/// sentence on, the words are a message of the same speaker, which corrects
+/// as one would. Only a cue that opens its sentence counts; the first
+/// sentence of a message is read as it always was.
+fn split_self_corrections<'t>(
+    text: &'t str,
+    messages: Vec<Message<'t>>,
+    cues: &Cues,
+) -> Vec<Message<'t>> {
+    if cues.is_empty() {
+        return messages;
+    }
+    let mut out = Vec::with_capacity(messages.len());
+    for mut m in messages {
+        let base = m.body;
+        let body = &text[base..m.end];
+        let mut from = 0;
+        for (i, c) in body.char_indices() {
+            let ends = matches!(c, '!' | ';' | '\n' | '—')
+                || (c == '.' && !body[i + 1..].starts_with(|n: char| n.is_alphanumeric()));
+            if !ends || !body[from..i].contains(char::is_alphanumeric) {
+                continue;
+            }
+            let next = i + c.len_utf8();
+            let rest = &body[next..];
+            let lead = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            let head = head_words(rest, 4);
+            let takes_back = head.first().is_some_and(|w| {
+                cues.starting_with(w)
+                    .iter()
+                    .any(|&k| opens_with(&head, &cues[k as usize]))
+            });
+            if takes_back {
+                out.push(Message {
+                    end: base + next,
+                    ..m
+                });
+                m = Message {
+                    start: base + next + lead,
+                    body: base + next + lead,
+                    end: m.end,
+                    speaker: m.speaker,
+                };
+                from = next + lead;
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
 /// Takes back what corrections take back, in a transcript of at least two
 /// speaker lines; blanked text keeps its byte offsets. A message whose first
 /// few words hold a cue from `cues` corrects the message before it (a
@@ -325,12 +401,18 @@ struct Message<'t> {
 /// back what its own speaker said earlier ("no wait, I reverted the bump").
 pub(crate) fn latest_word<'a>(
     text: Cow<'a, str>,
-    corrections: &Cues,
-    concessions: &Cues,
-    postponements: &Cues,
-    moves: &Cues,
+    cues: &ThreadCues<'_>,
     class_of: &dyn Fn(&str) -> u64,
 ) -> Cow<'a, str> {
+    let ThreadCues {
+        corrections,
+        concessions,
+        postponements,
+        moves,
+        self_corrections,
+        pointers,
+        copulas,
+    } = *cues;
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
     let asks = |w: &str| class_of(w) & class::ASK != 0;
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
@@ -365,7 +447,18 @@ pub(crate) fn latest_word<'a>(
                         })
             })
     };
-    let messages = split_messages(&text);
+    let mut messages = split_messages(&text);
+    if messages.is_empty() {
+        // One message, pasted without a speaker: it may still take back its
+        // own first sentences ("... to prod tonight. actually no, ...").
+        messages.push(Message {
+            start: 0,
+            body: 0,
+            end: text.len(),
+            speaker: "",
+        });
+    }
+    let messages = split_self_corrections(&text, messages, self_corrections);
     if messages.len() < 2 {
         return text;
     }
@@ -496,9 +589,10 @@ pub(crate) fn latest_word<'a>(
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .find(|w| !w.is_empty())
                 .is_some_and(|w| {
-                    ["that", "it", "this", "those", "these", "that's", "it's"]
-                        .iter()
-                        .any(|p| p.eq_ignore_ascii_case(w))
+                    // "that's", "it's": the pointer before its copula.
+                    let w = w.to_lowercase();
+                    let w = w.strip_suffix("'s").unwrap_or(&w);
+                    pointers.iter().any(|p| p == w)
                 })
         {
             taken_back[k - 1] = true;
@@ -590,7 +684,7 @@ pub(crate) fn latest_word<'a>(
         // before to what is left ("just merged it" tells when, not what).
         if found.is_empty() && !answers_a_question && !body.trim_end().ends_with('?') {
             let said = by_speaker.entry(m.speaker).or_default();
-            if said.0.len() > said.1 && narrows(body) {
+            if said.0.len() > said.1 && narrows(body, copulas) {
                 for &j in &said.0[said.1..] {
                     taken_back[j] = true;
                 }
@@ -925,16 +1019,25 @@ fn first_sentence(body: &str) -> &str {
 /// Whether `body` opens, after at most a short acknowledgement and a comma
 /// ("fine,", "ok ok,"), with "only" or "just" before what is left; "just"
 /// before a past verb ("just merged it") tells when, not what.
-fn narrows(body: &str) -> bool {
+fn narrows(body: &str, copulas: &[String]) -> bool {
     let body = body.trim_start();
     let rest = match body.split_once(',') {
         Some((ack, rest)) if ack.split_whitespace().count() <= 2 => rest,
         _ => body,
     };
-    let mut words = rest
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase);
+    let head = head_words(rest, 5);
+    // "then today is only the `fix_labels()` PR", "this one is just the
+    // docs": a short subject and its copula before "only" or "just" narrow
+    // as the bare word does.
+    let from = head
+        .iter()
+        .take(4)
+        .position(|w| copulas.iter().any(|c| c == w))
+        .filter(|&at| {
+            at > 0 && matches!(head.get(at + 1).map(String::as_str), Some("only" | "just"))
+        })
+        .map_or(0, |at| at + 1);
+    let mut words = head[from..].iter().cloned();
     match (words.next().as_deref(), words.next()) {
         (Some("only"), Some(_)) => true,
         (Some("just"), Some(next)) => {
@@ -1172,12 +1275,22 @@ mod tests {
 
     /// What the thread reader keeps of `text`, with the cues above.
     fn latest(text: &str) -> String {
+        let (corrections, concessions, postponements, moves) =
+            (cues(), concessions(), postponements(), moves());
+        let self_corrections = Cues::new(vec!["actually no".to_owned(), "scratch that".to_owned()]);
+        let pointers = ["it", "that", "this"].map(String::from);
+        let copulas = ["is", "are"].map(String::from);
         latest_word(
             Cow::Borrowed(text),
-            &cues(),
-            &concessions(),
-            &postponements(),
-            &moves(),
+            &ThreadCues {
+                corrections: &corrections,
+                concessions: &concessions,
+                postponements: &postponements,
+                moves: &moves,
+                self_corrections: &self_corrections,
+                pointers: &pointers,
+                copulas: &copulas,
+            },
             &|w: &str| match w {
                 "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
                     class::NEG_FORWARD
