@@ -470,9 +470,18 @@ pub(crate) fn latest_word<'a>(
             .take(5)
             .map(str::to_lowercase)
             .collect();
+        // "training only, right? no need to check serving": a bare "no"
+        // answers only as the first word or after one word ("ok no,"); later
+        // it is a determiner ("no need", "no deploys").
+        let bare_no_at = head
+            .iter()
+            .position(|w| matches!(w.as_str(), "no" | "nope" | "nah"));
         [corrections, concessions, postponements]
             .into_iter()
             .flat_map(|cues| cues_said(&head, cues))
+            .filter(|c| {
+                !matches!(c.as_str(), "no" | "nope" | "nah") || bare_no_at.is_some_and(|at| at <= 1)
+            })
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
