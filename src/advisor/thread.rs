@@ -355,19 +355,41 @@ fn split_self_corrections<'t>(
     for mut m in messages {
         let base = m.body;
         let body = &text[base..m.end];
+        let bytes = body.as_bytes();
         let mut from = 0;
-        for (i, c) in body.char_indices() {
-            let ends = matches!(c, '!' | ';' | '\n' | '—')
-                || (c == '.' && !body[i + 1..].starts_with(|n: char| n.is_alphanumeric()));
-            if !ends || !body[from..i].contains(char::is_alphanumeric) {
+        // Sentence ends: ". " (not "3.5" or "train.py"), "!", ";", a line
+        // end or an em dash (its first byte; no other sign of ours has it).
+        let mut ends: Vec<usize> = memchr::memchr3_iter(b'.', b'!', b';', bytes)
+            .chain(memchr::memchr2_iter(b'\n', 0xE2, bytes))
+            .collect();
+        ends.sort_unstable();
+        for i in ends {
+            let next = match bytes[i] {
+                b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) => continue,
+                0xE2 if !body[i..].starts_with('—') => continue,
+                0xE2 => i + '—'.len_utf8(),
+                _ => i + 1,
+            };
+            if next <= from {
                 continue;
             }
-            let next = i + c.len_utf8();
+            if !bytes[from..i].iter().any(u8::is_ascii_alphanumeric) {
+                continue;
+            }
             let rest = &body[next..];
             let lead = rest.len()
                 - rest
                     .trim_start_matches(|c: char| !c.is_alphanumeric())
                     .len();
+            // Most sentences open with no cue: one look at the first word
+            // spares reading the next ones.
+            let first = rest[lead..]
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .next()
+                .unwrap_or_default();
+            if first.is_empty() || cues.starting_with(&first.to_lowercase()).is_empty() {
+                continue;
+            }
             let head = head_words(rest, 4);
             let takes_back = head.first().is_some_and(|w| {
                 cues.starting_with(w)
