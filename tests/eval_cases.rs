@@ -391,3 +391,13 @@ fn forty_third_development_set_changes_in_unusual_words() {
     // 25 lines are a check part never tuned on.
     score("advice43.jsonl", 0.97);
 }
+
+#[test]
+fn forty_eighth_development_set_guide_rows_functions_threads() {
+    // The study guide's rows put in everyday words, one function, helper,
+    // UDF, regex or lambda changed (with and without readers of its output),
+    // and threads where the change is corrected, also inside one message
+    // ("... to prod tonight. actually no, it only goes to staging"); the
+    // last 25 lines are a check part never tuned on.
+    score("advice48.jsonl", 0.86);
+}

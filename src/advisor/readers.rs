@@ -74,12 +74,11 @@ fn joined_on_what(cleaned: &str, start: usize, end: usize, lex: &Lexicon) -> Opt
     }
     let rest = &cleaned[end..];
     let clause_end = rest
-        .find(|c: char| matches!(c, '.' | ',' | ';' | '!' | '?' | '\n'))
+        .find(['.', ',', ';', '!', '?', '\n'])
         .unwrap_or(rest.len());
     let last = rest[..clause_end]
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .next_back()?;
+        .rfind(|w| !w.is_empty())?;
     last.eq_ignore_ascii_case("on").then_some(end + clause_end)
 }
 
@@ -972,7 +971,9 @@ mod tests {
             readers("bumped the geohash precision, that's what we join the store features on"),
             ["join the store features on"]
         );
-        assert!(readers("bumped the geohash precision, that's what we join tables with").is_empty());
+        assert!(
+            readers("bumped the geohash precision, that's what we join tables with").is_empty()
+        );
         assert!(readers("joined on user_id as before").is_empty());
     }
 

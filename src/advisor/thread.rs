@@ -1430,6 +1430,47 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_that_takes_back_its_own_message_corrects_it() {
+        // One message, no speaker: the sentence after "actually no" stands.
+        let text = "shipping v9 to prod tonight. actually no, it only goes to staging";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("shipping"));
+        assert!(out.contains("it only goes to staging"));
+        // Inside a transcript, only that speaker's earlier words go.
+        let text = "ana: bumped lr to 3e-4\nbob: promoting v3 today. scratch that, only the docs";
+        let out = latest(text);
+        assert!(out.contains("bumped lr"));
+        assert!(!out.contains("promoting"));
+        assert!(out.contains("only the docs"));
+        // A cue inside a sentence, or a plain "actually," adds nothing back.
+        for text in [
+            "shipping v9 to prod tonight, actually no canary",
+            "fixed `clip()`. actually, we ship it tonight",
+            "merged. the label correction ran fine",
+        ] {
+            assert_eq!(latest(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_bare_no_late_in_a_reply_is_a_determiner() {
+        let text = "lena: bumped the lr\nmark: training only, right? no need to check serving";
+        assert!(latest(text).contains("bumped the lr"));
+        let text = "lena: bumped the lr\nmark: ok no, that was reverted";
+        assert!(!latest(text).contains("bumped the lr"));
+    }
+
+    #[test]
+    fn a_short_subject_and_copula_before_only_narrow() {
+        let copulas = ["is", "are"].map(String::from);
+        assert!(narrows("ok, then today is only the `fix()` PR", &copulas));
+        assert!(narrows("fine, only the docs", &copulas));
+        assert!(!narrows("today is just merged", &copulas));
+        assert!(!narrows("the plan is to ship only the docs", &copulas));
+    }
+
+    #[test]
     fn a_thread_copied_with_its_times_is_a_transcript() {
         let text = "[09:14] ana: bumped lr to 3e-4\n[09:20] bob: which model?\n[09:41] ana: actually scratch that, only the docs";
         let out = latest(text);
@@ -1719,8 +1760,8 @@ mod tests {
         // "just" before a past verb tells when.
         let when = "ana: bumping torch\nbo: careful\nana: ok, just merged the pin";
         assert_eq!(latest(when), when);
-        assert!(narrows("ok ok, just the lr then"));
-        assert!(!narrows("we only touched the docs"));
+        assert!(narrows("ok ok, just the lr then", &[]));
+        assert!(!narrows("we only touched the docs", &[]));
     }
     #[test]
     fn headers_copied_from_other_tools_open_messages() {
