@@ -617,6 +617,9 @@ const CASES: &[Case] = &[
     // "no need ..." in a reply's fourth word is a determiner, not a correction.
     ("lena: bumped the lr from 3e-4 to 1e-4 on the intent model\nmark: training only, right? no need to check serving\nlena: exactly", I, &[INTEG], &[T1]),
     ("which tests decide whether a model gets released?", R, &[GATE], &[]),
+    ("which test shows a function returns the expected output?", U, &[UNIT], &[]),
+    // "ships as onnx" names the artifact's form, not a release.
+    ("bumped max_depth and the model now ships as onnx instead of a pickle", I, &[INTEG], &[T1]),
 ];
 
 #[test]
