@@ -620,6 +620,8 @@ const CASES: &[Case] = &[
     ("which test shows a function returns the expected output?", U, &[UNIT], &[]),
     // "ships as onnx" names the artifact's form, not a release.
     ("bumped max_depth and the model now ships as onnx instead of a pickle", I, &[INTEG], &[T1]),
+    // Someone "is convinced" of a belief voiced about a change: the trap is reminded.
+    ("bumped dropout to 0.3. the lead is convinced it only matters for training", I, &[INTEG], &[T1]),
 ];
 
 #[test]

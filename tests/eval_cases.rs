@@ -399,5 +399,5 @@ fn forty_eighth_development_set_guide_rows_functions_threads() {
     // and threads where the change is corrected, also inside one message
     // ("... to prod tonight. actually no, it only goes to staging"); the
     // last 25 lines are a check part never tuned on.
-    score("advice48.jsonl", 0.88);
+    score("advice48.jsonl", 0.89);
 }
