@@ -611,6 +611,23 @@ const CASES: &[Case] = &[
     ("the vendor moved `region` codes to ISO3; our code is untouched so no tests needed on our side", I, &[INTEG], &[T4]),
     // A reviewer's comment is where the claim is made, not a docs change.
     ("review comment: bumping max_depth is training-only, the serving checklist doesn't apply", I, &[INTEG], &[T1]),
+    // ---------------------------------------------------------------- threads and guide rows (advice48 round)
+    // A sentence that opens by taking back the same message's earlier words corrects them, as a
+    // message of its own would: the release goes to staging, and is rehearsed there.
+    ("pushing the retrained churn model to prod tonight. actually no, it only goes to staging for now", I, &[INTEG], &[T3]),
+    ("rolling the new ranker out to prod tomorrow. scratch that, tomorrow is only the `score_norm()` bugfix", U, &[UNIT], &[]),
+    // A bare "actually," adds; it takes nothing back.
+    ("fixed `clip_scores()` for empty arrays. actually, we ship it to prod tonight", R, &[UNIT, GATE], &[T3]),
+    // "that's what we join X on" makes the change a join key.
+    ("dee: changing `geo_hash()` precision from 6 to 7 chars\neli: that's what we join the store features on", I, &[UNIT, INTEG], &[]),
+    // "no need ..." in a reply's fourth word is a determiner, not a correction.
+    ("lena: bumped the lr from 3e-4 to 1e-4 on the intent model\nmark: training only, right? no need to check serving\nlena: exactly", I, &[INTEG], &[T1]),
+    ("which tests decide whether a model gets released?", R, &[GATE], &[]),
+    ("which test shows a function returns the expected output?", U, &[UNIT], &[]),
+    // "ships as onnx" names the artifact's form, not a release.
+    ("bumped max_depth and the model now ships as onnx instead of a pickle", I, &[INTEG], &[T1]),
+    // Someone "is convinced" of a belief voiced about a change: the trap is reminded.
+    ("bumped dropout to 0.3. the lead is convinced it only matters for training", I, &[INTEG], &[T1]),
 ];
 
 #[test]

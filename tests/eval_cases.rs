@@ -418,3 +418,13 @@ fn forty_sixth_development_set_shorthand_english_vocab() {
     // shorthand; the last 25 lines are a check part never tuned on.
     score("advice46.jsonl", 0.97);
 }
+
+#[test]
+fn forty_eighth_development_set_guide_rows_functions_threads() {
+    // The study guide's rows put in everyday words, one function, helper,
+    // UDF, regex or lambda changed (with and without readers of its output),
+    // and threads where the change is corrected, also inside one message
+    // ("... to prod tonight. actually no, it only goes to staging"); the
+    // last 25 lines are a check part never tuned on.
+    score("advice48.jsonl", 0.89);
+}

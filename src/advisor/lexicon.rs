@@ -169,6 +169,9 @@ pub(crate) struct Lexicon {
     corrections: Cues,
     /// Words that concede an objection in a thread ("fair", "good point").
     concessions: Cues,
+    /// Words that open a sentence taking back the sentences before it in
+    /// the same message ("actually no", "scratch that").
+    self_corrections: Cues,
     /// Words that put something off ("not yet", "postponed"): in answer to
     /// a question they answer it, and nothing more.
     postponements: Cues,
@@ -544,10 +547,12 @@ impl Lexicon {
         corrections: Vec<String>,
         concessions: Vec<String>,
         postponements: Vec<String>,
+        self_corrections: Vec<String>,
     ) {
         self.corrections = Cues::new(corrections);
         self.concessions = Cues::new(concessions);
         self.postponements = Cues::new(postponements);
+        self.self_corrections = Cues::new(self_corrections);
     }
 
     pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {
@@ -719,6 +724,12 @@ impl Lexicon {
 
     pub(crate) fn concessions(&self) -> &Cues {
         &self.concessions
+    }
+
+    /// Words that open a sentence taking back what the same message said
+    /// before it ("actually no", "scratch that").
+    pub(crate) fn self_corrections(&self) -> &Cues {
+        &self.self_corrections
     }
 
     pub(crate) fn postponements(&self) -> &Cues {

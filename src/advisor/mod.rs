@@ -125,10 +125,15 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     let cleaned = text::strike_out(text::clean_markup(input));
     let latest = thread::latest_word(
         Cow::Borrowed(&cleaned),
-        engine.lexicon.corrections(),
-        engine.lexicon.concessions(),
-        engine.lexicon.postponements(),
-        engine.lexicon.reschedule_verbs(),
+        &thread::ThreadCues {
+            corrections: engine.lexicon.corrections(),
+            concessions: engine.lexicon.concessions(),
+            postponements: engine.lexicon.postponements(),
+            moves: engine.lexicon.reschedule_verbs(),
+            self_corrections: engine.lexicon.self_corrections(),
+            pointers: engine.lexicon.pointers(),
+            copulas: engine.lexicon.copulas(),
+        },
         &|word: &str| {
             engine
                 .lexicon
@@ -944,6 +949,19 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .is_some_and(|n| engine.lexicon.has(n.tok, class::DATA_NOUN))
             && change_spans.iter().any(|&(s, e)| s <= h.start && h.end < e)
     };
+    // "the model now ships as onnx instead of a pickle": a release word
+    // followed by "as" and a change named right after it says what form
+    // the thing takes, not that it goes out.
+    let ships_as = |h: &Hit| {
+        let end = h.end as usize;
+        cleaned[items[end - 1].end as usize..]
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| w.eq_ignore_ascii_case("as"))
+            && change_spans
+                .iter()
+                .any(|&(s, _)| (end..=end + 3).contains(&(s as usize)))
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -990,6 +1008,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if covered.contains(&n)
                 || still(&h)
                 || stays(&h)
+                || ships_as(&h)
                 || compared(&h)
                 || in_belief(&h)
                 || concluded(&h)

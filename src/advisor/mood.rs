@@ -1467,7 +1467,14 @@ fn judge(
                 || third_person_subject(&sentence[first.min(k)..k])
                 || (k > first + 1
                     && matches!(sentence[k - 1].raw, "is" | "was")
-                    && third_person_subject(&sentence[first..k - 1])))
+                    && (third_person_subject(&sentence[first..k - 1])
+                        // "a teammate is convinced that ...": one person
+                        // named by a determiner and a noun holds it.
+                        || matches!(
+                            &sentence[first..k - 1],
+                            [d, n] if matches!(d.raw, "a" | "the" | "one")
+                                && n.kind == TokenKind::Word
+                        ))))
     }) || sentence
         // "according to Sam, retrains need no review": what follows is Sam's.
         .windows(2)
@@ -3208,6 +3215,18 @@ mod tests {
         // A stray auxiliary, and a subject of two words after the possessive.
         assert!(
             !mood("our data scientist is say max_depth only affects training")
+                .reported
+                .is_empty()
+        );
+        // One person named by a determiner and a noun, "is" and a belief
+        // word; the writer's own conviction stays theirs.
+        assert!(
+            !mood("a teammate is convinced that dropout only matters for training")
+                .reported
+                .is_empty()
+        );
+        assert!(
+            mood("I am convinced that dropout only matters for training")
                 .reported
                 .is_empty()
         );

@@ -49,6 +49,39 @@ fn next_word(cleaned: &str, from: usize) -> String {
         .to_lowercase()
 }
 
+/// Where the clause ends when the join verb at `start..end` is told of a
+/// pointer as what is joined on it: a pointer and its copula, "what" and a
+/// short subject before the verb ("that's what we join", "it is what the
+/// jobs join"), and "on" as the clause's last word ("... the store features
+/// on"). `None` for any other join.
+fn joined_on_what(cleaned: &str, start: usize, end: usize, lex: &Lexicon) -> Option<usize> {
+    let before: Vec<String> = cleaned[..start]
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(str::to_lowercase)
+        .collect();
+    // Read backwards: the subject, then "what", then the copula or "that's".
+    let what = before.iter().take(4).position(|w| w == "what")?;
+    let pointer = |w: &str| lex.pointers().iter().any(|p| p == w);
+    let said_of_pointer = match (before.get(what + 1), before.get(what + 2)) {
+        (Some(w), _) if w.strip_suffix("'s").is_some_and(pointer) => true,
+        (Some(cop), Some(p)) => lex.copulas().contains(cop) && pointer(p),
+        _ => false,
+    };
+    if !said_of_pointer {
+        return None;
+    }
+    let rest = &cleaned[end..];
+    let clause_end = rest
+        .find(['.', ',', ';', '!', '?', '\n'])
+        .unwrap_or(rest.len());
+    let last = rest[..clause_end]
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())?;
+    last.eq_ignore_ascii_case("on").then_some(end + clause_end)
+}
+
 /// Every clause of `items` that names readers of the change. `negated` marks
 /// items in negated clauses ("nobody else calls it" names no reader).
 pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool]) -> Vec<Readers> {
@@ -332,8 +365,22 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
             .iter()
             .any(|w| typed.eq_ignore_ascii_case(w))
             || negated.get(k).copied().unwrap_or(false)
-            || next_word(cleaned, verb.end as usize) != "on"
         {
+            continue;
+        }
+        if next_word(cleaned, verb.end as usize) != "on" {
+            // "that's what we join the store features on": a pointer said
+            // to be what something is joined on is a join key as well.
+            if let Some(end) = joined_on_what(cleaned, verb.start as usize, verb.end as usize, lex)
+            {
+                out.push(Readers {
+                    start: k as u32,
+                    end: k as u32 + 1,
+                    text: (verb.start as usize, end),
+                    flows: false,
+                    one: false,
+                });
+            }
             continue;
         }
         let on = cleaned[verb.end as usize..].find("on").map_or(0, |p| p + 2) + verb.end as usize;
@@ -920,6 +967,13 @@ mod tests {
             ["join on it"]
         );
         assert!(readers("we never join on it").is_empty());
+        assert_eq!(
+            readers("bumped the geohash precision, that's what we join the store features on"),
+            ["join the store features on"]
+        );
+        assert!(
+            readers("bumped the geohash precision, that's what we join tables with").is_empty()
+        );
         assert!(readers("joined on user_id as before").is_empty());
     }
 

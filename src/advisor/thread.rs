@@ -317,6 +317,104 @@ struct Message<'t> {
     speaker: &'t str,
 }
 
+/// The cue lists the thread reader uses, all from the lexicon.
+#[derive(Clone, Copy)]
+pub(crate) struct ThreadCues<'c> {
+    /// Words that open a correction ("no", "actually", "scratch that").
+    pub(crate) corrections: &'c Cues,
+    /// Words that concede an objection ("fair", "good point").
+    pub(crate) concessions: &'c Cues,
+    /// Words that put something off ("not yet", "postponed").
+    pub(crate) postponements: &'c Cues,
+    /// Verbs that move something later or into another PR ("pushed").
+    pub(crate) moves: &'c Cues,
+    /// Words that open a sentence taking back the same message's earlier
+    /// sentences ("actually no", "scratch that").
+    pub(crate) self_corrections: &'c Cues,
+    /// Words that point back at what was said ("it", "that").
+    pub(crate) pointers: &'c [String],
+    /// Verbs that say what something is ("is", "are").
+    pub(crate) copulas: &'c [String],
+}
+
+/// Splits each message at a sentence that opens by taking back what its
+/// own speaker said before it in the same message ("shipping the retrained
+/// model to prod tonight. actually no, it only goes to staging"): from that
+/// sentence on, the words are a message of the same speaker, which corrects
+/// as one would. Only a cue that opens its sentence counts; the first
+/// sentence of a message is read as it always was.
+fn split_self_corrections<'t>(
+    text: &'t str,
+    messages: Vec<Message<'t>>,
+    cues: &Cues,
+) -> Vec<Message<'t>> {
+    if cues.is_empty() {
+        return messages;
+    }
+    let mut out = Vec::with_capacity(messages.len());
+    for mut m in messages {
+        let base = m.body;
+        let body = &text[base..m.end];
+        let bytes = body.as_bytes();
+        let mut from = 0;
+        // Sentence ends: ". " (not "3.5" or "train.py"), "!", ";", a line
+        // end or an em dash (its first byte; no other sign of ours has it).
+        let mut ends: Vec<usize> = memchr::memchr3_iter(b'.', b'!', b';', bytes)
+            .chain(memchr::memchr2_iter(b'\n', 0xE2, bytes))
+            .collect();
+        ends.sort_unstable();
+        for i in ends {
+            let next = match bytes[i] {
+                b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) => continue,
+                0xE2 if !body[i..].starts_with('—') => continue,
+                0xE2 => i + '—'.len_utf8(),
+                _ => i + 1,
+            };
+            if next <= from {
+                continue;
+            }
+            if !bytes[from..i].iter().any(u8::is_ascii_alphanumeric) {
+                continue;
+            }
+            let rest = &body[next..];
+            let lead = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            // Most sentences open with no cue: one look at the first word
+            // spares reading the next ones.
+            let first = rest[lead..]
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .next()
+                .unwrap_or_default();
+            if first.is_empty() || cues.starting_with(&first.to_lowercase()).is_empty() {
+                continue;
+            }
+            let head = head_words(rest, 4);
+            let takes_back = head.first().is_some_and(|w| {
+                cues.starting_with(w)
+                    .iter()
+                    .any(|&k| opens_with(&head, &cues[k as usize]))
+            });
+            if takes_back {
+                out.push(Message {
+                    end: base + next,
+                    ..m
+                });
+                m = Message {
+                    start: base + next + lead,
+                    body: base + next + lead,
+                    end: m.end,
+                    speaker: m.speaker,
+                };
+                from = next + lead;
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
 /// Takes back what corrections take back, in a transcript of at least two
 /// speaker lines; blanked text keeps its byte offsets. A message whose first
 /// few words hold a cue from `cues` corrects the message before it (a
@@ -325,12 +423,18 @@ struct Message<'t> {
 /// back what its own speaker said earlier ("no wait, I reverted the bump").
 pub(crate) fn latest_word<'a>(
     text: Cow<'a, str>,
-    corrections: &Cues,
-    concessions: &Cues,
-    postponements: &Cues,
-    moves: &Cues,
+    cues: &ThreadCues<'_>,
     class_of: &dyn Fn(&str) -> u64,
 ) -> Cow<'a, str> {
+    let ThreadCues {
+        corrections,
+        concessions,
+        postponements,
+        moves,
+        self_corrections,
+        pointers,
+        copulas,
+    } = *cues;
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
     let asks = |w: &str| class_of(w) & class::ASK != 0;
     let contrasts = |w: &str| class_of(w) & class::CONTRAST != 0;
@@ -365,7 +469,18 @@ pub(crate) fn latest_word<'a>(
                         })
             })
     };
-    let messages = split_messages(&text);
+    let mut messages = split_messages(&text);
+    if messages.is_empty() {
+        // One message, pasted without a speaker: it may still take back its
+        // own first sentences ("... to prod tonight. actually no, ...").
+        messages.push(Message {
+            start: 0,
+            body: 0,
+            end: text.len(),
+            speaker: "",
+        });
+    }
+    let messages = split_self_corrections(&text, messages, self_corrections);
     if messages.len() < 2 {
         return text;
     }
@@ -377,9 +492,18 @@ pub(crate) fn latest_word<'a>(
             .take(5)
             .map(str::to_lowercase)
             .collect();
+        // "training only, right? no need to check serving": a bare "no"
+        // answers only as the first word or after one word ("ok no,"); later
+        // it is a determiner ("no need", "no deploys").
+        let bare_no_at = head
+            .iter()
+            .position(|w| matches!(w.as_str(), "no" | "nope" | "nah"));
         [corrections, concessions, postponements]
             .into_iter()
             .flat_map(|cues| cues_said(&head, cues))
+            .filter(|c| {
+                !matches!(c.as_str(), "no" | "nope" | "nah") || bare_no_at.is_some_and(|at| at <= 1)
+            })
             .collect()
     };
     let mut taken_back = vec![false; messages.len()];
@@ -496,9 +620,10 @@ pub(crate) fn latest_word<'a>(
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .find(|w| !w.is_empty())
                 .is_some_and(|w| {
-                    ["that", "it", "this", "those", "these", "that's", "it's"]
-                        .iter()
-                        .any(|p| p.eq_ignore_ascii_case(w))
+                    // "that's", "it's": the pointer before its copula.
+                    let w = w.to_lowercase();
+                    let w = w.strip_suffix("'s").unwrap_or(&w);
+                    pointers.iter().any(|p| p == w)
                 })
         {
             taken_back[k - 1] = true;
@@ -590,7 +715,7 @@ pub(crate) fn latest_word<'a>(
         // before to what is left ("just merged it" tells when, not what).
         if found.is_empty() && !answers_a_question && !body.trim_end().ends_with('?') {
             let said = by_speaker.entry(m.speaker).or_default();
-            if said.0.len() > said.1 && narrows(body) {
+            if said.0.len() > said.1 && narrows(body, copulas) {
                 for &j in &said.0[said.1..] {
                     taken_back[j] = true;
                 }
@@ -925,16 +1050,25 @@ fn first_sentence(body: &str) -> &str {
 /// Whether `body` opens, after at most a short acknowledgement and a comma
 /// ("fine,", "ok ok,"), with "only" or "just" before what is left; "just"
 /// before a past verb ("just merged it") tells when, not what.
-fn narrows(body: &str) -> bool {
+fn narrows(body: &str, copulas: &[String]) -> bool {
     let body = body.trim_start();
     let rest = match body.split_once(',') {
         Some((ack, rest)) if ack.split_whitespace().count() <= 2 => rest,
         _ => body,
     };
-    let mut words = rest
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase);
+    let head = head_words(rest, 5);
+    // "then today is only the `fix_labels()` PR", "this one is just the
+    // docs": a short subject and its copula before "only" or "just" narrow
+    // as the bare word does.
+    let from = head
+        .iter()
+        .take(4)
+        .position(|w| copulas.iter().any(|c| c == w))
+        .filter(|&at| {
+            at > 0 && matches!(head.get(at + 1).map(String::as_str), Some("only" | "just"))
+        })
+        .map_or(0, |at| at + 1);
+    let mut words = head[from..].iter().cloned();
     match (words.next().as_deref(), words.next()) {
         (Some("only"), Some(_)) => true,
         (Some("just"), Some(next)) => {
@@ -1172,12 +1306,22 @@ mod tests {
 
     /// What the thread reader keeps of `text`, with the cues above.
     fn latest(text: &str) -> String {
+        let (corrections, concessions, postponements, moves) =
+            (cues(), concessions(), postponements(), moves());
+        let self_corrections = Cues::new(vec!["actually no".to_owned(), "scratch that".to_owned()]);
+        let pointers = ["it", "that", "this"].map(String::from);
+        let copulas = ["is", "are"].map(String::from);
         latest_word(
             Cow::Borrowed(text),
-            &cues(),
-            &concessions(),
-            &postponements(),
-            &moves(),
+            &ThreadCues {
+                corrections: &corrections,
+                concessions: &concessions,
+                postponements: &postponements,
+                moves: &moves,
+                self_corrections: &self_corrections,
+                pointers: &pointers,
+                copulas: &copulas,
+            },
             &|w: &str| match w {
                 "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
                     class::NEG_FORWARD
@@ -1283,6 +1427,47 @@ mod tests {
         assert!(out.contains("only the lr change"));
         assert!(out.contains("alice: ok"));
         assert!(!out.contains("wait, no") || out.contains("only the lr change"));
+    }
+
+    #[test]
+    fn a_sentence_that_takes_back_its_own_message_corrects_it() {
+        // One message, no speaker: the sentence after "actually no" stands.
+        let text = "shipping v9 to prod tonight. actually no, it only goes to staging";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("shipping"));
+        assert!(out.contains("it only goes to staging"));
+        // Inside a transcript, only that speaker's earlier words go.
+        let text = "ana: bumped lr to 3e-4\nbob: promoting v3 today. scratch that, only the docs";
+        let out = latest(text);
+        assert!(out.contains("bumped lr"));
+        assert!(!out.contains("promoting"));
+        assert!(out.contains("only the docs"));
+        // A cue inside a sentence, or a plain "actually," adds nothing back.
+        for text in [
+            "shipping v9 to prod tonight, actually no canary",
+            "fixed `clip()`. actually, we ship it tonight",
+            "merged. the label correction ran fine",
+        ] {
+            assert_eq!(latest(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_bare_no_late_in_a_reply_is_a_determiner() {
+        let text = "lena: bumped the lr\nmark: training only, right? no need to check serving";
+        assert!(latest(text).contains("bumped the lr"));
+        let text = "lena: bumped the lr\nmark: ok no, that was reverted";
+        assert!(!latest(text).contains("bumped the lr"));
+    }
+
+    #[test]
+    fn a_short_subject_and_copula_before_only_narrow() {
+        let copulas = ["is", "are"].map(String::from);
+        assert!(narrows("ok, then today is only the `fix()` PR", &copulas));
+        assert!(narrows("fine, only the docs", &copulas));
+        assert!(!narrows("today is just merged", &copulas));
+        assert!(!narrows("the plan is to ship only the docs", &copulas));
     }
 
     #[test]
@@ -1575,8 +1760,8 @@ mod tests {
         // "just" before a past verb tells when.
         let when = "ana: bumping torch\nbo: careful\nana: ok, just merged the pin";
         assert_eq!(latest(when), when);
-        assert!(narrows("ok ok, just the lr then"));
-        assert!(!narrows("we only touched the docs"));
+        assert!(narrows("ok ok, just the lr then", &[]));
+        assert!(!narrows("we only touched the docs", &[]));
     }
     #[test]
     fn headers_copied_from_other_tools_open_messages() {

@@ -1094,6 +1094,7 @@ fn build_lexicon(
         lower(&raw.corrections),
         lower(&raw.concessions),
         lower(&raw.postponements),
+        lower(&raw.self_corrections),
     );
     lex.set_circumstances(lower(&raw.circumstances));
     lex.set_hedges(lower(&raw.hedges));

@@ -370,6 +370,10 @@ pub(crate) struct LexiconFile {
     /// Words that concede an objection in a thread transcript.
     #[serde(default)]
     pub(crate) concessions: Vec<Spanned<String>>,
+    /// Words that open a sentence taking back the sentences before it in
+    /// the same message ("... to prod tonight. actually no, staging only").
+    #[serde(default)]
+    pub(crate) self_corrections: Vec<Spanned<String>>,
     /// Words that put off what a thread message asked about.
     #[serde(default)]
     pub(crate) postponements: Vec<Spanned<String>>,
