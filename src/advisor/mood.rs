@@ -1139,10 +1139,19 @@ fn judge(
     // "where a test runs makes zero difference": without a `?`, a
     // question word followed by a subject rather than an auxiliary opens a
     // clause that is the subject of what follows, whatever its verb.
-    let subject_follows = sentence
-        .get(first + 1)
-        .is_some_and(|n| matches!(n.raw, "a" | "an" | "the" | "our" | "your" | "their" | "we"));
+    // "what's the difference between dev and staging": the word lost its
+    // "'s" to the possessive rule, but the contraction is the auxiliary, so
+    // the question asks. It shows as two bytes more between the words.
+    let contracted = sentence.get(first + 1).is_some_and(|n| {
+        n.start >= sentence[first].start + sentence[first].raw.len() + 3
+            && n.start <= sentence[first].start + sentence[first].raw.len() + 5
+    });
+    let subject_follows = !contracted
+        && sentence
+            .get(first + 1)
+            .is_some_and(|n| matches!(n.raw, "a" | "an" | "the" | "our" | "your" | "their" | "we"));
     let free_relative = !question_mark
+        && !contracted
         && matches!(sentence[first].raw, "where" | "what" | "how" | "whatever")
         && (subject_follows
             || sentence[first + 1..].iter().skip(2).any(|w| {
@@ -1726,6 +1735,7 @@ fn judge(
             .iter()
             .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::KIND));
     let mut timed = false;
+    let mut kind_named = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     let mut likened = false;
@@ -1803,13 +1813,20 @@ fn judge(
         // test enough when someone changes the packaging?": a question about
         // a kind of change, not about one; a past form reports one.
         // A statement with a tag ("... a new key but ... fine right?") states.
+        // "if a dependency gets bumped, ...": a participle after "get" is
+        // the present tense of the passive, what happens each time.
+        let got = k > 0 && matches!(sentence[k - 1].raw, "get" | "gets");
+        // "when a model's hyperparameters change, does that need anything
+        // beyond retraining it?": once a question names a kind of change,
+        // the change words after it in the sentence belong to that kind.
         let a_kind = change
             && asks_here
             && !tagged
             && !own_change
             && !dated_here
-            && !past_form(w.raw)
-            && (kind_sentence || kind_of_change(sentence, k, lex));
+            && (!past_form(w.raw) || got)
+            && (kind_sentence || kind_named || kind_of_change(sentence, k, lex));
+        kind_named |= a_kind;
         mood.mentions_change |= change
             && !noun_move
             && !likened
