@@ -1117,13 +1117,38 @@ fn judge(
     };
     // "why do people still bother with integration runs?": "bother" in a
     // why-question argues wherever its subject puts it.
-    let rhetorical = (sentence[first].raw == "why"
-        && (sentence.get(first + 1).is_some_and(|n| {
-            matches!(n.raw, "would" | "should" | "bother" | "even") || bare_verb(n)
-        }) || sentence[first + 1..]
-            .iter()
-            .take(5)
-            .any(|n| n.raw == "bother")))
+    // "why can't we just ship it?" proposes, but "why can't unit tests
+    // catch skew?" asks how things work: "ca" and "wo" (of "can't",
+    // "won't") argue only with a person after them.
+    let why_not = |n: &Word<'_>| {
+        !matches!(n.raw, "ca" | "wo")
+            || sentence
+                .get(first + 3)
+                .is_some_and(|p| matches!(p.raw, "we" | "i" | "you" | "us"))
+    };
+    // "why bother with a separate test workspace at all?" asks what the
+    // thing is for, when the question gives no reason of its own ("..., when
+    // every function has coverage?") and goes on to nothing particular:
+    // "why bother with staging for the new limits?" argues about a change.
+    let asks_why_keep = question_mark
+        && sentence[first].raw == "why"
+        && sentence.get(first + 1).is_some_and(|n| n.raw == "bother")
+        && !sentence[first + 2..].iter().any(|n| {
+            n.kind == TokenKind::Comma
+                || matches!(
+                    n.raw,
+                    "when" | "if" | "since" | "because" | "given" | "new" | "this" | "for"
+                )
+        });
+    let rhetorical = !asks_why_keep
+        && (sentence[first].raw == "why"
+            && (sentence.get(first + 1).is_some_and(|n| {
+                matches!(n.raw, "would" | "should" | "bother" | "even")
+                    || (bare_verb(n) && why_not(n))
+            }) || sentence[first + 1..]
+                .iter()
+                .take(5)
+                .any(|n| n.raw == "bother")))
         || (lex.has(sentence[first].tok, class::ASK)
             && sentence[first + 1..]
                 .iter()
@@ -1196,6 +1221,7 @@ fn judge(
                         matches!(
                             n.raw,
                             "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
+                                | "bother"
                         )
                     }),
                     // "what's staging for if we already have CI?": "for"
