@@ -1073,6 +1073,17 @@ fn judge(
     // works?": a question may open after a short lead-in and a comma, and
     // the lead-in may be a short list ("same repo, same config — why would
     // that need validation?").
+    // "like what does prod check that staging can't": a filler that opens
+    // the sentence leaves the question word first.
+    let first = if matches!(sentence[first].raw, "like" | "so" | "but" | "and" | "also" | "ok")
+        && sentence
+            .get(first + 1)
+            .is_some_and(|n| matches!(n.raw, "what" | "which" | "where" | "how" | "why" | "who"))
+    {
+        first + 1
+    } else {
+        first
+    };
     let first = if question_mark && !lex.has(sentence[first].tok, class::ASK) {
         (1..sentence.len().min(8))
             .find(|&k| {
@@ -1175,8 +1186,17 @@ fn judge(
         && sentence
             .get(first + 1)
             .is_some_and(|n| matches!(n.raw, "a" | "an" | "the" | "our" | "your" | "their" | "we"));
+    // "what does prod check that staging can't": an auxiliary right after
+    // the question word inverts a question, with or without its `?`.
+    let inverted = sentence.get(first + 1).is_some_and(|n| {
+        matches!(
+            n.raw,
+            "do" | "does" | "did" | "should" | "can" | "could" | "would" | "will" | "shall"
+        )
+    });
     let free_relative = !question_mark
         && !contracted
+        && !inverted
         && matches!(sentence[first].raw, "where" | "what" | "how" | "whatever")
         && (subject_follows
             || sentence[first + 1..].iter().skip(2).any(|w| {
