@@ -1838,7 +1838,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             for w in words {
                 if w.eq_ignore_ascii_case("if") || w.eq_ignore_ascii_case("since") {
                     in_standard = true;
-                } else if w.eq_ignore_ascii_case("that") && clause_ends_denied(&cleaned, &items[k..])
+                } else if w.eq_ignore_ascii_case("that")
+                    && clause_ends_denied(&cleaned, &items[k..])
                 {
                     in_denied = true;
                 }
@@ -3034,6 +3035,37 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_clause_ending_on_a_negated_auxiliary_is_denied() {
+        let item = |start: usize, end: usize| Item {
+            tok: UNKNOWN,
+            start: start as u32,
+            end: end as u32,
+        };
+        let text = "integration tests don't?";
+        assert!(clause_ends_denied(text, &[item(0, 11), item(12, 17)]));
+        let text = "staging can\u{2019}t";
+        assert!(clause_ends_denied(text, &[item(0, 7)]));
+        // A clause that goes on past its auxiliary says what it lacks.
+        let text = "staging doesn't have prod data";
+        assert!(!clause_ends_denied(text, &[item(0, 7)]));
+    }
+
+    #[test]
+    fn a_standard_after_that_and_a_stage_before_like_are_not_asked_about() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let advice = advise(
+            &kb.engine,
+            "what does an integration test prove that unit tests can't?",
+        );
+        assert_eq!(advice.scopes, ["integration"]);
+        let advice = advise(
+            &kb.engine,
+            "how much prod-like traffic should the staging load test use?",
+        );
+        assert_eq!(advice.stages, ["test"]);
+    }
 
     #[test]
     fn words_at_finds_whole_words_in_any_case() {

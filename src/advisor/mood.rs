@@ -1075,10 +1075,12 @@ fn judge(
     // that need validation?").
     // "like what does prod check that staging can't": a filler that opens
     // the sentence leaves the question word first.
-    let first = if matches!(sentence[first].raw, "like" | "so" | "but" | "and" | "also" | "ok")
-        && sentence
-            .get(first + 1)
-            .is_some_and(|n| matches!(n.raw, "what" | "which" | "where" | "how" | "why" | "who"))
+    let first = if matches!(
+        sentence[first].raw,
+        "like" | "so" | "but" | "and" | "also" | "ok"
+    ) && sentence
+        .get(first + 1)
+        .is_some_and(|n| matches!(n.raw, "what" | "which" | "where" | "how" | "why" | "who"))
     {
         first + 1
     } else {
@@ -1240,7 +1242,13 @@ fn judge(
                     "why" => sentence[k + 1..].iter().take(6).any(|n| {
                         matches!(
                             n.raw,
-                            "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
+                            "exist"
+                                | "exists"
+                                | "have"
+                                | "has"
+                                | "keep"
+                                | "need"
+                                | "needed"
                                 | "bother"
                         )
                     }),
@@ -2401,6 +2409,49 @@ mod tests {
         );
         assert!(m.argues && !m.asks);
         assert!(mood("why do we run integration tests in staging?").asks);
+    }
+
+    #[test]
+    fn a_kind_of_change_in_a_question_covers_the_change_words_after_it() {
+        // "retraining" after the kind named first is part of that kind.
+        let m = mood(
+            "when a model's hyperparameters change, does that need anything beyond retraining it?",
+        );
+        assert!(m.asks && !m.mentions_change && !m.reports);
+        // A participle after "gets" is the present: what happens each time.
+        let m = mood("if a dependency like scikit-learn gets bumped, which stage catches it?");
+        assert!(m.asks && !m.mentions_change && !m.reports);
+        // The writer's own change stays one.
+        assert!(mood("I bumped scikit-learn. which stage catches it?").reports);
+    }
+
+    #[test]
+    fn a_contracted_question_word_asks_without_a_question_mark() {
+        let m = mood("what's the difference between the dev and staging workspaces");
+        assert!(m.asks && !m.argues);
+        // Without the contraction, a subject after the question word opens
+        // the subject of a claim.
+        assert!(!mood("what the team runs in staging is theater").asks);
+        // "like" before the question word, and an auxiliary after it, leave
+        // the question a question.
+        let m = mood("like what does prod check that staging can't");
+        assert!(m.asks && !m.argues);
+    }
+
+    #[test]
+    fn why_can_not_asks_about_a_thing_and_argues_for_a_person() {
+        let m = mood("why can't unit tests catch training/serving skew?");
+        assert!(m.asks && !m.argues);
+        assert!(mood("why can't we just ship it to prod?").argues);
+    }
+
+    #[test]
+    fn why_bother_with_a_thing_at_all_asks_what_it_is_for() {
+        let m = mood("why bother with a separate test workspace at all?");
+        assert!(m.asks && m.asks_purpose && !m.argues);
+        // With a reason of its own it argues.
+        let m = mood("why bother with staging at all when dev has the same data?");
+        assert!(m.argues && !m.asks);
     }
 
     #[test]
