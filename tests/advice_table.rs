@@ -2066,6 +2066,13 @@ fn questions_and_beliefs_of_the_advice44_round() {
             Some(INTEG),
             &[INTEG][..],
         ),
+        // "new" set against "same" in a claim is its premise, not a change.
+        (
+            "new data, same code, nothing to check",
+            "belief",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
     ] {
         assert_reads(text, reading, primary, scopes);
     }

@@ -1943,7 +1943,15 @@ fn judge(
                             "i" | "we" | "he" | "she" | "they" | "you" | "who"
                         ))
             });
-        if change && !hypothetical && !likened && !person_new && !a_kind {
+        // "same code, new data, so the retrain needs no checks": in a claim,
+        // "new" set against "same" a few words away is the premise the
+        // claim reasons from, not a change told.
+        let premise = claims
+            && w.raw == "new"
+            && sentence[k.saturating_sub(4)..(k + 5).min(sentence.len())]
+                .iter()
+                .any(|n| n.raw == "same");
+        if change && !hypothetical && !likened && !person_new && !a_kind && !premise {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
@@ -2120,6 +2128,7 @@ fn judge(
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
+            && !premise
             && !person_new
             && !hypothetical
             // "the new version" in a claiming clause names a thing already
@@ -2423,6 +2432,15 @@ mod tests {
         assert!(m.asks && !m.mentions_change && !m.reports);
         // The writer's own change stays one.
         assert!(mood("I bumped scikit-learn. which stage catches it?").reports);
+    }
+
+    #[test]
+    fn new_set_against_same_in_a_claim_is_its_premise() {
+        let m = mood("same code, new data, so the weekly retrain really doesn't need any checks");
+        assert!(m.claims && !m.reports);
+        // Outside a claim, or with no "same" beside it, "new" still tells.
+        assert!(mood("new data for the churn model, same code").reports);
+        assert!(mood("new column in the features table, nothing to check").reports);
     }
 
     #[test]
