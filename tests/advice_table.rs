@@ -2073,3 +2073,107 @@ fn shorthand_and_swaps_of_the_advice46_round() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+// advice44 round: general questions and beliefs with no change.
+#[test]
+fn questions_and_beliefs_of_the_advice44_round() {
+    for (text, reading, primary, scopes) in [
+        // A kind of change named first covers the change words after it.
+        (
+            "if someone swaps the tokenizer, do we need to retrain and redeploy?",
+            "question",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        // "gets" and a participle: what happens each time.
+        (
+            "when a library gets upgraded, which stage is meant to catch it?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // "what's" asks, with or without its question mark.
+        (
+            "what's the difference between the staging and prod workspaces",
+            "question",
+            None,
+            &[][..],
+        ),
+        // What the subject is measured against is not asked about.
+        (
+            "what does an integration test prove that unit tests can't?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "what does staging buy us over dev?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // "prod-like" names no stage.
+        (
+            "how much prod-like traffic should the staging load test use?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // "why can't" about a thing asks; "why bother ... at all?" asks what
+        // it is for.
+        (
+            "why can't unit tests find a schema mismatch?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        (
+            "why bother with a dev workspace at all?",
+            "question",
+            None,
+            &[][..],
+        ),
+        // A filler before the question word.
+        (
+            "like what does prod check that staging can't",
+            "question",
+            None,
+            &[][..],
+        ),
+        // Skew caught, and a thing tested in isolation, name kinds of test.
+        (
+            "which test catches skew between the online and offline features?",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "how do I test the tokenizer in isolation?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // Beliefs with no change.
+        (
+            "the model's just a pickle, copying it over needs no tests",
+            "belief",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "prod is where real testing happens anyway",
+            "belief",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // "new" set against "same" in a claim is its premise, not a change.
+        (
+            "new data, same code, nothing to check",
+            "belief",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}

@@ -428,3 +428,13 @@ fn forty_eighth_development_set_guide_rows_functions_threads() {
     // last 25 lines are a check part never tuned on.
     score("advice48.jsonl", 0.89);
 }
+
+#[test]
+fn forty_fourth_development_set_questions_and_beliefs() {
+    // General questions about testing, stages and scopes in many wordings
+    // (which stage, what a stage or a kind of test is for, what X catches
+    // that Y can't, questions about a kind of change), a few questions about
+    // one's own change, and beliefs voiced with no change; the last 25 lines
+    // are a check part never tuned on.
+    score("advice44.jsonl", 0.82);
+}

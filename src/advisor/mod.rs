@@ -1833,26 +1833,37 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut measured_scopes: Vec<usize> = Vec::new();
     let mut measured_stages: Vec<usize> = Vec::new();
     let mut in_standard = false;
+    let mut in_denied = false;
     // "the test stage and staging": one stage under two names.
     let mut stage_word: [Option<&str>; 8] = [None; 8];
     let mut two_names = false;
     for (k, (item, &everyday)) in items.iter().zip(&everyday_item).enumerate() {
         if item.tok == BREAK || item.tok == COMMA || engine.lexicon.has(item.tok, class::JOINER) {
             in_standard = false;
+            in_denied = false;
         } else if mood.asks && engine.lexicon.has(item.tok, class::COMPARE) {
             in_standard = true;
-        } else if mood.asks
-            && k > 0
-            && items[k - 1].tok != BREAK
-            && cleaned
+        } else if mood.asks && k > 0 && items[k - 1].tok != BREAK {
+            let gap = cleaned
                 .get(items[k - 1].end as usize..item.start as usize)
-                .unwrap_or("")
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .any(|w| w.eq_ignore_ascii_case("if") || w.eq_ignore_ascii_case("since"))
-        {
+                .unwrap_or("");
+            let words = gap.split(|c: char| !c.is_ascii_alphabetic());
             // "what's prod for, if staging already mirrors it?": a condition
             // after the question is the circumstance it is asked in.
-            in_standard = true;
+            // "what is staging supposed to catch that dev doesn't?": a
+            // relative clause that ends on a negated auxiliary names what the
+            // subject is measured against.
+            // Only the scopes: "what does prod add that staging doesn't?"
+            // sets two stages side by side.
+            for w in words {
+                if w.eq_ignore_ascii_case("if") || w.eq_ignore_ascii_case("since") {
+                    in_standard = true;
+                } else if w.eq_ignore_ascii_case("that")
+                    && clause_ends_denied(&cleaned, &items[k..])
+                {
+                    in_denied = true;
+                }
+            }
         }
         if !context && everyday {
             continue;
@@ -1862,7 +1873,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 break;
             }
             if item.tok == tok {
-                if in_standard {
+                if in_standard || in_denied {
                     measured_scopes.push(scope);
                 } else if !facts.named_scopes.contains(&scope) {
                     facts.named_scopes.push(scope);
@@ -1870,7 +1881,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
         for &(tok, stage) in &engine.stage_names {
-            if item.tok == tok {
+            // "prod-like data", "production-like volumes" describe what
+            // another stage holds; they name no stage of their own.
+            if item.tok == tok
+                && !cleaned
+                    .get(item.end as usize..)
+                    .is_some_and(|rest| rest.starts_with("-like"))
+            {
                 let typed = cleaned
                     .get(item.start as usize..item.end as usize)
                     .unwrap_or("");
@@ -2575,6 +2592,44 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// Whether the clause that opens at `items[0]` ends on a negated auxiliary
+/// ("... that unit tests don't?", "... that staging can't"): the clause then
+/// says what something else lacks, the standard of a comparison.
+fn clause_ends_denied(cleaned: &str, items: &[Item]) -> bool {
+    let Some(first) = items.first() else {
+        return false;
+    };
+    let end = items
+        .iter()
+        .take(12)
+        .find(|i| i.tok == BREAK || i.tok == COMMA)
+        .map_or(cleaned.len(), |i| i.start as usize);
+    let clause = cleaned.get(first.start as usize..end).unwrap_or("");
+    let last = clause
+        .split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}'))
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("");
+    let last: String = last
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    matches!(
+        last.as_str(),
+        "dont"
+            | "doesnt"
+            | "didnt"
+            | "cant"
+            | "cannot"
+            | "wont"
+            | "isnt"
+            | "arent"
+            | "couldnt"
+            | "wouldnt"
+            | "shouldnt"
+    )
+}
+
 /// Tokens to ids: stems, typo repair, stop words removed, concepts folded.
 /// Words inside file paths are left to the path patterns, so
 /// `docs/architecture.md` is a docs change, not an architecture change.
@@ -3066,6 +3121,37 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_clause_ending_on_a_negated_auxiliary_is_denied() {
+        let item = |start: usize, end: usize| Item {
+            tok: UNKNOWN,
+            start: start as u32,
+            end: end as u32,
+        };
+        let text = "integration tests don't?";
+        assert!(clause_ends_denied(text, &[item(0, 11), item(12, 17)]));
+        let text = "staging can\u{2019}t";
+        assert!(clause_ends_denied(text, &[item(0, 7)]));
+        // A clause that goes on past its auxiliary says what it lacks.
+        let text = "staging doesn't have prod data";
+        assert!(!clause_ends_denied(text, &[item(0, 7)]));
+    }
+
+    #[test]
+    fn a_standard_after_that_and_a_stage_before_like_are_not_asked_about() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let advice = advise(
+            &kb.engine,
+            "what does an integration test prove that unit tests can't?",
+        );
+        assert_eq!(advice.scopes, ["integration"]);
+        let advice = advise(
+            &kb.engine,
+            "how much prod-like traffic should the staging load test use?",
+        );
+        assert_eq!(advice.stages, ["test"]);
+    }
 
     #[test]
     fn words_at_finds_whole_words_in_any_case() {

@@ -1091,6 +1091,19 @@ fn judge(
     // works?": a question may open after a short lead-in and a comma, and
     // the lead-in may be a short list ("same repo, same config — why would
     // that need validation?").
+    // "like what does prod check that staging can't": a filler that opens
+    // the sentence leaves the question word first.
+    let first = if matches!(
+        sentence[first].raw,
+        "like" | "so" | "but" | "and" | "also" | "ok"
+    ) && sentence
+        .get(first + 1)
+        .is_some_and(|n| matches!(n.raw, "what" | "which" | "where" | "how" | "why" | "who"))
+    {
+        first + 1
+    } else {
+        first
+    };
     let first = if question_mark && !lex.has(sentence[first].tok, class::ASK) {
         (1..sentence.len().min(8))
             .find(|&k| {
@@ -1135,13 +1148,38 @@ fn judge(
     };
     // "why do people still bother with integration runs?": "bother" in a
     // why-question argues wherever its subject puts it.
-    let rhetorical = (sentence[first].raw == "why"
-        && (sentence.get(first + 1).is_some_and(|n| {
-            matches!(n.raw, "would" | "should" | "bother" | "even") || bare_verb(n)
-        }) || sentence[first + 1..]
-            .iter()
-            .take(5)
-            .any(|n| n.raw == "bother")))
+    // "why can't we just ship it?" proposes, but "why can't unit tests
+    // catch skew?" asks how things work: "ca" and "wo" (of "can't",
+    // "won't") argue only with a person after them.
+    let why_not = |n: &Word<'_>| {
+        !matches!(n.raw, "ca" | "wo")
+            || sentence
+                .get(first + 3)
+                .is_some_and(|p| matches!(p.raw, "we" | "i" | "you" | "us"))
+    };
+    // "why bother with a separate test workspace at all?" asks what the
+    // thing is for, when the question gives no reason of its own ("..., when
+    // every function has coverage?") and goes on to nothing particular:
+    // "why bother with staging for the new limits?" argues about a change.
+    let asks_why_keep = question_mark
+        && sentence[first].raw == "why"
+        && sentence.get(first + 1).is_some_and(|n| n.raw == "bother")
+        && !sentence[first + 2..].iter().any(|n| {
+            n.kind == TokenKind::Comma
+                || matches!(
+                    n.raw,
+                    "when" | "if" | "since" | "because" | "given" | "new" | "this" | "for"
+                )
+        });
+    let rhetorical = !asks_why_keep
+        && (sentence[first].raw == "why"
+            && (sentence.get(first + 1).is_some_and(|n| {
+                matches!(n.raw, "would" | "should" | "bother" | "even")
+                    || (bare_verb(n) && why_not(n))
+            }) || sentence[first + 1..]
+                .iter()
+                .take(5)
+                .any(|n| n.raw == "bother")))
         || (lex.has(sentence[first].tok, class::ASK)
             && sentence[first + 1..]
                 .iter()
@@ -1157,10 +1195,28 @@ fn judge(
     // "where a test runs makes zero difference": without a `?`, a
     // question word followed by a subject rather than an auxiliary opens a
     // clause that is the subject of what follows, whatever its verb.
-    let subject_follows = sentence
-        .get(first + 1)
-        .is_some_and(|n| matches!(n.raw, "a" | "an" | "the" | "our" | "your" | "their" | "we"));
+    // "what's the difference between dev and staging": the word lost its
+    // "'s" to the possessive rule, but the contraction is the auxiliary, so
+    // the question asks. It shows as two bytes more between the words.
+    let contracted = sentence.get(first + 1).is_some_and(|n| {
+        n.start >= sentence[first].start + sentence[first].raw.len() + 3
+            && n.start <= sentence[first].start + sentence[first].raw.len() + 5
+    });
+    let subject_follows = !contracted
+        && sentence
+            .get(first + 1)
+            .is_some_and(|n| matches!(n.raw, "a" | "an" | "the" | "our" | "your" | "their" | "we"));
+    // "what does prod check that staging can't": an auxiliary right after
+    // the question word inverts a question, with or without its `?`.
+    let inverted = sentence.get(first + 1).is_some_and(|n| {
+        matches!(
+            n.raw,
+            "do" | "does" | "did" | "should" | "can" | "could" | "would" | "will" | "shall"
+        )
+    });
     let free_relative = !question_mark
+        && !contracted
+        && !inverted
         && matches!(sentence[first].raw, "where" | "what" | "how" | "whatever")
         && (subject_follows
             || sentence[first + 1..].iter().skip(2).any(|w| {
@@ -1204,7 +1260,14 @@ fn judge(
                     "why" => sentence[k + 1..].iter().take(6).any(|n| {
                         matches!(
                             n.raw,
-                            "exist" | "exists" | "have" | "has" | "keep" | "need" | "needed"
+                            "exist"
+                                | "exists"
+                                | "have"
+                                | "has"
+                                | "keep"
+                                | "need"
+                                | "needed"
+                                | "bother"
                         )
                     }),
                     // "what's staging for if we already have CI?": "for"
@@ -1760,6 +1823,7 @@ fn judge(
             .iter()
             .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::KIND));
     let mut timed = false;
+    let mut kind_named = false;
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     let mut likened = false;
@@ -1837,13 +1901,20 @@ fn judge(
         // test enough when someone changes the packaging?": a question about
         // a kind of change, not about one; a past form reports one.
         // A statement with a tag ("... a new key but ... fine right?") states.
+        // "if a dependency gets bumped, ...": a participle after "get" is
+        // the present tense of the passive, what happens each time.
+        let got = k > 0 && matches!(sentence[k - 1].raw, "get" | "gets");
+        // "when a model's hyperparameters change, does that need anything
+        // beyond retraining it?": once a question names a kind of change,
+        // the change words after it in the sentence belong to that kind.
         let a_kind = change
             && asks_here
             && !tagged
             && !own_change
             && !dated_here
-            && !past_form(w.raw)
-            && (kind_sentence || kind_of_change(sentence, k, lex));
+            && (!past_form(w.raw) || got)
+            && (kind_sentence || kind_named || kind_of_change(sentence, k, lex));
+        kind_named |= a_kind;
         mood.mentions_change |= change
             && !noun_move
             && !likened
@@ -1906,7 +1977,15 @@ fn judge(
                             "i" | "we" | "he" | "she" | "they" | "you" | "who"
                         ))
             });
-        if change && !hypothetical && !likened && !person_new && !a_kind {
+        // "same code, new data, so the retrain needs no checks": in a claim,
+        // "new" set against "same" a few words away is the premise the
+        // claim reasons from, not a change told.
+        let premise = claims
+            && w.raw == "new"
+            && sentence[k.saturating_sub(4)..(k + 5).min(sentence.len())]
+                .iter()
+                .any(|n| n.raw == "same");
+        if change && !hypothetical && !likened && !person_new && !a_kind && !premise {
             // "a fixed bar", "a reworded log message": a participle after
             // "a" describes a thing; it reports nothing.
             let adjective = prev.is_some_and(|p| matches!(p.raw, "a" | "an"));
@@ -2083,6 +2162,7 @@ fn judge(
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
+            && !premise
             && !person_new
             && !hypothetical
             // "the new version" in a claiming clause names a thing already
@@ -2383,6 +2463,58 @@ mod tests {
         );
         assert!(m.argues && !m.asks);
         assert!(mood("why do we run integration tests in staging?").asks);
+    }
+
+    #[test]
+    fn a_kind_of_change_in_a_question_covers_the_change_words_after_it() {
+        // "retraining" after the kind named first is part of that kind.
+        let m = mood(
+            "when a model's hyperparameters change, does that need anything beyond retraining it?",
+        );
+        assert!(m.asks && !m.mentions_change && !m.reports);
+        // A participle after "gets" is the present: what happens each time.
+        let m = mood("if a dependency like scikit-learn gets bumped, which stage catches it?");
+        assert!(m.asks && !m.mentions_change && !m.reports);
+        // The writer's own change stays one.
+        assert!(mood("I bumped scikit-learn. which stage catches it?").reports);
+    }
+
+    #[test]
+    fn new_set_against_same_in_a_claim_is_its_premise() {
+        let m = mood("same code, new data, so the weekly retrain really doesn't need any checks");
+        assert!(m.claims && !m.reports);
+        // Outside a claim, or with no "same" beside it, "new" still tells.
+        assert!(mood("new data for the churn model, same code").reports);
+        assert!(mood("new column in the features table, nothing to check").reports);
+    }
+
+    #[test]
+    fn a_contracted_question_word_asks_without_a_question_mark() {
+        let m = mood("what's the difference between the dev and staging workspaces");
+        assert!(m.asks && !m.argues);
+        // Without the contraction, a subject after the question word opens
+        // the subject of a claim.
+        assert!(!mood("what the team runs in staging is theater").asks);
+        // "like" before the question word, and an auxiliary after it, leave
+        // the question a question.
+        let m = mood("like what does prod check that staging can't");
+        assert!(m.asks && !m.argues);
+    }
+
+    #[test]
+    fn why_can_not_asks_about_a_thing_and_argues_for_a_person() {
+        let m = mood("why can't unit tests catch training/serving skew?");
+        assert!(m.asks && !m.argues);
+        assert!(mood("why can't we just ship it to prod?").argues);
+    }
+
+    #[test]
+    fn why_bother_with_a_thing_at_all_asks_what_it_is_for() {
+        let m = mood("why bother with a separate test workspace at all?");
+        assert!(m.asks && m.asks_purpose && !m.argues);
+        // With a reason of its own it argues.
+        let m = mood("why bother with staging at all when dev has the same data?");
+        assert!(m.argues && !m.asks);
     }
 
     #[test]
