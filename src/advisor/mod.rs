@@ -1429,6 +1429,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     && !(rule.negatable && negated[h.end as usize - 1])
                     && outside(items[h.start as usize].start as usize)
             }));
+    // Per change rule: the last sentence that reports it and the items that
+    // did, and the last hit that takes it back (sentence and items).
+    type Said = (Option<u32>, Vec<(usize, usize)>, Option<(u32, usize, usize)>);
+    let mut last_said: FxHashMap<u32, Said> = FxHashMap::default();
     let mut intends = false;
     let mut stated_release = false;
     let mut holds_claim = false;
@@ -1536,9 +1540,67 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         } else if proposing {
             &mut planned
         } else {
+            if rule.kind == RuleKind::Change {
+                let sentence = sentence_of[span.start];
+                let seen = last_said.entry(hit.rule).or_default();
+                if is_negated {
+                    seen.2 = Some((sentence, span.start, span.end));
+                } else {
+                    seen.0 = Some(sentence);
+                    seen.1.push((span.start, span.end));
+                }
+            }
             &mut fired
         };
         record(into, hit.rule, s as usize, !is_negated, words);
+    }
+    // "new num_leaves + model card. actually I reverted the num_leaves bit":
+    // a change taken back in a later sentence than every report of it is
+    // withdrawn; the latest word wins. "no other hyperparameters changed"
+    // and "otherwise untouched" speak of the rest, not of what was told; a
+    // claim ("serving never sees wd") denies an effect, and an answer that
+    // opens with "no" is the thread's to read.
+    for (rule, seen) in &last_said {
+        let word = |k: usize| &lower[items[k].start as usize..items[k].end as usize];
+        if let (Some(told), Some((denied, at, end))) = (seen.0, seen.2)
+            && denied > told
+            // What is taken back is what was told ("num_leaves" both times),
+            // not another item the same rule knows ("didn't touch the batch
+            // size" after "bumped lr").
+            && (at..end).any(|k| {
+                !engine.lexicon.has(items[k].tok, class::STOP)
+                    && seen.1.iter().any(|&(s, e)| (s..e).any(|j| word(j) == word(k)))
+            })
+            && let Some(entry) = fired.get_mut(rule)
+        {
+            let pos = items[at].start as usize;
+            let opening = items[..at]
+                .iter()
+                .rposition(|i| i.tok == BREAK)
+                .map_or(0, |k| k + 1);
+            let sentence = items[opening..].iter().take_while(|i| i.tok != BREAK);
+            let (mut answers, mut of_the_rest, mut tells) = (false, false, false);
+            for (k, i) in sentence.enumerate() {
+                let w = &lower[i.start as usize..i.end as usize];
+                answers |= k == 0 && matches!(w, "no" | "nope" | "nah");
+                of_the_rest |= matches!(
+                    w,
+                    "other" | "else" | "otherwise" | "rest" | "remaining" | "further"
+                );
+                // Undone: "reverted", "backed out", "pulled out of this PR".
+                tells |= engine.lexicon.reverts().iter().any(|r| r == w)
+                    || matches!(w, "undid" | "undone" | "backed" | "pulled");
+            }
+            if tells
+                && !of_the_rest
+                && !answers
+                && !mood.is_claiming_at(pos)
+                && !mood.is_in_question_at(pos)
+                && !mood.is_general_at(pos)
+            {
+                entry.1 = false;
+            }
+        }
     }
     // A test named by identifier is a change to the tests; a setting given
     // a new value is a change to configuration.
