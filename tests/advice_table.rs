@@ -605,6 +605,14 @@ const CASES: &[Case] = &[
     ("the vendor moved `region` codes to ISO3; our code is untouched so no tests needed on our side", I, &[INTEG], &[T4]),
     // A reviewer's comment is where the claim is made, not a docs change.
     ("review comment: bumping max_depth is training-only, the serving checklist doesn't apply", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- trap claims and several changes (advice47 round)
+    // A staging run said to add nothing over dev voices the stage trap beside the change.
+    ("staging adds nothing over dev here, bumped dropout and merging", I, &[INTEG], &[T1, T3]),
+    // A tolerance measured against the Champion is part of the gate, not a promotion.
+    ("the allowed drop vs the champion in validation went from 1 to 4 AUC points", I, &[INTEG], &[T7]),
+    // The library's name as people type it.
+    ("updated the great expectations suite for the payments table", I, &[UNIT, INTEG], &[T3]),
 ];
 
 #[test]
@@ -1965,6 +1973,60 @@ fn changes_in_unusual_words_are_changes() {
         ),
         (
             "flipped `use_bf16` to true in the serving config",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}
+
+/// advice47 round: several changes in one message. A revert in a later
+/// sentence takes back the item it names and nothing else the same rule
+/// knows; a retrain still makes a new model beside a function fix; packages,
+/// upstream rows, label thresholds and new joins are changes of their own.
+#[test]
+fn several_changes_keep_what_stands_and_drop_what_was_reverted() {
+    for &(text, reading, primary, scopes) in &[
+        (
+            "bumped num_leaves and fixed `clean_zip()`. actually I reverted the num_leaves part",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        (
+            "bumped lr to 3e-4 and fixed `clean_zip()`. I reverted the batch size change from last week",
+            "change",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        (
+            "retrained the eta model on october data, plus a fix to `parse_eta()`",
+            "change",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        (
+            "bumped fastapi 0.110 → 0.115 in the serving image",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the upstream clicks feed now includes bot traffic",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the fraud label went from 60 to 90 days after the chargeback",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "wrote a new join between `orders` and `refunds` for the training set",
             "change",
             Some(INTEG),
             &[INTEG][..],

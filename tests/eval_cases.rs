@@ -391,3 +391,12 @@ fn forty_third_development_set_changes_in_unusual_words() {
     // 25 lines are a check part never tuned on.
     score("advice43.jsonl", 0.97);
 }
+
+#[test]
+fn forty_seventh_development_set_trap_claims_and_several_changes() {
+    // Traps voiced as a claim or rhetorical question about a change (every
+    // trap of the knowledge base) and several changes in one message
+    // (bullets, "also", "and separately", "+", a later revert); the last 25
+    // lines are a check part never tuned on.
+    score("advice47.jsonl", 0.90);
+}

@@ -1023,6 +1023,21 @@ mod tests {
     }
 
     #[test]
+    fn a_retrain_stays_beside_a_function_fix_and_gives_way_to_other_changes() {
+        // "retrained on last quarter's data, plus a fix to `age_in_days()`":
+        // the retrain still makes a new model.
+        let mut f = facts(&["retrain"]);
+        f.code_units = vec![(0, "age_in_days".to_owned())];
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.scopes, ["unit", "integration"]);
+        assert!(advice.matched.iter().any(|m| m.rule == "retrain"));
+        // Beside a change of another kind, that change says what moved.
+        let advice = decide(&KB.engine, facts(&["retrain", "pipeline"]));
+        assert!(!advice.matched.iter().any(|m| m.rule == "retrain"));
+        assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
     fn generic_wording_counts_only_alone() {
         assert_eq!(
             decide(&KB.engine, facts(&["generic-code"])).scopes,

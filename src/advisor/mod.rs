@@ -1564,13 +1564,6 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         let word = |k: usize| &lower[items[k].start as usize..items[k].end as usize];
         if let (Some(told), Some((denied, at, end))) = (seen.0, seen.2)
             && denied > told
-            // What is taken back is what was told ("num_leaves" both times),
-            // not another item the same rule knows ("didn't touch the batch
-            // size" after "bumped lr").
-            && (at..end).any(|k| {
-                !engine.lexicon.has(items[k].tok, class::STOP)
-                    && seen.1.iter().any(|&(s, e)| (s..e).any(|j| word(j) == word(k)))
-            })
             && let Some(entry) = fired.get_mut(rule)
         {
             let pos = items[at].start as usize;
@@ -1578,22 +1571,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .rposition(|i| i.tok == BREAK)
                 .map_or(0, |k| k + 1);
-            let sentence = items[opening..].iter().take_while(|i| i.tok != BREAK);
-            let (mut answers, mut of_the_rest, mut tells) = (false, false, false);
-            for (k, i) in sentence.enumerate() {
-                let w = &lower[i.start as usize..i.end as usize];
-                answers |= k == 0 && matches!(w, "no" | "nope" | "nah");
-                of_the_rest |= matches!(
-                    w,
-                    "other" | "else" | "otherwise" | "rest" | "remaining" | "further"
-                );
-                // Undone: "reverted", "backed out", "pulled out of this PR".
-                tells |= engine.lexicon.reverts().iter().any(|r| r == w)
-                    || matches!(w, "undid" | "undone" | "backed" | "pulled");
-            }
-            if tells
-                && !of_the_rest
-                && !answers
+            let sentence: Vec<&str> = (opening..items.len())
+                .take_while(|&k| items[k].tok != BREAK)
+                .map(word)
+                .collect();
+            let taken: Vec<&str> = (at..end)
+                .filter(|&k| !engine.lexicon.has(items[k].tok, class::STOP))
+                .map(word)
+                .collect();
+            let told: Vec<&str> = seen.1.iter().flat_map(|&(s, e)| (s..e).map(word)).collect();
+            if withdraws(&told, &taken, &sentence, engine.lexicon.reverts())
                 && !mood.is_claiming_at(pos)
                 && !mood.is_in_question_at(pos)
                 && !mood.is_general_at(pos)
@@ -2499,6 +2486,25 @@ fn type_moves(lower: &str, types: &[String]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether a later sentence takes back an item told earlier: it undoes it
+/// ("actually I reverted the num_leaves bit"), names a word of what was told
+/// ("num_leaves" both times, not "the batch size" after "bumped lr"), speaks
+/// of that item and not of the rest ("no other params were reverted"), and
+/// does not answer someone with "no" (a thread's correction, read there).
+fn withdraws(told: &[&str], taken: &[&str], sentence: &[&str], reverts: &[String]) -> bool {
+    let undoes = sentence.iter().any(|w| reverts.iter().any(|r| r == w));
+    let of_the_rest = sentence.iter().any(|w| {
+        matches!(
+            *w,
+            "other" | "else" | "otherwise" | "rest" | "remaining" | "further"
+        )
+    });
+    let answers = sentence
+        .first()
+        .is_some_and(|w| matches!(*w, "no" | "nope" | "nah"));
+    undoes && !of_the_rest && !answers && taken.iter().any(|w| told.contains(w))
+}
+
 fn record(
     fired: &mut FxHashMap<u32, (usize, bool, Vec<String>)>,
     rule: u32,
@@ -3042,6 +3048,22 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_later_revert_withdraws_only_the_item_it_names() {
+        let reverts = ["reverted".to_owned(), "revert".to_owned()];
+        let sentence = ["actually", "i", "reverted", "the", "num_leaves", "bit"];
+        assert!(withdraws(&["num_leaves"], &["num_leaves"], &sentence, &reverts));
+        // Another item of the same kind stays told.
+        let other = ["i", "reverted", "the", "batch", "size", "change"];
+        assert!(!withdraws(&["lr"], &["batch", "size"], &other, &reverts));
+        // "no other params were reverted" speaks of the rest.
+        let rest = ["no", "other", "num_leaves", "reverted"];
+        assert!(!withdraws(&["num_leaves"], &["num_leaves"], &rest, &reverts));
+        // Negated without undoing ("serving never sees num_leaves") is a claim.
+        let claim = ["serving", "never", "sees", "num_leaves"];
+        assert!(!withdraws(&["num_leaves"], &["num_leaves"], &claim, &reverts));
+    }
 
     #[test]
     fn words_at_finds_whole_words_in_any_case() {
