@@ -1431,7 +1431,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }));
     // Per change rule: the last sentence that reports it and the items that
     // did, and the last hit that takes it back (sentence and items).
-    type Said = (Option<u32>, Vec<(usize, usize)>, Option<(u32, usize, usize)>);
+    type Said = (
+        Option<u32>,
+        Vec<(usize, usize)>,
+        Option<(u32, usize, usize)>,
+    );
     let mut last_said: FxHashMap<u32, Said> = FxHashMap::default();
     let mut intends = false;
     let mut stated_release = false;
@@ -3053,16 +3057,31 @@ mod tests {
     fn a_later_revert_withdraws_only_the_item_it_names() {
         let reverts = ["reverted".to_owned(), "revert".to_owned()];
         let sentence = ["actually", "i", "reverted", "the", "num_leaves", "bit"];
-        assert!(withdraws(&["num_leaves"], &["num_leaves"], &sentence, &reverts));
+        assert!(withdraws(
+            &["num_leaves"],
+            &["num_leaves"],
+            &sentence,
+            &reverts
+        ));
         // Another item of the same kind stays told.
         let other = ["i", "reverted", "the", "batch", "size", "change"];
         assert!(!withdraws(&["lr"], &["batch", "size"], &other, &reverts));
         // "no other params were reverted" speaks of the rest.
         let rest = ["no", "other", "num_leaves", "reverted"];
-        assert!(!withdraws(&["num_leaves"], &["num_leaves"], &rest, &reverts));
+        assert!(!withdraws(
+            &["num_leaves"],
+            &["num_leaves"],
+            &rest,
+            &reverts
+        ));
         // Negated without undoing ("serving never sees num_leaves") is a claim.
         let claim = ["serving", "never", "sees", "num_leaves"];
-        assert!(!withdraws(&["num_leaves"], &["num_leaves"], &claim, &reverts));
+        assert!(!withdraws(
+            &["num_leaves"],
+            &["num_leaves"],
+            &claim,
+            &reverts
+        ));
     }
 
     #[test]
