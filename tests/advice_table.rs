@@ -2002,6 +2002,12 @@ fn several_changes_keep_what_stands_and_drop_what_was_reverted() {
             &[UNIT, INTEG][..],
         ),
         (
+            "bumped lr on the ranker. reverted it this morning, so now it's only the `clip()` fix",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        (
             "retrained the eta model on october data, plus a fix to `parse_eta()`",
             "change",
             Some(INTEG),

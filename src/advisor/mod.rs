@@ -1564,7 +1564,38 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // and "otherwise untouched" speak of the rest, not of what was told; a
     // claim ("serving never sees wd") denies an effect, and an answer that
     // opens with "no" is the thread's to read.
+    // "changed max_depth; actually I reverted that": a revert whose object
+    // is a pointer takes back what the sentence before it told. Revert words
+    // are negation cues, so only negated items need a look.
+    let mut pointed_back: Vec<u32> = Vec::new();
+    // Most messages revert nothing: one look at the whole spares the items.
+    if !last_said.is_empty() && lower.contains("revert") {
+        for k in (0..items.len()).filter(|&k| negated[k]) {
+            let w = &lower[items[k].start as usize..items[k].end as usize];
+            if engine.lexicon.reverts().iter().any(|r| r == w)
+                && matches!(
+                    lower[items[k].end as usize..]
+                        .split(|c: char| !c.is_alphanumeric())
+                        .find(|w| !w.is_empty()),
+                    Some("that" | "it" | "this" | "those" | "them")
+                )
+                && !mood.is_claiming_at(items[k].start as usize)
+                && !mood.is_in_question_at(items[k].start as usize)
+            {
+                pointed_back.push(sentence_of[k]);
+            }
+        }
+    }
     for (rule, seen) in &last_said {
+        if let Some(told) = seen.0
+            && told + 1 < u32::MAX
+            && pointed_back.contains(&(told + 1))
+            && seen.2.is_none_or(|(denied, _, _)| denied <= told + 1)
+            && let Some(entry) = fired.get_mut(rule)
+        {
+            entry.1 = false;
+            continue;
+        }
         let word = |k: usize| &lower[items[k].start as usize..items[k].end as usize];
         if let (Some(told), Some((denied, at, end))) = (seen.0, seen.2)
             && denied > told
