@@ -628,6 +628,14 @@ const CASES: &[Case] = &[
     ("bumped max_depth and the model now ships as onnx instead of a pickle", I, &[INTEG], &[T1]),
     // Someone "is convinced" of a belief voiced about a change: the trap is reminded.
     ("bumped dropout to 0.3. the lead is convinced it only matters for training", I, &[INTEG], &[T1]),
+
+    // ---------------------------------------------------------------- trap claims and several changes (advice47 round)
+    // A staging run said to add nothing over dev voices the stage trap beside the change.
+    ("staging adds nothing over dev here, bumped dropout and merging", I, &[INTEG], &[T1, T3]),
+    // A tolerance measured against the Champion is part of the gate, not a promotion.
+    ("the allowed drop vs the champion in validation went from 1 to 4 AUC points", I, &[INTEG], &[T7]),
+    // The library's name as people type it.
+    ("updated the great expectations suite for the payments table", I, &[UNIT, INTEG], &[T3]),
 ];
 
 #[test]
@@ -2170,6 +2178,66 @@ fn questions_and_beliefs_of_the_advice44_round() {
         (
             "new data, same code, nothing to check",
             "belief",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}
+
+/// advice47 round: several changes in one message. A revert in a later
+/// sentence takes back the item it names and nothing else the same rule
+/// knows; a retrain still makes a new model beside a function fix; packages,
+/// upstream rows, label thresholds and new joins are changes of their own.
+#[test]
+fn several_changes_keep_what_stands_and_drop_what_was_reverted() {
+    for &(text, reading, primary, scopes) in &[
+        (
+            "bumped num_leaves and fixed `clean_zip()`. actually I reverted the num_leaves part",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        (
+            "bumped lr to 3e-4 and fixed `clean_zip()`. I reverted the batch size change from last week",
+            "change",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        (
+            "bumped lr on the ranker. reverted it this morning, so now it's only the `clip()` fix",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        (
+            "retrained the eta model on october data, plus a fix to `parse_eta()`",
+            "change",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        (
+            "bumped fastapi 0.110 → 0.115 in the serving image",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the upstream clicks feed now includes bot traffic",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "the fraud label went from 60 to 90 days after the chargeback",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        (
+            "wrote a new join between `orders` and `refunds` for the training set",
+            "change",
             Some(INTEG),
             &[INTEG][..],
         ),

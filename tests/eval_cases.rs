@@ -438,3 +438,12 @@ fn forty_fourth_development_set_questions_and_beliefs() {
     // are a check part never tuned on.
     score("advice44.jsonl", 0.82);
 }
+
+#[test]
+fn forty_seventh_development_set_trap_claims_and_several_changes() {
+    // Traps voiced as a claim or rhetorical question about a change (every
+    // trap of the knowledge base) and several changes in one message
+    // (bullets, "also", "and separately", "+", a later revert); the last 25
+    // lines are a check part never tuned on.
+    score("advice47.jsonl", 0.90);
+}

@@ -280,6 +280,18 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             })
     };
     let (specific_code, specific_any) = (specific(false), specific(true));
+    // "retrained on last quarter's data, plus a fix to `age_in_days()`": a
+    // retrain still makes a new model beside a function fix; only a change
+    // of another kind (parameters, features, a release) says more about it.
+    let beyond_functions = positive.iter().any(|f| {
+        let r = &engine.rules[f.rule as usize];
+        matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && !r.fallback
+            && !matches!(
+                r.subject,
+                Subject::Function | Subject::Docs | Subject::Tests
+            )
+    });
     if specific_any {
         positive.retain(|f| {
             let r = &engine.rules[f.rule as usize];
@@ -287,6 +299,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             !r.fallback
                 || (generic_change && !specific_code)
                 || (sticky.contains(&f.rule) && code_units.is_empty())
+                || (r.subject == Subject::Retrain && !beyond_functions)
         });
     }
 
@@ -1028,6 +1041,21 @@ mod tests {
         let deeper = decide(&KB.engine, facts(&["one-function", "pipeline"]));
         assert_eq!(deeper.scopes, ["unit", "integration"]);
         assert!(deeper.notes.is_empty(), "{:?}", deeper.notes);
+    }
+
+    #[test]
+    fn a_retrain_stays_beside_a_function_fix_and_gives_way_to_other_changes() {
+        // "retrained on last quarter's data, plus a fix to `age_in_days()`":
+        // the retrain still makes a new model.
+        let mut f = facts(&["retrain"]);
+        f.code_units = vec![(0, "age_in_days".to_owned())];
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.scopes, ["unit", "integration"]);
+        assert!(advice.matched.iter().any(|m| m.rule == "retrain"));
+        // Beside a change of another kind, that change says what moved.
+        let advice = decide(&KB.engine, facts(&["retrain", "pipeline"]));
+        assert!(!advice.matched.iter().any(|m| m.rule == "retrain"));
+        assert_eq!(advice.scopes, ["integration"]);
     }
 
     #[test]

@@ -1449,6 +1449,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     && !(rule.negatable && negated[h.end as usize - 1])
                     && outside(items[h.start as usize].start as usize)
             }));
+    // Per change rule: the last sentence that reports it and the items that
+    // did, and the last hit that takes it back (sentence and items).
+    type Said = (
+        Option<u32>,
+        Vec<(usize, usize)>,
+        Option<(u32, usize, usize)>,
+    );
+    let mut last_said: FxHashMap<u32, Said> = FxHashMap::default();
     let mut intends = false;
     let mut stated_release = false;
     let mut holds_claim = false;
@@ -1556,9 +1564,85 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         } else if proposing {
             &mut planned
         } else {
+            if rule.kind == RuleKind::Change {
+                let sentence = sentence_of[span.start];
+                let seen = last_said.entry(hit.rule).or_default();
+                if is_negated {
+                    seen.2 = Some((sentence, span.start, span.end));
+                } else {
+                    seen.0 = Some(sentence);
+                    seen.1.push((span.start, span.end));
+                }
+            }
             &mut fired
         };
         record(into, hit.rule, s as usize, !is_negated, words);
+    }
+    // "new num_leaves + model card. actually I reverted the num_leaves bit":
+    // a change taken back in a later sentence than every report of it is
+    // withdrawn; the latest word wins. "no other hyperparameters changed"
+    // and "otherwise untouched" speak of the rest, not of what was told; a
+    // claim ("serving never sees wd") denies an effect, and an answer that
+    // opens with "no" is the thread's to read.
+    // "changed max_depth; actually I reverted that": a revert whose object
+    // is a pointer takes back what the sentence before it told. Revert words
+    // are negation cues, so only negated items need a look.
+    let mut pointed_back: Vec<u32> = Vec::new();
+    // Most messages revert nothing: one look at the whole spares the items.
+    if !last_said.is_empty() && lower.contains("revert") {
+        for k in (0..items.len()).filter(|&k| negated[k]) {
+            let w = &lower[items[k].start as usize..items[k].end as usize];
+            if engine.lexicon.reverts().iter().any(|r| r == w)
+                && matches!(
+                    lower[items[k].end as usize..]
+                        .split(|c: char| !c.is_alphanumeric())
+                        .find(|w| !w.is_empty()),
+                    Some("that" | "it" | "this" | "those" | "them")
+                )
+                && !mood.is_claiming_at(items[k].start as usize)
+                && !mood.is_in_question_at(items[k].start as usize)
+            {
+                pointed_back.push(sentence_of[k]);
+            }
+        }
+    }
+    for (rule, seen) in &last_said {
+        if let Some(told) = seen.0
+            && told + 1 < u32::MAX
+            && pointed_back.contains(&(told + 1))
+            && seen.2.is_none_or(|(denied, _, _)| denied <= told + 1)
+            && let Some(entry) = fired.get_mut(rule)
+        {
+            entry.1 = false;
+            continue;
+        }
+        let word = |k: usize| &lower[items[k].start as usize..items[k].end as usize];
+        if let (Some(told), Some((denied, at, end))) = (seen.0, seen.2)
+            && denied > told
+            && let Some(entry) = fired.get_mut(rule)
+        {
+            let pos = items[at].start as usize;
+            let opening = items[..at]
+                .iter()
+                .rposition(|i| i.tok == BREAK)
+                .map_or(0, |k| k + 1);
+            let sentence: Vec<&str> = (opening..items.len())
+                .take_while(|&k| items[k].tok != BREAK)
+                .map(word)
+                .collect();
+            let taken: Vec<&str> = (at..end)
+                .filter(|&k| !engine.lexicon.has(items[k].tok, class::STOP))
+                .map(word)
+                .collect();
+            let told: Vec<&str> = seen.1.iter().flat_map(|&(s, e)| (s..e).map(word)).collect();
+            if withdraws(&told, &taken, &sentence, engine.lexicon.reverts())
+                && !mood.is_claiming_at(pos)
+                && !mood.is_in_question_at(pos)
+                && !mood.is_general_at(pos)
+            {
+                entry.1 = false;
+            }
+        }
     }
     // A test named by identifier is a change to the tests; a setting given
     // a new value is a change to configuration.
@@ -2474,6 +2558,25 @@ fn type_moves(lower: &str, types: &[String]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether a later sentence takes back an item told earlier: it undoes it
+/// ("actually I reverted the num_leaves bit"), names a word of what was told
+/// ("num_leaves" both times, not "the batch size" after "bumped lr"), speaks
+/// of that item and not of the rest ("no other params were reverted"), and
+/// does not answer someone with "no" (a thread's correction, read there).
+fn withdraws(told: &[&str], taken: &[&str], sentence: &[&str], reverts: &[String]) -> bool {
+    let undoes = sentence.iter().any(|w| reverts.iter().any(|r| r == w));
+    let of_the_rest = sentence.iter().any(|w| {
+        matches!(
+            *w,
+            "other" | "else" | "otherwise" | "rest" | "remaining" | "further"
+        )
+    });
+    let answers = sentence
+        .first()
+        .is_some_and(|w| matches!(*w, "no" | "nope" | "nah"));
+    undoes && !of_the_rest && !answers && taken.iter().any(|w| told.contains(w))
+}
+
 fn record(
     fired: &mut FxHashMap<u32, (usize, bool, Vec<String>)>,
     rule: u32,
@@ -3121,6 +3224,37 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_later_revert_withdraws_only_the_item_it_names() {
+        let reverts = ["reverted".to_owned(), "revert".to_owned()];
+        let sentence = ["actually", "i", "reverted", "the", "num_leaves", "bit"];
+        assert!(withdraws(
+            &["num_leaves"],
+            &["num_leaves"],
+            &sentence,
+            &reverts
+        ));
+        // Another item of the same kind stays told.
+        let other = ["i", "reverted", "the", "batch", "size", "change"];
+        assert!(!withdraws(&["lr"], &["batch", "size"], &other, &reverts));
+        // "no other params were reverted" speaks of the rest.
+        let rest = ["no", "other", "num_leaves", "reverted"];
+        assert!(!withdraws(
+            &["num_leaves"],
+            &["num_leaves"],
+            &rest,
+            &reverts
+        ));
+        // Negated without undoing ("serving never sees num_leaves") is a claim.
+        let claim = ["serving", "never", "sees", "num_leaves"];
+        assert!(!withdraws(
+            &["num_leaves"],
+            &["num_leaves"],
+            &claim,
+            &reverts
+        ));
+    }
 
     #[test]
     fn a_relative_clause_ending_on_a_negated_auxiliary_is_denied() {
