@@ -162,7 +162,11 @@ fn analyse_sentence(
         let mut j = k;
         while j > 0 {
             let prev = &segments[j - 1];
-            if prev.cue.is_some() || prev.has_verb || polarity[j - 1] != Polarity::Plain {
+            if prev.cue.is_some()
+                || prev.has_verb
+                || polarity[j - 1] != Polarity::Plain
+                || says_now(items, text, prev)
+            {
                 break;
             }
             mark(out, prev.start, prev.end);
@@ -173,6 +177,20 @@ fn analyse_sentence(
             j -= 1;
         }
     }
+}
+
+/// "serving lowercases the query before tokenizing now, the training
+/// pipeline never did that": a segment that says "now" tells what happens
+/// today, whatever its verb; it is no item of a list that a trailing
+/// negation takes back.
+fn says_now(items: &[Item], text: &str, seg: &Segment) -> bool {
+    let end = items
+        .get(seg.end)
+        .map_or(text.len(), |i| i.start as usize);
+    text.get(items[seg.start].start as usize..end)
+        .unwrap_or_default()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("now"))
 }
 
 /// Where a need denied in `from..to` stops: at the first item after "for"

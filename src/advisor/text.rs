@@ -569,6 +569,9 @@ mod tests {
         assert_eq!(stem("integration"), stem("integrate"));
         assert_eq!(stem("deployment"), stem("deploy"));
         assert_ne!(stem("shipments"), stem("ship"));
+        // A product (a catalogue's item, a team) is not the prod stage.
+        assert_ne!(stem("production"), stem("product"));
+        assert_eq!(stem("products"), stem("product"));
         assert_eq!(stem("notes"), "note");
         assert_eq!(stem("noted"), "note");
         assert_ne!(stem("note"), "not");
