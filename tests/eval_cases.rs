@@ -391,3 +391,14 @@ fn forty_third_development_set_changes_in_unusual_words() {
     // 25 lines are a check part never tuned on.
     score("advice43.jsonl", 0.97);
 }
+
+#[test]
+fn forty_fifth_development_set_integration() {
+    // Boundaries that interact: data whose meaning changes for a consumer
+    // named after it (time zones, units, providers swapped under the same
+    // column, definitions), monitor and alert settings, feature jobs and
+    // their readers, registration and deployment steps of a workflow, against
+    // one function fixed or refactored with no consumer change (also under
+    // `features/`); the last 25 lines are a check part never tuned on.
+    score("advice45.jsonl", 0.96);
+}

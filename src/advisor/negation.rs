@@ -184,9 +184,7 @@ fn analyse_sentence(
 /// today, whatever its verb; it is no item of a list that a trailing
 /// negation takes back.
 fn says_now(items: &[Item], text: &str, seg: &Segment) -> bool {
-    let end = items
-        .get(seg.end)
-        .map_or(text.len(), |i| i.start as usize);
+    let end = items.get(seg.end).map_or(text.len(), |i| i.start as usize);
     text.get(items[seg.start].start as usize..end)
         .unwrap_or_default()
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -324,5 +322,38 @@ fn value_set(items: &[Item], text: &str, k: usize) -> bool {
 fn mark(out: &mut [bool], from: usize, to: usize) {
     for flag in &mut out[from..to] {
         *flag = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    static KB: LazyLock<crate::kb::KnowledgeBase> =
+        LazyLock::new(|| crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads"));
+
+    /// The items of `text` under a negation, as typed.
+    fn negated_words(text: &str) -> Vec<String> {
+        let engine = &KB.engine;
+        let (items, _) = super::super::analyse(engine, text, &[]);
+        let negated = super::negated(&items, text, &engine.lexicon);
+        items
+            .iter()
+            .zip(negated)
+            .filter(|&(_, n)| n)
+            .map(|(i, _)| text[i.start as usize..i.end as usize].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_segment_that_says_now_is_no_list_item_a_trailing_negation_takes() {
+        let n = negated_words(
+            "serving lowercases the query before tokenizing now, the training pipeline never did that",
+        );
+        assert!(!n.iter().any(|w| w == "serving"), "{n:?}");
+        assert!(n.iter().any(|w| w == "never"), "{n:?}");
+        // A verbless list before a trailing negation still takes it.
+        let n = negated_words("the learning rate, the batch size and epochs were not changed");
+        assert!(n.iter().any(|w| w.contains("batch")), "{n:?}");
     }
 }

@@ -73,7 +73,9 @@ fn added_reader(cleaned: &str, verb_end: usize, object: &str, lex: &Lexicon) -> 
     };
     let after = rest[at..].trim_start_matches([' ', ',']);
     let word = |w: &str| {
-        after.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w))
+        after
+            .get(..w.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(w))
             && !after[w.len()..].starts_with(|c: char| c.is_alphanumeric())
     };
     word("too") || word("also") || word("as well")
@@ -858,8 +860,14 @@ mod tests {
             readers("`normalize_text()` strips emojis now, serving calls it as well"),
             ["serving calls it"]
         );
-        assert!(readers("`normalize_text()` strips emojis now; the online tokenizer calls it").is_empty());
-        assert!(readers("`normalize_text()` strips emojis now; the tokenizer calls it. too bad").is_empty());
+        assert!(
+            readers("`normalize_text()` strips emojis now; the online tokenizer calls it")
+                .is_empty()
+        );
+        assert!(
+            readers("`normalize_text()` strips emojis now; the tokenizer calls it. too bad")
+                .is_empty()
+        );
     }
 
     #[test]
