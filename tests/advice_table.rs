@@ -626,6 +626,10 @@ const CASES: &[Case] = &[
     ("tweaked `net_revenue()` to subtract refunds; the forecasting model consumes what it returns", I, &[UNIT, INTEG], &[]),
     // Data delivered at another time is upstream data.
     ("the weather vendor delivers its daily file six hours later than before; the demand features run at 04:00", I, &[INTEG], &[T4]),
+    // A timestamp's clock moved shifts every hour and day for its readers;
+    // a clock inside a function's name leaves the name code.
+    ("the events feature job now writes timestamps as UTC, local time before. the hourly aggregator buckets on them", I, &[INTEG], &[T8]),
+    ("refactored `local_time_to_utc()`, same output on the fixtures", U, &[UNIT], &[]),
     // A fix that keeps the promise stays unit, wherever the function lives.
     ("fixed `to_utc()` in features/time.py: it ignored DST, which its docstring promised to handle", U, &[UNIT], &[]),
 ];

@@ -1970,6 +1970,8 @@ type NamedCode = (u32, usize, String);
 const MEASURE_UNIT: &str = "@measure-unit";
 /// A time format in a name says what the code converts to (`to_epoch_ms`).
 const EPOCH_TIME: &str = "@epoch-time";
+/// So does a clock (`to_utc`, `local_time_to_utc`).
+const TIMEZONE: &str = "@timezone";
 
 fn code_units_named(
     engine: &Engine,
@@ -2024,7 +2026,7 @@ fn code_units_named(
         // code converts (`to_celsius`, `cents_to_dollars`): that is code.
         let vocabulary = items[first as usize..last as usize].iter().all(|i| {
             let name = lex.name(i.tok);
-            name.starts_with('@') && name != MEASURE_UNIT && name != EPOCH_TIME
+            name.starts_with('@') && ![MEASURE_UNIT, EPOCH_TIME, TIMEZONE].contains(&name)
         });
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
