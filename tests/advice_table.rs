@@ -630,6 +630,11 @@ const CASES: &[Case] = &[
     // a clock inside a function's name leaves the name code.
     ("the events feature job now writes timestamps as UTC, local time before. the hourly aggregator buckets on them", I, &[INTEG], &[T8]),
     ("refactored `local_time_to_utc()`, same output on the fixtures", U, &[UNIT], &[]),
+    // Vectors of another size, a calendar moved, a contract that lets nulls in:
+    // what a producer hands on changed for its readers.
+    ("the embedding job outputs 256-d vectors now; the similarity service still expects 512", I, &[INTEG], &[T8]),
+    ("sales moved the fiscal year start to February; the revenue features aggregate by fiscal quarter", I, &[INTEG], &[T8]),
+    ("the data contract for `orders` now allows null `discount`; the margin feature divides by (1 - discount)", I, &[UNIT, INTEG], &[T2]),
     // A fix that keeps the promise stays unit, wherever the function lives.
     ("fixed `to_utc()` in features/time.py: it ignored DST, which its docstring promised to handle", U, &[UNIT], &[]),
 ];
