@@ -635,6 +635,10 @@ const CASES: &[Case] = &[
     ("the embedding job outputs 256-d vectors now; the similarity service still expects 512", I, &[INTEG], &[T8]),
     ("sales moved the fiscal year start to February; the revenue features aggregate by fiscal quarter", I, &[INTEG], &[T8]),
     ("the data contract for `orders` now allows null `discount`; the margin feature divides by (1 - discount)", I, &[UNIT, INTEG], &[T2]),
+    // A release word before a step noun names a step of the workflow being
+    // rewired (`step_nouns`): integration in staging, not a release.
+    ("in our training workflow the register and set-alias tasks are now two separate jobs", I, &[INTEG], &[T3, T7]),
+    ("we moved the set-alias step after the approval gate in the release workflow", I, &[INTEG], &[T3, T7]),
     // A fix that keeps the promise stays unit, wherever the function lives.
     ("fixed `to_utc()` in features/time.py: it ignored DST, which its docstring promised to handle", U, &[UNIT], &[]),
 ];

@@ -943,6 +943,38 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             .is_some_and(|n| engine.lexicon.has(n.tok, class::DATA_NOUN))
             && change_spans.iter().any(|&(s, e)| s <= h.start && h.end < e)
     };
+    // "split register and set-alias into two tasks", "moved the set-alias
+    // step after the approval": a release word before a step noun, in a
+    // sentence whose change is to something else, names a step of the
+    // workflow being rewired, not a release.
+    let names_step = |h: &Hit| {
+        let n = sentence_of[h.start as usize];
+        let mut k = h.end as usize;
+        let words = |k: usize| {
+            cleaned
+                .get(items[k - 1].end as usize..items[k].start as usize)
+                .is_some_and(|gap| {
+                    gap.split(|c: char| !c.is_alphanumeric())
+                        .all(|w| w.len() <= 4)
+                })
+        };
+        // A count between them ("into two tasks", "in 3 steps").
+        while k < h.end as usize + 2
+            && items
+                .get(k)
+                .is_some_and(|i| i.tok == NUMBER || i.tok == UNKNOWN)
+            && words(k)
+        {
+            k += 1;
+        }
+        items
+            .get(k)
+            .is_some_and(|i| engine.lexicon.has(i.tok, class::STEP_NOUN))
+            && words(k)
+            && change_spans
+                .iter()
+                .any(|&(s, _)| sentence_of[s as usize] == n)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -995,6 +1027,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || judged
                 || read_object(&h)
                 || inside_change(&h)
+                || names_step(&h)
             {
                 return None;
             }
@@ -2982,6 +3015,27 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_release_word_before_a_step_noun_names_a_step_of_the_rewired_workflow() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let primary = |text: &str| advise(&kb.engine, text).primary_scope;
+        // The workflow's steps are rewired: integration, not a release.
+        assert_eq!(
+            primary("in the workflow I split register and set-alias into two tasks"),
+            Some("integration".to_owned())
+        );
+        assert_eq!(
+            primary("we moved the set-alias step after the approval gate in the release workflow"),
+            Some("integration".to_owned())
+        );
+        // With no change of its own in the sentence, a release told in steps
+        // is still a release.
+        assert_eq!(
+            primary("promote v9 to prod in two steps"),
+            Some("release-gating".to_owned())
+        );
+    }
 
     #[test]
     fn words_at_finds_whole_words_in_any_case() {
