@@ -636,6 +636,42 @@ const CASES: &[Case] = &[
     ("the allowed drop vs the champion in validation went from 1 to 4 AUC points", I, &[INTEG], &[T7]),
     // The library's name as people type it.
     ("updated the great expectations suite for the payments table", I, &[UNIT, INTEG], &[T3]),
+    // ---------------------------------------------------------------- boundaries (advice45 round)
+    // A product (a catalogue's item) is not the prod stage.
+    ("upstream renumbered the product categories; the recommender one-hot encodes them", I, &[UNIT, INTEG], &[T2]),
+    // When an alert fires and where it goes are the monitor's own settings, not a retrain.
+    ("the p95 latency alert on the scoring endpoint now fires at 400ms", I, &[INTEG], &[T3]),
+    ("retuned the PSI drift alert on the fraud model to 0.3 over two days", I, &[INTEG], &[T3]),
+    ("moved the drift check of the pricing model from daily to hourly", I, &[INTEG], &[T3]),
+    // A hook named by a release word waits for the release; it is not one.
+    ("the auto-rollback hook on the ranking endpoint now listens to the quality alerts as well", I, &[INTEG], &[T3]),
+    // A value given a new definition reaches whoever reads it.
+    ("changed the definition of `churned` from 60 to 90 days inactive; the retention model's labels come from it", I, &[INTEG], &[T2, T8]),
+    // Readers the writer cannot list are unknown consumers.
+    ("capped `basket_size` at 50 in the feature job, the demand model reads it and no idea who else reads it", I, &[INTEG], &[T8]),
+    // A clause that says "now" is no list item a trailing "never did" takes back.
+    ("serving lowercases queries before tokenizing now, the training pipeline never did", I, &[UNIT, INTEG], &[T2]),
+    // A reader that calls it "too" joins the function's own caller.
+    ("`strip_accents()` drops diacritics now; the online featurizer calls it too", I, &[UNIT, INTEG], &[]),
+    // A model named as consuming what the function returns is a boundary.
+    ("tweaked `net_revenue()` to subtract refunds; the forecasting model consumes what it returns", I, &[UNIT, INTEG], &[]),
+    // Data delivered at another time is upstream data.
+    ("the weather vendor delivers its daily file six hours later than before; the demand features run at 04:00", I, &[INTEG], &[T4]),
+    // A timestamp's clock moved shifts every hour and day for its readers;
+    // a clock inside a function's name leaves the name code.
+    ("the events feature job now writes timestamps as UTC, local time before. the hourly aggregator buckets on them", I, &[INTEG], &[T8]),
+    ("refactored `local_time_to_utc()`, same output on the fixtures", U, &[UNIT], &[]),
+    // Vectors of another size, a calendar moved, a contract that lets nulls in:
+    // what a producer hands on changed for its readers.
+    ("the embedding job outputs 256-d vectors now; the similarity service still expects 512", I, &[INTEG], &[T8]),
+    ("sales moved the fiscal year start to February; the revenue features aggregate by fiscal quarter", I, &[INTEG], &[T8]),
+    ("the data contract for `orders` now allows null `discount`; the margin feature divides by (1 - discount)", I, &[UNIT, INTEG], &[T2]),
+    // A release word before a step noun names a step of the workflow being
+    // rewired (`step_nouns`): integration in staging, not a release.
+    ("in our training workflow the register and set-alias tasks are now two separate jobs", I, &[INTEG], &[T3, T7]),
+    ("we moved the set-alias step after the approval gate in the release workflow", I, &[INTEG], &[T3, T7]),
+    // A fix that keeps the promise stays unit, wherever the function lives.
+    ("fixed `to_utc()` in features/time.py: it ignored DST, which its docstring promised to handle", U, &[UNIT], &[]),
 ];
 
 #[test]

@@ -447,3 +447,14 @@ fn forty_seventh_development_set_trap_claims_and_several_changes() {
     // lines are a check part never tuned on.
     score("advice47.jsonl", 0.90);
 }
+
+#[test]
+fn forty_fifth_development_set_integration() {
+    // Boundaries that interact: data whose meaning changes for a consumer
+    // named after it (time zones, units, providers swapped under the same
+    // column, definitions), monitor and alert settings, feature jobs and
+    // their readers, registration and deployment steps of a workflow, against
+    // one function fixed or refactored with no consumer change (also under
+    // `features/`); the last 25 lines are a check part never tuned on.
+    score("advice45.jsonl", 0.98);
+}

@@ -115,6 +115,11 @@ pub(crate) mod class {
     /// packaging"), or it is what usually happens ("do schema migrations
     /// usually get an e2e run?").
     pub(crate) const KIND: u64 = 1 << 32;
+    /// A noun for a step of a workflow ("task", "step"): right after a
+    /// release word, in a sentence that reports a change, it makes the
+    /// release word the name of that step ("split register and set-alias
+    /// into two tasks"), not a release.
+    pub(crate) const STEP_NOUN: u64 = 1 << 33;
 }
 
 /// One token of the analysed message.

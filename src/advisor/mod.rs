@@ -962,6 +962,38 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .any(|&(s, _)| (end..=end + 3).contains(&(s as usize)))
     };
+    // "split register and set-alias into two tasks", "moved the set-alias
+    // step after the approval": a release word before a step noun, in a
+    // sentence whose change is to something else, names a step of the
+    // workflow being rewired, not a release.
+    let names_step = |h: &Hit| {
+        let n = sentence_of[h.start as usize];
+        let mut k = h.end as usize;
+        let words = |k: usize| {
+            cleaned
+                .get(items[k - 1].end as usize..items[k].start as usize)
+                .is_some_and(|gap| {
+                    gap.split(|c: char| !c.is_alphanumeric())
+                        .all(|w| w.len() <= 4)
+                })
+        };
+        // A count between them ("into two tasks", "in 3 steps").
+        while k < h.end as usize + 2
+            && items
+                .get(k)
+                .is_some_and(|i| i.tok == NUMBER || i.tok == UNKNOWN)
+            && words(k)
+        {
+            k += 1;
+        }
+        items
+            .get(k)
+            .is_some_and(|i| engine.lexicon.has(i.tok, class::STEP_NOUN))
+            && words(k)
+            && change_spans
+                .iter()
+                .any(|&(s, _)| sentence_of[s as usize] == n)
+    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -1015,6 +1047,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || judged
                 || read_object(&h)
                 || inside_change(&h)
+                || names_step(&h)
             {
                 return None;
             }
@@ -2091,6 +2124,8 @@ type NamedCode = (u32, usize, String);
 const MEASURE_UNIT: &str = "@measure-unit";
 /// A time format in a name says what the code converts to (`to_epoch_ms`).
 const EPOCH_TIME: &str = "@epoch-time";
+/// So does a clock (`to_utc`, `local_time_to_utc`).
+const TIMEZONE: &str = "@timezone";
 
 fn code_units_named(
     engine: &Engine,
@@ -2145,7 +2180,7 @@ fn code_units_named(
         // code converts (`to_celsius`, `cents_to_dollars`): that is code.
         let vocabulary = items[first as usize..last as usize].iter().all(|i| {
             let name = lex.name(i.tok);
-            name.starts_with('@') && name != MEASURE_UNIT && name != EPOCH_TIME
+            name.starts_with('@') && ![MEASURE_UNIT, EPOCH_TIME, TIMEZONE].contains(&name)
         });
         // A name in backticks or called is code even when its words make a
         // signal (`_rolling_mean`); only library vocabulary stays vocabulary.
@@ -3285,6 +3320,27 @@ mod tests {
             "how much prod-like traffic should the staging load test use?",
         );
         assert_eq!(advice.stages, ["test"]);
+    }
+
+    #[test]
+    fn a_release_word_before_a_step_noun_names_a_step_of_the_rewired_workflow() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let primary = |text: &str| advise(&kb.engine, text).primary_scope;
+        // The workflow's steps are rewired: integration, not a release.
+        assert_eq!(
+            primary("in the workflow I split register and set-alias into two tasks"),
+            Some("integration".to_owned())
+        );
+        assert_eq!(
+            primary("we moved the set-alias step after the approval gate in the release workflow"),
+            Some("integration".to_owned())
+        );
+        // With no change of its own in the sentence, a release told in steps
+        // is still a release.
+        assert_eq!(
+            primary("promote v9 to prod in two steps"),
+            Some("release-gating".to_owned())
+        );
     }
 
     #[test]

@@ -163,7 +163,11 @@ fn analyse_sentence(
         let mut j = k;
         while j > 0 {
             let prev = &segments[j - 1];
-            if prev.cue.is_some() || prev.has_verb || polarity[j - 1] != Polarity::Plain {
+            if prev.cue.is_some()
+                || prev.has_verb
+                || polarity[j - 1] != Polarity::Plain
+                || says_now(items, text, prev)
+            {
                 break;
             }
             mark(out, prev.start, prev.end);
@@ -174,6 +178,18 @@ fn analyse_sentence(
             j -= 1;
         }
     }
+}
+
+/// "serving lowercases the query before tokenizing now, the training
+/// pipeline never did that": a segment that says "now" tells what happens
+/// today, whatever its verb; it is no item of a list that a trailing
+/// negation takes back.
+fn says_now(items: &[Item], text: &str, seg: &Segment) -> bool {
+    let end = items.get(seg.end).map_or(text.len(), |i| i.start as usize);
+    text.get(items[seg.start].start as usize..end)
+        .unwrap_or_default()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("now"))
 }
 
 /// Where a need denied in `from..to` stops: at the first item after "for"
@@ -390,5 +406,17 @@ mod tests {
         // A verb after it, or an auxiliary before it: the clause is negated.
         assert!(negated_words("the model not retrained").contains(&"model".to_string()));
         assert!(negated_words("the schema is not the problem").contains(&"schema".to_string()));
+    }
+
+    #[test]
+    fn a_segment_that_says_now_is_no_list_item_a_trailing_negation_takes() {
+        let n = negated_words(
+            "serving lowercases the query before tokenizing now, the training pipeline never did that",
+        );
+        assert!(!n.iter().any(|w| w == "serving"), "{n:?}");
+        assert!(n.iter().any(|w| w == "never"), "{n:?}");
+        // A verbless list before a trailing negation still takes it.
+        let n = negated_words("the learning rate, the batch size and epochs were not changed");
+        assert!(n.iter().any(|w| w.contains("batch")), "{n:?}");
     }
 }

@@ -82,6 +82,38 @@ fn joined_on_what(cleaned: &str, start: usize, end: usize, lex: &Lexicon) -> Opt
     last.eq_ignore_ascii_case("on").then_some(end + clause_end)
 }
 
+/// Whether "too", "also" or "as well" follows the pointer that a reader verb
+/// ending at byte `verb_end` takes as its object, in the same clause: "the
+/// online tokenizer calls it too" names a reader beside the change's own.
+fn added_reader(cleaned: &str, verb_end: usize, object: &str, lex: &Lexicon) -> bool {
+    if !lex.pointers().iter().any(|p| p == object) {
+        return false;
+    }
+    let rest = &cleaned[verb_end..];
+    let lower = rest.to_ascii_lowercase();
+    let whole = |p: usize| {
+        let before = !lower[..p].ends_with(|c: char| c.is_alphanumeric());
+        let after = !lower[p + object.len()..].starts_with(|c: char| c.is_alphanumeric());
+        before && after
+    };
+    let Some(at) = lower
+        .match_indices(object)
+        .map(|(p, _)| p)
+        .find(|&p| whole(p))
+        .map(|p| p + object.len())
+    else {
+        return false;
+    };
+    let after = rest[at..].trim_start_matches([' ', ',']);
+    let word = |w: &str| {
+        after
+            .get(..w.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(w))
+            && !after[w.len()..].starts_with(|c: char| c.is_alphanumeric())
+    };
+    word("too") || word("also") || word("as well")
+}
+
 /// Every clause of `items` that names readers of the change. `negated` marks
 /// items in negated clauses ("nobody else calls it" names no reader).
 pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool]) -> Vec<Readers> {
@@ -325,7 +357,10 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         }) || (k > 0 && lex.has(items[k - 1].tok, class::MANY))
             // "... that the serving image imports too": a reader added to
             // the ones the noun already has.
-            || matches!(object.as_str(), "too" | "also");
+            || matches!(object.as_str(), "too" | "also")
+            // "the online tokenizer calls it too": a reader added to the
+            // ones the change already has.
+            || added_reader(cleaned, verb.end as usize, &object, lex);
         // "only used by my sampling script", "only the notebook calls it":
         // one reader, said to be the only one. It is no boundary, but its
         // words name a caller, not a change.
@@ -858,6 +893,28 @@ mod tests {
             .filter(|r| !r.one)
             .map(|r| text[r.text.0..r.text.1].to_owned())
             .collect()
+    }
+
+    #[test]
+    fn a_reader_said_to_read_it_too_joins_the_change_s_own() {
+        // "too" after the pointer adds a reader to the ones the change
+        // already has; one reader alone is still no boundary.
+        assert_eq!(
+            readers("`normalize_text()` strips emojis now; the online tokenizer calls it too"),
+            ["online tokenizer calls it"]
+        );
+        assert_eq!(
+            readers("`normalize_text()` strips emojis now, serving calls it as well"),
+            ["serving calls it"]
+        );
+        assert!(
+            readers("`normalize_text()` strips emojis now; the online tokenizer calls it")
+                .is_empty()
+        );
+        assert!(
+            readers("`normalize_text()` strips emojis now; the tokenizer calls it. too bad")
+                .is_empty()
+        );
     }
 
     #[test]

@@ -421,10 +421,14 @@ fn lowercase(s: &str) -> Cow<'_, str> {
 pub(crate) fn stem(word: &str) -> Cow<'_, str> {
     // "staging", "packaging" and "serving" name things of their own in ML
     // work; stemmed, they would collide with "stage", "package" and "serves"
-    // ("requirements", a dependency file, with "required").
+    // ("requirements", a dependency file, with "required"; "production", the
+    // prod stage, with "product", a catalogue's item or a team).
     if word.len() <= 3
         || !word.is_ascii()
-        || matches!(word, "staging" | "packaging" | "serving" | "requirements")
+        || matches!(
+            word,
+            "staging" | "packaging" | "serving" | "requirements" | "production"
+        )
     {
         return Cow::Borrowed(word);
     }
@@ -565,6 +569,9 @@ mod tests {
         assert_eq!(stem("integration"), stem("integrate"));
         assert_eq!(stem("deployment"), stem("deploy"));
         assert_ne!(stem("shipments"), stem("ship"));
+        // A product (a catalogue's item, a team) is not the prod stage.
+        assert_ne!(stem("production"), stem("product"));
+        assert_eq!(stem("products"), stem("product"));
         assert_eq!(stem("notes"), "note");
         assert_eq!(stem("noted"), "note");
         assert_ne!(stem("note"), "not");

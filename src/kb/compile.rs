@@ -1182,6 +1182,7 @@ fn build_lexicon(
         ),
         (&raw.everyday_heads, class::EVERYDAY_HEAD, "everyday head"),
         (&raw.topic_openers, class::TOPIC, "topic opener"),
+        (&raw.step_nouns, class::STEP_NOUN, "step noun"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.need_words, class::NEED, "need word"),
         (&raw.comparison_words, class::COMPARISON, "comparison word"),

@@ -361,6 +361,10 @@ pub(crate) struct LexiconFile {
     /// Words that open the title of a talk or course ("intro to ...").
     #[serde(default)]
     pub(crate) topic_openers: Vec<Spanned<String>>,
+    /// Nouns for a step of a workflow ("task", "step"): a release word right
+    /// before one names that step.
+    #[serde(default)]
+    pub(crate) step_nouns: Vec<Spanned<String>>,
     /// Concepts that name a scope or a stage, by scope or stage id.
     #[serde(default)]
     pub(crate) names: RawNames,
