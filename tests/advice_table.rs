@@ -648,7 +648,7 @@ const CASES: &[Case] = &[
     // A value given a new definition reaches whoever reads it.
     ("changed the definition of `churned` from 60 to 90 days inactive; the retention model's labels come from it", I, &[INTEG], &[T2, T8]),
     // Readers the writer cannot list are unknown consumers.
-    ("capped `basket_size` at 50 in the feature job, the demand model reads it and no idea who else reads it", I, &[INTEG], &[T8]),
+    ("capped `basket_size` at 50 in the feature job, the demand model reads it and no idea who else reads it", I, &[INTEG], &[T2, T8]),
     // A clause that says "now" is no list item a trailing "never did" takes back.
     ("serving lowercases queries before tokenizing now, the training pipeline never did", I, &[UNIT, INTEG], &[T2]),
     // A reader that calls it "too" joins the function's own caller.
@@ -659,7 +659,7 @@ const CASES: &[Case] = &[
     ("the weather vendor delivers its daily file six hours later than before; the demand features run at 04:00", I, &[INTEG], &[T4]),
     // A timestamp's clock moved shifts every hour and day for its readers;
     // a clock inside a function's name leaves the name code.
-    ("the events feature job now writes timestamps as UTC, local time before. the hourly aggregator buckets on them", I, &[INTEG], &[T8]),
+    ("the events feature job now writes timestamps as UTC, local time before. the hourly aggregator buckets on them", I, &[INTEG], &[T2, T8]),
     ("refactored `local_time_to_utc()`, same output on the fixtures", U, &[UNIT], &[]),
     // Vectors of another size, a calendar moved, a contract that lets nulls in:
     // what a producer hands on changed for its readers.
@@ -672,6 +672,16 @@ const CASES: &[Case] = &[
     ("we moved the set-alias step after the approval gate in the release workflow", I, &[INTEG], &[T3, T7]),
     // A fix that keeps the promise stays unit, wherever the function lives.
     ("fixed `to_utc()` in features/time.py: it ignored DST, which its docstring promised to handle", U, &[UNIT], &[]),
+    // The feature job named as what changes is a feature change; named after a
+    // preposition beside another change, it is only where that change runs.
+    ("the FE job now repartitions by customer_id before the join", I, &[INTEG], &[T2]),
+    ("num_workers 4 -> 8 on the cluster for our feature pipeline", I, &[INTEG], &[T3]),
+    // A library's module ("pyspark.sql") is no SQL file.
+    ("porting the session features from pandas to pyspark.sql", I, &[INTEG], &[T2]),
+    // A training job moved to other compute.
+    ("we move the training job from one cluster to another one with more GPUs", I, &[INTEG], &[T3]),
+    // "stagging" is staging misspelled: a promotion there is a rehearsal.
+    ("pls promote the challenger to stagging", I, &[UNIT, INTEG], &[T3]),
 ];
 
 #[test]

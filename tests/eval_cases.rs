@@ -458,3 +458,12 @@ fn forty_fifth_development_set_integration() {
     // `features/`); the last 25 lines are a check part never tuned on.
     score("advice45.jsonl", 0.98);
 }
+
+#[test]
+fn fifty_first_development_set_shorthand_trap_claims_and_english() {
+    // Engineers' shorthand and emoji (lr, bs, wd, ckpt, FS, UC, DAB, k8s,
+    // arrows), traps voiced as a claim or rhetorical question about a change
+    // (all eight traps), and learners' English with typos; the last 25 lines
+    // are a check part never tuned on.
+    score("advice51.jsonl", 0.73);
+}

@@ -261,6 +261,33 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     advice
 }
 
+/// Whether the text before a phrase ends in a preposition that attaches
+/// another change to it ("bumped for the FE job", "num_workers on our
+/// feature pipeline", "at the start of the nightly feature job"), past a
+/// determiner and a modifier. "in" keeps the change inside the place ("we
+/// now cap outliers in the shared preprocessing"): the place changed.
+fn after_preposition(before: &str) -> bool {
+    before
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .any(|w| matches!(w, "for" | "on" | "of"))
+}
+
+/// A dotted name whose first part is a library ("pyspark.sql",
+/// "spark.sql"): a module of that library, not a file, though its ending
+/// reads like one.
+fn library_module(lex: &lexicon::Lexicon, path: &str) -> bool {
+    let Some((package, _)) = path.split_once('.') else {
+        return false;
+    };
+    if path.contains('/') || package.is_empty() {
+        return false;
+    }
+    let tok = lex.exact(&text::stem(&package.to_ascii_lowercase()));
+    tok != UNKNOWN && [lex.concept("data-library"), lex.concept("ml-library")].contains(&Some(tok))
+}
+
 /// The facts a message states: rules whose words it uses (and whether they
 /// stand or were negated), the code it names, and whether it asks.
 fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
@@ -269,7 +296,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         engine.lexicon.template_fields(),
         engine.lexicon.template_empty_values(),
     );
-    let paths = paths::extract(&cleaned);
+    let mut paths = paths::extract(&cleaned);
+    paths.retain(|&(p, _, _)| !library_module(&engine.lexicon, p));
     let (items, mood) = analyse(engine, &cleaned, &paths);
     // The rule each pasted path belongs to, found once per distinct path: a
     // long thread pastes the same few files again and again.
@@ -1423,6 +1451,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let mut voiced: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Words that only say where the change is.
     let mut placed: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
+    // Lines where a signal names what changed: a place named there after a
+    // preposition ("driver size bumped for the FE job") is where that change
+    // is, not a second one ("moved the validation task" still changes it).
+    let mut changed_lines = rustc_hash::FxHashSet::default();
+    let mut located = rustc_hash::FxHashSet::default();
     // Beliefs only asked about.
     let mut asked: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Promotions put later.
@@ -1540,6 +1573,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && hit.reach == Reach::Signal
         {
             claimed.insert(line_of(s as usize));
+            if rule.kind == RuleKind::Change {
+                changed_lines.insert(line_of(s as usize));
+            }
         }
         if !is_negated && rule.kind == RuleKind::Change && !rule.fallback {
             specific_lines.insert(line_of(s as usize));
@@ -1591,6 +1627,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         } else if hit.reach == Reach::About {
             &mut voiced
         } else if hit.reach == Reach::Place {
+            if after_preposition(&lower[..s as usize]) {
+                located.insert(s as usize);
+            }
             &mut placed
         } else if deferring {
             &mut later
@@ -1796,6 +1835,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let asks_about_nothing_changed = mood.asks && !mood.reports && !mood.mentions_change;
     if !function_named && !asks_about_nothing_changed {
         for (rule, (at, positive, words)) in placed {
+            if located.contains(&at) && changed_lines.contains(&line_of(at)) {
+                continue;
+            }
             for w in words {
                 record(&mut fired, rule, at, positive, &w);
             }
@@ -3259,6 +3301,30 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_library_module_is_no_file() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let lex = &kb.engine.lexicon;
+        assert!(library_module(lex, "pyspark.sql"));
+        assert!(library_module(lex, "spark.sql"));
+        // A file of code named after what it holds stays a file.
+        assert!(!library_module(lex, "features.sql"));
+        assert!(!library_module(lex, "train.py"));
+        assert!(!library_module(lex, "jobs/spark.sql"));
+    }
+
+    #[test]
+    fn a_preposition_before_a_place_locates_it() {
+        assert!(after_preposition("driver size bumped to 64GB for the "));
+        assert!(after_preposition("num_workers 4 -> 8 on our "));
+        assert!(after_preposition("they run at the start of the nightly "));
+        // A change made inside the place changes it.
+        assert!(!after_preposition("we now cap outliers in the shared "));
+        // The object of a verb is what changed.
+        assert!(!after_preposition("moved the "));
+        assert!(!after_preposition(""));
+    }
 
     #[test]
     fn a_later_revert_withdraws_only_the_item_it_names() {
