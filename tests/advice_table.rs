@@ -2281,3 +2281,39 @@ fn several_changes_keep_what_stands_and_drop_what_was_reverted() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+#[test]
+fn questions_and_hotfixes_of_the_advice50_round() {
+    for (text, reading, primary, scopes) in [
+        // A condition clause before the question word, no `?`.
+        (
+            "when someone changes the tokenizer vocabulary, which tests are meant to catch it",
+            "question",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        // "really" before the need stresses the question; it does not argue.
+        (
+            "do we really need integration tests for a batch scoring job that only runs once a week",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // Deciding between two scopes compares them.
+        (
+            "how do you decide whether something deserves an integration test or just a unit test?",
+            "question",
+            None,
+            &[UNIT, INTEG][..],
+        ),
+        // A hotfix beside "skip staging" still has to reach prod.
+        (
+            "we have a hotfix for the scoring endpoint, ok to skip staging?",
+            "change",
+            Some(GATE),
+            &[UNIT, INTEG, GATE][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}
