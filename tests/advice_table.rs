@@ -2306,6 +2306,26 @@ fn questions_and_hotfixes_of_the_advice50_round() {
             None,
             &[UNIT, INTEG][..],
         ),
+        // The test asked for is written; nothing changed.
+        (
+            "what kind of test do I write for a function that parses dates?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // "a validation AUC" is an offline number; "free" a verdict on a cost.
+        (
+            "a better validation AUC is all the evidence anyone needs to go live",
+            "belief",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "the predictions table is only read by our own dashboard so changing its columns is free",
+            "belief",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
         // A hotfix beside "skip staging" still has to reach prod.
         (
             "we have a hotfix for the scoring endpoint, ok to skip staging?",

@@ -1893,12 +1893,21 @@ fn judge(
                 .take(8)
                 .take_while(|n| n.kind != TokenKind::Comma)
                 .any(|n| matches!(n.raw, "into" | "off" | "down"));
-        let change = lex.has(w.tok, class::CHANGE)
+        // "what kind of test do I write for a date parser?": a question
+        // whose object is a test, written or added, asks for a test plan;
+        // the verb changes nothing.
+        let writes_asked_test = opens_with_question
+            && matches!(w.raw, "write" | "add")
+            && sentence[first..k]
+                .iter()
+                .any(|p| matches!(p.raw, "test" | "tests"));
+        let change = (lex.has(w.tok, class::CHANGE)
             || turned
             || matches!(
                 w.raw,
                 "rewritten" | "rewrote" | "wrote" | "swapped" | "made"
-            );
+            ))
+            && !writes_asked_test;
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
@@ -2534,6 +2543,14 @@ mod tests {
         assert!(m.asks && !m.argues);
         // A condition followed by a verdict, not an inverted question, claims.
         assert!(!mood("when all unit tests pass, what we ship is fine").asks);
+    }
+
+    #[test]
+    fn a_test_asked_for_is_written_not_changed() {
+        let m = mood("what kind of test do I write for a function that parses dates?");
+        assert!(m.asks && !m.mentions_change && !m.says_change);
+        // A change verb with another object still says a change.
+        assert!(mood("which tests should I add now that I changed the tokenizer?").says_change);
     }
 
     #[test]
