@@ -2326,6 +2326,13 @@ fn questions_and_hotfixes_of_the_advice50_round() {
             Some(INTEG),
             &[INTEG][..],
         ),
+        // Skipping staging asked about for a hotfix: the hotfix decides.
+        (
+            "is it ok to skip staging for a hotfix?",
+            "question",
+            Some(GATE),
+            &[UNIT, INTEG, GATE][..],
+        ),
         // A hotfix beside "skip staging" still has to reach prod.
         (
             "we have a hotfix for the scoring endpoint, ok to skip staging?",
