@@ -2326,6 +2326,13 @@ fn questions_and_hotfixes_of_the_advice50_round() {
             Some(INTEG),
             &[INTEG][..],
         ),
+        // What someone told me is their belief, asked about.
+        (
+            "someone told me unit tests are all you need for ML pipelines. true?",
+            "question",
+            None,
+            &[][..],
+        ),
         // Skipping staging asked about for a hotfix: the hotfix decides.
         (
             "is it ok to skip staging for a hotfix?",

@@ -1901,13 +1901,21 @@ fn judge(
             && sentence[first..k]
                 .iter()
                 .any(|p| matches!(p.raw, "test" | "tests"));
+        // "trying to write this down for the onboarding doc": writing
+        // something down or up records it; it changes nothing.
+        let noted = matches!(w.raw, "write" | "writing" | "wrote")
+            && sentence[k + 1..]
+                .iter()
+                .take(3)
+                .any(|n| matches!(n.raw, "down" | "up"));
         let change = (lex.has(w.tok, class::CHANGE)
             || turned
             || matches!(
                 w.raw,
                 "rewritten" | "rewrote" | "wrote" | "swapped" | "made"
             ))
-            && !writes_asked_test;
+            && !writes_asked_test
+            && !noted;
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
@@ -2551,6 +2559,13 @@ mod tests {
         assert!(m.asks && !m.mentions_change && !m.says_change);
         // A change verb with another object still says a change.
         assert!(mood("which tests should I add now that I changed the tokenizer?").says_change);
+    }
+
+    #[test]
+    fn writing_something_down_records_it() {
+        let m = mood("trying to write this down for the onboarding doc");
+        assert!(!m.says_change && !m.mentions_change);
+        assert!(mood("I rewrote the tokenizer").says_change);
     }
 
     #[test]
