@@ -2291,3 +2291,73 @@ fn several_changes_keep_what_stands_and_drop_what_was_reverted() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+#[test]
+fn questions_and_hotfixes_of_the_advice50_round() {
+    for (text, reading, primary, scopes) in [
+        // A condition clause before the question word, no `?`.
+        (
+            "when someone changes the tokenizer vocabulary, which tests are meant to catch it",
+            "question",
+            Some(INTEG),
+            &[UNIT, INTEG][..],
+        ),
+        // "really" before the need stresses the question; it does not argue.
+        (
+            "do we really need integration tests for a batch scoring job that only runs once a week",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // Deciding between two scopes compares them.
+        (
+            "how do you decide whether something deserves an integration test or just a unit test?",
+            "question",
+            None,
+            &[UNIT, INTEG][..],
+        ),
+        // The test asked for is written; nothing changed.
+        (
+            "what kind of test do I write for a function that parses dates?",
+            "question",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // "a validation AUC" is an offline number; "free" a verdict on a cost.
+        (
+            "a better validation AUC is all the evidence anyone needs to go live",
+            "belief",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        (
+            "the predictions table is only read by our own dashboard so changing its columns is free",
+            "belief",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // What someone told me is their belief, asked about.
+        (
+            "someone told me unit tests are all you need for ML pipelines. true?",
+            "question",
+            None,
+            &[][..],
+        ),
+        // Skipping staging asked about for a hotfix: the hotfix decides.
+        (
+            "is it ok to skip staging for a hotfix?",
+            "question",
+            Some(GATE),
+            &[UNIT, INTEG, GATE][..],
+        ),
+        // A hotfix beside "skip staging" still has to reach prod.
+        (
+            "we have a hotfix for the scoring endpoint, ok to skip staging?",
+            "change",
+            Some(GATE),
+            &[UNIT, INTEG, GATE][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}

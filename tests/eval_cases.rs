@@ -410,6 +410,16 @@ fn forty_ninth_development_set_release_markup_offtopic() {
 }
 
 #[test]
+fn fiftieth_development_set_questions_beliefs_guide_rows() {
+    // General questions in many wordings (with and without `?`, a context
+    // sentence first, a condition before the question word), questions about
+    // one's own change, questions about a kind of change, beliefs voiced with
+    // no change and the study guide's rows asked as questions; the last 25
+    // lines are a check part never tuned on.
+    score("advice50.jsonl", 0.84);
+}
+
+#[test]
 fn forty_sixth_development_set_shorthand_english_vocab() {
     // Engineers' shorthand and emoji (lr, bs, wd, ckpt, FS, UC, DAB, k8s,
     // arrows for changes), learners' English with typos, and library

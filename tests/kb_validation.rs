@@ -305,7 +305,7 @@ fn the_decision_policy_is_enforced_on_the_rules() {
         dir.path(),
         "rules.toml",
         "id = \"hyperparameters\"\n",
-        "id = \"hyperparameters\"\nstated_only = true\nasked_only = true\nsubject = \"function\"\n",
+        "id = \"hyperparameters\"\nstated_only = true\nasked_only = true\nnames_change = true\nsubject = \"function\"\n",
     );
     let err = load_err(dir.path());
     let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
@@ -323,6 +323,12 @@ fn the_decision_policy_is_enforced_on_the_rules() {
         messages
             .iter()
             .any(|m| m.contains("only one rule can have subject = \"function\"")),
+        "{err}"
+    );
+    assert!(
+        messages.contains(
+            &"rule `hyperparameters`: only a kind = \"promote\" rule can set `names_change`"
+        ),
         "{err}"
     );
 }

@@ -722,6 +722,26 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                     .to_owned(),
             );
             Some(kind_scopes)
+        } else if !asked.is_empty()
+            && positive
+                .iter()
+                .any(|f| engine.rules[f.rule as usize].names_change)
+        {
+            // "is it ok to skip staging for a hotfix?": the belief is asked
+            // about a change that must reach prod, and that change decides
+            // the answer.
+            trace.push(
+                "a question about skipping tests for a change that must reach prod: answered for that change"
+                    .to_owned(),
+            );
+            Some(
+                positive
+                    .iter()
+                    .map(|f| &engine.rules[f.rule as usize])
+                    .filter(|r| matches!(r.kind, RuleKind::Change | RuleKind::Promote))
+                    .flat_map(|r| r.scopes.iter().copied())
+                    .collect(),
+            )
         } else if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)
@@ -1276,6 +1296,30 @@ mod tests {
         );
         assert_eq!(advice.primary_scope, None);
         assert_eq!(advice.stages, ["dev", "test"]);
+    }
+
+    #[test]
+    fn a_question_about_skipping_tests_for_a_hotfix_is_answered_for_the_hotfix() {
+        // "is it ok to skip staging for a hotfix?": the belief is asked about,
+        // but the change must reach prod and decides the answer.
+        let mut f = facts(&["hotfix"]);
+        f.reports = false;
+        f.asks = true;
+        f.asked = vec![fired("same-everywhere")];
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope.as_deref(), Some("release-gating"));
+        // A release that names no change is not answered so.
+        let mut f = facts(&["promote"]);
+        f.reports = false;
+        f.asks = true;
+        f.asked = vec![fired("same-everywhere")];
+        assert_ne!(
+            decide(&KB.engine, f).trace.last().map(String::as_str),
+            Some(
+                "a question about skipping tests for a change that must reach prod: answered for that change"
+            )
+        );
     }
 
     #[test]

@@ -1079,7 +1079,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             {
                 return None;
             }
-            if staging_only(n) {
+            // "we have a hotfix for the scoring endpoint, ok to skip
+            // staging?": a hotfix must reach prod whatever stage its
+            // sentence names; it is no rehearsal there.
+            if staging_only(n) && !engine.rules[h.rule as usize].names_change {
                 let at = items[h.start as usize].start as usize;
                 if first_only(n) && !mood.is_in_question_at(at) {
                     return None;

@@ -74,6 +74,9 @@ pub struct Rule {
     /// The release words in the sentence of this belief are part of it
     /// ("we'll test it in prod"), not an intent to release.
     pub covers_release: bool,
+    /// A promote rule whose words name a change that must reach prod ("a
+    /// hotfix"): staging named in its sentence makes no rehearsal of it.
+    pub names_change: bool,
     pub source: String,
     pub signals: Vec<String>,
     pub paths: Vec<String>,

@@ -1104,12 +1104,29 @@ fn judge(
     } else {
         first
     };
-    let first = if question_mark && !lex.has(sentence[first].tok, class::ASK) {
-        (1..sentence.len().min(8))
+    // "if a model is retrained on new data and nothing else moved, what has
+    // to run?": a lead-in that sets a condition may be longer, and "when
+    // someone changes the tokenizer, which tests catch it" asks after it
+    // without a `?` too, when an auxiliary inverts the question.
+    let condition = matches!(sentence[first].raw, "if" | "when" | "whenever");
+    let inverts = |k: usize| {
+        sentence[k + 1..].iter().take(3).any(|n| {
+            matches!(
+                n.raw,
+                "do" | "does" | "should" | "can" | "would" | "will" | "are" | "is" | "has" | "have"
+            )
+        })
+    };
+    // "when" asks by itself only with a `?`, so without one the question
+    // word after its clause is looked for.
+    let after_condition = condition && (sentence[first].raw != "when" || !question_mark);
+    let first = if (question_mark && !lex.has(sentence[first].tok, class::ASK)) || after_condition {
+        (1..sentence.len().min(if condition { 20 } else { 8 }))
             .find(|&k| {
                 sentence[k - 1].kind == TokenKind::Comma
                     && sentence[k].kind == TokenKind::Word
                     && lex.has(sentence[k].tok, class::ASK)
+                    && (question_mark || inverts(k))
             })
             .unwrap_or(first)
     } else {
@@ -1171,6 +1188,15 @@ fn judge(
                     "when" | "if" | "since" | "because" | "given" | "new" | "this" | "for"
                 )
         });
+    // "do we really need integration tests for a weekly batch job?" asks
+    // whether a kind of test is needed: "really" before the need stresses
+    // the question, it does not argue.
+    let need_stressed = matches!(sentence[first].raw, "do" | "does")
+        && sentence[first + 1..].windows(2).take(3).any(|pair| {
+            pair[0].raw == "really"
+                && pair[1].kind == TokenKind::Word
+                && lex.has(pair[1].tok, class::NEED)
+        });
     let rhetorical = !asks_why_keep
         && (sentence[first].raw == "why"
             && (sentence.get(first + 1).is_some_and(|n| {
@@ -1181,6 +1207,7 @@ fn judge(
                 .take(5)
                 .any(|n| n.raw == "bother")))
         || (lex.has(sentence[first].tok, class::ASK)
+            && !need_stressed
             && sentence[first + 1..]
                 .iter()
                 .take(2)
@@ -1866,12 +1893,29 @@ fn judge(
                 .take(8)
                 .take_while(|n| n.kind != TokenKind::Comma)
                 .any(|n| matches!(n.raw, "into" | "off" | "down"));
-        let change = lex.has(w.tok, class::CHANGE)
+        // "what kind of test do I write for a date parser?": a question
+        // whose object is a test, written or added, asks for a test plan;
+        // the verb changes nothing.
+        let writes_asked_test = opens_with_question
+            && matches!(w.raw, "write" | "add")
+            && sentence[first..k]
+                .iter()
+                .any(|p| matches!(p.raw, "test" | "tests"));
+        // "trying to write this down for the onboarding doc": writing
+        // something down or up records it; it changes nothing.
+        let noted = matches!(w.raw, "write" | "writing" | "wrote")
+            && sentence[k + 1..]
+                .iter()
+                .take(3)
+                .any(|n| matches!(n.raw, "down" | "up"));
+        let change = (lex.has(w.tok, class::CHANGE)
             || turned
             || matches!(
                 w.raw,
                 "rewritten" | "rewrote" | "wrote" | "swapped" | "made"
-            );
+            ))
+            && !writes_asked_test
+            && !noted;
         // "a promotion to prod" names a release, not a change to the system.
         // "is a hyperparameter change ever training-only?" asks about all
         // such changes, not about one.
@@ -2499,6 +2543,37 @@ mod tests {
         // the question a question.
         let m = mood("like what does prod check that staging can't");
         assert!(m.asks && !m.argues);
+    }
+
+    #[test]
+    fn a_question_after_a_condition_asks_without_a_question_mark() {
+        let m = mood("when someone changes the tokenizer, which tests are meant to catch it");
+        assert!(m.asks && !m.argues);
+        // A condition followed by a verdict, not an inverted question, claims.
+        assert!(!mood("when all unit tests pass, what we ship is fine").asks);
+    }
+
+    #[test]
+    fn a_test_asked_for_is_written_not_changed() {
+        let m = mood("what kind of test do I write for a function that parses dates?");
+        assert!(m.asks && !m.mentions_change && !m.says_change);
+        // A change verb with another object still says a change.
+        assert!(mood("which tests should I add now that I changed the tokenizer?").says_change);
+    }
+
+    #[test]
+    fn writing_something_down_records_it() {
+        let m = mood("trying to write this down for the onboarding doc");
+        assert!(!m.says_change && !m.mentions_change);
+        assert!(mood("I rewrote the tokenizer").says_change);
+    }
+
+    #[test]
+    fn really_before_a_need_stresses_the_question() {
+        let m = mood("do we really need a staging run for a batch-only job?");
+        assert!(m.asks && !m.argues);
+        // Before anything else it argues ("does it really matter where it runs?").
+        assert!(mood("does it really matter where the tests run?").argues);
     }
 
     #[test]

@@ -1368,6 +1368,12 @@ fn rules(
                 );
             }
         }
+        if rule.names_change && rule.kind != RawRuleKind::Promote {
+            r.at(
+                rule.id.span(),
+                format!("rule `{id}`: only a kind = \"promote\" rule can set `names_change`"),
+            );
+        }
         if rule.questions_only && rule.kind != RawRuleKind::Topic {
             r.at(
                 rule.id.span(),
@@ -1493,6 +1499,7 @@ fn rules(
             on_deeper_proposal: rule.on_deeper_proposal,
             questions_only: rule.questions_only,
             covers_release: rule.covers_release,
+            names_change: rule.names_change,
             source: r.text(&rule.source, "rule source", limits::SECTION),
             signals: rule.signals.iter().map(|s| s.get_ref().clone()).collect(),
             paths: rule.paths.iter().map(|s| s.get_ref().clone()).collect(),

@@ -162,6 +162,10 @@ pub(crate) struct RawRule {
     /// of the belief ("we'll test it in prod"), not an intent to release.
     #[serde(default)]
     pub(crate) covers_release: bool,
+    /// Promote rules only: the words name a change that must reach prod
+    /// ("a hotfix"), so staging named in its sentence makes no rehearsal.
+    #[serde(default)]
+    pub(crate) names_change: bool,
     /// Trap rules only: reminded when the message proposes tests deeper
     /// than the change it describes needs.
     #[serde(default)]
