@@ -569,6 +569,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let mut by_rule: Vec<u32> = positive.iter().map(|f| f.rule).collect();
     by_rule.sort_unstable();
     by_rule.dedup();
+    // Code moved when a function (or what it returns) changed: "fixed
+    // `parse_amount()` and retrained on November" is reminded of nothing
+    // whose premise is that no code changed.
+    let code_moved = positive.iter().any(|f| {
+        let r = &engine.rules[f.rule as usize];
+        r.kind == RuleKind::Change && matches!(r.subject, Subject::Function | Subject::Output)
+    });
     for &r in &by_rule {
         let rule = &engine.rules[r as usize];
         match rule.kind {
@@ -600,7 +607,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             }
         }
         for &t in &rule.traps {
-            trap_on[t] = true;
+            // A belief voiced is shown as voiced; a rule's own reminder only
+            // where its premise holds.
+            if rule.kind == RuleKind::Trap || !(code_moved && engine.traps_unless_code_moved[t]) {
+                trap_on[t] = true;
+            }
         }
         for &c in &rule.components {
             component_on[c] = true;

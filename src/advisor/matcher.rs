@@ -365,6 +365,17 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
             continue;
         }
         if k > 0 {
+            // "actually no, staging only": a negation word closed by a
+            // comma answers what came before; it does not negate the word
+            // right after it ("no staging").
+            if items.get(pos).is_some_and(|i| i.tok == COMMA)
+                && items
+                    .get(pos + 1)
+                    .is_some_and(|i| i.tok == want && i.start <= items[pos].end + 1)
+                && lex.has(items[pos - 1].tok, class::NEG_FORWARD)
+            {
+                return None;
+            }
             while items.get(pos).is_some_and(|i| transparent(i.tok, lex)) {
                 pos += 1;
             }
