@@ -1070,6 +1070,18 @@ mod tests {
     }
 
     #[test]
+    fn a_reminder_whose_premise_is_no_code_change_is_left_out_beside_code() {
+        // A retrain alone is reminded that the same code still needs its
+        // data and model checked.
+        let alone = decide(&KB.engine, facts(&["retrain"]));
+        assert_eq!(alone.traps, ["no-code-change-no-tests"]);
+        // "fixed `parse_amount()` and retrained on November": code moved.
+        let beside = decide(&KB.engine, facts(&["retrain", "one-function"]));
+        assert_eq!(beside.scopes, ["unit", "integration"]);
+        assert!(beside.traps.is_empty(), "{:?}", beside.traps);
+    }
+
+    #[test]
     fn generic_wording_counts_only_alone() {
         assert_eq!(
             decide(&KB.engine, facts(&["generic-code"])).scopes,

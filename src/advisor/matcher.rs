@@ -417,4 +417,23 @@ mod tests {
         assert!(!rules("docs only, README w/ the retrain cmd").contains(&"belief-training-only"));
         assert!(rules("it's only a retrain").contains(&"belief-training-only"));
     }
+
+    #[test]
+    fn a_negation_closed_by_a_comma_answers_and_negates_nothing_after_it() {
+        // "no, staging only" answers what came before; it is no "no staging"
+        // (a topic word of the belief may still be found, not its signal).
+        let signals = |text: &str| -> Vec<&'static str> {
+            let engine = &KB.engine;
+            let (items, _) = super::super::analyse(engine, text, &[]);
+            engine
+                .index
+                .find(&items, &engine.lexicon)
+                .iter()
+                .filter(|h| h.reach == super::Reach::Signal)
+                .map(|h| engine.rules[h.rule as usize].id.as_str())
+                .collect()
+        };
+        assert!(!signals("actually no, staging only").contains(&"belief-skip-staging"));
+        assert!(signals("no staging for this one").contains(&"belief-skip-staging"));
+    }
 }

@@ -1275,7 +1275,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 continue;
             }
             let start = items.partition_point(|i| (i.start as usize) < at);
-            let end = clause_end(start);
+            // "refactor (same output) + promoting v12": a closing
+            // parenthesis that is no call's ends the aside that says so.
+            let end = clause_end(start).min(
+                items[start..]
+                    .iter()
+                    .position(|i| {
+                        i.tok == COMMA
+                            && cleaned[i.start as usize..i.end as usize] == *")"
+                            && !cleaned[..i.start as usize].ends_with('(')
+                    })
+                    .map_or(items.len(), |p| start + p),
+            );
             if start < end {
                 told.push((start as u32, end as u32));
             }
