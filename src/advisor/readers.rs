@@ -312,6 +312,14 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 .rposition(&sep)
                 .map_or(0, |p| p + 1);
         }
+        // "does serving use it?" / "no, only the backfill job calls it": a
+        // bare "no" that opens the sentence answers; it denies no change.
+        if ante_end == ante_start + 1
+            && lex.has(items[ante_start].tok, class::NEG_FORWARD)
+            && (ante_start == 0 || items[ante_start - 1].tok == BREAK)
+        {
+            ante_start = ante_end;
+        }
         let rest_end = items[k + 1..]
             .iter()
             .position(sep)
@@ -1108,6 +1116,28 @@ mod tests {
                 .is_empty()
         );
         assert!(readers("the model still splits the same way").is_empty());
+    }
+
+    #[test]
+    fn a_bare_no_before_the_readers_denies_no_change() {
+        // The one caller is found (and is no boundary), as without the "no".
+        let engine = &KB.engine;
+        let found = |text: &str| {
+            let (items, _) = super::super::analyse(engine, text, &[]);
+            let negated = super::super::negation::negated(&items, text, &engine.lexicon);
+            super::find(&items, text, &engine.lexicon, &negated)
+                .iter()
+                .filter(|r| r.one)
+                .count()
+        };
+        assert_eq!(
+            found("fixed `parse_price()`. no, only the backfill job calls it"),
+            1
+        );
+        assert_eq!(
+            found("fixed `parse_price()`. only the backfill job calls it"),
+            1
+        );
     }
 
     #[test]
