@@ -611,6 +611,18 @@ const CASES: &[Case] = &[
     ("the vendor moved `region` codes to ISO3; our code is untouched so no tests needed on our side", I, &[INTEG], &[T4]),
     // A reviewer's comment is where the claim is made, not a docs change.
     ("review comment: bumping max_depth is training-only, the serving checklist doesn't apply", I, &[INTEG], &[T1]),
+    // ---------------------------------------------------------------- one function, several changes, threads (advice52 round)
+    // A retrain beside a function fix: code moved, so no reminder that "no code changed".
+    ("fixed `strip_tags()` for nested spans and retrained the spam model on October data", I, &[UNIT, INTEG], &[]),
+    // A correction that restricts the release to staging, in the same breath as putting prod off.
+    ("ola: promoting the ranker v9 to prod today with the `norm_price()` fix\npam: actually no, staging only for now; prod promotion is a separate conversation", I, &[UNIT, INTEG], &[T3]),
+    ("rolling the fraud model v4 out to prod tonight. actually no, staging only; prod is a separate conversation", I, &[INTEG], &[T3]),
+    // "(same output)" ends at its parenthesis; the release after "+" stands.
+    ("`merge_spans()` cleanup (same output) + promoting the ner model v3 to prod on monday", R, &[UNIT, GATE], &[T3, T5]),
+    // A function added on the training side that serving does not call yet crosses the boundary.
+    ("added `is_payday()` to training only, serving doesn't call it yet", I, &[UNIT, INTEG], &[]),
+    // Two parts that "both take" the output read it.
+    ("fixed `norm_amount()`, the batch scorer and the online scorer both take amount_norm", I, &[UNIT, INTEG], &[]),
     // ---------------------------------------------------------------- threads and guide rows (advice48 round)
     // A sentence that opens by taking back the same message's earlier words corrects them, as a
     // message of its own would: the release goes to staging, and is rehearsed there.

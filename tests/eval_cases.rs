@@ -440,6 +440,17 @@ fn forty_eighth_development_set_guide_rows_functions_threads() {
 }
 
 #[test]
+fn fifty_second_development_set_functions_several_changes_threads() {
+    // One function, helper, UDF, regex or lambda with and without readers
+    // of its output, several changes in one message (bullets, "+", "also",
+    // a later clause that takes one back), and threads where the change
+    // emerges or is corrected (a retrain told late beside a function fix,
+    // "actually no, staging only; prod is a separate conversation"); the
+    // last 25 lines are a check part never tuned on.
+    score("advice52.jsonl", 0.94);
+}
+
+#[test]
 fn forty_fourth_development_set_questions_and_beliefs() {
     // General questions about testing, stages and scopes in many wordings
     // (which stage, what a stage or a kind of test is for, what X catches

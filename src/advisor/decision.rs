@@ -569,6 +569,13 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let mut by_rule: Vec<u32> = positive.iter().map(|f| f.rule).collect();
     by_rule.sort_unstable();
     by_rule.dedup();
+    // Code moved when a function (or what it returns) changed: "fixed
+    // `parse_amount()` and retrained on November" is reminded of nothing
+    // whose premise is that no code changed.
+    let code_moved = positive.iter().any(|f| {
+        let r = &engine.rules[f.rule as usize];
+        r.kind == RuleKind::Change && matches!(r.subject, Subject::Function | Subject::Output)
+    });
     for &r in &by_rule {
         let rule = &engine.rules[r as usize];
         match rule.kind {
@@ -600,7 +607,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             }
         }
         for &t in &rule.traps {
-            trap_on[t] = true;
+            // A belief voiced is shown as voiced; a rule's own reminder only
+            // where its premise holds.
+            if rule.kind == RuleKind::Trap || !(code_moved && engine.traps_unless_code_moved[t]) {
+                trap_on[t] = true;
+            }
         }
         for &c in &rule.components {
             component_on[c] = true;
@@ -1076,6 +1087,18 @@ mod tests {
         let advice = decide(&KB.engine, facts(&["retrain", "pipeline"]));
         assert!(!advice.matched.iter().any(|m| m.rule == "retrain"));
         assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
+    fn a_reminder_whose_premise_is_no_code_change_is_left_out_beside_code() {
+        // A retrain alone is reminded that the same code still needs its
+        // data and model checked.
+        let alone = decide(&KB.engine, facts(&["retrain"]));
+        assert_eq!(alone.traps, ["no-code-change-no-tests"]);
+        // "fixed `parse_amount()` and retrained on November": code moved.
+        let beside = decide(&KB.engine, facts(&["retrain", "one-function"]));
+        assert_eq!(beside.scopes, ["unit", "integration"]);
+        assert!(beside.traps.is_empty(), "{:?}", beside.traps);
     }
 
     #[test]

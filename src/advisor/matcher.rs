@@ -365,6 +365,17 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
             continue;
         }
         if k > 0 {
+            // "actually no, staging only": a negation word closed by a
+            // comma answers what came before; it does not negate the word
+            // right after it ("no staging").
+            if items.get(pos).is_some_and(|i| i.tok == COMMA)
+                && items
+                    .get(pos + 1)
+                    .is_some_and(|i| i.tok == want && i.start <= items[pos].end + 1)
+                && lex.has(items[pos - 1].tok, class::NEG_FORWARD)
+            {
+                return None;
+            }
             while items.get(pos).is_some_and(|i| transparent(i.tok, lex)) {
                 pos += 1;
             }
@@ -405,5 +416,24 @@ mod tests {
         // does not reach from "docs only," to the retrain the README is about.
         assert!(!rules("docs only, README w/ the retrain cmd").contains(&"belief-training-only"));
         assert!(rules("it's only a retrain").contains(&"belief-training-only"));
+    }
+
+    #[test]
+    fn a_negation_closed_by_a_comma_answers_and_negates_nothing_after_it() {
+        // "no, staging only" answers what came before; it is no "no staging"
+        // (a topic word of the belief may still be found, not its signal).
+        let signals = |text: &str| -> Vec<&'static str> {
+            let engine = &KB.engine;
+            let (items, _) = super::super::analyse(engine, text, &[]);
+            engine
+                .index
+                .find(&items, &engine.lexicon)
+                .iter()
+                .filter(|h| h.reach == super::Reach::Signal)
+                .map(|h| engine.rules[h.rule as usize].id.as_str())
+                .collect()
+        };
+        assert!(!signals("actually no, staging only").contains(&"belief-skip-staging"));
+        assert!(signals("no staging for this one").contains(&"belief-skip-staging"));
     }
 }

@@ -142,8 +142,21 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     );
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
+    // "staging only" restricts the release to that stage; "it goes through
+    // staging first" names a step before a later one.
+    let (mut restricts, mut first) = (false, false);
+    if corrected {
+        for w in latest.split(|c: char| !c.is_alphanumeric()) {
+            restricts |= w.eq_ignore_ascii_case("only") || w.eq_ignore_ascii_case("just");
+            first |= w.eq_ignore_ascii_case("first");
+        }
+    }
     let facts = read(engine, latest);
     let later_stages = facts.named_stages.clone();
+    // The stages a correction leaves the thing in, when all are earlier ones.
+    let last_stage = engine.stages.len().saturating_sub(1);
+    let staged_earlier =
+        !later_stages.is_empty() && later_stages.iter().all(|&s| s > 0 && s < last_stage);
     let advice = decision::decide(engine, facts);
     // A reply that only voices a belief ("nah, unit tests are enough") does
     // not take back the change the thread is about.
@@ -156,8 +169,15 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // "promoting v3 to prod today" / "holding, the on-call is out": a
     // release put off is set aside when something else changed, and is
     // still the subject when nothing else did, as outside a thread.
+    // "actually no, staging only; prod is a separate conversation": what
+    // the correction restricts to an earlier stage is deployed there
+    // (below), though the same message puts prod off. A stage named without
+    // "only" ("not yet, the staging e2e is still running") is where tests
+    // run, and the release is still put off.
+    let restricted_to_earlier = staged_earlier && restricts;
     if corrected
         && advice.reading == Reading::Nothing
+        && !restricted_to_earlier
         && thread::puts_off(
             &cleaned,
             engine.lexicon.postponements(),
@@ -182,11 +202,17 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // in an earlier stage, and names no later one, sends the release there.
     // It is deployed into that stage, as a release step placed there is
     // (the rehearsal rule), and what else the thread told stands.
-    let last_stage = engine.stages.len().saturating_sub(1);
+    // "no, it goes through staging first": the release still follows.
+    if corrected && advice.reading == Reading::Nothing && staged_earlier && first {
+        let whole = decision::decide(engine, read(engine, Cow::Borrowed(&cleaned)));
+        if whole.reading == Reading::Change {
+            return whole;
+        }
+    }
     if corrected
         && advice.reading == Reading::Nothing
-        && !later_stages.is_empty()
-        && later_stages.iter().all(|&s| s > 0 && s < last_stage)
+        && staged_earlier
+        && !first
         && let Some(rehearsal) = engine.special.rehearsal
     {
         let mut whole = read(engine, Cow::Borrowed(&cleaned));
@@ -1280,7 +1306,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 continue;
             }
             let start = items.partition_point(|i| (i.start as usize) < at);
-            let end = clause_end(start);
+            // "refactor (same output) + promoting v12": a closing
+            // parenthesis that is no call's ends the aside that says so.
+            let end = clause_end(start).min(
+                items[start..]
+                    .iter()
+                    .position(|i| {
+                        i.tok == COMMA
+                            && cleaned[i.start as usize..i.end as usize] == *")"
+                            && !cleaned[..i.start as usize].ends_with('(')
+                    })
+                    .map_or(items.len(), |p| start + p),
+            );
             if start < end {
                 told.push((start as u32, end as u32));
             }

@@ -112,6 +112,9 @@ pub struct Engine {
     /// Ids in promotion order.
     pub stages: Vec<String>,
     pub traps: Vec<String>,
+    /// Per trap: its premise is that no code moved ("no code changed, so
+    /// nothing to test"), so a rule does not remind of it beside a code change.
+    pub traps_unless_code_moved: Vec<bool>,
     pub checks: Vec<String>,
     /// Ids along the pipeline.
     pub components: Vec<String>,

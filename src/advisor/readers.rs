@@ -312,6 +312,14 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
                 .rposition(&sep)
                 .map_or(0, |p| p + 1);
         }
+        // "does serving use it?" / "no, only the backfill job calls it": a
+        // bare "no" that opens the sentence answers; it denies no change.
+        if ante_end == ante_start + 1
+            && lex.has(items[ante_start].tok, class::NEG_FORWARD)
+            && (ante_start == 0 || items[ante_start - 1].tok == BREAK)
+        {
+            ante_start = ante_end;
+        }
         let rest_end = items[k + 1..]
             .iter()
             .position(sep)
@@ -692,9 +700,25 @@ fn holds_old_way(
             w.eq_ignore_ascii_case("not") || AUX.iter().any(|a| a.eq_ignore_ascii_case(w))
         })
     };
-    let last = tail.next();
-    let cut_possible = ends_denied(last)
-        || (last.is_some_and(|w| w.eq_ignore_ascii_case("yet")) && ends_denied(tail.next()));
+    let mut last = tail.next();
+    if last.is_some_and(|w| w.eq_ignore_ascii_case("yet")) {
+        last = tail.next();
+    }
+    // "the serving code doesn't call it yet" cuts the clause short as
+    // "doesn't yet" does: a reader verb and its pointer after the denial.
+    let reads_it = |w: Option<&str>, v: Option<&str>| {
+        w.is_some_and(|w| lex.pointers().iter().any(|p| p.eq_ignore_ascii_case(w)))
+            && v.is_some_and(|v| {
+                lex.has(
+                    lex.exact(&super::text::stem(&v.to_ascii_lowercase())),
+                    class::READER_VERB,
+                )
+            })
+    };
+    let cut_possible = ends_denied(last) || {
+        let verb = tail.next();
+        reads_it(last, verb) && ends_denied(tail.next())
+    };
     let names_old_way = || {
         clause.split(|c: char| !c.is_alphanumeric()).any(|w| {
             ["still", "keeps", "old", "previous", "original"]
@@ -722,7 +746,11 @@ fn holds_old_way(
         if tail.peek().is_some_and(|w| is(w, &["yet"])) {
             tail.next();
         }
-        let last = tail.next()?;
+        let mut last = tail.next()?;
+        if reads_it(Some(last), tail.peek().copied()) {
+            tail.next();
+            last = tail.next()?;
+        }
         let contracted = !is(last, &["not"]) && last.ends_with(['t', 'T']) && is(last, &AUX);
         let spelled = is(last, &["not"]) && tail.next().is_some_and(|w| is(w, &AUX));
         if !(contracted || spelled) {
@@ -1088,6 +1116,39 @@ mod tests {
                 .is_empty()
         );
         assert!(readers("the model still splits the same way").is_empty());
+    }
+
+    #[test]
+    fn a_bare_no_before_the_readers_denies_no_change() {
+        // The one caller is found (and is no boundary), as without the "no".
+        let engine = &KB.engine;
+        let found = |text: &str| {
+            let (items, _) = super::super::analyse(engine, text, &[]);
+            let negated = super::super::negation::negated(&items, text, &engine.lexicon);
+            super::find(&items, text, &engine.lexicon, &negated)
+                .iter()
+                .filter(|r| r.one)
+                .count()
+        };
+        assert_eq!(
+            found("fixed `parse_price()`. no, only the backfill job calls it"),
+            1
+        );
+        assert_eq!(
+            found("fixed `parse_price()`. only the backfill job calls it"),
+            1
+        );
+    }
+
+    #[test]
+    fn a_part_that_does_not_call_it_yet_is_cut_short() {
+        // A reader verb and its pointer after the denial cut the clause
+        // short as "doesn't yet" does.
+        assert_eq!(
+            readers("added `is_weekend()` to training only, serving doesn't call it yet").len(),
+            1
+        );
+        assert!(readers("added `is_weekend()` to training, nobody calls it yet").is_empty());
     }
 
     #[test]

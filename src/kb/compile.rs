@@ -42,6 +42,8 @@ pub struct Trap {
     pub title: String,
     pub reminder: String,
     pub source: String,
+    /// A rule's reminder of this trap is left out when code moved too.
+    pub unless_code_moved: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -498,6 +500,7 @@ pub(super) fn compile(
                     .collect(),
                 stages: stages.iter().map(|s| s.id.clone()).collect(),
                 traps: traps.iter().map(|t| t.id.clone()).collect(),
+                traps_unless_code_moved: traps.iter().map(|t| t.unless_code_moved).collect(),
                 checks: checks.iter().map(|c| c.id.clone()).collect(),
                 components: components.iter().map(|c| c.id.clone()).collect(),
                 scope_words: scopes
@@ -696,6 +699,7 @@ fn traps(
                     limits::SECTION,
                 ),
                 source: r.text(&t.source, "trap source", limits::SECTION),
+                unless_code_moved: t.unless_code_moved,
             }
         })
         .collect()

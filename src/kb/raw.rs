@@ -66,6 +66,10 @@ pub(crate) struct RawTrap {
     pub(crate) title: Spanned<String>,
     pub(crate) reminder: Spanned<String>,
     pub(crate) source: Spanned<String>,
+    /// The belief's premise is that no code moved: a rule's reminder of it
+    /// is left out when the message also tells a code change.
+    #[serde(default)]
+    pub(crate) unless_code_moved: bool,
     #[serde(default)]
     pub(crate) generic: Option<GenericTrap>,
 }
