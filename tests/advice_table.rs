@@ -222,6 +222,7 @@ const CASES: &[Case] = &[
     ("make v5 of the ranker the one users hit", R, &[GATE], &[T3]),
     ("publishing the churn model to production tonight", R, &[GATE], &[T3]),
     ("the classifier v2 will serve all live traffic from friday", R, &[GATE], &[T3]),
+    ("the new ranker becomes the prod one next week", R, &[GATE], &[T3]),
     // "goes" is "go" with an ending the stemmer does not remove; the
     // everyday "goes into production" of a school play needs ML context.
     ("the churn model goes to prod thursday", R, &[GATE], &[T3]),
