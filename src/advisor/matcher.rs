@@ -399,15 +399,22 @@ mod tests {
     static KB: LazyLock<crate::kb::KnowledgeBase> =
         LazyLock::new(|| crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads"));
 
-    fn rules(text: &str) -> Vec<&'static str> {
+    /// The rules found in `text`; with `signals_only`, only those whose own
+    /// signal matched (not a topic word).
+    fn found(text: &str, signals_only: bool) -> Vec<&'static str> {
         let engine = &KB.engine;
         let (items, _) = super::super::analyse(engine, text, &[]);
         engine
             .index
             .find(&items, &engine.lexicon)
             .iter()
+            .filter(|h| !signals_only || h.reach == super::Reach::Signal)
             .map(|h| engine.rules[h.rule as usize].id.as_str())
             .collect()
+    }
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        found(text, false)
     }
 
     #[test]
@@ -422,17 +429,7 @@ mod tests {
     fn a_negation_closed_by_a_comma_answers_and_negates_nothing_after_it() {
         // "no, staging only" answers what came before; it is no "no staging"
         // (a topic word of the belief may still be found, not its signal).
-        let signals = |text: &str| -> Vec<&'static str> {
-            let engine = &KB.engine;
-            let (items, _) = super::super::analyse(engine, text, &[]);
-            engine
-                .index
-                .find(&items, &engine.lexicon)
-                .iter()
-                .filter(|h| h.reach == super::Reach::Signal)
-                .map(|h| engine.rules[h.rule as usize].id.as_str())
-                .collect()
-        };
+        let signals = |text: &str| found(text, true);
         assert!(!signals("actually no, staging only").contains(&"belief-skip-staging"));
         assert!(signals("no staging for this one").contains(&"belief-skip-staging"));
     }
