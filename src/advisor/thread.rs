@@ -449,24 +449,30 @@ pub(crate) fn latest_word<'a>(
     let denies_release = |body: &str| {
         body.split(['.', ',', ';', '!', '?', ':', '\n'])
             .any(|clause| {
-                let words: Vec<String> = clause
+                let mut lowered = clause
                     .split(|c: char| !c.is_alphanumeric() && c != '\'')
                     .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase)
-                    .collect();
+                    .map(str::to_lowercase);
+                // Asked of every clause of every message of a long thread:
+                // most clauses do not open with a negation, so the rest of
+                // their words are never lowered.
+                let Some(first) = lowered.next() else {
+                    return false;
+                };
+                if class_of(&first) & class::NEG_FORWARD == 0 {
+                    return false;
+                }
+                let words: Vec<String> = std::iter::once(first).chain(lowered).collect();
                 words
-                    .first()
-                    .is_some_and(|w| class_of(w) & class::NEG_FORWARD != 0)
-                    && words
-                        .iter()
-                        .skip(1)
-                        .take(3)
-                        .position(|w| intends(w))
-                        .is_some_and(|at| {
-                            !words[at + 2..].iter().any(|w| {
-                                class_of(w) & (class::NEG_FORWARD | class::NEG_CLAUSE) != 0
-                            })
-                        })
+                    .iter()
+                    .skip(1)
+                    .take(3)
+                    .position(|w| intends(w))
+                    .is_some_and(|at| {
+                        !words[at + 2..]
+                            .iter()
+                            .any(|w| class_of(w) & (class::NEG_FORWARD | class::NEG_CLAUSE) != 0)
+                    })
             })
     };
     let mut messages = split_messages(&text);
