@@ -579,19 +579,23 @@ pub(crate) fn latest_word<'a>(
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .any(|w| cues.iter().any(|c| w.eq_ignore_ascii_case(c)))
         };
-        let presupposes = answers_a_question
-            && ((k == 1 && asks_with(&["too", "also", "either"]))
-                || asks_with(&[
-                    "skip",
-                    "skipping",
-                    "without",
-                    "bypass",
-                    "object",
-                    "objections",
-                    "objection",
-                    "mind",
-                    "concerns",
-                ]));
+        // Asked only where its answer counts: each ask reads the whole
+        // message before, and a long thread has hundreds.
+        let presupposes = || {
+            answers_a_question
+                && ((k == 1 && asks_with(&["too", "also", "either"]))
+                    || asks_with(&[
+                        "skip",
+                        "skipping",
+                        "without",
+                        "bypass",
+                        "object",
+                        "objections",
+                        "objection",
+                        "mind",
+                        "concerns",
+                    ]))
+        };
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -606,7 +610,7 @@ pub(crate) fn latest_word<'a>(
                     negates(&w) || matches!(w.as_str(), "only" | "just")
                 })
         {
-            taken_back[k - 1] = !presupposes;
+            taken_back[k - 1] = !presupposes();
             corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
@@ -787,7 +791,7 @@ pub(crate) fn latest_word<'a>(
             .iter()
             .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
         if !concedes {
-            taken_back[k - 1] = !(presupposes && only_no);
+            taken_back[k - 1] = !(only_no && presupposes());
             corrects[k] = true;
         }
         // "no" and its kin only answer; the others also withdraw. "not
