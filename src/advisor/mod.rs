@@ -551,16 +551,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // tokenizer"): the function is named by what it is for. A relative
     // clause ("a util that writes to the shared feature table") says what
     // it does, which may cross a boundary.
-    let ties_to_function = |start: u32| {
-        function_spans.iter().any(|&(_, e)| {
-            e == start
-                && e > 0
-                && items.get(start as usize).is_some_and(|next| {
+    // Whether "of" or "for" ties a span's end to what follows depends on
+    // that end alone: found once per span, not once per hit and span (a
+    // long thread has thousands of each).
+    let mut tied_ends: Vec<u32> = function_spans
+        .iter()
+        .map(|&(_, e)| e)
+        .filter(|&e| {
+            e > 0
+                && items.get(e as usize).is_some_and(|next| {
                     let between = &cleaned[items[e as usize - 1].end as usize..next.start as usize];
                     matches!(between.trim().to_lowercase().as_str(), "of" | "for")
                 })
         })
-    };
+        .collect();
+    tied_ends.sort_unstable();
+    let ties_to_function = |start: u32| tied_ends.binary_search(&start).is_ok();
     if !function_spans.is_empty() {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
