@@ -567,6 +567,23 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .collect();
     tied_ends.sort_unstable();
     let ties_to_function = |start: u32| tied_ends.binary_search(&start).is_ok();
+    // Whether a span holds a hit strictly inside it: the spans by start, each
+    // with the furthest end of those starting no later, so one search per hit
+    // answers it.
+    let mut by_start = function_spans.clone();
+    by_start.sort_unstable();
+    let mut furthest = 0;
+    let reach: Vec<u32> = by_start
+        .iter()
+        .map(|&(_, e)| {
+            furthest = furthest.max(e);
+            furthest
+        })
+        .collect();
+    let inside_function = |h: &Hit| {
+        let before = by_start.partition_point(|&(s, _)| s < h.start);
+        before > 0 && reach[before - 1] > h.end
+    };
     if !function_spans.is_empty() {
         hits.retain(|h| {
             let r = &engine.rules[h.rule as usize];
@@ -575,10 +592,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     r.subject,
                     Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
                 )
-                && (function_spans
-                    .iter()
-                    .any(|&(s, e)| s < h.start && h.end < e)
-                    || ties_to_function(h.start)))
+                && (inside_function(h) || ties_to_function(h.start)))
         });
     }
     // "switch the churn model's loss to focal loss": a word in the
