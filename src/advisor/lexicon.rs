@@ -160,10 +160,9 @@ pub(crate) struct Lexicon {
     /// Everyday words that a value right after them gives their ML sense
     /// (`valued_shorthand`: "bs 64", "lr 3e-4").
     valued: rustc_hash::FxHashSet<Box<str>>,
-    /// Shorthand as typed (lower case) and the words it stands for.
-    shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
-    /// Shorthand read as its long form only when typed in lower case.
-    lowercase_shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
+    /// Shorthand as typed (lower case) and the words it stands for, in any
+    /// case or only when typed in lower case.
+    shorthand: FxHashMap<Box<str>, Shorthand>,
     /// Shorthand read as another long form before a number ("ep 3 -> 5"
     /// counts epochs; "the ep" is an endpoint).
     counted_shorthand: FxHashMap<Box<str>, Box<[Box<str>]>>,
@@ -215,6 +214,16 @@ pub(crate) struct Lexicon {
     component_nouns: Vec<String>,
     /// Words that keep an output as it was or deny it readers ("same").
     kept_words: Vec<String>,
+}
+
+/// The long forms of one shorthand word, in both of its kinds: one look-up
+/// per word of a message finds either.
+#[derive(Debug, Default)]
+struct Shorthand {
+    /// Read in any case ("tbl", "TBL").
+    any_case: Option<Box<[Box<str>]>>,
+    /// Read only as typed in lower case (`svc`, not `SVC`).
+    lower_case: Option<Box<[Box<str>]>>,
 }
 
 /// Cue phrases of one or more lower-case words ("wait", "scratch that"),
@@ -507,15 +516,15 @@ impl Lexicon {
     }
 
     pub(crate) fn add_shorthand(&mut self, short: &str, long: Vec<String>) {
-        self.shorthand
-            .insert(short.into(), long.into_iter().map(Into::into).collect());
+        self.shorthand.entry(short.into()).or_default().any_case =
+            Some(long.into_iter().map(Into::into).collect());
     }
 
     /// Adds shorthand that counts only when typed in lower case (`svc` is a
     /// service; `SVC` stays the classifier).
     pub(crate) fn add_lowercase_shorthand(&mut self, short: &str, long: Vec<String>) {
-        self.lowercase_shorthand
-            .insert(short.into(), long.into_iter().map(Into::into).collect());
+        self.shorthand.entry(short.into()).or_default().lower_case =
+            Some(long.into_iter().map(Into::into).collect());
     }
 
     /// Adds shorthand read as `long` when a number follows it.
@@ -532,14 +541,12 @@ impl Lexicon {
     /// The long form of a word typed as shorthand ("tbl" -> "table"):
     /// `word` is its folded form, `typed` the text as the user typed it.
     pub(crate) fn expand(&self, word: &str, typed: &str) -> Option<&[Box<str>]> {
-        self.shorthand
-            .get(word)
-            .or_else(|| {
-                (!typed.contains(char::is_uppercase))
-                    .then(|| self.lowercase_shorthand.get(word))
-                    .flatten()
-            })
-            .map(|w| &**w)
+        let entry = self.shorthand.get(word)?;
+        entry.any_case.as_deref().or_else(|| {
+            (!typed.contains(char::is_uppercase))
+                .then_some(entry.lower_case.as_deref())
+                .flatten()
+        })
     }
 
     pub(crate) fn set_template(&mut self, fields: Vec<String>, empty_values: Vec<String>) {

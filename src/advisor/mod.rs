@@ -605,15 +605,38 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // tokenizer"): the function is named by what it is for. A relative
     // clause ("a util that writes to the shared feature table") says what
     // it does, which may cross a boundary.
-    let ties_to_function = |start: u32| {
-        function_spans.iter().any(|&(_, e)| {
-            e == start
-                && e > 0
-                && items.get(start as usize).is_some_and(|next| {
+    // Whether "of" or "for" ties a span's end to what follows depends on
+    // that end alone: found once per span, not once per hit and span (a
+    // long thread has thousands of each).
+    let mut tied_ends: Vec<u32> = function_spans
+        .iter()
+        .map(|&(_, e)| e)
+        .filter(|&e| {
+            e > 0
+                && items.get(e as usize).is_some_and(|next| {
                     let between = &cleaned[items[e as usize - 1].end as usize..next.start as usize];
                     matches!(between.trim().to_lowercase().as_str(), "of" | "for")
                 })
         })
+        .collect();
+    tied_ends.sort_unstable();
+    let ties_to_function = |start: u32| tied_ends.binary_search(&start).is_ok();
+    // Whether a span holds a hit strictly inside it: the spans by start, each
+    // with the furthest end of those starting no later, so one search per hit
+    // answers it.
+    let mut by_start = function_spans.clone();
+    by_start.sort_unstable();
+    let mut furthest = 0;
+    let reach: Vec<u32> = by_start
+        .iter()
+        .map(|&(_, e)| {
+            furthest = furthest.max(e);
+            furthest
+        })
+        .collect();
+    let inside_function = |h: &Hit| {
+        let before = by_start.partition_point(|&(s, _)| s < h.start);
+        before > 0 && reach[before - 1] > h.end
     };
     if !function_spans.is_empty() {
         hits.retain(|h| {
@@ -623,10 +646,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     r.subject,
                     Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
                 )
-                && (function_spans
-                    .iter()
-                    .any(|&(s, e)| s < h.start && h.end < e)
-                    || ties_to_function(h.start)))
+                && (inside_function(h) || ties_to_function(h.start)))
         });
     }
     // "switch the churn model's loss to focal loss": a word in the

@@ -449,24 +449,30 @@ pub(crate) fn latest_word<'a>(
     let denies_release = |body: &str| {
         body.split(['.', ',', ';', '!', '?', ':', '\n'])
             .any(|clause| {
-                let words: Vec<String> = clause
+                let mut lowered = clause
                     .split(|c: char| !c.is_alphanumeric() && c != '\'')
                     .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase)
-                    .collect();
+                    .map(str::to_lowercase);
+                // Asked of every clause of every message of a long thread:
+                // most clauses do not open with a negation, so the rest of
+                // their words are never lowered.
+                let Some(first) = lowered.next() else {
+                    return false;
+                };
+                if class_of(&first) & class::NEG_FORWARD == 0 {
+                    return false;
+                }
+                let words: Vec<String> = std::iter::once(first).chain(lowered).collect();
                 words
-                    .first()
-                    .is_some_and(|w| class_of(w) & class::NEG_FORWARD != 0)
-                    && words
-                        .iter()
-                        .skip(1)
-                        .take(3)
-                        .position(|w| intends(w))
-                        .is_some_and(|at| {
-                            !words[at + 2..].iter().any(|w| {
-                                class_of(w) & (class::NEG_FORWARD | class::NEG_CLAUSE) != 0
-                            })
-                        })
+                    .iter()
+                    .skip(1)
+                    .take(3)
+                    .position(|w| intends(w))
+                    .is_some_and(|at| {
+                        !words[at + 2..]
+                            .iter()
+                            .any(|w| class_of(w) & (class::NEG_FORWARD | class::NEG_CLAUSE) != 0)
+                    })
             })
     };
     let mut messages = split_messages(&text);
@@ -573,19 +579,23 @@ pub(crate) fn latest_word<'a>(
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .any(|w| cues.iter().any(|c| w.eq_ignore_ascii_case(c)))
         };
-        let presupposes = answers_a_question
-            && ((k == 1 && asks_with(&["too", "also", "either"]))
-                || asks_with(&[
-                    "skip",
-                    "skipping",
-                    "without",
-                    "bypass",
-                    "object",
-                    "objections",
-                    "objection",
-                    "mind",
-                    "concerns",
-                ]));
+        // Asked only where its answer counts: each ask reads the whole
+        // message before, and a long thread has hundreds.
+        let presupposes = || {
+            answers_a_question
+                && ((k == 1 && asks_with(&["too", "also", "either"]))
+                    || asks_with(&[
+                        "skip",
+                        "skipping",
+                        "without",
+                        "bypass",
+                        "object",
+                        "objections",
+                        "objection",
+                        "mind",
+                        "concerns",
+                    ]))
+        };
         if answers_a_question
             && before.speaker != m.speaker
             && !body.trim_end().ends_with('?')
@@ -600,7 +610,7 @@ pub(crate) fn latest_word<'a>(
                     negates(&w) || matches!(w.as_str(), "only" | "just")
                 })
         {
-            taken_back[k - 1] = !presupposes;
+            taken_back[k - 1] = !presupposes();
             corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
@@ -781,7 +791,7 @@ pub(crate) fn latest_word<'a>(
             .iter()
             .all(|c| matches!(c.as_str(), "no" | "nope" | "nah"));
         if !concedes {
-            taken_back[k - 1] = !(presupposes && only_no);
+            taken_back[k - 1] = !(only_no && presupposes());
             corrects[k] = true;
         }
         // "no" and its kin only answer; the others also withdraw. "not
