@@ -411,36 +411,30 @@ pub(crate) fn find(items: &[Item], cleaned: &str, lex: &Lexicon, negated: &[bool
         {
             continue;
         }
-        if next_word(cleaned, verb.end as usize) != "on" {
-            // "that's what we join the store features on": a pointer said
-            // to be what something is joined on is a join key as well.
-            if let Some(end) = joined_on_what(cleaned, verb.start as usize, verb.end as usize, lex)
-            {
-                out.push(Readers {
-                    start: k as u32,
-                    end: k as u32 + 1,
-                    text: (verb.start as usize, end),
-                    flows: false,
-                    one: false,
-                });
-            }
-            continue;
+        // Where the join key's clause ends: "... join on it", or "that's what
+        // we join the store features on" (a pointer said to be what
+        // something is joined on is a join key as well).
+        let end = if next_word(cleaned, verb.end as usize) == "on" {
+            let on =
+                cleaned[verb.end as usize..].find("on").map_or(0, |p| p + 2) + verb.end as usize;
+            let object = next_word(cleaned, on);
+            lex.pointers().contains(&object).then(|| {
+                cleaned[on..]
+                    .find(&object)
+                    .map_or(on, |p| on + p + object.len())
+            })
+        } else {
+            joined_on_what(cleaned, verb.start as usize, verb.end as usize, lex)
+        };
+        if let Some(end) = end {
+            out.push(Readers {
+                start: k as u32,
+                end: k as u32 + 1,
+                text: (verb.start as usize, end),
+                flows: false,
+                one: false,
+            });
         }
-        let on = cleaned[verb.end as usize..].find("on").map_or(0, |p| p + 2) + verb.end as usize;
-        let object = next_word(cleaned, on);
-        if !lex.pointers().contains(&object) {
-            continue;
-        }
-        let end = cleaned[on..]
-            .find(&object)
-            .map_or(on, |p| on + p + object.len());
-        out.push(Readers {
-            start: k as u32,
-            end: k as u32 + 1,
-            text: (verb.start as usize, end),
-            flows: false,
-            one: false,
-        });
     }
     // "that flag is the retention model's label and also a filter on serving
     // candidates": a sentence whose subject points back at what changed and
