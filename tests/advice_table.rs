@@ -319,6 +319,8 @@ const CASES: &[Case] = &[
     // ---------------------------------------------------------------- X32 label definition
     ("redefined the target: churn now means 60 days inactive instead of 30", I, &[INTEG], &[T1, T5]),
     ("relabeling the fraud ground truth with chargebacks", I, &[INTEG], &[T1, T5]),
+    // The job that writes the labels decides them differently; a failed run changes nothing.
+    ("the labeling job now marks refunds as fraud", I, &[INTEG], &[T1, T5]),
 
     // ---------------------------------------------------------------- X33 decision threshold
     ("moving the decision threshold from 0.5 to 0.42", I, &[UNIT, INTEG], &[T1, T5]),
