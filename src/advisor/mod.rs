@@ -3389,32 +3389,33 @@ mod tests {
     #[test]
     fn a_later_revert_withdraws_only_the_item_it_names() {
         let reverts = ["reverted".to_owned(), "revert".to_owned()];
-        let sentence = ["actually", "i", "reverted", "the", "num_leaves", "bit"];
-        assert!(withdraws(
-            &["num_leaves"],
-            &["num_leaves"],
-            &sentence,
-            &reverts
-        ));
+        let takes_back_num_leaves =
+            |sentence: &[&str]| withdraws(&["num_leaves"], &["num_leaves"], sentence, &reverts);
+        assert!(takes_back_num_leaves(&[
+            "actually",
+            "i",
+            "reverted",
+            "the",
+            "num_leaves",
+            "bit"
+        ]));
         // Another item of the same kind stays told.
         let other = ["i", "reverted", "the", "batch", "size", "change"];
         assert!(!withdraws(&["lr"], &["batch", "size"], &other, &reverts));
         // "no other params were reverted" speaks of the rest.
-        let rest = ["no", "other", "num_leaves", "reverted"];
-        assert!(!withdraws(
-            &["num_leaves"],
-            &["num_leaves"],
-            &rest,
-            &reverts
-        ));
+        assert!(!takes_back_num_leaves(&[
+            "no",
+            "other",
+            "num_leaves",
+            "reverted"
+        ]));
         // Negated without undoing ("serving never sees num_leaves") is a claim.
-        let claim = ["serving", "never", "sees", "num_leaves"];
-        assert!(!withdraws(
-            &["num_leaves"],
-            &["num_leaves"],
-            &claim,
-            &reverts
-        ));
+        assert!(!takes_back_num_leaves(&[
+            "serving",
+            "never",
+            "sees",
+            "num_leaves"
+        ]));
     }
 
     #[test]
