@@ -7,7 +7,7 @@
 //! first sight (README.md has the figures), then tuned against; their floors
 //! sit at the accuracy reached, rounded down to a whole percent, so an edit
 //! that loses cases fails here.
-//! `heldout.jsonl` and `heldout2.jsonl` to `heldout5.jsonl` are never tuned against; their
+//! `heldout.jsonl` and `heldout2.jsonl` to `heldout6.jsonl` are never tuned against; their
 //! floors only guard against a regression, and their figures are reported in
 //! README.md.
 
@@ -180,6 +180,13 @@ fn fifth_held_out_set() {
     // Written at the start of the round of `advice44` to `advice48`, before
     // any of its merges and without running the engine on it, four per kind.
     score("heldout5.jsonl", 0.85);
+}
+
+#[test]
+fn sixth_held_out_set() {
+    // Written at the start of the round of `advice53` to `advice57`, before
+    // any of its merges and without running the engine on it, four per kind.
+    score("heldout6.jsonl", 0.86);
 }
 
 #[test]
