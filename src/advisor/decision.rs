@@ -1101,6 +1101,36 @@ mod tests {
     }
 
     #[test]
+    fn the_rule_that_set_the_scope_leads_the_reasons() {
+        // The function comes first in the rules, the pipeline set the scope.
+        let advice = decide(&KB.engine, facts(&["one-function", "pipeline"]));
+        assert_eq!(advice.primary_scope.as_deref(), Some("integration"));
+        assert_eq!(advice.why, ["pipeline", "one function"]);
+        assert_eq!(advice.lead_reasons, 1);
+        assert!(
+            advice
+                .trace
+                .iter()
+                .any(|t| t == "Pipeline: sets the scope (integration), its checks lead")
+        );
+        // A risk that deepened a unit answer set the scope: its reason leads.
+        let advice = decide(&KB.engine, facts(&["one-function", "realtime"]));
+        assert!(advice.escalated);
+        assert_eq!(advice.why, ["risk", "one function"]);
+        // One rule: nothing to reorder.
+        let advice = decide(&KB.engine, facts(&["one-function"]));
+        assert_eq!(advice.why, ["one function"]);
+        assert_eq!(advice.lead_reasons, 1);
+        // A question keeps the rules' order and has no lead.
+        let mut f = facts(&["stages"]);
+        f.reports = false;
+        f.asks = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!((advice.lead_checks, advice.lead_reasons), (0, 0));
+    }
+
+    #[test]
     fn a_named_function_alone_is_unit_in_dev() {
         let advice = decide(
             &KB.engine,

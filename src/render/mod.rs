@@ -85,3 +85,16 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
     out.push('…');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn a_list_folds_at_the_cap_but_never_inside_its_lead() {
+        let list = [1, 2, 3, 4, 5, 6, 7];
+        assert_eq!(fold(&list, 2, 5), (&list[..5], &list[5..]));
+        assert_eq!(fold(&list, 6, 5), (&list[..6], &list[6..]));
+        assert_eq!(fold(&list[..3], 0, 5), (&list[..3], &[][..]));
+    }
+}
