@@ -193,9 +193,7 @@ const MANY_RULES: &[(&str, &str)] = &[
 
 /// The rules of `advice` that reach its primary scope, in the knowledge
 /// base's order.
-fn rules_reaching_primary<'a>(
-    advice: &testscope::Advice,
-) -> Vec<&'a testscope::kb::Rule> {
+fn rules_reaching_primary<'a>(advice: &testscope::Advice) -> Vec<&'a testscope::kb::Rule> {
     let primary = advice.primary_scope.as_deref().expect("a primary scope");
     let p = KB.scopes.iter().position(|s| s.id == primary).unwrap();
     KB.rules()
@@ -209,15 +207,23 @@ fn the_rule_that_set_the_scope_leads_the_answer() {
     for (name, text) in MANY_RULES {
         let advice = advise(&KB, text);
         let lead = rules_reaching_primary(&advice);
-        let primary = lead.first().unwrap_or_else(|| panic!("{name}: no rule set the scope"));
+        let primary = lead
+            .first()
+            .unwrap_or_else(|| panic!("{name}: no rule set the scope"));
         let first_check = &advice.checks[0];
         assert!(
-            primary.checks.iter().any(|&c| &KB.checks[c].id == first_check),
+            primary
+                .checks
+                .iter()
+                .any(|&c| &KB.checks[c].id == first_check),
             "{name}: the first check {first_check} is not the primary rule's ({})",
             primary.id
         );
         assert_eq!(advice.why[0], primary.why, "{name}: the first reason");
-        assert!(advice.lead_checks >= 1 && advice.lead_reasons == 1, "{name}");
+        assert!(
+            advice.lead_checks >= 1 && advice.lead_reasons == 1,
+            "{name}"
+        );
 
         let mut settings = insta::Settings::clone_current();
         settings.set_info(text);
@@ -251,22 +257,38 @@ fn details_fold_long_lists_after_the_traps() {
         };
         let shown = count("Checks");
         assert!(shown <= 5.max(advice.lead_checks), "{name}: {shown} checks");
-        assert!(shown >= advice.lead_checks.min(advice.checks.len()), "{name}");
+        assert!(
+            shown >= advice.lead_checks.min(advice.checks.len()),
+            "{name}"
+        );
         assert_eq!(shown + count("More checks"), advice.checks.len(), "{name}");
         assert!(count("Why") <= 3, "{name}");
-        assert_eq!(count("Why") + count("More reasons"), advice.why.len(), "{name}");
+        assert_eq!(
+            count("Why") + count("More reasons"),
+            advice.why.len(),
+            "{name}"
+        );
         let position = |title: &str| sections.iter().position(|s| s.starts_with(title));
         if let (Some(more), Some(traps)) = (position("*More checks*"), position("*Traps")) {
-            assert!(more > traps, "{name}: the folded checks come after the traps");
+            assert!(
+                more > traps,
+                "{name}: the folded checks come after the traps"
+            );
         }
     }
     let five = advise(&KB, MANY_RULES[2].1);
-    assert!(five.checks.len() > 5, "the five-change PR has a long list to fold");
+    assert!(
+        five.checks.len() > 5,
+        "the five-change PR has a long list to fold"
+    );
     assert_json_snapshot!(
         "details_many_five_changes",
         wire(render::advice_details(&KB, &five))
     );
-    assert_snapshot!("terminal_many_five_changes", render::advice_text(&KB, &five));
+    assert_snapshot!(
+        "terminal_many_five_changes",
+        render::advice_text(&KB, &five)
+    );
 }
 
 /// Messages that describe no change get an answer worded for what they are:

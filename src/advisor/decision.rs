@@ -925,7 +925,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     } else {
         None
     };
-    let (checks, why, lead_checks, lead_reasons) = ordered_checks(engine, &reached, lead, &mut trace);
+    let (checks, why, lead_checks, lead_reasons) =
+        ordered_checks(engine, &reached, lead, &mut trace);
     let mut stage_on = vec![false; engine.stages.len()];
     for &s in &scopes {
         stage_on[engine.scopes[s].stage] = true;

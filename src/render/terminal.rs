@@ -109,7 +109,11 @@ pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
     let (why, more_why) = fold(&advice.why, advice.lead_reasons, REASONS_SHOWN);
     let (checks, more_checks) = fold(&advice.checks, advice.lead_checks, CHECKS_SHOWN);
     section(&mut out, &l.why, why.iter().map(String::as_str));
-    section(&mut out, &l.checks, checks.iter().map(|c| check_text(kb, c)));
+    section(
+        &mut out,
+        &l.checks,
+        checks.iter().map(|c| check_text(kb, c)),
+    );
     let _ = writeln!(
         out,
         "\n{}:\n  {}",
