@@ -142,6 +142,155 @@ fn the_first_screen_is_the_verdict_and_details_hold_the_rest() {
     );
 }
 
+/// Changes where several rules fire and a shallower one comes first in the
+/// knowledge base: a function named beside a boundary, five changes in one
+/// PR, a release carrying a parameter bump and a schema edit. What an ML
+/// engineer reads first under "Integration tests in staging" (or
+/// "Release-gating tests in prod") must be a check and a reason of the rule
+/// that set that scope, not the unit test of the function named on the way.
+const MANY_RULES: &[(&str, &str)] = &[
+    (
+        "boundary_function",
+        "renamed the output column of `compute_basket_features()` from avg_basket to \
+         basket_mean_30d; both the training pipeline and the online feature lookup read that column",
+    ),
+    (
+        "join_key_function",
+        "fixed the off-by-one in `clip_scores()` and also switched the join key between the events \
+         table and the user features from user_id to account_id",
+    ),
+    (
+        "five_changes",
+        "this PR: bumped xgboost max_depth 6 → 8, rewrote `normalize_zip()`, added a \
+         days_since_signup column to the customer features table, upgraded pandas to 2.2, re-pinned \
+         mlflow in the serving image, and fixed a typo in the README",
+    ),
+    (
+        "release_params_schema",
+        "release 3.4 goes to prod tomorrow: learning rate 0.05 → 0.03, and the scoring input schema \
+         gains a region_code field",
+    ),
+    (
+        "promote_retrained",
+        "promoting churn v12 to prod this afternoon; it was retrained with n_estimators 400 and a new \
+         tenure_bucket feature, plus a fix to `age_in_days()`",
+    ),
+    (
+        "tokenizer_embedding",
+        "refactored `tokenize()` in the text preprocessing, changed the embedding dim from 768 to \
+         384, and the serving endpoint config now points at the new model",
+    ),
+    (
+        "shorthand_many",
+        "lr 3e-4 → 1e-4, bs 64 → 128, swapped the data loader, new ckpt format, and the FS feature \
+         table got a new col",
+    ),
+    (
+        "schema_and_helper",
+        "added a new column to the feature table schema and tweaked `bucketize_age()` to use it",
+    ),
+];
+
+/// The rules of `advice` that reach its primary scope, in the knowledge
+/// base's order.
+fn rules_reaching_primary<'a>(advice: &testscope::Advice) -> Vec<&'a testscope::kb::Rule> {
+    let primary = advice.primary_scope.as_deref().expect("a primary scope");
+    let p = KB.scopes.iter().position(|s| s.id == primary).unwrap();
+    KB.rules()
+        .iter()
+        .filter(|r| advice.matched.iter().any(|m| m.rule == r.id) && r.scopes.contains(&p))
+        .collect()
+}
+
+#[test]
+fn the_rule_that_set_the_scope_leads_the_answer() {
+    for (name, text) in MANY_RULES {
+        let advice = advise(&KB, text);
+        let lead = rules_reaching_primary(&advice);
+        let primary = lead
+            .first()
+            .unwrap_or_else(|| panic!("{name}: no rule set the scope"));
+        let first_check = &advice.checks[0];
+        assert!(
+            primary
+                .checks
+                .iter()
+                .any(|&c| &KB.checks[c].id == first_check),
+            "{name}: the first check {first_check} is not the primary rule's ({})",
+            primary.id
+        );
+        assert_eq!(advice.why[0], primary.why, "{name}: the first reason");
+        assert!(
+            advice.lead_checks >= 1 && advice.lead_reasons == 1,
+            "{name}"
+        );
+
+        let mut settings = insta::Settings::clone_current();
+        settings.set_info(text);
+        settings.bind(|| assert_json_snapshot!(format!("blocks_many_{name}"), message(text)));
+        let details = render::advice_details(&KB, &advice);
+        assert_within_slack_limits(&details, name);
+        assert_within_slack_limits(&render::advice_message(&KB, &advice), name);
+    }
+}
+
+/// Details lists five checks and three reasons at most before the traps,
+/// the primary rule's always among them, and folds the rest into "More
+/// checks" and "More reasons" after them: nothing is dropped.
+#[test]
+fn details_fold_long_lists_after_the_traps() {
+    for (name, text) in MANY_RULES {
+        let advice = advise(&KB, text);
+        let details = wire(render::advice_details(&KB, &advice));
+        let sections: Vec<&str> = details["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["type"] == "section")
+            .map(|b| b["text"]["text"].as_str().unwrap())
+            .collect();
+        let count = |title: &str| {
+            sections
+                .iter()
+                .find(|s| s.starts_with(&format!("*{title}*")))
+                .map_or(0, |s| s.lines().count() - 1)
+        };
+        let shown = count("Checks");
+        assert!(shown <= 5.max(advice.lead_checks), "{name}: {shown} checks");
+        assert!(
+            shown >= advice.lead_checks.min(advice.checks.len()),
+            "{name}"
+        );
+        assert_eq!(shown + count("More checks"), advice.checks.len(), "{name}");
+        assert!(count("Why") <= 3, "{name}");
+        assert_eq!(
+            count("Why") + count("More reasons"),
+            advice.why.len(),
+            "{name}"
+        );
+        let position = |title: &str| sections.iter().position(|s| s.starts_with(title));
+        if let (Some(more), Some(traps)) = (position("*More checks*"), position("*Traps")) {
+            assert!(
+                more > traps,
+                "{name}: the folded checks come after the traps"
+            );
+        }
+    }
+    let five = advise(&KB, MANY_RULES[2].1);
+    assert!(
+        five.checks.len() > 5,
+        "the five-change PR has a long list to fold"
+    );
+    assert_json_snapshot!(
+        "details_many_five_changes",
+        wire(render::advice_details(&KB, &five))
+    );
+    assert_snapshot!(
+        "terminal_many_five_changes",
+        render::advice_text(&KB, &five)
+    );
+}
+
 /// Messages that describe no change get an answer worded for what they are:
 /// a general question gets what the scopes and stages it asks about are for,
 /// a belief gets its trap first. Neither gets a verdict or a blast radius.

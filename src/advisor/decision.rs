@@ -549,8 +549,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     let mut scope_on = vec![false; n_scopes];
     let mut trap_on = vec![false; engine.traps.len()];
     let mut component_on = vec![false; engine.components.len()];
-    let mut checks: Vec<usize> = Vec::new();
-    let mut why: Vec<String> = Vec::new();
+    // Each rule that fired, with the scopes it switched on: checks and
+    // reasons are ordered from these once the primary scope is known.
+    let mut reached: Vec<(u32, Vec<usize>)> = Vec::new();
     // With the scope past which each is moot ("if its output changes
     // meaning, run the integration test as well" says nothing to an answer
     // that already runs it).
@@ -579,15 +580,22 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     for &r in &by_rule {
         let rule = &engine.rules[r as usize];
         match rule.kind {
-            RuleKind::Escalate => escalators.push(rule),
+            // What an escalator switches on is known after step 6.
+            RuleKind::Escalate => {
+                escalators.push(rule);
+                reached.push((r, Vec::new()));
+            }
             // A belief voiced about a change adds the tests it would skip,
             // never deeper ones than the change needs: "unit tests pass, so
             // ship it" adds the staging run, "fixed `clip()`, we run the
             // same tests everywhere anyway" is still one function.
             RuleKind::Trap if reading == Reading::Change => {
+                let mut reach = Vec::new();
                 for &s in rule.scopes.iter().filter(|&&s| s <= change_depth) {
                     scope_on[s] = true;
+                    reach.push(s);
                 }
+                reached.push((r, reach));
                 let mut line = String::with_capacity(rule.title.len() + 32);
                 line.push_str(&rule.title);
                 line.push_str(": reminded, within the change's depth");
@@ -597,6 +605,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 for &s in &rule.scopes {
                     scope_on[s] = true;
                 }
+                reached.push((r, rule.scopes.clone()));
                 // "title → unit + integration", without the format machinery.
                 let scopes = scope_list(engine, &rule.scopes);
                 let mut line = String::with_capacity(rule.title.len() + 5 + scopes.len());
@@ -615,14 +624,6 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         }
         for &c in &rule.components {
             component_on[c] = true;
-        }
-        for &c in &rule.checks {
-            if !checks.contains(&c) {
-                checks.push(c);
-            }
-        }
-        if !why.contains(&rule.why) {
-            why.push(rule.why.clone());
         }
         if let Some(note) = &rule.note
             && !notes.iter().any(|(n, _)| n == note)
@@ -889,6 +890,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             Some(deepest) if deepest + 2 < n_scopes => {
                 scope_on[deepest + 1] = true;
                 escalated = true;
+                for (r, reach) in &mut reached {
+                    if engine.rules[*r as usize].kind == RuleKind::Escalate {
+                        reach.push(deepest + 1);
+                    }
+                }
                 let names: Vec<&str> = escalators.iter().map(|r| r.title.as_str()).collect();
                 trace.push(format!(
                     "risk ({}) → one level deeper: {}",
@@ -903,11 +909,24 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                         scope_on[s] = true;
                     }
                 }
+                for (r, reach) in &mut reached {
+                    let rule = &engine.rules[*r as usize];
+                    if rule.kind == RuleKind::Escalate {
+                        reach.clone_from(&rule.scopes);
+                    }
+                }
             }
         }
     }
 
     let scopes: Vec<usize> = (0..n_scopes).filter(|&i| scope_on[i]).collect();
+    let lead = if reading == Reading::Change {
+        scopes.last().copied()
+    } else {
+        None
+    };
+    let (checks, why, lead_checks, lead_reasons) =
+        ordered_checks(engine, &reached, lead, &mut trace);
     let mut stage_on = vec![false; engine.stages.len()];
     for &s in &scopes {
         stage_on[engine.scopes[s].stage] = true;
@@ -955,10 +974,55 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         ignored: to_matched(ignored),
         confident,
         why,
+        lead_checks,
+        lead_reasons,
         notes,
         escalated,
         trace,
     }
+}
+
+/// Checks and reasons in the order a reader needs them: first those of the
+/// rules that set the primary scope (`lead`, the deepest scope of a change's
+/// answer, or the risk factors when they deepened it), so the first check
+/// and the first reason under the header belong to it; then the others.
+/// Each group keeps the knowledge base's rule order, narrow changes before
+/// release decisions, and the first rule of the lead group is the primary
+/// rule. Without a lead (a question, a belief) every rule keeps that order.
+/// Returns the checks, the reasons, and how many of each the primary rule
+/// gave (a rendered answer never folds those away).
+fn ordered_checks(
+    engine: &Engine,
+    reached: &[(u32, Vec<usize>)],
+    lead: Option<usize>,
+    trace: &mut Vec<String>,
+) -> (Vec<usize>, Vec<String>, usize, usize) {
+    let leads = |reach: &[usize]| lead.is_some_and(|p| reach.contains(&p));
+    let mut checks: Vec<usize> = Vec::new();
+    let mut why: Vec<String> = Vec::new();
+    let mut counts = None;
+    for first in [true, false] {
+        for (r, _) in reached.iter().filter(|(_, reach)| leads(reach) == first) {
+            let rule = &engine.rules[*r as usize];
+            for &c in &rule.checks {
+                if !checks.contains(&c) {
+                    checks.push(c);
+                }
+            }
+            if !why.contains(&rule.why) {
+                why.push(rule.why.clone());
+            }
+            if first && let Some(p) = lead {
+                trace.push(format!(
+                    "{}: sets the scope ({}), its checks lead",
+                    rule.title, engine.scopes[p].id
+                ));
+                counts.get_or_insert((checks.len(), why.len()));
+            }
+        }
+    }
+    let (lead_checks, lead_reasons) = counts.unwrap_or_default();
+    (checks, why, lead_checks, lead_reasons)
 }
 
 /// The ids whose flag is on, in the knowledge base's order.
@@ -1035,6 +1099,36 @@ mod tests {
             .iter()
             .position(|s| s == id)
             .expect("a stage")
+    }
+
+    #[test]
+    fn the_rule_that_set_the_scope_leads_the_reasons() {
+        // The function comes first in the rules, the pipeline set the scope.
+        let advice = decide(&KB.engine, facts(&["one-function", "pipeline"]));
+        assert_eq!(advice.primary_scope.as_deref(), Some("integration"));
+        assert_eq!(advice.why, ["pipeline", "one function"]);
+        assert_eq!(advice.lead_reasons, 1);
+        assert!(
+            advice
+                .trace
+                .iter()
+                .any(|t| t == "Pipeline: sets the scope (integration), its checks lead")
+        );
+        // A risk that deepened a unit answer set the scope: its reason leads.
+        let advice = decide(&KB.engine, facts(&["one-function", "realtime"]));
+        assert!(advice.escalated);
+        assert_eq!(advice.why, ["risk", "one function"]);
+        // One rule: nothing to reorder.
+        let advice = decide(&KB.engine, facts(&["one-function"]));
+        assert_eq!(advice.why, ["one function"]);
+        assert_eq!(advice.lead_reasons, 1);
+        // A question keeps the rules' order and has no lead.
+        let mut f = facts(&["stages"]);
+        f.reports = false;
+        f.asks = true;
+        let advice = decide(&KB.engine, f);
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!((advice.lead_checks, advice.lead_reasons), (0, 0));
     }
 
     #[test]

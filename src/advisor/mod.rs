@@ -100,6 +100,15 @@ pub struct Advice {
     pub confident: bool,
     /// One rationale per fired rule.
     pub why: Vec<String>,
+    /// How many of `checks` (and of `why`) come from the primary rule of a
+    /// change, the first of the rules that set the primary scope: the
+    /// checks and reasons of those rules lead both lists, and a rendered
+    /// answer never folds the primary rule's away. 0 for a question, a
+    /// belief or nothing.
+    #[serde(skip)]
+    pub lead_checks: usize,
+    #[serde(skip)]
+    pub lead_reasons: usize,
     /// Clarifications the answer depends on.
     pub notes: Vec<String>,
     /// Set when an escalating risk factor deepened the scope.

@@ -5,7 +5,10 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::message::{Block, Button, Message};
-use super::{check_text, clip, pipeline_picture, scope_title, stage_title, summary_line};
+use super::{
+    CHECKS_SHOWN, MORE_CHECKS, MORE_REASONS, REASONS_SHOWN, check_text, clip, fold,
+    pipeline_picture, scope_title, stage_title, summary_line,
+};
 use crate::advisor::{Advice, Reading};
 use crate::kb::{KnowledgeBase, RuleKind};
 
@@ -157,10 +160,14 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
         l.stage,
         stages.join(" → ")
     )));
-    if let Some(text) = bullets(&l.why, advice.why.iter().map(String::as_str)) {
+    // The reasons and checks of the rules that set the scope lead; past a
+    // few, the rest wait at the end, after the traps.
+    let (why, more_why) = fold(&advice.why, advice.lead_reasons, REASONS_SHOWN);
+    let (checks, more_checks) = fold(&advice.checks, advice.lead_checks, CHECKS_SHOWN);
+    if let Some(text) = bullets(&l.why, why.iter().map(String::as_str)) {
         blocks.push(Block::section(&text));
     }
-    if let Some(text) = bullets(&l.checks, advice.checks.iter().map(|c| check_text(kb, c))) {
+    if let Some(text) = bullets(&l.checks, checks.iter().map(|c| check_text(kb, c))) {
         blocks.push(Block::section(&text));
     }
     blocks.push(Block::section(format!(
@@ -173,6 +180,12 @@ pub fn advice_details(kb: &KnowledgeBase, advice: &Advice) -> Message {
         blocks.push(Block::section(&text));
     }
     if let Some(text) = bullets(&l.notes, advice.notes.iter().map(String::as_str)) {
+        blocks.push(Block::section(&text));
+    }
+    if let Some(text) = bullets(MORE_REASONS, more_why.iter().map(String::as_str)) {
+        blocks.push(Block::section(&text));
+    }
+    if let Some(text) = bullets(MORE_CHECKS, more_checks.iter().map(|c| check_text(kb, c))) {
         blocks.push(Block::section(&text));
     }
     blocks.push(Block::context(matched_line(kb, advice)));

@@ -58,6 +58,23 @@ fn check_text<'a>(kb: &'a KnowledgeBase, id: &'a str) -> &'a str {
         .map_or(id, |c| c.text.as_str())
 }
 
+/// How many checks and reasons a change's answer lists before folding the
+/// rest into "More checks" and "More reasons" at its end: a reader wants the
+/// few that matter. Those of the rules that set the primary scope come first,
+/// and the primary rule's are never folded, however many
+/// (see [`Advice::lead_checks`]).
+pub(crate) const CHECKS_SHOWN: usize = 5;
+pub(crate) const REASONS_SHOWN: usize = 3;
+/// Service wording for the folded rest, like the first screen's labels.
+pub(crate) const MORE_CHECKS: &str = "More checks";
+pub(crate) const MORE_REASONS: &str = "More reasons";
+
+/// `list` split where it folds: at `cap`, but never inside its first `lead`
+/// items.
+pub(crate) fn fold<T>(list: &[T], lead: usize, cap: usize) -> (&[T], &[T]) {
+    list.split_at(list.len().min(cap.max(lead)))
+}
+
 /// Cuts `s` to at most `max` characters, ending with an ellipsis when cut.
 pub(crate) fn clip(s: &str, max: usize) -> String {
     // Counting characters is only needed when there are more bytes.
@@ -67,4 +84,17 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn a_list_folds_at_the_cap_but_never_inside_its_lead() {
+        let list = [1, 2, 3, 4, 5, 6, 7];
+        assert_eq!(fold(&list, 2, 5), (&list[..5], &list[5..]));
+        assert_eq!(fold(&list, 6, 5), (&list[..6], &list[6..]));
+        assert_eq!(fold(&list[..3], 0, 5), (&list[..3], &[][..]));
+    }
 }

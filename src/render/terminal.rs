@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::{check_text, pipeline_picture, scope_title, stage_title};
+use super::{
+    CHECKS_SHOWN, MORE_CHECKS, MORE_REASONS, REASONS_SHOWN, check_text, fold, pipeline_picture,
+    scope_title, stage_title,
+};
 use crate::advisor::{Advice, Reading};
 use crate::kb::{KnowledgeBase, RuleKind};
 
@@ -101,11 +104,15 @@ pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
     }
     let stages: Vec<&str> = advice.stages.iter().map(|s| stage_title(kb, s)).collect();
     let _ = writeln!(out, "\n{}: {}", l.stage, stages.join(" → "));
-    section(&mut out, &l.why, advice.why.iter().map(String::as_str));
+    // As in Slack's Details: what set the scope leads, the rest of a long
+    // list waits after the traps.
+    let (why, more_why) = fold(&advice.why, advice.lead_reasons, REASONS_SHOWN);
+    let (checks, more_checks) = fold(&advice.checks, advice.lead_checks, CHECKS_SHOWN);
+    section(&mut out, &l.why, why.iter().map(String::as_str));
     section(
         &mut out,
         &l.checks,
-        advice.checks.iter().map(|c| check_text(kb, c)),
+        checks.iter().map(|c| check_text(kb, c)),
     );
     let _ = writeln!(
         out,
@@ -116,6 +123,12 @@ pub fn advice_text(kb: &KnowledgeBase, advice: &Advice) -> String {
     let traps = trap_lines(kb, advice);
     section(&mut out, &l.traps, traps.iter().map(String::as_str));
     section(&mut out, &l.notes, advice.notes.iter().map(String::as_str));
+    section(&mut out, MORE_REASONS, more_why.iter().map(String::as_str));
+    section(
+        &mut out,
+        MORE_CHECKS,
+        more_checks.iter().map(|c| check_text(kb, c)),
+    );
     let matched = rule_lines(&advice.matched);
     section(&mut out, &l.matched, matched.iter().map(String::as_str));
     let ignored = rule_lines(&advice.ignored);
