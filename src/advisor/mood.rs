@@ -1826,12 +1826,25 @@ fn judge(
     // question (`a_kind` below), so a statement skips the three scans.
     // "I changed the packaging, is a unit test enough?", "does this need
     // staging?", "is v12 ready?": the writer asks about their own change.
+    // "what kind of test do I need for a change to one helper function?":
+    // "I" or "me" owns a change only as the one who makes it, a change verb
+    // a few words after it ("I changed", "I'm about to bump"); the one who
+    // needs or is told something asks about a change of any kind.
     let own_change = !asks_here
-        || sentence.iter().any(|w| {
-            matches!(
-                w.raw,
-                "i" | "my" | "me" | "im" | "ive" | "ill" | "this" | "these"
-            ) || super::text::version_tag(w.raw)
+        || sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "my" | "this" | "these")
+                || super::text::version_tag(w.raw)
+                || (matches!(w.raw, "i" | "me" | "im" | "ive" | "ill")
+                    && sentence[k + 1..]
+                        .iter()
+                        .take(4)
+                        .take_while(|n| n.kind == TokenKind::Word)
+                        .enumerate()
+                        .any(|(j, n)| {
+                            lex.has(n.tok, class::CHANGE)
+                                && !(j > 0
+                                    && matches!(sentence[k + j].raw, "a" | "an" | "any"))
+                        }))
         });
     // "do schema migrations usually get an e2e run?", "how do teams test
     // ...?": the question is about what happens to any such change.
