@@ -2156,9 +2156,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     // "the difference between unit, integration and release-gating tests":
     // in a question about tests, a scope's bare name names it too.
-    let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
-        || !facts.named_scopes.is_empty();
-    facts.says_test = items.iter().any(|i| engine.lexicon.name(i.tok) == "test");
+    // "who's in for the test kitchen's new pizza place?": a noun after
+    // "test" that never follows an ML word (`everyday_heads`) gives it its
+    // everyday sense, so the question is not about testing.
+    let says_test = items.iter().enumerate().any(|(k, i)| {
+        engine.lexicon.name(i.tok) == "test"
+            && !items
+                .get(k + 1)
+                .is_some_and(|n| engine.lexicon.has(n.tok, class::EVERYDAY_HEAD))
+    });
+    let about_tests = says_test || !facts.named_scopes.is_empty();
+    facts.says_test = says_test;
     facts.compares = items
         .iter()
         .any(|i| engine.lexicon.has(i.tok, class::COMPARISON));

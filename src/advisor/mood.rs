@@ -988,6 +988,39 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     mood
 }
 
+/// "wondering whether ...", "I wonder if ...", "curious if ...", "not sure
+/// whether ...": a verb of wondering in the first few words, right before
+/// "whether" or "if", makes the sentence an indirect question.
+fn indirect_question(sentence: &[Word<'_>]) -> bool {
+    sentence.windows(2).take(4).enumerate().any(|(k, pair)| {
+        matches!(pair[1].raw, "whether" | "if")
+            && (matches!(pair[0].raw, "wondering" | "wonder" | "wondered" | "curious" | "unsure")
+                || (pair[0].raw == "sure"
+                    && k > 0
+                    && matches!(sentence[k - 1].raw, "not" | "nt")))
+    })
+}
+
+/// Where the question starts after a courtesy lead-in ("sorry if this is
+/// obvious, but is ...?", "might be a dumb question, but where do ...?"):
+/// a clause of at most ten words that names no change, then ", but" and a
+/// question word. `None` when the sentence has no such lead-in.
+fn courtesy_lead_in(sentence: &[Word<'_>], question_mark: bool, lex: &Lexicon) -> Option<usize> {
+    if !question_mark {
+        return None;
+    }
+    let c = sentence.iter().take(11).position(|w| w.kind == TokenKind::Comma)?;
+    let opens = sentence.get(c + 2)?;
+    (c > 0
+        && sentence[c + 1].raw == "but"
+        && opens.kind == TokenKind::Word
+        && lex.has(opens.tok, class::ASK)
+        && !sentence[..c]
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CHANGE)))
+    .then_some(c + 2)
+}
+
 /// Whether the latest label that cites ("guide trap:") names a trap.
 fn cites_trap(cited_labels: &[(usize, usize)], text: &str) -> bool {
     cited_labels.last().is_some_and(|&(a, b)| {
@@ -1080,6 +1113,14 @@ fn judge(
     lex: &Lexicon,
     mood: &mut Mood,
 ) {
+    // "wondering whether load testing belongs in staging or in prod", "not
+    // sure if ...": a sentence that opens by wondering whether something
+    // holds asks it, with or without its `?`.
+    let question_mark = question_mark || indirect_question(sentence);
+    // "sorry if this is obvious, but is a shadow deployment a test?": a
+    // lead-in before ", but" that names no change only hands over to the
+    // question after it; its "this" points at the question, not at a change.
+    let sentence = courtesy_lead_in(sentence, question_mark, lex).map_or(sentence, |k| &sentence[k..]);
     let first = sentence.iter().position(|w| w.kind == TokenKind::Word);
     let Some(first) = first else {
         return;
@@ -2381,10 +2422,16 @@ fn judge(
                     && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
             });
             // A change told there ("the endpoint now reads ...", "we want
-            // (to) move the alias") makes the clause no plan for testing.
+            // (to) move the alias") makes the clause no plan for testing;
+            // so does a release wanted ("we want it in prod tomorrow"): what
+            // is asked for there is the last stage, not a test.
             let told = clause.iter().enumerate().any(|(j, w)| {
                 w.kind == TokenKind::Word
                     && (matches!(w.raw, "now" | "instead")
+                        || (matches!(w.raw, "prod" | "production" | "live")
+                            && clause[..j].iter().rev().take(4).any(|p| {
+                                matches!(p.raw, "want" | "wants")
+                            }))
                         || (lex.has(w.tok, class::CHANGE)
                             && (past_form(w.raw)
                                 || (j > 0
