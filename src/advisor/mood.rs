@@ -3059,6 +3059,40 @@ mod tests {
     }
 
     #[test]
+    fn wondering_whether_asks_without_a_question_mark() {
+        for text in [
+            "wondering whether load testing the endpoint belongs in staging or in prod",
+            "I wonder if the contract tests should hit the staging endpoint",
+            "not sure if data validation runs in dev at all",
+        ] {
+            assert!(mood(text).asks, "{text}");
+        }
+        // "if" that opens a condition is no question.
+        assert!(!mood("if the canary is green we ship").asks);
+    }
+
+    #[test]
+    fn a_courtesy_lead_in_before_but_hands_over_to_the_question() {
+        let text = "sorry if this is obvious, but is a shadow deployment a test or a release step?";
+        let m = mood(text);
+        assert_eq!(m.asking.len(), 1);
+        assert_eq!(m.asking[0].0, text.find("is a shadow").expect("in the text"));
+        // A lead-in that tells a change is not a courtesy: the change stays.
+        let m = mood("I bumped lr, but is a unit test enough?");
+        assert!(m.reports);
+    }
+
+    #[test]
+    fn i_owns_a_change_only_as_the_one_who_makes_it() {
+        // The writer needs a test for a change of any kind: a general question.
+        let m = mood("what kind of test do i need for a change to one helper function?");
+        assert!(!m.kind_questions.is_empty() && !m.mentions_change);
+        // The one who makes the change owns it.
+        let m = mood("what kind of test do i need now that i change the helper function?");
+        assert!(m.kind_questions.is_empty());
+    }
+
+    #[test]
     fn a_question_may_open_after_a_lead_in() {
         let m = mood("per the guide, can a wall of green unit tests prove the system works?");
         assert_eq!(m.asking.len(), 1);
