@@ -991,13 +991,22 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
 /// "wondering whether ...", "I wonder if ...", "curious if ...", "not sure
 /// whether ...": a verb of wondering in the first few words, right before
 /// "whether" or "if", makes the sentence an indirect question.
+///
+/// "I need to know which stage runs the gate", "does anyone know if ...":
+/// "know" asks the same way after "to", "anyone" or a negation, before
+/// "whether", "if" or a question word.
 fn indirect_question(sentence: &[Word<'_>]) -> bool {
-    sentence.windows(2).take(4).enumerate().any(|(k, pair)| {
-        matches!(pair[1].raw, "whether" | "if")
+    sentence.windows(2).take(5).enumerate().any(|(k, pair)| {
+        let before = |words: &[&str]| k > 0 && words.contains(&sentence[k - 1].raw);
+        (matches!(pair[1].raw, "whether" | "if")
             && (matches!(pair[0].raw, "wondering" | "wonder" | "wondered" | "curious" | "unsure")
-                || (pair[0].raw == "sure"
-                    && k > 0
-                    && matches!(sentence[k - 1].raw, "not" | "nt")))
+                || (pair[0].raw == "sure" && before(&["not", "nt"]))))
+            || (pair[0].raw == "know"
+                && matches!(
+                    pair[1].raw,
+                    "whether" | "if" | "which" | "where" | "what" | "when" | "who" | "how" | "why"
+                )
+                && before(&["to", "anyone", "anybody", "not", "nt", "dont", "you"]))
     })
 }
 
@@ -1134,16 +1143,26 @@ fn judge(
     // that need validation?").
     // "like what does prod check that staging can't": a filler that opens
     // the sentence leaves the question word first.
-    let first = if matches!(
-        sentence[first].raw,
-        "like" | "so" | "but" | "and" | "also" | "ok"
-    ) && sentence
-        .get(first + 1)
-        .is_some_and(|n| matches!(n.raw, "what" | "which" | "where" | "how" | "why" | "who"))
-    {
-        first + 1
-    } else {
-        first
+    // "hey, what's the point of a dev workspace": a greeting and its comma
+    // are fillers too.
+    let filler = |w: &Word<'_>| {
+        w.kind == TokenKind::Comma
+            || matches!(
+                w.raw,
+                "like" | "so" | "but" | "and" | "also" | "ok" | "okay" | "hey" | "hi" | "hello" | "yo"
+            )
+    };
+    let first = match sentence[first..].iter().take(3).position(|w| !filler(w)) {
+        Some(k)
+            if k > 0
+                && matches!(
+                    sentence[first + k].raw,
+                    "what" | "which" | "where" | "how" | "why" | "who"
+                ) =>
+        {
+            first + k
+        }
+        _ => first,
     };
     // "if a model is retrained on new data and nothing else moved, what has
     // to run?": a lead-in that sets a condition may be longer, and "when
@@ -3064,11 +3083,16 @@ mod tests {
             "wondering whether load testing the endpoint belongs in staging or in prod",
             "I wonder if the contract tests should hit the staging endpoint",
             "not sure if data validation runs in dev at all",
+            "i need to know which stage runs the model validation gate",
+            "does anyone know if shadow deploys count as release gating",
         ] {
             assert!(mood(text).asks, "{text}");
         }
         // "if" that opens a condition is no question.
         assert!(!mood("if the canary is green we ship").asks);
+        assert!(!mood("we know which tests run in staging").asks);
+        // A greeting before the question word is a filler.
+        assert!(mood("hey, what's the point of a dev workspace").asks);
     }
 
     #[test]
