@@ -2029,7 +2029,9 @@ fn judge(
             && !tagged
             && !own_change
             && !dated_here
-            && (!past_form(w.raw) || got)
+            // "what's the typical gate for a retrained model": a participle
+            // after "a" describes a kind of thing, it reports nothing.
+            && (!past_form(w.raw) || got || prev.is_some_and(|p| matches!(p.raw, "a" | "an")))
             && (kind_sentence || kind_named || kind_of_change(sentence, k, lex));
         kind_named |= a_kind;
         mood.mentions_change |= change
@@ -3114,6 +3116,14 @@ mod tests {
         // The one who makes the change owns it.
         let m = mood("what kind of test do i need now that i change the helper function?");
         assert!(m.kind_questions.is_empty());
+    }
+
+    #[test]
+    fn a_participle_after_a_names_a_kind_in_a_question() {
+        let m = mood("whats the typical gate for a retrained model");
+        assert!(!m.kind_questions.is_empty() && !m.reports);
+        // Told in a statement, it still reports.
+        assert!(mood("shipped a retrained model to staging").reports);
     }
 
     #[test]
