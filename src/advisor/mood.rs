@@ -1153,12 +1153,14 @@ fn judge(
             )
     };
     let first = match sentence[first..].iter().take(3).position(|w| !filler(w)) {
+        // "... run? and does it block a release?": after a filler, an
+        // auxiliary opens a question too when the sentence ends in `?`.
         Some(k)
             if k > 0
-                && matches!(
+                && (matches!(
                     sentence[first + k].raw,
                     "what" | "which" | "where" | "how" | "why" | "who"
-                ) =>
+                ) || (question_mark && lex.has(sentence[first + k].tok, class::ASK))) =>
         {
             first + k
         }
