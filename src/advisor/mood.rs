@@ -892,6 +892,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                 flush(&mut sentence, w.start, false, positioned);
                 positioned = Label::None;
             }
+            // "where does the e2e test run, and does it block a prod
+            // release?": two questions in one sentence; the first asks on
+            // its own, as if it ended in `?`.
+            TokenKind::Comma if second_question_follows(&sentence, &words[i + 1..], text, lex) => {
+                flush(&mut sentence, w.start, true, positioned);
+                positioned = Label::None;
+            }
             // "My manager say the canary is a waste of time. What you
             // think?": a statement followed by a sentence that only asks
             // whether it holds reads as the statement with a tag.
@@ -986,6 +993,21 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         mood.naming_traps.sort_unstable();
     }
     mood
+}
+
+/// Whether a comma joins two questions: the sentence so far opens with a
+/// question word, the words after the comma are "and" and a question
+/// word, and the sentence ends in `?`. "..., or are unit tests enough?"
+/// offers an alternative within one question.
+fn second_question_follows(so_far: &[Word<'_>], rest: &[Word<'_>], text: &str, lex: &Lexicon) -> bool {
+    let asks = |w: Option<&Word<'_>>| w.is_some_and(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK));
+    asks(so_far.iter().find(|w| w.kind == TokenKind::Word))
+        && rest.first().is_some_and(|w| w.raw == "and")
+        && asks(rest.get(1))
+        && rest
+            .iter()
+            .find(|w| w.kind == TokenKind::Break)
+            .map_or(text.trim_end().ends_with('?'), |b| text[b.start..].starts_with('?'))
 }
 
 /// "wondering whether ...", "I wonder if ...", "curious if ...", "not sure
@@ -3097,6 +3119,16 @@ mod tests {
         assert!(!mood("we know which tests run in staging").asks);
         // A greeting before the question word is a filler.
         assert!(mood("hey, what's the point of a dev workspace").asks);
+    }
+
+    #[test]
+    fn two_questions_joined_by_a_comma_ask_each() {
+        let text = "where does the e2e pipeline test run, and does it block a prod release?";
+        let m = mood(text);
+        assert_eq!(m.asking.len(), 2);
+        assert_eq!(m.asking_in_general.len(), 2);
+        // A statement before the comma stays one.
+        assert!(mood("bumped lr, and is a unit test enough?").reports);
     }
 
     #[test]
