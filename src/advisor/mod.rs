@@ -3385,7 +3385,10 @@ mod tests {
     #[test]
     fn test_before_an_everyday_head_is_not_about_testing() {
         let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
-        let advice = advise(&kb.engine, "who's in for the test kitchen's new pizza place friday?");
+        let advice = advise(
+            &kb.engine,
+            "who's in for the test kitchen's new pizza place friday?",
+        );
         assert_eq!(advice.reading, Reading::Nothing);
         let advice = advise(&kb.engine, "who runs the test suite on friday?");
         assert_eq!(advice.reading, Reading::Question);

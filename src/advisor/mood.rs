@@ -999,15 +999,24 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
 /// question word, the words after the comma are "and" and a question
 /// word, and the sentence ends in `?`. "..., or are unit tests enough?"
 /// offers an alternative within one question.
-fn second_question_follows(so_far: &[Word<'_>], rest: &[Word<'_>], text: &str, lex: &Lexicon) -> bool {
-    let asks = |w: Option<&Word<'_>>| w.is_some_and(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK));
+fn second_question_follows(
+    so_far: &[Word<'_>],
+    rest: &[Word<'_>],
+    text: &str,
+    lex: &Lexicon,
+) -> bool {
+    let asks = |w: Option<&Word<'_>>| {
+        w.is_some_and(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK))
+    };
     asks(so_far.iter().find(|w| w.kind == TokenKind::Word))
         && rest.first().is_some_and(|w| w.raw == "and")
         && asks(rest.get(1))
         && rest
             .iter()
             .find(|w| w.kind == TokenKind::Break)
-            .map_or(text.trim_end().ends_with('?'), |b| text[b.start..].starts_with('?'))
+            .map_or(text.trim_end().ends_with('?'), |b| {
+                text[b.start..].starts_with('?')
+            })
 }
 
 /// "wondering whether ...", "I wonder if ...", "curious if ...", "not sure
@@ -1021,8 +1030,10 @@ fn indirect_question(sentence: &[Word<'_>]) -> bool {
     sentence.windows(2).take(5).enumerate().any(|(k, pair)| {
         let before = |words: &[&str]| k > 0 && words.contains(&sentence[k - 1].raw);
         (matches!(pair[1].raw, "whether" | "if")
-            && (matches!(pair[0].raw, "wondering" | "wonder" | "wondered" | "curious" | "unsure")
-                || (pair[0].raw == "sure" && before(&["not", "nt"]))))
+            && (matches!(
+                pair[0].raw,
+                "wondering" | "wonder" | "wondered" | "curious" | "unsure"
+            ) || (pair[0].raw == "sure" && before(&["not", "nt"]))))
             || (pair[0].raw == "know"
                 && matches!(
                     pair[1].raw,
@@ -1040,7 +1051,10 @@ fn courtesy_lead_in(sentence: &[Word<'_>], question_mark: bool, lex: &Lexicon) -
     if !question_mark {
         return None;
     }
-    let c = sentence.iter().take(11).position(|w| w.kind == TokenKind::Comma)?;
+    let c = sentence
+        .iter()
+        .take(11)
+        .position(|w| w.kind == TokenKind::Comma)?;
     let opens = sentence.get(c + 2)?;
     (c > 0
         && sentence[c + 1].raw == "but"
@@ -1151,7 +1165,8 @@ fn judge(
     // "sorry if this is obvious, but is a shadow deployment a test?": a
     // lead-in before ", but" that names no change only hands over to the
     // question after it; its "this" points at the question, not at a change.
-    let sentence = courtesy_lead_in(sentence, question_mark, lex).map_or(sentence, |k| &sentence[k..]);
+    let sentence =
+        courtesy_lead_in(sentence, question_mark, lex).map_or(sentence, |k| &sentence[k..]);
     let first = sentence.iter().position(|w| w.kind == TokenKind::Word);
     let Some(first) = first else {
         return;
@@ -1171,7 +1186,17 @@ fn judge(
         w.kind == TokenKind::Comma
             || matches!(
                 w.raw,
-                "like" | "so" | "but" | "and" | "also" | "ok" | "okay" | "hey" | "hi" | "hello" | "yo"
+                "like"
+                    | "so"
+                    | "but"
+                    | "and"
+                    | "also"
+                    | "ok"
+                    | "okay"
+                    | "hey"
+                    | "hi"
+                    | "hello"
+                    | "yo"
             )
     };
     let first = match sentence[first..].iter().take(3).position(|w| !filler(w)) {
@@ -1926,8 +1951,7 @@ fn judge(
                         .enumerate()
                         .any(|(j, n)| {
                             lex.has(n.tok, class::CHANGE)
-                                && !(j > 0
-                                    && matches!(sentence[k + j].raw, "a" | "an" | "any"))
+                                && !(j > 0 && matches!(sentence[k + j].raw, "a" | "an" | "any"))
                         }))
         });
     // "do schema migrations usually get an e2e run?", "how do teams test
@@ -2474,9 +2498,11 @@ fn judge(
                 w.kind == TokenKind::Word
                     && (matches!(w.raw, "now" | "instead")
                         || (matches!(w.raw, "prod" | "production" | "live")
-                            && clause[..j].iter().rev().take(4).any(|p| {
-                                matches!(p.raw, "want" | "wants")
-                            }))
+                            && clause[..j]
+                                .iter()
+                                .rev()
+                                .take(4)
+                                .any(|p| matches!(p.raw, "want" | "wants")))
                         || (lex.has(w.tok, class::CHANGE)
                             && (past_form(w.raw)
                                 || (j > 0
@@ -3138,7 +3164,10 @@ mod tests {
         let text = "sorry if this is obvious, but is a shadow deployment a test or a release step?";
         let m = mood(text);
         assert_eq!(m.asking.len(), 1);
-        assert_eq!(m.asking[0].0, text.find("is a shadow").expect("in the text"));
+        assert_eq!(
+            m.asking[0].0,
+            text.find("is a shadow").expect("in the text")
+        );
         // A lead-in that tells a change is not a courtesy: the change stays.
         let m = mood("I bumped lr, but is a unit test enough?");
         assert!(m.reports);
