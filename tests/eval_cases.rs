@@ -458,6 +458,17 @@ fn fifty_second_development_set_functions_several_changes_threads() {
 }
 
 #[test]
+fn fifty_third_development_set_questions_and_guide_rows() {
+    // Questions: general ones about stages, scopes and kinds of test ("where
+    // do load tests go?", "what separates a unit test from an integration
+    // test?"), questions about one concrete change, with lead-ins, typos, no
+    // `?`, two questions in one message, a question after a change and in
+    // threads; the study guide's rows reworded as real messages; a few of
+    // other kinds. The last 25 lines are a check part never tuned on.
+    score("advice53.jsonl", 0.93);
+}
+
+#[test]
 fn forty_fourth_development_set_questions_and_beliefs() {
     // General questions about testing, stages and scopes in many wordings
     // (which stage, what a stage or a kind of test is for, what X catches

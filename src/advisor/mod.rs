@@ -2165,9 +2165,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     }
     // "the difference between unit, integration and release-gating tests":
     // in a question about tests, a scope's bare name names it too.
-    let about_tests = items.iter().any(|i| engine.lexicon.name(i.tok) == "test")
-        || !facts.named_scopes.is_empty();
-    facts.says_test = items.iter().any(|i| engine.lexicon.name(i.tok) == "test");
+    // "who's in for the test kitchen's new pizza place?": a noun after
+    // "test" that never follows an ML word (`everyday_heads`) gives it its
+    // everyday sense, so the question is not about testing.
+    let says_test = items.iter().enumerate().any(|(k, i)| {
+        engine.lexicon.name(i.tok) == "test"
+            && !items
+                .get(k + 1)
+                .is_some_and(|n| engine.lexicon.has(n.tok, class::EVERYDAY_HEAD))
+    });
+    let about_tests = says_test || !facts.named_scopes.is_empty();
+    facts.says_test = says_test;
     facts.compares = items
         .iter()
         .any(|i| engine.lexicon.has(i.tok, class::COMPARISON));
@@ -3381,6 +3389,18 @@ mod tests {
         assert!(!library_module(lex, "features.sql"));
         assert!(!library_module(lex, "train.py"));
         assert!(!library_module(lex, "jobs/spark.sql"));
+    }
+
+    #[test]
+    fn test_before_an_everyday_head_is_not_about_testing() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let advice = advise(
+            &kb.engine,
+            "who's in for the test kitchen's new pizza place friday?",
+        );
+        assert_eq!(advice.reading, Reading::Nothing);
+        let advice = advise(&kb.engine, "who runs the test suite on friday?");
+        assert_eq!(advice.reading, Reading::Question);
     }
 
     #[test]

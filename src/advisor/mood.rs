@@ -892,6 +892,13 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                 flush(&mut sentence, w.start, false, positioned);
                 positioned = Label::None;
             }
+            // "where does the e2e test run, and does it block a prod
+            // release?": two questions in one sentence; the first asks on
+            // its own, as if it ended in `?`.
+            TokenKind::Comma if second_question_follows(&sentence, &words[i + 1..], text, lex) => {
+                flush(&mut sentence, w.start, true, positioned);
+                positioned = Label::None;
+            }
             // "My manager say the canary is a waste of time. What you
             // think?": a statement followed by a sentence that only asks
             // whether it holds reads as the statement with a tag.
@@ -988,6 +995,77 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     mood
 }
 
+/// Whether a comma joins two questions: the sentence so far opens with a
+/// question word, the words after the comma are "and" and a question
+/// word, and the sentence ends in `?`. "..., or are unit tests enough?"
+/// offers an alternative within one question.
+fn second_question_follows(
+    so_far: &[Word<'_>],
+    rest: &[Word<'_>],
+    text: &str,
+    lex: &Lexicon,
+) -> bool {
+    let asks = |w: Option<&Word<'_>>| {
+        w.is_some_and(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::ASK))
+    };
+    asks(so_far.iter().find(|w| w.kind == TokenKind::Word))
+        && rest.first().is_some_and(|w| w.raw == "and")
+        && asks(rest.get(1))
+        && rest
+            .iter()
+            .find(|w| w.kind == TokenKind::Break)
+            .map_or(text.trim_end().ends_with('?'), |b| {
+                text[b.start..].starts_with('?')
+            })
+}
+
+/// "wondering whether ...", "I wonder if ...", "curious if ...", "not sure
+/// whether ...": a verb of wondering in the first few words, right before
+/// "whether" or "if", makes the sentence an indirect question.
+///
+/// "I need to know which stage runs the gate", "does anyone know if ...":
+/// "know" asks the same way after "to", "anyone" or a negation, before
+/// "whether", "if" or a question word.
+fn indirect_question(sentence: &[Word<'_>]) -> bool {
+    sentence.windows(2).take(5).enumerate().any(|(k, pair)| {
+        let before = |words: &[&str]| k > 0 && words.contains(&sentence[k - 1].raw);
+        (matches!(pair[1].raw, "whether" | "if")
+            && (matches!(
+                pair[0].raw,
+                "wondering" | "wonder" | "wondered" | "curious" | "unsure"
+            ) || (pair[0].raw == "sure" && before(&["not", "nt"]))))
+            || (pair[0].raw == "know"
+                && matches!(
+                    pair[1].raw,
+                    "whether" | "if" | "which" | "where" | "what" | "when" | "who" | "how" | "why"
+                )
+                && before(&["to", "anyone", "anybody", "not", "nt", "dont", "you"]))
+    })
+}
+
+/// Where the question starts after a courtesy lead-in ("sorry if this is
+/// obvious, but is ...?", "might be a dumb question, but where do ...?"):
+/// a clause of at most ten words that names no change, then ", but" and a
+/// question word. `None` when the sentence has no such lead-in.
+fn courtesy_lead_in(sentence: &[Word<'_>], question_mark: bool, lex: &Lexicon) -> Option<usize> {
+    if !question_mark {
+        return None;
+    }
+    let c = sentence
+        .iter()
+        .take(11)
+        .position(|w| w.kind == TokenKind::Comma)?;
+    let opens = sentence.get(c + 2)?;
+    (c > 0
+        && sentence[c + 1].raw == "but"
+        && opens.kind == TokenKind::Word
+        && lex.has(opens.tok, class::ASK)
+        && !sentence[..c]
+            .iter()
+            .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CHANGE)))
+    .then_some(c + 2)
+}
+
 /// Whether the latest label that cites ("guide trap:") names a trap.
 fn cites_trap(cited_labels: &[(usize, usize)], text: &str) -> bool {
     cited_labels.last().is_some_and(|&(a, b)| {
@@ -1080,6 +1158,15 @@ fn judge(
     lex: &Lexicon,
     mood: &mut Mood,
 ) {
+    // "wondering whether load testing belongs in staging or in prod", "not
+    // sure if ...": a sentence that opens by wondering whether something
+    // holds asks it, with or without its `?`.
+    let question_mark = question_mark || indirect_question(sentence);
+    // "sorry if this is obvious, but is a shadow deployment a test?": a
+    // lead-in before ", but" that names no change only hands over to the
+    // question after it; its "this" points at the question, not at a change.
+    let sentence =
+        courtesy_lead_in(sentence, question_mark, lex).map_or(sentence, |k| &sentence[k..]);
     let first = sentence.iter().position(|w| w.kind == TokenKind::Word);
     let Some(first) = first else {
         return;
@@ -1093,16 +1180,38 @@ fn judge(
     // that need validation?").
     // "like what does prod check that staging can't": a filler that opens
     // the sentence leaves the question word first.
-    let first = if matches!(
-        sentence[first].raw,
-        "like" | "so" | "but" | "and" | "also" | "ok"
-    ) && sentence
-        .get(first + 1)
-        .is_some_and(|n| matches!(n.raw, "what" | "which" | "where" | "how" | "why" | "who"))
-    {
-        first + 1
-    } else {
-        first
+    // "hey, what's the point of a dev workspace": a greeting and its comma
+    // are fillers too.
+    let filler = |w: &Word<'_>| {
+        w.kind == TokenKind::Comma
+            || matches!(
+                w.raw,
+                "like"
+                    | "so"
+                    | "but"
+                    | "and"
+                    | "also"
+                    | "ok"
+                    | "okay"
+                    | "hey"
+                    | "hi"
+                    | "hello"
+                    | "yo"
+            )
+    };
+    let first = match sentence[first..].iter().take(3).position(|w| !filler(w)) {
+        // "... run? and does it block a release?": after a filler, an
+        // auxiliary opens a question too when the sentence ends in `?`.
+        Some(k)
+            if k > 0
+                && (matches!(
+                    sentence[first + k].raw,
+                    "what" | "which" | "where" | "how" | "why" | "who"
+                ) || (question_mark && lex.has(sentence[first + k].tok, class::ASK))) =>
+        {
+            first + k
+        }
+        _ => first,
     };
     // "if a model is retrained on new data and nothing else moved, what has
     // to run?": a lead-in that sets a condition may be longer, and "when
@@ -1826,12 +1935,24 @@ fn judge(
     // question (`a_kind` below), so a statement skips the three scans.
     // "I changed the packaging, is a unit test enough?", "does this need
     // staging?", "is v12 ready?": the writer asks about their own change.
+    // "what kind of test do I need for a change to one helper function?":
+    // "I" or "me" owns a change only as the one who makes it, a change verb
+    // a few words after it ("I changed", "I'm about to bump"); the one who
+    // needs or is told something asks about a change of any kind.
     let own_change = !asks_here
-        || sentence.iter().any(|w| {
-            matches!(
-                w.raw,
-                "i" | "my" | "me" | "im" | "ive" | "ill" | "this" | "these"
-            ) || super::text::version_tag(w.raw)
+        || sentence.iter().enumerate().any(|(k, w)| {
+            matches!(w.raw, "my" | "this" | "these")
+                || super::text::version_tag(w.raw)
+                || (matches!(w.raw, "i" | "me" | "im" | "ive" | "ill")
+                    && sentence[k + 1..]
+                        .iter()
+                        .take(4)
+                        .take_while(|n| n.kind == TokenKind::Word)
+                        .enumerate()
+                        .any(|(j, n)| {
+                            lex.has(n.tok, class::CHANGE)
+                                && !(j > 0 && matches!(sentence[k + j].raw, "a" | "an" | "any"))
+                        }))
         });
     // "do schema migrations usually get an e2e run?", "how do teams test
     // ...?": the question is about what happens to any such change.
@@ -1956,7 +2077,9 @@ fn judge(
             && !tagged
             && !own_change
             && !dated_here
-            && (!past_form(w.raw) || got)
+            // "what's the typical gate for a retrained model": a participle
+            // after "a" describes a kind of thing, it reports nothing.
+            && (!past_form(w.raw) || got || prev.is_some_and(|p| matches!(p.raw, "a" | "an")))
             && (kind_sentence || kind_named || kind_of_change(sentence, k, lex));
         kind_named |= a_kind;
         mood.mentions_change |= change
@@ -2368,10 +2491,18 @@ fn judge(
                     && (!w.raw.ends_with('s') || matches!(w.raw, "wants" | "insists" | "requires"))
             });
             // A change told there ("the endpoint now reads ...", "we want
-            // (to) move the alias") makes the clause no plan for testing.
+            // (to) move the alias") makes the clause no plan for testing;
+            // so does a release wanted ("we want it in prod tomorrow"): what
+            // is asked for there is the last stage, not a test.
             let told = clause.iter().enumerate().any(|(j, w)| {
                 w.kind == TokenKind::Word
                     && (matches!(w.raw, "now" | "instead")
+                        || (matches!(w.raw, "prod" | "production" | "live")
+                            && clause[..j]
+                                .iter()
+                                .rev()
+                                .take(4)
+                                .any(|p| matches!(p.raw, "want" | "wants")))
                         || (lex.has(w.tok, class::CHANGE)
                             && (past_form(w.raw)
                                 || (j > 0
@@ -2996,6 +3127,68 @@ mod tests {
         let m = mood("the model passed everything in the test environment");
         assert!(!m.claims && m.general.is_empty());
         assert!(mood("we test everything everywhere").claims);
+    }
+
+    #[test]
+    fn wondering_whether_asks_without_a_question_mark() {
+        for text in [
+            "wondering whether load testing the endpoint belongs in staging or in prod",
+            "I wonder if the contract tests should hit the staging endpoint",
+            "not sure if data validation runs in dev at all",
+            "i need to know which stage runs the model validation gate",
+            "does anyone know if shadow deploys count as release gating",
+        ] {
+            assert!(mood(text).asks, "{text}");
+        }
+        // "if" that opens a condition is no question.
+        assert!(!mood("if the canary is green we ship").asks);
+        assert!(!mood("we know which tests run in staging").asks);
+        // A greeting before the question word is a filler.
+        assert!(mood("hey, what's the point of a dev workspace").asks);
+    }
+
+    #[test]
+    fn two_questions_joined_by_a_comma_ask_each() {
+        let text = "where does the e2e pipeline test run, and does it block a prod release?";
+        let m = mood(text);
+        assert_eq!(m.asking.len(), 2);
+        // The second asks about a release in general, not about one.
+        let second = text.find("and does").expect("in the text");
+        assert!(m.asking_in_general.iter().any(|s| s.0 == second));
+        // A statement before the comma stays one.
+        assert!(mood("bumped lr, and is a unit test enough?").reports);
+    }
+
+    #[test]
+    fn a_courtesy_lead_in_before_but_hands_over_to_the_question() {
+        let text = "sorry if this is obvious, but is a shadow deployment a test or a release step?";
+        let m = mood(text);
+        assert_eq!(m.asking.len(), 1);
+        assert_eq!(
+            m.asking[0].0,
+            text.find("is a shadow").expect("in the text")
+        );
+        // A lead-in that tells a change is not a courtesy: the change stays.
+        let m = mood("I bumped lr, but is a unit test enough?");
+        assert!(m.reports);
+    }
+
+    #[test]
+    fn i_owns_a_change_only_as_the_one_who_makes_it() {
+        // The writer needs a test for a change of any kind: a general question.
+        let m = mood("what kind of test do i need for a change to one helper function?");
+        assert!(!m.kind_questions.is_empty() && !m.mentions_change);
+        // The one who makes the change owns it.
+        let m = mood("what kind of test do i need now that i change the helper function?");
+        assert!(m.kind_questions.is_empty());
+    }
+
+    #[test]
+    fn a_participle_after_a_names_a_kind_in_a_question() {
+        let m = mood("whats the typical gate for a retrained model");
+        assert!(!m.kind_questions.is_empty() && !m.reports);
+        // Told in a statement, it still reports.
+        assert!(mood("shipped a retrained model to staging").reports);
     }
 
     #[test]
