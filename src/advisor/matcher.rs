@@ -488,6 +488,34 @@ mod tests {
     }
 
     #[test]
+    fn a_direction_word_a_signal_writes_between_two_words_is_required() {
+        // "staging to prod" moves a model; "staging when prod is frozen"
+        // names the two stages side by side and moves nothing.
+        let signals = |text: &str| found(text, true);
+        assert!(signals("we promote from staging to prod on friday").contains(&"staging-to-prod"));
+        assert!(signals("churn v7 staging -> prod tomorrow").contains(&"staging-to-prod"));
+        assert!(signals("ranker staging → prod after review").contains(&"staging-to-prod"));
+        assert!(
+            !signals("we only use staging when prod-sized data matters").contains(&"staging-to-prod")
+        );
+        // A version moving: the arrow reads as "to"; a list of versions does not.
+        assert!(signals("bumped xgboost 1.7 → 2.0").contains(&"dependencies"));
+        assert!(signals("bumped xgboost 1.7 to 2.0").contains(&"dependencies"));
+        // Between a word and a gap: "write to .. instead of".
+        assert!(
+            signals("the scorer now writes to preds_v2 instead of preds")
+                .contains(&"inference-io-tables")
+        );
+        assert!(
+            !signals("the ETL writes signup_date as a DATE now instead of a string")
+                .contains(&"inference-io-tables")
+        );
+        // A hyphenated compound writes its direction word inside the gap.
+        assert!(signals("ran the pipeline end-to-end on a sample").contains(&"pipeline-end-to-end"));
+        assert!(signals("ran the pipeline end to end on a sample").contains(&"pipeline-end-to-end"));
+    }
+
+    #[test]
     fn a_negation_closed_by_a_comma_answers_and_negates_nothing_after_it() {
         // "no, staging only" answers what came before; it is no "no staging"
         // (a topic word of the belief may still be found, not its signal).
