@@ -292,6 +292,21 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 Subject::Function | Subject::Docs | Subject::Tests
             )
     });
+    // "first I fixed `fill_missing_zip()`, and then I retrained the geo
+    // model": a retrain is one whichever rule read it; a generic model rule
+    // whose own words retrain ("retrained the geo model") stays beside the
+    // fix as a retrain rule does.
+    let retrain = engine.lexicon.concept("retrain");
+    let retrains = |f: &Fired| {
+        retrain.is_some_and(|t| {
+            f.words.iter().any(|w| {
+                super::text::tokenize(&w.to_lowercase()).iter().any(|k| {
+                    k.kind == super::text::TokenKind::Word
+                        && engine.lexicon.exact(&super::text::stem(&k.word)) == t
+                })
+            })
+        })
+    };
     if specific_any {
         positive.retain(|f| {
             let r = &engine.rules[f.rule as usize];
@@ -299,7 +314,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             !r.fallback
                 || (generic_change && !specific_code)
                 || (sticky.contains(&f.rule) && code_units.is_empty())
-                || (r.subject == Subject::Retrain && !beyond_functions)
+                || ((r.subject == Subject::Retrain || (r.kind == RuleKind::Change && retrains(f)))
+                    && !beyond_functions)
         });
     }
 

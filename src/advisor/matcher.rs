@@ -105,14 +105,15 @@ impl RuleIndex {
         // A run item's `start` is 1 when a direction word stands before it.
         let mut directed: u64 = 0;
         let mut pending = false;
-        let flush = |run: &mut Vec<Item>, toks: &mut Vec<Tok>, directed: &mut u64, lex: &Lexicon| {
-            for item in lex.rewrite_concepts(std::mem::take(run)) {
-                if item.start == 1 && toks.len() < 64 {
-                    *directed |= 1 << toks.len();
+        let flush =
+            |run: &mut Vec<Item>, toks: &mut Vec<Tok>, directed: &mut u64, lex: &Lexicon| {
+                for item in lex.rewrite_concepts(std::mem::take(run)) {
+                    if item.start == 1 && toks.len() < 64 {
+                        *directed |= 1 << toks.len();
+                    }
+                    toks.push(item.tok);
                 }
-                toks.push(item.tok);
-            }
-        };
+            };
         for piece in signal.split_whitespace() {
             if piece == ".." {
                 flush(&mut run, &mut toks, &mut directed, lex);
@@ -496,7 +497,8 @@ mod tests {
         assert!(signals("churn v7 staging -> prod tomorrow").contains(&"staging-to-prod"));
         assert!(signals("ranker staging → prod after review").contains(&"staging-to-prod"));
         assert!(
-            !signals("we only use staging when prod-sized data matters").contains(&"staging-to-prod")
+            !signals("we only use staging when prod-sized data matters")
+                .contains(&"staging-to-prod")
         );
         // A version moving: the arrow reads as "to"; a list of versions does not.
         assert!(signals("bumped xgboost 1.7 → 2.0").contains(&"dependencies"));
@@ -511,8 +513,12 @@ mod tests {
                 .contains(&"inference-io-tables")
         );
         // A hyphenated compound writes its direction word inside the gap.
-        assert!(signals("ran the pipeline end-to-end on a sample").contains(&"pipeline-end-to-end"));
-        assert!(signals("ran the pipeline end to end on a sample").contains(&"pipeline-end-to-end"));
+        assert!(
+            signals("ran the pipeline end-to-end on a sample").contains(&"pipeline-end-to-end")
+        );
+        assert!(
+            signals("ran the pipeline end to end on a sample").contains(&"pipeline-end-to-end")
+        );
     }
 
     #[test]
