@@ -1106,6 +1106,28 @@ mod tests {
     }
 
     #[test]
+    fn generic_wording_that_retrains_stays_beside_a_function_fix() {
+        // "first I fixed `fill_missing_zip()`, and then I retrained the geo
+        // model": a generic rule read the retrain, and it is still one.
+        let mut retrained = fired("generic-code");
+        retrained.words = vec!["retrained the geo model".to_owned()];
+        let f = Facts {
+            positive: vec![retrained],
+            code_units: vec![(0, "fill_missing_zip".to_owned())],
+            reports: true,
+            ..Facts::default()
+        };
+        let advice = decide(&KB.engine, f);
+        assert!(advice.matched.iter().any(|m| m.rule == "generic-code"));
+        // Generic wording that does not retrain still gives way to the
+        // function (see `a_named_function_drops_generic_wording_...`).
+        let mut f = facts(&["generic-code"]);
+        f.code_units = vec![(0, "fill_missing_zip".to_owned())];
+        let advice = decide(&KB.engine, f);
+        assert!(!advice.matched.iter().any(|m| m.rule == "generic-code"));
+    }
+
+    #[test]
     fn a_reminder_whose_premise_is_no_code_change_is_left_out_beside_code() {
         // A retrain alone is reminded that the same code still needs its
         // data and model checked.
