@@ -398,6 +398,8 @@ const CASES: &[Case] = &[
     ("fixed a typo in the README and bumped the learning rate", I, &[INTEG], &[T1]),
     // A retrain beside docs is a new model version, not a docs change.
     ("retrained the model, model card updated", I, &[INTEG], &[T1]),
+    // A retrain told as its own step beside a function fix is still a retrain.
+    ("first I fixed `fill_missing_zip()`, and then I retrained the geo model", I, &[UNIT, INTEG], &[T1]),
     ("schema change upstream plus a new scaler in preprocessing", I, &[UNIT, INTEG], &[T2]),
     // Shorthand: an arrow after a version moves it; a checkpoint swap is a new artifact.
     (":rocket: churn v7 → prd", R, &[GATE], &[T3]),

@@ -506,3 +506,16 @@ fn fifty_first_development_set_shorthand_trap_claims_and_english() {
     // are a check part never tuned on.
     score("advice51.jsonl", 0.73);
 }
+
+#[test]
+fn fifty_fourth_development_set_boundaries_and_several_changes() {
+    // Boundaries that interact (a column's meaning, type or unit changed for
+    // its readers, join and partition keys, online vs offline feature paths,
+    // training/serving skew, a workflow's steps rewired, a shared table other
+    // teams read) against look-alikes where one function changed and nothing
+    // crosses a boundary; several changes in one message (bullets, "also",
+    // "and then", a fix beside a bump, a retrain or a promotion); "staging
+    // when prod" beside "staging to prod". The last 25 lines are a check part
+    // never tuned on.
+    score("advice54.jsonl", 0.94);
+}

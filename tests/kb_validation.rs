@@ -710,3 +710,24 @@ fn a_team_on_databricks_need_not_word_its_texts_for_the_generic_platform() {
         "switching to generic names the text to reword"
     );
 }
+
+#[test]
+fn a_direction_word_must_be_a_stop_word() {
+    // A word that is not a stop word stays in the message and is matched as
+    // it is, so requiring it as a direction word would mean nothing.
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "lexicon.toml",
+        "direction_words = [\"to\", \"into\", \"onto\"]",
+        "direction_words = [\"to\", \"into\", \"onto\", \"towards\"]",
+    );
+    let err = load_err(dir.path());
+    let line = line_of(dir.path(), "lexicon.toml", "direction_words = [");
+    assert!(
+        err.problems.iter().any(|p| p.line == line
+            && p.message
+                .contains("direction word `towards` must be a stop word")),
+        "{err}"
+    );
+}

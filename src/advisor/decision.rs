@@ -292,6 +292,21 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 Subject::Function | Subject::Docs | Subject::Tests
             )
     });
+    // "first I fixed `fill_missing_zip()`, and then I retrained the geo
+    // model": a retrain is one whichever rule read it; a generic model rule
+    // whose own words retrain ("retrained the geo model") stays beside the
+    // fix as a retrain rule does.
+    let retrain = engine.lexicon.concept("retrain");
+    let retrains = |f: &Fired| {
+        retrain.is_some_and(|t| {
+            f.words.iter().any(|w| {
+                super::text::tokenize(&w.to_lowercase()).iter().any(|k| {
+                    k.kind == super::text::TokenKind::Word
+                        && engine.lexicon.exact(&super::text::stem(&k.word)) == t
+                })
+            })
+        })
+    };
     if specific_any {
         positive.retain(|f| {
             let r = &engine.rules[f.rule as usize];
@@ -299,7 +314,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             !r.fallback
                 || (generic_change && !specific_code)
                 || (sticky.contains(&f.rule) && code_units.is_empty())
-                || (r.subject == Subject::Retrain && !beyond_functions)
+                || ((r.subject == Subject::Retrain || (r.kind == RuleKind::Change && retrains(f)))
+                    && !beyond_functions)
         });
     }
 
@@ -1181,6 +1197,28 @@ mod tests {
         let advice = decide(&KB.engine, facts(&["retrain", "pipeline"]));
         assert!(!advice.matched.iter().any(|m| m.rule == "retrain"));
         assert_eq!(advice.scopes, ["integration"]);
+    }
+
+    #[test]
+    fn generic_wording_that_retrains_stays_beside_a_function_fix() {
+        // "first I fixed `fill_missing_zip()`, and then I retrained the geo
+        // model": a generic rule read the retrain, and it is still one.
+        let mut retrained = fired("generic-code");
+        retrained.words = vec!["retrained the geo model".to_owned()];
+        let f = Facts {
+            positive: vec![retrained],
+            code_units: vec![(0, "fill_missing_zip".to_owned())],
+            reports: true,
+            ..Facts::default()
+        };
+        let advice = decide(&KB.engine, f);
+        assert!(advice.matched.iter().any(|m| m.rule == "generic-code"));
+        // Generic wording that does not retrain still gives way to the
+        // function (see `a_named_function_drops_generic_wording_...`).
+        let mut f = facts(&["generic-code"]);
+        f.code_units = vec![(0, "fill_missing_zip".to_owned())];
+        let advice = decide(&KB.engine, f);
+        assert!(!advice.matched.iter().any(|m| m.rule == "generic-code"));
     }
 
     #[test]

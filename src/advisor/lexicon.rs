@@ -120,6 +120,10 @@ pub(crate) mod class {
     /// release word the name of that step ("split register and set-alias
     /// into two tasks"), not a release.
     pub(crate) const STEP_NOUN: u64 = 1 << 33;
+    /// A stop word that carries a direction ("to", "into"): a signal that
+    /// writes one between two words ("staging to prod") needs one there in
+    /// the message too, though it is dropped like any stop word.
+    pub(crate) const DIRECTION: u64 = 1 << 34;
 }
 
 /// One token of the analysed message.
@@ -429,6 +433,12 @@ impl Lexicon {
     }
 
     /// The token for a stemmed word, or [`UNKNOWN`].
+    /// Whether `word`, as typed, is a direction word ("to", "into").
+    pub(crate) fn is_direction(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.has(self.exact(&text::stem(&lower)), class::DIRECTION)
+    }
+
     pub(crate) fn exact(&self, stem: &str) -> Tok {
         match self.ids.get(stem) {
             Some(&id) => self.canonical(id),

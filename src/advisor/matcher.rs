@@ -36,6 +36,10 @@ struct Pattern {
     /// Written the way code spells it (`log_model`, `write_feature_table`):
     /// an API a rule knows, not a team's own function.
     code_like: bool,
+    /// Bit k set: the signal writes a direction word ("to", "into") between
+    /// its word k - 1 and its word (or `..` gap) k, which the message must
+    /// have there too ("staging to prod" is not "staging when prod").
+    directed: u64,
 }
 
 /// What follows a signal's first word: nothing, the next word, or a word
@@ -98,17 +102,28 @@ impl RuleIndex {
         };
         let mut toks: Vec<Tok> = Vec::new();
         let mut run: Vec<Item> = Vec::new();
-        let flush = |run: &mut Vec<Item>, toks: &mut Vec<Tok>, lex: &Lexicon| {
-            let rewritten = lex.rewrite_concepts(std::mem::take(run));
-            toks.extend(rewritten.iter().map(|i| i.tok));
-        };
+        // A run item's `start` is 1 when a direction word stands before it.
+        let mut directed: u64 = 0;
+        let mut pending = false;
+        let flush =
+            |run: &mut Vec<Item>, toks: &mut Vec<Tok>, directed: &mut u64, lex: &Lexicon| {
+                for item in lex.rewrite_concepts(std::mem::take(run)) {
+                    if item.start == 1 && toks.len() < 64 {
+                        *directed |= 1 << toks.len();
+                    }
+                    toks.push(item.tok);
+                }
+            };
         for piece in signal.split_whitespace() {
             if piece == ".." {
-                flush(&mut run, &mut toks, lex);
+                flush(&mut run, &mut toks, &mut directed, lex);
                 if toks.last().is_none_or(|&t| t == GAP) {
                     return Err(format!(
                         "signal `{signal}`: `..` must stand between two words"
                     ));
+                }
+                if std::mem::take(&mut pending) && toks.len() < 64 {
+                    directed |= 1 << toks.len();
                 }
                 toks.push(GAP);
                 continue;
@@ -117,7 +132,7 @@ impl RuleIndex {
                 match lex.concept(concept) {
                     Some(tok) => run.push(Item {
                         tok,
-                        start: 0,
+                        start: u32::from(std::mem::take(&mut pending)),
                         end: 0,
                     }),
                     None => {
@@ -128,24 +143,39 @@ impl RuleIndex {
                 }
                 continue;
             }
-            for w in lex.phrase_words(piece) {
-                // Joiners are transparent when matching, so a signal cannot require one.
-                if !lex.has(w, class::JOINER) {
-                    // A number in a signal is any number, as in a message.
-                    let tok = if lex.name(w).starts_with(|c: char| c.is_ascii_digit()) {
-                        NUMBER
-                    } else {
-                        lex.canonical(w)
-                    };
-                    run.push(Item {
-                        tok,
-                        start: 0,
-                        end: 0,
-                    });
+            // "end-to-end" writes its direction word inside one piece.
+            let words: Vec<String> = super::text::tokenize(piece)
+                .into_iter()
+                .filter(|t| t.kind == super::text::TokenKind::Word)
+                .map(|t| t.word.into_owned())
+                .collect();
+            for word in words {
+                if lex.is_direction(&word) {
+                    pending = true;
+                    continue;
+                }
+                for w in lex.phrase_words(&word) {
+                    // Joiners are transparent when matching, so a signal cannot require one.
+                    if !lex.has(w, class::JOINER) {
+                        // A number in a signal is any number, as in a message.
+                        let tok = if lex.name(w).starts_with(|c: char| c.is_ascii_digit()) {
+                            NUMBER
+                        } else {
+                            lex.canonical(w)
+                        };
+                        run.push(Item {
+                            tok,
+                            start: u32::from(std::mem::take(&mut pending)),
+                            end: 0,
+                        });
+                    }
                 }
             }
         }
-        flush(&mut run, &mut toks, lex);
+        flush(&mut run, &mut toks, &mut directed, lex);
+        // A direction word written first or last stands beside no second
+        // word ("from @model-class to"): nothing to require.
+        directed &= !1;
         if toks.is_empty() {
             return Err(format!(
                 "signal `{signal}` has no words left once stop words are removed"
@@ -189,6 +219,7 @@ impl RuleIndex {
             needs_domain,
             reach,
             code_like: signal.contains('_'),
+            directed,
         });
         Ok(())
     }
@@ -216,7 +247,7 @@ impl RuleIndex {
     }
 
     /// All signal hits, in message order.
-    pub(crate) fn find(&self, items: &[Item], lex: &Lexicon) -> Vec<Hit> {
+    pub(crate) fn find(&self, items: &[Item], cleaned: &str, lex: &Lexicon) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut tried: Vec<&Pattern> = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -255,7 +286,7 @@ impl RuleIndex {
             // one position later compete in that order.
             tried.sort_unstable_by_key(|p| p.seq);
             for p in tried.drain(..) {
-                if let Some((end, named)) = match_at(items, i, &p.toks, lex) {
+                if let Some((end, named)) = match_at(items, i, p, cleaned, lex) {
                     hits.push(Hit {
                         rule: p.rule,
                         start: i as u32,
@@ -316,14 +347,43 @@ fn transparent(tok: Tok, lex: &Lexicon) -> bool {
     tok == COMMA || lex.has(tok, class::JOINER)
 }
 
-/// Matches `pat` starting at item `start`; returns the end (exclusive).
-fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<(usize, u64)> {
+/// Whether the message writes a direction word right before item `at` (or
+/// at the end of the text when `at` is past the last item): "to", "into",
+/// or an arrow, which the tokenizer reads as "to". Two items from one typed
+/// word ("e2e" read as "end to end") have no gap and count as written.
+fn direction_before(items: &[Item], at: usize, cleaned: &str, lex: &Lexicon) -> bool {
+    let from = at.checked_sub(1).map_or(0, |k| items[k].end as usize);
+    let to = items.get(at).map_or(cleaned.len(), |i| i.start as usize);
+    if from > to {
+        return true;
+    }
+    let Some(gap) = cleaned.get(from..to) else {
+        return true;
+    };
+    super::text::tokenize(gap)
+        .iter()
+        .any(|t| t.kind == super::text::TokenKind::Word && lex.is_direction(&t.word))
+}
+
+/// Matches `pattern` starting at item `start`; returns the end (exclusive).
+fn match_at(
+    items: &[Item],
+    start: usize,
+    pattern: &Pattern,
+    cleaned: &str,
+    lex: &Lexicon,
+) -> Option<(usize, u64)> {
+    let pat = &pattern.toks[..];
+    let directed = |k: usize| k < 64 && pattern.directed & (1 << k) != 0;
     let mut pos = start;
     let mut k = 0;
     let mut named: u64 = 0;
     while k < pat.len() {
         let want = pat[k];
         if want == GAP {
+            if directed(k) && !direction_before(items, pos, cleaned, lex) {
+                return None;
+            }
             let next = pat[k + 1];
             let mut skipped = 0;
             // "docs only, README w/ the retrain cmd": a contrast word
@@ -383,6 +443,9 @@ fn match_at(items: &[Item], start: usize, pat: &[Tok], lex: &Lexicon) -> Option<
         if items.get(pos)?.tok != want {
             return None;
         }
+        if directed(k) && !direction_before(items, pos, cleaned, lex) {
+            return None;
+        }
         if pos - start < 64 {
             named |= 1 << (pos - start);
         }
@@ -406,7 +469,7 @@ mod tests {
         let (items, _) = super::super::analyse(engine, text, &[]);
         engine
             .index
-            .find(&items, &engine.lexicon)
+            .find(&items, text, &engine.lexicon)
             .iter()
             .filter(|h| !signals_only || h.reach == super::Reach::Signal)
             .map(|h| engine.rules[h.rule as usize].id.as_str())
@@ -423,6 +486,39 @@ mod tests {
         // does not reach from "docs only," to the retrain the README is about.
         assert!(!rules("docs only, README w/ the retrain cmd").contains(&"belief-training-only"));
         assert!(rules("it's only a retrain").contains(&"belief-training-only"));
+    }
+
+    #[test]
+    fn a_direction_word_a_signal_writes_between_two_words_is_required() {
+        // "staging to prod" moves a model; "staging when prod is frozen"
+        // names the two stages side by side and moves nothing.
+        let signals = |text: &str| found(text, true);
+        assert!(signals("we promote from staging to prod on friday").contains(&"staging-to-prod"));
+        assert!(signals("churn v7 staging -> prod tomorrow").contains(&"staging-to-prod"));
+        assert!(signals("ranker staging → prod after review").contains(&"staging-to-prod"));
+        assert!(
+            !signals("we only use staging when prod-sized data matters")
+                .contains(&"staging-to-prod")
+        );
+        // A version moving: the arrow reads as "to"; a list of versions does not.
+        assert!(signals("bumped xgboost 1.7 → 2.0").contains(&"dependencies"));
+        assert!(signals("bumped xgboost 1.7 to 2.0").contains(&"dependencies"));
+        // Between a word and a gap: "write to .. instead of".
+        assert!(
+            signals("the scorer now writes to preds_v2 instead of preds")
+                .contains(&"inference-io-tables")
+        );
+        assert!(
+            !signals("the ETL writes signup_date as a DATE now instead of a string")
+                .contains(&"inference-io-tables")
+        );
+        // A hyphenated compound writes its direction word inside the gap.
+        assert!(
+            signals("ran the pipeline end-to-end on a sample").contains(&"pipeline-end-to-end")
+        );
+        assert!(
+            signals("ran the pipeline end to end on a sample").contains(&"pipeline-end-to-end")
+        );
     }
 
     #[test]

@@ -460,7 +460,7 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = (mood.claims && !mood.reports) || mood.denies;
-    let all_hits = engine.index.find(&items, &engine.lexicon);
+    let all_hits = engine.index.find(&items, &cleaned, &engine.lexicon);
     // "unit tests pass, ship it", "CI passed, lets ship": the words of a
     // belief that some level of testing suffices (a trap rule that is
     // harmless for some scope), by its signal or its topic, premise a

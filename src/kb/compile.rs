@@ -1058,6 +1058,31 @@ fn build_lexicon(
             ),
         }
     }
+    // Direction words are stop words a signal may require ("staging to
+    // prod"), so each must be a single stop word.
+    for w in &raw.direction_words {
+        let tokens = crate::advisor::text::tokenize(w.get_ref());
+        match tokens.as_slice() {
+            [one] if one.kind == crate::advisor::text::TokenKind::Word => {
+                let id = lex.intern(&crate::advisor::text::stem(&one.word));
+                if lex.has(id, class::STOP) {
+                    lex.add_class(id, class::DIRECTION);
+                } else {
+                    r.at(
+                        w.span(),
+                        format!(
+                            "direction word `{}` must be a stop word (a word that is not one is matched as it is)",
+                            w.get_ref()
+                        ),
+                    );
+                }
+            }
+            _ => r.at(
+                w.span(),
+                format!("direction word `{}` must be a single word", w.get_ref()),
+            ),
+        }
+    }
     for w in &raw.no_typo_fix {
         for id in lex.phrase_words(w.get_ref()) {
             lex.add_class(id, class::EXACT);

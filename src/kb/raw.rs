@@ -227,6 +227,9 @@ pub(crate) struct RawRule {
 #[serde(deny_unknown_fields)]
 pub(crate) struct LexiconFile {
     pub(crate) stopwords: Vec<Spanned<String>>,
+    /// Stop words that carry a direction; a signal that writes one needs one.
+    #[serde(default)]
+    pub(crate) direction_words: Vec<Spanned<String>>,
     pub(crate) negation: RawNegation,
     pub(crate) clause_breaks: Vec<Spanned<String>>,
     pub(crate) joiners: Vec<Spanned<String>>,
