@@ -189,6 +189,11 @@ pub(crate) struct Lexicon {
     state_words: Vec<String>,
     compound_heads: Vec<String>,
     reverts: Vec<String>,
+    /// Renames (`rename_words`, `rename_blockers`, and the setting names of
+    /// `renamed_settings`), lower case.
+    rename_verbs: Vec<String>,
+    rename_blockers: Vec<String>,
+    renamed_settings: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
     /// lower case: the object of a reader verb.
     pointers: Vec<String>,
@@ -602,6 +607,26 @@ impl Lexicon {
 
     pub(crate) fn set_reverts(&mut self, reverts: Vec<String>) {
         self.reverts = reverts;
+    }
+
+    pub(crate) fn set_renames(
+        &mut self,
+        verbs: Vec<String>,
+        blockers: Vec<String>,
+        settings: Vec<String>,
+    ) {
+        self.rename_verbs = verbs;
+        self.rename_blockers = blockers;
+        self.renamed_settings = settings;
+    }
+
+    /// What a rename is told with.
+    pub(crate) fn rename_cues(&self) -> crate::advisor::renames::RenameCues<'_> {
+        crate::advisor::renames::RenameCues {
+            verbs: &self.rename_verbs,
+            blockers: &self.rename_blockers,
+            settings: &self.renamed_settings,
+        }
     }
 
     /// Words that undo a change ("reverted").

@@ -15,6 +15,7 @@ mod mood;
 mod negation;
 pub(crate) mod paths;
 mod readers;
+pub(crate) mod renames;
 mod template;
 pub(crate) mod text;
 mod thread;
@@ -322,6 +323,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         engine.lexicon.template_fields(),
         engine.lexicon.template_empty_values(),
     );
+    // "renamed `lr` to `learning_rate`": a setting's name moved in code is
+    // no setting changed (renames.rs).
+    let (cleaned, renamed) = renames::blank_renamed(cleaned, &engine.lexicon.rename_cues());
     let mut paths = paths::extract(&cleaned);
     paths.retain(|&(p, _, _)| !library_module(&engine.lexicon, p));
     let (items, mood) = analyse(engine, &cleaned, &paths);
@@ -1523,10 +1527,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // Rules named only where the message proposes tests.
     let mut planned: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Sentences that name a file of code.
+    // "renamed the variable lr to learning_rate in the train script": a
+    // place in the sentence of a rename is where the names moved.
     let code_file_sentences: rustc_hash::FxHashSet<u32> = paths
         .iter()
         .filter(|(p, _, _)| paths::is_code_file(p))
-        .filter_map(|&(_, start, _)| {
+        .map(|&(_, start, _)| start)
+        .chain(renamed.iter().map(|&(start, _)| start))
+        .filter_map(|start| {
             let k = items.partition_point(|i| (i.start as usize) < start);
             sentence_of.get(k).copied()
         })
@@ -2444,10 +2452,11 @@ struct NamedOther {
 }
 
 /// Whether the word right after byte `end` of `cleaned` is a compound head
-/// ("flag" after "feature"), so the word before it is a modifier.
+/// ("flag" after "feature", also hyphenated: "the lr-finder helper"), so the
+/// word before it is a modifier.
 fn modifies_next(cleaned: &str, end: usize, engine: &Engine) -> bool {
     let rest = &cleaned[end..];
-    let after = rest.trim_start_matches(' ');
+    let after = rest.trim_start_matches([' ', '-']);
     if after.len() == rest.len() {
         return false;
     }
