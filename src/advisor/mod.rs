@@ -1527,6 +1527,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // Rules named only where the message proposes tests.
     let mut planned: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Sentences that name a file of code.
+    let sentence_at = |start: usize| {
+        let k = items.partition_point(|i| (i.start as usize) < start);
+        sentence_of.get(k).copied()
+    };
+    let rename_sentences: rustc_hash::FxHashSet<Option<u32>> =
+        renamed.iter().map(|&(start, _)| sentence_at(start)).collect();
     // "renamed the variable lr to learning_rate in the train script": a
     // place in the sentence of a rename is where the names moved.
     let code_file_sentences: rustc_hash::FxHashSet<u32> = paths
@@ -1925,6 +1931,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             let line = line_of(start);
             let r = &engine.rules[rule as usize];
             if homes.contains(&start) && !matches!(r.subject, Subject::Docs | Subject::Tests) {
+                continue;
+            }
+            // "renamed var `lr` -> `learning_rate` in train.py": the file of
+            // code a rename names is where the names moved; only its reading
+            // as code in general stays.
+            if !r.fallback
+                && paths::is_code_file(path)
+                && !matches!(r.subject, Subject::Docs | Subject::Tests)
+                && rename_sentences.contains(&sentence_at(start))
+            {
                 continue;
             }
             if owned_lines.contains(&line) && !r.owns_line_paths {
