@@ -145,9 +145,13 @@ pub(crate) fn blank_renamed<'t>(
     if spans.is_empty() {
         return (text, spans);
     }
+    // The pair names a variable in code: "renamed `lr` to `learning_rate`"
+    // reads "renamed var", whose rule (a code change) decides.
     let mut out = text.into_owned();
-    for &(s, e) in &spans {
-        out.replace_range(s..e, &" ".repeat(e - s));
+    for pair in spans.chunks(2) {
+        let (s, e) = (pair[0].0, pair[1].1);
+        let stand_in = if e - s >= 3 { "var" } else { "" };
+        out.replace_range(s..e, &format!("{stand_in}{}", " ".repeat(e - s - stand_in.len())));
     }
     (Cow::Owned(out), spans)
 }
@@ -169,13 +173,18 @@ mod tests {
     }
 
     #[test]
-    fn a_setting_renamed_in_code_is_blanked() {
-        assert_eq!(
-            blank("renamed the variable `lr` to `learning_rate`, same value"),
-            "renamed the variable `  ` to `             `, same value"
-        );
-        assert_eq!(blank("the `wd` → `weight_decay` rename"), "the `  ` → `            ` rename");
-        assert_eq!(blank("renamed n_estimators into n_trees"), "renamed              into        ");
+    fn a_setting_renamed_in_code_reads_as_a_variable() {
+        for (text, gone) in [
+            ("renamed the variable `lr` to `learning_rate`, same value", "learning"),
+            ("the `wd` -> `weight_decay` rename", "weight"),
+            ("the `wd` → `weight_decay` rename", "weight"),
+            ("renamed n_estimators into n_trees", "trees"),
+        ] {
+            let out = blank(text);
+            assert_eq!(out.len(), text.len(), "{text}");
+            assert!(out.contains("var") && !out.contains(gone), "{text}: {out}");
+        }
+        assert_eq!(blank("renamed `lr` to `base_lr`, same value"), "renamed `var         `, same value");
     }
 
     #[test]

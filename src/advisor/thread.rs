@@ -1070,12 +1070,16 @@ fn narrows(body: &str, copulas: &[String]) -> bool {
     // "then today is only the `fix_labels()` PR", "this one is just the
     // docs": a short subject and its copula before "only" or "just" narrow
     // as the bare word does.
+    // A subject contracted with its copula ("it's only renaming the
+    // variable", "that's just the docs") is both.
+    let contracted = |w: &str| w.len() > 3 && (w.ends_with("'s") || w.ends_with("'re"));
     let from = head
         .iter()
         .take(4)
-        .position(|w| copulas.iter().any(|c| c == w))
+        .position(|w| copulas.iter().any(|c| c == w) || contracted(w))
         .filter(|&at| {
-            at > 0 && matches!(head.get(at + 1).map(String::as_str), Some("only" | "just"))
+            (at > 0 || contracted(&head[at]))
+                && matches!(head.get(at + 1).map(String::as_str), Some("only" | "just"))
         })
         .map_or(0, |at| at + 1);
     let mut words = head[from..].iter().cloned();
@@ -1476,6 +1480,9 @@ mod tests {
         let copulas = ["is", "are"].map(String::from);
         assert!(narrows("ok, then today is only the `fix()` PR", &copulas));
         assert!(narrows("fine, only the docs", &copulas));
+        assert!(narrows("no, it's only renaming the variable", &copulas));
+        assert!(narrows("that's just the docs", &copulas));
+        assert!(!narrows("it's not only the docs", &copulas));
         assert!(!narrows("today is just merged", &copulas));
         assert!(!narrows("the plan is to ship only the docs", &copulas));
     }
