@@ -723,11 +723,25 @@ pub(crate) fn latest_word<'a>(
         // lr then": a speaker who opens, after at most a short
         // acknowledgement, with "only" or "just" narrows what they said
         // before to what is left ("just merged it" tells when, not what).
-        if found.is_empty() && !answers_a_question && !body.trim_end().ends_with('?') {
+        // "big diff on `features/` incoming" / "what changed?" / "it's only
+        // black formatting": an answer to someone else's question about what
+        // the change is narrows the same way, and answers that question.
+        let asks_what = answers_a_question
+            && before.speaker != m.speaker
+            && head_words(&text[before.body..before.end], 1)
+                .first()
+                .is_some_and(|w| matches!(w.as_str(), "what" | "what's" | "whats"));
+        if found.is_empty()
+            && (!answers_a_question || asks_what)
+            && !body.trim_end().ends_with('?')
+        {
             let said = by_speaker.entry(m.speaker).or_default();
             if said.0.len() > said.1 && narrows(body, copulas) {
                 for &j in &said.0[said.1..] {
                     taken_back[j] = true;
+                }
+                if asks_what {
+                    taken_back[k - 1] = true;
                 }
                 said.1 = said.0.len();
                 said.0.push(k);
