@@ -184,7 +184,10 @@ mod tests {
             assert_eq!(out.len(), text.len(), "{text}");
             assert!(out.contains("var") && !out.contains(gone), "{text}: {out}");
         }
-        assert_eq!(blank("renamed `lr` to `base_lr`, same value"), "renamed `var         `, same value");
+        assert_eq!(
+            blank("renamed `lr` to `base_lr`, same value"),
+            format!("renamed `var{}`, same value", " ".repeat(12))
+        );
     }
 
     #[test]

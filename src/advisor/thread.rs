@@ -1755,6 +1755,19 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_to_what_changed_that_narrows_takes_back_the_announcement() {
+        let text = "rae: big diff on `features/` incoming\nsol: what changed?\nrae: it's only black formatting";
+        let out = latest(text);
+        assert!(!out.contains("features/"), "{out}");
+        assert!(!out.contains("what changed"), "{out}");
+        assert!(out.contains("black formatting"), "{out}");
+        // A question about whether it went somewhere too is not asked about
+        // what changed: "just training" does not take the bump back.
+        let too = "ana: bumped torch in training\nben: serving too?\nana: just training";
+        assert!(latest(too).contains("bumped torch"));
+    }
+
+    #[test]
     fn someone_elses_wait_before_a_statement_objects() {
         let text =
             "ali: renaming `cust_id` in the orders table\nbea: wait, the feature jobs join on it";
