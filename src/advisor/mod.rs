@@ -2324,6 +2324,27 @@ fn code_units_named(
         let first = method.map_or(first, |c| {
             (items.partition_point(|i| (i.start as usize) < c) as u32).min(first)
         });
+        // "reran `fit()` on November data", "switched from `predict()` to
+        // `predict_proba()`": a method every estimator has, named alone, is a
+        // call to the library; on a class of the team's (`Clipper.fit()`) or
+        // after an owner ("our `predict()` wrapper", "the wrapper's
+        // `predict()`") it is the team's code.
+        if ident.class.is_none() && lex.is_library_method(&cleaned[ident.start..ident.end]) {
+            let before = cleaned[..ident.start].trim_end_matches(['`', ' ']);
+            let owned = before
+                .rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                .filter(|w| !w.is_empty())
+                .take(3)
+                .any(|w| {
+                    let w = w.to_ascii_lowercase();
+                    lex.library_method_owners().contains(&w)
+                        || w.ends_with("'s")
+                        || w.ends_with("’s")
+                });
+            if !owned {
+                continue;
+            }
+        }
         // `max_seq_len` 512 -> 256: a setting the rules do not know.
         if ident.setting {
             if !known {
@@ -3397,6 +3418,48 @@ mod tests {
         assert!(!library_module(lex, "features.sql"));
         assert!(!library_module(lex, "train.py"));
         assert!(!library_module(lex, "jobs/spark.sql"));
+    }
+
+    #[test]
+    fn a_library_method_named_alone_is_the_librarys() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let rules = |t: &str| -> Vec<String> {
+            advise(&kb.engine, t)
+                .matched
+                .into_iter()
+                .map(|m| m.rule)
+                .collect()
+        };
+        let function = "transformation-function".to_string();
+        // Called alone, the method is the library's: what the call does decides.
+        let switched = rules("the batch scorer switched from `predict()` to `predict_proba()`");
+        assert!(!switched.contains(&function), "{switched:?}");
+        assert!(switched.contains(&"output-meaning".to_string()), "{switched:?}");
+        // On a class of the team's, or after an owner, it is the team's code.
+        assert!(rules("fixed `OutlierClipper.fit()` for all-NaN columns").contains(&function));
+        assert!(rules("fixed our `predict()` wrapper for empty batches").contains(&function));
+        assert!(rules("fixed the wrapper's `predict()` for empty batches").contains(&function));
+    }
+
+    #[test]
+    fn a_setting_renamed_in_code_is_a_code_change() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        for text in [
+            "renamed the variable `lr` to `learning_rate`, same value",
+            "renamed var `wd` -> `weight_decay` in train.py, no behaviour change",
+            "i have rename the variable lr to learning_rate in the train script",
+        ] {
+            let a = advise(&kb.engine, text);
+            assert_eq!(a.primary_scope.as_deref(), Some("unit"), "{text}: {:?}", a.trace);
+        }
+        // A setting given a new value, or a column renamed, is not.
+        for text in [
+            "bumped lr to 3e-4 in train.py",
+            "renamed the column `lr` to `learning_rate` in the feature table",
+        ] {
+            let a = advise(&kb.engine, text);
+            assert_ne!(a.primary_scope.as_deref(), Some("unit"), "{text}: {:?}", a.trace);
+        }
     }
 
     #[test]

@@ -253,6 +253,12 @@ pub(crate) struct LexiconFile {
     pub(crate) rename_blockers: Vec<Spanned<String>>,
     #[serde(default)]
     pub(crate) renamed_settings: Vec<Spanned<String>>,
+    /// Methods every estimator of the common libraries has, and the words
+    /// that make one the team's own.
+    #[serde(default)]
+    pub(crate) library_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) library_method_owners: Vec<Spanned<String>>,
     /// Words that open a question.
     #[serde(default)]
     pub(crate) question_words: Vec<Spanned<String>>,
