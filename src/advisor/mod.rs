@@ -1531,8 +1531,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         let k = items.partition_point(|i| (i.start as usize) < start);
         sentence_of.get(k).copied()
     };
-    let rename_sentences: rustc_hash::FxHashSet<Option<u32>> =
-        renamed.iter().map(|&(start, _)| sentence_at(start)).collect();
+    let rename_sentences: rustc_hash::FxHashSet<Option<u32>> = renamed
+        .iter()
+        .map(|&(start, _)| sentence_at(start))
+        .collect();
     // "renamed the variable lr to learning_rate in the train script": a
     // place in the sentence of a rename is where the names moved.
     let code_file_sentences: rustc_hash::FxHashSet<u32> = paths
@@ -3434,7 +3436,10 @@ mod tests {
         // Called alone, the method is the library's: what the call does decides.
         let switched = rules("the batch scorer switched from `predict()` to `predict_proba()`");
         assert!(!switched.contains(&function), "{switched:?}");
-        assert!(switched.contains(&"output-meaning".to_string()), "{switched:?}");
+        assert!(
+            switched.contains(&"output-meaning".to_string()),
+            "{switched:?}"
+        );
         // On a class of the team's, or after an owner, it is the team's code.
         assert!(rules("fixed `OutlierClipper.fit()` for all-NaN columns").contains(&function));
         assert!(rules("fixed our `predict()` wrapper for empty batches").contains(&function));
@@ -3450,7 +3455,12 @@ mod tests {
             "i have rename the variable lr to learning_rate in the train script",
         ] {
             let a = advise(&kb.engine, text);
-            assert_eq!(a.primary_scope.as_deref(), Some("unit"), "{text}: {:?}", a.trace);
+            assert_eq!(
+                a.primary_scope.as_deref(),
+                Some("unit"),
+                "{text}: {:?}",
+                a.trace
+            );
         }
         // A setting given a new value, or a column renamed, is not.
         for text in [
@@ -3458,7 +3468,12 @@ mod tests {
             "renamed the column `lr` to `learning_rate` in the feature table",
         ] {
             let a = advise(&kb.engine, text);
-            assert_ne!(a.primary_scope.as_deref(), Some("unit"), "{text}: {:?}", a.trace);
+            assert_ne!(
+                a.primary_scope.as_deref(),
+                Some("unit"),
+                "{text}: {:?}",
+                a.trace
+            );
         }
     }
 

@@ -34,8 +34,7 @@ fn words(text: &str) -> Vec<(usize, usize)> {
         if ident(b[i]) {
             let s = i;
             while i < b.len()
-                && (ident(b[i])
-                    || (b[i] == b'.' && i + 1 < b.len() && ident(b[i + 1]) && i > s))
+                && (ident(b[i]) || (b[i] == b'.' && i + 1 < b.len() && ident(b[i + 1]) && i > s))
             {
                 i += 1;
             }
@@ -67,7 +66,7 @@ fn clause_ends(text: &str) -> Vec<usize> {
 
 fn is_setting(word: &str, cues: &RenameCues<'_>) -> bool {
     let w = word.to_ascii_lowercase().replace('_', " ");
-    cues.settings.iter().any(|s| *s == w)
+    cues.settings.contains(&w)
 }
 
 /// Blanks (with spaces, so every offset stays) the names on either side of
@@ -113,7 +112,9 @@ pub(crate) fn blank_renamed<'t>(
                     between
                         .chars()
                         .all(|c| c.is_whitespace() || "`'\"→->".contains(c))
-                } else if between.trim_matches(|c: char| c.is_whitespace() || c == '`') == ""
+                } else if between
+                    .trim_matches(|c: char| c.is_whitespace() || c == '`')
+                    .is_empty()
                     && k + 2 < clause.len()
                     && ["to", "into"].contains(&lower(clause[k + 1]).as_str())
                 {
@@ -151,7 +152,10 @@ pub(crate) fn blank_renamed<'t>(
     for pair in spans.chunks(2) {
         let (s, e) = (pair[0].0, pair[1].1);
         let stand_in = if e - s >= 3 { "var" } else { "" };
-        out.replace_range(s..e, &format!("{stand_in}{}", " ".repeat(e - s - stand_in.len())));
+        out.replace_range(
+            s..e,
+            &format!("{stand_in}{}", " ".repeat(e - s - stand_in.len())),
+        );
     }
     (Cow::Owned(out), spans)
 }
@@ -163,7 +167,12 @@ mod tests {
     fn blank(text: &str) -> String {
         let verbs = vec!["rename".into(), "renamed".into(), "renaming".into()];
         let blockers = vec!["column".into(), "key".into(), "table".into()];
-        let settings = vec!["lr".into(), "learning rate".into(), "n estimators".into(), "wd".into()];
+        let settings = vec![
+            "lr".into(),
+            "learning rate".into(),
+            "n estimators".into(),
+            "wd".into(),
+        ];
         let cues = RenameCues {
             verbs: &verbs,
             blockers: &blockers,
@@ -175,7 +184,10 @@ mod tests {
     #[test]
     fn a_setting_renamed_in_code_reads_as_a_variable() {
         for (text, gone) in [
-            ("renamed the variable `lr` to `learning_rate`, same value", "learning"),
+            (
+                "renamed the variable `lr` to `learning_rate`, same value",
+                "learning",
+            ),
             ("the `wd` -> `weight_decay` rename", "weight"),
             ("the `wd` → `weight_decay` rename", "weight"),
             ("renamed n_estimators into n_trees", "trees"),

@@ -731,9 +731,7 @@ pub(crate) fn latest_word<'a>(
             && head_words(&text[before.body..before.end], 1)
                 .first()
                 .is_some_and(|w| matches!(w.as_str(), "what" | "what's" | "whats"));
-        if found.is_empty()
-            && (!answers_a_question || asks_what)
-            && !body.trim_end().ends_with('?')
+        if found.is_empty() && (!answers_a_question || asks_what) && !body.trim_end().ends_with('?')
         {
             let said = by_speaker.entry(m.speaker).or_default();
             if said.0.len() > said.1 && narrows(body, copulas) {

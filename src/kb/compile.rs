@@ -1121,7 +1121,10 @@ fn build_lexicon(
         names.dedup();
         lex.set_renames(lower(&raw.rename_words), lower(&raw.rename_blockers), names);
     }
-    lex.set_library_methods(lower(&raw.library_methods), lower(&raw.library_method_owners));
+    lex.set_library_methods(
+        lower(&raw.library_methods),
+        lower(&raw.library_method_owners),
+    );
     for (short, long) in &raw.counted_shorthand {
         let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
             .into_iter()
