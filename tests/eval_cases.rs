@@ -519,3 +519,15 @@ fn fifty_fourth_development_set_boundaries_and_several_changes() {
     // never tuned on.
     score("advice54.jsonl", 0.94);
 }
+
+#[test]
+fn fifty_sixth_development_set_threads_shorthand_tests_docs_english() {
+    // Thread transcripts (corrections, scope creep, a release decided late,
+    // concessions, "what changed?" answered), engineers' shorthand and emoji
+    // (lr, bs, wd, ckpt, FS, UC, DAB, e2e, k8s, :ship:, +1, LGTM, ptal, nit),
+    // tests-only and docs-only changes and diffs that mix code and tests, and
+    // learners' English; settings renamed in code with no value change, and
+    // library methods (`fit()`, `predict()`) named beside the team's own. The
+    // last 25 lines are a check part never tuned on.
+    score("advice56.jsonl", 0.86);
+}

@@ -193,6 +193,14 @@ pub(crate) struct Lexicon {
     state_words: Vec<String>,
     compound_heads: Vec<String>,
     reverts: Vec<String>,
+    /// Renames (`rename_words`, `rename_blockers`, and the setting names of
+    /// `renamed_settings`), lower case.
+    rename_verbs: Vec<String>,
+    rename_blockers: Vec<String>,
+    renamed_settings: Vec<String>,
+    /// `library_methods` and `library_method_owners`, lower case.
+    library_methods: Vec<String>,
+    library_method_owners: Vec<String>,
     /// Words that point back at what the message changed ("it", "that"),
     /// lower case: the object of a reader verb.
     pointers: Vec<String>,
@@ -612,6 +620,44 @@ impl Lexicon {
 
     pub(crate) fn set_reverts(&mut self, reverts: Vec<String>) {
         self.reverts = reverts;
+    }
+
+    pub(crate) fn set_renames(
+        &mut self,
+        verbs: Vec<String>,
+        blockers: Vec<String>,
+        settings: Vec<String>,
+    ) {
+        self.rename_verbs = verbs;
+        self.rename_blockers = blockers;
+        self.renamed_settings = settings;
+    }
+
+    pub(crate) fn set_library_methods(&mut self, methods: Vec<String>, owners: Vec<String>) {
+        self.library_methods = methods;
+        self.library_method_owners = owners;
+    }
+
+    /// Whether `name` (as typed) is a method every estimator of the common
+    /// libraries has (`fit`, `predict_proba`).
+    pub(crate) fn is_library_method(&self, name: &str) -> bool {
+        self.library_methods
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(name))
+    }
+
+    /// Words that make a library method the team's own ("our", "custom").
+    pub(crate) fn library_method_owners(&self) -> &[String] {
+        &self.library_method_owners
+    }
+
+    /// What a rename is told with.
+    pub(crate) fn rename_cues(&self) -> crate::advisor::renames::RenameCues<'_> {
+        crate::advisor::renames::RenameCues {
+            verbs: &self.rename_verbs,
+            blockers: &self.rename_blockers,
+            settings: &self.renamed_settings,
+        }
     }
 
     /// Words that undo a change ("reverted").

@@ -15,6 +15,7 @@ mod mood;
 mod negation;
 pub(crate) mod paths;
 mod readers;
+pub(crate) mod renames;
 mod template;
 pub(crate) mod text;
 mod thread;
@@ -331,6 +332,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         engine.lexicon.template_fields(),
         engine.lexicon.template_empty_values(),
     );
+    // "renamed `lr` to `learning_rate`": a setting's name moved in code is
+    // no setting changed (renames.rs).
+    let (cleaned, renamed) = renames::blank_renamed(cleaned, &engine.lexicon.rename_cues());
     let mut paths = paths::extract(&cleaned);
     paths.retain(|&(p, _, _)| !library_module(&engine.lexicon, p));
     let (items, mood) = analyse(engine, &cleaned, &paths);
@@ -1532,10 +1536,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // Rules named only where the message proposes tests.
     let mut planned: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Sentences that name a file of code.
+    let sentence_at = |start: usize| {
+        let k = items.partition_point(|i| (i.start as usize) < start);
+        sentence_of.get(k).copied()
+    };
+    let rename_sentences: rustc_hash::FxHashSet<Option<u32>> = renamed
+        .iter()
+        .map(|&(start, _)| sentence_at(start))
+        .collect();
+    // "renamed the variable lr to learning_rate in the train script": a
+    // place in the sentence of a rename is where the names moved.
     let code_file_sentences: rustc_hash::FxHashSet<u32> = paths
         .iter()
         .filter(|(p, _, _)| paths::is_code_file(p))
-        .filter_map(|&(_, start, _)| {
+        .map(|&(_, start, _)| start)
+        .chain(renamed.iter().map(|&(start, _)| start))
+        .filter_map(|start| {
             let k = items.partition_point(|i| (i.start as usize) < start);
             sentence_of.get(k).copied()
         })
@@ -1928,6 +1944,16 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             if homes.contains(&start) && !matches!(r.subject, Subject::Docs | Subject::Tests) {
                 continue;
             }
+            // "renamed var `lr` -> `learning_rate` in train.py": the file of
+            // code a rename names is where the names moved; only its reading
+            // as code in general stays.
+            if !r.fallback
+                && paths::is_code_file(path)
+                && !matches!(r.subject, Subject::Docs | Subject::Tests)
+                && rename_sentences.contains(&sentence_at(start))
+            {
+                continue;
+            }
             if owned_lines.contains(&line) && !r.owns_line_paths {
                 continue;
             }
@@ -2317,6 +2343,27 @@ fn code_units_named(
         let first = method.map_or(first, |c| {
             (items.partition_point(|i| (i.start as usize) < c) as u32).min(first)
         });
+        // "reran `fit()` on November data", "switched from `predict()` to
+        // `predict_proba()`": a method every estimator has, named alone, is a
+        // call to the library; on a class of the team's (`Clipper.fit()`) or
+        // after an owner ("our `predict()` wrapper", "the wrapper's
+        // `predict()`") it is the team's code.
+        if ident.class.is_none() && lex.is_library_method(&cleaned[ident.start..ident.end]) {
+            let before = cleaned[..ident.start].trim_end_matches(['`', ' ']);
+            let owned = before
+                .rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                .filter(|w| !w.is_empty())
+                .take(3)
+                .any(|w| {
+                    let w = w.to_ascii_lowercase();
+                    lex.library_method_owners().contains(&w)
+                        || w.ends_with("'s")
+                        || w.ends_with("’s")
+                });
+            if !owned {
+                continue;
+            }
+        }
         // `max_seq_len` 512 -> 256: a setting the rules do not know.
         if ident.setting {
             if !known {
@@ -2461,10 +2508,11 @@ struct NamedOther {
 }
 
 /// Whether the word right after byte `end` of `cleaned` is a compound head
-/// ("flag" after "feature"), so the word before it is a modifier.
+/// ("flag" after "feature", also hyphenated: "the lr-finder helper"), so the
+/// word before it is a modifier.
 fn modifies_next(cleaned: &str, end: usize, engine: &Engine) -> bool {
     let rest = &cleaned[end..];
-    let after = rest.trim_start_matches(' ');
+    let after = rest.trim_start_matches([' ', '-']);
     if after.len() == rest.len() {
         return false;
     }
@@ -3401,6 +3449,61 @@ mod tests {
         assert_eq!(advice.reading, Reading::Nothing);
         let advice = advise(&kb.engine, "who runs the test suite on friday?");
         assert_eq!(advice.reading, Reading::Question);
+    }
+
+    #[test]
+    fn a_library_method_named_alone_is_the_librarys() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let rules = |t: &str| -> Vec<String> {
+            advise(&kb.engine, t)
+                .matched
+                .into_iter()
+                .map(|m| m.rule)
+                .collect()
+        };
+        let function = "transformation-function".to_string();
+        // Called alone, the method is the library's: what the call does decides.
+        let switched = rules("the batch scorer switched from `predict()` to `predict_proba()`");
+        assert!(!switched.contains(&function), "{switched:?}");
+        assert!(
+            switched.contains(&"output-meaning".to_string()),
+            "{switched:?}"
+        );
+        // On a class of the team's, or after an owner, it is the team's code.
+        assert!(rules("fixed `OutlierClipper.fit()` for all-NaN columns").contains(&function));
+        assert!(rules("fixed our `predict()` wrapper for empty batches").contains(&function));
+        assert!(rules("fixed the wrapper's `predict()` for empty batches").contains(&function));
+    }
+
+    #[test]
+    fn a_setting_renamed_in_code_is_a_code_change() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        for text in [
+            "renamed the variable `lr` to `learning_rate`, same value",
+            "renamed var `wd` -> `weight_decay` in train.py, no behaviour change",
+            "i have rename the variable lr to learning_rate in the train script",
+        ] {
+            let a = advise(&kb.engine, text);
+            assert_eq!(
+                a.primary_scope.as_deref(),
+                Some("unit"),
+                "{text}: {:?}",
+                a.trace
+            );
+        }
+        // A setting given a new value, or a column renamed, is not.
+        for text in [
+            "bumped lr to 3e-4 in train.py",
+            "renamed the column `lr` to `learning_rate` in the feature table",
+        ] {
+            let a = advise(&kb.engine, text);
+            assert_ne!(
+                a.primary_scope.as_deref(),
+                Some("unit"),
+                "{text}: {:?}",
+                a.trace
+            );
+        }
     }
 
     #[test]

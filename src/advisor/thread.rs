@@ -723,11 +723,23 @@ pub(crate) fn latest_word<'a>(
         // lr then": a speaker who opens, after at most a short
         // acknowledgement, with "only" or "just" narrows what they said
         // before to what is left ("just merged it" tells when, not what).
-        if found.is_empty() && !answers_a_question && !body.trim_end().ends_with('?') {
+        // "big diff on `features/` incoming" / "what changed?" / "it's only
+        // black formatting": an answer to someone else's question about what
+        // the change is narrows the same way, and answers that question.
+        let asks_what = answers_a_question
+            && before.speaker != m.speaker
+            && head_words(&text[before.body..before.end], 1)
+                .first()
+                .is_some_and(|w| matches!(w.as_str(), "what" | "what's" | "whats"));
+        if found.is_empty() && (!answers_a_question || asks_what) && !body.trim_end().ends_with('?')
+        {
             let said = by_speaker.entry(m.speaker).or_default();
             if said.0.len() > said.1 && narrows(body, copulas) {
                 for &j in &said.0[said.1..] {
                     taken_back[j] = true;
+                }
+                if asks_what {
+                    taken_back[k - 1] = true;
                 }
                 said.1 = said.0.len();
                 said.0.push(k);
@@ -1070,12 +1082,16 @@ fn narrows(body: &str, copulas: &[String]) -> bool {
     // "then today is only the `fix_labels()` PR", "this one is just the
     // docs": a short subject and its copula before "only" or "just" narrow
     // as the bare word does.
+    // A subject contracted with its copula ("it's only renaming the
+    // variable", "that's just the docs") is both.
+    let contracted = |w: &str| w.len() > 3 && (w.ends_with("'s") || w.ends_with("'re"));
     let from = head
         .iter()
         .take(4)
-        .position(|w| copulas.iter().any(|c| c == w))
+        .position(|w| copulas.iter().any(|c| c == w) || contracted(w))
         .filter(|&at| {
-            at > 0 && matches!(head.get(at + 1).map(String::as_str), Some("only" | "just"))
+            (at > 0 || contracted(&head[at]))
+                && matches!(head.get(at + 1).map(String::as_str), Some("only" | "just"))
         })
         .map_or(0, |at| at + 1);
     let mut words = head[from..].iter().cloned();
@@ -1476,6 +1492,9 @@ mod tests {
         let copulas = ["is", "are"].map(String::from);
         assert!(narrows("ok, then today is only the `fix()` PR", &copulas));
         assert!(narrows("fine, only the docs", &copulas));
+        assert!(narrows("no, it's only renaming the variable", &copulas));
+        assert!(narrows("that's just the docs", &copulas));
+        assert!(!narrows("it's not only the docs", &copulas));
         assert!(!narrows("today is just merged", &copulas));
         assert!(!narrows("the plan is to ship only the docs", &copulas));
     }
@@ -1731,6 +1750,19 @@ mod tests {
         // A question that opens with the cue only asks.
         let asked = "ops: deploying v9 to prod at 4\nmle: postponed until when?";
         assert!(latest(asked).contains("deploying v9"));
+    }
+
+    #[test]
+    fn an_answer_to_what_changed_that_narrows_takes_back_the_announcement() {
+        let text = "rae: big diff on `features/` incoming\nsol: what changed?\nrae: it's only black formatting";
+        let out = latest(text);
+        assert!(!out.contains("features/"), "{out}");
+        assert!(!out.contains("what changed"), "{out}");
+        assert!(out.contains("black formatting"), "{out}");
+        // A question about whether it went somewhere too is not asked about
+        // what changed: "just training" does not take the bump back.
+        let too = "ana: bumped torch in training\nben: serving too?\nana: just training";
+        assert!(latest(too).contains("bumped torch"));
     }
 
     #[test]

@@ -1130,6 +1130,26 @@ fn build_lexicon(
     lex.set_moves(lower(&raw.reschedule_verbs), lower(&raw.state_words));
     lex.set_compound_heads(lower(&raw.compound_heads));
     lex.set_reverts(lower(&raw.reverts));
+    {
+        // A setting's names: the words of the concepts `renamed_settings`
+        // lists, and the shorthand that needs a value.
+        let wanted = lower(&raw.renamed_settings);
+        let mut names: Vec<String> = raw
+            .concept
+            .iter()
+            .filter(|c| wanted.contains(&c.id.get_ref().to_lowercase()))
+            .flat_map(|c| c.words.iter())
+            .chain(raw.valued_shorthand.iter())
+            .map(|w| w.get_ref().to_lowercase().replace('_', " "))
+            .collect();
+        names.sort();
+        names.dedup();
+        lex.set_renames(lower(&raw.rename_words), lower(&raw.rename_blockers), names);
+    }
+    lex.set_library_methods(
+        lower(&raw.library_methods),
+        lower(&raw.library_method_owners),
+    );
     for (short, long) in &raw.counted_shorthand {
         let words: Vec<String> = crate::advisor::text::tokenize(long.get_ref())
             .into_iter()

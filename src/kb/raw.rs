@@ -248,6 +248,20 @@ pub(crate) struct LexiconFile {
     /// Words that undo a change.
     #[serde(default)]
     pub(crate) reverts: Vec<Spanned<String>>,
+    /// Words that rename, words that make a renamed name one readers see,
+    /// and the concepts whose words are setting names.
+    #[serde(default)]
+    pub(crate) rename_words: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) rename_blockers: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) renamed_settings: Vec<Spanned<String>>,
+    /// Methods every estimator of the common libraries has, and the words
+    /// that make one the team's own.
+    #[serde(default)]
+    pub(crate) library_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) library_method_owners: Vec<Spanned<String>>,
     /// Words that open a question.
     #[serde(default)]
     pub(crate) question_words: Vec<Spanned<String>>,
