@@ -1212,6 +1212,17 @@ fn judge(
                 .iter()
                 .take(2)
                 .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
+        // "how could raising max_depth possibly affect serving?": after a
+        // question word and "could" or "would", the word that argues may
+        // come later, past the change the question is about.
+        || (lex.has(sentence[first].tok, class::ASK)
+            && question_mark
+            && sentence
+                .get(first + 1)
+                .is_some_and(|n| matches!(n.raw, "could" | "would" | "can"))
+            && sentence[first + 2..]
+                .iter()
+                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
         || worth_asked(&sentence[first..], lex)
         || why_need_given(&sentence[first..]);
     // "how to run the unit suite locally" names a page, it does not ask.
@@ -1404,7 +1415,15 @@ fn judge(
     }
     // "do we really need a shadow deployment for a batch model that nobody
     // consumes?" argues about a kind of thing, as a question would ask.
+    // "why would raising `max_depth` need a staging run?", "how could
+    // bumping max_len to 256 possibly matter?": a question that names an
+    // identifier (a word joined by `_`) or a value argues about that one
+    // change, whatever its determiners.
+    let names_one = sentence
+        .iter()
+        .any(|w| w.glued || (w.kind == TokenKind::Word && names_a_version(w.raw)));
     let rhetorical_in_general = rhetorical
+        && !names_one
         && !sentence.iter().enumerate().any(|(k, w)| {
             matches!(w.raw, "this" | "our" | "my" | "i")
                 || (w.raw == "the"
@@ -2724,6 +2743,28 @@ mod tests {
             !mood("when is it OK to only write unit tests and skip the end-to-end run?")
                 .mentions_change
         );
+    }
+
+    #[test]
+    fn a_rhetorical_question_that_names_a_setting_mentions_its_change() {
+        // A named setting or a value makes the question about one change.
+        for text in [
+            "why would raising max_depth need a staging run?",
+            "why would changing the tokenizer's max_len need staging?",
+            "how could raising max_depth to 10 possibly affect inference latency?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims, "{text}");
+            assert!(m.asking.is_empty(), "{text}");
+            assert!(m.mentions_change, "{text}");
+            assert!(m.general.is_empty(), "{text}");
+        }
+        // One about a kind of change stays general.
+        let m = mood("why would a param tweak need more than a retrain?");
+        assert!(!m.mentions_change);
+        assert!(!m.general.is_empty());
+        // "possibly" far from the question word argues only after a modal.
+        assert!(!mood("what does the new job possibly change?").claims);
     }
 
     #[test]
