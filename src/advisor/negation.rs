@@ -432,11 +432,11 @@ mod tests {
 
     #[test]
     fn staying_as_is_negates_its_clause_and_the_table_it_names() {
-        let n = negated_words("the output table's schema stays as is; we fixed the parser");
-        assert!(n.iter().any(|w| w == "output" || w == "table"), "{n:?}");
+        let n = negated_words("the serving table's columns stay as is; we fixed the parser");
+        assert!(n.iter().any(|w| w.contains("table")), "{n:?}");
         assert!(!n.iter().any(|w| w == "parser"), "{n:?}");
         let n = negated_words("schema unchanged for the features table: rewrote the parser");
-        assert!(n.iter().any(|w| w == "features" || w == "table"), "{n:?}");
+        assert!(n.iter().any(|w| w.contains("table")), "{n:?}");
         // "stays" alone, or "as is" after another verb, negates nothing.
         assert!(negated_words("the champion stays on v8 and we retrain").is_empty());
         assert!(negated_words("merged it as is").is_empty());
