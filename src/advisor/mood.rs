@@ -147,6 +147,12 @@ impl Mood {
         within(&self.reported, pos)
     }
 
+    /// The span of the reported belief's sentence that holds `pos`.
+    pub(crate) fn reported_span_at(&self, pos: usize) -> Option<(usize, usize)> {
+        let k = self.reported.partition_point(|&(start, _)| start <= pos);
+        (k > 0 && pos < self.reported[k - 1].1).then(|| self.reported[k - 1])
+    }
+
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
     }
@@ -1570,6 +1576,15 @@ fn judge(
                         .any(|p| matches!(p.raw, "i" | "we" | "im" | "were")))
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first.min(k)..k].iter().any(|p| p.raw == "does")
+                // "Sam said unit tests are plenty", "the lead argued ...": a
+                // past belief verb after a subject of one or two words that
+                // is not the writer ("I said", "we thought") nor "it".
+                || (w.raw.ends_with("ed") || matches!(w.raw, "said" | "told" | "thought"))
+                    && k > first
+                    && k - first <= 2
+                    && !sentence[first..k].iter().any(|p| {
+                        matches!(p.raw, "i" | "we" | "you" | "it" | "that" | "this" | "me" | "us")
+                    })
                 // "my colleague he say", "our lead say": a learner's third
                 // person that lost its ending, known by its subject, also
                 // after a stray auxiliary ("our data scientist is say").
@@ -2743,6 +2758,17 @@ mod tests {
             !mood("when is it OK to only write unit tests and skip the end-to-end run?")
                 .mentions_change
         );
+    }
+
+    #[test]
+    fn someone_elses_belief_answered_by_a_contrast_is_reported() {
+        for text in [
+            "people say offline AUC is enough, but our last two wins lost money online",
+            "Sam said unit tests are plenty for the new join, but the join key changed type",
+        ] {
+            let m = mood(text);
+            assert!(!m.reported.is_empty(), "{text}: {m:?}");
+        }
     }
 
     #[test]
