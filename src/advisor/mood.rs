@@ -1230,6 +1230,14 @@ fn judge(
                 .iter()
                 .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
         || worth_asked(&sentence[first..], lex)
+        // "who needs a canary when the backtest looks this good?", "who
+        // cares where it runs": asked of nobody in particular, it argues
+        // that nobody does; "who needs to sign off?" asks.
+        || (sentence[first].raw == "who"
+            && sentence.get(first + 1).is_some_and(|n| {
+                matches!(n.raw, "needs" | "need" | "cares" | "care")
+            })
+            && sentence.get(first + 2).is_none_or(|n| n.raw != "to"))
         || why_need_given(&sentence[first..]);
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
@@ -2769,6 +2777,13 @@ mod tests {
             let m = mood(text);
             assert!(!m.reported.is_empty(), "{text}: {m:?}");
         }
+    }
+
+    #[test]
+    fn who_needs_argues_unless_it_asks_who_must_act() {
+        assert!(mood("who needs a canary when the backtest looks this good").claims);
+        assert!(mood("who cares where the tests run?").claims);
+        assert!(!mood("who needs to sign off on the promotion?").claims);
     }
 
     #[test]
