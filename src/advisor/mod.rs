@@ -3389,18 +3389,25 @@ mod tests {
 
     #[test]
     fn someone_elses_belief_answered_by_but_is_refuted() {
-        assert!(refutes("Sam said unit tests are plenty, but the join key changed type"));
-        assert!(refutes("people say offline AUC is enough; however it lost money online"));
+        assert!(refutes(
+            "Sam said unit tests are plenty, but the join key changed type"
+        ));
+        assert!(refutes(
+            "people say offline AUC is enough; however it lost money online"
+        ));
         // "even though" concedes; the belief still stands.
-        assert!(!refutes("my TL says unit tests cover it, even though serving calls it"));
+        assert!(!refutes(
+            "my TL says unit tests cover it, even though serving calls it"
+        ));
         let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
         let held = read(
             &kb.engine,
-            Cow::Borrowed("Sam said unit tests are plenty for the new join, but the join key changed type"),
+            Cow::Borrowed(
+                "Sam said unit tests are plenty for the new join, but the join key changed type",
+            ),
         );
-        let unit_enough = |f: &decision::Fired| {
-            kb.engine.rules[f.rule as usize].id == "belief-unit-tests-enough"
-        };
+        let unit_enough =
+            |f: &decision::Fired| kb.engine.rules[f.rule as usize].id == "belief-unit-tests-enough";
         assert!(!held.positive.iter().any(unit_enough));
         assert!(!held.voiced.iter().any(unit_enough));
     }

@@ -295,7 +295,9 @@ fn stays_the_same(items: &[Item], text: &str, k: usize) -> bool {
             .take(16)
             .collect::<String>()
             .to_ascii_lowercase();
-        let mut words = after.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
+        let mut words = after
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty());
         match (words.next(), words.next(), words.next()) {
             (Some("as"), Some("is"), _) => true,
             (Some("as"), Some("it"), Some("is")) => true,
