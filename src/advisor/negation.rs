@@ -298,11 +298,10 @@ fn stays_the_same(items: &[Item], text: &str, k: usize) -> bool {
         let mut words = after
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty());
-        match (words.next(), words.next(), words.next()) {
-            (Some("as"), Some("is"), _) => true,
-            (Some("as"), Some("it"), Some("is")) => true,
-            _ => false,
-        }
+        matches!(
+            (words.next(), words.next(), words.next()),
+            (Some("as"), Some("is"), _) | (Some("as"), Some("it"), Some("is"))
+        )
     }
 }
 
