@@ -469,6 +469,17 @@ fn fifty_third_development_set_questions_and_guide_rows() {
 }
 
 #[test]
+fn fifty_fifth_development_set_trap_claims_beliefs_look_alikes() {
+    // Traps voiced about a concrete change (hedged, sarcastic, rhetorical
+    // questions that name a setting, reported from someone else, review
+    // comments, shorthand), beliefs voiced with no change, and look-alikes
+    // that are no trap (a belief refuted in its own sentence, "schema
+    // unchanged" beside a function fix, a correct claim about a docs-only
+    // change); the last 25 lines are a check part never tuned on.
+    score("advice55.jsonl", 0.68);
+}
+
+#[test]
 fn forty_fourth_development_set_questions_and_beliefs() {
     // General questions about testing, stages and scopes in many wordings
     // (which stage, what a stage or a kind of test is for, what X catches

@@ -326,6 +326,15 @@ fn library_module(lex: &lexicon::Lexicon, path: &str) -> bool {
 
 /// The facts a message states: rules whose words it uses (and whether they
 /// stand or were negated), the code it names, and whether it asks.
+/// Whether the rest of a sentence after someone else's belief sets the
+/// writer against it: "..., but the join key changed type", "...; however our
+/// last two wins lost money online". "even though" concedes a fact the
+/// belief holder overlooks; it does not set the writer against the belief.
+fn refutes(rest: &str) -> bool {
+    rest.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w.to_ascii_lowercase().as_str(), "but" | "however"))
+}
+
 fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     let cleaned = template::blank(
         cleaned,
@@ -559,6 +568,22 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // "is a unit test enough for ...?" asks; it does not hold the belief.
         let asking = mood.is_asking_at(items[hit.start as usize].start as usize);
         if rule.stated_only && asking {
+            continue;
+        }
+        // "Sam says unit tests are plenty for the new join, but the join key
+        // changed type": someone else's belief answered in its own sentence
+        // by a contrast is refuted by the writer, neither held nor reminded;
+        // so is a belief's topic named in the answer ("..., but our last two
+        // wins lost money online").
+        if rule.kind == RuleKind::Trap
+            && mood
+                .reported_span_at(items[hit.start as usize].start as usize)
+                .is_some_and(|(start, end)| {
+                    cleaned
+                        .get(start..end.min(cleaned.len()))
+                        .is_some_and(refutes)
+                })
+        {
             continue;
         }
         let group = match (rule.kind, rule.fallback) {
@@ -3426,6 +3451,31 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn someone_elses_belief_answered_by_but_is_refuted() {
+        assert!(refutes(
+            "Sam said unit tests are plenty, but the join key changed type"
+        ));
+        assert!(refutes(
+            "people say offline AUC is enough; however it lost money online"
+        ));
+        // "even though" concedes; the belief still stands.
+        assert!(!refutes(
+            "my TL says unit tests cover it, even though serving calls it"
+        ));
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let held = read(
+            &kb.engine,
+            Cow::Borrowed(
+                "Sam said unit tests are plenty for the new join, but the join key changed type",
+            ),
+        );
+        let unit_enough =
+            |f: &decision::Fired| kb.engine.rules[f.rule as usize].id == "belief-unit-tests-enough";
+        assert!(!held.positive.iter().any(unit_enough));
+        assert!(!held.voiced.iter().any(unit_enough));
+    }
 
     #[test]
     fn a_library_module_is_no_file() {

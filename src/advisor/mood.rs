@@ -147,6 +147,12 @@ impl Mood {
         within(&self.reported, pos)
     }
 
+    /// The span of the reported belief's sentence that holds `pos`.
+    pub(crate) fn reported_span_at(&self, pos: usize) -> Option<(usize, usize)> {
+        let k = self.reported.partition_point(|&(start, _)| start <= pos);
+        (k > 0 && pos < self.reported[k - 1].1).then(|| self.reported[k - 1])
+    }
+
     pub(crate) fn is_proposing_at(&self, pos: usize) -> bool {
         within(&self.proposing, pos)
     }
@@ -1321,7 +1327,26 @@ fn judge(
                 .iter()
                 .take(2)
                 .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
+        // "how could raising max_depth possibly affect serving?": after a
+        // question word and "could" or "would", the word that argues may
+        // come later, past the change the question is about.
+        || (lex.has(sentence[first].tok, class::ASK)
+            && question_mark
+            && sentence
+                .get(first + 1)
+                .is_some_and(|n| matches!(n.raw, "could" | "would" | "can"))
+            && sentence[first + 2..]
+                .iter()
+                .any(|n| n.kind == TokenKind::Word && lex.has(n.tok, class::RHETORICAL)))
         || worth_asked(&sentence[first..], lex)
+        // "who needs a canary when the backtest looks this good?", "who
+        // cares where it runs": asked of nobody in particular, it argues
+        // that nobody does; "who needs to sign off?" asks.
+        || (sentence[first].raw == "who"
+            && sentence.get(first + 1).is_some_and(|n| {
+                matches!(n.raw, "needs" | "need" | "cares" | "care")
+            })
+            && sentence.get(first + 2).is_none_or(|n| n.raw != "to"))
         || why_need_given(&sentence[first..]);
     // "how to run the unit suite locally" names a page, it does not ask.
     let title = !question_mark && sentence.get(first + 1).is_some_and(|n| n.raw == "to");
@@ -1513,7 +1538,15 @@ fn judge(
     }
     // "do we really need a shadow deployment for a batch model that nobody
     // consumes?" argues about a kind of thing, as a question would ask.
+    // "why would raising `max_depth` need a staging run?", "how could
+    // bumping max_len to 256 possibly matter?": a question that names an
+    // identifier (a word joined by `_`) or a value argues about that one
+    // change, whatever its determiners.
+    let names_one = sentence
+        .iter()
+        .any(|w| w.glued || (w.kind == TokenKind::Word && names_a_version(w.raw)));
     let rhetorical_in_general = rhetorical
+        && !names_one
         && !sentence.iter().enumerate().any(|(k, w)| {
             matches!(w.raw, "this" | "our" | "my" | "i")
                 || (w.raw == "the"
@@ -1660,6 +1693,15 @@ fn judge(
                         .any(|p| matches!(p.raw, "i" | "we" | "im" | "were")))
                 // "why does the guide say ...?": asked in the third person.
                 || sentence[first.min(k)..k].iter().any(|p| p.raw == "does")
+                // "Sam said unit tests are plenty", "the lead argued ...": a
+                // past belief verb after a subject of one or two words that
+                // is not the writer ("I said", "we thought") nor "it".
+                || (w.raw.ends_with("ed") || matches!(w.raw, "said" | "told" | "thought"))
+                    && k > first
+                    && k - first <= 2
+                    && !sentence[first..k].iter().any(|p| {
+                        matches!(p.raw, "i" | "we" | "you" | "it" | "that" | "this" | "me" | "us")
+                    })
                 // "my colleague he say", "our lead say": a learner's third
                 // person that lost its ending, known by its subject, also
                 // after a stray auxiliary ("our data scientist is say").
@@ -2855,6 +2897,46 @@ mod tests {
             !mood("when is it OK to only write unit tests and skip the end-to-end run?")
                 .mentions_change
         );
+    }
+
+    #[test]
+    fn someone_elses_belief_answered_by_a_contrast_is_reported() {
+        for text in [
+            "people say offline AUC is enough, but our last two wins lost money online",
+            "Sam said unit tests are plenty for the new join, but the join key changed type",
+        ] {
+            let m = mood(text);
+            assert!(!m.reported.is_empty(), "{text}: {m:?}");
+        }
+    }
+
+    #[test]
+    fn who_needs_argues_unless_it_asks_who_must_act() {
+        assert!(mood("who needs a canary when the backtest looks this good").claims);
+        assert!(mood("who cares where the tests run?").claims);
+        assert!(!mood("who needs to sign off on the promotion?").claims);
+    }
+
+    #[test]
+    fn a_rhetorical_question_that_names_a_setting_mentions_its_change() {
+        // A named setting or a value makes the question about one change.
+        for text in [
+            "why would raising max_depth need a staging run?",
+            "why would changing the tokenizer's max_len need staging?",
+            "how could raising max_depth to 10 possibly affect inference latency?",
+        ] {
+            let m = mood(text);
+            assert!(m.claims, "{text}");
+            assert!(m.asking.is_empty(), "{text}");
+            assert!(m.mentions_change, "{text}");
+            assert!(m.general.is_empty(), "{text}");
+        }
+        // One about a kind of change stays general.
+        let m = mood("why would a param tweak need more than a retrain?");
+        assert!(!m.mentions_change);
+        assert!(!m.general.is_empty());
+        // "possibly" far from the question word argues only after a modal.
+        assert!(!mood("what does the new job possibly change?").claims);
     }
 
     #[test]

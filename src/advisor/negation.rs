@@ -19,7 +19,8 @@
 //! * a sentence after a colon that only negates ("not touched", "none")
 //!   takes back the verbless list before the colon
 //!   ("model, features and serving config: not touched");
-//! * "is the same", "are the same" negate their clause as "unchanged" does;
+//! * "is the same", "are the same", "stays as is" negate their clause as
+//!   "unchanged" does ("the output table's schema stays as is");
 //!   "same" before a noun negates that noun ("fixed, same signature").
 
 use super::lexicon::{BREAK, COMMA, Item, Lexicon, class};
@@ -274,12 +275,34 @@ fn contrasts(items: &[Item], text: &str, cue: usize, end: usize, lex: &Lexicon) 
 }
 
 /// "signature and return type are the same": "the same" after a copula says
-/// nothing changed, as "unchanged" does.
+/// nothing changed, as "unchanged" does. So does a verb of staying before
+/// "as is" ("the output table's schema stays as is", "kept as it is"): the
+/// stop words "as" and "is" are dropped from the items, so the cue is read
+/// from the text after the verb.
 fn stays_the_same(items: &[Item], text: &str, k: usize) -> bool {
-    text[items[k].start as usize..items[k].end as usize].eq_ignore_ascii_case("same")
-        && ["is the", "are the", "was the", "were the"]
+    let word = &text[items[k].start as usize..items[k].end as usize];
+    if word.eq_ignore_ascii_case("same") {
+        return ["is the", "are the", "was the", "were the"]
             .iter()
-            .any(|c| text[..items[k].start as usize].trim_end().ends_with(c))
+            .any(|c| text[..items[k].start as usize].trim_end().ends_with(c));
+    }
+    const STAYING: [&str; 9] = [
+        "stay", "stays", "stayed", "remain", "remains", "remained", "kept", "left", "keep",
+    ];
+    STAYING.iter().any(|v| word.eq_ignore_ascii_case(v)) && {
+        let after: String = text[items[k].end as usize..]
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let mut words = after
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty());
+        matches!(
+            (words.next(), words.next(), words.next()),
+            (Some("as"), Some("is"), _) | (Some("as"), Some("it"), Some("is"))
+        )
+    }
 }
 
 fn split_segments(
@@ -406,6 +429,18 @@ mod tests {
         // A verb after it, or an auxiliary before it: the clause is negated.
         assert!(negated_words("the model not retrained").contains(&"model".to_string()));
         assert!(negated_words("the schema is not the problem").contains(&"schema".to_string()));
+    }
+
+    #[test]
+    fn staying_as_is_negates_its_clause_and_the_table_it_names() {
+        let n = negated_words("the serving table's columns stay as is; we fixed the parser");
+        assert!(n.iter().any(|w| w.contains("table")), "{n:?}");
+        assert!(!n.iter().any(|w| w == "parser"), "{n:?}");
+        let n = negated_words("schema unchanged for the features table: rewrote the parser");
+        assert!(n.iter().any(|w| w.contains("table")), "{n:?}");
+        // "stays" alone, or "as is" after another verb, negates nothing.
+        assert!(negated_words("the champion stays on v8 and we retrain").is_empty());
+        assert!(negated_words("merged it as is").is_empty());
     }
 
     #[test]
