@@ -75,11 +75,8 @@ pub(crate) fn blank_renamed<'t>(
     text: Cow<'t, str>,
     cues: &RenameCues<'_>,
 ) -> (Cow<'t, str>, Vec<(usize, usize)>) {
-    if !cues
-        .verbs
-        .iter()
-        .any(|v| text.to_ascii_lowercase().contains(v.as_str()))
-    {
+    let lower_text = text.to_ascii_lowercase();
+    if !cues.verbs.iter().any(|v| lower_text.contains(v.as_str())) {
         return (text, Vec::new());
     }
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -87,11 +84,13 @@ pub(crate) fn blank_renamed<'t>(
     let ends = clause_ends(&text);
     let mut from = 0;
     for &end in &ends {
-        let clause: Vec<(usize, usize)> = ws
-            .iter()
-            .copied()
-            .filter(|&(s, e)| s >= from && e <= end)
-            .collect();
+        // No word runs across a clause end (none holds `,`, `;`, `!`, `?`, a
+        // line break or a `.` before a space), so a clause's words are the
+        // run of `ws` that starts inside it: found by position, which keeps
+        // a long thread linear.
+        let lo = ws.partition_point(|&(s, _)| s < from);
+        let hi = ws.partition_point(|&(s, _)| s < end);
+        let clause = &ws[lo..hi];
         let lower = |(s, e): (usize, usize)| text[s..e].to_ascii_lowercase();
         let renames = clause.iter().any(|&w| cues.verbs.contains(&lower(w)));
         let blocked = clause.iter().any(|&w| {
