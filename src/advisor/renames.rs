@@ -91,16 +91,20 @@ pub(crate) fn blank_renamed<'t>(
         let lo = ws.partition_point(|&(s, _)| s < from);
         let hi = ws.partition_point(|&(s, _)| s < end);
         let clause = &ws[lo..hi];
-        let lower = |(s, e): (usize, usize)| text[s..e].to_ascii_lowercase();
-        let renames = clause.iter().any(|&w| cues.verbs.contains(&lower(w)));
-        let blocked = clause.iter().any(|&w| {
-            let l = lower(w);
-            cues.blockers.contains(&l)
-                || [".yaml", ".yml", ".json", ".toml", ".cfg", ".ini"]
-                    .iter()
-                    .any(|x| l.ends_with(x))
-        });
-        if renames && !blocked {
+        // ASCII lower-casing keeps every offset, so a word's lower case is
+        // the same span of `lower_text`.
+        let lower = |(s, e): (usize, usize)| &lower_text[s..e];
+        let renames = clause.iter().any(|&w| cues.verbs.iter().any(|v| v == lower(w)));
+        let blocked = || {
+            clause.iter().any(|&w| {
+                let l = lower(w);
+                cues.blockers.iter().any(|b| b == l)
+                    || [".yaml", ".yml", ".json", ".toml", ".cfg", ".ini"]
+                        .iter()
+                        .any(|x| l.ends_with(x))
+            })
+        };
+        if renames && !blocked() {
             // "X to Y", "X into Y", "X → Y", "X -> Y": a pair of names.
             for k in 0..clause.len().saturating_sub(1) {
                 let (xs, xe) = clause[k];
@@ -115,7 +119,7 @@ pub(crate) fn blank_renamed<'t>(
                     .trim_matches(|c: char| c.is_whitespace() || c == '`')
                     .is_empty()
                     && k + 2 < clause.len()
-                    && ["to", "into"].contains(&lower(clause[k + 1]).as_str())
+                    && ["to", "into"].contains(&lower(clause[k + 1]))
                 {
                     (ys, ye) = clause[k + 2];
                     text[xe..ys]
