@@ -191,6 +191,9 @@ pub(crate) struct Lexicon {
     reschedule_verbs: Cues,
     /// Words that say a release step stays put ("stays", "still").
     state_words: Vec<String>,
+    /// Words that name when something happens ("monday", "tomorrow"),
+    /// lower case.
+    times: Vec<String>,
     compound_heads: Vec<String>,
     reverts: Vec<String>,
     /// Renames (`rename_words`, `rename_blockers`, and the setting names of
@@ -608,6 +611,15 @@ impl Lexicon {
     pub(crate) fn set_moves(&mut self, reschedule_verbs: Vec<String>, state_words: Vec<String>) {
         self.reschedule_verbs = Cues::new(reschedule_verbs);
         self.state_words = state_words;
+    }
+
+    pub(crate) fn set_times(&mut self, times: Vec<String>) {
+        self.times = times;
+    }
+
+    /// Words that name when something happens ("monday", "tomorrow").
+    pub(crate) fn times(&self) -> &[String] {
+        &self.times
     }
 
     pub(crate) fn reschedule_verbs(&self) -> &Cues {

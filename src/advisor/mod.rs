@@ -140,6 +140,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
             concessions: engine.lexicon.concessions(),
             postponements: engine.lexicon.postponements(),
             moves: engine.lexicon.reschedule_verbs(),
+            times: engine.lexicon.times(),
             self_corrections: engine.lexicon.self_corrections(),
             pointers: engine.lexicon.pointers(),
             copulas: engine.lexicon.copulas(),

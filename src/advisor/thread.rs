@@ -328,6 +328,8 @@ pub(crate) struct ThreadCues<'c> {
     pub(crate) postponements: &'c Cues,
     /// Verbs that move something later or into another PR ("pushed").
     pub(crate) moves: &'c Cues,
+    /// Words that name when something happens ("monday", "tomorrow").
+    pub(crate) times: &'c [String],
     /// Words that open a sentence taking back the same message's earlier
     /// sentences ("actually no", "scratch that").
     pub(crate) self_corrections: &'c Cues,
@@ -431,6 +433,7 @@ pub(crate) fn latest_word<'a>(
         concessions,
         postponements,
         moves,
+        times,
         self_corrections,
         pointers,
         copulas,
@@ -535,6 +538,9 @@ pub(crate) fn latest_word<'a>(
     // Messages before this index have their announced releases denied by a
     // later message.
     let mut denied_before = 0;
+    // Messages whose release was denied or put off and then moved to a new
+    // time by its owner ("fine, monday then"): the release stands.
+    let mut reaffirmed = vec![false; messages.len()];
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -718,6 +724,48 @@ pub(crate) fn latest_word<'a>(
             corrects[k] = true;
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
+        }
+        // "deploying the scoring job tonight" / "no deploys on friday" /
+        // "fine, monday then": the release's own speaker answering a denial
+        // or a postponement with only a new time moves the release there;
+        // it still stands. The latest word wins for the release's date, not
+        // for the release. Naming what is left instead ("ok, just the merge
+        // then") or denying anything narrows or withdraws, as below.
+        if found.is_empty() && !body.trim_end().ends_with('?') {
+            let words = sentence_words(first_sentence(body));
+            let at_clock = words.windows(2).any(|w| {
+                w[0] == "at" && w[1].starts_with(|c: char| c.is_ascii_digit())
+            }) || words.iter().any(|w| {
+                w.starts_with(|c: char| c.is_ascii_digit())
+                    && (w.ends_with("am") || w.ends_with("pm"))
+            });
+            let names_time = at_clock
+                || words
+                    .iter()
+                    .any(|w| times.iter().any(|t| t == w) || defers(w));
+            let narrows_or_denies = words.iter().any(|w| {
+                contrasts(w)
+                    || negates(w)
+                    || matches!(w.as_str(), "no" | "nope" | "nah" | "instead")
+            });
+            let owned: Vec<usize> = by_speaker
+                .get(m.speaker)
+                .map(|said| {
+                    said.0
+                        .iter()
+                        .copied()
+                        .filter(|&j| (taken_back[j] || j < denied_before) && announces(j))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if names_time && !narrows_or_denies && words.len() <= 10 && !owned.is_empty() {
+                for j in owned {
+                    taken_back[j] = false;
+                    reaffirmed[j] = true;
+                }
+                by_speaker.entry(m.speaker).or_default().0.push(k);
+                continue;
+            }
         }
         // "fine, only the `clip_amount()` fix in this one", "ok ok, just the
         // lr then": a speaker who opens, after at most a short
@@ -905,7 +953,16 @@ pub(crate) fn latest_word<'a>(
                         })
                 }));
             }
-            if k < denied_before {
+            if reaffirmed[k] {
+                // "ok to deploy the hotfix now?" / "no, freeze until 6pm" /
+                // "fine, I'll deploy it at 6": the question was the release,
+                // and its answer says when.
+                let asked = text[m.body..m.end].trim_end();
+                if asked.ends_with('?') {
+                    cuts.push((m.body + asked.len() - 1, m.body + asked.len()));
+                }
+            }
+            if k < denied_before && !reaffirmed[k] {
                 // "bumping lr and promoting v3 today": the release is the
                 // part after "and", the lr bump stands.
                 cuts.extend(
@@ -1337,6 +1394,7 @@ mod tests {
         let self_corrections = Cues::new(vec!["actually no".to_owned(), "scratch that".to_owned()]);
         let pointers = ["it", "that", "this"].map(String::from);
         let copulas = ["is", "are"].map(String::from);
+        let times = ["monday", "tomorrow", "tonight"].map(String::from);
         latest_word(
             Cow::Borrowed(text),
             &ThreadCues {
@@ -1344,6 +1402,7 @@ mod tests {
                 concessions: &concessions,
                 postponements: &postponements,
                 moves: &moves,
+                times: &times,
                 self_corrections: &self_corrections,
                 pointers: &pointers,
                 copulas: &copulas,

@@ -416,6 +416,11 @@ pub(crate) struct LexiconFile {
     /// Verbs that move something to a later time or another PR.
     #[serde(default)]
     pub(crate) reschedule_verbs: Vec<Spanned<String>>,
+    /// Words that name when something happens ("monday", "tomorrow"): a
+    /// reply by a release's owner that only names one after the release was
+    /// denied or put off moves it there.
+    #[serde(default)]
+    pub(crate) reschedule_times: Vec<Spanned<String>>,
     /// Words after a release step that say it stays where it is.
     #[serde(default)]
     pub(crate) state_words: Vec<Spanned<String>>,
