@@ -141,6 +141,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
             postponements: engine.lexicon.postponements(),
             moves: engine.lexicon.reschedule_verbs(),
             times: engine.lexicon.times(),
+            placing: engine.lexicon.placing(),
             self_corrections: engine.lexicon.self_corrections(),
             pointers: engine.lexicon.pointers(),
             copulas: engine.lexicon.copulas(),
@@ -3029,7 +3030,7 @@ pub(crate) fn analyse(
     let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
     let mut fwd_open = false;
     let mut words: Vec<mood::Word<'_>> = Vec::with_capacity(raw.len());
-    for token in &raw {
+    for (k, token) in raw.iter().enumerate() {
         let tok = match token.kind {
             TokenKind::Break => BREAK,
             TokenKind::Comma => COMMA,
@@ -3048,6 +3049,27 @@ pub(crate) fn analyse(
                     known => known,
                 }
             }
+        };
+        // "leave it in staging over the weekend": a placing negation whose
+        // next words (past stop words) name a stage keeps the thing there;
+        // it negates nothing, and is read as "keep".
+        let tok = if token.kind == TokenKind::Word
+            && lex.has(tok, class::NEG_FORWARD)
+            && lex.is_placing(&token.word.to_lowercase())
+        {
+            let stages = ["dev", "staging", "prod"].map(|id| lex.concept(id));
+            let next = raw[k + 1..]
+                .iter()
+                .take_while(|t| t.kind == TokenKind::Word)
+                .map(|t| lex.exact(&text::stem(&t.word)))
+                .find(|&t| !lex.has(t, class::STOP));
+            if next.is_some_and(|t| stages.contains(&Some(lex.canonical(t)))) {
+                lex.exact(&text::stem("keep"))
+            } else {
+                tok
+            }
+        } else {
+            tok
         };
         words.push(mood::Word {
             kind: token.kind,

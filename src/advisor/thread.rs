@@ -330,6 +330,9 @@ pub(crate) struct ThreadCues<'c> {
     pub(crate) moves: &'c Cues,
     /// Words that name when something happens ("monday", "tomorrow").
     pub(crate) times: &'c [String],
+    /// Forward negations that keep a thing where a stage named after them
+    /// says ("leave it in staging"); the reader decides which negate.
+    pub(crate) placing: &'c [String],
     /// Words that open a sentence taking back the same message's earlier
     /// sentences ("actually no", "scratch that").
     pub(crate) self_corrections: &'c Cues,
@@ -434,6 +437,7 @@ pub(crate) fn latest_word<'a>(
         postponements,
         moves,
         times,
+        placing,
         self_corrections,
         pointers,
         copulas,
@@ -982,10 +986,15 @@ pub(crate) fn latest_word<'a>(
             if corrects[k] {
                 // A denial that names what is left ("nothing left except
                 // the CHANGELOG entry") says what stands.
+                // "actually no, leave it in staging over the weekend": a
+                // placing word is left to the reader, which keeps the thing
+                // in the stage it names or negates what follows.
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
-                    w.iter()
-                        .any(|w| negates(w) && !corrections.iter().any(|c| c == w))
-                        && !w.iter().any(|w| contrasts(w))
+                    w.iter().any(|w| {
+                        negates(w)
+                            && !corrections.iter().any(|c| c == w)
+                            && !placing.iter().any(|p| p == w)
+                    }) && !w.iter().any(|w| contrasts(w))
                 }));
             }
             // A question that someone else answers with a bare "yes" ("are you
@@ -1403,6 +1412,7 @@ mod tests {
                 postponements: &postponements,
                 moves: &moves,
                 times: &times,
+                placing: &[],
                 self_corrections: &self_corrections,
                 pointers: &pointers,
                 copulas: &copulas,

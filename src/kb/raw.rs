@@ -458,6 +458,10 @@ pub(crate) struct RawNegation {
     pub(crate) clause: Vec<Spanned<String>>,
     /// Negate only what follows them ("without retraining").
     pub(crate) forward: Vec<Spanned<String>>,
+    /// Forward negations that, followed by a stage's name, keep the thing
+    /// in that stage instead ("leave it in staging over the weekend").
+    #[serde(default)]
+    pub(crate) placing: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
