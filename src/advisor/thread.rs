@@ -545,6 +545,9 @@ pub(crate) fn latest_word<'a>(
     // Messages whose release was denied or put off and then moved to a new
     // time by its owner ("fine, monday then"): the release stands.
     let mut reaffirmed = vec![false; messages.len()];
+    // Messages narrowed by their speaker after someone else took them back,
+    // with the release words the narrowing named again ("just the merge").
+    let mut narrowed: Vec<Option<Vec<String>>> = vec![None; messages.len()];
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -787,7 +790,33 @@ pub(crate) fn latest_word<'a>(
         {
             let said = by_speaker.entry(m.speaker).or_default();
             if said.0.len() > said.1 && narrows(body, copulas) {
+                // "merging the `fix_tz()` change and deploying it to prod" /
+                // "no, we're in a freeze" / "ok, just the merge then": after
+                // someone else objected to (or took back) a message that
+                // announced a release, its speaker narrowing it to a step
+                // keeps that message but for the release parts they did not
+                // name again; the latest word wins for the release, not for
+                // the change.
+                // Only a narrowing that names no code of its own ("ok, only
+                // the merge today") narrows to a step of what was said; one
+                // that names code ("only the `clip()` fix") replaces it.
+                let kept: Vec<String> = sentence_words(body)
+                    .into_iter()
+                    .filter(|w| intends(w))
+                    .collect();
+                let to_a_step = !body.contains('`') && !body.contains("()");
+                let objected = before.speaker != m.speaker;
                 for &j in &said.0[said.1..] {
+                    if to_a_step
+                        && objected
+                        && (taken_back[j] || j + 1 < k)
+                        && !corrects[j]
+                        && announces(j)
+                    {
+                        taken_back[j] = false;
+                        narrowed[j] = Some(kept.clone());
+                        continue;
+                    }
                     taken_back[j] = true;
                 }
                 if asks_what {
@@ -956,6 +985,45 @@ pub(crate) fn latest_word<'a>(
                                 != 0
                         })
                 }));
+            }
+            if let Some(kept) = &narrowed[k] {
+                // Each part that names a release its speaker did not name
+                // again goes: the whole part when it names no code, else
+                // the release word and where and when it goes ("deploying
+                // the `fix_tz()` patch to prod tonight" keeps the patch).
+                let same_step = |w: &str| {
+                    kept.iter()
+                        .any(|k| k.chars().take(4).eq(w.chars().take(4)))
+                };
+                for (a, b) in joined_parts(&text, m.body, m.end) {
+                    let part = &text[a..b];
+                    let mut release_at = None;
+                    let mut dest_at = None;
+                    let mut at = a;
+                    for word in part.split_inclusive(|c: char| !c.is_alphanumeric() && c != '\'') {
+                        let bare = word
+                            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                            .to_lowercase();
+                        if release_at.is_none() && intends_ahead(&bare) && !same_step(&bare) {
+                            release_at = Some((at, at + bare.len()));
+                        } else if release_at.is_some()
+                            && dest_at.is_none()
+                            && matches!(bare.as_str(), "to" | "into" | "in" | "on")
+                        {
+                            dest_at = Some(at);
+                        }
+                        at += word.len();
+                    }
+                    let Some((r0, r1)) = release_at else { continue };
+                    if part.contains('`') || part.contains("()") {
+                        cuts.push((r0, r1));
+                        if let Some(d) = dest_at {
+                            cuts.push((d, b));
+                        }
+                    } else {
+                        cuts.push((a, b));
+                    }
+                }
             }
             if reaffirmed[k] {
                 // "ok to deploy the hotfix now?" / "no, freeze until 6pm" /
