@@ -3475,6 +3475,23 @@ mod tests {
     }
 
     #[test]
+    fn leave_before_a_stage_keeps_the_thing_there() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let advice = advise(
+            &kb.engine,
+            "max: pushing the retrained demand model to prod tonight\nmax: actually hold on, let's leave it in staging over the weekend and compare against the champion there",
+        );
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.primary_scope.as_deref(), Some("integration"));
+        // "leave" with no stage after it still negates what follows.
+        let advice = advise(
+            &kb.engine,
+            "leaving the learning rate as is, only fixed the docstring of `clip_scores()`",
+        );
+        assert_eq!(advice.primary_scope.as_deref(), Some("unit"));
+    }
+
+    #[test]
     fn a_library_method_named_alone_is_the_librarys() {
         let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
         let rules = |t: &str| -> Vec<String> {

@@ -1472,6 +1472,7 @@ mod tests {
         let pointers = ["it", "that", "this"].map(String::from);
         let copulas = ["is", "are"].map(String::from);
         let times = ["monday", "tomorrow", "tonight"].map(String::from);
+        let placing = ["leave"].map(String::from);
         latest_word(
             Cow::Borrowed(text),
             &ThreadCues {
@@ -1480,13 +1481,13 @@ mod tests {
                 postponements: &postponements,
                 moves: &moves,
                 times: &times,
-                placing: &[],
+                placing: &placing,
                 self_corrections: &self_corrections,
                 pointers: &pointers,
                 copulas: &copulas,
             },
             &|w: &str| match w {
-                "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
+                "untouched" | "none" | "not" | "nothing" | "nobody" | "without" | "leave" => {
                     class::NEG_FORWARD
                 }
                 "are" | "is" | "which" => class::ASK,
@@ -1837,6 +1838,53 @@ mod tests {
         // A rule about releases cancels none.
         let rule = "ana: deploying v9 tonight\nbo: nothing ships without a canary";
         assert_eq!(latest(rule), rule);
+    }
+
+    #[test]
+    fn a_new_time_from_the_releases_owner_moves_the_release() {
+        // The latest word wins for the release's date: it still stands.
+        let text = "ana: deploying v9 tonight\nbo: nothing ships this week\nana: fine, monday then";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("deploying v9 tonight"), "{out}");
+        // Someone else naming a time moves nothing; nor does a reply that
+        // narrows or denies.
+        for text in [
+            "ana: deploying v9 tonight\nbo: nothing ships this week\ncy: monday then",
+            "ana: deploying v9 tonight\nbo: nothing ships this week\nana: ok, not monday either",
+        ] {
+            assert!(!latest(text).contains("deploying"), "{text}");
+        }
+        // A question that was the release, answered with when, is asked no more.
+        let text = "liz: ok to start deploying the hotfix now?\nmat: no, freeze until 6pm\nliz: fine, at 6 then";
+        let out = latest(text);
+        assert!(out.contains("deploying the hotfix now "), "{out}");
+    }
+
+    #[test]
+    fn narrowing_to_a_step_after_an_objection_keeps_the_change() {
+        let text = "jo: fixed `fix_tz()` and deploying it to prod tonight\nkai: no, nobody touches prod\njo: ok, just the fix then";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("fixed `fix_tz()`"), "{out}");
+        assert!(!out.contains("deploying"), "{out}");
+        assert!(!out.contains("prod tonight"), "{out}");
+        // The release word and where it goes leave; the code it carried stays.
+        let text = "jo: deploying the `fix_tz()` patch to prod tonight\nkai: no, nobody touches prod\njo: ok, just the patch then";
+        let out = latest(text);
+        assert!(out.contains("the `fix_tz()` patch"), "{out}");
+        assert!(!out.contains("deploying") && !out.contains("prod tonight"), "{out}");
+        // A narrowing that names code of its own replaces what was said.
+        let text = "jo: bumped lr and deploying v3 tonight\nkai: no, nobody touches prod\njo: ok, only the `clip()` fix then";
+        assert!(!latest(text).contains("bumped lr"));
+    }
+
+    #[test]
+    fn a_placing_word_in_a_correction_is_left_to_the_reader() {
+        let text = "max: deploying v9 to prod tonight\nmax: actually no, leave it in staging";
+        let out = latest(text);
+        assert!(out.contains("leave it in staging"), "{out}");
+        assert!(!out.contains("deploying"), "{out}");
     }
 
     #[test]
