@@ -559,6 +559,22 @@ pub(crate) fn latest_word<'a>(
         let m = &messages[k];
         let body = &text[m.body..m.end];
         let mut found = opening(body);
+        // "deploying the new tokenizer to prod tonight" / ... / "no,
+        // retraining with it first, prod waits": a clause anywhere in a later
+        // message by the release's own speaker that puts the release off
+        // takes back the releases announced before it, as a denial does;
+        // the rest of every message stands.
+        if (0..k).any(|j| messages[j].speaker == m.speaker && announces(j))
+            && !clauses_where(&text, m.body, m.end, |w| {
+                holds(w, postponements)
+                    && w
+                        .iter()
+                        .any(|w| intends(w) || matches!(w.as_str(), "prod" | "production"))
+            })
+            .is_empty()
+        {
+            denied_before = denied_before.max(k);
+        }
         // "ugh right, canary pushed to the 16th": moving something to a
         // later time in the first sentence puts it off, as "postponed" does.
         if let Some(marker) = postponements.first()
