@@ -567,8 +567,7 @@ pub(crate) fn latest_word<'a>(
         if (0..k).any(|j| messages[j].speaker == m.speaker && announces(j))
             && !clauses_where(&text, m.body, m.end, |w| {
                 holds(w, postponements)
-                    && w
-                        .iter()
+                    && w.iter()
                         .any(|w| intends(w) || matches!(w.as_str(), "prod" | "production"))
             })
             .is_empty()
@@ -756,12 +755,13 @@ pub(crate) fn latest_word<'a>(
         // then") or denying anything narrows or withdraws, as below.
         if found.is_empty() && !body.trim_end().ends_with('?') {
             let words = sentence_words(first_sentence(body));
-            let at_clock = words.windows(2).any(|w| {
-                w[0] == "at" && w[1].starts_with(|c: char| c.is_ascii_digit())
-            }) || words.iter().any(|w| {
-                w.starts_with(|c: char| c.is_ascii_digit())
-                    && (w.ends_with("am") || w.ends_with("pm"))
-            });
+            let at_clock = words
+                .windows(2)
+                .any(|w| w[0] == "at" && w[1].starts_with(|c: char| c.is_ascii_digit()))
+                || words.iter().any(|w| {
+                    w.starts_with(|c: char| c.is_ascii_digit())
+                        && (w.ends_with("am") || w.ends_with("pm"))
+                });
             let names_time = at_clock
                 || words
                     .iter()
@@ -1007,10 +1007,8 @@ pub(crate) fn latest_word<'a>(
                 // again goes: the whole part when it names no code, else
                 // the release word and where and when it goes ("deploying
                 // the `fix_tz()` patch to prod tonight" keeps the patch).
-                let same_step = |w: &str| {
-                    kept.iter()
-                        .any(|k| k.chars().take(4).eq(w.chars().take(4)))
-                };
+                let same_step =
+                    |w: &str| kept.iter().any(|k| k.chars().take(4).eq(w.chars().take(4)));
                 for (a, b) in joined_parts(&text, m.body, m.end) {
                     let part = &text[a..b];
                     let mut release_at = None;
@@ -1889,10 +1887,24 @@ mod tests {
         let text = "jo: deploying the `fix_tz()` patch to prod tonight\nkai: no, nobody touches prod\njo: ok, just the patch then";
         let out = latest(text);
         assert!(out.contains("the `fix_tz()` patch"), "{out}");
-        assert!(!out.contains("deploying") && !out.contains("prod tonight"), "{out}");
+        assert!(
+            !out.contains("deploying") && !out.contains("prod tonight"),
+            "{out}"
+        );
         // A narrowing that names code of its own replaces what was said.
         let text = "jo: bumped lr and deploying v3 tonight\nkai: no, nobody touches prod\njo: ok, only the `clip()` fix then";
         assert!(!latest(text).contains("bumped lr"));
+    }
+
+    #[test]
+    fn a_later_clause_that_puts_the_release_off_takes_it_back() {
+        // The test postponements hold "postponed": its own speaker's later
+        // clause puts the release off; the retrain told there stands.
+        let text = "wes: deploying v9 tonight\nval: did training use the same tokenizer?\nwes: no, retraining with it first, prod postponed";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("deploying"), "{out}");
+        assert!(out.contains("retraining with it first"), "{out}");
     }
 
     #[test]
