@@ -542,3 +542,14 @@ fn fifty_sixth_development_set_threads_shorthand_tests_docs_english() {
     // last 25 lines are a check part never tuned on.
     score("advice56.jsonl", 0.86);
 }
+
+#[test]
+fn fifty_ninth_development_set_thread_transcripts() {
+    // Thread transcripts of two to six messages (names, clock times, quotes,
+    // CI and workflow bots): a release denied or put off and then given a new
+    // date by its owner, a release withdrawn to a staging comparison, a
+    // release narrowed to a merge, questions answered by another speaker, a
+    // bot's failure with a person's diagnosis naming the change, and changes
+    // withdrawn whole. The last 25 lines are a check part never tuned on.
+    score("advice59.jsonl", 0.85);
+}

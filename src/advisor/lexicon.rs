@@ -191,6 +191,12 @@ pub(crate) struct Lexicon {
     reschedule_verbs: Cues,
     /// Words that say a release step stays put ("stays", "still").
     state_words: Vec<String>,
+    /// Words that name when something happens ("monday", "tomorrow"),
+    /// lower case.
+    times: Vec<String>,
+    /// Forward negations that keep a thing in the stage named after them
+    /// ("leave it in staging"), lower case.
+    placing: Vec<String>,
     compound_heads: Vec<String>,
     reverts: Vec<String>,
     /// Renames (`rename_words`, `rename_blockers`, and the setting names of
@@ -608,6 +614,30 @@ impl Lexicon {
     pub(crate) fn set_moves(&mut self, reschedule_verbs: Vec<String>, state_words: Vec<String>) {
         self.reschedule_verbs = Cues::new(reschedule_verbs);
         self.state_words = state_words;
+    }
+
+    pub(crate) fn set_placing(&mut self, placing: Vec<String>) {
+        self.placing = placing;
+    }
+
+    /// Whether `word`, as typed in lower case, is a forward negation that
+    /// keeps a thing in the stage named after it ("leave it in staging").
+    pub(crate) fn is_placing(&self, word: &str) -> bool {
+        self.placing.iter().any(|p| p == word)
+    }
+
+    /// Forward negations that keep a thing in the stage named after them.
+    pub(crate) fn placing(&self) -> &[String] {
+        &self.placing
+    }
+
+    pub(crate) fn set_times(&mut self, times: Vec<String>) {
+        self.times = times;
+    }
+
+    /// Words that name when something happens ("monday", "tomorrow").
+    pub(crate) fn times(&self) -> &[String] {
+        &self.times
     }
 
     pub(crate) fn reschedule_verbs(&self) -> &Cues {

@@ -140,6 +140,8 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
             concessions: engine.lexicon.concessions(),
             postponements: engine.lexicon.postponements(),
             moves: engine.lexicon.reschedule_verbs(),
+            times: engine.lexicon.times(),
+            placing: engine.lexicon.placing(),
             self_corrections: engine.lexicon.self_corrections(),
             pointers: engine.lexicon.pointers(),
             copulas: engine.lexicon.copulas(),
@@ -3053,7 +3055,7 @@ pub(crate) fn analyse(
     let mut repaired: FxHashMap<String, u32> = FxHashMap::default();
     let mut fwd_open = false;
     let mut words: Vec<mood::Word<'_>> = Vec::with_capacity(raw.len());
-    for token in &raw {
+    for (k, token) in raw.iter().enumerate() {
         let tok = match token.kind {
             TokenKind::Break => BREAK,
             TokenKind::Comma => COMMA,
@@ -3072,6 +3074,27 @@ pub(crate) fn analyse(
                     known => known,
                 }
             }
+        };
+        // "leave it in staging over the weekend": a placing negation whose
+        // next words (past stop words) name a stage keeps the thing there;
+        // it negates nothing, and is read as "keep".
+        let tok = if token.kind == TokenKind::Word
+            && lex.has(tok, class::NEG_FORWARD)
+            && lex.is_placing(&token.word.to_lowercase())
+        {
+            let stages = ["dev", "staging", "prod"].map(|id| lex.concept(id));
+            let next = raw[k + 1..]
+                .iter()
+                .take_while(|t| t.kind == TokenKind::Word)
+                .map(|t| lex.exact(&text::stem(&t.word)))
+                .find(|&t| !lex.has(t, class::STOP));
+            if next.is_some_and(|t| stages.contains(&Some(lex.canonical(t)))) {
+                lex.exact(&text::stem("keep"))
+            } else {
+                tok
+            }
+        } else {
+            tok
         };
         words.push(mood::Word {
             kind: token.kind,
@@ -3499,6 +3522,23 @@ mod tests {
         assert_eq!(advice.reading, Reading::Nothing);
         let advice = advise(&kb.engine, "who runs the test suite on friday?");
         assert_eq!(advice.reading, Reading::Question);
+    }
+
+    #[test]
+    fn leave_before_a_stage_keeps_the_thing_there() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let advice = advise(
+            &kb.engine,
+            "max: pushing the retrained demand model to prod tonight\nmax: actually hold on, let's leave it in staging over the weekend and compare against the champion there",
+        );
+        assert_eq!(advice.reading, Reading::Change);
+        assert_eq!(advice.primary_scope.as_deref(), Some("integration"));
+        // "leave" with no stage after it still negates what follows.
+        let advice = advise(
+            &kb.engine,
+            "leaving the learning rate as is, only fixed the docstring of `clip_scores()`",
+        );
+        assert_eq!(advice.primary_scope.as_deref(), Some("unit"));
     }
 
     #[test]

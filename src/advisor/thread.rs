@@ -328,6 +328,11 @@ pub(crate) struct ThreadCues<'c> {
     pub(crate) postponements: &'c Cues,
     /// Verbs that move something later or into another PR ("pushed").
     pub(crate) moves: &'c Cues,
+    /// Words that name when something happens ("monday", "tomorrow").
+    pub(crate) times: &'c [String],
+    /// Forward negations that keep a thing where a stage named after them
+    /// says ("leave it in staging"); the reader decides which negate.
+    pub(crate) placing: &'c [String],
     /// Words that open a sentence taking back the same message's earlier
     /// sentences ("actually no", "scratch that").
     pub(crate) self_corrections: &'c Cues,
@@ -431,6 +436,8 @@ pub(crate) fn latest_word<'a>(
         concessions,
         postponements,
         moves,
+        times,
+        placing,
         self_corrections,
         pointers,
         copulas,
@@ -535,6 +542,12 @@ pub(crate) fn latest_word<'a>(
     // Messages before this index have their announced releases denied by a
     // later message.
     let mut denied_before = 0;
+    // Messages whose release was denied or put off and then moved to a new
+    // time by its owner ("fine, monday then"): the release stands.
+    let mut reaffirmed = vec![false; messages.len()];
+    // Messages narrowed by their speaker after someone else took them back,
+    // with the release words the narrowing named again ("just the merge").
+    let mut narrowed: Vec<Option<Vec<String>>> = vec![None; messages.len()];
     // Per speaker: the messages they sent so far, and how many of those are
     // already taken back.
     let mut by_speaker: std::collections::HashMap<&str, (Vec<usize>, usize)> =
@@ -546,6 +559,21 @@ pub(crate) fn latest_word<'a>(
         let m = &messages[k];
         let body = &text[m.body..m.end];
         let mut found = opening(body);
+        // "deploying the new tokenizer to prod tonight" / ... / "no,
+        // retraining with it first, prod waits": a clause anywhere in a later
+        // message by the release's own speaker that puts the release off
+        // takes back the releases announced before it, as a denial does;
+        // the rest of every message stands.
+        if (0..k).any(|j| messages[j].speaker == m.speaker && announces(j))
+            && !clauses_where(&text, m.body, m.end, |w| {
+                holds(w, postponements)
+                    && w.iter()
+                        .any(|w| intends(w) || matches!(w.as_str(), "prod" | "production"))
+            })
+            .is_empty()
+        {
+            denied_before = denied_before.max(k);
+        }
         // "ugh right, canary pushed to the 16th": moving something to a
         // later time in the first sentence puts it off, as "postponed" does.
         if let Some(marker) = postponements.first()
@@ -719,6 +747,49 @@ pub(crate) fn latest_word<'a>(
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
+        // "deploying the scoring job tonight" / "no deploys on friday" /
+        // "fine, monday then": the release's own speaker answering a denial
+        // or a postponement with only a new time moves the release there;
+        // it still stands. The latest word wins for the release's date, not
+        // for the release. Naming what is left instead ("ok, just the merge
+        // then") or denying anything narrows or withdraws, as below.
+        if found.is_empty() && !body.trim_end().ends_with('?') {
+            let words = sentence_words(first_sentence(body));
+            let at_clock = words
+                .windows(2)
+                .any(|w| w[0] == "at" && w[1].starts_with(|c: char| c.is_ascii_digit()))
+                || words.iter().any(|w| {
+                    w.starts_with(|c: char| c.is_ascii_digit())
+                        && (w.ends_with("am") || w.ends_with("pm"))
+                });
+            let names_time = at_clock
+                || words
+                    .iter()
+                    .any(|w| times.iter().any(|t| t == w) || defers(w));
+            let narrows_or_denies = words.iter().any(|w| {
+                contrasts(w)
+                    || negates(w)
+                    || matches!(w.as_str(), "no" | "nope" | "nah" | "instead")
+            });
+            let owned: Vec<usize> = by_speaker
+                .get(m.speaker)
+                .map(|said| {
+                    said.0
+                        .iter()
+                        .copied()
+                        .filter(|&j| (taken_back[j] || j < denied_before) && announces(j))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if names_time && !narrows_or_denies && words.len() <= 10 && !owned.is_empty() {
+                for j in owned {
+                    taken_back[j] = false;
+                    reaffirmed[j] = true;
+                }
+                by_speaker.entry(m.speaker).or_default().0.push(k);
+                continue;
+            }
+        }
         // "fine, only the `clip_amount()` fix in this one", "ok ok, just the
         // lr then": a speaker who opens, after at most a short
         // acknowledgement, with "only" or "just" narrows what they said
@@ -735,7 +806,33 @@ pub(crate) fn latest_word<'a>(
         {
             let said = by_speaker.entry(m.speaker).or_default();
             if said.0.len() > said.1 && narrows(body, copulas) {
+                // "merging the `fix_tz()` change and deploying it to prod" /
+                // "no, we're in a freeze" / "ok, just the merge then": after
+                // someone else objected to (or took back) a message that
+                // announced a release, its speaker narrowing it to a step
+                // keeps that message but for the release parts they did not
+                // name again; the latest word wins for the release, not for
+                // the change.
+                // Only a narrowing that names no code of its own ("ok, only
+                // the merge today") narrows to a step of what was said; one
+                // that names code ("only the `clip()` fix") replaces it.
+                let kept: Vec<String> = sentence_words(body)
+                    .into_iter()
+                    .filter(|w| intends(w))
+                    .collect();
+                let to_a_step = !body.contains('`') && !body.contains("()");
+                let objected = before.speaker != m.speaker;
                 for &j in &said.0[said.1..] {
+                    if to_a_step
+                        && objected
+                        && (taken_back[j] || j + 1 < k)
+                        && !corrects[j]
+                        && announces(j)
+                    {
+                        taken_back[j] = false;
+                        narrowed[j] = Some(kept.clone());
+                        continue;
+                    }
                     taken_back[j] = true;
                 }
                 if asks_what {
@@ -905,7 +1002,53 @@ pub(crate) fn latest_word<'a>(
                         })
                 }));
             }
-            if k < denied_before {
+            if let Some(kept) = &narrowed[k] {
+                // Each part that names a release its speaker did not name
+                // again goes: the whole part when it names no code, else
+                // the release word and where and when it goes ("deploying
+                // the `fix_tz()` patch to prod tonight" keeps the patch).
+                let same_step =
+                    |w: &str| kept.iter().any(|k| k.chars().take(4).eq(w.chars().take(4)));
+                for (a, b) in joined_parts(&text, m.body, m.end) {
+                    let part = &text[a..b];
+                    let mut release_at = None;
+                    let mut dest_at = None;
+                    let mut at = a;
+                    for word in part.split_inclusive(|c: char| !c.is_alphanumeric() && c != '\'') {
+                        let bare = word
+                            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                            .to_lowercase();
+                        if release_at.is_none() && intends_ahead(&bare) && !same_step(&bare) {
+                            release_at = Some((at, at + bare.len()));
+                        } else if release_at.is_some()
+                            && dest_at.is_none()
+                            && matches!(bare.as_str(), "to" | "into" | "in" | "on")
+                        {
+                            dest_at = Some(at);
+                        }
+                        at += word.len();
+                    }
+                    let Some((r0, r1)) = release_at else { continue };
+                    if part.contains('`') || part.contains("()") {
+                        cuts.push((r0, r1));
+                        if let Some(d) = dest_at {
+                            cuts.push((d, b));
+                        }
+                    } else {
+                        cuts.push((a, b));
+                    }
+                }
+            }
+            if reaffirmed[k] {
+                // "ok to deploy the hotfix now?" / "no, freeze until 6pm" /
+                // "fine, I'll deploy it at 6": the question was the release,
+                // and its answer says when.
+                let asked = text[m.body..m.end].trim_end();
+                if asked.ends_with('?') {
+                    cuts.push((m.body + asked.len() - 1, m.body + asked.len()));
+                }
+            }
+            if k < denied_before && !reaffirmed[k] {
                 // "bumping lr and promoting v3 today": the release is the
                 // part after "and", the lr bump stands.
                 cuts.extend(
@@ -925,10 +1068,15 @@ pub(crate) fn latest_word<'a>(
             if corrects[k] {
                 // A denial that names what is left ("nothing left except
                 // the CHANGELOG entry") says what stands.
+                // "actually no, leave it in staging over the weekend": a
+                // placing word is left to the reader, which keeps the thing
+                // in the stage it names or negates what follows.
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
-                    w.iter()
-                        .any(|w| negates(w) && !corrections.iter().any(|c| c == w))
-                        && !w.iter().any(|w| contrasts(w))
+                    w.iter().any(|w| {
+                        negates(w)
+                            && !corrections.iter().any(|c| c == w)
+                            && !placing.iter().any(|p| p == w)
+                    }) && !w.iter().any(|w| contrasts(w))
                 }));
             }
             // A question that someone else answers with a bare "yes" ("are you
@@ -1337,6 +1485,8 @@ mod tests {
         let self_corrections = Cues::new(vec!["actually no".to_owned(), "scratch that".to_owned()]);
         let pointers = ["it", "that", "this"].map(String::from);
         let copulas = ["is", "are"].map(String::from);
+        let times = ["monday", "tomorrow", "tonight"].map(String::from);
+        let placing = ["leave"].map(String::from);
         latest_word(
             Cow::Borrowed(text),
             &ThreadCues {
@@ -1344,12 +1494,14 @@ mod tests {
                 concessions: &concessions,
                 postponements: &postponements,
                 moves: &moves,
+                times: &times,
+                placing: &placing,
                 self_corrections: &self_corrections,
                 pointers: &pointers,
                 copulas: &copulas,
             },
             &|w: &str| match w {
-                "untouched" | "none" | "not" | "nothing" | "nobody" | "without" => {
+                "untouched" | "none" | "not" | "nothing" | "nobody" | "without" | "leave" => {
                     class::NEG_FORWARD
                 }
                 "are" | "is" | "which" => class::ASK,
@@ -1700,6 +1852,67 @@ mod tests {
         // A rule about releases cancels none.
         let rule = "ana: deploying v9 tonight\nbo: nothing ships without a canary";
         assert_eq!(latest(rule), rule);
+    }
+
+    #[test]
+    fn a_new_time_from_the_releases_owner_moves_the_release() {
+        // The latest word wins for the release's date: it still stands.
+        let text = "ana: deploying v9 tonight\nbo: nothing ships this week\nana: fine, monday then";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("deploying v9 tonight"), "{out}");
+        // Someone else naming a time moves nothing; nor does a reply that
+        // narrows or denies.
+        for text in [
+            "ana: deploying v9 tonight\nbo: nothing ships this week\ncy: monday then",
+            "ana: deploying v9 tonight\nbo: nothing ships this week\nana: ok, not monday either",
+        ] {
+            assert!(!latest(text).contains("deploying"), "{text}");
+        }
+        // A question that was the release, answered with when, is asked no more.
+        let text = "liz: ok to start deploying the hotfix now?\nmat: no, freeze until 6pm\nliz: fine, at 6 then";
+        let out = latest(text);
+        assert!(out.contains("deploying the hotfix now "), "{out}");
+    }
+
+    #[test]
+    fn narrowing_to_a_step_after_an_objection_keeps_the_change() {
+        let text = "jo: fixed `fix_tz()` and deploying it to prod tonight\nkai: no, nobody touches prod\njo: ok, just the fix then";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("fixed `fix_tz()`"), "{out}");
+        assert!(!out.contains("deploying"), "{out}");
+        assert!(!out.contains("prod tonight"), "{out}");
+        // The release word and where it goes leave; the code it carried stays.
+        let text = "jo: deploying the `fix_tz()` patch to prod tonight\nkai: no, nobody touches prod\njo: ok, just the patch then";
+        let out = latest(text);
+        assert!(out.contains("the `fix_tz()` patch"), "{out}");
+        assert!(
+            !out.contains("deploying") && !out.contains("prod tonight"),
+            "{out}"
+        );
+        // A narrowing that names code of its own replaces what was said.
+        let text = "jo: bumped lr and deploying v3 tonight\nkai: no, nobody touches prod\njo: ok, only the `clip()` fix then";
+        assert!(!latest(text).contains("bumped lr"));
+    }
+
+    #[test]
+    fn a_later_clause_that_puts_the_release_off_takes_it_back() {
+        // The test postponements hold "postponed": its own speaker's later
+        // clause puts the release off; the retrain told there stands.
+        let text = "wes: deploying v9 tonight\nval: did training use the same tokenizer?\nwes: no, retraining with it first, prod postponed";
+        let out = latest(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("deploying"), "{out}");
+        assert!(out.contains("retraining with it first"), "{out}");
+    }
+
+    #[test]
+    fn a_placing_word_in_a_correction_is_left_to_the_reader() {
+        let text = "max: deploying v9 to prod tonight\nmax: actually no, leave it in staging";
+        let out = latest(text);
+        assert!(out.contains("leave it in staging"), "{out}");
+        assert!(!out.contains("deploying"), "{out}");
     }
 
     #[test]

@@ -1128,6 +1128,8 @@ fn build_lexicon(
     lex.set_circumstances(lower(&raw.circumstances));
     lex.set_hedges(lower(&raw.hedges));
     lex.set_moves(lower(&raw.reschedule_verbs), lower(&raw.state_words));
+    lex.set_times(lower(&raw.reschedule_times));
+    lex.set_placing(lower(&raw.negation.placing));
     lex.set_compound_heads(lower(&raw.compound_heads));
     lex.set_reverts(lower(&raw.reverts));
     {

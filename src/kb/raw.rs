@@ -416,6 +416,11 @@ pub(crate) struct LexiconFile {
     /// Verbs that move something to a later time or another PR.
     #[serde(default)]
     pub(crate) reschedule_verbs: Vec<Spanned<String>>,
+    /// Words that name when something happens ("monday", "tomorrow"): a
+    /// reply by a release's owner that only names one after the release was
+    /// denied or put off moves it there.
+    #[serde(default)]
+    pub(crate) reschedule_times: Vec<Spanned<String>>,
     /// Words after a release step that say it stays where it is.
     #[serde(default)]
     pub(crate) state_words: Vec<Spanned<String>>,
@@ -453,6 +458,10 @@ pub(crate) struct RawNegation {
     pub(crate) clause: Vec<Spanned<String>>,
     /// Negate only what follows them ("without retraining").
     pub(crate) forward: Vec<Spanned<String>>,
+    /// Forward negations that, followed by a stage's name, keep the thing
+    /// in that stage instead ("leave it in staging over the weekend").
+    #[serde(default)]
+    pub(crate) placing: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
