@@ -124,6 +124,11 @@ pub(crate) mod class {
     /// writes one between two words ("staging to prod") needs one there in
     /// the message too, though it is dropped like any stop word.
     pub(crate) const DIRECTION: u64 = 1 << 34;
+    /// A word that tells a test's state ("flaky", "red", "slow"): a sentence
+    /// about a kind of test with one and no change verb ("e2e for the FS
+    /// pipeline is flaky") reports how the test runs, not a change to what
+    /// it tests.
+    pub(crate) const TEST_STATE: u64 = 1 << 35;
 }
 
 /// One token of the analysed message.
