@@ -452,6 +452,12 @@ impl Lexicon {
         self.has(self.exact(&text::stem(&lower)), class::DIRECTION)
     }
 
+    /// Whether a typed word opens a question (`question_words`).
+    pub(crate) fn is_question_word(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.has(self.exact(&text::stem(&lower)), class::ASK)
+    }
+
     pub(crate) fn exact(&self, stem: &str) -> Tok {
         match self.ids.get(stem) {
             Some(&id) => self.canonical(id),
