@@ -1494,8 +1494,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         }
     }
     let about_tests = |n: u32| scope_sentences.contains(&n) && !verb_sentences.contains(&n);
-    // "e2e for the FS pipeline is flaky", "the batch inference e2e suite is
-    // way too slow": such a sentence that tells the test's state
+    // "e2e for the FS pipeline is flaky", "the batch inference e2e suite
+    // takes 40 min now, way too slow": such a sentence that tells the test's state
     // (`test_states`) reports how the test runs; what it tests did not
     // change, whether or not a change is told elsewhere.
     let mut state_sentences = rustc_hash::FxHashSet::default();
@@ -3679,5 +3679,20 @@ mod tests {
         );
         // "so that" inside "also thatch" is no cue.
         assert!(circumstance_clauses("also thatched roofs", &cues).is_empty());
+    }
+
+    #[test]
+    fn a_sentence_telling_a_tests_state_is_no_change_to_what_it_tests() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        for text in [
+            "e2e for the FS pipeline is flaky",
+            "the batch inference e2e suite takes 40 min now, way too slow",
+        ] {
+            let advice = advise(&kb.engine, text);
+            assert_eq!(advice.primary_scope, None, "{text}");
+        }
+        // A change told in the same sentence still counts.
+        let advice = advise(&kb.engine, "the e2e is flaky since I changed the feature table schema");
+        assert!(advice.primary_scope.is_some());
     }
 }

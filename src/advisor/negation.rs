@@ -418,6 +418,16 @@ mod tests {
     }
 
     #[test]
+    fn a_segment_that_asks_inherits_no_negation() {
+        let words = negated_words("dev to prod in one go, no staging step - is that ok for a hotfix?");
+        assert!(words.contains(&"staging".to_string()), "{words:?}");
+        assert!(!words.contains(&"hotfix".to_string()), "{words:?}");
+        // A relative clause is no question: it still continues the list.
+        let words = negated_words("we did not touch the tokenizer, which the scorer uses");
+        assert!(words.contains(&"tokenizer".to_string()), "{words:?}");
+    }
+
+    #[test]
     fn a_not_between_two_words_negates_only_what_follows() {
         assert_eq!(
             negated_words("the job is in spark not pandas now"),
