@@ -3692,7 +3692,10 @@ mod tests {
             assert_eq!(advice.primary_scope, None, "{text}");
         }
         // A change told in the same sentence still counts.
-        let advice = advise(&kb.engine, "the e2e is flaky since I changed the feature table schema");
+        let advice = advise(
+            &kb.engine,
+            "the e2e is flaky since I changed the feature table schema",
+        );
         assert!(advice.primary_scope.is_some());
     }
 }

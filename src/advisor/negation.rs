@@ -419,7 +419,8 @@ mod tests {
 
     #[test]
     fn a_segment_that_asks_inherits_no_negation() {
-        let words = negated_words("dev to prod in one go, no staging step - is that ok for a hotfix?");
+        let words =
+            negated_words("dev to prod in one go, no staging step - is that ok for a hotfix?");
         assert!(words.contains(&"staging".to_string()), "{words:?}");
         assert!(!words.contains(&"hotfix".to_string()), "{words:?}");
         // A relative clause is no question: it still continues the list.
