@@ -124,6 +124,11 @@ pub(crate) mod class {
     /// writes one between two words ("staging to prod") needs one there in
     /// the message too, though it is dropped like any stop word.
     pub(crate) const DIRECTION: u64 = 1 << 34;
+    /// A word that tells a test's state ("flaky", "red", "slow"): a sentence
+    /// about a kind of test with one and no change verb ("e2e for the FS
+    /// pipeline is flaky") reports how the test runs, not a change to what
+    /// it tests.
+    pub(crate) const TEST_STATE: u64 = 1 << 35;
 }
 
 /// One token of the analysed message.
@@ -451,6 +456,12 @@ impl Lexicon {
     pub(crate) fn is_direction(&self, word: &str) -> bool {
         let lower = word.to_lowercase();
         self.has(self.exact(&text::stem(&lower)), class::DIRECTION)
+    }
+
+    /// Whether a typed word opens a question (`question_words`).
+    pub(crate) fn is_question_word(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.has(self.exact(&text::stem(&lower)), class::ASK)
     }
 
     pub(crate) fn exact(&self, stem: &str) -> Tok {

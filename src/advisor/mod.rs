@@ -1521,6 +1521,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         }
     }
     let about_tests = |n: u32| scope_sentences.contains(&n) && !verb_sentences.contains(&n);
+    // "e2e for the FS pipeline is flaky", "the batch inference e2e suite
+    // takes 40 min now, way too slow": such a sentence that tells the test's state
+    // (`test_states`) reports how the test runs; what it tests did not
+    // change, whether or not a change is told elsewhere.
+    let mut state_sentences = rustc_hash::FxHashSet::default();
+    for (item, &n) in items.iter().zip(&sentence_of) {
+        if engine.lexicon.has(item.tok, class::TEST_STATE) {
+            state_sentences.insert(n);
+        }
+    }
+    let tells_test_state = |n: u32| about_tests(n) && state_sentences.contains(&n);
     let told_elsewhere = named_code.iter().any(|&(item, _, _)| {
         !about_tests(sentence_of.get(item as usize).copied().unwrap_or(u32::MAX))
     }) || hits.iter().any(|h| {
@@ -1529,21 +1540,19 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             && h.reach == Reach::Signal
             && !about_tests(sentence_of[h.start as usize])
     });
-    let hits: Vec<Hit> = if told_elsewhere {
-        hits.into_iter()
-            .filter(|h| {
-                let r = &engine.rules[h.rule as usize];
-                !(r.kind == RuleKind::Change
-                    && matches!(
-                        r.subject,
-                        Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
-                    )
-                    && about_tests(sentence_of[h.start as usize]))
-            })
-            .collect()
-    } else {
-        hits
-    };
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| {
+            let r = &engine.rules[h.rule as usize];
+            let n = sentence_of[h.start as usize];
+            !(r.kind == RuleKind::Change
+                && matches!(
+                    r.subject,
+                    Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
+                )
+                && ((told_elsewhere && about_tests(n)) || tells_test_state(n)))
+        })
+        .collect();
     // Per rule: the words that fired it and whether any hit stood un-negated.
     let mut fired: FxHashMap<u32, (usize, bool, Vec<String>)> = FxHashMap::default();
     // Belief topics, kept apart: they count only if the message reads as a
@@ -3760,5 +3769,23 @@ mod tests {
         );
         // "so that" inside "also thatch" is no cue.
         assert!(circumstance_clauses("also thatched roofs", &cues).is_empty());
+    }
+
+    #[test]
+    fn a_sentence_telling_a_tests_state_is_no_change_to_what_it_tests() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        for text in [
+            "e2e for the FS pipeline is flaky",
+            "the batch inference e2e suite takes 40 min now, way too slow",
+        ] {
+            let advice = advise(&kb.engine, text);
+            assert_eq!(advice.primary_scope, None, "{text}");
+        }
+        // A change told in the same sentence still counts.
+        let advice = advise(
+            &kb.engine,
+            "the e2e is flaky since I changed the feature table schema",
+        );
+        assert!(advice.primary_scope.is_some());
     }
 }

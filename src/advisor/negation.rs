@@ -13,7 +13,9 @@
 //!   "upped num_layers from 2 to 4, hyperparams never leak past training"
 //!   negates only the claim;
 //! * a segment with no verb of its own continues the previous segment's
-//!   polarity ("we didn't touch the learning rate, batch size or epochs"), and
+//!   polarity ("we didn't touch the learning rate, batch size or epochs"),
+//!   unless it opens with a question word ("no staging step - is that ok
+//!   for a hotfix?" asks about the hotfix), and
 //!   a verbless list before a trailing negation takes it too
 //!   ("the learning rate and epochs were not changed");
 //! * a sentence after a colon that only negates ("not touched", "none")
@@ -146,7 +148,9 @@ fn analyse_sentence(
                     Polarity::Whole
                 }
             }
-            None if seg.has_verb || seg.after_contrast => Polarity::Plain,
+            None if seg.has_verb || seg.after_contrast || opens_question(items, text, seg, lex) => {
+                Polarity::Plain
+            }
             None if previous != Polarity::Plain => {
                 mark(out, seg.start, seg.end);
                 Polarity::Forward
@@ -179,6 +183,26 @@ fn analyse_sentence(
             j -= 1;
         }
     }
+}
+
+/// "dev to prod in one go, no staging step - is that acceptable for a
+/// hotfix?": a segment whose first word opens a question asks about what
+/// came before; it is no item of the negated list, so it inherits nothing.
+/// Stop words ("is", "are") are no items, so the first word is read from the
+/// text after the segment's comma.
+fn opens_question(items: &[Item], text: &str, seg: &Segment, lex: &Lexicon) -> bool {
+    if seg.start == 0 || items[seg.start].tok != COMMA {
+        return false;
+    }
+    let from = items[seg.start].end as usize;
+    let to = items.get(seg.end).map_or(text.len(), |i| i.end as usize);
+    let span = text.get(from..to.max(from)).unwrap_or_default();
+    // It asks: a question mark ends it (", which crashed ..." relates).
+    span.trim_end().ends_with('?')
+        && span
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| lex.is_question_word(w))
 }
 
 /// "serving lowercases the query before tokenizing now, the training
@@ -414,6 +438,17 @@ mod tests {
             .filter(|(i, n)| *n && i.tok != BREAK && i.tok != COMMA)
             .map(|(i, _)| text[i.start as usize..i.end as usize].to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_segment_that_asks_inherits_no_negation() {
+        let words =
+            negated_words("dev to prod in one go, no staging step - is that ok for a hotfix?");
+        assert!(words.contains(&"staging".to_string()), "{words:?}");
+        assert!(!words.contains(&"hotfix".to_string()), "{words:?}");
+        // A relative clause is no question: it still continues the list.
+        let words = negated_words("we did not touch the tokenizer, which the scorer uses");
+        assert!(words.contains(&"tokenizer".to_string()), "{words:?}");
     }
 
     #[test]

@@ -1243,6 +1243,7 @@ fn build_lexicon(
         (&raw.present_words, class::PRESENT, "present word"),
         (&raw.kind_words, class::KIND, "kind word"),
         (&raw.fix_words, class::FIX, "fix word"),
+        (&raw.test_states, class::TEST_STATE, "test state"),
     ] {
         for w in list {
             let tokens = crate::advisor::text::tokenize(w.get_ref());

@@ -284,6 +284,10 @@ pub(crate) struct LexiconFile {
     /// Words that frame a change as a bug fix ("patched", "off-by-one").
     #[serde(default)]
     pub(crate) fix_words: Vec<Spanned<String>>,
+    /// Words that tell a test's state ("flaky", "red", "slow"): a sentence
+    /// about a kind of test with one and no change verb reports that state.
+    #[serde(default)]
+    pub(crate) test_states: Vec<Spanned<String>>,
     /// Verbs that run tests; a sentence with one that reports no change
     /// proposes tests.
     #[serde(default)]
