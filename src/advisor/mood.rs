@@ -712,6 +712,14 @@ pub(crate) fn specificity(
             // "our" names the team's own thing ("our training reads it");
             // "now" tells the state of one thing ("amt now in cents").
             matches!(w.raw, "my" | "this" | "these" | "our" | "now")
+                // "is that really needed?", "does that retrain need tests?":
+                // a pointer back at something told.
+                || (w.raw == "that"
+                    && k > 0
+                    && matches!(
+                        sentence[k - 1].raw,
+                        "is" | "was" | "does" | "did" | "do" | "for" | "of" | "about" | "with"
+                    ))
                 || w.glued
                 || super::text::version_tag(w.raw)
                 // "rc3", "v12", "mpnet2": a name that ends on its number, not
@@ -1190,6 +1198,9 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     // nothing in particular.
     let moved = value_moves_outside(text, |i| within(&mood.generic, i));
     mood.reports |= moved;
+    if std::env::var_os("TS_MOOD").is_some() {
+        eprintln!("DEBUGMOOD {mood:?}");
+    }
     if !cited_labels.is_empty() {
         mood.naming_traps.extend(cited_labels);
         mood.naming_traps.sort_unstable();
@@ -1421,6 +1432,17 @@ fn judge(
     // someone changes the tokenizer, which tests catch it" asks after it
     // without a `?` too, when an auxiliary inverts the question.
     let condition = matches!(sentence[first].raw, "if" | "when" | "whenever");
+    // How definite what the sentence talks about is, read once (see
+    // [`Specificity`]). A lead-in that names a kind of change ("for seed or
+    // split changes in general, are unit tests enough?") may be as long as a
+    // condition.
+    let spec = specificity(
+        sentence,
+        question_mark || lex.has(sentence[first].tok, class::ASK),
+        text,
+        lex,
+    );
+    let generic = spec == Specificity::Generic;
     let inverts = |k: usize| {
         sentence[k + 1..].iter().take(3).any(|n| {
             matches!(
@@ -1433,7 +1455,7 @@ fn judge(
     // word after its clause is looked for.
     let after_condition = condition && (sentence[first].raw != "when" || !question_mark);
     let first = if (question_mark && !lex.has(sentence[first].tok, class::ASK)) || after_condition {
-        (1..sentence.len().min(if condition { 20 } else { 8 }))
+        (1..sentence.len().min(if condition || generic { 20 } else { 8 }))
             .find(|&k| {
                 sentence[k - 1].kind == TokenKind::Comma
                     && sentence[k].kind == TokenKind::Word
@@ -1639,8 +1661,6 @@ fn judge(
                         .get(k + 1)
                         .is_some_and(|n| matches!(n.raw, "thing" | "as")))
         });
-    let spec = specificity(sentence, opens_with_question || question_mark, text, lex);
-    let generic = spec == Specificity::Generic;
     if generic {
         mood.generic.push((opening, end));
     }
@@ -2356,8 +2376,11 @@ fn judge(
             });
         // Once the message points at something, no later word can take it
         // back, so the words (and their digits) need not be read again.
+        // A sentence about nothing in particular points at nothing ("do
+        // teams usually still run the full e2e?").
         mood.points_at |= !mood.points_at
             && !figurative
+            && !generic
             && (matches!(
                 w.raw,
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
