@@ -531,3 +531,16 @@ fn fifty_sixth_development_set_threads_shorthand_tests_docs_english() {
     // last 25 lines are a check part never tuned on.
     score("advice56.jsonl", 0.86);
 }
+
+#[test]
+fn fifty_eighth_development_set_the_reading_by_specificity() {
+    // The reading of a message: general questions that name a kind of change
+    // ("do dependency upgrades normally need ...?", "if a model gets retrained
+    // on last month's data, what has to run?"), questions about one's own
+    // concrete change ("can I skip staging for the lr change I pushed
+    // yesterday?"), beliefs in change-shaped words ("same code + new data =
+    // same model", "switching the optimizer only affects training") and a
+    // change followed by someone's belief about it. The last 25 lines are a
+    // check part never tuned on.
+    score("advice58.jsonl", 0.85);
+}

@@ -121,6 +121,10 @@ pub(crate) struct Mood {
     /// Byte ranges of sentences whose [`Specificity`] is generic: they talk
     /// about a kind of change, not one.
     pub(crate) generic: Vec<(usize, usize)>,
+    /// Some sentence's [`Specificity`] is `Acted`: someone present acted.
+    pub(crate) acted: bool,
+    /// Some sentence's [`Specificity`] is `Definite`.
+    pub(crate) definite: bool,
     /// A question asks how tests split between two occasions ("which tests
     /// run on every PR and which only before a release?", "which tests
     /// block a merge vs a prod deploy?").
@@ -679,8 +683,7 @@ pub(crate) fn specificity(
                     let at = k + 1 + j;
                     (change_at(at) && (past_form(n.raw) || n.raw.ends_with("ing")))
                         || matches!(n.raw, "gonna" | "about" | "planning")
-                        || (n.raw == "going"
-                            && sentence.get(at + 1).is_some_and(|t| t.raw == "to"))
+                        || (n.raw == "going" && sentence.get(at + 1).is_some_and(|t| t.raw == "to"))
                 })
     }) || sentence.iter().enumerate().any(|(k, w)| {
         // "upstream changed the schema", "Dana retrained it", "anyone
@@ -696,7 +699,13 @@ pub(crate) fn specificity(
                     && !p.raw.ends_with("ly")
                     && (matches!(
                         p.raw,
-                        "he" | "she" | "they" | "someone" | "somebody" | "anyone" | "anybody"
+                        "he" | "she"
+                            | "they"
+                            | "someone"
+                            | "somebody"
+                            | "anyone"
+                            | "anybody"
+                            | "upstream"
                     ) || !lex.has(
                         p.tok,
                         class::STOP | class::JOINER | class::KIND | class::ASK | class::CHANGE,
@@ -757,7 +766,10 @@ pub(crate) fn specificity(
     // whose subject is indefinite.
     let indefinite_condition = sentence.windows(2).any(|pair| {
         matches!(pair[0].raw, "if" | "when" | "whenever" | "once")
-            && matches!(pair[1].raw, "a" | "an" | "any" | "someone" | "somebody" | "anyone")
+            && matches!(
+                pair[1].raw,
+                "a" | "an" | "any" | "someone" | "somebody" | "anyone"
+            )
     });
     // "switching the optimizer only affects training", "lowering a threshold
     // ... is how everyone does it": an activity with no agent, as the
@@ -963,6 +975,7 @@ const IRREGULAR_PAST: [&str; 8] = [
 /// "6 -> 10", "0.1 → 0.2", "'a' → 'b'": an arrow with a number or a quoted
 /// value on either side reports a value that moved. An arrow between words ("'verify one
 /// function' → which test?") does not.
+#[cfg(test)]
 fn value_moves(text: &str) -> bool {
     value_moves_outside(text, |_| false)
 }
@@ -977,50 +990,52 @@ fn value_moves_outside(text: &str, aside: impl Fn(usize) -> bool) -> bool {
         return false;
     }
     ["->", "→", "=>", "⇒"].iter().any(|arrow| {
-        text.match_indices(arrow).filter(|&(i, _)| !aside(i)).any(|(i, a)| {
-            let before = text[..i].trim_end().chars().next_back();
-            let after = text[i + a.len()..].trim_start().chars().next();
-            // A number on either side, or quoted values on both
-            // ('recieve' → 'receive').
-            let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
-            let quote = |c: Option<char>| c.is_some_and(|c| "'\"`".contains(c));
-            // "→ v19": a version; "daily → hourly": a schedule.
-            let rest = text[i + a.len()..].trim_start();
-            let version =
-                rest.starts_with(['v', 'V']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
-            let cadence = |w: Option<&str>| {
-                w.is_some_and(|w| {
-                    let w = w
-                        .trim_matches(|c: char| !c.is_ascii_alphabetic())
-                        .to_ascii_lowercase();
-                    matches!(
-                        w.as_str(),
-                        "hourly" | "daily" | "nightly" | "weekly" | "monthly"
-                    )
-                })
-            };
-            let schedule = cadence(text[..i].split_whitespace().next_back())
-                && cadence(rest.split_whitespace().next());
-            // "user_id → (user_id, ts)", "cust_id -> customer_id": a name
-            // typed as an identifier on either side is a setting or a
-            // column that moved.
-            let identifier = |w: Option<&str>| {
-                w.map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
-                    .is_some_and(|w| {
-                        w.len() > 2
-                            && w.contains('_')
-                            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                            && w.bytes().any(|b| b.is_ascii_alphabetic())
+        text.match_indices(arrow)
+            .filter(|&(i, _)| !aside(i))
+            .any(|(i, a)| {
+                let before = text[..i].trim_end().chars().next_back();
+                let after = text[i + a.len()..].trim_start().chars().next();
+                // A number on either side, or quoted values on both
+                // ('recieve' → 'receive').
+                let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+                let quote = |c: Option<char>| c.is_some_and(|c| "'\"`".contains(c));
+                // "→ v19": a version; "daily → hourly": a schedule.
+                let rest = text[i + a.len()..].trim_start();
+                let version = rest.starts_with(['v', 'V'])
+                    && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+                let cadence = |w: Option<&str>| {
+                    w.is_some_and(|w| {
+                        let w = w
+                            .trim_matches(|c: char| !c.is_ascii_alphabetic())
+                            .to_ascii_lowercase();
+                        matches!(
+                            w.as_str(),
+                            "hourly" | "daily" | "nightly" | "weekly" | "monthly"
+                        )
                     })
-            };
-            digit(before)
-                || digit(after)
-                || (quote(before) && quote(after))
-                || version
-                || schedule
-                || identifier(text[..i].split_whitespace().next_back())
-                || identifier(rest.split_whitespace().next())
-        })
+                };
+                let schedule = cadence(text[..i].split_whitespace().next_back())
+                    && cadence(rest.split_whitespace().next());
+                // "user_id → (user_id, ts)", "cust_id -> customer_id": a name
+                // typed as an identifier on either side is a setting or a
+                // column that moved.
+                let identifier = |w: Option<&str>| {
+                    w.map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
+                        .is_some_and(|w| {
+                            w.len() > 2
+                                && w.contains('_')
+                                && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                && w.bytes().any(|b| b.is_ascii_alphabetic())
+                        })
+                };
+                digit(before)
+                    || digit(after)
+                    || (quote(before) && quote(after))
+                    || version
+                    || schedule
+                    || identifier(text[..i].split_whitespace().next_back())
+                    || identifier(rest.split_whitespace().next())
+            })
     })
 }
 
@@ -1198,9 +1213,6 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     // nothing in particular.
     let moved = value_moves_outside(text, |i| within(&mood.generic, i));
     mood.reports |= moved;
-    if std::env::var_os("TS_MOOD").is_some() {
-        eprintln!("DEBUGMOOD {mood:?}");
-    }
     if !cited_labels.is_empty() {
         mood.naming_traps.extend(cited_labels);
         mood.naming_traps.sort_unstable();
@@ -1455,7 +1467,9 @@ fn judge(
     // word after its clause is looked for.
     let after_condition = condition && (sentence[first].raw != "when" || !question_mark);
     let first = if (question_mark && !lex.has(sentence[first].tok, class::ASK)) || after_condition {
-        (1..sentence.len().min(if condition || generic { 20 } else { 8 }))
+        (1..sentence
+            .len()
+            .min(if condition || generic { 20 } else { 8 }))
             .find(|&k| {
                 sentence[k - 1].kind == TokenKind::Comma
                     && sentence[k].kind == TokenKind::Word
@@ -1664,6 +1678,8 @@ fn judge(
     if generic {
         mood.generic.push((opening, end));
     }
+    mood.acted |= spec == Specificity::Acted;
+    mood.definite |= spec == Specificity::Definite;
     if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
         // "how long should a canary sit at 5%?" asks about canaries;
@@ -3342,6 +3358,73 @@ mod tests {
         ] {
             assert!(mood(text).reports, "{text}");
         }
+    }
+
+    /// The specificity of the only sentence of `text`.
+    fn spec(text: &str) -> Specificity {
+        let m = mood(text);
+        match (m.acted, m.definite, m.generic.is_empty()) {
+            (true, _, _) => Specificity::Acted,
+            (_, true, _) => Specificity::Definite,
+            (_, _, false) => Specificity::Generic,
+            _ => Specificity::Unmarked,
+        }
+    }
+
+    #[test]
+    fn specificity_tells_one_change_from_a_kind() {
+        use Specificity::*;
+        // Someone present acted, or a change verb in the past after a subject.
+        assert_eq!(
+            spec("do we need a canary if all we touched is a docstring?"),
+            Acted
+        );
+        assert_eq!(
+            spec("upstream changed the schema of the orders table"),
+            Acted
+        );
+        assert_eq!(spec("anyone changed the embeddings model?"), Acted);
+        // A definite referent in front of the reader.
+        assert_eq!(spec("is a unit test enough for this?"), Definite);
+        assert_eq!(spec("rc3 is tagged"), Definite);
+        // A habit, an unnamed agent in a question, a condition with an
+        // indefinite subject, an activity or a sameness with no agent.
+        for generic in [
+            "do dependency upgrades normally need the serving env tested?",
+            "for seed or split changes in general, are unit tests enough?",
+            "if a model gets retrained on last month's data and the code is untouched, what has to run?",
+            "switching the optimizer from Adam to AdamW only affects training",
+            "100% line coverage on the feature code means the pipeline works end to end",
+            "same code + new data = same model",
+            "lowering a validation threshold whenever a release is blocked is how everyone does it",
+        ] {
+            assert_eq!(spec(generic), Generic, "{generic}");
+        }
+        // An unnamed agent in a statement is one person; a value given with
+        // "=" is no sameness; "split" is a noun, not a past verb.
+        assert_ne!(
+            spec("the pipeline deploys as soon as someone approves"),
+            Generic
+        );
+        assert_ne!(
+            spec("label definition change (fraud = chargeback within 90d, was 60d)"),
+            Generic
+        );
+        assert_eq!(spec("for seed or split changes, what runs?"), Unmarked);
+    }
+
+    #[test]
+    fn a_generic_sentence_neither_reports_nor_points() {
+        // A value that moves in a sentence about a kind is an example.
+        let m = mood(
+            "do dependency upgrades (like mlflow 2 → 3) normally need the serving env tested too?",
+        );
+        assert!(!m.reports && !m.points_at && !m.mentions_change);
+        // A statement about nothing in particular claims.
+        let m = mood("switching the optimizer from Adam to AdamW only affects training");
+        assert!(m.claims && !m.reports);
+        // One's own change stays a change inside a condition.
+        assert!(mood("do we need a canary if all we touched is a docstring?").mentions_change);
     }
 
     #[test]
