@@ -691,10 +691,12 @@ pub(crate) fn specificity(
         // so no noun such as "split") right after a subject that is no
         // article, copula, joiner or habit, outside a condition ("when only
         // the inference code changed" is any such time).
+        // A sentence that opens on one ("swapped the clustering algorithm
+        // ...") drops its subject, the writer.
         let prev = k.checked_sub(1).map(|p| &sentence[p]);
         change_at(k)
             && w.raw.ends_with("ed")
-            && prev.is_some_and(|p| {
+            && prev.is_none_or(|p| {
                 word(p)
                     && !p.raw.ends_with("ly")
                     && (matches!(
@@ -808,11 +810,13 @@ pub(crate) fn specificity(
     // no one present.
     let nobody = !sentence.iter().any(|w| speaker(w.raw) || w.raw == "you");
     let between_kinds = nobody
-        && (sentence.iter().any(|w| {
+        && (sentence.iter().enumerate().any(|(k, w)| {
             matches!(
                 w.raw,
                 "means" | "proves" | "guarantees" | "implies" | "equals"
             )
+            // "k-means" is an algorithm.
+            && !(k > 0 && sentence[k - 1].raw == "k")
         }) || (sentence.iter().any(|w| w.raw == "same")
             && first.is_some_and(|f| {
                 // "same code + new data = same model": sameness asserted with
