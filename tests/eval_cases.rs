@@ -567,3 +567,16 @@ fn sixtieth_development_set_read_as_nothing_or_the_wrong_thing() {
     // last 25 lines are a check part never tuned on.
     score("advice60.jsonl", 0.84);
 }
+
+#[test]
+fn fifty_eighth_development_set_the_reading_by_specificity() {
+    // The reading of a message: general questions that name a kind of change
+    // ("do dependency upgrades normally need ...?", "if a model gets retrained
+    // on last month's data, what has to run?"), questions about one's own
+    // concrete change ("can I skip staging for the lr change I pushed
+    // yesterday?"), beliefs in change-shaped words ("same code + new data =
+    // same model", "switching the optimizer only affects training") and a
+    // change followed by someone's belief about it. The last 25 lines are a
+    // check part never tuned on.
+    score("advice58.jsonl", 0.85);
+}

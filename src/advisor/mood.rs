@@ -118,6 +118,13 @@ pub(crate) struct Mood {
     /// ("what's the difference between the test stage and staging? same
     /// thing?").
     pub(crate) asks_difference: bool,
+    /// Byte ranges of sentences whose [`Specificity`] is generic: they talk
+    /// about a kind of change, not one.
+    pub(crate) generic: Vec<(usize, usize)>,
+    /// Some sentence's [`Specificity`] is `Acted`: someone present acted.
+    pub(crate) acted: bool,
+    /// Some sentence's [`Specificity`] is `Definite`.
+    pub(crate) definite: bool,
     /// A question asks how tests split between two occasions ("which tests
     /// run on every PR and which only before a release?", "which tests
     /// block a merge vs a prod deploy?").
@@ -622,6 +629,215 @@ fn dates_an_occasion(words: &[Word<'_>]) -> bool {
 /// report a change ("if nobody touched the code ...").
 const HYPOTHETICAL: [&str; 5] = ["if", "when", "whenever", "unless", "once"];
 
+/// How definite what one sentence talks about is: the one fact that tells a
+/// report or a question about one's own change ("we bumped lr, staging
+/// first?") from a question or a claim about a kind of change ("do
+/// dependency upgrades normally need the serving env tested?", "same code +
+/// new data = same model"). Computed once per sentence by [`specificity`];
+/// the reading of the sentence's change words follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Specificity {
+    /// Someone present acts: "we" or "I" (or a named subject) with a verb in
+    /// the past, present progressive or a plan ("we touched", "I'm
+    /// changing", "we're about to rename"), or a change verb in the past with
+    /// any subject that is no kind ("upstream changed the schema").
+    Acted,
+    /// A definite referent in front of the reader: "my", "this", "these", an
+    /// identifier, a version, a PR number, a date.
+    Definite,
+    /// Nothing in particular: an unnamed or plural agent or a habit
+    /// (`kind_words`: "people", "normally", "in general", and "every time",
+    /// "whenever"), a condition with an indefinite subject ("if a model gets
+    /// retrained ..."), an activity with no agent given a verdict
+    /// ("switching the optimizer only affects training"), or a verdict
+    /// between kinds of things ("100% coverage means ...", "same code + new
+    /// data = same model").
+    Generic,
+    /// None of these marks: the sentence is read by its other facts.
+    Unmarked,
+}
+
+/// Words that, right before a verb, make someone present its subject.
+fn speaker(raw: &str) -> bool {
+    matches!(
+        raw,
+        "we" | "i" | "im" | "ive" | "weve" | "were" | "ill" | "well" | "id" | "wed"
+    )
+}
+
+/// The [`Specificity`] of one sentence; `asks` when it is a question. `text`
+/// is the whole message, for the symbols the words leave out ("=").
+pub(crate) fn specificity(
+    sentence: &[Word<'_>],
+    asks: bool,
+    text: &str,
+    lex: &Lexicon,
+) -> Specificity {
+    let word = |w: &Word<'_>| w.kind == TokenKind::Word;
+    let change_at = |k: usize| word(&sentence[k]) && lex.has(sentence[k].tok, class::CHANGE);
+    // "we touched", "I'm changing", "we're about to rename", "we only
+    // bumped": a speaker and, within three words of the same clause, a change
+    // verb in the past or in -ing, or a plan.
+    let acted = sentence.iter().enumerate().any(|(k, w)| {
+        speaker(w.raw)
+            && sentence[k + 1..]
+                .iter()
+                .take(3)
+                .take_while(|n| word(n))
+                .enumerate()
+                .any(|(j, n)| {
+                    let at = k + 1 + j;
+                    (change_at(at) && (past_form(n.raw) || n.raw.ends_with("ing")))
+                        || matches!(n.raw, "gonna" | "about" | "planning")
+                        || (n.raw == "going" && sentence.get(at + 1).is_some_and(|t| t.raw == "to"))
+                })
+    }) || sentence.iter().enumerate().any(|(k, w)| {
+        // "upstream changed the schema", "Dana retrained it", "anyone
+        // changed the embeddings model?": a change verb in the past ("-ed",
+        // so no noun such as "split") right after a subject that is no
+        // article, copula, joiner or habit, outside a condition ("when only
+        // the inference code changed" is any such time).
+        // A sentence that opens on one ("swapped the clustering algorithm
+        // ...") drops its subject, the writer.
+        let prev = k.checked_sub(1).map(|p| &sentence[p]);
+        change_at(k)
+            && w.raw.ends_with("ed")
+            && prev.is_none_or(|p| {
+                word(p)
+                    && !p.raw.ends_with("ly")
+                    && (matches!(
+                        p.raw,
+                        "he" | "she"
+                            | "they"
+                            | "someone"
+                            | "somebody"
+                            | "anyone"
+                            | "anybody"
+                            | "upstream"
+                    ) || !lex.has(
+                        p.tok,
+                        class::STOP | class::JOINER | class::KIND | class::ASK | class::CHANGE,
+                    ))
+            })
+            && !sentence[..k].iter().any(|p| HYPOTHETICAL.contains(&p.raw))
+    });
+    if acted {
+        return Specificity::Acted;
+    }
+    let definite = dates_an_occasion(sentence)
+        || sentence.iter().enumerate().any(|(k, w)| {
+            // "our" names the team's own thing ("our training reads it");
+            // "now" tells the state of one thing ("amt now in cents").
+            matches!(w.raw, "my" | "this" | "these" | "our" | "now")
+                // "is that really needed?", "does that retrain need tests?":
+                // a pointer back at something told.
+                || (w.raw == "that"
+                    && k > 0
+                    && matches!(
+                        sentence[k - 1].raw,
+                        "is" | "was" | "does" | "did" | "do" | "for" | "of" | "about" | "with"
+                    ))
+                || w.glued
+                || super::text::version_tag(w.raw)
+                // "rc3", "v12", "mpnet2": a name that ends on its number, not
+                // a number or a quantity ("100%", "90d") nor a term ("e2e").
+                || (w.raw.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && w.raw.ends_with(|c: char| c.is_ascii_digit()))
+                // "PR 233", "#812"
+                || (matches!(w.raw, "pr" | "mr")
+                    && sentence
+                        .get(k + 1)
+                        .is_some_and(|n| n.raw.bytes().all(|b| b.is_ascii_digit())))
+        });
+    if definite {
+        return Specificity::Definite;
+    }
+    // An unnamed agent makes a question general ("when someone changes the
+    // tokenizer, which tests catch it?"); in a statement it is one person
+    // ("the pipeline deploys as soon as someone approves"), and "upstream"
+    // there names a place ("upstream switched our vendor"). A habit is
+    // general in both.
+    let unnamed = |raw: &str| {
+        matches!(
+            raw,
+            "someone" | "somebody" | "anyone" | "anybody" | "people" | "ppl" | "upstream"
+        )
+    };
+    let habit = sentence.iter().enumerate().any(|(k, w)| {
+        word(w)
+            && ((lex.has(w.tok, class::KIND) && (asks || !unnamed(w.raw)))
+                || w.raw == "whenever"
+                || (matches!(w.raw, "every" | "each" | "any")
+                    && sentence.get(k + 1).is_some_and(|n| n.raw == "time")))
+    });
+    // "if a model gets retrained ...", "when someone bumps ...": a condition
+    // whose subject is indefinite.
+    let indefinite_condition = sentence.windows(2).any(|pair| {
+        matches!(pair[0].raw, "if" | "when" | "whenever" | "once")
+            && matches!(
+                pair[1].raw,
+                "a" | "an" | "any" | "someone" | "somebody" | "anyone"
+            )
+    });
+    // "switching the optimizer only affects training", "lowering a threshold
+    // ... is how everyone does it": an activity with no agent, as the
+    // subject of a verdict in the present.
+    let verdict = |raw: &str| {
+        matches!(
+            raw,
+            "means"
+                | "affects"
+                | "matters"
+                | "touches"
+                | "impacts"
+                | "breaks"
+                | "proves"
+                | "guarantees"
+                | "implies"
+                | "equals"
+                | "needs"
+                | "requires"
+        )
+    };
+    let first = sentence.iter().position(word);
+    let activity = first.is_some_and(|f| {
+        let s = sentence[f].raw;
+        s.len() > 5
+            && s.ends_with("ing")
+            && !s.ends_with("thing")
+            && sentence[f + 1..]
+                .iter()
+                .take(10)
+                .take_while(|n| n.kind != TokenKind::Comma)
+                .any(|n| verdict(n.raw))
+    });
+    // "100% line coverage on the feature code means the pipeline works",
+    // "same code + new data = same model": a verdict between things, with
+    // no one present.
+    let nobody = !sentence.iter().any(|w| speaker(w.raw) || w.raw == "you");
+    let between_kinds = nobody
+        && (sentence.iter().enumerate().any(|(k, w)| {
+            matches!(
+                w.raw,
+                "means" | "proves" | "guarantees" | "implies" | "equals"
+            )
+            // "k-means" is an algorithm.
+            && !(k > 0 && sentence[k - 1].raw == "k")
+        }) || (sentence.iter().any(|w| w.raw == "same")
+            && first.is_some_and(|f| {
+                // "same code + new data = same model": sameness asserted with
+                // "=" (not a value given: "fraud = chargeback within 90d").
+                let from = sentence[f].start;
+                let to = sentence.last().map_or(from, |w| w.start + w.raw.len());
+                text.get(from..to).is_some_and(|s| s.contains(" = "))
+            })));
+    if habit || indefinite_condition || activity || between_kinds {
+        Specificity::Generic
+    } else {
+        Specificity::Unmarked
+    }
+}
+
 /// Whether the words before a verb end on a third-person subject: "he",
 /// "she", "they", "someone", or a noun after a possessive ("my colleague",
 /// "our lead"). A learner drops the verb's ending ("he say"), so the subject
@@ -769,63 +985,72 @@ const IRREGULAR_PAST: [&str; 8] = [
 /// "6 -> 10", "0.1 → 0.2", "'a' → 'b'": an arrow with a number or a quoted
 /// value on either side reports a value that moved. An arrow between words ("'verify one
 /// function' → which test?") does not.
+#[cfg(test)]
 fn value_moves(text: &str) -> bool {
+    value_moves_outside(text, |_| false)
+}
+
+/// [`value_moves`], leaving out the arrows at which `aside` holds (those in
+/// a sentence about nothing in particular: "do dependency upgrades (like
+/// mlflow 2 → 3) normally need the serving env tested?").
+fn value_moves_outside(text: &str, aside: impl Fn(usize) -> bool) -> bool {
     // Every arrow holds `>` or opens with the byte 0xE2 ("→", "⇒"): one scan
     // rules out the usual message with none.
     if memchr::memchr2(b'>', 0xE2, text.as_bytes()).is_none() {
         return false;
     }
     ["->", "→", "=>", "⇒"].iter().any(|arrow| {
-        text.match_indices(arrow).any(|(i, a)| {
-            let before = text[..i].trim_end().chars().next_back();
-            let after = text[i + a.len()..].trim_start().chars().next();
-            // A number on either side, or quoted values on both
-            // ('recieve' → 'receive').
-            let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
-            let quote = |c: Option<char>| c.is_some_and(|c| "'\"`".contains(c));
-            // "→ v19": a version; "daily → hourly": a schedule.
-            let rest = text[i + a.len()..].trim_start();
-            let version =
-                rest.starts_with(['v', 'V']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
-            let cadence = |w: Option<&str>| {
-                w.is_some_and(|w| {
-                    let w = w
-                        .trim_matches(|c: char| !c.is_ascii_alphabetic())
-                        .to_ascii_lowercase();
-                    matches!(
-                        w.as_str(),
-                        "hourly" | "daily" | "nightly" | "weekly" | "monthly"
-                    )
-                })
-            };
-            let schedule = cadence(text[..i].split_whitespace().next_back())
-                && cadence(rest.split_whitespace().next());
-            // "user_id → (user_id, ts)", "cust_id -> customer_id": a name
-            // typed as an identifier on either side is a setting or a
-            // column that moved.
-            let identifier = |w: Option<&str>| {
-                w.map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
-                    .is_some_and(|w| {
-                        w.len() > 2
-                            && w.contains('_')
-                            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                            && w.bytes().any(|b| b.is_ascii_alphabetic())
+        text.match_indices(arrow)
+            .filter(|&(i, _)| !aside(i))
+            .any(|(i, a)| {
+                let before = text[..i].trim_end().chars().next_back();
+                let after = text[i + a.len()..].trim_start().chars().next();
+                // A number on either side, or quoted values on both
+                // ('recieve' → 'receive').
+                let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+                let quote = |c: Option<char>| c.is_some_and(|c| "'\"`".contains(c));
+                // "→ v19": a version; "daily → hourly": a schedule.
+                let rest = text[i + a.len()..].trim_start();
+                let version = rest.starts_with(['v', 'V'])
+                    && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+                let cadence = |w: Option<&str>| {
+                    w.is_some_and(|w| {
+                        let w = w
+                            .trim_matches(|c: char| !c.is_ascii_alphabetic())
+                            .to_ascii_lowercase();
+                        matches!(
+                            w.as_str(),
+                            "hourly" | "daily" | "nightly" | "weekly" | "monthly"
+                        )
                     })
-            };
-            digit(before)
-                || digit(after)
-                || (quote(before) && quote(after))
-                || version
-                || schedule
-                || identifier(text[..i].split_whitespace().next_back())
-                || identifier(rest.split_whitespace().next())
-        })
+                };
+                let schedule = cadence(text[..i].split_whitespace().next_back())
+                    && cadence(rest.split_whitespace().next());
+                // "user_id → (user_id, ts)", "cust_id -> customer_id": a name
+                // typed as an identifier on either side is a setting or a
+                // column that moved.
+                let identifier = |w: Option<&str>| {
+                    w.map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
+                        .is_some_and(|w| {
+                            w.len() > 2
+                                && w.contains('_')
+                                && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                && w.bytes().any(|b| b.is_ascii_alphabetic())
+                        })
+                };
+                digit(before)
+                    || digit(after)
+                    || (quote(before) && quote(after))
+                    || version
+                    || schedule
+                    || identifier(text[..i].split_whitespace().next_back())
+                    || identifier(rest.split_whitespace().next())
+            })
     })
 }
 
 pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     let mut mood = Mood {
-        reports: value_moves(text),
         points_at: text.contains('`'),
         ..Mood::default()
     };
@@ -850,7 +1075,7 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
     let mut next_quote = 0;
     let mut flush = |sentence: &mut Vec<Word<'_>>, end: usize, question_mark: bool, label| {
         if !sentence.is_empty() {
-            judge(sentence, end, question_mark, label, lex, &mut mood);
+            judge(sentence, end, question_mark, label, text, lex, &mut mood);
         }
         sentence.clear();
     };
@@ -994,6 +1219,10 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
         cited_labels.push((first.start, text.len()));
     }
     flush(&mut sentence, text.len(), false, positioned);
+    // A value that moves reports a change, unless its sentence is about
+    // nothing in particular.
+    let moved = value_moves_outside(text, |i| within(&mood.generic, i));
+    mood.reports |= moved;
     if !cited_labels.is_empty() {
         mood.naming_traps.extend(cited_labels);
         mood.naming_traps.sort_unstable();
@@ -1161,6 +1390,7 @@ fn judge(
     end: usize,
     question_mark: bool,
     label: Label,
+    text: &str,
     lex: &Lexicon,
     mood: &mut Mood,
 ) {
@@ -1224,6 +1454,17 @@ fn judge(
     // someone changes the tokenizer, which tests catch it" asks after it
     // without a `?` too, when an auxiliary inverts the question.
     let condition = matches!(sentence[first].raw, "if" | "when" | "whenever");
+    // How definite what the sentence talks about is, read once (see
+    // [`Specificity`]). A lead-in that names a kind of change ("for seed or
+    // split changes in general, are unit tests enough?") may be as long as a
+    // condition.
+    let spec = specificity(
+        sentence,
+        question_mark || lex.has(sentence[first].tok, class::ASK),
+        text,
+        lex,
+    );
+    let generic = spec == Specificity::Generic;
     let inverts = |k: usize| {
         sentence[k + 1..].iter().take(3).any(|n| {
             matches!(
@@ -1236,7 +1477,9 @@ fn judge(
     // word after its clause is looked for.
     let after_condition = condition && (sentence[first].raw != "when" || !question_mark);
     let first = if (question_mark && !lex.has(sentence[first].tok, class::ASK)) || after_condition {
-        (1..sentence.len().min(if condition { 20 } else { 8 }))
+        (1..sentence
+            .len()
+            .min(if condition || generic { 20 } else { 8 }))
             .find(|&k| {
                 sentence[k - 1].kind == TokenKind::Comma
                     && sentence[k].kind == TokenKind::Word
@@ -1461,6 +1704,11 @@ fn judge(
                         .get(k + 1)
                         .is_some_and(|n| matches!(n.raw, "thing" | "as")))
         });
+    if generic {
+        mood.generic.push((opening, end));
+    }
+    mood.acted |= spec == Specificity::Acted;
+    mood.definite |= spec == Specificity::Definite;
     if opens_with_question && !proposes_plan {
         mood.asking.push((sentence[first].start, end));
         // "how long should a canary sit at 5%?" asks about canaries;
@@ -1528,7 +1776,11 @@ fn judge(
         let one_version = sentence.iter().any(|w| names_a_version(w.raw));
         // "would it be ok to put the new OCR model live on monday?" asks
         // about one occasion, not what is acceptable in general.
-        if (!definite || practice || (which_stage && !one_version)) && !dates_an_occasion(sentence)
+        // Someone present who acted ("if all we touched is a docstring")
+        // asks about their own change, whatever else is indefinite.
+        if (!definite || practice || (which_stage && !one_version))
+            && !dates_an_occasion(sentence)
+            && spec != Specificity::Acted
         {
             // The span takes in a lead-in before the question word ("after
             // a model goes live, what keeps testing it?"): it was read for
@@ -1555,6 +1807,19 @@ fn judge(
                         .is_some_and(|n| lex.has(n.tok, class::ROLE)))
                 || (w.raw == "that" && !relative_that(sentence, k))
         });
+    // "do dependency upgrades normally need the serving env tested?", "if a
+    // model gets retrained on last month's data, what has to run?": a
+    // question about nothing in particular asks in general, whatever it
+    // names.
+    if generic
+        && (opens_with_question || question_mark)
+        && mood
+            .asking_in_general
+            .last()
+            .is_none_or(|&(s, _)| s != opening)
+    {
+        mood.asking_in_general.push((opening, end));
+    }
     let asks_in_general = mood
         .asking_in_general
         .last()
@@ -1661,6 +1926,12 @@ fn judge(
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
     let dated = dates_an_occasion(sentence);
+    // How definite what the sentence talks about is, read once: a statement
+    // about nothing in particular ("switching the optimizer only affects
+    // training", "lowering a threshold whenever a release is blocked is how
+    // everyone does it") speaks of all cases; a question about nothing in
+    // particular asks about a kind of change (below).
+    let generic_claim = generic && !question_mark && !opens_with_question;
     // "if the upstream team changes their tables, that's on them": a
     // sentence that opens with a condition states a rule for every time it
     // holds, not one occasion. "if you approve it, it deploys" tells the
@@ -1728,7 +1999,8 @@ fn judge(
     // A position announced by a label stays general whenever it starts.
     let shape_general =
         ((statement || positioned || conditional || reported_belief) && !dated) || positioned;
-    let general = ((general || conditional || reported_belief) && !dated) || positioned;
+    let general =
+        ((general || conditional || reported_belief || generic_claim) && !dated) || positioned;
     // "isn't" reaches here as "is not": it claims as "isnt" does.
     let contracted_claim = |k: usize| {
         k > 0
@@ -1982,6 +2254,7 @@ fn judge(
     // a few words after it ("I changed", "I'm about to bump"); the one who
     // needs or is told something asks about a change of any kind.
     let own_change = !asks_here
+        || spec == Specificity::Acted
         || sentence.iter().enumerate().any(|(k, w)| {
             matches!(w.raw, "my" | "this" | "these")
                 || super::text::version_tag(w.raw)
@@ -2165,8 +2438,11 @@ fn judge(
             });
         // Once the message points at something, no later word can take it
         // back, so the words (and their digits) need not be read again.
+        // A sentence about nothing in particular points at nothing ("do
+        // teams usually still run the full e2e?").
         mood.points_at |= !mood.points_at
             && !figurative
+            && !generic
             && (matches!(
                 w.raw,
                 "this" | "my" | "let" | "lets" | "ill" | "well" | "im" | "planning" | "gonna"
@@ -2618,7 +2894,7 @@ fn judge(
         && sentence
             .get(first)
             .is_some_and(|w| matches!(w.raw, "a" | "an" | "every" | "any"));
-    if asks_in_general || ((about_a_kind || conditional) && !dated) {
+    if asks_in_general || generic_claim || ((about_a_kind || conditional) && !dated) {
         mood.reports = false;
     }
     mood.reports |= reported_before;
@@ -3168,6 +3444,73 @@ mod tests {
         ] {
             assert!(mood(text).reports, "{text}");
         }
+    }
+
+    /// The specificity of the only sentence of `text`.
+    fn spec(text: &str) -> Specificity {
+        let m = mood(text);
+        match (m.acted, m.definite, m.generic.is_empty()) {
+            (true, _, _) => Specificity::Acted,
+            (_, true, _) => Specificity::Definite,
+            (_, _, false) => Specificity::Generic,
+            _ => Specificity::Unmarked,
+        }
+    }
+
+    #[test]
+    fn specificity_tells_one_change_from_a_kind() {
+        use Specificity::*;
+        // Someone present acted, or a change verb in the past after a subject.
+        assert_eq!(
+            spec("do we need a canary if all we touched is a docstring?"),
+            Acted
+        );
+        assert_eq!(
+            spec("upstream changed the schema of the orders table"),
+            Acted
+        );
+        assert_eq!(spec("anyone changed the embeddings model?"), Acted);
+        // A definite referent in front of the reader.
+        assert_eq!(spec("is a unit test enough for this?"), Definite);
+        assert_eq!(spec("rc3 is tagged"), Definite);
+        // A habit, an unnamed agent in a question, a condition with an
+        // indefinite subject, an activity or a sameness with no agent.
+        for generic in [
+            "do dependency upgrades normally need the serving env tested?",
+            "for seed or split changes in general, are unit tests enough?",
+            "if a model gets retrained on last month's data and the code is untouched, what has to run?",
+            "switching the optimizer from Adam to AdamW only affects training",
+            "100% line coverage on the feature code means the pipeline works end to end",
+            "same code + new data = same model",
+            "lowering a validation threshold whenever a release is blocked is how everyone does it",
+        ] {
+            assert_eq!(spec(generic), Generic, "{generic}");
+        }
+        // An unnamed agent in a statement is one person; a value given with
+        // "=" is no sameness; "split" is a noun, not a past verb.
+        assert_ne!(
+            spec("the pipeline deploys as soon as someone approves"),
+            Generic
+        );
+        assert_ne!(
+            spec("label definition change (fraud = chargeback within 90d, was 60d)"),
+            Generic
+        );
+        assert_eq!(spec("for seed or split changes, what runs?"), Unmarked);
+    }
+
+    #[test]
+    fn a_generic_sentence_neither_reports_nor_points() {
+        // A value that moves in a sentence about a kind is an example.
+        let m = mood(
+            "do dependency upgrades (like mlflow 2 → 3) normally need the serving env tested too?",
+        );
+        assert!(!m.reports && !m.points_at && !m.mentions_change);
+        // A statement about nothing in particular claims.
+        let m = mood("switching the optimizer from Adam to AdamW only affects training");
+        assert!(m.claims && !m.reports);
+        // One's own change stays a change inside a condition.
+        assert!(mood("do we need a canary if all we touched is a docstring?").mentions_change);
     }
 
     #[test]
