@@ -94,7 +94,9 @@ pub(crate) fn blank_renamed<'t>(
         // ASCII lower-casing keeps every offset, so a word's lower case is
         // the same span of `lower_text`.
         let lower = |(s, e): (usize, usize)| &lower_text[s..e];
-        let renames = clause.iter().any(|&w| cues.verbs.iter().any(|v| v == lower(w)));
+        let renames = clause
+            .iter()
+            .any(|&w| cues.verbs.iter().any(|v| v == lower(w)));
         let blocked = || {
             clause.iter().any(|&w| {
                 let l = lower(w);
