@@ -85,6 +85,10 @@ pub struct Rule {
     pub checks: Vec<usize>,
     pub components: Vec<usize>,
     pub traps: Vec<usize>,
+    /// Traps the change is close to but not about ("a new label is not a
+    /// parameter change"): reminded only when the message voices a claim
+    /// or denial about its change.
+    pub claimed_traps: Vec<usize>,
     pub why: String,
     pub note: Option<String>,
     /// Index into [`Engine::scopes`]: the note is left out once the answer
@@ -115,6 +119,10 @@ pub struct Engine {
     /// Per trap: its premise is that no code moved ("no code changed, so
     /// nothing to test"), so a rule does not remind of it beside a code change.
     pub traps_unless_code_moved: Vec<bool>,
+    /// Per trap: the scope whose tests, planned in the message, answer it
+    /// ("bumped max_depth, rerunning eval and the endpoint smoke test in
+    /// staging"), so a rule does not remind of it.
+    pub traps_answered_by: Vec<Option<usize>>,
     pub checks: Vec<String>,
     /// Ids along the pipeline.
     pub components: Vec<String>,

@@ -70,6 +70,10 @@ pub(crate) struct RawTrap {
     /// is left out when the message also tells a code change.
     #[serde(default)]
     pub(crate) unless_code_moved: bool,
+    /// A scope: a rule's reminder of the trap is left out when the tests
+    /// the message plans already reach it.
+    #[serde(default)]
+    pub(crate) answered_by: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) generic: Option<GenericTrap>,
 }
@@ -201,6 +205,10 @@ pub(crate) struct RawRule {
     pub(crate) components: Vec<Spanned<String>>,
     #[serde(default)]
     pub(crate) traps: Vec<Spanned<String>>,
+    /// Traps the change is close to but not about: reminded only when the
+    /// message voices a claim about it.
+    #[serde(default)]
+    pub(crate) claimed_traps: Vec<Spanned<String>>,
     pub(crate) why: Spanned<String>,
     #[serde(default)]
     pub(crate) note: Option<Spanned<String>>,
