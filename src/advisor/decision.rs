@@ -665,7 +665,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 ));
             }
         }
-        if voices {
+        // A question has no change of its own to make a claim about: it is
+        // reminded of the beliefs it asks about.
+        if voices && reading == Reading::Change {
             for &t in &rule.claimed_traps {
                 trap_on[t] = true;
             }
