@@ -652,8 +652,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             // A belief voiced is shown as voiced; a rule's own reminder only
             // where its premise holds and the plan voiced does not answer it.
             let answered = !voices
-                && engine.traps_answered_by[t]
-                    .is_some_and(|s| plan_depth.is_some_and(|d| d >= s));
+                && engine.traps_answered_by[t].is_some_and(|s| plan_depth.is_some_and(|d| d >= s));
             if rule.kind == RuleKind::Trap
                 || !(answered || code_moved && engine.traps_unless_code_moved[t])
             {
@@ -1415,6 +1414,49 @@ mod tests {
         // Someone else's claim asked about ("the lead says ..., is that
         // right?") stays a question.
         assert_eq!(decide(&KB.engine, asking(false)).reading, Reading::Question);
+    }
+
+    #[test]
+    fn a_plan_that_reaches_the_traps_answer_leaves_the_rules_reminder_out() {
+        const T1: &str = "model-change-only-training";
+        let has = |f: Facts| decide(&KB.engine, f).traps.iter().any(|t| t == T1);
+        // "bumped max_depth": a parameter change with no plan is reminded.
+        assert!(has(facts(&["params"])));
+        // "..., rerunning the eval and the endpoint smoke test in staging".
+        let planned = || Facts {
+            proposed_depth: Some(scope("integration")),
+            ..facts(&["params"])
+        };
+        assert!(!has(planned()));
+        // A kind of test named in the plan answers it as well.
+        assert!(!has(Facts {
+            proposed: vec![fired("load-tests")],
+            ..facts(&["params"])
+        }));
+        // A part of the system named in the plan's sentence is no test of it
+        // ("only training needs a rerun, serving just loads the artifact").
+        assert!(has(Facts {
+            proposed: vec![fired("pipeline")],
+            ..facts(&["params"])
+        }));
+        // A claim voiced beside the plan keeps the reminder.
+        assert!(has(Facts {
+            claims: true,
+            ..planned()
+        }));
+    }
+
+    #[test]
+    fn a_trap_the_change_is_only_close_to_needs_a_claim() {
+        const T1: &str = "model-change-only-training";
+        let has = |f: Facts| decide(&KB.engine, f).traps.iter().any(|t| t == T1);
+        // "changed the churn label to 45 days": no parameter changed.
+        assert!(!has(facts(&["label"])));
+        // "..., that's only how the training set gets built".
+        assert!(has(Facts {
+            claims: true,
+            ..facts(&["label"])
+        }));
     }
 
     #[test]
