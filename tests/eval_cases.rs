@@ -590,5 +590,5 @@ fn sixty_first_development_set_trap_relevance() {
     // threshold set or asked about, a parameter change whose writer already
     // plans eval and endpoint checks in staging, tests-only and docs-only
     // changes). The last 15 lines are a check part never tuned on.
-    score("advice61.jsonl", 0.65);
+    score("advice61.jsonl", 0.47);
 }

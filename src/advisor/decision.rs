@@ -165,8 +165,8 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // it is reminded, and it settles nothing about who reads the output.
     let no_readers = no_readers && voiced.is_empty() && voiced_in_claims.is_empty();
     // The message voices something about its change beyond telling it: a
-    // claim, a denial of a need, or a known belief. A trap the change is only
-    // close to is reminded then; a plan of tests answers nothing then.
+    // claim, a denial of a need, or a known belief. A plan of tests answers
+    // no trap then.
     let voices = claims || denies || !voiced.is_empty() || !voiced_in_claims.is_empty();
     // Kept for a change reading when the message denies a need, or where a
     // sentence of its own claims something about the change.
@@ -662,13 +662,6 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                     "{}: the tests planned answer its reminder",
                     engine.traps[t]
                 ));
-            }
-        }
-        // A question has no change of its own to make a claim about: it is
-        // reminded of the beliefs it asks about.
-        if voices && reading == Reading::Change {
-            for &t in &rule.claimed_traps {
-                trap_on[t] = true;
             }
         }
         for &c in &rule.components {
@@ -1443,19 +1436,6 @@ mod tests {
         assert!(has(Facts {
             claims: true,
             ..planned()
-        }));
-    }
-
-    #[test]
-    fn a_trap_the_change_is_only_close_to_needs_a_claim() {
-        const T1: &str = "model-change-only-training";
-        let has = |f: Facts| decide(&KB.engine, f).traps.iter().any(|t| t == T1);
-        // "changed the churn label to 45 days": no parameter changed.
-        assert!(!has(facts(&["label"])));
-        // "..., that's only how the training set gets built".
-        assert!(has(Facts {
-            claims: true,
-            ..facts(&["label"])
         }));
     }
 

@@ -85,10 +85,6 @@ pub struct Rule {
     pub checks: Vec<usize>,
     pub components: Vec<usize>,
     pub traps: Vec<usize>,
-    /// Traps the change is close to but not about ("a new label is not a
-    /// parameter change"): reminded only when the message voices a claim
-    /// or denial about its change.
-    pub claimed_traps: Vec<usize>,
     pub why: String,
     pub note: Option<String>,
     /// Index into [`Engine::scopes`]: the note is left out once the answer

@@ -1571,7 +1571,6 @@ fn rules(
             checks: r.refs(&rule.checks, "check", &names.checks),
             components: r.refs(&rule.components, "component", &names.components),
             traps: r.refs(&rule.traps, "trap", &names.traps),
-            claimed_traps: r.refs(&rule.claimed_traps, "trap", &names.traps),
             why: r.worded(
                 &rule.why,
                 generic.and_then(|g| g.why.as_ref()),

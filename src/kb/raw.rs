@@ -205,10 +205,6 @@ pub(crate) struct RawRule {
     pub(crate) components: Vec<Spanned<String>>,
     #[serde(default)]
     pub(crate) traps: Vec<Spanned<String>>,
-    /// Traps the change is close to but not about: reminded only when the
-    /// message voices a claim about it.
-    #[serde(default)]
-    pub(crate) claimed_traps: Vec<Spanned<String>>,
     pub(crate) why: Spanned<String>,
     #[serde(default)]
     pub(crate) note: Option<Spanned<String>>,
