@@ -1524,13 +1524,21 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // "e2e for the FS pipeline is flaky", "the batch inference e2e suite
     // takes 40 min now, way too slow": such a sentence that tells the test's state
     // (`test_states`) reports how the test runs; what it tests did not
-    // change, whether or not a change is told elsewhere.
+    // change, whether or not a change is told elsewhere. A run on a pull
+    // request is the exception: "integration_test failed on PR #812
+    // (`feature_job -t staging`)" is that change failing its test.
+    let pull_request = engine.lexicon.concept("pull-request");
     let mut state_sentences = rustc_hash::FxHashSet::default();
+    let mut pr_sentences = rustc_hash::FxHashSet::default();
     for (item, &n) in items.iter().zip(&sentence_of) {
         if engine.lexicon.has(item.tok, class::TEST_STATE) {
             state_sentences.insert(n);
         }
+        if Some(item.tok) == pull_request {
+            pr_sentences.insert(n);
+        }
     }
+    state_sentences.retain(|n| !pr_sentences.contains(n));
     let tells_test_state = |n: u32| about_tests(n) && state_sentences.contains(&n);
     let told_elsewhere = named_code.iter().any(|&(item, _, _)| {
         !about_tests(sentence_of.get(item as usize).copied().unwrap_or(u32::MAX))
@@ -3787,5 +3795,11 @@ mod tests {
             "the e2e is flaky since I changed the feature table schema",
         );
         assert!(advice.primary_scope.is_some());
+        // A test failing on a pull request is that change failing it.
+        let advice = advise(
+            &kb.engine,
+            "integration_test failed on PR #812 (`feature_job -t staging`)",
+        );
+        assert_eq!(advice.primary_scope.as_deref(), Some("integration"));
     }
 }
