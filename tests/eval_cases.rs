@@ -580,3 +580,15 @@ fn fifty_eighth_development_set_the_reading_by_specificity() {
     // check part never tuned on.
     score("advice58.jsonl", 0.85);
 }
+
+#[test]
+fn sixty_first_development_set_trap_relevance() {
+    // Trap relevance, labelled with `traps` and `no_traps`: reminders that
+    // belong (a parameter change with no plan, a training-only claim, heavy
+    // tests for a docs change, green unit tests as proof, a retrain called
+    // untestable) and reminders that do not (a label change, a decision
+    // threshold set or asked about, a parameter change whose writer already
+    // plans eval and endpoint checks in staging, tests-only and docs-only
+    // changes). The last 15 lines are a check part never tuned on.
+    score("advice61.jsonl", 0.47);
+}

@@ -164,6 +164,10 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     // "nobody should be reading it anyway" voices a belief about consumers:
     // it is reminded, and it settles nothing about who reads the output.
     let no_readers = no_readers && voiced.is_empty() && voiced_in_claims.is_empty();
+    // The message voices something about its change beyond telling it: a
+    // claim, a denial of a need, or a known belief. A plan of tests answers
+    // no trap then.
+    let voices = claims || denies || !voiced.is_empty() || !voiced_in_claims.is_empty();
     // Kept for a change reading when the message denies a need, or where a
     // sentence of its own claims something about the change.
     let voiced_in_change = if denies {
@@ -230,6 +234,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             .iter()
             .any(|f| matches!(kind(f), RuleKind::Change | RuleKind::Promote));
     let mut deeper_proposal = false;
+    // How deep the tests the message plans for its change go: a trap those
+    // tests answer is not the engine's to remind.
+    let mut plan_depth = None;
     if other_change && (!proposed.is_empty() || proposed_depth.is_some()) {
         // The change's depth comes from changes; a plan's also from the
         // kinds of test it names ("the lead wants a load test").
@@ -246,6 +253,16 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         deeper_proposal = unit_only
             && deepest(&proposed, true).max(proposed_depth).unwrap_or(0)
                 > deepest(&positive, false).unwrap_or(0);
+        // What the plan proves is read from the kinds of test and the scopes
+        // or stages it names, not from the parts of the system its sentence
+        // mentions ("only training needs a rerun, the scoring service just
+        // loads the artifact" plans nothing for serving).
+        plan_depth = proposed
+            .iter()
+            .filter(|f| kind(f) == RuleKind::Topic)
+            .flat_map(|f| engine.rules[f.rule as usize].scopes.iter().copied())
+            .max()
+            .max(proposed_depth);
         trace.push("tests proposed in the message are a plan, not a change".to_owned());
     } else {
         positive.extend(proposed);
@@ -633,9 +650,18 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         }
         for &t in &rule.traps {
             // A belief voiced is shown as voiced; a rule's own reminder only
-            // where its premise holds.
-            if rule.kind == RuleKind::Trap || !(code_moved && engine.traps_unless_code_moved[t]) {
+            // where its premise holds and the plan voiced does not answer it.
+            let answered = !voices
+                && engine.traps_answered_by[t].is_some_and(|s| plan_depth.is_some_and(|d| d >= s));
+            if rule.kind == RuleKind::Trap
+                || !(answered || code_moved && engine.traps_unless_code_moved[t])
+            {
                 trap_on[t] = true;
+            } else if answered {
+                trace.push(format!(
+                    "{}: the tests planned answer its reminder",
+                    engine.traps[t]
+                ));
             }
         }
         for &c in &rule.components {
@@ -1381,6 +1407,36 @@ mod tests {
         // Someone else's claim asked about ("the lead says ..., is that
         // right?") stays a question.
         assert_eq!(decide(&KB.engine, asking(false)).reading, Reading::Question);
+    }
+
+    #[test]
+    fn a_plan_that_reaches_the_traps_answer_leaves_the_rules_reminder_out() {
+        const T1: &str = "model-change-only-training";
+        let has = |f: Facts| decide(&KB.engine, f).traps.iter().any(|t| t == T1);
+        // "bumped max_depth": a parameter change with no plan is reminded.
+        assert!(has(facts(&["params"])));
+        // "..., rerunning the eval and the endpoint smoke test in staging".
+        let planned = || Facts {
+            proposed_depth: Some(scope("integration")),
+            ..facts(&["params"])
+        };
+        assert!(!has(planned()));
+        // A kind of test named in the plan answers it as well.
+        assert!(!has(Facts {
+            proposed: vec![fired("load-tests")],
+            ..facts(&["params"])
+        }));
+        // A part of the system named in the plan's sentence is no test of it
+        // ("only training needs a rerun, serving just loads the artifact").
+        assert!(has(Facts {
+            proposed: vec![fired("pipeline")],
+            ..facts(&["params"])
+        }));
+        // A claim voiced beside the plan keeps the reminder.
+        assert!(has(Facts {
+            claims: true,
+            ..planned()
+        }));
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct Trap {
     pub source: String,
     /// A rule's reminder of this trap is left out when code moved too.
     pub unless_code_moved: bool,
+    /// A rule's reminder of this trap is left out when the tests the
+    /// message plans reach this scope (index into the scopes).
+    pub answered_by: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -418,7 +421,10 @@ pub(super) fn compile(
         .map(|c| components(components_f, &mut problems, w, c))
         .unwrap_or_default();
     let traps = traps_raw
-        .map(|t| traps(traps_f, &mut problems, w, t))
+        .map(|t| {
+            let scope_ids: Vec<String> = scopes.iter().map(|s| s.id.clone()).collect();
+            traps(traps_f, &mut problems, w, t, &scope_ids)
+        })
         .unwrap_or_default();
     let checks = checks_raw
         .map(|c| checks(checks_f, &mut problems, w, c))
@@ -501,6 +507,7 @@ pub(super) fn compile(
                 stages: stages.iter().map(|s| s.id.clone()).collect(),
                 traps: traps.iter().map(|t| t.id.clone()).collect(),
                 traps_unless_code_moved: traps.iter().map(|t| t.unless_code_moved).collect(),
+                traps_answered_by: traps.iter().map(|t| t.answered_by).collect(),
                 checks: checks.iter().map(|c| c.id.clone()).collect(),
                 components: components.iter().map(|c| c.id.clone()).collect(),
                 scope_words: scopes
@@ -675,6 +682,7 @@ fn traps(
     problems: &mut Vec<Problem>,
     w: &Wording,
     raw: raw::TrapsFile,
+    scope_ids: &[String],
 ) -> Vec<Trap> {
     let mut r = Report::new(f, problems, w);
     let mut seen = HashMap::new();
@@ -700,6 +708,10 @@ fn traps(
                 ),
                 source: r.text(&t.source, "trap source", limits::SECTION),
                 unless_code_moved: t.unless_code_moved,
+                answered_by: t
+                    .answered_by
+                    .as_ref()
+                    .and_then(|s| r.refs(std::slice::from_ref(s), "scope", scope_ids).pop()),
             }
         })
         .collect()

@@ -70,6 +70,10 @@ pub(crate) struct RawTrap {
     /// is left out when the message also tells a code change.
     #[serde(default)]
     pub(crate) unless_code_moved: bool,
+    /// A scope: a rule's reminder of the trap is left out when the tests
+    /// the message plans already reach it.
+    #[serde(default)]
+    pub(crate) answered_by: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) generic: Option<GenericTrap>,
 }
