@@ -7,7 +7,7 @@
 //! first sight (README.md has the figures), then tuned against; their floors
 //! sit at the accuracy reached, rounded down to a whole percent, so an edit
 //! that loses cases fails here.
-//! `heldout.jsonl` and `heldout2.jsonl` to `heldout6.jsonl` are never tuned against; their
+//! `heldout.jsonl` and `heldout2.jsonl` to `heldout7.jsonl` are never tuned against; their
 //! floors only guard against a regression, and their figures are reported in
 //! README.md.
 
@@ -187,6 +187,13 @@ fn sixth_held_out_set() {
     // Written at the start of the round of `advice53` to `advice57`, before
     // any of its merges and without running the engine on it, four per kind.
     score("heldout6.jsonl", 0.86);
+}
+
+/// Written by a helper who never ran the engine, reviewed blind by a second
+/// (64 of 72 labels agreed; two over-specified fields dropped).
+#[test]
+fn seventh_held_out_set() {
+    score("heldout7.jsonl", 0.70);
 }
 
 #[test]
