@@ -599,3 +599,12 @@ fn sixty_first_development_set_trap_relevance() {
     // changes). The last 15 lines are a check part never tuned on.
     score("advice61.jsonl", 0.47);
 }
+
+#[test]
+fn sixty_seventh_development_set_engineer_shorthand() {
+    // Engineer shorthand and emoji (lr, bs, ckpt, FS, UC, DAB, k8s, prd/stg,
+    // arrows, :rocket:), beside the same letters in everyday use (the hp
+    // printer, a band's new EP, 6 ft, WD-40) that must read as nothing. The
+    // last 25 lines are a check part never tuned on.
+    score("advice67.jsonl", 0.94);
+}

@@ -169,6 +169,9 @@ pub(crate) struct Lexicon {
     /// Everyday words that a value right after them gives their ML sense
     /// (`valued_shorthand`: "bs 64", "lr 3e-4").
     valued: rustc_hash::FxHashSet<Box<str>>,
+    /// Everyday words that only ML context gives their ML sense
+    /// (`context_shorthand`: "the fraud ep", not "the band's new EP").
+    context: rustc_hash::FxHashSet<Box<str>>,
     /// Shorthand as typed (lower case) and the words it stands for, in any
     /// case or only when typed in lower case.
     shorthand: FxHashMap<Box<str>, Shorthand>,
@@ -861,10 +864,27 @@ impl Lexicon {
         self.valued.insert(stem.into());
     }
 
+    pub(crate) fn add_context_shorthand(&mut self, stem: &str) {
+        self.context.insert(stem.into());
+    }
+
+    /// True when `surface` (as typed, one word) is shorthand that only ML
+    /// context makes an ML term ("ep", "ft", "pit").
+    pub(crate) fn is_context_shorthand(&self, surface: &str) -> bool {
+        // Shorthand is a few letters; longer words need no lookup.
+        surface.len() <= 8
+            && !self.context.is_empty()
+            && self
+                .context
+                .contains(text::stem(&surface.to_lowercase()).as_ref())
+    }
+
     /// True when `surface` (as typed, one word) is shorthand that a value
     /// right after it makes an ML term ("bs 64").
     pub(crate) fn is_valued(&self, surface: &str) -> bool {
-        !self.valued.is_empty()
+        // Shorthand is a few letters; longer words need no lookup.
+        surface.len() <= 8
+            && !self.valued.is_empty()
             && self
                 .valued
                 .contains(text::stem(&surface.to_lowercase()).as_ref())
@@ -877,6 +897,11 @@ impl Lexicon {
     pub(crate) fn item_is_everyday(&self, tok: Tok, surface: &str) -> bool {
         if self.everyday.is_empty() {
             return false;
+        }
+        // Shorthand is judged as typed, whatever word it stands for ("arch"
+        // is read as "architecture", which is no everyday word).
+        if self.is_context_shorthand(surface) || self.is_valued(surface) {
+            return true;
         }
         let name = self.name(tok);
         if name.starts_with('@') || name.starts_with('~') || tok == UNKNOWN {
@@ -962,6 +987,24 @@ mod tests {
         lex.add_valued(&text::stem("bs"));
         assert!(lex.is_valued("bs") && lex.is_valued("BS"));
         assert!(!lex.is_valued("batch"));
+    }
+
+    #[test]
+    fn context_shorthand_is_everyday_as_typed() {
+        let mut lex = Lexicon::default();
+        lex.add_everyday(&text::stem("ep"));
+        lex.add_context_shorthand(&text::stem("ep"));
+        for (surface, context) in [
+            ("ep", true),
+            ("EP", true),
+            ("Ep", true),
+            ("endpoint", false),
+        ] {
+            assert_eq!(lex.is_context_shorthand(surface), context, "{surface}");
+        }
+        // Judged as typed, whatever token it was read as.
+        assert!(lex.item_is_everyday(UNKNOWN, "EP"));
+        assert!(!lex.is_valued("ep"));
     }
 
     #[test]

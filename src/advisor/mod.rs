@@ -2890,28 +2890,45 @@ fn stage_chain(engine: &Engine, cleaned: &str, items: &[Item]) -> Vec<bool> {
     chain
 }
 
-/// Whether the everyday item `k` is shorthand read in its ML sense
-/// (`valued_shorthand`): a value right after it ("bs 64", "lr 3e-4"), a
-/// change verb right before it ("bumped lr"; not "a new wd drive", where the
-/// verb is an everyday word itself), or a second such shorthand in the
-/// message ("lr and bs"). Looked at only for items already found everyday.
+/// Whether the everyday item `k` is shorthand read in its ML sense. A
+/// setting's shorthand (`valued_shorthand`) is read so with a value right
+/// after it ("bs 64", "lr 3e-4"; not one glued on by a hyphen, "WD-40", a
+/// product's name), a change verb right before it ("bumped lr"; not "a new wd
+/// drive", where the verb is an everyday word itself), or another such
+/// shorthand in the message ("lr and bs"). Shorthand that only context gives
+/// its ML sense (`context_shorthand`: "ep", "ft", "pit") is read so beside
+/// another shorthand of either kind, a different word ("ep 3→5 for the ft
+/// run"); otherwise, as any everyday word, only a domain word elsewhere in the
+/// message gives it that sense ("the fraud ep", not "the band's new EP"). The
+/// same word typed twice is no second shorthand ("hp laptops at the hp
+/// store"). Looked at only for items already found everyday.
 fn valued_sense(engine: &Engine, cleaned: &str, items: &[Item], k: usize) -> bool {
     let lex = &engine.lexicon;
     let surface = |i: &Item| &cleaned[i.start as usize..i.end as usize];
-    if !lex.is_valued(surface(&items[k])) {
+    let here = surface(&items[k]);
+    let valued = lex.is_valued(here);
+    if !valued && !lex.is_context_shorthand(here) {
         return false;
     }
-    items.get(k + 1).is_some_and(|n| n.tok == NUMBER)
-        || (k > 0
-            && lex.has(items[k - 1].tok, class::CHANGE)
-            && !lex.item_is_everyday(items[k - 1].tok, surface(&items[k - 1])))
-        || items.iter().enumerate().any(|(j, i)| {
+    let other_shorthand = || {
+        items.iter().enumerate().any(|(j, i)| {
             j != k
                 && i.tok != BREAK
                 && i.tok != COMMA
                 && i.tok != NUMBER
-                && lex.is_valued(surface(i))
+                && (lex.is_valued(surface(i)) || lex.is_context_shorthand(surface(i)))
+                && !surface(i).eq_ignore_ascii_case(here)
         })
+    };
+    if !valued {
+        return other_shorthand();
+    }
+    items.get(k + 1).is_some_and(|n| {
+        n.tok == NUMBER && cleaned.get(items[k].end as usize..n.start as usize) != Some("-")
+    }) || (k > 0
+        && lex.has(items[k - 1].tok, class::CHANGE)
+        && !lex.item_is_everyday(items[k - 1].tok, surface(&items[k - 1])))
+        || other_shorthand()
 }
 
 /// Where the number starts in a word that is counted shorthand typed against
@@ -3515,6 +3532,31 @@ mod tests {
             |f: &decision::Fired| kb.engine.rules[f.rule as usize].id == "belief-unit-tests-enough";
         assert!(!held.positive.iter().any(unit_enough));
         assert!(!held.voiced.iter().any(unit_enough));
+    }
+
+    #[test]
+    fn ambiguous_shorthand_takes_its_ml_sense_only_from_ml_context() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        for (text, about_ml) in [
+            // everyday senses: music, feet, a barbecue, a distro, a shop, a product
+            ("new EP from my band is out friday :guitar:", false),
+            ("my new desk is 6 ft wide, barely fits the office", false),
+            ("the BBQ pit at the offsite was great", false),
+            ("Arch on my laptop broke after the update", false),
+            ("hp = 15% off at the hp store this week", false),
+            ("pls stop putting WD-40 on the office chairs", false),
+            ("did anyone see the CEO hit a dab at the all-hands", false),
+            // the same letters where something else shows ML work
+            ("thr .5→.7 in the serving cfg of the fraud ep", true),
+            ("ep 3→5 for the ft run", true),
+            ("ckpt from ep 12 → registered as v3", true),
+            ("k8s cpu req 500m → 1 for the fraud ep pods", true),
+            ("hp sweep done: n_est 300→800", true),
+            ("wd 0.01 → 0.05", true),
+        ] {
+            let advice = advise(&kb.engine, text);
+            assert_eq!(advice.reading != Reading::Nothing, about_ml, "{text}");
+        }
     }
 
     #[test]

@@ -1204,19 +1204,24 @@ fn build_lexicon(
             lex.add_shorthand(&short.to_lowercase(), words);
         }
     }
-    for (w, valued) in raw
+    // 0: an everyday word; 1: shorthand a value gives its ML sense; 2:
+    // shorthand only ML context gives its ML sense.
+    for (w, kind) in raw
         .everyday_words
         .iter()
-        .map(|w| (w, false))
-        .chain(raw.valued_shorthand.iter().map(|w| (w, true)))
+        .map(|w| (w, 0))
+        .chain(raw.valued_shorthand.iter().map(|w| (w, 1)))
+        .chain(raw.context_shorthand.iter().map(|w| (w, 2)))
     {
         let tokens = crate::advisor::text::tokenize(w.get_ref());
         match tokens.as_slice() {
             [one] if one.kind == crate::advisor::text::TokenKind::Word => {
                 let stem = crate::advisor::text::stem(&one.word);
                 lex.add_everyday(&stem);
-                if valued {
-                    lex.add_valued(&stem);
+                match kind {
+                    1 => lex.add_valued(&stem),
+                    2 => lex.add_context_shorthand(&stem),
+                    _ => {}
                 }
             }
             _ => r.at(

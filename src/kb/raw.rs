@@ -276,6 +276,10 @@ pub(crate) struct LexiconFile {
     /// value ("bs 64", but "bs for the offsite dinner", "the hp printer").
     #[serde(default)]
     pub(crate) valued_shorthand: Vec<Spanned<String>>,
+    /// Shorthand that is an ML term only in ML context, whatever follows it
+    /// ("the fraud ep", but "the band's new EP"; "6 ft wide"; "the BBQ pit").
+    #[serde(default)]
+    pub(crate) context_shorthand: Vec<Spanned<String>>,
     /// Words that name a release rather than a change to the system.
     #[serde(default)]
     pub(crate) release_words: Vec<Spanned<String>>,
