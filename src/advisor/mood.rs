@@ -1293,10 +1293,10 @@ fn indirect_question(sentence: &[Word<'_>]) -> bool {
 }
 
 /// "generally speaking, is a unit test enough when one helper changes",
-/// "for unit tests on our spark code, is a local SparkSession ok", "newbie q
-/// - why do we have a staging workspace at all": a short lead-in and a comma
-/// (or dash), then an inverted question, ask even without the `?` people
-/// leave off in chat. The question word must invert: an auxiliary followed
+/// "for unit tests on our spark code, is a local SparkSession ok", and
+/// "newbie q, why do we have a staging workspace at all": a short lead-in
+/// and a comma (or dash), then an inverted question, ask even without the
+/// `?` people leave off in chat. The question word must invert: an auxiliary followed
 /// by its subject ("is a", "do we"), or a question word with an auxiliary
 /// soon after it ("which stages have to run"), so "fixed it, do the deploy"
 /// stays an imperative.
