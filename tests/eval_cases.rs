@@ -608,3 +608,14 @@ fn sixty_seventh_development_set_engineer_shorthand() {
     // last 25 lines are a check part never tuned on.
     score("advice67.jsonl", 0.94);
 }
+
+#[test]
+fn sixty_second_development_set_questions_about_testing() {
+    // Questions about testing: general ones about stages and scopes (which
+    // stage load tests belong to, what makes a test release-gating, what a
+    // stage is for), asked without a `?`, after a lead-in, in imperfect
+    // English and in threads, beside questions about the writer's own change
+    // ("would a unit test cover my change to `round_fare()`?"). The last 25
+    // lines are a check part never tuned on.
+    score("advice62.jsonl", 0.82);
+}

@@ -737,7 +737,15 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 // "when we change the lr, which stages run what? is dev
                 // alone ok?": stages asked about for a kind of change that
                 // is named apart from them.
-                || (!named_stages.is_empty() && asked.is_empty() && work_scopes.is_some()))
+                || (!named_stages.is_empty() && asked.is_empty() && work_scopes.is_some())
+                // "is it ok to test a hyperparameter change only in dev?":
+                // the belief asked about is where to test (a stage's name
+                // fires it) and the kind of change is named beside it, so
+                // the change decides the answer and the belief stays shown.
+                || (!named_stages.is_empty()
+                    && !asked.is_empty()
+                    && asked.iter().all(names_a_stage)
+                    && work_scopes.is_some()))
         {
             trace.push(
                 "a question about a kind of change: answered for that change, not the scope it names"
@@ -1531,6 +1539,29 @@ mod tests {
                 "a question about skipping tests for a change that must reach prod: answered for that change"
             )
         );
+    }
+
+    #[test]
+    fn a_question_whether_one_stage_will_do_for_a_kind_of_change_is_answered_for_it() {
+        // "is it ok to test a hyperparameter change only in dev?": the belief
+        // asked about is fired by a stage's name, so the change decides.
+        let ask = |words: &str| {
+            let mut f = facts(&["params"]);
+            f.reports = false;
+            f.asks = true;
+            f.says_change = true;
+            f.named_stages = vec![stage("dev")];
+            let mut belief = fired("same-everywhere");
+            belief.words = vec![words.to_owned()];
+            f.asked = vec![belief];
+            decide(&KB.engine, f)
+        };
+        let advice = ask("only in dev");
+        assert_eq!(advice.reading, Reading::Question);
+        assert_eq!(advice.primary_scope.as_deref(), Some("integration"));
+        // A belief that names no stage is still answered with its trap.
+        let advice = ask("same tests everywhere");
+        assert_eq!(advice.primary_scope, None);
     }
 
     #[test]

@@ -1262,19 +1262,102 @@ fn second_question_follows(
 /// "know" asks the same way after "to", "anyone" or a negation, before
 /// "whether", "if" or a question word.
 fn indirect_question(sentence: &[Word<'_>]) -> bool {
-    sentence.windows(2).take(5).enumerate().any(|(k, pair)| {
+    sentence.windows(2).take(7).enumerate().any(|(k, pair)| {
         let before = |words: &[&str]| k > 0 && words.contains(&sentence[k - 1].raw);
-        (matches!(pair[1].raw, "whether" | "if")
-            && (matches!(
-                pair[0].raw,
-                "wondering" | "wonder" | "wondered" | "curious" | "unsure"
-            ) || (pair[0].raw == "sure" && before(&["not", "nt"]))))
+        // "was wondering which stage load tests go in", "curious how you
+        // all gate retrains": wondering asks before a question word too.
+        (matches!(
+            pair[1].raw,
+            "whether" | "if" | "which" | "where" | "what" | "when" | "how" | "why"
+        ) && (matches!(
+            pair[0].raw,
+            "wondering" | "wonder" | "wondered" | "curious" | "unsure"
+        ) || (pair[0].raw == "sure" && before(&["not", "nt"]))))
             || (pair[0].raw == "know"
                 && matches!(
                     pair[1].raw,
                     "whether" | "if" | "which" | "where" | "what" | "when" | "who" | "how" | "why"
                 )
                 && before(&["to", "anyone", "anybody", "not", "nt", "dont", "you"]))
+            // "I still don't get what 'test' means in dev→test→prod", "not
+            // clear on why we keep staging", "confused about which stage":
+            // not understanding something asks about it.
+            || (matches!(pair[0].raw, "get" | "understand" | "clear" | "confused")
+                && matches!(
+                    pair[1].raw,
+                    "whether" | "if" | "which" | "where" | "what" | "when" | "how" | "why" | "on"
+                        | "about"
+                )
+                && (pair[0].raw == "confused" || before(&["not", "nt", "dont"])))
+    })
+}
+
+/// "generally speaking, is a unit test enough when one helper changes",
+/// "for unit tests on our spark code, is a local SparkSession ok", and
+/// "newbie q, why do we have a staging workspace at all": a short lead-in
+/// and a comma (or dash), then an inverted question, ask even without the
+/// `?` people leave off in chat. The question word must invert: an auxiliary followed
+/// by its subject ("is a", "do we"), or a question word with an auxiliary
+/// soon after it ("which stages have to run"), so "fixed it, do the deploy"
+/// stays an imperative.
+fn asks_after_lead_in(sentence: &[Word<'_>], lex: &Lexicon) -> bool {
+    let Some(first) = sentence.iter().position(|w| w.kind == TokenKind::Word) else {
+        return false;
+    };
+    let opener = &sentence[first];
+    if lex.has(opener.tok, class::ASK) || matches!(opener.raw, "if" | "whenever") {
+        return false;
+    }
+    let pronoun = |w: &Word<'_>| matches!(w.raw, "we" | "i" | "you" | "they" | "it" | "there");
+    let determiner = |w: &Word<'_>| {
+        matches!(
+            w.raw,
+            "a" | "an" | "the" | "this" | "that" | "these" | "those" | "our" | "my" | "your"
+        )
+    };
+    (first + 1..sentence.len().min(first + 13)).any(|k| {
+        let w = &sentence[k];
+        if sentence[k - 1].kind != TokenKind::Comma
+            || w.kind != TokenKind::Word
+            || !lex.has(w.tok, class::ASK)
+        {
+            return false;
+        }
+        let next = sentence.get(k + 1);
+        let auxiliary = |n: &Word<'_>| {
+            matches!(
+                n.raw,
+                "do" | "does"
+                    | "did"
+                    | "should"
+                    | "can"
+                    | "could"
+                    | "would"
+                    | "will"
+                    | "are"
+                    | "is"
+                    | "has"
+                    | "have"
+                    | "must"
+            )
+        };
+        match w.raw {
+            // "where do", "how should", "why do": inverted right away;
+            // "where we keep them" relates a clause.
+            "where" | "how" | "why" => next.is_some_and(auxiliary),
+            // "what is", "what tests should", "which stages have"; "which
+            // is read by the serving job" relates a clause.
+            "what" => sentence[k + 1..].iter().take(3).any(auxiliary),
+            "which" => {
+                next.is_some_and(|n| !auxiliary(n))
+                    && sentence[k + 2..].iter().take(2).any(auxiliary)
+            }
+            "do" | "does" | "did" => next.is_some_and(pronoun),
+            "is" | "are" | "should" | "can" | "could" | "would" | "must" => {
+                next.is_some_and(|n| pronoun(n) || determiner(n))
+            }
+            _ => false,
+        }
     })
 }
 
@@ -1397,7 +1480,8 @@ fn judge(
     // "wondering whether load testing belongs in staging or in prod", "not
     // sure if ...": a sentence that opens by wondering whether something
     // holds asks it, with or without its `?`.
-    let question_mark = question_mark || indirect_question(sentence);
+    let question_mark =
+        question_mark || indirect_question(sentence) || asks_after_lead_in(sentence, lex);
     // "sorry if this is obvious, but is a shadow deployment a test?": a
     // lead-in before ", but" that names no change only hands over to the
     // question after it; its "this" points at the question, not at a change.
@@ -3570,6 +3654,32 @@ mod tests {
         assert!(!mood("we know which tests run in staging").asks);
         // A greeting before the question word is a filler.
         assert!(mood("hey, what's the point of a dev workspace").asks);
+    }
+
+    #[test]
+    fn a_question_after_a_lead_in_asks_without_a_question_mark() {
+        for text in [
+            "generally speaking, is a unit test enough when a single helper function changes",
+            "for unit tests on our spark feature code, is a local SparkSession ok",
+            "newbie q - why do we have a separate staging workspace at all",
+            "generally when someone bumps a library, which stages have to run what",
+            "tbh I still don't get what 'test' means in dev, test and prod",
+            "was wondering which stage load tests go in",
+            "curious how you all gate retrains",
+        ] {
+            assert!(mood(text).asks, "{text}");
+        }
+        // The word after the comma must invert: an imperative or a clause
+        // that goes on telling is no question.
+        for text in [
+            "fixed the null check in `parse_ts()`, do the deploy after lunch",
+            "bumped the lr to 3e-4, which made the loss curve smoother",
+            "refactored the loader, is fine now",
+            "bumped the lr, which is read by the serving job too",
+            "moved it into the loader, where we keep the other transforms",
+        ] {
+            assert!(!mood(text).asks, "{text}");
+        }
     }
 
     #[test]
