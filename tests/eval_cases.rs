@@ -592,3 +592,13 @@ fn sixty_first_development_set_trap_relevance() {
     // changes). The last 15 lines are a check part never tuned on.
     score("advice61.jsonl", 0.47);
 }
+
+#[test]
+fn sixty_fourth_development_set_traps_voiced_about_a_change() {
+    // Traps voiced as a claim or rhetorical question about a specific change
+    // (all eight traps, many stacks and domains), and sound claims that must
+    // not be reminded: a docs edit whose writer declines the retrain and the
+    // staging run, a gate tightened, a new artifact that already gets eval and
+    // endpoint checks. The last 25 lines are a check part never tuned on.
+    score("advice64.jsonl", 0.74);
+}

@@ -1337,12 +1337,19 @@ mod tests {
         let mut f = facts(&["one-function"]);
         f.voiced = vec![fired("unit-enough"), fired("over-testing")];
         f.denies = true;
+        // heavier tests planned for it voice over-testing
+        f.proposed_depth = Some(scope("integration"));
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Change);
         // unit tests are right for one function; over-testing is reminded
         // but adds no scope
         assert_eq!(advice.traps, ["over-testing"]);
         assert_eq!(advice.scopes, ["unit"]);
+        // naming the small change alone, with no heavier plan, voices none
+        let mut f = facts(&["one-function"]);
+        f.voiced = vec![fired("over-testing")];
+        f.denies = true;
+        assert!(decide(&KB.engine, f).traps.is_empty());
 
         let mut f = facts(&["pipeline"]);
         f.voiced = vec![fired("unit-enough")];
