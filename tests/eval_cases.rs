@@ -619,3 +619,13 @@ fn sixty_second_development_set_questions_about_testing() {
     // lines are a check part never tuned on.
     score("advice62.jsonl", 0.82);
 }
+
+#[test]
+fn sixty_fourth_development_set_traps_voiced_about_a_change() {
+    // Traps voiced as a claim or rhetorical question about a specific change
+    // (all eight traps, many stacks and domains), and sound claims that must
+    // not be reminded: a docs edit whose writer declines the retrain and the
+    // staging run, a gate tightened, a new artifact that already gets eval and
+    // endpoint checks. The last 25 lines are a check part never tuned on.
+    score("advice64.jsonl", 0.74);
+}

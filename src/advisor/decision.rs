@@ -53,6 +53,10 @@ pub(crate) struct Facts {
     /// The deepest scope that a proposal of tests names by a scope's or a
     /// stage's name ("the lead wants the full staging e2e").
     pub(crate) proposed_depth: Option<usize>,
+    /// The message declines heavier tests for its change: a stage or scope
+    /// past the first, a retrain or a kind of test, named under a negation
+    /// ("no retrain, no staging run", "not running staging for that").
+    pub(crate) declines_tests: bool,
     /// Some of those claims are the writer's own, not reported as someone
     /// else's ("in my last company dev was enough"): a question next to one
     /// argues for it rather than asks ("why we need staging env? ...").
@@ -133,6 +137,7 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         voiced_in_claims,
         holds_claim,
         proposed_depth,
+        declines_tests,
         sticky,
         code_units,
         reports,
@@ -269,6 +274,9 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
     }
     // The reminder added here is the engine's, not a belief the message
     // voices: it does not make the message a belief.
+    // Heavier tests declined and none proposed: the message keeps its
+    // change small itself.
+    let declines_tests = declines_tests && !deeper_proposal;
     let mut reminded = None;
     if deeper_proposal
         && let Some(r) = engine.special.over_testing
@@ -564,7 +572,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         // add no scope of their own.
         for f in &voiced_in_change {
             let r = &engine.rules[f.rule as usize];
-            if !harmless(r) && !asked.iter().any(|a| a.rule == f.rule) {
+            // "README typo fix only, no need for the staging run": naming the
+            // small change is no belief that it needs heavy tests; only a
+            // plan heavier than the change voices that.
+            let unplanned = r.on_deeper_proposal && !deeper_proposal;
+            if !harmless(r) && !unplanned && !asked.iter().any(|a| a.rule == f.rule) {
                 trace.push(format!("{}: voiced about this change", r.title));
                 asked.push(f.clone());
             }
@@ -654,9 +666,16 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
             let answered = !voices
                 && engine.traps_answered_by[t].is_some_and(|s| plan_depth.is_some_and(|d| d >= s));
             if rule.kind == RuleKind::Trap
-                || !(answered || code_moved && engine.traps_unless_code_moved[t])
+                || !(answered
+                    || code_moved && engine.traps_unless_code_moved[t]
+                    || declines_tests && engine.traps_unless_declined[t])
             {
                 trap_on[t] = true;
+            } else if declines_tests && engine.traps_unless_declined[t] {
+                trace.push(format!(
+                    "{}: the message declines the heavier tests itself",
+                    engine.traps[t]
+                ));
             } else if answered {
                 trace.push(format!(
                     "{}: the tests planned answer its reminder",
@@ -1326,12 +1345,19 @@ mod tests {
         let mut f = facts(&["one-function"]);
         f.voiced = vec![fired("unit-enough"), fired("over-testing")];
         f.denies = true;
+        // heavier tests planned for it voice over-testing
+        f.proposed_depth = Some(scope("integration"));
         let advice = decide(&KB.engine, f);
         assert_eq!(advice.reading, Reading::Change);
         // unit tests are right for one function; over-testing is reminded
         // but adds no scope
         assert_eq!(advice.traps, ["over-testing"]);
         assert_eq!(advice.scopes, ["unit"]);
+        // naming the small change alone, with no heavier plan, voices none
+        let mut f = facts(&["one-function"]);
+        f.voiced = vec![fired("over-testing")];
+        f.denies = true;
+        assert!(decide(&KB.engine, f).traps.is_empty());
 
         let mut f = facts(&["pipeline"]);
         f.voiced = vec![fired("unit-enough")];

@@ -2281,9 +2281,14 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     facts.asks_difference = mood.asks_difference && two_names;
     // "the lead wants the full staging e2e": the deepest scope a proposal of
     // tests names, directly or by the stage it runs in.
+    // Tests declined ("no need to run the staging pipeline", "not
+    // retraining for that") are no plan: they name no depth.
+    let declined = |k: usize| negated[k] && declined_at(&cleaned, items[k].start as usize);
     facts.proposed_depth = items
         .iter()
-        .filter(|i| mood.is_proposing_at(i.start as usize))
+        .enumerate()
+        .filter(|&(k, i)| mood.is_proposing_at(i.start as usize) && !declined(k))
+        .map(|(_, i)| i)
         .filter_map(|i| {
             let scope = engine
                 .scope_names
@@ -2296,7 +2301,41 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             scope.max(staged)
         })
         .max();
+    // "no retrain, no staging run, just the usual PR checks", "I'm not
+    // retraining or running staging for that": heavier tests declined.
+    facts.declines_tests = items.iter().enumerate().any(|(k, i)| {
+        declined(k)
+            && (engine.scope_names.iter().any(|&(t, s)| t == i.tok && s > 0)
+                || engine.stage_named(i.tok).is_some_and(|s| s > 0))
+            // "no prod code touched": the stage names the code, not a test.
+            && !cleaned[i.end as usize..].trim_start().starts_with("code")
+    }) || facts.ignored.iter().any(|f| {
+        let r = &engine.rules[f.rule as usize];
+        (r.kind == RuleKind::Topic || r.subject == Subject::Retrain)
+            && f.at < cleaned.len()
+            && declined_at(&cleaned, f.at)
+    });
     facts
+}
+
+/// Whether a negated word at `at` is declined by a cue of its own a few
+/// words before it ("no staging run", "not retraining or running staging",
+/// "no need to run the staging pipeline"), rather than caught in a clause
+/// that a later word negates ("behaviour unchanged, and the lead wants a
+/// full staging run", "can't be too careful").
+fn declined_at(cleaned: &str, at: usize) -> bool {
+    let before = cleaned.get(..at).unwrap_or("");
+    before
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(5)
+        .any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "no" | "not" | "without" | "nor" | "skip" | "skipping" | "never"
+            )
+        })
 }
 
 /// An identifier read as code: its first item, its byte offset, its name.
@@ -3556,6 +3595,49 @@ mod tests {
         ] {
             let advice = advise(&kb.engine, text);
             assert_eq!(advice.reading != Reading::Nothing, about_ml, "{text}");
+        }
+    }
+
+    #[test]
+    fn declining_heavier_tests_is_no_plan_and_no_over_testing() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        // (message, whether the over-testing reminder is shown)
+        let table: &[(&str, bool)] = &[
+            // The writer keeps the small change small: nothing to warn about.
+            (
+                "docstring-only change in `metrics.py`; no retrain, no staging run, just the usual PR checks",
+                false,
+            ),
+            (
+                "typo in a notebook markdown cell only, no executable cell changed. I'm not retraining or running staging for that",
+                false,
+            ),
+            (
+                "README typo fix only. CI lint is enough, no need to run the staging pipeline for this, right?",
+                false,
+            ),
+            // Heavier tests planned for the same kind of change still are.
+            (
+                "fixed a typo in a docstring in `features/geo.py`. want to be safe so I'm asking for a full retrain + staging e2e before merge",
+                true,
+            ),
+            (
+                "renamed a local variable inside `clip_outliers()`, behaviour unchanged, and the lead wants a full staging integration run plus a canary for it",
+                true,
+            ),
+            (
+                "only added 3 new unit tests for `parse_dates()`, no prod code touched — it should still go through the release gate + canary like everything else",
+                true,
+            ),
+        ];
+        for &(text, shown) in table {
+            let advice = advise(&kb.engine, text);
+            assert_eq!(
+                advice.traps.iter().any(|t| t == "over-testing"),
+                shown,
+                "{text}"
+            );
+            assert_eq!(advice.scopes, ["unit"], "{text}");
         }
     }
 

@@ -115,6 +115,10 @@ pub struct Engine {
     /// Per trap: its premise is that no code moved ("no code changed, so
     /// nothing to test"), so a rule does not remind of it beside a code change.
     pub traps_unless_code_moved: Vec<bool>,
+    /// Per trap: its belief is that small changes need heavy tests, so a
+    /// rule does not remind of it when the message itself declines them
+    /// ("docstring only; no retrain, no staging run").
+    pub traps_unless_declined: Vec<bool>,
     /// Per trap: the scope whose tests, planned in the message, answer it
     /// ("bumped max_depth, rerunning eval and the endpoint smoke test in
     /// staging"), so a rule does not remind of it.

@@ -44,6 +44,9 @@ pub struct Trap {
     pub source: String,
     /// A rule's reminder of this trap is left out when code moved too.
     pub unless_code_moved: bool,
+    /// A rule's reminder of this trap is left out when the message declines
+    /// heavier tests for its change ("no retrain, no staging run").
+    pub unless_declined: bool,
     /// A rule's reminder of this trap is left out when the tests the
     /// message plans reach this scope (index into the scopes).
     pub answered_by: Option<usize>,
@@ -507,6 +510,7 @@ pub(super) fn compile(
                 stages: stages.iter().map(|s| s.id.clone()).collect(),
                 traps: traps.iter().map(|t| t.id.clone()).collect(),
                 traps_unless_code_moved: traps.iter().map(|t| t.unless_code_moved).collect(),
+                traps_unless_declined: traps.iter().map(|t| t.unless_declined).collect(),
                 traps_answered_by: traps.iter().map(|t| t.answered_by).collect(),
                 checks: checks.iter().map(|c| c.id.clone()).collect(),
                 components: components.iter().map(|c| c.id.clone()).collect(),
@@ -708,6 +712,7 @@ fn traps(
                 ),
                 source: r.text(&t.source, "trap source", limits::SECTION),
                 unless_code_moved: t.unless_code_moved,
+                unless_declined: t.unless_declined,
                 answered_by: t
                     .answered_by
                     .as_ref()

@@ -70,6 +70,10 @@ pub(crate) struct RawTrap {
     /// is left out when the message also tells a code change.
     #[serde(default)]
     pub(crate) unless_code_moved: bool,
+    /// The belief is that a small change needs heavy tests: a rule's
+    /// reminder of it is left out when the message declines them.
+    #[serde(default)]
+    pub(crate) unless_declined: bool,
     /// A scope: a rule's reminder of the trap is left out when the tests
     /// the message plans already reach it.
     #[serde(default)]
