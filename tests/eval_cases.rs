@@ -629,3 +629,12 @@ fn sixty_fourth_development_set_traps_voiced_about_a_change() {
     // endpoint checks. The last 25 lines are a check part never tuned on.
     score("advice64.jsonl", 0.74);
 }
+
+#[test]
+fn sixty_sixth_development_set_thread_transcripts() {
+    // Thread transcripts where the change emerges, is narrowed, corrected,
+    // put off or asked about by a reviewer at the end: the latest word wins,
+    // claims corrected later do not fire, and a closing question is about
+    // the thread's change. The last 25 lines are a check part never tuned on.
+    score("advice66.jsonl", 0.81);
+}

@@ -287,16 +287,40 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         {
             let asked = decision::decide(engine, read(engine, Cow::Borrowed(first)));
             if asked.reading == Reading::Question
-                && replies.iter().all(|reply| {
-                    decision::decide(engine, read(engine, Cow::Borrowed(reply))).reading
-                        != Reading::Change
-                })
+                && replies.iter().all(|reply| !tells_own_change(engine, reply))
             {
                 return asked;
             }
         }
     }
     advice
+}
+
+/// Whether a reply to a general question tells a change of its own: it
+/// reads as a change and points at something particular ("I bumped lr on
+/// v9", "my PR", a value, code in backticks), speaks for someone ("we"), or
+/// reports a change in the past tense ("fixed the scorer"). Advice in the
+/// imperative ("retrain in staging on a sample and compare against the
+/// champion") answers the question for all cases.
+fn tells_own_change(engine: &Engine, reply: &str) -> bool {
+    // "+1, and check endpoint latency": agreeing with the reply before is
+    // no value of a change.
+    let reply = reply.trim_start();
+    let reply = reply
+        .strip_prefix("+1")
+        .map_or(reply, |rest| rest.trim_start_matches([',', '.', ' ']));
+    let facts = read(engine, Cow::Borrowed(reply));
+    let particular = facts.points_at
+        || facts.personal
+        || reply.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            w.len() > 3
+                && w.to_ascii_lowercase().ends_with("ed")
+                && engine.lexicon.has(
+                    engine.lexicon.exact(&text::stem(&w.to_ascii_lowercase())),
+                    class::CHANGE,
+                )
+        });
+    particular && decision::decide(engine, facts).reading == Reading::Change
 }
 
 /// Whether the text before a phrase ends in a preposition that attaches
@@ -3638,6 +3662,24 @@ mod tests {
                 "{text}"
             );
             assert_eq!(advice.scopes, ["unit"], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_general_question_answered_with_advice_stays_a_question() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        let cases = [
+            (
+                "abe: how do you folks test hyperparameter changes?\nbea: retrain in staging on a sample and run validation against the champion\ncal: +1, and check endpoint latency if the model grows",
+                Reading::Question,
+            ),
+            (
+                "abe: how do you folks test hyperparameter changes?\nbea: I bumped max_depth to 8 yesterday, retraining it in staging now",
+                Reading::Change,
+            ),
+        ];
+        for (text, reading) in cases {
+            assert_eq!(advise(&kb.engine, text).reading, reading, "{text}");
         }
     }
 

@@ -508,9 +508,17 @@ pub(crate) fn latest_word<'a>(
         // "training only, right? no need to check serving": a bare "no"
         // answers only as the first word or after one word ("ok no,"); later
         // it is a determiner ("no need", "no deploys").
+        // "yes, no code diff at all": after a "yes" it is a determiner too.
         let bare_no_at = head
             .iter()
-            .position(|w| matches!(w.as_str(), "no" | "nope" | "nah"));
+            .position(|w| matches!(w.as_str(), "no" | "nope" | "nah"))
+            .filter(|&at| {
+                at == 0
+                    || !matches!(
+                        head[0].as_str(),
+                        "yes" | "yep" | "yeah" | "yup" | "yea" | "sure"
+                    )
+            });
         [corrections, concessions, postponements]
             .into_iter()
             .flat_map(|cues| cues_said(&head, cues))
@@ -766,9 +774,13 @@ pub(crate) fn latest_word<'a>(
                 || words
                     .iter()
                     .any(|w| times.iter().any(|t| t == w) || defers(w));
+            // "ok, keeping the retrain in staging until next week": a reply
+            // that places the thing somewhere keeps it there; the date is
+            // how long it stays, not when the release goes.
             let narrows_or_denies = words.iter().any(|w| {
                 contrasts(w)
                     || negates(w)
+                    || placing.iter().any(|p| p == w)
                     || matches!(w.as_str(), "no" | "nope" | "nah" | "instead")
             });
             let owned: Vec<usize> = by_speaker
@@ -836,6 +848,20 @@ pub(crate) fn latest_word<'a>(
                     taken_back[j] = true;
                 }
                 if asks_what {
+                    taken_back[k - 1] = true;
+                }
+                // "today: fix `clip()` + bump n_estimators" / "hold the
+                // n_estimators bump" / "ok, today is only the `clip()` fix":
+                // a narrowing that names code of its own replaces the talk
+                // about what it left out, the objection included, unless the
+                // objection is about the code that is left.
+                if !to_a_step
+                    && objected
+                    && !text[before.body..before.end].trim_end().ends_with('?')
+                    && !code_names(body)
+                        .iter()
+                        .any(|name| text[before.body..before.end].contains(name.as_str()))
+                {
                     taken_back[k - 1] = true;
                 }
                 said.1 = said.0.len();
@@ -1243,13 +1269,38 @@ fn narrows(body: &str, copulas: &[String]) -> bool {
         })
         .map_or(0, |at| at + 1);
     let mut words = head[from..].iter().cloned();
+    // "it's only 0.01 AUC": a number after "only" plays a change down; it
+    // names no part of it that is left.
+    let counts = |w: &String| w.starts_with(|c: char| c.is_ascii_digit());
     match (words.next().as_deref(), words.next()) {
+        (Some("only" | "just"), Some(next)) if counts(&next) => false,
         (Some("only"), Some(_)) => true,
         (Some("just"), Some(next)) => {
             !next.ends_with("ed") && !matches!(next.as_str(), "did" | "made" | "ran" | "got")
         }
         _ => false,
     }
+}
+
+/// The names of the code `text` writes in backticks or with "()"
+/// ("`clip_outliers()`", "parse_ts()"), without the parentheses.
+fn code_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|name| name.trim().trim_end_matches("()").to_owned())
+        .collect();
+    names.extend(text.match_indices("()").filter_map(|(at, _)| {
+        text[..at]
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
+            .next()
+            .map(str::to_owned)
+    }));
+    names.retain(|name| name.len() > 2);
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// The first `n` lower-case words of `text`, read no further.
@@ -1456,6 +1507,61 @@ mod tests {
 
     fn concessions() -> Cues {
         Cues::new(vec!["fair".to_owned()])
+    }
+
+    #[test]
+    fn only_before_a_number_plays_a_change_down_and_narrows_nothing() {
+        let copulas = ["is", "are"].map(String::from);
+        let cases = [
+            ("it's only 0.01 AUC, should be fine", false),
+            ("just 2 lines, nothing else", false),
+            ("ok, only the `clip()` fix then", true),
+            ("that's just the docs", true),
+        ];
+        for (body, narrowing) in cases {
+            assert_eq!(narrows(body, &copulas), narrowing, "{body}");
+        }
+    }
+
+    #[test]
+    fn code_is_named_in_backticks_or_by_its_call() {
+        let cases: [(&str, &[&str]); 4] = [
+            (
+                "ok, today is only the `clip_outliers()` fix",
+                &["clip_outliers"],
+            ),
+            ("only the parse_ts() fix then", &["parse_ts"]),
+            (
+                "only `utils.slugify` and fix_tz() left",
+                &["fix_tz", "utils.slugify"],
+            ),
+            ("ok, just the merge then", &[]),
+        ];
+        for (text, names) in cases {
+            assert_eq!(code_names(text), names.to_vec(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_narrowing_that_names_code_replaces_the_objection_about_what_it_left_out() {
+        // (thread, a word the answer keeps, a word it no longer reads)
+        let cases = [
+            (
+                "ed: fix `clip()` and bump n_estimators\nflo: hold the n_estimators bump\ned: ok, today is only the `clip()` fix",
+                "`clip()` fix",
+                "n_estimators",
+            ),
+            (
+                "ann: fixed `parse()` and bumped lr\nbo: serving calls `parse()` as well\nann: ok, only the `parse()` fix then",
+                "serving calls",
+                "bumped lr",
+            ),
+        ];
+        for (text, kept, gone) in cases {
+            let read = latest(text);
+            assert!(read.contains(kept), "{text} -> {read}");
+            assert!(!read.contains(gone), "{text} -> {read}");
+        }
     }
 
     #[test]
