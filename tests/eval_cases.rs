@@ -592,3 +592,15 @@ fn sixty_first_development_set_trap_relevance() {
     // changes). The last 15 lines are a check part never tuned on.
     score("advice61.jsonl", 0.47);
 }
+
+#[test]
+fn sixty_third_development_set_boundaries_that_interact() {
+    // Boundaries that interact: a value's unit, type or meaning changed for
+    // the models and services that read it, join and partition keys, online
+    // and offline paths, endpoint and wire contracts, pipelines moved from
+    // pandas to Spark or Polars, workflow steps that register or set an
+    // alias rewired; against one function fixed, sped up or tidied with its
+    // promise kept, and code under features/ nobody imports. The last 25
+    // lines are a check part never tuned on.
+    score("advice63.jsonl", 0.98);
+}
