@@ -1115,8 +1115,18 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // rewired, when its sentence reports a change of its own. Someone who
     // speaks for themselves in between ("the retrain job finishes and we set
     // the alias") releases.
+    // "the nightly job now retrains and auto-promotes": a job that retrains
+    // and promotes is the automatic release itself, not wiring.
+    let retrain_sentences: Vec<u32> = hits
+        .iter()
+        .filter(|h| engine.rules[h.rule as usize].subject == Subject::Retrain)
+        .map(|h| sentence_of[h.start as usize])
+        .collect();
     let done_by_step = |h: &Hit| {
         let n = sentence_of[h.start as usize];
+        if retrain_sentences.contains(&n) {
+            return false;
+        }
         if !change_spans
             .iter()
             .any(|&(s, _)| sentence_of[s as usize] == n)
