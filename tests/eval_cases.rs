@@ -638,3 +638,15 @@ fn sixty_sixth_development_set_thread_transcripts() {
     // the thread's change. The last 25 lines are a check part never tuned on.
     score("advice66.jsonl", 0.81);
 }
+
+#[test]
+fn sixty_third_development_set_boundaries_that_interact() {
+    // Boundaries that interact: a value's unit, type or meaning changed for
+    // the models and services that read it, join and partition keys, online
+    // and offline paths, endpoint and wire contracts, pipelines moved from
+    // pandas to Spark or Polars, workflow steps that register or set an
+    // alias rewired; against one function fixed, sped up or tidied with its
+    // promise kept, and code under features/ nobody imports. The last 25
+    // lines are a check part never tuned on.
+    score("advice63.jsonl", 0.98);
+}

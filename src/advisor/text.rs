@@ -309,6 +309,17 @@ pub(crate) fn tokenize(text: &str) -> Vec<RawToken<'_>> {
             tokens.push(word_token(Cow::Borrowed("means"), i, i + 1));
             continue;
         }
+        // "fraud features + the LTV model read it": a plus with a space on
+        // each side, between words, joins them as "and" does.
+        if c == '+'
+            && i > 0
+            && bytes[i - 1] == b' '
+            && bytes.get(i + 1) == Some(&b' ')
+            && tokens.last().is_some_and(|t| t.kind == TokenKind::Word)
+        {
+            tokens.push(word_token(Cow::Borrowed("and"), i, i + 1));
+            continue;
+        }
         let kind = match c {
             ',' | '(' | ')' | '\u{2013}' | '\u{2014}' => Some(TokenKind::Comma),
             // "from 2 to 4 - the endpoint doesn't care": a hyphen with a
@@ -509,6 +520,22 @@ mod tests {
                 TokenKind::Break => ".".to_owned(),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_spaced_plus_between_words_joins_them_as_and() {
+        for (text, reads_as) in [
+            (
+                "fraud features + the LTV model read it",
+                "fraud features and the LTV model read it",
+            ),
+            ("bumped lr + retrained", "bumped lr and retrained"),
+            // Not spaced on both sides, or with no word before it: no joiner.
+            ("C++ and U+I", "C and U I"),
+            ("+ retrained", "retrained"),
+        ] {
+            assert_eq!(words(text), words(reads_as), "{text}");
+        }
     }
 
     #[test]
