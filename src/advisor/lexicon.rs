@@ -223,7 +223,6 @@ pub(crate) struct Lexicon {
     /// Verbs that say what something is ("is", "are"), lower case.
     copulas: Vec<String>,
     flow_verbs: Vec<String>,
-    workflow_parts: Vec<String>,
     /// Last parts of an ALL_CAPS name that make it a pattern ("re"), lower
     /// case.
     pattern_suffixes: Vec<String>,
@@ -738,10 +737,6 @@ impl Lexicon {
         self.flow_verbs = flow_verbs;
     }
 
-    pub(crate) fn set_workflow_parts(&mut self, parts: Vec<String>) {
-        self.workflow_parts = parts;
-    }
-
     pub(crate) fn set_reader_labels(&mut self, labels: Vec<String>) {
         self.reader_labels = labels;
     }
@@ -818,11 +813,6 @@ impl Lexicon {
     /// Verbs that hand what changed on to its readers ("feeds", "goes").
     pub(crate) fn flow_verbs(&self) -> &[String] {
         &self.flow_verbs
-    }
-
-    /// Parts of a workflow ("job", "task", "step").
-    pub(crate) fn workflow_parts(&self) -> &[String] {
-        &self.workflow_parts
     }
 
     /// Verbs that say what something is ("is", "are").

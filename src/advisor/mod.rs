@@ -1132,68 +1132,6 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .iter()
                 .any(|&(s, _)| sentence_of[s as usize] == n)
     };
-    // "the deployment job now registers the model and sets the alias in a
-    // separate task", "changed the deploy task to pick up the version by
-    // alias": a release word whose subject, earlier in its clause, is a
-    // part of the workflow (`workflow_parts`) says what that step does once
-    // rewired, when its sentence reports a change of its own. Someone who
-    // speaks for themselves in between ("the retrain job finishes and we set
-    // the alias") releases.
-    // "the nightly job now retrains and auto-promotes": a job that retrains
-    // and promotes is the automatic release itself, not wiring.
-    let retrain_sentences: Vec<u32> = hits
-        .iter()
-        .filter(|h| engine.rules[h.rule as usize].subject == Subject::Retrain)
-        .map(|h| sentence_of[h.start as usize])
-        .collect();
-    let done_by_step = |h: &Hit| {
-        let n = sentence_of[h.start as usize];
-        if retrain_sentences.contains(&n) {
-            return false;
-        }
-        if !change_spans
-            .iter()
-            .any(|&(s, _)| sentence_of[s as usize] == n)
-        {
-            return false;
-        }
-        let at = items[h.start as usize].start as usize;
-        // A dot ends a sentence only before a space ("`prod.ml.fraud`" is
-        // one name).
-        let clause_start = cleaned[..at]
-            .char_indices()
-            .rev()
-            .find(|&(p, c)| {
-                matches!(c, ';' | '!' | '?' | '\n' | ',')
-                    || (c == '.' && cleaned[p + 1..].starts_with(char::is_whitespace))
-            })
-            .map_or(0, |(p, _)| p + 1);
-        // "the nightly job promotes v7 tonight": a step that releases a
-        // named version, or at a set time, is that release happening.
-        let clause_end = cleaned[at..]
-            .find(['.', ';', '!', '?', '\n'])
-            .map_or(cleaned.len(), |p| at + p);
-        let released_now = cleaned[clause_start..clause_end]
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| {
-                let w = w.to_ascii_lowercase();
-                (w.len() > 1 && w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit()))
-                    || matches!(
-                        w.as_str(),
-                        "today"
-                            | "tonight"
-                            | "tomorrow"
-                            | "asap"
-                            | "monday"
-                            | "tuesday"
-                            | "wednesday"
-                            | "thursday"
-                            | "friday"
-                    )
-            });
-        !released_now
-            && step_subject_before(&cleaned[clause_start..at], engine.lexicon.workflow_parts())
-    };
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter_map(|mut h| {
@@ -1248,7 +1186,6 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 || read_object(&h)
                 || inside_change(&h)
                 || names_step(&h)
-                || done_by_step(&h)
             {
                 return None;
             }
@@ -2700,57 +2637,6 @@ fn code_units_named(
     (units, spans, NamedOther { tests, settings })
 }
 
-/// Whether `clause` (the words of a clause before a release word) has a
-/// part of the workflow (`parts`) as the subject of what follows: the part
-/// is followed, past "now", "also" or "then", by "to" ("the deploy task to
-/// pick up ...") or by a verb in the third person ("the deployment job now
-/// registers ..."), is not the object of a time word ("after the retrain
-/// job ..."), and nobody speaks for themselves after it.
-fn step_subject_before(clause: &str, parts: &[String]) -> bool {
-    let words: Vec<String> = clause
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    const SKIP: [&str; 5] = ["now", "also", "then", "still", "only"];
-    const TIME: [&str; 6] = ["after", "once", "when", "before", "until", "if"];
-    const PEOPLE: [&str; 8] = ["we", "i", "we're", "i'm", "we'll", "i'll", "let's", "you"];
-    const PREP: [&str; 12] = [
-        "in", "for", "of", "on", "from", "with", "into", "at", "by", "about", "than", "under",
-    ];
-    words.iter().enumerate().any(|(k, w)| {
-        if !parts.iter().any(|p| p == w) {
-            return false;
-        }
-        let timed = words[k.saturating_sub(3)..k]
-            .iter()
-            .any(|b| TIME.contains(&b.as_str()));
-        let Some(next) = words[k + 1..].iter().find(|n| !SKIP.contains(&n.as_str())) else {
-            return false;
-        };
-        // The subject of the clause's verb: nothing before it but its own
-        // noun phrase ("the patch for the bug in the scoring job needs ..."
-        // is about the patch).
-        let heads_clause = !words[..k]
-            .iter()
-            .any(|b| PREP.contains(&b.as_str()) || PEOPLE.contains(&b.as_str()));
-        // The subject of an infinitive after its own noun phrase: "changed
-        // the deploy task to pick up ...".
-        let of_infinitive = next == "to"
-            && !words[k.saturating_sub(3)..k]
-                .iter()
-                .any(|b| PREP.contains(&b.as_str()));
-        let subject = of_infinitive
-            || (heads_clause
-                && next.len() > 3
-                && next.ends_with('s')
-                && !next.ends_with("ss")
-                && !parts.iter().any(|p| p == next));
-        let speaks = words[k + 1..].iter().any(|w| PEOPLE.contains(&w.as_str()));
-        subject && !timed && !speaks
-    })
-}
-
 /// Identifiers that name something other than a function.
 struct NamedOther {
     /// Tests (`test_currency_convert`): a change to the tests.
@@ -4018,54 +3904,6 @@ mod tests {
             primary("promote v9 to prod in two steps"),
             Some("release-gating".to_owned())
         );
-    }
-
-    #[test]
-    fn a_workflow_part_that_does_the_release_step_is_wiring_not_a_release() {
-        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
-        let answer = |text: &str| {
-            let a = advise(&kb.engine, text);
-            (a.primary_scope, a.stages)
-        };
-        let staging = (Some("integration".to_owned()), vec!["test".to_owned()]);
-        let release = Some("release-gating".to_owned());
-        for text in [
-            // The job registers and sets the alias: what the rewired step does.
-            "the deployment job now registers the model to UC `prod.ml.fraud` and sets the alias in a separate task after smoke tests, instead of doing both in the training notebook",
-            // The task picks the version up by alias once rewired.
-            "moved model registration out of train.py into its own workflow task and changed the deploy task to pick up the version by alias instead of by run id",
-        ] {
-            assert_eq!(answer(text), staging, "{text}");
-        }
-        for text in [
-            // Someone speaks for themselves: they set the alias.
-            "the retrain job finished overnight and we set the champion alias on v12",
-            // A step that moves a named version's alias is that release.
-            "rewired the workflow so the deploy task now sets the champion alias on v7 tonight",
-            // The job is where the patch goes, not who releases it.
-            "urgent: the patch for the timezone bug in the scoring job needs to be live in prod before the 7am batch",
-        ] {
-            assert_eq!(answer(text).0, release, "{text}");
-        }
-    }
-
-    #[test]
-    fn a_workflow_part_is_the_subject_only_at_the_head_of_its_clause() {
-        let parts: Vec<String> = ["job", "task", "pipeline"].map(str::to_owned).to_vec();
-        for (clause, want) in [
-            ("the deployment job now registers the model and ", true),
-            ("changed the deploy task to pick up the version by ", true),
-            ("our nightly pipeline also promotes ", true),
-            (
-                "the patch for the bug in the scoring job needs to be ",
-                false,
-            ),
-            ("the retrain job finishes and we ", false),
-            ("updated the feature pipeline and ", false),
-            ("after the nightly job runs ", false),
-        ] {
-            assert_eq!(step_subject_before(clause, &parts), want, "{clause}");
-        }
     }
 
     #[test]

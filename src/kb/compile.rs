@@ -1126,7 +1126,6 @@ fn build_lexicon(
     );
     lex.set_pointers(lower(&raw.pointers), lower(&raw.determiners));
     lex.set_copulas(lower(&raw.copulas), lower(&raw.flow_verbs));
-    lex.set_workflow_parts(lower(&raw.workflow_parts));
     lex.set_pattern_suffixes(lower(&raw.pattern_suffixes));
     lex.set_data_types(lower(&raw.data_types));
     lex.set_boundary_words(

@@ -353,10 +353,6 @@ pub(crate) struct LexiconFile {
     /// Verbs that hand what changed on: after a pointer, they name readers.
     #[serde(default)]
     pub(crate) flow_verbs: Vec<Spanned<String>>,
-    /// Parts of a workflow ("job", "task"): as the subject of a release
-    /// word, they say what a step does, not that someone releases.
-    #[serde(default)]
-    pub(crate) workflow_parts: Vec<Spanned<String>>,
     /// Labels before a colon that name the readers listed after it
     /// ("consumers: the BI dashboard and the replenishment service").
     #[serde(default)]
