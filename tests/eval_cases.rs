@@ -650,3 +650,13 @@ fn sixty_third_development_set_boundaries_that_interact() {
     // lines are a check part never tuned on.
     score("advice63.jsonl", 0.96);
 }
+
+#[test]
+fn sixty_ninth_development_set_several_changes_and_negation() {
+    // Several changes in one message (bullets, "also", "+", a fix beside a
+    // bump, a retrain or a promotion) and negation ("we did not touch X,
+    // only Y", "no longer", "without retraining", "not promoting yet",
+    // "rather than", "not only X but also Y"). The last 25 lines are a check
+    // part never tuned on.
+    score("advice69.jsonl", 0.93);
+}

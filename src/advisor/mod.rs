@@ -1949,9 +1949,46 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         .iter()
         .filter_map(|(_, at, name)| home_of(*at, name))
         .collect();
+    // "didn't touch `compute_rfm()`", "no changes to `parse_date()`": a
+    // function named after a negation in its own clause is what did not
+    // change. One that opens its clause before the negation ("`parse_ts()`
+    // didn't handle DST") is the subject of a bug told, and stays.
+    // A revert is a change of its own ("reverted `foo()` to last week's
+    // version"): it denies nothing here.
+    // Only beside a change that stands: "we never touched `parse_ts()`, but
+    // both jobs call it" tells nothing else, and is still about that function.
+    let other_change = hits.iter().any(|h| {
+        let r = &engine.rules[h.rule as usize];
+        matches!(r.kind, RuleKind::Change | RuleKind::Promote)
+            && !r.fallback
+            && h.reach == Reach::Signal
+            && !(r.negatable && negated[h.end as usize - 1])
+    });
+    let denied_code = |item: u32| {
+        let item = item as usize;
+        other_change
+            && negated[item]
+            && (0..item)
+                .rev()
+                .take_while(|&k| {
+                    negated[k]
+                        && items[k].tok != COMMA
+                        && items[k].tok != BREAK
+                        && !engine
+                            .lexicon
+                            .has(items[k].tok, class::JOINER | class::CONTRAST)
+                })
+                .any(|k| {
+                    let word = lower[items[k].start as usize..items[k].end as usize].to_owned();
+                    engine
+                        .lexicon
+                        .has(items[k].tok, class::NEG_CLAUSE | class::NEG_FORWARD)
+                        && !engine.lexicon.reverts().contains(&word)
+                })
+    };
     let code_units: Vec<(usize, String)> = named_code
         .into_iter()
-        .filter(|(item, _, _)| !is_owned(*item))
+        .filter(|(item, _, _)| !is_owned(*item) && !denied_code(*item))
         .filter(|(_, at, name)| {
             let after = &cleaned[*at + name.len()..];
             // "`normalizeAmount` now returns cents": only code returns.
@@ -3346,9 +3383,30 @@ fn owned_by_tests_or_docs(
                         .iter()
                         .any(|w| after.starts_with(w))
                 };
+                // "changed the README and the learning rate", "not only the
+                // README but also the learning rate": a joiner right after the
+                // docs or tests word, or a "but", followed by a change of
+                // another kind opens the next item of the list, not what the
+                // docs are about ("model card and datasheet for the credit
+                // model" is still about the model).
+                let next_change = |k: usize| {
+                    let word = |j: usize| &cleaned[items[j].start as usize..items[j].end as usize];
+                    let opens = (k == from && engine.lexicon.has(items[k].tok, class::JOINER))
+                        || word(k).eq_ignore_ascii_case("but");
+                    opens
+                        && hits.iter().any(|h| {
+                            let r = &engine.rules[h.rule as usize];
+                            r.kind == RuleKind::Change
+                                && !r.fallback
+                                && !matches!(r.subject, Subject::Docs | Subject::Tests)
+                                && (h.start as usize) > k
+                                && (h.start as usize) <= k + 4
+                        })
+                };
                 let end = (from..items.len())
                     .find(|&k| {
                         items[k].tok == BREAK
+                            || next_change(k)
                             || (items[k].tok == COMMA && next_item(k))
                             || (engine.lexicon.has(items[k].tok, class::CHANGE)
                                 && items.get(k.wrapping_sub(1)).is_some_and(|p| {
@@ -4025,5 +4083,87 @@ mod tests {
             "integration_test failed on PR #812 (`feature_job -t staging`)",
         );
         assert_eq!(advice.primary_scope.as_deref(), Some("integration"));
+    }
+
+    #[test]
+    fn what_a_message_says_did_not_change_stays_out_and_the_rest_stands() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        // (message, primary scope, rules that must fire, rules that must not)
+        let table: [(&str, &str, &[&str], &[&str]); 7] = [
+            // a function named after a negation in its clause did not change
+            (
+                "no changes to `parse_date()`, only max_depth 6 -> 8",
+                "integration",
+                &["hyperparameters"],
+                &["transformation-function"],
+            ),
+            // a function that opens its clause is the subject of the bug told
+            (
+                "`parse_ts()` didn't handle DST, fixed it",
+                "unit",
+                &["transformation-function"],
+                &[],
+            ),
+            // a change weighed and given up
+            (
+                "Dropped the plan to change the batch size. What's left in the branch: `collate()` handles ragged tensors.",
+                "unit",
+                &["transformation-function"],
+                &["hyperparameters"],
+            ),
+            (
+                "scrapped the lr change. only the fix in `pad_seq()` remains",
+                "unit",
+                &["transformation-function"],
+                &["hyperparameters"],
+            ),
+            // "not only X but also Y" negates nothing: both changed
+            (
+                "We changed not only the README but also the learning rate from 0.1 to 0.05",
+                "integration",
+                &["hyperparameters"],
+                &[],
+            ),
+            (
+                "changed the README and the learning rate from 0.1 to 0.05",
+                "integration",
+                &["hyperparameters"],
+                &[],
+            ),
+            // "no longer" reports a change: a model input given up
+            (
+                "we're no longer using the `age` feature in the churn model",
+                "integration",
+                &["feature-set"],
+                &[],
+            ),
+        ];
+        for (text, primary, fire, quiet) in table {
+            let advice = advise(&kb.engine, text);
+            assert_eq!(advice.reading, Reading::Change, "{text}");
+            assert_eq!(advice.primary_scope.as_deref(), Some(primary), "{text}");
+            let fired: Vec<&str> = advice.matched.iter().map(|m| m.rule.as_str()).collect();
+            for id in fire {
+                assert!(fired.contains(id), "{text}: {id} missing from {fired:?}");
+            }
+            for id in quiet {
+                assert!(!fired.contains(id), "{text}: {id} fired in {fired:?}");
+            }
+        }
+        // A docs list stays about what it names: "model card and datasheet
+        // for the credit model" changes docs only.
+        let advice = advise(
+            &kb.engine,
+            "model card and datasheet for the credit model updated for the audit, markdown only",
+        );
+        assert_eq!(advice.primary_scope.as_deref(), Some("unit"));
+        // A revert is a change of its own: the function it names stays.
+        let advice = advise(&kb.engine, "reverted `clip_probs()` to last week's version");
+        assert!(
+            advice
+                .matched
+                .iter()
+                .any(|m| m.rule == "transformation-function")
+        );
     }
 }
