@@ -599,3 +599,13 @@ fn sixty_first_development_set_trap_relevance() {
     // changes). The last 15 lines are a check part never tuned on.
     score("advice61.jsonl", 0.47);
 }
+
+#[test]
+fn sixty_eighth_development_set_tests_docs_and_chatter() {
+    // Tests-only and docs-only changes (settings and metrics named as what
+    // the tests exercise or the docs describe, "README only", "src
+    // untouched", code beside tests) and off-topic chatter full of ML words
+    // (talks, papers, books, hiring, a car's model). The last 25 lines are a
+    // check part never tuned on.
+    score("advice68.jsonl", 0.82);
+}
