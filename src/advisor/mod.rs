@@ -3617,9 +3617,9 @@ mod tests {
                 Reading::Change,
                 Some("unit"),
             ),
-            // the restriction alone reports the change
+            // the restriction ends its clause
             (
-                "docs+tests only. nothing in `src/`.",
+                "tests only: mocked the feature store client in `test_build_training_set`",
                 Reading::Change,
                 Some("unit"),
             ),
@@ -3659,7 +3659,7 @@ mod tests {
     fn what_a_talk_paper_or_book_is_about_is_no_change() {
         let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
         for text in [
-            "the PyData talk 'Why your offline metrics lie' is up on youtube, really good one",
+            "The Airflow summit CFP closes Friday, anyone want to co-submit a talk on our DAG testing setup?",
             "anyone going to NeurIPS this year? thinking of submitting a workshop paper on test-time adaptation",
             "just finished the book, the chapter on data distribution shifts is great",
             "newsletter is out: an interview with the search ranking team and a recap of the LLM eval workshop",
