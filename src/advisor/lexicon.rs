@@ -630,7 +630,7 @@ impl Lexicon {
         })
     }
 
-    pub(crate) fn set_code_untouched(&mut self, phrases: Vec<String>) {
+    pub(crate) fn set_code_untouched(&mut self, phrases: &[String]) {
         self.code_untouched = phrases.iter().map(|p| words_only(p)).collect();
     }
 
@@ -990,10 +990,7 @@ mod tests {
     #[test]
     fn code_untouched_is_found_as_whole_words() {
         let mut lex = Lexicon::new();
-        lex.set_code_untouched(vec![
-            "nothing in src".into(),
-            "didn't touch the function".into(),
-        ]);
+        lex.set_code_untouched(&["nothing in src".into(), "didn't touch the function".into()]);
         for (text, want) in [
             ("docs+tests only. Nothing in `src/`.", true),
             ("I didn’t touch the function, only its tests", true),

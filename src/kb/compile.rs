@@ -1139,7 +1139,7 @@ fn build_lexicon(
     );
     lex.set_circumstances(lower(&raw.circumstances));
     lex.set_hedges(lower(&raw.hedges));
-    lex.set_code_untouched(lower(&raw.code_untouched));
+    lex.set_code_untouched(&lower(&raw.code_untouched));
     lex.set_moves(lower(&raw.reschedule_verbs), lower(&raw.state_words));
     lex.set_times(lower(&raw.reschedule_times));
     lex.set_placing(lower(&raw.negation.placing));
