@@ -106,6 +106,11 @@ pub(crate) mod class {
     /// gradient boosting", "webinar on feature stores"): the rest of its
     /// clause names a topic, not work being done.
     pub(crate) const TOPIC: u64 = 1 << 30;
+    /// A noun that opens a topic as [`TOPIC`] does only when it is a noun,
+    /// after a determiner ("the PyData talk 'Why your offline metrics
+    /// lie'", "a talk on our DAG testing setup"); "we need to talk about the
+    /// lr bump" is no talk.
+    pub(crate) const TOPIC_NOUN: u64 = 1 << 36;
     /// A word that asks whether tests are needed ("do we need a canary for
     /// it?", "is a staging run required?"): in a question, it proposes the
     /// tests the sentence names.
@@ -195,6 +200,9 @@ pub(crate) struct Lexicon {
     /// Phrases that say the writer is not sure ("afaik", "as far as i
     /// know"), lower case.
     hedges: Vec<String>,
+    /// Phrases that say the system's code did not move ("src untouched"),
+    /// lower case, words separated by single spaces.
+    code_untouched: Vec<String>,
     /// Verbs that move something later ("pushed", "slipped"), lower case.
     reschedule_verbs: Cues,
     /// Words that say a release step stays put ("stays", "still").
@@ -625,6 +633,19 @@ impl Lexicon {
         })
     }
 
+    pub(crate) fn set_code_untouched(&mut self, phrases: &[String]) {
+        self.code_untouched = phrases.iter().map(|p| words_only(p)).collect();
+    }
+
+    /// Whether `text` says that the system's code did not move ("src
+    /// untouched", "the functions themselves are unchanged").
+    pub(crate) fn says_code_untouched(&self, text: &str) -> bool {
+        let words = format!(" {} ", words_only(text));
+        self.code_untouched
+            .iter()
+            .any(|p| !p.is_empty() && words.contains(&format!(" {p} ")))
+    }
+
     pub(crate) fn set_moves(&mut self, reschedule_verbs: Vec<String>, state_words: Vec<String>) {
         self.reschedule_verbs = Cues::new(reschedule_verbs);
         self.state_words = state_words;
@@ -976,9 +997,34 @@ pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
+/// Lower-case words of `text` separated by single spaces; a typed
+/// apostrophe is kept in its word ("didn't"), every other mark separates.
+fn words_only(text: &str) -> String {
+    text.to_lowercase()
+        .replace('\u{2019}', "'")
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_untouched_is_found_as_whole_words() {
+        let mut lex = Lexicon::new();
+        lex.set_code_untouched(&["nothing in src".into(), "didn't touch the function".into()]);
+        for (text, want) in [
+            ("docs+tests only. Nothing in `src/`.", true),
+            ("I didn’t touch the function, only its tests", true),
+            ("nothing in srcs changed", false),
+            ("moved everything in src", false),
+        ] {
+            assert_eq!(lex.says_code_untouched(text), want, "{text}");
+        }
+    }
 
     #[test]
     fn valued_shorthand_is_known_in_any_case() {

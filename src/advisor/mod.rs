@@ -410,6 +410,8 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // after a topic opener the rest of its clause names what a talk or a
     // course is about ("intro to gradient boosting, pizza provided").
     let mut topic = false;
+    // Which items are in a topic opener's clause.
+    let mut topic_item: Vec<bool> = Vec::with_capacity(items.len());
     let everyday_item: Vec<bool> = items
         .iter()
         .enumerate()
@@ -436,7 +438,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                             || items.get(k + 1).is_some_and(|n| {
                                 engine.lexicon.has(n.tok, class::EVERYDAY_HEAD)
                             }))));
-            topic |= engine.lexicon.has(i.tok, class::TOPIC);
+            topic_item.push(topic);
+            topic |= engine.lexicon.has(i.tok, class::TOPIC)
+                || (engine.lexicon.has(i.tok, class::TOPIC_NOUN)
+                    && items[k.saturating_sub(2)..k].iter().any(|p| {
+                        let w = cleaned[p.start as usize..p.end as usize].to_ascii_lowercase();
+                        engine.lexicon.determiners().contains(&w)
+                    }));
             everyday
         })
         .collect();
@@ -1480,7 +1488,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // ...\n## Files\n- `docs/oncall.md`": the files a message lists are
     // what it changes, so when each is docs or tests, its prose says what
     // they are about.
-    if listed_files_are_docs_or_tests(engine, &cleaned, &paths, &path_rules) {
+    // "chore(tests): parametrize `test_collate_fn` over batch sizes 1, 7
+    // and 64. src untouched", "updated the example config in the README
+    // from `batch_size: 32` to 64. README only": a message that confines
+    // its change to docs or tests names settings, metrics and models as
+    // what the tests exercise or the docs describe.
+    let confined = confined_to_docs_or_tests(engine, &cleaned, &items, &mood, &hits, &path_anchors);
+    if confined || listed_files_are_docs_or_tests(engine, &cleaned, &paths, &path_rules) {
         owned.insert(0, 0..items.len() as u32);
     }
     // The furthest end among the ranges that start at or before each one,
@@ -2081,7 +2095,10 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         code_units,
         // A file named in a question about a kind of change is an example of
         // the kind ("when a team bumps pandas in requirements.txt, ...?").
+        // "docs+tests only. Nothing in `src/`.": a change confined to docs
+        // or tests is reported by the confinement itself.
         reports: mood.reports
+            || (confined && !mood.asks && !mood.claims)
             || paths.iter().any(|&(p, at, _)| {
                 let example = mood.is_kind_question_at(at)
                     || (mood.is_general_at(at) && mood.is_in_question_at(at));
@@ -2298,9 +2315,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // in a question about tests, a scope's bare name names it too.
     // "who's in for the test kitchen's new pizza place?": a noun after
     // "test" that never follows an ML word (`everyday_heads`) gives it its
-    // everyday sense, so the question is not about testing.
+    // everyday sense, so the question is not about testing. Nor is "test"
+    // in what a talk or a paper is about ("a workshop paper on test-time
+    // adaptation").
     let says_test = items.iter().enumerate().any(|(k, i)| {
         engine.lexicon.name(i.tok) == "test"
+            && !topic_item[k]
             && !items
                 .get(k + 1)
                 .is_some_and(|n| engine.lexicon.has(n.tok, class::EVERYDAY_HEAD))
@@ -3451,6 +3471,85 @@ fn owned_by_tests_or_docs(
     owned
 }
 
+/// The message confines its change to docs or tests: a docs or tests phrase
+/// or path restricted by "only" or "just" ("README only", "only tests/",
+/// "just the markdown cells", "I'm only touching the eval tests"), or, beside
+/// one, words that say the system's code did not move ("src untouched", "the
+/// functions themselves are unchanged", `code_untouched`).
+fn confined_to_docs_or_tests(
+    engine: &Engine,
+    cleaned: &str,
+    items: &[Item],
+    mood: &mood::Mood,
+    hits: &[Hit],
+    path_anchors: &[(u32, u32, u32)],
+) -> bool {
+    let spans: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| {
+            matches!(
+                engine.rules[h.rule as usize].subject,
+                Subject::Docs | Subject::Tests
+            )
+        })
+        .map(|h| (h.start as usize, h.end as usize))
+        .chain(
+            path_anchors
+                .iter()
+                .map(|&(s, _, e)| (s as usize, e as usize)),
+        )
+        .collect();
+    if spans.is_empty() {
+        return false;
+    }
+    if engine.lexicon.says_code_untouched(cleaned) {
+        return true;
+    }
+    let word = |k: usize| {
+        items
+            .get(k)
+            .map(|i| cleaned[i.start as usize..i.end as usize].to_ascii_lowercase())
+    };
+    let restricts = |k: usize| matches!(word(k).as_deref(), Some("only" | "just"));
+    let ends_clause = |k: usize| {
+        items
+            .get(k)
+            .is_none_or(|i| i.tok == BREAK || i.tok == COMMA)
+    };
+    // "is it fine to only test this in dev?", "unit tests are the only tests
+    // that matter", "for a docs-only change, ...": in a question or a claim
+    // "only" restricts the tests to run or speaks of all cases.
+    let told = |k: usize| {
+        // A path at the very end has no word of its own after it.
+        let at = items.get(k).map_or(cleaned.len(), |i| i.start as usize);
+        !(mood.is_in_question_at(at) || mood.is_general_at(at) || mood.is_claiming_at(at))
+    };
+    spans
+        .iter()
+        .filter(|&&(start, _)| told(start))
+        .any(|&(start, end)| {
+            // "tests only.", "only .. unit test .. changed": the phrase
+            // restricts when it ends its clause ("a comment-only change in
+            // `velocity_1h()`" beside a retrain restricts nothing).
+            ((start..end).any(|k| word(k).as_deref() == Some("only")) && ends_clause(end))
+            // "README only.", "CI config only"
+            || (word(end).as_deref() == Some("only") && ends_clause(end + 1))
+            // "only tests/", "just the markdown", "only touching the eval
+            // tests": a verb may follow the restriction, nothing may open
+            // another clause or list item before the phrase.
+            || (start.saturating_sub(4)..start).rev().any(|k| {
+                restricts(k)
+                    && (k + 1..start).all(|m| {
+                        let i = &items[m];
+                        i.tok != BREAK
+                            && i.tok != COMMA
+                            && !engine.lexicon.has(i.tok, class::JOINER)
+                            && (m == k + 1 || !engine.lexicon.has(i.tok, class::CHANGE))
+                    })
+            })
+        })
+}
+
 /// The message lists its files (lines that open with a path, under a label
 /// such as "## Files" or "Changes:") and every listed file is docs or tests.
 fn listed_files_are_docs_or_tests(
@@ -3660,6 +3759,92 @@ fn listed_stages(engine: &Engine, cleaned: &str, items: &[Item], h: &Hit) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_confined_to_docs_or_tests_is_unit_in_dev() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        // (message, reading, primary scope)
+        let table = [
+            // settings and metrics named are what the tests or docs are about
+            (
+                "chore(tests): parametrize `test_collate_fn` over batch sizes 1, 7 and 64 in tests/test_collate.py. src untouched",
+                Reading::Change,
+                Some("unit"),
+            ),
+            (
+                "updated the example config in the README from `batch_size: 32` to `batch_size: 64`. README only",
+                Reading::Change,
+                Some("unit"),
+            ),
+            (
+                "added doctest examples to the metric helpers (precision_at_k, ndcg). the functions themselves are unchanged",
+                Reading::Change,
+                Some("unit"),
+            ),
+            (
+                "PR #4471 pins `pytest-xdist` in requirements-dev.txt. runtime requirements untouched",
+                Reading::Change,
+                Some("unit"),
+            ),
+            // the restriction ends its clause
+            (
+                "tests only: mocked the feature store client in `test_build_training_set`",
+                Reading::Change,
+                Some("unit"),
+            ),
+            // code beside tests, with no restriction: judged by the code
+            (
+                "code + tests: `max_seq_len` 256 -> 512 in the tokenizer config, tests updated",
+                Reading::Change,
+                Some("integration"),
+            ),
+            // "only" in a question restricts the tests to run, not the change
+            (
+                "is it fine to only test this in dev? it's a change to the join keys between the session features and the training set",
+                Reading::Change,
+                Some("integration"),
+            ),
+            // a general question about docs-only changes stays a question
+            (
+                "do we need staging for a docs-only change?",
+                Reading::Question,
+                Some("unit"),
+            ),
+            // a refactor said to keep its behaviour is still a change
+            (
+                "refactored `hash_bucket()` (no behaviour change) + docstring + a property test",
+                Reading::Change,
+                Some("unit"),
+            ),
+        ];
+        for (text, reading, primary) in table {
+            let advice = advise(&kb.engine, text);
+            assert_eq!(advice.reading, reading, "{text}");
+            assert_eq!(advice.primary_scope.as_deref(), primary, "{text}");
+        }
+    }
+
+    #[test]
+    fn what_a_talk_paper_or_book_is_about_is_no_change() {
+        let kb = crate::kb::KnowledgeBase::embedded().expect("the knowledge base loads");
+        for text in [
+            "The Airflow summit CFP closes Friday, anyone want to co-submit a talk on our DAG testing setup?",
+            "anyone going to NeurIPS this year? thinking of submitting a workshop paper on test-time adaptation",
+            "just finished the book, the chapter on data distribution shifts is great",
+            "newsletter is out: an interview with the search ranking team and a recap of the LLM eval workshop",
+        ] {
+            let advice = advise(&kb.engine, text);
+            assert_eq!(advice.reading, Reading::Nothing, "{text}");
+            assert!(advice.scopes.is_empty(), "{text}");
+        }
+        // "talk" as a verb opens no topic: the change stands.
+        let advice = advise(
+            &kb.engine,
+            "we need to talk about the max_depth bump before it goes to prod",
+        );
+        assert_ne!(advice.reading, Reading::Nothing);
+        assert!(!advice.scopes.is_empty());
+    }
 
     #[test]
     fn someone_elses_belief_answered_by_but_is_refuted() {

@@ -1144,6 +1144,7 @@ fn build_lexicon(
     );
     lex.set_circumstances(lower(&raw.circumstances));
     lex.set_hedges(lower(&raw.hedges));
+    lex.set_code_untouched(&lower(&raw.code_untouched));
     lex.set_moves(lower(&raw.reschedule_verbs), lower(&raw.state_words));
     lex.set_times(lower(&raw.reschedule_times));
     lex.set_placing(lower(&raw.negation.placing));
@@ -1255,6 +1256,7 @@ fn build_lexicon(
         ),
         (&raw.everyday_heads, class::EVERYDAY_HEAD, "everyday head"),
         (&raw.topic_openers, class::TOPIC, "topic opener"),
+        (&raw.topic_nouns, class::TOPIC_NOUN, "topic noun"),
         (&raw.step_nouns, class::STEP_NOUN, "step noun"),
         (&raw.test_verbs, class::TEST_VERB, "test verb"),
         (&raw.need_words, class::NEED, "need word"),

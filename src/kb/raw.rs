@@ -402,6 +402,10 @@ pub(crate) struct LexiconFile {
     /// Words that open the title of a talk or course ("intro to ...").
     #[serde(default)]
     pub(crate) topic_openers: Vec<Spanned<String>>,
+    /// Words that open a topic only as nouns, after a determiner ("a talk
+    /// on ...").
+    #[serde(default)]
+    pub(crate) topic_nouns: Vec<Spanned<String>>,
     /// Nouns for a step of a workflow ("task", "step"): a release word right
     /// before one names that step.
     #[serde(default)]
@@ -429,6 +433,11 @@ pub(crate) struct LexiconFile {
     /// denial of readers under one is a belief about consumers.
     #[serde(default)]
     pub(crate) hedges: Vec<Spanned<String>>,
+    /// Phrases that say the code the system runs did not move ("src
+    /// untouched", "no behaviour change"): beside a docs or tests change,
+    /// the message's other words are what the docs or tests are about.
+    #[serde(default)]
+    pub(crate) code_untouched: Vec<Spanned<String>>,
     /// Verbs that move something to a later time or another PR.
     #[serde(default)]
     pub(crate) reschedule_verbs: Vec<Spanned<String>>,
