@@ -627,7 +627,7 @@ fn sixty_fourth_development_set_traps_voiced_about_a_change() {
     // not be reminded: a docs edit whose writer declines the retrain and the
     // staging run, a gate tightened, a new artifact that already gets eval and
     // endpoint checks. The last 25 lines are a check part never tuned on.
-    score("advice64.jsonl", 0.74);
+    score("advice64.jsonl", 0.75);
 }
 
 #[test]
@@ -658,7 +658,7 @@ fn sixty_ninth_development_set_several_changes_and_negation() {
     // only Y", "no longer", "without retraining", "not promoting yet",
     // "rather than", "not only X but also Y"). The last 25 lines are a check
     // part never tuned on.
-    score("advice69.jsonl", 0.93);
+    score("advice69.jsonl", 0.94);
 }
 
 #[test]
