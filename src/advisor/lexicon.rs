@@ -889,26 +889,31 @@ impl Lexicon {
         self.context.insert(stem.into());
     }
 
+    /// The stem `surface` (as typed, one word) is looked up by in the
+    /// shorthand lists; `None` for a word too long to be shorthand.
+    fn shorthand_stem(surface: &str) -> Option<String> {
+        // Shorthand is a few letters; longer words need no lookup.
+        (surface.len() <= 8).then(|| text::stem(&surface.to_lowercase()).into_owned())
+    }
+
     /// True when `surface` (as typed, one word) is shorthand that only ML
     /// context makes an ML term ("ep", "ft", "pit").
     pub(crate) fn is_context_shorthand(&self, surface: &str) -> bool {
-        // Shorthand is a few letters; longer words need no lookup.
-        surface.len() <= 8
-            && !self.context.is_empty()
-            && self
-                .context
-                .contains(text::stem(&surface.to_lowercase()).as_ref())
+        !self.context.is_empty()
+            && Self::shorthand_stem(surface).is_some_and(|s| self.context.contains(s.as_str()))
     }
 
     /// True when `surface` (as typed, one word) is shorthand that a value
     /// right after it makes an ML term ("bs 64").
     pub(crate) fn is_valued(&self, surface: &str) -> bool {
-        // Shorthand is a few letters; longer words need no lookup.
-        surface.len() <= 8
-            && !self.valued.is_empty()
-            && self
-                .valued
-                .contains(text::stem(&surface.to_lowercase()).as_ref())
+        !self.valued.is_empty()
+            && Self::shorthand_stem(surface).is_some_and(|s| self.valued.contains(s.as_str()))
+    }
+
+    /// True when `surface` is shorthand of either list, stemmed once.
+    pub(crate) fn is_shorthand(&self, surface: &str) -> bool {
+        Self::shorthand_stem(surface)
+            .is_some_and(|s| self.valued.contains(s.as_str()) || self.context.contains(s.as_str()))
     }
 
     /// True when `word` (as typed) is an everyday word that is an ML term
@@ -921,7 +926,7 @@ impl Lexicon {
         }
         // Shorthand is judged as typed, whatever word it stands for ("arch"
         // is read as "architecture", which is no everyday word).
-        if self.is_context_shorthand(surface) || self.is_valued(surface) {
+        if self.is_shorthand(surface) {
             return true;
         }
         let name = self.name(tok);

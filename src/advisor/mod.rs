@@ -3067,7 +3067,7 @@ fn valued_sense(engine: &Engine, cleaned: &str, items: &[Item], k: usize) -> boo
                 && i.tok != BREAK
                 && i.tok != COMMA
                 && i.tok != NUMBER
-                && (lex.is_valued(surface(i)) || lex.is_context_shorthand(surface(i)))
+                && lex.is_shorthand(surface(i))
                 && !surface(i).eq_ignore_ascii_case(here)
         })
     };
