@@ -7,7 +7,7 @@
 //! first sight (README.md has the figures), then tuned against; their floors
 //! sit at the accuracy reached, rounded down to a whole percent, so an edit
 //! that loses cases fails here.
-//! `heldout.jsonl` and `heldout2.jsonl` to `heldout7.jsonl` are never tuned against; their
+//! `heldout.jsonl` and `heldout2.jsonl` to `heldout8.jsonl` are never tuned against; their
 //! floors only guard against a regression, and their figures are reported in
 //! README.md.
 
@@ -194,6 +194,13 @@ fn sixth_held_out_set() {
 #[test]
 fn seventh_held_out_set() {
     score("heldout7.jsonl", 0.70);
+}
+
+/// Written by a helper who never ran the engine, labelled blind by a second
+/// (every label both gave agreed).
+#[test]
+fn eighth_held_out_set() {
+    score("heldout8.jsonl", 0.94);
 }
 
 #[test]
