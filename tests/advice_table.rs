@@ -1119,6 +1119,16 @@ fn a_thread_puts_off_only_what_has_yet_to_happen() {
             "ops-bot: Deploy requested: fraud-scorer v19 to production\nnina: cancel that, wrong button\nnina: only the `clip()` fix today",
             "unit",
         ),
+        // "rolling" and "flip" tell a release as "deploying" does: only it is
+        // put off, the change beside it stands.
+        (
+            "sam: retrained the ranker on fresh data, same code. gonna flip the champion alias after lunch\nlee: hold off, prod promotion is paused this week",
+            "integration",
+        ),
+        (
+            "ben: bumped the endpoint workload size to Large, rolling to prod at 5\ncarla: nothing ships this week\nben: ok",
+            "integration",
+        ),
     ] {
         let advice = advise(&KB, text);
         assert_eq!(
