@@ -699,6 +699,13 @@ const CASES: &[Case] = &[
     ("we move the training job from one cluster to another one with more GPUs", I, &[INTEG], &[T3]),
     // "stagging" is staging misspelled: a promotion there is a rehearsal.
     ("pls promote the challenger to stagging", I, &[UNIT, INTEG], &[T3]),
+    // ---------------------------------------------------------------- threads, shorthand, PRs (advice71 round)
+    // "no code" beside a docs or tests change confines it: the job the README
+    // is about is its topic, not a change.
+    ("fixed a typo in the README about running the FE job locally, no code change", U, &[UNIT], &[T6]),
+    ("tests for `winsorize()` edge cases, no code change", U, &[UNIT], &[]),
+    // What the features are keyed on is what they are joined by: a boundary.
+    ("UDF `geo_hash_udf` now emits precision 6 geohashes instead of 7. the store features are keyed on that hash", I, &[INTEG], &[]),
 ];
 
 #[test]
