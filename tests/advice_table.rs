@@ -706,6 +706,10 @@ const CASES: &[Case] = &[
     ("tests for `winsorize()` edge cases, no code change", U, &[UNIT], &[]),
     // What the features are keyed on is what they are joined by: a boundary.
     ("UDF `geo_hash_udf` now emits precision 6 geohashes instead of 7. the store features are keyed on that hash", I, &[INTEG], &[]),
+    // A release in -ing that opens a statement is the writer's own ("I'm" dropped).
+    ("weekly retrain ran on fresh data, same code, so no tests needed imo. flipping @champion", R, &[INTEG, GATE], &[T3, T4, T5]),
+    // A lower-case label that opens a one-line message is a commit subject, not a template field.
+    ("tests: snapshot fixtures for `parse_addr()` regenerated, no src chg", U, &[UNIT], &[T6]),
 ];
 
 #[test]
@@ -1135,6 +1139,16 @@ fn a_thread_puts_off_only_what_has_yet_to_happen() {
         (
             "ben: bumped the endpoint workload size to Large, rolling to prod at 5\ncarla: nothing ships this week\nben: ok",
             "integration",
+        ),
+        // A narrowing after an acknowledgement ("ok done, ...") still narrows.
+        (
+            "Priya Raman\n10:02 AM\n#884 fixes `normalize_query()` and bumps the embedding dim from 256 to 384\nTom Becker\n10:05 AM\nthe dim bump means a full reindex, can we split it out?\nPriya Raman\n10:07 AM\nok done, #884 is now only the `normalize_query()` fix",
+            "unit",
+        ),
+        // ":shipit:" after "ship it" is no second release.
+        (
+            "lucas: PR #2231 adds tests for `winsorize()` edge cases\nella: lgtm, ship it :shipit:",
+            "unit",
         ),
     ] {
         let advice = advise(&KB, text);

@@ -677,3 +677,11 @@ fn sixty_eighth_development_set_tests_docs_and_chatter() {
     // check part never tuned on.
     score("advice68.jsonl", 0.82);
 }
+
+#[test]
+fn seventy_first_development_set() {
+    // Threads, shorthand, one function, boundaries, beliefs, PR descriptions
+    // and imperfect English, written by someone who never ran the engine:
+    // 88% on first sight.
+    score("advice71.jsonl", 0.95);
+}

@@ -2308,6 +2308,21 @@ fn judge(
             "we" | "i" | "us" | "my" | "me" | "im" | "ill" | "well" | "were"
         )
     });
+    // "flipping @champion 👍", "ok, shipping it tonight": chat drops the "I'm"
+    // before a release in -ing that opens a statement, so the writer speaks
+    // for themselves. A gerund given a verdict ("shipping on fridays is
+    // risky") speaks of all cases.
+    mood.personal |= !question_mark
+        && sentence[first..]
+            .iter()
+            .take(3)
+            .position(|w| !filler(w))
+            .is_some_and(|k| {
+                let w = &sentence[first + k];
+                w.raw.ends_with("ing")
+                    && lex.has(w.tok, class::INTENT)
+                    && !activity_judged(&sentence[first + k..], lex)
+            });
 
     // "6 before, 8 now" looks back; "before the new version is
     // registered" looks ahead.

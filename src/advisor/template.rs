@@ -88,6 +88,18 @@ fn heading(line: &str) -> Option<String> {
     (inner.split_whitespace().count() <= limit).then(|| inner.to_lowercase())
 }
 
+/// "tests: snapshot fixtures for `parse_addr()` regenerated": a label typed
+/// in lower case that opens a message of one line names the area a commit
+/// changed, as a commit subject does; it is the message, not a template's
+/// field. `at` is where `sentence` starts in `text`.
+fn commit_subject(text: &str, at: usize, sentence: &str) -> bool {
+    let label = sentence.split(':').next().unwrap_or_default();
+    at == 0
+        && !text.trim_end().contains('\n')
+        && label.starts_with(|c: char| c.is_ascii_lowercase())
+        && !label.contains(|c: char| c.is_uppercase())
+}
+
 /// An unticked task-list item ("- [ ] New feature"): an option of the
 /// template that nobody picked.
 fn unchecked(line: &str) -> bool {
@@ -159,7 +171,8 @@ pub(crate) fn blank<'a>(
             // field.
             for (at, sentence) in sentences_with_colon(line) {
                 let boilerplate = field(sentence)
-                    .is_some_and(|(label, value)| fields.contains(&label) || routine(value));
+                    .is_some_and(|(label, value)| fields.contains(&label) || routine(value))
+                    && !commit_subject(&text, offset + at, sentence);
                 if boilerplate {
                     blanks.push((offset + at, offset + at + sentence.len()));
                 }
@@ -259,6 +272,15 @@ mod tests {
             }
             assert_eq!(sentences_with_colon(line), want, "{line:?}");
         }
+    }
+
+    #[test]
+    fn a_lower_case_label_opening_a_one_line_message_is_its_subject() {
+        let text = "testing: new golden files for `parse_addr()`, no src change";
+        assert_eq!(run(text), text);
+        // In a template, or typed as a form's label, it is still a field.
+        assert!(!run("Testing: ran the suite").contains("ran the suite"));
+        assert!(!run("new column\ntesting: ran the suite").contains("ran the suite"));
     }
 
     #[test]

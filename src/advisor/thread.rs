@@ -499,12 +499,23 @@ pub(crate) fn latest_word<'a>(
     }
     // The cues in a message's first words; empty when it corrects nothing.
     let opening = |body: &str| -> Vec<&String> {
-        let head: Vec<String> = body
+        // A cue opens the message when it lies in its first five words, not
+        // counting up to two acknowledgements it opens with ("ok done, #884
+        // is now only the fix": "is now only" follows "ok done").
+        let mut head: Vec<String> = Vec::with_capacity(OPENING_WORDS + 2);
+        let mut acks = 0;
+        for w in body
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
             .filter(|w| !w.is_empty())
-            .take(5)
-            .map(str::to_lowercase)
-            .collect();
+        {
+            let w = w.to_lowercase();
+            if head.len() == acks && acks < 2 && ACKNOWLEDGEMENTS.contains(&w.as_str()) {
+                acks += 1;
+            } else if head.len() >= OPENING_WORDS + acks {
+                break;
+            }
+            head.push(w);
+        }
         // "training only, right? no need to check serving": a bare "no"
         // answers only as the first word or after one word ("ok no,"); later
         // it is a determiner ("no need", "no deploys").
@@ -1373,7 +1384,16 @@ fn go_ahead(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
             let at = lower
                 .match_indices("ship")
                 .map(|(i, _)| i)
-                .filter(|&i| i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
+                // "ship" as a word of its own: "lgtm, ship it :shipit:" gives
+                // the go-ahead with "ship it", and the emoji code after it
+                // is no second "ship".
+                .filter(|&i| {
+                    (i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
+                        && !lower
+                            .as_bytes()
+                            .get(i + 4)
+                            .is_some_and(u8::is_ascii_alphanumeric)
+                })
                 .last()?;
             let rest = lower[at + 4..].trim_start();
             let rest = ["it", "this"]
@@ -1419,6 +1439,13 @@ pub(crate) fn holds(words: &[String], cues: &Cues) -> bool {
             .any(|&k| opens_with(&words[i..], &cues[k as usize]))
     })
 }
+
+/// How many of a message's first words a cue may lie in to open it.
+const OPENING_WORDS: usize = 5;
+
+/// Words that acknowledge before a reply says what it says ("ok done, ...");
+/// they do not count among a message's opening words.
+const ACKNOWLEDGEMENTS: [&str; 7] = ["ok", "okay", "k", "kk", "done", "sure", "alright"];
 
 /// The cues of `cues` that `words` hold as words of their own, each once, in
 /// the list's order.
