@@ -710,6 +710,8 @@ const CASES: &[Case] = &[
     ("weekly retrain ran on fresh data, same code, so no tests needed imo. flipping @champion", R, &[INTEG, GATE], &[T3, T4, T5]),
     // A lower-case label that opens a one-line message is a commit subject, not a template field.
     ("tests: snapshot fixtures for `parse_addr()` regenerated, no src chg", U, &[UNIT], &[T6]),
+    // An offline win given as the reason to skip the online check.
+    ("bumped max_depth 6 to 10 on the lgbm, AUC +0.4 offline so straight to prod", R, &[INTEG, GATE], &[T1, T3, T5]),
 ];
 
 #[test]
