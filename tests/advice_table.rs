@@ -900,6 +900,16 @@ fn a_thread_that_answers_a_general_question_is_a_question() {
         show(&advice)
     );
     assert_eq!(advice.primary_scope, None, "{}", show(&advice));
+    // The asker's reason after the question ("CI already runs our tests")
+    // tells no change: the thread is still the question.
+    let reason = "kev: what's the staging workspace for, exactly? CI already runs our tests on every PR\nana: CI runs on toy fixtures. staging runs the real pipeline on prod-like data before anything gets near prod\nkev: makes sense, ty";
+    let advice = advise(&KB, reason);
+    assert_eq!(
+        advice.reading,
+        testscope::Reading::Question,
+        "{}",
+        show(&advice)
+    );
     let told = "ana: did anyone change the feature schema?\nbo: yes, I renamed `txn_amt` to `transaction_amount` in the feature table, the training job reads it";
     let advice = advise(&KB, told);
     assert_eq!(
@@ -1146,6 +1156,12 @@ fn a_thread_puts_off_only_what_has_yet_to_happen() {
         (
             "Priya Raman\n10:02 AM\n#884 fixes `normalize_query()` and bumps the embedding dim from 256 to 384\nTom Becker\n10:05 AM\nthe dim bump means a full reindex, can we split it out?\nPriya Raman\n10:07 AM\nok done, #884 is now only the `normalize_query()` fix",
             "unit",
+        ),
+        // A correction to staging leaves the question about the thing standing;
+        // the thing is deployed in staging.
+        (
+            "ravi: rolling the new tokenizer (bpe vocab 32k → 50k) to prod behind a 5% canary tonight\nmei: wait, has the serving image got the new vocab file?\nravi: good catch, it hasn't. actually no, it only goes to staging tonight, prod waits for the skew test",
+            "integration",
         ),
         // ":shipit:" after "ship it" is no second release.
         (

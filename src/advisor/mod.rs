@@ -152,6 +152,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
                 .class(engine.lexicon.exact(&text::stem(word)))
         },
     );
+        eprintln!("LATEST<<{}>>", latest);
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
     // "staging only" restricts the release to that stage; "it goes through
@@ -221,8 +222,12 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
             return whole;
         }
     }
+    // "rolling the new tokenizer to prod tonight" / "wait, has the serving
+    // image got the new vocab?" / "good catch. actually no, it only goes to
+    // staging tonight": the question the correction leaves standing was
+    // about the thing sent to staging, not a question of the thread's own.
     if corrected
-        && advice.reading == Reading::Nothing
+        && matches!(advice.reading, Reading::Nothing | Reading::Question)
         && staged_earlier
         && !first
         && let Some(rehearsal) = engine.special.rehearsal
@@ -277,7 +282,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         // A question tied to the present ("can we get v12 into prod
         // today?") asks about this change, not about all cases.
         if let Some((first, replies)) = bodies.split_first()
-            && first.trim_end().ends_with('?')
+            && let Some(first) = asked_part(engine, first)
             && !first.split(|c: char| !c.is_alphanumeric()).any(|w| {
                 !w.is_empty()
                     && engine
@@ -294,6 +299,21 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         }
     }
     advice
+}
+
+/// The question a thread's first message asks: the whole message when it
+/// ends with its `?`, or up to its last `?` when what follows names no code
+/// and tells no change of its own ("what's the staging workspace for,
+/// exactly? CI already runs our tests on every PR" gives the reason for
+/// asking; "can we skip the integration run? it's just the new
+/// `session_count_7d` feature" is about that feature); `None` when it asks
+/// nothing.
+fn asked_part<'t>(engine: &Engine, first: &'t str) -> Option<&'t str> {
+    let body = first.trim_end();
+    let last = body.rfind('?')?;
+    let (asked, rest) = body.split_at(last + 1);
+    let names_code = rest.contains('`') || rest.contains("()");
+    (rest.trim().is_empty() || (!names_code && !tells_own_change(engine, rest))).then_some(asked)
 }
 
 /// Whether a reply to a general question tells a change of its own: it
