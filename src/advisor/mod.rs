@@ -152,7 +152,6 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
                 .class(engine.lexicon.exact(&text::stem(word)))
         },
     );
-        eprintln!("LATEST<<{}>>", latest);
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
     // "staging only" restricts the release to that stage; "it goes through
