@@ -2427,3 +2427,34 @@ fn questions_and_hotfixes_of_the_advice50_round() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+#[test]
+fn docs_and_tests_changes_of_the_advice70_round() {
+    for (text, reading, primary, scopes) in [
+        // A change played down with its pointer left out is this change,
+        // and the heavy tests someone wants for it are over-testing.
+        (
+            "just a README fix but Dana wants the full staging e2e before we merge",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // A release denied for now claims nothing; the docs and tests stand.
+        (
+            "nothing ships this week — PR only has the README and a couple of tests",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        // Where nothing moved bounds the change; a verdict beside it does not
+        // make the message a belief, nor a modal without its subject a question.
+        (
+            "docs+tests only. Nothing in `src/`. Should be a quick one",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}

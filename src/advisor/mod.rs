@@ -2115,9 +2115,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         // A file named in a question about a kind of change is an example of
         // the kind ("when a team bumps pandas in requirements.txt, ...?").
         // "docs+tests only. Nothing in `src/`.": a change confined to docs
-        // or tests is reported by the confinement itself.
+        // or tests is reported by the confinement itself, which is told
+        // outside any claim; a verdict in another sentence ("Should be a
+        // quick one") is about this change, not in its place.
         reports: mood.reports
-            || (confined && !mood.asks && !mood.claims)
+            || (confined && !mood.asks)
             || paths.iter().any(|&(p, at, _)| {
                 let example = mood.is_kind_question_at(at)
                     || (mood.is_general_at(at) && mood.is_in_question_at(at));

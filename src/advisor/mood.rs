@@ -19,6 +19,63 @@ pub(crate) struct Word<'a> {
     pub(crate) glued: bool,
 }
 
+/// "nothing ships this week", "no deploys on friday": a clause that opens
+/// by denying a release says what will not happen now, as a thread's reply
+/// does; it judges no kind of change. A second negation after the release
+/// word ("nothing ships without a canary") states a rule, and stays a claim.
+fn release_denied(sentence: &[Word<'_>], k: usize, lex: &Lexicon) -> bool {
+    let negation = |w: &Word<'_>| lex.has(w.tok, class::NEG_FORWARD | class::NEG_CLAUSE);
+    if !(matches!(sentence[k].raw, "nothing" | "no") && (k == 0 || !negation(&sentence[k - 1]))) {
+        return false;
+    }
+    let clause = sentence[k + 1..]
+        .iter()
+        .take_while(|w| w.kind != TokenKind::Comma);
+    let mut rest = clause
+        .clone()
+        .skip_while(|w| !lex.has(w.tok, class::INTENT));
+    let within = clause
+        .take(3)
+        .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::INTENT));
+    within && rest.next().is_some() && !rest.any(|w| negation(w))
+}
+
+/// "just a README fix", "only a docstring tweak": a sentence that opens by
+/// playing down a noun phrase whose first few words include a change word
+/// calls what is in front of the reader one change, as "it's only a config
+/// tweak" does with its pointer.
+fn called_a_change_alone(words: &[Word<'_>], lex: &Lexicon) -> bool {
+    matches!(
+        words.first().map(|w| w.raw),
+        Some("just" | "only" | "merely" | "purely" | "simply")
+    ) && words.get(1).is_some_and(|w| matches!(w.raw, "a" | "an"))
+        && words[2..]
+            .iter()
+            .take(3)
+            .take_while(|w| w.kind == TokenKind::Word)
+            .any(|w| lex.has(w.tok, class::CHANGE))
+}
+
+/// "Nothing in `src/`.", "tests only, nothing outside tests": a short clause that opens
+/// by saying where nothing moved bounds this change, as "nothing else" does;
+/// it speaks of no other case ("nothing in prod is ever safe" goes on to a
+/// verdict and stays a claim).
+fn bounds_the_change(sentence: &[Word<'_>], first: usize, k: usize) -> bool {
+    // "tests only, nothing in src": a clause of its own after a comma too.
+    (k == first || (k > 0 && sentence[k - 1].kind == TokenKind::Comma))
+        && sentence[k].raw == "nothing"
+        && sentence
+            .get(k + 1)
+            .is_some_and(|n| matches!(n.raw, "in" | "under" | "outside" | "inside" | "besides"))
+        && sentence.len() - k <= 6
+        && !sentence[k + 2..].iter().any(|w| {
+            matches!(
+                w.raw,
+                "is" | "are" | "was" | "were" | "s" | "needs" | "need"
+            )
+        })
+}
+
 /// What the sentences of a message do.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Mood {
@@ -1718,7 +1775,16 @@ fn judge(
         && !title
         && !free_relative
         && sentence.get(first + 1).is_none_or(|n| n.raw != "not")
-        && (question_mark || sentence[first].raw != "when");
+        && (question_mark || sentence[first].raw != "when")
+        // "Should be a quick one", "will be merged after lunch": a modal
+        // before a bare verb has lost its subject, as chat drops "it"; a
+        // question puts the subject between them ("should we ...").
+        && !(!question_mark
+            && matches!(
+                sentence[first].raw,
+                "should" | "will" | "would" | "could" | "might" | "may" | "must"
+            )
+            && sentence.get(first + 1).is_some_and(|n| matches!(n.raw, "be" | "have")));
     // "can we skip staging?" proposes; "is a unit test enough?" asks.
     let proposes_plan = matches!(
         sentence[first].raw,
@@ -2164,6 +2230,8 @@ fn judge(
         w.kind == TokenKind::Word
             && !forbids(k)
             && !compound(k)
+            && !release_denied(sentence, k, lex)
+            && !bounds_the_change(sentence, first, k)
             && (lex.has(w.tok, class::CLAIM)
                 || contracted_claim(k)
                 || need_denied(k)
@@ -2800,6 +2868,13 @@ fn judge(
                 mood.reports = true;
                 mood.points_at = true;
             }
+        }
+        // "just a README fix but Dana wants the full staging e2e", "only a
+        // docstring tweak": the same, with the pointer and its copula left
+        // out, as chat drops them; "just a number" calls nothing a change.
+        if k == first && called_a_change_alone(&sentence[k..], lex) {
+            mood.reports = true;
+            mood.points_at = true;
         }
         // "IT not needed for the FS join change", "unit tests pass, so no
         // staging run for the lr change": "the" before a noun phrase whose
@@ -3465,6 +3540,37 @@ mod tests {
         // A clause with a change word or a value of its own still reports.
         let text = "bumped dropout, setting it to 0.3 is always fine";
         assert!(!mood(text).is_claiming_at(text.find("setting").unwrap()));
+    }
+
+    #[test]
+    fn a_change_played_down_without_its_pointer_is_reported() {
+        // The pointer and copula of "it's just a README fix" left out.
+        let m = mood("just a README fix but Dana wants the full staging e2e before we merge");
+        assert!(m.reports && m.points_at);
+        assert!(mood("only a docstring tweak").reports);
+        // A thing that is no change is still judged.
+        assert!(!mood("just a number").reports);
+    }
+
+    #[test]
+    fn a_release_denied_for_now_claims_nothing() {
+        assert!(!mood("nothing ships this week").claims);
+        assert!(!mood("no deploys on friday").claims);
+        // A second negation after the release word states a rule.
+        assert!(mood("nothing ships without a canary").claims);
+    }
+
+    #[test]
+    fn where_nothing_moved_bounds_the_change() {
+        assert!(!mood("Nothing in `src/`.").claims);
+        assert!(!mood("tests only, nothing in src").claims);
+        assert!(mood("nothing in prod is ever safe").claims);
+    }
+
+    #[test]
+    fn a_modal_before_a_bare_verb_lost_its_subject() {
+        assert!(!mood("Should be a quick one").asks);
+        assert!(mood("should we run staging for this").asks);
     }
 
     #[test]
