@@ -2454,6 +2454,19 @@ fn docs_and_tests_changes_of_the_advice70_round() {
             Some(UNIT),
             &[UNIT][..],
         ),
+        // What is mocked or parametrized in the tests is what they exercise.
+        (
+            "mocked the feature store client in the unit tests so they stop hitting the staging workspace",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
+        (
+            "chore(tests): parametrize `test_collate_fn` over batch sizes 1, 7 and 64. src untouched",
+            "change",
+            Some(UNIT),
+            &[UNIT][..],
+        ),
     ] {
         assert_reads(text, reading, primary, scopes);
     }
