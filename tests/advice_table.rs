@@ -2454,6 +2454,14 @@ fn docs_and_tests_changes_of_the_advice70_round() {
             Some(UNIT),
             &[UNIT][..],
         ),
+        // A talk's title, after "the" and a name, is what the talk argues;
+        // a verdict on the talk voices no belief.
+        (
+            "the PyData talk 'Why your offline metrics lie' is up on youtube, really good one",
+            "nothing",
+            None,
+            &[][..],
+        ),
         // What is mocked or parametrized in the tests is what they exercise.
         (
             "mocked the feature store client in the unit tests so they stop hitting the staging workspace",

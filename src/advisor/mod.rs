@@ -460,10 +460,26 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             topic_item.push(topic);
             topic |= engine.lexicon.has(i.tok, class::TOPIC)
                 || (engine.lexicon.has(i.tok, class::TOPIC_NOUN)
-                    && items[k.saturating_sub(2)..k].iter().any(|p| {
-                        let w = cleaned[p.start as usize..p.end as usize].to_ascii_lowercase();
-                        engine.lexicon.determiners().contains(&w)
-                    }));
+                    // "our recorded test set", "the post-proc cfg": a
+                    // participle or the first part of a compound is no noun.
+                    && !cleaned[i.start as usize..i.end as usize].ends_with("ed")
+                    && cleaned.as_bytes().get(i.end as usize) != Some(&b'-')
+                    // "the PyData talk": the determiner is a stop word, so it
+                    // is no item; it is looked for in the word typed before
+                    // the noun, or before a name that modifies it.
+                    && {
+                        let mut before = cleaned[..i.start as usize].split_whitespace().rev();
+                        let determiner = |w: &str| {
+                            engine.lexicon.determiners().contains(&w.to_ascii_lowercase())
+                        };
+                        match (before.next(), before.next()) {
+                            (Some(w), _) if determiner(w) => true,
+                            (Some(name), Some(w)) => {
+                                name.starts_with(|c: char| c.is_ascii_uppercase()) && determiner(w)
+                            }
+                            _ => false,
+                        }
+                    });
             everyday
         })
         .collect();
@@ -521,8 +537,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     || matches!(before.as_str(), "i" | "we" | "im" | "i'm" | "i’m" | "you")
             }
     };
-    let in_context =
-        |h: &Hit| ((!h.needs_domain && !everyday(h)) || domain_outside(h)) && !person_reads(h);
+    // "the PyData talk 'Why your offline metrics lie' is up, really good
+    // one": a belief's signal that starts in a talk's or a paper's title
+    // names what the talk argues; it is no belief of the writer's, whatever
+    // the message goes on to say of the talk ("offline metric .. good"
+    // reaches past the title to the verdict on it).
+    let in_title = |h: &Hit| {
+        topic_item[h.start as usize] && engine.rules[h.rule as usize].kind == RuleKind::Trap
+    };
+    let in_context = |h: &Hit| {
+        ((!h.needs_domain && !everyday(h)) || domain_outside(h)) && !person_reads(h) && !in_title(h)
+    };
     // A belief's topic ("staging", "offline metrics") voices the belief only
     // in a message that claims something and reports no change.
     let believing = (mood.claims && !mood.reports) || mood.denies;
