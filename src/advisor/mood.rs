@@ -37,7 +37,7 @@ fn release_denied(sentence: &[Word<'_>], k: usize, lex: &Lexicon) -> bool {
     let within = clause
         .take(3)
         .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::INTENT));
-    within && rest.next().is_some() && !rest.any(|w| negation(w))
+    within && rest.next().is_some() && !rest.any(negation)
 }
 
 /// "just a README fix", "only a docstring tweak": a sentence that opens by
