@@ -2479,3 +2479,42 @@ fn docs_and_tests_changes_of_the_advice70_round() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+/// advice72 round: stages compared with "vs", a condition before a question
+/// with no `?`, a participle before a bare plural in a question, and a
+/// retrain named as what a change is for.
+#[test]
+fn questions_and_claims_of_the_advice72_round() {
+    for (text, reading, primary, scopes) in [
+        // Stages set against each other are compared; nothing moves.
+        (
+            "roughly how much testing belongs in dev vs staging vs prod? trying to write our team guidelines",
+            "question",
+            None,
+            &[UNIT, INTEG, GATE][..],
+        ),
+        // A condition as the lead-in of a question that drops its `?`.
+        (
+            "genuinely asking: when the hyperparameters of a model change, is a unit test enough or do you need more",
+            "question",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+        // "retrained models" is a kind of model, not a retrain told.
+        (
+            "curious how other teams gate retrained models before the champion alias moves",
+            "question",
+            Some(GATE),
+            &[GATE][..],
+        ),
+        // "so the nightly retrain stops failing" is what the change is for.
+        (
+            "set ModelValidation run_mode to dry_run on the churn job so the nightly retrain stops failing",
+            "change",
+            Some(INTEG),
+            &[INTEG][..],
+        ),
+    ] {
+        assert_reads(text, reading, primary, scopes);
+    }
+}

@@ -1052,7 +1052,17 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     .find(|n| word(n).chars().any(char::is_alphanumeric))
                     .is_some_and(|n| word(n).eq_ignore_ascii_case("or"))
         });
-        chosen_before
+        // "how much testing belongs in dev vs staging vs prod?": stages set
+        // against each other by a word of comparison (`comparison_words`)
+        // are compared, not a move from one to the other.
+        let compared = span.windows(3).any(|w| {
+            (stage(&w[0]) || is_test_word(&cleaned, &w[0]))
+                && engine.lexicon.has(w[1].tok, class::COMPARISON)
+                && (stage(&w[2]) || is_test_word(&cleaned, &w[2]))
+                && (stage(&w[0]) || stage(&w[2]))
+        });
+        compared
+            || chosen_before
             || chosen_after
             || (named >= 1
                 && named + bare >= 2
@@ -2340,10 +2350,15 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             }
         }
     }
-    // "dev, test and prod", "dev/test/prod": between the names of the stages
-    // before and after it, "test" names the stage between them.
+    // "dev, test and prod", "dev/test/prod", "dev vs test vs prod": between
+    // the names of the stages before and after it, "test" names the stage
+    // between them.
     let stage_of = |i: &Item| engine.stage_named(i.tok);
-    let listed = |i: &&Item| i.tok != COMMA && !engine.lexicon.has(i.tok, class::JOINER);
+    let listed = |i: &&Item| {
+        i.tok != COMMA
+            && !engine.lexicon.has(i.tok, class::JOINER)
+            && !engine.lexicon.has(i.tok, class::COMPARISON)
+    };
     for (k, item) in items.iter().enumerate() {
         if engine.lexicon.name(item.tok) != "test" {
             continue;
@@ -2817,24 +2832,52 @@ fn circumstance_clauses(lower: &str, cues: &[String]) -> Vec<(usize, usize)> {
             continue;
         }
         let rest = &lower[at..];
-        let Some(cue) = cues.iter().find(|c| {
-            c.as_bytes().first() == Some(&bytes[at])
-                && rest.starts_with(c.as_str())
-                && boundary(at + c.len())
-        }) else {
-            continue;
-        };
-        let end = rest[cue.len()..]
-            .char_indices()
-            .find(|&(i, c)| {
-                let after = &rest[cue.len() + i + c.len_utf8()..];
-                matches!(c, ',' | ';' | '!' | '?' | '\n')
-                    || (matches!(c, '.' | ':') && !after.starts_with(|n: char| n.is_alphanumeric()))
-            })
-            .map_or(lower.len(), |(i, _)| at + cue.len() + i);
-        out.push((at, end));
+        // "so .. stops": the cue's head opens the clause only when the word
+        // after the gap stands in it ("so the nightly retrain stops
+        // failing"; "so we can ship it" draws a conclusion).
+        let mut opened = None;
+        for c in cues {
+            // Most cues fail on their first two bytes; only those that pass
+            // are split at their gap.
+            if c.as_bytes().first() != Some(&bytes[at]) || c.as_bytes().get(1) != bytes.get(at + 1)
+            {
+                continue;
+            }
+            let (head, tail) = c.split_once(" .. ").unwrap_or((c.as_str(), ""));
+            if !rest.starts_with(head) || !boundary(at + head.len()) {
+                continue;
+            }
+            let end = clause_end(lower, at + head.len());
+            if tail.is_empty() || holds_word(&lower[at + head.len()..end], tail) {
+                opened = Some(end);
+                break;
+            }
+        }
+        if let Some(end) = opened {
+            out.push((at, end));
+        }
     }
     out
+}
+
+/// Where the clause that goes on at `from` ends: at a comma, semicolon,
+/// `!`, `?`, a line break, or a period or colon not inside a word.
+fn clause_end(lower: &str, from: usize) -> usize {
+    let rest = &lower[from..];
+    rest.char_indices()
+        .find(|&(i, c)| {
+            let after = &rest[i + c.len_utf8()..];
+            matches!(c, ',' | ';' | '!' | '?' | '\n')
+                || (matches!(c, '.' | ':') && !after.starts_with(|n: char| n.is_alphanumeric()))
+        })
+        .map_or(lower.len(), |(i, _)| from + i)
+}
+
+/// Whether `clause` holds `word` as a whole word.
+fn holds_word(clause: &str, word: &str) -> bool {
+    clause
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| w == word)
 }
 
 /// Where a value is set against its old form (`markers`: "instead of",
@@ -4290,6 +4333,15 @@ mod tests {
         );
         // "so that" inside "also thatch" is no cue.
         assert!(circumstance_clauses("also thatched roofs", &cues).is_empty());
+        // A cue with a gap opens its clause only when the word after the gap
+        // stands in it.
+        let cues = ["so .. stops".to_owned()];
+        let text = "lowered min_auc so the monthly retrain stops failing. done";
+        assert_eq!(
+            circumstance_clauses(text, &cues),
+            [(text.find("so the").unwrap(), text.find(". done").unwrap())]
+        );
+        assert!(circumstance_clauses("fixed it so we can ship it", &cues).is_empty());
     }
 
     #[test]

@@ -777,6 +777,17 @@ pub(crate) fn specificity(
                     ))
             })
             && !sentence[..k].iter().any(|p| HYPOTHETICAL.contains(&p.raw))
+            // "how do other teams gate retrained models?": in a question, a
+            // participle before a bare plural after a noun or verb ("gate")
+            // describes the plural; nobody acts.
+            && !(asks
+                && before_bare_plural(sentence, k)
+                && prev.is_some_and(|p| {
+                    !matches!(
+                        p.raw,
+                        "he" | "she" | "they" | "someone" | "somebody" | "anyone" | "anybody"
+                    )
+                }))
     });
     if acted {
         return Specificity::Acted;
@@ -1025,6 +1036,18 @@ fn truth_question_follows(words: &[Word<'_>], at: usize, text: &str) -> bool {
 /// was done rather than naming an activity ("retraining").
 pub(crate) fn past_form(raw: &str) -> bool {
     (raw.ends_with("ed") && raw.len() > 4) || IRREGULAR_PAST.contains(&raw)
+}
+
+/// Whether the word after `k` is a plural noun with no determiner of its
+/// own ("retrained models"): a participle at `k` then describes that kind of
+/// thing.
+fn before_bare_plural(sentence: &[Word<'_>], k: usize) -> bool {
+    sentence.get(k + 1).is_some_and(|n| {
+        n.kind == TokenKind::Word
+            && n.raw.len() > 3
+            && n.raw.ends_with('s')
+            && !n.raw.ends_with("ss")
+    })
 }
 
 /// Irregular past forms of change verbs.
@@ -1362,7 +1385,10 @@ fn asks_after_lead_in(sentence: &[Word<'_>], lex: &Lexicon) -> bool {
         return false;
     };
     let opener = &sentence[first];
-    if lex.has(opener.tok, class::ASK) || matches!(opener.raw, "if" | "whenever") {
+    // "when the hyperparameters of a model change, is a unit test enough":
+    // a condition is a lead-in too; any other question word opens a
+    // question of its own, read as such elsewhere.
+    if lex.has(opener.tok, class::ASK) && !matches!(opener.raw, "when" | "if" | "whenever") {
         return false;
     }
     let pronoun = |w: &Word<'_>| matches!(w.raw, "we" | "i" | "you" | "they" | "it" | "there");
@@ -2551,6 +2577,41 @@ fn judge(
         // "if a dependency gets bumped, ...": a participle after "get" is
         // the present tense of the passive, what happens each time.
         let got = k > 0 && matches!(sentence[k - 1].raw, "get" | "gets");
+        // "how do other teams gate retrained models?": in a question, a
+        // participle right before a bare plural describes a kind of thing,
+        // as one after "a" does; after a subject or "have" ("we retrained
+        // models", "have you retrained models") it still tells an act, and
+        // after "the" or "our" it names particular things.
+        let kind_participle = past_form(w.raw)
+            && before_bare_plural(sentence, k)
+            && prev.is_some_and(|p| {
+                p.kind == TokenKind::Word
+                    && !matches!(
+                        p.raw,
+                        "i" | "we"
+                            | "you"
+                            | "they"
+                            | "he"
+                            | "she"
+                            | "it"
+                            | "who"
+                            | "have"
+                            | "has"
+                            | "had"
+                            | "ve"
+                            | "the"
+                            | "this"
+                            | "these"
+                            | "those"
+                            | "our"
+                            | "my"
+                            | "your"
+                            | "their"
+                            | "its"
+                            | "just"
+                            | "also"
+                    )
+            });
         // "when a model's hyperparameters change, does that need anything
         // beyond retraining it?": once a question names a kind of change,
         // the change words after it in the sentence belong to that kind.
@@ -2561,8 +2622,14 @@ fn judge(
             && !dated_here
             // "what's the typical gate for a retrained model": a participle
             // after "a" describes a kind of thing, it reports nothing.
-            && (!past_form(w.raw) || got || prev.is_some_and(|p| matches!(p.raw, "a" | "an")))
-            && (kind_sentence || kind_named || kind_of_change(sentence, k, lex));
+            && (!past_form(w.raw)
+                || got
+                || kind_participle
+                || prev.is_some_and(|p| matches!(p.raw, "a" | "an")))
+            && (kind_sentence
+                || kind_named
+                || kind_participle
+                || kind_of_change(sentence, k, lex));
         kind_named |= a_kind;
         mood.mentions_change |= change
             && !noun_move
@@ -3787,6 +3854,9 @@ mod tests {
             "tbh I still don't get what 'test' means in dev, test and prod",
             "was wondering which stage load tests go in",
             "curious how you all gate retrains",
+            // A condition is a lead-in too.
+            "when the hyperparameters of a model change, is a unit test enough or do you need more",
+            "if only the README changed, do we still need the e2e run",
         ] {
             assert!(mood(text).asks, "{text}");
         }
@@ -3845,6 +3915,11 @@ mod tests {
         assert!(!m.kind_questions.is_empty() && !m.reports);
         // Told in a statement, it still reports.
         assert!(mood("shipped a retrained model to staging").reports);
+        // Before a bare plural, after a verb or a noun, it describes the
+        // plural; after a speaker it tells an act.
+        let m = mood("how do other teams gate retrained models?");
+        assert!(!m.kind_questions.is_empty() && !m.reports);
+        assert!(mood("we retrained models yesterday, what now?").reports);
     }
 
     #[test]
