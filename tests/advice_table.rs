@@ -2507,6 +2507,20 @@ fn questions_and_claims_of_the_advice72_round() {
             Some(GATE),
             &[GATE][..],
         ),
+        // A request to explain asks.
+        (
+            "eli5 the difference between dev, staging and prod for ML testing",
+            "question",
+            None,
+            &[UNIT, INTEG, GATE][..],
+        ),
+        // Someone else's rhetorical question, cited, is asked about.
+        (
+            "my colleague asks: why not run everything in prod and skip staging? what do I answer",
+            "question",
+            None,
+            &[][..],
+        ),
         // "so the nightly retrain stops failing" is what the change is for.
         (
             "set ModelValidation run_mode to dry_run on the churn job so the nightly retrain stops failing",

@@ -1240,9 +1240,23 @@ pub(crate) fn read(words: &[Word<'_>], text: &str, lex: &Lexicon) -> Mood {
                     && sentence
                         .iter()
                         .any(|w| w.kind == TokenKind::Word && lex.has(w.tok, class::CITATION));
+                // "my colleague asks: why not run everything in prod?", "the
+                // lead says: ...": a short lead-in whose last word reports
+                // what someone else asks or holds, with no speaker of the
+                // writer's own in it, cites what follows, as "guide trap:"
+                // does.
+                let reported = text[w.start..].starts_with(':')
+                    && sentence.len() <= 6
+                    && sentence.last().is_some_and(|l| {
+                        matches!(l.raw, "asks" | "asked" | "says" | "said")
+                            || (l.raw.ends_with('s') && lex.has(l.tok, class::BELIEF_VERB))
+                    })
+                    && !sentence
+                        .iter()
+                        .any(|w| matches!(w.raw, "i" | "we" | "me" | "us" | "you" | "im"));
                 let label = if labelled(class::POSITION) {
                     Label::Position
-                } else if labelled(class::CITATION) || numbered {
+                } else if labelled(class::CITATION) || numbered || reported {
                     Label::Citation
                 } else {
                     Label::None
@@ -1342,11 +1356,25 @@ fn second_question_follows(
 /// "know" asks the same way after "to", "anyone" or a negation, before
 /// "whether", "if" or a question word.
 fn indirect_question(sentence: &[Word<'_>]) -> bool {
-    sentence.windows(2).take(7).enumerate().any(|(k, pair)| {
-        let before = |words: &[&str]| k > 0 && words.contains(&sentence[k - 1].raw);
-        // "was wondering which stage load tests go in", "curious how you
-        // all gate retrains": wondering asks before a question word too.
-        (matches!(
+    // "eli5 the difference between dev, staging and prod", "explain why we
+    // need staging": a request to explain, as the sentence's first word,
+    // asks. "explain" does only before a question word or "me": "Explain
+    // the retrain command in the README" is a docs change's title.
+    let mut words = sentence.iter().filter(|w| w.kind == TokenKind::Word);
+    let explain = match (words.next(), words.next()) {
+        (Some(w), _) if w.raw == "eli5" => true,
+        (Some(w), Some(n)) if w.raw == "explain" => matches!(
+            n.raw,
+            "why" | "how" | "what" | "when" | "where" | "which" | "whether" | "me" | "like"
+        ),
+        _ => false,
+    };
+    explain
+        || sentence.windows(2).take(7).enumerate().any(|(k, pair)| {
+            let before = |words: &[&str]| k > 0 && words.contains(&sentence[k - 1].raw);
+            // "was wondering which stage load tests go in", "curious how you
+            // all gate retrains": wondering asks before a question word too.
+            (matches!(
             pair[1].raw,
             "whether" | "if" | "which" | "where" | "what" | "when" | "how" | "why"
         ) && (matches!(
@@ -1369,7 +1397,7 @@ fn indirect_question(sentence: &[Word<'_>]) -> bool {
                         | "about"
                 )
                 && (pair[0].raw == "confused" || before(&["not", "nt", "dont"])))
-    })
+        })
 }
 
 /// "generally speaking, is a unit test enough when one helper changes",
@@ -3856,6 +3884,8 @@ mod tests {
             "curious how you all gate retrains",
             // A condition is a lead-in too.
             "when the hyperparameters of a model change, is a unit test enough or do you need more",
+            // A request to explain asks.
+            "eli5 the difference between dev, staging and prod for ML testing",
             "if only the README changed, do we still need the e2e run",
         ] {
             assert!(mood(text).asks, "{text}");
