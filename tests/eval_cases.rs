@@ -694,3 +694,12 @@ fn seventieth_development_set() {
     // did not touch X, only Y", "nothing ships").
     score("advice70.jsonl", 0.89);
 }
+
+#[test]
+fn seventy_second_development_set_trap_claims_and_questions() {
+    // Traps voiced as a claim or a rhetorical question about a change (the
+    // change still counts, the trap is shown) and general questions about
+    // testing, stages and scopes, written by someone who never ran the
+    // engine.
+    score("advice72.jsonl", 0.97);
+}
