@@ -1054,8 +1054,12 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
         });
         // "how much testing belongs in dev vs staging vs prod?": stages set
         // against each other by a word of comparison (`comparison_words`)
-        // are compared, not a move from one to the other.
-        let compared = span.windows(3).any(|w| {
+        // are compared, not a move from one to the other; a topic that
+        // names the stages ("dev .. staging .. prod") still holds.
+        let compared = matches!(
+            engine.rules[h.rule as usize].kind,
+            RuleKind::Change | RuleKind::Promote
+        ) && span.windows(3).any(|w| {
             (stage(&w[0]) || is_test_word(&cleaned, &w[0]))
                 && engine.lexicon.has(w[1].tok, class::COMPARISON)
                 && (stage(&w[2]) || is_test_word(&cleaned, &w[2]))

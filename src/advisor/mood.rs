@@ -1416,7 +1416,8 @@ fn asks_after_lead_in(sentence: &[Word<'_>], lex: &Lexicon) -> bool {
     // "when the hyperparameters of a model change, is a unit test enough":
     // a condition is a lead-in too; any other question word opens a
     // question of its own, read as such elsewhere.
-    if lex.has(opener.tok, class::ASK) && !matches!(opener.raw, "when" | "if" | "whenever") {
+    let condition = matches!(opener.raw, "when" | "if" | "whenever");
+    if lex.has(opener.tok, class::ASK) && !condition {
         return false;
     }
     let pronoun = |w: &Word<'_>| matches!(w.raw, "we" | "i" | "you" | "they" | "it" | "there");
@@ -1458,9 +1459,12 @@ fn asks_after_lead_in(sentence: &[Word<'_>], lex: &Lexicon) -> bool {
             "where" | "how" | "why" => next.is_some_and(auxiliary),
             // "what is", "what tests should", "which stages have"; "which
             // is read by the serving job" relates a clause.
+            // After a condition, only an auxiliary right after "what" inverts:
+            // "when all unit tests pass, what we ship is fine" claims.
+            "what" if condition => next.is_some_and(auxiliary),
             "what" => sentence[k + 1..].iter().take(3).any(auxiliary),
             "which" => {
-                next.is_some_and(|n| !auxiliary(n))
+                next.is_some_and(|n| !auxiliary(n) && !(condition && pronoun(n)))
                     && sentence[k + 2..].iter().take(2).any(auxiliary)
             }
             "do" | "does" | "did" => next.is_some_and(pronoun),
