@@ -731,3 +731,24 @@ fn a_direction_word_must_be_a_stop_word() {
         "{err}"
     );
 }
+
+#[test]
+fn an_acknowledgement_must_be_a_single_word() {
+    // Acknowledgements are compared with a thread message's words one by
+    // one, so a phrase could never be found.
+    let dir = copy_of_responses();
+    edit(
+        dir.path(),
+        "lexicon.toml",
+        "acknowledgements = [\"ok\",",
+        "acknowledgements = [\"got it\", \"ok\",",
+    );
+    let err = load_err(dir.path());
+    let line = line_of(dir.path(), "lexicon.toml", "acknowledgements = [");
+    assert!(
+        err.problems.iter().any(|p| p.line == line
+            && p.message
+                .contains("acknowledgement `got it` must be a single word")),
+        "{err}"
+    );
+}

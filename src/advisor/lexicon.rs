@@ -190,6 +190,9 @@ pub(crate) struct Lexicon {
     corrections: Cues,
     /// Words that concede an objection in a thread ("fair", "good point").
     concessions: Cues,
+    /// Words that acknowledge before a thread message says what it says
+    /// ("ok", "done"), lower case, as typed.
+    acknowledgements: Vec<String>,
     /// Words that open a sentence taking back the sentences before it in
     /// the same message ("actually no", "scratch that").
     self_corrections: Cues,
@@ -611,6 +614,14 @@ impl Lexicon {
         self.concessions = Cues::new(concessions);
         self.postponements = Cues::new(postponements);
         self.self_corrections = Cues::new(self_corrections);
+    }
+
+    pub(crate) fn set_acknowledgements(&mut self, acknowledgements: Vec<String>) {
+        self.acknowledgements = acknowledgements;
+    }
+
+    pub(crate) fn acknowledgements(&self) -> &[String] {
+        &self.acknowledgements
     }
 
     pub(crate) fn set_circumstances(&mut self, circumstances: Vec<String>) {

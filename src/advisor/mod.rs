@@ -138,6 +138,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
         &thread::ThreadCues {
             corrections: engine.lexicon.corrections(),
             concessions: engine.lexicon.concessions(),
+            acknowledgements: engine.lexicon.acknowledgements(),
             postponements: engine.lexicon.postponements(),
             moves: engine.lexicon.reschedule_verbs(),
             times: engine.lexicon.times(),

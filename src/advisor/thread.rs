@@ -324,6 +324,9 @@ pub(crate) struct ThreadCues<'c> {
     pub(crate) corrections: &'c Cues,
     /// Words that concede an objection ("fair", "good point").
     pub(crate) concessions: &'c Cues,
+    /// Words that acknowledge before a reply says what it says ("ok done,
+    /// ..."); they do not count among a message's opening words.
+    pub(crate) acknowledgements: &'c [String],
     /// Words that put something off ("not yet", "postponed").
     pub(crate) postponements: &'c Cues,
     /// Verbs that move something later or into another PR ("pushed").
@@ -434,6 +437,7 @@ pub(crate) fn latest_word<'a>(
     let ThreadCues {
         corrections,
         concessions,
+        acknowledgements,
         postponements,
         moves,
         times,
@@ -509,7 +513,7 @@ pub(crate) fn latest_word<'a>(
             .filter(|w| !w.is_empty())
         {
             let w = w.to_lowercase();
-            if head.len() == acks && acks < 2 && ACKNOWLEDGEMENTS.contains(&w.as_str()) {
+            if head.len() == acks && acks < 2 && acknowledgements.contains(&w) {
                 acks += 1;
             } else if head.len() >= OPENING_WORDS + acks {
                 break;
@@ -1443,10 +1447,6 @@ pub(crate) fn holds(words: &[String], cues: &Cues) -> bool {
 /// How many of a message's first words a cue may lie in to open it.
 const OPENING_WORDS: usize = 5;
 
-/// Words that acknowledge before a reply says what it says ("ok done, ...");
-/// they do not count among a message's opening words.
-const ACKNOWLEDGEMENTS: [&str; 7] = ["ok", "okay", "k", "kk", "done", "sure", "alright"];
-
 /// The cues of `cues` that `words` hold as words of their own, each once, in
 /// the list's order.
 fn cues_said<'c>(words: &[String], cues: &'c Cues) -> Vec<&'c String> {
@@ -1618,6 +1618,8 @@ mod tests {
         let self_corrections = Cues::new(vec!["actually no".to_owned(), "scratch that".to_owned()]);
         let pointers = ["it", "that", "this"].map(String::from);
         let copulas = ["is", "are"].map(String::from);
+        let acknowledgements =
+            ["ok", "okay", "k", "kk", "done", "sure", "alright"].map(String::from);
         let times = ["monday", "tomorrow", "tonight"].map(String::from);
         let placing = ["leave"].map(String::from);
         latest_word(
@@ -1625,6 +1627,7 @@ mod tests {
             &ThreadCues {
                 corrections: &corrections,
                 concessions: &concessions,
+                acknowledgements: &acknowledgements,
                 postponements: &postponements,
                 moves: &moves,
                 times: &times,

@@ -1142,6 +1142,19 @@ fn build_lexicon(
         lower(&raw.postponements),
         lower(&raw.self_corrections),
     );
+    // Acknowledgements are compared with a message's words as typed (split
+    // at anything but letters, digits and apostrophes), so each must be one
+    // such word.
+    for w in &raw.acknowledgements {
+        let word = w.get_ref().trim();
+        if word.is_empty() || !word.chars().all(|c| c.is_alphanumeric() || c == '\'') {
+            r.at(
+                w.span(),
+                format!("acknowledgement `{}` must be a single word", w.get_ref()),
+            );
+        }
+    }
+    lex.set_acknowledgements(lower(&raw.acknowledgements));
     lex.set_circumstances(lower(&raw.circumstances));
     lex.set_hedges(lower(&raw.hedges));
     lex.set_code_untouched(&lower(&raw.code_untouched));

@@ -416,6 +416,10 @@ pub(crate) struct LexiconFile {
     /// Words that open a correction in a thread transcript.
     #[serde(default)]
     pub(crate) corrections: Vec<Spanned<String>>,
+    /// Words that acknowledge before a thread message says what it says
+    /// ("ok", "done"); they do not count among its opening words.
+    #[serde(default)]
+    pub(crate) acknowledgements: Vec<Spanned<String>>,
     /// Words that concede an objection in a thread transcript.
     #[serde(default)]
     pub(crate) concessions: Vec<Spanned<String>>,
