@@ -1464,7 +1464,7 @@ fn asks_after_lead_in(sentence: &[Word<'_>], lex: &Lexicon) -> bool {
             "what" if condition => next.is_some_and(auxiliary),
             "what" => sentence[k + 1..].iter().take(3).any(auxiliary),
             "which" => {
-                next.is_some_and(|n| !auxiliary(n) && !(condition && pronoun(n)))
+                next.is_some_and(|n| !(auxiliary(n) || (condition && pronoun(n))))
                     && sentence[k + 2..].iter().take(2).any(auxiliary)
             }
             "do" | "does" | "did" => next.is_some_and(pronoun),
