@@ -289,6 +289,29 @@ impl Cues {
     pub(crate) fn starting_with(&self, word: &str) -> &[u32] {
         self.by_first.get(word).map_or(&[], Vec::as_slice)
     }
+
+    /// Whether `lower` (lower-case text, split into words as a clause is)
+    /// holds one of the cues as consecutive words. Where this says no, no
+    /// clause of the text holds one; one lookup per word is much cheaper
+    /// than a search of the whole text per cue.
+    pub(crate) fn may_occur_in(&self, lower: &str) -> bool {
+        let mut words = lower
+            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
+            .filter(|w| !w.is_empty());
+        while let Some(word) = words.next() {
+            for &k in self.starting_with(word) {
+                let mut rest = words.clone();
+                if self.list[k as usize]
+                    .split(' ')
+                    .skip(1)
+                    .all(|cue_word| rest.next() == Some(cue_word))
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
 impl std::ops::Deref for Cues {
@@ -900,31 +923,45 @@ impl Lexicon {
         self.context.insert(stem.into());
     }
 
-    /// The stem `surface` (as typed, one word) is looked up by in the
-    /// shorthand lists; `None` for a word too long to be shorthand.
-    fn shorthand_stem(surface: &str) -> Option<String> {
-        // Shorthand is a few letters; longer words need no lookup.
-        (surface.len() <= 8).then(|| text::stem(&surface.to_lowercase()).into_owned())
+    /// Whether the stem `surface` (as typed, one word) is looked up by in the
+    /// shorthand lists passes `found`; false for a word too long to be
+    /// shorthand.
+    fn shorthand_stem(surface: &str, found: impl Fn(&str) -> bool) -> bool {
+        // Shorthand is a few letters; longer words need no lookup. Every
+        // item of every message comes here, so a short ASCII word is
+        // lower-cased on the stack rather than in a new string.
+        const LONGEST: usize = 8;
+        if surface.len() > LONGEST {
+            return false;
+        }
+        if surface.is_ascii() {
+            let mut buf = [0u8; LONGEST];
+            let lower = &mut buf[..surface.len()];
+            lower.copy_from_slice(surface.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).is_ok_and(|w| found(&text::stem(w)))
+        } else {
+            found(&text::stem(&surface.to_lowercase()))
+        }
     }
 
     /// True when `surface` (as typed, one word) is shorthand that only ML
     /// context makes an ML term ("ep", "ft", "pit").
     pub(crate) fn is_context_shorthand(&self, surface: &str) -> bool {
-        !self.context.is_empty()
-            && Self::shorthand_stem(surface).is_some_and(|s| self.context.contains(s.as_str()))
+        !self.context.is_empty() && Self::shorthand_stem(surface, |s| self.context.contains(s))
     }
 
     /// True when `surface` (as typed, one word) is shorthand that a value
     /// right after it makes an ML term ("bs 64").
     pub(crate) fn is_valued(&self, surface: &str) -> bool {
-        !self.valued.is_empty()
-            && Self::shorthand_stem(surface).is_some_and(|s| self.valued.contains(s.as_str()))
+        !self.valued.is_empty() && Self::shorthand_stem(surface, |s| self.valued.contains(s))
     }
 
     /// True when `surface` is shorthand of either list, stemmed once.
     pub(crate) fn is_shorthand(&self, surface: &str) -> bool {
-        Self::shorthand_stem(surface)
-            .is_some_and(|s| self.valued.contains(s.as_str()) || self.context.contains(s.as_str()))
+        Self::shorthand_stem(surface, |s| {
+            self.valued.contains(s) || self.context.contains(s)
+        })
     }
 
     /// True when `word` (as typed) is an everyday word that is an ML term

@@ -1715,14 +1715,13 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
     // outside a thread and with no word of what happens now. Most messages
     // hold no such word: one look at the whole spares the clauses.
     let postponements = engine.lexicon.postponements();
-    let called_off: Vec<(usize, usize)> =
-        if postponements.iter().any(|p| lower.contains(p.as_str())) {
-            thread::clauses_where(&cleaned, 0, cleaned.len(), |w| {
-                thread::holds(w, postponements)
-            })
-        } else {
-            Vec::new()
-        };
+    let called_off: Vec<(usize, usize)> = if postponements.may_occur_in(&lower) {
+        thread::clauses_where(&cleaned, 0, cleaned.len(), |w| {
+            thread::holds(w, postponements)
+        })
+    } else {
+        Vec::new()
+    };
     let is_called_off = |pos: usize| called_off.iter().any(|&(s, e)| s <= pos && pos < e);
     let circumstances = circumstance_clauses(&lower, engine.lexicon.circumstances());
     let in_circumstance = |pos: usize| circumstances.iter().any(|&(s, e)| s <= pos && pos < e);
@@ -2478,10 +2477,9 @@ fn declined_at(cleaned: &str, at: usize) -> bool {
         .rev()
         .take(5)
         .any(|w| {
-            matches!(
-                w.to_ascii_lowercase().as_str(),
-                "no" | "not" | "without" | "nor" | "skip" | "skipping" | "never"
-            )
+            ["no", "not", "without", "nor", "skip", "skipping", "never"]
+                .iter()
+                .any(|cue| w.eq_ignore_ascii_case(cue))
         })
 }
 
