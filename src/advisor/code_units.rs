@@ -79,12 +79,23 @@ pub(crate) fn find(
             continue;
         }
         let start = i;
+        // Whether the name has an underscore, or a capital after its first
+        // letter, is seen while it is scanned: most words are plain
+        // lower-case words, and they are passed over at once.
+        let mut shaped_inside = false;
         while i < bytes.len() && is_ident_byte(bytes[i]) {
+            shaped_inside |= bytes[i] == b'_' || (i > start && bytes[i].is_ascii_uppercase());
             i += 1;
         }
         // `module.func(` names `func`; `train.py` is a path and skipped below.
         let end = i;
         let word = &text[start..end];
+        let called = bytes.get(end) == Some(&b'(');
+        let shaped =
+            shaped_inside || called || (start > 0 && matches!(bytes[start - 1], b'`' | b'.'));
+        if !shaped {
+            continue;
+        }
         // Paths are in text order, so one cursor walks them with the text.
         while next_path < paths.len() && paths[next_path].2 <= start {
             next_path += 1;
@@ -100,7 +111,6 @@ pub(crate) fn find(
         {
             continue;
         }
-        let called = bytes.get(end) == Some(&b'(');
         // "now decimal(18,2) instead of double", "varchar(255)": a plain
         // lower-case word given only sizes is a column type, not a call.
         if called
@@ -112,15 +122,6 @@ pub(crate) fn find(
                         .all(|b| b.is_ascii_digit() || b == b',' || b == b' ')
             })
         {
-            continue;
-        }
-        // Most words are plain lower-case words: skip them before anything
-        // costlier is looked at.
-        let shaped = called
-            || word.contains('_')
-            || word.bytes().skip(1).any(|b| b.is_ascii_uppercase())
-            || (start > 0 && matches!(bytes[start - 1], b'`' | b'.'));
-        if !shaped {
             continue;
         }
         // The start of a dotted chain (`FareEstimator._apply_surcharge`).
