@@ -7,7 +7,7 @@
 //! first sight (README.md has the figures), then tuned against; their floors
 //! sit at the accuracy reached, rounded down to a whole percent, so an edit
 //! that loses cases fails here.
-//! `heldout.jsonl` and `heldout2.jsonl` to `heldout8.jsonl` are never tuned against; their
+//! `heldout.jsonl` and `heldout2.jsonl` to `heldout9.jsonl` are never tuned against; their
 //! floors only guard against a regression, and their figures are reported in
 //! README.md.
 
@@ -201,6 +201,14 @@ fn seventh_held_out_set() {
 #[test]
 fn eighth_held_out_set() {
     score("heldout8.jsonl", 0.94);
+}
+
+/// Written and labelled blind as the eighth was; two label conventions were
+/// then aligned with the other files on every line alike (a belief carries
+/// no primary scope; stages are labelled only for unit and no-scope answers).
+#[test]
+fn ninth_held_out_set() {
+    score("heldout9.jsonl", 0.95);
 }
 
 #[test]
