@@ -2532,3 +2532,35 @@ fn questions_and_claims_of_the_advice72_round() {
         assert_reads(text, reading, primary, scopes);
     }
 }
+
+/// A question about one stage itself (what it is meant for, whether it is
+/// needed, why there is one, what its job is against another stage) is answered with what the stage is for, not with its tests.
+#[test]
+fn a_question_about_a_stage_itself_is_answered_with_what_it_is_for() {
+    for text in [
+        "is the dev workspace intended for full retrains or for smoke checks?",
+        "do we really need a prod environment for a nightly batch scorer?",
+        "why is there a prod stage at all if we gate everything in staging?",
+        "what is the test stage supposed to catch that dev can't?",
+    ] {
+        let advice = advise(&KB, text);
+        assert_eq!(
+            advice.reading.name(),
+            "question",
+            "{text:?}: {}",
+            show(&advice)
+        );
+        assert_eq!(advice.primary_scope, None, "{text:?}: {}", show(&advice));
+        assert!(advice.scopes.is_empty(), "{text:?}: {}", show(&advice));
+        assert_eq!(advice.stages.len(), 1, "{text:?}: {}", show(&advice));
+    }
+    // Tests that are supposed to run somewhere are still asked for.
+    let advice = advise(&KB, "what tests are supposed to run in staging?");
+    assert_eq!(advice.scopes, [INTEG], "{}", show(&advice));
+    // A point of view is no purpose: two stages stay side by side.
+    let advice = advise(
+        &KB,
+        "what does staging add that dev doesn't, from a release point of view?",
+    );
+    assert_eq!(advice.stages, ["dev", "test"], "{}", show(&advice));
+}

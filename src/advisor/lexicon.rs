@@ -134,6 +134,14 @@ pub(crate) mod class {
     /// pipeline is flaky") reports how the test runs, not a change to what
     /// it tests.
     pub(crate) const TEST_STATE: u64 = 1 << 35;
+    /// A word that, in a question, asks what a thing is for or whether it
+    /// is worth having ("is the dev workspace meant for full trainings?",
+    /// "does that make the tests there pointless?").
+    pub(crate) const PURPOSE: u64 = 1 << 37;
+    /// A noun for a stage as a place ("environment", "workspace"): asked
+    /// whether one is needed ("do we really need a staging environment for
+    /// batch jobs?"), a question asks what the place is for.
+    pub(crate) const PLACE_NOUN: u64 = 1 << 38;
 }
 
 /// One token of the analysed message.

@@ -2289,8 +2289,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             // "what is staging supposed to catch that dev doesn't?": a
             // relative clause that ends on a negated auxiliary names what the
             // subject is measured against.
-            // Only the scopes: "what does prod add that staging doesn't?"
-            // sets two stages side by side.
+            // Only the scopes, unless the question asks what its subject is
+            // for: "what does prod add that staging doesn't?" sets two
+            // stages side by side.
             for w in words {
                 if w.eq_ignore_ascii_case("if") || w.eq_ignore_ascii_case("since") {
                     in_standard = true;
@@ -2331,7 +2332,9 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                     two_names |= seen.is_some_and(|w| !w.eq_ignore_ascii_case(typed));
                     seen.get_or_insert(typed);
                 }
-                if in_standard {
+                // "what's staging supposed to catch that dev doesn't?": the
+                // job of one stage asked, measured against another.
+                if in_standard || (in_denied && mood.asks_purpose) {
                     measured_stages.push(stage);
                 } else if !facts.named_stages.contains(&stage) {
                     facts.named_stages.push(stage);

@@ -1857,11 +1857,28 @@ fn judge(
             let next = sentence.get(k + 1);
             w.kind == TokenKind::Word
                 && match w.raw {
-                    "purpose" => true,
+                    _ if lex.has(w.tok, class::PURPOSE) => true,
+                    _ if lex.has(w.tok, class::NEED) => sentence[k + 1..]
+                        .iter()
+                        .take(3)
+                        .any(|n| lex.has(n.tok, class::PLACE_NOUN)),
+                    // "what's staging supposed to catch?": the job a thing
+                    // is expected to do is what it is for; "what tests are
+                    // supposed to run there?" asks for tests.
+                    "supposed" => sentence[..k].iter().enumerate().any(|(j, q)| {
+                        q.raw == "what"
+                            && sentence.get(j + 1).is_some_and(|n| {
+                                j + 1 < k
+                                    && (matches!(n.raw, "is" | "are" | "was")
+                                        || n.start >= q.start + q.raw.len() + 3)
+                            })
+                    }),
                     // "what's the point of staging?", "is there any point in
                     // a staging env?"; "point the alias at v12" moves it.
+                    // "from a testing point of view" is a perspective.
                     "point" => {
-                        next.is_some_and(|n| n.raw == "of")
+                        (next.is_some_and(|n| n.raw == "of")
+                            && sentence.get(k + 2).is_none_or(|n| n.raw != "view"))
                             || (k > 0
                                 && matches!(sentence[k - 1].raw, "any" | "no")
                                 && next.is_some_and(|n| n.raw == "in"))
@@ -1869,10 +1886,13 @@ fn judge(
                     "role" => next.is_some_and(|n| n.raw == "of"),
                     // "why do we even have a staging env?", "explain why
                     // staging exists": why something is kept asks its purpose.
+                    // "why is there a separate `test` target?" asks why it
+                    // exists.
                     "why" => sentence[k + 1..].iter().take(6).any(|n| {
                         matches!(
                             n.raw,
                             "exist"
+                                | "there"
                                 | "exists"
                                 | "have"
                                 | "has"
@@ -4176,6 +4196,21 @@ mod tests {
         assert!(mood("I was asking: can we ship v9 today?").personal);
         assert!(
             !mood("not a change, just curious: which tests block a prod release?").mentions_change
+        );
+    }
+
+    #[test]
+    fn what_a_thing_is_meant_worth_or_needed_for_asks_its_purpose() {
+        assert!(mood("is the staging workspace meant for load tests or smoke runs?").asks_purpose);
+        assert!(mood("do we even need a dev environment when CI runs pytest?").asks_purpose);
+        assert!(mood("why is there a prod stage at all if we gate in staging?").asks_purpose);
+        assert!(mood("what's the test stage supposed to prove?").asks_purpose);
+        assert!(mood("does the small sample make the staging run pointless?").asks_purpose);
+        assert!(!mood("what tests are supposed to run in staging?").asks_purpose);
+        assert!(!mood("do we need a staging run for a config flag?").asks_purpose);
+        assert!(
+            !mood("what does prod add that dev doesn't, from a release point of view?")
+                .asks_purpose
         );
     }
 

@@ -1281,6 +1281,8 @@ fn build_lexicon(
         (&raw.kind_words, class::KIND, "kind word"),
         (&raw.fix_words, class::FIX, "fix word"),
         (&raw.test_states, class::TEST_STATE, "test state"),
+        (&raw.purpose_words, class::PURPOSE, "purpose word"),
+        (&raw.place_nouns, class::PLACE_NOUN, "place noun"),
     ] {
         for w in list {
             let tokens = crate::advisor::text::tokenize(w.get_ref());

@@ -300,6 +300,13 @@ pub(crate) struct LexiconFile {
     /// about a kind of test with one and no change verb reports that state.
     #[serde(default)]
     pub(crate) test_states: Vec<Spanned<String>>,
+    /// Words that, in a question, ask what a thing is for ("meant",
+    /// "pointless").
+    #[serde(default)]
+    pub(crate) purpose_words: Vec<Spanned<String>>,
+    /// Nouns for a stage as a place ("environment", "workspace").
+    #[serde(default)]
+    pub(crate) place_nouns: Vec<Spanned<String>>,
     /// Verbs that run tests; a sentence with one that reports no change
     /// proposes tests.
     #[serde(default)]
