@@ -2564,3 +2564,21 @@ fn a_question_about_a_stage_itself_is_answered_with_what_it_is_for() {
     );
     assert_eq!(advice.stages, ["dev", "test"], "{}", show(&advice));
 }
+
+/// What a kind of test asked about would find is a failure that may happen:
+/// "the" in it names the team's usual parts, so the question asks in
+/// general; the writer's own fix still makes a change.
+#[test]
+fn what_a_kind_of_test_finds_is_no_change_made() {
+    assert_reads(
+        "which test catches the off-by-one between the label window and the scoring window?",
+        "question",
+        Some(INTEG),
+        &[INTEG],
+    );
+    let advice = advise(
+        &KB,
+        "what test catches the bug I just fixed in our `parse_ts()`?",
+    );
+    assert_eq!(advice.reading.name(), "change", "{}", show(&advice));
+}

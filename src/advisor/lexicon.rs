@@ -142,6 +142,9 @@ pub(crate) mod class {
     /// whether one is needed ("do we really need a staging environment for
     /// batch jobs?"), a question asks what the place is for.
     pub(crate) const PLACE_NOUN: u64 = 1 << 38;
+    /// A verb of finding ("catch", "detect"): what a kind of test asked
+    /// about finds is a failure that may happen, not a change made.
+    pub(crate) const FINDING: u64 = 1 << 39;
 }
 
 /// One token of the analysed message.

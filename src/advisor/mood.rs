@@ -1956,7 +1956,22 @@ fn judge(
         // gates the same thing as the approval step?": a question about what
         // a thing is for, or how two things compare, asks about kinds; "the"
         // there names the team's usual parts, not one occasion.
-        let about_kinds = purpose_here || difference_here;
+        // "what kind of test catches a broken join between the feature
+        // table and the training set?": what a kind of test would find is a
+        // failure that may happen, so "the" there names the team's usual
+        // parts, not a change made.
+        let asks_what_finds = matches!(sentence[first].raw, "what" | "which")
+            && sentence[first + 1..]
+                .iter()
+                .take(6)
+                .enumerate()
+                .any(|(i, w)| {
+                    lex.has(w.tok, class::FINDING)
+                        && sentence[first + 1..first + 1 + i]
+                            .iter()
+                            .any(|p| matches!(p.raw, "test" | "tests" | "check" | "checks"))
+                });
+        let about_kinds = purpose_here || difference_here || asks_what_finds;
         let definite = sentence.iter().enumerate().any(|(k, w)| {
             matches!(w.raw, "this" | "our" | "my" | "i")
                 || (w.raw == "the" && !generic_after_the(k) && !about_kinds)

@@ -1283,6 +1283,7 @@ fn build_lexicon(
         (&raw.test_states, class::TEST_STATE, "test state"),
         (&raw.purpose_words, class::PURPOSE, "purpose word"),
         (&raw.place_nouns, class::PLACE_NOUN, "place noun"),
+        (&raw.finding_verbs, class::FINDING, "finding verb"),
     ] {
         for w in list {
             let tokens = crate::advisor::text::tokenize(w.get_ref());

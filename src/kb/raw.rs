@@ -307,6 +307,9 @@ pub(crate) struct LexiconFile {
     /// Nouns for a stage as a place ("environment", "workspace").
     #[serde(default)]
     pub(crate) place_nouns: Vec<Spanned<String>>,
+    /// Verbs of finding ("catch", "detect").
+    #[serde(default)]
+    pub(crate) finding_verbs: Vec<Spanned<String>>,
     /// Verbs that run tests; a sentence with one that reports no change
     /// proposes tests.
     #[serde(default)]
