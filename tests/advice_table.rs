@@ -2582,3 +2582,15 @@ fn what_a_kind_of_test_finds_is_no_change_made() {
     );
     assert_eq!(advice.reading.name(), "change", "{}", show(&advice));
 }
+
+/// A question that names every scope asks about the whole plan, which
+/// leads with none of them.
+#[test]
+fn a_question_naming_every_scope_is_the_plan_without_a_primary() {
+    for text in [
+        "checking I got it: unit tests run in dev, integration tests in staging, release gates in prod. correct?",
+        "do unit, integration and release-gating tests each have their own stage?",
+    ] {
+        assert_reads(text, "question", None, &[UNIT, INTEG, GATE]);
+    }
+}

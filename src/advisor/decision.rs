@@ -823,6 +823,16 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                     .flat_map(|r| r.scopes.iter().copied())
                     .collect(),
             )
+        } else if !named_scopes.is_empty() && named_scopes.len() == n_scopes {
+            // "unit tests in dev, integration in staging, gates in prod, is
+            // that right?": every scope named is the whole plan asked about,
+            // which leads with none of them.
+            trace.push(
+                "a general question naming every scope: answered with the plan, no primary"
+                    .to_owned(),
+            );
+            no_primary = true;
+            Some(named_scopes)
         } else if !named_scopes.is_empty() {
             trace.push("a general question: answered for the scopes it names".to_owned());
             Some(named_scopes)
