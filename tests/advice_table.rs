@@ -84,6 +84,13 @@ const CASES: &[Case] = &[
     // for (expected the every-stage plan before the skip-staging belief was
     // told apart from "the same tests everywhere").
     ("tbh we just test in prod", I, &[INTEG], &[T3]),
+    // The new thing a claim speaks of is the change it is about, and a
+    // need denied with an object leaves its subject standing.
+    ("the new dropout on the tagger is purely a training concern", I, &[INTEG], &[T1]),
+    ("Sam reckons the new feature join doesn't need a staging run since it passed in dev. fair enough", I, &[INTEG], &[T2, T3]),
+    ("Sam thinks retraining the ranker on the april clicks doesn't need a data check since the code is identical. starting it now", I, &[INTEG], &[T1, T4]),
+    ("setting the bias check to warn-only is harmless, the scores are still logged", I, &[INTEG], &[T7]),
+    ("swapping the optimizer only matters to the trainer, right?", I, &[INTEG], &[T1]),
 
     // ---------------------------------------------------------------- study guide: decision order
     ("it's a small component, which scope of failure are we trying to catch?", U, &[UNIT], &[]),
@@ -2593,4 +2600,36 @@ fn a_question_naming_every_scope_is_the_plan_without_a_primary() {
     ] {
         assert_reads(text, "question", None, &[UNIT, INTEG, GATE]);
     }
+}
+
+#[test]
+fn a_claim_about_a_new_thing_or_a_need_denied_for_it_reports_the_change() {
+    for text in [
+        "the new dropout on the tagger is purely a training concern",
+        "any workspace will do for testing the new scoring job",
+        "Sam reckons the new feature join doesn't need a staging run since it passed in dev. fair enough",
+    ] {
+        assert_eq!(advise(&KB, text).reading.name(), "change", "{text}");
+    }
+    // A state that still holds, and a tag after a statement about no one
+    // change, leave a claim a belief.
+    for text in [
+        "setting the bias check to warn-only is harmless, the scores are still logged",
+        "swapping the optimizer only matters to the trainer, right?",
+        "IT set up the desks for the new hires, they arrive monday",
+    ] {
+        assert_ne!(advise(&KB, text).reading.name(), "change", "{text}");
+    }
+    // Without "new", the verdict on any one of a kind speaks of all cases.
+    assert_eq!(
+        advise(&KB, "any cluster is fine for a staging run")
+            .reading
+            .name(),
+        "belief"
+    );
+    // A need that goes on to a change verb still denies the change.
+    assert_ne!(
+        advise(&KB, "the lr doesn't need to change").reading.name(),
+        "change"
+    );
 }

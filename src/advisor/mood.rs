@@ -2169,12 +2169,57 @@ fn judge(
     // A dated sentence is about one occasion ("goes to prod today because
     // the job crashes every night").
     let dated = dates_an_occasion(sentence);
+    // A claim that ends in a tag ("..., right?", "..., will it?") or whose
+    // clause opens with a negated auxiliary ("..., isn't an e2e run
+    // redundant?") argues; any other sentence that ends in `?` asks ("what
+    // should the gate check?", "anything to test?").
+    let auxiliary = |w: &Word<'_>| {
+        matches!(
+            w.raw,
+            "is" | "are"
+                | "was"
+                | "were"
+                | "will"
+                | "would"
+                | "do"
+                | "does"
+                | "did"
+                | "can"
+                | "could"
+                | "should"
+                | "has"
+                | "have"
+                | "wo"
+                | "ca"
+        )
+    };
+    let n = sentence.len();
+    let tagged = n >= 2
+        && (matches!(
+            sentence[n - 1].raw,
+            "right" | "no" | "yeah" | "yes" | "correct" | "eh" | "ya" | "yep" | "surely"
+        ) && (sentence[n - 2].kind == TokenKind::Comma
+            // "overkill no?": a verdict and its tag, the comma left out.
+            || (sentence[n - 1].raw == "no"
+                && sentence[n - 2].kind == TokenKind::Word
+                && lex.has(sentence[n - 2].tok, class::CLAIM)))
+            || n >= 3
+                && matches!(
+                    sentence[n - 1].raw,
+                    "it" | "they" | "we" | "you" | "there" | "i"
+                )
+                && (auxiliary(&sentence[n - 2]) || sentence[n - 2].raw == "not")
+                && (sentence[n - 3].kind == TokenKind::Comma
+                    || (sentence[n - 2].raw == "not" && auxiliary(&sentence[n - 3])))
+            || truth_tag(sentence));
     // How definite what the sentence talks about is, read once: a statement
     // about nothing in particular ("switching the optimizer only affects
     // training", "lowering a threshold whenever a release is blocked is how
     // everyone does it") speaks of all cases; a question about nothing in
     // particular asks about a kind of change (below).
-    let generic_claim = generic && !question_mark && !opens_with_question;
+    // A tag ("changing an optimizer setting only matters to the trainer,
+    // right?") leaves such a statement a claim.
+    let generic_claim = generic && !opens_with_question && (!question_mark || tagged);
     // "if the upstream team changes their tables, that's on them": a
     // sentence that opens with a condition states a rule for every time it
     // holds, not one occasion. "if you approve it, it deploys" tells the
@@ -2351,49 +2396,6 @@ fn judge(
         .enumerate()
         .any(|(k, w)| w.kind == TokenKind::Comma && activity_judged(&sentence[k + 1..], lex));
     let claims = general || rhetorical || judged_later || (0..sentence.len()).any(claim_at);
-    // A claim that ends in a tag ("..., right?", "..., will it?") or whose
-    // clause opens with a negated auxiliary ("..., isn't an e2e run
-    // redundant?") argues; any other sentence that ends in `?` asks ("what
-    // should the gate check?", "anything to test?").
-    let auxiliary = |w: &Word<'_>| {
-        matches!(
-            w.raw,
-            "is" | "are"
-                | "was"
-                | "were"
-                | "will"
-                | "would"
-                | "do"
-                | "does"
-                | "did"
-                | "can"
-                | "could"
-                | "should"
-                | "has"
-                | "have"
-                | "wo"
-                | "ca"
-        )
-    };
-    let n = sentence.len();
-    let tagged = n >= 2
-        && (matches!(
-            sentence[n - 1].raw,
-            "right" | "no" | "yeah" | "yes" | "correct" | "eh" | "ya" | "yep" | "surely"
-        ) && (sentence[n - 2].kind == TokenKind::Comma
-            // "overkill no?": a verdict and its tag, the comma left out.
-            || (sentence[n - 1].raw == "no"
-                && sentence[n - 2].kind == TokenKind::Word
-                && lex.has(sentence[n - 2].tok, class::CLAIM)))
-            || n >= 3
-                && matches!(
-                    sentence[n - 1].raw,
-                    "it" | "they" | "we" | "you" | "there" | "i"
-                )
-                && (auxiliary(&sentence[n - 2]) || sentence[n - 2].raw == "not")
-                && (sentence[n - 3].kind == TokenKind::Comma
-                    || (sentence[n - 2].raw == "not" && auxiliary(&sentence[n - 3])))
-            || truth_tag(sentence));
     let negated_opening = sentence
         .windows(3)
         .any(|w| w[0].kind == TokenKind::Comma && auxiliary(&w[1]) && w[2].raw == "not")
@@ -2550,6 +2552,8 @@ fn judge(
     let mut prev: Option<&Word<'_>> = None;
     let mut clause_start = true;
     let mut likened = false;
+    // A new thing told in a claim (see `new_thing` below).
+    let mut new_told = false;
     for (k, w) in sentence.iter().enumerate() {
         if w.kind == TokenKind::Comma {
             hypothetical = false;
@@ -2778,7 +2782,15 @@ fn judge(
             // "nothing changed in the repo", "nobody touched the code":
             // a past verb whose subject is nothing reports no change.
             let nothing = prev.is_some_and(|p| matches!(p.raw, "nothing" | "nobody" | "noone"));
-            let past = past_form(w.raw) && !adjective && !nothing;
+            // "the metrics are still logged": a participle after a copula
+            // and "still" describes a state that holds; nothing moved.
+            let state = prev.is_some_and(|p| p.raw == "still")
+                && k >= 2
+                && matches!(
+                    sentence[k - 2].raw,
+                    "is" | "are" | "s" | "re" | "was" | "were"
+                );
+            let past = past_form(w.raw) && !adjective && !nothing && !state;
             // "bump lr", "adding a feature", "new column": a sentence that
             // opens with the change itself, unless it goes on to state a
             // claim ("changing the lr can't break inference").
@@ -2945,6 +2957,29 @@ fn judge(
             && (prev.is_some_and(|p| matches!(p.raw, "by" | "until" | "till"))
                 || (sentence.get(k + 1).is_some_and(|n| n.raw == "and")
                     && sentence.get(k + 2).is_some_and(|n| n.raw == "then")));
+        // "the new dropout on the tagger is purely a training concern":
+        // with no change told before it, the new thing a claim speaks of is
+        // the change the claim is about.
+        // What did not change, said before it ("nothing changed in the
+        // repo, so the new training data can't break anything"), makes the
+        // new thing the claim's premise; a role every release has ("the new
+        // version") is no one thing, and the new thing is part of ML work.
+        let new_thing = w.raw == "new"
+            && !reported_before
+            && !timing
+            && prev.is_some_and(|p| matches!(p.raw, "the" | "our"))
+            && sentence
+                .get(k + 1)
+                .is_some_and(|n| n.kind == TokenKind::Word && !lex.has(n.tok, class::ROLE))
+            // "the new hires' laptops" are no ML work.
+            && sentence[k + 1..]
+                .iter()
+                .take(3)
+                .take_while(|n| n.kind == TokenKind::Word)
+                .any(|n| n.glued || lex.has(n.tok, class::DOMAIN))
+            && !sentence[..k].iter().any(|p| {
+                p.kind == TokenKind::Word && lex.has(p.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
+            });
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
@@ -2959,8 +2994,11 @@ fn judge(
             // when, not what changed.)
             && (!claims
                 || looks_back
-                || (!clause_claims(k) && (prev.is_none_or(|p| p.raw != "the") || !timing)))
+                || (!clause_claims(k) && (prev.is_none_or(|p| p.raw != "the") || !timing))
+                || new_thing)
         {
+            // Only a claim that told nothing before its new thing is about it.
+            new_told |= new_thing && !mood.reports;
             mood.reports = true;
         }
         // "the bot clicks are not counted anymore": a state that ended.
@@ -3160,7 +3198,9 @@ fn judge(
         mood.tagged.push((sentence[first].start, end));
     }
     if claims && !opens_with_question && (!question_mark || argues) {
-        if !mood.reports {
+        // A claim that tells its new thing ("the new dropout on the tagger
+        // is purely a training concern") still claims about it.
+        if !mood.reports || new_told {
             mood.claiming.push((opening, end));
         } else {
             // "relaxed the latency bound in the gate, it's only a threshold":
@@ -3202,7 +3242,11 @@ fn judge(
         && sentence
             .get(first)
             .is_some_and(|w| matches!(w.raw, "a" | "an" | "every" | "any"));
-    if asks_in_general || generic_claim || ((about_a_kind || conditional) && !dated) {
+    // "any workspace will do for testing the new scoring job": a
+    // verdict on any one of a kind, said for a new thing, is about that
+    // thing; the kind is only what serves it.
+    if asks_in_general || generic_claim || (((about_a_kind && !new_told) || conditional) && !dated)
+    {
         mood.reports = false;
     }
     mood.reports |= reported_before;

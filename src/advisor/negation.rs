@@ -139,6 +139,7 @@ fn analyse_sentence(
                 if cls & class::NEG_FORWARD != 0
                     || first_content == Some(at)
                     || predicts_no_effect(items, at, seg.end, lex)
+                    || denies_a_need(items, text, at, seg.end, lex)
                     || contrasts(items, text, at, seg.end, lex)
                 {
                     mark(out, at, seg.end);
@@ -250,6 +251,32 @@ fn predicts_no_effect(items: &[Item], cue: usize, end: usize, lex: &Lexicon) -> 
         || (cue > 0 && matches!(lex.name(items[cue - 1].tok), "wo" | "ca"));
     // The cue, its verb, and something the verb acts on.
     modal && end > cue + 2
+}
+
+/// "the refit on the april clicks doesn't need a data check": a need
+/// denied with an object of its own says the object is not needed; the
+/// thing that needs it, its subject, still happened. "the schema doesn't
+/// need to change" goes on to a change verb and still negates its subject,
+/// and "... we don't need test the serving" has a person as the subject, so
+/// what came before it is no subject of the need.
+fn denies_a_need(items: &[Item], text: &str, cue: usize, end: usize, lex: &Lexicon) -> bool {
+    let need = cue + 1;
+    need + 1 < end
+        && lex.has(items[need].tok, class::NEED)
+        && !lex.has(items[need + 1].tok, class::CHANGE)
+        && !text[..items[cue].start as usize]
+            .rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '\'' && c != '’')
+            .filter(|w| !w.is_empty())
+            .find(|w| {
+                !["do", "does", "did"]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+            })
+            .is_some_and(|w| {
+                ["we", "i", "you", "they", "he", "she", "people", "u"]
+                    .iter()
+                    .any(|p| w.eq_ignore_ascii_case(p))
+            })
 }
 
 /// "the job is now in spark not pandas", "float not int": a "not" between
