@@ -91,6 +91,9 @@ const CASES: &[Case] = &[
     ("Sam thinks retraining the ranker on the april clicks doesn't need a data check since the code is identical. starting it now", I, &[INTEG], &[T1, T4]),
     ("setting the bias check to warn-only is harmless, the scores are still logged", I, &[INTEG], &[T7]),
     ("swapping the optimizer only matters to the trainer, right?", I, &[INTEG], &[T1]),
+    // After a change told, "it's a new model" says what the change made:
+    // the tests planned after it answer the trap.
+    ("raised num_leaves to 64 on the churn lgbm. it's a new model, so I'm running the offline eval and the staging endpoint check before promoting", I, &[INTEG], &[]),
 
     // ---------------------------------------------------------------- study guide: decision order
     ("it's a small component, which scope of failure are we trying to catch?", U, &[UNIT], &[]),

@@ -2980,12 +2980,24 @@ fn judge(
             && !sentence[..k].iter().any(|p| {
                 p.kind == TokenKind::Word && lex.has(p.tok, class::NEG_CLAUSE | class::NEG_FORWARD)
             });
+        // "bumped max_depth. since it's a new artifact, ...": after a change
+        // told, "new" after a copula and "a" says what that change made; it
+        // tells no change of its own ("it's a new table" alone still does).
+        let classifies = w.raw == "new"
+            && reported_before
+            && k >= 2
+            && matches!(sentence[k - 1].raw, "a" | "an")
+            && matches!(
+                sentence[k - 2].raw,
+                "is" | "s" | "its" | "it" | "thats" | "was" | "are" | "were"
+            );
         if (w.raw == "now" || w.raw == "new")
             && !opens_with_question
             && !idiom
             && !premise
             && !person_new
             && !hypothetical
+            && !classifies
             // "the new version" in a claiming clause names a thing already
             // spoken of; in a clause of its own after the claim ("since
             // staging mirrors dev anyway, I'm skipping it for the new
