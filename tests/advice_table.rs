@@ -722,6 +722,25 @@ const CASES: &[Case] = &[
     ("tests: snapshot fixtures for `parse_addr()` regenerated, no src chg", U, &[UNIT], &[T6]),
     // An offline win given as the reason to skip the online check.
     ("bumped max_depth 6 to 10 on the lgbm, AUC +0.4 offline so straight to prod", R, &[INTEG, GATE], &[T1, T3, T5]),
+    // ---------------------------------------------------------------- threads and readers (fixer h round)
+    // The release's own speaker has the last word and leaves it in staging:
+    // it goes there now, "first" or not.
+    ("ana: moving the ranker v5 to prod this afternoon\nana: scratch that, v5 goes to staging first for the comparison", I, &[INTEG], &[T3]),
+    ("raj: pushing the new embeddings to the prod endpoint tonight\nmei: no, staging first, compare outputs there\nraj: ok, staging", I, &[INTEG], &[T1, T3]),
+    // Someone else's "staging first", unanswered, only adds a step.
+    ("mle: shipping the retrained model straight to prod\nlead: no, it goes through staging first", R, &[INTEG, GATE], &[T3, T5]),
+    // The owner puts the release stage later: the release is put off.
+    ("Kim Lee  9:02 AM\nbumped `max_len` 128 → 256 for the intent model, going to prod today\nJo Park  9:05 AM\nnot before a retrain on longer inputs\nKim Lee  9:06 AM\nright, retraining in staging first, prod later", I, &[INTEG], &[T1]),
+    // A function that writes a table others train on hands its change on.
+    ("refactored `build_sessions()`. it writes the table that both the churn and the upsell models train on", I, &[UNIT, INTEG], &[]),
+    // A second reader joined later in the clause, its verb left out.
+    ("rewrote `normalize()` to keep accents. the online scorer calls it on each request and the nightly retrain too", I, &[UNIT, INTEG], &[]),
+    ("rewrote `normalize()` to keep accents, the online scorer calls it on each request", U, &[UNIT], &[]),
+    // A merge is how a function's fix travels; beside a setting it still runs PR CI.
+    ("the `clean_zip()` fix, merging to main", U, &[UNIT], &[]),
+    ("bumped dropout to 0.3, merging to main", I, &[UNIT, INTEG], &[T1, T3]),
+    // "only" after the step narrows to it as "only" before it does.
+    ("kim: merging the `fix_dates()` patch and deploying it to prod tonight\nops: no, freeze this week\nkim: ok, merging to main only then", U, &[UNIT], &[]),
 ];
 
 #[test]

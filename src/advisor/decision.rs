@@ -254,7 +254,11 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
                 .flat_map(|f| engine.rules[f.rule as usize].scopes.iter().copied())
                 .max()
         };
-        let unit_only = code_units.is_empty() || deepest(&positive, false).unwrap_or(0) == 0;
+        // Readers named for a named function ("it writes the table both the
+        // churn and LTV models train on") already take it past unit: a
+        // staging run planned for it is not over-testing.
+        let unit_only = (code_units.is_empty() || deepest(&positive, false).unwrap_or(0) == 0)
+            && (code_units.is_empty() || readers.is_empty());
         deeper_proposal = unit_only
             && deepest(&proposed, true).max(proposed_depth).unwrap_or(0)
                 > deepest(&positive, false).unwrap_or(0);
@@ -358,12 +362,29 @@ pub(crate) fn decide(engine: &Engine, facts: Facts) -> Advice {
         });
     }
 
+    let subject = |f: &Fired| engine.rules[f.rule as usize].subject;
+    // "it's the `strip_html()` fix, merging to main and that's it": a PR or a
+    // merge that carries only a named function's fix is how the fix
+    // travels; the fix decides how deep its tests go.
+    if !code_units.is_empty()
+        && positive.iter().any(|f| subject(f) == Subject::Route)
+        && positive.iter().all(|f| {
+            !matches!(kind(f), RuleKind::Change | RuleKind::Promote)
+                || matches!(
+                    subject(f),
+                    Subject::Function | Subject::Docs | Subject::Tests | Subject::Route
+                )
+        })
+    {
+        positive.retain(|f| subject(f) != Subject::Route);
+        trace.push("a merge that carries only a function's fix is how the fix travels".to_owned());
+    }
+
     // "raised the PSI alert threshold to 0.3; the alert triggers the
     // retraining job": when a monitor's own settings change, the drift it
     // measures and the retrain it triggers say what the monitor does, not
     // that a retrain happened. It did when the message tells the monitor
     // fired ("the drift alert fired overnight and kicked off a retrain").
-    let subject = |f: &Fired| engine.rules[f.rule as usize].subject;
     if !monitor_fired && positive.iter().any(|f| subject(f) == Subject::Monitor) {
         let before = positive.len();
         positive.retain(|f| subject(f) != Subject::Retrain);

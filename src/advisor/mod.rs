@@ -133,26 +133,28 @@ impl Advice {
 pub fn advise(engine: &Engine, input: &str) -> Advice {
     let input = truncate(input, MAX_INPUT_BYTES);
     let cleaned = text::strike_out(text::clean_markup(input));
-    let latest = thread::latest_word(
-        Cow::Borrowed(&cleaned),
-        &thread::ThreadCues {
-            corrections: engine.lexicon.corrections(),
-            concessions: engine.lexicon.concessions(),
-            acknowledgements: engine.lexicon.acknowledgements(),
-            postponements: engine.lexicon.postponements(),
-            moves: engine.lexicon.reschedule_verbs(),
-            times: engine.lexicon.times(),
-            placing: engine.lexicon.placing(),
-            self_corrections: engine.lexicon.self_corrections(),
-            pointers: engine.lexicon.pointers(),
-            copulas: engine.lexicon.copulas(),
-        },
-        &|word: &str| {
-            engine
-                .lexicon
-                .class(engine.lexicon.exact(&text::stem(word)))
-        },
-    );
+    let prod = engine.lexicon.concept("prod");
+    let release_stage =
+        |word: &str| prod.is_some_and(|p| engine.lexicon.exact(&text::stem(word)) == p);
+    let cues = thread::ThreadCues {
+        corrections: engine.lexicon.corrections(),
+        concessions: engine.lexicon.concessions(),
+        acknowledgements: engine.lexicon.acknowledgements(),
+        postponements: engine.lexicon.postponements(),
+        moves: engine.lexicon.reschedule_verbs(),
+        times: engine.lexicon.times(),
+        placing: engine.lexicon.placing(),
+        self_corrections: engine.lexicon.self_corrections(),
+        pointers: engine.lexicon.pointers(),
+        copulas: engine.lexicon.copulas(),
+        release_stage: &release_stage,
+    };
+    let class_of = |word: &str| {
+        engine
+            .lexicon
+            .class(engine.lexicon.exact(&text::stem(word)))
+    };
+    let latest = thread::latest_word(Cow::Borrowed(&cleaned), &cues, &class_of);
     // Corrections blank text in a copy; an unchanged message stays borrowed.
     let corrected = matches!(latest, Cow::Owned(_));
     // "staging only" restricts the release to that stage; "it goes through
@@ -187,7 +189,17 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // (below), though the same message puts prod off. A stage named without
     // "only" ("not yet, the staging e2e is still running") is where tests
     // run, and the release is still put off.
-    let restricted_to_earlier = staged_earlier && restricts;
+    // "moving v8 to prod" / "scratch that, v8 goes to staging first", or
+    // "pushing it to prod tonight" / "no, staging first" / "ok, staging":
+    // when the release's own speaker has the last word and it leaves the
+    // thing in an earlier stage, it goes there now, "first" or not; the
+    // release is a later conversation. Someone else's "it goes through
+    // staging first", unanswered, only adds a step before the release.
+    let settled_earlier = corrected
+        && staged_earlier
+        && advice.reading == Reading::Nothing
+        && thread::releasers_last_word(&cleaned, &cues, &class_of);
+    let restricted_to_earlier = staged_earlier && (restricts || settled_earlier);
     if corrected
         && advice.reading == Reading::Nothing
         && !restricted_to_earlier
@@ -216,7 +228,12 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     // It is deployed into that stage, as a release step placed there is
     // (the rehearsal rule), and what else the thread told stands.
     // "no, it goes through staging first": the release still follows.
-    if corrected && advice.reading == Reading::Nothing && staged_earlier && first {
+    if corrected
+        && advice.reading == Reading::Nothing
+        && staged_earlier
+        && first
+        && !settled_earlier
+    {
         let whole = decision::decide(engine, read(engine, Cow::Borrowed(&cleaned)));
         if whole.reading == Reading::Change {
             return whole;
@@ -229,7 +246,7 @@ pub fn advise(engine: &Engine, input: &str) -> Advice {
     if corrected
         && matches!(advice.reading, Reading::Nothing | Reading::Question)
         && staged_earlier
-        && !first
+        && (!first || settled_earlier)
         && let Some(rehearsal) = engine.special.rehearsal
     {
         let mut whole = read(engine, Cow::Borrowed(&cleaned));
@@ -761,7 +778,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             !(r.kind == RuleKind::Change
                 && matches!(
                     r.subject,
-                    Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
+                    Subject::Other
+                        | Subject::Readers
+                        | Subject::Monitor
+                        | Subject::Retrain
+                        | Subject::Route
                 )
                 && (inside_function(h) || ties_to_function(h.start)))
         });
@@ -1653,7 +1674,11 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
             !(r.kind == RuleKind::Change
                 && matches!(
                     r.subject,
-                    Subject::Other | Subject::Readers | Subject::Monitor | Subject::Retrain
+                    Subject::Other
+                        | Subject::Readers
+                        | Subject::Monitor
+                        | Subject::Retrain
+                        | Subject::Route
                 )
                 && ((told_elsewhere && about_tests(n)) || tells_test_state(n)))
         })

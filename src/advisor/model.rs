@@ -45,13 +45,20 @@ pub enum Subject {
     /// A retrain. Beside a change to a monitor's settings, the retrain the
     /// monitor triggers is what the monitor does, not one that happened.
     Retrain,
+    /// Code on its way into the next stage (a PR opened, a merge to main).
+    /// Beside a named function's fix and nothing deeper, it is how the fix
+    /// travels, and the fix decides the depth.
+    Route,
 }
 
 impl Subject {
     /// A subject the reading of a message treats as any other change: the
     /// monitor and the retrain matter only to the decision.
     pub fn is_plain(self) -> bool {
-        matches!(self, Subject::Other | Subject::Monitor | Subject::Retrain)
+        matches!(
+            self,
+            Subject::Other | Subject::Monitor | Subject::Retrain | Subject::Route
+        )
     }
 }
 

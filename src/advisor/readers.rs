@@ -111,7 +111,18 @@ fn added_reader(cleaned: &str, verb_end: usize, object: &str, lex: &Lexicon) -> 
             .is_some_and(|h| h.eq_ignore_ascii_case(w))
             && !after[w.len()..].starts_with(|c: char| c.is_alphanumeric())
     };
-    word("too") || word("also") || word("as well")
+    // "serving calls it on every request and the training job too": a
+    // second subject joined later in the clause, with the verb left out,
+    // is a reader added as well.
+    let clause = &lower[at..];
+    let clause = &clause[..clause
+        .find(['.', ',', ';', '!', '?', '\n'])
+        .unwrap_or(clause.len())];
+    let joined_later = clause
+        .split(|c: char| !c.is_alphanumeric())
+        .skip_while(|w| *w != "and")
+        .any(|w| w == "too");
+    word("too") || word("also") || word("as well") || joined_later
 }
 
 /// Every clause of `items` that names readers of the change. `negated` marks

@@ -343,6 +343,8 @@ pub(crate) struct ThreadCues<'c> {
     pub(crate) pointers: &'c [String],
     /// Verbs that say what something is ("is", "are").
     pub(crate) copulas: &'c [String],
+    /// Whether a word names the stage a release goes to ("prod").
+    pub(crate) release_stage: &'c dyn Fn(&str) -> bool,
 }
 
 /// Splits each message at a sentence that opens by taking back what its
@@ -445,6 +447,7 @@ pub(crate) fn latest_word<'a>(
         self_corrections,
         pointers,
         copulas,
+        release_stage,
     } = *cues;
     let negates = |w: &str| class_of(w) & (class::NEG_CLAUSE | class::NEG_FORWARD) != 0;
     let asks = |w: &str| class_of(w) & class::ASK != 0;
@@ -454,6 +457,12 @@ pub(crate) fn latest_word<'a>(
     // "merged the fix": a release word in the past tense tells what already
     // happened, and only what has yet to happen can be put off or denied.
     let intends_ahead = |w: &str| intends(w) && !w.ends_with("ed");
+    // A clause's words that tell a release yet to happen: a release word, or
+    // a verb of motion with the release stage as its destination ("moving
+    // v8 to prod", "goes to production").
+    let releases_ahead = |w: &[String]| {
+        w.iter().any(|w| intends_ahead(w)) || moves_to_release(w, moves, release_stage)
+    };
     // A clause that opens with a negating word and names a release in its
     // next few words, with no second negation after it ("nothing ships
     // without a canary" states a rule, it cancels nothing).
@@ -549,10 +558,7 @@ pub(crate) fn latest_word<'a>(
         .collect();
     let announces = |j: usize| {
         *announced[j].get_or_init(|| {
-            !clauses_where(&text, messages[j].body, messages[j].end, |w| {
-                w.iter().any(|w| intends_ahead(w))
-            })
-            .is_empty()
+            !clauses_where(&text, messages[j].body, messages[j].end, releases_ahead).is_empty()
         })
     };
     // Messages that answer the question before them and neither deny nor
@@ -589,9 +595,10 @@ pub(crate) fn latest_word<'a>(
         // the rest of every message stands.
         if (0..k).any(|j| messages[j].speaker == m.speaker && announces(j))
             && !clauses_where(&text, m.body, m.end, |w| {
-                holds(w, postponements)
-                    && w.iter()
-                        .any(|w| intends(w) || matches!(w.as_str(), "prod" | "production"))
+                // "right, retraining in staging first, prod later": the
+                // release stage put later puts the release off too.
+                (holds(w, postponements) || w.iter().any(|w| defers(w)))
+                    && w.iter().any(|w| intends(w) || release_stage(w))
             })
             .is_empty()
         {
@@ -791,12 +798,14 @@ pub(crate) fn latest_word<'a>(
                     .any(|w| times.iter().any(|t| t == w) || defers(w));
             // "ok, keeping the retrain in staging until next week": a reply
             // that places the thing somewhere keeps it there; the date is
-            // how long it stays, not when the release goes.
+            // how long it stays, not when the release goes. "right,
+            // retraining in staging first, prod later" puts a step before
+            // the release: the later time is a put-off, not a new date.
             let narrows_or_denies = words.iter().any(|w| {
                 contrasts(w)
                     || negates(w)
                     || placing.iter().any(|p| p == w)
-                    || matches!(w.as_str(), "no" | "nope" | "nah" | "instead")
+                    || matches!(w.as_str(), "no" | "nope" | "nah" | "instead" | "first")
             });
             let owned: Vec<usize> = by_speaker
                 .get(m.speaker)
@@ -1016,6 +1025,14 @@ pub(crate) fn latest_word<'a>(
                     holds(w, postponements) || reschedules(w, moves, &defers)
                 }));
             }
+            // "actually no, v7 goes to staging only; prod is next sprint": a
+            // reply's clause that puts the release stage later names what
+            // will not happen now, as a postponement does.
+            if k > 0 {
+                cuts.extend(clauses_where(&text, m.body, m.end, |w| {
+                    w.iter().any(|w| defers(w)) && w.iter().any(|w| release_stage(w))
+                }));
+            }
             // "that's one function, unit tests cover it, ship it": a bare
             // "ship it" in reply to someone else is a reviewer's go-ahead,
             // not a release of its own; a release with a target or a time
@@ -1093,14 +1110,10 @@ pub(crate) fn latest_word<'a>(
                 // "bumping lr and promoting v3 today": the release is the
                 // part after "and", the lr bump stands.
                 cuts.extend(
-                    clauses_where(&text, m.body, m.end, |w| w.iter().any(|w| intends_ahead(w)))
+                    clauses_where(&text, m.body, m.end, releases_ahead)
                         .into_iter()
                         .flat_map(|(a, b)| joined_parts(&text, a, b))
-                        .filter(|&(a, b)| {
-                            text[a..b]
-                                .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                                .any(|w| !w.is_empty() && intends_ahead(&w.to_lowercase()))
-                        }),
+                        .filter(|&(a, b)| releases_ahead(&sentence_words(&text[a..b]))),
                 );
             }
             // In a message that corrects, a clause that denies ("no, nobody
@@ -1162,6 +1175,39 @@ pub(crate) fn latest_word<'a>(
     }
     out.push_str(&text[from..]);
     Cow::Owned(out)
+}
+
+/// Whether the last message of a transcript (or the last sentence that
+/// takes back its own message) comes from a speaker who announced a release
+/// yet to happen earlier in it: the release's own speaker has the last word
+/// ("moving v8 to prod" / "scratch that, v8 goes to staging first"; "pushing
+/// it to prod tonight" / "no, staging first" / "ok, staging").
+pub(crate) fn releasers_last_word(
+    text: &str,
+    cues: &ThreadCues<'_>,
+    class_of: &dyn Fn(&str) -> u64,
+) -> bool {
+    let mut messages = split_messages(text);
+    if messages.is_empty() {
+        messages.push(Message {
+            start: 0,
+            body: 0,
+            end: text.len(),
+            speaker: "",
+        });
+    }
+    let messages = split_self_corrections(text, messages, cues.self_corrections);
+    let Some((last, before)) = messages.split_last() else {
+        return false;
+    };
+    let releases = |w: &[String]| {
+        w.iter()
+            .any(|w| class_of(w) & class::INTENT != 0 && !w.ends_with("ed"))
+            || moves_to_release(w, cues.moves, cues.release_stage)
+    };
+    before.iter().any(|m| {
+        m.speaker == last.speaker && !clauses_where(text, m.body, m.end, releases).is_empty()
+    })
 }
 
 /// The byte ranges of the clauses of `text[from..to]` whose lower-case words
@@ -1283,6 +1329,20 @@ fn narrows(body: &str, copulas: &[String]) -> bool {
                 && matches!(head.get(at + 1).map(String::as_str), Some("only" | "just"))
         })
         .map_or(0, |at| at + 1);
+    // "ok, merging to main only then": "only" after a short step narrows
+    // to that step as "only" before it does.
+    let clause = &rest[..rest
+        .find(['.', ',', ';', '!', '?', '\n'])
+        .unwrap_or(rest.len())];
+    let said = head_words(clause, 7);
+    let ends_on_only = |words: &[String]| words.last().is_some_and(|w| w == "only");
+    let postposed = (2..=6).contains(&said.len())
+        && (ends_on_only(&said)
+            || (matches!(said[said.len() - 1].as_str(), "then" | "today" | "now")
+                && ends_on_only(&said[..said.len() - 1])));
+    if postposed {
+        return true;
+    }
     let mut words = head[from..].iter().cloned();
     // "it's only 0.01 AUC": a number after "only" plays a change down; it
     // names no part of it that is left.
@@ -1433,6 +1493,26 @@ fn joined_parts(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
     }
     out.push((start, to));
     out
+}
+
+/// Whether `words` send something to the release stage with a verb of
+/// motion from `moves` ("moving v8 to prod", "pushing it to the prod
+/// endpoint", "goes to production"): a release told without a release word.
+/// A verb in the past tense ("pushed it to prod") tells what already
+/// happened.
+fn moves_to_release(words: &[String], moves: &Cues, release_stage: &dyn Fn(&str) -> bool) -> bool {
+    words.iter().enumerate().any(|(k, w)| {
+        !w.ends_with("ed")
+            && !moves.starting_with(w).is_empty()
+            && words[k + 1..].iter().take(5).enumerate().any(|(j, to)| {
+                matches!(to.as_str(), "to" | "into")
+                    && match &words[k + 2 + j..] {
+                        [the, stage, ..] if the == "the" => release_stage(stage),
+                        [stage, ..] => release_stage(stage),
+                        [] => false,
+                    }
+            })
+    })
 }
 
 /// Whether `words` hold one of `cues` as words of their own.
@@ -1635,6 +1715,7 @@ mod tests {
                 self_corrections: &self_corrections,
                 pointers: &pointers,
                 copulas: &copulas,
+                release_stage: &|w: &str| matches!(w, "prod" | "production"),
             },
             &|w: &str| match w {
                 "untouched" | "none" | "not" | "nothing" | "nobody" | "without" | "leave" => {

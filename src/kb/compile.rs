@@ -1557,6 +1557,7 @@ fn rules(
             raw::RawSubject::Readers => Subject::Readers,
             raw::RawSubject::Monitor => Subject::Monitor,
             raw::RawSubject::Retrain => Subject::Retrain,
+            raw::RawSubject::Route => Subject::Route,
         };
         let generic = rule.generic.as_ref();
         if let Some(note) = generic.and_then(|g| g.note.as_ref())

@@ -147,6 +147,9 @@ pub(crate) enum RawSubject {
     /// A retrain: beside a change to a monitor's settings, the retrain the
     /// monitor triggers is what it does, not a retrain that happened.
     Retrain,
+    /// Code on its way into the next stage (a PR opened, a merge to main):
+    /// beside a named function's fix it is how the fix travels.
+    Route,
 }
 
 #[derive(Debug, Deserialize)]
