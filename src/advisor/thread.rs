@@ -1200,6 +1200,17 @@ pub(crate) fn releasers_last_word(
     let Some((last, before)) = messages.split_last() else {
         return false;
     };
+    // A postponement from the owner ("holding, it stays in staging until
+    // the latency numbers are in") keeps the release, put off; a correction
+    // or an acceptance leaves the thing where it says.
+    if !cues_said(
+        &head_words(&text[last.body..last.end], 5),
+        cues.postponements,
+    )
+    .is_empty()
+    {
+        return false;
+    }
     let releases = |w: &[String]| {
         w.iter()
             .any(|w| class_of(w) & class::INTENT != 0 && !w.ends_with("ed"))
