@@ -741,6 +741,11 @@ const CASES: &[Case] = &[
     ("bumped dropout to 0.3, merging to main", I, &[UNIT, INTEG], &[T1, T3]),
     // "only" after the step narrows to it as "only" before it does.
     ("kim: merging the `fix_dates()` patch and deploying it to prod tonight\nops: no, freeze this week\nkim: ok, merging to main only then", U, &[UNIT], &[]),
+    // An answer whose first clause puts the asked release off takes back the
+    // release, not the change told beside the question.
+    ("lu: refit the churn model with the new tenure features, ok to promote?\nmo: prod promotion is a separate conversation, first get the staging backtest green\nlu: running it now", I, &[INTEG], &[T1]),
+    // With two places to go, a freeze puts off the part bound for prod.
+    ("ravi: deploying the retrained ranker to staging today and to prod friday\nsue: friday is a freeze, prod moves to next week\nravi: ok, staging only this week", I, &[UNIT, INTEG], &[T3]),
 ];
 
 #[test]

@@ -722,6 +722,22 @@ pub(crate) fn latest_word<'a>(
             by_speaker.entry(m.speaker).or_default().0.push(k);
             continue;
         }
+        // "retrained v9 with the new features, ok to promote?" / "prod
+        // promotion is a separate conversation, first get the staging
+        // backtest green": a first clause that puts something off, its cue
+        // past the opening words, puts off the release asked about; what the
+        // question's message told beside it stands.
+        if found.is_empty()
+            && answers_a_question
+            && before.speaker != m.speaker
+            && !body.trim_end().ends_with('?')
+            && holds(&sentence_words(first_clause), postponements)
+            && announces(k - 1)
+        {
+            denied_before = k;
+            by_speaker.entry(m.speaker).or_default().0.push(k);
+            continue;
+        }
         if body.trim_end().ends_with('?')
             && (!answers_a_question
                 || found
@@ -1109,12 +1125,34 @@ pub(crate) fn latest_word<'a>(
             if k < denied_before && !reaffirmed[k] {
                 // "bumping lr and promoting v3 today": the release is the
                 // part after "and", the lr bump stands.
-                cuts.extend(
-                    clauses_where(&text, m.body, m.end, releases_ahead)
+                // "deploying the ranker to staging today and to prod friday"
+                // / "friday is a freeze": with two places to go, what is put
+                // off is the part bound for prod, its verb left out or not;
+                // the deploy to staging stands.
+                for (a, b) in clauses_where(&text, m.body, m.end, releases_ahead) {
+                    let parts: Vec<(usize, usize, Vec<String>)> = joined_parts(&text, a, b)
                         .into_iter()
-                        .flat_map(|(a, b)| joined_parts(&text, a, b))
-                        .filter(|&(a, b)| releases_ahead(&sentence_words(&text[a..b]))),
-                );
+                        .map(|(a, b)| (a, b, sentence_words(&text[a..b])))
+                        .collect();
+                    let to_prod = |w: &[String]| w.iter().any(|w| release_stage(w));
+                    let elsewhere = |w: &[String]| {
+                        w.windows(2).any(|p| {
+                            matches!(p[0].as_str(), "to" | "into")
+                                && !release_stage(&p[1])
+                                && p[1] != "the"
+                        }) && !to_prod(w)
+                    };
+                    let split = parts.iter().any(|(_, _, w)| to_prod(w))
+                        && parts
+                            .iter()
+                            .any(|(_, _, w)| releases_ahead(w) && elsewhere(w));
+                    for (a, b, w) in &parts {
+                        let cut = if split { to_prod(w) } else { releases_ahead(w) };
+                        if cut {
+                            cuts.push((*a, *b));
+                        }
+                    }
+                }
             }
             // In a message that corrects, a clause that denies ("no, nobody
             // touches prod", "serving doesn't use it") is the taking back
