@@ -746,6 +746,10 @@ const CASES: &[Case] = &[
     ("lu: refit the churn model with the new tenure features, ok to promote?\nmo: prod promotion is a separate conversation, first get the staging backtest green\nlu: running it now", I, &[INTEG], &[T1]),
     // With two places to go, a freeze puts off the part bound for prod.
     ("ravi: deploying the retrained ranker to staging today and to prod friday\nsue: friday is a freeze, prod moves to next week\nravi: ok, staging only this week", I, &[UNIT, INTEG], &[T3]),
+    // A retrain named as a noun that reads what changed is a consumer, not a
+    // retrain that happened; one that ran is still a retrain.
+    ("the weekly retrain now reads from the new `orders_v3` table instead of `orders_v2`", I, &[INTEG], &[T4]),
+    ("the weekly retrain ran on fresh data", R, &[GATE], &[T4]),
 ];
 
 #[test]

@@ -863,6 +863,34 @@ fn read(engine: &Engine, cleaned: Cow<'_, str>) -> decision::Facts {
                 .trim_start()
                 .starts_with("by "))
     });
+    // "the nightly retrain now reads from the new `events_v2` table", "the
+    // weekly retrain and the retention dashboard both read the labels": a
+    // retrain named as a noun ("the", "our" before it) that is the subject
+    // of a reader verb is a job that consumes what changed, not a retrain
+    // that happened.
+    hits.retain(|h| {
+        if engine.rules[h.rule as usize].subject != Subject::Retrain {
+            return true;
+        }
+        let k = h.start as usize;
+        let before = cleaned[..items[k].start as usize]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .any(|w| {
+                engine
+                    .lexicon
+                    .determiners()
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(w))
+            });
+        let reads = items[h.end as usize..]
+            .iter()
+            .take(6)
+            .take_while(|i| i.tok != BREAK && !engine.lexicon.has(i.tok, class::CHANGE))
+            .any(|i| engine.lexicon.has(i.tok, class::READER_VERB));
+        !(before && reads)
+    });
     // "we'll just test it in prod": the release words of a sentence that
     // voices such a belief are the belief's, not an intent to release.
     // "prd: @champ → v19": a label of a word or two before a colon heads
