@@ -1044,7 +1044,14 @@ pub(crate) fn latest_word<'a>(
             // "actually no, v7 goes to staging only; prod is next sprint": a
             // reply's clause that puts the release stage later names what
             // will not happen now, as a postponement does.
-            if k > 0 {
+            // Its clauses are read only when the message holds both kinds of
+            // word somewhere: most replies hold neither.
+            let words = || {
+                lower
+                    .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
+                    .filter(|w| !w.is_empty())
+            };
+            if k > 0 && words().any(|w| defers(w)) && words().any(|w| release_stage(w)) {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     w.iter().any(|w| defers(w)) && w.iter().any(|w| release_stage(w))
                 }));
