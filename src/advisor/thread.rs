@@ -1051,7 +1051,7 @@ pub(crate) fn latest_word<'a>(
                     .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '#'))
                     .filter(|w| !w.is_empty())
             };
-            if k > 0 && words().any(|w| defers(w)) && words().any(|w| release_stage(w)) {
+            if k > 0 && words().any(&defers) && words().any(release_stage) {
                 cuts.extend(clauses_where(&text, m.body, m.end, |w| {
                     w.iter().any(|w| defers(w)) && w.iter().any(|w| release_stage(w))
                 }));
