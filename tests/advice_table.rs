@@ -722,6 +722,9 @@ const CASES: &[Case] = &[
     ("tests: snapshot fixtures for `parse_addr()` regenerated, no src chg", U, &[UNIT], &[T6]),
     // An offline win given as the reason to skip the online check.
     ("bumped max_depth 6 to 10 on the lgbm, AUC +0.4 offline so straight to prod", R, &[INTEG, GATE], &[T1, T3, T5]),
+    // ... also when the reason follows the release ("since", or a sentence after it).
+    ("pushing ranker v12 straight to prod since the offline AUC went up 2 points", R, &[INTEG, GATE], &[T3, T5]),
+    ("can we go straight to prod? offline recall is way better than the champion", R, &[INTEG, GATE], &[T3, T5]),
     // ---------------------------------------------------------------- threads and readers (fixer h round)
     // The release's own speaker has the last word and leaves it in staging:
     // it goes there now, "first" or not.
