@@ -347,6 +347,23 @@ pub(crate) struct ThreadCues<'c> {
     pub(crate) release_stage: &'c dyn Fn(&str) -> bool,
 }
 
+/// The messages of a transcript, each self-correction ("... actually no,
+/// ...") splitting its message in two. Text pasted without a speaker is one
+/// message: it may still take back its own first sentences ("... to prod
+/// tonight. actually no, ...").
+fn messages_of<'t>(text: &'t str, self_corrections: &Cues) -> Vec<Message<'t>> {
+    let mut messages = split_messages(text);
+    if messages.is_empty() {
+        messages.push(Message {
+            start: 0,
+            body: 0,
+            end: text.len(),
+            speaker: "",
+        });
+    }
+    split_self_corrections(text, messages, self_corrections)
+}
+
 /// Splits each message at a sentence that opens by taking back what its
 /// own speaker said before it in the same message ("shipping the retrained
 /// model to prod tonight. actually no, it only goes to staging"): from that
@@ -495,18 +512,7 @@ pub(crate) fn latest_word<'a>(
                     })
             })
     };
-    let mut messages = split_messages(&text);
-    if messages.is_empty() {
-        // One message, pasted without a speaker: it may still take back its
-        // own first sentences ("... to prod tonight. actually no, ...").
-        messages.push(Message {
-            start: 0,
-            body: 0,
-            end: text.len(),
-            speaker: "",
-        });
-    }
-    let messages = split_self_corrections(&text, messages, self_corrections);
+    let messages = messages_of(&text, self_corrections);
     if messages.len() < 2 {
         return text;
     }
@@ -1232,16 +1238,7 @@ pub(crate) fn releasers_last_word(
     cues: &ThreadCues<'_>,
     class_of: &dyn Fn(&str) -> u64,
 ) -> bool {
-    let mut messages = split_messages(text);
-    if messages.is_empty() {
-        messages.push(Message {
-            start: 0,
-            body: 0,
-            end: text.len(),
-            speaker: "",
-        });
-    }
-    let messages = split_self_corrections(text, messages, cues.self_corrections);
+    let messages = messages_of(text, cues.self_corrections);
     let Some((last, before)) = messages.split_last() else {
         return false;
     };
